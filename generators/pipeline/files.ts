@@ -1,0 +1,37 @@
+// The files of one pipeline: the shared templates, overlaid by its kind's own, plus the recorded
+// answers file that `pipeline upgrade` reads.
+import { stringify } from 'yaml';
+import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
+import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
+import { cliVersion } from '../../src/paths.ts';
+import { type RenderedFile, renderFolders } from '../../src/render/templates.ts';
+import { type PipelineSpec, renderData } from './spec.ts';
+
+export const ANSWERS_FILE = '.pipeline-answers.yaml';
+
+export function answersFile(spec: PipelineSpec): RenderedFile {
+  const { answers } = spec;
+  const recorded = {
+    _generator: 'create-pipeline',
+    _cli_version: cliVersion(),
+    _conventions_version: CONVENTIONS_VERSION,
+    name: answers.name,
+    template: answers.template,
+    description: answers.description,
+    owner: answers.owner,
+    schedule: answers.schedule,
+    timezone: answers.timezone,
+    deployments: answers.deployments,
+    ...(answers.template === 'ml' ? { sla_hours: answers.slaHours } : {}),
+  };
+  const header =
+    '# Recorded by create-pipeline: the answers this pipeline was generated with, and the platform\n' +
+    '# conventions version it follows. `pipeline upgrade` reads and updates it; do not edit by hand.\n';
+  return { path: ANSWERS_FILE, content: header + stringify(recorded, { lineWidth: 0 }) };
+}
+
+/** Every file of the pipeline, relative to pipelines/<name>/. */
+export function pipelineFiles(spec: PipelineSpec, platform: PlatformConfig): RenderedFile[] {
+  const data = renderData(spec, platform);
+  return [...renderFolders(['pipeline/shared', `pipeline/${spec.answers.template}`], data), answersFile(spec)];
+}

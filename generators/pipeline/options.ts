@@ -1,0 +1,148 @@
+// The questions of the pipeline generator: flags, prompts, defaults and validation in one place.
+import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
+import { InputError } from '../../src/errors.ts';
+import { type Question, splitList } from '../../src/options/question.ts';
+import { checkCron } from '../../src/validate/cron.ts';
+import { checkPipelineName } from '../../src/validate/names.ts';
+import { isTimezone } from '../../src/validate/timezone.ts';
+import { KIND_IDS, KINDS, type KindId } from './kinds.ts';
+import type { PipelineAnswers } from './spec.ts';
+
+export interface PipelineContext {
+  platform: PlatformConfig;
+  /** Pipelines already in the platform repo. */
+  existing: string[];
+}
+
+const MAX_DESCRIPTION = 2000;
+
+export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
+  {
+    key: 'name',
+    flag: 'name',
+    kind: 'text',
+    valueName: 'name',
+    help: 'Pipeline name: a Python package name, also its folder, code location and git branch',
+    message: 'Pipeline name (lowercase, underscores):',
+    default: () => {
+      throw new InputError('--name is required without a terminal; pass --name orders_daily (or any valid Python package name)');
+    },
+    parse: (raw, ctx) => checkPipelineName(raw.trim(), ctx.existing),
+  },
+  {
+    key: 'template',
+    flag: 'template',
+    kind: 'select',
+    valueName: KIND_IDS.join('|'),
+    help: `Pipeline template: ${KIND_IDS.map((id) => `${id} (${KINDS[id].summary})`).join('; ')}`,
+    message: 'What kind of pipeline?',
+    choices: () => KIND_IDS.map((id) => ({ value: id, name: KINDS[id].title, description: KINDS[id].summary })),
+    default: () => 'transform',
+    parse: (raw) => {
+      if (!(KIND_IDS as string[]).includes(raw)) throw new InputError(`unknown template ${JSON.stringify(raw)}; use one of: ${KIND_IDS.join(', ')}`);
+      return raw as KindId;
+    },
+  },
+  {
+    key: 'description',
+    flag: 'description',
+    kind: 'text',
+    valueName: 'text',
+    help: 'One or two sentences on what the pipeline does (goes into its README and docstrings)',
+    message: 'Describe the pipeline in a sentence:',
+    default: (_ctx, a) => KINDS[a.template as KindId].defaultDescription(a.name as string),
+    parse: (raw, _ctx, a) => {
+      const text = raw.trim() || KINDS[a.template as KindId].defaultDescription(a.name as string);
+      if (text.length > MAX_DESCRIPTION) throw new InputError(`--description is ${text.length} characters long; keep it under ${MAX_DESCRIPTION}`);
+      if (text.includes('\0')) throw new InputError('--description contains a NUL character; remove it');
+      return text;
+    },
+  },
+  {
+    key: 'owner',
+    flag: 'owner',
+    kind: 'select',
+    valueName: 'team',
+    help: 'Owning team, one of the owners in platform.yaml',
+    message: 'Which team owns it?',
+    choices: (ctx) => ctx.platform.owners.map((o) => ({ value: o.name, description: o.contact })),
+    default: (ctx) => ctx.platform.owners[0]!.name,
+    parse: (raw, ctx) => {
+      const owners = ctx.platform.owners.map((o) => o.name);
+      if (!owners.includes(raw)) throw new InputError(`unknown owner ${JSON.stringify(raw)}; use one of the owners in platform.yaml (${owners.join(', ')}) or add the team there first`);
+      return raw;
+    },
+  },
+  {
+    key: 'schedule',
+    flag: 'schedule',
+    kind: 'text',
+    valueName: 'cron|none',
+    help: "Cron of the pipeline's main schedule, or none (defaults: transform 0 6 * * *, ml 0 5 * * *, ingest none)",
+    message: 'Schedule (cron, or "none"):',
+    default: (_ctx, a) => KINDS[a.template as KindId].defaultSchedule || 'none',
+    parse: (raw) => (['', 'none'].includes(raw.trim().toLowerCase()) ? '' : checkCron(raw, '--schedule')),
+  },
+  {
+    key: 'timezone',
+    flag: 'timezone',
+    kind: 'text',
+    valueName: 'tz',
+    help: "IANA timezone of the schedules (default: the platform's default_timezone)",
+    message: 'Timezone of the schedules:',
+    default: (ctx) => ctx.platform.defaultTimezone,
+    parse: (raw) => {
+      if (!isTimezone(raw.trim())) throw new InputError(`--timezone ${JSON.stringify(raw)} is not an IANA timezone; use a name such as UTC, Europe/Berlin or America/New_York`);
+      return raw.trim();
+    },
+    when: (_ctx, a) => a.schedule !== '' || KINDS[a.template as KindId].schedules.some((s) => s.fixedCron),
+  },
+  {
+    key: 'deployments',
+    flag: 'deployments',
+    kind: 'list',
+    valueName: 'a,b,...',
+    help: 'Deployments the pipeline is released to (default: all of them)',
+    message: 'Release it to which deployments?',
+    choices: (ctx) => ctx.platform.deployments.map((d) => ({ value: d.name, description: `modes: ${d.modes.join(', ')}` })),
+    default: (ctx) => ctx.platform.deployments.map((d) => d.name),
+    parse: (raw, ctx) => {
+      const known = ctx.platform.deployments.map((d) => d.name);
+      const names = splitList(raw);
+      if (names.length === 0) throw new InputError(`--deployments is empty; name at least one of: ${known.join(', ')}`);
+      for (const name of names) {
+        if (!known.includes(name)) throw new InputError(`unknown deployment ${JSON.stringify(name)}; use deployments from platform.yaml (${known.join(', ')})`);
+      }
+      return known.filter((name) => names.includes(name));
+    },
+  },
+  {
+    key: 'slaHours',
+    flag: 'sla-hours',
+    kind: 'number',
+    valueName: 'hours',
+    help: 'ml only: how old predictions may get before their freshness check fails (default 26)',
+    message: 'Freshness SLA of the predictions, in hours:',
+    default: () => 26,
+    parse: (raw) => {
+      const hours = Number(raw);
+      if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 31) throw new InputError(`--sla-hours ${JSON.stringify(raw)} is not a whole number of hours from 1 to 744`);
+      return hours;
+    },
+    when: (_ctx, a) => a.template === 'ml',
+  },
+];
+
+/** Fills what a question did not ask (the timezone of a pipeline without schedules). */
+export function toPipelineAnswers(answers: Record<string, unknown>, ctx: PipelineContext): PipelineAnswers {
+  return {
+    name: answers.name as string,
+    template: answers.template as KindId,
+    description: answers.description as string,
+    owner: answers.owner as string,
+    schedule: answers.schedule as string,
+    timezone: (answers.timezone as string | undefined) ?? ctx.platform.defaultTimezone,
+    deployments: answers.deployments as string[],
+    slaHours: (answers.slaHours as number | undefined) ?? 26,
+  };
+}

@@ -1,0 +1,31 @@
+// The files of a new platform repo: the conventions (platform.yaml), one Dagster instance per
+// deployment, the workspaces, compose, CI, README, .gitignore and a package.json pinning this CLI.
+import { dagsterLibrariesVersion } from '../../src/conventions/version.ts';
+import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
+import { cliVersion } from '../../src/paths.ts';
+import { type RenderedFile, renderFolders } from '../../src/render/templates.ts';
+
+export const composeNetwork = (platform: PlatformConfig) => `${platform.name}-dagster`;
+
+function platformData(platform: PlatformConfig) {
+  return {
+    ...platform,
+    dagsterLibrariesVersion: dagsterLibrariesVersion(platform.dagsterVersion),
+    network: composeNetwork(platform),
+    cliVersion: cliVersion(),
+  };
+}
+
+/** deployments/<name>/dagster.yaml for each deployment. Also used by `pipeline check` to spot drift. */
+export function instanceFiles(platform: PlatformConfig): RenderedFile[] {
+  return platform.deployments.flatMap((deployment) =>
+    renderFolders(['platform/instance'], { ...platformData(platform), deployment }).map((file) => ({
+      path: `deployments/${deployment.name}/${file.path}`,
+      content: file.content,
+    })),
+  );
+}
+
+export function platformFiles(platform: PlatformConfig): RenderedFile[] {
+  return [...renderFolders(['platform/repo'], platformData(platform)), ...instanceFiles(platform)];
+}

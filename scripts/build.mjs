@@ -1,0 +1,69 @@
+// Bundles the two bins with esbuild, as create-vite does, so `npm init pipeline` starts fast:
+// one file per bin plus lazily loaded chunks (a command's heavy modules load only when it runs).
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const packageDir = (pkg) => join(import.meta.dirname, '..', 'node_modules', pkg);
+const manifest = (pkg) => JSON.parse(readFileSync(join(packageDir(pkg), 'package.json'), 'utf8'));
+
+/**
+ * Yeoman reads its own package.json from disk relative to its source file, which a bundle moves.
+ * Inline those reads, and load only yeoman-environment's base environment (we never look up
+ * generators on npm, so the full environment's npm machinery stays out of the bundle).
+ */
+const yeomanPlugin = {
+  name: 'yeoman-bundle',
+  setup(b) {
+    const envBase = join(packageDir('yeoman-environment'), 'dist/environment-base.js');
+    b.onResolve({ filter: /^yeoman-environment$/ }, () => ({ path: 'yeoman-environment-base', namespace: 'cp-shim' }));
+    b.onLoad({ filter: /.*/, namespace: 'cp-shim' }, () => ({
+      contents: `export { default as EnvironmentBase } from ${JSON.stringify(envBase)};`,
+      loader: 'js',
+      resolveDir: dirname(envBase),
+    }));
+    b.onLoad({ filter: /yeoman-(environment|generator)[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const pkg = args.path.includes('yeoman-environment') ? 'yeoman-environment' : 'yeoman-generator';
+      const json = JSON.stringify({ name: manifest(pkg).name, version: manifest(pkg).version });
+      const source = readFileSync(args.path, 'utf8')
+        .replace("require('../package.json')", json)
+        .replace("JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))", json)
+        .replace("JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString())", json);
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const result = await build({
+  entryPoints: { 'create-pipeline': 'src/cli/create-pipeline.ts', pipeline: 'src/cli/pipeline.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  metafile: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // Native modules cannot be bundled; they are loaded from node_modules when a command needs them.
+  external: ['@ast-grep/napi', '@ast-grep/lang-python', 'ts-morph'],
+  // Some bundled CommonJS dependencies use require, __dirname and __filename.
+  banner: {
+    js: [
+      "import { createRequire as __cpCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __cpFileURLToPath } from 'node:url';",
+      "import { dirname as __cpDirname } from 'node:path';",
+      'const require = __cpCreateRequire(import.meta.url);',
+      'const __filename = __cpFileURLToPath(import.meta.url);',
+      'const __dirname = __cpDirname(__filename);',
+    ].join('\n'),
+  },
+  plugins: [yeomanPlugin],
+  logLevel: 'warning',
+});
+const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
+console.log(`built ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB, into dist/`);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Creates the Python venv the test suite uses to run generated pipelines under real Dagster.
+# Idempotent: re-running with the same requirements does nothing. Uses uv (from PyPI) for speed.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CACHE="$ROOT/.cache"
+VENV="${PIPELINE_TEST_VENV:-$CACHE/venv}"
+REQ="$ROOT/scripts/python-requirements.txt"
+STAMP="$VENV/.requirements.sha"
+PY="${PYTHON:-python3}"
+
+want="$(sha256sum "$REQ" | cut -d' ' -f1)"
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" && -x "$VENV/bin/dagster" ]]; then
+  echo "python venv up to date: $VENV"
+  exit 0
+fi
+
+mkdir -p "$CACHE"
+if [[ ! -x "$CACHE/uv-bootstrap/bin/uv" ]]; then
+  echo "installing uv into $CACHE/uv-bootstrap"
+  "$PY" -m venv "$CACHE/uv-bootstrap"
+  "$CACHE/uv-bootstrap/bin/pip" install --quiet "uv==0.13.9"
+fi
+UV="$CACHE/uv-bootstrap/bin/uv"
+
+echo "creating $VENV with $(cat "$REQ" | grep -vc '^#') requirements"
+"$UV" venv --quiet --allow-existing --python "$PY" "$VENV"
+"$UV" pip install --quiet --python "$VENV/bin/python" -r "$REQ"
+echo "$want" > "$STAMP"
+"$VENV/bin/dagster" --version

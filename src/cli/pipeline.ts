@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The `pipeline` bin: everything after day one. Each command is its own module, loaded only when
+// it runs, so one command never pays for another's dependencies.
+import { EXIT, InputError } from '../errors.ts';
+import { cliVersion } from '../paths.ts';
+import { runAtEdge } from './edge.ts';
+
+interface CommandEntry {
+  summary: string;
+  load: () => Promise<{ run: (argv: string[]) => Promise<number | void> }>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  new: { summary: 'Add a pipeline (the same as create-pipeline; see pipeline new --help)', load: () => import('../commands/new.ts') },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  return [
+    'Usage: pipeline <command> [options]',
+    '',
+    'Keeps the Dagster pipelines of a platform repo aligned with its conventions.',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
+    '',
+    'Options:',
+    '  --help, -h     Show this help (or a command\'s: pipeline <command> --help)',
+    '  --version, -v  Print the version',
+    '',
+  ].join('\n');
+}
+
+const argv = process.argv.slice(2);
+await runAtEdge('pipeline', argv.includes('--json'), async () => {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return first === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (first === '--version' || first === '-v') return void process.stdout.write(`${cliVersion()}\n`);
+  const command = COMMANDS[first];
+  if (!command) throw new InputError(`unknown command ${JSON.stringify(first)}; run pipeline --help for the list (${Object.keys(COMMANDS).join(', ')})`);
+  return (await command.load()).run(rest);
+});

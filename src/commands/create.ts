@@ -1,0 +1,273 @@
+// `create-pipeline` (what `npm init pipeline` runs): a new pipeline in the platform repo, or a new
+// platform repo first. Guard clauses first, then named steps; nothing touches disk before every
+// check has passed, and a failure after the first write puts everything back.
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { PIPELINE_QUESTIONS, type PipelineContext, toPipelineAnswers } from '../../generators/pipeline/options.ts';
+import { KINDS } from '../../generators/pipeline/kinds.ts';
+import { parse } from 'yaml';
+import { buildPipelineSpec, type PipelineSpec, type Visible, visibility } from '../../generators/pipeline/spec.ts';
+import { PLATFORM_QUESTIONS, toPlatformAnswers } from '../../generators/platform/options.ts';
+import { defaultPlatformConfig } from '../conventions/defaults.ts';
+import { checkPlatformConfig, findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
+import { InputError, StateError } from '../errors.ts';
+import { planGenerators, type GeneratorRun } from '../generate/run.ts';
+import * as git from '../git.ts';
+import { type AnswerSource, resolveAnswers } from '../options/question.ts';
+import { REGISTRATIONS } from '../registration/registrations.ts';
+import { applyPlan, type ChangePlan, revertPlan, snapshotBefore } from '../tree/plan.ts';
+import { cliVersion } from '../paths.ts';
+
+export interface CreateOptions {
+  cwd: string;
+  flags: Record<string, string | undefined>;
+  /** Force creating a platform repo in cwd. */
+  platform: boolean;
+  /** true: branch and commit (refuse a dirty tree); false: never; undefined: when the tree is clean. */
+  branch: boolean | undefined;
+  dryRun: boolean;
+  interactive: boolean;
+}
+
+export interface CreateReport {
+  ok: true;
+  dryRun: boolean;
+  platformRoot: string;
+  platformCreated: boolean;
+  pipeline: string | null;
+  template: string | null;
+  files: { path: string; change: 'create' | 'modify' }[];
+  git: { branch: string | null; commit: string | null; note: string | null };
+  answers: Record<string, unknown>;
+  answerSources: Record<string, AnswerSource>;
+  deployments: Record<string, Visible> | null;
+  nextSteps: string[];
+}
+
+const PLATFORM_ONLY_FLAGS = PLATFORM_QUESTIONS.map((q) => q.flag);
+
+export async function createPipeline(options: CreateOptions): Promise<CreateReport> {
+  // 1. Where are we, and is there a platform repo?
+  const cwd = resolve(options.cwd);
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new InputError(`--cwd ${options.cwd} is not a folder; create it first or pass an existing one`);
+  const found = findPlatformRoot(cwd);
+  const creatingPlatform = options.platform || found === undefined;
+  if (options.platform && existsSync(join(cwd, PLATFORM_FILE))) throw new StateError(`${join(cwd, PLATFORM_FILE)} already exists; run without --platform to add a pipeline to that platform`);
+  if (!creatingPlatform) {
+    const stray = PLATFORM_ONLY_FLAGS.find((flag) => options.flags[flag] !== undefined);
+    if (stray) throw new InputError(`--${stray} only applies when creating a platform repo; remove it (the platform in ${found} already exists)`);
+  }
+  if (creatingPlatform && !options.platform && !options.interactive) {
+    throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run inside your platform repo, or pass --platform to create a new one here`);
+  }
+  if (creatingPlatform && !options.platform) await confirmNewPlatform(cwd);
+  const root = creatingPlatform ? cwd : found!;
+
+  // 2. The platform's conventions: new ones from answers, or the repo's (checked against their schema).
+  const answerSources: Record<string, AnswerSource> = {};
+  const answers: Record<string, unknown> = {};
+  let platform: PlatformConfig;
+  if (creatingPlatform) {
+    const resolved = await resolveAnswers(PLATFORM_QUESTIONS, { dir: cwd }, { interactive: options.interactive, flags: options.flags });
+    Object.assign(answers, prefixed('platform.', resolved.answers));
+    Object.assign(answerSources, prefixed('platform.', resolved.sources));
+    platform = defaultPlatformConfig(toPlatformAnswers(resolved.answers));
+  } else {
+    platform = loadPlatformConfig(root);
+  }
+
+  // 3. The pipeline's answers (a new platform without --name and without a terminal makes no pipeline).
+  const wantsPipeline = !creatingPlatform || options.flags.name !== undefined || options.interactive;
+  let spec: PipelineSpec | undefined;
+  if (wantsPipeline) {
+    const ctx: PipelineContext = { platform, existing: existingPipelines(root) };
+    const resolved = await resolveAnswers(PIPELINE_QUESTIONS, ctx, { interactive: options.interactive, flags: options.flags });
+    Object.assign(answers, resolved.answers);
+    Object.assign(answerSources, resolved.sources);
+    spec = buildPipelineSpec(toPipelineAnswers(resolved.answers, ctx), platform);
+  }
+
+  // 4. git: decide (and check) before computing or writing anything.
+  const gitPlan = decideGit(root, creatingPlatform, spec, options.branch);
+
+  // 5. Every file, in memory.
+  const runs: GeneratorRun[] = [];
+  if (creatingPlatform) runs.push({ name: 'platform', options: { platform } });
+  if (spec) runs.push({ name: 'pipeline', options: { spec, platform } });
+  const { plan, steps } = await planGenerators(root, runs);
+  checkPlan(plan, creatingPlatform, spec);
+  if (creatingPlatform) checkPlatformConfig(parse(plan.changes.find((c) => c.path === PLATFORM_FILE)!.content));
+
+  const report: CreateReport = {
+    ok: true,
+    dryRun: options.dryRun,
+    platformRoot: root,
+    platformCreated: creatingPlatform,
+    pipeline: spec?.answers.name ?? null,
+    template: spec?.answers.template ?? null,
+    files: plan.changes.map((c) => ({ path: c.path, change: c.kind })),
+    git: { branch: gitPlan.branch, commit: null, note: gitPlan.note },
+    answers,
+    answerSources,
+    deployments: spec ? visibility(spec, platform) : null,
+    nextSteps: nextSteps(root, cwd, spec, gitPlan.branch),
+  };
+  if (options.dryRun) return report;
+
+  // 6. Write everything at once, on its branch, and commit; undo all of it if a step fails.
+  report.git.commit = writeAndCommit(root, plan, steps, gitPlan, spec, platform);
+  return report;
+}
+
+async function confirmNewPlatform(cwd: string): Promise<void> {
+  const { confirm } = await import('@inquirer/prompts');
+  const yes = await confirm({ message: `No ${PLATFORM_FILE} here or above. Create a new platform repo in ${cwd}?`, default: true });
+  if (!yes) throw new InputError(`nothing created; run inside your platform repo, or answer yes to create one in ${cwd}`);
+}
+
+function prefixed<T>(prefix: string, obj: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [`${prefix}${k}`, v]));
+}
+
+export function existingPipelines(root: string): string[] {
+  const dir = join(root, 'pipelines');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+}
+
+interface GitPlan {
+  /** Initialise a repository (new platform outside git). */
+  init: boolean;
+  /** Commit the platform files on main first (new repository). */
+  platformCommit: boolean;
+  branch: string | null;
+  commit: boolean;
+  note: string | null;
+}
+
+function decideGit(root: string, creatingPlatform: boolean, spec: PipelineSpec | undefined, branch: boolean | undefined): GitPlan {
+  const none = (note: string | null): GitPlan => ({ init: false, platformCommit: false, branch: null, commit: false, note });
+  if (branch === false) return none('--no-branch: files written, nothing committed');
+  if (!git.gitAvailable()) {
+    if (branch) throw new StateError('--branch needs git, and git is not installed; install git or pass --no-branch');
+    return none('git is not installed: files written, nothing committed');
+  }
+  const top = git.gitTopLevel(root);
+  const pipelineBranch = spec ? `pipeline/${spec.answers.name}` : null;
+  if (top === undefined) {
+    if (!creatingPlatform) {
+      if (branch) throw new StateError(`--branch needs a git repository, and ${root} is not in one; run git init first, or pass --no-branch`);
+      return none(`${root} is not a git repository: files written, nothing committed`);
+    }
+    return { init: true, platformCommit: true, branch: pipelineBranch, commit: true, note: null };
+  }
+  const dirt = git.gitDirt(root);
+  if (dirt.length > 0) {
+    if (branch) throw new StateError(`--branch needs a clean git tree, and ${dirt.length} file${dirt.length === 1 ? ' has' : 's have'} uncommitted changes (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --no-branch`);
+    return none('the git tree has uncommitted changes: files written on the current branch, nothing committed');
+  }
+  if (pipelineBranch && git.gitBranchExists(root, pipelineBranch)) throw new StateError(`git branch ${pipelineBranch} already exists; delete it, or choose another pipeline name`);
+  return { init: false, platformCommit: creatingPlatform && !git.gitHasCommits(root), branch: pipelineBranch, commit: true, note: null };
+}
+
+/** Pipeline files must be new; only the registration files of an existing platform may change. */
+function checkPlan(plan: ChangePlan, creatingPlatform: boolean, spec: PipelineSpec | undefined): void {
+  const registered = new Set(REGISTRATIONS.map((r) => r.file));
+  for (const change of plan.changes) {
+    if (change.kind !== 'modify') continue;
+    if (creatingPlatform) throw new StateError(`${change.path} already exists in ${plan.root}; create the platform repo in an empty folder, or move that file aside`);
+    if (!registered.has(change.path)) throw new StateError(`${change.path} already exists; the new pipeline would overwrite it (move it aside, or choose another name)`);
+  }
+  if (spec && !plan.changes.some((c) => c.path.startsWith(`pipelines/${spec.answers.name}/`))) throw new Error('the pipeline generator produced no files');
+}
+
+function writeAndCommit(root: string, plan: ChangePlan, steps: ChangePlan[], gitPlan: GitPlan, spec: PipelineSpec | undefined, platform: PlatformConfig): string | null {
+  const before = snapshotBefore(plan);
+  const previousBranch = gitPlan.commit && !gitPlan.init ? git.gitCurrentBranch(root) : undefined;
+  let branched = false;
+  try {
+    if (gitPlan.init) git.gitInit(root);
+    let rest = plan;
+    if (gitPlan.platformCommit) {
+      // A new repository starts with the platform alone on main; the pipeline goes on its branch.
+      const [platformStep, ...pipelineSteps] = steps;
+      applyPlan(platformStep!);
+      const commit = git.gitCommit(root, platformStep!.changes.map((c) => c.path), `chore: create the ${platform.name} platform repo\n\nGenerated by create-pipeline ${cliVersion()} (conventions v${platform.conventionsVersion}).`);
+      if (!spec) return commit;
+      rest = { root, changes: pipelineSteps.flatMap((step) => step.changes) };
+    }
+    if (gitPlan.branch) {
+      git.gitCheckoutNewBranch(root, gitPlan.branch);
+      branched = true;
+    }
+    applyPlan(rest);
+    if (!gitPlan.commit || !spec) return null;
+    return git.gitCommit(root, rest.changes.map((c) => c.path), commitMessage(spec, platform));
+  } catch (error) {
+    // Put everything back: no half-written pipeline, no half-made repository.
+    if (branched && previousBranch) {
+      git.gitCheckout(root, previousBranch);
+      git.gitDeleteBranch(root, gitPlan.branch!);
+    }
+    revertPlan(plan, before);
+    if (gitPlan.init) rmSync(join(root, '.git'), { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export function commitMessage(spec: PipelineSpec, platform: PlatformConfig): string {
+  const { answers } = spec;
+  const lines = [
+    `feat(pipelines): add ${answers.name} (${KINDS[answers.template].title.toLowerCase()})`,
+    '',
+    answers.description,
+    '',
+    `- owner: ${answers.owner}`,
+    `- template: ${answers.template}`,
+    `- deployments: ${answers.deployments.join(', ')}`,
+    ...spec.schedules.map((s) => `- schedule ${s.name}: ${s.cron} (${s.timezone}), preset ${s.preset}, in ${s.deployments.join(', ')}`),
+    ...spec.sensors.map((s) => `- sensor ${s.name}: preset ${s.preset}, in ${s.deployments.join(', ')}`),
+    '',
+    `Registered in ${REGISTRATIONS.map((r) => r.file).join(', ')}.`,
+    `Generated by create-pipeline ${cliVersion()} (conventions v${platform.conventionsVersion}).`,
+  ];
+  return lines.join('\n');
+}
+
+function nextSteps(root: string, cwd: string, spec: PipelineSpec | undefined, branch: string | null): string[] {
+  const where = relative(cwd, root) || '.';
+  const steps: string[] = [];
+  if (!spec) {
+    steps.push(`${where === '.' ? '' : `cd ${where} && `}npx create-pipeline   # add the first pipeline`);
+    return steps;
+  }
+  const dir = relative(cwd, join(root, 'pipelines', spec.answers.name)) || '.';
+  steps.push(`cd ${dir} && uv run --group dev pytest   # its own tests, local mode, sample data`);
+  if (branch) steps.push(`git push -u origin ${branch}   # then open a pull request`);
+  return steps;
+}
+
+export function renderReport(report: CreateReport): string {
+  const lines: string[] = [];
+  const verb = report.dryRun ? 'would' : '';
+  const created = report.files.filter((f) => f.change === 'create');
+  const modified = report.files.filter((f) => f.change === 'modify');
+  if (report.dryRun) lines.push('Dry run: nothing was written. The plan:');
+  if (report.platformCreated) lines.push(`${verb ? 'Would create' : 'Created'} platform repo ${report.platformRoot}`);
+  if (report.pipeline) lines.push(`${verb ? 'Would add' : 'Added'} pipeline ${report.pipeline} (${report.template})`);
+  for (const f of created) lines.push(`  create  ${f.path}`);
+  for (const f of modified) lines.push(`  update  ${f.path}`);
+  if (report.deployments) {
+    lines.push('', 'What each deployment loads:');
+    for (const [name, v] of Object.entries(report.deployments)) {
+      lines.push(`  ${name.padEnd(8)} jobs: ${v.jobs.join(', ') || '-'}${v.schedules.length ? `; schedules: ${v.schedules.join(', ')}` : ''}${v.sensors.length ? `; sensors: ${v.sensors.join(', ')}` : ''}`);
+    }
+  }
+  lines.push('');
+  if (report.git.branch) lines.push(`${report.dryRun ? 'Would commit' : 'Committed'} on branch ${report.git.branch}${report.git.commit ? ` (${report.git.commit.slice(0, 12)})` : ''}`);
+  if (report.git.note) lines.push(`Note: ${report.git.note}`);
+  if (report.nextSteps.length) lines.push('', 'Next steps:', ...report.nextSteps.map((s) => `  ${s}`));
+  return lines.join('\n');
+}
+
+export const reportAsJson = (report: CreateReport): string => JSON.stringify(report, null, 2);

@@ -1,0 +1,11 @@
+/** The platform conventions this CLI generates. Bumped (with a codemod) whenever generated code changes meaning. */
+export const CONVENTIONS_VERSION = 1;
+
+/** The Dagster release generated pipelines pin, and the matching release of its libraries. */
+export const DAGSTER_VERSION = '1.13.27';
+
+export function dagsterLibrariesVersion(dagster: string): string {
+  const [major, minor, patch] = dagster.split('.').map(Number);
+  // Dagster libraries are versioned 0.(minor+16).patch alongside dagster 1.minor.patch.
+  return major === 1 ? `0.${minor + 16}.${patch}` : dagster;
+}

@@ -1,0 +1,51 @@
+// Runs generators programmatically through yeoman-environment, into one shared in-memory file
+// system, and returns one change plan per generator (what it changed after the ones before it).
+// Nothing is written to disk here.
+import { Console } from 'node:console';
+import { existsSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { Writable } from 'node:stream';
+import { isFilePending } from 'mem-fs-editor/state';
+import type { MemFsEditorFile } from 'mem-fs-editor';
+import type { Store } from 'mem-fs';
+import { GENERATORS, type GeneratorName } from '../../generators/index.ts';
+import { type ChangePlan, planFromMemFs } from '../tree/plan.ts';
+
+export interface GeneratorRun {
+  name: GeneratorName;
+  options: Record<string, unknown>;
+}
+
+function snapshot(store: Store<MemFsEditorFile>, root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  store.each((file) => {
+    if (isFilePending(file)) out.set(relative(root, file.path).split(sep).join('/'), file.contents?.toString('utf8') ?? '');
+  });
+  return out;
+}
+
+/** Runs the generators in order; returns the whole change, and each generator's own part of it. */
+export async function planGenerators(root: string, runs: GeneratorRun[]): Promise<{ plan: ChangePlan; steps: ChangePlan[] }> {
+  const { EnvironmentBase } = await import('yeoman-environment');
+  // Yeoman's own log lines (conflicts, installs) do not apply: we plan, check and write ourselves.
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const env = new EnvironmentBase({ cwd: root, skipInstall: true, console: new Console(sink), stdout: sink, stderr: sink } as never);
+  const store = env.sharedFs as unknown as Store<MemFsEditorFile>;
+  const steps: ChangePlan[] = [];
+  let previous = new Map<string, string>();
+  for (const run of runs) {
+    const { default: Generator } = await GENERATORS[run.name]();
+    const generator = await env.create(Generator as never, { generatorArgs: [], generatorOptions: { ...run.options, skipInstall: true } });
+    await env.runGenerator(generator as never);
+    const current = snapshot(store, root);
+    const whole = planFromMemFs(store, root);
+    steps.push({
+      root,
+      changes: whole.changes
+        .filter((c) => previous.get(c.path) !== current.get(c.path))
+        .map((c) => ({ ...c, kind: previous.has(c.path) || existsSync(`${root}/${c.path}`) ? 'modify' : 'create' })),
+    });
+    previous = current;
+  }
+  return { plan: planFromMemFs(store, root), steps };
+}

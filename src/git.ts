@@ -1,0 +1,63 @@
+// Real git, through its CLI. Every call names its folder; nothing here stashes, resets or
+// discards anything of the user's.
+import { execFileSync } from 'node:child_process';
+import { StateError } from './errors.ts';
+
+function git(cwd: string, args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+  }).trim();
+}
+
+function tryGit(cwd: string, args: string[]): string | undefined {
+  try {
+    return git(cwd, args);
+  } catch {
+    return undefined;
+  }
+}
+
+export const gitAvailable = (): boolean => tryGit(process.cwd(), ['--version']) !== undefined;
+
+/** The work tree's top folder, or undefined outside a git repository. */
+export const gitTopLevel = (dir: string): string | undefined => tryGit(dir, ['rev-parse', '--show-toplevel']);
+
+/** Uncommitted changes (tracked or untracked, not ignored), as porcelain lines. */
+export const gitDirt = (dir: string): string[] => git(dir, ['status', '--porcelain', '--untracked-files=all']).split('\n').filter(Boolean);
+
+export const gitCurrentBranch = (dir: string): string | undefined => tryGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+
+export const gitHasCommits = (dir: string): boolean => tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']) !== undefined;
+
+export const gitBranchExists = (dir: string, branch: string): boolean => tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;
+
+export function gitInit(dir: string, branch = 'main'): void {
+  git(dir, ['init', '--quiet', '--initial-branch', branch]);
+}
+
+export function gitCheckoutNewBranch(dir: string, branch: string): void {
+  git(dir, ['checkout', '--quiet', '-b', branch]);
+}
+
+export function gitCheckout(dir: string, branch: string): void {
+  git(dir, ['checkout', '--quiet', branch]);
+}
+
+export function gitDeleteBranch(dir: string, branch: string): void {
+  tryGit(dir, ['branch', '--quiet', '-D', branch]);
+}
+
+/** Stages exactly `paths` and commits them; returns the new commit id. */
+export function gitCommit(dir: string, paths: string[], message: string): string {
+  try {
+    git(dir, ['add', '--', ...paths]);
+    git(dir, ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths]);
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').at(-1);
+    throw new StateError(`git commit failed (${stderr}); set git's user.name and user.email, or pass --no-branch to write the files without committing`);
+  }
+  return git(dir, ['rev-parse', 'HEAD']);
+}

@@ -1,0 +1,67 @@
+// Handlebars rendering of template folders into a list of files (path -> content).
+// Templates look like the file they produce; values vary only through the helpers below, which
+// escape for the target language. Path segments may carry variables: `__pkg__` becomes data.pkg.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import Handlebars from 'handlebars';
+import { stringify } from 'yaml';
+import { templatesDir } from '../paths.ts';
+import { type Literal, pyBlock, pyDocstring, pyLiteral, tomlString } from './literals.ts';
+
+export interface RenderedFile {
+  path: string; // relative, POSIX separators
+  content: string;
+}
+
+let engine: typeof Handlebars | undefined;
+
+function createEngine(): typeof Handlebars {
+  const hb = Handlebars.create();
+  const safe = (s: string) => new hb.SafeString(s);
+  hb.registerHelper('py', (value: Literal) => safe(pyLiteral(value)));
+  hb.registerHelper('pyblock', (value: Literal, indent: number, prefix: number) => safe(pyBlock(value, indent, 100, typeof prefix === 'number' ? prefix : 0)));
+  hb.registerHelper('pydoc', (value: string) => safe(pyDocstring(value)));
+  hb.registerHelper('toml', (value: string) => safe(tomlString(value)));
+  hb.registerHelper('yaml', (value: Literal) => safe(stringify(value, { lineWidth: 0 }).trimEnd()));
+  hb.registerHelper('json', (value: Literal) => safe(JSON.stringify(value)));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  const partials = join(templatesDir(), 'partials');
+  for (const file of walk(partials)) {
+    const name = relative(partials, file).split(sep).join('/').replace(/\.hbs$/, '');
+    hb.registerPartial(name, readFileSync(file, 'utf8'));
+  }
+  return hb;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const full = join(dir, name);
+      return statSync(full).isDirectory() ? walk(full) : [full];
+    });
+}
+
+/** Renders one template string; `noEscape` because escaping is the helpers' job, per language. */
+export function renderString(template: string, data: object): string {
+  engine ??= createEngine();
+  return engine.compile(template, { noEscape: true, strict: true })(data);
+}
+
+/**
+ * Renders every file below templates/<folder> (`.hbs` files through Handlebars, others copied).
+ * Folders listed later override files of earlier ones with the same output path.
+ */
+export function renderFolders(folders: string[], data: Record<string, unknown>): RenderedFile[] {
+  const out = new Map<string, RenderedFile>();
+  for (const folder of folders) {
+    const base = join(templatesDir(), folder);
+    for (const file of walk(base)) {
+      const rel = relative(base, file).split(sep).join('/');
+      const path = rel.replace(/__(\w+)__/g, (whole, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : whole)).replace(/\.hbs$/, '').replace(/(^|\/)_dot_/g, '$1.');
+      const raw = readFileSync(file, 'utf8');
+      out.set(path, { path, content: file.endsWith('.hbs') ? renderString(raw, data) : raw });
+    }
+  }
+  return [...out.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
