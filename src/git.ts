@@ -9,7 +9,7 @@ function git(cwd: string, args: string[]): string {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-  }).trim();
+  }).trimEnd();
 }
 
 function tryGit(cwd: string, args: string[]): string | undefined {
@@ -48,6 +48,12 @@ export function gitCheckout(dir: string, branch: string): void {
 
 export function gitDeleteBranch(dir: string, branch: string): void {
   tryGit(dir, ['branch', '--quiet', '-D', branch]);
+}
+
+/** Takes `paths` out of the index again (after a failed commit); touches nothing else. */
+export function gitUnstage(dir: string, paths: string[]): void {
+  if (gitHasCommits(dir)) tryGit(dir, ['reset', '--quiet', '--', ...paths]);
+  else tryGit(dir, ['rm', '--quiet', '--cached', '-r', '--ignore-unmatch', '--', ...paths]);
 }
 
 /** Stages exactly `paths` and commits them; returns the new commit id. */

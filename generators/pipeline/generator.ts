@@ -3,7 +3,7 @@
 // reaches disk here: the caller plans, checks, then writes everything at once (src/tree/plan.ts).
 import Generator from 'yeoman-generator';
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
-import { REGISTRATIONS } from '../../src/registration/registrations.ts';
+import { REGISTRATIONS, registerIn } from './registrations.ts';
 import { pipelineFiles } from './files.ts';
 import type { PipelineSpec } from './spec.ts';
 
@@ -28,7 +28,7 @@ export default class PipelineGenerator extends Generator {
     for (const registration of REGISTRATIONS) {
       const path = this.destinationPath(registration.file);
       const text = this.fs.read(path, { defaults: '' }) ?? '';
-      this.fs.write(path, registration.register(text, { pipeline: name, platformName: platform.name }));
+      this.fs.write(path, registerIn(registration, text, { pipeline: name, platform }));
     }
   }
 }

@@ -34,7 +34,7 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     flag: 'template',
     kind: 'select',
     valueName: KIND_IDS.join('|'),
-    help: `Pipeline template: ${KIND_IDS.map((id) => `${id} (${KINDS[id].summary})`).join('; ')}`,
+    help: `Pipeline template: ${KIND_IDS.join(', ')} (default transform; see docs/templates.md)`,
     message: 'What kind of pipeline?',
     choices: () => KIND_IDS.map((id) => ({ value: id, name: KINDS[id].title, description: KINDS[id].summary })),
     default: () => 'transform',
@@ -80,7 +80,8 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     valueName: 'cron|none',
     help: "Cron of the pipeline's main schedule, or none (defaults: transform 0 6 * * *, ml 0 5 * * *, ingest none)",
     message: 'Schedule (cron, or "none"):',
-    default: (_ctx, a) => KINDS[a.template as KindId].defaultSchedule || 'none',
+    default: (_ctx, a) => KINDS[a.template as KindId].defaultSchedule,
+    show: (value) => (value === '' ? 'none' : String(value)),
     parse: (raw) => (['', 'none'].includes(raw.trim().toLowerCase()) ? '' : checkCron(raw, '--schedule')),
   },
   {

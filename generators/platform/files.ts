@@ -26,6 +26,17 @@ export function instanceFiles(platform: PlatformConfig): RenderedFile[] {
   );
 }
 
+/** Files that only exist once there is a pipeline to put in them (an empty CI matrix is invalid). */
+const WITH_FIRST_PIPELINE = ['.github/workflows/pipelines.yaml'];
+
+/** The files of a new platform repo, without pipelines. */
 export function platformFiles(platform: PlatformConfig): RenderedFile[] {
-  return [...renderFolders(['platform/repo'], platformData(platform)), ...instanceFiles(platform)];
+  return [...renderFolders(['platform/repo'], platformData(platform)), ...instanceFiles(platform)].filter((f) => !WITH_FIRST_PIPELINE.includes(f.path));
+}
+
+/** One platform file as the templates make it, for files that pipelines register in. */
+export function platformFile(platform: PlatformConfig, path: string): string {
+  const file = renderFolders(['platform/repo'], platformData(platform)).find((f) => f.path === path);
+  if (!file) throw new Error(`no platform template renders ${path}`);
+  return file.content;
 }

@@ -14,7 +14,7 @@ import { InputError, StateError } from '../errors.ts';
 import { planGenerators, type GeneratorRun } from '../generate/run.ts';
 import * as git from '../git.ts';
 import { type AnswerSource, resolveAnswers } from '../options/question.ts';
-import { REGISTRATIONS } from '../registration/registrations.ts';
+import { REGISTRATIONS } from '../../generators/pipeline/registrations.ts';
 import { applyPlan, type ChangePlan, revertPlan, snapshotBefore } from '../tree/plan.ts';
 import { cliVersion } from '../paths.ts';
 
@@ -205,6 +205,7 @@ function writeAndCommit(root: string, plan: ChangePlan, steps: ChangePlan[], git
     return git.gitCommit(root, rest.changes.map((c) => c.path), commitMessage(spec, platform));
   } catch (error) {
     // Put everything back: no half-written pipeline, no half-made repository.
+    if (gitPlan.commit && !gitPlan.init) git.gitUnstage(root, plan.changes.map((c) => c.path));
     if (branched && previousBranch) {
       git.gitCheckout(root, previousBranch);
       git.gitDeleteBranch(root, gitPlan.branch!);

@@ -24,7 +24,9 @@ export interface Question<C> {
   /** The interactive question. */
   message: string;
   choices?: (ctx: C, answers: Answers) => Choice[];
-  /** The default, given the answers so far. */
+  /** How a default reads in a prompt, when not as String(value). */
+  show?: (value: unknown) => string;
+  /** The default (already parsed), given the answers so far. */
   default: (ctx: C, answers: Answers) => unknown;
   /** Checks and converts a raw value (from a flag or a prompt); throws InputError with the fix. */
   parse: (raw: string, ctx: C, answers: Answers) => unknown;
@@ -107,7 +109,8 @@ async function ask<C>(q: Question<C>, ctx: C, answers: Answers): Promise<unknown
       return value;
     }
     default: {
-      const value = await prompts.input({ message: q.message, default: fallback === undefined ? undefined : String(fallback), validate });
+      const shown = fallback === undefined ? undefined : (q.show ?? String)(fallback);
+      const value = await prompts.input({ message: q.message, default: shown, validate });
       return q.parse(value, ctx, answers);
     }
   }

@@ -45,8 +45,10 @@ function expand(text: string, field: Field): Set<number> | string {
       lo = start;
       hi = end;
     }
-    if (lo < field.min || hi > field.max || lo > hi) return `${field.name} field ${JSON.stringify(text)} is outside ${field.min}-${field.max}`;
-    for (let v = lo; v <= hi; v += step) values.add(v);
+    if (lo < field.min || hi > field.max || lo > field.max || hi < field.min) return `${field.name} field ${JSON.stringify(text)} is outside ${field.min}-${field.max}`;
+    // A range such as 22-2 wraps around, as croniter (Dagster's cron library) reads it.
+    const span = lo <= hi ? hi - lo : field.max - lo + 1 + hi - field.min;
+    for (let i = 0; i <= span; i += step) values.add(lo + i > field.max ? lo + i - (field.max - field.min + 1) : lo + i);
   }
   return values;
 }

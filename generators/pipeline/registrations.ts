@@ -1,17 +1,25 @@
 // Where a pipeline must be registered in its platform repo, and how: one entry per file, each a
 // format-preserving YAML edit that is a no-op when the pipeline is already there.
 import { Pair, Scalar, YAMLMap, isMap, isScalar, type Document } from 'yaml';
-import { editYaml, mapAt, seqAt } from './yaml-edit.ts';
+import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
+import { editYaml, mapAt, seqAt } from '../../src/registration/yaml-edit.ts';
+import { platformFile } from '../platform/files.ts';
 
 export interface RegistrationContext {
   pipeline: string;
-  platformName: string;
+  platform: PlatformConfig;
 }
 
 export interface Registration {
   file: string;
   what: string;
   register: (text: string, ctx: RegistrationContext) => string;
+}
+
+/** The file's text, or the platform template's when it is missing (a new platform has no CI workflow until its first pipeline). */
+export function registerIn(registration: Registration, text: string | undefined, ctx: RegistrationContext): string {
+  const base = text && text.trim() !== '' ? text : platformFile(ctx.platform, registration.file);
+  return registration.register(base, ctx);
 }
 
 const CODE_SERVER_PORT = 4000;
@@ -53,11 +61,11 @@ export const REGISTRATIONS: Registration[] = [
   {
     file: 'docker-compose.yaml',
     what: 'code-server service',
-    register: (text, { pipeline, platformName }) =>
+    register: (text, { pipeline, platform }) =>
       editYaml(text, 'docker-compose.yaml', (doc) => {
         const services = mapAt(doc, ['services'], 'docker-compose.yaml');
         if (services.has(pipeline)) return;
-        const image = `${platformName}/${pipeline}:latest`;
+        const image = `${platform.name}/${pipeline}:latest`;
         const service = doc.createNode({ build: `./pipelines/${pipeline}`, image }) as YAMLMap;
         const environment = new YAMLMap();
         const anchor = doc.get('x-dagster-env', true);

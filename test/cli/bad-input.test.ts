@@ -1,0 +1,79 @@
+// Every bad input: a one-line error naming the problem and the fix, exit code 2, and the target
+// tree byte-for-byte as it was (no file written, no branch made).
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createPipeline } from '../helpers/cli.ts';
+import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
+
+let platform: string;
+beforeAll(() => {
+  platform = makePlatform({ pipelines: [['orders']] });
+});
+
+function expectRefused(args: string[], message: RegExp, cwd = platform) {
+  const before = treeFingerprint(cwd);
+  const result = createPipeline(args, cwd);
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr).toMatch(/^create-pipeline: error: /);
+  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(message);
+  expect(treeFingerprint(cwd)).toEqual(before);
+}
+
+describe('create-pipeline refuses bad input and changes nothing', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['a name that is not a Python package name', ['Orders-Daily'], /"Orders-Daily" is not a valid Python package name.*for example orders_daily/],
+    ['a Python keyword', ['class'], /"class" is a Python keyword; choose another name/],
+    ['a standard-library module', ['json'], /would shadow Python's standard-library module json/],
+    ['a Dagster module', ['dagster'], /would shadow the installed package dagster/],
+    ['an existing pipeline', ['orders'], /a pipeline named "orders" already exists/],
+    ['a relative path', ['../x'], /"\.\.\/x" is a path; pass a plain name/],
+    ['an absolute path', ['--name', '/tmp/x'], /"\/tmp\/x" is a path/],
+    ['an invalid cron expression', ['billing', '--schedule', '0 25 * * *'], /--schedule "0 25 \* \* \*" is not a valid cron expression: hour field/],
+    ['an impossible date', ['billing', '--schedule', '0 6 31 2 *'], /day of month never occurs/],
+    ['an invalid timezone', ['billing', '--timezone', 'Mars/Olympus'], /--timezone "Mars\/Olympus" is not an IANA timezone/],
+    ['an unknown template', ['billing', '--template', 'spark'], /unknown template "spark"; use one of: transform, ml, ingest/],
+    ['an unknown owner', ['billing', '--owner', 'nobody'], /unknown owner "nobody"; use one of the owners in platform.yaml \(analytics, ml-team\)/],
+    ['an unknown deployment', ['billing', '--deployments', 'local,staging'], /unknown deployment "staging"; use deployments from platform.yaml/],
+    ['an unknown flag', ['billing', '--colour', 'blue'], /unknown option --colour; see create-pipeline --help/],
+    ['a flag of another template', ['billing', '--sla-hours', '3'], /--sla-hours does not apply here/],
+    ['no name without a terminal', ['--yes'], /--name is required without a terminal/],
+    ['a platform flag inside a platform', ['billing', '--owners', 'x'], /--owners only applies when creating a platform repo/],
+    ['--platform inside a platform', ['--platform'], /platform.yaml already exists; run without --platform/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`refuses ${what}`, () => expectRefused(args, message));
+  }
+
+  it('refuses --branch on a dirty git tree, and leaves the user\'s edit alone', () => {
+    appendFileSync(join(platform, 'README.md'), '\nwork in progress\n');
+    try {
+      expectRefused(['billing', '--branch'], /--branch needs a clean git tree, and 1 file has uncommitted changes \(README.md\); commit or stash them, or pass --no-branch/);
+    } finally {
+      git(platform, 'checkout', '--', 'README.md');
+    }
+  });
+
+  it('refuses a platform config that fails its schema, naming the key and why', () => {
+    const file = join(platform, 'platform.yaml');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('modes: [prod]', 'modes: [production]'));
+    try {
+      expectRefused(['billing'], /platform.yaml: deployments.prod.modes\[0\]: "production" is not a mode \(expected one of: local, sandbox, dev, prod\)/);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it('refuses to run outside a platform repo without --platform', () => {
+    const empty = tempDir('empty-');
+    expectRefused(['billing'], /no platform.yaml in .* or any folder above it; run inside your platform repo, or pass --platform/, empty);
+  });
+
+  it('refuses to create a platform repo over existing files', () => {
+    const dir = tempDir('occupied-');
+    writeFileSync(join(dir, 'README.md'), 'mine\n');
+    expectRefused(['--platform'], /README.md already exists in .*; create the platform repo in an empty folder, or move that file aside/, dir);
+  });
+});

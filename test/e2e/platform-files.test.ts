@@ -1,0 +1,83 @@
+// The platform files are valid for the tools that read them: Dagster's instance config (with the
+// launcher packages installed for real), actionlint for the CI workflow, and the Compose
+// specification's JSON schema (from compose-go, Docker's own loader).
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { packageRoot } from '../../src/paths.ts';
+import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { makePlatform } from '../helpers/workspace.ts';
+
+const TOOLS = join(packageRoot(), '.cache');
+const ACTIONLINT = join(TOOLS, 'bin', 'actionlint');
+const COMPOSE_SCHEMA = join(TOOLS, 'compose-spec.json');
+if (!existsSync(ACTIONLINT) || !existsSync(COMPOSE_SCHEMA)) throw new Error('run bash scripts/setup-tools.sh (npm test does it)');
+
+let root: string;
+beforeAll(() => {
+  root = makePlatform({ pipelines: [['orders'], ['churn', '--template', 'ml', '--owner', 'ml-team'], ['events', '--template', 'ingest']] });
+});
+
+describe("each deployment's dagster.yaml", () => {
+  for (const deployment of ['local', 'compose', 'dev', 'prod', 'sandbox']) {
+    it(`passes Dagster's instance-config validation (${deployment})`, () => {
+      const result = run(PYTHON, [pythonScript('check_instance.py'), join(root, 'deployments', deployment)], root);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('run_launcher:');
+    });
+  }
+
+  it('is checked for real: a misspelt launcher setting fails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-instance-'));
+    const text = readFileSync(join(root, 'deployments', 'compose', 'dagster.yaml'), 'utf8').replace('network:', 'netwrok:');
+    writeFileSync(join(dir, 'dagster.yaml'), text);
+    const result = run(PYTHON, [pythonScript('check_instance.py'), dir], root);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/netwrok/);
+  });
+});
+
+describe('the CI workflow', () => {
+  it('passes actionlint and runs every pipeline', () => {
+    const file = join(root, '.github', 'workflows', 'pipelines.yaml');
+    const result = run(ACTIONLINT, ['-no-color', file], root);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(parse(readFileSync(file, 'utf8')).jobs.test.strategy.matrix.pipeline).toEqual(['orders', 'churn', 'events']);
+  });
+
+  it('is checked for real: a broken expression fails actionlint', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-workflow-'));
+    const file = join(dir, 'ci.yaml');
+    writeFileSync(file, readFileSync(join(root, '.github', 'workflows', 'pipelines.yaml'), 'utf8').replace('matrix.pipeline }}', 'matrix.pipelin }}'));
+    expect(run(ACTIONLINT, ['-no-color', file], dir).code).not.toBe(0);
+  });
+});
+
+describe('the compose file', () => {
+  const validate = () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    return ajv.compile(JSON.parse(readFileSync(COMPOSE_SCHEMA, 'utf8')));
+  };
+
+  it('validates against the Compose specification and has a code server per pipeline', () => {
+    const compose = parse(readFileSync(join(root, 'docker-compose.yaml'), 'utf8'), { merge: true });
+    const check = validate();
+    expect(check(compose), JSON.stringify(check.errors)).toBe(true);
+    expect(Object.keys(compose.services)).toEqual(['postgres', 'webserver', 'daemon', 'orders', 'churn', 'events']);
+    expect(compose.services.orders.environment.PIPELINE_DEPLOYMENT).toBe('compose');
+  });
+
+  it('is checked for real: a service with an unknown key fails', () => {
+    const compose = parse(readFileSync(join(root, 'docker-compose.yaml'), 'utf8'), { merge: true });
+    compose.services.orders.imagee = 'typo';
+    expect(validate()(compose)).toBe(false);
+  });
+
+  it('names a gRPC code location for every pipeline service', () => {
+    const workspace = parse(readFileSync(join(root, 'deployments', 'compose', 'workspace.yaml'), 'utf8'));
+    expect(workspace.load_from.map((e: { grpc_server: { host: string } }) => e.grpc_server.host)).toEqual(['orders', 'churn', 'events']);
+  });
+});

@@ -1,0 +1,103 @@
+// Every template, generated for real and checked by running it: Dagster loads it in every
+// deployment, each deployment exposes what PLATFORM.md's table allows, and its own tests pass.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createPipeline } from '../helpers/cli.ts';
+import { DAGSTER, PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { git, makePlatform } from '../helpers/workspace.ts';
+
+// PLATFORM.md's deployments table: the modes each deployment may use.
+const TABLE: Record<string, string[]> = {
+  local: ['local'],
+  compose: ['local', 'dev'],
+  dev: ['local', 'dev'],
+  prod: ['prod'],
+  sandbox: ['local', 'sandbox'],
+};
+const PRESET_MODE: Record<string, string> = { local_sample: 'local', dev_full: 'dev', prod_full: 'prod', sandbox: 'sandbox' };
+const modeOfJob = (job: string) => Object.entries(PRESET_MODE).find(([preset]) => job.endsWith(`_${preset}`))![1];
+
+// Values that end up in generated Python and YAML must still load: quotes, backslashes, newlines, {{.
+const NASTY_DESCRIPTION = 'Revenue "per day"\\n from C:\\orders\nsecond line with {{ braces }} and \'quotes\'';
+
+const PIPELINES = {
+  revenue: ['revenue', '--template', 'transform', '--owner', 'analytics', '--description', NASTY_DESCRIPTION, '--timezone', 'Europe/Berlin'],
+  churn: ['churn', '--template', 'ml', '--owner', 'ml-team', '--sla-hours', '12'],
+  events: ['events', '--template', 'ingest', '--owner', 'analytics', '--schedule', '0 * * * *'],
+};
+type Name = keyof typeof PIPELINES;
+
+let root: string;
+const claimed: Record<string, Record<string, { jobs: string[]; schedules: string[]; sensors: string[] }>> = {};
+
+// Secrets are never in generated files; resources read them from the environment. Placeholders:
+const PLACEHOLDER_ENV = {
+  LAKEFS_ENDPOINT: 'http://127.0.0.1:1',
+  LAKEFS_ACCESS_KEY_ID: 'placeholder',
+  LAKEFS_SECRET_ACCESS_KEY: 'placeholder',
+  PIPELINE_SANDBOX_BRANCH: 'sbx-placeholder',
+  PIPELINE_DEV_BUCKET: 'placeholder-dev',
+  PIPELINE_PROD_BUCKET: 'placeholder-prod',
+};
+
+beforeAll(() => {
+  root = makePlatform();
+  for (const [name, args] of Object.entries(PIPELINES)) {
+    const result = createPipeline([...args, '--no-branch', '--json'], root);
+    expect(result.code, result.stderr).toBe(0);
+    claimed[name] = JSON.parse(result.stdout).deployments;
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', `add ${name}`);
+  }
+});
+
+describe.each(Object.keys(TABLE))('in the %s deployment', (deployment) => {
+  it('Dagster loads every code location of the workspace', () => {
+    const result = run(DAGSTER, ['definitions', 'validate', '-w', 'workspace.yaml'], root, { ...PLACEHOLDER_ENV, PIPELINE_DEPLOYMENT: deployment });
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    expect(result.stdout + result.stderr).toContain('All code locations passed validation');
+  });
+
+  it('each pipeline exposes exactly the jobs, schedules and sensors the table allows', () => {
+    const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, ...Object.keys(PIPELINES)], root, { PIPELINE_DEPLOYMENT: deployment });
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    const loaded = JSON.parse(result.stdout);
+    for (const name of Object.keys(PIPELINES) as Name[]) {
+      // What Dagster loaded is what the generator said it would.
+      expect(loaded[name], name).toEqual(claimed[name]![deployment]);
+      // And it follows PLATFORM.md: only allowed modes, and every allowed mode is there.
+      const modes = new Set(loaded[name].jobs.map(modeOfJob));
+      expect([...modes].sort(), name).toEqual([...TABLE[deployment]!].sort());
+      if (deployment === 'local' || deployment === 'sandbox') expect(loaded[name].schedules.length + loaded[name].sensors.length, name).toBe(0);
+    }
+  });
+});
+
+describe('schedules and sensors', () => {
+  it('run in the deployments with a daemon, with the most production-like preset there', () => {
+    expect(claimed.revenue!.prod!.schedules).toEqual(['revenue_daily']);
+    expect(claimed.revenue!.dev!.schedules).toEqual(['revenue_daily_dev']);
+    expect(claimed.churn!.prod!.schedules).toEqual(['churn_score', 'churn_train']);
+    expect(claimed.events!.prod!.sensors).toEqual(['events_landing']);
+    expect(claimed.events!.compose!.sensors).toEqual(['events_landing_dev']);
+    expect(claimed.events!.prod!.schedules).toEqual(['events_catchup']);
+  });
+});
+
+describe.each(Object.keys(PIPELINES))('the generated %s pipeline', (name) => {
+  it('passes its own tests in under 30 seconds', () => {
+    const started = Date.now();
+    const result = run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], join(root, 'pipelines', name), { PIPELINE_DEPLOYMENT: 'local' });
+    const seconds = (Date.now() - started) / 1000;
+    expect(result.code, result.stdout.slice(-4000)).toBe(0);
+    expect(result.stdout).toMatch(/\d+ passed/);
+    expect(result.stdout).not.toMatch(/failed|error/i);
+    expect(seconds).toBeLessThan(30);
+  });
+});
+
+it('refuses an unknown deployment at load time with a clear message', () => {
+  const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'revenue'], root, { PIPELINE_DEPLOYMENT: 'staging' });
+  expect(result.code).not.toBe(0);
+  expect(result.stderr).toContain("PIPELINE_DEPLOYMENT='staging' is not a deployment of this platform; set it to one of: local, compose, dev, prod, sandbox");
+});

@@ -1,0 +1,30 @@
+// Runs the built bins exactly as a user's shell or CI would: a child process, no terminal, no stdin.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/paths.ts';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export const GIT_IDENTITY = {
+  GIT_AUTHOR_NAME: 'Test User',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test User',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+export function runBin(bin: 'create-pipeline' | 'pipeline', args: string[], cwd: string, env: Record<string, string> = {}): CliResult {
+  const result = spawnSync(process.execPath, [join(packageRoot(), 'dist', `${bin}.js`), ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...GIT_IDENTITY, CI: 'true', ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export const createPipeline = (args: string[], cwd: string, env?: Record<string, string>) => runBin('create-pipeline', args, cwd, env);

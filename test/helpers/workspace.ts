@@ -1,0 +1,63 @@
+// Builds platform repos in temporary folders, in one line, through the real CLI and real git.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll } from 'vitest';
+import { createPipeline, GIT_IDENTITY } from './cli.ts';
+
+const made: string[] = [];
+afterAll(() => {
+  if (!process.env.KEEP_TEMP) for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'cp-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_IDENTITY } }).trim();
+}
+
+/** A new platform repo (git, one commit on main), optionally with pipelines added on main. */
+export function makePlatform(options: { owners?: string; pipelines?: string[][] } = {}): string {
+  const dir = tempDir('platform-');
+  const made = createPipeline(['--platform', '--platform-name', 'acme', '--owners', options.owners ?? 'analytics,ml-team'], dir);
+  if (made.code !== 0) throw new Error(`platform creation failed: ${made.stderr}`);
+  for (const args of options.pipelines ?? []) {
+    const result = createPipeline([...args, '--no-branch'], dir);
+    if (result.code !== 0) throw new Error(`pipeline creation failed: ${result.stderr}`);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', `add ${args[0]}`);
+  }
+  return dir;
+}
+
+/**
+ * A fingerprint of every file below `dir` (path and content), plus git's view of it: HEAD, every
+ * branch and tag, and what is staged. git's own bookkeeping (reflogs, packed refs, the index's
+ * stat cache) is left out: it changes without the repository changing.
+ */
+export function treeFingerprint(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      const rel = relative(dir, full);
+      if (rel === '.git') continue;
+      const st = statSync(full);
+      if (st.isDirectory()) walk(full);
+      else out.set(rel, createHash('sha256').update(readFileSync(full)).digest('hex'));
+    }
+  };
+  walk(dir);
+  if (existsSync(join(dir, '.git'))) {
+    out.set('git:HEAD', git(dir, 'symbolic-ref', '-q', 'HEAD'));
+    out.set('git:refs', git(dir, 'for-each-ref', '--format=%(refname) %(objectname)'));
+    out.set('git:staged', git(dir, 'diff', '--cached', '--name-status'));
+  }
+  return out;
+}
