@@ -12,9 +12,24 @@ const manifest = (pkg) => JSON.parse(readFileSync(join(packageDir(pkg), 'package
  * Inline those reads, and load only yeoman-environment's base environment (we never look up
  * generators on npm, so the full environment's npm machinery stays out of the bundle).
  */
+/**
+ * Modules Yeoman imports for features we never use (installing generators from npm, its own git
+ * and process helpers): each is replaced by a stub whose functions throw if ever called, which
+ * keeps npm's arborist, sigstore and friends out of the start-up path.
+ */
+const UNUSED = {
+  'fly-import': ['FlyRepository', 'flyImport'],
+  'simple-git': ['CheckRepoActions', 'CleanOptions', 'simpleGit'],
+  execa: ['execa', 'execaCommand', 'execaCommandSync', 'execaSync'],
+};
+const stub = (name) => `const unused = () => { throw new Error('create-pipeline: ${name} is not bundled'); };
+${UNUSED[name].map((key) => (key === 'FlyRepository' ? `exports.${key} = class { constructor() {} };` : `exports.${key} = unused;`)).join('\n')}`;
+
 const yeomanPlugin = {
   name: 'yeoman-bundle',
   setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(UNUSED).join('|')})$`) }, (args) => ({ path: args.path, namespace: 'cp-unused' }));
+    b.onLoad({ filter: /.*/, namespace: 'cp-unused' }, (args) => ({ contents: stub(args.path), loader: 'js' }));
     const envBase = join(packageDir('yeoman-environment'), 'dist/environment-base.js');
     b.onResolve({ filter: /^yeoman-environment$/ }, () => ({ path: 'yeoman-environment-base', namespace: 'cp-shim' }));
     b.onLoad({ filter: /.*/, namespace: 'cp-shim' }, () => ({
@@ -43,8 +58,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  minifyWhitespace: true,
-  minifySyntax: true,
+  minify: true,
   legalComments: 'none',
   metafile: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The `pipeline` bin: everything after day one. Each command is its own module, loaded only when
 // it runs, so one command never pays for another's dependencies.
+import module from 'node:module';
 import { EXIT, InputError } from '../errors.ts';
 import { cliVersion } from '../paths.ts';
 import { runAtEdge } from './edge.ts';
+
+(module as { enableCompileCache?: () => void }).enableCompileCache?.();
 
 interface CommandEntry {
   summary: string;

@@ -1,0 +1,81 @@
+// A real local npm registry (Verdaccio) on a free loopback port, with no uplinks: it serves only
+// what the test publishes to it, the way a company registry would serve an internal package.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/paths.ts';
+
+export interface Registry {
+  url: string;
+  token: string;
+  stop: () => Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export async function startRegistry(dir: string): Promise<Registry> {
+  const port = await freePort();
+  const config = join(dir, 'config.yaml');
+  writeFileSync(
+    config,
+    [
+      `storage: ${join(dir, 'storage')}`,
+      'auth:',
+      '  htpasswd:',
+      `    file: ${join(dir, 'htpasswd')}`,
+      'uplinks: {}',
+      'packages:',
+      "  '**':",
+      '    access: $all',
+      '    publish: $authenticated',
+      'log: { type: stdout, format: pretty, level: warn }',
+      'publish:',
+      '  allow_offline: true',
+      '',
+    ].join('\n'),
+  );
+  const bin = join(packageRoot(), 'node_modules', 'verdaccio', 'bin', 'verdaccio');
+  const child: ChildProcess = spawn(process.execPath, [bin, '--config', config, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/-/ping`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`verdaccio did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  // A user, as `npm adduser` would make one; its token publishes.
+  const response = await fetch(`${url}/-/user/org.couchdb.user:ci`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'ci', password: 'ci-password-123', type: 'user', roles: [], date: new Date().toISOString() }),
+  });
+  const { token } = (await response.json()) as { token: string };
+  if (!token) throw new Error(`verdaccio gave no token (${response.status})`);
+  return {
+    url,
+    token,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
