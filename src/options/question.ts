@@ -77,10 +77,20 @@ export async function resolveAnswers<C>(questions: Question<C>[], ctx: C, option
   return { answers, sources };
 }
 
+/** A question's default, or undefined for one that has none (its default throws). */
+function defaultOrNothing<C>(q: Question<C>, ctx: C, answers: Answers): unknown {
+  try {
+    return q.default(ctx, answers);
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+}
+
 /** The prompt for one question; @inquirer/prompts is loaded only when someone is there to answer. */
 async function ask<C>(q: Question<C>, ctx: C, answers: Answers): Promise<unknown> {
   const prompts = await import('@inquirer/prompts');
-  const fallback = q.default(ctx, answers);
+  const fallback = defaultOrNothing(q, ctx, answers);
   const validate = (value: string): true | string => {
     try {
       q.parse(value, ctx, answers);
