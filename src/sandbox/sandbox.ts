@@ -1,0 +1,180 @@
+// The sandbox lifecycle for the current git branch: up, status, list, diff, down. Guard rails
+// first: the production ref and protected branches are never a sandbox target, whatever the
+// branch is called; nothing here writes to production.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
+import { CliError, EXIT, InputError, StateError } from '../errors.ts';
+import { gitCurrentBranch, gitTopLevel } from '../git.ts';
+import type { DataChange, DataSandbox, SandboxBackend } from './backend.ts';
+import { LAKEFS_BRANCH_ID, sandboxName, snowflakeDatabaseName } from './names.ts';
+
+export const SANDBOXES_DIR = '.sandboxes';
+
+export interface SandboxRecord {
+  name: string;
+  gitBranch: string;
+  backend: string;
+  production: string;
+  sourceRef: string;
+  sourceCommit: string | null;
+  createdAt: string;
+}
+
+export interface SandboxStatus {
+  name: string;
+  gitBranch: string | null;
+  production: string;
+  sourceRef: string;
+  sourceCommit: string | null;
+  headCommit: string | null;
+  createdAt: string | null;
+  dataExists: boolean;
+  instanceDir: string | null;
+  envFile: string | null;
+}
+
+export interface SandboxContext {
+  root: string;
+  platform: PlatformConfig;
+  backend: SandboxBackend;
+  gitBranch: string;
+  name: string;
+}
+
+export function platformRoot(cwd: string): { root: string; platform: PlatformConfig } {
+  const root = findPlatformRoot(cwd);
+  if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline sandbox inside your platform repo`);
+  return { root, platform: loadPlatformConfig(root) };
+}
+
+/** The git branch a sandbox is for: --git-branch, else the checked-out branch. */
+export function currentGitBranch(root: string, override?: string): string {
+  if (override) return override;
+  if (!gitTopLevel(root)) throw new InputError(`${root} is not a git repository; sandboxes follow git branches (or pass --git-branch NAME)`);
+  const branch = gitCurrentBranch(root);
+  if (!branch) throw new InputError('HEAD is detached, so there is no branch to name the sandbox after; check out a branch, or pass --git-branch NAME');
+  return branch;
+}
+
+export function nameFor(platform: PlatformConfig, gitBranch: string): string {
+  return platform.sandbox.backend === 'snowflake' ? snowflakeDatabaseName(gitBranch, platform.sandbox.branchPrefix) : sandboxName(gitBranch, platform.sandbox.branchPrefix);
+}
+
+/** Refuses any name that is, or could be mistaken for, production. */
+export function guardTarget(platform: PlatformConfig, name: string): void {
+  const { productionRef, protectedBranches, branchPrefix } = platform.sandbox;
+  const forbidden = new Set([productionRef, ...protectedBranches].map((n) => n.toLowerCase()));
+  if (forbidden.has(name.toLowerCase())) throw new StateError(`refusing to use ${name} as a sandbox: it is the production ref or a protected branch (sandbox.production_ref and sandbox.protected_branches in platform.yaml)`);
+  if (!name.toLowerCase().startsWith(branchPrefix.toLowerCase())) throw new StateError(`refusing to use ${name} as a sandbox: sandbox names start with ${branchPrefix} (sandbox.branch_prefix)`);
+  if (platform.sandbox.backend === 'lakefs' && !LAKEFS_BRANCH_ID.test(name)) throw new StateError(`${name} is not a valid lakeFS branch id (^\\w[-\\w]*$)`);
+}
+
+const folder = (root: string, name: string) => join(root, SANDBOXES_DIR, name);
+const recordFile = (root: string, name: string) => join(folder(root, name), 'sandbox.json');
+
+function readRecord(root: string, name: string): SandboxRecord | undefined {
+  const file = recordFile(root, name);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SandboxRecord) : undefined;
+}
+
+/** The sandbox's own Dagster instance: runs in one sandbox never show up in another. */
+function writeInstance(ctx: SandboxContext, record: SandboxRecord, endpoint: string | null): { instanceDir: string; envFile: string } {
+  const dir = folder(ctx.root, ctx.name);
+  const home = join(dir, 'dagster_home');
+  mkdirSync(home, { recursive: true });
+  const template = join(ctx.root, 'deployments', 'sandbox', 'dagster.yaml');
+  const instance = existsSync(template) ? readFileSync(template, 'utf8') : 'telemetry:\n  enabled: false\n';
+  writeFileSync(join(home, 'dagster.yaml'), instance);
+  const env = [
+    `# Sandbox ${ctx.name} for git branch ${record.gitBranch}, made by \`pipeline sandbox up\` from ${record.production}.`,
+    `# Load it before running Dagster:  set -a; . ${relative(ctx.root, join(dir, 'sandbox.env'))}; set +a`,
+    '# Credentials are not in this file: LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY come from your environment.',
+    `${ctx.platform.deploymentEnvVar}=sandbox`,
+    `${ctx.platform.sandbox.branchEnvVar}=${ctx.name}`,
+    `DAGSTER_HOME=${home}`,
+    ...(endpoint ? [`LAKEFS_ENDPOINT=${endpoint}`] : []),
+    `PIPELINE_LOCAL_DATA=${join(dir, 'local-data')}`,
+    '',
+  ].join('\n');
+  const envFile = join(dir, 'sandbox.env');
+  writeFileSync(envFile, env);
+  writeFileSync(recordFile(ctx.root, ctx.name), `${JSON.stringify(record, null, 2)}\n`);
+  return { instanceDir: home, envFile };
+}
+
+export async function sandboxUp(ctx: SandboxContext, endpoint: string | null): Promise<{ status: SandboxStatus; created: boolean }> {
+  guardTarget(ctx.platform, ctx.name);
+  const previous = readRecord(ctx.root, ctx.name);
+  if (previous && previous.gitBranch !== ctx.gitBranch) throw new StateError(`sandbox ${ctx.name} belongs to git branch ${previous.gitBranch}, not ${ctx.gitBranch}; run pipeline sandbox down on that branch first`);
+  const { sandbox, created } = await ctx.backend.create(ctx.name);
+  const record: SandboxRecord = previous ?? {
+    name: ctx.name,
+    gitBranch: ctx.gitBranch,
+    backend: ctx.backend.kind,
+    production: ctx.backend.describeProduction(),
+    sourceRef: sandbox.sourceRef,
+    sourceCommit: sandbox.sourceCommit,
+    createdAt: new Date().toISOString(),
+  };
+  const { instanceDir, envFile } = writeInstance(ctx, record, endpoint);
+  return { status: toStatus(record.name, record, sandbox, instanceDir, envFile), created };
+}
+
+function toStatus(name: string, record: SandboxRecord | undefined, data: DataSandbox | undefined, instanceDir: string | null, envFile: string | null): SandboxStatus {
+  return {
+    name,
+    gitBranch: record?.gitBranch ?? null,
+    production: record?.production ?? '',
+    sourceRef: record?.sourceRef ?? data?.sourceRef ?? '',
+    sourceCommit: record?.sourceCommit ?? data?.sourceCommit ?? null,
+    headCommit: data?.headCommit ?? null,
+    createdAt: record?.createdAt ?? null,
+    dataExists: data !== undefined,
+    instanceDir,
+    envFile,
+  };
+}
+
+export async function sandboxStatus(root: string, backend: SandboxBackend, name: string): Promise<SandboxStatus | undefined> {
+  const record = readRecord(root, name);
+  const data = await backend.get(name);
+  if (!record && !data) return undefined;
+  const home = join(folder(root, name), 'dagster_home');
+  const env = join(folder(root, name), 'sandbox.env');
+  return toStatus(name, record, data, existsSync(home) ? home : null, existsSync(env) ? env : null);
+}
+
+export async function sandboxList(root: string, platform: PlatformConfig, backend: SandboxBackend): Promise<SandboxStatus[]> {
+  const local = existsSync(join(root, SANDBOXES_DIR)) ? readdirSync(join(root, SANDBOXES_DIR)).filter((n) => existsSync(recordFile(root, n))) : [];
+  const remote = await backend.list(platform.sandbox.branchPrefix);
+  const names = [...new Set([...local, ...remote])].sort();
+  const out: SandboxStatus[] = [];
+  for (const name of names) {
+    const status = await sandboxStatus(root, backend, name);
+    if (status) out.push(status);
+  }
+  return out;
+}
+
+export async function sandboxDiff(ctx: SandboxContext): Promise<DataChange[]> {
+  guardTarget(ctx.platform, ctx.name);
+  const record = readRecord(ctx.root, ctx.name);
+  const data = await ctx.backend.get(ctx.name);
+  if (!data) throw new CliError(`there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`, EXIT.usage);
+  return ctx.backend.diff({ ...data, sourceCommit: record?.sourceCommit ?? data.sourceCommit });
+}
+
+export async function sandboxDown(ctx: SandboxContext, force: boolean): Promise<{ removed: boolean; discarded: DataChange[] }> {
+  guardTarget(ctx.platform, ctx.name);
+  const data = await ctx.backend.get(ctx.name);
+  const local = existsSync(folder(ctx.root, ctx.name));
+  if (!data && !local) return { removed: false, discarded: [] };
+  const pending = data ? await ctx.backend.uncommittedWrites(ctx.name) : [];
+  if (pending.length > 0 && !force) {
+    throw new StateError(`sandbox ${ctx.name} has ${pending.length} uncommitted data write${pending.length === 1 ? '' : 's'} (${pending[0]!.path}${pending.length > 1 ? ', ...' : ''}); commit them on the branch if you need them, or pass --force to discard them`);
+  }
+  if (data) await ctx.backend.destroy(ctx.name);
+  rmSync(folder(ctx.root, ctx.name), { recursive: true, force: true });
+  return { removed: true, discarded: pending };
+}
