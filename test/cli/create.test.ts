@@ -100,6 +100,24 @@ describe('adding a pipeline', () => {
   });
 });
 
+describe('registration', () => {
+  it('after two pipelines, the workspace, compose and CI files list both, and a comment a user added survives', () => {
+    const dir = makePlatform();
+    const workspace = join(dir, 'workspace.yaml');
+    writeFileSync(workspace, readFileSync(workspace, 'utf8').replace('load_from: []', '# Ask #data-platform before adding locations by hand.\nload_from: [] # filled by create-pipeline'));
+    git(dir, 'commit', '-qam', 'a note for the team');
+    expect(createPipeline(['orders', '--no-branch'], dir).code).toBe(0);
+    expect(createPipeline(['churn', '--template', 'ml', '--no-branch'], dir).code).toBe(0);
+    const text = readFileSync(workspace, 'utf8');
+    expect(text).toContain('# Ask #data-platform before adding locations by hand.');
+    expect(text).toContain('# filled by create-pipeline');
+    expect(parse(text).load_from.map((e: { python_module: { location_name: string } }) => e.python_module.location_name)).toEqual(['orders', 'churn']);
+    expect(Object.keys(parse(readFileSync(join(dir, 'docker-compose.yaml'), 'utf8')).services)).toEqual(expect.arrayContaining(['orders', 'churn']));
+    expect(parse(readFileSync(join(dir, '.github/workflows/pipelines.yaml'), 'utf8')).jobs.test.strategy.matrix.pipeline).toEqual(['orders', 'churn']);
+    expect(parse(readFileSync(join(dir, 'deployments/compose/workspace.yaml'), 'utf8')).load_from).toHaveLength(2);
+  });
+});
+
 describe('--dry-run and --json', () => {
   it('--dry-run prints the plan and writes nothing', () => {
     const dir = makePlatform();
