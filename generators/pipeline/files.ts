@@ -9,7 +9,7 @@ import { type PipelineSpec, renderData } from './spec.ts';
 
 export const ANSWERS_FILE = '.pipeline-answers.yaml';
 
-export function answersFile(spec: PipelineSpec): RenderedFile {
+export function answersFile(spec: PipelineSpec, platform: PlatformConfig): RenderedFile {
   const { answers } = spec;
   const recorded = {
     _generator: 'create-pipeline',
@@ -22,6 +22,7 @@ export function answersFile(spec: PipelineSpec): RenderedFile {
     schedule: answers.schedule,
     timezone: answers.timezone,
     deployments: answers.deployments,
+    deployment_env_var: platform.deploymentEnvVar,
     ...(answers.template === 'ml' ? { sla_hours: answers.slaHours } : {}),
   };
   const header =
@@ -33,5 +34,5 @@ export function answersFile(spec: PipelineSpec): RenderedFile {
 /** Every file of the pipeline, relative to pipelines/<name>/. */
 export function pipelineFiles(spec: PipelineSpec, platform: PlatformConfig): RenderedFile[] {
   const data = renderData(spec, platform);
-  return [...renderFolders(['pipeline/shared', `pipeline/${spec.answers.template}`], data), answersFile(spec)];
+  return [...renderFolders(['pipeline/shared', `pipeline/${spec.answers.template}`], data), answersFile(spec, platform)];
 }

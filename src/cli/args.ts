@@ -12,17 +12,19 @@ export interface GlobalFlag {
   /** Accepts --no-<flag> too. */
   negatable?: boolean;
   short?: string;
+  /** May be given more than once (values collected in a list). */
+  multiple?: boolean;
 }
 
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
 export function parseCommandArgs(argv: string[], questions: Question<never>[], globals: GlobalFlag[], command: string): ParsedArgs {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const q of questions) options[q.flag] = { type: 'string' };
-  for (const g of globals) options[g.flag] = { type: g.type, ...(g.short ? { short: g.short } : {}) };
+  for (const g of globals) options[g.flag] = { type: g.type, ...(g.short ? { short: g.short } : {}), ...(g.multiple ? { multiple: true } : {}) };
   try {
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true, allowNegative: true });
     for (const [key, value] of Object.entries(values)) {

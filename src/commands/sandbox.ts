@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type GlobalFlag, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { type GlobalFlag, type ParsedArgs, parseCommandArgs, renderHelp } from '../cli/args.ts';
 import { CliError, EXIT, InputError } from '../errors.ts';
 import type { SandboxBackend } from '../sandbox/backend.ts';
 import { lakefsCredentials } from '../sandbox/credentials.ts';
@@ -106,7 +106,7 @@ export async function run(argv: string[]): Promise<number | void> {
 }
 
 /** Runs one job of a pipeline with the sandbox's environment and Dagster instance. */
-function runJob(ctx: SandboxContext, rest: string[], values: Record<string, string | boolean | undefined>): number {
+function runJob(ctx: SandboxContext, rest: string[], values: ParsedArgs["values"]): number {
   const [job] = rest;
   const pipeline = values.pipeline as string | undefined;
   if (!job || !pipeline) throw new InputError('run needs a job and --pipeline: pipeline sandbox run <job> --pipeline <name>');

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
@@ -53,7 +54,7 @@ describe('adding a pipeline', () => {
     const dir = makePlatform();
     expect(createPipeline(['churn', '--template', 'ml', '--owner', 'ml-team', '--sla-hours', '8'], dir).code).toBe(0);
     const answers = parse(readFileSync(join(dir, 'pipelines/churn/.pipeline-answers.yaml'), 'utf8'));
-    expect(answers).toMatchObject({ _generator: 'create-pipeline', _conventions_version: 1, name: 'churn', template: 'ml', owner: 'ml-team', sla_hours: 8, schedule: '0 5 * * *' });
+    expect(answers).toMatchObject({ _generator: 'create-pipeline', _conventions_version: CONVENTIONS_VERSION, name: 'churn', template: 'ml', owner: 'ml-team', sla_hours: 8, schedule: '0 5 * * *' });
   });
 
   it('on a dirty tree writes the files but commits nothing, and says so', () => {

@@ -2,6 +2,7 @@
 // deployment, each deployment exposes what PLATFORM.md's table allows, and its own tests pass.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { createPipeline } from '../helpers/cli.ts';
 import { DAGSTER, PYTHON, pythonScript, run } from '../helpers/python.ts';
 import { git, makePlatform } from '../helpers/workspace.ts';
@@ -64,7 +65,9 @@ describe.each(Object.keys(TABLE))('in the %s deployment', (deployment) => {
     const loaded = JSON.parse(result.stdout);
     for (const name of Object.keys(PIPELINES) as Name[]) {
       // What Dagster loaded is what the generator said it would.
-      expect(loaded[name], name).toEqual(claimed[name]![deployment]);
+      const { job_tags: tags, ...visible } = loaded[name];
+      expect(visible, name).toEqual(claimed[name]![deployment]);
+      for (const job of visible.jobs) expect(tags[job], job).toMatchObject({ pipeline: name, mode: modeOfJob(job), conventions: String(CONVENTIONS_VERSION) });
       // And it follows PLATFORM.md: only allowed modes, and every allowed mode is there.
       const modes = new Set(loaded[name].jobs.map(modeOfJob));
       expect([...modes].sort(), name).toEqual([...TABLE[deployment]!].sort());

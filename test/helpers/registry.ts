@@ -1,6 +1,7 @@
-// A real local npm registry (Verdaccio) on a free loopback port, with no uplinks: it serves only
-// what the test publishes to it, the way a company registry would serve an internal package.
-import { spawn, type ChildProcess } from 'node:child_process';
+// A real local npm registry (Verdaccio) on a free loopback port. It serves the package the test
+// publishes, and proxies everything else to the registry npm is configured with, the way a
+// company registry serves its internal packages next to the public ones.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,8 +24,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The registry npm is configured with on this machine: the local one proxies it, as a company registry does. */
+function upstreamRegistry(): string {
+  return execFileSync('npm', ['config', 'get', 'registry'], { encoding: 'utf8' }).trim();
+}
+
 export async function startRegistry(dir: string): Promise<Registry> {
   const port = await freePort();
+  const upstream = upstreamRegistry();
   const config = join(dir, 'config.yaml');
   writeFileSync(
     config,
@@ -33,11 +40,17 @@ export async function startRegistry(dir: string): Promise<Registry> {
       'auth:',
       '  htpasswd:',
       `    file: ${join(dir, 'htpasswd')}`,
-      'uplinks: {}',
+      'uplinks:',
+      '  upstream:',
+      `    url: ${upstream}`,
       'packages:',
+      "  'create-pipeline':",
+      '    access: $all',
+      '    publish: $authenticated',
       "  '**':",
       '    access: $all',
       '    publish: $authenticated',
+      '    proxy: upstream',
       'log: { type: stdout, format: pretty, level: warn }',
       'publish:',
       '  allow_offline: true',

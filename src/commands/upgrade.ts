@@ -1,0 +1,145 @@
+// `pipeline upgrade`: versioned codemods that keep every pipeline aligned with the conventions.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { type GlobalFlag, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
+import { EXIT, InputError, StateError } from '../errors.ts';
+import * as git from '../git.ts';
+import { applyPlan, type ChangePlan } from '../tree/plan.ts';
+import { editYamlSource, replaceScalar } from '../upgrade/engines/yaml.ts';
+import { builtinCodemods, DEFAULT_TARGET, findPipelines, foreignPipeline, type PipelineUpgrade, runUpgrade } from '../upgrade/runner.ts';
+import { FileTree } from '../upgrade/tree.ts';
+
+const FLAGS: GlobalFlag[] = [
+  { flag: 'to', type: 'string', valueName: 'version', help: `Target conventions version (default: ${DEFAULT_TARGET}, the version this CLI ships)` },
+  { flag: 'dry-run', type: 'boolean', help: 'Print a unified diff per file and the summary table; write nothing' },
+  { flag: 'json', type: 'boolean', help: 'Print the report as JSON' },
+  { flag: 'list', type: 'boolean', help: 'List the codemods and exit' },
+  { flag: 'pipeline', type: 'string', multiple: true, valueName: 'name|glob', help: 'Only these pipelines (repeatable; globs such as ml_* work)' },
+  { flag: 'codemod', type: 'string', valueName: 'id', help: 'Run this one codemod, whatever the recorded version; with a PATH, on a folder the generator never made' },
+  { flag: 'allow-dirty', type: 'boolean', help: 'Run on a git tree with uncommitted changes' },
+  { flag: 'commit', type: 'boolean', help: 'One git commit per codemod, so a reviewer can read them one at a time' },
+  { flag: 'cwd', type: 'string', valueName: 'dir', help: 'Run as if started in this folder' },
+  { flag: 'help', short: 'h', type: 'boolean', help: 'Show this help' },
+];
+
+export const upgradeHelp = () =>
+  renderHelp(
+    'pipeline upgrade [options]            (at the platform repo root)\n       pipeline upgrade --codemod ID PATH   (one codemod on any pipeline folder)',
+    "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version. Per pipeline all or nothing: a failing codemod leaves that\npipeline untouched and the run exits 1. Running it twice changes nothing the second time.",
+    [{ title: 'Options', flags: FLAGS }],
+  );
+
+function summary(results: PipelineUpgrade[]): string {
+  const rows = [['pipeline', 'from', 'to', 'codemods applied', 'files changed', 'status'], ...results.map((r) => [r.pipeline, String(r.from), String(r.to), r.codemods.filter((c) => c.changes > 0).map((c) => c.id).join(', ') || '-', String(r.files.length), r.status === 'failed' ? `FAILED: ${r.error}` : r.status])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+const toJson = (results: PipelineUpgrade[], dryRun: boolean) => ({
+  dryRun,
+  ok: results.every((r) => r.status !== 'failed'),
+  pipelines: results.map(({ steps: _steps, tree: _tree, ...rest }) => rest),
+});
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline upgrade');
+  if (values.help) {
+    process.stdout.write(`${upgradeHelp()}\n`);
+    return EXIT.ok;
+  }
+  const codemods = builtinCodemods();
+  if (values.list) {
+    process.stdout.write(`${values.json ? JSON.stringify(codemods.map(({ id, version, description }) => ({ id, version, description })), null, 2) : codemods.map((c) => `${c.id.padEnd(34)} v${c.version}  ${c.description}`).join('\n')}\n`);
+    return EXIT.ok;
+  }
+  const to = values.to === undefined ? DEFAULT_TARGET : Number(values.to);
+  if (!Number.isInteger(to) || to < 1 || to > DEFAULT_TARGET) throw new InputError(`--to ${values.to} is not a conventions version this CLI knows (1 to ${DEFAULT_TARGET})`);
+  const only = values.codemod as string | undefined;
+  if (only && !codemods.some((c) => c.id === only)) throw new InputError(`unknown codemod ${only}; pipeline upgrade --list shows them`);
+  if (positionals.length > 1) throw new InputError(`expected at most one PATH, got ${positionals.join(' ')}`);
+  if (positionals.length === 1 && !only) throw new InputError('a PATH needs --codemod ID: pipeline upgrade --codemod ID PATH');
+  const dryRun = values['dry-run'] === true;
+  const json = values.json === true;
+  const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
+
+  // 1. What to upgrade.
+  const root = findPlatformRoot(positionals[0] ? resolve(cwd, positionals[0]) : cwd);
+  const platform: PlatformConfig | null = root ? loadPlatformConfig(root) : null;
+  if (!root && positionals.length === 0) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline upgrade at the platform repo root, or pass --codemod ID PATH`);
+  const pipelines = positionals[0] ? [foreignPipeline(resolve(cwd, positionals[0]))] : findPipelines(root!, (values.pipeline as string[] | undefined) ?? []);
+  const gitDir = root ?? pipelines[0]!.dir;
+
+  // 2. A dirty tree is the user's work in progress: refuse unless told otherwise.
+  const inGit = git.gitTopLevel(gitDir) !== undefined;
+  if (!dryRun && inGit && !values['allow-dirty']) {
+    const dirt = git.gitDirt(gitDir);
+    if (dirt.length) throw new StateError(`the git tree has ${dirt.length} uncommitted change${dirt.length === 1 ? '' : 's'} (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --allow-dirty`);
+  }
+  if (values.commit && !inGit) throw new InputError('--commit needs a git repository');
+
+  // 3. Every codemod, in memory.
+  const progress = process.stderr.isTTY && !json;
+  const results = await runUpgrade({
+    pipelines,
+    platform,
+    to,
+    codemods,
+    only,
+    onProgress: progress ? (done, total, name) => process.stderr.write(`\rupgrading pipelines: ${done}/${total} (${name})\x1b[K${done === total ? '\n' : ''}`) : undefined,
+  });
+
+  // 4. Print, or write (all or nothing per pipeline).
+  const failed = results.some((r) => r.status === 'failed');
+  if (dryRun) {
+    if (json) process.stdout.write(`${JSON.stringify(toJson(results, true), null, 2)}\n`);
+    else process.stdout.write(`${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${summary(results)}\n\nDry run: nothing was written.\n`);
+    return failed ? EXIT.failure : EXIT.ok;
+  }
+  const platformBump = root && platform && !only && !failed && !values.pipeline && platform.conventionsVersion < to ? bumpPlatform(root, to) : null;
+  if (values.commit) commitPerCodemod(gitDir, results, codemods.map((c) => c.id), platformBump);
+  else {
+    for (const r of results.filter((r) => r.status === 'upgraded')) applyPlan(r.tree.toPlan());
+    if (platformBump) applyPlan(platformBump);
+  }
+  process.stdout.write(json ? `${JSON.stringify(toJson(results, false), null, 2)}\n` : `${summary(results)}\n`);
+  return failed ? EXIT.failure : EXIT.ok;
+}
+
+/** platform.yaml records the conventions version new pipelines are generated at. */
+function bumpPlatform(root: string, to: number): ChangePlan | null {
+  const tree = new FileTree(root);
+  editYamlSource(tree, PLATFORM_FILE, (doc) => {
+    const edit = replaceScalar(doc, 'conventions_version', String(to));
+    return edit ? [edit] : [];
+  });
+  const plan = tree.toPlan();
+  return plan.changes.length ? plan : null;
+}
+
+function commitPerCodemod(gitDir: string, results: PipelineUpgrade[], order: string[], platformBump: ChangePlan | null): void {
+  const top = git.gitTopLevel(gitDir)!;
+  for (const id of [...order, 'record-version']) {
+    const touched: string[] = [];
+    const pipelines: string[] = [];
+    for (const r of results.filter((r) => r.status === 'upgraded')) {
+      const step = r.steps.find((s) => s.codemod === id);
+      if (!step) continue;
+      const plan = step.tree.toPlan();
+      const fresh = plan.changes.filter((c) => readOrNull(join(r.dir, c.path)) !== c.content);
+      if (!fresh.length) continue;
+      applyPlan({ root: r.dir, changes: fresh });
+      touched.push(...fresh.map((c) => relative(top, join(r.dir, c.path))));
+      pipelines.push(r.pipeline);
+    }
+    if (id === 'record-version' && platformBump) {
+      applyPlan(platformBump);
+      touched.push(...platformBump.changes.map((c) => relative(top, join(platformBump.root, c.path))));
+    }
+    if (!touched.length) continue;
+    const subject = id === 'record-version' ? 'chore(upgrade): record the new conventions version' : `chore(upgrade): ${id}`;
+    git.gitCommit(top, touched, `${subject}\n\nPipelines: ${[...new Set(pipelines)].join(', ') || '-'}\nMade by pipeline upgrade.`);
+  }
+}
+
+const readOrNull = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : null);

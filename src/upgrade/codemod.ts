@@ -1,0 +1,24 @@
+// A codemod: a small module with an id, the conventions version it brings a pipeline to, a
+// one-line description, and a function over the pipeline's virtual tree. It checks for its target
+// shape first and returns how many edits it made (0: nothing to do), so running it twice is safe.
+import type { PlatformConfig } from '../conventions/platform-config.ts';
+import type { FileTree } from './tree.ts';
+
+export interface CodemodContext {
+  /** The pipeline's name (its folder under pipelines/). */
+  pipeline: string;
+  /** Its recorded answers (.pipeline-answers.yaml), or {} for a folder the generator never made. */
+  answers: Record<string, unknown>;
+  /** The platform's conventions, when run inside a platform repo. */
+  platform: PlatformConfig | null;
+  /** Records something the codemod could not migrate safely (also left as a TODO comment in code). */
+  todo: (message: string) => void;
+}
+
+export interface Codemod {
+  id: string;
+  /** The conventions version a pipeline is at after this codemod. */
+  version: number;
+  description: string;
+  run: (tree: FileTree, ctx: CodemodContext) => number | Promise<number>;
+}

@@ -1,0 +1,34 @@
+// Python edits with ast-grep (@ast-grep/napi + @ast-grep/lang-python, its dynamic-language API):
+// format-preserving, never regex. Loaded on first use, so other commands never pay for it.
+import type { Edit, SgNode, SgRoot } from '@ast-grep/napi';
+import type { FileTree } from '../tree.ts';
+
+type Napi = typeof import('@ast-grep/napi');
+let napi: Napi | undefined;
+
+export async function loadPython(): Promise<Napi> {
+  if (napi) return napi;
+  const loaded = await import('@ast-grep/napi');
+  const { default: python } = (await import('@ast-grep/lang-python')) as unknown as { default: Parameters<Napi['registerDynamicLanguage']>[0][string] };
+  loaded.registerDynamicLanguage({ python });
+  napi = loaded;
+  return napi;
+}
+
+export async function parsePython(source: string): Promise<SgRoot> {
+  return (await loadPython()).parse('python', source);
+}
+
+/**
+ * Applies `edit` to one Python file of the tree: it gets the parsed root and returns the edits to
+ * make. Returns how many edits were made; the file is untouched when there are none.
+ */
+export async function editPython(tree: FileTree, path: string, edit: (root: SgNode) => Edit[]): Promise<number> {
+  const source = tree.read(path);
+  if (source === undefined) return 0;
+  const root = (await parsePython(source)).root();
+  const edits = edit(root);
+  if (edits.length === 0) return 0;
+  tree.write(path, root.commitEdits(edits));
+  return edits.length;
+}

@@ -1,0 +1,138 @@
+// `pipeline upgrade`: finds each pipeline's recorded conventions version, runs the codemods
+// between it and the target in order on a virtual tree, and records the new version. Per pipeline
+// all or nothing: a codemod that throws leaves that pipeline exactly as it was; the others go on.
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { parse } from 'yaml';
+import type { PlatformConfig } from '../conventions/platform-config.ts';
+import { CONVENTIONS_VERSION } from '../conventions/version.ts';
+import { InputError } from '../errors.ts';
+import type { Codemod } from './codemod.ts';
+import { BUILTIN_CODEMODS } from './codemods/index.ts';
+import { ANSWERS } from './codemods/v2-answers-deployment-env-var.ts';
+import { editYamlSource, insertLineAfter, replaceScalar } from './engines/yaml.ts';
+import { FileTree } from './tree.ts';
+
+export interface CodemodResult {
+  id: string;
+  version: number;
+  changes: number;
+  todos: string[];
+}
+
+export interface PipelineUpgrade {
+  pipeline: string;
+  dir: string;
+  from: number;
+  to: number;
+  status: 'upgraded' | 'up-to-date' | 'failed';
+  codemods: CodemodResult[];
+  files: { path: string; diff: string }[];
+  error: string | null;
+  /** The tree after each codemod, for one commit per codemod. */
+  steps: { codemod: string; tree: FileTree }[];
+  /** The final tree (nothing written yet). */
+  tree: FileTree;
+}
+
+export interface UpgradeOptions {
+  /** Pipeline folders to upgrade (already selected). */
+  pipelines: { name: string; dir: string }[];
+  platform: PlatformConfig | null;
+  to: number;
+  codemods: Codemod[];
+  /** Run exactly these codemods, whatever the recorded version (`--codemod`). */
+  only?: string;
+  onProgress?: (done: number, total: number, pipeline: string) => void;
+}
+
+/** The version a pipeline records; a folder the generator never made counts as version 0. */
+export function recordedVersion(tree: FileTree): { version: number; answers: Record<string, unknown> } {
+  const text = tree.read(ANSWERS);
+  if (text === undefined) return { version: 0, answers: {} };
+  const answers = (parse(text) ?? {}) as Record<string, unknown>;
+  return { version: Number(answers._conventions_version ?? 0), answers };
+}
+
+/** Orders codemods by version, then as listed; refuses duplicate ids. */
+export function orderCodemods(codemods: Codemod[]): Codemod[] {
+  const seen = new Set<string>();
+  for (const c of codemods) {
+    if (seen.has(c.id)) throw new InputError(`two codemods have the id ${c.id}; rename one`);
+    seen.add(c.id);
+  }
+  return codemods.map((c, i) => [c, i] as const).sort(([a, i], [b, j]) => a.version - b.version || i - j).map(([c]) => c);
+}
+
+export async function upgradePipeline(name: string, dir: string, options: UpgradeOptions): Promise<PipelineUpgrade> {
+  let tree = new FileTree(dir);
+  const { version: from, answers } = recordedVersion(tree);
+  const result: PipelineUpgrade = { pipeline: name, dir, from, to: from, status: 'up-to-date', codemods: [], files: [], error: null, steps: [], tree };
+  const due = options.only ? options.codemods.filter((c) => c.id === options.only) : options.codemods.filter((c) => c.version > from && c.version <= options.to);
+  for (const codemod of due) {
+    const todos: string[] = [];
+    const attempt = tree.fork();
+    try {
+      const changes = await codemod.run(attempt, { pipeline: name, answers, platform: options.platform, todo: (m) => todos.push(m) });
+      result.codemods.push({ id: codemod.id, version: codemod.version, changes, todos });
+      tree = attempt;
+      result.steps.push({ codemod: codemod.id, tree: tree.fork() });
+    } catch (error) {
+      // All or nothing: nothing of this pipeline is written, its version does not move.
+      result.status = 'failed';
+      result.error = `${codemod.id}: ${(error as Error).message}`;
+      result.codemods.push({ id: codemod.id, version: codemod.version, changes: 0, todos });
+      result.steps = [];
+      result.tree = new FileTree(dir);
+      return result;
+    }
+  }
+  const target = options.only ? from : Math.max(from, options.to);
+  if (!options.only && target > from && tree.exists(ANSWERS)) {
+    editYamlSource(tree, ANSWERS, (doc, source) => {
+      const edit = replaceScalar(doc, '_conventions_version', String(target)) ?? insertLineAfter(doc, source, '_cli_version', `_conventions_version: ${target}`);
+      return edit ? [edit] : [];
+    });
+    result.steps.push({ codemod: 'record-version', tree: tree.fork() });
+  }
+  result.to = tree.exists(ANSWERS) || options.only ? target : from;
+  result.files = tree.changes().map((c) => ({ path: c.path, diff: createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }) }));
+  result.status = result.files.length > 0 ? 'upgraded' : 'up-to-date';
+  result.steps.length = result.files.length > 0 ? result.steps.length : 0;
+  result.tree = tree;
+  return result;
+}
+
+export async function runUpgrade(options: UpgradeOptions): Promise<PipelineUpgrade[]> {
+  const results: PipelineUpgrade[] = [];
+  for (const [i, { name, dir }] of options.pipelines.entries()) {
+    results.push(await upgradePipeline(name, dir, options));
+    options.onProgress?.(i + 1, options.pipelines.length, name);
+  }
+  return results;
+}
+
+/** The pipelines of a platform repo, optionally filtered by names or globs (`orders`, `ml_*`). */
+export function findPipelines(root: string, filters: string[] = []): { name: string; dir: string }[] {
+  const base = join(root, 'pipelines');
+  const all = existsSync(base) ? readdirSync(base, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+  if (filters.length === 0) return all.map((name) => ({ name, dir: join(base, name) }));
+  const matchers = filters.map((f) => new RegExp(`^${f.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+  for (const [i, f] of filters.entries()) {
+    if (!all.some((n) => matchers[i]!.test(n))) throw new InputError(`--pipeline ${f} matches no pipeline in ${base} (there are: ${all.join(', ') || 'none'})`);
+  }
+  return all.filter((n) => matchers.some((m) => m.test(n))).map((name) => ({ name, dir: join(base, name) }));
+}
+
+/** A folder the generator never made (`pipeline upgrade --codemod ID PATH`). */
+export function foreignPipeline(path: string): { name: string; dir: string } {
+  const dir = resolve(path);
+  if (!existsSync(dir)) throw new InputError(`${path} does not exist; pass the folder of a pipeline`);
+  const src = join(dir, 'src');
+  const pkg = existsSync(src) ? readdirSync(src, { withFileTypes: true }).find((e) => e.isDirectory() && existsSync(join(src, e.name, '__init__.py')))?.name : undefined;
+  return { name: pkg ?? basename(dir), dir };
+}
+
+export const DEFAULT_TARGET = CONVENTIONS_VERSION;
+export const builtinCodemods = (): Codemod[] => orderCodemods(BUILTIN_CODEMODS);

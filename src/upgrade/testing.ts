@@ -1,0 +1,46 @@
+// Fixture tests for codemods, like jscodeshift's defineTest: a folder per case holding `input/`
+// (a pipeline folder, or just the files the codemod reads) and `expected/` (the same files after
+// the codemod). A case without `expected/` must be left unchanged. Platform teams use it for
+// their own codemods:  for (const c of codemodCases(dir)) it(c.name, () => c.check(myCodemod));
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Codemod, CodemodContext } from './codemod.ts';
+import { FileTree } from './tree.ts';
+
+export interface CodemodCase {
+  name: string;
+  /** Runs the codemod on the case's input; throws with a diff-friendly message on a mismatch. */
+  check: (codemod: Codemod, ctx?: Partial<CodemodContext>) => Promise<{ changes: number; actual: Record<string, string>; expected: Record<string, string> }>;
+}
+
+function readAll(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = join(d, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[relative(dir, full).split(sep).join('/')] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export function codemodCases(fixtures: string): CodemodCase[] {
+  return readdirSync(fixtures, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => ({
+      name: e.name.replace(/-/g, ' '),
+      async check(codemod, ctx = {}) {
+        const input = join(fixtures, e.name, 'input');
+        const expectedDir = join(fixtures, e.name, 'expected');
+        const tree = new FileTree(input);
+        const pipeline = ctx.pipeline ?? (existsSync(join(input, 'src')) ? readdirSync(join(input, 'src'))[0]! : 'pipeline');
+        const changes = await codemod.run(tree, { pipeline, answers: {}, platform: null, todo: () => {}, ...ctx });
+        const before = readAll(input);
+        const actual = { ...before, ...Object.fromEntries(tree.changes().map((c) => [c.path, c.after])) };
+        const expected = existsSync(expectedDir) ? { ...before, ...readAll(expectedDir) } : before;
+        return { changes, actual, expected };
+      },
+    }));
+}

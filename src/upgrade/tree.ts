@@ -1,0 +1,66 @@
+// A virtual tree over one folder: codemods read and write only through it; nothing reaches disk
+// until the runner decides the whole pipeline succeeded (see runner.ts).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { ChangePlan } from '../tree/plan.ts';
+
+const SKIP = new Set(['.git', '.venv', 'node_modules', '__pycache__', '.pytest_cache', '.pipeline-data']);
+
+export class FileTree {
+  private readonly overlay = new Map<string, string>();
+
+  constructor(readonly root: string) {}
+
+  read(path: string): string | undefined {
+    if (this.overlay.has(path)) return this.overlay.get(path);
+    const full = join(this.root, path);
+    return existsSync(full) && statSync(full).isFile() ? readFileSync(full, 'utf8') : undefined;
+  }
+
+  exists(path: string): boolean {
+    return this.read(path) !== undefined;
+  }
+
+  write(path: string, content: string): void {
+    this.overlay.set(path, content);
+  }
+
+  /** Every file below `dir` (relative to the root, POSIX separators), on disk or written here. */
+  list(dir = ''): string[] {
+    const out = new Set<string>();
+    const walk = (abs: string) => {
+      if (!existsSync(abs)) return;
+      for (const entry of readdirSync(abs, { withFileTypes: true })) {
+        if (SKIP.has(entry.name)) continue;
+        const full = join(abs, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else out.add(relative(this.root, full).split(sep).join('/'));
+      }
+    };
+    walk(join(this.root, dir));
+    for (const path of this.overlay.keys()) if (path.startsWith(dir)) out.add(path);
+    return [...out].sort();
+  }
+
+  /** Files whose content differs from disk. */
+  changes(): { path: string; before: string | undefined; after: string }[] {
+    const out: { path: string; before: string | undefined; after: string }[] = [];
+    for (const [path, after] of [...this.overlay].sort(([a], [b]) => a.localeCompare(b))) {
+      const full = join(this.root, path);
+      const before = existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+      if (before !== after) out.push({ path, before, after });
+    }
+    return out;
+  }
+
+  /** A copy whose later writes do not touch this one (a codemod runs on a copy until it succeeds). */
+  fork(): FileTree {
+    const copy = new FileTree(this.root);
+    for (const [k, v] of this.overlay) copy.overlay.set(k, v);
+    return copy;
+  }
+
+  toPlan(): ChangePlan {
+    return { root: this.root, changes: this.changes().map((c) => ({ path: c.path, kind: c.before === undefined ? 'create' : 'modify', content: c.after })) };
+  }
+}

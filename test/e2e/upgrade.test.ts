@@ -1,0 +1,161 @@
+// pipeline upgrade on a platform repo generated at conventions v1 (test/fixtures/conventions-v1):
+// it ends identical to one generated fresh at the current version, behaves the same under
+// Dagster, changes nothing the second time, and keeps every failure to its own pipeline.
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
+import { createPipeline, runBin } from '../helpers/cli.ts';
+import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { git, tempDir, treeFingerprint } from '../helpers/workspace.ts';
+
+const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
+const PIPELINES = ['churn', 'events', 'orders'];
+const upgrade = (root: string, args: string[] = []) => runBin('pipeline', ['upgrade', ...args], root);
+
+/** A copy of the v1 platform, committed in a fresh git repository. */
+function v1Platform(): string {
+  const root = tempDir('v1-platform-');
+  cpSync(V1, root, { recursive: true });
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'platform at conventions v1');
+  return root;
+}
+
+/** The same platform and pipelines, generated fresh by this CLI. */
+function freshPlatform(): string {
+  const root = tempDir('fresh-platform-');
+  const steps = [
+    ['--platform', '--platform-name', 'acme', '--owners', 'analytics,ml-team'],
+    ['orders', '--template', 'transform', '--owner', 'analytics'],
+    ['churn', '--template', 'ml', '--owner', 'ml-team'],
+    ['events', '--template', 'ingest', '--owner', 'analytics'],
+  ];
+  for (const args of steps) expect(createPipeline([...args, '--no-branch'], root).code).toBe(0);
+  return root;
+}
+
+const files = (root: string) => {
+  const all = treeFingerprint(root);
+  for (const key of [...all.keys()]) if (key.startsWith('git:') || key.endsWith('README.md')) all.delete(key);
+  return all;
+};
+
+describe('upgrading a platform made at conventions v1', () => {
+  let upgraded: string;
+  let fresh: string;
+
+  beforeAll(() => {
+    upgraded = v1Platform();
+    fresh = freshPlatform();
+  });
+
+  it('upgrades every pipeline and prints the summary table', () => {
+    const result = upgrade(upgraded);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^pipeline\s+from\s+to\s+codemods applied\s+files changed\s+status\n/);
+    for (const name of PIPELINES) expect(result.stdout).toMatch(new RegExp(`${name}\\s+1\\s+${CONVENTIONS_VERSION}\\s+v2-conventions-tag, v2-answers-deployment-env-var\\s+8\\s+upgraded`));
+  });
+
+  it('ends byte-identical to a fresh generation (the owners\' READMEs aside)', () => {
+    expect(files(upgraded)).toEqual(files(fresh));
+  });
+
+  it('behaves the same under Dagster: the same jobs, schedules, sensors and job tags in every deployment', () => {
+    for (const deployment of ['local', 'compose', 'dev', 'prod', 'sandbox']) {
+      const [a, b] = [upgraded, fresh].map((root) => {
+        const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, ...PIPELINES], root, { PIPELINE_DEPLOYMENT: deployment });
+        expect(result.code, result.stderr.slice(-2000)).toBe(0);
+        return JSON.parse(result.stdout);
+      });
+      expect(a, deployment).toEqual(b);
+      expect(Object.values(a.orders.job_tags).every((tags) => (tags as Record<string, string>).conventions === String(CONVENTIONS_VERSION))).toBe(true);
+    }
+  });
+
+  it('changes nothing the second time', () => {
+    git(upgraded, 'add', '-A');
+    git(upgraded, 'commit', '-qm', 'upgraded');
+    const before = treeFingerprint(upgraded);
+    const again = upgrade(upgraded);
+    expect(again.code).toBe(0);
+    for (const name of PIPELINES) expect(again.stdout).toMatch(new RegExp(`${name}\\s+${CONVENTIONS_VERSION}\\s+${CONVENTIONS_VERSION}\\s+-\\s+0\\s+up-to-date`));
+    expect(treeFingerprint(upgraded)).toEqual(before);
+  });
+});
+
+describe('pipeline upgrade', () => {
+  it('--dry-run prints a unified diff per file and the summary, and writes nothing', () => {
+    const root = v1Platform();
+    const before = treeFingerprint(root);
+    const result = upgrade(root, ['--dry-run']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--- a/src/orders/deployments.py');
+    expect(result.stdout).toContain('+                "conventions": str(conventions.CONVENTIONS_VERSION),');
+    expect(result.stdout).toContain('+deployment_env_var: PIPELINE_DEPLOYMENT');
+    expect(result.stdout).toContain('Dry run: nothing was written.');
+    expect(treeFingerprint(root)).toEqual(before);
+    const json = JSON.parse(upgrade(root, ['--dry-run', '--json']).stdout);
+    expect(json.pipelines.map((p: { pipeline: string; from: number; to: number; status: string }) => [p.pipeline, p.from, p.to, p.status])).toEqual(PIPELINES.map((p) => [p, 1, CONVENTIONS_VERSION, 'upgraded']));
+  });
+
+  it('leaves a pipeline whose codemod fails exactly as it was, upgrades the others, and exits 1', () => {
+    const root = v1Platform();
+    // A team renamed the function the codemod edits, in one file of a multi-file change.
+    const file = join(root, 'pipelines/events/src/events/deployments.py');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('def build_jobs(', 'def make_jobs('));
+    git(root, 'commit', '-qam', 'rename');
+    const events = () => [...treeFingerprint(root)].filter(([k]) => k.startsWith('pipelines/events/'));
+    const before = events();
+    const result = upgrade(root);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/events\s+1\s+1\s+-\s+0\s+FAILED: v2-conventions-tag: deployments.py has no build_jobs function/);
+    expect(result.stdout).toMatch(/orders\s+1\s+2\s+.*upgraded/);
+    expect(events()).toEqual(before);
+    expect(readFileSync(join(root, 'platform.yaml'), 'utf8')).toContain('conventions_version: 1');
+  });
+
+  it('refuses a dirty git tree unless --allow-dirty', () => {
+    const root = v1Platform();
+    writeFileSync(join(root, 'notes.txt'), 'wip\n');
+    const refused = upgrade(root);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('pipeline: error: the git tree has 1 uncommitted change (notes.txt); commit or stash them, or pass --allow-dirty\n');
+    expect(upgrade(root, ['--allow-dirty']).code).toBe(0);
+    expect(readFileSync(join(root, 'notes.txt'), 'utf8')).toBe('wip\n');
+  });
+
+  it('--commit makes one commit per codemod, then one recording the version', () => {
+    const root = v1Platform();
+    expect(upgrade(root, ['--commit']).code).toBe(0);
+    expect(git(root, 'log', '--format=%s', '-4').split('\n')).toEqual(['chore(upgrade): record the new conventions version', 'chore(upgrade): v2-answers-deployment-env-var', 'chore(upgrade): v2-conventions-tag', 'platform at conventions v1']);
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~2').split('\n')).toContain('pipelines/orders/src/orders/deployments.py');
+    expect(git(root, 'status', '--porcelain')).toBe('');
+  });
+
+  it('--pipeline limits the run, by name or glob; an unmatched one is an error', () => {
+    const root = v1Platform();
+    const only = upgrade(root, ['--pipeline', 'orders', '--pipeline', 'ch*', '--dry-run', '--json']);
+    expect(JSON.parse(only.stdout).pipelines.map((p: { pipeline: string }) => p.pipeline)).toEqual(['churn', 'orders']);
+    const none = upgrade(root, ['--pipeline', 'nope']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--pipeline nope matches no pipeline/);
+  });
+
+  it('--codemod ID PATH runs one codemod on a folder the generator never made', () => {
+    const dir = tempDir('legacy-');
+    cpSync(join(V1, 'pipelines/orders'), join(dir, 'orders'), { recursive: true });
+    rmSync(join(dir, 'orders/.pipeline-answers.yaml'));
+    const result = upgrade(dir, ['--codemod', 'v2-conventions-tag', 'orders']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'orders/src/orders/conventions.py'), 'utf8')).toContain('CONVENTIONS_VERSION = 2');
+    expect(existsSync(join(dir, 'orders/.pipeline-answers.yaml'))).toBe(false);
+  });
+
+  it('--list shows every codemod with its version and why', () => {
+    const result = upgrade(process.cwd(), ['--list']);
+    expect(result.stdout).toMatch(/^v2-conventions-tag\s+v2\s+Tag every job/m);
+    expect(result.stdout).toMatch(/^v2-answers-deployment-env-var\s+v2\s+Record the deployment/m);
+  });
+});

@@ -1,0 +1,33 @@
+// Every built-in codemod against its fixture cases (input, expected output): already migrated
+// input stays as it is, comments and odd formatting are kept, and a second run changes nothing.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_CODEMODS } from '../../src/upgrade/codemods/index.ts';
+import { codemodCases } from '../../src/upgrade/testing.ts';
+import { FileTree } from '../../src/upgrade/tree.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'codemods');
+
+for (const codemod of BUILTIN_CODEMODS) {
+  describe(`codemod ${codemod.id}`, () => {
+    for (const testCase of codemodCases(join(FIXTURES, codemod.id))) {
+      it(`${testCase.name}: gives the expected output`, async () => {
+        const { changes, actual, expected } = await testCase.check(codemod);
+        expect(actual).toEqual(expected);
+        expect(changes > 0).toBe(JSON.stringify(actual) !== JSON.stringify((await testCase.check({ ...codemod, run: () => 0 })).actual));
+      });
+    }
+
+    it('is idempotent: a second run on its own output changes nothing', async () => {
+      for (const testCase of codemodCases(join(FIXTURES, codemod.id))) {
+        const { actual } = await testCase.check(codemod);
+        const tree = new FileTree('/nonexistent');
+        for (const [path, content] of Object.entries(actual)) tree.write(path, content);
+        const pipeline = Object.keys(actual).find((p) => p.startsWith('src/'))?.split('/')[1] ?? 'pipeline';
+        const before = JSON.stringify(Object.fromEntries(tree.list().map((p) => [p, tree.read(p)])));
+        expect(await codemod.run(tree, { pipeline, answers: {}, platform: null, todo: () => {} }), testCase.name).toBe(0);
+        expect(JSON.stringify(Object.fromEntries(tree.list().map((p) => [p, tree.read(p)])))).toBe(before);
+      }
+    });
+  });
+}
