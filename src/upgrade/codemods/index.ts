@@ -1,6 +1,7 @@
 // The codemods this CLI ships, in the order they run (by version, then as listed).
 import type { Codemod } from '../codemod.ts';
+import { legacyDagster } from './legacy-dagster/index.ts';
 import { answersDeploymentEnvVar } from './v2-answers-deployment-env-var.ts';
 import { conventionsTag } from './v2-conventions-tag.ts';
 
-export const BUILTIN_CODEMODS: Codemod[] = [conventionsTag, answersDeploymentEnvVar];
+export const BUILTIN_CODEMODS: Codemod[] = [legacyDagster, conventionsTag, answersDeploymentEnvVar];
