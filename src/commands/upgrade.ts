@@ -7,14 +7,15 @@ import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
 import { applyPlan, type ChangePlan } from '../tree/plan.ts';
 import { editYamlSource, replaceScalar } from '../upgrade/engines/yaml.ts';
-import { builtinCodemods, DEFAULT_TARGET, findPipelines, foreignPipeline, type PipelineUpgrade, runUpgrade } from '../upgrade/runner.ts';
+import type { Codemod } from '../upgrade/codemod.ts';
+import { allCodemods, DEFAULT_TARGET, defaultTarget, findPipelines, foreignPipeline, type PipelineUpgrade, runUpgrade } from '../upgrade/runner.ts';
 import { FileTree } from '../upgrade/tree.ts';
 
 const FLAGS: GlobalFlag[] = [
-  { flag: 'to', type: 'string', valueName: 'version', help: `Target conventions version (default: ${DEFAULT_TARGET}, the version this CLI ships)` },
+  { flag: 'to', type: 'string', valueName: 'version', help: `Target conventions version (default: ${DEFAULT_TARGET}, the version this CLI ships, or a newer one of the platform's own codemods)` },
   { flag: 'dry-run', type: 'boolean', help: 'Print a unified diff per file and the summary table; write nothing' },
   { flag: 'json', type: 'boolean', help: 'Print the report as JSON' },
-  { flag: 'list', type: 'boolean', help: 'List the codemods and exit' },
+  { flag: 'list', type: 'boolean', help: "List the codemods (built-in and the platform's codemods/ folder) and exit" },
   { flag: 'pipeline', type: 'string', multiple: true, valueName: 'name|glob', help: 'Only these pipelines (repeatable; globs such as ml_* work)' },
   { flag: 'codemod', type: 'string', valueName: 'id', help: 'Run this one codemod, whatever the recorded version; with a PATH, on a folder the generator never made' },
   { flag: 'allow-dirty', type: 'boolean', help: 'Run on a git tree with uncommitted changes' },
@@ -29,6 +30,8 @@ export const upgradeHelp = () =>
     "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version. Per pipeline all or nothing: a failing codemod leaves that\npipeline untouched and the run exits 1. Running it twice changes nothing the second time.",
     [{ title: 'Options', flags: FLAGS }],
   );
+
+export const listCodemods = (codemods: Codemod[]): string => codemods.map((c) => `${c.id.padEnd(34)} v${c.version}  ${c.source === 'platform' ? '(platform) ' : ''}${c.description}`).join('\n');
 
 function summary(results: PipelineUpgrade[]): string {
   const rows = [['pipeline', 'from', 'to', 'codemods applied', 'files changed', 'status'], ...results.map((r) => [r.pipeline, String(r.from), String(r.to), r.codemods.filter((c) => c.changes > 0).map((c) => c.id).join(', ') || '-', String(r.files.length), r.status === 'failed' ? `FAILED: ${r.error}` : r.status])];
@@ -48,13 +51,15 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${upgradeHelp()}\n`);
     return EXIT.ok;
   }
-  const codemods = builtinCodemods();
+  const cwd0 = resolve((values.cwd as string | undefined) ?? process.cwd());
+  const codemods = await allCodemods(findPlatformRoot(positionals[0] ? resolve(cwd0, positionals[0]) : cwd0));
   if (values.list) {
-    process.stdout.write(`${values.json ? JSON.stringify(codemods.map(({ id, version, description }) => ({ id, version, description })), null, 2) : codemods.map((c) => `${c.id.padEnd(34)} v${c.version}  ${c.description}`).join('\n')}\n`);
+    process.stdout.write(`${values.json ? JSON.stringify(codemods.map(({ id, version, description, source }) => ({ id, version, description, source })), null, 2) : listCodemods(codemods)}\n`);
     return EXIT.ok;
   }
-  const to = values.to === undefined ? DEFAULT_TARGET : Number(values.to);
-  if (!Number.isInteger(to) || to < 1 || to > DEFAULT_TARGET) throw new InputError(`--to ${values.to} is not a conventions version this CLI knows (1 to ${DEFAULT_TARGET})`);
+  const latest = defaultTarget(codemods);
+  const to = values.to === undefined ? latest : Number(values.to);
+  if (!Number.isInteger(to) || to < 1 || to > latest) throw new InputError(`--to ${values.to} is not a conventions version the codemods know (1 to ${latest})`);
   const only = values.codemod as string | undefined;
   if (only && !codemods.some((c) => c.id === only)) throw new InputError(`unknown codemod ${only}; pipeline upgrade --list shows them`);
   if (positionals.length > 1) throw new InputError(`expected at most one PATH, got ${positionals.join(' ')}`);

@@ -2,6 +2,7 @@
 // one-line description, and a function over the pipeline's virtual tree. It checks for its target
 // shape first and returns how many edits it made (0: nothing to do), so running it twice is safe.
 import type { PlatformConfig } from '../conventions/platform-config.ts';
+import type { Engines } from './engines/index.ts';
 import type { FileTree } from './tree.ts';
 
 export interface CodemodContext {
@@ -13,10 +14,14 @@ export interface CodemodContext {
   platform: PlatformConfig | null;
   /** Records something the codemod could not migrate safely (also left as a TODO comment in code). */
   todo: (message: string) => void;
+  /** Format-preserving editors: ast-grep for Python, the yaml Document API for YAML. */
+  engines: Engines;
 }
 
 export interface Codemod {
   id: string;
+  /** Where it comes from: shipped with this CLI, or the platform repo's codemods/ folder. */
+  source?: 'builtin' | 'platform';
   /** The conventions version a pipeline is at after this codemod. */
   version: number;
   description: string;

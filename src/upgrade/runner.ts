@@ -11,7 +11,9 @@ import { InputError } from '../errors.ts';
 import type { Codemod } from './codemod.ts';
 import { BUILTIN_CODEMODS } from './codemods/index.ts';
 import { ANSWERS } from './codemods/v2-answers-deployment-env-var.ts';
+import { ENGINES } from './engines/index.ts';
 import { editYamlSource, insertLineAfter, replaceScalar } from './engines/yaml.ts';
+import { loadPlatformCodemods } from './platform-codemods.ts';
 import { FileTree } from './tree.ts';
 
 export interface CodemodResult {
@@ -74,7 +76,7 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     const todos: string[] = [];
     const attempt = tree.fork();
     try {
-      const changes = await codemod.run(attempt, { pipeline: name, answers, platform: options.platform, todo: (m) => todos.push(m) });
+      const changes = await codemod.run(attempt, { pipeline: name, answers, platform: options.platform, todo: (m) => todos.push(m), engines: ENGINES });
       result.codemods.push({ id: codemod.id, version: codemod.version, changes, todos });
       tree = attempt;
       result.steps.push({ codemod: codemod.id, tree: tree.fork() });
@@ -135,4 +137,16 @@ export function foreignPipeline(path: string): { name: string; dir: string } {
 }
 
 export const DEFAULT_TARGET = CONVENTIONS_VERSION;
-export const builtinCodemods = (): Codemod[] => orderCodemods(BUILTIN_CODEMODS);
+export const builtinCodemods = (): Codemod[] => orderCodemods(BUILTIN_CODEMODS.map((c) => ({ ...c, source: 'builtin' as const })));
+
+/** The built-in codemods and, inside a platform repo, its own, in run order. */
+export async function allCodemods(root: string | undefined): Promise<Codemod[]> {
+  const platform = root ? await loadPlatformCodemods(root) : [];
+  for (const c of platform) {
+    if (BUILTIN_CODEMODS.some((b) => b.id === c.id)) throw new InputError(`codemods/index.ts: ${c.id} is the id of a built-in codemod; rename yours`);
+  }
+  return orderCodemods([...builtinCodemods(), ...platform]);
+}
+
+/** The default target: this CLI's conventions version, or a platform codemod's newer one. */
+export const defaultTarget = (codemods: Codemod[]): number => Math.max(DEFAULT_TARGET, ...codemods.map((c) => c.version));

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Codemod, CodemodContext } from './codemod.ts';
+import { ENGINES } from './engines/index.ts';
 import { FileTree } from './tree.ts';
 
 export interface CodemodCase {
@@ -36,7 +37,7 @@ export function codemodCases(fixtures: string): CodemodCase[] {
         const expectedDir = join(fixtures, e.name, 'expected');
         const tree = new FileTree(input);
         const pipeline = ctx.pipeline ?? (existsSync(join(input, 'src')) ? readdirSync(join(input, 'src'))[0]! : 'pipeline');
-        const changes = await codemod.run(tree, { pipeline, answers: {}, platform: null, todo: () => {}, ...ctx });
+        const changes = await codemod.run(tree, { pipeline, answers: {}, platform: null, todo: () => {}, engines: ENGINES, ...ctx });
         const before = readAll(input);
         const actual = { ...before, ...Object.fromEntries(tree.changes().map((c) => [c.path, c.after])) };
         const expected = existsSync(expectedDir) ? { ...before, ...readAll(expectedDir) } : before;

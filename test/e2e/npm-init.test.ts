@@ -46,10 +46,10 @@ it('npm init pipeline creates a platform repo and a pipeline from the published 
   expect(git(dir, 'log', '--format=%s').split('\n')).toEqual(['feat(pipelines): add orders (python transform)', 'chore: create the acme platform repo']);
 });
 
-it('the published package depends only on the native ast-grep packages (loaded lazily by pipeline upgrade)', () => {
+it('the published package depends only on what pipeline upgrade loads lazily (ast-grep, ts-morph)', () => {
   const view = npm(['view', 'create-pipeline', '--json'], packageRoot());
   expect(view.code, view.out).toBe(0);
   const meta = JSON.parse(view.out.slice(view.out.indexOf('{'), view.out.lastIndexOf('}') + 1));
-  expect(Object.keys(meta.dependencies ?? {}).sort()).toEqual(['@ast-grep/lang-python', '@ast-grep/napi']);
+  expect(Object.keys(meta.dependencies ?? {}).sort()).toEqual(['@ast-grep/lang-python', '@ast-grep/napi', 'ts-morph']);
   expect(meta.bin).toEqual({ 'create-pipeline': 'dist/create-pipeline.js', pipeline: 'dist/pipeline.js' });
 });

@@ -1,0 +1,65 @@
+// A platform's own codemods: `codemods/index.ts` in the platform repo exports `codemods`, a list
+// of Codemod objects (registered there by `pipeline codemod new`). They are TypeScript, so they
+// are transpiled (ts-morph's TypeScript, loaded only here) into a cache folder and imported from
+// there. They get the editing engines through their context and import nothing else at run time.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError } from '../errors.ts';
+import type { Codemod } from './codemod.ts';
+
+export const CODEMODS_DIR = 'codemods';
+export const FIXTURES_DIR = '__fixtures__';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) return e.name === FIXTURES_DIR || e.name === 'node_modules' ? [] : sources(full);
+    return /\.(ts|mts)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
+  const dir = join(root, CODEMODS_DIR);
+  const index = join(dir, 'index.ts');
+  if (!existsSync(index)) return [];
+  const { ts } = await import('ts-morph');
+  const files = sources(dir);
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update(readFileSync(f));
+  const out = join(tmpdir(), `create-pipeline-codemods-${hash.digest('hex').slice(0, 16)}`);
+  if (!existsSync(join(out, 'index.js'))) {
+    rmSync(out, { recursive: true, force: true });
+    for (const file of files) {
+      const result = ts.transpileModule(readFileSync(file, 'utf8'), {
+        fileName: file,
+        reportDiagnostics: true,
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, rewriteRelativeImportExtensions: true, sourceMap: false },
+      });
+      const error = result.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+      if (error) throw new InputError(`${relative(root, file)}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}; fix the codemod`);
+      const target = join(out, relative(dir, file)).replace(/\.m?ts$/, '.js');
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, result.outputText);
+    }
+    writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+  }
+  let loaded: { codemods?: unknown; default?: unknown };
+  try {
+    loaded = await import(pathToFileURL(join(out, 'index.js')).href);
+  } catch (error) {
+    throw new InputError(`codemods/index.ts failed to load (${(error as Error).message.split('\n')[0]}); fix it, or run pipeline codemod test`);
+  }
+  const list = loaded.codemods ?? loaded.default;
+  if (!Array.isArray(list)) throw new InputError('codemods/index.ts must export `codemods`, a list of codemods (pipeline codemod new registers them there)');
+  return list.map((c: Partial<Codemod>, i) => {
+    const where = `codemods/index.ts: codemods[${i}]${c?.id ? ` (${c.id})` : ''}`;
+    if (!c || typeof c.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(c.id)) throw new InputError(`${where}: id must be lowercase letters, digits and dashes`);
+    if (!Number.isInteger(c.version) || (c.version as number) < 1) throw new InputError(`${where}: version must be a whole number from 1`);
+    if (typeof c.description !== 'string' || c.description === '') throw new InputError(`${where}: description is required`);
+    if (typeof c.run !== 'function') throw new InputError(`${where}: run must be a function (tree, ctx) => number of changes`);
+    return { ...(c as Codemod), source: 'platform' as const };
+  });
+}
