@@ -51,14 +51,14 @@ const yeomanPlugin = {
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 const result = await build({
-  entryPoints: { 'create-pipeline': 'src/cli/create-pipeline.ts', pipeline: 'src/cli/pipeline.ts' },
+  entryPoints: { 'create-pipeline': 'src/cli/create-pipeline.ts', pipeline: 'src/cli/pipeline.ts', 'upgrade-worker': 'src/upgrade/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  minify: true,
+  minify: process.env.NO_MINIFY !== '1',
   legalComments: 'none',
   metafile: true,
   chunkNames: 'chunks/[name]-[hash]',

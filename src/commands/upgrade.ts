@@ -91,8 +91,9 @@ export async function run(argv: string[]): Promise<number> {
     to,
     codemods,
     only,
+    diffs: dryRun,
     onProgress: progress ? (done, total, name) => process.stderr.write(`\rupgrading pipelines: ${done}/${total} (${name})\x1b[K${done === total ? '\n' : ''}`) : undefined,
-  });
+  }, root ?? null);
 
   // 4. Print, or write (all or nothing per pipeline).
   const failed = results.some((r) => r.status === 'failed');

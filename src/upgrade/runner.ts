@@ -46,6 +46,8 @@ export interface UpgradeOptions {
   codemods: Codemod[];
   /** Run exactly these codemods, whatever the recorded version (`--codemod`). */
   only?: string;
+  /** Compute a unified diff per changed file (for --dry-run; costly on large repos). */
+  diffs?: boolean;
   onProgress?: (done: number, total: number, pipeline: string) => void;
 }
 
@@ -99,14 +101,16 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     result.steps.push({ codemod: 'record-version', tree: tree.fork() });
   }
   result.to = tree.exists(ANSWERS) || options.only ? target : from;
-  result.files = tree.changes().map((c) => ({ path: c.path, diff: createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }) }));
+  result.files = tree.changes().map((c) => ({ path: c.path, diff: options.diffs ? createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }) : '' }));
   result.status = result.files.length > 0 ? 'upgraded' : 'up-to-date';
   result.steps.length = result.files.length > 0 ? result.steps.length : 0;
   result.tree = tree;
   return result;
 }
 
-export async function runUpgrade(options: UpgradeOptions): Promise<PipelineUpgrade[]> {
+export async function runUpgrade(options: UpgradeOptions, platformRoot: string | null = null): Promise<PipelineUpgrade[]> {
+  const { runInWorkers, useWorkers } = await import('./pool.ts');
+  if (useWorkers(options.pipelines.length)) return runInWorkers(options, platformRoot);
   const results: PipelineUpgrade[] = [];
   for (const [i, { name, dir }] of options.pipelines.entries()) {
     results.push(await upgradePipeline(name, dir, options));

@@ -60,6 +60,17 @@ export class FileTree {
     return copy;
   }
 
+  /** What was written, as plain data (to pass between threads). */
+  snapshot(): [string, string][] {
+    return [...this.overlay];
+  }
+
+  static fromSnapshot(root: string, entries: [string, string][]): FileTree {
+    const tree = new FileTree(root);
+    for (const [path, content] of entries) tree.overlay.set(path, content);
+    return tree;
+  }
+
   toPlan(): ChangePlan {
     return { root: this.root, changes: this.changes().map((c) => ({ path: c.path, kind: c.before === undefined ? 'create' : 'modify', content: c.after })) };
   }

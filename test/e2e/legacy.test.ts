@@ -75,6 +75,23 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
     expect(readFileSync(join(dir, 'unsupported.py'), 'utf8')).toContain('# TODO(pipeline upgrade): migrate daily_schedule by hand (see the upgrade report)\n@daily_schedule(');
   });
 
+  it('gives the same result on worker threads, as a large repo uses them', async () => {
+    const { makeCorpus } = (await import('../../bench/corpus.mjs')) as { makeCorpus: (dir: string, n: number) => void };
+    const big = join(tempDir('legacy-many-'), 'platform');
+    makeCorpus(big, 20);
+    cpSync(join(import.meta.dirname, '..', 'fixtures', 'conventions-v1', 'platform.yaml'), join(big, 'platform.yaml'));
+    const result = runBin('pipeline', ['upgrade', '--json'], big);
+    expect(result.code, result.stderr).toBe(0);
+    const pipelines = JSON.parse(result.stdout).pipelines;
+    expect(pipelines).toHaveLength(20);
+    expect(pipelines.every((p: { status: string; files: unknown[] }) => p.status === 'upgraded' && p.files.length === 10)).toBe(true);
+    const module = readFileSync(join(big, 'pipelines/p7/src/p7/solids_3.py'), 'utf8');
+    expect(module).toMatch(/^from dagster import op\n/m);
+    expect(module).toContain('@op(config_schema={"limit": int})');
+    expect(module).toContain('limit = context.op_config["limit"]');
+    expect(module).toContain("# keep: the team's note on step 2");
+  });
+
   it('changes nothing when run again', () => {
     const before = treeFingerprint(dir);
     const again = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', dir, '--json'], dir);

@@ -132,9 +132,10 @@ function jobKwargs(args: Arg[], extra: string[]): string[] {
 }
 
 /** Pass 1: decorators, modes, presets, @repository. Returns the module's pipelines for pass 2. */
-async function rewriteDefinitions(source: string, todo: (m: string) => void): Promise<{ text: string; pipelines: Map<string, Pipeline>; presetFiles: string[] }> {
+async function rewriteDefinitions(source: string, todo: (m: string) => void, withLeaves: boolean): Promise<{ text: string; pipelines: Map<string, Pipeline>; presetFiles: string[] }> {
   const root = (await parsePython(source)).root();
-  const edits: Edit[] = [];
+  // Leaf renames can share this pass when no edit here replaces a whole definition around them.
+  const edits: Edit[] = withLeaves ? leafEdits(root) : [];
   const pipelines = new Map<string, Pipeline>();
   const presetFiles: string[] = [];
   const modeVars = new Map<string, Mode>();
@@ -231,14 +232,19 @@ async function rewriteDefinitions(source: string, todo: (m: string) => void): Pr
   return { text: root.commitEdits(edits), pipelines, presetFiles };
 }
 
-/** Pass 3: renamed names and keys (op_config, OpExecutionContext, the "ops" run-config key). */
-async function renameLeaves(source: string): Promise<string> {
-  const root = (await parsePython(source)).root();
+/** Renamed names and keys (op_config, OpExecutionContext, the "ops" run-config key). */
+function leafEdits(root: SgNode): Edit[] {
   const edits: Edit[] = [];
   for (const attr of root.findAll({ rule: { kind: 'attribute', has: { field: 'attribute', regex: '^solid_config$' } } })) edits.push(attr.field('attribute')!.replace('op_config'));
-  for (const id of root.findAll({ rule: { kind: 'identifier', regex: '^SolidExecutionContext$', not: { inside: { kind: 'import_from_statement' } } } })) edits.push(id.replace('OpExecutionContext'));
+  for (const id of root.findAll({ rule: { kind: 'identifier', regex: '^SolidExecutionContext$', not: { inside: { kind: 'import_from_statement', stopBy: 'end' } } } })) edits.push(id.replace('OpExecutionContext'));
   for (const key of root.findAll({ rule: { kind: 'string', regex: '^["\']solids["\']$', inside: { kind: 'pair', field: 'key' } } })) edits.push(key.replace('"ops"'));
-  return root.commitEdits(edits);
+  return edits;
+}
+
+/** Pass 3: the leaf renames on their own (after passes that rewrote whole definitions). */
+async function renameLeaves(source: string): Promise<string> {
+  const root = (await parsePython(source)).root();
+  return root.commitEdits(leafEdits(root));
 }
 
 /** Pass 2: calls (execute_pipeline, job targets of schedules and sensors, the result API, TODOs). */
@@ -307,16 +313,12 @@ async function rewriteImports(source: string): Promise<string> {
   const moduleStart = statement.field('module_name')!.range().start.index;
   const imported = statement.children().filter((c) => c.kind() === 'dotted_name' && c.range().start.index !== moduleStart).map((n) => n.text());
   const aliased = statement.children().filter((c) => c.kind() === 'aliased_import').map((n) => n.text());
-  const [from, to] = [statement.range().start.index, statement.range().end.index];
-  const isName = (n: SgNode) => {
-    const parent = n.parent();
-    const at = n.range().start.index;
-    if (at >= from && at < to) return false; // the import itself
-    if (parent?.kind() === 'keyword_argument' && parent.field('name')?.range().start.index === at) return false; // job=...
-    if (parent?.kind() === 'attribute' && parent.field('attribute')?.range().start.index === at) return false; // x.job
-    return true;
-  };
-  const used = new Set(root.findAll({ rule: { kind: 'identifier' } }).filter(isName).map((n) => n.text()));
+  // Names the module uses outside the import (keyword names such as job= and attributes do not count).
+  const used = new Set(
+    root
+      .findAll({ rule: { kind: 'identifier', not: { any: [{ inside: { kind: 'import_from_statement', stopBy: 'end' } }, { inside: { kind: 'keyword_argument', field: 'name' } }, { inside: { kind: 'attribute', field: 'attribute' } }] } } })
+      .map((n) => n.text()),
+  );
   const names = [...new Set([...imported.filter((n) => !LEGACY.includes(n) || used.has(n)), ...NEW.filter((n) => used.has(n) && !imported.includes(n))])].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }) || a.localeCompare(b));
   const all = [...names, ...aliased];
   const oneLine = `from dagster import ${all.join(', ')}`;
@@ -345,13 +347,19 @@ export async function migrateModule(tree: FileTree, path: string, ctx: Pick<Code
   if (!isLegacy(source)) return 0;
   const todos: string[] = [];
   const todo = (m: string) => todos.push(m);
-  const pass1 = await rewriteDefinitions(source, todo);
-  const pass2 = await rewriteExpressions(pass1.text, pass1.pipelines, todo);
-  const pass3 = await rewriteImports(await renameLeaves(pass2));
+  // Each pass parses the module again; a pass with nothing to look for in the text is skipped.
+  const wholeDefinitions = /@(pipeline|repository)\b|ModeDefinition|pipeline_name\s*=|execute_pipeline|output_value/.test(source);
+  const pass1 = /@(solid|lambda_solid|composite_solid|pipeline|repository)\b|ModeDefinition|(daily|hourly|weekly|monthly)_schedule|ScheduleDefinition|SensorDefinition|@schedule|@sensor/.test(source)
+    ? await rewriteDefinitions(source, todo, !wholeDefinitions)
+    : { text: source, pipelines: new Map<string, Pipeline>(), presetFiles: [] };
+  const leavesDone = pass1.text !== source && !wholeDefinitions;
+  const pass2 = /execute_pipeline|output_value|pipeline_name\s*=|InputDefinition|OutputDefinition/.test(pass1.text) ? await rewriteExpressions(pass1.text, pass1.pipelines, todo) : pass1.text;
+  const pass3 = !leavesDone && /solid_config|SolidExecutionContext|["']solids["']/.test(pass2) ? await renameLeaves(pass2) : pass2;
+  const pass4 = await rewriteImports(pass3);
   for (const m of todos) ctx.todo(`${path}: ${m}`);
   let changes = 0;
-  if (pass3 !== source) {
-    tree.write(path, pass3);
+  if (pass4 !== source) {
+    tree.write(path, pass4);
     changes++;
   }
   changes += migratePresetFiles(tree, path, pass1.presetFiles);

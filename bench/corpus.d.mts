@@ -1,0 +1,1 @@
+export function makeCorpus(dir: string, pipelines?: number): void;

@@ -1,0 +1,54 @@
+// Speed of `pipeline upgrade` on a synthetic platform repo of 1,000 legacy pipelines (about
+// 10,000 Python files), next to a LibCST codemod (2 processes) and ast-grep's own CLI (sg) doing
+// the @solid -> @op rewrite, all measured in the same run and printed (never asserted in tests).
+// Our run does the whole legacy migration (ops, jobs, config keys, imports), more than the others.
+//   npm run bench:upgrade [-- --pipelines 1000]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeCorpus } from './corpus.mjs';
+
+const { values } = parseArgs({ options: { pipelines: { type: 'string', default: '1000' } } });
+const ROOT = join(import.meta.dirname, '..');
+const CACHE = join(ROOT, '.cache');
+const N = Number(values.pipelines);
+
+// Tools, installed once into .cache: LibCST in a venv, ast-grep's CLI at the version of our napi.
+const venv = join(CACHE, 'bench-venv');
+if (!existsSync(join(venv, 'bin', 'python'))) {
+  execFileSync(join(CACHE, 'uv-bootstrap', 'bin', 'uv'), ['venv', '--quiet', venv], { stdio: 'inherit' });
+  execFileSync(join(CACHE, 'uv-bootstrap', 'bin', 'uv'), ['pip', 'install', '--quiet', '--python', join(venv, 'bin', 'python'), 'libcst==1.8.5'], { stdio: 'inherit' });
+}
+const sgDir = join(CACHE, 'bench-sg');
+const sg = join(sgDir, 'node_modules', '.bin', 'ast-grep');
+if (!existsSync(sg)) execFileSync('npm', ['install', '--silent', '--no-save', '--no-package-lock', '--prefix', sgDir, '@ast-grep/cli@0.51.1'], { stdio: 'inherit' });
+
+const work = mkdtempSync(join(tmpdir(), 'bench-upgrade-'));
+const base = join(work, 'base');
+makeCorpus(base, N);
+cpSync(join(ROOT, 'test', 'fixtures', 'conventions-v1', 'platform.yaml'), join(base, 'platform.yaml'));
+const files = Number(execFileSync('bash', ['-c', `find ${base} -name '*.py' | wc -l`]).toString());
+
+function timed(label, dir, cmd, args) {
+  cpSync(base, dir, { recursive: true });
+  const started = process.hrtime.bigint();
+  const result = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) throw new Error(`${label} failed: ${result.stderr}`);
+  const changed = execFileSync('bash', ['-c', `grep -rl --include='*.py' '@op' ${dir} | wc -l`]).toString().trim();
+  return { label, seconds, changed: Number(changed) };
+}
+
+const rows = [
+  timed('pipeline upgrade (legacy-dagster-0x, workers)', join(work, 'ours'), process.execPath, [join(ROOT, 'dist', 'pipeline.js'), 'upgrade', '--allow-dirty']),
+  timed('LibCST codemod, 2 processes', join(work, 'libcst'), join(venv, 'bin', 'python'), [join(ROOT, 'bench', 'libcst_solid_to_op.py'), '.', '2']),
+  timed('ast-grep CLI (sg run, 2 rewrites)', join(work, 'sg'), 'bash', ['-c', `'${sg}' run --lang python --pattern '@solid($$$A)' --rewrite '@op($$$A)' -U . >/dev/null && '${sg}' run --lang python --pattern '@solid' --rewrite '@op' -U . >/dev/null`]),
+];
+rmSync(work, { recursive: true, force: true });
+
+const [ours, libcst, sgRow] = rows;
+console.log(`pipeline upgrade benchmark: ${N} pipelines, ${files} Python files, node ${process.version}`);
+for (const r of rows) console.log(`${r.label.padEnd(48)} ${r.seconds.toFixed(1).padStart(6)} s  ${(files / r.seconds).toFixed(0).padStart(6)} files/s  (${r.changed} files with @op)`);
+console.log(`targets: under 10 s -> ${ours.seconds.toFixed(1)} s ${ours.seconds < 10 ? 'met' : 'NOT met'}; >= 5x LibCST -> ${(libcst.seconds / ours.seconds).toFixed(1)}x ${libcst.seconds / ours.seconds >= 5 ? 'met' : 'NOT met'}; within 2x of sg -> ${(ours.seconds / sgRow.seconds).toFixed(1)}x ${ours.seconds / sgRow.seconds <= 2 ? 'met' : 'NOT met'}`);
