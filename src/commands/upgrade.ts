@@ -93,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
     only,
     diffs: dryRun,
     onProgress: progress ? (done, total, name) => process.stderr.write(`\rupgrading pipelines: ${done}/${total} (${name})\x1b[K${done === total ? '\n' : ''}`) : undefined,
-  }, root ?? null);
+  }, root ?? null, !dryRun && !values.commit);
 
   // 4. Print, or write (all or nothing per pipeline).
   const failed = results.some((r) => r.status === 'failed');
@@ -105,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
   const platformBump = root && platform && !only && !failed && !values.pipeline && platform.conventionsVersion < to ? bumpPlatform(root, to) : null;
   if (values.commit) commitPerCodemod(gitDir, results, codemods.map((c) => c.id), platformBump);
   else {
-    for (const r of results.filter((r) => r.status === 'upgraded')) applyPlan(r.tree.toPlan());
+    for (const r of results.filter((r) => r.status === 'upgraded' && !r.written)) applyPlan(r.tree.toPlan());
     if (platformBump) applyPlan(platformBump);
   }
   process.stdout.write(json ? `${JSON.stringify(toJson(results, false), null, 2)}\n` : `${summary(results)}\n`);

@@ -17,6 +17,8 @@ export interface WorkerJob {
   to: number;
   only?: string;
   diffs?: boolean;
+  /** Write the pipeline's files when all its codemods succeed (not with --dry-run or --commit). */
+  write: boolean;
   platformRoot: string | null;
 }
 
@@ -30,7 +32,11 @@ export const workerScript = (): string => join(packageRoot(), 'dist', 'upgrade-w
 /** Workers pay off on many pipelines, and exist only in the built CLI. */
 export const useWorkers = (pipelines: number): boolean => pipelines >= 16 && existsSync(workerScript()) && import.meta.url.includes('/dist/');
 
-export async function runInWorkers(options: UpgradeOptions, platformRoot: string | null): Promise<PipelineUpgrade[]> {
+/**
+ * With `write`, each worker writes its own pipeline once every codemod of it succeeded (all or
+ * nothing per pipeline, as in process); the results then carry no trees to write again.
+ */
+export async function runInWorkers(options: UpgradeOptions, platformRoot: string | null, write: boolean): Promise<PipelineUpgrade[]> {
   const queue = options.pipelines.map((p, index) => ({ ...p, index }));
   const results: PipelineUpgrade[] = new Array(queue.length);
   let done = 0;
@@ -46,13 +52,13 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
             void worker.terminate().then(() => resolve());
             return;
           }
-          const job: WorkerJob = { name: current.name, dir: current.dir, to: options.to, only: options.only, diffs: options.diffs, platformRoot };
+          const job: WorkerJob = { name: current.name, dir: current.dir, to: options.to, only: options.only, diffs: options.diffs, write, platformRoot };
           worker.postMessage(job);
         };
         worker.on('message', (message: { result?: WorkerResult; error?: string }) => {
           if (message.error) return reject(new Error(`upgrade worker: ${message.error}`));
           const r = message.result!;
-          results[current!.index] = { ...r, tree: FileTree.fromSnapshot(r.dir, r.tree), steps: r.steps.map((s) => ({ codemod: s.codemod, tree: FileTree.fromSnapshot(r.dir, s.tree) })) };
+          results[current!.index] = { ...r, tree: FileTree.fromSnapshot(r.dir, r.tree), steps: r.steps.map((s) => ({ codemod: s.codemod, tree: FileTree.fromSnapshot(r.dir, s.tree) })), written: write && r.status === 'upgraded' };
           options.onProgress?.(++done, results.length, r.pipeline);
           next();
         });

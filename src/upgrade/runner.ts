@@ -36,6 +36,8 @@ export interface PipelineUpgrade {
   steps: { codemod: string; tree: FileTree }[];
   /** The final tree (nothing written yet). */
   tree: FileTree;
+  /** Already written (by a worker thread). */
+  written?: boolean;
 }
 
 export interface UpgradeOptions {
@@ -108,9 +110,10 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
   return result;
 }
 
-export async function runUpgrade(options: UpgradeOptions, platformRoot: string | null = null): Promise<PipelineUpgrade[]> {
+/** With `write`, workers may write each successful pipeline themselves (see pool.ts). */
+export async function runUpgrade(options: UpgradeOptions, platformRoot: string | null = null, write = false): Promise<PipelineUpgrade[]> {
   const { runInWorkers, useWorkers } = await import('./pool.ts');
-  if (useWorkers(options.pipelines.length)) return runInWorkers(options, platformRoot);
+  if (useWorkers(options.pipelines.length)) return runInWorkers(options, platformRoot, write);
   const results: PipelineUpgrade[] = [];
   for (const [i, { name, dir }] of options.pipelines.entries()) {
     results.push(await upgradePipeline(name, dir, options));

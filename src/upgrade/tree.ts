@@ -8,13 +8,21 @@ const SKIP = new Set(['.git', '.venv', 'node_modules', '__pycache__', '.pytest_c
 
 export class FileTree {
   private readonly overlay = new Map<string, string>();
+  /** What each file held on disk when first read (undefined: it did not exist). */
+  private readonly originals = new Map<string, string | undefined>();
 
   constructor(readonly root: string) {}
 
+  private original(path: string): string | undefined {
+    if (!this.originals.has(path)) {
+      const full = join(this.root, path);
+      this.originals.set(path, existsSync(full) && statSync(full).isFile() ? readFileSync(full, 'utf8') : undefined);
+    }
+    return this.originals.get(path);
+  }
+
   read(path: string): string | undefined {
-    if (this.overlay.has(path)) return this.overlay.get(path);
-    const full = join(this.root, path);
-    return existsSync(full) && statSync(full).isFile() ? readFileSync(full, 'utf8') : undefined;
+    return this.overlay.has(path) ? this.overlay.get(path) : this.original(path);
   }
 
   exists(path: string): boolean {
@@ -46,8 +54,7 @@ export class FileTree {
   changes(): { path: string; before: string | undefined; after: string }[] {
     const out: { path: string; before: string | undefined; after: string }[] = [];
     for (const [path, after] of [...this.overlay].sort(([a], [b]) => a.localeCompare(b))) {
-      const full = join(this.root, path);
-      const before = existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+      const before = this.original(path);
       if (before !== after) out.push({ path, before, after });
     }
     return out;
@@ -57,6 +64,7 @@ export class FileTree {
   fork(): FileTree {
     const copy = new FileTree(this.root);
     for (const [k, v] of this.overlay) copy.overlay.set(k, v);
+    for (const [k, v] of this.originals) copy.originals.set(k, v);
     return copy;
   }
 

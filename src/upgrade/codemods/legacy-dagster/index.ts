@@ -305,25 +305,80 @@ async function rewriteExpressions(source: string, pipelines: Map<string, Pipelin
   return root.commitEdits(edits);
 }
 
-/** Pass 4: the dagster import, without the legacy names and with the new ones the module uses. */
-async function rewriteImports(source: string): Promise<string> {
-  const root = (await parsePython(source)).root();
+/** The dagster import statement and the names it imports (aliased ones kept as written). */
+function dagsterImport(root: SgNode): { statement: SgNode; imported: string[]; aliased: string[] } | undefined {
   const statement = root.find({ rule: { kind: 'import_from_statement', has: { field: 'module_name', regex: '^dagster$' } } });
-  if (!statement) return source;
+  if (!statement) return undefined;
   const moduleStart = statement.field('module_name')!.range().start.index;
   const imported = statement.children().filter((c) => c.kind() === 'dotted_name' && c.range().start.index !== moduleStart).map((n) => n.text());
   const aliased = statement.children().filter((c) => c.kind() === 'aliased_import').map((n) => n.text());
-  // Names the module uses outside the import (keyword names such as job= and attributes do not count).
-  const used = new Set(
-    root
-      .findAll({ rule: { kind: 'identifier', not: { any: [{ inside: { kind: 'import_from_statement', stopBy: 'end' } }, { inside: { kind: 'keyword_argument', field: 'name' } }, { inside: { kind: 'attribute', field: 'attribute' } }] } } })
-      .map((n) => n.text()),
-  );
-  const names = [...new Set([...imported.filter((n) => !LEGACY.includes(n) || used.has(n)), ...NEW.filter((n) => used.has(n) && !imported.includes(n))])].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }) || a.localeCompare(b));
+  return { statement, imported, aliased };
+}
+
+/** How often each name is used outside the import (keyword names such as job= and attributes do not count). */
+function nameUses(root: SgNode): Map<string, number> {
+  const uses = new Map<string, number>();
+  const nodes = root.findAll({ rule: { kind: 'identifier', not: { any: [{ inside: { kind: 'import_from_statement', stopBy: 'end' } }, { inside: { kind: 'keyword_argument', field: 'name' } }, { inside: { kind: 'attribute', field: 'attribute' } }] } } });
+  for (const n of nodes) uses.set(n.text(), (uses.get(n.text()) ?? 0) + 1);
+  return uses;
+}
+
+/** The new import statement: without the legacy names no longer used, with the new names used. */
+function importText(imported: string[], aliased: string[], used: (name: string) => boolean): string {
+  const names = [...new Set([...imported.filter((n) => !LEGACY.includes(n) || used(n)), ...NEW.filter((n) => used(n) && !imported.includes(n))])].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }) || a.localeCompare(b));
   const all = [...names, ...aliased];
   const oneLine = `from dagster import ${all.join(', ')}`;
-  const text = oneLine.length <= 100 ? oneLine : `from dagster import (\n${all.map((n) => `    ${n},`).join('\n')}\n)`;
-  return statement.text() === text ? source : root.commitEdits([statement.replace(text)]);
+  return oneLine.length <= 100 ? oneLine : `from dagster import (\n${all.map((n) => `    ${n},`).join('\n')}\n)`;
+}
+
+/** Pass 4: the dagster import, after the other passes. */
+async function rewriteImports(source: string): Promise<string> {
+  const root = (await parsePython(source)).root();
+  const found = dagsterImport(root);
+  if (!found) return source;
+  const uses = nameUses(root);
+  const text = importText(found.imported, found.aliased, (n) => (uses.get(n) ?? 0) > 0);
+  return found.statement.text() === text ? source : root.commitEdits([found.statement.replace(text)]);
+}
+
+/**
+ * A module with only solid decorators and renamed names (most modules of a large repo): every
+ * edit, the import included, in one parse. The import follows from counting which uses of each
+ * name the edits remove and which names they add.
+ */
+async function rewriteSimple(source: string): Promise<string> {
+  const root = (await parsePython(source)).root();
+  const edits = leafEdits(root);
+  const removed = new Map<string, number>();
+  const added = new Set<string>();
+  const drop = (name: string, n = 1) => removed.set(name, (removed.get(name) ?? 0) + n);
+  for (const decorated of root.children().filter((c) => c.kind() === 'decorated_definition')) {
+    for (const { name, call, decorator } of decoratorCall(decorated)) {
+      if (name === 'solid' || name === 'lambda_solid') {
+        const text = opDecorator(call);
+        edits.push(decorator.replace(text));
+        drop(name);
+        added.add('op');
+      } else if (name === 'composite_solid') {
+        const kept = call ? callArgs(call).filter((a) => a.name && ['name', 'description'].includes(a.name)).map((a) => a.node.text()) : [];
+        edits.push(decorator.replace(kept.length ? `@graph(${kept.join(', ')})` : '@graph'));
+        drop(name);
+        added.add('graph');
+      }
+    }
+  }
+  const renamedContexts = root.findAll({ rule: { kind: 'identifier', regex: '^SolidExecutionContext$', not: { inside: { kind: 'import_from_statement', stopBy: 'end' } } } }).length;
+  if (renamedContexts) {
+    drop('SolidExecutionContext', renamedContexts);
+    added.add('OpExecutionContext');
+  }
+  const found = dagsterImport(root);
+  if (found) {
+    const uses = nameUses(root);
+    const text = importText(found.imported, found.aliased, (n) => added.has(n) || (uses.get(n) ?? 0) - (removed.get(n) ?? 0) > 0);
+    if (found.statement.text() !== text) edits.push(found.statement.replace(text));
+  }
+  return edits.length ? root.commitEdits(edits) : source;
 }
 
 /** Preset YAML files: the `solids` run-config key is `ops` since Dagster 1.0. */
@@ -349,6 +404,12 @@ export async function migrateModule(tree: FileTree, path: string, ctx: Pick<Code
   const todo = (m: string) => todos.push(m);
   // Each pass parses the module again; a pass with nothing to look for in the text is skipped.
   const wholeDefinitions = /@(pipeline|repository)\b|ModeDefinition|pipeline_name\s*=|execute_pipeline|output_value/.test(source);
+  if (!wholeDefinitions && !/InputDefinition|OutputDefinition|_schedule\b/.test(source)) {
+    const text = await rewriteSimple(source);
+    if (text === source) return 0;
+    tree.write(path, text);
+    return 1;
+  }
   const pass1 = /@(solid|lambda_solid|composite_solid|pipeline|repository)\b|ModeDefinition|(daily|hourly|weekly|monthly)_schedule|ScheduleDefinition|SensorDefinition|@schedule|@sensor/.test(source)
     ? await rewriteDefinitions(source, todo, !wholeDefinitions)
     : { text: source, pipelines: new Map<string, Pipeline>(), presetFiles: [] };
