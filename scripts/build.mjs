@@ -64,15 +64,17 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   // Native modules cannot be bundled; they are loaded from node_modules when a command needs them.
   external: ['@ast-grep/napi', '@ast-grep/lang-python', 'ts-morph'],
-  // Some bundled CommonJS dependencies use require, __dirname and __filename.
+  // Some bundled CommonJS dependencies use require, __dirname and __filename: their free uses are
+  // renamed to the banner's, so that a module declaring its own __filename does not collide.
+  define: { __filename: '__cpFilename', __dirname: '__cpDirnameValue' },
   banner: {
     js: [
       "import { createRequire as __cpCreateRequire } from 'node:module';",
       "import { fileURLToPath as __cpFileURLToPath } from 'node:url';",
       "import { dirname as __cpDirname } from 'node:path';",
       'const require = __cpCreateRequire(import.meta.url);',
-      'const __filename = __cpFileURLToPath(import.meta.url);',
-      'const __dirname = __cpDirname(__filename);',
+      'const __cpFilename = __cpFileURLToPath(import.meta.url);',
+      'const __cpDirnameValue = __cpDirname(__cpFilename);',
     ].join('\n'),
   },
   plugins: [yeomanPlugin],

@@ -1,7 +1,7 @@
 // The change a generator run wants to make, computed in memory (mem-fs) before anything touches
 // disk. A plan is applied all at once, or not at all: if one write fails, every file written so far
 // is put back as it was.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { isFilePending, isFileStateDeleted } from 'mem-fs-editor/state';
 import type { Store } from 'mem-fs';
@@ -14,6 +14,8 @@ export interface FileChange {
   path: string;
   kind: ChangeKind;
   content: string;
+  /** The content before, when the planner read it already (null: no file); else read on apply. */
+  before?: string | null;
 }
 
 export interface ChangePlan {
@@ -45,19 +47,21 @@ export function applyPlan(plan: ChangePlan): void {
   try {
     for (const change of plan.changes) {
       const full = join(plan.root, change.path);
-      const before = existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-      let dir = dirname(full);
-      const missing: string[] = [];
-      while (!existsSync(dir)) {
-        missing.unshift(dir);
-        dir = dirname(dir);
+      const before = change.before !== undefined ? (change.before ?? undefined) : existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+      if (before === undefined) {
+        // Only a new file can need new folders (which a failure removes again).
+        let dir = dirname(full);
+        const missing: string[] = [];
+        while (!existsSync(dir)) {
+          missing.unshift(dir);
+          dir = dirname(dir);
+        }
+        if (missing.length) mkdirSync(dirname(full), { recursive: true });
+        createdDirs.push(...missing);
       }
-      if (missing.length) mkdirSync(dirname(full), { recursive: true });
-      createdDirs.push(...missing);
-      const temp = `${full}.create-pipeline-${process.pid}.tmp`;
-      writeFileSync(temp, change.content);
-      renameSync(temp, full);
+      // Recorded before writing: a write that fails half-way is restored with the others.
       done.push({ path: full, before });
+      writeFileSync(full, change.content);
     }
   } catch (error) {
     for (const { path, before } of done.reverse()) {

@@ -1,6 +1,6 @@
 // A virtual tree over one folder: codemods read and write only through it; nothing reaches disk
 // until the runner decides the whole pipeline succeeded (see runner.ts).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ChangePlan } from '../tree/plan.ts';
 
@@ -15,8 +15,13 @@ export class FileTree {
 
   private original(path: string): string | undefined {
     if (!this.originals.has(path)) {
-      const full = join(this.root, path);
-      this.originals.set(path, existsSync(full) && statSync(full).isFile() ? readFileSync(full, 'utf8') : undefined);
+      let content: string | undefined;
+      try {
+        content = readFileSync(join(this.root, path), 'utf8');
+      } catch {
+        content = undefined; // missing, or a folder
+      }
+      this.originals.set(path, content);
     }
     return this.originals.get(path);
   }
@@ -80,6 +85,6 @@ export class FileTree {
   }
 
   toPlan(): ChangePlan {
-    return { root: this.root, changes: this.changes().map((c) => ({ path: c.path, kind: c.before === undefined ? 'create' : 'modify', content: c.after })) };
+    return { root: this.root, changes: this.changes().map((c) => ({ path: c.path, kind: c.before === undefined ? 'create' : 'modify', content: c.after, before: c.before ?? null })) };
   }
 }

@@ -235,9 +235,17 @@ async function rewriteDefinitions(source: string, todo: (m: string) => void, wit
 /** Renamed names and keys (op_config, OpExecutionContext, the "ops" run-config key). */
 function leafEdits(root: SgNode): Edit[] {
   const edits: Edit[] = [];
-  for (const attr of root.findAll({ rule: { kind: 'attribute', has: { field: 'attribute', regex: '^solid_config$' } } })) edits.push(attr.field('attribute')!.replace('op_config'));
-  for (const id of root.findAll({ rule: { kind: 'identifier', regex: '^SolidExecutionContext$', not: { inside: { kind: 'import_from_statement', stopBy: 'end' } } } })) edits.push(id.replace('OpExecutionContext'));
-  for (const key of root.findAll({ rule: { kind: 'string', regex: '^["\']solids["\']$', inside: { kind: 'pair', field: 'key' } } })) edits.push(key.replace('"ops"'));
+  const text = root.text();
+  // Each search walks the whole tree: only look for what the text mentions.
+  if (text.includes('solid_config')) {
+    for (const attr of root.findAll({ rule: { kind: 'attribute', has: { field: 'attribute', regex: '^solid_config$' } } })) edits.push(attr.field('attribute')!.replace('op_config'));
+  }
+  if (text.includes('SolidExecutionContext')) {
+    for (const id of root.findAll({ rule: { kind: 'identifier', regex: '^SolidExecutionContext$', not: { inside: { kind: 'import_from_statement', stopBy: 'end' } } } })) edits.push(id.replace('OpExecutionContext'));
+  }
+  if (/["']solids["']/.test(text)) {
+    for (const key of root.findAll({ rule: { kind: 'string', regex: '^["\']solids["\']$', inside: { kind: 'pair', field: 'key' } } })) edits.push(key.replace('"ops"'));
+  }
   return edits;
 }
 
@@ -307,7 +315,7 @@ async function rewriteExpressions(source: string, pipelines: Map<string, Pipelin
 
 /** The dagster import statement and the names it imports (aliased ones kept as written). */
 function dagsterImport(root: SgNode): { statement: SgNode; imported: string[]; aliased: string[] } | undefined {
-  const statement = root.find({ rule: { kind: 'import_from_statement', has: { field: 'module_name', regex: '^dagster$' } } });
+  const statement = root.children().find((c) => c.kind() === 'import_from_statement' && c.field('module_name')?.text() === 'dagster');
   if (!statement) return undefined;
   const moduleStart = statement.field('module_name')!.range().start.index;
   const imported = statement.children().filter((c) => c.kind() === 'dotted_name' && c.range().start.index !== moduleStart).map((n) => n.text());
@@ -315,11 +323,23 @@ function dagsterImport(root: SgNode): { statement: SgNode; imported: string[]; a
   return { statement, imported, aliased };
 }
 
-/** How often each name is used outside the import (keyword names such as job= and attributes do not count). */
-function nameUses(root: SgNode): Map<string, number> {
+/**
+ * How often each of `names` is used outside the import statement (keyword names such as job= and
+ * attribute names do not count). Only those names are looked at, so the search stays native.
+ */
+function nameUses(root: SgNode, statement: SgNode, names: string[]): Map<string, number> {
   const uses = new Map<string, number>();
-  const nodes = root.findAll({ rule: { kind: 'identifier', not: { any: [{ inside: { kind: 'import_from_statement', stopBy: 'end' } }, { inside: { kind: 'keyword_argument', field: 'name' } }, { inside: { kind: 'attribute', field: 'attribute' } }] } } });
-  for (const n of nodes) uses.set(n.text(), (uses.get(n.text()) ?? 0) + 1);
+  const wanted = names.filter((n) => /^\w+$/.test(n));
+  if (wanted.length === 0) return uses;
+  const [from, to] = [statement.range().start.index, statement.range().end.index];
+  for (const n of root.findAll({ rule: { kind: 'identifier', regex: `^(${wanted.join('|')})$` } })) {
+    const at = n.range().start.index;
+    if (at >= from && at < to) continue;
+    const parent = n.parent();
+    if (parent?.kind() === 'keyword_argument' && parent.field('name')?.range().start.index === at) continue;
+    if (parent?.kind() === 'attribute' && parent.field('attribute')?.range().start.index === at) continue;
+    uses.set(n.text(), (uses.get(n.text()) ?? 0) + 1);
+  }
   return uses;
 }
 
@@ -336,7 +356,7 @@ async function rewriteImports(source: string): Promise<string> {
   const root = (await parsePython(source)).root();
   const found = dagsterImport(root);
   if (!found) return source;
-  const uses = nameUses(root);
+  const uses = nameUses(root, found.statement, [...found.imported, ...NEW]);
   const text = importText(found.imported, found.aliased, (n) => (uses.get(n) ?? 0) > 0);
   return found.statement.text() === text ? source : root.commitEdits([found.statement.replace(text)]);
 }
@@ -367,15 +387,20 @@ async function rewriteSimple(source: string): Promise<string> {
       }
     }
   }
-  const renamedContexts = root.findAll({ rule: { kind: 'identifier', regex: '^SolidExecutionContext$', not: { inside: { kind: 'import_from_statement', stopBy: 'end' } } } }).length;
+  const renamedContexts = source.includes('SolidExecutionContext') ? root.findAll({ rule: { kind: 'identifier', regex: '^SolidExecutionContext$', not: { inside: { kind: 'import_from_statement', stopBy: 'end' } } } }).length : 0;
   if (renamedContexts) {
     drop('SolidExecutionContext', renamedContexts);
     added.add('OpExecutionContext');
   }
   const found = dagsterImport(root);
   if (found) {
-    const uses = nameUses(root);
-    const text = importText(found.imported, found.aliased, (n) => added.has(n) || (uses.get(n) ?? 0) - (removed.get(n) ?? 0) > 0);
+    // A legacy name whose every mention in the text is the import or a use the edits remove is
+    // unused afterwards; only when the text leaves doubt (a comment, a string, another use) are
+    // the identifiers counted in the tree.
+    const mentions = (n: string) => source.match(new RegExp(`\\b${n}\\b`, 'g'))?.length ?? 0;
+    const doubtful = found.imported.filter((n) => LEGACY.includes(n) && mentions(n) > 1 + (removed.get(n) ?? 0));
+    const uses = doubtful.length ? nameUses(root, found.statement, doubtful) : new Map<string, number>();
+    const text = importText(found.imported, found.aliased, (n) => added.has(n) || (LEGACY.includes(n) ? (uses.get(n) ?? 0) - (removed.get(n) ?? 0) > 0 : found.imported.includes(n)));
     if (found.statement.text() !== text) edits.push(found.statement.replace(text));
   }
   return edits.length ? root.commitEdits(edits) : source;
