@@ -16,6 +16,10 @@ export interface GlobalFlag {
   multiple?: boolean;
 }
 
+/** Flags every command has. */
+export const CWD_FLAG: GlobalFlag = { flag: 'cwd', type: 'string', valueName: 'dir', help: 'Run as if started in this folder' };
+export const HELP_FLAG: GlobalFlag = { flag: 'help', short: 'h', type: 'boolean', help: 'Show this help' };
+
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { type GlobalFlag, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { CliError, EXIT, InputError, StateError } from '../errors.ts';
 import { renderString } from '../render/templates.ts';
@@ -20,8 +20,8 @@ const FLAGS: GlobalFlag[] = [
   { flag: 'version', type: 'string', valueName: 'n', help: 'new: the conventions version the codemod brings pipelines to (default: the next one)' },
   { flag: 'description', type: 'string', valueName: 'text', help: 'new: one line on what it changes' },
   { flag: 'dry-run', type: 'boolean', help: 'new: print the files it would write, and write nothing' },
-  { flag: 'cwd', type: 'string', valueName: 'dir', help: 'Run as if started in this folder' },
-  { flag: 'help', short: 'h', type: 'boolean', help: 'Show this help' },
+  CWD_FLAG,
+  HELP_FLAG,
 ];
 
 export const codemodHelp = () =>

@@ -4,7 +4,7 @@ import { PIPELINE_QUESTIONS } from '../../generators/pipeline/options.ts';
 import { PLATFORM_QUESTIONS } from '../../generators/platform/options.ts';
 import { createPipeline, renderReport, reportAsJson } from './create.ts';
 import { cliVersion } from '../paths.ts';
-import { type GlobalFlag, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
 import { canPrompt } from '../cli/edge.ts';
 import { InputError } from '../errors.ts';
 
@@ -14,8 +14,8 @@ export const CREATE_FLAGS: GlobalFlag[] = [
   { flag: 'branch', type: 'boolean', negatable: true, help: 'Commit on a new branch pipeline/<name> (default: when the git tree is clean); --no-branch writes files only' },
   { flag: 'dry-run', type: 'boolean', help: 'Print the plan (files, branch, what each deployment loads) and write nothing' },
   { flag: 'json', type: 'boolean', help: 'Print the result as JSON on stdout (errors too: {"ok": false, ...})' },
-  { flag: 'cwd', type: 'string', valueName: 'dir', help: 'Run as if started in this folder' },
-  { flag: 'help', short: 'h', type: 'boolean', help: 'Show this help' },
+  CWD_FLAG,
+  HELP_FLAG,
   { flag: 'version', short: 'v', type: 'boolean', help: 'Print the version' },
 ];
 

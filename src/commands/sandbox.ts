@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type GlobalFlag, type ParsedArgs, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, type ParsedArgs, parseCommandArgs, renderHelp } from '../cli/args.ts';
 import { CliError, EXIT, InputError } from '../errors.ts';
 import type { SandboxBackend } from '../sandbox/backend.ts';
 import { lakefsCredentials } from '../sandbox/credentials.ts';
@@ -27,8 +27,8 @@ const FLAGS: GlobalFlag[] = [
   { flag: 'pipeline', type: 'string', valueName: 'name', help: 'run: the pipeline whose job to run' },
   { flag: 'python', type: 'string', valueName: 'path', help: 'run: the Python with the pipeline installed (default: pipelines/<name>/.venv, else python3)' },
   { flag: 'json', type: 'boolean', help: 'Print the result as JSON' },
-  { flag: 'cwd', type: 'string', valueName: 'dir', help: 'Run as if started in this folder' },
-  { flag: 'help', short: 'h', type: 'boolean', help: 'Show this help' },
+  CWD_FLAG,
+  HELP_FLAG,
 ];
 
 export function sandboxHelp(): string {

@@ -1,7 +1,7 @@
 // `pipeline upgrade`: versioned codemods that keep every pipeline aligned with the conventions.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { type GlobalFlag, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
 import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
@@ -20,8 +20,8 @@ const FLAGS: GlobalFlag[] = [
   { flag: 'codemod', type: 'string', valueName: 'id', help: 'Run this one codemod, whatever the recorded version; with a PATH, on a folder the generator never made' },
   { flag: 'allow-dirty', type: 'boolean', help: 'Run on a git tree with uncommitted changes' },
   { flag: 'commit', type: 'boolean', help: 'One git commit per codemod, so a reviewer can read them one at a time' },
-  { flag: 'cwd', type: 'string', valueName: 'dir', help: 'Run as if started in this folder' },
-  { flag: 'help', short: 'h', type: 'boolean', help: 'Show this help' },
+  CWD_FLAG,
+  HELP_FLAG,
 ];
 
 export const upgradeHelp = () =>
