@@ -15,7 +15,7 @@ import { planGenerators, type GeneratorRun } from '../generate/run.ts';
 import * as git from '../git.ts';
 import { type AnswerSource, resolveAnswers } from '../options/question.ts';
 import { REGISTRATIONS } from '../../generators/pipeline/registrations.ts';
-import { applyPlan, type ChangePlan, revertPlan, snapshotBefore } from '../tree/plan.ts';
+import { applyPlan, type ChangePlan, revertPlan } from '../tree/plan.ts';
 import { cliVersion } from '../paths.ts';
 
 export interface CreateOptions {
@@ -182,7 +182,6 @@ function checkPlan(plan: ChangePlan, creatingPlatform: boolean, spec: PipelineSp
 }
 
 function writeAndCommit(root: string, plan: ChangePlan, steps: ChangePlan[], gitPlan: GitPlan, spec: PipelineSpec | undefined, platform: PlatformConfig): string | null {
-  const before = snapshotBefore(plan);
   const previousBranch = gitPlan.commit && !gitPlan.init ? git.gitCurrentBranch(root) : undefined;
   let branched = false;
   try {
@@ -210,7 +209,7 @@ function writeAndCommit(root: string, plan: ChangePlan, steps: ChangePlan[], git
       git.gitCheckout(root, previousBranch);
       git.gitDeleteBranch(root, gitPlan.branch!);
     }
-    revertPlan(plan, before);
+    revertPlan(plan);
     if (gitPlan.init) rmSync(join(root, '.git'), { recursive: true, force: true });
     throw error;
   }

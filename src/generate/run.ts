@@ -2,7 +2,6 @@
 // system, and returns one change plan per generator (what it changed after the ones before it).
 // Nothing is written to disk here.
 import { Console } from 'node:console';
-import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { isFilePending } from 'mem-fs-editor/state';
@@ -43,7 +42,11 @@ export async function planGenerators(root: string, runs: GeneratorRun[]): Promis
       root,
       changes: whole.changes
         .filter((c) => previous.get(c.path) !== current.get(c.path))
-        .map((c) => ({ ...c, kind: previous.has(c.path) || existsSync(`${root}/${c.path}`) ? 'modify' : 'create' })),
+        // What the file holds once the generators before this one have run.
+        .map((c) => {
+          const before = previous.has(c.path) ? previous.get(c.path)! : c.before;
+          return { ...c, before, kind: before === null ? 'create' : 'modify' };
+        }),
     });
     previous = current;
   }

@@ -1,7 +1,7 @@
 // The change a generator run wants to make, computed in memory (mem-fs) before anything touches
 // disk. A plan is applied all at once, or not at all: if one write fails, every file written so far
 // is put back as it was.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { isFilePending, isFileStateDeleted } from 'mem-fs-editor/state';
 import type { Store } from 'mem-fs';
@@ -14,8 +14,8 @@ export interface FileChange {
   path: string;
   kind: ChangeKind;
   content: string;
-  /** The content before, when the planner read it already (null: no file); else read on apply. */
-  before?: string | null;
+  /** The file's content before the plan (null: there was no file), to put it back on failure. */
+  before: string | null;
 }
 
 export interface ChangePlan {
@@ -34,7 +34,7 @@ export function planFromMemFs(store: Store<MemFsEditorFile>, root: string): Chan
     const content = file.contents?.toString('utf8') ?? '';
     const onDisk = existsSync(file.path) ? readFileSync(file.path, 'utf8') : undefined;
     if (onDisk === content) return;
-    changes.push({ path, kind: onDisk === undefined ? 'create' : 'modify', content });
+    changes.push({ path, kind: onDisk === undefined ? 'create' : 'modify', content, before: onDisk ?? null });
   });
   changes.sort((a, b) => a.path.localeCompare(b.path));
   return { root, changes };
@@ -42,53 +42,36 @@ export function planFromMemFs(store: Store<MemFsEditorFile>, root: string): Chan
 
 /** Writes every change, or none: on any failure the files already written are restored and it rethrows. */
 export function applyPlan(plan: ChangePlan): void {
-  const done: { path: string; before?: string }[] = [];
-  const createdDirs: string[] = [];
+  const done: FileChange[] = [];
   try {
     for (const change of plan.changes) {
       const full = join(plan.root, change.path);
-      const before = change.before !== undefined ? (change.before ?? undefined) : existsSync(full) ? readFileSync(full, 'utf8') : undefined;
-      if (before === undefined) {
-        // Only a new file can need new folders (which a failure removes again).
-        let dir = dirname(full);
-        const missing: string[] = [];
-        while (!existsSync(dir)) {
-          missing.unshift(dir);
-          dir = dirname(dir);
-        }
-        if (missing.length) mkdirSync(dirname(full), { recursive: true });
-        createdDirs.push(...missing);
-      }
+      if (change.before === null) mkdirSync(dirname(full), { recursive: true });
       // Recorded before writing: a write that fails half-way is restored with the others.
-      done.push({ path: full, before });
+      done.push(change);
       writeFileSync(full, change.content);
     }
   } catch (error) {
-    for (const { path, before } of done.reverse()) {
-      if (before === undefined) rmSync(path, { force: true });
-      else writeFileSync(path, before);
-    }
-    for (const dir of createdDirs.reverse()) rmSync(dir, { recursive: true, force: true });
+    revertPlan({ root: plan.root, changes: done });
     throw error;
   }
 }
 
-/** Removes what applyPlan created and restores what it modified (used when a later step fails). */
-export function revertPlan(plan: ChangePlan, before: Map<string, string>): void {
-  for (const change of plan.changes) {
+/**
+ * Puts back what applyPlan wrote (also when a later step fails): modified files get their old
+ * content, created files go, and so do the folders that only they filled.
+ */
+export function revertPlan(plan: ChangePlan): void {
+  for (const change of [...plan.changes].reverse()) {
     const full = join(plan.root, change.path);
-    const previous = before.get(change.path);
-    if (previous === undefined) rmSync(full, { force: true });
-    else writeFileSync(full, previous);
+    if (change.before !== null) {
+      writeFileSync(full, change.before);
+      continue;
+    }
+    rmSync(full, { force: true });
+    for (let dir = dirname(full); dir.startsWith(plan.root) && dir !== plan.root; dir = dirname(dir)) {
+      if (!existsSync(dir) || readdirSync(dir).length > 0) break;
+      rmdirSync(dir);
+    }
   }
-}
-
-/** The content each change's file had before the plan, for revertPlan. */
-export function snapshotBefore(plan: ChangePlan): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const change of plan.changes) {
-    const full = join(plan.root, change.path);
-    if (existsSync(full)) out.set(change.path, readFileSync(full, 'utf8'));
-  }
-  return out;
 }

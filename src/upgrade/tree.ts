@@ -85,6 +85,6 @@ export class FileTree {
   }
 
   toPlan(): ChangePlan {
-    return { root: this.root, changes: this.changes().map((c) => ({ path: c.path, kind: c.before === undefined ? 'create' : 'modify', content: c.after, before: c.before ?? null })) };
+    return { root: this.root, changes: this.changes().map((c) => ({ path: c.path, kind: c.before === undefined ? 'create' : 'modify', content: c.after, before: c.before ?? null as string | null })) };
   }
 }

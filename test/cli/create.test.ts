@@ -98,6 +98,9 @@ describe('adding a pipeline', () => {
     expect(git(dir, 'branch', '--show-current')).toBe('main');
     expect(git(dir, 'branch', '--list', 'pipeline/*')).toBe('');
     expect(treeFingerprint(dir)).toEqual(before);
+    // No empty folders are left behind either: the same command works once git is set up.
+    expect(existsSync(join(dir, 'pipelines'))).toBe(false);
+    expect(createPipeline(['orders'], dir).code).toBe(0);
   });
 });
 
