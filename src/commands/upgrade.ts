@@ -51,8 +51,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${upgradeHelp()}\n`);
     return EXIT.ok;
   }
-  const cwd0 = resolve((values.cwd as string | undefined) ?? process.cwd());
-  const codemods = await allCodemods(findPlatformRoot(positionals[0] ? resolve(cwd0, positionals[0]) : cwd0));
+  const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
+  const codemods = await allCodemods(findPlatformRoot(positionals[0] ? resolve(cwd, positionals[0]) : cwd));
   if (values.list) {
     process.stdout.write(`${values.json ? JSON.stringify(codemods.map(({ id, version, description, source }) => ({ id, version, description, source })), null, 2) : listCodemods(codemods)}\n`);
     return EXIT.ok;
@@ -66,7 +66,6 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 1 && !only) throw new InputError('a PATH needs --codemod ID: pipeline upgrade --codemod ID PATH');
   const dryRun = values['dry-run'] === true;
   const json = values.json === true;
-  const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
 
   // 1. What to upgrade.
   const root = findPlatformRoot(positionals[0] ? resolve(cwd, positionals[0]) : cwd);

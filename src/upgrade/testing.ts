@@ -11,7 +11,11 @@ import { FileTree } from './tree.ts';
 export interface CodemodCase {
   name: string;
   /** Runs the codemod on the case's input; throws with a diff-friendly message on a mismatch. */
-  check: (codemod: Codemod, ctx?: Partial<CodemodContext>) => Promise<{ changes: number; actual: Record<string, string>; expected: Record<string, string> }>;
+  /**
+   * Runs the codemod on the case's input, then once more on its own output: `again` is what that
+   * second run reported and `againActual` the files after it (both must show no change).
+   */
+  check: (codemod: Codemod, ctx?: Partial<CodemodContext>) => Promise<{ changes: number; actual: Record<string, string>; expected: Record<string, string>; again: number; againActual: Record<string, string> }>;
 }
 
 function readAll(dir: string): Record<string, string> {
@@ -37,11 +41,14 @@ export function codemodCases(fixtures: string): CodemodCase[] {
         const expectedDir = join(fixtures, e.name, 'expected');
         const tree = new FileTree(input);
         const pipeline = ctx.pipeline ?? (existsSync(join(input, 'src')) ? readdirSync(join(input, 'src'))[0]! : 'pipeline');
-        const changes = await codemod.run(tree, { pipeline, answers: {}, platform: null, todo: () => {}, engines: ENGINES, ...ctx });
+        const context = { pipeline, answers: {}, platform: null, todo: () => {}, engines: ENGINES, ...ctx };
+        const changes = await codemod.run(tree, context);
         const before = readAll(input);
         const actual = { ...before, ...Object.fromEntries(tree.changes().map((c) => [c.path, c.after])) };
         const expected = existsSync(expectedDir) ? { ...before, ...readAll(expectedDir) } : before;
-        return { changes, actual, expected };
+        const again = await codemod.run(tree, context);
+        const againActual = { ...before, ...Object.fromEntries(tree.changes().map((c) => [c.path, c.after])) };
+        return { changes, actual, expected, again, againActual };
       },
     }));
 }
