@@ -1,8 +1,12 @@
 // Where a pipeline must be registered in its platform repo, and how: one entry per file, each a
-// format-preserving YAML edit that is a no-op when the pipeline is already there.
-import { Pair, Scalar, YAMLMap, isMap, isScalar, type Document } from 'yaml';
+// format-preserving YAML edit (src/yaml/edit.ts) that is a no-op when the pipeline is already there.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Document, isMap, isScalar, isSeq } from 'yaml';
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
-import { editYaml, mapAt, seqAt } from '../../src/registration/yaml-edit.ts';
+import { templatesDir } from '../../src/paths.ts';
+import { renderString } from '../../src/render/templates.ts';
+import { appendToMapping, appendToSequence, editYamlText } from '../../src/yaml/edit.ts';
 import { platformFile } from '../platform/files.ts';
 
 export interface RegistrationContext {
@@ -26,22 +30,18 @@ const CODE_SERVER_PORT = 4000;
 
 function hasLocation(doc: Document, pipeline: string): boolean {
   const entries = doc.get('load_from');
-  if (!entries || typeof entries !== 'object' || !('items' in entries)) return false;
-  return (entries as { items: unknown[] }).items.some((item) => {
-    if (!isMap(item)) return false;
-    return item.items.some((pair) => isMap(pair.value) && pair.value.get('location_name') === pipeline);
-  });
+  if (!isSeq(entries)) return false;
+  return entries.items.some((item) => isMap(item) && item.items.some((pair) => isMap(pair.value) && pair.value.get('location_name') === pipeline));
 }
 
 function addLocation(file: string, entry: (pipeline: string) => object) {
   return (text: string, { pipeline }: RegistrationContext) =>
-    editYaml(text, file, (doc) => {
-      if (hasLocation(doc, pipeline)) return;
-      const seq = seqAt(doc, ['load_from'], file);
-      seq.flow = false;
-      seq.add(doc.createNode(entry(pipeline)));
-    });
+    editYamlText(text, file, (doc, source) => (hasLocation(doc, pipeline) ? [] : [appendToSequence(doc, source, file, ['load_from'], entry(pipeline))]));
 }
+
+const COMPOSE = 'docker-compose.yaml';
+const CI = '.github/workflows/pipelines.yaml';
+const CI_MATRIX = ['jobs', 'test', 'strategy', 'matrix', 'pipeline'];
 
 export const REGISTRATIONS: Registration[] = [
   {
@@ -59,36 +59,29 @@ export const REGISTRATIONS: Registration[] = [
     })),
   },
   {
-    file: 'docker-compose.yaml',
+    file: COMPOSE,
     what: 'code-server service',
     register: (text, { pipeline, platform }) =>
-      editYaml(text, 'docker-compose.yaml', (doc) => {
-        const services = mapAt(doc, ['services'], 'docker-compose.yaml');
-        if (services.has(pipeline)) return;
-        const image = `${platform.name}/${pipeline}:latest`;
-        const service = doc.createNode({ build: `./pipelines/${pipeline}`, image }) as YAMLMap;
-        const environment = new YAMLMap();
-        const anchor = doc.get('x-dagster-env', true);
-        if (anchor && isMap(anchor)) {
-          anchor.anchor ??= 'dagster-env';
-          environment.items.push(new Pair(new Scalar('<<'), doc.createAlias(anchor)));
-        }
-        environment.set('DAGSTER_CURRENT_IMAGE', image);
-        service.set('environment', environment);
-        service.set('networks', doc.createNode(['dagster'], { flow: true }));
-        services.add(new Pair(new Scalar(pipeline), service));
-        const added = services.items.at(-1)?.key;
-        if (added && typeof added === 'object' && 'spaceBefore' in (added as object)) (added as Scalar).spaceBefore = true;
+      editYamlText(text, COMPOSE, (doc, source) => {
+        const services = doc.get('services');
+        if (isMap(services) && services.has(pipeline)) return [];
+        // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
+        const anchor = (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null;
+        const entry = renderString(COMPOSE_SERVICE, { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor });
+        return [appendToMapping(doc, source, COMPOSE, ['services'], entry)];
       }),
   },
   {
-    file: '.github/workflows/pipelines.yaml',
+    file: CI,
     what: 'CI matrix entry',
     register: (text, { pipeline }) =>
-      editYaml(text, '.github/workflows/pipelines.yaml', (doc) => {
-        const seq = seqAt(doc, ['jobs', 'test', 'strategy', 'matrix', 'pipeline'], '.github/workflows/pipelines.yaml');
-        if (seq.items.some((item) => (isScalar(item) ? item.value : item) === pipeline)) return;
-        seq.add(pipeline);
+      editYamlText(text, CI, (doc, source) => {
+        const matrix = doc.getIn(CI_MATRIX);
+        if (isSeq(matrix) && matrix.items.some((item) => (isScalar(item) ? item.value : item) === pipeline)) return [];
+        return [appendToSequence(doc, source, CI, CI_MATRIX, pipeline)];
       }),
   },
 ];
+
+/** A compose code-server service, as the template of a new service looks in the file. */
+const COMPOSE_SERVICE = readFileSync(join(templatesDir(), 'platform', 'compose-service.yaml.hbs'), 'utf8');

@@ -34,12 +34,22 @@ describe('registering a pipeline', () => {
     const text = 'load_from:\n  # the team\'s legacy location\n  - python_file: legacy/repo.py\n';
     const out = register('workspace.yaml', text, 'orders');
     expect(out).toContain("# the team's legacy location\n  - python_file: legacy/repo.py");
+    expect(out.startsWith(text)).toBe(true);
     expect(parse(out).load_from).toHaveLength(2);
   });
 
   it('recreates a missing file from the platform template, with the pipeline in it', () => {
     expect(parse(register('.github/workflows/pipelines.yaml', '', 'orders')).jobs.test.strategy.matrix.pipeline).toEqual(['orders']);
     expect(parse(register('workspace.yaml', '', 'orders')).load_from).toHaveLength(1);
+  });
+
+  it('leaves every byte it does not need to touch as the user wrote it', () => {
+    const text = 'load_from:   # the list\n  - python_file: a.py     # legacy, "odd"   spacing\n\n# trailing note\n';
+    const out = register('workspace.yaml', text, 'orders');
+    expect(out.startsWith('load_from:   # the list\n  - python_file: a.py     # legacy, "odd"   spacing\n  - python_module:\n')).toBe(true);
+    expect(out.endsWith('\n# trailing note\n')).toBe(true);
+    const ci = register('.github/workflows/pipelines.yaml', 'jobs:\n  test:\n    strategy:\n      matrix:\n        pipeline: [ a,  b ]   # ours\n', 'orders');
+    expect(ci).toBe('jobs:\n  test:\n    strategy:\n      matrix:\n        pipeline: [ a,  b, orders ]   # ours\n');
   });
 
   it('refuses a file that is not valid YAML, naming it', () => {

@@ -1,0 +1,106 @@
+// Format-preserving YAML edits, the one way this project changes YAML it did not just render:
+// the yaml Document API finds what to change (keys, values and their source ranges), and the
+// change is made as text at those ranges, so every byte it does not touch (comments, spacing,
+// quoting, order) stays exactly as the user left it.
+import { type Document, isMap, isScalar, isSeq, type Node, type Pair, parseDocument, stringify } from 'yaml';
+import { InputError } from '../errors.ts';
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Parses `source`, asks `edit` for text edits, applies them; the result must still be YAML. */
+export function editYamlText(source: string, file: string, edit: (doc: Document, source: string) => TextEdit[]): string {
+  const doc = parseDocument(source, { keepSourceTokens: true });
+  if (doc.errors.length) throw new InputError(`${file} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it, then run again`);
+  const edits = edit(doc, source).sort((a, b) => b.start - a.start);
+  let out = source;
+  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  const check = parseDocument(out);
+  if (check.errors.length) throw new Error(`editing ${file} produced invalid YAML: ${check.errors[0]!.message.split('\n')[0]}`);
+  return out;
+}
+
+/** The top-level pair with this key, if the document is a mapping. */
+export function topLevelPair(doc: Document, key: string): Pair<Node, Node> | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  return doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair<Node, Node> | undefined;
+}
+
+const columnOf = (source: string, index: number) => index - source.lastIndexOf('\n', index - 1) - 1;
+
+/** Where a new line goes after a node that ends at `end` (a block node's range already ends after its newline). */
+function lineAfter(source: string, end: number): { at: number; prefix: string } {
+  if (end > 0 && source[end - 1] === '\n') return { at: end, prefix: '' };
+  const newline = source.indexOf('\n', end);
+  return newline === -1 ? { at: source.length, prefix: '\n' } : { at: newline + 1, prefix: '' };
+}
+
+const indent = (text: string, by: number) => text.replace(/\n$/, '').split('\n').map((line) => ' '.repeat(by) + line).join('\n') + '\n';
+
+/** An edit that puts `line` on its own line after the top-level `key` (and its value and comment). */
+export function insertLineAfter(doc: Document, source: string, key: string, line: string): TextEdit | undefined {
+  const pair = topLevelPair(doc, key);
+  const end = pair?.value?.range?.[1] ?? (pair?.key as Node | undefined)?.range?.[1];
+  if (end === undefined) return undefined;
+  const { at, prefix } = lineAfter(source, end);
+  return { start: at, end: at, text: `${prefix}${line}\n` };
+}
+
+/** An edit that replaces the value of the top-level scalar `key`. */
+export function replaceScalar(doc: Document, key: string, text: string): TextEdit | undefined {
+  const value = topLevelPair(doc, key)?.value;
+  if (!value || !isScalar(value) || !value.range) return undefined;
+  return { start: value.range[0], end: value.range[1], text };
+}
+
+/**
+ * An edit that appends `item` to the sequence at `path`, in the sequence's own style: one more
+ * `- ` entry for a block list, one more element for a flow list (`[a, b]`). An empty `[]` whose new
+ * item is a mapping becomes a block list under its key.
+ */
+export function appendToSequence(doc: Document, source: string, file: string, path: string[], item: unknown): TextEdit {
+  const node = doc.getIn(path, true) as Node | undefined;
+  const where = `${file}: ${path.join('.')}`;
+  if (!isSeq(node) || !node.range) throw new InputError(`${where} must be a list; fix it, then run again`);
+  if (node.flow) {
+    const close = source.lastIndexOf(']', node.range[1] - 1);
+    const empty = node.items.length === 0;
+    if (!empty || typeof item !== 'object' || item === null) {
+      const text = stringify(item, { flow: true, lineWidth: 0 } as never).trim();
+      // Right after the last element, so the list's own spacing stays as it is.
+      const at = empty ? close : ((node.items.at(-1) as Node).range?.[1] ?? close);
+      return { start: at, end: at, text: empty ? text : `, ${text}` };
+    }
+    // `key: []` becomes `key:` followed by the first block entry, two spaces deeper than the key.
+    const keyColumn = columnOf(source, keyStart(doc, path, source, node.range[0]));
+    let start = node.range[0];
+    while (start > 0 && source[start - 1] === ' ') start--;
+    return { start, end: close + 1, text: `\n${indent(stringify([item], { lineWidth: 0 }), keyColumn + 2).replace(/\n$/, '')}` };
+  }
+  const first = node.items[0] as Node;
+  const dash = source.lastIndexOf('-', first.range![0]);
+  const { at, prefix } = lineAfter(source, node.range[1]);
+  return { start: at, end: at, text: prefix + indent(stringify([item], { lineWidth: 0 }), columnOf(source, dash)) };
+}
+
+/** Where the key of the value at `path` starts (for the indentation of what goes under it). */
+function keyStart(doc: Document, path: string[], source: string, valueStart: number): number {
+  const parent = doc.getIn(path.slice(0, -1), true) as Node | undefined;
+  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === path.at(-1)) : undefined;
+  return (pair?.key as Node | undefined)?.range?.[0] ?? source.lastIndexOf('\n', valueStart) + 1;
+}
+
+/** An edit that appends the block `entry` (a `key:` line and what is under it) to the mapping at `path`. */
+export function appendToMapping(doc: Document, source: string, file: string, path: string[], entry: string): TextEdit {
+  const node = doc.getIn(path, true) as Node | undefined;
+  if (!isMap(node) || node.flow || !node.range || node.items.length === 0) throw new InputError(`${file}: ${path.join('.')} must be a block mapping with at least one entry; fix it, then run again`);
+  const column = columnOf(source, (node.items[0]!.key as Node).range![0]);
+  const { at, prefix } = lineAfter(source, node.range[1]);
+  // A blank line that ends the mapping belongs before the next top-level key: insert above it.
+  let start = at;
+  while (start >= 2 && source[start - 1] === '\n' && source[start - 2] === '\n') start--;
+  return { start, end: start, text: `${prefix}${indent(entry, column)}` };
+}
