@@ -1,9 +1,9 @@
-// The pipeline generator (Yeoman): writes pipelines/<name>/ and registers the pipeline in the
-// platform's workspace, compose and CI files, all into Yeoman's in-memory file system. Nothing
-// reaches disk here: the caller plans, checks, then writes everything at once (src/tree/plan.ts).
+// The pipeline generator (Yeoman): writes pipelines/<name>/ into Yeoman's in-memory file system,
+// and nothing else: the workspace, compose and CI lists are derived from the folder listing by
+// `pipeline sync` (generators/platform/derived.ts). Nothing reaches disk here: the caller plans,
+// checks, then writes everything at once (src/tree/plan.ts).
 import Generator from 'yeoman-generator';
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
-import { REGISTRATIONS, registerIn } from './registrations.ts';
 import { pipelineFiles } from './files.ts';
 import type { PipelineSpec } from './spec.ts';
 
@@ -24,11 +24,6 @@ export default class PipelineGenerator extends Generator {
     const name = spec.answers.name;
     for (const file of pipelineFiles(spec, platform)) {
       this.fs.write(this.destinationPath('pipelines', name, file.path), file.content);
-    }
-    for (const registration of REGISTRATIONS) {
-      const path = this.destinationPath(registration.file);
-      const text = this.fs.read(path, { defaults: '' }) ?? '';
-      this.fs.write(path, registerIn(registration, text, { pipeline: name, platform }));
     }
   }
 }

@@ -17,6 +17,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   new: { summary: 'Add a pipeline (the same as create-pipeline; see pipeline new --help)', load: () => import('../commands/new.ts') },
   upgrade: { summary: 'Upgrade pipelines to the current conventions with versioned codemods (see pipeline upgrade --help)', load: () => import('../commands/upgrade.ts') },
   codemod: { summary: "The platform's own codemods: new, test, list (see pipeline codemod --help)", load: () => import('../commands/codemod.ts') },
+  sync: { summary: 'Write the files derived from pipelines/*/: dg.toml, docker-compose.yaml, the compose workspace (see pipeline sync --help)', load: () => import('../commands/sync.ts') },
   sandbox: { summary: 'An isolated copy per git branch: up, status, list, diff, down, run (see pipeline sandbox --help)', load: () => import('../commands/sandbox.ts') },
 };
 

@@ -1,7 +1,7 @@
 // `create-pipeline` (what `npm init pipeline` runs): a new pipeline in the platform repo, or a new
 // platform repo first. Guard clauses first, then named steps; nothing touches disk before every
 // check has passed, and a failure after the first write puts everything back.
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { PIPELINE_QUESTIONS, type PipelineContext, toPipelineAnswers } from '../../generators/pipeline/options.ts';
 import { KINDS } from '../../generators/pipeline/kinds.ts';
@@ -14,9 +14,11 @@ import { InputError, StateError } from '../errors.ts';
 import { planGenerators, type GeneratorRun } from '../generate/run.ts';
 import * as git from '../git.ts';
 import { type AnswerSource, resolveAnswers } from '../options/question.ts';
-import { REGISTRATIONS } from '../../generators/pipeline/registrations.ts';
+import { DERIVED_FILES, listPipelines } from '../../generators/platform/derived.ts';
+import { planSync, type SyncFile, syncPlatform } from '../sync/sync.ts';
 import { applyPlan, type ChangePlan, revertPlan } from '../tree/plan.ts';
 import { cliVersion } from '../paths.ts';
+import { composeServices } from '../validate/index.ts';
 
 export interface CreateOptions {
   cwd: string;
@@ -38,6 +40,8 @@ export interface CreateReport {
   template: string | null;
   files: { path: string; change: 'create' | 'modify' }[];
   git: { branch: string | null; commit: string | null; note: string | null };
+  /** The derived files `pipeline sync` wrote (never committed: see generators/platform/derived.ts). */
+  derived: SyncFile[];
   answers: Record<string, unknown>;
   answerSources: Record<string, AnswerSource>;
   deployments: Record<string, Visible> | null;
@@ -80,7 +84,8 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   const wantsPipeline = !creatingPlatform || options.flags.name !== undefined || options.interactive;
   let spec: PipelineSpec | undefined;
   if (wantsPipeline) {
-    const ctx: PipelineContext = { platform, existing: existingPipelines(root) };
+    const existing = existingPipelines(root);
+    const ctx: PipelineContext = { platform, existing, services: composeServices(root, existing) };
     const resolved = await resolveAnswers(PIPELINE_QUESTIONS, ctx, { interactive: options.interactive, flags: options.flags });
     Object.assign(answers, resolved.answers);
     Object.assign(answerSources, resolved.sources);
@@ -97,6 +102,11 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   const { plan, steps } = await planGenerators(root, runs);
   checkPlan(plan, creatingPlatform, spec);
   if (creatingPlatform) checkPlatformConfig(parse(plan.changes.find((c) => c.path === PLATFORM_FILE)!.content));
+  // The derived files with the new pipeline in them: computed (and so checked) before any write.
+  const pipelines = [...new Set([...listPipelines(root), ...(spec ? [spec.answers.name] : [])])].sort();
+  const derived: SyncFile[] = creatingPlatform
+    ? DERIVED_FILES.map((path) => ({ path, change: 'create' }))
+    : planSync(root, platform, pipelines).files.map(({ content: _content, ...rest }) => rest);
 
   const report: CreateReport = {
     ok: true,
@@ -107,6 +117,7 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
     template: spec?.answers.template ?? null,
     files: plan.changes.map((c) => ({ path: c.path, change: c.kind })),
     git: { branch: gitPlan.branch, commit: null, note: gitPlan.note },
+    derived,
     answers,
     answerSources,
     deployments: spec ? visibility(spec, platform) : null,
@@ -116,6 +127,8 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
 
   // 6. Write everything at once, on its branch, and commit; undo all of it if a step fails.
   report.git.commit = writeAndCommit(root, plan, steps, gitPlan, spec, platform);
+  // 7. The derived files (dg.toml, compose), outside the commit: they are never committed.
+  report.derived = syncPlatform(root, platform, { pipelines }).files;
   return report;
 }
 
@@ -154,7 +167,10 @@ function decideGit(root: string, creatingPlatform: boolean, spec: PipelineSpec |
   }
   const top = git.gitTopLevel(root);
   const pipelineBranch = spec ? `pipeline/${spec.answers.name}` : null;
-  if (top === undefined) {
+  // A new platform inside another repository (a monorepo, a checkout of something else) gets a
+  // repository of its own: its pull requests must not land in, or depend on the state of, the outer one.
+  const insideOther = creatingPlatform && top !== undefined && realpathSync(top) !== realpathSync(root);
+  if (top === undefined || insideOther) {
     if (!creatingPlatform) {
       if (branch) throw new StateError(`--branch needs a git repository, and ${root} is not in one; run git init first, or pass --no-branch`);
       return none(`${root} is not a git repository: files written, nothing committed`);
@@ -170,13 +186,12 @@ function decideGit(root: string, creatingPlatform: boolean, spec: PipelineSpec |
   return { init: false, platformCommit: creatingPlatform && !git.gitHasCommits(root), branch: pipelineBranch, commit: true, note: null };
 }
 
-/** Pipeline files must be new; only the registration files of an existing platform may change. */
+/** Every file must be new: a pipeline touches only its own folder, so it can never conflict or overwrite. */
 function checkPlan(plan: ChangePlan, creatingPlatform: boolean, spec: PipelineSpec | undefined): void {
-  const registered = new Set(REGISTRATIONS.map((r) => r.file));
   for (const change of plan.changes) {
     if (change.kind !== 'modify') continue;
     if (creatingPlatform) throw new StateError(`${change.path} already exists in ${plan.root}; create the platform repo in an empty folder, or move that file aside`);
-    if (!registered.has(change.path)) throw new StateError(`${change.path} already exists; the new pipeline would overwrite it (move it aside, or choose another name)`);
+    throw new StateError(`${change.path} already exists; the new pipeline would overwrite it (move it aside, or choose another name)`);
   }
   if (spec && !plan.changes.some((c) => c.path.startsWith(`pipelines/${spec.answers.name}/`))) throw new Error('the pipeline generator produced no files');
 }
@@ -228,7 +243,8 @@ export function commitMessage(spec: PipelineSpec, platform: PlatformConfig): str
     ...spec.schedules.map((s) => `- schedule ${s.name}: ${s.cron} (${s.timezone}), preset ${s.preset}, in ${s.deployments.join(', ')}`),
     ...spec.sensors.map((s) => `- sensor ${s.name}: preset ${s.preset}, in ${s.deployments.join(', ')}`),
     '',
-    `Registered in ${REGISTRATIONS.map((r) => r.file).join(', ')}.`,
+    'Touches only its own folder: dg.toml, compose and the CI matrix are derived from pipelines/*/',
+    'by `pipeline sync`, so this merges without conflicts in any order.',
     `Generated by create-pipeline ${cliVersion()} (conventions v${platform.conventionsVersion}).`,
   ];
   return lines.join('\n');
@@ -242,7 +258,8 @@ function nextSteps(root: string, cwd: string, spec: PipelineSpec | undefined, br
     return steps;
   }
   const dir = relative(cwd, join(root, 'pipelines', spec.answers.name)) || '.';
-  steps.push(`cd ${dir} && uv run --group dev pytest   # its own tests, local mode, sample data`);
+  steps.push(`cd ${dir} && uv run pytest   # its own tests, local mode, sample data`);
+  steps.push(`uv run dg check defs && uv run dg dev   # check, then the UI with what the local deployment loads`);
   if (branch) steps.push(`git push -u origin ${branch}   # then open a pull request`);
   return steps;
 }
@@ -257,6 +274,9 @@ export function renderReport(report: CreateReport): string {
   if (report.pipeline) lines.push(`${verb ? 'Would add' : 'Added'} pipeline ${report.pipeline} (${report.template})`);
   for (const f of created) lines.push(`  create  ${f.path}`);
   for (const f of modified) lines.push(`  update  ${f.path}`);
+  const derived = report.derived.filter((f) => f.change === 'create' || f.change === 'update');
+  if (derived.length) lines.push(`  ${verb ? 'would sync' : 'synced'}  ${derived.map((f) => f.path).join(', ')}  (derived from pipelines/*/, never committed)`);
+  for (const f of report.derived.filter((f) => f.change === 'skipped')) lines.push(`  Note: ${f.note}`);
   if (report.deployments) {
     lines.push('', 'What each deployment loads:');
     for (const [name, v] of Object.entries(report.deployments)) {

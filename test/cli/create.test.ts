@@ -1,6 +1,6 @@
 // The happy paths a user sees: a new platform repo, a pipeline on its own branch with one
 // commit, the dry run, JSON output, and what happens on a dirty tree.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -16,8 +16,13 @@ describe('a new platform repo', () => {
     expect(git(dir, 'log', '--format=%s')).toBe('chore: create the acme platform repo');
     expect(git(dir, 'branch', '--show-current')).toBe('main');
     expect(git(dir, 'status', '--porcelain')).toBe('');
-    for (const file of ['platform.yaml', 'workspace.yaml', 'docker-compose.yaml', 'README.md', '.gitignore', 'package.json', ...['local', 'compose', 'dev', 'prod', 'sandbox'].map((d) => `deployments/${d}/dagster.yaml`)]) {
+    for (const file of ['platform.yaml', 'docker-compose.platform.yaml', '.github/workflows/pipelines.yaml', 'README.md', '.gitignore', 'package.json', ...['local', 'compose', 'dev', 'prod', 'sandbox'].map((d) => `deployments/${d}/dagster.yaml`)]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
+    }
+    // The derived files are there, and ignored by git: nothing ever commits a list of pipelines.
+    for (const file of ['dg.toml', 'docker-compose.yaml', 'deployments/compose/workspace.yaml']) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+      expect(git(dir, 'check-ignore', file), file).toBe(file);
     }
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg.devDependencies['create-pipeline']).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
@@ -33,8 +38,26 @@ describe('a new platform repo', () => {
   });
 });
 
+describe('a new platform repo inside another git repository', () => {
+  it('becomes a repository of its own, with its pipeline on a branch, and leaves the outer one alone', () => {
+    const outer = tempDir('outer-');
+    git(outer, 'init', '-q', '-b', 'trunk');
+    writeFileSync(join(outer, 'untracked.txt'), 'dirty\n');
+    const before = git(outer, 'status', '--porcelain');
+    const dir = join(outer, 'data-platform');
+    mkdirSync(dir);
+    const result = createPipeline(['--platform', '--platform-name', 'acme', '--name', 'orders'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(git(dir, 'rev-parse', '--show-toplevel')).toBe(realpathSync(dir));
+    expect(git(dir, 'branch', '--show-current')).toBe('pipeline/orders');
+    expect(git(dir, 'log', '--format=%s', 'main')).toBe('chore: create the acme platform repo');
+    expect(git(outer, 'branch', '--list')).toBe('');
+    expect(git(outer, 'status', '--porcelain').split('\n').sort()).toEqual([before, '?? data-platform/'].sort());
+  });
+});
+
 describe('adding a pipeline', () => {
-  it('makes branch pipeline/<name> with one commit holding the pipeline and its registrations, then prints the next steps', () => {
+  it('makes branch pipeline/<name> with one commit holding only the pipeline folder, then prints the next steps', () => {
     const dir = makePlatform();
     const result = createPipeline(['orders', '--owner', 'analytics', '--schedule', '30 5 * * *'], dir);
     expect(result.code, result.stderr).toBe(0);
@@ -42,7 +65,8 @@ describe('adding a pipeline', () => {
     expect(git(dir, 'rev-list', '--count', 'main..HEAD')).toBe('1');
     expect(git(dir, 'status', '--porcelain')).toBe('');
     const files = git(dir, 'show', '--name-only', '--format=', 'HEAD').split('\n');
-    expect(files).toEqual(expect.arrayContaining(['workspace.yaml', 'deployments/compose/workspace.yaml', 'docker-compose.yaml', '.github/workflows/pipelines.yaml', 'pipelines/orders/src/orders/definitions.py', 'pipelines/orders/.pipeline-answers.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['pipelines/orders/src/orders/definitions.py', 'pipelines/orders/.pipeline-answers.yaml']));
+    expect(files.filter((f) => !f.startsWith('pipelines/orders/'))).toEqual([]);
     const message = git(dir, 'log', '-1', '--format=%B');
     expect(message).toMatch(/^feat\(pipelines\): add orders \(python transform\)\n\nDaily transform orders/);
     expect(message).toContain('- schedule orders_daily: 30 5 * * * (UTC), preset prod_full, in prod');
@@ -105,20 +129,40 @@ describe('adding a pipeline', () => {
 });
 
 describe('registration', () => {
-  it('after two pipelines, the workspace, compose and CI files list both, and a comment a user added survives', () => {
+  it('after two pipelines, the derived dg workspace, compose file and compose workspace list both, and a comment the team added survives', () => {
     const dir = makePlatform();
-    const workspace = join(dir, 'workspace.yaml');
-    writeFileSync(workspace, readFileSync(workspace, 'utf8').replace('load_from: []', '# Ask #data-platform before adding locations by hand.\nload_from: [] # filled by create-pipeline'));
+    const base = join(dir, 'docker-compose.platform.yaml');
+    writeFileSync(base, readFileSync(base, 'utf8').replace('services:\n', '# Ask #data-platform before adding services.\nservices:  # ours\n'));
     git(dir, 'commit', '-qam', 'a note for the team');
     expect(createPipeline(['orders', '--no-branch'], dir).code).toBe(0);
     expect(createPipeline(['churn', '--template', 'ml', '--no-branch'], dir).code).toBe(0);
-    const text = readFileSync(workspace, 'utf8');
-    expect(text).toContain('# Ask #data-platform before adding locations by hand.');
-    expect(text).toContain('# filled by create-pipeline');
-    expect(parse(text).load_from.map((e: { python_module: { location_name: string } }) => e.python_module.location_name)).toEqual(['orders', 'churn']);
-    expect(Object.keys(parse(readFileSync(join(dir, 'docker-compose.yaml'), 'utf8')).services)).toEqual(expect.arrayContaining(['orders', 'churn']));
-    expect(parse(readFileSync(join(dir, '.github/workflows/pipelines.yaml'), 'utf8')).jobs.test.strategy.matrix.pipeline).toEqual(['orders', 'churn']);
-    expect(parse(readFileSync(join(dir, 'deployments/compose/workspace.yaml'), 'utf8')).load_from).toHaveLength(2);
+    const compose = readFileSync(join(dir, 'docker-compose.yaml'), 'utf8');
+    expect(compose).toContain('# Ask #data-platform before adding services.\nservices:  # ours\n');
+    expect(Object.keys(parse(compose).services)).toEqual(['postgres', 'webserver', 'daemon', 'churn', 'orders']);
+    expect(readFileSync(join(dir, 'dg.toml'), 'utf8')).toContain('[[workspace.projects]]\npath = "pipelines/churn"\n\n[[workspace.projects]]\npath = "pipelines/orders"\n');
+    expect(parse(readFileSync(join(dir, 'deployments/compose/workspace.yaml'), 'utf8')).load_from.map((e: { grpc_server: { host: string } }) => e.grpc_server.host)).toEqual(['churn', 'orders']);
+    // The team's file itself is never touched.
+    expect(git(dir, 'status', '--porcelain', '--', 'docker-compose.platform.yaml')).toBe('');
+  });
+
+  it('pipeline sync --check exits 1 on a stale derived file and names it; pipeline sync repairs it', () => {
+    const dir = makePlatform({ pipelines: [['orders']] });
+    expect(runBin('pipeline', ['sync', '--check'], dir).code).toBe(0);
+    writeFileSync(join(dir, 'dg.toml'), readFileSync(join(dir, 'dg.toml'), 'utf8').replace('pipelines/orders', 'pipelines/gone'));
+    const check = runBin('pipeline', ['sync', '--check'], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/stale\s+dg\.toml/);
+    expect(runBin('pipeline', ['sync'], dir).code).toBe(0);
+    expect(runBin('pipeline', ['sync', '--check'], dir).code).toBe(0);
+  });
+
+  it('pipeline sync never overwrites a file it did not write', () => {
+    const dir = makePlatform();
+    writeFileSync(join(dir, 'dg.toml'), '# the team wrote this by hand\n');
+    const result = runBin('pipeline', ['sync', '--json'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).files).toContainEqual(expect.objectContaining({ path: 'dg.toml', change: 'skipped' }));
+    expect(readFileSync(join(dir, 'dg.toml'), 'utf8')).toBe('# the team wrote this by hand\n');
   });
 });
 
@@ -130,7 +174,7 @@ describe('--dry-run and --json', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Dry run: nothing was written');
     expect(result.stdout).toContain('create  pipelines/orders/src/orders/definitions.py');
-    expect(result.stdout).toContain('update  workspace.yaml');
+    expect(result.stdout).toContain('would sync  deployments/compose/workspace.yaml, dg.toml, docker-compose.yaml');
     expect(result.stdout).toContain('Would commit on branch pipeline/orders');
     expect(treeFingerprint(dir)).toEqual(before);
   });
@@ -141,7 +185,9 @@ describe('--dry-run and --json', () => {
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ ok: true, dryRun: true, pipeline: 'events', template: 'ingest', git: { branch: 'pipeline/events', commit: null } });
-    expect(report.files).toEqual(expect.arrayContaining([{ path: 'pipelines/events/src/events/sensors.py', change: 'create' }, { path: 'workspace.yaml', change: 'modify' }]));
+    expect(report.files).toEqual(expect.arrayContaining([{ path: 'pipelines/events/src/events/sensors.py', change: 'create' }]));
+    expect(report.files.every((f: { change: string }) => f.change === 'create')).toBe(true);
+    expect(report.derived).toContainEqual({ path: 'dg.toml', change: 'update' });
     expect(report.deployments.prod).toEqual({ jobs: ['events_prod_full'], schedules: [], sensors: ['events_landing'] });
     expect(report.answerSources).toMatchObject({ name: 'flag', template: 'flag', owner: 'default' });
   });

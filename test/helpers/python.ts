@@ -8,6 +8,8 @@ import { packageRoot } from '../../src/paths.ts';
 export const VENV = process.env.PIPELINE_TEST_VENV ?? join(packageRoot(), '.cache', 'venv');
 export const PYTHON = join(VENV, 'bin', 'python');
 export const DAGSTER = join(VENV, 'bin', 'dagster');
+/** dg (dagster-dg-cli). `--use-active-venv` loads every project in this venv instead of each one's own .venv. */
+export const DG = join(VENV, 'bin', 'dg');
 
 if (!existsSync(PYTHON)) throw new Error(`no test venv at ${VENV}: run bash scripts/setup-python.sh (npm test does it)`);
 

@@ -1,0 +1,58 @@
+// CLI glue of `pipeline sync`: flags and help, then syncPlatform, then the report as text or JSON.
+import { resolve } from 'node:path';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
+import { EXIT, InputError } from '../errors.ts';
+import { type SyncReport, syncChanges, syncPlatform } from '../sync/sync.ts';
+
+const FLAGS: GlobalFlag[] = [
+  { flag: 'check', type: 'boolean', help: 'Write nothing; exit 1 if a derived file is missing or stale (for CI and scripts)' },
+  { flag: 'dry-run', type: 'boolean', help: 'Print what would change; write nothing' },
+  { flag: 'json', type: 'boolean', help: 'Print the report as JSON' },
+  CWD_FLAG,
+  HELP_FLAG,
+];
+
+export const syncHelp = () =>
+  renderHelp(
+    'pipeline sync [options]      (anywhere in the platform repo)',
+    [
+      'Writes the files derived from pipelines/*/: dg.toml (the dg workspace), docker-compose.yaml',
+      '(docker-compose.platform.yaml plus one code server per pipeline) and deployments/compose/workspace.yaml.',
+      'They are never committed, so pull requests that add pipelines never conflict. Run it after a',
+      'merge or a pull; npm install, create-pipeline and CI run it for you.',
+      '',
+      'Examples:',
+      '  npx pipeline sync                 # after git pull',
+      '  npx pipeline sync --check         # exit 1 if a derived file is stale',
+      '  npx pipeline sync --dry-run --json',
+    ].join('\n'),
+    [{ title: 'Options', flags: FLAGS }],
+  );
+
+export function renderSyncReport(report: SyncReport, check: boolean): string {
+  const verb: Record<string, string> = { create: report.dryRun ? 'would create' : 'created', update: report.dryRun ? 'would update' : 'updated', unchanged: 'up to date', skipped: 'skipped' };
+  const lines = [`${report.pipelines.length} pipeline${report.pipelines.length === 1 ? '' : 's'}: ${report.pipelines.join(', ') || '-'}`];
+  for (const file of report.files) lines.push(`  ${(check && file.change !== 'unchanged' && file.change !== 'skipped' ? 'stale' : verb[file.change]!).padEnd(13)}${file.path}${file.note ? `  (${file.note})` : ''}`);
+  return lines.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline sync');
+  if (values.help) {
+    process.stdout.write(`${syncHelp()}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new InputError(`pipeline sync takes no arguments (got ${positionals.join(' ')}); see pipeline sync --help`);
+  const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
+  const root = findPlatformRoot(cwd);
+  if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline sync inside a platform repo`);
+  const check = values.check === true;
+  const report = syncPlatform(root, loadPlatformConfig(root), { dryRun: check || values['dry-run'] === true });
+  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderSyncReport(report, check)}\n`);
+  if (check && syncChanges(report).length > 0) {
+    process.stderr.write(`pipeline: ${syncChanges(report).length} derived file(s) stale; run npx pipeline sync\n`);
+    return EXIT.failure;
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,138 @@
+// A team at work: five people branch from the same main, each adds a pipeline with create-pipeline
+// and opens a pull request. Merged in two different shuffled orders, no merge conflicts; the merged
+// platform passes `dg check defs` in every deployment and lists every pipeline's jobs; deleting a
+// pipeline's folder (then `pipeline sync`) removes it everywhere.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { runBin } from '../helpers/cli.ts';
+import { createPipeline } from '../helpers/cli.ts';
+import { DG, run } from '../helpers/python.ts';
+import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
+
+const TEAM: Record<string, string[]> = {
+  orders: ['--template', 'transform', '--owner', 'analytics', '--schedule', '0 6 * * *'],
+  churn: ['--template', 'ml', '--owner', 'ml-team'],
+  events: ['--template', 'ingest', '--owner', 'analytics'],
+  billing: ['--template', 'transform', '--owner', 'analytics', '--timezone', 'Europe/Berlin'],
+  clicks: ['--template', 'ingest', '--owner', 'ml-team', '--deployments', 'local,dev,prod,sandbox'],
+};
+const NAMES = Object.keys(TEAM).sort();
+const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
+const SLOW = 900_000;
+
+// The placeholders the modes' EnvVars resolve to; nothing is contacted while loading.
+const ENV = { PIPELINE_DEV_BUCKET: 'placeholder', PIPELINE_PROD_BUCKET: 'placeholder' };
+
+/** A deterministic shuffle (mulberry32), so a failing order can be replayed from the printed seed. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Merges every pull request into a fresh clone's main, in `order`; returns the clone and any conflicts. */
+function mergeInOrder(origin: string, order: string[]): { dir: string; conflicts: string[] } {
+  const dir = join(tempDir('merged-'), 'platform');
+  git(origin, 'clone', '-q', '--branch', 'main', origin, dir);
+  const conflicts: string[] = [];
+  for (const name of order) {
+    const merge = run('git', ['merge', '--no-ff', '--no-edit', '-q', `origin/pipeline/${name}`], dir, { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
+    if (merge.code !== 0) {
+      conflicts.push(`${name}: ${git(dir, 'diff', '--name-only', '--diff-filter=U') || merge.stdout + merge.stderr}`);
+      git(dir, 'merge', '--abort');
+    }
+  }
+  return { dir, conflicts };
+}
+
+let origin: string;
+let merged: string;
+const seeds = [Number(process.env.TEAM_FLOW_SEED ?? 7), Number(process.env.TEAM_FLOW_SEED ?? 7) + 1];
+
+beforeAll(() => {
+  origin = makePlatform({ owners: 'analytics,ml-team' });
+  for (const name of NAMES) {
+    git(origin, 'checkout', '-q', 'main');
+    const made = createPipeline([name, ...TEAM[name]!], origin);
+    expect(made.code, made.stderr).toBe(0);
+    expect(git(origin, 'branch', '--show-current')).toBe(`pipeline/${name}`);
+  }
+  git(origin, 'checkout', '-q', 'main');
+}, SLOW);
+
+describe('five pull requests from the same main', () => {
+  it('each touch only their own pipeline folder', () => {
+    for (const name of NAMES) {
+      const files = git(origin, 'diff', '--name-only', `main...pipeline/${name}`).split('\n');
+      expect(files.filter((f) => !f.startsWith(`pipelines/${name}/`)), name).toEqual([]);
+    }
+  });
+
+  it.each(seeds)('merge into main in a shuffled order (seed %i) without a single conflict', (seed) => {
+    const order = shuffled(NAMES, seed);
+    const { dir, conflicts } = mergeInOrder(origin, order);
+    expect(conflicts, `order ${order.join(' → ')} (TEAM_FLOW_SEED=${seed})`).toEqual([]);
+    expect(git(dir, 'ls-tree', '--name-only', 'HEAD', 'pipelines/').split('\n').map((p) => p.replace('pipelines/', '')).sort()).toEqual(NAMES);
+    merged ??= dir;
+  });
+});
+
+describe('the merged main, after pipeline sync', () => {
+  beforeAll(() => {
+    const sync = runBin('pipeline', ['sync'], merged);
+    expect(sync.code, sync.stderr).toBe(0);
+  });
+
+  it('has a dg workspace of the five pipelines, and a compose file with their code servers', () => {
+    const projects = run(DG, ['list', 'projects'], merged);
+    expect(projects.code, projects.stderr).toBe(0);
+    expect(projects.stdout.trim().split('\n').sort()).toEqual(NAMES.map((n) => `pipelines/${n}`));
+    const compose = parse(readFileSync(join(merged, 'docker-compose.yaml'), 'utf8'), { merge: true });
+    expect(Object.keys(compose.services)).toEqual(['postgres', 'webserver', 'daemon', ...NAMES]);
+  });
+
+  it.each(DEPLOYMENTS)('passes dg check defs in the %s deployment', (deployment) => {
+    const result = run(DG, ['check', 'defs', '--use-active-venv'], merged, { ...ENV, PIPELINE_DEPLOYMENT: deployment }, SLOW);
+    expect(result.code, (result.stdout + result.stderr).slice(-3000)).toBe(0);
+    expect(result.stdout + result.stderr).toContain('All definitions loaded successfully');
+  }, SLOW);
+
+  it("dg list defs in each pipeline lists that pipeline's jobs for the deployment", () => {
+    for (const name of NAMES) {
+      const dir = join(merged, 'pipelines', name);
+      const result = run(DG, ['list', 'defs', '--json'], dir, { ...ENV, PIPELINE_DEPLOYMENT: 'prod', PYTHONPATH: join(dir, 'src') }, SLOW);
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      const jobs = JSON.parse(result.stdout).jobs.map((j: { name: string }) => j.name);
+      expect(jobs.length, name).toBeGreaterThan(0);
+      for (const job of jobs) expect(job, name).toMatch(new RegExp(`^${name}_\\w+_prod_full$|^${name}_prod_full$`));
+    }
+  }, SLOW);
+
+  it('forgets a pipeline whose folder is deleted: dg, compose and its workspace', () => {
+    git(merged, 'rm', '-q', '-r', 'pipelines/billing');
+    git(merged, 'commit', '-qm', 'remove billing');
+    rmSync(join(merged, 'pipelines', 'billing'), { recursive: true, force: true });
+    const sync = runBin('pipeline', ['sync', '--json'], merged);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(JSON.parse(sync.stdout).pipelines).toEqual(NAMES.filter((n) => n !== 'billing'));
+    for (const file of ['dg.toml', 'docker-compose.yaml', 'deployments/compose/workspace.yaml']) {
+      expect(readFileSync(join(merged, file), 'utf8'), file).not.toContain('billing');
+    }
+    const check = run(DG, ['check', 'defs', '--use-active-venv'], merged, { ...ENV, PIPELINE_DEPLOYMENT: 'local' }, SLOW);
+    expect(check.code, check.stderr.slice(-2000)).toBe(0);
+    expect(git(merged, 'status', '--porcelain')).toBe('');
+  }, SLOW);
+});
