@@ -30,6 +30,9 @@ export const gitDirt = (dir: string): string[] => git(dir, ['status', '--porcela
 
 export const gitCurrentBranch = (dir: string): string | undefined => tryGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
 
+/** Where HEAD points: a branch name, or a commit when detached; undefined outside a repository. */
+export const gitHead = (dir: string): string | undefined => tryGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']) ?? tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+
 export const gitHasCommits = (dir: string): boolean => tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']) !== undefined;
 
 export const gitBranchExists = (dir: string, branch: string): boolean => tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;
@@ -62,8 +65,12 @@ export function gitCommit(dir: string, paths: string[], message: string): string
     git(dir, ['add', '--', ...paths]);
     git(dir, ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths]);
   } catch (error) {
-    const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').at(-1);
-    throw new StateError(`git commit failed (${stderr}); set git's user.name and user.email, or pass --no-branch to write the files without committing`);
+    const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
+    // Only a missing identity is git's user.name and user.email; say what git said otherwise.
+    if (/Please tell me who you are|empty ident|unable to auto-detect email|no (email|name) was given/i.test(stderr)) {
+      throw new StateError("git commit failed (git does not know who you are); set git's user.name and user.email, or pass --no-branch to write the files without committing");
+    }
+    throw new StateError(`git commit failed (${stderr.split('\n').at(-1)}); fix that, or pass --no-branch to write the files without committing`);
   }
   return git(dir, ['rev-parse', 'HEAD']);
 }

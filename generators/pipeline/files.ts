@@ -1,9 +1,9 @@
 // The files of one pipeline: the shared templates, overlaid by its kind's own, plus the recorded
 // answers file that `pipeline upgrade` reads.
-import { stringify } from 'yaml';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import { cliVersion } from '../../src/paths.ts';
+import { yamlDocument } from '../../src/render/literals.ts';
 import { type RenderedFile, renderFolders } from '../../src/render/templates.ts';
 import { type PipelineSpec, renderData } from './spec.ts';
 
@@ -28,7 +28,7 @@ export function answersFile(spec: PipelineSpec, platform: PlatformConfig): Rende
   const header =
     '# Recorded by create-pipeline: the answers this pipeline was generated with, and the platform\n' +
     '# conventions version it follows. `pipeline upgrade` reads and updates it; do not edit by hand.\n';
-  return { path: ANSWERS_FILE, content: header + stringify(recorded, { lineWidth: 0 }) };
+  return { path: ANSWERS_FILE, content: header + yamlDocument(recorded) };
 }
 
 /** Every file of the pipeline, relative to pipelines/<name>/. */

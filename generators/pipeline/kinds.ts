@@ -40,6 +40,12 @@ export interface PipelineKind {
   extraDefinitions: string | null;
 }
 
+/**
+ * Python requirements of the shared modules, whatever the template: the dev and prod modes' S3Store
+ * (storage.py) imports boto3; 1.28 is the first release that reads AWS_ENDPOINT_URL.
+ */
+export const SHARED_DEPENDENCIES = ['boto3>=1.28'];
+
 export const KINDS: Record<KindId, PipelineKind> = {
   transform: {
     id: 'transform',

@@ -2,9 +2,7 @@
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import { InputError } from '../../src/errors.ts';
 import { type Question, splitList } from '../../src/options/question.ts';
-import { checkCron } from '../../src/validate/cron.ts';
-import { checkPipelineName } from '../../src/validate/names.ts';
-import { isTimezone } from '../../src/validate/timezone.ts';
+import { checkCron, checkDeployments, checkOwner, checkPipelineName, checkSlaHours, checkTemplate, checkText, checkTimezone, MAX_DESCRIPTION } from '../../src/validate/index.ts';
 import { KIND_IDS, KINDS, type KindId } from './kinds.ts';
 import type { PipelineAnswers } from './spec.ts';
 
@@ -12,9 +10,9 @@ export interface PipelineContext {
   platform: PlatformConfig;
   /** Pipelines already in the platform repo. */
   existing: string[];
+  /** The platform's own Compose services, which no pipeline may be named after (default: the template's). */
+  services?: readonly string[];
 }
-
-const MAX_DESCRIPTION = 2000;
 
 export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
   {
@@ -27,7 +25,7 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     default: () => {
       throw new InputError('--name is required without a terminal; pass --name orders_daily (or any valid Python package name)');
     },
-    parse: (raw, ctx) => checkPipelineName(raw.trim(), ctx.existing),
+    parse: (raw, ctx) => checkPipelineName(raw.trim(), ctx.existing, ctx.services),
   },
   {
     key: 'template',
@@ -38,10 +36,7 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     message: 'What kind of pipeline?',
     choices: () => KIND_IDS.map((id) => ({ value: id, name: KINDS[id].title, description: KINDS[id].summary })),
     default: () => 'transform',
-    parse: (raw) => {
-      if (!(KIND_IDS as string[]).includes(raw)) throw new InputError(`unknown template ${JSON.stringify(raw)}; use one of: ${KIND_IDS.join(', ')}`);
-      return raw as KindId;
-    },
+    parse: (raw) => checkTemplate(raw, KIND_IDS) as KindId,
   },
   {
     key: 'description',
@@ -53,9 +48,7 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     default: (_ctx, a) => KINDS[a.template as KindId].defaultDescription(a.name as string),
     parse: (raw, _ctx, a) => {
       const text = raw.trim() || KINDS[a.template as KindId].defaultDescription(a.name as string);
-      if (text.length > MAX_DESCRIPTION) throw new InputError(`--description is ${text.length} characters long; keep it under ${MAX_DESCRIPTION}`);
-      if (text.includes('\0')) throw new InputError('--description contains a NUL character; remove it');
-      return text;
+      return checkText(text, '--description', MAX_DESCRIPTION);
     },
   },
   {
@@ -67,11 +60,7 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     message: 'Which team owns it?',
     choices: (ctx) => ctx.platform.owners.map((o) => ({ value: o.name, description: o.contact })),
     default: (ctx) => ctx.platform.owners[0]!.name,
-    parse: (raw, ctx) => {
-      const owners = ctx.platform.owners.map((o) => o.name);
-      if (!owners.includes(raw)) throw new InputError(`unknown owner ${JSON.stringify(raw)}; use one of the owners in platform.yaml (${owners.join(', ')}) or add the team there first`);
-      return raw;
-    },
+    parse: (raw, ctx) => checkOwner(raw, ctx.platform.owners.map((o) => o.name)),
   },
   {
     key: 'schedule',
@@ -92,10 +81,7 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     help: "IANA timezone of the schedules (default: the platform's default_timezone)",
     message: 'Timezone of the schedules:',
     default: (ctx) => ctx.platform.defaultTimezone,
-    parse: (raw) => {
-      if (!isTimezone(raw.trim())) throw new InputError(`--timezone ${JSON.stringify(raw)} is not an IANA timezone; use a name such as UTC, Europe/Berlin or America/New_York`);
-      return raw.trim();
-    },
+    parse: (raw) => checkTimezone(raw.trim(), '--timezone'),
     when: (_ctx, a) => a.schedule !== '' || KINDS[a.template as KindId].schedules.some((s) => s.fixedCron),
   },
   {
@@ -107,15 +93,7 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     message: 'Release it to which deployments?',
     choices: (ctx) => ctx.platform.deployments.map((d) => ({ value: d.name, description: `modes: ${d.modes.join(', ')}` })),
     default: (ctx) => ctx.platform.deployments.map((d) => d.name),
-    parse: (raw, ctx) => {
-      const known = ctx.platform.deployments.map((d) => d.name);
-      const names = splitList(raw);
-      if (names.length === 0) throw new InputError(`--deployments is empty; name at least one of: ${known.join(', ')}`);
-      for (const name of names) {
-        if (!known.includes(name)) throw new InputError(`unknown deployment ${JSON.stringify(name)}; use deployments from platform.yaml (${known.join(', ')})`);
-      }
-      return known.filter((name) => names.includes(name));
-    },
+    parse: (raw, ctx) => checkDeployments(splitList(raw), ctx.platform.deployments.map((d) => d.name)),
   },
   {
     key: 'slaHours',
@@ -125,11 +103,7 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     help: 'ml only: how old predictions may get before their freshness check fails (default 26)',
     message: 'Freshness SLA of the predictions, in hours:',
     default: () => 26,
-    parse: (raw) => {
-      const hours = Number(raw);
-      if (!Number.isInteger(hours) || hours < 1 || hours > 24 * 31) throw new InputError(`--sla-hours ${JSON.stringify(raw)} is not a whole number of hours from 1 to 744`);
-      return hours;
-    },
+    parse: (raw) => checkSlaHours(raw),
     when: (_ctx, a) => a.template === 'ml',
   },
 ];

@@ -5,7 +5,7 @@ import { CONVENTIONS_VERSION, dagsterLibrariesVersion } from '../../src/conventi
 import { MODES, type Mode, type PlatformConfig } from '../../src/conventions/platform-config.ts';
 import { oneLine } from '../../src/render/literals.ts';
 import { cliVersion } from '../../src/paths.ts';
-import { KINDS, type KindId } from './kinds.ts';
+import { KINDS, type KindId, SHARED_DEPENDENCIES } from './kinds.ts';
 
 export interface PipelineAnswers {
   name: string;
@@ -145,7 +145,7 @@ export function renderData(spec: PipelineSpec, platform: PlatformConfig): Record
     presets: spec.presets,
     schedules: spec.schedules,
     sensors: spec.sensors,
-    dependencies: kind.dependencies,
+    dependencies: [...SHARED_DEPENDENCIES, ...kind.dependencies],
     features: { extraDefinitions: kind.extraDefinitions },
     slaHours: answers.slaHours,
     jobTable: Object.values(spec.graphs).flatMap((g) => spec.presets.map((p) => ({ job: `${g}_${p.name}`, preset: p.name, mode: p.mode }))),

@@ -10,13 +10,14 @@ import { buildPipelineSpec, type PipelineSpec, type Visible, visibility } from '
 import { PLATFORM_QUESTIONS, toPlatformAnswers } from '../../generators/platform/options.ts';
 import { defaultPlatformConfig } from '../conventions/defaults.ts';
 import { checkPlatformConfig, findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
-import { InputError, StateError } from '../errors.ts';
+import { CliError, InputError, StateError } from '../errors.ts';
 import { planGenerators, type GeneratorRun } from '../generate/run.ts';
 import * as git from '../git.ts';
 import { type AnswerSource, resolveAnswers } from '../options/question.ts';
 import { DERIVED_FILES, listPipelines } from '../../generators/platform/derived.ts';
 import { planSync, type SyncFile, syncPlatform } from '../sync/sync.ts';
-import { applyPlan, type ChangePlan, revertPlan } from '../tree/plan.ts';
+import type { ChangePlan } from '../tree/plan.ts';
+import { ownTxnDir, recoverInterrupted, Transaction } from '../tree/transaction.ts';
 import { cliVersion } from '../paths.ts';
 import { composeServices } from '../validate/index.ts';
 
@@ -66,6 +67,9 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   }
   if (creatingPlatform && !options.platform) await confirmNewPlatform(cwd);
   const root = creatingPlatform ? cwd : found!;
+  // Where HEAD is now: if another command moves it while this one asks questions or waits for the
+  // lock, this one must not commit on top of the other's branch.
+  const startHead = creatingPlatform ? undefined : git.gitHead(root);
 
   // 2. The platform's conventions: new ones from answers, or the repo's (checked against their schema).
   const answerSources: Record<string, AnswerSource> = {};
@@ -92,10 +96,41 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
     spec = buildPipelineSpec(toPipelineAnswers(resolved.answers, ctx), platform);
   }
 
-  // 4. git: decide (and check) before computing or writing anything.
+  // 4. From here on this command holds the repo's lock (a second one waits a few seconds), after
+  // rolling back whatever a killed command left half-done. A dry run only looks.
+  const ownRepository = creatingPlatform && !existsSync(join(root, '.git'));
+  if (options.dryRun) recoverInterrupted(root, (line) => process.stderr.write(`${line}\n`));
+  const tx = options.dryRun ? undefined : Transaction.begin(root, 'create-pipeline', { dir: ownRepository ? ownTxnDir(root) : undefined });
+  try {
+    const report = await planAndWrite(root, cwd, options, { creatingPlatform, platform, spec, answers, answerSources, startHead }, tx);
+    tx?.commit();
+    return report;
+  } catch (error) {
+    const failed = tx?.rollback() ?? [];
+    if (failed.length && error instanceof CliError) throw new StateError(`${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`);
+    throw error;
+  }
+}
+
+interface Decided {
+  creatingPlatform: boolean;
+  platform: PlatformConfig;
+  spec: PipelineSpec | undefined;
+  answers: Record<string, unknown>;
+  answerSources: Record<string, AnswerSource>;
+  startHead: string | undefined;
+}
+
+/** Steps 5 to 8, under the lock: decide git, plan in memory, check, then write and commit. */
+async function planAndWrite(root: string, cwd: string, options: CreateOptions, decided: Decided, tx: Transaction | undefined): Promise<CreateReport> {
+  const { creatingPlatform, platform, spec, answers, answerSources } = decided;
+  // 5. git: decide (and check) before computing or writing anything.
+  if (tx && !creatingPlatform && decided.startHead !== git.gitHead(root)) {
+    throw new StateError(`HEAD moved from ${decided.startHead} to ${git.gitHead(root)} while this command waited (another create-pipeline?); nothing was written: run it again`);
+  }
   const gitPlan = decideGit(root, creatingPlatform, spec, options.branch);
 
-  // 5. Every file, in memory.
+  // 6. Every file, in memory.
   const runs: GeneratorRun[] = [];
   if (creatingPlatform) runs.push({ name: 'platform', options: { platform } });
   if (spec) runs.push({ name: 'pipeline', options: { spec, platform } });
@@ -125,10 +160,17 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   };
   if (options.dryRun) return report;
 
-  // 6. Write everything at once, on its branch, and commit; undo all of it if a step fails.
-  report.git.commit = writeAndCommit(root, plan, steps, gitPlan, spec, platform);
-  // 7. The derived files (dg.toml, compose), outside the commit: they are never committed.
-  report.derived = syncPlatform(root, platform, { pipelines }).files;
+  // 7. Write everything at once, on its branch, and commit; the caller undoes all of it if a step fails.
+  report.git.commit = writeAndCommit(tx!, root, plan, steps, gitPlan, spec, platform);
+  tx!.markDone();
+  // 8. The derived files (dg.toml, compose), outside the commit: they are never committed, and a
+  // failure here loses nothing (`pipeline sync` writes them again).
+  try {
+    report.derived = syncPlatform(root, platform, { pipelines }).files;
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    report.git.note = `${report.git.note ? `${report.git.note}; ` : ''}the derived files were not written (${error.message}); run npx pipeline sync`;
+  }
   return report;
 }
 
@@ -196,38 +238,28 @@ function checkPlan(plan: ChangePlan, creatingPlatform: boolean, spec: PipelineSp
   if (spec && !plan.changes.some((c) => c.path.startsWith(`pipelines/${spec.answers.name}/`))) throw new Error('the pipeline generator produced no files');
 }
 
-function writeAndCommit(root: string, plan: ChangePlan, steps: ChangePlan[], gitPlan: GitPlan, spec: PipelineSpec | undefined, platform: PlatformConfig): string | null {
-  const previousBranch = gitPlan.commit && !gitPlan.init ? git.gitCurrentBranch(root) : undefined;
-  let branched = false;
-  try {
-    if (gitPlan.init) git.gitInit(root);
-    let rest = plan;
-    if (gitPlan.platformCommit) {
-      // A new repository starts with the platform alone on main; the pipeline goes on its branch.
-      const [platformStep, ...pipelineSteps] = steps;
-      applyPlan(platformStep!);
-      const commit = git.gitCommit(root, platformStep!.changes.map((c) => c.path), `chore: create the ${platform.name} platform repo\n\nGenerated by create-pipeline ${cliVersion()} (conventions v${platform.conventionsVersion}).`);
-      if (!spec) return commit;
-      rest = { root, changes: pipelineSteps.flatMap((step) => step.changes) };
-    }
-    if (gitPlan.branch) {
-      git.gitCheckoutNewBranch(root, gitPlan.branch);
-      branched = true;
-    }
-    applyPlan(rest);
-    if (!gitPlan.commit || !spec) return null;
-    return git.gitCommit(root, rest.changes.map((c) => c.path), commitMessage(spec, platform));
-  } catch (error) {
-    // Put everything back: no half-written pipeline, no half-made repository.
-    if (gitPlan.commit && !gitPlan.init) git.gitUnstage(root, plan.changes.map((c) => c.path));
-    if (branched && previousBranch) {
-      git.gitCheckout(root, previousBranch);
-      git.gitDeleteBranch(root, gitPlan.branch!);
-    }
-    revertPlan(plan);
-    if (gitPlan.init) rmSync(join(root, '.git'), { recursive: true, force: true });
-    throw error;
+function writeAndCommit(tx: Transaction, root: string, plan: ChangePlan, steps: ChangePlan[], gitPlan: GitPlan, spec: PipelineSpec | undefined, platform: PlatformConfig): string | null {
+  if (gitPlan.init) {
+    tx.willInitRepository(root);
+    git.gitInit(root);
+    tx.repositoryReady();
   }
+  let rest = plan;
+  if (gitPlan.platformCommit) {
+    // A new repository starts with the platform alone on main; the pipeline goes on its branch.
+    const [platformStep, ...pipelineSteps] = steps;
+    tx.apply(platformStep!);
+    const commit = git.gitCommit(root, platformStep!.changes.map((c) => c.path), `chore: create the ${platform.name} platform repo\n\nGenerated by create-pipeline ${cliVersion()} (conventions v${platform.conventionsVersion}).`);
+    if (!spec) return commit;
+    rest = { root, changes: pipelineSteps.flatMap((step) => step.changes) };
+  }
+  if (gitPlan.branch) {
+    tx.willCreateBranch(gitPlan.branch);
+    git.gitCheckoutNewBranch(root, gitPlan.branch);
+  }
+  tx.apply(rest);
+  if (!gitPlan.commit || !spec) return null;
+  return git.gitCommit(root, rest.changes.map((c) => c.path), commitMessage(spec, platform));
 }
 
 export function commitMessage(spec: PipelineSpec, platform: PlatformConfig): string {

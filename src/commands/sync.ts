@@ -4,6 +4,7 @@ import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } fr
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { type SyncReport, syncChanges, syncPlatform } from '../sync/sync.ts';
+import { Transaction } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
   { flag: 'check', type: 'boolean', help: 'Write nothing; exit 1 if a derived file is missing or stale (for CI and scripts)' },
@@ -48,7 +49,15 @@ export async function run(argv: string[]): Promise<number> {
   const root = findPlatformRoot(cwd);
   if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline sync inside a platform repo`);
   const check = values.check === true;
-  const report = syncPlatform(root, loadPlatformConfig(root), { dryRun: check || values['dry-run'] === true });
+  const dryRun = check || values['dry-run'] === true;
+  // Under the repo's lock, after rolling back what a killed command left half-done.
+  const tx = dryRun ? undefined : Transaction.begin(root, 'pipeline sync');
+  let report: SyncReport;
+  try {
+    report = syncPlatform(root, loadPlatformConfig(root), { dryRun });
+  } finally {
+    tx?.commit();
+  }
   process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderSyncReport(report, check)}\n`);
   if (check && syncChanges(report).length > 0) {
     process.stderr.write(`pipeline: ${syncChanges(report).length} derived file(s) stale; run npx pipeline sync\n`);

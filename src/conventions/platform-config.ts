@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.ts';
-import { isTimezone } from '../validate/timezone.ts';
+import { DEPLOYMENT_NAME, ENV_VAR, LAKEFS_BRANCH_ID, LAKEFS_REPOSITORY, ownerNameProblem, platformNameProblem, timezoneProblem } from '../validate/index.ts';
 
 export const PLATFORM_FILE = 'platform.yaml';
 /** Modes are resource sets the templates know how to build; deployments are the platform's to choose. */
@@ -46,10 +46,6 @@ export interface PlatformConfig {
   runningByDefaultIn: string[];
   sandbox: SandboxConfig;
 }
-
-const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
-const SLUG = /^[a-z][a-z0-9-]*$/;
-const LAKEFS_ID = /^\w[-\w]*$/;
 
 /** Reads and checks `<root>/platform.yaml`. */
 export function loadPlatformConfig(root: string): PlatformConfig {
@@ -108,26 +104,32 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
   const top = r.object(raw, '(root)');
   r.allowedKeys(top, '', ['name', 'conventions_version', 'dagster_version', 'deployment_env_var', 'default_deployment', 'default_timezone', 'owners', 'deployments', 'running_by_default_in', 'sandbox']);
 
-  const name = r.string(top, 'name', 'name', SLUG, 'must be lowercase letters, digits and dashes');
+  const name = r.string(top, 'name', 'name');
+  const nameProblem = platformNameProblem(name);
+  if (nameProblem) r.fail('name', `${JSON.stringify(name)} ${nameProblem}`);
   const version = top.conventions_version;
   if (!Number.isInteger(version) || (version as number) < 1) r.fail('conventions_version', 'must be a whole number from 1 (run `pipeline upgrade` rather than editing it)');
   const dagsterVersion = r.string(top, 'dagster_version', 'dagster_version', /^1\.\d+\.\d+$/, 'must be a Dagster 1.x release such as 1.13.27');
   const deploymentEnvVar = r.string(top, 'deployment_env_var', 'deployment_env_var', ENV_VAR, 'must be an environment variable name (A-Z, 0-9, _)');
   const defaultTimezone = r.string(top, 'default_timezone', 'default_timezone');
-  if (!isTimezone(defaultTimezone)) r.fail('default_timezone', `${JSON.stringify(defaultTimezone)} is not an IANA timezone; use a name such as UTC or Europe/Berlin`);
+  const timezone = timezoneProblem(defaultTimezone);
+  if (timezone) r.fail('default_timezone', `${JSON.stringify(defaultTimezone)} ${timezone}`);
 
   const ownersRaw = top.owners;
   if (!Array.isArray(ownersRaw) || ownersRaw.length === 0) r.fail('owners', 'must list at least one owner (a team that can own pipelines)');
   const owners = (ownersRaw as unknown[]).map((item, i): Owner => {
     const o = r.object(item, `owners[${i}]`);
     r.allowedKeys(o, `owners[${i}]`, ['name', 'contact']);
-    return { name: r.string(o, 'name', `owners[${i}].name`, SLUG, 'must be lowercase letters, digits and dashes'), contact: typeof o.contact === 'string' ? o.contact : undefined };
+    const owner = r.string(o, 'name', `owners[${i}].name`);
+    const problem = ownerNameProblem(owner);
+    if (problem) r.fail(`owners[${i}].name`, `${JSON.stringify(owner)} ${problem}`);
+    return { name: owner, contact: typeof o.contact === 'string' ? o.contact : undefined };
   });
 
   const deploymentsRaw = r.object(top.deployments, 'deployments');
   const deployments = Object.entries(deploymentsRaw).map(([dname, value]): Deployment => {
     const path = `deployments.${dname}`;
-    if (!/^[a-z][a-z0-9_]*$/.test(dname)) r.fail(path, 'deployment names must be lowercase letters, digits and underscores');
+    if (!DEPLOYMENT_NAME.test(dname)) r.fail(path, 'deployment names must be lowercase letters, digits and underscores');
     const d = r.object(value, path);
     r.allowedKeys(d, path, ['modes', 'run_launcher', 'daemon']);
     const modes = r.stringList(d, 'modes', `${path}.modes`);
@@ -156,13 +158,13 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
   const productionRef = r.string(sb, 'production_ref', 'sandbox.production_ref');
   const sandbox: SandboxConfig = {
     backend: backend as SandboxConfig['backend'],
-    repository: r.string(sb, 'repository', 'sandbox.repository', /^[a-z0-9][a-z0-9-]{2,62}$/, 'must be a lakeFS repository id (3-63 lowercase letters, digits, dashes)'),
+    repository: r.string(sb, 'repository', 'sandbox.repository', LAKEFS_REPOSITORY, 'must be a lakeFS repository id (3-63 lowercase letters, digits, dashes)'),
     productionRef,
     protectedBranches: r.stringList(sb, 'protected_branches', 'sandbox.protected_branches', true),
     branchPrefix: typeof sb.branch_prefix === 'string' ? sb.branch_prefix : 'sbx-',
     branchEnvVar: typeof sb.branch_env_var === 'string' ? sb.branch_env_var : 'PIPELINE_SANDBOX_BRANCH',
   };
-  if (!LAKEFS_ID.test(sandbox.branchPrefix + 'x')) r.fail('sandbox.branch_prefix', `${JSON.stringify(sandbox.branchPrefix)} cannot start a lakeFS branch id (letters, digits, _ and -)`);
+  if (!LAKEFS_BRANCH_ID.test(sandbox.branchPrefix + 'x')) r.fail('sandbox.branch_prefix', `${JSON.stringify(sandbox.branchPrefix)} cannot start a lakeFS branch id (letters, digits, _ and -)`);
   if (!ENV_VAR.test(sandbox.branchEnvVar)) r.fail('sandbox.branch_env_var', 'must be an environment variable name (A-Z, 0-9, _)');
 
   return {

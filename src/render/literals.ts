@@ -1,6 +1,8 @@
 // Values that end up inside generated Python, TOML or YAML go through these functions, never
 // through string concatenation: a description with quotes, backslashes, newlines or `{{` must
 // still produce valid code.
+import { stringify } from 'yaml';
+import { yaml11Type } from '../validate/yaml.ts';
 
 export type Literal = string | number | boolean | null | undefined | Literal[] | { [key: string]: Literal };
 
@@ -65,4 +67,73 @@ export function tomlString(value: string): string {
 /** Collapse whitespace so a value can sit on one line of prose (README, comments). */
 export function oneLine(value: string): string {
   return value.replace(/\s+/g, ' ').trim();
+}
+
+// YAML. Every YAML file this tool writes must read the same in the yaml package (YAML 1.2) and in
+// PyYAML (YAML 1.1, what Dagster reads its files with): a string stays plain only when both read it
+// as that string; otherwise it is double-quoted with escapes (or, over several lines, a literal block).
+
+/** Characters PyYAML refuses raw (non-printable) or reads as a line break, and tabs and CRs. */
+const YAML_ESCAPE = /[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|[\u2028\u2029\ufeff]/u;
+
+/** A YAML double-quoted string: JSON's escapes, which YAML shares, plus the characters above. */
+function yamlQuoted(value: string): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A string on one line: plain when YAML 1.1 and 1.2 read it back unchanged, else double-quoted. */
+function yamlLine(value: string): string {
+  // Flow indicators are quoted too (the helper writes into flow lists), and so is what PyYAML
+  // reads as an indicator in a flow list (a leading - ? or :, a trailing :).
+  const plain =
+    !YAML_ESCAPE.test(value) &&
+    !/[\n,[\]{}]|^[-?:]|:$/.test(value) &&
+    yaml11Type(value) === undefined &&
+    stringify(value, { lineWidth: 0 }).trimEnd() === value;
+  return plain ? value : yamlQuoted(value);
+}
+
+/** A scalar, or a flow list or mapping of them, on one line: what the templates' `yaml` helper writes. */
+export function yamlValue(value: Literal): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as a YAML literal`);
+    return String(value);
+  }
+  if (typeof value === 'string') return yamlLine(value);
+  if (Array.isArray(value)) return `[${value.map(yamlValue).join(', ')}]`;
+  return `{${Object.entries(value).map(([k, v]) => `${yamlLine(k)}: ${yamlValue(v)}`).join(', ')}}`;
+}
+
+/** A string as a mapping value at `indent`: a literal block when it spans lines and reads back the same, else one line. */
+function yamlBlockString(value: string, indent: number): string {
+  const lines = value.split('\n');
+  const literal =
+    lines.length > 1 &&
+    !YAML_ESCAPE.test(value) &&
+    lines.every((line) => line === '' || !/^\s/.test(line)) &&
+    lines[0] !== '' &&
+    lines[lines.length - 1] !== '';
+  if (!literal) return ` ${yamlLine(value)}`;
+  const pad = ' '.repeat(indent + 2);
+  return ` |-\n${lines.map((line) => (line === '' ? '' : pad + line)).join('\n')}`;
+}
+
+/** A YAML document for a mapping (block style), e.g. an answers file; ends with a newline. */
+export function yamlDocument(value: { [key: string]: Literal }, indent = 0): string {
+  const pad = ' '.repeat(indent);
+  let out = '';
+  for (const [key, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    out += `${pad}${yamlLine(key)}:`;
+    if (Array.isArray(item)) {
+      out += item.length === 0 ? ' []\n' : `\n${item.map((v) => `${pad}  - ${yamlValue(v)}`).join('\n')}\n`;
+    } else if (item !== null && typeof item === 'object') {
+      out += Object.keys(item).length === 0 ? ' {}\n' : `\n${yamlDocument(item, indent + 2)}`;
+    } else {
+      out += `${typeof item === 'string' ? yamlBlockString(item, indent) : ` ${yamlValue(item)}`}\n`;
+    }
+  }
+  return out;
 }

@@ -4,9 +4,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
-import { stringify } from 'yaml';
 import { templatesDir } from '../paths.ts';
-import { type Literal, pyBlock, pyDocstring, pyLiteral, tomlString } from './literals.ts';
+import { type Literal, pyBlock, pyDocstring, pyLiteral, tomlString, yamlValue } from './literals.ts';
 
 export interface RenderedFile {
   path: string; // relative, POSIX separators
@@ -22,7 +21,7 @@ function createEngine(): typeof Handlebars {
   hb.registerHelper('pyblock', (value: Literal, indent: number, prefix: number) => safe(pyBlock(value, indent, 100, typeof prefix === 'number' ? prefix : 0)));
   hb.registerHelper('pydoc', (value: string) => safe(pyDocstring(value)));
   hb.registerHelper('toml', (value: string) => safe(tomlString(value)));
-  hb.registerHelper('yaml', (value: Literal) => safe(stringify(value, { lineWidth: 0 }).trimEnd()));
+  hb.registerHelper('yaml', (value: Literal) => safe(yamlValue(value)));
   hb.registerHelper('json', (value: Literal) => safe(JSON.stringify(value)));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   const partials = join(templatesDir(), 'partials');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { COMPOSE, COMPOSE_BASE, DERIVED_MARK, derivedFiles, listPipelines } from '../../generators/platform/derived.ts';
 import type { PlatformConfig } from '../conventions/platform-config.ts';
 import { StateError } from '../errors.ts';
-import { writeFileAtomic } from '../tree/atomic.ts';
+import { removeStaleTemps, writeFileAtomic } from '../tree/atomic.ts';
 import { checkPipelineName } from '../validate/names.ts';
 
 export type SyncChange = 'create' | 'update' | 'unchanged' | 'skipped';
@@ -63,7 +63,10 @@ export function planSync(root: string, platform: PlatformConfig, pipelines = lis
 export function syncPlatform(root: string, platform: PlatformConfig, options: { dryRun?: boolean; pipelines?: string[] } = {}): SyncReport {
   const plan = planSync(root, platform, options.pipelines);
   if (!options.dryRun) {
-    for (const file of plan.files) if (file.change === 'create' || file.change === 'update') writeFileAtomic(join(root, file.path), file.content);
+    for (const file of plan.files) {
+      removeStaleTemps(join(root, file.path));
+      if (file.change === 'create' || file.change === 'update') writeFileAtomic(join(root, file.path), file.content);
+    }
   }
   return { ok: true, root, dryRun: Boolean(options.dryRun), pipelines: plan.pipelines, files: plan.files.map(({ content: _content, ...rest }) => rest) };
 }

@@ -1,11 +1,12 @@
 // The change a generator run wants to make, computed in memory (mem-fs) before anything touches
 // disk. A plan is applied all at once, or not at all: if one write fails, every file written so far
 // is put back as it was.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { isFilePending, isFileStateDeleted } from 'mem-fs-editor/state';
 import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
+import { writeFileAtomic } from './atomic.ts';
 
 export type ChangeKind = 'create' | 'modify';
 
@@ -49,7 +50,7 @@ export function applyPlan(plan: ChangePlan): void {
       if (change.before === null) mkdirSync(dirname(full), { recursive: true });
       // Recorded before writing: a write that fails half-way is restored with the others.
       done.push(change);
-      writeFileSync(full, change.content);
+      writeFileAtomic(full, change.content);
     }
   } catch (error) {
     revertPlan({ root: plan.root, changes: done });
@@ -65,7 +66,7 @@ export function revertPlan(plan: ChangePlan): void {
   for (const change of [...plan.changes].reverse()) {
     const full = join(plan.root, change.path);
     if (change.before !== null) {
-      writeFileSync(full, change.before);
+      writeFileAtomic(full, change.before);
       continue;
     }
     rmSync(full, { force: true });

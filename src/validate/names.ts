@@ -1,28 +1,121 @@
+// Names: a pipeline's name becomes its folder, Python package and distribution, Dagster code location
+// and asset group, Compose service and image, and git branch; the platform's and owners' names land
+// in Compose, image names and Dagster tags. Each rule below is the rule of the tool that would
+// refuse the name later, taken from that tool where it can be (python-names.ts is generated from
+// Python, Dagster and PyYAML by scripts/python-names.py).
 import { InputError } from '../errors.ts';
-import { PYTHON_KEYWORDS, PYTHON_STDLIB } from './python-names.ts';
+import { composeServices } from './compose.ts';
+import { DAGSTER_DISALLOWED_NAMES, DAGSTER_STRICT_TAG_VALUE, INSTALLED_DISTRIBUTIONS, INSTALLED_MODULES, PYTHON_KEYWORDS, PYTHON_STDLIB } from './python-names.ts';
+import { quote } from './text.ts';
+import { yaml11Type } from './yaml.ts';
 
-/** Top-level packages a pipeline's Python package would shadow in the same environment. */
-const RESERVED = new Set(['dagster', 'dagster_webserver', 'dagster_graphql', 'dagster_pipes', 'dagster_shared', 'dg', 'pytest', '_pytest', 'pip', 'setuptools', 'pkg_resources', 'boto3', 'botocore', 'sklearn', 'numpy', 'pandas', 'yaml', 'tests', 'test', 'src']);
+/** Packages a pipeline environment has beyond the test venv's: the build backend, pip, and the pipeline's own folders. */
+const ALSO_RESERVED: Record<string, string> = {
+  pip: 'from pip',
+  hatchling: 'the build backend',
+  editables: 'from editables, which the build backend uses',
+  pathspec: 'from pathspec, which the build backend uses',
+  trove_classifiers: 'from trove-classifiers, which the build backend uses',
+  pandas: 'from pandas, which most data pipelines add',
+  dg: 'the dg command',
+};
+/** Folder names inside a pipeline (tests/, src/): a package named so would collide with them. */
+const PIPELINE_FOLDERS = ['tests', 'test', 'src'];
 
 const PACKAGE = /^[a-z][a-z0-9_]*$/;
+const MAX_NAME = 50;
+
+const normalizedDistribution = (name: string) => name.replace(/[-_.]+/g, '-').toLowerCase();
+
+/** Docker's rule for one path component of an image name (distribution/reference: path-component). */
+const IMAGE_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+export interface NameContext {
+  /** Pipelines already in the platform repo. */
+  existing?: readonly string[];
+  /** The platform's own Compose services (default: the platform template's). */
+  services?: readonly string[];
+}
+
+/** Why `name` cannot be a pipeline's name, or undefined. The message names the fix. */
+export function pipelineNameProblem(name: string, context: NameContext = {}): string | undefined {
+  const instead = `choose another name, such as ${name}_pipeline`;
+  if (name === '') return 'is empty; pass --name with a name such as orders_daily';
+  if (/[\\/]/.test(name) || name.startsWith('.') || /^[A-Za-z]:/.test(name)) return 'is a path; pass a plain name such as orders_daily (pipelines always go under pipelines/)';
+  if (!PACKAGE.test(name)) {
+    const suggestion = suggestName(name);
+    return `is not a valid Python package name; use lowercase letters, digits and underscores, starting with a letter${suggestion ? ` (for example ${suggestion})` : ''}`;
+  }
+  if (name.length > MAX_NAME) return `is ${name.length} characters long; use at most ${MAX_NAME}`;
+  if (!IMAGE_COMPONENT.test(name)) return `is not a valid Docker image name (${name.endsWith('_') ? 'it ends with an underscore' : 'it has three or more underscores in a row'}), and the pipeline's image is named after it; use ${suggestName(name)}`;
+  if (PYTHON_KEYWORDS.has(name)) return `is a Python keyword; ${instead}`;
+  const yamlType = yaml11Type(name);
+  if (yamlType) return `reads as a ${yamlType}, not a name, in YAML 1.1 (PyYAML, with which Dagster reads its workspace files); ${instead}`;
+  if (DAGSTER_DISALLOWED_NAMES.has(name)) return `is a name Dagster reserves (dagster._core.definitions.utils.DISALLOWED_NAMES); ${instead}`;
+  if (PYTHON_STDLIB.has(name)) return `would shadow Python's standard-library module ${name}; ${instead}`;
+  const installed = Object.hasOwn(INSTALLED_MODULES, name) ? `from ${INSTALLED_MODULES[name]}` : Object.hasOwn(ALSO_RESERVED, name) ? ALSO_RESERVED[name] : undefined;
+  if (installed || name.startsWith('dagster_')) return `would shadow the installed package ${name} (${installed ?? 'a Dagster library'}) that every pipeline's environment has, so \`import dagster\` could fail; choose another name, such as ${name.replace(/^dagster_/, '')}_pipeline`;
+  if (INSTALLED_DISTRIBUTIONS.has(normalizedDistribution(name))) return `would be installed as the distribution ${normalizedDistribution(name)}, and replace the installed one of that name; ${instead}`;
+  if (PIPELINE_FOLDERS.includes(name)) return `is the name of a folder inside every pipeline (${name}/); ${instead}`;
+  if (context.existing?.includes(name)) return `already exists in pipelines/${name}; choose another name, or use \`pipeline add\` to change it`;
+  const services = context.services ?? composeServices(undefined);
+  if (services.includes(name)) return `is taken by the platform's own Compose service ${name}, and each pipeline runs as a Compose service named after it; ${instead}`;
+  return undefined;
+}
 
 /**
- * Checks a pipeline name: it becomes a folder under pipelines/, a Python package, a Dagster code
- * location and a git branch, so it must be a plain lowercase Python identifier.
+ * Checks a pipeline name and returns it, or throws an InputError naming the fix.
+ * `existing` is the platform's pipelines, `services` its own Compose services (default: the template's).
  */
-export function checkPipelineName(name: string, existing: readonly string[] = []): string {
-  if (name === '') throw new InputError('pipeline name is empty; pass --name with a name such as orders_daily');
-  if (/[\\/]/.test(name) || name.startsWith('.') || /^[A-Za-z]:/.test(name)) {
-    throw new InputError(`pipeline name ${JSON.stringify(name)} is a path; pass a plain name such as orders_daily (pipelines always go under pipelines/)`);
-  }
-  if (!PACKAGE.test(name)) {
-    const suggestion = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').replace(/_+$/, '');
-    throw new InputError(`pipeline name ${JSON.stringify(name)} is not a valid Python package name; use lowercase letters, digits and underscores, starting with a letter${suggestion ? ` (for example ${suggestion})` : ''}`);
-  }
-  if (name.length > 50) throw new InputError(`pipeline name ${JSON.stringify(name)} is ${name.length} characters long; use at most 50`);
-  if (PYTHON_KEYWORDS.has(name)) throw new InputError(`pipeline name ${JSON.stringify(name)} is a Python keyword; choose another name, such as ${name}_pipeline`);
-  if (PYTHON_STDLIB.has(name)) throw new InputError(`pipeline name ${JSON.stringify(name)} would shadow Python's standard-library module ${name}; choose another name, such as ${name}_pipeline`);
-  if (RESERVED.has(name) || name.startsWith('dagster_')) throw new InputError(`pipeline name ${JSON.stringify(name)} would shadow the installed package ${name}; choose another name, such as ${name.replace(/^dagster_/, '')}_pipeline`);
-  if (existing.includes(name)) throw new InputError(`a pipeline named ${JSON.stringify(name)} already exists in pipelines/${name}; choose another name, or use \`pipeline add\` to change it`);
-  return name;
+export function checkPipelineName(name: string, existing: readonly string[] = [], services?: readonly string[]): string {
+  const problem = pipelineNameProblem(name, { existing, services });
+  if (!problem) return name;
+  if (problem.startsWith('already exists')) throw new InputError(`a pipeline named ${quote(name)} ${problem}`);
+  if (name === '') throw new InputError(`pipeline name ${problem}`);
+  throw new InputError(`pipeline name ${quote(name)} ${problem}`);
+}
+
+function suggestName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/_{3,}/g, '__')
+    .replace(/^[^a-z]+/, '')
+    .replace(/_+$/, '');
+}
+
+/** Platform and team names: lowercase slugs. */
+const SLUG = /^[a-z][a-z0-9-]*$/;
+
+export function slugify(value: string, fallback = 'data-platform'): string {
+  return (
+    value
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^[^a-z]+/, '')
+      .replace(/-+$/, '')
+      .slice(0, 63)
+      .replace(/-+$/, '') || fallback
+  );
+}
+
+/**
+ * Why `name` cannot be the platform's name, or undefined: it names the Compose project, its network
+ * and the first part of every image name (`<platform>/<pipeline>`), so Docker's rules apply.
+ */
+export function platformNameProblem(name: string): string | undefined {
+  if (!SLUG.test(name)) return `must be lowercase letters, digits and dashes, starting with a letter (for example ${slugify(name)})`;
+  if (name.length > 63) return `is ${name.length} characters long; use at most 63`;
+  if (!IMAGE_COMPONENT.test(name)) return `ends with a dash, which Docker refuses in image names (the platform's images are named <platform>/<pipeline>); use ${slugify(name)}`;
+  return undefined;
+}
+
+/**
+ * Why `name` cannot be a team (owner) name, or undefined: it is an asset tag value, and Dagster's
+ * strict tag rule (dagster._utils.tags) allows at most 63 letters, digits, `_`, `.` and `-`.
+ */
+export function ownerNameProblem(name: string): string | undefined {
+  if (!SLUG.test(name)) return `must be lowercase letters, digits and dashes, starting with a letter (for example ${slugify(name, 'analytics')})`;
+  if (!DAGSTER_STRICT_TAG_VALUE.test(name)) return `is ${name.length} characters long, and Dagster allows at most 63 in a tag value (the owner tag); use a shorter name`;
+  return undefined;
 }

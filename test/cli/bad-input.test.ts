@@ -1,6 +1,6 @@
 // Every bad input: a one-line error naming the problem and the fix, exit code 2, and the target
 // tree byte-for-byte as it was (no file written, no branch made).
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline } from '../helpers/cli.ts';
@@ -31,8 +31,28 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
     ['a relative path', ['../x'], /"\.\.\/x" is a path; pass a plain name/],
     ['an absolute path', ['--name', '/tmp/x'], /"\/tmp\/x" is a path/],
     ['an invalid cron expression', ['billing', '--schedule', '0 25 * * *'], /--schedule "0 25 \* \* \*" is not a valid cron expression: hour field/],
-    ['an impossible date', ['billing', '--schedule', '0 6 31 2 *'], /day of month never occurs/],
+    ['an impossible date', ['billing', '--schedule', '0 6 31 2 *'], /February 31 never occurs/],
+    ['an impossible date with a day of week, which Dagster refuses', ['billing', '--schedule', '0 6 31 2 mon'], /--schedule "0 6 31 2 mon" is not a valid cron expression: February 31 never occurs, and Dagster refuses it/],
+    ['a date that no month it names has', ['billing', '--schedule', '0 0 31 4 *'], /never occurs in the months it names/],
     ['an invalid timezone', ['billing', '--timezone', 'Mars/Olympus'], /--timezone "Mars\/Olympus" is not an IANA timezone/],
+    ['a timezone current tzdata dropped', ['billing', '--timezone', 'US/Pacific-New'], /--timezone "US\/Pacific-New" is an old timezone name that current tzdata .* no longer has/],
+    ['an old SystemV timezone', ['billing', '--timezone', 'SystemV/AST4'], /"SystemV\/AST4" is an old timezone name/],
+    ['an old Canadian timezone', ['billing', '--timezone', 'Canada/East-Saskatchewan'], /"Canada\/East-Saskatchewan" is an old timezone name/],
+    ['a YAML 1.1 boolean as a name (yes)', ['yes'], /pipeline name "yes" reads as a bool, not a name, in YAML 1.1 .*; choose another name, such as yes_pipeline/],
+    ['a YAML 1.1 boolean as a name (on)', ['on'], /pipeline name "on" reads as a bool/],
+    ['a YAML 1.1 null as a name', ['null'], /pipeline name "null" reads as a null/],
+    ['the Compose service postgres', ['postgres'], /pipeline name "postgres" is taken by the platform's own Compose service postgres/],
+    ['the Compose service webserver', ['webserver'], /Compose service webserver/],
+    ['the Compose service daemon', ['daemon'], /Compose service daemon/],
+    ['a name Dagster reserves', ['context'], /pipeline name "context" is a name Dagster reserves/],
+    ['type, which Dagster reserves (and Python 3.12 made a soft keyword)', ['type'], /pipeline name "type" is a Python keyword/],
+    ['a module Dagster imports (pydantic)', ['pydantic'], /would shadow the installed package pydantic \(from pydantic\)/],
+    ['a module Dagster imports (typing_extensions)', ['typing_extensions'], /would shadow the installed package typing_extensions/],
+    ['a module Dagster imports (click)', ['click'], /would shadow the installed package click/],
+    ['a module Dagster imports (packaging)', ['packaging'], /would shadow the installed package packaging/],
+    ['a name Docker refuses in an image name', ['orders_'], /"orders_" is not a valid Docker image name \(it ends with an underscore\).*use orders/],
+    ['a line separator in the description', ['billing', '--description', 'Bills\u2028daily'], /--description contains a line separator \(U\+2028\) at character 6; remove it/],
+    ['a control character in the description', ['billing', '--description', 'Bills\x1bdaily'], /--description contains a control character \(U\+001B\)/],
     ['an unknown template', ['billing', '--template', 'spark'], /unknown template "spark"; use one of: transform, ml, ingest/],
     ['an unknown owner', ['billing', '--owner', 'nobody'], /unknown owner "nobody"; use one of the owners in platform.yaml \(analytics, ml-team\)/],
     ['an unknown deployment', ['billing', '--deployments', 'local,staging'], /unknown deployment "staging"; use deployments from platform.yaml/],
@@ -69,6 +89,29 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
   it('refuses to run outside a platform repo without --platform', () => {
     const empty = tempDir('empty-');
     expectRefused(['billing'], /no platform.yaml in .* or any folder above it; run inside your platform repo, or pass --platform/, empty);
+  });
+
+  it('refuses a name the platform team gave one of its own Compose services', () => {
+    const file = ['docker-compose.platform.yaml', 'docker-compose.yaml'].map((f) => join(platform, f)).find((f) => existsSync(f))!;
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace(/^services:\n/m, 'services:\n  minio:\n    image: minio/minio\n'));
+    git(platform, 'commit', '-qam', 'add minio');
+    try {
+      expectRefused(['minio'], /pipeline name "minio" is taken by the platform's own Compose service minio/);
+    } finally {
+      writeFileSync(file, original);
+      git(platform, 'commit', '-qam', 'remove minio');
+    }
+  });
+
+  it('refuses platform and team names that Docker or Dagster would refuse, creating nothing', () => {
+    for (const [args, message] of [
+      [['--platform', '--platform-name', 'acme-'], /--platform-name "acme-" ends with a dash, which Docker refuses in image names .*; use acme/],
+      [['--platform', '--owners', `analytics,t${'x'.repeat(63)}`], /owner "tx+" is 64 characters long, and Dagster allows at most 63 in a tag value/],
+      [['--platform', '--default-timezone', 'US/Pacific-New'], /--default-timezone "US\/Pacific-New" is an old timezone name/],
+    ] as [string[], RegExp][]) {
+      expectRefused(args, message, tempDir('new-platform-'));
+    }
   });
 
   it('refuses to create a platform repo over existing files', () => {

@@ -18,6 +18,7 @@ folder = sys.argv[1]
 # Placeholders for the {env: ...} values the files read: validation resolves them.
 for name in ("DAGSTER_POSTGRES_USER", "DAGSTER_POSTGRES_PASSWORD", "DAGSTER_POSTGRES_HOST", "DAGSTER_POSTGRES_DB"):
     os.environ.setdefault(name, "placeholder")
+os.environ.setdefault("DAGSTER_POSTGRES_PORT", "5432")
 
 config, _custom_instance_class = dagster_instance_config(folder)
 errors = []

@@ -1,0 +1,381 @@
+// All or nothing for every command that writes, even through a SIGKILL.
+//
+// - A lock per platform repo: a second command waits a few seconds, then exits 2 naming the first.
+// - A journal, kept with the lock (under .git/ when the repo has one): before any file changes,
+//   the original bytes of every file the command will touch, git's HEAD, the current branch's
+//   commit and the index are saved there.
+// - Every file is written to a temporary file in its own folder and renamed into place.
+// - Branch creation, staging and commits happen inside the transaction: the journal records the
+//   branch before it exists, so a rollback can delete it.
+// - A killed run leaves its journal behind; the next command of this package rolls it back
+//   (one line on stderr says so) before doing anything else.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { CliError, EXIT, StateError } from '../errors.ts';
+import { writeFileAtomic } from './atomic.ts';
+import type { ChangePlan } from './plan.ts';
+
+const TXN_DIR = 'pipeline-txn';
+const WAIT_MS = () => Number(process.env.PIPELINE_LOCK_WAIT_MS ?? 10_000);
+
+interface LockInfo {
+  pid: number;
+  command: string;
+  since: string;
+}
+
+interface JournalFile {
+  /** Absolute path. */
+  path: string;
+  /** Name of the backup of its original bytes under the journal folder, or null: it did not exist. */
+  backup: string | null;
+}
+
+interface Journal {
+  command: string;
+  pid: number;
+  root: string;
+  phase: 'writing' | 'done';
+  files: JournalFile[];
+  /** Folders the transaction created (deepest last), removed again if empty. */
+  dirs: string[];
+  git: {
+    /** The .git folder the journal describes (null: no repository when the transaction began). */
+    dir: string | null;
+    /** `git init` ran inside the transaction: a rollback removes the repository. */
+    initialized: boolean;
+    /** The raw bytes of .git/HEAD (a symbolic ref, or a commit when detached). */
+    head: string | null;
+    /** The branch HEAD named and its commit, to put back when a commit moved it. */
+    branch: { ref: string; commit: string } | null;
+    /** Backup name of .git/index, or null: there was none. */
+    index: string | null;
+    /** Branches this transaction created. */
+    created: string[];
+  };
+}
+
+const pidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+function tryGit(cwd: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The repository's .git folder for `root`, when root is inside one. */
+const gitDirOf = (root: string): string | undefined => (existsSync(root) ? tryGit(root, ['rev-parse', '--absolute-git-dir']) : undefined);
+
+/** Where a root's lock and journal live: beside git's own state, or in the root when there is no repository. */
+export function txnDirFor(root: string): string {
+  const own = join(root, '.git');
+  if (existsSync(own) && statSync(own).isDirectory()) return join(own, TXN_DIR);
+  const gitDir = gitDirOf(root);
+  return gitDir ? join(gitDir, TXN_DIR) : join(root, `.${TXN_DIR}`);
+}
+
+/** The journal folder of a transaction that makes root a new repository (none exists yet to hold it). */
+export const ownTxnDir = (root: string): string => join(root, `.${TXN_DIR}`);
+
+/** Every place an interrupted transaction of `root` may have left its journal. */
+const candidateDirs = (root: string): string[] => [...new Set([txnDirFor(root), ownTxnDir(root)])];
+
+/**
+ * Turns a file-system error into one line naming the path: a permission problem is the user's to
+ * fix (exit 2); a failing disk (EIO, ENOSPC, ...) is exit 1. Anything else is a bug and is rethrown.
+ */
+export function permissionError(error: unknown, path: string, what = 'write'): never {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    const why = code === 'EROFS' ? 'the file system is read-only' : 'permission denied';
+    throw new StateError(`cannot ${what} ${path} (${why}); make it writable, then run again`);
+  }
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    throw new CliError(`could not ${what} ${path} (${code}); every file this command wrote was put back: free the disk or fix the file system, then run again`, EXIT.failure);
+  }
+  throw error;
+}
+
+/** Test-only: a write to a path ending in PIPELINE_TEST_FAIL_WRITE fails, as a full disk would. */
+const failForTest = (path: string) => {
+  const suffix = process.env.PIPELINE_TEST_FAIL_WRITE;
+  if (suffix && path.endsWith(suffix)) throw Object.assign(new Error(`EIO: i/o error, write '${path}' (PIPELINE_TEST_FAIL_WRITE)`), { code: 'EIO' });
+};
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Test-only: slows every write down, so a fault-injection test can kill a run in the middle. */
+const slowWrites = () => {
+  const ms = Number(process.env.PIPELINE_TEST_SLOW_WRITES_MS ?? 0);
+  if (ms > 0) sleep(ms);
+};
+
+export class Transaction {
+  private journal: Journal;
+  private readonly dir: string;
+  private done = false;
+
+  private constructor(dir: string, journal: Journal) {
+    this.dir = dir;
+    this.journal = journal;
+  }
+
+  /**
+   * Takes the repo's lock (waiting up to PIPELINE_LOCK_WAIT_MS for another command), after rolling
+   * back whatever a killed command left behind. `onRecover` hears the one line that says so.
+   */
+  static begin(root: string, command: string, options: { dir?: string; onRecover?: (line: string) => void } = {}): Transaction {
+    const onRecover = options.onRecover ?? ((line: string) => process.stderr.write(`${line}\n`));
+    recoverInterrupted(root, onRecover);
+    const dir = options.dir ?? txnDirFor(root);
+    acquireLock(dir, command, root, onRecover);
+    const gitDir = gitDirOf(root) ?? null;
+    const tx = new Transaction(dir, {
+      command,
+      pid: process.pid,
+      root,
+      phase: 'writing',
+      files: [],
+      dirs: [],
+      git: { dir: gitDir, initialized: false, head: null, branch: null, index: null, created: [] },
+    });
+    if (gitDir) tx.snapshotGit(gitDir);
+    tx.save();
+    return tx;
+  }
+
+  private snapshotGit(gitDir: string): void {
+    const head = join(gitDir, 'HEAD');
+    this.journal.git.dir = gitDir;
+    this.journal.git.head = existsSync(head) ? readFileSync(head, 'utf8') : null;
+    const ref = this.journal.git.head?.startsWith('ref: ') ? this.journal.git.head.slice(5).trim() : null;
+    const commit = ref ? tryGit(dirname(gitDir), ['rev-parse', '--verify', '--quiet', ref]) : undefined;
+    this.journal.git.branch = ref && commit ? { ref, commit } : null;
+    // An unborn branch (a repository without commits): its first commit creates it.
+    if (ref && !commit && !this.journal.git.created.includes(ref)) this.journal.git.created.push(ref);
+    this.journal.git.index = this.backup(join(gitDir, 'index'));
+  }
+
+  private backup(path: string): string | null {
+    if (!existsSync(path)) return null;
+    const name = `backup-${this.journal.files.length}-${readdirSync(this.dir).length}`;
+    writeFileSync(join(this.dir, name), readFileSync(path));
+    return name;
+  }
+
+  private save(): void {
+    writeFileAtomic(join(this.dir, 'journal.json'), JSON.stringify(this.journal));
+  }
+
+  /** `git init` is about to run in root: a rollback removes the new repository. */
+  willInitRepository(root: string): void {
+    this.journal.git.initialized = true;
+    this.journal.git.dir = join(root, '.git');
+    this.save();
+  }
+
+  /** After `git init`: HEAD and the index as the new repository has them. */
+  repositoryReady(): void {
+    if (this.journal.git.dir) this.snapshotGit(this.journal.git.dir);
+    this.save();
+  }
+
+  /** A branch is about to be created (or a commit to move the current one). */
+  willCreateBranch(branch: string): void {
+    this.journal.git.created.push(`refs/heads/${branch}`);
+    this.save();
+  }
+
+  /** Saves the original bytes of every file the plan touches, then writes them all (atomically, one by one). */
+  apply(plan: ChangePlan): void {
+    const fresh = plan.changes.map((c) => resolve(plan.root, c.path)).filter((path) => !this.journal.files.some((f) => f.path === path));
+    for (const path of fresh) {
+      let dir = dirname(path);
+      const missing: string[] = [];
+      while (!existsSync(dir)) {
+        missing.unshift(dir);
+        dir = dirname(dir);
+      }
+      for (const m of missing) if (!this.journal.dirs.includes(m)) this.journal.dirs.push(m);
+      try {
+        this.journal.files.push({ path, backup: existsSync(path) && lstatSync(path).isFile() ? this.backup(path) : null });
+      } catch (error) {
+        permissionError(error, relative(plan.root, path), 'read');
+      }
+    }
+    this.save();
+    // Guard: a file or folder the user made read-only is refused before anything is written.
+    for (const change of plan.changes) {
+      const path = resolve(plan.root, change.path);
+      let dir = dirname(path);
+      while (!existsSync(dir)) dir = dirname(dir);
+      try {
+        accessSync(dir, constants.W_OK);
+        if (existsSync(path)) accessSync(path, constants.W_OK);
+      } catch (error) {
+        permissionError(error, relative(plan.root, existsSync(path) ? path : dir) || dir);
+      }
+    }
+    for (const change of plan.changes) {
+      const path = resolve(plan.root, change.path);
+      slowWrites();
+      try {
+        failForTest(path);
+        writeFileAtomic(path, change.content);
+      } catch (error) {
+        permissionError(error, change.path);
+      }
+    }
+  }
+
+  /** Everything that must be all or nothing is written: from here on a kill keeps it, not rolls it back. */
+  markDone(): void {
+    this.journal.phase = 'done';
+    this.save();
+  }
+
+  /** Done: the journal goes, the lock is released. */
+  commit(): void {
+    if (this.done) return;
+    this.markDone();
+    this.release();
+  }
+
+  /** Puts every file, HEAD, the branch, the index back; returns the paths it could not restore. */
+  rollback(): string[] {
+    if (this.done) return [];
+    const failed = rollBack(this.journal, this.dir);
+    this.release();
+    return failed;
+  }
+
+  private release(): void {
+    this.done = true;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function acquireLock(dir: string, command: string, root: string, onRecover: (line: string) => void): void {
+  try {
+    mkdirSync(dirname(dir), { recursive: true });
+  } catch (error) {
+    permissionError(error, dirname(dir));
+  }
+  const deadline = Date.now() + WAIT_MS();
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() } satisfies LockInfo));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') permissionError(error, dir);
+    }
+    const holder = readLock(dir);
+    if (!holder || !pidAlive(holder.pid)) {
+      // Its process is gone: put back what it left half-done, then take the lock.
+      recoverInterrupted(root, onRecover);
+      rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      throw new StateError(`another pipeline command is running in this repo (${holder.command}, pid ${holder.pid}, since ${holder.since}); wait for it to finish, or remove ${dir} if that process is gone`);
+    }
+    sleep(100);
+  }
+}
+
+function readLock(dir: string): LockInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'lock'), 'utf8')) as LockInfo;
+  } catch {
+    // A lock folder without its file yet: its owner is between mkdir and write, or was killed there.
+    try {
+      const age = Date.now() - statSync(dir).mtimeMs;
+      return age < 2000 ? { pid: process.pid, command: 'a starting command', since: '' } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Rolls back a transaction whose process is gone; says so in one line. */
+export function recoverInterrupted(root: string, onRecover: (line: string) => void): void {
+  for (const dir of candidateDirs(root)) {
+    if (!existsSync(dir)) continue;
+    const holder = readLock(dir);
+    if (holder && pidAlive(holder.pid)) continue;
+    let journal: Journal | undefined;
+    try {
+      journal = JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')) as Journal;
+    } catch {
+      journal = undefined; // killed before its journal existed: nothing was changed yet
+    }
+    if (journal && journal.phase === 'writing') {
+      const failed = rollBack(journal, dir);
+      const count = journal.files.length;
+      onRecover(
+        `pipeline: an interrupted ${journal.command} (pid ${journal.pid}) was rolled back: ${count} file${count === 1 ? '' : 's'} restored` +
+          (failed.length ? `; could not restore ${failed.join(', ')}` : ''),
+      );
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function rollBack(journal: Journal, dir: string): string[] {
+  const failed: string[] = [];
+  const attempt = (path: string, action: () => void) => {
+    try {
+      action();
+    } catch {
+      failed.push(relative(journal.root, path) || path);
+    }
+  };
+  for (const file of [...journal.files].reverse()) {
+    // The temporary file of a write that was killed between writing and renaming.
+    rmSync(join(dirname(file.path), `.${basename(file.path)}.${journal.pid}.tmp`), { force: true });
+    attempt(file.path, () => {
+      if (file.backup) writeFileAtomic(file.path, readFileSync(join(dir, file.backup)));
+      else rmSync(file.path, { force: true });
+    });
+  }
+  for (const folder of [...journal.dirs].reverse()) {
+    try {
+      if (existsSync(folder) && readdirSync(folder).length === 0) rmdirSync(folder);
+    } catch {
+      /* a folder someone else filled meanwhile stays */
+    }
+  }
+  const git = journal.git;
+  if (git.initialized && git.dir) {
+    attempt(git.dir, () => rmSync(git.dir!, { recursive: true, force: true }));
+  } else if (git.dir && existsSync(git.dir)) {
+    const top = dirname(git.dir);
+    // Locks git itself left when it was killed with us: they are ours, we held the repo's lock.
+    for (const lock of ['index.lock', 'HEAD.lock', ...git.created.map((r) => `${r}.lock`), ...(git.branch ? [`${git.branch.ref}.lock`] : [])]) rmSync(join(git.dir, lock), { force: true });
+    if (git.head !== null) attempt(join(git.dir, 'HEAD'), () => writeFileAtomic(join(git.dir!, 'HEAD'), git.head!));
+    if (git.branch) attempt(git.branch.ref, () => execFileSync('git', ['update-ref', git.branch!.ref, git.branch!.commit], { cwd: top, stdio: 'ignore' }));
+    for (const ref of git.created) {
+      if (ref === git.branch?.ref) continue;
+      attempt(ref, () => {
+        if (tryGit(top, ['rev-parse', '--verify', '--quiet', ref]) !== undefined) execFileSync('git', ['update-ref', '-d', ref], { cwd: top, stdio: 'ignore' });
+      });
+    }
+    const index = join(git.dir, 'index');
+    attempt(index, () => {
+      if (git.index) writeFileAtomic(index, readFileSync(join(dir, git.index)));
+      else rmSync(index, { force: true });
+    });
+  }
+  return failed;
+}

@@ -1,0 +1,52 @@
+// The platform's own Compose services (postgres, webserver, daemon, and whatever the platform team
+// added): each pipeline becomes a Compose service named after it, so a pipeline may not take one of
+// their names. Read from the platform's compose file; without one (a new platform), from the template.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { templatesDir } from '../paths.ts';
+
+/** The platform's compose files, newest layout first: the base that `pipeline sync` extends, then the old single file. */
+const COMPOSE_FILES = ['docker-compose.platform.yaml', 'deployments/compose/docker-compose.base.yaml', 'docker-compose.yaml'];
+const COMPOSE_TEMPLATES = ['platform/repo/docker-compose.platform.yaml.hbs', 'platform/repo/deployments/compose/docker-compose.base.yaml.hbs', 'platform/repo/docker-compose.yaml.hbs'];
+
+function servicesOf(text: string): string[] | undefined {
+  try {
+    const doc = parse(text) as { services?: unknown } | null;
+    return doc && isPlainObject(doc.services) ? Object.keys(doc.services) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+let fromTemplate: string[] | undefined;
+
+/** The service names of the platform template's compose file (its Handlebars values blanked). */
+export function templateComposeServices(): string[] {
+  if (fromTemplate) return fromTemplate;
+  for (const template of COMPOSE_TEMPLATES) {
+    const file = join(templatesDir(), template);
+    if (!existsSync(file)) continue;
+    const services = servicesOf(readFileSync(file, 'utf8').replace(/\{\{[^}]*\}\}/g, 'x'));
+    if (services) return (fromTemplate = services);
+  }
+  return (fromTemplate = ['postgres', 'webserver', 'daemon']);
+}
+
+/**
+ * The Compose services of the platform at `root` that are not pipelines: from its compose file
+ * (the first of COMPOSE_FILES that exists and parses), else the template's.
+ */
+export function composeServices(root: string | undefined, pipelines: readonly string[] = []): string[] {
+  if (root) {
+    for (const name of COMPOSE_FILES) {
+      const file = join(root, name);
+      if (!existsSync(file)) continue;
+      const services = servicesOf(readFileSync(file, 'utf8'));
+      if (services) return services.filter((service) => !pipelines.includes(service));
+    }
+  }
+  return templateComposeServices();
+}
