@@ -3,11 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
-import { EXIT, InputError, StateError } from '../errors.ts';
+import { CliError, EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
-import { applyPlan, type ChangePlan } from '../tree/plan.ts';
+import type { ChangePlan } from '../tree/plan.ts';
+import { recoverInterrupted, Transaction } from '../tree/transaction.ts';
 import { editYamlSource, replaceScalar } from '../upgrade/engines/yaml.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
+import { needsPlatformLayout, planPlatformLayout, platformLayoutDiff, platformLayoutSummary, writePlatformLayout } from '../upgrade/codemods/v3-platform-layout.ts';
 import { allCodemods, DEFAULT_TARGET, defaultTarget, findPipelines, foreignPipeline, type PipelineUpgrade, runUpgrade } from '../upgrade/runner.ts';
 import { FileTree } from '../upgrade/tree.ts';
 
@@ -36,12 +38,28 @@ export const listCodemods = (codemods: Codemod[]): string => codemods.map((c) =>
 function summary(results: PipelineUpgrade[]): string {
   const rows = [['pipeline', 'from', 'to', 'codemods applied', 'files changed', 'status'], ...results.map((r) => [r.pipeline, String(r.from), String(r.to), r.codemods.filter((c) => c.changes > 0).map((c) => c.id).join(', ') || '-', String(r.files.length), r.status === 'failed' ? `FAILED: ${r.error}` : r.status])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  const table = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  return `${table}${manualWork(results)}`;
 }
+
+// Manual work: what a codemod could not translate is a `# TODO(pipeline upgrade): ...` comment in
+// the code, listed here (file:line, construct, what to do); the exit status is then EXIT_TODOS.
+const EXIT_TODOS = 3;
+const todosOf = (results: PipelineUpgrade[]) => results.flatMap((r) => r.codemods.flatMap((c) => c.todos.map((t) => `${r.pipeline}/${t}`)));
+
+function manualWork(results: PipelineUpgrade[]): string {
+  const todos = todosOf(results);
+  if (todos.length === 0) return '';
+  return `\n\nManual work left (${todos.length} TODO${todos.length === 1 ? '' : 's'}, each a "# TODO(pipeline upgrade)" comment at that line):\n${todos.map((t) => `  ${t}`).join('\n')}`;
+}
+
+/** 1 when a pipeline failed, 3 when TODOs are left for a person, else 0. */
+const exitCode = (results: PipelineUpgrade[]): number => (results.some((r) => r.status === 'failed') ? EXIT.failure : todosOf(results).length ? EXIT_TODOS : EXIT.ok);
 
 const toJson = (results: PipelineUpgrade[], dryRun: boolean) => ({
   dryRun,
   ok: results.every((r) => r.status !== 'failed'),
+  todos: todosOf(results),
   pipelines: results.map(({ steps: _steps, tree: _tree, ...rest }) => rest),
 });
 
@@ -82,7 +100,29 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.commit && !inGit) throw new InputError('--commit needs a git repository');
 
-  // 3. Every codemod, in memory.
+  // 3. Every codemod, in memory, under the repo's lock (after rolling back a killed command's half-done work).
+  if (dryRun) recoverInterrupted(root ?? gitDir, (line) => process.stderr.write(`${line}\n`));
+  const tx = dryRun ? undefined : Transaction.begin(root ?? gitDir, 'pipeline upgrade');
+  try {
+    return await upgradeAndWrite(root, gitDir, pipelines, platform, codemods, { to, only, dryRun, json, commit: values.commit === true, filtered: Boolean(values.pipeline) }, tx);
+  } catch (error) {
+    const failed = tx?.rollback() ?? [];
+    if (failed.length && error instanceof CliError) throw new StateError(`${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`);
+    throw error;
+  }
+}
+
+interface UpgradeFlags {
+  to: number;
+  only: string | undefined;
+  dryRun: boolean;
+  json: boolean;
+  commit: boolean;
+  filtered: boolean;
+}
+
+async function upgradeAndWrite(root: string | undefined, gitDir: string, pipelines: { name: string; dir: string }[], platform: PlatformConfig | null, codemods: Codemod[], flags: UpgradeFlags, tx: Transaction | undefined): Promise<number> {
+  const { to, only, dryRun, json } = flags;
   const progress = process.stderr.isTTY && !json;
   const results = await runUpgrade({
     pipelines,
@@ -92,23 +132,30 @@ export async function run(argv: string[]): Promise<number> {
     only,
     diffs: dryRun,
     onProgress: progress ? (done, total, name) => process.stderr.write(`\rupgrading pipelines: ${done}/${total} (${name})\x1b[K${done === total ? '\n' : ''}`) : undefined,
-  }, root ?? null, !dryRun && !values.commit);
+  }, root ?? null);
 
   // 4. Print, or write (all or nothing per pipeline).
   const failed = results.some((r) => r.status === 'failed');
+  // The one platform-level step (v3: derived registration files), when platform.yaml moves to 3.
+  const layout = root && platform && !only && !failed && !flags.filtered && needsPlatformLayout(platform, to) ? planPlatformLayout(root, platform) : null;
   if (dryRun) {
     if (json) process.stdout.write(`${JSON.stringify(toJson(results, true), null, 2)}\n`);
-    else process.stdout.write(`${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${summary(results)}\n\nDry run: nothing was written.\n`);
-    return failed ? EXIT.failure : EXIT.ok;
+    else process.stdout.write(`${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${layout ? platformLayoutDiff(layout) : ''}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}\n\nDry run: nothing was written.\n`);
+    return exitCode(results);
   }
-  const platformBump = root && platform && !only && !failed && !values.pipeline && platform.conventionsVersion < to ? bumpPlatform(root, to) : null;
-  if (values.commit) commitPerCodemod(gitDir, results, codemods.map((c) => c.id), platformBump);
+  const platformBump = root && platform && !only && !failed && !flags.filtered && platform.conventionsVersion < to ? bumpPlatform(root, to) : null;
+  // 4. Write: every file of every upgraded pipeline in one transaction (a kill or a failed write
+  // puts every file back), each file written to a temporary file and renamed into place.
+  if (flags.commit) commitPerCodemod(tx!, gitDir, results, codemods.map((c) => c.id), platformBump);
   else {
-    for (const r of results.filter((r) => r.status === 'upgraded' && !r.written)) applyPlan(r.tree.toPlan());
-    if (platformBump) applyPlan(platformBump);
+    for (const r of results.filter((r) => r.status === 'upgraded')) tx!.apply(r.tree.toPlan());
+    if (platformBump) tx!.apply(platformBump);
   }
-  process.stdout.write(json ? `${JSON.stringify(toJson(results, false), null, 2)}\n` : `${summary(results)}\n`);
-  return failed ? EXIT.failure : EXIT.ok;
+  if (layout) writePlatformLayout(tx!, layout, platform!, flags.commit);
+  tx!.commit();
+  process.stdout.write(json ? `${JSON.stringify(toJson(results, false), null, 2)}\n` : `${summary(results)}${layout ? platformLayoutSummary(layout, true) : ''}\n`);
+  if (json && layout?.todos.length) process.stderr.write(`${platformLayoutSummary(layout, true).trimStart()}\n`);
+  return exitCode(results);
 }
 
 /** platform.yaml records the conventions version new pipelines are generated at. */
@@ -122,7 +169,7 @@ function bumpPlatform(root: string, to: number): ChangePlan | null {
   return plan.changes.length ? plan : null;
 }
 
-function commitPerCodemod(gitDir: string, results: PipelineUpgrade[], order: string[], platformBump: ChangePlan | null): void {
+function commitPerCodemod(tx: Transaction, gitDir: string, results: PipelineUpgrade[], order: string[], platformBump: ChangePlan | null): void {
   const top = git.gitTopLevel(gitDir)!;
   for (const id of [...order, 'record-version']) {
     const touched: string[] = [];
@@ -133,12 +180,12 @@ function commitPerCodemod(gitDir: string, results: PipelineUpgrade[], order: str
       const plan = step.tree.toPlan();
       const fresh = plan.changes.filter((c) => readOrNull(join(r.dir, c.path)) !== c.content);
       if (!fresh.length) continue;
-      applyPlan({ root: r.dir, changes: fresh });
+      tx.apply({ root: r.dir, changes: fresh });
       touched.push(...fresh.map((c) => relative(top, join(r.dir, c.path))));
       pipelines.push(r.pipeline);
     }
     if (id === 'record-version' && platformBump) {
-      applyPlan(platformBump);
+      tx.apply(platformBump);
       touched.push(...platformBump.changes.map((c) => relative(top, join(platformBump.root, c.path))));
     }
     if (!touched.length) continue;

@@ -18,7 +18,6 @@ export interface WorkerJob {
   only?: string;
   diffs?: boolean;
   /** Write the pipeline's files when all its codemods succeed (not with --dry-run or --commit). */
-  write: boolean;
   platformRoot: string | null;
 }
 
@@ -33,10 +32,10 @@ export const workerScript = (): string => join(packageRoot(), 'dist', 'upgrade-w
 export const useWorkers = (pipelines: number): boolean => pipelines >= 16 && existsSync(workerScript()) && import.meta.url.includes('/dist/');
 
 /**
- * With `write`, each worker writes its own pipeline once every codemod of it succeeded (all or
- * nothing per pipeline, as in process); the results then carry no trees to write again.
+ * Workers only compute: the main thread writes every upgraded pipeline in one transaction
+ * (src/tree/transaction.ts), so a kill or a failed write never leaves a pipeline half-written.
  */
-export async function runInWorkers(options: UpgradeOptions, platformRoot: string | null, write: boolean): Promise<PipelineUpgrade[]> {
+export async function runInWorkers(options: UpgradeOptions, platformRoot: string | null): Promise<PipelineUpgrade[]> {
   const queue = options.pipelines.map((p, index) => ({ ...p, index }));
   const results: PipelineUpgrade[] = new Array(queue.length);
   let done = 0;
@@ -52,13 +51,13 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
             void worker.terminate().then(() => resolve());
             return;
           }
-          const job: WorkerJob = { name: current.name, dir: current.dir, to: options.to, only: options.only, diffs: options.diffs, write, platformRoot };
+          const job: WorkerJob = { name: current.name, dir: current.dir, to: options.to, only: options.only, diffs: options.diffs, platformRoot };
           worker.postMessage(job);
         };
         worker.on('message', (message: { result?: WorkerResult; error?: string }) => {
           if (message.error) return reject(new Error(`upgrade worker: ${message.error}`));
           const r = message.result!;
-          results[current!.index] = { ...r, tree: FileTree.fromSnapshot(r.dir, r.tree), steps: r.steps.map((s) => ({ codemod: s.codemod, tree: FileTree.fromSnapshot(r.dir, s.tree) })), written: write && r.status === 'upgraded' };
+          results[current!.index] = { ...r, tree: FileTree.fromSnapshot(r.dir, r.tree), steps: r.steps.map((s) => ({ codemod: s.codemod, tree: FileTree.fromSnapshot(r.dir, s.tree) })) };
           options.onProgress?.(++done, results.length, r.pipeline);
           next();
         });

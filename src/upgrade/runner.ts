@@ -10,6 +10,7 @@ import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
 import type { Codemod } from './codemod.ts';
 import { BUILTIN_CODEMODS } from './codemods/index.ts';
+import { verifyPython } from './codemods/legacy-dagster/verify.ts';
 import { ANSWERS } from './codemods/v2-answers-deployment-env-var.ts';
 import { ENGINES } from './engines/index.ts';
 import { editYamlSource, insertLineAfter, replaceScalar } from './engines/yaml.ts';
@@ -36,8 +37,6 @@ export interface PipelineUpgrade {
   steps: { codemod: string; tree: FileTree }[];
   /** The final tree (nothing written yet). */
   tree: FileTree;
-  /** Already written (by a worker thread). */
-  written?: boolean;
 }
 
 export interface UpgradeOptions {
@@ -81,6 +80,8 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     const attempt = tree.fork();
     try {
       const changes = await codemod.run(attempt, { pipeline: name, answers, platform: options.platform, todo: (m) => todos.push(m), engines: ENGINES });
+      // Every Python file it wrote must parse again, or nothing of this pipeline is written.
+      await verifyPython(attempt);
       result.codemods.push({ id: codemod.id, version: codemod.version, changes, todos });
       tree = attempt;
       result.steps.push({ codemod: codemod.id, tree: tree.fork() });
@@ -110,10 +111,10 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
   return result;
 }
 
-/** With `write`, workers may write each successful pipeline themselves (see pool.ts). */
-export async function runUpgrade(options: UpgradeOptions, platformRoot: string | null = null, write = false): Promise<PipelineUpgrade[]> {
+/** Every pipeline's upgrade, in memory (in worker threads for large repos); the caller writes. */
+export async function runUpgrade(options: UpgradeOptions, platformRoot: string | null = null): Promise<PipelineUpgrade[]> {
   const { runInWorkers, useWorkers } = await import('./pool.ts');
-  if (useWorkers(options.pipelines.length)) return runInWorkers(options, platformRoot, write);
+  if (useWorkers(options.pipelines.length)) return runInWorkers(options, platformRoot);
   const results: PipelineUpgrade[] = [];
   for (const [i, { name, dir }] of options.pipelines.entries()) {
     results.push(await upgradePipeline(name, dir, options));

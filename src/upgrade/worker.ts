@@ -1,7 +1,6 @@
 // The upgrade worker thread (bundled as dist/upgrade-worker.js): upgrades one pipeline per message.
 import { parentPort } from 'node:worker_threads';
 import { findPlatformRoot, loadPlatformConfig, type PlatformConfig } from '../conventions/platform-config.ts';
-import { applyPlan } from '../tree/plan.ts';
 import type { Codemod } from './codemod.ts';
 import type { WorkerJob, WorkerResult } from './pool.ts';
 import { allCodemods, upgradePipeline } from './runner.ts';
@@ -16,11 +15,6 @@ parentPort!.on('message', async (job: WorkerJob) => {
       platform = job.platformRoot && findPlatformRoot(job.platformRoot) ? loadPlatformConfig(job.platformRoot) : null;
     }
     const r = await upgradePipeline(job.name, job.dir, { pipelines: [], platform, to: job.to, codemods, only: job.only, diffs: job.diffs });
-    if (job.write && r.status === 'upgraded') {
-      applyPlan(r.tree.toPlan());
-      parentPort!.postMessage({ result: { ...r, tree: [], steps: [] } satisfies WorkerResult });
-      return;
-    }
     const result: WorkerResult = { ...r, tree: r.tree.snapshot(), steps: r.steps.map((s) => ({ codemod: s.codemod, tree: s.tree.snapshot() })) };
     parentPort!.postMessage({ result });
   } catch (error) {

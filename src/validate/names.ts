@@ -57,7 +57,7 @@ export function pipelineNameProblem(name: string, context: NameContext = {}): st
   if (installed || name.startsWith('dagster_')) return `would shadow the installed package ${name} (${installed ?? 'a Dagster library'}) that every pipeline's environment has, so \`import dagster\` could fail; choose another name, such as ${name.replace(/^dagster_/, '')}_pipeline`;
   if (INSTALLED_DISTRIBUTIONS.has(normalizedDistribution(name))) return `would be installed as the distribution ${normalizedDistribution(name)}, and replace the installed one of that name; ${instead}`;
   if (PIPELINE_FOLDERS.includes(name)) return `is the name of a folder inside every pipeline (${name}/); ${instead}`;
-  if (context.existing?.includes(name)) return `already exists in pipelines/${name}; choose another name, or use \`pipeline add\` to change it`;
+  if (context.existing?.includes(name)) return `already exists in pipelines/${name}; choose another name (to change that pipeline, edit its files)`;
   const services = context.services ?? composeServices(undefined);
   if (services.includes(name)) return `is taken by the platform's own Compose service ${name}, and each pipeline runs as a Compose service named after it; ${instead}`;
   return undefined;

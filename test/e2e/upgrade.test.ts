@@ -12,6 +12,9 @@ import { git, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
 const PIPELINES = ['churn', 'events', 'orders'];
 const upgrade = (root: string, args: string[] = []) => runBin('pipeline', ['upgrade', ...args], root);
+const CODEMODS = ['v2-conventions-tag', 'v2-answers-deployment-env-var', 'v3-dg-project', 'v3-s3-store', 'v3-conventions-version'];
+/** Derived by `pipeline sync` (and never committed) from conventions v3; the upgrade takes them out of git's index. */
+const DERIVED = /^(dg\.toml|docker-compose\.yaml|deployments\/compose\/workspace\.yaml)$/m;
 
 /** A copy of the v1 platform, committed in a fresh git repository. */
 function v1Platform(): string {
@@ -55,7 +58,9 @@ describe('upgrading a platform made at conventions v1', () => {
     const result = upgrade(upgraded);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^pipeline\s+from\s+to\s+codemods applied\s+files changed\s+status\n/);
-    for (const name of PIPELINES) expect(result.stdout).toMatch(new RegExp(`${name}\\s+1\\s+${CONVENTIONS_VERSION}\\s+v2-conventions-tag, v2-answers-deployment-env-var\\s+8\\s+upgraded`));
+    for (const name of PIPELINES) expect(result.stdout).toMatch(new RegExp(`${name}\\s+1\\s+${CONVENTIONS_VERSION}\\s+${CODEMODS.join(', ')}\\s+10\\s+upgraded`));
+    expect(result.stdout).toContain('platform: v3-platform-layout: 11 files changed, then pipeline sync wrote the derived files\n');
+    expect(git(upgraded, 'ls-files')).not.toMatch(DERIVED);
   });
 
   it('ends byte-identical to a fresh generation (the owners\' READMEs aside)', () => {
@@ -94,6 +99,8 @@ describe('pipeline upgrade', () => {
     expect(result.stdout).toContain('--- a/src/orders/deployments.py');
     expect(result.stdout).toContain('+                "conventions": str(conventions.CONVENTIONS_VERSION),');
     expect(result.stdout).toContain('+deployment_env_var: PIPELINE_DEPLOYMENT');
+    expect(result.stdout).toContain('--- a/workspace.yaml\t\n+++ /dev/null');
+    expect(result.stdout).toContain('platform: v3-platform-layout: 11 files changed (then pipeline sync writes the derived files)');
     expect(result.stdout).toContain('Dry run: nothing was written.');
     expect(treeFingerprint(root)).toEqual(before);
     const json = JSON.parse(upgrade(root, ['--dry-run', '--json']).stdout);
@@ -111,9 +118,12 @@ describe('pipeline upgrade', () => {
     const result = upgrade(root);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/events\s+1\s+1\s+-\s+0\s+FAILED: v2-conventions-tag: deployments.py has no build_jobs function/);
-    expect(result.stdout).toMatch(/orders\s+1\s+2\s+.*upgraded/);
+    expect(result.stdout).toMatch(new RegExp(`orders\\s+1\\s+${CONVENTIONS_VERSION}\\s+.*upgraded`));
     expect(events()).toEqual(before);
     expect(readFileSync(join(root, 'platform.yaml'), 'utf8')).toContain('conventions_version: 1');
+    // The platform step waits for every pipeline: the registration files are still there.
+    expect(result.stdout).not.toContain('v3-platform-layout');
+    expect(existsSync(join(root, 'workspace.yaml'))).toBe(true);
   });
 
   it('refuses a dirty git tree unless --allow-dirty', () => {
@@ -126,12 +136,20 @@ describe('pipeline upgrade', () => {
     expect(readFileSync(join(root, 'notes.txt'), 'utf8')).toBe('wip\n');
   });
 
-  it('--commit makes one commit per codemod, then one recording the version', () => {
+  it('--commit makes one commit per codemod, one recording the version, then one for the platform step', () => {
     const root = v1Platform();
     expect(upgrade(root, ['--commit']).code).toBe(0);
-    expect(git(root, 'log', '--format=%s', '-4').split('\n')).toEqual(['chore(upgrade): record the new conventions version', 'chore(upgrade): v2-answers-deployment-env-var', 'chore(upgrade): v2-conventions-tag', 'platform at conventions v1']);
-    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~2').split('\n')).toContain('pipelines/orders/src/orders/deployments.py');
+    expect(git(root, 'log', '--format=%s').split('\n')).toEqual([
+      'chore(upgrade): v3-platform-layout',
+      'chore(upgrade): record the new conventions version',
+      ...[...CODEMODS].reverse().map((id) => `chore(upgrade): ${id}`),
+      'platform at conventions v1',
+    ]);
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~6').split('\n')).toContain('pipelines/orders/src/orders/deployments.py');
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD').split('\n')).toContain('docker-compose.platform.yaml');
     expect(git(root, 'status', '--porcelain')).toBe('');
+    expect(git(root, 'ls-files')).not.toMatch(DERIVED);
+    expect(git(root, 'ls-files')).not.toMatch(/^workspace\.yaml$/m);
   });
 
   it('--pipeline limits the run, by name or glob; an unmatched one is an error', () => {
@@ -157,5 +175,8 @@ describe('pipeline upgrade', () => {
     const result = upgrade(process.cwd(), ['--list']);
     expect(result.stdout).toMatch(/^v2-conventions-tag\s+v2\s+Tag every job/m);
     expect(result.stdout).toMatch(/^v2-answers-deployment-env-var\s+v2\s+Record the deployment/m);
+    expect(result.stdout).toMatch(/^v3-dg-project\s+v3\s+Make the pipeline a dg project/m);
+    expect(result.stdout).toMatch(/^v3-s3-store\s+v3\s+S3Store reads/m);
+    expect(result.stdout).toMatch(/^v3-conventions-version\s+v3\s+Record conventions v3/m);
   });
 });

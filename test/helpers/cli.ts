@@ -22,7 +22,8 @@ export function runBin(bin: 'create-pipeline' | 'pipeline', args: string[], cwd:
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...GIT_IDENTITY, CI: 'true', ...env },
-    timeout: 60_000,
+    // Generous: a busy machine slows a run down, and a limit it can hit makes a right program fail.
+    timeout: 600_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

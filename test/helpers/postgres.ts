@@ -70,7 +70,7 @@ export async function startPostgres(dir: string): Promise<PostgresServer> {
     const result = spawnSync(join(bin, 'psql'), ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', ...env },
-      timeout: 60_000,
+      timeout: 300_000,
     });
     if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
     return result.stdout.split('\n').filter((line) => line !== '');

@@ -19,7 +19,7 @@ export interface Run {
   stderr: string;
 }
 
-export function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = 180_000): Run {
+export function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = 900_000): Run {
   const result = spawnSync(cmd, args, {
     cwd,
     encoding: 'utf8',

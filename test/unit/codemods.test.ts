@@ -1,9 +1,19 @@
 // Every built-in codemod against its fixture cases (input, expected output): already migrated
 // input stays as it is, comments and odd formatting are kept, and a second run changes nothing.
-import { join } from 'node:path';
+import { appendFileSync, cpSync, type Dirent, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { BUILTIN_CODEMODS } from '../../src/upgrade/codemods/index.ts';
+import { type PlatformLayout, planPlatformLayout } from '../../src/upgrade/codemods/v3-platform-layout.ts';
 import { codemodCases } from '../../src/upgrade/testing.ts';
+import { tempDir } from '../helpers/workspace.ts';
+import type { Codemod } from '../../src/upgrade/codemod.ts';
+import { legacyDagster } from '../../src/upgrade/codemods/legacy-dagster/index.ts';
+import { parseError } from '../../src/upgrade/codemods/legacy-dagster/verify.ts';
+import { ENGINES } from '../../src/upgrade/engines/index.ts';
+import { upgradePipeline } from '../../src/upgrade/runner.ts';
+import { FileTree } from '../../src/upgrade/tree.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'codemods');
 
@@ -26,3 +36,104 @@ for (const codemod of BUILTIN_CODEMODS) {
     });
   });
 }
+
+// The one platform-level step: planned in memory on a platform repo, as `pipeline upgrade` does
+// when platform.yaml moves to conventions v3 (the e2e test writes it and runs pipeline sync).
+describe('platform step v3-platform-layout', () => {
+  const V1 = join(FIXTURES, '..', 'conventions-v1');
+  const REMOVED = ['deployments/compose/workspace.yaml', 'docker-compose.yaml', 'workspace.yaml'];
+  const readAll = (dir: string): Record<string, string> =>
+    Object.fromEntries(
+      (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile()).map((e) => {
+        const full = join(e.parentPath, e.name);
+        return [relative(dir, full).split(sep).join('/'), readFileSync(full, 'utf8')];
+      }),
+    );
+  const copyOfV1 = () => {
+    const root = tempDir('v3-layout-');
+    cpSync(V1, root, { recursive: true });
+    return root;
+  };
+  const write = (step: PlatformLayout) => {
+    for (const c of step.tree.changes()) {
+      mkdirSync(dirname(join(step.root, c.path)), { recursive: true });
+      writeFileSync(join(step.root, c.path), c.after);
+    }
+    for (const path of step.remove) rmSync(join(step.root, path));
+  };
+
+  it('from v1: the platform files become a fresh v3 platform\'s, the registration files go', () => {
+    const step = planPlatformLayout(V1, loadPlatformConfig(V1));
+    expect(Object.fromEntries(step.tree.changes().map((c) => [c.path, c.after]))).toEqual(readAll(join(FIXTURES, 'v3-platform-layout', 'from-v1', 'expected')));
+    expect([...step.remove].sort()).toEqual(REMOVED);
+    expect(step.todos).toEqual([]);
+  });
+
+  it('is idempotent: planned again on its own output, it changes nothing', () => {
+    const root = copyOfV1();
+    write(planPlatformLayout(root, loadPlatformConfig(root)));
+    const again = planPlatformLayout(root, loadPlatformConfig(root));
+    expect(again.tree.changes()).toEqual([]);
+    expect(again.remove).toEqual([]);
+  });
+
+  it('keeps a registration file or CI workflow the team changed, with a TODO for each', () => {
+    const root = copyOfV1();
+    appendFileSync(join(root, 'workspace.yaml'), '  - python_module:\n      module_name: extra.defs\n      location_name: extra\n');
+    appendFileSync(join(root, '.github/workflows/pipelines.yaml'), '  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n');
+    const step = planPlatformLayout(root, loadPlatformConfig(root));
+    expect([...step.remove].sort()).toEqual(['deployments/compose/workspace.yaml', 'docker-compose.yaml']);
+    expect(step.tree.changes().map((c) => c.path)).not.toContain('.github/workflows/pipelines.yaml');
+    expect(step.todos).toEqual([expect.stringMatching(/^workspace\.yaml holds entries or comments of your own/), expect.stringMatching(/^\.github\/workflows\/pipelines\.yaml is not the workflow create-pipeline generated/)]);
+  });
+});
+
+describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => {
+  const run = async (dir: string, files: Record<string, string>) => {
+    for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+    const tree = new FileTree(dir);
+    const todos: string[] = [];
+    await legacyDagster.run(tree, { pipeline: 'p', answers: {}, platform: null, todo: (m) => todos.push(m), engines: ENGINES });
+    return { tree, todos };
+  };
+
+  it('finds the syntax errors the first real-world runs wrote: a positional after a keyword, an empty import', async () => {
+    expect(await parseError('@op(ins={"a": In(description="x", String)})\ndef f(a):\n    pass\n')).toMatchObject({ line: 1, what: expect.stringMatching(/positional argument "String" follows a keyword/) });
+    expect(await parseError('import os\nfrom dagster import \n')).toMatchObject({ line: 2 });
+    expect(await parseError('from dagster import op\n')).toBeNull();
+  });
+
+  it('leaves a pipeline as it was when a codemod writes Python that does not parse, naming file:line', async () => {
+    const dir = tempDir('unparsable-');
+    writeFileSync(join(dir, 'ok.py'), 'x = 1\n');
+    const broken: Codemod = { id: 'broken', version: 1, description: 'writes a bad call', run: (tree) => (tree.write('ok.py', 'x = 1\ny = f(a=1, 2)\n'), 1) };
+    const result = await upgradePipeline('p', dir, { pipelines: [], platform: null, to: 1, codemods: [broken], only: 'broken' });
+    expect(result.status).toBe('failed');
+    expect(result.error).toMatch(/^broken: ok\.py:2: the code it wrote does not parse \(positional argument "2" follows a keyword argument\)/);
+    expect(result.tree.changes()).toEqual([]);
+  });
+
+  it('reports every TODO as file:line: construct: what to do, and writes each only once', async () => {
+    const dir = tempDir('todos-');
+    const input = readFileSync(join(FIXTURES, 'legacy-dagster-0x/todos-once/input/leftovers.py'), 'utf8');
+    const { tree, todos } = await run(dir, { 'leftovers.py': input });
+    const text = tree.read('leftovers.py')!;
+    expect(todos.length).toBe(5);
+    for (const todo of todos) {
+      const [, line, construct] = /^leftovers\.py:(\d+): ([^:]+):/.exec(todo)!;
+      expect(text.split('\n')[Number(line) - 1]).toContain(`# TODO(pipeline upgrade): ${construct}:`);
+    }
+    // A second run adds nothing and reports the same TODOs, where they are.
+    writeFileSync(join(dir, 'leftovers.py'), text);
+    const again = await run(dir, {});
+    expect(again.tree.changes()).toEqual([]);
+    expect(again.todos).toEqual(todos);
+  });
+
+  it('leaves a module that does not parse as it was, and reports it', async () => {
+    const dir = tempDir('py2-');
+    const { tree, todos } = await run(dir, { 'old.py': 'from dagster import solid\n\n@solid\ndef f(context):\n    return (1,\n' });
+    expect(tree.changes()).toEqual([]);
+    expect(todos).toEqual([expect.stringMatching(/^old\.py:\d+: module: it does not parse as Python 3 \(/)]);
+  });
+});
