@@ -30,14 +30,35 @@ const MODULES: Record<string, string[]> = {
   already_migrated: ['ping_job'],
 };
 
+// The construct fixtures of test/fixtures/codemods/legacy-dagster-0x (one per construct class):
+// module -> the jobs to run (a preset's job where there is one). todos-once is the case that is
+// left with TODOs on purpose, so it does not load.
+const CASES = join(import.meta.dirname, '..', 'fixtures', 'codemods', 'legacy-dagster-0x');
+const FIXTURE_CASES: Record<string, string[]> = {
+  'in-out-forms': ['in_out:numbers_pipeline'],
+  'metadata-entries': ['metadata:metadata_pipeline'],
+  'core-imports': ['core_imports:core_pipeline'],
+  'presets-in-variables': ['presets_vars:greeting_pipeline_local_preset,greeting_pipeline_quiet'],
+  'execution-in-functions': ['execution:math_pipeline_twice'],
+  'repositories-across-modules': ['repos:etl_local,ping_pipeline', 'etl_schedules'],
+  'imports-emptied': ['modes'],
+  'crlf-line-endings': ['windows:windows_pipeline'],
+  'run-config-files': ['run_config_files:files_pipeline_files,files_pipeline_packaged'],
+  'long-lines': ['long_lines:events_pipeline_local_events'],
+  'partitioned-schedules': ['partitioned:daily_load_prod_daily@2021-01-02'],
+};
+
 let dir: string;
 let report: { pipelines: { status: string; codemods: { id: string; changes: number; todos: string[] }[]; files: { path: string }[] }[] };
+
+// Exit status 3: the run succeeded, and TODOs are left for a person (unsupported.py's).
+const TODOS_LEFT = 3;
 
 beforeAll(() => {
   dir = join(tempDir('legacy-'), 'corpus');
   cpSync(CORPUS, dir, { recursive: true });
   const result = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', dir, '--json'], dir);
-  expect(result.code, result.stderr).toBe(0);
+  expect(result.code, result.stderr).toBe(TODOS_LEFT);
   report = JSON.parse(result.stdout);
 });
 
@@ -69,10 +90,40 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
     expect(readFileSync(join(dir, 'presets/local.yaml'), 'utf8')).toBe('ops:\n  extract:\n    config:\n      path: /tmp/sample.csv   # a local sample\n');
   });
 
-  it('leaves what it cannot migrate in place with a TODO, and reports it', () => {
+  it('leaves what it cannot migrate in place with a TODO at its line, and lists every TODO in the summary', () => {
     const todos = report.pipelines[0]!.codemods.find((c) => c.id === 'legacy-dagster-0x')!.todos;
-    expect(todos).toEqual([expect.stringMatching(/^unsupported.py: daily_schedule\(pipeline_name="hooked_pipeline"\): daily_schedule \(a partitioned schedule\) was removed in Dagster 1.0/)]);
-    expect(readFileSync(join(dir, 'unsupported.py'), 'utf8')).toContain('# TODO(pipeline upgrade): migrate daily_schedule by hand (see the upgrade report)\n@daily_schedule(');
+    expect(todos).toEqual([expect.stringMatching(/^unsupported.py:22: @daily_schedule: partition_days_offset= has no exact equivalent; give the job partitions_def=DailyPartitionsDefinition/)]);
+    const text = readFileSync(join(dir, 'unsupported.py'), 'utf8');
+    expect(text.split('\n')[21]).toMatch(/^# TODO\(pipeline upgrade\): @daily_schedule: /);
+    expect(text).toMatch(/build_schedule_from_partitioned_job\(job\)\n@daily_schedule\(/);
+    // The human summary lists it too (file:line, construct, what to do), and the exit status says so.
+    const again = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', dir, '--dry-run'], dir);
+    expect(again.code).toBe(TODOS_LEFT);
+    expect(again.stdout).toMatch(/Manual work left \(1 TODO, .*\):\n {2}corpus\/unsupported.py:22: @daily_schedule: partition_days_offset= has no exact equivalent/);
+  });
+
+  it('migrates each construct fixture to code Dagster 1.13 loads, runs its preset jobs, and a second run changes nothing', () => {
+    const args: string[] = [];
+    const root = tempDir('legacy-cases-');
+    for (const [name, modules] of Object.entries(FIXTURE_CASES)) {
+      const caseDir = join(root, name);
+      cpSync(join(CASES, name, 'input'), caseDir, { recursive: true, dereference: true });
+      const first = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', caseDir, '--json'], caseDir);
+      expect(first.code, `${name}: ${first.stderr}`).toBe(['run-config-files', 'metadata-entries', 'presets-in-variables'].includes(name) ? TODOS_LEFT : 0);
+      const before = treeFingerprint(caseDir);
+      const second = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', caseDir, '--json'], caseDir);
+      expect(JSON.parse(second.stdout).pipelines[0].files, name).toEqual([]);
+      expect(treeFingerprint(caseDir), name).toEqual(before);
+      const result = run(PYTHON, [pythonScript('check_migrated.py'), caseDir, ...modules], caseDir);
+      expect(result.code, `${name}: ${result.stderr.slice(-3000)}`).toBe(0);
+      const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+      for (const spec of modules) {
+        const [module, jobs = ''] = spec.split(':');
+        expect(summary[module!].ran, `${name}: ${module}`).toEqual(jobs.split(',').filter(Boolean));
+      }
+      args.push(name);
+    }
+    expect(args).toHaveLength(Object.keys(FIXTURE_CASES).length);
   });
 
   it('gives the same result on worker threads, as a large repo uses them', async () => {
@@ -92,10 +143,10 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
     expect(module).toContain("# keep: the team's note on step 2");
   });
 
-  it('changes nothing when run again', () => {
+  it('changes nothing when run again (and adds no second TODO)', () => {
     const before = treeFingerprint(dir);
     const again = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', dir, '--json'], dir);
-    expect(again.code).toBe(0);
+    expect(again.code).toBe(TODOS_LEFT);
     expect(JSON.parse(again.stdout).pipelines[0].files).toEqual([]);
     expect(treeFingerprint(dir)).toEqual(before);
   });

@@ -1,6 +1,6 @@
 """Loads migrated modules under real Dagster and runs the jobs and tests named for each.
 
-Usage: python check_migrated.py <folder> <module>[:job,job,...] ...
+Usage: python check_migrated.py <folder> <module>[:job,job@partition,...] ...
 Each module is imported from <folder>; its Definitions (or one built from the jobs, schedules
 and sensors at its top level) must be loadable; each named job runs in process; each function
 named test_* in the module is called, as pytest would. Prints a JSON summary.
@@ -30,10 +30,12 @@ for spec in sys.argv[2:]:
     )
     dg.Definitions.validate_loadable(defs)
     ran = []
-    for job_name in filter(None, jobs.split(",")):
-        result = defs.resolve_job_def(job_name).execute_in_process()
-        assert result.success, f"{name}: {job_name} failed"
-        ran.append(job_name)
+    for job_spec in filter(None, jobs.split(",")):
+        # job@key runs one partition of a partitioned job
+        job_name, _, partition = job_spec.partition("@")
+        result = defs.resolve_job_def(job_name).execute_in_process(partition_key=partition or None)
+        assert result.success, f"{name}: {job_spec} failed"
+        ran.append(job_spec)
     # Every schedule must request runs its job accepts.
     for schedule in defs.schedules or []:
         job = defs.resolve_job_def(schedule.job_name)

@@ -43,4 +43,49 @@ export function calleeName(node: SgNode): string | undefined {
 /** The elements of a list literal. */
 export const listItems = (node: SgNode | undefined): SgNode[] => (node && node.kind() === 'list' ? node.children().filter((c) => c.isNamed() && c.kind() !== 'comment') : []);
 
-export const callText = (callee: string, args: string[]) => `${callee}(${args.join(', ')})`;
+
+/** The statement a node belongs to (the child of the module or of a block that holds it). */
+export function enclosingStatement(node: SgNode): SgNode {
+  let current = node;
+  for (let parent = current.parent(); parent; parent = current.parent()) {
+    if (parent.kind() === 'module' || parent.kind() === 'block') return current;
+    current = parent;
+  }
+  return current;
+}
+
+/** The indentation (in columns) of the line a node starts on, in `source`. */
+export function lineIndent(source: string, node: SgNode): number {
+  const start = node.range().start;
+  const line = source.slice(start.index - start.column, start.index);
+  return /^\s*/.exec(line)![0].length;
+}
+
+/** A node's text with its continuation lines moved from the node's own indentation to `to`. */
+export function reindented(source: string, node: SgNode, to: number): string {
+  const from = lineIndent(source, node);
+  const text = node.text();
+  if (!text.includes('\n') || from === to) return text;
+  return text
+    .split('\n')
+    .map((line, i) => {
+      if (i === 0 || line.trim() === '') return line;
+      const lead = /^ */.exec(line)![0].length;
+      return ' '.repeat(Math.max(0, lead - from + to)) + line.slice(lead);
+    })
+    .join('\n');
+}
+
+/** The module-level assignments `name = <call>` whose callee is one of `callees`. */
+export function topLevelAssignments(root: SgNode): { name: string; left: SgNode; right: SgNode; statement: SgNode }[] {
+  const out: { name: string; left: SgNode; right: SgNode; statement: SgNode }[] = [];
+  for (const stmt of root.children()) {
+    if (stmt.kind() !== 'expression_statement') continue;
+    const assignment = stmt.children()[0];
+    if (assignment?.kind() !== 'assignment') continue;
+    const left = assignment.field('left');
+    const right = assignment.field('right');
+    if (left?.kind() === 'identifier' && right) out.push({ name: left.text(), left, right, statement: stmt });
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+// Running pipelines in tests and scripts: execute_pipeline(p, mode=, preset=) becomes the job of
+// that mode or preset's execute_in_process(...), solid_selection= becomes op_selection=, and the
+// result API reads outputs by node. execute_solid and get_preset get a TODO with what to do.
+//
+// Before:
+//   result = execute_pipeline(etl, mode="test", solid_selection=["load"])
+//   assert result.result_for_solid("load").output_value() == 3
+// After:
+//   result = etl_test.execute_in_process(op_selection=["load"])
+//   assert result.output_for_node("load") == 3
+import type { Edit } from '@ast-grep/napi';
+import { type Facts, jobFor, lookup, type Pipeline } from './facts.ts';
+import { layoutCall, nodePiece, prefixed } from './format.ts';
+import type { ModuleRewrite } from './module.ts';
+import { argNamed, callArgs, calleeName, lineIndent, positional, stringValue } from './python-text.ts';
+
+const RENAMED_ARGS: Record<string, string> = { solid_selection: 'op_selection', environment_dict: 'run_config' };
+
+/** The pipeline a local name refers to (defined here or imported from a module of the tree). */
+export function pipelineNamed(facts: Facts, module: string, local: string): Pipeline | undefined {
+  return lookup(facts, module, local, (m) => m.pipelines)?.value as Pipeline | undefined;
+}
+
+/** A local job variable for `job`, noting that an imported pipeline's job must be imported. */
+export function jobVariable(r: ModuleRewrite, facts: Facts, local: string, p: Pipeline, preset: string | null, mode: string | null, needed: Map<string, Set<string>>): string | undefined {
+  const job = jobFor(p, preset, mode);
+  if (!job) return undefined;
+  if (p.module === r.path || !p.split) return p.split ? job.variable : local;
+  if (!needed.has(local)) needed.set(local, new Set());
+  needed.get(local)!.add(job.variable);
+  return job.variable;
+}
+
+export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<string, Set<string>>): Edit[] {
+  const edits: Edit[] = [];
+  if (!/execute_pipeline|execute_solid|result_for_solid|output_for_solid|get_preset|solid_selection|reexecute_pipeline/.test(r.source)) return edits;
+  for (const call of r.root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: '^(\\w+\\.)?(execute_pipeline|execute_solid|execute_pipeline_iterator|reexecute_pipeline|execute_solids_within_pipeline|execute_solid_within_pipeline)$' } } })) {
+    const callee = calleeName(call)!;
+    if (callee !== 'execute_pipeline') {
+      r.todos.add(call, callee, callee === 'execute_solid' ? 'call the op directly (with build_op_context() for its context) or run a job with execute_in_process' : 'run the job with execute_in_process, or execute_job(reconstructable(job), instance) for another process');
+      continue;
+    }
+    const args = callArgs(call);
+    const target = positional(args, 0) ?? argNamed(args, 'pipeline');
+    // execute_pipeline(reconstructable(p), ...) ran in other processes: execute_job(reconstructable(job), instance)
+    const wrapped = target?.value.kind() === 'call' && calleeName(target.value) === 'reconstructable' ? callArgs(target.value)[0]?.value : undefined;
+    const name = wrapped?.kind() === 'identifier' ? wrapped : target?.value.kind() === 'identifier' ? target.value : undefined;
+    const p = name ? pipelineNamed(facts, r.path, name.text()) : undefined;
+    const which = (name: string) => {
+      const a = argNamed(args, name);
+      return a ? (stringValue(a.value) ?? false) : null;
+    };
+    const preset = which('preset');
+    const mode = which('mode');
+    if (!p || preset === false || mode === false) {
+      r.todos.add(call, 'execute_pipeline', `${target ? `${target.value.text()} is not a pipeline this codemod found` : 'no pipeline given'}${preset === false || mode === false ? ' or its mode/preset is not a literal' : ''}; run its job with <job>.execute_in_process(...)`);
+      continue;
+    }
+    const job = jobVariable(r, facts, name!.text(), p, preset, mode, needed);
+    if (!job) continue;
+    const indent = lineIndent(r.source, call);
+    const rest = args
+      .filter((a) => a !== target && !['mode', 'preset'].includes(a.name ?? ''))
+      .map((a) => (a.name ? prefixed(`${RENAMED_ARGS[a.name] ?? a.name}=`, nodePiece(a.value, r.source, r.style)) : nodePiece(a.value, r.source, r.style)));
+    if (wrapped) {
+      const instance = argNamed(args, 'instance') ? [] : [`instance=${r.ns}DagsterInstance.ephemeral()`];
+      edits.push(call.replace(layoutCall(`${r.ns}execute_job`, [`${target!.value.field('function')!.text()}(${job})`, ...instance, ...rest], indent, r.style, '', call.range().start.column)));
+    } else edits.push(call.replace(layoutCall(`${job}.execute_in_process`, rest, indent, r.style, '', call.range().start.column)));
+  }
+  // result.result_for_solid("x").output_value("out") -> result.output_for_node("x", "out")
+  for (const call of r.root.findAll({ rule: { kind: 'call', has: { field: 'function', kind: 'attribute', has: { field: 'attribute', regex: '^(output_value|result_for_solid|output_for_solid|get_preset)$' } } } })) {
+    const attr = call.field('function')!.field('attribute')!.text();
+    const object = call.field('function')!.field('object')!;
+    if (attr === 'output_value') {
+      if (object.kind() !== 'call' || calleeName(object) !== 'result_for_solid') continue;
+      const result = object.field('function')!.field('object')!.text();
+      const node = callArgs(object)[0]?.node.text() ?? '';
+      const output = callArgs(call)[0]?.node.text();
+      edits.push(call.replace(`${result}.output_for_node(${[node, ...(output ? [output] : [])].join(', ')})`));
+    } else if (attr === 'output_for_solid') {
+      edits.push(call.field('function')!.field('attribute')!.replace('output_for_node'));
+    } else if (attr === 'result_for_solid') {
+      if (call.parent()?.kind() === 'attribute' && call.parent()!.field('attribute')?.text() === 'output_value') continue;
+      r.todos.add(call, 'result_for_solid', 'read outputs with result.output_for_node(name) and events with result.events_for_node(name)');
+    } else if (attr === 'get_preset') {
+      r.todos.add(call, 'get_preset', "presets are jobs now: use the preset's job (its config is the preset's run config)");
+    }
+  }
+  // solid_selection= on calls that now take op_selection=.
+  for (const kw of r.root.findAll({ rule: { kind: 'keyword_argument', has: { field: 'name', regex: '^solid_selection$' } } })) {
+    const call = kw.parent()?.parent();
+    const callee = call?.kind() === 'call' ? calleeName(call) : undefined;
+    if (callee && ['execute_in_process', 'to_job', 'execute_job'].includes(callee)) edits.push(kw.field('name')!.replace('op_selection'));
+  }
+  return edits;
+}

@@ -1,0 +1,54 @@
+// Names that were only renamed: identifiers (SolidExecutionContext -> OpExecutionContext, ...),
+// context attributes (context.solid_config -> context.op_config, ...) and the "solids" run-config
+// key ("ops"). A rename needs no judgment, so it is made wherever the name is used.
+//
+// Before:                                       After:
+//   def f(context: SolidExecutionContext):        def f(context: OpExecutionContext):
+//       n = context.solid_config["n"]                 n = context.op_config["n"]
+//       return {"solids": {"f": {}}}                  return {"ops": {"f": {}}}
+import type { Edit } from '@ast-grep/napi';
+import type { ModuleRewrite } from './module.ts';
+
+export const RENAMED_NAMES: Record<string, string> = {
+  SolidExecutionContext: 'OpExecutionContext',
+  SystemComputeExecutionContext: 'OpExecutionContext',
+  build_solid_context: 'build_op_context',
+  PipelineRun: 'DagsterRun',
+  PipelineRunStatus: 'DagsterRunStatus',
+  PipelineRunsFilter: 'RunsFilter',
+  pipeline_failure_sensor: 'run_failure_sensor',
+  PipelineFailureSensorContext: 'RunFailureSensorContext',
+  EventMetadata: 'MetadataValue',
+  ScheduleExecutionContext: 'ScheduleEvaluationContext',
+  SensorExecutionContext: 'SensorEvaluationContext',
+};
+
+/** Attributes of a context object (a name containing "context", or `ctx`). */
+const CONTEXT_ATTRIBUTES: Record<string, string> = { solid_config: 'op_config', pipeline_run: 'dagster_run', pipeline_name: 'job_name', solid_def: 'op_def', solid_handle: 'op_handle' };
+
+export function renameEdits(r: ModuleRewrite): Edit[] {
+  const edits: Edit[] = [];
+  const text = r.source;
+  const names = Object.keys(RENAMED_NAMES).filter((n) => text.includes(n));
+  if (names.length) {
+    for (const id of r.root.findAll({ rule: { kind: 'identifier', regex: `^(${names.join('|')})$` } })) {
+      const parent = id.parent();
+      if (parent?.kind() === 'attribute' && parent.field('attribute')?.range().start.index === id.range().start.index && !/^(dagster|dg)$/.test(parent.field('object')!.text())) continue;
+      if (parent?.kind() === 'keyword_argument' && parent.field('name')?.range().start.index === id.range().start.index) continue;
+      if (id.inside({ rule: { kind: 'import_from_statement' }, stopBy: 'end' } as never)) continue; // the import pass renames there
+      edits.push(id.replace(RENAMED_NAMES[id.text()]!));
+    }
+  }
+  const attributes = Object.keys(CONTEXT_ATTRIBUTES).filter((n) => text.includes(n));
+  if (attributes.length) {
+    for (const attr of r.root.findAll({ rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } } })) {
+      const object = attr.field('object')!.text();
+      if (!/context|^ctx$|^_$/i.test(object.split('.').at(-1)!)) continue;
+      edits.push(attr.field('attribute')!.replace(CONTEXT_ATTRIBUTES[attr.field('attribute')!.text()]!));
+    }
+  }
+  if (/["']solids["']/.test(text)) {
+    for (const key of r.root.findAll({ rule: { kind: 'string', regex: '^["\']solids["\']$', inside: { kind: 'pair', field: 'key' } } })) edits.push(key.replace('"ops"'));
+  }
+  return edits;
+}

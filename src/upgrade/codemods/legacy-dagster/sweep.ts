@@ -1,0 +1,84 @@
+// The last pass: any Dagster 0.x name still used in the module (a construct no family could
+// translate, or one this codemod does not know) gets a TODO at its statement saying what
+// replaces it, so nothing legacy is left silently.
+//
+// Before:                                   After:
+//   handle = ExecutionTargetHandle(...)       # TODO(pipeline upgrade): ExecutionTargetHandle: removed in Dagster 1.0; use reconstructable(job)
+//                                             handle = ExecutionTargetHandle(...)
+import type { ModuleRewrite } from './module.ts';
+import { REMOVED } from './legacy-names.ts';
+
+const KEYWORDS: Record<string, string> = {
+  pipeline_name: 'target a job: job= or job_name=',
+  solid_selection: 'use op_selection= (a job made with to_job(op_selection=...))',
+  mode_defs: "a job's resources are resource_defs=",
+  preset_defs: "a preset is a job's config=",
+  input_defs: 'use ins={"name": In(type)}',
+  output_defs: 'use out=Out(type)',
+  metadata_entries: 'use metadata={"label": MetadataValue...}',
+  environment_dict: 'the run config is run_config=',
+  pipeline_defs: 'list the jobs in Definitions(jobs=[...])',
+  solid_subset: 'use op_selection=',
+  mode_definitions: "a job's resources are resource_defs=",
+};
+const ATTRIBUTES: Record<string, string> = {
+  result_for_solid: 'use result.output_for_node(name)',
+  solid_result_list: 'use result.all_node_events',
+  get_preset: "use the preset's job",
+  solid_config: 'use context.op_config',
+  execute_in_process_legacy: '',
+};
+
+/** Names this module imports from dagster (a removed name is legacy only when it came from there). */
+function fromDagster(r: ModuleRewrite): Set<string> {
+  const out = new Set<string>();
+  for (const stmt of r.root.children().filter((c) => c.kind() === 'import_from_statement' && /^dagster(\.|$)/.test(c.field('module_name')?.text() ?? ''))) {
+    for (const c of stmt.children().slice(1)) {
+      if (c.kind() === 'dotted_name' && c.range().start.index !== stmt.field('module_name')!.range().start.index) out.add(c.text());
+      if (c.kind() === 'aliased_import') out.add(c.field('alias')!.text());
+    }
+  }
+  return out;
+}
+
+export function sweep(r: ModuleRewrite): void {
+  const mentioned = (n: string) => r.source.includes(n);
+  const imported = fromDagster(r);
+  const names = Object.keys(REMOVED).filter((n) => mentioned(n) && (imported.has(n) || r.ns !== ''));
+  if (names.length) {
+    for (const id of r.root.findAll({ rule: { kind: 'identifier', regex: `^(${names.join('|')})$` } })) {
+      const parent = id.parent();
+      const at = id.range().start.index;
+      if (parent?.kind() === 'keyword_argument' && parent.field('name')?.range().start.index === at) continue;
+      const qualified = parent?.kind() === 'attribute' && parent.field('attribute')?.range().start.index === at;
+      if (qualified && !/^(dagster|dg)$/.test(parent.field('object')!.text())) continue;
+      if (!qualified && !imported.has(id.text())) continue;
+      if (id.inside({ rule: { any: [{ kind: 'import_from_statement' }, { kind: 'import_statement' }] }, stopBy: 'end' } as never)) continue;
+      if (isLocal(r, id.text())) continue;
+      r.todos.add(id, id.text(), `removed in Dagster 1.0; ${REMOVED[id.text()]}`, true);
+    }
+  }
+  const keywords = Object.keys(KEYWORDS).filter(mentioned);
+  if (keywords.length) {
+    for (const kw of r.root.findAll({ rule: { kind: 'keyword_argument', has: { field: 'name', regex: `^(${keywords.join('|')})$` } } })) {
+      const callee = kw.parent()?.parent()?.field('function')?.text() ?? '';
+      if (!/solid|pipeline|Definition|schedule|sensor|execute|Output|Materialization|Expectation|Result|Failure|RunRequest|to_job|Preset|Mode/.test(callee)) continue;
+      r.todos.add(kw, `${kw.field('name')!.text()}=`, KEYWORDS[kw.field('name')!.text()]!, true);
+    }
+  }
+  const attributes = Object.keys(ATTRIBUTES).filter((a) => ATTRIBUTES[a] && mentioned(a));
+  if (attributes.length) {
+    for (const attr of r.root.findAll({ rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } } })) {
+      r.todos.add(attr, `.${attr.field('attribute')!.text()}`, ATTRIBUTES[attr.field('attribute')!.text()]!, true);
+    }
+  }
+}
+
+/** A name the module defines itself (a function, class or variable of its own). */
+function isLocal(r: ModuleRewrite, name: string): boolean {
+  return r.root.children().some((c) => {
+    const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
+    if ((def?.kind() === 'function_definition' || def?.kind() === 'class_definition') && def.field('name')?.text() === name) return true;
+    return c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'assignment' && c.children()[0]!.field('left')?.text() === name;
+  });
+}

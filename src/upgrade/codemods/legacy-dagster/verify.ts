@@ -1,0 +1,48 @@
+// Every file the codemod writes is parsed again before anything reaches disk: a syntax error
+// (an ERROR or a missing node), or a positional argument after a keyword one, stops the pipeline.
+import type { SgNode } from '@ast-grep/napi';
+import { parsePython } from '../../engines/python.ts';
+
+export interface ParseError {
+  line: number;
+  what: string;
+}
+
+function firstProblem(node: SgNode): ParseError | null {
+  const kind = node.kind();
+  const { start, end } = node.range();
+  if (kind === 'ERROR') return { line: start.line + 1, what: `cannot parse ${JSON.stringify(node.text().split('\n')[0]!.slice(0, 60))}` };
+  const children = node.children();
+  if (children.length === 0 && start.index === end.index && kind !== 'string_content' && kind !== 'block') return { line: start.line + 1, what: `missing ${JSON.stringify(kind)}` };
+  if (kind === 'argument_list') {
+    let keyword = false;
+    for (const c of children) {
+      if (c.kind() === 'keyword_argument' || c.kind() === 'dictionary_splat') keyword = true;
+      else if (keyword && c.isNamed() && c.kind() !== 'comment' && c.kind() !== 'list_splat') return { line: c.range().start.line + 1, what: `positional argument ${JSON.stringify(c.text().slice(0, 40))} follows a keyword argument` };
+    }
+  }
+  for (const c of children) {
+    const found = firstProblem(c);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The first syntax problem of a Python source, or null when it parses. */
+export async function parseError(source: string): Promise<ParseError | null> {
+  const root = (await parsePython(source)).root();
+  return firstProblem(root);
+}
+
+/**
+ * Every Python file a codemod changed in `tree` must parse: throws `path:line: ...` on the first
+ * that does not, so the runner leaves that pipeline as it was (used for every codemod, platform
+ * ones included).
+ */
+export async function verifyPython(tree: { changes(): { path: string; after: string }[] }): Promise<void> {
+  for (const { path, after } of tree.changes()) {
+    if (!path.endsWith('.py')) continue;
+    const problem = await parseError(after);
+    if (problem) throw new Error(`${path}:${problem.line}: the code it wrote does not parse (${problem.what}); nothing of this pipeline was written`);
+  }
+}
