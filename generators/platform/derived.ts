@@ -44,19 +44,17 @@ export function derivedFiles(platform: PlatformConfig, pipelines: string[], comp
 /** docker-compose.platform.yaml, byte for byte, with one code-server service per pipeline appended. */
 export function composeFile(platform: PlatformConfig, pipelines: string[], base: string): string {
   const header = `# ${DERIVED_MARK} from ${COMPOSE_BASE} and pipelines/*/: do not edit, and do not commit (it is in\n# .gitignore). Change ${COMPOSE_BASE} instead; your comments there are kept here.\n`;
-  let text = base;
-  for (const pipeline of pipelines) {
-    text = editYamlText(text, COMPOSE_BASE, (doc, source) => {
-      const services = doc.get('services');
-      if (isMap(services) && services.has(pipeline)) {
-        throw new StateError(`pipelines/${pipeline} has the name of the service ${pipeline} in ${COMPOSE_BASE}; rename the pipeline, or that service`);
-      }
-      // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
-      const anchor = (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null;
-      const entry = renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor });
-      return [appendToMapping(doc, source, COMPOSE_BASE, ['services'], entry)];
-    });
-  }
+  // One parse and one edit for all of them: the cost stays linear in the number of pipelines.
+  const text = editYamlText(base, COMPOSE_BASE, (doc, source) => {
+    if (pipelines.length === 0) return [];
+    const services = doc.get('services');
+    const clash = pipelines.find((pipeline) => isMap(services) && services.has(pipeline));
+    if (clash) throw new StateError(`pipelines/${clash} has the name of the service ${clash} in ${COMPOSE_BASE}; rename the pipeline, or that service`);
+    // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
+    const anchor = (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null;
+    const entries = pipelines.map((pipeline) => renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(/\n?$/, '\n')).join('');
+    return [appendToMapping(doc, source, COMPOSE_BASE, ['services'], entries)];
+  });
   return header + text;
 }
 

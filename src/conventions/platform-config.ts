@@ -45,7 +45,12 @@ export interface PlatformConfig {
   deployments: Deployment[];
   runningByDefaultIn: string[];
   sandbox: SandboxConfig;
+  /** `pipeline check` tuning: a rule id -> off, warning or error (ids are checked by pipeline check). */
+  check?: { rules: Record<string, CheckRuleSetting> };
 }
+
+export const CHECK_RULE_SETTINGS = ['off', 'warning', 'error'] as const;
+export type CheckRuleSetting = (typeof CHECK_RULE_SETTINGS)[number];
 
 /** Reads and checks `<root>/platform.yaml`. */
 export function loadPlatformConfig(root: string): PlatformConfig {
@@ -102,7 +107,7 @@ class Reader {
 export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): PlatformConfig {
   const r = new Reader(file);
   const top = r.object(raw, '(root)');
-  r.allowedKeys(top, '', ['name', 'conventions_version', 'dagster_version', 'deployment_env_var', 'default_deployment', 'default_timezone', 'owners', 'deployments', 'running_by_default_in', 'sandbox']);
+  r.allowedKeys(top, '', ['name', 'conventions_version', 'dagster_version', 'deployment_env_var', 'default_deployment', 'default_timezone', 'owners', 'deployments', 'running_by_default_in', 'sandbox', 'check']);
 
   const name = r.string(top, 'name', 'name');
   const nameProblem = platformNameProblem(name);
@@ -167,6 +172,8 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
   if (!LAKEFS_BRANCH_ID.test(sandbox.branchPrefix + 'x')) r.fail('sandbox.branch_prefix', `${JSON.stringify(sandbox.branchPrefix)} cannot start a lakeFS branch id (letters, digits, _ and -)`);
   if (!ENV_VAR.test(sandbox.branchEnvVar)) r.fail('sandbox.branch_env_var', 'must be an environment variable name (A-Z, 0-9, _)');
 
+  const check = readCheckSection(r, top.check);
+
   return {
     name,
     conventionsVersion: version as number,
@@ -178,5 +185,18 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
     deployments,
     runningByDefaultIn,
     sandbox,
+    ...(check ? { check } : {}),
   };
+}
+
+/** The optional `check:` section: `rules: { <rule id>: off | warning | error }`. */
+function readCheckSection(r: Reader, raw: unknown): PlatformConfig['check'] {
+  if (raw === undefined || raw === null) return undefined;
+  const section = r.object(raw, 'check');
+  r.allowedKeys(section, 'check', ['rules']);
+  const rules = section.rules === undefined || section.rules === null ? {} : r.object(section.rules, 'check.rules');
+  for (const [id, setting] of Object.entries(rules)) {
+    if (!(CHECK_RULE_SETTINGS as readonly unknown[]).includes(setting)) r.fail(`check.rules.${id}`, `${JSON.stringify(setting)} is not a setting (expected one of: ${CHECK_RULE_SETTINGS.join(', ')})`);
+  }
+  return { rules: rules as Record<string, CheckRuleSetting> };
 }

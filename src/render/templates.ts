@@ -42,9 +42,16 @@ function walk(dir: string): string[] {
 }
 
 /** Renders one template string; `noEscape` because escaping is the helpers' job, per language. */
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
 export function renderString(template: string, data: object): string {
   engine ??= createEngine();
-  return engine.compile(template, { noEscape: true, strict: true })(data);
+  let render = compiled.get(template);
+  if (!render) {
+    render = engine.compile(template, { noEscape: true, strict: true });
+    compiled.set(template, render);
+  }
+  return render(data);
 }
 
 /**

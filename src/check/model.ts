@@ -1,0 +1,205 @@
+// The static model `pipeline check` and `pipeline list` read: platform.yaml, and per pipeline its
+// recorded answers, its pyproject and its Python facts. Files are read once and only when a rule
+// asks; nothing is imported or executed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parse, parseDocument } from 'yaml';
+import { buildPipelineSpec, type PipelineAnswers, type PipelineSpec } from '../../generators/pipeline/spec.ts';
+import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { KINDS } from '../../generators/pipeline/kinds.ts';
+import { checkPlatformConfig, type PlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
+import { ConfigError, InputError } from '../errors.ts';
+import { findPipelines } from '../upgrade/runner.ts';
+import { pipelineFacts, type PyFacts } from './python.ts';
+
+/** The files that build a mode's resources: their imports must be in the pipeline's dependencies. */
+export const RESOURCE_FILES = ['modes.py', 'storage.py', 'resources.py'];
+
+/** The 1-based line of the value at `path` in a YAML text, or of the nearest parent that exists. */
+export function yamlLine(text: string, path: (string | number)[]): number {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  for (let depth = path.length; depth > 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) {
+      // The key's line reads better than the value's (a block mapping starts on the next line).
+      const parent = depth > 1 ? (doc.getIn(path.slice(0, depth - 1), true) as { items?: { key?: { range?: number[]; value?: unknown }; value?: unknown }[] }) : (doc.contents as { items?: { key?: { range?: number[]; value?: unknown }; value?: unknown }[] });
+      const pair = parent?.items?.find((item) => item.value === node);
+      return counter.linePos(pair?.key?.range?.[0] ?? node.range[0]).line;
+    }
+  }
+  return 1;
+}
+
+const SANDBOX_KEY = /^platform\.yaml: (sandbox(?:\.(\w+))?(?:\[\d+\])?): (.*)$/;
+
+/**
+ * platform.yaml, checked as every command checks it; a problem in its `sandbox` section does not
+ * stop `pipeline check` (it is the sandbox-config rule's finding): that key falls back to its default.
+ */
+export function loadPlatformForCheck(root: string): { platform: PlatformConfig; problems: { key: string; line: number; message: string }[] } {
+  const text = readFileSync(join(root, PLATFORM_FILE), 'utf8');
+  let raw: Record<string, unknown>;
+  try {
+    raw = parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(PLATFORM_FILE, '(file)', `is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`);
+  }
+  const problems: { key: string; line: number; message: string }[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      return { platform: checkPlatformConfig(raw), problems };
+    } catch (error) {
+      const match = error instanceof ConfigError ? SANDBOX_KEY.exec(error.message) : null;
+      if (!match || raw === null || typeof raw !== 'object') throw error;
+      const [, key, field, why] = match;
+      problems.push({ key: key!, line: yamlLine(text, field ? ['sandbox', field] : ['sandbox']), message: `${key}: ${why}` });
+      const sandbox = raw.sandbox !== null && typeof raw.sandbox === 'object' && !Array.isArray(raw.sandbox) ? { ...(raw.sandbox as Record<string, unknown>) } : {};
+      if (field) delete sandbox[field];
+      raw = { ...raw, sandbox: { repository: 'data', production_ref: 'main', ...(field ? sandbox : {}) } };
+    }
+  }
+  throw new Error('platform.yaml: sandbox problems did not converge');
+}
+
+/** The selected pipeline folders (`--pipeline` names or globs); an unknown one is a one-line error naming the fix. */
+export function selectPipelines(root: string, filters: string[]): { name: string; dir: string }[] {
+  try {
+    return findPipelines(root, filters);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`${error.message}; pass one of those names, or a glob such as 'ml_*'`);
+    throw error;
+  }
+}
+
+export interface PyprojectDependency {
+  /** The requirement as written: `dagster==1.13.27`. */
+  requirement: string;
+  /** PEP 503-normalised distribution name. */
+  name: string;
+  line: number;
+}
+
+export const normaliseDistribution = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/** The dependency strings of pyproject.toml's [project] dependencies and [dependency-groups], with their lines. */
+export function pyprojectDependencies(text: string): { runtime: PyprojectDependency[]; all: PyprojectDependency[] } {
+  const runtime: PyprojectDependency[] = [];
+  const all: PyprojectDependency[] = [];
+  let table = '';
+  let inList: 'runtime' | 'group' | undefined;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\s+#.*$/, '').trim();
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header && !inList) table = header[1]!.trim();
+    const start = /^([\w-]+)\s*=\s*\[(.*)$/.exec(line);
+    let rest = line;
+    if (!inList && start && ((table === 'project' && start[1] === 'dependencies') || table === 'dependency-groups')) {
+      inList = table === 'project' ? 'runtime' : 'group';
+      rest = start[2]!;
+    } else if (!inList) return;
+    for (const match of rest.matchAll(/"([^"]+)"|'([^']+)'/g)) {
+      const requirement = (match[1] ?? match[2])!;
+      const dep = { requirement, name: normaliseDistribution(/^[A-Za-z0-9._-]+/.exec(requirement)?.[0] ?? requirement), line: i + 1 };
+      all.push(dep);
+      if (inList === 'runtime') runtime.push(dep);
+    }
+    if (rest.includes(']')) inList = undefined;
+  });
+  return { runtime, all };
+}
+
+export class PipelineModel {
+  readonly rel: string;
+  private readonly texts = new Map<string, string | undefined>();
+  private readonly facts = new Map<string, Promise<PyFacts | undefined>>();
+  private specCache?: { spec?: PipelineSpec; error?: string };
+  private answersCache?: { value: Record<string, unknown> | undefined };
+
+  constructor(
+    readonly name: string,
+    readonly dir: string,
+    readonly platform: PlatformConfig,
+  ) {
+    this.rel = `pipelines/${name}`;
+  }
+
+  /** A file of the pipeline (path relative to its folder), or undefined. */
+  read(path: string): string | undefined {
+    if (!this.texts.has(path)) {
+      const full = join(this.dir, path);
+      this.texts.set(path, existsSync(full) ? readFileSync(full, 'utf8') : undefined);
+    }
+    return this.texts.get(path);
+  }
+
+  /** Forgets the files read and the facts computed (the answers and spec stay). */
+  release(): void {
+    this.texts.clear();
+    this.facts.clear();
+  }
+
+  /** The package folder, relative to the pipeline: src/<name>. */
+  get pkg(): string {
+    return `src/${this.name}`;
+  }
+
+  /** The Python files of the package (relative to the pipeline), sorted. */
+  pythonFiles(): string[] {
+    const walk = (rel: string): string[] => {
+      const full = join(this.dir, rel);
+      if (!existsSync(full)) return [];
+      return readdirSync(full, { withFileTypes: true })
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .flatMap((e) => (e.isDirectory() ? (e.name === '__pycache__' ? [] : walk(`${rel}/${e.name}`)) : e.name.endsWith('.py') ? [`${rel}/${e.name}`] : []));
+    };
+    return walk(this.pkg);
+  }
+
+  python(path: string): Promise<PyFacts | undefined> {
+    if (!this.facts.has(path)) {
+      const text = this.read(path);
+      const imports = RESOURCE_FILES.some((f) => path.endsWith(`/${f}`));
+      this.facts.set(path, text === undefined ? Promise.resolve(undefined) : pipelineFacts(text, this.name, { imports }));
+    }
+    return this.facts.get(path)!;
+  }
+
+  /** The recorded answers (.pipeline-answers.yaml), or undefined for a folder the generator never made. */
+  get answers(): Record<string, unknown> | undefined {
+    if (this.answersCache === undefined) {
+      const text = this.read(ANSWERS_FILE);
+      const parsed = text === undefined ? undefined : (parse(text) as unknown);
+      this.answersCache = { value: text === undefined ? undefined : parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {} };
+    }
+    return this.answersCache.value;
+  }
+
+  get recordedVersion(): number {
+    return Number(this.answers?._conventions_version ?? 0);
+  }
+
+  /** answers -> buildPipelineSpec: what the generator would make of this pipeline today. */
+  spec(): { spec?: PipelineSpec; error?: string } {
+    if (this.specCache) return this.specCache;
+    const a = this.answers;
+    try {
+      if (!a) throw new Error(`no ${ANSWERS_FILE}`);
+      if (typeof a.template !== 'string' || !(a.template in KINDS)) throw new Error(`template ${JSON.stringify(a.template)} is not one of ${Object.keys(KINDS).join(', ')}`);
+      const answers: PipelineAnswers = {
+        name: String(a.name ?? this.name),
+        template: a.template as PipelineAnswers['template'],
+        description: String(a.description ?? ''),
+        owner: String(a.owner ?? ''),
+        schedule: String(a.schedule ?? ''),
+        timezone: String(a.timezone ?? this.platform.defaultTimezone),
+        deployments: Array.isArray(a.deployments) ? a.deployments.map(String) : this.platform.deployments.map((d) => d.name),
+        slaHours: Number(a.sla_hours ?? 26),
+      };
+      this.specCache = { spec: buildPipelineSpec(answers, this.platform) };
+    } catch (error) {
+      this.specCache = { error: (error as Error).message };
+    }
+    return this.specCache;
+  }
+}

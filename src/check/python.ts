@@ -1,0 +1,173 @@
+// Facts read from a pipeline's Python without running it: calls with their keyword arguments,
+// imports and decorators, each with its exact line (ast-grep's tree-sitter Python grammar).
+import type { SgNode } from '@ast-grep/napi';
+import { parsePython } from '../upgrade/engines/python.ts';
+
+export interface PyValue {
+  /** The source text. */
+  text: string;
+  line: number;
+  /** The value of a plain string literal (no interpolation), else undefined. */
+  str?: string;
+  /** The values of a tuple or list of plain string literals, else undefined. */
+  strings?: string[];
+  /** The keys of a dict literal whose keys are plain strings, else undefined. */
+  dictKeys?: string[];
+}
+
+export interface PyCall {
+  /** The callee as written: `ScheduleSpec`, `dg.ScheduleDefinition`, `graph.to_job`. */
+  callee: string;
+  /** The last segment of the callee: `ScheduleDefinition`, `to_job`. */
+  name: string;
+  line: number;
+  kwargs: Map<string, PyValue>;
+  /** The function it decorates, when the call is a decorator. */
+  decorates?: string;
+}
+
+export interface PyImport {
+  /** The top-level module (`boto3` for `import boto3.session`); '' for a relative import. */
+  module: string;
+  line: number;
+}
+
+export interface PyFacts {
+  calls: PyCall[];
+  /** Decorators that are not calls (`@dg.job`), with the function they decorate. */
+  bareDecorators: { name: string; callee: string; line: number; decorates: string }[];
+  imports: PyImport[];
+  /** Top-level `OWNER = ...` and `MODES = ...` assignments. */
+  assignments: Map<string, PyValue>;
+  /** Keyword arguments named like a secret and given a non-empty string literal. */
+  secretLiterals: { name: string; callee: string; line: number; str?: string }[];
+}
+
+const lineOf = (node: SgNode) => node.range().start.line + 1;
+const lastSegment = (callee: string) => callee.split('.').pop() ?? callee;
+
+/** The value of a plain string literal: quotes and prefixes removed; undefined for f-strings or byte strings. */
+export function stringValue(node: SgNode): string | undefined {
+  if (node.kind() !== 'string') return undefined;
+  const match = /^([rRuU]*)("""|'''|"|')([\s\S]*)\2$/.exec(node.text());
+  if (!match) return undefined;
+  return match[1]!.toLowerCase().includes('r') ? match[3] : match[3]!.replace(/\\(["'\\])/g, '$1');
+}
+
+function valueOf(node: SgNode): PyValue {
+  const value: PyValue = { text: node.text(), line: lineOf(node), str: stringValue(node) };
+  if (node.kind() === 'tuple' || node.kind() === 'list') {
+    const items = node.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
+    const strings = items.map(stringValue);
+    if (strings.every((s) => s !== undefined)) value.strings = strings as string[];
+  }
+  if (node.kind() === 'dictionary') {
+    const keys = node.children().filter((c) => c.kind() === 'pair').map((p) => p.field('key'));
+    const names = keys.map((k) => (k ? stringValue(k) : undefined));
+    if (names.every((s) => s !== undefined)) value.dictKeys = names as string[];
+  }
+  return value;
+}
+
+function decoratedName(decorator: SgNode): string {
+  const def = decorator.parent()?.field('definition');
+  return def?.field('name')?.text() ?? '?';
+}
+
+/** The calls the rules look at; everything else is never handed to JavaScript (most of the cost). */
+export const INTERESTING_CALLS = ['ScheduleSpec', 'SensorSpec', 'Preset', 'ScheduleDefinition', 'schedule', 'build_schedule_from_partitioned_job', 'to_job', 'job', 'define_asset_job'];
+/** Keyword names that hold a secret. */
+export const SECRET_NAME = /(secret|password|passwd|token|api_?key|access_?key|private_?key|credential)/i;
+/** Top-level names whose values the rules read. */
+const ASSIGNED = ['OWNER', 'MODES'];
+
+const NO_FACTS: PyFacts = { calls: [], bareDecorators: [], imports: [], assignments: new Map(), secretLiterals: [] };
+const NEEDS_CALLS = new RegExp(`\\b(${INTERESTING_CALLS.join('|')})\\s*\\(|@\\s*(\\w+\\.)*job\\b`);
+const NEEDS_SECRETS = new RegExp(`(${SECRET_NAME.source})\\w*\\s*=\\s*[rRuUfFbB]*["']`, 'i');
+/** OWNER matters only when empty (job-owner); MODES always (preset-mode). */
+const NEEDS_ASSIGNMENTS = /^OWNER\s*(:[^=\n]*)?=\s*(""|'')\s*$|^MODES\b/m;
+/** Facts by (what is asked, content): most platform-owned files are byte-identical across pipelines. */
+const cache = new Map<string, Promise<PyFacts>>();
+
+const KEYWORDS = ['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield'];
+const PLACEHOLDER = 'Zq9PipelineNameZq9';
+
+function restore<T>(value: T, name: string): T {
+  if (typeof value === 'string') return value.replaceAll(PLACEHOLDER, name) as T;
+  if (Array.isArray(value)) return value.map((v) => restore(v, name)) as T;
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [restore(k, name), restore(v, name)])) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v, name)])) as T;
+  return value;
+}
+
+/**
+ * The facts of a pipeline's file, computed once per shape: files that differ only by the
+ * pipeline's name (schedules.py, presets.py of every pipeline made from one template) share one
+ * parse. The name is swapped for an identifier-shaped placeholder, which leaves the syntax tree and
+ * every line as they were, and swapped back in every fact. Names that could occur inside a
+ * keyword or a number are parsed as they are.
+ */
+export async function pipelineFacts(source: string, pipeline: string, options: { imports?: boolean } = {}): Promise<PyFacts> {
+  const safe = pipeline.length >= 3 && !KEYWORDS.some((k) => k.includes(pipeline)) && !source.includes(PLACEHOLDER) && !new RegExp(`\\d[\\w.]*${pipeline}`).test(source);
+  if (!safe || !source.includes(pipeline)) return pythonFacts(source, options);
+  return restore(await pythonFacts(source.replaceAll(pipeline, PLACEHOLDER), options), pipeline);
+}
+
+/**
+ * The facts of one Python file. A file that mentions none of what the rules look for is not
+ * parsed; imports are collected only when asked (the mode and resource files).
+ */
+export function pythonFacts(source: string, options: { imports?: boolean } = {}): Promise<PyFacts> {
+  const imports = options.imports !== false;
+  if (!imports && !NEEDS_CALLS.test(source) && !NEEDS_SECRETS.test(source) && !NEEDS_ASSIGNMENTS.test(source)) return Promise.resolve(NO_FACTS);
+  const key = `${imports ? 1 : 0}${source}`;
+  let facts = cache.get(key);
+  if (!facts) cache.set(key, (facts = extractFacts(source, imports)));
+  return facts;
+}
+
+async function extractFacts(source: string, wantImports: boolean): Promise<PyFacts> {
+  const root = (await parsePython(source)).root();
+  const callRule = { kind: 'call', has: { field: 'function', regex: `(^|\\.)(${INTERESTING_CALLS.join('|')})$` } };
+  const calls: PyCall[] = !NEEDS_CALLS.test(source) ? [] : root.findAll({ rule: callRule }).map((call) => {
+    const callee = call.field('function')?.text() ?? '';
+    const kwargs = new Map<string, PyValue>();
+    for (const arg of call.field('arguments')?.children() ?? []) {
+      if (arg.kind() !== 'keyword_argument') continue;
+      const name = arg.field('name')?.text();
+      const value = arg.field('value');
+      if (name && value) kwargs.set(name, { ...valueOf(value), line: lineOf(arg) });
+    }
+    const parent = call.parent();
+    return { callee, name: lastSegment(callee), line: lineOf(call), kwargs, ...(parent?.kind() === 'decorator' ? { decorates: decoratedName(parent) } : {}) };
+  });
+  const secretLiterals = !NEEDS_SECRETS.test(source) ? [] : root
+    .findAll({ rule: { kind: 'keyword_argument', all: [{ has: { field: 'name', regex: SECRET_NAME.source } }, { has: { field: 'value', kind: 'string' } }] } })
+    .map((kw) => ({ name: kw.field('name')!.text(), callee: kw.parent()?.parent()?.field('function')?.text() ?? '?', line: lineOf(kw), str: stringValue(kw.field('value')!) }))
+    .filter((k) => k.str);
+  const bareDecorators = !/@\s*(\w+\.)*job\b/.test(source) ? [] : root
+    .findAll({ rule: { kind: 'decorator', has: { any: [{ kind: 'identifier' }, { kind: 'attribute' }], regex: '(^|\\.)job$' } } })
+    .map((d) => ({ d, expr: d.children().find((c) => c.isNamed() && c.kind() !== 'comment') }))
+    .filter(({ expr }) => expr && (expr.kind() === 'identifier' || expr.kind() === 'attribute'))
+    .map(({ d, expr }) => ({ callee: expr!.text(), name: lastSegment(expr!.text()), line: lineOf(d), decorates: decoratedName(d) }));
+  const imports: PyImport[] = [];
+  for (const node of wantImports ? root.findAll({ rule: { any: [{ kind: 'import_statement' }, { kind: 'import_from_statement' }] } }) : []) {
+    if (node.kind() === 'import_from_statement') {
+      const module = node.field('module_name');
+      const text = module?.text() ?? '';
+      imports.push({ module: module?.kind() === 'relative_import' || text.startsWith('.') ? '' : text.split('.')[0]!, line: lineOf(node) });
+    } else {
+      for (const name of node.children().filter((c) => c.kind() === 'dotted_name' || c.kind() === 'aliased_import')) {
+        const dotted = name.kind() === 'aliased_import' ? (name.field('name')?.text() ?? '') : name.text();
+        imports.push({ module: dotted.split('.')[0]!, line: lineOf(node) });
+      }
+    }
+  }
+  const assignments = new Map<string, PyValue>();
+  const assignmentRule = { kind: 'assignment', has: { field: 'left', regex: `^(${ASSIGNED.join('|')})$` }, inside: { kind: 'expression_statement', inside: { kind: 'module' } } };
+  for (const assignment of NEEDS_ASSIGNMENTS.test(source) ? root.findAll({ rule: assignmentRule }) : []) {
+    const right = assignment.field('right');
+    if (right) assignments.set(assignment.field('left')!.text(), valueOf(right));
+  }
+  return { calls, bareDecorators, imports, assignments, secretLiterals };
+}

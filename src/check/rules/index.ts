@@ -1,0 +1,27 @@
+// Every rule of `pipeline check`, in the order findings are reported.
+import type { Rule } from '../types.ts';
+import { conventionsBehind } from './conventions-behind.ts';
+import { dagsterPin } from './dagster-pin.ts';
+import { jobOwner } from './job-owner.ts';
+import { literalSecret } from './literal-secret.ts';
+import { missingDependency } from './missing-dependency.ts';
+import { platformOwnedEdited } from './platform-owned-edited.ts';
+import { presetMode } from './preset-mode.ts';
+import { registrationStale } from './registration-stale.ts';
+import { sandboxConfig } from './sandbox-config.ts';
+import { scheduleTimezone } from './schedule-timezone.ts';
+import { triggerMode } from './trigger-mode.ts';
+
+export const RULES: Rule[] = [
+  conventionsBehind,
+  platformOwnedEdited,
+  registrationStale,
+  missingDependency,
+  scheduleTimezone,
+  jobOwner,
+  triggerMode,
+  presetMode,
+  literalSecret,
+  sandboxConfig,
+  dagsterPin,
+];

@@ -1,0 +1,40 @@
+// A schedule or sensor that no deployment ever loads: its preset's mode is allowed in none of the
+// deployments it names (or the pipeline is not released there), so it silently never runs.
+import type { PipelineRule, RawFinding } from '../types.ts';
+import { declared } from './presets.ts';
+
+export const triggerMode: PipelineRule = {
+  id: 'trigger-mode',
+  scope: 'pipeline',
+  severity: 'error',
+  title: "A schedule or sensor whose preset's mode none of its deployments allow",
+  why: 'A deployment loads a schedule or sensor only if it is one of the deployments it names and its modes include the mode of its preset; when none does, it never loads anywhere and never runs, without any error.',
+  fix: "name a deployment whose modes include the preset's mode, or launch a preset whose mode its deployments allow",
+  async check(pipeline, ctx) {
+    const { presets, triggers } = await declared(pipeline);
+    const released = pipeline.spec().spec?.answers.deployments ?? ctx.platform.deployments.map((d) => d.name);
+    const findings: RawFinding[] = [];
+    for (const { file, call, kind } of triggers) {
+      const name = call.kwargs.get('name')?.str ?? '?';
+      const presetName = call.kwargs.get('preset')?.str;
+      const deployments = call.kwargs.get('deployments')?.strings;
+      if (presetName === undefined || deployments === undefined) continue; // computed: cannot tell statically
+      const preset = presets.find((p) => p.name === presetName);
+      if (!preset) {
+        findings.push({ file, line: call.kwargs.get('preset')!.line, message: `${kind} ${JSON.stringify(name)} launches preset ${JSON.stringify(presetName)}, which presets.py does not define`, fix: `use one of: ${presets.map((p) => p.name).join(', ')}` });
+        continue;
+      }
+      if (!preset.mode || !ctx.platform.deployments.some((d) => (d.modes as string[]).includes(preset.mode!))) continue; // preset-mode's finding
+      const loading = ctx.platform.deployments.filter((d) => deployments.includes(d.name) && released.includes(d.name) && (d.modes as string[]).includes(preset.mode!));
+      if (loading.length > 0) continue;
+      const allowing = ctx.platform.deployments.filter((d) => (d.modes as string[]).includes(preset.mode!) && released.includes(d.name)).map((d) => d.name);
+      findings.push({
+        file,
+        line: call.kwargs.get('deployments')!.line,
+        message: `${kind} ${JSON.stringify(name)} launches preset ${presetName} (mode ${preset.mode}), which none of its deployments (${deployments.join(', ') || 'none'}) allow: it never loads`,
+        fix: allowing.length ? `add a deployment that allows mode ${preset.mode} (${allowing.join(', ')}), or launch another preset` : `no deployment this pipeline is released to allows mode ${preset.mode}; launch another preset`,
+      });
+    }
+    return findings;
+  },
+};
