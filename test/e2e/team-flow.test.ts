@@ -2,13 +2,14 @@
 // and opens a pull request. Merged in two different shuffled orders, no merge conflicts; the merged
 // platform passes `dg check defs` in every deployment and lists every pipeline's jobs; deleting a
 // pipeline's folder (then `pipeline sync`) removes it everywhere.
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runBin } from '../helpers/cli.ts';
 import { createPipeline } from '../helpers/cli.ts';
-import { DG, run } from '../helpers/python.ts';
+import { DG, run, VENV } from '../helpers/python.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const TEAM: Record<string, string[]> = {
@@ -118,6 +119,32 @@ describe('the merged main, after pipeline sync', () => {
       const jobs = JSON.parse(result.stdout).jobs.map((j: { name: string }) => j.name);
       expect(jobs.length, name).toBeGreaterThan(0);
       for (const job of jobs) expect(job, name).toMatch(new RegExp(`^${name}_\\w+_prod_full$|^${name}_prod_full$`));
+    }
+  }, SLOW);
+
+  it('dg dev at the root serves every pipeline, each with only what the prod deployment allows', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const server = spawn(DG, ['dev', '--use-active-venv', '-h', '127.0.0.1', '-p', String(port)], {
+      cwd: merged,
+      env: { ...process.env, PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`, DAGSTER_HOME: tempDir('dagster-home-'), ...ENV, PIPELINE_DEPLOYMENT: 'prod' },
+      stdio: 'ignore',
+      detached: true,
+    });
+    try {
+      const query = '{ repositoriesOrError { ... on RepositoryConnection { nodes { location { name } jobs { name } } } } }';
+      let nodes: { location: { name: string }; jobs: { name: string }[] }[] = [];
+      // Until every code location has loaded (no time limit of its own: the test's is generous).
+      while (nodes.length < NAMES.length) {
+        await new Promise((r) => setTimeout(r, 2000));
+        const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).catch(() => undefined);
+        if (response?.ok) nodes = ((await response.json()) as { data: { repositoriesOrError: { nodes?: typeof nodes } } }).data.repositoriesOrError.nodes ?? [];
+      }
+      expect(nodes.map((n) => n.location.name).sort()).toEqual(NAMES);
+      const jobs = nodes.flatMap((n) => n.jobs.map((j) => j.name)).filter((j) => !j.startsWith('__'));
+      expect(jobs.length).toBeGreaterThanOrEqual(NAMES.length);
+      for (const job of jobs) expect(job).toMatch(/_prod_full$/);
+    } finally {
+      process.kill(-server.pid!, 'SIGTERM');
     }
   }, SLOW);
 
