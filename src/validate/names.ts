@@ -119,3 +119,10 @@ export function ownerNameProblem(name: string): string | undefined {
   if (!DAGSTER_STRICT_TAG_VALUE.test(name)) return `is ${name.length} characters long, and Dagster allows at most 63 in a tag value (the owner tag); use a shorter name`;
   return undefined;
 }
+
+/** A Dagster definition name (a schedule, sensor or preset): letters, digits and underscores, as Dagster's own name check. */
+export function checkDagsterName(raw: string, flag: string): string {
+  const value = raw.trim();
+  if (!/^[A-Za-z0-9_]+$/.test(value)) throw new InputError(`${flag} ${JSON.stringify(raw)} is not a Dagster name; use letters, digits and underscores only`);
+  return value;
+}

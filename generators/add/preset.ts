@@ -1,0 +1,142 @@
+// `pipeline add preset`: its questions and its edits: one Preset(...) appended to presets.py and,
+// when the README's jobs table is the generated one, a row per graph for the new jobs.
+import type { AddContext } from '../../src/add/context.ts';
+import { checkDagsterName } from '../../src/validate/names.ts';
+import { appendToList, listOfCalls } from '../../src/add/append.ts';
+import { InputError } from '../../src/errors.ts';
+import type { Answers, Question } from '../../src/options/question.ts';
+import { type Literal, pyBlock } from '../../src/render/literals.ts';
+import { renderString } from '../../src/render/templates.ts';
+import { checkText } from '../../src/validate/index.ts';
+import type { FileTree } from '../../src/upgrade/tree.ts';
+
+const PRESET = `Preset(
+    name={{py name}},
+    mode={{py mode}},
+    description={{py description}},
+{{#if todo}}
+    # TODO: copied from preset {{source}} (mode {{sourceMode}}); set this mode's run config.
+{{/if}}
+    run_config={{{runConfig}}},
+)
+`;
+
+/** Modes the platform allows somewhere, and those the pipeline's own deployments load. */
+const platformModes = (ctx: AddContext) => [...new Set(ctx.platform.deployments.flatMap((d) => d.modes as string[]))];
+const pipelineModes = (ctx: AddContext) => [...new Set(ctx.platform.deployments.filter((d) => ctx.deployments.includes(d.name)).flatMap((d) => d.modes as string[]))];
+
+export const PRESET_QUESTIONS: Question<AddContext>[] = [
+  {
+    key: 'mode',
+    flag: 'mode',
+    kind: 'select',
+    valueName: 'mode',
+    help: "The mode it runs in: one a deployment of the platform allows and the pipeline's deployments load",
+    message: 'Which mode?',
+    choices: (ctx) => pipelineModes(ctx).map((m) => ({ value: m })),
+    default: () => {
+      throw new InputError('--mode is required without a terminal; pass --mode dev (or another mode of platform.yaml)');
+    },
+    parse: (raw, ctx) => {
+      const mode = raw.trim();
+      if (!platformModes(ctx).includes(mode)) throw new InputError(`--mode ${mode} is not a mode any deployment of platform.yaml allows (${platformModes(ctx).join(', ')})`);
+      if (!pipelineModes(ctx).includes(mode)) throw new InputError(`--mode ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) loads mode ${mode}, so its jobs would never appear; use ${pipelineModes(ctx).join(', ')}`);
+      return mode;
+    },
+  },
+  {
+    key: 'name',
+    flag: 'name',
+    kind: 'text',
+    valueName: 'name',
+    help: 'Preset name, unique in the pipeline; its jobs are named <graph>_<name>',
+    message: 'Preset name:',
+    default: () => {
+      throw new InputError('--name is required without a terminal; pass --name dev_sample (letters, digits, underscores)');
+    },
+    parse: (raw, ctx) => {
+      const name = checkDagsterName(raw, '--name');
+      if (ctx.presets.some((p) => p.name === name)) throw new InputError(`--name ${name}: presets.py already has a preset named ${name}; pick another name`);
+      return name;
+    },
+  },
+  {
+    key: 'description',
+    flag: 'description',
+    kind: 'text',
+    valueName: 'text',
+    help: 'One line on what it runs (default: "<name>, in <mode> mode.")',
+    message: 'Describe the preset:',
+    default: (_ctx, a) => `${a.name as string}, in ${a.mode as string} mode.`,
+    parse: (raw, _ctx, a) => checkText(raw.trim() || `${a.name as string}, in ${a.mode as string} mode.`, '--description', 500),
+  },
+  {
+    key: 'runConfig',
+    flag: 'run-config',
+    kind: 'text',
+    valueName: 'json',
+    help: 'Run config per graph, as a JSON object (default: a copy of a preset of the same mode, else of the local one, with a TODO)',
+    message: 'Run config (JSON, empty for a copy of an existing preset):',
+    default: () => null,
+    show: () => '',
+    parse: (raw) => {
+      if (raw.trim() === '') return null;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch (error) {
+        throw new InputError(`--run-config is not JSON (${(error as Error).message}); pass an object such as '{"orders": {"ops": {}}}'`);
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError('--run-config must be a JSON object of run config per graph, such as \'{"orders": {"ops": {}}}\'');
+      return value;
+    },
+  },
+];
+
+/**
+ * The run_config text, relative to the Preset( line's column: the JSON given, else a copy of a
+ * preset of the same mode, else of the local one (marked TODO).
+ */
+function runConfigOf(ctx: AddContext, answers: Answers, column: number): { runConfig: string; todo: boolean; source?: string; sourceMode?: string } {
+  if (answers.runConfig) return { runConfig: pyBlock(answers.runConfig as Literal, 4, 100 - column, 'run_config='.length), todo: false };
+  const same = ctx.presets.find((p) => p.mode === answers.mode && p.runConfig);
+  const source = same ?? ctx.presets.find((p) => p.mode === 'local' && p.runConfig) ?? ctx.presets.find((p) => p.runConfig);
+  if (!source) return { runConfig: '{}', todo: true, source: '(none)', sourceMode: '-' };
+  const pad = ' '.repeat(source.column);
+  const text = source.runConfig!.split('\n').map((line, i) => (i > 0 && line.startsWith(pad) ? line.slice(pad.length) : line)).join('\n');
+  return { runConfig: text, todo: !same, source: source.name, sourceMode: source.mode };
+}
+
+export async function addPreset(tree: FileTree, ctx: AddContext, answers: Answers): Promise<{ added: string[]; notes: string[] }> {
+  const path = `${ctx.pkg}/presets.py`;
+  if (!tree.exists(path)) throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its presets there`);
+  const column = ctx.presets[0]?.column ?? 8;
+  const data = { ...answers, ...runConfigOf(ctx, answers, column) };
+  await appendToList(tree, path, 'list of Preset(...)', (root) => listOfCalls(root, 'Preset'), renderString(PRESET, data));
+  const added = [`preset ${answers.name as string} (mode ${answers.mode as string})${data.todo ? `: run config copied from ${data.source}, marked TODO` : ''}`];
+  const jobs = ctx.graphs.map((g) => `${g}_${answers.name as string}`);
+  added.push(`job${jobs.length === 1 ? '' : 's'} ${jobs.join(', ') || '(no graph in jobs.py)'}`);
+  const notes: string[] = [];
+  const readme = tree.read('README.md');
+  const updated = readme === undefined ? undefined : withJobRows(readme, jobs.map((job) => ({ job, preset: answers.name as string, mode: answers.mode as string })));
+  if (updated) tree.write('README.md', updated);
+  else notes.push('README.md left as it is: its jobs table is not the generated one; add the new jobs to it by hand');
+  return { added, notes };
+}
+
+const TABLE_HEAD = '| job | preset | mode |\n|---|---|---|\n';
+const ROW = /^\| `[^`]+` \| `[^`]+` \| `[^`]+` \|$/;
+
+/** The README with rows appended to its generated jobs table, or undefined when the table is not the generated one. */
+export function withJobRows(readme: string, rows: { job: string; preset: string; mode: string }[]): string | undefined {
+  const section = readme.indexOf('\n## Jobs\n');
+  const head = section < 0 ? -1 : readme.indexOf(TABLE_HEAD, section);
+  if (head < 0 || readme.slice(section + 9, head).trim() !== '') return undefined;
+  let end = head + TABLE_HEAD.length;
+  const lines = readme.slice(end).split('\n');
+  let count = 0;
+  while (count < lines.length && ROW.test(lines[count]!)) end += lines[count++]!.length + 1;
+  if (count === 0) return undefined;
+  const rendered = rows.map((r) => `| \`${r.job}\` | \`${r.preset}\` | \`${r.mode}\` |\n`).join('');
+  return readme.slice(0, end) + rendered + readme.slice(end);
+}

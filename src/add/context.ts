@@ -1,0 +1,133 @@
+// What `pipeline add` needs to know about the pipeline it adds to, read from its files without
+// running Python: the platform, the pipeline's deployments, its graphs, presets and schedules.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import type { SgNode } from '@ast-grep/napi';
+import { parse } from 'yaml';
+import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { stringValue } from '../check/python.ts';
+import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
+import { InputError } from '../errors.ts';
+import { parsePython } from '../upgrade/engines/python.ts';
+import { findPipelines } from '../upgrade/runner.ts';
+
+export interface PresetFact {
+  name: string;
+  mode: string;
+  /** The source text of its run_config value, and the column its Preset( starts at. */
+  runConfig?: string;
+  column: number;
+}
+
+export interface AddContext {
+  root: string;
+  platform: PlatformConfig;
+  pipeline: string;
+  /** The pipeline folder, relative to the platform root: pipelines/<name>. */
+  rel: string;
+  /** The package folder, relative to the pipeline folder: src/<name>. */
+  pkg: string;
+  /** The deployments the pipeline is released to (its answers; default all). */
+  deployments: string[];
+  graphs: string[];
+  presets: PresetFact[];
+  schedules: string[];
+  sensors: string[];
+  /** Top-level names defined or imported in sensors.py (an evaluation function must not reuse one). */
+  sensorNames: string[];
+}
+
+/** The pipeline named by --pipeline, else the one whose folder holds cwd; a one-line error otherwise. */
+export async function loadAddContext(cwd: string, name: string | undefined): Promise<AddContext> {
+  const root = findPlatformRoot(cwd);
+  if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline add inside a platform repo`);
+  const platform = loadPlatformConfig(root);
+  const all = findPipelines(root).map((p) => p.name);
+  const inside = relative(join(root, 'pipelines'), resolve(cwd)).split(sep)[0];
+  const pipeline = name ?? (inside && !inside.startsWith('..') && all.includes(inside) ? inside : undefined);
+  if (!pipeline) throw new InputError(`which pipeline? run pipeline add inside pipelines/<name>/ or pass --pipeline NAME (there are: ${all.join(', ') || 'none'})`);
+  if (!all.includes(pipeline)) throw new InputError(`--pipeline ${pipeline} is not a pipeline of this platform (there are: ${all.join(', ') || 'none'})`);
+  const dir = join(root, 'pipelines', pipeline);
+  const pkg = `src/${pipeline}`;
+  const read = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
+  const answers = (parse(read(ANSWERS_FILE) ?? '') ?? {}) as Record<string, unknown>;
+  const known = platform.deployments.map((d) => d.name);
+  const deployments = Array.isArray(answers.deployments) ? known.filter((d) => (answers.deployments as unknown[]).includes(d)) : known;
+  return {
+    root,
+    platform,
+    pipeline,
+    rel: `pipelines/${pipeline}`,
+    pkg,
+    deployments,
+    graphs: await graphsOf(read(`${pkg}/jobs.py`)),
+    presets: await presetsOf(read(`${pkg}/presets.py`)),
+    schedules: await callNames(read(`${pkg}/schedules.py`), 'ScheduleSpec'),
+    sensors: await callNames(read(`${pkg}/sensors.py`), 'SensorSpec'),
+    sensorNames: await topLevelNames(read(`${pkg}/sensors.py`)),
+  };
+}
+
+const kwarg = (call: SgNode, key: string): SgNode | undefined =>
+  call
+    .field('arguments')
+    ?.children()
+    .find((a) => a.kind() === 'keyword_argument' && a.field('name')?.text() === key)
+    ?.field('value') ?? undefined;
+
+/** Calls of `callee` (as `X(...)` or `mod.X(...)`) in a file. */
+export async function callsOf(source: string | undefined, callee: string): Promise<SgNode[]> {
+  if (source === undefined) return [];
+  const root = (await parsePython(source)).root();
+  return root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: `(^|\\.)${callee}$` } } });
+}
+
+async function callNames(source: string | undefined, callee: string): Promise<string[]> {
+  return (await callsOf(source, callee)).map((c) => stringValue(kwarg(c, 'name') ?? c) ?? '').filter(Boolean);
+}
+
+async function presetsOf(source: string | undefined): Promise<PresetFact[]> {
+  return (await callsOf(source, 'Preset')).flatMap((call) => {
+    const name = stringValue(kwarg(call, 'name') ?? call);
+    const mode = stringValue(kwarg(call, 'mode') ?? call);
+    return name && mode ? [{ name, mode, runConfig: kwarg(call, 'run_config')?.text(), column: call.range().start.column }] : [];
+  });
+}
+
+/** The graphs of jobs.py: `@dg.graph(name="x")` gives x, a graph without a name its function's name. */
+async function graphsOf(source: string | undefined): Promise<string[]> {
+  if (source === undefined) return [];
+  const root = (await parsePython(source)).root();
+  const names: string[] = [];
+  for (const decorator of root.findAll({ rule: { kind: 'decorator' } })) {
+    const expr = decorator.children().find((c) => c.isNamed() && c.kind() !== 'comment');
+    if (!expr) continue;
+    const callee = expr.kind() === 'call' ? expr.field('function')?.text() : expr.text();
+    if (!callee || !/(^|\.)graph$/.test(callee)) continue;
+    const named = expr.kind() === 'call' ? stringValue(kwarg(expr, 'name') ?? expr) : undefined;
+    const fn = decorator.parent()?.field('definition')?.field('name')?.text();
+    const name = named ?? fn;
+    if (name) names.push(name);
+  }
+  return names;
+}
+
+/** Names a module defines at the top level: functions, classes, assignments, imports. */
+async function topLevelNames(source: string | undefined): Promise<string[]> {
+  if (source === undefined) return [];
+  const root = (await parsePython(source)).root();
+  const names: string[] = [];
+  for (const statement of root.children()) {
+    const node = statement.kind() === 'decorated_definition' ? statement.field('definition') : statement.kind() === 'expression_statement' ? statement.children()[0] : statement;
+    if (!node) continue;
+    if (node.kind() === 'function_definition' || node.kind() === 'class_definition') names.push(node.field('name')?.text() ?? '');
+    else if (node.kind() === 'assignment') names.push(node.field('left')?.text() ?? '');
+    else if (node.kind() === 'import_statement' || node.kind() === 'import_from_statement') {
+      for (const n of node.findAll({ rule: { any: [{ kind: 'aliased_import' }, { kind: 'dotted_name' }] } })) {
+        if (n.kind() === 'aliased_import') names.push(n.field('alias')?.text() ?? '');
+        else if (n.parent()?.kind() !== 'aliased_import' && n !== node.field('module_name')) names.push(n.text().split('.')[0]!);
+      }
+    }
+  }
+  return names.filter(Boolean);
+}
