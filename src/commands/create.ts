@@ -17,7 +17,7 @@ import { type AnswerSource, resolveAnswers } from '../options/question.ts';
 import { DERIVED_FILES, listPipelines } from '../../generators/platform/derived.ts';
 import { planSync, type SyncFile, syncPlatform } from '../sync/sync.ts';
 import type { ChangePlan } from '../tree/plan.ts';
-import { ownTxnDir, recoverInterrupted, Transaction } from '../tree/transaction.ts';
+import { ownTxnDir, type Transaction, writing } from '../tree/transaction.ts';
 import { cliVersion } from '../paths.ts';
 import { composeServices } from '../validate/index.ts';
 
@@ -99,17 +99,8 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   // 4. From here on this command holds the repo's lock (a second one waits a few seconds), after
   // rolling back whatever a killed command left half-done. A dry run only looks.
   const ownRepository = creatingPlatform && !existsSync(join(root, '.git'));
-  if (options.dryRun) recoverInterrupted(root, (line) => process.stderr.write(`${line}\n`));
-  const tx = options.dryRun ? undefined : Transaction.begin(root, 'create-pipeline', { dir: ownRepository ? ownTxnDir(root) : undefined });
-  try {
-    const report = await planAndWrite(root, cwd, options, { creatingPlatform, platform, spec, answers, answerSources, startHead }, tx);
-    tx?.commit();
-    return report;
-  } catch (error) {
-    const failed = tx?.rollback() ?? [];
-    if (failed.length && error instanceof CliError) throw new StateError(`${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`);
-    throw error;
-  }
+  const decided = { creatingPlatform, platform, spec, answers, answerSources, startHead };
+  return writing(root, 'create-pipeline', { dryRun: options.dryRun, dir: ownRepository ? ownTxnDir(root) : undefined }, (tx) => planAndWrite(root, cwd, options, decided, tx));
 }
 
 interface Decided {

@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
-import { CliError, EXIT, InputError, StateError } from '../errors.ts';
+import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
 import type { ChangePlan } from '../tree/plan.ts';
-import { recoverInterrupted, Transaction } from '../tree/transaction.ts';
+import { type Transaction, writing } from '../tree/transaction.ts';
 import { editYamlSource, replaceScalar } from '../upgrade/engines/yaml.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
 import { needsPlatformLayout, planPlatformLayout, platformLayoutDiff, platformLayoutSummary, writePlatformLayout } from '../upgrade/codemods/v3-platform-layout.ts';
@@ -101,15 +101,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.commit && !inGit) throw new InputError('--commit needs a git repository');
 
   // 3. Every codemod, in memory, under the repo's lock (after rolling back a killed command's half-done work).
-  if (dryRun) recoverInterrupted(root ?? gitDir, (line) => process.stderr.write(`${line}\n`));
-  const tx = dryRun ? undefined : Transaction.begin(root ?? gitDir, 'pipeline upgrade');
-  try {
-    return await upgradeAndWrite(root, gitDir, pipelines, platform, codemods, { to, only, dryRun, json, commit: values.commit === true, filtered: Boolean(values.pipeline) }, tx);
-  } catch (error) {
-    const failed = tx?.rollback() ?? [];
-    if (failed.length && error instanceof CliError) throw new StateError(`${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`);
-    throw error;
-  }
+  const flags = { to, only, dryRun, json, commit: values.commit === true, filtered: Boolean(values.pipeline) };
+  return writing(root ?? gitDir, 'pipeline upgrade', { dryRun }, (tx) => upgradeAndWrite(root, gitDir, pipelines, platform, codemods, flags, tx));
 }
 
 interface UpgradeFlags {

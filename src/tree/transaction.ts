@@ -265,6 +265,28 @@ export class Transaction {
   }
 }
 
+/**
+ * The way a command writes. A dry run only rolls back what a killed command left, then looks;
+ * otherwise `work` runs under the repo's lock and is committed when it returns, or rolled back
+ * when it throws (the error then also names any path the rollback could not restore).
+ */
+export async function writing<T>(root: string, command: string, options: { dryRun: boolean; dir?: string }, work: (tx: Transaction | undefined) => Promise<T>): Promise<T> {
+  if (options.dryRun) {
+    recoverInterrupted(root, (line) => process.stderr.write(`${line}\n`));
+    return work(undefined);
+  }
+  const tx = Transaction.begin(root, command, { dir: options.dir });
+  try {
+    const result = await work(tx);
+    tx.commit();
+    return result;
+  } catch (error) {
+    const failed = tx.rollback();
+    if (failed.length && error instanceof CliError) throw new StateError(`${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`);
+    throw error;
+  }
+}
+
 function acquireLock(dir: string, command: string, root: string, onRecover: (line: string) => void): void {
   try {
     mkdirSync(dirname(dir), { recursive: true });
