@@ -9,16 +9,8 @@ import { renderString } from '../../src/render/templates.ts';
 import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
 import type { FileTree } from '../../src/upgrade/tree.ts';
 
-/** The item, as the pipeline template writes it (templates/partials/schedule-specs.hbs). */
-const SCHEDULE_SPEC = `ScheduleSpec(
-    name={{py name}},
-    graph={{py graph}},
-    preset={{py preset}},
-    cron={{py cron}},
-    timezone={{py timezone}},
-    deployments=({{#each deployments}}{{py this}}, {{/each}}),
-)
-`;
+/** The item, exactly as the pipeline template writes it: the same partial. */
+const SCHEDULE_SPEC = '{{> schedule-spec}}';
 
 export const modeOf = (ctx: AddContext, preset: string) => ctx.presets.find((p) => p.name === preset)!.mode;
 

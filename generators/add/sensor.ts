@@ -13,16 +13,8 @@ import { editPython } from '../../src/upgrade/engines/python.ts';
 import type { FileTree } from '../../src/upgrade/tree.ts';
 import { checkScheduleDeployments, daemonDeploymentsFor, modeOf, SCHEDULE_QUESTIONS } from './schedule.ts';
 
-/** The item, as the ingest template writes it (templates/partials/sensor-specs.hbs). */
-const SENSOR_SPEC = `SensorSpec(
-    name={{py name}},
-    graph={{py graph}},
-    preset={{py preset}},
-    deployments=({{#each deployments}}{{py this}}, {{/each}}),
-    evaluation={{py evaluation}},
-    minimum_interval_seconds={{interval}},
-)
-`;
+/** The item, exactly as the ingest template writes it: the same partial. */
+const SENSOR_SPEC = '{{> sensor-spec}}';
 
 const EVALUATION = `
 def {{evaluation}}(context: dg.SensorEvaluationContext, preset: Preset, resources) -> dg.SensorResult:
@@ -121,7 +113,7 @@ export async function addSensor(tree: FileTree, ctx: AddContext, answers: Answer
   const path = `${ctx.pkg}/sensors.py`;
   if (!tree.exists(path)) throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its sensors there`);
   if (!(answers.deployments as string[]).length) throw new InputError(`no deployment of ${ctx.pipeline} runs a daemon and allows mode ${modeOf(ctx, answers.preset as string)}; pass another --preset`);
-  await appendToList(tree, path, 'SENSORS list', (root) => assignedList(root, 'SENSORS'), renderString(SENSOR_SPEC, answers));
+  await appendToList(tree, path, 'SENSORS list', (root) => assignedList(root, 'SENSORS'), renderString(SENSOR_SPEC, { ...answers, intervalSeconds: answers.interval }));
   let found = false;
   await editPython(tree, path, (root) => {
     const dict = assignedDict(root, 'EVALUATIONS');

@@ -31,7 +31,8 @@ function appendEdits(list: SgNode, item: string): Edit[] {
   const open = list.range().start;
   const openLine = source.slice(open.index - open.column, open.index);
   const indent = elements[0] ? ' '.repeat(elements[0].range().start.column) : `${/^\s*/.exec(openLine)![0]}    `;
-  const body = item.replace(/\n$/, '').split('\n').map((line) => (line ? indent + line : line)).join('\n');
+  // An item may carry its own separator (the template's list items do): the edit adds one.
+  const body = item.replace(/\n$/, '').replace(/,$/, '').split('\n').map((line) => (line ? indent + line : line)).join('\n');
   const edits: Edit[] = [];
   // The last element gets its comma, if it has none.
   if (last) {

@@ -46,7 +46,7 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
   const inside = relative(join(root, 'pipelines'), resolve(cwd)).split(sep)[0];
   const pipeline = name ?? (inside && !inside.startsWith('..') && all.includes(inside) ? inside : undefined);
   if (!pipeline) throw new InputError(`which pipeline? run pipeline add inside pipelines/<name>/ or pass --pipeline NAME (there are: ${all.join(', ') || 'none'})`);
-  if (!all.includes(pipeline)) throw new InputError(`--pipeline ${pipeline} is not a pipeline of this platform (there are: ${all.join(', ') || 'none'})`);
+  if (!all.includes(pipeline)) throw new InputError(`--pipeline ${pipeline} is not a pipeline of this platform (there are: ${all.join(', ') || 'none'}); pass one of those, or make it first with npx create-pipeline ${pipeline}`);
   const dir = join(root, 'pipelines', pipeline);
   const pkg = `src/${pipeline}`;
   const read = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);

@@ -7,7 +7,7 @@ import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } fr
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { CliError, EXIT, InputError, StateError } from '../errors.ts';
 import { renderString } from '../render/templates.ts';
-import { applyPlan } from '../tree/plan.ts';
+import { writing } from '../tree/transaction.ts';
 import { CODEMODS_DIR, FIXTURES_DIR } from '../upgrade/platform-codemods.ts';
 import { allCodemods, defaultTarget } from '../upgrade/runner.ts';
 import { codemodCases } from '../upgrade/testing.ts';
@@ -68,7 +68,8 @@ async function newCodemod(root: string, id: string, values: Record<string, unkno
 
   const plan = tree.toPlan();
   if (values['dry-run']) return `Dry run: would write\n${plan.changes.map((c) => `  ${c.kind === 'create' ? 'create' : 'update'}  ${c.path}`).join('\n')}`;
-  applyPlan(plan);
+  // Under the repo's lock, all or nothing, like every command that writes.
+  await writing(root, 'pipeline codemod new', { dryRun: false }, async (tx) => tx!.apply(plan));
   return [`Created codemod ${id} (v${version}):`, ...plan.changes.map((c) => `  ${c.kind === 'create' ? 'create' : 'update'}  ${c.path}`), '', 'Next: write its fixture cases, then run pipeline codemod test ' + id].join('\n');
 }
 
