@@ -1,12 +1,12 @@
 // The platform-owned files of a pipeline as its recorded answers and today's conventions render
 // them, through the generator's own renderer (src/render/templates.ts, which compiles each
 // template once per process), so a check compares with exactly what create-pipeline writes.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { type PipelineSpec, renderData } from '../../generators/pipeline/spec.ts';
 import type { PlatformConfig } from '../conventions/platform-config.ts';
 import { templatesDir } from '../paths.ts';
-import { renderString } from '../render/templates.ts';
+import { renderString, walk } from '../render/templates.ts';
 
 export const PLATFORM_OWNED_PARTIAL = '{{> platform-owned}}';
 
@@ -18,11 +18,6 @@ interface Template {
 
 const owned = new Map<string, Template[]>();
 
-function walk(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
-}
 
 /** The platform-owned templates of a kind: shared, overlaid by the kind's own (the last one wins). */
 function ownedTemplates(kind: string): Template[] {

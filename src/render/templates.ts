@@ -32,7 +32,8 @@ function createEngine(): typeof Handlebars {
   return hb;
 }
 
-function walk(dir: string): string[] {
+/** Every file below `dir`, sorted, depth first. */
+export function walk(dir: string): string[] {
   return readdirSync(dir)
     .sort()
     .flatMap((name) => {
