@@ -1,7 +1,7 @@
 // Bundles the two bins with esbuild, as create-vite does, so `npm init pipeline` starts fast:
 // one file per bin plus lazily loaded chunks (a command's heavy modules load only when it runs).
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const packageDir = (pkg) => join(import.meta.dirname, '..', 'node_modules', pkg);
@@ -49,10 +49,14 @@ const yeomanPlugin = {
   },
 };
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Built beside dist/ and swapped in with two renames, so that a command or test running while
+// another build runs never finds dist/ half written or gone.
+const root = join(import.meta.dirname, '..');
+const staging = join(root, `.dist-${process.pid}`);
+rmSync(staging, { recursive: true, force: true });
 const result = await build({
   entryPoints: { 'create-pipeline': 'src/cli/create-pipeline.ts', pipeline: 'src/cli/pipeline.ts', 'upgrade-worker': 'src/upgrade/worker.ts' },
-  outdir: 'dist',
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -80,6 +84,11 @@ const result = await build({
   plugins: [yeomanPlugin],
   logLevel: 'warning',
 });
+const dist = join(root, 'dist');
+const old = join(root, `.dist-old-${process.pid}`);
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(staging, dist);
+rmSync(old, { recursive: true, force: true });
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
 console.log(`built ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB, into dist/`);
