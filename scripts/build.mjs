@@ -1,7 +1,7 @@
 // Bundles the two bins with esbuild, as create-vite does, so `npm init pipeline` starts fast:
 // one file per bin plus lazily loaded chunks (a command's heavy modules load only when it runs).
 import { build } from 'esbuild';
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const packageDir = (pkg) => join(import.meta.dirname, '..', 'node_modules', pkg);
@@ -49,7 +49,7 @@ const yeomanPlugin = {
   },
 };
 
-// Built beside dist/ and swapped in with two renames, so that a command or test running while
+// Built beside dist/ and moved in file by file (below), so that a command or test running while
 // another build runs never finds dist/ half written or gone.
 const root = join(import.meta.dirname, '..');
 const staging = join(root, `.dist-${process.pid}`);
@@ -84,11 +84,19 @@ const result = await build({
   plugins: [yeomanPlugin],
   logLevel: 'warning',
 });
+// Chunks have content-hashed names: new ones are moved in first, then each entry file is renamed
+// over the old one, and chunks of earlier builds are removed only once they are an hour old, so a
+// command started before this build can still load the lazy chunks its entry file names.
 const dist = join(root, 'dist');
-const old = join(root, `.dist-old-${process.pid}`);
-if (existsSync(dist)) renameSync(dist, old);
-renameSync(staging, dist);
-rmSync(old, { recursive: true, force: true });
+mkdirSync(join(dist, 'chunks'), { recursive: true });
+const fresh = new Set(readdirSync(join(staging, 'chunks')));
+for (const chunk of fresh) renameSync(join(staging, 'chunks', chunk), join(dist, 'chunks', chunk));
+for (const entry of readdirSync(staging)) if (entry !== 'chunks') renameSync(join(staging, entry), join(dist, entry));
+rmSync(staging, { recursive: true, force: true });
+for (const chunk of readdirSync(join(dist, 'chunks'))) {
+  const path = join(dist, 'chunks', chunk);
+  if (!fresh.has(chunk) && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+}
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
 console.log(`built ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB, into dist/`);

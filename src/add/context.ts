@@ -35,6 +35,12 @@ export interface AddContext {
   sensors: string[];
   /** Top-level names defined or imported in sensors.py (an evaluation function must not reuse one). */
   sensorNames: string[];
+  /** Likewise in jobs.py and ops.py (a new graph's function and op must not reuse one). */
+  jobsNames: string[];
+  opsNames: string[];
+  /** The keys resources.py binds (Binding(key=...)), and its top-level names; empty without one. */
+  resources: string[];
+  resourcesNames: string[];
 }
 
 /** The pipeline named by --pipeline, else the one whose folder holds cwd; a one-line error otherwise. */
@@ -65,6 +71,10 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     schedules: await callNames(read(`${pkg}/schedules.py`), 'ScheduleSpec'),
     sensors: await callNames(read(`${pkg}/sensors.py`), 'SensorSpec'),
     sensorNames: await topLevelNames(read(`${pkg}/sensors.py`)),
+    jobsNames: await topLevelNames(read(`${pkg}/jobs.py`)),
+    opsNames: await topLevelNames(read(`${pkg}/ops.py`)),
+    resources: (await callsOf(read(`${pkg}/resources.py`), 'Binding')).map((c) => stringValue(kwarg(c, 'key') ?? c) ?? '').filter(Boolean),
+    resourcesNames: await topLevelNames(read(`${pkg}/resources.py`)),
   };
 }
 

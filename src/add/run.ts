@@ -2,23 +2,29 @@
 // one report; the tree reaches disk in one transaction (lock, journal, atomic) or not at all.
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { addJob, JOB_QUESTIONS } from '../../generators/add/job.ts';
 import { addPreset, PRESET_QUESTIONS } from '../../generators/add/preset.ts';
+import { addResource, RESOURCE_QUESTIONS } from '../../generators/add/resource.ts';
 import { addSchedule, SCHEDULE_QUESTIONS } from '../../generators/add/schedule.ts';
 import { addSensor, SENSOR_QUESTIONS } from '../../generators/add/sensor.ts';
-import { CliError, StateError } from '../errors.ts';
+import { loadPlatformConfig } from '../conventions/platform-config.ts';
+import { CliError, InputError, StateError } from '../errors.ts';
 import { type Answers, type AnswerSource, type Question, resolveAnswers } from '../options/question.ts';
 import { Transaction } from '../tree/transaction.ts';
 import { FileTree } from '../upgrade/tree.ts';
 import type { AddContext } from './context.ts';
+import { type PlopApi, plopQuestions, runPlopActions } from './plopfile.ts';
 
-export const KINDS = ['schedule', 'preset', 'sensor'] as const;
+export const KINDS = ['schedule', 'preset', 'sensor', 'job', 'resource'] as const;
 export type AddKind = (typeof KINDS)[number];
 
-export const QUESTIONS: Record<AddKind, Question<AddContext>[]> = { schedule: SCHEDULE_QUESTIONS, preset: PRESET_QUESTIONS, sensor: SENSOR_QUESTIONS };
+export const QUESTIONS: Record<AddKind, Question<AddContext>[]> = { schedule: SCHEDULE_QUESTIONS, preset: PRESET_QUESTIONS, sensor: SENSOR_QUESTIONS, job: JOB_QUESTIONS, resource: RESOURCE_QUESTIONS };
 
 export interface AddReport {
-  kind: AddKind;
-  pipeline: string;
+  /** A built-in kind, or the name of a generator of the platform's plopfile. */
+  kind: string;
+  /** null for a custom generator run outside any pipeline. */
+  pipeline: string | null;
   dryRun: boolean;
   answers: Answers;
   sources: Record<string, AnswerSource>;
@@ -37,24 +43,49 @@ export async function runAdd(kind: AddKind, ctx: AddContext, options: { flags: R
   let notes: string[] = [];
   if (kind === 'schedule') added = await addSchedule(tree, ctx, answers);
   else if (kind === 'sensor') added = await addSensor(tree, ctx, answers);
+  else if (kind === 'job') ({ added, notes } = await addJob(tree, ctx, answers));
+  else if (kind === 'resource') ({ added, notes } = await addResource(tree, ctx, answers));
   else ({ added, notes } = await addPreset(tree, ctx, answers));
-  const plan = tree.toPlan();
-  const files = tree.changes().map((c) => ({
-    path: `${ctx.rel}/${c.path}`,
-    change: c.before === undefined ? ('create' as const) : ('modify' as const),
-    diff: createTwoFilesPatch(`a/${ctx.rel}/${c.path}`, `b/${ctx.rel}/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }),
-  }));
-  // 3. Written all at once, or not at all.
-  if (!options.dryRun) {
-    const tx = Transaction.begin(ctx.root, `pipeline add ${kind}`);
-    try {
-      tx.apply(plan);
-      tx.commit();
-    } catch (error) {
-      const failed = tx.rollback();
-      if (failed.length && error instanceof CliError) throw new StateError(`${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`);
-      throw error;
-    }
-  }
+  const files = writeTree(tree, ctx.root, `${ctx.rel}/`, `pipeline add ${kind}`, options.dryRun);
   return { kind, pipeline: ctx.pipeline, dryRun: options.dryRun, answers, sources, added, files, notes };
+}
+
+/** A custom generator of the platform's plopfile, run like a built-in kind. */
+export async function runCustom(
+  name: string,
+  plop: PlopApi,
+  root: string,
+  ctx: AddContext | undefined,
+  options: { flags: Record<string, string | undefined>; interactive: boolean; dryRun: boolean },
+): Promise<AddReport> {
+  const generator = plop.getGenerator(name);
+  const { answers, sources } = await resolveAnswers(plopQuestions(generator), undefined, { interactive: options.interactive, flags: options.flags });
+  const tree = new FileTree(root);
+  // (No `pkg`: plop has a helper of that name. The package is src/<pipeline>.)
+  const context = ctx ? { pipeline: ctx.pipeline, pipelineDir: ctx.rel, deployments: ctx.deployments } : {};
+  const data = { ...context, platform: ctx?.platform ?? loadPlatformConfig(root), ...answers };
+  const done = await runPlopActions(plop, generator, tree, data);
+  if (tree.changes().length === 0) throw new InputError(`generator ${name} changed nothing (${done.join('; ') || 'it has no actions'}); check its actions and your answers`);
+  const files = writeTree(tree, root, '', `pipeline add ${name}`, options.dryRun);
+  return { kind: name, pipeline: ctx?.pipeline ?? null, dryRun: options.dryRun, answers, sources, added: [`generator ${name}`, ...done.filter((d) => !/^(added|modified|skipped) /.test(d))], files, notes: done.filter((d) => d.startsWith('skipped ')) };
+}
+
+/** The tree's changes as files with diffs; written all at once (lock, journal, atomic), or not at all. */
+function writeTree(tree: FileTree, root: string, prefix: string, label: string, dryRun: boolean): AddReport['files'] {
+  const files = tree.changes().map((c) => ({
+    path: `${prefix}${c.path}`,
+    change: c.before === undefined ? ('create' as const) : ('modify' as const),
+    diff: createTwoFilesPatch(`a/${prefix}${c.path}`, `b/${prefix}${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }),
+  }));
+  if (dryRun) return files;
+  const tx = Transaction.begin(root, label);
+  try {
+    tx.apply(tree.toPlan());
+    tx.commit();
+  } catch (error) {
+    const failed = tx.rollback();
+    if (failed.length && error instanceof CliError) throw new StateError(`${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`);
+    throw error;
+  }
+  return files;
 }

@@ -1,10 +1,12 @@
 // CLI glue of `pipeline add`: flags and help (from the questions), then runAdd, then the report
 // as text, a diff (--dry-run) or JSON.
-import { resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
 import { canPrompt } from '../cli/edge.ts';
 import { loadAddContext } from '../add/context.ts';
-import { type AddKind, type AddReport, KINDS, QUESTIONS, runAdd } from '../add/run.ts';
+import { findPlopfile, loadPlopfile, type PlopApi, plopQuestions } from '../add/plopfile.ts';
+import { findPlatformRoot } from '../conventions/platform-config.ts';
+import { type AddKind, type AddReport, KINDS, QUESTIONS, runAdd, runCustom } from '../add/run.ts';
 import { EXIT, InputError } from '../errors.ts';
 
 const FLAGS: GlobalFlag[] = [
@@ -17,8 +19,8 @@ const FLAGS: GlobalFlag[] = [
 
 const INTRO: Record<AddKind | 'all', string[]> = {
   all: [
-    'Adds a schedule, a preset or a sensor to an existing pipeline, as the generator would have written it:',
-    'items appended to schedules.py, presets.py or sensors.py (an ast-grep edit: your code and comments stay',
+    'Adds a schedule, a preset, a sensor or a job to an existing pipeline, as the generator would have written',
+    'it: items appended to schedules.py, presets.py, sensors.py or jobs.py (an ast-grep edit: your code and comments stay',
     'as they are), checked against platform.yaml first. Flags answer the questions; with a terminal',
     'it asks the rest, without one it takes the defaults. A bad answer changes nothing (exit 2).',
     '',
@@ -26,11 +28,15 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  schedule   a ScheduleSpec in schedules.py: launches one preset, in the deployments you name',
     '  preset     a Preset in presets.py (one job per graph) and its rows in the README jobs table',
     '  sensor     a SensorSpec in sensors.py and its evaluation function (yours to write; it skips until then)',
+    '  job        a graph in jobs.py (one job per preset) calling a new op in ops.py (yours to write)',
+    '  resource   a typed resource read from the environment, bound to the modes you name (resources.py)',
+    "  <yours>    a generator of the platform's own plopfile.js; `pipeline add --list` lists them all",
     '',
     'Examples:',
     '  npx pipeline add preset --name dev_sample --mode dev          # inside pipelines/orders/',
     "  npx pipeline add schedule --pipeline orders --preset dev_sample --cron '0 * * * *' --dry-run",
     '  npx pipeline add schedule --pipeline orders --preset prod_full --cron "30 2 * * 1" --json',
+    '  npx pipeline add --list --json                                      # the built-in kinds and the platform\'s own',
   ],
   schedule: [
     "Appends a ScheduleSpec to the pipeline's schedules.py. It launches one preset's job and loads only",
@@ -51,6 +57,28 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  npx pipeline add sensor --preset dev_full                             # inside pipelines/orders/',
     '  npx pipeline add sensor --pipeline orders --preset prod_full --name orders_new_files --interval 300',
     '  npx pipeline add sensor --pipeline orders --preset dev_full --evaluation new_files --dry-run',
+  ],
+  job: [
+    "Adds a graph to the pipeline's jobs.py, just above JOBS, and one job per preset of it",
+    '(<name>_<preset>, each loaded where the deployment filter allows its mode), with JOBS extended',
+    'and the README jobs table given the rows. The graph calls one new op, <name>_step, appended to',
+    'ops.py: yours to write (it logs until then). Your code and comments stay as they are.',
+    '',
+    'Examples:',
+    '  npx pipeline add job --name cleanup                                  # inside pipelines/orders/',
+    '  npx pipeline add job --pipeline orders --name refunds --description "Daily refunds per country."',
+    '  npx pipeline add job --pipeline orders --name audit --dry-run',
+  ],
+  resource: [
+    "Adds a typed resource (a dg.ConfigurableResource whose every field is read from the environment",
+    'with dg.EnvVar: secrets never reach git) and binds it under its key in the jobs of the modes you',
+    "name. It lives in the pipeline's own resources.py, made on first use; jobs.py then takes MODES",
+    'from there. An op uses it by taking a parameter named like the key, typed with its class.',
+    '',
+    'Examples:',
+    '  npx pipeline add resource --name warehouse --env url=WAREHOUSE_URL,password=WAREHOUSE_PASSWORD',
+    '  npx pipeline add resource --pipeline orders --name slack --env token=SLACK_TOKEN --modes prod',
+    '  npx pipeline add resource --pipeline orders --name search --class SearchClient --dry-run',
   ],
   preset: [
     "Appends a Preset to the pipeline's presets.py: every graph gets a job <graph>_<name> in that mode,",
@@ -78,8 +106,65 @@ export function renderAddReport(report: AddReport): string {
   for (const item of report.added) lines.push(`${verb} ${item}`);
   for (const file of report.files) lines.push(`  ${(report.dryRun ? `would ${file.change}` : file.change === 'create' ? 'created' : 'modified').padEnd(14)}${file.path}`);
   for (const note of report.notes) lines.push(`note: ${note}`);
-  if (!report.dryRun) lines.push(`Next: cd ${`pipelines/${report.pipeline}`} && uv run pytest && uv run dg check defs`);
+  if (!report.dryRun && report.pipeline) lines.push(`Next: cd ${`pipelines/${report.pipeline}`} && uv run pytest && uv run dg check defs`);
   return lines.join('\n');
+}
+
+/** One line per built-in kind, for --list. */
+const KIND_SUMMARY: Record<AddKind, string> = {
+  schedule: 'a ScheduleSpec in schedules.py that launches one preset, in the deployments you name',
+  preset: 'a Preset in presets.py (one job per graph) and its rows in the README jobs table',
+  sensor: 'a SensorSpec in sensors.py and its evaluation function',
+  job: 'a graph in jobs.py (one job per preset) calling a new op in ops.py',
+  resource: 'a typed resource read from the environment, bound per mode in resources.py',
+};
+
+/** --cwd, read before the rest: the platform (and its plopfile) decide which flags exist. */
+function cwdOf(argv: string[]): string {
+  const at = argv.findIndex((a) => a === '--cwd' || a.startsWith('--cwd='));
+  const value = at < 0 ? undefined : argv[at]!.startsWith('--cwd=') ? argv[at]!.slice(6) : argv[at + 1];
+  return resolve(value ?? process.cwd());
+}
+
+async function customGenerators(cwd: string): Promise<{ root?: string; plop?: PlopApi; list: { name: string; description: string }[] }> {
+  const root = findPlatformRoot(cwd);
+  const plop = root ? await loadPlopfile(root) : undefined;
+  return { root, plop, list: (plop?.getGeneratorList() ?? []).map((g) => ({ name: g.name, description: g.description ?? '' })) };
+}
+
+async function list(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, [], [{ flag: 'list', type: 'boolean', help: '' }, ...FLAGS], 'pipeline add --list');
+  const { root, plop, list: custom } = await customGenerators(cwdOf(argv));
+  const builtIn = KINDS.map((name) => ({ name, description: KIND_SUMMARY[name], source: 'built-in' }));
+  const platform = custom.map((g) => ({ ...g, source: relative(root!, findPlopfile(root!)!) }));
+  if (values.json) process.stdout.write(`${JSON.stringify([...builtIn, ...platform], null, 2)}\n`);
+  else {
+    const width = Math.max(...[...builtIn, ...platform].map((g) => g.name.length)) + 2;
+    const lines = ['Built in:', ...builtIn.map((g) => `  ${g.name.padEnd(width)}${g.description}`)];
+    if (plop) lines.push('', `From the platform's ${platform[0]?.source ?? relative(root!, findPlopfile(root!)!)}:`, ...(platform.length ? platform.map((g) => `  ${g.name.padEnd(width)}${g.description}`) : ['  (no generators)']));
+    else lines.push('', 'No plopfile.js in the platform repo: a platform team adds its own generators there (see docs/add.md).');
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return EXIT.ok;
+}
+
+async function runCustomGenerator(name: string, rest: string[], root: string, plop: PlopApi): Promise<number> {
+  const generator = plop.getGenerator(name);
+  const questions = plopQuestions(generator);
+  const { values, positionals } = parseCommandArgs(rest, questions as never[], FLAGS, `pipeline add ${name}`);
+  if (values.help) {
+    const intro = `${generator.description ?? name}\n\nA generator of the platform's ${relative(root, findPlopfile(root)!)}: its prompts are the questions below,\nits files are written in one transaction like the built-in kinds'.`;
+    process.stdout.write(`${renderHelp(`pipeline add ${name} [options]`, intro, [{ title: 'Questions', flags: questions }, { title: 'Options', flags: FLAGS }])}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new InputError(`pipeline add ${name} takes no arguments (got ${positionals.join(' ')}); pass answers as flags, see pipeline add ${name} --help`);
+  const cwd = cwdOf(rest);
+  const inPipeline = values.pipeline !== undefined || relative(join(root, 'pipelines'), cwd).split(sep)[0]!.match(/^(?!\.\.)\w/);
+  const ctx = inPipeline ? await loadAddContext(cwd, values.pipeline as string | undefined) : undefined;
+  const flags = Object.fromEntries(questions.map((q) => [q.flag, values[q.flag] as string | undefined]));
+  const report = await runCustom(name, plop, root, ctx, { flags, interactive: canPrompt() && !values.json, dryRun: values['dry-run'] === true });
+  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report)}\n`);
+  return EXIT.ok;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -88,7 +173,13 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${addHelp()}\n`);
     return first === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (!(KINDS as readonly string[]).includes(first)) throw new InputError(`pipeline add ${first}: not something pipeline add makes (it makes: ${KINDS.join(', ')}); see pipeline add --help`);
+  if (first === '--list' || first.startsWith('--')) return list(argv);
+  if (!(KINDS as readonly string[]).includes(first)) {
+    const { root, plop, list: custom } = await customGenerators(cwdOf(rest));
+    if (plop && root && custom.some((g) => g.name === first)) return runCustomGenerator(first, rest, root, plop);
+    const known = [...KINDS, ...custom.map((g) => g.name)];
+    throw new InputError(`pipeline add ${first}: not something pipeline add makes (it makes: ${known.join(', ')}); see pipeline add --list`);
+  }
   const kind = first as AddKind;
   const { values, positionals } = parseCommandArgs(rest, QUESTIONS[kind] as never[], FLAGS, `pipeline add ${kind}`);
   if (values.help) {

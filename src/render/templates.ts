@@ -14,8 +14,8 @@ export interface RenderedFile {
 
 let engine: typeof Handlebars | undefined;
 
-function createEngine(): typeof Handlebars {
-  const hb = Handlebars.create();
+/** The project's helpers, registered on a Handlebars environment (also a platform plopfile's). */
+export function registerHelpers(hb: typeof Handlebars): typeof Handlebars {
   const safe = (s: string) => new hb.SafeString(s);
   hb.registerHelper('py', (value: Literal) => safe(pyLiteral(value)));
   hb.registerHelper('pyblock', (value: Literal, indent: number, prefix: number) => safe(pyBlock(value, indent, 100, typeof prefix === 'number' ? prefix : 0)));
@@ -24,6 +24,11 @@ function createEngine(): typeof Handlebars {
   hb.registerHelper('yaml', (value: Literal) => safe(yamlValue(value)));
   hb.registerHelper('json', (value: Literal) => safe(JSON.stringify(value)));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  return hb;
+}
+
+function createEngine(): typeof Handlebars {
+  const hb = registerHelpers(Handlebars.create());
   const partials = join(templatesDir(), 'partials');
   for (const file of walk(partials)) {
     const name = relative(partials, file).split(sep).join('/').replace(/\.hbs$/, '');

@@ -126,3 +126,11 @@ export function checkDagsterName(raw: string, flag: string): string {
   if (!/^[A-Za-z0-9_]+$/.test(value)) throw new InputError(`${flag} ${JSON.stringify(raw)} is not a Dagster name; use letters, digits and underscores only`);
   return value;
 }
+
+/** A name that is also a Python identifier (a function, class, field or resource key is made from it). */
+export function checkPythonIdentifier(raw: string, flag: string, what = 'a Python name'): string {
+  const value = raw.trim();
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new InputError(`${flag} ${JSON.stringify(raw)} is not ${what}; use letters, digits and underscores, not starting with a digit`);
+  if (PYTHON_KEYWORDS.has(value)) throw new InputError(`${flag} ${value} is a Python keyword; pick another name`);
+  return value;
+}

@@ -226,5 +226,7 @@ describe('docs/add.md', () => {
     expect(result.stdout).toContain('added preset dev_sample (mode dev)');
     expect(result.stdout).toContain('"schedule orders_hourly_dev (preset dev_full, 30 * * * * Europe/Paris) in compose, dev"');
     expect(result.stdout).toContain('added sensor orders_new_files (preset dev_sample, every 300s) in compose, dev');
+    expect(result.stdout).toContain('added graph cleanup (cleanup_graph in jobs.py, calling op cleanup_step in ops.py: yours to write)');
+    expect(result.stdout).toContain('"resource slack (SlackResource, from SLACK_TOKEN) in modes prod"');
   });
 });

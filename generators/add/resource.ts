@@ -1,0 +1,191 @@
+// `pipeline add resource`: its questions and its edits: a typed resource class (dg.ConfigurableResource,
+// every field read from the environment through dg.EnvVar) and its binding to the modes that get it,
+// in the pipeline's own resources.py (made on first use), whose MODES jobs.py then takes.
+import type { SgNode } from '@ast-grep/napi';
+import type { AddContext } from '../../src/add/context.ts';
+import { appendToList, assignedList, statementOf } from '../../src/add/append.ts';
+import { InputError } from '../../src/errors.ts';
+import { type Answers, type Question, splitList } from '../../src/options/question.ts';
+import { renderString } from '../../src/render/templates.ts';
+import { editPython } from '../../src/upgrade/engines/python.ts';
+import type { FileTree } from '../../src/upgrade/tree.ts';
+import { checkText, ENV_VAR } from '../../src/validate/index.ts';
+import { checkPythonIdentifier } from '../../src/validate/names.ts';
+
+/** The resource keys every mode of modes.py binds already (the platform's). */
+const PLATFORM_KEYS = ['store'];
+
+const RESOURCES_FILE = `"""Resources (yours): what your ops use besides the platform's store, bound per mode.
+
+Made by \`pipeline add resource\`, which appends a class and its binding here. jobs.py takes MODES
+from this module: each mode's resources from modes.py, plus every binding below that lists the mode.
+Every field is read from the environment (dg.EnvVar), never written here: secrets stay out of git.
+An op uses a resource by naming its key as a parameter, typed with its class.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+
+from . import modes
+
+
+{{> resource-class}}
+@dataclass(frozen=True)
+class Binding:
+    """A resource under \`key\` in the jobs of each of \`modes\`."""
+
+    key: str
+    modes: tuple[str, ...]
+    resource: dg.ConfigurableResource
+
+
+BINDINGS: list[Binding] = [
+    {{> resource-binding}}
+]
+
+MODES: dict[str, dict[str, Any]] = {
+    mode: {**resources, **{b.key: b.resource for b in BINDINGS if mode in b.modes}}
+    for mode, resources in modes.MODES.items()
+}
+`;
+
+/** A class and a binding, as resources.py's first ones: the same partials. */
+const CLASS = '{{> resource-class}}';
+const BINDING = '{{> resource-binding}}';
+
+const pascal = (name: string) => name.split('_').filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+const pipelineModes = (ctx: AddContext) => [...new Set(ctx.platform.deployments.filter((d) => ctx.deployments.includes(d.name)).flatMap((d) => d.modes as string[]))];
+
+export const RESOURCE_QUESTIONS: Question<AddContext>[] = [
+  {
+    key: 'name',
+    flag: 'name',
+    kind: 'text',
+    valueName: 'key',
+    help: 'Resource key: the parameter name an op takes it by (warehouse, slack, ...)',
+    message: 'Resource key:',
+    default: () => {
+      throw new InputError('--name is required without a terminal; pass --name warehouse (a Python name)');
+    },
+    parse: (raw, ctx) => {
+      const name = checkPythonIdentifier(raw, '--name', 'a resource key');
+      if (PLATFORM_KEYS.includes(name)) throw new InputError(`--name ${name}: every mode binds ${name} already (modes.py, the platform's); pick another key`);
+      if (ctx.resources.includes(name)) throw new InputError(`--name ${name}: resources.py already binds a resource named ${name}; pick another key`);
+      return name;
+    },
+  },
+  {
+    key: 'className',
+    flag: 'class',
+    kind: 'text',
+    valueName: 'Name',
+    help: 'Its class in resources.py (default: the key in PascalCase + Resource)',
+    message: 'Class name:',
+    default: (_ctx, a) => `${pascal(a.name as string)}Resource`,
+    parse: (raw, ctx) => {
+      const name = checkPythonIdentifier(raw, '--class', 'a Python class name');
+      if (ctx.resourcesNames.includes(name) || ['Binding', 'BINDINGS', 'MODES', 'dg', 'modes'].includes(name)) throw new InputError(`--class ${name}: resources.py already defines ${name}; pick another name`);
+      return name;
+    },
+  },
+  {
+    key: 'fields',
+    flag: 'env',
+    kind: 'text',
+    valueName: 'field=VAR,...',
+    help: 'Its fields and the environment variables they are read from (default: url=<KEY>_URL); never a value',
+    message: 'Fields, as field=ENV_VAR,...:',
+    default: (_ctx, a) => [{ name: 'url', env: `${(a.name as string).toUpperCase()}_URL` }],
+    show: (v) => (v as { name: string; env: string }[]).map((f) => `${f.name}=${f.env}`).join(','),
+    parse: (raw) => {
+      const fields = splitList(raw).map((pair) => {
+        const [name, env, ...more] = pair.split('=').map((s) => s.trim());
+        if (!name || !env || more.length) throw new InputError(`--env ${JSON.stringify(pair)} is not field=ENV_VAR; pass e.g. --env url=WAREHOUSE_URL,password=WAREHOUSE_PASSWORD`);
+        checkPythonIdentifier(name, '--env field', 'a Python field name');
+        if (!ENV_VAR.test(env)) throw new InputError(`--env ${name}=${env}: ${JSON.stringify(env)} is not an environment variable name (capitals, digits, underscores); the value itself never goes into code`);
+        return { name, env };
+      });
+      if (fields.length === 0) throw new InputError('--env needs at least one field=ENV_VAR, e.g. --env url=WAREHOUSE_URL');
+      const names = fields.map((f) => f.name);
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice) throw new InputError(`--env names field ${twice} twice; give each field once`);
+      return fields;
+    },
+  },
+  {
+    key: 'modes',
+    flag: 'modes',
+    kind: 'text',
+    valueName: 'a,b,...',
+    help: "The modes whose jobs get it (default: every mode the pipeline's deployments load)",
+    message: 'Modes that get it (comma-separated):',
+    default: (ctx) => pipelineModes(ctx),
+    show: (v) => (v as string[]).join(','),
+    parse: (raw, ctx) => {
+      const modes = splitList(raw);
+      const known = pipelineModes(ctx);
+      const unknown = modes.find((m) => !known.includes(m));
+      if (unknown) throw new InputError(`--modes ${unknown}: not a mode ${ctx.pipeline}'s deployments load (${known.join(', ')})`);
+      if (modes.length === 0) throw new InputError(`--modes needs at least one mode (${known.join(', ')})`);
+      return known.filter((m) => modes.includes(m));
+    },
+  },
+  {
+    key: 'description',
+    flag: 'description',
+    kind: 'text',
+    valueName: 'text',
+    help: 'One line on what it is, the class docstring (default: "TODO: what <key> is and the methods your ops call.")',
+    message: 'Describe the resource:',
+    default: (_ctx, a) => `TODO: what ${a.name as string} is, and the methods your ops call.`,
+    parse: (raw, _ctx, a) => checkText(raw.trim() || `TODO: what ${a.name as string} is, and the methods your ops call.`, '--description', 300).replace(/"""|\\/g, ''),
+  },
+];
+
+const render = (template: string, data: Answers) => renderString(template, data);
+
+/** The statement of `class Binding` (with its decorator): new classes go above it. */
+const bindingClass = (root: SgNode) => root.find({ rule: { kind: 'class_definition', has: { field: 'name', regex: '^Binding$' } } });
+
+export async function addResource(tree: FileTree, ctx: AddContext, answers: Answers): Promise<{ added: string[]; notes: string[] }> {
+  const path = `${ctx.pkg}/resources.py`;
+  const jobsPath = `${ctx.pkg}/jobs.py`;
+  if (!tree.exists(jobsPath)) throw new InputError(`${ctx.rel}/${jobsPath} does not exist; a pipeline builds its jobs there`);
+  const added = [`resource ${answers.name as string} (${answers.className as string}, from ${(answers.fields as { env: string }[]).map((f) => f.env).join(', ')}) in modes ${(answers.modes as string[]).join(', ')}`];
+  if (!tree.exists(path)) {
+    tree.write(path, render(RESOURCES_FILE, answers));
+    // jobs.py takes its MODES from resources.py from now on.
+    let switched = false;
+    await editPython(tree, jobsPath, (root) => {
+      const local = root.children().filter((n) => n.kind() === 'import_from_statement' && n.field('module_name')!.text().startsWith('.'));
+      const only = local.find((n) => n.text().replace(/\s+/g, ' ') === 'from .modes import MODES');
+      if (!only) return [];
+      switched = true;
+      // The line goes where ruff's isort puts it: among the package's own imports, by module.
+      const source = root.text();
+      const lineOf = (n: SgNode) => ({ start: n.range().start.index - n.range().start.column, end: source.indexOf('\n', n.range().end.index) + 1 || source.length });
+      const next = local.find((n) => n !== only && n.field('module_name')!.text() > '.resources');
+      const at = next ? lineOf(next).start : lineOf(local[local.length - 1]!).end;
+      const line = 'from .resources import MODES\n';
+      const remove = lineOf(only);
+      return at === remove.start || at === remove.end
+        ? [{ startPos: remove.start, endPos: remove.end, insertedText: line }]
+        : [{ startPos: remove.start, endPos: remove.end, insertedText: '' }, { startPos: at, endPos: at, insertedText: line }];
+    });
+    if (!switched) throw new InputError(`${jobsPath} does not import MODES with "from .modes import MODES"; make it "from .resources import MODES" by hand, then add the resource again`);
+    return { added, notes: [] };
+  }
+  let found = false;
+  await editPython(tree, path, (root) => {
+    const binding = bindingClass(root);
+    if (!binding) return [];
+    found = true;
+    const at = statementOf(binding).range().start.index;
+    return [{ startPos: at, endPos: at, insertedText: render(CLASS, answers) }];
+  });
+  if (!found) throw new InputError(`${path} has no class Binding to put the new class above; restore it, or add the resource by hand`);
+  await appendToList(tree, path, 'BINDINGS list', (root) => assignedList(root, 'BINDINGS'), render(BINDING, answers));
+  return { added, notes: [] };
+}

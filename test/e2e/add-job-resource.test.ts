@@ -1,0 +1,233 @@
+// `pipeline add job` and `pipeline add resource` on pipelines their users already edited: the
+// edits survive, Dagster loads the result in every deployment with the new jobs exactly where the
+// filter says, a job run in process gets the resource from the environment, and bad input is one
+// line, exit 2, and no change.
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/paths.ts';
+import { runBin } from '../helpers/cli.ts';
+import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
+
+const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
+const ORDERS = 'pipelines/orders/src/orders';
+const add = (root: string, args: string[]) => runBin('pipeline', ['add', ...args], root);
+
+/** Every line of `before` is in `after`, in order, except the ones named. */
+function linesKept(before: string, after: string, except: string[] = []): void {
+  const lines = after.split('\n');
+  let at = 0;
+  for (const line of before.split('\n')) {
+    if (except.includes(line)) continue;
+    const found = lines.indexOf(line, at);
+    expect(found, `line kept in order: ${JSON.stringify(line)}`).toBeGreaterThanOrEqual(0);
+    at = found + 1;
+  }
+}
+
+function editAsUser(root: string): { jobs: string; ops: string } {
+  const jobsPath = join(root, ORDERS, 'jobs.py');
+  const jobs = readFileSync(jobsPath, 'utf8')
+    .replace('JOBS = build_jobs(', '# One job per preset, as the platform wants.\nJOBS = build_jobs(')
+    .concat('\n\ndef job_names() -> list[str]:\n    """Mine."""\n    return sorted(JOBS)\n');
+  writeFileSync(jobsPath, jobs);
+  const opsPath = join(root, ORDERS, 'ops.py');
+  const ops = readFileSync(opsPath, 'utf8').concat('\n\ndef completed(row: dict) -> bool:\n    # mine\n    return row.get("status") == "completed"\n');
+  writeFileSync(opsPath, ops);
+  git(root, 'commit', '-qam', 'my edits');
+  return { jobs, ops };
+}
+
+type Loaded = Record<string, { jobs: string[] }>;
+
+describe('pipeline add job and resource on pipelines the user already edited', () => {
+  let root: string;
+  let mine: { jobs: string; ops: string };
+  const loaded: Record<string, Loaded> = {};
+
+  beforeAll(() => {
+    root = makePlatform({ pipelines: [['orders'], ['scores', '--template', 'ml']] });
+    mine = editAsUser(root);
+    for (const args of [
+      ['resource', '--pipeline', 'orders', '--name', 'warehouse', '--env', 'url=WAREHOUSE_URL,user=WAREHOUSE_USER'],
+      ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token=SLACK_TOKEN', '--modes', 'prod'],
+      ['job', '--pipeline', 'orders', '--name', 'cleanup', '--description', 'Removes stale rows.'],
+      ['job', '--pipeline', 'scores', '--name', 'audit'],
+    ]) {
+      const result = add(root, args);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    for (const deployment of DEPLOYMENTS) {
+      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders', 'scores'], root, { PIPELINE_DEPLOYMENT: deployment });
+      expect(result.code, result.stderr.slice(-3000)).toBe(0);
+      loaded[deployment] = JSON.parse(result.stdout);
+    }
+  });
+
+  it("keeps the user's lines of jobs.py and ops.py, adds the graph above JOBS and the op at the end", () => {
+    const jobs = readFileSync(join(root, ORDERS, 'jobs.py'), 'utf8');
+    linesKept(mine.jobs, jobs, ['from .modes import MODES', 'from .ops import daily_revenue, load_source, write_target', 'JOBS = build_jobs(main_graph, PRESETS, MODES)']);
+    expect(jobs).toContain('from .ops import cleanup_step, daily_revenue, load_source, write_target\nfrom .presets import PRESETS\nfrom .resources import MODES\n');
+    expect(jobs).toContain('    write_target(daily_revenue(load_source()))\n\n\n@dg.graph(name="cleanup", description="Removes stale rows.")\ndef cleanup_graph():\n    cleanup_step()\n\n\n# One job per preset, as the platform wants.\nJOBS = {\n    **build_jobs(main_graph, PRESETS, MODES),\n    **build_jobs(cleanup_graph, PRESETS, MODES),\n}\n');
+    const ops = readFileSync(join(root, ORDERS, 'ops.py'), 'utf8');
+    expect(ops.startsWith(mine.ops)).toBe(true);
+    expect(ops.slice(mine.ops.length)).toBe(
+      '\n\n@dg.op(description="Removes stale rows.")\ndef cleanup_step(context: dg.OpExecutionContext, store: TableStore) -> None:\n    """TODO: what job cleanup does: read with store.read_rows, write with store.write_rows."""\n    context.log.info(f"cleanup: not written yet ({store.describe()})")\n',
+    );
+    expect(readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8')).toContain('| `cleanup_local_sample` | `local_sample` | `local` |\n');
+  });
+
+  it('extends a JOBS dict of several graphs (the ml template) by one entry', () => {
+    const jobs = readFileSync(join(root, 'pipelines/scores/src/scores/jobs.py'), 'utf8');
+    expect(jobs).toMatch(/JOBS = \{\*\*build_jobs\(train_graph, PRESETS, MODES\), \*\*build_jobs\(score_graph, PRESETS, MODES\), \*\*build_jobs\(audit_graph, PRESETS, MODES\)\}\n/);
+  });
+
+  it('writes resources.py with typed classes, every field from the environment', () => {
+    const resources = readFileSync(join(root, ORDERS, 'resources.py'), 'utf8');
+    expect(resources).toContain('class WarehouseResource(dg.ConfigurableResource):\n    """TODO: what warehouse is, and the methods your ops call."""\n\n    url: str\n    user: str\n\n\nclass SlackResource(dg.ConfigurableResource):');
+    expect(resources).toContain('        key="slack",\n        modes=("prod",),\n        resource=SlackResource(token=dg.EnvVar("SLACK_TOKEN")),\n');
+    expect(resources).not.toMatch(/=\s*"[^"]*(secret|password|token)/i);
+  });
+
+  it.each(DEPLOYMENTS)('loads in %s with the new jobs exactly where the filter allows their mode', (deployment) => {
+    const { orders, scores } = loaded[deployment]! as Loaded;
+    const modeOfPreset: Record<string, string> = { local_sample: 'local', sandbox: 'sandbox', dev_full: 'dev', prod_full: 'prod' };
+    const allowed: Record<string, string[]> = { local: ['local'], compose: ['local', 'dev'], dev: ['local', 'dev'], prod: ['prod'], sandbox: ['local', 'sandbox'] };
+    const expected = Object.entries(modeOfPreset).filter(([, mode]) => allowed[deployment]!.includes(mode)).map(([preset]) => `cleanup_${preset}`);
+    expect(orders!.jobs.filter((j) => j.startsWith('cleanup_')).sort()).toEqual(expected.sort());
+    expect(scores!.jobs.some((j) => j.startsWith('audit_'))).toBe(true);
+    // Three graphs (train, score, audit), each with one job per preset the deployment allows.
+    expect(scores!.jobs.filter((j) => j.startsWith('audit_')).length * 3).toBe(scores!.jobs.length);
+  });
+
+  it('binds a resource in every mode by default, another only in the modes named, and a job run gets its fields from the environment', () => {
+    // The user writes the op: it takes the warehouse by its key.
+    const opsPath = join(root, ORDERS, 'ops.py');
+    writeFileSync(
+      opsPath,
+      readFileSync(opsPath, 'utf8')
+        .replace('from .storage import TableStore\n', 'from .resources import WarehouseResource\nfrom .storage import TableStore\n')
+        .replace('def cleanup_step(context: dg.OpExecutionContext, store: TableStore) -> None:', 'def cleanup_step(context: dg.OpExecutionContext, store: TableStore, warehouse: WarehouseResource) -> None:')
+        .replace('    context.log.info(f"cleanup: not written yet ({store.describe()})")', '    context.log.info(f"cleanup at {warehouse.url} as {warehouse.user}")\n    print(f"WAREHOUSE={warehouse.url}|{warehouse.user}")'),
+    );
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(join(root, 'pipelines/orders/src'))})`,
+      'from orders.jobs import JOBS',
+      'keys = {name: sorted(job.resource_defs) for name, job in JOBS.items() if name.startswith("cleanup_")}',
+      'result = JOBS["cleanup_local_sample"].execute_in_process()',
+      'print(json.dumps({"keys": keys, "ok": result.success}))',
+    ].join('\n');
+    const result = run(PYTHON, ['-c', script], root, { WAREHOUSE_URL: 'postgres://wh.internal/db', WAREHOUSE_USER: 'etl' });
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    expect(result.stdout).toContain('WAREHOUSE=postgres://wh.internal/db|etl');
+    const report = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    expect(report.ok).toBe(true);
+    expect(report.keys.cleanup_local_sample).toContain('warehouse');
+    expect(report.keys.cleanup_prod_full).toEqual(['io_manager', 'slack', 'store', 'warehouse']);
+    expect(report.keys.cleanup_dev_full).toEqual(['io_manager', 'store', 'warehouse']);
+  });
+
+  it.each(['orders', 'scores'])('the own tests of %s pass, and pipeline check finds nothing', (name) => {
+    const result = run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], join(root, 'pipelines', name));
+    expect(result.code, (result.stdout + result.stderr).slice(-3000)).toBe(0);
+    const check = runBin('pipeline', ['check', '--pipeline', name], root);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+  });
+});
+
+describe('pipeline add job and resource refuse bad input: exit 2, one line, nothing changed', () => {
+  let root: string;
+  beforeAll(() => {
+    root = makePlatform({ pipelines: [['orders'], ['billing', '--deployments', 'local,prod']] });
+    const first = add(root, ['resource', '--pipeline', 'orders', '--name', 'warehouse']);
+    expect(first.code, first.stderr).toBe(0);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'warehouse');
+  });
+
+  it.each([
+    ['a graph name jobs.py has', ['job', '--pipeline', 'orders', '--name', 'orders'], /already has a graph named orders/],
+    ['a graph name that is not a Python name', ['job', '--pipeline', 'orders', '--name', '1st'], /--name "1st" is not a name for a graph/],
+    ['a graph name that is a keyword', ['job', '--pipeline', 'orders', '--name', 'class'], /Python keyword/],
+    ['a job without --name and without a terminal', ['job', '--pipeline', 'orders'], /--name is required without a terminal/],
+    ['the platform store as a resource key', ['resource', '--pipeline', 'orders', '--name', 'store'], /every mode binds store already/],
+    ['a resource key bound already', ['resource', '--pipeline', 'orders', '--name', 'warehouse'], /already binds a resource named warehouse/],
+    ['a class name resources.py defines', ['resource', '--pipeline', 'orders', '--name', 'lake', '--class', 'WarehouseResource'], /already defines WarehouseResource/],
+    ['a value instead of an environment variable', ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token=xoxb-123'], /not an environment variable name/],
+    ['a field without a variable', ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token'], /not field=ENV_VAR/],
+    ['a mode the pipeline never loads', ['resource', '--pipeline', 'billing', '--name', 'slack', '--modes', 'dev'], /not a mode billing's deployments load/],
+  ])('%s', (_what, args, message) => {
+    const before = treeFingerprint(root);
+    const result = add(root, args as string[]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
+    expect(result.stderr).toMatch(message as RegExp);
+    expect(treeFingerprint(root)).toEqual(before);
+  });
+});
+
+describe("a platform's own generators, from its plopfile", () => {
+  let root: string;
+  beforeAll(() => {
+    root = makePlatform({ pipelines: [['orders']] });
+    cpSync(join(packageRoot(), 'test/fixtures/plopfile'), root, { recursive: true });
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'our generators');
+  });
+
+  it('are listed next to the built-in kinds', () => {
+    const text = add(root, ['--list']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain("From the platform's plopfile.mjs:\n  table-check      a freshness check of one table, in checks/<name>.py\n");
+    const json = JSON.parse(add(root, ['--list', '--json']).stdout) as { name: string; source: string }[];
+    expect(json.map((g) => `${g.name}:${g.source}`)).toEqual(['schedule:built-in', 'preset:built-in', 'sensor:built-in', 'job:built-in', 'resource:built-in', 'table-check:plopfile.mjs', 'weekly-schedule:plopfile.mjs', 'shell-out:plopfile.mjs']);
+  });
+
+  it('run with flags for their prompts, the project\'s helpers and partials, and load in Dagster', () => {
+    const dry = add(root, ['table-check', '--pipeline', 'orders', '--check-name', 'orders_fresh', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('+TABLE = "marts/orders.csv"');
+    expect(existsSync(join(root, ORDERS, 'checks'))).toBe(false);
+    const check = add(root, ['table-check', '--pipeline', 'orders', '--check-name', 'orders_fresh', '--severity', 'error', '--max-age-hours', '12', '--json']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout).sources).toEqual({ checkName: 'flag', table: 'default', severity: 'flag', maxAgeHours: 'flag' });
+    expect(readFileSync(join(root, ORDERS, 'checks/orders_fresh.py'), 'utf8')).toBe('"""Check orders_fresh (yours): marts/orders.csv is at most 12 hours old."""\n\nTABLE = "marts/orders.csv"\nSEVERITY = "error"\nMAX_AGE_HOURS = 12\nPIPELINE = "orders"\n');
+    const before = readFileSync(join(root, ORDERS, 'schedules.py'), 'utf8');
+    const weekly = add(root, ['weekly-schedule', '--pipeline', 'orders']);
+    expect(weekly.code, weekly.stderr).toBe(0);
+    const after = readFileSync(join(root, ORDERS, 'schedules.py'), 'utf8');
+    expect(after.replace('    ScheduleSpec(\n        name="weekly_report",\n        graph="orders",\n        preset="prod_full",\n        cron="0 6 * * 1",\n        timezone="Europe/Paris",\n        deployments=("prod", ),\n    ),\n', '')).toBe(before);
+    for (const deployment of ['prod', 'dev']) {
+      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders'], root, { PIPELINE_DEPLOYMENT: deployment });
+      expect(result.code, result.stderr.slice(-3000)).toBe(0);
+      expect(JSON.parse(result.stdout).orders.schedules.includes('weekly_report')).toBe(deployment === 'prod');
+    }
+  });
+
+  it.each([
+    ['an answer its validate refuses', ['table-check', '--pipeline', 'orders', '--check-name', 'Bad'], /--check-name "Bad": use lowercase letters/],
+    ['a choice it does not offer', ['table-check', '--pipeline', 'orders', '--check-name', 'x', '--severity', 'fatal'], /--severity fatal is not one of warn, error/],
+    ['a required answer without a terminal', ['table-check', '--pipeline', 'orders'], /--check-name is required without a terminal/],
+    ['an action that is a function', ['shell-out'], /action 1: a function is not run by pipeline add/],
+    ['a generator nobody defined', ['nope'], /it makes: schedule, preset, sensor, job, resource, table-check, weekly-schedule, shell-out/],
+  ])('refuse %s: exit 2, one line, nothing changed', (_what, args, message) => {
+    const before = treeFingerprint(root);
+    const result = add(root, args as string[]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
+    expect(result.stderr).toMatch(message as RegExp);
+    expect(treeFingerprint(root)).toEqual(before);
+  });
+
+  it('refuse to overwrite a file an earlier run made', () => {
+    const first = add(root, ['table-check', '--pipeline', 'orders', '--check-name', 'twice']);
+    expect(first.code, first.stderr).toBe(0);
+    const before = treeFingerprint(root);
+    const again = add(root, ['table-check', '--pipeline', 'orders', '--check-name', 'twice']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/checks\/twice.py exists already/);
+    expect(treeFingerprint(root)).toEqual(before);
+  });
+});
