@@ -18,10 +18,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   upgrade: { summary: 'Upgrade pipelines to the current conventions with versioned codemods (see pipeline upgrade --help)', load: () => import('../commands/upgrade.ts') },
   codemod: { summary: "The platform's own codemods: new, test, list (see pipeline codemod --help)", load: () => import('../commands/codemod.ts') },
   sync: { summary: 'Write the files derived from pipelines/*/: dg.toml, docker-compose.yaml, the compose workspace (see pipeline sync --help)', load: () => import('../commands/sync.ts') },
-  add: { summary: 'Add a schedule, preset or sensor to an existing pipeline, as the generator writes them (see pipeline add --help)', load: () => import('../commands/add.ts') },
+  add: { summary: "Add a schedule, preset, sensor, job or resource to a pipeline, or run your platform's own generators (see pipeline add --help)", load: () => import('../commands/add.ts') },
   check: { summary: 'Check every pipeline against the conventions: rule, file:line, the fix; for CI too (see pipeline check --help)', load: () => import('../commands/check.ts') },
   list: { summary: 'List the pipelines: owner, template, conventions version, what each deployment loads (see pipeline list --help)', load: () => import('../commands/list.ts') },
-  sandbox: { summary: 'An isolated copy per git branch: up, status, list, diff, down, run (see pipeline sandbox --help)', load: () => import('../commands/sandbox.ts') },
+  sandbox: { summary: 'An isolated copy per git branch: up, run, commit, promote, refresh, prune, ui (see pipeline sandbox --help)', load: () => import('../commands/sandbox.ts') },
 };
 
 function help(): string {

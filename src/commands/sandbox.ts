@@ -1,80 +1,175 @@
-// `pipeline sandbox up|status|list|diff|down|run`: an isolated copy of the platform per git branch.
+// `pipeline sandbox <command>`: an isolated copy of the platform per git branch, and its way back
+// to production (commit, promote after the git merge, refresh, prune).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, type ParsedArgs, parseCommandArgs, renderHelp } from '../cli/args.ts';
-import { CliError, EXIT, InputError } from '../errors.ts';
-import type { SandboxBackend } from '../sandbox/backend.ts';
-import { lakefsCredentials } from '../sandbox/credentials.ts';
-import { LakeFSBackend } from '../sandbox/lakefs.ts';
-import { LakeFSClient } from '../sandbox/lakefs-client.ts';
-import { currentGitBranch, nameFor, platformRoot, type SandboxContext, sandboxDiff, sandboxDown, sandboxList, sandboxStatus, sandboxUp } from '../sandbox/sandbox.ts';
 import type { PlatformConfig } from '../conventions/platform-config.ts';
+import { CliError, EXIT, InputError } from '../errors.ts';
+import type { DataChange, SandboxBackend } from '../sandbox/backend.ts';
+import { lakefsCredentials, lakefsEnv } from '../sandbox/credentials.ts';
+import { sandboxCommit, sandboxInit, sandboxPromote, sandboxPrune, sandboxRefresh } from '../sandbox/lifecycle.ts';
+import { LakeFSBackend } from '../sandbox/lakefs.ts';
+import { type LakeFSCredentials, LakeFSClient } from '../sandbox/lakefs-client.ts';
+import { currentGitBranch, nameFor, platformRoot, SANDBOXES_DIR, type SandboxContext, sandboxDiff, sandboxDown, sandboxList, sandboxStatus, sandboxUp } from '../sandbox/sandbox.ts';
 
-const SUBCOMMANDS = {
-  up: 'Create (or reuse) the sandbox of the current git branch: data branch, Dagster instance, env file',
-  status: "Show the current branch's sandbox: source ref and commit, head commit, created when",
-  list: 'List every sandbox of the platform',
-  diff: "List the sandbox's data changes against production (path, added/changed/removed, size)",
-  down: 'Delete the data branch and the instance folder (refuses uncommitted writes without --force)',
-  run: "Run a pipeline's sandbox job in the sandbox: pipeline sandbox run <job> --pipeline <name>",
-} as const;
-type Sub = keyof typeof SUBCOMMANDS;
+interface SubDoc {
+  summary: string;
+  usage: string;
+  examples: string[];
+}
+
+const SUBCOMMANDS: Record<string, SubDoc> = {
+  init: { summary: 'Protect the production branch in lakeFS itself: direct writes and commits refused, merges only', usage: 'init [--dry-run]', examples: ['npx pipeline sandbox init', 'npx pipeline sandbox init --dry-run --json'] },
+  up: { summary: 'Create (or reuse) the sandbox of the current git branch: data branch, Dagster instance, env file', usage: 'up [--git-branch NAME]', examples: ['npx pipeline sandbox up', 'npx pipeline sandbox up --git-branch "$CI_BRANCH" --json'] },
+  status: { summary: "Show the current branch's sandbox (exit 1 when it or its data branch is missing)", usage: 'status', examples: ['npx pipeline sandbox status', 'npx pipeline sandbox status --json'] },
+  list: { summary: 'List every sandbox: age, git branch still there, unpromoted changes, how far production moved', usage: 'list', examples: ['npx pipeline sandbox list', 'npx pipeline sandbox list --json'] },
+  diff: { summary: "The sandbox's own data changes since its base (three-dot: production's later changes are not shown)", usage: 'diff [--stat]', examples: ['npx pipeline sandbox diff', 'npx pipeline sandbox diff --stat'] },
+  run: { summary: "Run a pipeline's sandbox job in the sandbox, with the CLI's lakeFS credentials", usage: 'run <job> --pipeline NAME [--python PATH]', examples: ['npx pipeline sandbox run orders_sandbox --pipeline orders', 'npx pipeline sandbox run orders_sandbox --pipeline orders --git-branch feature/new-metric --python .venv/bin/python'] },
+  commit: { summary: "Commit the sandbox's data writes; the commit records the git commit, branch and user", usage: 'commit -m MESSAGE', examples: ['npx pipeline sandbox commit -m "orders mart with the new metric"', 'npx pipeline sandbox commit -m "rerun after fix" --json'] },
+  promote: { summary: "Merge the sandbox's committed data into production, once its git branch is merged into main", usage: 'promote [--yes] [--strategy source-wins|dest-wins] [--dry-run]', examples: ['npx pipeline sandbox promote --git-branch feature/new-metric --dry-run', 'npx pipeline sandbox promote --git-branch feature/new-metric --yes'] },
+  refresh: { summary: "Merge production's newer data into the sandbox (refuses paths both changed)", usage: 'refresh [--dry-run]', examples: ['npx pipeline sandbox refresh', 'npx pipeline sandbox refresh --dry-run --json'] },
+  down: { summary: 'Delete the data branch and the instance folder (refuses uncommitted or unpromoted data without --force)', usage: 'down [--force]', examples: ['npx pipeline sandbox down', 'npx pipeline sandbox down --force'] },
+  prune: { summary: 'Remove sandboxes whose git branch is gone or older than sandbox.ttl_days (keeps unpromoted data)', usage: 'prune [--dry-run] [--force]', examples: ['npx pipeline sandbox prune --dry-run', 'npx pipeline sandbox prune'] },
+  ui: { summary: "Serve the Dagster UI on the sandbox's own instance, on a loopback port (Ctrl-C stops it)", usage: 'ui [--port N] [--pipeline NAME] [--python PATH]', examples: ['npx pipeline sandbox ui', 'npx pipeline sandbox ui --port 3001 --pipeline orders'] },
+};
+export const SANDBOX_SUBCOMMANDS = Object.keys(SUBCOMMANDS);
 
 const FLAGS: GlobalFlag[] = [
-  { flag: 'git-branch', type: 'string', valueName: 'name', help: 'Use this git branch instead of the checked-out one (detached HEAD in CI)' },
-  { flag: 'force', type: 'boolean', help: 'down: discard uncommitted data writes' },
-  { flag: 'pipeline', type: 'string', valueName: 'name', help: 'run: the pipeline whose job to run' },
-  { flag: 'python', type: 'string', valueName: 'path', help: 'run: the Python with the pipeline installed (default: pipelines/<name>/.venv, else python3)' },
+  { flag: 'git-branch', type: 'string', valueName: 'name', help: 'Use this git branch instead of the checked-out one (detached HEAD in CI; a merged branch on promote)' },
+  { flag: 'message', short: 'm', type: 'string', valueName: 'text', help: 'commit (-m), promote: the commit message' },
+  { flag: 'force', type: 'boolean', help: 'down, prune: discard uncommitted or unpromoted data' },
+  { flag: 'yes', type: 'boolean', help: 'promote: do not ask (needed without a terminal)' },
+  { flag: 'strategy', type: 'string', valueName: 'source-wins|dest-wins', help: 'promote: who wins where production changed the same paths since the base' },
+  { flag: 'dry-run', type: 'boolean', help: 'init, promote, refresh, prune: say what would happen, write nothing' },
+  { flag: 'stat', type: 'boolean', help: 'diff: a summary (counts and bytes per top folder) instead of every path' },
+  { flag: 'pipeline', type: 'string', valueName: 'name', help: 'run: the pipeline whose job to run; ui: show only this pipeline' },
+  { flag: 'python', type: 'string', valueName: 'path', help: "run, ui: the Python with the pipeline installed (default: pipelines/<name>/.venv)" },
+  { flag: 'port', type: 'string', valueName: 'n', help: 'ui: the loopback port (default: a free one)' },
   { flag: 'json', type: 'boolean', help: 'Print the result as JSON' },
   CWD_FLAG,
   HELP_FLAG,
 ];
 
-export function sandboxHelp(): string {
-  const width = Math.max(...Object.keys(SUBCOMMANDS).map((s) => s.length)) + 2;
+export function sandboxHelp(sub?: string): string {
+  if (sub && SUBCOMMANDS[sub]) {
+    const doc = SUBCOMMANDS[sub];
+    return renderHelp(`pipeline sandbox ${doc.usage} [options]`, `${doc.summary}.\n\nExamples:\n${doc.examples.map((e) => `  ${e}`).join('\n')}`, [{ title: 'Options', flags: FLAGS }]);
+  }
+  const width = Math.max(...SANDBOX_SUBCOMMANDS.map((s) => s.length)) + 2;
   return renderHelp(
-    'pipeline sandbox <up|status|list|diff|down|run> [options]',
-    `A sandbox is an isolated copy of the platform for one git branch: a copy-on-write data branch\nmade from the production ref, its own Dagster instance (DAGSTER_HOME) and an env file that selects\nthe sandbox deployment. Production is never written. lakeFS credentials come from\nLAKEFS_ENDPOINT, LAKEFS_ACCESS_KEY_ID, LAKEFS_SECRET_ACCESS_KEY, or ~/.lakectl.yaml.\n\nCommands:\n${Object.entries(SUBCOMMANDS).map(([s, h]) => `  ${s.padEnd(width)}${h}`).join('\n')}`,
+    'pipeline sandbox <command> [options]',
+    [
+      'A sandbox is an isolated copy of the platform for one git branch: a copy-on-write data branch',
+      'made from the production ref, its own Dagster instance (DAGSTER_HOME) and an env file that selects',
+      'the sandbox deployment. Production takes only merges: `promote`, after the git branch is merged',
+      'into main. lakeFS credentials come from LAKEFS_ENDPOINT, LAKEFS_ACCESS_KEY_ID,',
+      'LAKEFS_SECRET_ACCESS_KEY, else ~/.lakectl.yaml. `pipeline sandbox <command> --help` for one command.',
+      '',
+      'Commands:',
+      ...Object.entries(SUBCOMMANDS).map(([s, d]) => `  ${s.padEnd(width)}${d.summary}`),
+      '',
+      'Examples:',
+      '  npx pipeline sandbox up && npx pipeline sandbox run orders_sandbox --pipeline orders',
+      '  npx pipeline sandbox commit -m "new metric" && npx pipeline sandbox diff --stat',
+      '  npx pipeline sandbox promote --git-branch feature/new-metric --yes   # after the git merge',
+    ].join('\n'),
     [{ title: 'Options', flags: FLAGS }],
   );
 }
 
-async function backendFor(platform: PlatformConfig): Promise<{ backend: SandboxBackend; endpoint: string | null }> {
+/** LAKEFS_ENDPOINT from a sandbox's env file: the last place the endpoint is looked for. */
+function envFileEndpoint(root: string, name: string | undefined): string | undefined {
+  const file = name ? join(root, SANDBOXES_DIR, name, 'sandbox.env') : undefined;
+  if (!file || !existsSync(file)) return undefined;
+  return /^LAKEFS_ENDPOINT=(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1];
+}
+
+async function backendFor(platform: PlatformConfig, fallbackEndpoint?: string): Promise<{ backend: SandboxBackend; credentials: LakeFSCredentials | null }> {
   if (platform.sandbox.backend === 'snowflake') {
     const { connectSnowflake } = await import('../sandbox/snowflake-connect.ts');
     const { SnowflakeBackend } = await import('../sandbox/snowflake.ts');
-    return { backend: new SnowflakeBackend(await connectSnowflake(), platform.sandbox.productionRef, platform.sandbox.protectedBranches), endpoint: null };
+    return { backend: new SnowflakeBackend(await connectSnowflake(), platform.sandbox.productionRef, platform.sandbox.protectedBranches), credentials: null };
   }
-  const credentials = lakefsCredentials();
-  return { backend: new LakeFSBackend(new LakeFSClient(credentials), platform.sandbox.repository, platform.sandbox.productionRef), endpoint: credentials.endpoint };
+  const credentials = lakefsCredentials(process.env, fallbackEndpoint);
+  const { repository, productionRef, productionBranch } = platform.sandbox;
+  return { backend: new LakeFSBackend(new LakeFSClient(credentials), repository, productionRef, productionBranch), credentials };
 }
 
+/** 0.02 days reads 28m; 0.5 days 12h; 3.2 days 3d. */
+const age = (days: number | null): string => (days === null ? '-' : days < 1 / 24 ? `${Math.round(days * 1440)}m` : days < 2 ? `${Math.round(days * 24)}h` : `${Math.floor(days)}d`);
 const print = (json: boolean, data: unknown, text: string): void => void process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
+const warn = (text: string): void => void process.stderr.write(`pipeline: warning: ${text}\n`);
+
+/** Counts per change and per top folder: what a 100k-path diff should print. */
+export function diffStat(changes: DataChange[]) {
+  const total = { added: 0, changed: 0, removed: 0, uncommitted: 0, bytes: 0 };
+  const folders = new Map<string, { added: number; changed: number; removed: number }>();
+  for (const c of changes) {
+    total[c.change] += 1;
+    if (!c.committed) total.uncommitted += 1;
+    total.bytes += c.sizeBytes ?? 0;
+    const top = c.path.includes('/') ? `${c.path.split('/')[0]}/` : c.path;
+    const f = folders.get(top) ?? { added: 0, changed: 0, removed: 0 };
+    f[c.change] += 1;
+    folders.set(top, f);
+  }
+  return { ...total, paths: changes.length, folders: Object.fromEntries([...folders].sort(([a], [b]) => a.localeCompare(b))) };
+}
+const statLine = (s: ReturnType<typeof diffStat>) => `${s.paths} path${s.paths === 1 ? '' : 's'}: ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.bytes} bytes${s.uncommitted ? ` (${s.uncommitted} uncommitted)` : ''}`;
+
+async function confirmOnTerminal(): Promise<((q: string) => Promise<boolean>) | undefined> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
+  const { confirm } = await import('@inquirer/prompts');
+  // Ctrl-C at the prompt is a "no", not a stack trace.
+  return (message) => confirm({ message, default: false }).catch(() => false);
+}
 
 export async function run(argv: string[]): Promise<number | void> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline sandbox');
   const [sub, ...rest] = positionals;
   if (values.help || sub === undefined) {
-    process.stdout.write(`${sandboxHelp()}\n`);
+    process.stdout.write(`${sandboxHelp(sub)}\n`);
     return sub === undefined && !values.help ? EXIT.usage : EXIT.ok;
   }
-  if (!(sub in SUBCOMMANDS)) throw new InputError(`unknown sandbox command ${JSON.stringify(sub)}; use one of: ${Object.keys(SUBCOMMANDS).join(', ')}`);
+  if (!(sub in SUBCOMMANDS)) throw new InputError(`unknown sandbox command ${JSON.stringify(sub)}; use one of: ${SANDBOX_SUBCOMMANDS.join(', ')}`);
+  const strategy = values.strategy as string | undefined;
+  if (strategy !== undefined && strategy !== 'source-wins' && strategy !== 'dest-wins') throw new InputError(`--strategy ${JSON.stringify(strategy)} is not a strategy; use source-wins (the sandbox's version) or dest-wins (production's)`);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new InputError(`--port ${JSON.stringify(values.port)} is not a port number (1-65535)`);
+  if (sub === 'commit' && !(values.message as string | undefined)?.trim()) throw new InputError('commit needs a message: pipeline sandbox commit -m "what the data is"');
   const json = values.json === true;
+  const dryRun = values['dry-run'] === true;
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
   const { root, platform } = platformRoot(cwd);
-  const { backend, endpoint } = await backendFor(platform);
+  // Every command but these works on the sandbox of one git branch.
+  const gitBranch = ['init', 'list', 'prune'].includes(sub) ? undefined : currentGitBranch(root, values['git-branch'] as string | undefined);
+  const name = gitBranch === undefined ? undefined : nameFor(platform, gitBranch);
+  const { backend, credentials } = await backendFor(platform, envFileEndpoint(root, name));
 
+  if (sub === 'init') {
+    const result = await sandboxInit({ root, platform, backend }, dryRun);
+    const state = result.protected ? (result.installed ? 'protected' : 'already protected') : 'would protect';
+    const lines = [`${result.production.replace(/\/[^/]*$/, '')}/${result.branch}: ${state} (lakeFS refuses direct writes and commits to it; only merges land, through pipeline sandbox promote)`];
+    for (const edit of result.platformEdits) lines.push(`${dryRun ? 'would set' : 'set'} ${edit} in platform.yaml`);
+    return print(json, result, lines.join('\n'));
+  }
   if (sub === 'list') {
     const all = await sandboxList(root, platform, backend);
-    return print(json, all, all.length ? all.map((s) => `${s.name.padEnd(44)} ${(s.gitBranch ?? '(no local record)').padEnd(30)} ${s.dataExists ? 'data' : 'no data'}  ${s.createdAt ?? ''}`).join('\n') : 'no sandboxes');
+    const row = (s: (typeof all)[number]) =>
+      [s.name.padEnd(36), (s.gitBranch ?? '(no local record)').padEnd(26), s.gitBranchExists === false ? 'branch gone ' : s.gitBranchExists ? 'branch here ' : '-           ', s.dataExists ? 'data   ' : 'no data', age(s.ageDays).padStart(5), `  unpromoted ${s.unpromoted ?? '-'}`, `  production moved ${s.productionMoved ?? '-'}`].join(' ');
+    return print(json, all, all.length ? all.map(row).join('\n') : 'no sandboxes');
+  }
+  if (sub === 'prune') {
+    const report = await sandboxPrune({ root, platform, backend }, { dryRun, force: values.force === true });
+    return print(json, report, report.length ? report.map((e) => `${e.action.padEnd(12)} ${e.name}  ${e.why}`).join('\n') : 'no sandboxes');
   }
 
-  const gitBranch = currentGitBranch(root, values['git-branch'] as string | undefined);
-  const ctx: SandboxContext = { root, platform, backend, gitBranch, name: nameFor(platform, gitBranch) };
-  switch (sub as Sub) {
+  if (gitBranch === undefined || name === undefined) throw new Error(`pipeline sandbox ${sub}: no git branch`);
+  const ctx: SandboxContext = { root, platform, backend, gitBranch, name };
+  switch (sub) {
     case 'up': {
-      const { status, created } = await sandboxUp(ctx, endpoint);
+      const { status, created } = await sandboxUp(ctx, credentials?.endpoint ?? null);
       return print(json, { created, ...status }, [
         `${created ? 'Created' : 'Reusing'} sandbox ${status.name} for git branch ${gitBranch}`,
         `  data:     ${platform.sandbox.backend === 'lakefs' ? `lakefs://${platform.sandbox.repository}/${status.name}` : status.name}, from ${status.production} at ${status.sourceCommit ?? status.sourceRef}`,
@@ -90,33 +185,69 @@ export async function run(argv: string[]): Promise<number | void> {
         print(json, { name: ctx.name, exists: false }, `no sandbox for git branch ${gitBranch} (it would be ${ctx.name}); run pipeline sandbox up`);
         return EXIT.failure;
       }
-      return print(json, { exists: true, ...status }, Object.entries(status).map(([k, v]) => `${k.padEnd(13)} ${v ?? '-'}`).join('\n'));
+      const protection = await backend.protection().catch((error: Error) => ({ branch: platform.sandbox.productionRef, protected: false, problem: error.message }));
+      print(json, { exists: true, ...status, productionProtected: protection.protected }, Object.entries(status).map(([k, v]) => `${k.padEnd(13)} ${v ?? '-'}`).join('\n'));
+      if (!protection.protected) warn('problem' in protection ? protection.problem : `lakeFS does not protect production branch ${protection.branch}: anyone with write access can write or commit to it directly; run pipeline sandbox init`);
+      if (!status.dataExists) {
+        process.stderr.write(`pipeline: error: the data of sandbox ${ctx.name} is gone (no branch ${ctx.name} in ${status.production.replace(/\/[^/]*$/, '')}); run pipeline sandbox down --force and up again\n`);
+        return EXIT.failure;
+      }
+      return EXIT.ok;
     }
     case 'diff': {
       const changes = await sandboxDiff(ctx);
-      return print(json, changes, changes.length ? changes.map((c) => `${c.change.padEnd(8)} ${c.path}  ${c.sizeBytes ?? '-'} bytes${c.committed ? '' : '  (uncommitted)'}`).join('\n') : `no changes in ${ctx.name} against production`);
+      const stat = diffStat(changes);
+      if (values.stat === true) return print(json, stat, [statLine(stat), ...Object.entries(stat.folders).map(([f, c]) => `  ${f.padEnd(30)} ${c.added} added, ${c.changed} changed, ${c.removed} removed`)].join('\n'));
+      if (changes.length === 0) return print(json, changes, `no changes in ${ctx.name} since its base`);
+      return print(json, changes, [...changes.map((c) => `${c.change.padEnd(8)} ${c.path}  ${c.sizeBytes ?? '-'} bytes${c.committed ? '' : '  (uncommitted)'}`), statLine(stat)].join('\n'));
+    }
+    case 'commit': {
+      const result = await sandboxCommit(ctx, values.message as string);
+      if (!result.commit) print(json, result, `nothing to commit in ${ctx.name}: no data writes since its last commit`);
+      else print(json, result, `Committed ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} to ${ctx.name}: ${result.commit.slice(0, 12)} (git ${result.metadata.git_commit?.slice(0, 12) ?? '-'} on ${gitBranch}, by ${result.metadata.user})`);
+      return;
+    }
+    case 'promote': {
+      const result = await sandboxPromote(ctx, { message: values.message as string | undefined, strategy: strategy as 'source-wins' | 'dest-wins' | undefined, yes: values.yes === true, dryRun, confirm: await confirmOnTerminal() });
+      const what = result.changes.map((c) => `  ${c.change.padEnd(8)} ${c.path}`).join('\n');
+      return print(json, result, result.promoted ? `Promoted ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} of ${ctx.name} into ${backend.describeProduction()}: commit ${result.commit!.slice(0, 12)} (git ${result.gitCommit!.slice(0, 12)})\n${what}` : `${result.reason}${result.changes.length ? `\n${what}` : ''}`);
+    }
+    case 'refresh': {
+      const result = await sandboxRefresh(ctx, dryRun);
+      const what = result.changes.map((c) => `  ${c.change.padEnd(8)} ${c.path}`).join('\n');
+      return print(json, result, result.refreshed ? `Refreshed ${ctx.name} with ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} from production: ${result.commit!.slice(0, 12)}\n${what}` : `${result.reason}${result.changes.length ? `\n${what}` : ''}`);
     }
     case 'down': {
       const result = await sandboxDown(ctx, values.force === true);
-      return print(json, { name: ctx.name, ...result }, result.removed ? `Removed sandbox ${ctx.name}${result.discarded.length ? ` (discarded ${result.discarded.length} uncommitted writes)` : ''}` : `no sandbox ${ctx.name} to remove`);
+      return print(json, { name: ctx.name, ...result }, result.removed ? `Removed sandbox ${ctx.name}${result.discarded.length ? ` (discarded ${result.discarded.length} unsaved changes)` : ''}` : `no sandbox ${ctx.name} to remove`);
     }
     case 'run':
-      return runJob(ctx, rest, values);
+      return runJob(ctx, rest, values, credentials);
+    case 'ui': {
+      const { sandboxUi } = await import('../sandbox/ui.ts');
+      return sandboxUi(ctx, { port, python: values.python as string | undefined, pipeline: values.pipeline as string | undefined, env: sandboxEnv(ctx, credentials), onReady: (url) => print(json, { name: ctx.name, url }, `Dagster UI for sandbox ${ctx.name}: ${url}  (Ctrl-C stops it)`) });
+    }
   }
 }
 
-/** Runs one job of a pipeline with the sandbox's environment and Dagster instance. */
-function runJob(ctx: SandboxContext, rest: string[], values: ParsedArgs["values"]): number {
-  const [job] = rest;
-  const pipeline = values.pipeline as string | undefined;
-  if (!job || !pipeline) throw new InputError('run needs a job and --pipeline: pipeline sandbox run <job> --pipeline <name>');
-  const envFile = join(ctx.root, '.sandboxes', ctx.name, 'sandbox.env');
+/** The sandbox's env file over this environment, with the credentials the CLI resolved (endpoint normalised). */
+function sandboxEnv(ctx: SandboxContext, credentials: LakeFSCredentials | null): Record<string, string> {
+  const envFile = join(ctx.root, SANDBOXES_DIR, ctx.name, 'sandbox.env');
   if (!existsSync(envFile)) throw new InputError(`there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`);
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   for (const line of readFileSync(envFile, 'utf8').split('\n')) {
     const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
     if (m) env[m[1]!] = m[2]!;
   }
+  return credentials ? { ...env, ...lakefsEnv(credentials) } : env;
+}
+
+/** Runs one job of a pipeline with the sandbox's environment and Dagster instance. */
+function runJob(ctx: SandboxContext, rest: string[], values: ParsedArgs['values'], credentials: LakeFSCredentials | null): number {
+  const [job] = rest;
+  const pipeline = values.pipeline as string | undefined;
+  if (!job || !pipeline) throw new InputError('run needs a job and --pipeline: pipeline sandbox run <job> --pipeline <name>');
+  const env = sandboxEnv(ctx, credentials);
   const dir = join(ctx.root, 'pipelines', pipeline);
   if (!existsSync(dir)) throw new InputError(`no pipeline ${pipeline} in ${join(ctx.root, 'pipelines')}`);
   const venv = join(dir, '.venv', 'bin', 'python');

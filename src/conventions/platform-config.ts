@@ -32,6 +32,12 @@ export interface SandboxConfig {
   protectedBranches: string[];
   branchPrefix: string;
   branchEnvVar: string;
+  /** The lakeFS branch `pipeline sandbox promote` merges into (default: production_ref, when it is a branch). */
+  productionBranch?: string;
+  /** The git branch a sandbox's branch must be merged into before its data can be promoted (default main). */
+  gitMainBranch?: string;
+  /** `pipeline sandbox prune` removes sandboxes older than this many days. */
+  ttlDays?: number;
 }
 
 export interface PlatformConfig {
@@ -157,7 +163,7 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
   });
 
   const sb = r.object(top.sandbox, 'sandbox');
-  r.allowedKeys(sb, 'sandbox', ['backend', 'repository', 'production_ref', 'protected_branches', 'branch_prefix', 'branch_env_var']);
+  r.allowedKeys(sb, 'sandbox', ['backend', 'repository', 'production_ref', 'protected_branches', 'branch_prefix', 'branch_env_var', 'production_branch', 'git_main_branch', 'ttl_days']);
   const backend = sb.backend ?? 'lakefs';
   if (backend !== 'lakefs' && backend !== 'snowflake') r.fail('sandbox.backend', `${JSON.stringify(backend)} is not a sandbox backend (expected lakefs or snowflake)`);
   const productionRef = r.string(sb, 'production_ref', 'sandbox.production_ref');
@@ -168,7 +174,13 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
     protectedBranches: r.stringList(sb, 'protected_branches', 'sandbox.protected_branches', true),
     branchPrefix: typeof sb.branch_prefix === 'string' ? sb.branch_prefix : 'sbx-',
     branchEnvVar: typeof sb.branch_env_var === 'string' ? sb.branch_env_var : 'PIPELINE_SANDBOX_BRANCH',
+    ...(sb.production_branch !== undefined ? { productionBranch: r.string(sb, 'production_branch', 'sandbox.production_branch', LAKEFS_BRANCH_ID, 'must be a lakeFS branch id') } : {}),
+    ...(sb.git_main_branch !== undefined ? { gitMainBranch: r.string(sb, 'git_main_branch', 'sandbox.git_main_branch') } : {}),
   };
+  if (sb.ttl_days !== undefined) {
+    if (typeof sb.ttl_days !== 'number' || !(sb.ttl_days > 0)) r.fail('sandbox.ttl_days', `${JSON.stringify(sb.ttl_days)} must be a positive number of days`);
+    sandbox.ttlDays = sb.ttl_days as number;
+  }
   if (!LAKEFS_BRANCH_ID.test(sandbox.branchPrefix + 'x')) r.fail('sandbox.branch_prefix', `${JSON.stringify(sandbox.branchPrefix)} cannot start a lakeFS branch id (letters, digits, _ and -)`);
   if (!ENV_VAR.test(sandbox.branchEnvVar)) r.fail('sandbox.branch_env_var', 'must be an environment variable name (A-Z, 0-9, _)');
 

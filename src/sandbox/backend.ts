@@ -31,4 +31,22 @@ export interface SandboxBackend {
   /** How many writes are not yet committed (a down would lose them). */
   uncommittedWrites(name: string): Promise<DataChange[]>;
   destroy(name: string): Promise<void>;
+  /** Commits the sandbox's writes; the commit id (null where the backend commits as it goes). */
+  commit(name: string, message: string, metadata: Record<string, string>): Promise<string | null>;
+  /** Committed changes of the sandbox that production does not have yet (a down would lose them). */
+  unpromoted(name: string): Promise<DataChange[]>;
+  /** What production changed since the sandbox's base (its newest commit in common with production). */
+  productionChanges(name: string): Promise<DataChange[]>;
+  /** The sandbox's base: the newest production commit it contains. */
+  baseCommit(name: string): Promise<string | null>;
+  /** The metadata of the sandbox's newest commit. */
+  headMetadata(name: string): Promise<Record<string, string>>;
+  /** Merges the sandbox into production; returns the production commit. */
+  promote(name: string, message: string, metadata: Record<string, string>, strategy?: 'source-wins' | 'dest-wins'): Promise<string>;
+  /** Merges production into the sandbox; returns the sandbox's new head. */
+  refresh(name: string, message: string, metadata: Record<string, string>): Promise<string>;
+  /** The production branch, and whether the server itself refuses direct writes to it. */
+  protection(): Promise<{ branch: string; protected: boolean }>;
+  /** Installs the server-side protection of the production branch; false when it was there already. */
+  protect(): Promise<boolean>;
 }

@@ -38,13 +38,23 @@ export class LakeFSError extends CliError {
   constructor(
     message: string,
     readonly status: number,
+    exitCode: number = EXIT.failure,
   ) {
-    super(message, EXIT.failure);
+    super(message, exitCode);
     this.name = 'LakeFSError';
   }
 }
 
 const enc = encodeURIComponent;
+
+/** lakectl writes endpoints as http://host:8000/api/v1; the API base and the pipelines want http://host:8000. */
+export const normaliseEndpoint = (endpoint: string): string => endpoint.trim().replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+
+export interface MergeBase {
+  base_commit_id: string;
+}
+
+export type MergeStrategy = 'source-wins' | 'dest-wins';
 
 /** The system error behind a failed fetch (ECONNREFUSED, ENOTFOUND, a timeout), for the message. */
 function networkCause(error: unknown): string {
@@ -58,7 +68,7 @@ export class LakeFSClient {
   private readonly auth: string;
 
   constructor(readonly credentials: LakeFSCredentials) {
-    this.base = `${credentials.endpoint.replace(/\/+$/, '').replace(/\/api\/v1$/, '')}/api/v1`;
+    this.base = `${normaliseEndpoint(credentials.endpoint)}/api/v1`;
     this.auth = `Basic ${Buffer.from(`${credentials.accessKeyId}:${credentials.secretAccessKey}`).toString('base64')}`;
   }
 
@@ -86,6 +96,7 @@ export class LakeFSClient {
     }
     if (!response.ok) {
       const text = await response.text();
+      if (/^\s*</.test(text)) throw this.notLakeFS(method, path, 'an HTML page');
       let message = text;
       try {
         message = JSON.parse(text).message ?? text;
@@ -98,7 +109,16 @@ export class LakeFSClient {
   }
 
   private async json<T>(method: string, path: string, init?: Parameters<LakeFSClient['request']>[2]): Promise<T> {
-    return (await (await this.request(method, path, init)).json()) as T;
+    const text = await (await this.request(method, path, init)).text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw this.notLakeFS(method, path, /^\s*</.test(text) ? 'an HTML page' : 'something that is not JSON');
+    }
+  }
+
+  private notLakeFS(method: string, path: string, what: string): LakeFSError {
+    return new LakeFSError(`${this.credentials.endpoint} answered ${method} /api/v1${path} with ${what}, so it is not the lakeFS API; set LAKEFS_ENDPOINT (or server.endpoint_url in ~/.lakectl.yaml) to the lakeFS server's address, e.g. http://127.0.0.1:8000`, 0, EXIT.usage);
   }
 
   private async all<T>(path: string, query: Record<string, string> = {}): Promise<T[]> {
@@ -123,6 +143,10 @@ export class LakeFSClient {
 
   async createRepository(name: string, storageNamespace: string, defaultBranch = 'main'): Promise<void> {
     await this.request('POST', '/repositories', { json: { name, storage_namespace: storageNamespace, default_branch: defaultBranch } });
+  }
+
+  getRepository(repo: string): Promise<{ id: string; default_branch: string }> {
+    return this.json('GET', `/repositories/${enc(repo)}`);
   }
 
   async repositoryExists(repo: string): Promise<boolean> {
@@ -166,9 +190,47 @@ export class LakeFSClient {
     return this.all<DiffEntry>(`/repositories/${enc(repo)}/branches/${enc(branch)}/diff`);
   }
 
-  /** Committed changes from `left` to `right`. */
-  diffRefs(repo: string, left: string, right: string): Promise<DiffEntry[]> {
-    return this.all<DiffEntry>(`/repositories/${enc(repo)}/refs/${enc(left)}/diff/${enc(right)}`, { type: 'two_dot' });
+  /**
+   * Committed changes of `right`: since their merge base (three-dot, the default: what `right` did,
+   * whatever `left` did meanwhile) or against `left` as it is (two-dot).
+   */
+  diffRefs(repo: string, left: string, right: string, type: 'three_dot' | 'two_dot' = 'three_dot'): Promise<DiffEntry[]> {
+    return this.all<DiffEntry>(`/repositories/${enc(repo)}/refs/${enc(left)}/diff/${enc(right)}`, { type });
+  }
+
+  /** The newest commit both refs contain. */
+  async mergeBase(repo: string, source: string, destinationBranch: string): Promise<string> {
+    return (await this.json<MergeBase>('GET', `/repositories/${enc(repo)}/refs/${enc(source)}/merge/${enc(destinationBranch)}`)).base_commit_id;
+  }
+
+  /** Merges `source` into `destinationBranch`; returns the merge commit id. */
+  async merge(repo: string, source: string, destinationBranch: string, message: string, metadata: Record<string, string>, strategy?: MergeStrategy): Promise<string> {
+    const json = { message, metadata, ...(strategy ? { strategy } : {}) };
+    return (await this.json<{ reference: string }>('POST', `/repositories/${enc(repo)}/refs/${enc(source)}/merge/${enc(destinationBranch)}`, { json })).reference;
+  }
+
+  /** Commits of a ref, newest first, at most `amount`. */
+  async log(repo: string, ref: string, amount = 100): Promise<Commit[]> {
+    return (await this.json<Page<Commit>>('GET', `/repositories/${enc(repo)}/refs/${enc(ref)}/commits`, { query: { amount: String(amount) } })).results;
+  }
+
+  /** Branch protection rules: branches matching a pattern take no direct writes or commits, only merges. */
+  branchProtection(repo: string): Promise<{ pattern: string }[]> {
+    return this.json('GET', `/repositories/${enc(repo)}/settings/branch_protection`);
+  }
+
+  async setBranchProtection(repo: string, rules: { pattern: string }[]): Promise<void> {
+    await this.request('PUT', `/repositories/${enc(repo)}/settings/branch_protection`, { json: rules });
+  }
+
+  async tagExists(repo: string, tag: string): Promise<boolean> {
+    try {
+      await this.request('GET', `/repositories/${enc(repo)}/tags/${enc(tag)}`);
+      return true;
+    } catch (error) {
+      if (error instanceof LakeFSError && error.status === 404) return false;
+      throw error;
+    }
   }
 
   async upload(repo: string, branch: string, path: string, content: Uint8Array | string): Promise<void> {

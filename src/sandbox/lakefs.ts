@@ -1,9 +1,9 @@
 // The lakeFS backend: a sandbox's data is a branch of the production repository, made from the
 // production ref (branch, tag or commit). Branch creation is metadata-only and copy-on-write, so it
 // takes the same time whatever the repository's size. Production refs are never written.
-import { CliError, EXIT } from '../errors.ts';
+import { CliError, EXIT, InputError } from '../errors.ts';
 import type { DataChange, DataSandbox, SandboxBackend } from './backend.ts';
-import type { DiffEntry, LakeFSClient } from './lakefs-client.ts';
+import { type DiffEntry, type LakeFSClient, LakeFSError, type MergeStrategy } from './lakefs-client.ts';
 
 const CHANGE: Record<string, DataChange['change']> = { added: 'added', removed: 'removed', changed: 'changed', conflict: 'changed', prefix_changed: 'changed' };
 
@@ -14,6 +14,9 @@ const toChange = (entry: DiffEntry, committed: boolean): DataChange => ({
   committed,
 });
 
+/** lakeFS branch protection patterns: `*` matches any run of characters. */
+export const patternMatches = (pattern: string, branch: string): boolean => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(branch);
+
 export class LakeFSBackend implements SandboxBackend {
   readonly kind = 'lakefs';
 
@@ -21,7 +24,23 @@ export class LakeFSBackend implements SandboxBackend {
     private readonly client: LakeFSClient,
     private readonly repository: string,
     private readonly productionRef: string,
+    /** sandbox.production_branch: the branch promote merges into, when production_ref is a tag or commit. */
+    private readonly configuredBranch?: string,
   ) {}
+
+  private branch: string | undefined;
+
+  /**
+   * The branch production is merged into: sandbox.production_branch, else production_ref when it is
+   * a branch, else the repository's default branch (production_ref is then a tag or commit on it).
+   */
+  async productionBranch(): Promise<string> {
+    if (this.branch) return this.branch;
+    if (this.configuredBranch) return (this.branch = this.configuredBranch);
+    if (await this.client.getBranch(this.repository, this.productionRef)) return (this.branch = this.productionRef);
+    await this.checkRepository();
+    return (this.branch = (await this.client.getRepository(this.repository)).default_branch);
+  }
 
   describeProduction(): string {
     return `lakefs://${this.repository}/${this.productionRef}`;
@@ -41,14 +60,30 @@ export class LakeFSBackend implements SandboxBackend {
       throw new CliError(`the production ref ${this.productionRef} does not exist in lakeFS repository ${this.repository}; fix sandbox.production_ref in platform.yaml`, EXIT.failure);
     });
     // Branch from the commit, not the ref's name, so that what we record is exactly what we copied.
-    await this.client.createBranch(this.repository, name, source.id);
+    try {
+      await this.client.createBranch(this.repository, name, source.id);
+    } catch (error) {
+      // Another `up` made it between our look and our create: adopt theirs, with its own base.
+      const raced = error instanceof LakeFSError && error.status === 409 ? await this.get(name) : undefined;
+      if (raced) return { sandbox: raced, created: false };
+      throw error;
+    }
     return { sandbox: { name, sourceRef: this.productionRef, sourceCommit: source.id, headCommit: source.id }, created: true };
   }
 
   async get(name: string): Promise<DataSandbox | undefined> {
     const branch = await this.client.getBranch(this.repository, name);
     if (!branch) return undefined;
-    return { name, sourceRef: this.productionRef, sourceCommit: null, headCommit: branch.commit_id };
+    return { name, sourceRef: this.productionRef, sourceCommit: await this.baseCommit(name), headCommit: branch.commit_id };
+  }
+
+  async baseCommit(name: string): Promise<string | null> {
+    try {
+      return await this.client.mergeBase(this.repository, this.productionRef, name);
+    } catch (error) {
+      if (error instanceof LakeFSError && error.status === 404) return null;
+      throw error;
+    }
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -56,9 +91,9 @@ export class LakeFSBackend implements SandboxBackend {
     return (await this.client.listBranches(this.repository, prefix)).map((b) => b.id);
   }
 
+  /** Three-dot: what the sandbox changed since its base, whatever production did meanwhile. */
   async diff(sandbox: DataSandbox): Promise<DataChange[]> {
-    const base = sandbox.sourceCommit ?? this.productionRef;
-    const committed = await this.client.diffRefs(this.repository, base, sandbox.name);
+    const committed = await this.client.diffRefs(this.repository, this.productionRef, sandbox.name, 'three_dot');
     const uncommitted = await this.client.uncommitted(this.repository, sandbox.name);
     return [...committed.map((e) => toChange(e, true)), ...uncommitted.map((e) => toChange(e, false))].sort((a, b) => a.path.localeCompare(b.path));
   }
@@ -69,5 +104,51 @@ export class LakeFSBackend implements SandboxBackend {
 
   async destroy(name: string): Promise<void> {
     if (await this.client.getBranch(this.repository, name)) await this.client.deleteBranch(this.repository, name);
+  }
+
+  async commit(name: string, message: string, metadata: Record<string, string>): Promise<string> {
+    return (await this.client.commit(this.repository, name, message, metadata)).id;
+  }
+
+  async unpromoted(name: string): Promise<DataChange[]> {
+    return (await this.client.diffRefs(this.repository, await this.productionBranch(), name, 'three_dot')).map((e) => toChange(e, true));
+  }
+
+  async productionChanges(name: string): Promise<DataChange[]> {
+    return (await this.client.diffRefs(this.repository, name, await this.productionBranch(), 'three_dot')).map((e) => toChange(e, true));
+  }
+
+  async headMetadata(name: string): Promise<Record<string, string>> {
+    return (await this.client.getCommit(this.repository, name)).metadata ?? {};
+  }
+
+  /** The production branch, which must exist: promote, protect and refresh need a branch, not a tag or commit. */
+  private async requireProductionBranch(): Promise<string> {
+    const branch = await this.productionBranch();
+    if (await this.client.getBranch(this.repository, branch)) return branch;
+    const what = (await this.client.tagExists(this.repository, branch)) ? 'a tag' : 'not a branch';
+    throw new InputError(`${branch} is ${what} in lakeFS repository ${this.repository}; set sandbox.production_branch in platform.yaml to the branch production is merged into`);
+  }
+
+  async promote(name: string, message: string, metadata: Record<string, string>, strategy?: MergeStrategy): Promise<string> {
+    const branch = await this.requireProductionBranch();
+    return this.client.merge(this.repository, name, branch, message, metadata, strategy);
+  }
+
+  async refresh(name: string, message: string, metadata: Record<string, string>): Promise<string> {
+    return this.client.merge(this.repository, await this.requireProductionBranch(), name, message, metadata);
+  }
+
+  async protection(): Promise<{ branch: string; protected: boolean }> {
+    const branch = await this.requireProductionBranch();
+    const rules = await this.client.branchProtection(this.repository);
+    return { branch, protected: rules.some((r) => patternMatches(r.pattern, branch)) };
+  }
+
+  async protect(): Promise<boolean> {
+    const { branch, protected: already } = await this.protection();
+    if (already) return false;
+    await this.client.setBranchProtection(this.repository, [...(await this.client.branchProtection(this.repository)), { pattern: branch }]);
+    return true;
   }
 }

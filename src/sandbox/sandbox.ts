@@ -1,11 +1,11 @@
 // The sandbox lifecycle for the current git branch: up, status, list, diff, down. Guard rails
 // first: the production ref and protected branches are never a sandbox target, whatever the
 // branch is called; nothing here writes to production.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
 import { CliError, EXIT, InputError, StateError } from '../errors.ts';
-import { gitCurrentBranch, gitTopLevel } from '../git.ts';
+import { gitBranchExists, gitCurrentBranch, gitTopLevel } from '../git.ts';
 import type { DataChange, DataSandbox, SandboxBackend } from './backend.ts';
 import { LAKEFS_BRANCH_ID, sandboxName, snowflakeDatabaseName } from './names.ts';
 
@@ -19,6 +19,8 @@ export interface SandboxRecord {
   sourceRef: string;
   sourceCommit: string | null;
   createdAt: string;
+  /** When `pipeline sandbox refresh` last merged production in. */
+  refreshedAt?: string;
 }
 
 export interface SandboxStatus {
@@ -70,12 +72,21 @@ export function guardTarget(platform: PlatformConfig, name: string): void {
   if (platform.sandbox.backend === 'lakefs' && !LAKEFS_BRANCH_ID.test(name)) throw new StateError(`${name} is not a valid lakeFS branch id (^\\w[-\\w]*$)`);
 }
 
-const folder = (root: string, name: string) => join(root, SANDBOXES_DIR, name);
+export const folder = (root: string, name: string) => join(root, SANDBOXES_DIR, name);
 const recordFile = (root: string, name: string) => join(folder(root, name), 'sandbox.json');
 
-function readRecord(root: string, name: string): SandboxRecord | undefined {
+export function readRecord(root: string, name: string): SandboxRecord | undefined {
   const file = recordFile(root, name);
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SandboxRecord) : undefined;
+}
+
+/** Written beside and renamed over, so a reader (or a racing `up`) never sees half a record. */
+export function writeRecord(root: string, record: SandboxRecord): void {
+  const file = recordFile(root, record.name);
+  mkdirSync(folder(root, record.name), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(temp, file);
 }
 
 /** The sandbox's own Dagster instance: runs in one sandbox never show up in another. */
@@ -99,7 +110,7 @@ function writeInstance(ctx: SandboxContext, record: SandboxRecord, endpoint: str
   ].join('\n');
   const envFile = join(dir, 'sandbox.env');
   writeFileSync(envFile, env);
-  writeFileSync(recordFile(ctx.root, ctx.name), `${JSON.stringify(record, null, 2)}\n`);
+  writeRecord(ctx.root, record);
   return { instanceDir: home, envFile };
 }
 
@@ -108,14 +119,16 @@ export async function sandboxUp(ctx: SandboxContext, endpoint: string | null): P
   const previous = readRecord(ctx.root, ctx.name);
   if (previous && previous.gitBranch !== ctx.gitBranch) throw new StateError(`sandbox ${ctx.name} belongs to git branch ${previous.gitBranch}, not ${ctx.gitBranch}; run pipeline sandbox down on that branch first`);
   const { sandbox, created } = await ctx.backend.create(ctx.name);
-  const record: SandboxRecord = previous ?? {
+  // A new branch records the commit it was made from; an adopted one (made by a racing `up`, or
+  // left from an earlier checkout) records its base as lakeFS computes it, never the ref's name.
+  const record: SandboxRecord = previous && !created && (previous.sourceCommit || !sandbox.sourceCommit) ? previous : {
     name: ctx.name,
     gitBranch: ctx.gitBranch,
     backend: ctx.backend.kind,
     production: ctx.backend.describeProduction(),
     sourceRef: sandbox.sourceRef,
     sourceCommit: sandbox.sourceCommit,
-    createdAt: new Date().toISOString(),
+    createdAt: (!created && previous?.createdAt) || new Date().toISOString(),
   };
   const { instanceDir, envFile } = writeInstance(ctx, record, endpoint);
   return { status: toStatus(record.name, record, sandbox, instanceDir, envFile), created };
@@ -145,14 +158,31 @@ export async function sandboxStatus(root: string, backend: SandboxBackend, name:
   return toStatus(name, record, data, existsSync(home) ? home : null, existsSync(env) ? env : null);
 }
 
-export async function sandboxList(root: string, platform: PlatformConfig, backend: SandboxBackend): Promise<SandboxStatus[]> {
+export interface SandboxListEntry extends SandboxStatus {
+  ageDays: number | null;
+  /** Whether the git branch it was made for still exists here (null: no local record). */
+  gitBranchExists: boolean | null;
+  /** Paths production changed since the sandbox's base: how far production has moved on. */
+  productionMoved: number | null;
+  /** Committed paths of the sandbox that production lacks. */
+  unpromoted: number | null;
+}
+
+export async function sandboxList(root: string, platform: PlatformConfig, backend: SandboxBackend, now = new Date()): Promise<SandboxListEntry[]> {
   const local = existsSync(join(root, SANDBOXES_DIR)) ? readdirSync(join(root, SANDBOXES_DIR)).filter((n) => existsSync(recordFile(root, n))) : [];
   const remote = await backend.list(platform.sandbox.branchPrefix);
   const names = [...new Set([...local, ...remote])].sort();
-  const out: SandboxStatus[] = [];
+  const out: SandboxListEntry[] = [];
   for (const name of names) {
     const status = await sandboxStatus(root, backend, name);
-    if (status) out.push(status);
+    if (!status) continue;
+    out.push({
+      ...status,
+      ageDays: status.createdAt ? Math.round(((now.getTime() - Date.parse(status.createdAt)) / 86_400_000) * 1000) / 1000 : null,
+      gitBranchExists: status.gitBranch ? gitBranchExists(root, status.gitBranch) : null,
+      productionMoved: status.dataExists ? (await backend.productionChanges(name)).length : null,
+      unpromoted: status.dataExists ? (await backend.unpromoted(name)).length : null,
+    });
   }
   return out;
 }
@@ -162,7 +192,22 @@ export async function sandboxDiff(ctx: SandboxContext): Promise<DataChange[]> {
   const record = readRecord(ctx.root, ctx.name);
   const data = await ctx.backend.get(ctx.name);
   if (!data) throw new CliError(`there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`, EXIT.usage);
-  return ctx.backend.diff({ ...data, sourceCommit: record?.sourceCommit ?? data.sourceCommit });
+  return ctx.backend.diff({ ...data, sourceCommit: data.sourceCommit ?? record?.sourceCommit ?? null });
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export const samplePaths = (changes: { path: string }[], max = 3) => `${changes.slice(0, max).map((c) => c.path).join(', ')}${changes.length > max ? ', ...' : ''}`;
+
+/** Why a sandbox cannot be removed without --force: uncommitted writes, or committed data production lacks. */
+export async function unsavedWork(ctx: Pick<SandboxContext, 'backend' | 'platform'>, name: string, gitBranch: string | null): Promise<{ pending: DataChange[]; unpromoted: DataChange[]; why: string | null }> {
+  const pending = await ctx.backend.uncommittedWrites(name);
+  if (pending.length) return { pending, unpromoted: [], why: `sandbox ${name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending, 1)}); commit them on the branch if you need them, or pass --force to discard them` };
+  const unpromoted = await ctx.backend.unpromoted(name);
+  if (unpromoted.length) {
+    const main = ctx.platform.sandbox.gitMainBranch ?? 'main';
+    return { pending, unpromoted, why: `sandbox ${name} has ${plural(unpromoted.length, 'committed change')} not promoted to production (${samplePaths(unpromoted)}); merge git branch ${gitBranch ?? '(its branch)'} into ${main} and run pipeline sandbox promote to keep them, or pass --force to discard them` };
+  }
+  return { pending, unpromoted, why: null };
 }
 
 export async function sandboxDown(ctx: SandboxContext, force: boolean): Promise<{ removed: boolean; discarded: DataChange[] }> {
@@ -170,11 +215,9 @@ export async function sandboxDown(ctx: SandboxContext, force: boolean): Promise<
   const data = await ctx.backend.get(ctx.name);
   const local = existsSync(folder(ctx.root, ctx.name));
   if (!data && !local) return { removed: false, discarded: [] };
-  const pending = data ? await ctx.backend.uncommittedWrites(ctx.name) : [];
-  if (pending.length > 0 && !force) {
-    throw new StateError(`sandbox ${ctx.name} has ${pending.length} uncommitted data write${pending.length === 1 ? '' : 's'} (${pending[0]!.path}${pending.length > 1 ? ', ...' : ''}); commit them on the branch if you need them, or pass --force to discard them`);
-  }
+  const unsaved = data ? await unsavedWork(ctx, ctx.name, ctx.gitBranch) : { pending: [], unpromoted: [], why: null };
+  if (unsaved.why && !force) throw new StateError(unsaved.why);
   if (data) await ctx.backend.destroy(ctx.name);
   rmSync(folder(ctx.root, ctx.name), { recursive: true, force: true });
-  return { removed: true, discarded: pending };
+  return { removed: true, discarded: [...unsaved.pending, ...unsaved.unpromoted] };
 }

@@ -73,4 +73,43 @@ export class SnowflakeBackend implements SandboxBackend {
     this.guard(name);
     await this.sql.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
   }
+
+  /** Snowflake statements commit as they run: nothing to do. */
+  async commit(): Promise<null> {
+    return null;
+  }
+
+  /** A clone keeps no link to production, so nothing is known to be unpromoted. */
+  async unpromoted(): Promise<DataChange[]> {
+    return [];
+  }
+
+  async productionChanges(): Promise<DataChange[]> {
+    return [];
+  }
+
+  async baseCommit(): Promise<null> {
+    return null;
+  }
+
+  async headMetadata(): Promise<Record<string, string>> {
+    return {};
+  }
+
+  /** A clone cannot be merged: swapping it in replaces all of production, which is a decision for a person. */
+  async promote(name: string): Promise<string> {
+    throw new CliError(`promote is not supported by the snowflake backend: a clone cannot be merged into ${this.productionDatabase}; to replace production with the sandbox whole, run ALTER DATABASE ${quoteIdent(this.productionDatabase)} SWAP WITH ${quoteIdent(name)} yourself`, EXIT.usage);
+  }
+
+  async refresh(name: string): Promise<string> {
+    throw new CliError(`refresh is not supported by the snowflake backend: make a fresh clone with pipeline sandbox down and up (${quoteIdent(name)} is cloned from ${quoteIdent(this.productionDatabase)} again)`, EXIT.usage);
+  }
+
+  async protection(): Promise<{ branch: string; protected: boolean }> {
+    return { branch: this.productionDatabase, protected: true };
+  }
+
+  async protect(): Promise<boolean> {
+    return false;
+  }
 }
