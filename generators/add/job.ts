@@ -2,8 +2,8 @@
 // calling it inserted before JOBS in jobs.py (imported from ops.py), JOBS extended with one job per
 // preset of the new graph, and the README jobs table given their rows.
 import type { Edit, SgNode } from '@ast-grep/napi';
-import type { AddContext } from '../../src/add/context.ts';
-import { appendToDict } from '../../src/add/append.ts';
+import type { AddContext } from './context.ts';
+import { appendToDict } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
 import type { Answers, Question } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';

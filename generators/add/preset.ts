@@ -1,8 +1,8 @@
 // `pipeline add preset`: its questions and its edits: one Preset(...) appended to presets.py and,
 // when the README's jobs table is the generated one, a row per graph for the new jobs.
-import type { AddContext } from '../../src/add/context.ts';
+import type { AddContext } from './context.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
-import { appendToList, listOfCalls } from '../../src/add/append.ts';
+import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
 import type { Answers, Question } from '../../src/options/question.ts';
 import { type Literal, pyBlock } from '../../src/render/literals.ts';

@@ -2,8 +2,8 @@
 // every field read from the environment through dg.EnvVar) and its binding to the modes that get it,
 // in the pipeline's own resources.py (made on first use), whose MODES jobs.py then takes.
 import type { SgNode } from '@ast-grep/napi';
-import type { AddContext } from '../../src/add/context.ts';
-import { appendToList, assignedList, statementOf } from '../../src/add/append.ts';
+import type { AddContext } from './context.ts';
+import { appendToList, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
 import { type Answers, type Question, splitList } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';

@@ -1,8 +1,8 @@
 // `pipeline add schedule`: its questions (flag, prompt, default, validation, help in one place)
 // and its edit: one ScheduleSpec(...) appended to SCHEDULES in schedules.py.
-import type { AddContext } from '../../src/add/context.ts';
+import type { AddContext } from './context.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
-import { appendToList, assignedList } from '../../src/add/append.ts';
+import { appendToList, assignedList } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
 import { type Answers, type Question, splitList } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';

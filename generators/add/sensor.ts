@@ -2,9 +2,9 @@
 // SENSORS, an evaluation function (yours to write: it starts by skipping, with a TODO) before
 // EVALUATIONS, and its entry in EVALUATIONS.
 import type { SgNode } from '@ast-grep/napi';
-import type { AddContext } from '../../src/add/context.ts';
+import type { AddContext } from './context.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
-import { appendToDict, appendToList, assignedDict, assignedList, statementOf } from '../../src/add/append.ts';
+import { appendToDict, appendToList, assignedDict, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
 import type { Answers, Question } from '../../src/options/question.ts';
 import { splitList } from '../../src/options/question.ts';

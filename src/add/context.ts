@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import { parse } from 'yaml';
+import type { AddContext, PresetFact } from '../../generators/add/context.ts';
 import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { stringValue } from '../check/python.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
@@ -11,37 +12,7 @@ import { InputError } from '../errors.ts';
 import { parsePython } from '../upgrade/engines/python.ts';
 import { findPipelines } from '../upgrade/runner.ts';
 
-export interface PresetFact {
-  name: string;
-  mode: string;
-  /** The source text of its run_config value, and the column its Preset( starts at. */
-  runConfig?: string;
-  column: number;
-}
-
-export interface AddContext {
-  root: string;
-  platform: PlatformConfig;
-  pipeline: string;
-  /** The pipeline folder, relative to the platform root: pipelines/<name>. */
-  rel: string;
-  /** The package folder, relative to the pipeline folder: src/<name>. */
-  pkg: string;
-  /** The deployments the pipeline is released to (its answers; default all). */
-  deployments: string[];
-  graphs: string[];
-  presets: PresetFact[];
-  schedules: string[];
-  sensors: string[];
-  /** Top-level names defined or imported in sensors.py (an evaluation function must not reuse one). */
-  sensorNames: string[];
-  /** Likewise in jobs.py and ops.py (a new graph's function and op must not reuse one). */
-  jobsNames: string[];
-  opsNames: string[];
-  /** The keys resources.py binds (Binding(key=...)), and its top-level names; empty without one. */
-  resources: string[];
-  resourcesNames: string[];
-}
+export type { AddContext, PresetFact } from '../../generators/add/context.ts';
 
 /** The pipeline named by --pipeline, else the one whose folder holds cwd; a one-line error otherwise. */
 export async function loadAddContext(cwd: string, name: string | undefined): Promise<AddContext> {

@@ -10,7 +10,7 @@ import type { Answers, Choice, Question } from '../options/question.ts';
 import { registerHelpers, walk } from '../render/templates.ts';
 import { templatesDir } from '../paths.ts';
 import type { FileTree } from '../upgrade/tree.ts';
-import { appendToList, assignedList } from './append.ts';
+import { appendToList, assignedList } from '../upgrade/engines/python-lists.ts';
 
 export const PLOPFILES = ['plopfile.js', 'plopfile.mjs', 'plopfile.cjs'];
 /** Action types a custom generator may use: plop's own file actions, and ours for Python lists. */

@@ -35,7 +35,6 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     'Examples:',
     '  npx pipeline add preset --name dev_sample --mode dev          # inside pipelines/orders/',
     "  npx pipeline add schedule --pipeline orders --preset dev_sample --cron '0 * * * *' --dry-run",
-    '  npx pipeline add schedule --pipeline orders --preset prod_full --cron "30 2 * * 1" --json',
     '  npx pipeline add --list --json                                      # the built-in kinds and the platform\'s own',
   ],
   schedule: [

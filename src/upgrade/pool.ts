@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { packageRoot } from '../paths.ts';
 import { FileTree } from './tree.ts';
-import type { PipelineUpgrade, UpgradeOptions } from './runner.ts';
+import type { PipelineUpgrade, UpgradeOptions } from './types.ts';
 
 export interface WorkerJob {
   name: string;

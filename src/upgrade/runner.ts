@@ -16,41 +16,9 @@ import { ENGINES } from './engines/index.ts';
 import { editYamlSource, insertLineAfter, replaceScalar } from './engines/yaml.ts';
 import { loadPlatformCodemods } from './platform-codemods.ts';
 import { FileTree } from './tree.ts';
+import type { CodemodResult, PipelineUpgrade, UpgradeOptions } from './types.ts';
 
-export interface CodemodResult {
-  id: string;
-  version: number;
-  changes: number;
-  todos: string[];
-}
-
-export interface PipelineUpgrade {
-  pipeline: string;
-  dir: string;
-  from: number;
-  to: number;
-  status: 'upgraded' | 'up-to-date' | 'failed';
-  codemods: CodemodResult[];
-  files: { path: string; diff: string }[];
-  error: string | null;
-  /** The tree after each codemod, for one commit per codemod. */
-  steps: { codemod: string; tree: FileTree }[];
-  /** The final tree (nothing written yet). */
-  tree: FileTree;
-}
-
-export interface UpgradeOptions {
-  /** Pipeline folders to upgrade (already selected). */
-  pipelines: { name: string; dir: string }[];
-  platform: PlatformConfig | null;
-  to: number;
-  codemods: Codemod[];
-  /** Run exactly these codemods, whatever the recorded version (`--codemod`). */
-  only?: string;
-  /** Compute a unified diff per changed file (for --dry-run; costly on large repos). */
-  diffs?: boolean;
-  onProgress?: (done: number, total: number, pipeline: string) => void;
-}
+export type { CodemodResult, PipelineUpgrade, UpgradeOptions } from './types.ts';
 
 /** The version a pipeline records; a folder the generator never made counts as version 0. */
 export function recordedVersion(tree: FileTree): { version: number; answers: Record<string, unknown> } {

@@ -1,9 +1,9 @@
-// Appends one item to a Python list literal with an ast-grep edit: the list's other items, the
+// Appends one item to a Python list (or dict) literal with an ast-grep edit: the list's other items, the
 // user's comments and the rest of the file stay byte for byte as they were.
 import type { Edit, SgNode } from '@ast-grep/napi';
-import { InputError } from '../errors.ts';
-import { editPython } from '../upgrade/engines/python.ts';
-import type { FileTree } from '../upgrade/tree.ts';
+import { InputError } from '../../errors.ts';
+import { editPython } from './python.ts';
+import type { FileTree } from '../tree.ts';
 
 /**
  * Adds `item` (rendered at column 0, one or more lines) as the last element of the list that

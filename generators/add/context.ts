@@ -1,0 +1,36 @@
+// What an `add` generator knows about the pipeline it adds to (read from its files by
+// src/add/context.ts, without running Python): the platform, the pipeline's deployments, graphs,
+// presets, schedules, sensors and the names its modules define.
+import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
+
+export interface PresetFact {
+  name: string;
+  mode: string;
+  /** The source text of its run_config value, and the column its Preset( starts at. */
+  runConfig?: string;
+  column: number;
+}
+
+export interface AddContext {
+  root: string;
+  platform: PlatformConfig;
+  pipeline: string;
+  /** The pipeline folder, relative to the platform root: pipelines/<name>. */
+  rel: string;
+  /** The package folder, relative to the pipeline folder: src/<name>. */
+  pkg: string;
+  /** The deployments the pipeline is released to (its answers; default all). */
+  deployments: string[];
+  graphs: string[];
+  presets: PresetFact[];
+  schedules: string[];
+  sensors: string[];
+  /** Top-level names defined or imported in sensors.py (an evaluation function must not reuse one). */
+  sensorNames: string[];
+  /** Likewise in jobs.py and ops.py (a new graph's function and op must not reuse one). */
+  jobsNames: string[];
+  opsNames: string[];
+  /** The keys resources.py binds (Binding(key=...)), and its top-level names; empty without one. */
+  resources: string[];
+  resourcesNames: string[];
+}

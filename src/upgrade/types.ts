@@ -1,0 +1,40 @@
+// What an upgrade run takes and reports, shared by the runner and its worker pool (which the
+// runner loads lazily): a module of its own, so that neither imports the other.
+import type { PlatformConfig } from '../conventions/platform-config.ts';
+import type { Codemod } from './codemod.ts';
+import type { FileTree } from './tree.ts';
+
+export interface CodemodResult {
+  id: string;
+  version: number;
+  changes: number;
+  todos: string[];
+}
+
+export interface PipelineUpgrade {
+  pipeline: string;
+  dir: string;
+  from: number;
+  to: number;
+  status: 'upgraded' | 'up-to-date' | 'failed';
+  codemods: CodemodResult[];
+  files: { path: string; diff: string }[];
+  error: string | null;
+  /** The tree after each codemod, for one commit per codemod. */
+  steps: { codemod: string; tree: FileTree }[];
+  /** The final tree (nothing written yet). */
+  tree: FileTree;
+}
+
+export interface UpgradeOptions {
+  /** Pipeline folders to upgrade (already selected). */
+  pipelines: { name: string; dir: string }[];
+  platform: PlatformConfig | null;
+  to: number;
+  codemods: Codemod[];
+  /** Run exactly these codemods, whatever the recorded version (`--codemod`). */
+  only?: string;
+  /** Compute a unified diff per changed file (for --dry-run; costly on large repos). */
+  diffs?: boolean;
+  onProgress?: (done: number, total: number, pipeline: string) => void;
+}
