@@ -1,18 +1,19 @@
 // With a person at a terminal, every question is a prompt, and a bad answer asks again.
 // tmux gives the CLI a real terminal; send-keys types, capture-pane reads the screen.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/paths.ts';
-import { makePlatform } from '../helpers/workspace.ts';
+import { git, makePlatform } from '../helpers/workspace.ts';
 
 const session = `cp-test-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', session);
 
-async function waitFor(text: string | RegExp, timeout = 15_000): Promise<string> {
+// Generous: it returns as soon as the text shows, and a loaded machine may take long to start the CLI.
+async function waitFor(text: string | RegExp, timeout = 180_000): Promise<string> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const shown = screen();
@@ -56,4 +57,41 @@ it('asks every question, re-asks after a bad answer, then creates the pipeline',
   const answers = parse(readFileSync(join(root, 'pipelines/orders_daily/.pipeline-answers.yaml'), 'utf8'));
   expect(answers).toMatchObject({ name: 'orders_daily', template: 'ingest', description: 'Orders landing "raw"', owner: 'analytics', schedule: '' });
   expect(existsSync(join(root, 'pipelines/orders_daily/src/orders_daily/sensors.py'))).toBe(true);
+});
+
+it("pipeline add asks a plopfile generator's prompts and a built-in kind's questions, re-asking after a bad answer", async () => {
+  const root = makePlatform({ pipelines: [['orders']] });
+  cpSync(join(packageRoot(), 'test/fixtures/plopfile'), root, { recursive: true });
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'our generators');
+  try {
+    tmux('kill-session', '-t', session); // the first test's shell, if it ran
+  } catch {
+    // none
+  }
+  const cli = join(packageRoot(), 'dist', 'pipeline.js');
+  const run = (args: string) => `env -u CI '${process.execPath}' '${cli}' ${args}; echo "exit code $?"`;
+  const command = `${run('add table-check --pipeline orders')}; ${run('add job --pipeline orders')}; sleep 120`;
+  tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', root, 'sh', '-c', command);
+  await waitFor('Check name:');
+  tmux('send-keys', '-t', session, 'Bad', 'Enter');
+  await waitFor('use lowercase letters, digits and underscores');
+  tmux('send-keys', '-t', session, 'C-u', 'orders_fresh', 'Enter');
+  await waitFor('Table it watches:');
+  tmux('send-keys', '-t', session, 'Enter');
+  await waitFor('Severity:');
+  tmux('send-keys', '-t', session, 'Down', 'Enter');
+  await waitFor('Oldest age allowed, in hours:');
+  tmux('send-keys', '-t', session, 'C-u', '6', 'Enter');
+  await waitFor(/created +pipelines\/orders\/src\/orders\/checks\/orders_fresh.py[\s\S]*exit code 0/);
+  await waitFor('Graph name:');
+  tmux('send-keys', '-t', session, '1st', 'Enter');
+  await waitFor('is not a name for a graph');
+  tmux('send-keys', '-t', session, 'C-u', 'cleanup', 'Enter');
+  await waitFor('Describe the job:');
+  tmux('send-keys', '-t', session, 'Enter');
+  await waitFor(/added graph cleanup[\s\S]*exit code 0/);
+
+  expect(readFileSync(join(root, 'pipelines/orders/src/orders/checks/orders_fresh.py'), 'utf8')).toContain('SEVERITY = "error"\nMAX_AGE_HOURS = 6\n');
+  expect(readFileSync(join(root, 'pipelines/orders/src/orders/jobs.py'), 'utf8')).toContain('@dg.graph(name="cleanup", description="cleanup: not written yet.")');
 });
