@@ -1,6 +1,9 @@
-// Writes the generated parts of docs/ (the flag reference). Run with `npm run docs`.
+// Writes the generated parts of docs/ (the command references). Run with `npm run docs`.
 import { writeFileSync } from 'node:fs';
-import { createPipelineReference } from '../src/cli/reference.ts';
+import { createPipelineReference, pipelineReferences } from '../src/cli/reference.ts';
 
-writeFileSync(new URL('../docs/reference/create-pipeline.md', import.meta.url), createPipelineReference());
-console.log('wrote docs/reference/create-pipeline.md');
+const pages: Record<string, string> = { 'create-pipeline.md': createPipelineReference(), ...pipelineReferences() };
+for (const [file, text] of Object.entries(pages)) {
+  writeFileSync(new URL(`../docs/reference/${file}`, import.meta.url), text);
+  console.log(`wrote docs/reference/${file}`);
+}

@@ -26,7 +26,7 @@ const FLAGS: GlobalFlag[] = [
 export const codemodHelp = () =>
   renderHelp(
     'pipeline codemod <new ID|test [ID]|list> [options]',
-    "A platform's own codemods live in codemods/ of the platform repo: one module each, registered in\ncodemods/index.ts, with fixture folders (input/, expected/) in codemods/__fixtures__/<id>/.\n`pipeline upgrade` runs them with the built-in ones, ordered by version.\n\n  new ID     write codemods/ID.ts and its fixtures folder, and register it in codemods/index.ts\n  test [ID]  run the fixture cases of one codemod, or of all\n  list       list every codemod, built-in and the platform's",
+    "A platform's own codemods live in codemods/ of the platform repo: one module each, registered in\ncodemods/index.ts, with fixture folders (input/, expected/) in codemods/__fixtures__/<id>/.\n`pipeline upgrade` runs them with the built-in ones, ordered by version.\n\n  new ID     write codemods/ID.ts and its fixtures folder, and register it in codemods/index.ts\n  test [ID]  run the fixture cases of one codemod, or of all\n  list       list every codemod, built-in and the platform's\n\nExamples:\n  npx pipeline codemod new add-team-tag --description \"Tag every job with its owning team\"\n  npx pipeline codemod test add-team-tag         # its fixture cases: input/ becomes expected/, twice\n  npx pipeline codemod list",
     [{ title: 'Options', flags: FLAGS }],
   );
 

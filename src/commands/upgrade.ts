@@ -29,7 +29,7 @@ const FLAGS: GlobalFlag[] = [
 export const upgradeHelp = () =>
   renderHelp(
     'pipeline upgrade [options]            (at the platform repo root)\n       pipeline upgrade --codemod ID PATH   (one codemod on any pipeline folder)',
-    "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version. Per pipeline all or nothing: a failing codemod leaves that\npipeline untouched and the run exits 1; what needs a person is a TODO comment, listed\nin the summary, and the run exits 3. Running it twice changes nothing the second time.",
+    "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version. Per pipeline all or nothing: a failing codemod leaves that\npipeline untouched and the run exits 1; what needs a person is a TODO comment, listed\nin the summary, and the run exits 3. Running it twice changes nothing the second time.\n\nExamples:\n  npx pipeline upgrade --dry-run                 # the diff per file and the summary; writes nothing\n  npx pipeline upgrade --commit                  # one git commit per codemod, for the reviewer\n  npx pipeline upgrade --pipeline 'ml_*' --to 3 --json",
     [{ title: 'Options', flags: FLAGS }],
   );
 

@@ -1,0 +1,115 @@
+// docs/tutorial.md, run as a new hire would: create a pipeline, its tests, dg check defs, a local
+// run, pipeline check, the push. Each command shown in the tutorial runs here, and the output shown
+// under it must still be what the tool prints (temp paths, times, hashes and run ids aside).
+// UPDATE_DOCS=1 writes the current output into the tutorial instead of comparing.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/paths.ts';
+import { createPipeline, runBin } from '../helpers/cli.ts';
+import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
+
+const TUTORIAL = join(packageRoot(), 'docs', 'tutorial.md');
+const UPDATE = process.env.UPDATE_DOCS === '1';
+const BOOTSTRAP_UV = join(packageRoot(), '.cache', 'uv-bootstrap', 'bin', 'uv');
+const UV = existsSync(BOOTSTRAP_UV) ? BOOTSTRAP_UV : 'uv';
+/** Where the tutorial's platform repo lives in the text, for every reader alike. */
+const SHOWN_ROOT = '~/acme-platform';
+
+let root: string;
+let pipeline: string;
+let doc = readFileSync(TUTORIAL, 'utf8');
+
+/** What may differ between two runs of the same command: times, durations, hashes, run ids, pids. */
+function normalise(text: string): string {
+  return text
+    .replace(/\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d|Z)?/g, '<time>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<run id>')
+    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{7,40}\b/g, '<hash>')
+    .replace(/\b\d+(\.\d+)?(ms|s)\b/g, '<duration>')
+    .replace(/ - \d+ - /g, ' - <pid> - ')
+    .replace(/pid: \d+/g, 'pid: <pid>');
+}
+
+const BLOCK = (id: string) => new RegExp(`(<!-- output: ${id} -->\\n\`\`\`text\\n)([\\s\\S]*?)(\`\`\`\\n<!-- /output -->)`);
+
+/** Compares the tutorial's block `id` with `output` (or, with UPDATE_DOCS=1, writes it there). */
+function shows(id: string, command: string, output: string): void {
+  const text = `${output.split(root).join(SHOWN_ROOT).trimEnd()}\n`;
+  expect(doc, `docs/tutorial.md no longer shows the command \`${command}\``).toContain(command);
+  const match = BLOCK(id).exec(doc);
+  expect(match, `docs/tutorial.md has no <!-- output: ${id} --> block`).not.toBeNull();
+  if (UPDATE) doc = doc.replace(BLOCK(id), (_, open: string, _old: string, close: string) => `${open}${text}${close}`);
+  else expect(normalise(match![2]!), `the output under \`${command}\` changed: run UPDATE_DOCS=1 npx vitest run test/e2e/tutorial.test.ts`).toBe(normalise(text));
+}
+
+/** `uv ...` in the pipeline's folder: offline from the cache the suite's setup filled, else online. */
+function uv(args: string[], env: Record<string, string> = {}) {
+  const go = (offline: boolean) => spawnSync(UV, args, { cwd: pipeline, encoding: 'utf8', env: { ...process.env, UV_NO_PROGRESS: '1', ...(offline ? { UV_OFFLINE: '1' } : {}), ...env } });
+  let result = go(true);
+  if (result.status !== 0 && /offline|network|not found in the cache/i.test(result.stderr)) result = go(false);
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  root = makePlatform({ owners: 'analytics,ml-team' });
+  pipeline = join(root, 'pipelines', 'orders');
+});
+
+afterAll(() => {
+  if (UPDATE) writeFileSync(TUTORIAL, doc);
+});
+
+describe('docs/tutorial.md, step by step', () => {
+  it('1. npm init pipeline makes the pipeline, on its own branch', () => {
+    const made = createPipeline(['orders', '--template', 'transform', '--owner', 'analytics'], root);
+    expect(made.code, made.stderr).toBe(0);
+    expect(git(root, 'branch', '--show-current')).toBe('pipeline/orders');
+    shows('create', 'npm init pipeline -- orders --template transform --owner analytics', made.stdout);
+  });
+
+  it("2. its own tests pass in local mode, in seconds", () => {
+    const tests = uv(['run', 'pytest', '-q']);
+    expect(tests.code, tests.stdout + tests.stderr).toBe(0);
+    expect(tests.stdout).toMatch(/\d+ passed/);
+    shows('pytest', 'uv run pytest -q', tests.stdout);
+  });
+
+  it('3. dg check defs loads it as Dagster will', () => {
+    const check = uv(['run', 'dg', 'check', 'defs']);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toContain('All definitions loaded successfully');
+    shows('check-defs', 'uv run dg check defs', check.stdout);
+  });
+
+  it('4. a local run of the local_sample job writes the mart from the sample data', () => {
+    const launch = uv(['run', 'dg', 'launch', '--job', 'orders_local_sample'], { DAGSTER_HOME: tempDir('dagster-home-') });
+    expect(launch.code, launch.stderr.slice(-3000)).toBe(0);
+    const lines = (launch.stdout + launch.stderr).split('\n').filter((l) => / - INFO - |RUN_SUCCESS/.test(l));
+    expect(lines.some((l) => l.includes('RUN_SUCCESS'))).toBe(true);
+    shows('launch', 'uv run dg launch --job orders_local_sample', lines.join('\n'));
+    const mart = readFileSync(join(pipeline, '.pipeline-data', 'marts', 'orders.csv'), 'utf8');
+    expect(mart.split('\n')[0]).toBe('day,orders,revenue');
+    shows('mart', 'cat .pipeline-data/marts/orders.csv', mart);
+  });
+
+  it('5. pipeline check finds nothing to fix', () => {
+    const check = runBin('pipeline', ['check'], root);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toContain('no findings');
+    shows('pipeline-check', 'npx pipeline check', check.stdout);
+  });
+
+  it('6. the branch has one commit, touching only the pipeline, and pushes', () => {
+    const log = git(root, 'log', '--oneline', '--stat', 'main..pipeline/orders');
+    expect(log.split('\n').filter((l) => /^[0-9a-f]{7,} /.test(l))).toHaveLength(1);
+    shows('log', 'git log --oneline main..', git(root, 'log', '--oneline', 'main..'));
+    const origin = join(tempDir('origin-'), 'acme-platform.git');
+    git(root, 'init', '-q', '--bare', origin);
+    git(root, 'remote', 'add', 'origin', origin);
+    const push = spawnSync('git', ['push', '-u', 'origin', 'pipeline/orders'], { cwd: root, encoding: 'utf8' });
+    expect(push.status, push.stderr).toBe(0);
+    expect(git(origin, 'branch', '--list', 'pipeline/orders')).toContain('pipeline/orders');
+  });
+});
