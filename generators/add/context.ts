@@ -23,6 +23,10 @@ export interface AddContext {
   deployments: string[];
   graphs: string[];
   presets: PresetFact[];
+  /** The keys of modes.py's MODES dict: the modes this pipeline's jobs can run in. */
+  modes: string[];
+  /** The recorded answers (.pipeline-answers.yaml), parsed. */
+  answers: Record<string, unknown>;
   schedules: string[];
   sensors: string[];
   /** Top-level names defined or imported in sensors.py (an evaluation function must not reuse one). */

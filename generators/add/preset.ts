@@ -41,6 +41,7 @@ export const PRESET_QUESTIONS: Question<AddContext>[] = [
       const mode = raw.trim();
       if (!platformModes(ctx).includes(mode)) throw new InputError(`--mode ${mode} is not a mode any deployment of platform.yaml allows (${platformModes(ctx).join(', ')})`);
       if (!pipelineModes(ctx).includes(mode)) throw new InputError(`--mode ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) loads mode ${mode}, so its jobs would never appear; use ${pipelineModes(ctx).join(', ')}`);
+      if (ctx.modes.length && !ctx.modes.includes(mode)) throw new InputError(`--mode ${mode}: modes.py of ${ctx.pipeline} has no mode ${mode} yet; run pipeline add mode --name ${mode} first`);
       return mode;
     },
   },
@@ -99,7 +100,9 @@ export const PRESET_QUESTIONS: Question<AddContext>[] = [
  */
 function runConfigOf(ctx: AddContext, answers: Answers, column: number): { runConfig: string; todo: boolean; source?: string; sourceMode?: string } {
   if (answers.runConfig) return { runConfig: pyBlock(answers.runConfig as Literal, 4, 100 - column, 'run_config='.length), todo: false };
-  const same = ctx.presets.find((p) => p.mode === answers.mode && p.runConfig);
+  // A platform's own mode is like a built-in one (recorded by pipeline add mode): its presets are a good start.
+  const like = (ctx.answers.modes as Record<string, string> | undefined)?.[answers.mode as string];
+  const same = ctx.presets.find((p) => p.mode === answers.mode && p.runConfig) ?? ctx.presets.find((p) => p.mode === like && p.runConfig);
   const source = same ?? ctx.presets.find((p) => p.mode === 'local' && p.runConfig) ?? ctx.presets.find((p) => p.runConfig);
   if (!source) return { runConfig: '{}', todo: true, source: '(none)', sourceMode: '-' };
   const pad = ' '.repeat(source.column);
@@ -113,7 +116,8 @@ export async function addPreset(tree: FileTree, ctx: AddContext, answers: Answer
   const column = ctx.presets[0]?.column ?? 8;
   const data = { ...answers, ...runConfigOf(ctx, answers, column) };
   await appendToList(tree, path, 'list of Preset(...)', (root) => listOfCalls(root, 'Preset'), renderString(PRESET, data));
-  const added = [`preset ${answers.name as string} (mode ${answers.mode as string})${data.todo ? `: run config copied from ${data.source}, marked TODO` : ''}`];
+  const copied = data.todo ? `: run config copied from ${data.source}, marked TODO` : data.sourceMode && data.sourceMode !== answers.mode ? `: run config copied from ${data.source} (mode ${answers.mode as string} is like ${data.sourceMode})` : '';
+  const added = [`preset ${answers.name as string} (mode ${answers.mode as string})${copied}`];
   const jobs = ctx.graphs.map((g) => `${g}_${answers.name as string}`);
   added.push(`job${jobs.length === 1 ? '' : 's'} ${jobs.join(', ') || '(no graph in jobs.py)'}`);
   const notes: string[] = [];

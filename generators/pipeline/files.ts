@@ -24,6 +24,7 @@ export function answersFile(spec: PipelineSpec, platform: PlatformConfig): Rende
     deployments: answers.deployments,
     deployment_env_var: platform.deploymentEnvVar,
     ...(answers.template === 'ml' ? { sla_hours: answers.slaHours } : {}),
+    ...(answers.modes && Object.keys(answers.modes).length ? { modes: answers.modes } : {}),
   };
   const header =
     '# Recorded by create-pipeline: the answers this pipeline was generated with, and the platform\n' +

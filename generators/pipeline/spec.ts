@@ -19,6 +19,29 @@ export interface PipelineAnswers {
   deployments: string[];
   /** ML only: how old predictions may get before the freshness check fails. */
   slaHours: number;
+  /** Modes of the platform's own added with `pipeline add mode`: name -> the built-in mode its resources are like. */
+  modes?: Record<string, ModeLike>;
+}
+
+/** The built-in modes a platform's own mode may take its resources from. */
+export const MODE_LIKES = ['local', 'dev', 'prod'] as const;
+export type ModeLike = (typeof MODE_LIKES)[number];
+
+/** The answers a pipeline recorded (.pipeline-answers.yaml, parsed), completed as the generator would. */
+export function answersFromRecord(a: Record<string, unknown>, name: string, platform: PlatformConfig): PipelineAnswers {
+  if (typeof a.template !== 'string' || !(a.template in KINDS)) throw new Error(`template ${JSON.stringify(a.template)} is not one of ${Object.keys(KINDS).join(', ')}`);
+  const modes = a.modes !== null && typeof a.modes === 'object' && !Array.isArray(a.modes) ? Object.fromEntries(Object.entries(a.modes).map(([k, v]) => [k, String(v) as ModeLike])) : undefined;
+  return {
+    name: String(a.name ?? name),
+    template: a.template as KindId,
+    description: String(a.description ?? ''),
+    owner: String(a.owner ?? ''),
+    schedule: String(a.schedule ?? ''),
+    timezone: String(a.timezone ?? platform.defaultTimezone),
+    deployments: Array.isArray(a.deployments) ? a.deployments.map(String) : platform.deployments.map((d) => d.name),
+    slaHours: Number(a.sla_hours ?? 26),
+    ...(modes && Object.keys(modes).length ? { modes } : {}),
+  };
 }
 
 export interface PresetSpec {
@@ -75,6 +98,7 @@ export function buildPipelineSpec(answers: PipelineAnswers, platform: PlatformCo
   const graphs = kind.graphs(answers.name);
   const released = platform.deployments.filter((d) => answers.deployments.includes(d.name));
   const modes = MODES.filter((mode) => released.some((d) => d.modes.includes(mode)));
+  // (A platform's own modes get no preset here: a pipeline adds one with `pipeline add preset`.)
   const presets = modes.map((mode) => ({
     name: presetName(mode),
     mode,
@@ -148,6 +172,7 @@ export function renderData(spec: PipelineSpec, platform: PlatformConfig): Record
     dependencies: [...SHARED_DEPENDENCIES, ...kind.dependencies],
     features: { extraDefinitions: kind.extraDefinitions },
     slaHours: answers.slaHours,
+    extraModes: Object.entries(answers.modes ?? {}).map(([name, like]) => ({ name, like, s3: like !== 'local', bucketEnv: `PIPELINE_${name.toUpperCase()}_BUCKET` })),
     jobTable: Object.values(spec.graphs).flatMap((g) => spec.presets.map((p) => ({ job: `${g}_${p.name}`, preset: p.name, mode: p.mode }))),
   };
 }

@@ -39,6 +39,8 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     deployments,
     graphs: await graphsOf(read(`${pkg}/jobs.py`)),
     presets: await presetsOf(read(`${pkg}/presets.py`)),
+    modes: await dictKeys(read(`${pkg}/modes.py`), 'MODES'),
+    answers,
     schedules: await callNames(read(`${pkg}/schedules.py`), 'ScheduleSpec'),
     sensors: await callNames(read(`${pkg}/sensors.py`), 'SensorSpec'),
     sensorNames: await topLevelNames(read(`${pkg}/sensors.py`)),
@@ -91,6 +93,16 @@ async function graphsOf(source: string | undefined): Promise<string[]> {
     if (name) names.push(name);
   }
   return names;
+}
+
+/** The string keys of the dict literal assigned to `name` at the top of a module. */
+async function dictKeys(source: string | undefined, name: string): Promise<string[]> {
+  if (source === undefined) return [];
+  const root = (await parsePython(source)).root();
+  const assignment = root.children().map((s) => s.children()[0]).find((n) => n?.kind() === 'assignment' && n.field('left')?.text() === name);
+  const dict = assignment?.field('right');
+  if (dict?.kind() !== 'dictionary') return [];
+  return dict.children().filter((c) => c.kind() === 'pair').map((p) => stringValue(p.field('key') ?? p) ?? '').filter(Boolean);
 }
 
 /** Names a module defines at the top level: functions, classes, assignments, imports. */

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { addJob, JOB_QUESTIONS } from '../../generators/add/job.ts';
+import { addMode, MODE_QUESTIONS } from '../../generators/add/mode.ts';
 import { addPreset, PRESET_QUESTIONS } from '../../generators/add/preset.ts';
 import { addResource, RESOURCE_QUESTIONS } from '../../generators/add/resource.ts';
 import { addSchedule, SCHEDULE_QUESTIONS } from '../../generators/add/schedule.ts';
@@ -15,10 +16,10 @@ import { FileTree } from '../upgrade/tree.ts';
 import type { AddContext } from './context.ts';
 import { type PlopApi, plopQuestions, runPlopActions } from './plopfile.ts';
 
-export const KINDS = ['schedule', 'preset', 'sensor', 'job', 'resource'] as const;
+export const KINDS = ['schedule', 'preset', 'sensor', 'job', 'resource', 'mode'] as const;
 export type AddKind = (typeof KINDS)[number];
 
-export const QUESTIONS: Record<AddKind, Question<AddContext>[]> = { schedule: SCHEDULE_QUESTIONS, preset: PRESET_QUESTIONS, sensor: SENSOR_QUESTIONS, job: JOB_QUESTIONS, resource: RESOURCE_QUESTIONS };
+export const QUESTIONS: Record<AddKind, Question<AddContext>[]> = { schedule: SCHEDULE_QUESTIONS, preset: PRESET_QUESTIONS, sensor: SENSOR_QUESTIONS, job: JOB_QUESTIONS, resource: RESOURCE_QUESTIONS, mode: MODE_QUESTIONS };
 
 export interface AddReport {
   /** A built-in kind, or the name of a generator of the platform's plopfile. */
@@ -45,6 +46,7 @@ export async function runAdd(kind: AddKind, ctx: AddContext, options: { flags: R
   else if (kind === 'sensor') added = await addSensor(tree, ctx, answers);
   else if (kind === 'job') ({ added, notes } = await addJob(tree, ctx, answers));
   else if (kind === 'resource') ({ added, notes } = await addResource(tree, ctx, answers));
+  else if (kind === 'mode') ({ added, notes } = await addMode(tree, ctx, answers));
   else ({ added, notes } = await addPreset(tree, ctx, answers));
   const files = writeTree(tree, ctx.root, `${ctx.rel}/`, `pipeline add ${kind}`, options.dryRun);
   return { kind, pipeline: ctx.pipeline, dryRun: options.dryRun, answers, sources, added, files, notes };

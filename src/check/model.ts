@@ -4,9 +4,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parse, parseDocument } from 'yaml';
-import { buildPipelineSpec, type PipelineAnswers, type PipelineSpec } from '../../generators/pipeline/spec.ts';
+import { answersFromRecord, buildPipelineSpec, type PipelineSpec } from '../../generators/pipeline/spec.ts';
 import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
-import { KINDS } from '../../generators/pipeline/kinds.ts';
 import { checkPlatformConfig, type PlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { ConfigError, InputError } from '../errors.ts';
 import { findPipelines } from '../upgrade/runner.ts';
@@ -185,17 +184,7 @@ export class PipelineModel {
     const a = this.answers;
     try {
       if (!a) throw new Error(`no ${ANSWERS_FILE}`);
-      if (typeof a.template !== 'string' || !(a.template in KINDS)) throw new Error(`template ${JSON.stringify(a.template)} is not one of ${Object.keys(KINDS).join(', ')}`);
-      const answers: PipelineAnswers = {
-        name: String(a.name ?? this.name),
-        template: a.template as PipelineAnswers['template'],
-        description: String(a.description ?? ''),
-        owner: String(a.owner ?? ''),
-        schedule: String(a.schedule ?? ''),
-        timezone: String(a.timezone ?? this.platform.defaultTimezone),
-        deployments: Array.isArray(a.deployments) ? a.deployments.map(String) : this.platform.deployments.map((d) => d.name),
-        slaHours: Number(a.sla_hours ?? 26),
-      };
+      const answers = answersFromRecord(a, this.name, this.platform);
       this.specCache = { spec: buildPipelineSpec(answers, this.platform) };
     } catch (error) {
       this.specCache = { error: (error as Error).message };

@@ -30,6 +30,7 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  sensor     a SensorSpec in sensors.py and its evaluation function (yours to write; it skips until then)',
     '  job        a graph in jobs.py (one job per preset) calling a new op in ops.py (yours to write)',
     '  resource   a typed resource read from the environment, bound to the modes you name (resources.py)',
+    "  mode       one of the platform's own modes (from platform.yaml) in modes.py, like local, dev or prod",
     "  <yours>    a generator of the platform's own plopfile.js; `pipeline add --list` lists them all",
     '',
     'Examples:',
@@ -67,6 +68,18 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  npx pipeline add job --name cleanup                                  # inside pipelines/orders/',
     '  npx pipeline add job --pipeline orders --name refunds --description "Daily refunds per country."',
     '  npx pipeline add job --pipeline orders --name audit --dry-run',
+  ],
+  mode: [
+    "Gives the pipeline one of the platform's own modes: a mode that platform.yaml lets a deployment",
+    "the pipeline is released to run (deployments.<name>.modes), beyond the built-in local, sandbox,",
+    'dev and prod. Its resources are like those of a built-in mode: local files, or a bucket read from',
+    "$PIPELINE_<MODE>_BUCKET. modes.py is platform-owned: the mode is recorded in the pipeline's answers",
+    'and modes.py rendered again from them (a hand-edited modes.py is refused). Then add a preset for it.',
+    '',
+    'Examples:',
+    '  npx pipeline add mode --pipeline orders --name staging --like prod',
+    '  npx pipeline add preset --pipeline orders --name staging_full --mode staging',
+    '  npx pipeline add mode --pipeline orders --name qa --like local --dry-run',
   ],
   resource: [
     "Adds a typed resource (a dg.ConfigurableResource whose every field is read from the environment",
@@ -116,6 +129,7 @@ const KIND_SUMMARY: Record<AddKind, string> = {
   sensor: 'a SensorSpec in sensors.py and its evaluation function',
   job: 'a graph in jobs.py (one job per preset) calling a new op in ops.py',
   resource: 'a typed resource read from the environment, bound per mode in resources.py',
+  mode: "one of the platform's own modes (platform.yaml), with resources like local, dev or prod",
 };
 
 /** --cwd, read before the rest: the platform (and its plopfile) decide which flags exist. */

@@ -10,12 +10,15 @@ export const PLATFORM_FILE = 'platform.yaml';
 /** Modes are resource sets the templates know how to build; deployments are the platform's to choose. */
 export const MODES = ['local', 'sandbox', 'dev', 'prod'] as const;
 export type Mode = (typeof MODES)[number];
+/** A mode a platform defines beyond the built-in ones (a pipeline gets it with `pipeline add mode`). */
+export const CUSTOM_MODE = /^[a-z][a-z0-9_]*$/;
 export const RUN_LAUNCHERS = ['default', 'docker', 'ecs'] as const;
 export type RunLauncher = (typeof RUN_LAUNCHERS)[number];
 
 export interface Deployment {
   name: string;
-  modes: Mode[];
+  /** Built-in modes, and any the platform defines (see CUSTOM_MODE). */
+  modes: string[];
   runLauncher: RunLauncher;
   daemon: boolean;
 }
@@ -50,6 +53,8 @@ export interface PlatformConfig {
   owners: Owner[];
   deployments: Deployment[];
   runningByDefaultIn: string[];
+  /** Modes of the platform's own, beyond the built-in ones (`modes:`); a pipeline gets one with `pipeline add mode`. */
+  customModes?: string[];
   sandbox: SandboxConfig;
   /** `pipeline check` tuning: a rule id -> off, warning or error (ids are checked by pipeline check). */
   check?: { rules: Record<string, CheckRuleSetting> };
@@ -113,7 +118,14 @@ class Reader {
 export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): PlatformConfig {
   const r = new Reader(file);
   const top = r.object(raw, '(root)');
-  r.allowedKeys(top, '', ['name', 'conventions_version', 'dagster_version', 'deployment_env_var', 'default_deployment', 'default_timezone', 'owners', 'deployments', 'running_by_default_in', 'sandbox', 'check']);
+  r.allowedKeys(top, '', ['name', 'conventions_version', 'dagster_version', 'deployment_env_var', 'default_deployment', 'default_timezone', 'owners', 'deployments', 'running_by_default_in', 'sandbox', 'check', 'modes']);
+  // The platform's own modes, declared once (a typo in a deployment's modes stays an error).
+  const customModes = top.modes === undefined ? [] : r.stringList(top, 'modes', 'modes');
+  customModes.forEach((m, i) => {
+    if ((MODES as readonly string[]).includes(m)) r.fail(`modes[${i}]`, `${JSON.stringify(m)} is a built-in mode; list only the platform's own modes here`);
+    else if (!CUSTOM_MODE.test(m)) r.fail(`modes[${i}]`, `${JSON.stringify(m)} is not a mode name: lowercase letters, digits and underscores, starting with a letter`);
+  });
+  const knownModes = [...MODES, ...customModes];
 
   const name = r.string(top, 'name', 'name');
   const nameProblem = platformNameProblem(name);
@@ -146,12 +158,12 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
     const modes = r.stringList(d, 'modes', `${path}.modes`);
     if (modes.length === 0) r.fail(`${path}.modes`, 'must allow at least one mode');
     modes.forEach((m, i) => {
-      if (!(MODES as readonly string[]).includes(m)) r.fail(`${path}.modes[${i}]`, `${JSON.stringify(m)} is not a mode (expected one of: ${MODES.join(', ')})`);
+      if (!knownModes.includes(m)) r.fail(`${path}.modes[${i}]`, `${JSON.stringify(m)} is not a mode (expected one of: ${knownModes.join(', ')})`);
     });
     const launcher = d.run_launcher ?? 'default';
     if (!(RUN_LAUNCHERS as readonly unknown[]).includes(launcher)) r.fail(`${path}.run_launcher`, `${JSON.stringify(launcher)} is not a run launcher (expected one of: ${RUN_LAUNCHERS.join(', ')})`);
     if (d.daemon !== undefined && typeof d.daemon !== 'boolean') r.fail(`${path}.daemon`, 'must be true or false');
-    return { name: dname, modes: modes as Mode[], runLauncher: launcher as RunLauncher, daemon: d.daemon === true };
+    return { name: dname, modes, runLauncher: launcher as RunLauncher, daemon: d.daemon === true };
   });
   if (deployments.length === 0) r.fail('deployments', 'must define at least one deployment');
   const names = deployments.map((d) => d.name);
@@ -196,6 +208,7 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
     owners,
     deployments,
     runningByDefaultIn,
+    ...(customModes.length ? { customModes } : {}),
     sandbox,
     ...(check ? { check } : {}),
   };

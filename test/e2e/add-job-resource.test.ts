@@ -182,7 +182,7 @@ describe("a platform's own generators, from its plopfile", () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain("From the platform's plopfile.mjs:\n  table-check      a freshness check of one table, in checks/<name>.py\n");
     const json = JSON.parse(add(root, ['--list', '--json']).stdout) as { name: string; source: string }[];
-    expect(json.map((g) => `${g.name}:${g.source}`)).toEqual(['schedule:built-in', 'preset:built-in', 'sensor:built-in', 'job:built-in', 'resource:built-in', 'table-check:plopfile.mjs', 'weekly-schedule:plopfile.mjs', 'shell-out:plopfile.mjs']);
+    expect(json.map((g) => `${g.name}:${g.source}`)).toEqual(['schedule:built-in', 'preset:built-in', 'sensor:built-in', 'job:built-in', 'resource:built-in', 'mode:built-in', 'table-check:plopfile.mjs', 'weekly-schedule:plopfile.mjs', 'shell-out:plopfile.mjs']);
   });
 
   it('run with flags for their prompts, the project\'s helpers and partials, and load in Dagster', () => {
@@ -211,7 +211,7 @@ describe("a platform's own generators, from its plopfile", () => {
     ['a choice it does not offer', ['table-check', '--pipeline', 'orders', '--check-name', 'x', '--severity', 'fatal'], /--severity fatal is not one of warn, error/],
     ['a required answer without a terminal', ['table-check', '--pipeline', 'orders'], /--check-name is required without a terminal/],
     ['an action that is a function', ['shell-out'], /action 1: a function is not run by pipeline add/],
-    ['a generator nobody defined', ['nope'], /it makes: schedule, preset, sensor, job, resource, table-check, weekly-schedule, shell-out/],
+    ['a generator nobody defined', ['nope'], /it makes: schedule, preset, sensor, job, resource, mode, table-check, weekly-schedule, shell-out/],
   ])('refuse %s: exit 2, one line, nothing changed', (_what, args, message) => {
     const before = treeFingerprint(root);
     const result = add(root, args as string[]);

@@ -6,9 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
-import { GIT_IDENTITY, runBin } from '../helpers/cli.ts';
+import { createPipeline, GIT_IDENTITY, runBin } from '../helpers/cli.ts';
 import { PYTHON, pythonScript, run } from '../helpers/python.ts';
-import { git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
+import { addUatDeployment, git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
 
 const PKG = 'pipelines/orders/src/orders';
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
@@ -161,7 +161,7 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     ['a schedule in a deployment whose modes do not allow the preset\'s mode', ['schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', '0 7 * * *', '--deployments', 'compose,prod'], /prod allows modes prod, not dev/],
     ['a schedule without --cron and without a terminal', ['schedule', '--pipeline', 'orders', '--preset', 'dev_full'], /--cron is required without a terminal/],
     ['a deployment that runs no daemon', ['schedule', '--pipeline', 'orders', '--preset', 'local_sample', '--cron', '0 7 * * *', '--deployments', 'local'], /local runs no daemon/],
-    ['an unknown kind', ['mode', '--pipeline', 'orders'], /not something pipeline add makes/],
+    ['an unknown kind', ['trigger', '--pipeline', 'orders'], /not something pipeline add makes/],
     ['a duplicate sensor name', ['sensor', '--pipeline', 'events', '--name', 'events_landing', '--preset', 'prod_full'], /already has a sensor named events_landing/],
     ['an evaluation function name sensors.py already uses', ['sensor', '--pipeline', 'events', '--preset', 'prod_full', '--evaluation', 'new_landing_files'], /sensors.py already defines new_landing_files/],
     ['an evaluation that is not a Python name', ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--evaluation', '1st'], /not a Python function name/],
@@ -215,7 +215,13 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
 
 describe('docs/add.md', () => {
   it('every command it shows runs as shown', () => {
-    const root = makePlatform({ pipelines: [['orders']] });
+    // As docs/add.md's mode section shows: a uat deployment running the platform's own staging mode.
+    const root = makePlatform();
+    addUatDeployment(root);
+    const made = createPipeline(['orders', '--no-branch'], root);
+    expect(made.code, made.stderr).toBe(0);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'orders');
     const doc = readFileSync(join(packageRoot(), 'docs/add.md'), 'utf8');
     const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThan(1);
@@ -228,5 +234,6 @@ describe('docs/add.md', () => {
     expect(result.stdout).toContain('added sensor orders_new_files (preset dev_sample, every 300s) in compose, dev');
     expect(result.stdout).toContain('added graph cleanup (cleanup_graph in jobs.py, calling op cleanup_step in ops.py: yours to write)');
     expect(result.stdout).toContain('"resource slack (SlackResource, from SLACK_TOKEN) in modes prod"');
+    expect(result.stdout).toContain('added preset staging_full (mode staging): run config copied from prod_full (mode staging is like prod)');
   });
 });

@@ -1,7 +1,7 @@
 // Builds platform repos in temporary folders, in one line, through the real CLI and real git.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll } from 'vitest';
@@ -60,4 +60,18 @@ export function treeFingerprint(dir: string): Map<string, string> {
     out.set('git:staged', git(dir, 'diff', '--cached', '--name-status'));
   }
   return out;
+}
+
+/**
+ * Declares a mode of the platform's own (staging) and a deployment that runs it (uat) in a
+ * platform's platform.yaml, as docs/add.md shows, and commits. (Not "staging" for the deployment:
+ * the generated test_deployments.py uses that name as its example of an unknown deployment.)
+ */
+export function addUatDeployment(root: string): void {
+  const path = join(root, 'platform.yaml');
+  const text = readFileSync(path, 'utf8');
+  const next = text.replace('\ndeployments:\n', '\nmodes: [staging]\n\ndeployments:\n').replace('  sandbox:\n    modes: [local, sandbox]', '  uat:\n    modes: [staging]\n    run_launcher: default\n    daemon: true\n  sandbox:\n    modes: [local, sandbox]');
+  if (next === text) throw new Error('platform.yaml is not laid out as the generator writes it');
+  writeFileSync(path, next);
+  git(root, 'commit', '-qam', 'a uat deployment that runs the platform\'s own staging mode');
 }
