@@ -1,8 +1,9 @@
 // Bundles the two bins with esbuild, as create-vite does, so `npm init pipeline` starts fast:
 // one file per bin plus lazily loaded chunks (a command's heavy modules load only when it runs).
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
 
 const packageDir = (pkg) => join(import.meta.dirname, '..', 'node_modules', pkg);
 const manifest = (pkg) => JSON.parse(readFileSync(join(packageDir(pkg), 'package.json'), 'utf8'));
@@ -13,23 +14,62 @@ const manifest = (pkg) => JSON.parse(readFileSync(join(packageDir(pkg), 'package
  * generators on npm, so the full environment's npm machinery stays out of the bundle).
  */
 /**
- * Modules Yeoman imports for features we never use (installing generators from npm, its own git
- * and process helpers): each is replaced by a stub whose functions throw if ever called, which
- * keeps npm's arborist, sigstore and friends out of the start-up path.
+ * Modules Yeoman imports for features we never use (installing generators from npm, looking
+ * generators up on disk, its own git and process helpers, mem-fs-editor's copy and template
+ * actions, package versions from the registry): each is replaced by a stub whose functions throw
+ * if ever called, which keeps npm's arborist, sigstore, ky (and with it undici), globbing and EJS
+ * out of the start-up path.
  */
 const UNUSED = {
   'fly-import': ['FlyRepository', 'flyImport'],
   'simple-git': ['CheckRepoActions', 'CleanOptions', 'simpleGit'],
   execa: ['execa', 'execaCommand', 'execaCommandSync', 'execaSync'],
+  'latest-version': ['default'],
+  ejs: ['default'],
+  globby: ['globby', 'globbySync', 'isDynamicPattern'],
+  multimatch: ['default'],
+  tinyglobby: ['glob', 'globSync', 'isDynamicPattern'],
+  'which-package-manager': ['whichPackageManager'],
+  '@yeoman/conflicter': ['createConflicterTransform', 'createYoResolveTransform', 'forceYoFiles'],
 };
 const stub = (name) => `const unused = () => { throw new Error('create-pipeline: ${name} is not bundled'); };
-${UNUSED[name].map((key) => (key === 'FlyRepository' ? `exports.${key} = class { constructor() {} };` : `exports.${key} = unused;`)).join('\n')}`;
+${UNUSED[name].map((key) => (key === 'FlyRepository' ? `export class ${key} { constructor() {} }` : key === 'default' ? 'export default unused;' : `export const ${key} = unused;`)).join('\n')}`;
+
+/**
+ * Modules Yeoman loads as it starts, replaced by small ones that do the same for what we use:
+ * its prompts (inquirer, with rxjs) never ask (we ask with @inquirer/prompts, and only at a
+ * terminal); its spinner (ora) never spins (its output goes nowhere); a package.json is read
+ * without normalising it (the only way Yeoman reads one).
+ */
+const LEAN = {
+  inquirer: `const prompt = () => { throw new Error('create-pipeline: Yeoman prompts are not bundled'); };
+prompt.registerPrompt = () => {};
+export const createPromptModule = () => prompt;
+export class Separator { constructor(line) { this.type = 'separator'; this.line = line ?? ''; } }
+export default { createPromptModule, Separator, prompt };`,
+  ora: `export default () => ({ isSpinning: false, text: '', suffixText: '', start() { return this; }, stop() { return this; }, succeed() { return this; }, fail() { return this; } });`,
+  'read-package-up': `import { readFileSync } from 'node:fs';
+import { findUpSync } from 'find-up-simple';
+export function readPackageUpSync(options) {
+  if (options?.normalize !== false) throw new Error('create-pipeline: read-package-up normalize is not bundled');
+  const path = findUpSync('package.json', options);
+  return path ? { packageJson: JSON.parse(readFileSync(path, 'utf8')), path } : undefined;
+}
+export const readPackageUp = async (options) => readPackageUpSync(options);`,
+};
 
 const yeomanPlugin = {
   name: 'yeoman-bundle',
   setup(b) {
-    b.onResolve({ filter: new RegExp(`^(${Object.keys(UNUSED).join('|')})$`) }, (args) => ({ path: args.path, namespace: 'cp-unused' }));
+    // Only Yeoman's imports: other bundled code (node-plop for `pipeline add`) gets the real modules.
+    const byYeoman = (args) => /node_modules[\\/](yeoman-environment|yeoman-generator|mem-fs|mem-fs-editor|@yeoman[\\/][^\\/]+)[\\/]/.test(args.importer);
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(UNUSED).join('|').replaceAll('/', '\\/')})$`) }, (args) => (byYeoman(args) ? { path: args.path, namespace: 'cp-unused' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'cp-unused' }, (args) => ({ contents: stub(args.path), loader: 'js' }));
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(LEAN).join('|')})$`) }, (args) => (byYeoman(args) ? { path: args.path, namespace: 'cp-lean', pluginData: args.resolveDir } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'cp-lean' }, (args) => ({ contents: LEAN[args.path], loader: 'js', resolveDir: args.pluginData }));
+    // @yeoman/adapter's test adapter (which loads @inquirer/core) is for generators' own tests.
+    b.onResolve({ filter: /^\.\/testing\/index\.js$/ }, (args) => (/@yeoman[\\/]adapter[\\/]/.test(args.importer) ? { path: 'yeoman-adapter-testing', namespace: 'cp-empty' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'cp-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
     const envBase = join(packageDir('yeoman-environment'), 'dist/environment-base.js');
     b.onResolve({ filter: /^yeoman-environment$/ }, () => ({ path: 'yeoman-environment-base', namespace: 'cp-shim' }));
     b.onLoad({ filter: /.*/, namespace: 'cp-shim' }, () => ({
@@ -43,9 +83,55 @@ const yeomanPlugin = {
       const source = readFileSync(args.path, 'utf8')
         .replace("require('../package.json')", json)
         .replace("JSON.parse(readFileSync(pathJoin(_dirname, '../package.json'), 'utf8'))", json)
-        .replace("JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString())", json);
+        .replace("JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString())", json)
+        // A generator's `this._` is the whole of lodash (which then cannot be tree-shaken: 94 KiB
+        // evaluated at every start); our generators never use it.
+        .replace('    _ = _;', '    _ = undefined;');
       return { contents: source, loader: 'js' };
     });
+  },
+};
+
+/**
+ * Every template below templates/, precompiled (src/render/precompiled.ts is replaced by them), so
+ * that the bundle ships only the Handlebars runtime; the full Handlebars goes to dist/handlebars.cjs,
+ * which loads only for a template that was not precompiled (a string in code).
+ */
+const templatesRoot = join(import.meta.dirname, '..', 'templates');
+const walk = (dir) => readdirSync(dir).sort().flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
+/** A template's key (its length, FNV-1a and djb2 of its text); the generated module exports this copy. */
+function templateKey(source) {
+  let fnv = 0x811c9dc5;
+  let djb = 5381;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    fnv = Math.imul(fnv ^ c, 0x01000193);
+    djb = (Math.imul(djb, 33) + c) | 0;
+  }
+  return `${source.length}:${(fnv >>> 0).toString(36)}:${(djb >>> 0).toString(36)}`;
+}
+
+function precompiledModule() {
+  const Handlebars = createRequire(import.meta.url)('handlebars');
+  const options = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'src', 'render', 'compile-options.json'), 'utf8'));
+  const hbs = walk(templatesRoot).filter((file) => file.endsWith('.hbs'));
+  const spec = (source) => Handlebars.precompile(source, { ...options });
+  const sources = [...new Set(hbs.map((file) => readFileSync(file, 'utf8')))];
+  const partialsDir = join(templatesRoot, 'partials');
+  const partials = hbs.filter((file) => file.startsWith(partialsDir + sep));
+  return [
+    'export const PRECOMPILED = {',
+    `  templates: new Map([\n${sources.map((source) => `    [${JSON.stringify(templateKey(source))}, ${spec(source)}],`).join('\n')}\n  ]),`,
+    `  partials: {\n${partials.map((file) => `    ${JSON.stringify(relative(partialsDir, file).split(sep).join('/').replace(/\.hbs$/, ''))}: ${spec(readFileSync(file, 'utf8'))},`).join('\n')}\n  },`,
+    '};',
+    `export ${templateKey.toString()}`,
+  ].join('\n');
+}
+
+const precompiledPlugin = {
+  name: 'precompiled-templates',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]render[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledModule(), loader: 'js' }));
   },
 };
 
@@ -81,7 +167,19 @@ const result = await build({
       'const __cpDirnameValue = __cpDirname(__cpFilename);',
     ].join('\n'),
   },
-  plugins: [yeomanPlugin],
+  plugins: [yeomanPlugin, precompiledPlugin],
+  logLevel: 'warning',
+});
+// The full Handlebars (compiler included), one CommonJS file loaded only when a template needs compiling.
+await build({
+  entryPoints: [join(packageDir('handlebars'), 'lib', 'index.js')],
+  outfile: join(staging, 'handlebars.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  minify: process.env.NO_MINIFY !== '1',
+  legalComments: 'none',
   logLevel: 'warning',
 });
 // Chunks have content-hashed names: new ones are moved in first, then each entry file is renamed
@@ -97,6 +195,8 @@ for (const chunk of readdirSync(join(dist, 'chunks'))) {
   const path = join(dist, 'chunks', chunk);
   if (!fresh.has(chunk) && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
 }
+// METAFILE=path writes esbuild's metafile there, to see what each chunk holds (https://esbuild.github.io/analyze/).
+if (process.env.METAFILE) writeFileSync(process.env.METAFILE, JSON.stringify(result.metafile));
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
 console.log(`built ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB, into dist/`);

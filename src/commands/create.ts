@@ -69,7 +69,8 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   const root = creatingPlatform ? cwd : found!;
   // Where HEAD is now: if another command moves it while this one asks questions or waits for the
   // lock, this one must not commit on top of the other's branch.
-  const startHead = creatingPlatform ? undefined : git.gitHead(root);
+  // (A dry run writes nothing, so it has nothing to check.)
+  const startHead = creatingPlatform || options.dryRun ? undefined : git.gitHead(root);
 
   // 2. The platform's conventions: new ones from answers, or the repo's (checked against their schema).
   const answerSources: Record<string, AnswerSource> = {};
@@ -130,9 +131,8 @@ async function planAndWrite(root: string, cwd: string, options: CreateOptions, d
   if (creatingPlatform) checkPlatformConfig(parse(plan.changes.find((c) => c.path === PLATFORM_FILE)!.content));
   // The derived files with the new pipeline in them: computed (and so checked) before any write.
   const pipelines = [...new Set([...listPipelines(root), ...(spec ? [spec.answers.name] : [])])].sort();
-  const derived: SyncFile[] = creatingPlatform
-    ? DERIVED_FILES.map((path) => ({ path, change: 'create' }))
-    : planSync(root, platform, pipelines).files.map(({ content: _content, ...rest }) => rest);
+  const syncPlan = creatingPlatform ? undefined : planSync(root, platform, pipelines);
+  const derived: SyncFile[] = syncPlan ? syncPlan.files.map(({ content: _content, ...rest }) => rest) : DERIVED_FILES.map((path) => ({ path, change: 'create' }));
 
   const report: CreateReport = {
     ok: true,
@@ -157,7 +157,8 @@ async function planAndWrite(root: string, cwd: string, options: CreateOptions, d
   // 8. The derived files (dg.toml, compose), outside the commit: they are never committed, and a
   // failure here loses nothing (`pipeline sync` writes them again).
   try {
-    report.derived = syncPlatform(root, platform, { pipelines }).files;
+    // The plan made above still holds: since then only the pipeline's own files were written.
+    report.derived = syncPlatform(root, platform, { pipelines, plan: syncPlan }).files;
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     report.git.note = `${report.git.note ? `${report.git.note}; ` : ''}the derived files were not written (${error.message}); run npx pipeline sync`;

@@ -141,7 +141,10 @@ async function upgradeAndWrite(root: string | undefined, gitDir: string, pipelin
   // puts every file back), each file written to a temporary file and renamed into place.
   if (flags.commit) commitPerCodemod(tx!, gitDir, results, codemods.map((c) => c.id), platformBump);
   else {
-    for (const r of results.filter((r) => r.status === 'upgraded')) tx!.apply(r.tree.toPlan());
+    // Every pipeline in one plan: the journal (which lists every file so far) is saved once, not
+    // once per pipeline, which made a 1,000-pipeline upgrade quadratic.
+    const plans = results.filter((r) => r.status === 'upgraded').map((r) => r.tree.toPlan());
+    if (plans.length) tx!.apply({ root: root ?? plans[0]!.root, changes: plans.flatMap((p) => p.changes.map((c) => ({ ...c, path: relative(root ?? plans[0]!.root, resolve(p.root, c.path)) }))) });
     if (platformBump) tx!.apply(platformBump);
   }
   if (layout) writePlatformLayout(tx!, layout, platform!, flags.commit);

@@ -2,20 +2,32 @@
 // Templates look like the file they produce; values vary only through the helpers below, which
 // escape for the target language. Path segments may carry variables: `__pkg__` becomes data.pkg.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
-import Handlebars from 'handlebars';
-import { templatesDir } from '../paths.ts';
+import HandlebarsRuntime from 'handlebars/runtime.js';
+import { packageRoot, templatesDir } from '../paths.ts';
 import { type Literal, pyBlock, pyDocstring, pyLiteral, tomlString, yamlValue } from './literals.ts';
+import { PRECOMPILED, templateKey } from './precompiled.ts';
+// The options every template is compiled with, here and by the build's precompiler.
+import COMPILE_OPTIONS from './compile-options.json' with { type: 'json' };
+
+type HandlebarsEnv = typeof import('handlebars');
 
 export interface RenderedFile {
   path: string; // relative, POSIX separators
   content: string;
 }
 
-let engine: typeof Handlebars | undefined;
+/**
+ * Two engines with the same helpers: the runtime renders the templates the build precompiled (all
+ * of templates/); the full Handlebars, loaded only when a template was not precompiled (a string
+ * in code, a template edited after the build, or any template when run from source), compiles.
+ */
+let runtime: HandlebarsEnv | undefined;
+let compiler: HandlebarsEnv | undefined;
 
 /** The project's helpers, registered on a Handlebars environment (also a platform plopfile's). */
-export function registerHelpers(hb: typeof Handlebars): typeof Handlebars {
+export function registerHelpers(hb: HandlebarsEnv): HandlebarsEnv {
   const safe = (s: string) => new hb.SafeString(s);
   hb.registerHelper('py', (value: Literal) => safe(pyLiteral(value)));
   hb.registerHelper('pyblock', (value: Literal, indent: number, prefix: number) => safe(pyBlock(value, indent, 100, typeof prefix === 'number' ? prefix : 0)));
@@ -27,8 +39,17 @@ export function registerHelpers(hb: typeof Handlebars): typeof Handlebars {
   return hb;
 }
 
-function createEngine(): typeof Handlebars {
-  const hb = registerHelpers(Handlebars.create());
+function createRuntime(): HandlebarsEnv {
+  const hb = registerHelpers((HandlebarsRuntime as unknown as HandlebarsEnv).create());
+  for (const [name, spec] of Object.entries(PRECOMPILED!.partials)) hb.registerPartial(name, hb.template(spec));
+  return hb;
+}
+
+function createCompiler(): HandlebarsEnv {
+  // From the bundle, the compiler is dist/handlebars.cjs (built beside it); from source, the package.
+  const require = createRequire(import.meta.url);
+  const full = (PRECOMPILED ? require(join(packageRoot(), 'dist', 'handlebars.cjs')) : require('handlebars')) as HandlebarsEnv;
+  const hb = registerHelpers(full.create());
   const partials = join(templatesDir(), 'partials');
   for (const file of walk(partials)) {
     const name = relative(partials, file).split(sep).join('/').replace(/\.hbs$/, '');
@@ -51,10 +72,16 @@ export function walk(dir: string): string[] {
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
 export function renderString(template: string, data: object): string {
-  engine ??= createEngine();
   let render = compiled.get(template);
   if (!render) {
-    render = engine.compile(template, { noEscape: true, strict: true });
+    const spec = PRECOMPILED?.templates.get(templateKey(template));
+    if (spec) {
+      runtime ??= createRuntime();
+      render = runtime.template(spec);
+    } else {
+      compiler ??= createCompiler();
+      render = compiler.compile(template, COMPILE_OPTIONS);
+    }
     compiled.set(template, render);
   }
   return render(data);

@@ -59,9 +59,14 @@ export function planSync(root: string, platform: PlatformConfig, pipelines = lis
   return { pipelines, files: files.sort((a, b) => a.path.localeCompare(b.path)) };
 }
 
-/** Writes what planSync computed (nothing with dryRun). */
-export function syncPlatform(root: string, platform: PlatformConfig, options: { dryRun?: boolean; pipelines?: string[] } = {}): SyncReport {
-  const plan = planSync(root, platform, options.pipelines);
+export type SyncPlan = ReturnType<typeof planSync>;
+
+/**
+ * Writes what planSync computed (nothing with dryRun). `plan`: one the caller already computed
+ * under the same lock, with nothing written to the derived files or the compose base since.
+ */
+export function syncPlatform(root: string, platform: PlatformConfig, options: { dryRun?: boolean; pipelines?: string[]; plan?: SyncPlan } = {}): SyncReport {
+  const plan = options.plan ?? planSync(root, platform, options.pipelines);
   if (!options.dryRun) {
     for (const file of plan.files) {
       removeStaleTemps(join(root, file.path));

@@ -124,6 +124,10 @@ export class Transaction {
   private journal: Journal;
   private readonly dir: string;
   private done = false;
+  /** The paths of journal.files, and how many backups the folder holds: kept here, because a
+   * large upgrade (10,000 files) would otherwise search the list and list the folder per file. */
+  private readonly journaled = new Set<string>();
+  private backups = -1;
 
   private constructor(dir: string, journal: Journal) {
     this.dir = dir;
@@ -168,7 +172,8 @@ export class Transaction {
 
   private backup(path: string): string | null {
     if (!existsSync(path)) return null;
-    const name = `backup-${this.journal.files.length}-${readdirSync(this.dir).length}`;
+    if (this.backups < 0) this.backups = readdirSync(this.dir).length;
+    const name = `backup-${this.journal.files.length}-${this.backups++}`;
     writeFileSync(join(this.dir, name), readFileSync(path));
     return name;
   }
@@ -198,7 +203,7 @@ export class Transaction {
 
   /** Saves the original bytes of every file the plan touches, then writes them all (atomically, one by one). */
   apply(plan: ChangePlan): void {
-    const fresh = plan.changes.map((c) => resolve(plan.root, c.path)).filter((path) => !this.journal.files.some((f) => f.path === path));
+    const fresh = [...new Set(plan.changes.map((c) => resolve(plan.root, c.path)))].filter((path) => !this.journaled.has(path));
     for (const path of fresh) {
       let dir = dirname(path);
       const missing: string[] = [];
@@ -209,6 +214,7 @@ export class Transaction {
       for (const m of missing) if (!this.journal.dirs.includes(m)) this.journal.dirs.push(m);
       try {
         this.journal.files.push({ path, backup: existsSync(path) && lstatSync(path).isFile() ? this.backup(path) : null });
+        this.journaled.add(path);
       } catch (error) {
         permissionError(error, relative(plan.root, path), 'read');
       }

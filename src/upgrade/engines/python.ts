@@ -15,8 +15,26 @@ export async function loadPython(): Promise<Napi> {
   return napi;
 }
 
+/**
+ * The trees of the last sources parsed, by their exact text. A codemod parses one module many
+ * times (checked, learned from, then one pass per family of edits, then checked again), and a
+ * pass that changed nothing leaves the text the next one parses as it was. Trees are never
+ * changed in place (an edit makes new text), so one tree serves every caller of the same text.
+ */
+const recent = new Map<string, SgRoot>();
+const RECENT = 32;
+
 export async function parsePython(source: string): Promise<SgRoot> {
-  return (await loadPython()).parse('python', source);
+  const known = recent.get(source);
+  if (known) {
+    recent.delete(source);
+    recent.set(source, known);
+    return known;
+  }
+  const parsed = (await loadPython()).parse('python', source);
+  recent.set(source, parsed);
+  if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
+  return parsed;
 }
 
 /**

@@ -28,10 +28,42 @@ function firstProblem(node: SgNode): ParseError | null {
   return null;
 }
 
+const KEYWORD = { any: [{ kind: 'keyword_argument' }, { kind: 'dictionary_splat' }] };
+/**
+ * Everything `firstProblem` can report, as one ast-grep rule (one native traversal instead of
+ * several calls per node): an ERROR node, an empty (zero-width) node, or an argument list with an
+ * argument after a keyword one that is not a keyword, `**`, `*`, comment or punctuation. Every
+ * problem firstProblem finds matches it, so when nothing does the walk would return null; when
+ * something does, the walk decides (the rule may match where the walk finds nothing).
+ */
+const MAY_HAVE_PROBLEM = {
+  rule: {
+    any: [
+      { kind: 'ERROR' },
+      { regex: '^$' },
+      {
+        kind: 'argument_list',
+        has: {
+          not: { any: [...KEYWORD.any, { kind: 'comment' }, { kind: 'list_splat' }, { regex: '^[(),]$' }] },
+          follows: { ...KEYWORD, stopBy: 'end' },
+        },
+      },
+    ],
+  },
+};
+
+const checked = new Map<string, ParseError | null>();
+
 /** The first syntax problem of a Python source, or null when it parses. */
 export async function parseError(source: string): Promise<ParseError | null> {
+  // The same text is checked twice: by the codemod once it has rewritten a module, then by the
+  // runner with every file the codemod changed.
+  if (checked.has(source)) return checked.get(source)!;
   const root = (await parsePython(source)).root();
-  return firstProblem(root);
+  const problem = root.find(MAY_HAVE_PROBLEM as never) ? firstProblem(root) : null;
+  checked.set(source, problem);
+  if (checked.size > 32) checked.delete(checked.keys().next().value!);
+  return problem;
 }
 
 /**
