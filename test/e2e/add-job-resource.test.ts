@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
 import { runBin } from '../helpers/cli.ts';
 import { PYTHON, pythonScript, run } from '../helpers/python.ts';
-import { git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
+import { expectRefused, git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
 
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
 const ORDERS = 'pipelines/orders/src/orders';
@@ -159,12 +159,7 @@ describe('pipeline add job and resource refuse bad input: exit 2, one line, noth
     ['a field without a variable', ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token'], /not field=ENV_VAR/],
     ['a mode the pipeline never loads', ['resource', '--pipeline', 'billing', '--name', 'slack', '--modes', 'dev'], /not a mode billing's deployments load/],
   ])('%s', (_what, args, message) => {
-    const before = treeFingerprint(root);
-    const result = add(root, args as string[]);
-    expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
-    expect(result.stderr).toMatch(message as RegExp);
-    expect(treeFingerprint(root)).toEqual(before);
+    expectRefused(root, () => add(root, args as string[]), message as RegExp);
   });
 });
 
@@ -213,12 +208,7 @@ describe("a platform's own generators, from its plopfile", () => {
     ['an action that is a function', ['shell-out'], /action 1: a function is not run by pipeline add/],
     ['a generator nobody defined', ['nope'], /it makes: schedule, preset, sensor, job, resource, mode, table-check, weekly-schedule, shell-out/],
   ])('refuse %s: exit 2, one line, nothing changed', (_what, args, message) => {
-    const before = treeFingerprint(root);
-    const result = add(root, args as string[]);
-    expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
-    expect(result.stderr).toMatch(message as RegExp);
-    expect(treeFingerprint(root)).toEqual(before);
+    expectRefused(root, () => add(root, args as string[]), message as RegExp);
   });
 
   it('refuse to overwrite a file an earlier run made', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { PYTHON, pythonScript, run } from '../helpers/python.ts';
-import { addUatDeployment, git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
+import { addUatDeployment, expectRefused, git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
 
 const ORDERS = 'pipelines/orders/src/orders';
 const add = (root: string, args: string[]) => runBin('pipeline', ['add', ...args], root);
@@ -91,12 +91,7 @@ describe('pipeline add mode refuses bad input: exit 2, one line, nothing changed
     ['a preset for a mode modes.py lacks', ['preset', '--pipeline', 'orders', '--name', 'staging_full', '--mode', 'staging'], /run pipeline add mode --name staging first/],
     ['no --name without a terminal', ['mode', '--pipeline', 'orders'], /--name is required without a terminal; pass one of: staging/],
   ])('%s', (_what, args, message) => {
-    const before = treeFingerprint(root);
-    const result = add(root, args as string[]);
-    expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
-    expect(result.stderr).toMatch(message as RegExp);
-    expect(treeFingerprint(root)).toEqual(before);
+    expectRefused(root, () => add(root, args as string[]), message as RegExp);
   });
 
   it('refuses a modes.py edited by hand rather than render over it', () => {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
 import { createPipeline, GIT_IDENTITY, runBin } from '../helpers/cli.ts';
 import { PYTHON, pythonScript, run } from '../helpers/python.ts';
-import { addUatDeployment, git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
+import { addUatDeployment, expectRefused, git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
 
 const PKG = 'pipelines/orders/src/orders';
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
@@ -167,12 +167,7 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     ['an evaluation that is not a Python name', ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--evaluation', '1st'], /not a Python function name/],
     ['a sensor in a deployment whose modes do not allow the preset\'s mode', ['sensor', '--pipeline', 'orders', '--preset', 'prod_full', '--deployments', 'dev'], /dev allows modes local, dev, not prod/],
   ])('%s', (_what, args, message) => {
-    const before = treeFingerprint(root);
-    const result = add(root, args as string[]);
-    expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
-    expect(result.stderr).toMatch(message as RegExp);
-    expect(treeFingerprint(root)).toEqual(before);
+    expectRefused(root, () => add(root, args as string[]), message as RegExp);
   });
 
   it('--dry-run prints the diff and writes nothing', () => {

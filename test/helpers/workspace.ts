@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { createPipeline, GIT_IDENTITY } from './cli.ts';
 
 const made: string[] = [];
@@ -74,4 +74,14 @@ export function addUatDeployment(root: string): void {
   if (next === text) throw new Error('platform.yaml is not laid out as the generator writes it');
   writeFileSync(path, next);
   git(root, 'commit', '-qam', 'a uat deployment that runs the platform\'s own staging mode');
+}
+
+/** A refused command: exit 2, one line on stderr matching `message`, and the tree byte for byte as it was. */
+export function expectRefused(root: string, command: () => { code: number | null; stderr: string }, message: RegExp): void {
+  const before = treeFingerprint(root);
+  const result = command();
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
+  expect(result.stderr).toMatch(message);
+  expect(treeFingerprint(root)).toEqual(before);
 }
