@@ -1,13 +1,14 @@
-// docs/tutorial.md, run as a new hire would: create a pipeline, its tests, dg check defs, a local
-// run, pipeline check, the push. Each command shown in the tutorial runs here, and the output shown
+// docs/tutorial.md, run as a new hire would: the prompts at a terminal (tmux), create a pipeline, its
+// tests, dg check defs, a local run, pipeline check, the push, a sandbox run on a real lakeFS. Each command shown in the tutorial runs here, and the output shown
 // under it must still be what the tool prints (temp paths, times, hashes and run ids aside).
 // UPDATE_DOCS=1 writes the current output into the tutorial instead of comparing.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
+import { type LakeFSServer, startLakeFS } from '../helpers/lakefs.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const TUTORIAL = join(packageRoot(), 'docs', 'tutorial.md');
@@ -26,10 +27,11 @@ function normalise(text: string): string {
   return text
     .replace(/\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d|Z)?/g, '<time>')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<run id>')
-    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{7,40}\b/g, '<hash>')
+    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b/g, '<hash>')
     .replace(/\b\d+(\.\d+)?(ms|s)\b/g, '<duration>')
     .replace(/ - \d+ - /g, ' - <pid> - ')
-    .replace(/pid: \d+/g, 'pid: <pid>');
+    .replace(/pid: \d+/g, 'pid: <pid>')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
 }
 
 const BLOCK = (id: string) => new RegExp(`(<!-- output: ${id} -->\\n\`\`\`text\\n)([\\s\\S]*?)(\`\`\`\\n<!-- /output -->)`);
@@ -57,11 +59,49 @@ beforeAll(() => {
   pipeline = join(root, 'pipelines', 'orders');
 });
 
-afterAll(() => {
+let lakefs: LakeFSServer | undefined;
+
+afterAll(async () => {
   if (UPDATE) writeFileSync(TUTORIAL, doc);
+  await lakefs?.stop();
 });
 
+/** The screen of `create-pipeline` at a real terminal (tmux), answered as the tutorial says; writes nothing (--dry-run). */
+async function promptsAtATerminal(): Promise<string> {
+  const platform = makePlatform({ owners: 'analytics,ml-team' });
+  const session = `cp-tutorial-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+  const cli = join(packageRoot(), 'dist', 'create-pipeline.js');
+  tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', '-c', platform, 'sh', '-c', `env -u CI '${process.execPath}' '${cli}' --dry-run; sleep 60`);
+  const waitFor = async (text: string) => {
+    for (const deadline = Date.now() + 180_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      const screen = tmux('capture-pane', '-p', '-t', session);
+      if (screen.includes(text)) return screen;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}; the screen shows:\n${screen}`);
+    }
+  };
+  try {
+    await waitFor('Pipeline name');
+    tmux('send-keys', '-t', session, 'orders', 'Enter');
+    for (const prompt of ['What kind of pipeline?', 'Describe the pipeline', 'Which team owns it?', 'Schedule (cron, or "none")', 'Timezone of the schedules', 'Release it to which deployments?']) {
+      await waitFor(prompt);
+      tmux('send-keys', '-t', session, 'Enter');
+    }
+    const screen = await waitFor('Would add pipeline orders');
+    // The answered questions, as the terminal shows them once answered.
+    return screen.split('\n').filter((line) => line.startsWith('✔')).join('\n');
+  } finally {
+    tmux('kill-session', '-t', session);
+  }
+}
+
 describe('docs/tutorial.md, step by step', () => {
+  it('0. at a terminal, npm init pipeline asks every question, with defaults', async () => {
+    const screen = await promptsAtATerminal();
+    expect(screen).toContain('Pipeline name');
+    shows('prompts', 'npm init pipeline', screen);
+  });
+
   it('1. npm init pipeline makes the pipeline, on its own branch', () => {
     const made = createPipeline(['orders', '--template', 'transform', '--owner', 'analytics'], root);
     expect(made.code, made.stderr).toBe(0);
@@ -111,5 +151,28 @@ describe('docs/tutorial.md, step by step', () => {
     const push = spawnSync('git', ['push', '-u', 'origin', 'pipeline/orders'], { cwd: root, encoding: 'utf8' });
     expect(push.status, push.stderr).toBe(0);
     expect(git(origin, 'branch', '--list', 'pipeline/orders')).toContain('pipeline/orders');
+  });
+
+  it('8. a sandbox runs the branch on a copy of production, which stays as it was', async () => {
+    lakefs = await startLakeFS(tempDir('lakefs-'));
+    await lakefs.client.createRepository('data', 'local://data', 'main');
+    const orders = readFileSync(join(pipeline, 'src', 'orders', 'sample_data', 'raw', 'orders.csv'), 'utf8');
+    await lakefs.client.upload('data', 'main', 'raw/orders.csv', orders);
+    await lakefs.client.commit('data', 'main', 'production data');
+    const env = lakefs.env;
+    const up = runBin('pipeline', ['sandbox', 'up'], root, env);
+    expect(up.code, up.stderr).toBe(0);
+    shows('sandbox-up', 'npx pipeline sandbox up', up.stdout);
+    const ran = runBin('pipeline', ['sandbox', 'run', 'orders_sandbox', '--pipeline', 'orders'], root, env);
+    expect(ran.code, (ran.stdout + ran.stderr).slice(-3000)).toBe(0);
+    // Dagster's own log: the steps and the run, as in step 4.
+    const lines = (ran.stdout + ran.stderr).split('\n').filter((l) => /STEP_SUCCESS|RUN_SUCCESS/.test(l));
+    expect(lines.some((l) => l.includes('RUN_SUCCESS'))).toBe(true);
+    shows('sandbox-run', 'npx pipeline sandbox run orders_sandbox --pipeline orders', lines.join('\n'));
+    const diff = runBin('pipeline', ['sandbox', 'diff'], root, env);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain('marts/orders.csv');
+    shows('sandbox-diff', 'npx pipeline sandbox diff', diff.stdout);
+    expect((await lakefs.client.listObjects('data', 'main')).map((o) => o.path)).toEqual(['raw/orders.csv']);
   });
 });
