@@ -1,6 +1,7 @@
 // docs/tutorial.md, run as a new hire would: the prompts at a terminal (tmux), create a pipeline, its
-// tests, dg check defs, a local run, pipeline check, the push, a sandbox run on a real lakeFS. Each command shown in the tutorial runs here, and the output shown
-// under it must still be what the tool prints (temp paths, times, hashes and run ids aside).
+// tests, dg check defs, a local run, pipeline check, the push, a sandbox run on a real lakeFS. Each
+// command shown in the tutorial runs here, and the output shown under it must still be what the
+// tool prints (temp paths, times, hashes and run ids aside).
 // UPDATE_DOCS=1 writes the current output into the tutorial instead of comparing.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
