@@ -38,3 +38,9 @@ export interface AddContext {
   resources: string[];
   resourcesNames: string[];
 }
+
+/** The modes some deployment of the platform allows. */
+export const platformModes = (ctx: AddContext): string[] => [...new Set(ctx.platform.deployments.flatMap((d) => d.modes))];
+
+/** The modes the deployments this pipeline is released to allow: the only ones its jobs can load in. */
+export const pipelineModes = (ctx: AddContext): string[] => [...new Set(ctx.platform.deployments.filter((d) => ctx.deployments.includes(d.name)).flatMap((d) => d.modes))];

@@ -13,10 +13,8 @@ import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/upgrade/tree.ts';
 import { ANSWERS_FILE } from '../pipeline/files.ts';
 import { answersFromRecord, buildPipelineSpec, MODE_LIKES, type ModeLike, type PipelineAnswers, renderData } from '../pipeline/spec.ts';
-import type { AddContext } from './context.ts';
+import { type AddContext, pipelineModes, platformModes } from './context.ts';
 
-const platformModes = (ctx: AddContext) => [...new Set(ctx.platform.deployments.flatMap((d) => d.modes))];
-const pipelineModes = (ctx: AddContext) => [...new Set(ctx.platform.deployments.filter((d) => ctx.deployments.includes(d.name)).flatMap((d) => d.modes))];
 const addable = (ctx: AddContext) => pipelineModes(ctx).filter((m) => !ctx.modes.includes(m) && !(MODES as readonly string[]).includes(m));
 
 export const MODE_QUESTIONS: Question<AddContext>[] = [
@@ -30,14 +28,14 @@ export const MODE_QUESTIONS: Question<AddContext>[] = [
     choices: (ctx) => addable(ctx).map((m) => ({ value: m })),
     default: (ctx) => {
       const modes = addable(ctx);
-      if (modes.length === 0) throw new InputError(`no deployment of ${ctx.pipeline} allows a mode it lacks; a platform defines its own modes in platform.yaml (deployments.<name>.modes) first`);
+      if (modes.length === 0) throw new InputError(`no deployment of ${ctx.pipeline} allows a mode it lacks; a platform declares its own modes under modes: in platform.yaml and lists them in a deployment's modes first (see docs/add.md)`);
       throw new InputError(`--name is required without a terminal; pass one of: ${modes.join(', ')}`);
     },
     parse: (raw, ctx) => {
       const mode = raw.trim();
       if ((MODES as readonly string[]).includes(mode)) throw new InputError(`--name ${mode} is a built-in mode, which modes.py always defines; pipeline add mode adds the platform's own modes`);
       if (ctx.modes.includes(mode)) throw new InputError(`--name ${mode}: modes.py of ${ctx.pipeline} has mode ${mode} already`);
-      if (!platformModes(ctx).includes(mode)) throw new InputError(`--name ${mode} is not a mode any deployment of platform.yaml allows (${platformModes(ctx).join(', ')}); add it to a deployment's modes there first`);
+      if (!platformModes(ctx).includes(mode)) throw new InputError(`--name ${mode} is not a mode any deployment of platform.yaml allows (${platformModes(ctx).join(', ')}); declare it under modes: there and list it in a deployment's modes first`);
       if (!pipelineModes(ctx).includes(mode)) throw new InputError(`--name ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) allows mode ${mode}, so its jobs would never load`);
       return mode;
     },

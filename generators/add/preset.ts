@@ -1,6 +1,6 @@
 // `pipeline add preset`: its questions and its edits: one Preset(...) appended to presets.py and,
 // when the README's jobs table is the generated one, a row per graph for the new jobs.
-import type { AddContext } from './context.ts';
+import { type AddContext, pipelineModes, platformModes } from './context.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
 import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
@@ -21,9 +21,6 @@ const PRESET = `Preset(
 )
 `;
 
-/** Modes the platform allows somewhere, and those the pipeline's own deployments load. */
-const platformModes = (ctx: AddContext) => [...new Set(ctx.platform.deployments.flatMap((d) => d.modes as string[]))];
-const pipelineModes = (ctx: AddContext) => [...new Set(ctx.platform.deployments.filter((d) => ctx.deployments.includes(d.name)).flatMap((d) => d.modes as string[]))];
 
 export const PRESET_QUESTIONS: Question<AddContext>[] = [
   {

@@ -2,7 +2,7 @@
 // every field read from the environment through dg.EnvVar) and its binding to the modes that get it,
 // in the pipeline's own resources.py (made on first use), whose MODES jobs.py then takes.
 import type { SgNode } from '@ast-grep/napi';
-import type { AddContext } from './context.ts';
+import { type AddContext, pipelineModes } from './context.ts';
 import { appendToList, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
 import { type Answers, type Question, splitList } from '../../src/options/question.ts';
@@ -56,7 +56,6 @@ const CLASS = '{{> resource-class}}';
 const BINDING = '{{> resource-binding}}';
 
 const pascal = (name: string) => name.split('_').filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
-const pipelineModes = (ctx: AddContext) => [...new Set(ctx.platform.deployments.filter((d) => ctx.deployments.includes(d.name)).flatMap((d) => d.modes as string[]))];
 
 export const RESOURCE_QUESTIONS: Question<AddContext>[] = [
   {

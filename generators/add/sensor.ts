@@ -7,11 +7,10 @@ import { checkDagsterName } from '../../src/validate/names.ts';
 import { appendToDict, appendToList, assignedDict, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
 import type { Answers, Question } from '../../src/options/question.ts';
-import { splitList } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import type { FileTree } from '../../src/upgrade/tree.ts';
-import { checkScheduleDeployments, daemonDeploymentsFor, modeOf, SCHEDULE_QUESTIONS } from './schedule.ts';
+import { modeOf, SCHEDULE_QUESTIONS } from './schedule.ts';
 
 /** The item, exactly as the ingest template writes it: the same partial. */
 const SENSOR_SPEC = '{{> sensor-spec}}';
@@ -81,17 +80,7 @@ export const SENSOR_QUESTIONS: Question<AddContext>[] = [
       return Number(raw);
     },
   },
-  {
-    key: 'deployments',
-    flag: 'deployments',
-    kind: 'list',
-    valueName: 'a,b,...',
-    help: "Where it runs (default: the pipeline's deployments with a daemon whose modes allow the preset's mode)",
-    message: 'In which deployments?',
-    choices: (ctx, a) => daemonDeploymentsFor(ctx, modeOf(ctx, a.preset as string)).map((d) => ({ value: d })),
-    default: (ctx, a) => daemonDeploymentsFor(ctx, modeOf(ctx, a.preset as string)),
-    parse: (raw, ctx, a) => checkScheduleDeployments(splitList(raw), ctx, a),
-  },
+  question('deployments'),
 ];
 
 /** `import dagster as dg` and Preset, for the evaluation's signature, when sensors.py lacks them. */

@@ -19,10 +19,10 @@ const FLAGS: GlobalFlag[] = [
 
 const INTRO: Record<AddKind | 'all', string[]> = {
   all: [
-    'Adds a schedule, a preset, a sensor or a job to an existing pipeline, as the generator would have written',
-    'it: items appended to schedules.py, presets.py, sensors.py or jobs.py (an ast-grep edit: your code and comments stay',
-    'as they are), checked against platform.yaml first. Flags answer the questions; with a terminal',
-    'it asks the rest, without one it takes the defaults. A bad answer changes nothing (exit 2).',
+    'Adds a schedule, preset, sensor, job, resource or mode to an existing pipeline, as the generator would',
+    'have written it (ast-grep edits: your code and comments stay as they are), checked against',
+    'platform.yaml first. Flags answer the questions; with a terminal it asks the rest, without one',
+    'it takes the defaults. A bad answer changes nothing (exit 2).',
     '',
     'Kinds:',
     '  schedule   a ScheduleSpec in schedules.py: launches one preset, in the deployments you name',
@@ -70,9 +70,9 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  npx pipeline add job --pipeline orders --name audit --dry-run',
   ],
   mode: [
-    "Gives the pipeline one of the platform's own modes: a mode that platform.yaml lets a deployment",
-    "the pipeline is released to run (deployments.<name>.modes), beyond the built-in local, sandbox,",
-    'dev and prod. Its resources are like those of a built-in mode: local files, or a bucket read from',
+    "Gives the pipeline one of the platform's own modes, beyond the built-in local, sandbox, dev and",
+    "prod: declared under modes: in platform.yaml and listed in the modes of a deployment the pipeline",
+    'is released to. Its resources are like those of a built-in mode: local files, or a bucket read from',
     "$PIPELINE_<MODE>_BUCKET. modes.py is platform-owned: the mode is recorded in the pipeline's answers",
     'and modes.py rendered again from them (a hand-edited modes.py is refused). Then add a preset for it.',
     '',

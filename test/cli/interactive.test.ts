@@ -1,27 +1,15 @@
 // With a person at a terminal, every question is a prompt, and a bad answer asks again.
 // tmux gives the CLI a real terminal; send-keys types, capture-pane reads the screen.
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/paths.ts';
+import { tmux, waitForScreen } from '../helpers/terminal.ts';
 import { git, makePlatform } from '../helpers/workspace.ts';
 
 const session = `cp-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-
-// Generous: it returns as soon as the text shows, and a loaded machine may take long to start the CLI.
-async function waitFor(text: string | RegExp, timeout = 180_000): Promise<string> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const shown = screen();
-    if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}; the screen shows:\n${shown}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = (text: string | RegExp) => waitForScreen(session, text);
 
 afterAll(() => {
   try {

@@ -8,23 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
 import { runBin } from '../helpers/cli.ts';
 import { PYTHON, pythonScript, run } from '../helpers/python.ts';
-import { expectRefused, git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
+import { expectRefused, git, linesKept, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
 
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
 const ORDERS = 'pipelines/orders/src/orders';
 const add = (root: string, args: string[]) => runBin('pipeline', ['add', ...args], root);
-
-/** Every line of `before` is in `after`, in order, except the ones named. */
-function linesKept(before: string, after: string, except: string[] = []): void {
-  const lines = after.split('\n');
-  let at = 0;
-  for (const line of before.split('\n')) {
-    if (except.includes(line)) continue;
-    const found = lines.indexOf(line, at);
-    expect(found, `line kept in order: ${JSON.stringify(line)}`).toBeGreaterThanOrEqual(0);
-    at = found + 1;
-  }
-}
 
 function editAsUser(root: string): { jobs: string; ops: string } {
   const jobsPath = join(root, ORDERS, 'jobs.py');

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
 import { createPipeline, GIT_IDENTITY, runBin } from '../helpers/cli.ts';
 import { PYTHON, pythonScript, run } from '../helpers/python.ts';
-import { addUatDeployment, expectRefused, git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
+import { addUatDeployment, expectRefused, git, linesKept, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
 
 const PKG = 'pipelines/orders/src/orders';
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
@@ -34,18 +34,6 @@ function editAsUser(root: string): { schedules: string; presets: string; sensors
   writeFileSync(sensorsPath, sensors);
   git(root, 'commit', '-qam', 'my edits');
   return { schedules, presets, sensors };
-}
-
-/** Every line of `before` is in `after`, in order, except the ones named (an empty list that grew). */
-function linesKept(before: string, after: string, except: string[] = []): void {
-  const lines = after.split('\n');
-  let at = 0;
-  for (const line of before.split('\n')) {
-    if (except.includes(line)) continue;
-    const found = lines.indexOf(line, at);
-    expect(found, `line kept in order: ${JSON.stringify(line)}`).toBeGreaterThanOrEqual(0);
-    at = found + 1;
-  }
 }
 
 /** `after` is `before` with one block inserted: every byte of `before` kept, in order. */

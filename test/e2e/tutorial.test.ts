@@ -3,13 +3,14 @@
 // command shown in the tutorial runs here, and the output shown under it must still be what the
 // tool prints (temp paths, times, hashes and run ids aside).
 // UPDATE_DOCS=1 writes the current output into the tutorial instead of comparing.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { type LakeFSServer, startLakeFS } from '../helpers/lakefs.ts';
+import { tmux, waitForScreen } from '../helpers/terminal.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const TUTORIAL = join(packageRoot(), 'docs', 'tutorial.md');
@@ -71,16 +72,9 @@ afterAll(async () => {
 async function promptsAtATerminal(): Promise<string> {
   const platform = makePlatform({ owners: 'analytics,ml-team' });
   const session = `cp-tutorial-${process.pid}`;
-  const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
   const cli = join(packageRoot(), 'dist', 'create-pipeline.js');
   tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', '-c', platform, 'sh', '-c', `env -u CI '${process.execPath}' '${cli}' --dry-run; sleep 60`);
-  const waitFor = async (text: string) => {
-    for (const deadline = Date.now() + 180_000; ; await new Promise((r) => setTimeout(r, 100))) {
-      const screen = tmux('capture-pane', '-p', '-t', session);
-      if (screen.includes(text)) return screen;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}; the screen shows:\n${screen}`);
-    }
-  };
+  const waitFor = (text: string) => waitForScreen(session, text);
   try {
     await waitFor('Pipeline name');
     tmux('send-keys', '-t', session, 'orders', 'Enter');

@@ -2,7 +2,7 @@
 // publishes, and proxies everything else to the registry npm is configured with, the way a
 // company registry serves its internal packages next to the public ones.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/sandbox/ui.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.ts';
@@ -13,16 +13,6 @@ export interface Registry {
   stop: () => Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** The registry npm is configured with on this machine: the local one proxies it, as a company registry does. */
 function upstreamRegistry(): string {
@@ -92,3 +82,5 @@ export async function startRegistry(dir: string): Promise<Registry> {
       }),
   };
 }
+
+export { freePort };

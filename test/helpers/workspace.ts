@@ -85,3 +85,15 @@ export function expectRefused(root: string, command: () => { code: number | null
   expect(result.stderr).toMatch(message);
   expect(treeFingerprint(root)).toEqual(before);
 }
+
+/** Every line of `before` is in `after`, in order, except the ones named (lines an edit rewrote). */
+export function linesKept(before: string, after: string, except: string[] = []): void {
+  const lines = after.split('\n');
+  let at = 0;
+  for (const line of before.split('\n')) {
+    if (except.includes(line)) continue;
+    const found = lines.indexOf(line, at);
+    expect(found, `line kept in order: ${JSON.stringify(line)}`).toBeGreaterThanOrEqual(0);
+    at = found + 1;
+  }
+}
