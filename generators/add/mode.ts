@@ -10,7 +10,7 @@ import { MODES } from '../../src/conventions/platform-config.ts';
 import type { Answers, Question } from '../../src/options/question.ts';
 import { templatesDir } from '../../src/paths.ts';
 import { renderString } from '../../src/render/templates.ts';
-import type { FileTree } from '../../src/upgrade/tree.ts';
+import type { FileTree } from '../../src/tree/file-tree.ts';
 import { ANSWERS_FILE } from '../pipeline/files.ts';
 import { answersFromRecord, buildPipelineSpec, MODE_LIKES, type ModeLike, type PipelineAnswers, renderData } from '../pipeline/spec.ts';
 import { type AddContext, pipelineModes, platformModes } from './context.ts';

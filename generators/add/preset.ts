@@ -8,7 +8,7 @@ import type { Answers, Question } from '../../src/options/question.ts';
 import { type Literal, pyBlock } from '../../src/render/literals.ts';
 import { renderString } from '../../src/render/templates.ts';
 import { checkText } from '../../src/validate/index.ts';
-import type { FileTree } from '../../src/upgrade/tree.ts';
+import type { FileTree } from '../../src/tree/file-tree.ts';
 
 const PRESET = `Preset(
     name={{py name}},

@@ -8,7 +8,7 @@ import { InputError } from '../../src/errors.ts';
 import { type Answers, type Question, splitList } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
-import type { FileTree } from '../../src/upgrade/tree.ts';
+import type { FileTree } from '../../src/tree/file-tree.ts';
 import { checkText, ENV_VAR } from '../../src/validate/index.ts';
 import { checkPythonIdentifier } from '../../src/validate/names.ts';
 

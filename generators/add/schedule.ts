@@ -7,7 +7,7 @@ import { InputError } from '../../src/errors.ts';
 import { type Answers, type Question, splitList } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';
 import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
-import type { FileTree } from '../../src/upgrade/tree.ts';
+import type { FileTree } from '../../src/tree/file-tree.ts';
 
 /** The item, exactly as the pipeline template writes it: the same partial. */
 const SCHEDULE_SPEC = '{{> schedule-spec}}';

@@ -9,7 +9,7 @@ import { InputError } from '../../src/errors.ts';
 import type { Answers, Question } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
-import type { FileTree } from '../../src/upgrade/tree.ts';
+import type { FileTree } from '../../src/tree/file-tree.ts';
 import { modeOf, SCHEDULE_QUESTIONS } from './schedule.ts';
 
 /** The item, exactly as the ingest template writes it: the same partial. */

@@ -9,7 +9,7 @@ import { InputError } from '../errors.ts';
 import type { Answers, Choice, Question } from '../options/question.ts';
 import { registerHelpers, walk } from '../render/templates.ts';
 import { templatesDir } from '../paths.ts';
-import type { FileTree } from '../upgrade/tree.ts';
+import type { FileTree } from '../tree/file-tree.ts';
 import { appendToList, assignedList } from '../upgrade/engines/python-lists.ts';
 
 export const PLOPFILES = ['plopfile.js', 'plopfile.mjs', 'plopfile.cjs'];

@@ -12,7 +12,7 @@ import { loadPlatformConfig } from '../conventions/platform-config.ts';
 import { CliError, InputError, StateError } from '../errors.ts';
 import { type Answers, type AnswerSource, type Question, resolveAnswers } from '../options/question.ts';
 import { Transaction } from '../tree/transaction.ts';
-import { FileTree } from '../upgrade/tree.ts';
+import { FileTree } from '../tree/file-tree.ts';
 import type { AddContext } from './context.ts';
 import { type PlopApi, plopQuestions, runPlopActions } from './plopfile.ts';
 

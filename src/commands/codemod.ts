@@ -11,7 +11,7 @@ import { writing } from '../tree/transaction.ts';
 import { CODEMODS_DIR, FIXTURES_DIR } from '../upgrade/platform-codemods.ts';
 import { allCodemods, defaultTarget } from '../upgrade/runner.ts';
 import { codemodCases } from '../upgrade/testing.ts';
-import { FileTree } from '../upgrade/tree.ts';
+import { FileTree } from '../tree/file-tree.ts';
 import { templatesDir } from '../paths.ts';
 import { listCodemods } from './upgrade.ts';
 

@@ -11,7 +11,7 @@ import { editYamlSource, replaceScalar } from '../upgrade/engines/yaml.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
 import { needsPlatformLayout, planPlatformLayout, platformLayoutDiff, platformLayoutSummary, writePlatformLayout } from '../upgrade/codemods/v3-platform-layout.ts';
 import { allCodemods, DEFAULT_TARGET, defaultTarget, findPipelines, foreignPipeline, type PipelineUpgrade, runUpgrade } from '../upgrade/runner.ts';
-import { FileTree } from '../upgrade/tree.ts';
+import { FileTree } from '../tree/file-tree.ts';
 
 const FLAGS: GlobalFlag[] = [
   { flag: 'to', type: 'string', valueName: 'version', help: `Target conventions version (default: ${DEFAULT_TARGET}, the version this CLI ships, or a newer one of the platform's own codemods)` },

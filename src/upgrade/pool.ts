@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { packageRoot } from '../paths.ts';
-import { FileTree } from './tree.ts';
+import { FileTree } from '../tree/file-tree.ts';
 import type { PipelineUpgrade, UpgradeOptions } from './types.ts';
 
 export interface WorkerJob {

@@ -15,7 +15,7 @@ import { ANSWERS } from './codemods/v2-answers-deployment-env-var.ts';
 import { ENGINES } from './engines/index.ts';
 import { editYamlSource, insertLineAfter, replaceScalar } from './engines/yaml.ts';
 import { loadPlatformCodemods } from './platform-codemods.ts';
-import { FileTree } from './tree.ts';
+import { FileTree } from '../tree/file-tree.ts';
 import type { CodemodResult, PipelineUpgrade, UpgradeOptions } from './types.ts';
 
 export type { CodemodResult, PipelineUpgrade, UpgradeOptions } from './types.ts';

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Codemod, CodemodContext } from './codemod.ts';
 import { ENGINES } from './engines/index.ts';
-import { FileTree } from './tree.ts';
+import { FileTree } from '../tree/file-tree.ts';
 
 export interface CodemodCase {
   name: string;

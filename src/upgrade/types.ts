@@ -2,7 +2,7 @@
 // runner loads lazily): a module of its own, so that neither imports the other.
 import type { PlatformConfig } from '../conventions/platform-config.ts';
 import type { Codemod } from './codemod.ts';
-import type { FileTree } from './tree.ts';
+import type { FileTree } from '../tree/file-tree.ts';
 
 export interface CodemodResult {
   id: string;

@@ -13,7 +13,7 @@ import { legacyDagster } from '../../src/upgrade/codemods/legacy-dagster/index.t
 import { parseError } from '../../src/upgrade/codemods/legacy-dagster/verify.ts';
 import { ENGINES } from '../../src/upgrade/engines/index.ts';
 import { upgradePipeline } from '../../src/upgrade/runner.ts';
-import { FileTree } from '../../src/upgrade/tree.ts';
+import { FileTree } from '../../src/tree/file-tree.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'codemods');
 

@@ -7,7 +7,7 @@
 // `uv run dg ...` when they are still the generated ones (the README is the owners': anything else
 // in it is left alone).
 import type { Codemod, CodemodContext } from '../codemod.ts';
-import type { FileTree } from '../tree.ts';
+import type { FileTree } from '../../tree/file-tree.ts';
 import { insertItem, joinLines, keyLine, requirementName, section, splitLines, stringArray } from './v3-toml-lines.ts';
 
 export const PYPROJECT = 'pyproject.toml';

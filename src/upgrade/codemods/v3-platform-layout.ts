@@ -29,7 +29,7 @@ import { renderString } from '../../render/templates.ts';
 import { planSync } from '../../sync/sync.ts';
 import type { Transaction } from '../../tree/transaction.ts';
 import { editYamlText, type TextEdit } from '../../yaml/edit.ts';
-import { FileTree } from '../tree.ts';
+import { FileTree } from '../../tree/file-tree.ts';
 
 export const PLATFORM_LAYOUT = { id: 'v3-platform-layout', version: 3 } as const;
 

@@ -14,7 +14,7 @@
 import type { Edit, SgNode } from '@ast-grep/napi';
 import type { Codemod, CodemodContext } from '../codemod.ts';
 import { editPython } from '../engines/python.ts';
-import type { FileTree } from '../tree.ts';
+import type { FileTree } from '../../tree/file-tree.ts';
 import { PYPROJECT } from './v3-dg-project.ts';
 import { insertItem, joinLines, requirementName, section, splitLines, stringArray } from './v3-toml-lines.ts';
 

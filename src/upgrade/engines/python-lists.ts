@@ -3,7 +3,7 @@
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { InputError } from '../../errors.ts';
 import { editPython } from './python.ts';
-import type { FileTree } from '../tree.ts';
+import type { FileTree } from '../../tree/file-tree.ts';
 
 /**
  * Adds `item` (rendered at column 0, one or more lines) as the last element of the list that

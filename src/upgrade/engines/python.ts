@@ -1,7 +1,7 @@
 // Python edits with ast-grep (@ast-grep/napi + @ast-grep/lang-python, its dynamic-language API):
 // format-preserving, never regex. Loaded on first use, so other commands never pay for it.
 import type { Edit, SgNode, SgRoot } from '@ast-grep/napi';
-import type { FileTree } from '../tree.ts';
+import type { FileTree } from '../../tree/file-tree.ts';
 
 type Napi = typeof import('@ast-grep/napi');
 let napi: Napi | undefined;

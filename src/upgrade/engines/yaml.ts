@@ -1,7 +1,7 @@
 // YAML edits for codemods: src/yaml/edit.ts applied to a file of the virtual tree.
 import type { Document } from 'yaml';
 import { editYamlText, type TextEdit } from '../../yaml/edit.ts';
-import type { FileTree } from '../tree.ts';
+import type { FileTree } from '../../tree/file-tree.ts';
 
 export { insertLineAfter, replaceScalar, type TextEdit, topLevelPair } from '../../yaml/edit.ts';
 

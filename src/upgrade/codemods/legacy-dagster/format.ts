@@ -2,7 +2,7 @@
 // them out at the file's line length (one line if it fits, else the arguments on one indented
 // line, else one per line with a trailing comma), and the file's own line endings.
 import type { SgNode } from '@ast-grep/napi';
-import type { FileTree } from '../../tree.ts';
+import type { FileTree } from '../../../tree/file-tree.ts';
 import { reindented } from './python-text.ts';
 
 export interface Style {

@@ -14,7 +14,7 @@
 import type { Edit, SgNode } from '@ast-grep/napi';
 import type { Codemod } from '../../codemod.ts';
 import { parsePython } from '../../engines/python.ts';
-import type { FileTree } from '../../tree.ts';
+import type { FileTree } from '../../../tree/file-tree.ts';
 import { emptyFacts, type Facts, nameJobs, readImports } from './facts.ts';
 import { fromLf, styleFor, type Style, toLf } from './format.ts';
 import { executionEdits } from './execution.ts';

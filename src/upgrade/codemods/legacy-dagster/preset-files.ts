@@ -8,7 +8,7 @@
 //       config: {path: x}           config: {path: x}
 import { isMap, isPair, isScalar, type Document, type Node } from 'yaml';
 import { editYamlSource } from '../../engines/yaml.ts';
-import type { FileTree } from '../../tree.ts';
+import type { FileTree } from '../../../tree/file-tree.ts';
 
 /** Renames the `solids` keys of a run config (top level, and each composite's nested config). */
 function solidsKeys(doc: Document): { start: number; end: number; text: string }[] {

@@ -2,7 +2,7 @@
 // until the runner decides the whole pipeline succeeded (see runner.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { ChangePlan } from '../tree/plan.ts';
+import type { ChangePlan } from './plan.ts';
 
 const SKIP = new Set(['.git', '.venv', 'node_modules', '__pycache__', '.pytest_cache', '.pipeline-data']);
 
