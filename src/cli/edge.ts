@@ -29,6 +29,3 @@ export async function runAtEdge(program: string, json: boolean, main: () => Prom
 function isPromptExit(error: unknown): boolean {
   return error instanceof Error && error.name === 'ExitPromptError';
 }
-
-/** Prompts only with a person at a terminal, and never in CI. */
-export const canPrompt = (): boolean => Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI;

@@ -1,8 +1,8 @@
 // CLI glue of `pipeline add`: flags and help (from the questions), then runAdd, then the report
 // as text, a diff (--dry-run) or JSON.
 import { join, relative, resolve, sep } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
-import { canPrompt } from '../cli/edge.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { canPrompt } from '../options/terminal.ts';
 import { loadAddContext } from '../add/context.ts';
 import { findPlopfile, loadPlopfile, type PlopApi, plopQuestions } from '../add/plopfile.ts';
 import { findPlatformRoot } from '../conventions/platform-config.ts';

@@ -1,6 +1,6 @@
 // CLI glue of `pipeline check`: flags and help, then runCheck, then the report in the chosen format.
 import { resolve } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { FORMATS, type Format, renderCheckReport } from '../check/format.ts';
 import { runCheck } from '../check/run.ts';
 import { findPlatformRoot, PLATFORM_FILE } from '../conventions/platform-config.ts';

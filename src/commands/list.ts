@@ -1,6 +1,6 @@
 // CLI glue of `pipeline list`: flags and help, then listReport, then a table or JSON.
 import { resolve } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { listReport, renderList } from '../check/list.ts';
 import { findPlatformRoot, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';

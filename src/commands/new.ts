@@ -4,8 +4,8 @@ import { PIPELINE_QUESTIONS } from '../../generators/pipeline/options.ts';
 import { PLATFORM_QUESTIONS } from '../../generators/platform/options.ts';
 import { createPipeline, renderReport, reportAsJson } from './create.ts';
 import { cliVersion } from '../paths.ts';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
-import { canPrompt } from '../cli/edge.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { canPrompt } from '../options/terminal.ts';
 import { InputError } from '../errors.ts';
 
 export const CREATE_FLAGS: GlobalFlag[] = [

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, type ParsedArgs, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, type ParsedArgs, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import type { PlatformConfig } from '../conventions/platform-config.ts';
 import { CliError, EXIT, InputError } from '../errors.ts';
 import type { DataChange, SandboxBackend } from '../sandbox/backend.ts';

@@ -1,6 +1,6 @@
 // CLI glue of `pipeline sync`: flags and help, then syncPlatform, then the report as text or JSON.
 import { resolve } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../cli/args.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { type SyncReport, syncChanges, syncPlatform } from '../sync/sync.ts';

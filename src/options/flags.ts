@@ -2,7 +2,7 @@
 // global flags of each command. Unknown flags are a one-line error, never ignored.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InputError } from '../errors.ts';
-import type { Question } from '../options/question.ts';
+import type { Question } from './question.ts';
 
 export interface GlobalFlag {
   flag: string;
