@@ -1,6 +1,6 @@
 // `pipeline add job` and `pipeline add resource` on pipelines their users already edited: the
 // edits survive, Dagster loads the result in every deployment with the new jobs exactly where the
-// filter says, a job run in process gets the resource from the environment, and bad input is one
+// visibility rule says, a job run in process gets the resource from the environment, and bad input is one
 // line, exit 2, and no change.
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,7 +78,7 @@ describe('pipeline add job and resource on pipelines the user already edited', (
     expect(resources).not.toMatch(/=\s*"[^"]*(secret|password|token)/i);
   });
 
-  it.each(DEPLOYMENTS)('loads in %s with the new jobs exactly where the filter allows their mode', (deployment) => {
+  it.each(DEPLOYMENTS)('loads in %s with the new jobs exactly where visibility allows their mode', (deployment) => {
     const { orders, scores } = loaded[deployment]! as Loaded;
     const modeOfPreset: Record<string, string> = { local_sample: 'local', sandbox: 'sandbox', dev_full: 'dev', prod_full: 'prod' };
     const allowed: Record<string, string[]> = { local: ['local'], compose: ['local', 'dev'], dev: ['local', 'dev'], prod: ['prod'], sandbox: ['local', 'sandbox'] };

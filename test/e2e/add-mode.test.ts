@@ -1,6 +1,6 @@
 // `pipeline add mode` on a platform that defines a mode of its own (a staging deployment): the
 // mode is recorded in the answers and modes.py rendered again from them, so `pipeline check` and
-// `pipeline upgrade` agree with it; its preset's jobs and schedule load only where the filter
+// `pipeline upgrade` agree with it; its preset's jobs and schedule load only where visibility
 // allows; bad input is one line, exit 2, and no change.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,7 +61,7 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
     expect(staging).toContain('"ops": {"load_source": {"config": {"table": "raw/orders.csv", "limit": 0}}}');
   });
 
-  it.each(['local', 'dev', 'prod', 'uat'])('loads the staging job and schedule in %s only where the filter allows', (deployment) => {
+  it.each(['local', 'dev', 'prod', 'uat'])('loads the staging job and schedule in %s only where visibility allows', (deployment) => {
     expect(loaded[deployment]!.jobs.includes('orders_staging_full')).toBe(deployment === 'uat');
     expect(loaded[deployment]!.schedules.includes('orders_staging_full')).toBe(deployment === 'uat');
     if (deployment === 'uat') expect(loaded[deployment]!.jobs).toEqual(['orders_staging_full']);
