@@ -1,17 +1,13 @@
 // `pipeline sandbox <command>`: an isolated copy of the platform per git branch, and its way back
 // to production (commit, promote after the git merge, refresh, prune).
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, type ParsedArgs, parseCommandArgs, renderHelp } from '../options/flags.ts';
-import type { PlatformConfig } from '../conventions/platform-config.ts';
-import { CliError, EXIT, InputError } from '../errors.ts';
-import type { DataChange, SandboxBackend } from '../sandbox/backend.ts';
-import { lakefsCredentials, lakefsEnv } from '../sandbox/credentials.ts';
+import { resolve } from 'node:path';
+import { EXIT, InputError } from '../errors.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { diffStat } from '../sandbox/backend.ts';
+import { backendFor, envFileEndpoint } from '../sandbox/connect.ts';
 import { sandboxCommit, sandboxInit, sandboxPromote, sandboxPrune, sandboxRefresh } from '../sandbox/lifecycle.ts';
-import { LakeFSBackend } from '../sandbox/lakefs.ts';
-import { type LakeFSCredentials, LakeFSClient } from '../sandbox/lakefs-client.ts';
-import { currentGitBranch, nameFor, platformRoot, SANDBOXES_DIR, type SandboxContext, sandboxDiff, sandboxDown, sandboxList, sandboxStatus, sandboxUp } from '../sandbox/sandbox.ts';
+import { runJob, sandboxEnv } from '../sandbox/run.ts';
+import { currentGitBranch, nameFor, platformRoot, type SandboxContext, sandboxDiff, sandboxDown, sandboxList, sandboxStatus, sandboxUp } from '../sandbox/sandbox.ts';
 
 interface SubDoc {
   summary: string;
@@ -78,44 +74,13 @@ export function sandboxHelp(sub?: string): string {
   );
 }
 
-/** LAKEFS_ENDPOINT from a sandbox's env file: the last place the endpoint is looked for. */
-function envFileEndpoint(root: string, name: string | undefined): string | undefined {
-  const file = name ? join(root, SANDBOXES_DIR, name, 'sandbox.env') : undefined;
-  if (!file || !existsSync(file)) return undefined;
-  return /^LAKEFS_ENDPOINT=(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1];
-}
 
-async function backendFor(platform: PlatformConfig, fallbackEndpoint?: string): Promise<{ backend: SandboxBackend; credentials: LakeFSCredentials | null }> {
-  if (platform.sandbox.backend === 'snowflake') {
-    const { connectSnowflake } = await import('../sandbox/snowflake-connect.ts');
-    const { SnowflakeBackend } = await import('../sandbox/snowflake.ts');
-    return { backend: new SnowflakeBackend(await connectSnowflake(), platform.sandbox.productionRef, platform.sandbox.protectedBranches), credentials: null };
-  }
-  const credentials = lakefsCredentials(process.env, fallbackEndpoint);
-  const { repository, productionRef, productionBranch } = platform.sandbox;
-  return { backend: new LakeFSBackend(new LakeFSClient(credentials), repository, productionRef, productionBranch), credentials };
-}
 
 /** 0.02 days reads 28m; 0.5 days 12h; 3.2 days 3d. */
 const age = (days: number | null): string => (days === null ? '-' : days < 1 / 24 ? `${Math.round(days * 1440)}m` : days < 2 ? `${Math.round(days * 24)}h` : `${Math.floor(days)}d`);
 const print = (json: boolean, data: unknown, text: string): void => void process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
 const warn = (text: string): void => void process.stderr.write(`pipeline: warning: ${text}\n`);
 
-/** Counts per change and per top folder: what a 100k-path diff should print. */
-export function diffStat(changes: DataChange[]) {
-  const total = { added: 0, changed: 0, removed: 0, uncommitted: 0, bytes: 0 };
-  const folders = new Map<string, { added: number; changed: number; removed: number }>();
-  for (const c of changes) {
-    total[c.change] += 1;
-    if (!c.committed) total.uncommitted += 1;
-    total.bytes += c.sizeBytes ?? 0;
-    const top = c.path.includes('/') ? `${c.path.split('/')[0]}/` : c.path;
-    const f = folders.get(top) ?? { added: 0, changed: 0, removed: 0 };
-    f[c.change] += 1;
-    folders.set(top, f);
-  }
-  return { ...total, paths: changes.length, folders: Object.fromEntries([...folders].sort(([a], [b]) => a.localeCompare(b))) };
-}
 const statLine = (s: ReturnType<typeof diffStat>) => `${s.paths} path${s.paths === 1 ? '' : 's'}: ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.bytes} bytes${s.uncommitted ? ` (${s.uncommitted} uncommitted)` : ''}`;
 
 async function confirmOnTerminal(): Promise<((q: string) => Promise<boolean>) | undefined> {
@@ -222,7 +187,7 @@ export async function run(argv: string[]): Promise<number | void> {
       return print(json, { name: ctx.name, ...result }, result.removed ? `Removed sandbox ${ctx.name}${result.discarded.length ? ` (discarded ${result.discarded.length} unsaved changes)` : ''}` : `no sandbox ${ctx.name} to remove`);
     }
     case 'run':
-      return runJob(ctx, rest, values, credentials);
+      return runJob(ctx, rest[0], values.pipeline as string | undefined, values.python as string | undefined, credentials);
     case 'ui': {
       const { sandboxUi } = await import('../sandbox/ui.ts');
       return sandboxUi(ctx, { port, python: values.python as string | undefined, pipeline: values.pipeline as string | undefined, env: sandboxEnv(ctx, credentials), onReady: (url) => print(json, { name: ctx.name, url }, `Dagster UI for sandbox ${ctx.name}: ${url}  (Ctrl-C stops it)`) });
@@ -230,29 +195,4 @@ export async function run(argv: string[]): Promise<number | void> {
   }
 }
 
-/** The sandbox's env file over this environment, with the credentials the CLI resolved (endpoint normalised). */
-function sandboxEnv(ctx: SandboxContext, credentials: LakeFSCredentials | null): Record<string, string> {
-  const envFile = join(ctx.root, SANDBOXES_DIR, ctx.name, 'sandbox.env');
-  if (!existsSync(envFile)) throw new InputError(`there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`);
-  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-  for (const line of readFileSync(envFile, 'utf8').split('\n')) {
-    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
-    if (m) env[m[1]!] = m[2]!;
-  }
-  return credentials ? { ...env, ...lakefsEnv(credentials) } : env;
-}
 
-/** Runs one job of a pipeline with the sandbox's environment and Dagster instance. */
-function runJob(ctx: SandboxContext, rest: string[], values: ParsedArgs['values'], credentials: LakeFSCredentials | null): number {
-  const [job] = rest;
-  const pipeline = values.pipeline as string | undefined;
-  if (!job || !pipeline) throw new InputError('run needs a job and --pipeline: pipeline sandbox run <job> --pipeline <name>');
-  const env = sandboxEnv(ctx, credentials);
-  const dir = join(ctx.root, 'pipelines', pipeline);
-  if (!existsSync(dir)) throw new InputError(`no pipeline ${pipeline} in ${join(ctx.root, 'pipelines')}`);
-  const venv = join(dir, '.venv', 'bin', 'python');
-  const python = (values.python as string | undefined) ?? (existsSync(venv) ? venv : 'python3');
-  const result = spawnSync(python, ['-m', 'dagster', 'job', 'execute', '-m', `${pipeline}.definitions`, '-a', 'defs', '-j', job], { cwd: join(dir, 'src'), env, stdio: 'inherit' });
-  if (result.error) throw new CliError(`cannot run ${python}: ${result.error.message}; pass --python with the venv that has the pipeline's dependencies`, EXIT.failure);
-  return result.status ?? EXIT.failure;
-}

@@ -50,3 +50,19 @@ export interface SandboxBackend {
   /** Installs the server-side protection of the production branch; false when it was there already. */
   protect(): Promise<boolean>;
 }
+
+/** Counts per change and per top folder: what a 100k-path diff should print. */
+export function diffStat(changes: DataChange[]) {
+  const total = { added: 0, changed: 0, removed: 0, uncommitted: 0, bytes: 0 };
+  const folders = new Map<string, { added: number; changed: number; removed: number }>();
+  for (const c of changes) {
+    total[c.change] += 1;
+    if (!c.committed) total.uncommitted += 1;
+    total.bytes += c.sizeBytes ?? 0;
+    const top = c.path.includes('/') ? `${c.path.split('/')[0]}/` : c.path;
+    const f = folders.get(top) ?? { added: 0, changed: 0, removed: 0 };
+    f[c.change] += 1;
+    folders.set(top, f);
+  }
+  return { ...total, paths: changes.length, folders: Object.fromEntries([...folders].sort(([a], [b]) => a.localeCompare(b))) };
+}

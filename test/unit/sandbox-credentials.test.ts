@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffStat } from '../../src/commands/sandbox.ts';
+import { diffStat } from '../../src/sandbox/backend.ts';
 import { InputError } from '../../src/errors.ts';
 import { checkEndpoint, lakefsCredentials, lakefsEnv } from '../../src/sandbox/credentials.ts';
 import { patternMatches } from '../../src/sandbox/lakefs.ts';
