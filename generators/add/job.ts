@@ -2,34 +2,34 @@
 // calling it inserted before JOBS in jobs.py (imported from ops.py), JOBS extended with one job per
 // preset of the new graph, and the README jobs table given their rows.
 import type { Edit, SgNode } from '@ast-grep/napi';
-import type { AddContext } from './context.ts';
-import { appendToDict } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
-import type { Answers, Question } from '../../src/options/question.ts';
+import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';
-import { editPython } from '../../src/upgrade/engines/python.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
+import { editPython } from '../../src/upgrade/engines/python.ts';
 import { checkText } from '../../src/validate/index.ts';
 import { checkPythonIdentifier } from '../../src/validate/names.ts';
+import type { AddContext } from './context.ts';
+import { appendToDictFitting } from './layout.ts';
 import { withJobRows } from './preset.ts';
 
 const OP = `
 
-@dg.op(description={{py description}})
+{{pycall "@dg.op" "description" description}}
 def {{op}}(context: dg.OpExecutionContext{{#if store}}, store: TableStore{{/if}}) -> None:
     """TODO: what job {{name}} does{{#if store}}: read with store.read_rows, write with store.write_rows{{/if}}."""
     context.log.info({{#if store}}f"{{name}}: not written yet ({store.describe()})"{{else}}"{{name}}: not written yet"{{/if}})
 `;
 
-const GRAPH = `@dg.graph(name={{py name}}, description={{py description}})
+const GRAPH = `{{pycall "@dg.graph" "name" name "description" description}}
 def {{graphFunction}}():
     {{op}}()
 
 
 `;
 
-export const JOB_QUESTIONS: Question<AddContext>[] = [
-  {
+export const JOB_QUESTIONS = defineQuestions<AddContext>()
+  .ask({
     key: 'name',
     flag: 'name',
     kind: 'text',
@@ -41,41 +41,57 @@ export const JOB_QUESTIONS: Question<AddContext>[] = [
     },
     parse: (raw, ctx) => {
       const name = checkPythonIdentifier(raw, '--name', 'a name for a graph and its Python function');
-      if (ctx.graphs.includes(name)) throw new InputError(`--name ${name}: jobs.py already has a graph named ${name}; pick another name`);
-      const taken = ctx.presets.map((p) => `${name}_${p.name}`).find((job) => ctx.graphs.some((g) => ctx.presets.some((p) => `${g}_${p.name}` === job)));
-      if (taken) throw new InputError(`--name ${name}: its job ${taken} would have the name of an existing job; pick another name`);
-      for (const [file, names, fn] of [['jobs.py', ctx.jobsNames, `${name}_graph`], ['ops.py', ctx.opsNames, `${name}_step`]] as const) {
-        if (names.includes(fn)) throw new InputError(`--name ${name}: ${file} already defines ${fn}; pick another name`);
+      if (ctx.graphs.includes(name))
+        throw new InputError(`--name ${name}: jobs.py already has a graph named ${name}; pick another name`);
+      const taken = ctx.presets
+        .map((p) => `${name}_${p.name}`)
+        .find((job) => ctx.graphs.some((g) => ctx.presets.some((p) => `${g}_${p.name}` === job)));
+      if (taken)
+        throw new InputError(
+          `--name ${name}: its job ${taken} would have the name of an existing job; pick another name`,
+        );
+      for (const [file, names, fn] of [
+        ['jobs.py', ctx.jobsNames, `${name}_graph`],
+        ['ops.py', ctx.opsNames, `${name}_step`],
+      ] as const) {
+        if (names.includes(fn))
+          throw new InputError(`--name ${name}: ${file} already defines ${fn}; pick another name`);
       }
       return name;
     },
-  },
-  {
+  })
+  .ask({
     key: 'description',
     flag: 'description',
     kind: 'text',
     valueName: 'text',
     help: 'One line on what the job does (default: "<name>: not written yet.")',
     message: 'Describe the job:',
-    default: (_ctx, a) => `${a.name as string}: not written yet.`,
-    parse: (raw, _ctx, a) => checkText(raw.trim() || `${a.name as string}: not written yet.`, '--description', 500),
-  },
-];
+    default: (_ctx, a) => `${a.name}: not written yet.`,
+    parse: (raw, _ctx, a) => checkText(raw.trim() || `${a.name}: not written yet.`, '--description', 500),
+  });
 
 const topLevel = (root: SgNode) => root.children();
-const importFrom = (root: SgNode, module: string) => topLevel(root).find((n) => n.kind() === 'import_from_statement' && n.field('module_name')?.text() === module);
+const importFrom = (root: SgNode, module: string) =>
+  topLevel(root).find((n) => n.kind() === 'import_from_statement' && n.field('module_name')?.text() === module);
 
 /** The edits that import `name` from `module`: into its existing import, else a new line after the last import. */
 export function importName(root: SgNode, module: string, name: string): Edit[] {
   const existing = importFrom(root, module);
   const moduleAt = existing?.field('module_name')?.range().start.index;
-  const names = existing?.children().filter((c) => c.range().start.index !== moduleAt && (c.kind() === 'dotted_name' || c.kind() === 'aliased_import')) ?? [];
+  const names =
+    existing
+      ?.children()
+      .filter(
+        (c) => c.range().start.index !== moduleAt && (c.kind() === 'dotted_name' || c.kind() === 'aliased_import'),
+      ) ?? [];
   if (names.some((n) => n.text() === name)) return [];
   // Into its place when the names are sorted (as ruff's isort keeps them), else last.
   const texts = names.map((n) => n.text());
   const sorted = texts.every((t, i) => i === 0 || texts[i - 1]! <= t);
   const before = sorted ? names.find((n) => n.text() > name) : undefined;
-  if (before) return [{ startPos: before.range().start.index, endPos: before.range().start.index, insertedText: `${name}, ` }];
+  if (before)
+    return [{ startPos: before.range().start.index, endPos: before.range().start.index, insertedText: `${name}, ` }];
   const last = names[names.length - 1];
   if (last) return [{ startPos: last.range().end.index, endPos: last.range().end.index, insertedText: `, ${name}` }];
   const at = afterImports(root);
@@ -97,35 +113,71 @@ function afterImports(root: SgNode): number {
  * or one more entry in the dict; and where JOBS's statement starts (the graph goes above it).
  */
 function extendJobs(root: SgNode, graphFunction: string): { edits: Edit[]; statement: SgNode } | undefined {
-  const statement = topLevel(root).find((s) => s.kind() === 'expression_statement' && s.children()[0]?.kind() === 'assignment' && s.children()[0]!.field('left')?.text() === 'JOBS');
-  const value = statement?.children()[0]!.field('right');
+  const statement = topLevel(root).find(
+    (s) =>
+      s.kind() === 'expression_statement' &&
+      s.children()[0]?.kind() === 'assignment' &&
+      s.children()[0]!.field('left')?.text() === 'JOBS',
+  );
+  const value = statement ? statement.children()[0]!.field('right') : undefined;
   if (!statement || !value) return undefined;
-  const call = value.kind() === 'call' ? value : value.find({ rule: { kind: 'call', has: { field: 'function', regex: '^build_jobs$' } } });
-  if (!call || call.field('function')?.text() !== 'build_jobs') return undefined;
-  const args = call.field('arguments')!.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
+  const call =
+    value.kind() === 'call'
+      ? value
+      : value.find({ rule: { kind: 'call', has: { field: 'function', regex: '^build_jobs$' } } });
+  if (call?.field('function')?.text() !== 'build_jobs') return undefined;
+  const args = call
+    .field('arguments')!
+    .children()
+    .filter((c) => c.isNamed() && c.kind() !== 'comment');
   const entry = `**build_jobs(${[graphFunction, ...args.slice(1).map((a) => a.text())].join(', ')})`;
   if (value.kind() === 'call') {
-    return { statement, edits: [{ startPos: value.range().start.index, endPos: value.range().end.index, insertedText: `{\n    **${value.text()},\n    ${entry},\n}` }] };
+    return {
+      statement,
+      edits: [
+        {
+          startPos: value.range().start.index,
+          endPos: value.range().end.index,
+          insertedText: `{\n    **${value.text()},\n    ${entry},\n}`,
+        },
+      ],
+    };
   }
-  if (value.kind() === 'dictionary') return { statement, edits: appendToDict(value, entry) };
+  if (value.kind() === 'dictionary') return { statement, edits: appendToDictFitting(value, entry) };
   return undefined;
 }
 
-export async function addJob(tree: FileTree, ctx: AddContext, answers: Answers): Promise<{ added: string[]; notes: string[] }> {
-  const name = answers.name as string;
+export async function addJob(
+  tree: FileTree,
+  ctx: AddContext,
+  answers: AnswersOf<typeof JOB_QUESTIONS>,
+): Promise<{ added: string[]; notes: string[] }> {
+  const name = answers.name;
   const jobsPath = `${ctx.pkg}/jobs.py`;
   const opsPath = `${ctx.pkg}/ops.py`;
-  for (const path of [jobsPath, opsPath]) if (!tree.exists(path)) throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its graphs in jobs.py and their ops in ops.py`);
+  for (const path of [jobsPath, opsPath])
+    if (!tree.exists(path))
+      throw new InputError(
+        `${ctx.rel}/${path} does not exist; a pipeline keeps its graphs in jobs.py and their ops in ops.py`,
+      );
   const data = { ...answers, op: `${name}_step`, graphFunction: `${name}_graph`, store: false };
   await editPython(tree, opsPath, (root) => {
     // The op takes the mode's store when ops.py already imports its type.
-    data.store = topLevel(root).some((n) => n.kind() === 'import_from_statement' && n.findAll({ rule: { kind: 'dotted_name', regex: '^TableStore$' } }).length > 0);
+    data.store = topLevel(root).some(
+      (n) =>
+        n.kind() === 'import_from_statement' &&
+        n.findAll({ rule: { kind: 'dotted_name', regex: '^TableStore$' } }).length > 0,
+    );
     const source = root.text();
     const dg = topLevel(root).some((n) => n.kind() === 'import_statement' && n.text() === 'import dagster as dg');
     const at = afterImports(root);
     return [
       ...(dg ? [] : [{ startPos: at, endPos: at, insertedText: 'import dagster as dg\n' }]),
-      { startPos: source.length, endPos: source.length, insertedText: `${source.endsWith('\n') ? '' : '\n'}${renderString(OP, data)}` },
+      {
+        startPos: source.length,
+        endPos: source.length,
+        insertedText: `${source.endsWith('\n') ? '' : '\n'}${renderString(OP, data)}`,
+      },
     ];
   });
   let extended = true;
@@ -137,11 +189,23 @@ export async function addJob(tree: FileTree, ctx: AddContext, answers: Answers):
     }
     // Above JOBS and the comment lines that sit right on top of it.
     let top = jobs.statement;
-    for (let prev = top.prev(); prev?.kind() === 'comment' && prev.range().end.line === top.range().start.line - 1; prev = prev.prev()) top = prev;
+    for (
+      let prev = top.prev();
+      prev?.kind() === 'comment' && prev.range().end.line === top.range().start.line - 1;
+      prev = prev.prev()
+    )
+      top = prev;
     const at = top.range().start.index;
-    return [...importName(root, '.ops', data.op), { startPos: at, endPos: at, insertedText: renderString(GRAPH, data) }, ...jobs.edits];
+    return [
+      ...importName(root, '.ops', data.op),
+      { startPos: at, endPos: at, insertedText: renderString(GRAPH, data) },
+      ...jobs.edits,
+    ];
   });
-  if (!extended) throw new InputError(`${jobsPath} has no JOBS = build_jobs(...) (or a dict of them) to extend; add the graph's jobs by hand`);
+  if (!extended)
+    throw new InputError(
+      `${jobsPath} has no JOBS = build_jobs(...) (or a dict of them) to extend; add the graph's jobs by hand`,
+    );
   const jobs = ctx.presets.map((p) => ({ job: `${name}_${p.name}`, preset: p.name, mode: p.mode }));
   const notes: string[] = [];
   const readme = tree.read('README.md');
@@ -149,7 +213,10 @@ export async function addJob(tree: FileTree, ctx: AddContext, answers: Answers):
   if (updated) tree.write('README.md', updated);
   else notes.push('README.md left as it is: its jobs table is not the generated one; add the new jobs to it by hand');
   return {
-    added: [`graph ${name} (${data.graphFunction} in jobs.py, calling op ${data.op} in ops.py: yours to write)`, `job${jobs.length === 1 ? '' : 's'} ${jobs.map((j) => j.job).join(', ')}, one per preset`],
+    added: [
+      `graph ${name} (${data.graphFunction} in jobs.py, calling op ${data.op} in ops.py: yours to write)`,
+      `job${jobs.length === 1 ? '' : 's'} ${jobs.map((j) => j.job).join(', ')}, one per preset`,
+    ],
     notes,
   };
 }

@@ -5,20 +5,29 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { InputError } from '../../src/errors.ts';
 import { MODES } from '../../src/conventions/platform-config.ts';
-import type { Answers, Question } from '../../src/options/question.ts';
+import { InputError } from '../../src/errors.ts';
+import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import { templatesDir } from '../../src/paths.ts';
 import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { ANSWERS_FILE } from '../pipeline/files.ts';
-import { answersFromRecord, buildPipelineSpec, MODE_LIKES, type ModeLike, type PipelineAnswers, renderData } from '../pipeline/spec.ts';
+import {
+  answersFromRecord,
+  buildPipelineSpec,
+  MODE_LIKES,
+  type ModeLike,
+  type PipelineAnswers,
+  renderData,
+} from '../pipeline/spec.ts';
 import { type AddContext, pipelineModes, platformModes } from './context.ts';
 
-const addable = (ctx: AddContext) => pipelineModes(ctx).filter((m) => !ctx.modes.includes(m) && !(MODES as readonly string[]).includes(m));
+const isModeLike = (mode: string): mode is ModeLike => (MODE_LIKES as readonly string[]).includes(mode);
+const addable = (ctx: AddContext) =>
+  pipelineModes(ctx).filter((m) => !ctx.modes.includes(m) && !(MODES as readonly string[]).includes(m));
 
-export const MODE_QUESTIONS: Question<AddContext>[] = [
-  {
+export const MODE_QUESTIONS = defineQuestions<AddContext>()
+  .ask({
     key: 'name',
     flag: 'name',
     kind: 'select',
@@ -28,19 +37,32 @@ export const MODE_QUESTIONS: Question<AddContext>[] = [
     choices: (ctx) => addable(ctx).map((m) => ({ value: m })),
     default: (ctx) => {
       const modes = addable(ctx);
-      if (modes.length === 0) throw new InputError(`no deployment of ${ctx.pipeline} allows a mode it lacks; a platform declares its own modes under modes: in platform.yaml and lists them in a deployment's modes first (see docs/add.md)`);
+      if (modes.length === 0)
+        throw new InputError(
+          `no deployment of ${ctx.pipeline} allows a mode it lacks; a platform declares its own modes under modes: in platform.yaml and lists them in a deployment's modes first (see docs/add.md)`,
+        );
       throw new InputError(`--name is required without a terminal; pass one of: ${modes.join(', ')}`);
     },
     parse: (raw, ctx) => {
       const mode = raw.trim();
-      if ((MODES as readonly string[]).includes(mode)) throw new InputError(`--name ${mode} is a built-in mode, which modes.py always defines; pipeline add mode adds the platform's own modes`);
-      if (ctx.modes.includes(mode)) throw new InputError(`--name ${mode}: modes.py of ${ctx.pipeline} has mode ${mode} already`);
-      if (!platformModes(ctx).includes(mode)) throw new InputError(`--name ${mode} is not a mode any deployment of platform.yaml allows (${platformModes(ctx).join(', ')}); declare it under modes: there and list it in a deployment's modes first`);
-      if (!pipelineModes(ctx).includes(mode)) throw new InputError(`--name ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) allows mode ${mode}, so its jobs would never load`);
+      if ((MODES as readonly string[]).includes(mode))
+        throw new InputError(
+          `--name ${mode} is a built-in mode, which modes.py always defines; pipeline add mode adds the platform's own modes`,
+        );
+      if (ctx.modes.includes(mode))
+        throw new InputError(`--name ${mode}: modes.py of ${ctx.pipeline} has mode ${mode} already`);
+      if (!platformModes(ctx).includes(mode))
+        throw new InputError(
+          `--name ${mode} is not a mode any deployment of platform.yaml allows (${platformModes(ctx).join(', ')}); declare it under modes: there and list it in a deployment's modes first`,
+        );
+      if (!pipelineModes(ctx).includes(mode))
+        throw new InputError(
+          `--name ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) allows mode ${mode}, so its jobs would never load`,
+        );
       return mode;
     },
-  },
-  {
+  })
+  .ask({
     key: 'like',
     flag: 'like',
     kind: 'select',
@@ -48,27 +70,38 @@ export const MODE_QUESTIONS: Question<AddContext>[] = [
     help: 'The built-in mode whose resources it takes: local (local files), dev or prod (a bucket, $PIPELINE_<MODE>_BUCKET); default dev',
     message: 'Its resources are like those of:',
     choices: () => MODE_LIKES.map((m) => ({ value: m })),
-    default: () => 'dev',
+    default: (): ModeLike => 'dev',
     parse: (raw) => {
       const like = raw.trim();
-      if (!(MODE_LIKES as readonly string[]).includes(like)) throw new InputError(`--like ${like}: a mode takes the resources of ${MODE_LIKES.join(', ')} (sandbox's are the sandbox's own)`);
+      if (!isModeLike(like))
+        throw new InputError(
+          `--like ${like}: a mode takes the resources of ${MODE_LIKES.join(', ')} (sandbox's are the sandbox's own)`,
+        );
       return like;
     },
-  },
-];
+  });
 
-export async function addMode(tree: FileTree, ctx: AddContext, answers: Answers): Promise<{ added: string[]; notes: string[] }> {
-  const name = answers.name as string;
-  const like = answers.like as ModeLike;
+export async function addMode(
+  tree: FileTree,
+  ctx: AddContext,
+  answers: AnswersOf<typeof MODE_QUESTIONS>,
+): Promise<{ added: string[]; notes: string[] }> {
+  const { name, like } = answers;
   const modesPath = `${ctx.pkg}/modes.py`;
   const text = tree.read(ANSWERS_FILE);
-  if (text === undefined) throw new InputError(`${ctx.rel}/${ANSWERS_FILE} does not exist: pipeline add mode needs the recorded answers of a generated pipeline`);
+  if (text === undefined)
+    throw new InputError(
+      `${ctx.rel}/${ANSWERS_FILE} does not exist: pipeline add mode needs the recorded answers of a generated pipeline`,
+    );
   const before = answersFromRecord(ctx.answers, ctx.pipeline, ctx.platform);
   const after: PipelineAnswers = { ...before, modes: { ...before.modes, [name]: like } };
   const template = readFileSync(join(templatesDir(), 'pipeline/shared/src/__pkg__/modes.py.hbs'), 'utf8');
-  const render = (a: PipelineAnswers) => renderString(template, renderData(buildPipelineSpec(a, ctx.platform), ctx.platform));
+  const render = (a: PipelineAnswers) =>
+    renderString(template, renderData(buildPipelineSpec(a, ctx.platform), ctx.platform));
   if (tree.read(modesPath) !== render(before)) {
-    throw new InputError(`${ctx.rel}/${modesPath} is not what the platform renders for it (edited by hand, or behind: pipeline check says which); restore it or run pipeline upgrade, then add the mode`);
+    throw new InputError(
+      `${ctx.rel}/${modesPath} is not what the platform renders for it (edited by hand, or behind: pipeline check says which); restore it or run pipeline upgrade, then add the mode`,
+    );
   }
   tree.write(modesPath, render(after));
   // The answers file through the YAML Document API: its header and layout stay.
@@ -78,6 +111,8 @@ export async function addMode(tree: FileTree, ctx: AddContext, answers: Answers)
   const bucket = like === 'local' ? '' : `, bucket $PIPELINE_${name.toUpperCase()}_BUCKET`;
   return {
     added: [`mode ${name} (resources like ${like}${bucket}) in modes.py, recorded in ${ANSWERS_FILE}`],
-    notes: [`mode ${name} has no preset yet, so no job: pipeline add preset --pipeline ${ctx.pipeline} --mode ${name} --name ${name}_full`],
+    notes: [
+      `mode ${name} has no preset yet, so no job: pipeline add preset --pipeline ${ctx.pipeline} --mode ${name} --name ${name}_full`,
+    ],
   };
 }

@@ -1,14 +1,15 @@
 // `pipeline add preset`: its questions and its edits: one Preset(...) appended to presets.py and,
 // when the README's jobs table is the generated one, a row per graph for the new jobs.
-import { type AddContext, pipelineModes, platformModes } from './context.ts';
-import { checkDagsterName } from '../../src/validate/names.ts';
-import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
+
 import { InputError } from '../../src/errors.ts';
-import type { Answers, Question } from '../../src/options/question.ts';
+import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import { type Literal, pyBlock } from '../../src/render/literals.ts';
 import { renderString } from '../../src/render/templates.ts';
-import { checkText } from '../../src/validate/index.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
+import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
+import { checkText } from '../../src/validate/index.ts';
+import { checkDagsterName } from '../../src/validate/names.ts';
+import { type AddContext, pipelineModes, platformModes } from './context.ts';
 
 const PRESET = `Preset(
     name={{py name}},
@@ -21,9 +22,8 @@ const PRESET = `Preset(
 )
 `;
 
-
-export const PRESET_QUESTIONS: Question<AddContext>[] = [
-  {
+export const PRESET_QUESTIONS = defineQuestions<AddContext>()
+  .ask({
     key: 'mode',
     flag: 'mode',
     kind: 'select',
@@ -36,13 +36,22 @@ export const PRESET_QUESTIONS: Question<AddContext>[] = [
     },
     parse: (raw, ctx) => {
       const mode = raw.trim();
-      if (!platformModes(ctx).includes(mode)) throw new InputError(`--mode ${mode} is not a mode any deployment of platform.yaml allows (${platformModes(ctx).join(', ')})`);
-      if (!pipelineModes(ctx).includes(mode)) throw new InputError(`--mode ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) loads mode ${mode}, so its jobs would never appear; use ${pipelineModes(ctx).join(', ')}`);
-      if (ctx.modes.length && !ctx.modes.includes(mode)) throw new InputError(`--mode ${mode}: modes.py of ${ctx.pipeline} has no mode ${mode} yet; run pipeline add mode --name ${mode} first`);
+      if (!platformModes(ctx).includes(mode))
+        throw new InputError(
+          `--mode ${mode} is not a mode any deployment of platform.yaml allows (${platformModes(ctx).join(', ')})`,
+        );
+      if (!pipelineModes(ctx).includes(mode))
+        throw new InputError(
+          `--mode ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) loads mode ${mode}, so its jobs would never appear; use ${pipelineModes(ctx).join(', ')}`,
+        );
+      if (ctx.modes.length && !ctx.modes.includes(mode))
+        throw new InputError(
+          `--mode ${mode}: modes.py of ${ctx.pipeline} has no mode ${mode} yet; run pipeline add mode --name ${mode} first`,
+        );
       return mode;
     },
-  },
-  {
+  })
+  .ask({
     key: 'name',
     flag: 'name',
     kind: 'text',
@@ -50,25 +59,28 @@ export const PRESET_QUESTIONS: Question<AddContext>[] = [
     help: 'Preset name, unique in the pipeline; its jobs are named <graph>_<name>',
     message: 'Preset name:',
     default: () => {
-      throw new InputError('--name is required without a terminal; pass --name dev_sample (letters, digits, underscores)');
+      throw new InputError(
+        '--name is required without a terminal; pass --name dev_sample (letters, digits, underscores)',
+      );
     },
     parse: (raw, ctx) => {
       const name = checkDagsterName(raw, '--name');
-      if (ctx.presets.some((p) => p.name === name)) throw new InputError(`--name ${name}: presets.py already has a preset named ${name}; pick another name`);
+      if (ctx.presets.some((p) => p.name === name))
+        throw new InputError(`--name ${name}: presets.py already has a preset named ${name}; pick another name`);
       return name;
     },
-  },
-  {
+  })
+  .ask({
     key: 'description',
     flag: 'description',
     kind: 'text',
     valueName: 'text',
     help: 'One line on what it runs (default: "<name>, in <mode> mode.")',
     message: 'Describe the preset:',
-    default: (_ctx, a) => `${a.name as string}, in ${a.mode as string} mode.`,
-    parse: (raw, _ctx, a) => checkText(raw.trim() || `${a.name as string}, in ${a.mode as string} mode.`, '--description', 500),
-  },
-  {
+    default: (_ctx, a) => `${a.name}, in ${a.mode} mode.`,
+    parse: (raw, _ctx, a) => checkText(raw.trim() || `${a.name}, in ${a.mode} mode.`, '--description', 500),
+  })
+  .ask({
     key: 'runConfig',
     flag: 'run-config',
     kind: 'text',
@@ -79,47 +91,82 @@ export const PRESET_QUESTIONS: Question<AddContext>[] = [
     show: () => '',
     parse: (raw) => {
       if (raw.trim() === '') return null;
-      let value: unknown;
+      let value: Literal;
       try {
         value = JSON.parse(raw);
       } catch (error) {
-        throw new InputError(`--run-config is not JSON (${(error as Error).message}); pass an object such as '{"orders": {"ops": {}}}'`);
+        throw new InputError(
+          `--run-config is not JSON (${(error as Error).message}); pass an object such as '{"orders": {"ops": {}}}'`,
+        );
       }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new InputError('--run-config must be a JSON object of run config per graph, such as \'{"orders": {"ops": {}}}\'');
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new InputError(
+          '--run-config must be a JSON object of run config per graph, such as \'{"orders": {"ops": {}}}\'',
+        );
       return value;
     },
-  },
-];
+  });
 
 /**
  * The run_config text, relative to the Preset( line's column: the JSON given, else a copy of a
  * preset of the same mode, else of the local one (marked TODO).
  */
-function runConfigOf(ctx: AddContext, answers: Answers, column: number): { runConfig: string; todo: boolean; source?: string; sourceMode?: string } {
-  if (answers.runConfig) return { runConfig: pyBlock(answers.runConfig as Literal, 4, 100 - column, 'run_config='.length), todo: false };
+function runConfigOf(
+  ctx: AddContext,
+  answers: AnswersOf<typeof PRESET_QUESTIONS>,
+  column: number,
+): { runConfig: string; todo: boolean; source?: string; sourceMode?: string } {
+  if (answers.runConfig)
+    return { runConfig: pyBlock(answers.runConfig, 4, 100 - column, 'run_config='.length), todo: false };
   // A platform's own mode is like a built-in one (recorded by pipeline add mode): its presets are a good start.
-  const like = (ctx.answers.modes as Record<string, string> | undefined)?.[answers.mode as string];
-  const same = ctx.presets.find((p) => p.mode === answers.mode && p.runConfig) ?? ctx.presets.find((p) => p.mode === like && p.runConfig);
-  const source = same ?? ctx.presets.find((p) => p.mode === 'local' && p.runConfig) ?? ctx.presets.find((p) => p.runConfig);
+  const like = (ctx.answers.modes as Record<string, string> | undefined)?.[answers.mode];
+  const same =
+    ctx.presets.find((p) => p.mode === answers.mode && p.runConfig) ??
+    ctx.presets.find((p) => p.mode === like && p.runConfig);
+  const source =
+    same ?? ctx.presets.find((p) => p.mode === 'local' && p.runConfig) ?? ctx.presets.find((p) => p.runConfig);
   if (!source) return { runConfig: '{}', todo: true, source: '(none)', sourceMode: '-' };
   const pad = ' '.repeat(source.column);
-  const text = source.runConfig!.split('\n').map((line, i) => (i > 0 && line.startsWith(pad) ? line.slice(pad.length) : line)).join('\n');
+  const text = source
+    .runConfig!.split('\n')
+    .map((line, i) => (i > 0 && line.startsWith(pad) ? line.slice(pad.length) : line))
+    .join('\n');
   return { runConfig: text, todo: !same, source: source.name, sourceMode: source.mode };
 }
 
-export async function addPreset(tree: FileTree, ctx: AddContext, answers: Answers): Promise<{ added: string[]; notes: string[] }> {
+export async function addPreset(
+  tree: FileTree,
+  ctx: AddContext,
+  answers: AnswersOf<typeof PRESET_QUESTIONS>,
+): Promise<{ added: string[]; notes: string[] }> {
   const path = `${ctx.pkg}/presets.py`;
   if (!tree.exists(path)) throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its presets there`);
   const column = ctx.presets[0]?.column ?? 8;
   const data = { ...answers, ...runConfigOf(ctx, answers, column) };
-  await appendToList(tree, path, 'list of Preset(...)', (root) => listOfCalls(root, 'Preset'), renderString(PRESET, data));
-  const copied = data.todo ? `: run config copied from ${data.source}, marked TODO` : data.sourceMode && data.sourceMode !== answers.mode ? `: run config copied from ${data.source} (mode ${answers.mode as string} is like ${data.sourceMode})` : '';
-  const added = [`preset ${answers.name as string} (mode ${answers.mode as string})${copied}`];
-  const jobs = ctx.graphs.map((g) => `${g}_${answers.name as string}`);
+  await appendToList(
+    tree,
+    path,
+    'list of Preset(...)',
+    (root) => listOfCalls(root, 'Preset'),
+    renderString(PRESET, data),
+  );
+  const copied = data.todo
+    ? `: run config copied from ${data.source}, marked TODO`
+    : data.sourceMode && data.sourceMode !== answers.mode
+      ? `: run config copied from ${data.source} (mode ${answers.mode} is like ${data.sourceMode})`
+      : '';
+  const added = [`preset ${answers.name} (mode ${answers.mode})${copied}`];
+  const jobs = ctx.graphs.map((g) => `${g}_${answers.name}`);
   added.push(`job${jobs.length === 1 ? '' : 's'} ${jobs.join(', ') || '(no graph in jobs.py)'}`);
   const notes: string[] = [];
   const readme = tree.read('README.md');
-  const updated = readme === undefined ? undefined : withJobRows(readme, jobs.map((job) => ({ job, preset: answers.name as string, mode: answers.mode as string })));
+  const updated =
+    readme === undefined
+      ? undefined
+      : withJobRows(
+          readme,
+          jobs.map((job) => ({ job, preset: answers.name, mode: answers.mode })),
+        );
   if (updated) tree.write('README.md', updated);
   else notes.push('README.md left as it is: its jobs table is not the generated one; add the new jobs to it by hand');
   return { added, notes };

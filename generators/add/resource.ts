@@ -2,15 +2,15 @@
 // every field read from the environment through dg.EnvVar) and its binding to the modes that get it,
 // in the pipeline's own resources.py (made on first use), whose MODES jobs.py then takes.
 import type { SgNode } from '@ast-grep/napi';
-import { type AddContext, pipelineModes } from './context.ts';
-import { appendToList, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { InputError } from '../../src/errors.ts';
-import { type Answers, type Question, splitList } from '../../src/options/question.ts';
+import { type Answers, type AnswersOf, defineQuestions, splitList } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';
-import { editPython } from '../../src/upgrade/engines/python.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
+import { editPython } from '../../src/upgrade/engines/python.ts';
+import { appendToList, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { checkText, ENV_VAR } from '../../src/validate/index.ts';
 import { checkPythonIdentifier } from '../../src/validate/names.ts';
+import { type AddContext, pipelineModes } from './context.ts';
 
 /** The resource keys every mode of modes.py binds already (the platform's). */
 const PLATFORM_KEYS = ['store'];
@@ -55,10 +55,15 @@ MODES: dict[str, dict[str, Any]] = {
 const CLASS = '{{> resource-class}}';
 const BINDING = '{{> resource-binding}}';
 
-const pascal = (name: string) => name.split('_').filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+const pascal = (name: string) =>
+  name
+    .split('_')
+    .filter(Boolean)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('');
 
-export const RESOURCE_QUESTIONS: Question<AddContext>[] = [
-  {
+export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
+  .ask({
     key: 'name',
     flag: 'name',
     kind: 'text',
@@ -70,50 +75,62 @@ export const RESOURCE_QUESTIONS: Question<AddContext>[] = [
     },
     parse: (raw, ctx) => {
       const name = checkPythonIdentifier(raw, '--name', 'a resource key');
-      if (PLATFORM_KEYS.includes(name)) throw new InputError(`--name ${name}: every mode binds ${name} already (modes.py, the platform's); pick another key`);
-      if (ctx.resources.includes(name)) throw new InputError(`--name ${name}: resources.py already binds a resource named ${name}; pick another key`);
+      if (PLATFORM_KEYS.includes(name))
+        throw new InputError(
+          `--name ${name}: every mode binds ${name} already (modes.py, the platform's); pick another key`,
+        );
+      if (ctx.resources.includes(name))
+        throw new InputError(`--name ${name}: resources.py already binds a resource named ${name}; pick another key`);
       return name;
     },
-  },
-  {
+  })
+  .ask({
     key: 'className',
     flag: 'class',
     kind: 'text',
     valueName: 'Name',
     help: 'Its class in resources.py (default: the key in PascalCase + Resource)',
     message: 'Class name:',
-    default: (_ctx, a) => `${pascal(a.name as string)}Resource`,
+    default: (_ctx, a) => `${pascal(a.name)}Resource`,
     parse: (raw, ctx) => {
       const name = checkPythonIdentifier(raw, '--class', 'a Python class name');
-      if (ctx.resourcesNames.includes(name) || ['Binding', 'BINDINGS', 'MODES', 'dg', 'modes'].includes(name)) throw new InputError(`--class ${name}: resources.py already defines ${name}; pick another name`);
+      if (ctx.resourcesNames.includes(name) || ['Binding', 'BINDINGS', 'MODES', 'dg', 'modes'].includes(name))
+        throw new InputError(`--class ${name}: resources.py already defines ${name}; pick another name`);
       return name;
     },
-  },
-  {
+  })
+  .ask({
     key: 'fields',
     flag: 'env',
     kind: 'text',
     valueName: 'field=VAR,...',
     help: 'Its fields and the environment variables they are read from (default: url=<KEY>_URL); never a value',
     message: 'Fields, as field=ENV_VAR,...:',
-    default: (_ctx, a) => [{ name: 'url', env: `${(a.name as string).toUpperCase()}_URL` }],
-    show: (v) => (v as { name: string; env: string }[]).map((f) => `${f.name}=${f.env}`).join(','),
+    default: (_ctx, a) => [{ name: 'url', env: `${a.name.toUpperCase()}_URL` }],
+    show: (v: { name: string; env: string }[]) => v.map((f) => `${f.name}=${f.env}`).join(','),
     parse: (raw) => {
       const fields = splitList(raw).map((pair) => {
         const [name, env, ...more] = pair.split('=').map((s) => s.trim());
-        if (!name || !env || more.length) throw new InputError(`--env ${JSON.stringify(pair)} is not field=ENV_VAR; pass e.g. --env url=WAREHOUSE_URL,password=WAREHOUSE_PASSWORD`);
+        if (!name || !env || more.length)
+          throw new InputError(
+            `--env ${JSON.stringify(pair)} is not field=ENV_VAR; pass e.g. --env url=WAREHOUSE_URL,password=WAREHOUSE_PASSWORD`,
+          );
         checkPythonIdentifier(name, '--env field', 'a Python field name');
-        if (!ENV_VAR.test(env)) throw new InputError(`--env ${name}=${env}: ${JSON.stringify(env)} is not an environment variable name (capitals, digits, underscores); the value itself never goes into code`);
+        if (!ENV_VAR.test(env))
+          throw new InputError(
+            `--env ${name}=${env}: ${JSON.stringify(env)} is not an environment variable name (capitals, digits, underscores); the value itself never goes into code`,
+          );
         return { name, env };
       });
-      if (fields.length === 0) throw new InputError('--env needs at least one field=ENV_VAR, e.g. --env url=WAREHOUSE_URL');
+      if (fields.length === 0)
+        throw new InputError('--env needs at least one field=ENV_VAR, e.g. --env url=WAREHOUSE_URL');
       const names = fields.map((f) => f.name);
       const twice = names.find((n, i) => names.indexOf(n) !== i);
       if (twice) throw new InputError(`--env names field ${twice} twice; give each field once`);
       return fields;
     },
-  },
-  {
+  })
+  .ask({
     key: 'modes',
     flag: 'modes',
     kind: 'text',
@@ -121,59 +138,82 @@ export const RESOURCE_QUESTIONS: Question<AddContext>[] = [
     help: "The modes whose jobs get it (default: every mode the pipeline's deployments load)",
     message: 'Modes that get it (comma-separated):',
     default: (ctx) => pipelineModes(ctx),
-    show: (v) => (v as string[]).join(','),
+    show: (v: string[]) => v.join(','),
     parse: (raw, ctx) => {
       const modes = splitList(raw);
       const known = pipelineModes(ctx);
       const unknown = modes.find((m) => !known.includes(m));
-      if (unknown) throw new InputError(`--modes ${unknown}: not a mode ${ctx.pipeline}'s deployments load (${known.join(', ')})`);
+      if (unknown)
+        throw new InputError(`--modes ${unknown}: not a mode ${ctx.pipeline}'s deployments load (${known.join(', ')})`);
       if (modes.length === 0) throw new InputError(`--modes needs at least one mode (${known.join(', ')})`);
       return known.filter((m) => modes.includes(m));
     },
-  },
-  {
+  })
+  .ask({
     key: 'description',
     flag: 'description',
     kind: 'text',
     valueName: 'text',
     help: 'One line on what it is, the class docstring (default: "TODO: what <key> is and the methods your ops call.")',
     message: 'Describe the resource:',
-    default: (_ctx, a) => `TODO: what ${a.name as string} is, and the methods your ops call.`,
-    parse: (raw, _ctx, a) => checkText(raw.trim() || `TODO: what ${a.name as string} is, and the methods your ops call.`, '--description', 300).replace(/"""|\\/g, ''),
-  },
-];
+    default: (_ctx, a) => `TODO: what ${a.name} is, and the methods your ops call.`,
+    parse: (raw, _ctx, a) =>
+      checkText(raw.trim() || `TODO: what ${a.name} is, and the methods your ops call.`, '--description', 300).replace(
+        /"""|\\/g,
+        '',
+      ),
+  });
 
 const render = (template: string, data: Answers) => renderString(template, data);
 
 /** The statement of `class Binding` (with its decorator): new classes go above it. */
-const bindingClass = (root: SgNode) => root.find({ rule: { kind: 'class_definition', has: { field: 'name', regex: '^Binding$' } } });
+const bindingClass = (root: SgNode) =>
+  root.find({ rule: { kind: 'class_definition', has: { field: 'name', regex: '^Binding$' } } });
 
-export async function addResource(tree: FileTree, ctx: AddContext, answers: Answers): Promise<{ added: string[]; notes: string[] }> {
+export async function addResource(
+  tree: FileTree,
+  ctx: AddContext,
+  answers: AnswersOf<typeof RESOURCE_QUESTIONS>,
+): Promise<{ added: string[]; notes: string[] }> {
   const path = `${ctx.pkg}/resources.py`;
   const jobsPath = `${ctx.pkg}/jobs.py`;
-  if (!tree.exists(jobsPath)) throw new InputError(`${ctx.rel}/${jobsPath} does not exist; a pipeline builds its jobs there`);
-  const added = [`resource ${answers.name as string} (${answers.className as string}, from ${(answers.fields as { env: string }[]).map((f) => f.env).join(', ')}) in modes ${(answers.modes as string[]).join(', ')}`];
+  if (!tree.exists(jobsPath))
+    throw new InputError(`${ctx.rel}/${jobsPath} does not exist; a pipeline builds its jobs there`);
+  const added = [
+    `resource ${answers.name} (${answers.className}, from ${answers.fields.map((f) => f.env).join(', ')}) in modes ${answers.modes.join(', ')}`,
+  ];
   if (!tree.exists(path)) {
     tree.write(path, render(RESOURCES_FILE, answers));
     // jobs.py takes its MODES from resources.py from now on.
     let switched = false;
     await editPython(tree, jobsPath, (root) => {
-      const local = root.children().filter((n) => n.kind() === 'import_from_statement' && n.field('module_name')!.text().startsWith('.'));
+      const local = root
+        .children()
+        .filter((n) => n.kind() === 'import_from_statement' && n.field('module_name')!.text().startsWith('.'));
       const only = local.find((n) => n.text().replace(/\s+/g, ' ') === 'from .modes import MODES');
       if (!only) return [];
       switched = true;
       // The line goes where ruff's isort puts it: among the package's own imports, by module.
       const source = root.text();
-      const lineOf = (n: SgNode) => ({ start: n.range().start.index - n.range().start.column, end: source.indexOf('\n', n.range().end.index) + 1 || source.length });
+      const lineOf = (n: SgNode) => ({
+        start: n.range().start.index - n.range().start.column,
+        end: source.indexOf('\n', n.range().end.index) + 1 || source.length,
+      });
       const next = local.find((n) => n !== only && n.field('module_name')!.text() > '.resources');
       const at = next ? lineOf(next).start : lineOf(local[local.length - 1]!).end;
       const line = 'from .resources import MODES\n';
       const remove = lineOf(only);
       return at === remove.start || at === remove.end
         ? [{ startPos: remove.start, endPos: remove.end, insertedText: line }]
-        : [{ startPos: remove.start, endPos: remove.end, insertedText: '' }, { startPos: at, endPos: at, insertedText: line }];
+        : [
+            { startPos: remove.start, endPos: remove.end, insertedText: '' },
+            { startPos: at, endPos: at, insertedText: line },
+          ];
     });
-    if (!switched) throw new InputError(`${jobsPath} does not import MODES with "from .modes import MODES"; make it "from .resources import MODES" by hand, then add the resource again`);
+    if (!switched)
+      throw new InputError(
+        `${jobsPath} does not import MODES with "from .modes import MODES"; make it "from .resources import MODES" by hand, then add the resource again`,
+      );
     return { added, notes: [] };
   }
   let found = false;
@@ -184,7 +224,10 @@ export async function addResource(tree: FileTree, ctx: AddContext, answers: Answ
     const at = statementOf(binding).range().start.index;
     return [{ startPos: at, endPos: at, insertedText: render(CLASS, answers) }];
   });
-  if (!found) throw new InputError(`${path} has no class Binding to put the new class above; restore it, or add the resource by hand`);
+  if (!found)
+    throw new InputError(
+      `${path} has no class Binding to put the new class above; restore it, or add the resource by hand`,
+    );
   await appendToList(tree, path, 'BINDINGS list', (root) => assignedList(root, 'BINDINGS'), render(BINDING, answers));
   return { added, notes: [] };
 }

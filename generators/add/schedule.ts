@@ -1,13 +1,14 @@
 // `pipeline add schedule`: its questions (flag, prompt, default, validation, help in one place)
 // and its edit: one ScheduleSpec(...) appended to SCHEDULES in schedules.py.
-import type { AddContext } from './context.ts';
-import { checkDagsterName } from '../../src/validate/names.ts';
-import { appendToList, assignedList } from '../../src/upgrade/engines/python-lists.ts';
+
 import { InputError } from '../../src/errors.ts';
-import { type Answers, type Question, splitList } from '../../src/options/question.ts';
+import { type AnswersOf, defineQuestion, defineQuestions, splitList } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';
-import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
+import { appendToList, assignedList } from '../../src/upgrade/engines/python-lists.ts';
+import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
+import { checkDagsterName } from '../../src/validate/names.ts';
+import type { AddContext } from './context.ts';
 
 /** The item, exactly as the pipeline template writes it: the same partial. */
 const SCHEDULE_SPEC = '{{> schedule-spec}}';
@@ -16,7 +17,9 @@ export const modeOf = (ctx: AddContext, preset: string) => ctx.presets.find((p) 
 
 /** Deployments of the pipeline that run a daemon and whose modes allow `mode`. */
 export const daemonDeploymentsFor = (ctx: AddContext, mode: string) =>
-  ctx.platform.deployments.filter((d) => d.daemon && ctx.deployments.includes(d.name) && (d.modes as string[]).includes(mode)).map((d) => d.name);
+  ctx.platform.deployments
+    .filter((d) => d.daemon && ctx.deployments.includes(d.name) && (d.modes as string[]).includes(mode))
+    .map((d) => d.name);
 
 function freeName(ctx: AddContext, base: string): string {
   let name = base;
@@ -24,59 +27,90 @@ function freeName(ctx: AddContext, base: string): string {
   return name;
 }
 
-export const SCHEDULE_QUESTIONS: Question<AddContext>[] = [
-  {
-    key: 'preset',
-    flag: 'preset',
-    kind: 'select',
-    valueName: 'preset',
-    help: "The preset it launches, one of presets.py (default: the pipeline's prod preset, else its first)",
-    message: 'Which preset does it launch?',
-    choices: (ctx) => ctx.presets.map((p) => ({ value: p.name, description: `mode ${p.mode}` })),
-    default: (ctx) => {
-      const preset = ctx.presets.find((p) => p.mode === 'prod' && daemonDeploymentsFor(ctx, p.mode).length > 0) ?? ctx.presets.find((p) => daemonDeploymentsFor(ctx, p.mode).length > 0);
-      if (!preset) throw new InputError(`no preset of ${ctx.pipeline} has a mode that a deployment with a daemon allows; add one with pipeline add preset`);
-      return preset.name;
-    },
-    parse: (raw, ctx) => {
-      const name = raw.trim();
-      if (!ctx.presets.some((p) => p.name === name)) throw new InputError(`--preset ${name} is not a preset of ${ctx.pipeline} (presets.py has: ${ctx.presets.map((p) => p.name).join(', ') || 'none'}); add it first with pipeline add preset`);
-      return name;
-    },
+/** The preset a schedule or sensor launches. */
+export const TRIGGER_PRESET = defineQuestion<AddContext>()({
+  key: 'preset',
+  flag: 'preset',
+  kind: 'select',
+  valueName: 'preset',
+  help: "The preset it launches, one of presets.py (default: the pipeline's prod preset, else its first)",
+  message: 'Which preset does it launch?',
+  choices: (ctx) => ctx.presets.map((p) => ({ value: p.name, description: `mode ${p.mode}` })),
+  default: (ctx) => {
+    const preset =
+      ctx.presets.find((p) => p.mode === 'prod' && daemonDeploymentsFor(ctx, p.mode).length > 0) ??
+      ctx.presets.find((p) => daemonDeploymentsFor(ctx, p.mode).length > 0);
+    if (!preset)
+      throw new InputError(
+        `no preset of ${ctx.pipeline} has a mode that a deployment with a daemon allows; add one with pipeline add preset`,
+      );
+    return preset.name;
   },
-  {
+  parse: (raw, ctx) => {
+    const name = raw.trim();
+    if (!ctx.presets.some((p) => p.name === name))
+      throw new InputError(
+        `--preset ${name} is not a preset of ${ctx.pipeline} (presets.py has: ${ctx.presets.map((p) => p.name).join(', ') || 'none'}); add it first with pipeline add preset`,
+      );
+    return name;
+  },
+});
+
+/** The graph whose job a schedule or sensor launches. */
+export const TRIGGER_GRAPH = defineQuestion<AddContext>()({
+  key: 'graph',
+  flag: 'graph',
+  kind: 'select',
+  valueName: 'graph',
+  help: "The graph whose job it launches, one of jobs.py (default: the pipeline's first graph)",
+  message: 'Which graph?',
+  choices: (ctx) => ctx.graphs.map((g) => ({ value: g })),
+  default: (ctx) => {
+    if (!ctx.graphs[0]) throw new InputError(`jobs.py of ${ctx.pipeline} has no @dg.graph; pass --graph NAME`);
+    return ctx.graphs[0];
+  },
+  parse: (raw, ctx) => {
+    const name = raw.trim();
+    if (!ctx.graphs.includes(name))
+      throw new InputError(
+        `--graph ${name} is not a graph of ${ctx.pipeline} (jobs.py has: ${ctx.graphs.join(', ') || 'none'})`,
+      );
+    return name;
+  },
+});
+
+/** Where a schedule or sensor runs: deployments with a daemon whose modes allow the preset's mode. */
+export const TRIGGER_DEPLOYMENTS = defineQuestion<AddContext, { preset: string }>()({
+  key: 'deployments',
+  flag: 'deployments',
+  kind: 'list',
+  valueName: 'a,b,...',
+  help: "Where it runs (default: the pipeline's deployments with a daemon whose modes allow the preset's mode)",
+  message: 'In which deployments?',
+  choices: (ctx, a) => daemonDeploymentsFor(ctx, modeOf(ctx, a.preset)).map((d) => ({ value: d })),
+  default: (ctx, a) => daemonDeploymentsFor(ctx, modeOf(ctx, a.preset)),
+  parse: (raw, ctx, a) => checkScheduleDeployments(splitList(raw), ctx, a),
+});
+
+export const SCHEDULE_QUESTIONS = defineQuestions<AddContext>()
+  .ask(TRIGGER_PRESET)
+  .ask({
     key: 'name',
     flag: 'name',
     kind: 'text',
     valueName: 'name',
     help: 'Schedule name, unique in the pipeline (default: <pipeline>_<preset>)',
     message: 'Schedule name:',
-    default: (ctx, a) => freeName(ctx, `${ctx.pipeline}_${a.preset as string}`),
+    default: (ctx, a) => freeName(ctx, `${ctx.pipeline}_${a.preset}`),
     parse: (raw, ctx) => {
       const name = checkDagsterName(raw, '--name');
-      if (ctx.schedules.includes(name)) throw new InputError(`--name ${name}: schedules.py already has a schedule named ${name}; pick another name`);
+      if (ctx.schedules.includes(name))
+        throw new InputError(`--name ${name}: schedules.py already has a schedule named ${name}; pick another name`);
       return name;
     },
-  },
-  {
-    key: 'graph',
-    flag: 'graph',
-    kind: 'select',
-    valueName: 'graph',
-    help: "The graph whose job it launches, one of jobs.py (default: the pipeline's first graph)",
-    message: 'Which graph?',
-    choices: (ctx) => ctx.graphs.map((g) => ({ value: g })),
-    default: (ctx) => {
-      if (!ctx.graphs[0]) throw new InputError(`jobs.py of ${ctx.pipeline} has no @dg.graph; pass --graph NAME`);
-      return ctx.graphs[0];
-    },
-    parse: (raw, ctx) => {
-      const name = raw.trim();
-      if (!ctx.graphs.includes(name)) throw new InputError(`--graph ${name} is not a graph of ${ctx.pipeline} (jobs.py has: ${ctx.graphs.join(', ') || 'none'})`);
-      return name;
-    },
-  },
-  {
+  })
+  .ask(TRIGGER_GRAPH)
+  .ask({
     key: 'cron',
     flag: 'cron',
     kind: 'text',
@@ -84,11 +118,13 @@ export const SCHEDULE_QUESTIONS: Question<AddContext>[] = [
     help: "When it runs, a five-field cron expression such as '0 6 * * *' (required without a terminal)",
     message: 'Cron expression (minute hour day month weekday):',
     default: () => {
-      throw new InputError("--cron is required without a terminal; pass --cron '0 6 * * *' (minute hour day month weekday)");
+      throw new InputError(
+        "--cron is required without a terminal; pass --cron '0 6 * * *' (minute hour day month weekday)",
+      );
     },
     parse: (raw) => checkCron(raw, '--cron'),
-  },
-  {
+  })
+  .ask({
     key: 'timezone',
     flag: 'timezone',
     kind: 'text',
@@ -97,39 +133,56 @@ export const SCHEDULE_QUESTIONS: Question<AddContext>[] = [
     message: 'Timezone:',
     default: (ctx) => ctx.platform.defaultTimezone,
     parse: (raw) => checkTimezone(raw.trim(), '--timezone'),
-  },
-  {
-    key: 'deployments',
-    flag: 'deployments',
-    kind: 'list',
-    valueName: 'a,b,...',
-    help: "Where it runs (default: the pipeline's deployments with a daemon whose modes allow the preset's mode)",
-    message: 'In which deployments?',
-    choices: (ctx, a) => daemonDeploymentsFor(ctx, modeOf(ctx, a.preset as string)).map((d) => ({ value: d })),
-    default: (ctx, a) => daemonDeploymentsFor(ctx, modeOf(ctx, a.preset as string)),
-    parse: (raw, ctx, a) => checkScheduleDeployments(splitList(raw), ctx, a),
-  },
-];
+  })
+  .ask(TRIGGER_DEPLOYMENTS);
 
 /** Each deployment must exist, release the pipeline, run a daemon and allow the preset's mode. */
-export function checkScheduleDeployments(values: string[], ctx: AddContext, a: Answers): string[] {
-  const names = checkDeployments(values, ctx.platform.deployments.map((d) => d.name));
-  const preset = a.preset as string;
+export function checkScheduleDeployments(values: string[], ctx: AddContext, a: { preset: string }): string[] {
+  const names = checkDeployments(
+    values,
+    ctx.platform.deployments.map((d) => d.name),
+  );
+  const preset = a.preset;
   const mode = modeOf(ctx, preset);
   for (const name of names) {
     const deployment = ctx.platform.deployments.find((d) => d.name === name)!;
-    if (!ctx.deployments.includes(name)) throw new InputError(`--deployments ${name}: ${ctx.pipeline} is not released to ${name} (its deployments: ${ctx.deployments.join(', ')})`);
-    if (!(deployment.modes as string[]).includes(mode)) throw new InputError(`--deployments ${name}: ${name} allows modes ${deployment.modes.join(', ')}, not ${mode} (preset ${preset}), so it would never appear there; use ${daemonDeploymentsFor(ctx, mode).join(', ') || 'a preset of another mode'}`);
-    if (!deployment.daemon) throw new InputError(`--deployments ${name}: ${name} runs no daemon, so a schedule or sensor never runs there; use ${daemonDeploymentsFor(ctx, mode).join(', ') || 'a deployment with a daemon'}`);
+    if (!ctx.deployments.includes(name))
+      throw new InputError(
+        `--deployments ${name}: ${ctx.pipeline} is not released to ${name} (its deployments: ${ctx.deployments.join(', ')})`,
+      );
+    if (!(deployment.modes as string[]).includes(mode))
+      throw new InputError(
+        `--deployments ${name}: ${name} allows modes ${deployment.modes.join(', ')}, not ${mode} (preset ${preset}), so it would never appear there; use ${daemonDeploymentsFor(ctx, mode).join(', ') || 'a preset of another mode'}`,
+      );
+    if (!deployment.daemon)
+      throw new InputError(
+        `--deployments ${name}: ${name} runs no daemon, so a schedule or sensor never runs there; use ${daemonDeploymentsFor(ctx, mode).join(', ') || 'a deployment with a daemon'}`,
+      );
   }
   return names;
 }
 
 /** Appends the schedule to schedules.py; returns what it added. */
-export async function addSchedule(tree: FileTree, ctx: AddContext, answers: Answers): Promise<string[]> {
+export async function addSchedule(
+  tree: FileTree,
+  ctx: AddContext,
+  answers: AnswersOf<typeof SCHEDULE_QUESTIONS>,
+): Promise<string[]> {
   const path = `${ctx.pkg}/schedules.py`;
-  if (!tree.exists(path)) throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its schedules there`);
-  if (!(answers.deployments as string[]).length) throw new InputError(`no deployment of ${ctx.pipeline} runs a daemon and allows mode ${modeOf(ctx, answers.preset as string)}; pass another --preset`);
-  await appendToList(tree, path, 'SCHEDULES list', (root) => assignedList(root, 'SCHEDULES'), renderString(SCHEDULE_SPEC, answers));
-  return [`schedule ${answers.name as string} (preset ${answers.preset as string}, ${answers.cron as string} ${answers.timezone as string}) in ${(answers.deployments as string[]).join(', ')}`];
+  if (!tree.exists(path))
+    throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its schedules there`);
+  if (!answers.deployments.length)
+    throw new InputError(
+      `no deployment of ${ctx.pipeline} runs a daemon and allows mode ${modeOf(ctx, answers.preset)}; pass another --preset`,
+    );
+  await appendToList(
+    tree,
+    path,
+    'SCHEDULES list',
+    (root) => assignedList(root, 'SCHEDULES'),
+    renderString(SCHEDULE_SPEC, answers),
+  );
+  return [
+    `schedule ${answers.name} (preset ${answers.preset}, ${answers.cron} ${answers.timezone}) in ${answers.deployments.join(', ')}`,
+  ];
 }

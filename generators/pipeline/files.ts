@@ -1,7 +1,8 @@
 // The files of one pipeline: the shared templates, overlaid by its kind's own, plus the recorded
 // answers file that `pipeline upgrade` reads.
-import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
+
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
+import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { cliVersion } from '../../src/paths.ts';
 import { yamlDocument } from '../../src/render/literals.ts';
 import { type RenderedFile, renderFolders } from '../../src/render/templates.ts';
@@ -35,5 +36,8 @@ export function answersFile(spec: PipelineSpec, platform: PlatformConfig): Rende
 /** Every file of the pipeline, relative to pipelines/<name>/. */
 export function pipelineFiles(spec: PipelineSpec, platform: PlatformConfig): RenderedFile[] {
   const data = renderData(spec, platform);
-  return [...renderFolders(['pipeline/shared', `pipeline/${spec.answers.template}`], data), answersFile(spec, platform)];
+  return [
+    ...renderFolders(['pipeline/shared', `pipeline/${spec.answers.template}`], data),
+    answersFile(spec, platform),
+  ];
 }

@@ -1,8 +1,18 @@
 // The questions of the pipeline generator: flags, prompts, defaults and validation in one place.
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import { InputError } from '../../src/errors.ts';
-import { type Question, splitList } from '../../src/options/question.ts';
-import { checkCron, checkDeployments, checkOwner, checkPipelineName, checkSlaHours, checkTemplate, checkText, checkTimezone, MAX_DESCRIPTION } from '../../src/validate/index.ts';
+import { type AnswersOf, defineQuestions, splitList } from '../../src/options/question.ts';
+import {
+  checkCron,
+  checkDeployments,
+  checkOwner,
+  checkPipelineName,
+  checkSlaHours,
+  checkTemplate,
+  checkText,
+  checkTimezone,
+  MAX_DESCRIPTION,
+} from '../../src/validate/index.ts';
 import { KIND_IDS, KINDS, type KindId } from './kinds.ts';
 import type { PipelineAnswers } from './spec.ts';
 
@@ -14,8 +24,8 @@ export interface PipelineContext {
   services?: readonly string[];
 }
 
-export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
-  {
+export const PIPELINE_QUESTIONS = defineQuestions<PipelineContext>()
+  .ask({
     key: 'name',
     flag: 'name',
     kind: 'text',
@@ -23,11 +33,13 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     help: 'Pipeline name: a Python package name, also its folder, code location and git branch',
     message: 'Pipeline name (lowercase, underscores):',
     default: () => {
-      throw new InputError('--name is required without a terminal; pass --name orders_daily (or any valid Python package name)');
+      throw new InputError(
+        '--name is required without a terminal; pass --name orders_daily (or any valid Python package name)',
+      );
     },
     parse: (raw, ctx) => checkPipelineName(raw.trim(), ctx.existing, ctx.services),
-  },
-  {
+  })
+  .ask({
     key: 'template',
     flag: 'template',
     kind: 'select',
@@ -35,23 +47,23 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     help: `Pipeline template: ${KIND_IDS.join(', ')} (default transform; see docs/templates.md)`,
     message: 'What kind of pipeline?',
     choices: () => KIND_IDS.map((id) => ({ value: id, name: KINDS[id].title, description: KINDS[id].summary })),
-    default: () => 'transform',
-    parse: (raw) => checkTemplate(raw, KIND_IDS) as KindId,
-  },
-  {
+    default: (): KindId => 'transform',
+    parse: (raw) => checkTemplate(raw, KIND_IDS),
+  })
+  .ask({
     key: 'description',
     flag: 'description',
     kind: 'text',
     valueName: 'text',
     help: 'One or two sentences on what the pipeline does (goes into its README and docstrings)',
     message: 'Describe the pipeline in a sentence:',
-    default: (_ctx, a) => KINDS[a.template as KindId].defaultDescription(a.name as string),
+    default: (_ctx, a) => KINDS[a.template].defaultDescription(a.name),
     parse: (raw, _ctx, a) => {
-      const text = raw.trim() || KINDS[a.template as KindId].defaultDescription(a.name as string);
+      const text = raw.trim() || KINDS[a.template].defaultDescription(a.name);
       return checkText(text, '--description', MAX_DESCRIPTION);
     },
-  },
-  {
+  })
+  .ask({
     key: 'owner',
     flag: 'owner',
     kind: 'select',
@@ -60,20 +72,24 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     message: 'Which team owns it?',
     choices: (ctx) => ctx.platform.owners.map((o) => ({ value: o.name, description: o.contact })),
     default: (ctx) => ctx.platform.owners[0]!.name,
-    parse: (raw, ctx) => checkOwner(raw, ctx.platform.owners.map((o) => o.name)),
-  },
-  {
+    parse: (raw, ctx) =>
+      checkOwner(
+        raw,
+        ctx.platform.owners.map((o) => o.name),
+      ),
+  })
+  .ask({
     key: 'schedule',
     flag: 'schedule',
     kind: 'text',
     valueName: 'cron|none',
     help: "Cron of the pipeline's main schedule, or none (defaults: transform 0 6 * * *, ml 0 5 * * *, ingest none)",
     message: 'Schedule (cron, or "none"):',
-    default: (_ctx, a) => KINDS[a.template as KindId].defaultSchedule,
-    show: (value) => (value === '' ? 'none' : String(value)),
+    default: (_ctx, a) => KINDS[a.template].defaultSchedule,
+    show: (value: string) => (value === '' ? 'none' : value),
     parse: (raw) => (['', 'none'].includes(raw.trim().toLowerCase()) ? '' : checkCron(raw, '--schedule')),
-  },
-  {
+  })
+  .ask({
     key: 'timezone',
     flag: 'timezone',
     kind: 'text',
@@ -82,20 +98,25 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     message: 'Timezone of the schedules:',
     default: (ctx) => ctx.platform.defaultTimezone,
     parse: (raw) => checkTimezone(raw.trim(), '--timezone'),
-    when: (_ctx, a) => a.schedule !== '' || KINDS[a.template as KindId].schedules.some((s) => s.fixedCron),
-  },
-  {
+    when: (_ctx, a) => a.schedule !== '' || KINDS[a.template].schedules.some((s) => s.fixedCron),
+  })
+  .ask({
     key: 'deployments',
     flag: 'deployments',
     kind: 'list',
     valueName: 'a,b,...',
     help: 'Deployments the pipeline is released to (default: all of them)',
     message: 'Release it to which deployments?',
-    choices: (ctx) => ctx.platform.deployments.map((d) => ({ value: d.name, description: `modes: ${d.modes.join(', ')}` })),
+    choices: (ctx) =>
+      ctx.platform.deployments.map((d) => ({ value: d.name, description: `modes: ${d.modes.join(', ')}` })),
     default: (ctx) => ctx.platform.deployments.map((d) => d.name),
-    parse: (raw, ctx) => checkDeployments(splitList(raw), ctx.platform.deployments.map((d) => d.name)),
-  },
-  {
+    parse: (raw, ctx) =>
+      checkDeployments(
+        splitList(raw),
+        ctx.platform.deployments.map((d) => d.name),
+      ),
+  })
+  .ask({
     key: 'slaHours',
     flag: 'sla-hours',
     kind: 'number',
@@ -105,19 +126,22 @@ export const PIPELINE_QUESTIONS: Question<PipelineContext>[] = [
     default: () => 26,
     parse: (raw) => checkSlaHours(raw),
     when: (_ctx, a) => a.template === 'ml',
-  },
-];
+  });
 
 /** Fills what a question did not ask (the timezone of a pipeline without schedules). */
-export function toPipelineAnswers(answers: Record<string, unknown>, ctx: PipelineContext): PipelineAnswers {
+export function toPipelineAnswers(
+  answers: AnswersOf<typeof PIPELINE_QUESTIONS>,
+  ctx: PipelineContext,
+): PipelineAnswers {
+  const { name, template, description, owner, schedule, timezone, deployments, slaHours } = answers;
   return {
-    name: answers.name as string,
-    template: answers.template as KindId,
-    description: answers.description as string,
-    owner: answers.owner as string,
-    schedule: answers.schedule as string,
-    timezone: (answers.timezone as string | undefined) ?? ctx.platform.defaultTimezone,
-    deployments: answers.deployments as string[],
-    slaHours: (answers.slaHours as number | undefined) ?? 26,
+    name,
+    template,
+    description,
+    owner,
+    schedule,
+    timezone: timezone ?? ctx.platform.defaultTimezone,
+    deployments,
+    slaHours: slaHours ?? 26,
   };
 }

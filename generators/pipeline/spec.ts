@@ -1,10 +1,11 @@
 // From answers to the full description of a pipeline: its presets, jobs, schedules and sensors,
 // and what each deployment may load. The templates render this; tests compare it with what
 // Dagster actually loads.
-import { CONVENTIONS_VERSION, dagsterLibrariesVersion } from '../../src/conventions/version.ts';
+
 import { MODES, type Mode, type PlatformConfig } from '../../src/conventions/platform-config.ts';
-import { oneLine } from '../../src/render/literals.ts';
+import { CONVENTIONS_VERSION, dagsterLibrariesVersion } from '../../src/conventions/version.ts';
 import { cliVersion } from '../../src/paths.ts';
+import { oneLine } from '../../src/render/literals.ts';
 import { KINDS, type KindId, SHARED_DEPENDENCIES } from './kinds.ts';
 
 export interface PipelineAnswers {
@@ -27,13 +28,19 @@ export interface PipelineAnswers {
 export const MODE_LIKES = ['local', 'dev', 'prod'] as const;
 export type ModeLike = (typeof MODE_LIKES)[number];
 
+const isKindId = (value: unknown): value is KindId => typeof value === 'string' && value in KINDS;
+
 /** The answers a pipeline recorded (.pipeline-answers.yaml, parsed), completed as the generator would. */
 export function answersFromRecord(a: Record<string, unknown>, name: string, platform: PlatformConfig): PipelineAnswers {
-  if (typeof a.template !== 'string' || !(a.template in KINDS)) throw new Error(`template ${JSON.stringify(a.template)} is not one of ${Object.keys(KINDS).join(', ')}`);
-  const modes = a.modes !== null && typeof a.modes === 'object' && !Array.isArray(a.modes) ? Object.fromEntries(Object.entries(a.modes).map(([k, v]) => [k, String(v) as ModeLike])) : undefined;
+  if (!isKindId(a.template))
+    throw new Error(`template ${JSON.stringify(a.template)} is not one of ${Object.keys(KINDS).join(', ')}`);
+  const modes =
+    a.modes !== null && typeof a.modes === 'object' && !Array.isArray(a.modes)
+      ? Object.fromEntries(Object.entries(a.modes).map(([k, v]) => [k, String(v) as ModeLike]))
+      : undefined;
   return {
     name: String(a.name ?? name),
-    template: a.template as KindId,
+    template: a.template,
     description: String(a.description ?? ''),
     owner: String(a.owner ?? ''),
     schedule: String(a.schedule ?? ''),
@@ -121,8 +128,18 @@ export function buildPipelineSpec(answers: PipelineAnswers, platform: PlatformCo
       ...extra(mode),
     }));
 
-  const schedules = answers.schedule === '' ? [] : kind.schedules.flatMap((slot) => triggers(slot.suffix, slot.graph, () => ({ cron: slot.fixedCron ?? answers.schedule, timezone: answers.timezone })));
-  const sensors = kind.sensors.flatMap((slot) => triggers(slot.suffix, slot.graph, () => ({ evaluation: slot.evaluation, intervalSeconds: slot.intervalSeconds })));
+  const schedules =
+    answers.schedule === ''
+      ? []
+      : kind.schedules.flatMap((slot) =>
+          triggers(slot.suffix, slot.graph, () => ({
+            cron: slot.fixedCron ?? answers.schedule,
+            timezone: answers.timezone,
+          })),
+        );
+  const sensors = kind.sensors.flatMap((slot) =>
+    triggers(slot.suffix, slot.graph, () => ({ evaluation: slot.evaluation, intervalSeconds: slot.intervalSeconds })),
+  );
   return { answers, graphs, presets, schedules, sensors };
 }
 
@@ -134,9 +151,17 @@ export function visibility(spec: PipelineSpec, platform: PlatformConfig): Record
     const allowed = (preset: string) => released && d.modes.includes(spec.presets.find((p) => p.name === preset)!.mode);
     const triggered = (t: TriggerSpec) => t.deployments.includes(d.name) && allowed(t.preset);
     out[d.name] = {
-      jobs: Object.values(spec.graphs).flatMap((g) => spec.presets.filter((p) => allowed(p.name)).map((p) => `${g}_${p.name}`)).sort(),
-      schedules: spec.schedules.filter(triggered).map((s) => s.name).sort(),
-      sensors: spec.sensors.filter(triggered).map((s) => s.name).sort(),
+      jobs: Object.values(spec.graphs)
+        .flatMap((g) => spec.presets.filter((p) => allowed(p.name)).map((p) => `${g}_${p.name}`))
+        .sort(),
+      schedules: spec.schedules
+        .filter(triggered)
+        .map((s) => s.name)
+        .sort(),
+      sensors: spec.sensors
+        .filter(triggered)
+        .map((s) => s.name)
+        .sort(),
     };
   }
   return out;
@@ -172,7 +197,14 @@ export function renderData(spec: PipelineSpec, platform: PlatformConfig): Record
     dependencies: [...SHARED_DEPENDENCIES, ...kind.dependencies],
     features: { extraDefinitions: kind.extraDefinitions },
     slaHours: answers.slaHours,
-    extraModes: Object.entries(answers.modes ?? {}).map(([name, like]) => ({ name, like, s3: like !== 'local', bucketEnv: `PIPELINE_${name.toUpperCase()}_BUCKET` })),
-    jobTable: Object.values(spec.graphs).flatMap((g) => spec.presets.map((p) => ({ job: `${g}_${p.name}`, preset: p.name, mode: p.mode }))),
+    extraModes: Object.entries(answers.modes ?? {}).map(([name, like]) => ({
+      name,
+      like,
+      s3: like !== 'local',
+      bucketEnv: `PIPELINE_${name.toUpperCase()}_BUCKET`,
+    })),
+    jobTable: Object.values(spec.graphs).flatMap((g) =>
+      spec.presets.map((p) => ({ job: `${g}_${p.name}`, preset: p.name, mode: p.mode })),
+    ),
   };
 }

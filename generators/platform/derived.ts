@@ -34,7 +34,11 @@ export function listPipelines(root: string): string[] {
  * The derived files for these pipelines. `composeBase` is the text of docker-compose.platform.yaml,
  * or undefined when the repo has none (a platform made before conventions v3: compose is left alone).
  */
-export function derivedFiles(platform: PlatformConfig, pipelines: string[], composeBase: string | undefined): RenderedFile[] {
+export function derivedFiles(
+  platform: PlatformConfig,
+  pipelines: string[],
+  composeBase: string | undefined,
+): RenderedFile[] {
   const data = { pipelines, projects: pipelines.map((p) => `pipelines/${p}`), codeServerPort: CODE_SERVER_PORT };
   const files = renderFolders(['platform/derived'], data);
   if (composeBase !== undefined) files.push({ path: COMPOSE, content: composeFile(platform, pipelines, composeBase) });
@@ -49,10 +53,20 @@ export function composeFile(platform: PlatformConfig, pipelines: string[], base:
     if (pipelines.length === 0) return [];
     const services = doc.get('services');
     const clash = pipelines.find((pipeline) => isMap(services) && services.has(pipeline));
-    if (clash) throw new StateError(`pipelines/${clash} has the name of the service ${clash} in ${COMPOSE_BASE}; rename the pipeline, or that service`);
+    if (clash)
+      throw new StateError(
+        `pipelines/${clash} has the name of the service ${clash} in ${COMPOSE_BASE}; rename the pipeline, or that service`,
+      );
     // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
     const anchor = (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null;
-    const entries = pipelines.map((pipeline) => renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(/\n?$/, '\n')).join('');
+    const entries = pipelines
+      .map((pipeline) =>
+        renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(
+          /\n?$/,
+          '\n',
+        ),
+      )
+      .join('');
     return [appendToMapping(doc, source, COMPOSE_BASE, ['services'], entries)];
   });
   return header + text;
@@ -60,4 +74,5 @@ export function composeFile(platform: PlatformConfig, pipelines: string[], base:
 
 let serviceTemplate: string | undefined;
 /** A compose code-server service, as the template of a new service looks in the file. */
-const composeService = (): string => (serviceTemplate ??= readFileSync(join(templatesDir(), 'platform', 'compose-service.yaml.hbs'), 'utf8'));
+const composeService = (): string =>
+  (serviceTemplate ??= readFileSync(join(templatesDir(), 'platform', 'compose-service.yaml.hbs'), 'utf8'));

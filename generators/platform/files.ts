@@ -1,7 +1,8 @@
 // The files of a new platform repo: the conventions (platform.yaml), one Dagster instance per
 // deployment, compose's platform services, CI, README, .gitignore and a package.json pinning this CLI.
-import { dagsterLibrariesVersion } from '../../src/conventions/version.ts';
+
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
+import { dagsterLibrariesVersion, RUFF_VERSION } from '../../src/conventions/version.ts';
 import { cliVersion } from '../../src/paths.ts';
 import { type RenderedFile, renderFolders } from '../../src/render/templates.ts';
 
@@ -13,13 +14,18 @@ function platformData(platform: PlatformConfig) {
     dagsterLibrariesVersion: dagsterLibrariesVersion(platform.dagsterVersion),
     network: composeNetwork(platform),
     cliVersion: cliVersion(),
+    ruffVersion: RUFF_VERSION,
   };
 }
 
 /** deployments/<name>/dagster.yaml for each deployment. Also used by `pipeline check` to spot drift. */
 export function instanceFiles(platform: PlatformConfig): RenderedFile[] {
   return platform.deployments.flatMap((deployment) =>
-    renderFolders(['platform/instance'], { ...platformData(platform), deployment, objectStore: deployment.modes.some((m) => m === 'dev' || m === 'prod') }).map((file) => ({
+    renderFolders(['platform/instance'], {
+      ...platformData(platform),
+      deployment,
+      objectStore: deployment.modes.some((m) => m === 'dev' || m === 'prod'),
+    }).map((file) => ({
       path: `deployments/${deployment.name}/${file.path}`,
       content: file.content,
     })),

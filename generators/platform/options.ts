@@ -1,16 +1,23 @@
 // The questions of the platform generator (a new platform repo).
 import { basename } from 'node:path';
 import type { PlatformAnswers } from '../../src/conventions/defaults.ts';
-import { type Question, splitList } from '../../src/options/question.ts';
-import { checkLakefsRef, checkLakefsRepository, checkOwnerNames, checkPlatformName, checkTimezone, slugify } from '../../src/validate/index.ts';
+import { type AnswersOf, defineQuestions, splitList } from '../../src/options/question.ts';
+import {
+  checkLakefsRef,
+  checkLakefsRepository,
+  checkOwnerNames,
+  checkPlatformName,
+  checkTimezone,
+  slugify,
+} from '../../src/validate/index.ts';
 
 export interface PlatformContext {
   /** The folder the platform repo is created in. */
   dir: string;
 }
 
-export const PLATFORM_QUESTIONS: Question<PlatformContext>[] = [
-  {
+export const PLATFORM_QUESTIONS = defineQuestions<PlatformContext>()
+  .ask({
     key: 'name',
     flag: 'platform-name',
     kind: 'text',
@@ -19,8 +26,8 @@ export const PLATFORM_QUESTIONS: Question<PlatformContext>[] = [
     message: 'Name of the platform:',
     default: (ctx) => slugify(basename(ctx.dir)),
     parse: (raw) => checkPlatformName(raw),
-  },
-  {
+  })
+  .ask({
     key: 'owners',
     flag: 'owners',
     kind: 'text',
@@ -29,8 +36,8 @@ export const PLATFORM_QUESTIONS: Question<PlatformContext>[] = [
     message: 'Teams that own pipelines (comma-separated):',
     default: () => ['data-platform'],
     parse: (raw) => checkOwnerNames(splitList(raw)),
-  },
-  {
+  })
+  .ask({
     key: 'timezone',
     flag: 'default-timezone',
     kind: 'text',
@@ -39,8 +46,8 @@ export const PLATFORM_QUESTIONS: Question<PlatformContext>[] = [
     message: 'Default timezone of schedules:',
     default: () => 'UTC',
     parse: (raw) => checkTimezone(raw, '--default-timezone'),
-  },
-  {
+  })
+  .ask({
     key: 'lakefsRepository',
     flag: 'lakefs-repository',
     kind: 'text',
@@ -49,8 +56,8 @@ export const PLATFORM_QUESTIONS: Question<PlatformContext>[] = [
     message: 'lakeFS repository of production data:',
     default: () => 'data',
     parse: (raw) => checkLakefsRepository(raw),
-  },
-  {
+  })
+  .ask({
     key: 'productionRef',
     flag: 'production-ref',
     kind: 'text',
@@ -59,7 +66,6 @@ export const PLATFORM_QUESTIONS: Question<PlatformContext>[] = [
     message: 'Production ref (branch, tag or commit) that sandboxes branch from:',
     default: () => 'main',
     parse: (raw) => checkLakefsRef(raw),
-  },
-];
+  });
 
-export const toPlatformAnswers = (answers: Record<string, unknown>): PlatformAnswers => answers as unknown as PlatformAnswers;
+export const toPlatformAnswers = (answers: AnswersOf<typeof PLATFORM_QUESTIONS>): PlatformAnswers => answers;

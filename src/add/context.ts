@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
 import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { stringValue } from '../check/python.ts';
-import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
+import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
 import { parsePython } from '../upgrade/engines/python.ts';
 import { findPipelines } from '../upgrade/runner.ts';
@@ -17,19 +17,30 @@ export type { AddContext, PresetFact } from '../../generators/add/context.ts';
 /** The pipeline named by --pipeline, else the one whose folder holds cwd; a one-line error otherwise. */
 export async function loadAddContext(cwd: string, name: string | undefined): Promise<AddContext> {
   const root = findPlatformRoot(cwd);
-  if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline add inside a platform repo`);
+  if (!root)
+    throw new InputError(
+      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline add inside a platform repo`,
+    );
   const platform = loadPlatformConfig(root);
   const all = findPipelines(root).map((p) => p.name);
   const inside = relative(join(root, 'pipelines'), resolve(cwd)).split(sep)[0];
   const pipeline = name ?? (inside && !inside.startsWith('..') && all.includes(inside) ? inside : undefined);
-  if (!pipeline) throw new InputError(`which pipeline? run pipeline add inside pipelines/<name>/ or pass --pipeline NAME (there are: ${all.join(', ') || 'none'})`);
-  if (!all.includes(pipeline)) throw new InputError(`--pipeline ${pipeline} is not a pipeline of this platform (there are: ${all.join(', ') || 'none'}); pass one of those, or make it first with npx create-pipeline ${pipeline}`);
+  if (!pipeline)
+    throw new InputError(
+      `which pipeline? run pipeline add inside pipelines/<name>/ or pass --pipeline NAME (there are: ${all.join(', ') || 'none'})`,
+    );
+  if (!all.includes(pipeline))
+    throw new InputError(
+      `--pipeline ${pipeline} is not a pipeline of this platform (there are: ${all.join(', ') || 'none'}); pass one of those, or make it first with npx pipeline new ${pipeline}`,
+    );
   const dir = join(root, 'pipelines', pipeline);
   const pkg = `src/${pipeline}`;
   const read = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
   const answers = (parse(read(ANSWERS_FILE) ?? '') ?? {}) as Record<string, unknown>;
   const known = platform.deployments.map((d) => d.name);
-  const deployments = Array.isArray(answers.deployments) ? known.filter((d) => (answers.deployments as unknown[]).includes(d)) : known;
+  const deployments = Array.isArray(answers.deployments)
+    ? known.filter((d) => (answers.deployments as unknown[]).includes(d))
+    : known;
   return {
     root,
     platform,
@@ -46,7 +57,9 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     sensorNames: await topLevelNames(read(`${pkg}/sensors.py`)),
     jobsNames: await topLevelNames(read(`${pkg}/jobs.py`)),
     opsNames: await topLevelNames(read(`${pkg}/ops.py`)),
-    resources: (await callsOf(read(`${pkg}/resources.py`), 'Binding')).map((c) => stringValue(kwarg(c, 'key') ?? c) ?? '').filter(Boolean),
+    resources: (await callsOf(read(`${pkg}/resources.py`), 'Binding'))
+      .map((c) => stringValue(kwarg(c, 'key') ?? c) ?? '')
+      .filter(Boolean),
     resourcesNames: await topLevelNames(read(`${pkg}/resources.py`)),
   };
 }
@@ -73,7 +86,9 @@ async function presetsOf(source: string | undefined): Promise<PresetFact[]> {
   return (await callsOf(source, 'Preset')).flatMap((call) => {
     const name = stringValue(kwarg(call, 'name') ?? call);
     const mode = stringValue(kwarg(call, 'mode') ?? call);
-    return name && mode ? [{ name, mode, runConfig: kwarg(call, 'run_config')?.text(), column: call.range().start.column }] : [];
+    return name && mode
+      ? [{ name, mode, runConfig: kwarg(call, 'run_config')?.text(), column: call.range().start.column }]
+      : [];
   });
 }
 
@@ -99,10 +114,17 @@ async function graphsOf(source: string | undefined): Promise<string[]> {
 async function dictKeys(source: string | undefined, name: string): Promise<string[]> {
   if (source === undefined) return [];
   const root = (await parsePython(source)).root();
-  const assignment = root.children().map((s) => s.children()[0]).find((n) => n?.kind() === 'assignment' && n.field('left')?.text() === name);
+  const assignment = root
+    .children()
+    .map((s) => s.children()[0])
+    .find((n) => n?.kind() === 'assignment' && n.field('left')?.text() === name);
   const dict = assignment?.field('right');
   if (dict?.kind() !== 'dictionary') return [];
-  return dict.children().filter((c) => c.kind() === 'pair').map((p) => stringValue(p.field('key') ?? p) ?? '').filter(Boolean);
+  return dict
+    .children()
+    .filter((c) => c.kind() === 'pair')
+    .map((p) => stringValue(p.field('key') ?? p) ?? '')
+    .filter(Boolean);
 }
 
 /** Names a module defines at the top level: functions, classes, assignments, imports. */
@@ -111,14 +133,21 @@ async function topLevelNames(source: string | undefined): Promise<string[]> {
   const root = (await parsePython(source)).root();
   const names: string[] = [];
   for (const statement of root.children()) {
-    const node = statement.kind() === 'decorated_definition' ? statement.field('definition') : statement.kind() === 'expression_statement' ? statement.children()[0] : statement;
+    const node =
+      statement.kind() === 'decorated_definition'
+        ? statement.field('definition')
+        : statement.kind() === 'expression_statement'
+          ? statement.children()[0]
+          : statement;
     if (!node) continue;
-    if (node.kind() === 'function_definition' || node.kind() === 'class_definition') names.push(node.field('name')?.text() ?? '');
+    if (node.kind() === 'function_definition' || node.kind() === 'class_definition')
+      names.push(node.field('name')?.text() ?? '');
     else if (node.kind() === 'assignment') names.push(node.field('left')?.text() ?? '');
     else if (node.kind() === 'import_statement' || node.kind() === 'import_from_statement') {
       for (const n of node.findAll({ rule: { any: [{ kind: 'aliased_import' }, { kind: 'dotted_name' }] } })) {
         if (n.kind() === 'aliased_import') names.push(n.field('alias')?.text() ?? '');
-        else if (n.parent()?.kind() !== 'aliased_import' && n !== node.field('module_name')) names.push(n.text().split('.')[0]!);
+        else if (n.parent()?.kind() !== 'aliased_import' && n !== node.field('module_name'))
+          names.push(n.text().split('.')[0]!);
       }
     }
   }

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Answers, Choice, Question } from '../options/question.ts';
-import { registerHelpers, walk } from '../render/templates.ts';
 import { templatesDir } from '../paths.ts';
+import { registerHelpers, walk } from '../render/templates.ts';
 import type { FileTree } from '../tree/file-tree.ts';
 import { appendToList, assignedList } from '../upgrade/engines/python-lists.ts';
 
@@ -73,53 +73,102 @@ export async function loadPlopfile(root: string): Promise<PlopApi | undefined> {
   try {
     plop = (await nodePlop(path, { destBasePath: root, force: false })) as unknown as PlopApi;
   } catch (error) {
-    throw new InputError(`${relative(root, path)} does not load (${(error as Error).message.split('\n')[0]}); fix it, or move it away to use only the built-in kinds`);
+    throw new InputError(
+      `${relative(root, path)} does not load (${(error as Error).message.split('\n')[0]}); fix it, or move it away to use only the built-in kinds`,
+    );
   }
-  registerHelpers({ registerHelper: (name: string, fn: (...args: never[]) => unknown) => plop.setHelper(name, fn), SafeString: plop.handlebars.SafeString } as never);
+  registerHelpers({
+    registerHelper: (name: string, fn: (...args: never[]) => unknown) => plop.setHelper(name, fn),
+    SafeString: plop.handlebars.SafeString,
+  } as never);
   const partials = join(templatesDir(), 'partials');
-  for (const file of walk(partials)) plop.setPartial(relative(partials, file).split(sep).join('/').replace(/\.hbs$/, ''), readFileSync(file, 'utf8'));
+  for (const file of walk(partials))
+    plop.setPartial(
+      relative(partials, file)
+        .split(sep)
+        .join('/')
+        .replace(/\.hbs$/, ''),
+      readFileSync(file, 'utf8'),
+    );
   return plop;
 }
 
-const kebab = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/_/g, '-').toLowerCase();
+const kebab = (name: string) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/_/g, '-')
+    .toLowerCase();
 const messageOf = (p: PlopPrompt) => (typeof p.message === 'string' ? p.message : `${p.name}:`);
 
 function choicesOf(p: PlopPrompt): Choice[] {
   if (!Array.isArray(p.choices)) return [];
   return p.choices.flatMap((c: unknown) => {
     if (typeof c === 'string') return [{ value: c }];
-    if (c && typeof c === 'object' && 'value' in c) return [{ value: String((c as { value: unknown }).value), name: String((c as { name?: unknown }).name ?? (c as { value: unknown }).value) }];
+    if (c && typeof c === 'object' && 'value' in c)
+      return [
+        {
+          value: String((c as { value: unknown }).value),
+          name: String((c as { name?: unknown }).name ?? (c as { value: unknown }).value),
+        },
+      ];
     return [];
   });
 }
 
 /** The generator's prompts as questions: a flag each (kebab-case of its name), checked by its own validate. */
 export function plopQuestions(generator: PlopGenerator): Question<unknown>[] {
-  if (!Array.isArray(generator.prompts)) throw new InputError(`generator ${generator.name}: its prompts are a function, which pipeline add cannot answer from flags; give them as a list`);
+  if (!Array.isArray(generator.prompts))
+    throw new InputError(
+      `generator ${generator.name}: its prompts are a function, which pipeline add cannot answer from flags; give them as a list`,
+    );
   return generator.prompts.map((p) => {
     const flag = kebab(p.name);
-    if (RESERVED.includes(flag)) throw new InputError(`generator ${generator.name}: prompt ${p.name} takes the name of pipeline add's own --${flag}; rename the prompt`);
+    if (RESERVED.includes(flag))
+      throw new InputError(
+        `generator ${generator.name}: prompt ${p.name} takes the name of pipeline add's own --${flag}; rename the prompt`,
+      );
     const type = p.type ?? 'input';
-    const kind: Question<unknown>['kind'] = type === 'list' || type === 'rawlist' || type === 'expand' ? 'select' : type === 'checkbox' ? 'list' : type === 'confirm' ? 'confirm' : type === 'number' ? 'number' : 'text';
+    const kind: Question<unknown>['kind'] =
+      type === 'list' || type === 'rawlist' || type === 'expand'
+        ? 'select'
+        : type === 'checkbox'
+          ? 'list'
+          : type === 'confirm'
+            ? 'confirm'
+            : type === 'number'
+              ? 'number'
+              : 'text';
     const convert = (raw: string, answers: Answers): unknown => {
       let value: unknown = raw;
       if (kind === 'confirm') {
-        if (!/^(y|yes|true|n|no|false)$/i.test(raw.trim())) throw new InputError(`--${flag} ${JSON.stringify(raw)}: answer yes or no`);
+        if (!/^(y|yes|true|n|no|false)$/i.test(raw.trim()))
+          throw new InputError(`--${flag} ${JSON.stringify(raw)}: answer yes or no`);
         value = /^(y|yes|true)$/i.test(raw.trim());
       } else if (kind === 'number') {
         value = Number(raw);
-        if (raw.trim() === '' || Number.isNaN(value)) throw new InputError(`--${flag} ${JSON.stringify(raw)} is not a number`);
+        if (raw.trim() === '' || Number.isNaN(value))
+          throw new InputError(`--${flag} ${JSON.stringify(raw)} is not a number`);
       } else if (kind === 'list') {
-        value = raw.split(',').map((s) => s.trim()).filter(Boolean);
+        value = raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
       }
       const choices = choicesOf(p).map((c) => c.value);
       const chosen = Array.isArray(value) ? (value as string[]) : kind === 'select' ? [String(value)] : [];
       const unknown = chosen.find((c) => !choices.includes(c));
-      if (choices.length && unknown !== undefined) throw new InputError(`--${flag} ${unknown} is not one of ${choices.join(', ')}`);
+      if (choices.length && unknown !== undefined)
+        throw new InputError(`--${flag} ${unknown} is not one of ${choices.join(', ')}`);
       if (p.filter) value = p.filter(value, answers);
       const verdict = p.validate?.(value, answers);
-      if (verdict instanceof Promise) throw new InputError(`generator ${generator.name}: prompt ${p.name} validates asynchronously, which pipeline add does not run; make its validate synchronous`);
-      if (verdict === false || typeof verdict === 'string') throw new InputError(`--${flag} ${JSON.stringify(raw)}: ${typeof verdict === 'string' ? verdict : 'refused by the generator'}`);
+      if (verdict instanceof Promise)
+        throw new InputError(
+          `generator ${generator.name}: prompt ${p.name} validates asynchronously, which pipeline add does not run; make its validate synchronous`,
+        );
+      if (verdict === false || typeof verdict === 'string')
+        throw new InputError(
+          `--${flag} ${JSON.stringify(raw)}: ${typeof verdict === 'string' ? verdict : 'refused by the generator'}`,
+        );
       return value;
     };
     return {
@@ -131,10 +180,16 @@ export function plopQuestions(generator: PlopGenerator): Question<unknown>[] {
       message: messageOf(p),
       choices: () => choicesOf(p),
       show: (v) => (Array.isArray(v) ? v.join(',') : String(v)),
-      when: typeof p.when === 'function' ? (_ctx, answers) => (p.when as (a: Answers) => boolean)(answers) : p.when === false ? () => false : undefined,
+      when:
+        typeof p.when === 'function'
+          ? (_ctx, answers) => (p.when as (a: Answers) => boolean)(answers)
+          : p.when === false
+            ? () => false
+            : undefined,
       default: (_ctx, answers) => {
         const value = typeof p.default === 'function' ? (p.default as (a: Answers) => unknown)(answers) : p.default;
-        if (value === undefined) throw new InputError(`--${flag} is required without a terminal (${messageOf(p).replace(/[:?]\s*$/, '')})`);
+        if (value === undefined)
+          throw new InputError(`--${flag} is required without a terminal (${messageOf(p).replace(/[:?]\s*$/, '')})`);
         return value;
       },
       parse: (raw, _ctx, answers) => convert(raw, answers),
@@ -143,7 +198,12 @@ export function plopQuestions(generator: PlopGenerator): Question<unknown>[] {
 }
 
 /** Runs the generator's actions on the tree (rooted at the platform root); returns what each did. */
-export async function runPlopActions(plop: PlopApi, generator: PlopGenerator, tree: FileTree, data: Answers): Promise<string[]> {
+export async function runPlopActions(
+  plop: PlopApi,
+  generator: PlopGenerator,
+  tree: FileTree,
+  data: Answers,
+): Promise<string[]> {
   const actions = typeof generator.actions === 'function' ? generator.actions(data) : generator.actions;
   const done: string[] = [];
   // node-plop's "plopfile path" is the plopfile's folder: template files are relative to it.
@@ -155,12 +215,17 @@ export async function runPlopActions(plop: PlopApi, generator: PlopGenerator, tr
     }
     const what = `generator ${generator.name}, action ${index + 1}`;
     if (typeof action === 'function' || !ACTION_TYPES.includes(action.type ?? '')) {
-      throw new InputError(`${what}: ${typeof action === 'function' ? 'a function' : `type ${JSON.stringify(action.type)}`} is not run by pipeline add, which writes every file in one transaction; use ${ACTION_TYPES.join(', ')}`);
+      throw new InputError(
+        `${what}: ${typeof action === 'function' ? 'a function' : `type ${JSON.stringify(action.type)}`} is not run by pipeline add, which writes every file in one transaction; use ${ACTION_TYPES.join(', ')}`,
+      );
     }
     const local = { ...data, ...(action.data ?? {}) };
     const path = safePath(plop.renderString(action.path ?? '', local), what);
     const templateFile = action.templateFile ? join(base, action.templateFile) : undefined;
-    if (templateFile && !existsSync(templateFile)) throw new InputError(`${what}: its templateFile ${action.templateFile} is not in ${base}; fix the path in the plopfile`);
+    if (templateFile && !existsSync(templateFile))
+      throw new InputError(
+        `${what}: its templateFile ${action.templateFile} is not in ${base}; fix the path in the plopfile`,
+      );
     const template = templateFile ? readFileSync(templateFile, 'utf8') : (action.template ?? '');
     const text = plop.renderString(template, local);
     const existing = tree.read(path);
@@ -171,18 +236,33 @@ export async function runPlopActions(plop: PlopApi, generator: PlopGenerator, tr
             done.push(`skipped ${path} (exists)`);
             continue;
           }
-          throw new InputError(`${what}: ${path} exists already; pick other answers, or give the action skipIfExists: true`);
+          throw new InputError(
+            `${what}: ${path} exists already; pick other answers, or give the action skipIfExists: true`,
+          );
         }
         tree.write(path, text);
         done.push(`added ${path}`);
         break;
       case 'modify':
       case 'append': {
-        if (existing === undefined) throw new InputError(`${what}: ${path} does not exist, so it cannot be ${action.type === 'modify' ? 'modified' : 'appended to'}`);
+        if (existing === undefined)
+          throw new InputError(
+            `${what}: ${path} does not exist, so it cannot be ${action.type === 'modify' ? 'modified' : 'appended to'}`,
+          );
         const pattern = action.pattern;
         // plop's semantics: a string pattern is literal text, a RegExp is matched as given.
-        const match = pattern === undefined ? null : typeof pattern === 'string' ? (existing.includes(pattern) ? { index: existing.indexOf(pattern), 0: pattern } : null) : new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(existing);
-        if (pattern !== undefined && !match) throw new InputError(`${what}: its pattern ${String(pattern)} matches nothing in ${path}; nothing was changed`);
+        const match =
+          pattern === undefined
+            ? null
+            : typeof pattern === 'string'
+              ? existing.includes(pattern)
+                ? { index: existing.indexOf(pattern), 0: pattern }
+                : null
+              : new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(existing);
+        if (pattern !== undefined && !match)
+          throw new InputError(
+            `${what}: its pattern ${String(pattern)} matches nothing in ${path}; nothing was changed`,
+          );
         if (action.type === 'modify') {
           tree.write(path, pattern === undefined ? text : existing.replace(pattern, () => text));
         } else {
@@ -192,13 +272,19 @@ export async function runPlopActions(plop: PlopApi, generator: PlopGenerator, tr
           }
           const separator = action.separator ?? '\n';
           const at = match ? match.index + match[0]!.length : existing.length;
-          tree.write(path, match ? `${existing.slice(0, at)}${separator}${text}${existing.slice(at)}` : `${existing}${existing.endsWith(separator) || !existing ? '' : separator}${text}`);
+          tree.write(
+            path,
+            match
+              ? `${existing.slice(0, at)}${separator}${text}${existing.slice(at)}`
+              : `${existing}${existing.endsWith(separator) || !existing ? '' : separator}${text}`,
+          );
         }
         done.push(`modified ${path}`);
         break;
       }
       case 'append-to-list': {
-        if (!action.list) throw new InputError(`${what}: append-to-list needs list: the name of a list assigned at the top of ${path}`);
+        if (!action.list)
+          throw new InputError(`${what}: append-to-list needs list: the name of a list assigned at the top of ${path}`);
         if (existing === undefined) throw new InputError(`${what}: ${path} does not exist`);
         await appendToList(tree, path, `${action.list} list`, (root) => assignedList(root, action.list!), text);
         done.push(`modified ${path} (one item appended to ${action.list})`);
@@ -212,6 +298,9 @@ export async function runPlopActions(plop: PlopApi, generator: PlopGenerator, tr
 /** A path relative to the platform root that stays inside it. */
 function safePath(path: string, what: string): string {
   const clean = normalize(path).split(sep).join('/');
-  if (!path || isAbsolute(path) || clean.startsWith('../') || clean === '..') throw new InputError(`${what}: path ${JSON.stringify(path)} is not inside the platform repo; give a path relative to its root`);
+  if (!path || isAbsolute(path) || clean.startsWith('../') || clean === '..')
+    throw new InputError(
+      `${what}: path ${JSON.stringify(path)} is not inside the platform repo; give a path relative to its root`,
+    );
   return clean;
 }

@@ -10,16 +10,69 @@ import { addSchedule, SCHEDULE_QUESTIONS } from '../../generators/add/schedule.t
 import { addSensor, SENSOR_QUESTIONS } from '../../generators/add/sensor.ts';
 import { loadPlatformConfig } from '../conventions/platform-config.ts';
 import { CliError, InputError, StateError } from '../errors.ts';
-import { type Answers, type AnswerSource, type Question, resolveAnswers } from '../options/question.ts';
-import { Transaction } from '../tree/transaction.ts';
+import {
+  type AnswerSource,
+  type Answers,
+  type AnyQuestion,
+  type Questions,
+  type ResolveOptions,
+  resolveAnswers,
+} from '../options/question.ts';
 import { FileTree } from '../tree/file-tree.ts';
+import { Transaction } from '../tree/transaction.ts';
 import type { AddContext } from './context.ts';
 import { type PlopApi, plopQuestions, runPlopActions } from './plopfile.ts';
 
 export const KINDS = ['schedule', 'preset', 'sensor', 'job', 'resource', 'mode'] as const;
 export type AddKind = (typeof KINDS)[number];
 
-export const QUESTIONS: Record<AddKind, Question<AddContext>[]> = { schedule: SCHEDULE_QUESTIONS, preset: PRESET_QUESTIONS, sensor: SENSOR_QUESTIONS, job: JOB_QUESTIONS, resource: RESOURCE_QUESTIONS, mode: MODE_QUESTIONS };
+type Edits = { added: string[]; notes: string[] };
+
+/** A kind: its answers resolved, then its edits given those answers (typed by its questions). */
+interface Kind {
+  resolve(
+    ctx: AddContext,
+    options: ResolveOptions,
+  ): Promise<{ answers: Answers; sources: Record<string, AnswerSource>; edit: (tree: FileTree) => Promise<Edits> }>;
+}
+
+function kind<A extends Answers>(
+  questions: Questions<AddContext, A>,
+  edit: (tree: FileTree, ctx: AddContext, answers: A) => Promise<Edits | string[]>,
+): Kind {
+  return {
+    async resolve(ctx, options) {
+      const { answers, sources } = await resolveAnswers(questions, ctx, options);
+      return {
+        answers,
+        sources,
+        edit: async (tree) => {
+          const edits = await edit(tree, ctx, answers);
+          return Array.isArray(edits) ? { added: edits, notes: [] } : edits;
+        },
+      };
+    },
+  };
+}
+
+const KIND_OF: Record<AddKind, Kind> = {
+  schedule: kind(SCHEDULE_QUESTIONS, addSchedule),
+  preset: kind(PRESET_QUESTIONS, addPreset),
+  sensor: kind(SENSOR_QUESTIONS, addSensor),
+  job: kind(JOB_QUESTIONS, addJob),
+  resource: kind(RESOURCE_QUESTIONS, addResource),
+  mode: kind(MODE_QUESTIONS, addMode),
+};
+
+/** Each kind's questions: its flags, prompts and --help. */
+export const QUESTIONS: Record<AddKind, readonly AnyQuestion<AddContext>[]> = {
+  schedule: SCHEDULE_QUESTIONS,
+  preset: PRESET_QUESTIONS,
+  sensor: SENSOR_QUESTIONS,
+  job: JOB_QUESTIONS,
+  resource: RESOURCE_QUESTIONS,
+  mode: MODE_QUESTIONS,
+};
 
 export interface AddReport {
   /** A built-in kind, or the name of a generator of the platform's plopfile. */
@@ -35,19 +88,19 @@ export interface AddReport {
   notes: string[];
 }
 
-export async function runAdd(kind: AddKind, ctx: AddContext, options: { flags: Record<string, string | undefined>; interactive: boolean; dryRun: boolean }): Promise<AddReport> {
+export async function runAdd(
+  kind: AddKind,
+  ctx: AddContext,
+  options: { flags: Record<string, string | undefined>; interactive: boolean; dryRun: boolean },
+): Promise<AddReport> {
   // 1. Every answer, checked before anything is computed.
-  const { answers, sources } = await resolveAnswers(QUESTIONS[kind], ctx, { interactive: options.interactive, flags: options.flags });
+  const { answers, sources, edit } = await KIND_OF[kind].resolve(ctx, {
+    interactive: options.interactive,
+    flags: options.flags,
+  });
   // 2. The edits, in memory.
   const tree = new FileTree(join(ctx.root, ctx.rel));
-  let added: string[];
-  let notes: string[] = [];
-  if (kind === 'schedule') added = await addSchedule(tree, ctx, answers);
-  else if (kind === 'sensor') added = await addSensor(tree, ctx, answers);
-  else if (kind === 'job') ({ added, notes } = await addJob(tree, ctx, answers));
-  else if (kind === 'resource') ({ added, notes } = await addResource(tree, ctx, answers));
-  else if (kind === 'mode') ({ added, notes } = await addMode(tree, ctx, answers));
-  else ({ added, notes } = await addPreset(tree, ctx, answers));
+  const { added, notes } = await edit(tree);
   const files = writeTree(tree, ctx.root, `${ctx.rel}/`, `pipeline add ${kind}`, options.dryRun);
   return { kind, pipeline: ctx.pipeline, dryRun: options.dryRun, answers, sources, added, files, notes };
 }
@@ -61,15 +114,30 @@ export async function runCustom(
   options: { flags: Record<string, string | undefined>; interactive: boolean; dryRun: boolean },
 ): Promise<AddReport> {
   const generator = plop.getGenerator(name);
-  const { answers, sources } = await resolveAnswers(plopQuestions(generator), undefined, { interactive: options.interactive, flags: options.flags });
+  const { answers, sources } = await resolveAnswers(plopQuestions(generator), undefined, {
+    interactive: options.interactive,
+    flags: options.flags,
+  });
   const tree = new FileTree(root);
   // (No `pkg`: plop has a helper of that name. The package is src/<pipeline>.)
   const context = ctx ? { pipeline: ctx.pipeline, pipelineDir: ctx.rel, deployments: ctx.deployments } : {};
   const data = { ...context, platform: ctx?.platform ?? loadPlatformConfig(root), ...answers };
   const done = await runPlopActions(plop, generator, tree, data);
-  if (tree.changes().length === 0) throw new InputError(`generator ${name} changed nothing (${done.join('; ') || 'it has no actions'}); check its actions and your answers`);
+  if (tree.changes().length === 0)
+    throw new InputError(
+      `generator ${name} changed nothing (${done.join('; ') || 'it has no actions'}); check its actions and your answers`,
+    );
   const files = writeTree(tree, root, '', `pipeline add ${name}`, options.dryRun);
-  return { kind: name, pipeline: ctx?.pipeline ?? null, dryRun: options.dryRun, answers, sources, added: [`generator ${name}`, ...done.filter((d) => !/^(added|modified|skipped) /.test(d))], files, notes: done.filter((d) => d.startsWith('skipped ')) };
+  return {
+    kind: name,
+    pipeline: ctx?.pipeline ?? null,
+    dryRun: options.dryRun,
+    answers,
+    sources,
+    added: [`generator ${name}`, ...done.filter((d) => !/^(added|modified|skipped) /.test(d))],
+    files,
+    notes: done.filter((d) => d.startsWith('skipped ')),
+  };
 }
 
 /** The tree's changes as files with diffs; written all at once (lock, journal, atomic), or not at all. */
@@ -77,7 +145,9 @@ function writeTree(tree: FileTree, root: string, prefix: string, label: string, 
   const files = tree.changes().map((c) => ({
     path: `${prefix}${c.path}`,
     change: c.before === undefined ? ('create' as const) : ('modify' as const),
-    diff: createTwoFilesPatch(`a/${prefix}${c.path}`, `b/${prefix}${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }),
+    diff: createTwoFilesPatch(`a/${prefix}${c.path}`, `b/${prefix}${c.path}`, c.before ?? '', c.after, '', '', {
+      context: 3,
+    }),
   }));
   if (dryRun) return files;
   const tx = Transaction.begin(root, label);
@@ -86,7 +156,10 @@ function writeTree(tree: FileTree, root: string, prefix: string, label: string, 
     tx.commit();
   } catch (error) {
     const failed = tx.rollback();
-    if (failed.length && error instanceof CliError) throw new StateError(`${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`);
+    if (failed.length && error instanceof CliError)
+      throw new StateError(
+        `${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`,
+      );
     throw error;
   }
   return files;

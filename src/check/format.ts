@@ -1,7 +1,7 @@
 // Renderings of one CheckReport: a readable table, GitHub Actions annotations and SARIF 2.1.0.
 import { cliVersion } from '../paths.ts';
-import type { CheckReport } from './run.ts';
 import { RULES } from './rules/index.ts';
+import type { CheckReport } from './run.ts';
 
 export const FORMATS = ['table', 'json', 'github', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -13,9 +13,16 @@ export function renderTable(report: CheckReport): string {
   const rows = report.findings.map((f) => [f.severity, f.rule, `${f.file}:${f.line}`, f.message, f.fix] as const);
   const width = (i: number) => Math.max(...rows.map((r) => r[i]!.length));
   const [w0, w1, w2] = [width(0), width(1), width(2)];
-  const lines = rows.flatMap(([severity, rule, location, message, fix]) => [`${severity.padEnd(w0)}  ${rule.padEnd(w1)}  ${location.padEnd(w2)}  ${message}`, `${''.padEnd(w0 + w1 + w2 + 6)}fix: ${fix}`]);
+  const lines = rows.flatMap(([severity, rule, location, message, fix]) => [
+    `${severity.padEnd(w0)}  ${rule.padEnd(w1)}  ${location.padEnd(w2)}  ${message}`,
+    `${''.padEnd(w0 + w1 + w2 + 6)}fix: ${fix}`,
+  ]);
   const { errors, warnings } = report.summary;
-  return [...lines, '', `${checked}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`].join('\n');
+  return [
+    ...lines,
+    '',
+    `${checked}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+  ].join('\n');
 }
 
 /** GitHub's workflow-command escaping: data escapes %, CR, LF; properties also : and ,. */
@@ -23,7 +30,10 @@ const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').r
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 export function renderGithub(report: CheckReport): string {
-  const lines = report.findings.map((f) => `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(f.file)},line=${f.line},title=${escapeProperty(f.rule)}::${escapeData(`${f.message}. Fix: ${f.fix}`)}`);
+  const lines = report.findings.map(
+    (f) =>
+      `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(f.file)},line=${f.line},title=${escapeProperty(f.rule)}::${escapeData(`${f.message}. Fix: ${f.fix}`)}`,
+  );
   const { errors, warnings } = report.summary;
   lines.push(`pipeline check: ${report.pipelines.length} pipelines, ${errors} errors, ${warnings} warnings`);
   return lines.join('\n');
@@ -39,21 +49,39 @@ export function renderSarif(report: CheckReport): string {
     shortDescription: { text: r.title },
     fullDescription: { text: r.why },
     help: { text: `Fix: ${r.fix}` },
-    defaultConfiguration: { enabled: effective.get(r.id) !== 'off', level: effective.get(r.id) === 'error' ? 'error' : 'warning' },
+    defaultConfiguration: {
+      enabled: effective.get(r.id) !== 'off',
+      level: effective.get(r.id) === 'error' ? 'error' : 'warning',
+    },
   }));
   const sarif = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'pipeline check', fullName: 'create-pipeline: pipeline check', version: cliVersion(), informationUri: 'https://www.npmjs.com/package/create-pipeline', rules } },
+        tool: {
+          driver: {
+            name: 'pipeline check',
+            fullName: 'create-pipeline: pipeline check',
+            version: cliVersion(),
+            informationUri: 'https://www.npmjs.com/package/create-pipeline',
+            rules,
+          },
+        },
         originalUriBaseIds: { PLATFORMROOT: { uri: `file://${report.root.replace(/\\/g, '/').replace(/\/?$/, '/')}` } },
         results: report.findings.map((f) => ({
           ruleId: f.rule,
           ruleIndex: RULES.findIndex((r) => r.id === f.rule),
           level: f.severity,
           message: { text: `${f.message}. Fix: ${f.fix}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: f.file, uriBaseId: 'PLATFORMROOT' }, region: { startLine: f.line } } }],
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: f.file, uriBaseId: 'PLATFORMROOT' },
+                region: { startLine: f.line },
+              },
+            },
+          ],
           ...(f.pipeline ? { properties: { pipeline: f.pipeline } } : {}),
         })),
       },

@@ -45,11 +45,14 @@ export function renderList(report: ListReport): string {
   const width = Math.max(...report.deployments.map((d) => d.length)) + 2;
   const lines: string[] = [];
   for (const p of report.pipelines) {
-    lines.push(`${p.name}  owner ${p.owner ?? '?'}  template ${p.template ?? '?'}  conventions v${p.conventionsVersion}`);
+    lines.push(
+      `${p.name}  owner ${p.owner ?? '?'}  template ${p.template ?? '?'}  conventions v${p.conventionsVersion}`,
+    );
     if (p.error) lines.push(`  (${p.error})`);
     for (const [deployment, v] of Object.entries(p.deployments)) {
       lines.push(`  ${deployment.padEnd(width)}jobs: ${names(v.jobs)}`);
-      if (v.schedules.length || v.sensors.length) lines.push(`  ${''.padEnd(width)}schedules: ${names(v.schedules)}  sensors: ${names(v.sensors)}`);
+      if (v.schedules.length || v.sensors.length)
+        lines.push(`  ${''.padEnd(width)}schedules: ${names(v.schedules)}  sensors: ${names(v.sensors)}`);
     }
     lines.push('');
   }

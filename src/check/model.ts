@@ -4,12 +4,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parse, parseDocument } from 'yaml';
-import { answersFromRecord, buildPipelineSpec, type PipelineSpec } from '../../generators/pipeline/spec.ts';
 import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
-import { checkPlatformConfig, type PlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
+import { answersFromRecord, buildPipelineSpec, type PipelineSpec } from '../../generators/pipeline/spec.ts';
+import { checkPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
 import { ConfigError, InputError } from '../errors.ts';
 import { findPipelines } from '../upgrade/runner.ts';
-import { pipelineFacts, type PyFacts } from './python.ts';
+import { type PyFacts, pipelineFacts } from './python.ts';
 
 /** The files that build a mode's resources: their imports must be in the pipeline's dependencies. */
 export const RESOURCE_FILES = ['modes.py', 'storage.py', 'resources.py'];
@@ -22,7 +22,12 @@ export function yamlLine(text: string, path: (string | number)[]): number {
     const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
     if (node?.range) {
       // The key's line reads better than the value's (a block mapping starts on the next line).
-      const parent = depth > 1 ? (doc.getIn(path.slice(0, depth - 1), true) as { items?: { key?: { range?: number[]; value?: unknown }; value?: unknown }[] }) : (doc.contents as { items?: { key?: { range?: number[]; value?: unknown }; value?: unknown }[] });
+      const parent =
+        depth > 1
+          ? (doc.getIn(path.slice(0, depth - 1), true) as {
+              items?: { key?: { range?: number[]; value?: unknown }; value?: unknown }[];
+            })
+          : (doc.contents as { items?: { key?: { range?: number[]; value?: unknown }; value?: unknown }[] });
       const pair = parent?.items?.find((item) => item.value === node);
       return counter.linePos(pair?.key?.range?.[0] ?? node.range[0]).line;
     }
@@ -36,13 +41,20 @@ const SANDBOX_KEY = /^platform\.yaml: (sandbox(?:\.(\w+))?(?:\[\d+\])?): (.*)$/;
  * platform.yaml, checked as every command checks it; a problem in its `sandbox` section does not
  * stop `pipeline check` (it is the sandbox-config rule's finding): that key falls back to its default.
  */
-export function loadPlatformForCheck(root: string): { platform: PlatformConfig; problems: { key: string; line: number; message: string }[] } {
+export function loadPlatformForCheck(root: string): {
+  platform: PlatformConfig;
+  problems: { key: string; line: number; message: string }[];
+} {
   const text = readFileSync(join(root, PLATFORM_FILE), 'utf8');
   let raw: Record<string, unknown>;
   try {
     raw = parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new ConfigError(PLATFORM_FILE, '(file)', `is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`);
+    throw new ConfigError(
+      PLATFORM_FILE,
+      '(file)',
+      `is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`,
+    );
   }
   const problems: { key: string; line: number; message: string }[] = [];
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -52,8 +64,15 @@ export function loadPlatformForCheck(root: string): { platform: PlatformConfig; 
       const match = error instanceof ConfigError ? SANDBOX_KEY.exec(error.message) : null;
       if (!match || raw === null || typeof raw !== 'object') throw error;
       const [, key, field, why] = match;
-      problems.push({ key: key!, line: yamlLine(text, field ? ['sandbox', field] : ['sandbox']), message: `${key}: ${why}` });
-      const sandbox = raw.sandbox !== null && typeof raw.sandbox === 'object' && !Array.isArray(raw.sandbox) ? { ...(raw.sandbox as Record<string, unknown>) } : {};
+      problems.push({
+        key: key!,
+        line: yamlLine(text, field ? ['sandbox', field] : ['sandbox']),
+        message: `${key}: ${why}`,
+      });
+      const sandbox =
+        raw.sandbox !== null && typeof raw.sandbox === 'object' && !Array.isArray(raw.sandbox)
+          ? { ...(raw.sandbox as Record<string, unknown>) }
+          : {};
       if (field) delete sandbox[field];
       raw = { ...raw, sandbox: { repository: 'data', production_ref: 'main', ...(field ? sandbox : {}) } };
     }
@@ -66,7 +85,8 @@ export function selectPipelines(root: string, filters: string[]): { name: string
   try {
     return findPipelines(root, filters);
   } catch (error) {
-    if (error instanceof InputError) throw new InputError(`${error.message}; pass one of those names, or a glob such as 'ml_*'`);
+    if (error instanceof InputError)
+      throw new InputError(`${error.message}; pass one of those names, or a glob such as 'ml_*'`);
     throw error;
   }
 }
@@ -99,7 +119,11 @@ export function pyprojectDependencies(text: string): { runtime: PyprojectDepende
     } else if (!inList) return;
     for (const match of rest.matchAll(/"([^"]+)"|'([^']+)'/g)) {
       const requirement = (match[1] ?? match[2])!;
-      const dep = { requirement, name: normaliseDistribution(/^[A-Za-z0-9._-]+/.exec(requirement)?.[0] ?? requirement), line: i + 1 };
+      const dep = {
+        requirement,
+        name: normaliseDistribution(/^[A-Za-z0-9._-]+/.exec(requirement)?.[0] ?? requirement),
+        line: i + 1,
+      };
       all.push(dep);
       if (inList === 'runtime') runtime.push(dep);
     }
@@ -150,7 +174,15 @@ export class PipelineModel {
       if (!existsSync(full)) return [];
       return readdirSync(full, { withFileTypes: true })
         .sort((a, b) => a.name.localeCompare(b.name))
-        .flatMap((e) => (e.isDirectory() ? (e.name === '__pycache__' ? [] : walk(`${rel}/${e.name}`)) : e.name.endsWith('.py') ? [`${rel}/${e.name}`] : []));
+        .flatMap((e) =>
+          e.isDirectory()
+            ? e.name === '__pycache__'
+              ? []
+              : walk(`${rel}/${e.name}`)
+            : e.name.endsWith('.py')
+              ? [`${rel}/${e.name}`]
+              : [],
+        );
     };
     return walk(this.pkg);
   }
@@ -159,7 +191,10 @@ export class PipelineModel {
     if (!this.facts.has(path)) {
       const text = this.read(path);
       const imports = RESOURCE_FILES.some((f) => path.endsWith(`/${f}`));
-      this.facts.set(path, text === undefined ? Promise.resolve(undefined) : pipelineFacts(text, this.name, { imports }));
+      this.facts.set(
+        path,
+        text === undefined ? Promise.resolve(undefined) : pipelineFacts(text, this.name, { imports }),
+      );
     }
     return this.facts.get(path)!;
   }
@@ -169,7 +204,14 @@ export class PipelineModel {
     if (this.answersCache === undefined) {
       const text = this.read(ANSWERS_FILE);
       const parsed = text === undefined ? undefined : (parse(text) as unknown);
-      this.answersCache = { value: text === undefined ? undefined : parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {} };
+      this.answersCache = {
+        value:
+          text === undefined
+            ? undefined
+            : parsed !== null && typeof parsed === 'object'
+              ? (parsed as Record<string, unknown>)
+              : {},
+      };
     }
     return this.answersCache.value;
   }

@@ -54,7 +54,7 @@ export function stringValue(node: SgNode): string | undefined {
   return match[1]!.toLowerCase().includes('r') ? match[3] : match[3]!.replace(/\\(["'\\])/g, '$1');
 }
 
-function valueOf(node: SgNode): PyValue {
+function pyValueOf(node: SgNode): PyValue {
   const value: PyValue = { text: node.text(), line: lineOf(node), str: stringValue(node) };
   if (node.kind() === 'tuple' || node.kind() === 'list') {
     const items = node.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
@@ -62,7 +62,10 @@ function valueOf(node: SgNode): PyValue {
     if (strings.every((s) => s !== undefined)) value.strings = strings as string[];
   }
   if (node.kind() === 'dictionary') {
-    const keys = node.children().filter((c) => c.kind() === 'pair').map((p) => p.field('key'));
+    const keys = node
+      .children()
+      .filter((c) => c.kind() === 'pair')
+      .map((p) => p.field('key'));
     const names = keys.map((k) => (k ? stringValue(k) : undefined));
     if (names.every((s) => s !== undefined)) value.dictKeys = names as string[];
   }
@@ -75,7 +78,17 @@ function decoratedName(decorator: SgNode): string {
 }
 
 /** The calls the rules look at; everything else is never handed to JavaScript (most of the cost). */
-export const INTERESTING_CALLS = ['ScheduleSpec', 'SensorSpec', 'Preset', 'ScheduleDefinition', 'schedule', 'build_schedule_from_partitioned_job', 'to_job', 'job', 'define_asset_job'];
+export const INTERESTING_CALLS = [
+  'ScheduleSpec',
+  'SensorSpec',
+  'Preset',
+  'ScheduleDefinition',
+  'schedule',
+  'build_schedule_from_partitioned_job',
+  'to_job',
+  'job',
+  'define_asset_job',
+];
 /** Keyword names that hold a secret. */
 export const SECRET_NAME = /(secret|password|passwd|token|api_?key|access_?key|private_?key|credential)/i;
 /** Top-level names whose values the rules read. */
@@ -89,14 +102,51 @@ const NEEDS_ASSIGNMENTS = /^OWNER\s*(:[^=\n]*)?=\s*(""|'')\s*$|^MODES\b/m;
 /** Facts by (what is asked, content): most platform-owned files are byte-identical across pipelines. */
 const cache = new Map<string, Promise<PyFacts>>();
 
-const KEYWORDS = ['False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield'];
+const KEYWORDS = [
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
+];
 const PLACEHOLDER = 'Zq9PipelineNameZq9';
 
 function restore<T>(value: T, name: string): T {
   if (typeof value === 'string') return value.replaceAll(PLACEHOLDER, name) as T;
   if (Array.isArray(value)) return value.map((v) => restore(v, name)) as T;
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [restore(k, name), restore(v, name)])) as T;
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v, name)])) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v, name)])) as T;
   return value;
 }
 
@@ -107,8 +157,16 @@ function restore<T>(value: T, name: string): T {
  * every line as they were, and swapped back in every fact. Names that could occur inside a
  * keyword or a number are parsed as they are.
  */
-export async function pipelineFacts(source: string, pipeline: string, options: { imports?: boolean } = {}): Promise<PyFacts> {
-  const safe = pipeline.length >= 3 && !KEYWORDS.some((k) => k.includes(pipeline)) && !source.includes(PLACEHOLDER) && !new RegExp(`\\d[\\w.]*${pipeline}`).test(source);
+export async function pipelineFacts(
+  source: string,
+  pipeline: string,
+  options: { imports?: boolean } = {},
+): Promise<PyFacts> {
+  const safe =
+    pipeline.length >= 3 &&
+    !KEYWORDS.some((k) => k.includes(pipeline)) &&
+    !source.includes(PLACEHOLDER) &&
+    !new RegExp(`\\d[\\w.]*${pipeline}`).test(source);
   if (!safe || !source.includes(pipeline)) return pythonFacts(source, options);
   return restore(await pythonFacts(source.replaceAll(pipeline, PLACEHOLDER), options), pipeline);
 }
@@ -119,7 +177,8 @@ export async function pipelineFacts(source: string, pipeline: string, options: {
  */
 export function pythonFacts(source: string, options: { imports?: boolean } = {}): Promise<PyFacts> {
   const imports = options.imports !== false;
-  if (!imports && !NEEDS_CALLS.test(source) && !NEEDS_SECRETS.test(source) && !NEEDS_ASSIGNMENTS.test(source)) return Promise.resolve(NO_FACTS);
+  if (!imports && !NEEDS_CALLS.test(source) && !NEEDS_SECRETS.test(source) && !NEEDS_ASSIGNMENTS.test(source))
+    return Promise.resolve(NO_FACTS);
   const key = `${imports ? 1 : 0}${source}`;
   let facts = cache.get(key);
   if (!facts) cache.set(key, (facts = extractFacts(source, imports)));
@@ -129,33 +188,70 @@ export function pythonFacts(source: string, options: { imports?: boolean } = {})
 async function extractFacts(source: string, wantImports: boolean): Promise<PyFacts> {
   const root = (await parsePython(source)).root();
   const callRule = { kind: 'call', has: { field: 'function', regex: `(^|\\.)(${INTERESTING_CALLS.join('|')})$` } };
-  const calls: PyCall[] = !NEEDS_CALLS.test(source) ? [] : root.findAll({ rule: callRule }).map((call) => {
-    const callee = call.field('function')?.text() ?? '';
-    const kwargs = new Map<string, PyValue>();
-    for (const arg of call.field('arguments')?.children() ?? []) {
-      if (arg.kind() !== 'keyword_argument') continue;
-      const name = arg.field('name')?.text();
-      const value = arg.field('value');
-      if (name && value) kwargs.set(name, { ...valueOf(value), line: lineOf(arg) });
-    }
-    const parent = call.parent();
-    return { callee, name: lastSegment(callee), line: lineOf(call), kwargs, ...(parent?.kind() === 'decorator' ? { decorates: decoratedName(parent) } : {}) };
-  });
-  const secretLiterals = !NEEDS_SECRETS.test(source) ? [] : root
-    .findAll({ rule: { kind: 'keyword_argument', all: [{ has: { field: 'name', regex: SECRET_NAME.source } }, { has: { field: 'value', kind: 'string' } }] } })
-    .map((kw) => ({ name: kw.field('name')!.text(), callee: kw.parent()?.parent()?.field('function')?.text() ?? '?', line: lineOf(kw), str: stringValue(kw.field('value')!) }))
-    .filter((k) => k.str);
-  const bareDecorators = !/@\s*(\w+\.)*job\b/.test(source) ? [] : root
-    .findAll({ rule: { kind: 'decorator', has: { any: [{ kind: 'identifier' }, { kind: 'attribute' }], regex: '(^|\\.)job$' } } })
-    .map((d) => ({ d, expr: d.children().find((c) => c.isNamed() && c.kind() !== 'comment') }))
-    .filter(({ expr }) => expr && (expr.kind() === 'identifier' || expr.kind() === 'attribute'))
-    .map(({ d, expr }) => ({ callee: expr!.text(), name: lastSegment(expr!.text()), line: lineOf(d), decorates: decoratedName(d) }));
+  const calls: PyCall[] = !NEEDS_CALLS.test(source)
+    ? []
+    : root.findAll({ rule: callRule }).map((call) => {
+        const callee = call.field('function')?.text() ?? '';
+        const kwargs = new Map<string, PyValue>();
+        for (const arg of call.field('arguments')?.children() ?? []) {
+          if (arg.kind() !== 'keyword_argument') continue;
+          const name = arg.field('name')?.text();
+          const value = arg.field('value');
+          if (name && value) kwargs.set(name, { ...pyValueOf(value), line: lineOf(arg) });
+        }
+        const parent = call.parent();
+        return {
+          callee,
+          name: lastSegment(callee),
+          line: lineOf(call),
+          kwargs,
+          ...(parent?.kind() === 'decorator' ? { decorates: decoratedName(parent) } : {}),
+        };
+      });
+  const secretLiterals = !NEEDS_SECRETS.test(source)
+    ? []
+    : root
+        .findAll({
+          rule: {
+            kind: 'keyword_argument',
+            all: [{ has: { field: 'name', regex: SECRET_NAME.source } }, { has: { field: 'value', kind: 'string' } }],
+          },
+        })
+        .map((kw) => ({
+          name: kw.field('name')!.text(),
+          callee: kw.parent()?.parent()?.field('function')?.text() ?? '?',
+          line: lineOf(kw),
+          str: stringValue(kw.field('value')!),
+        }))
+        .filter((k) => k.str);
+  const bareDecorators = !/@\s*(\w+\.)*job\b/.test(source)
+    ? []
+    : root
+        .findAll({
+          rule: {
+            kind: 'decorator',
+            has: { any: [{ kind: 'identifier' }, { kind: 'attribute' }], regex: '(^|\\.)job$' },
+          },
+        })
+        .map((d) => ({ d, expr: d.children().find((c) => c.isNamed() && c.kind() !== 'comment') }))
+        .filter(({ expr }) => expr && (expr.kind() === 'identifier' || expr.kind() === 'attribute'))
+        .map(({ d, expr }) => ({
+          callee: expr!.text(),
+          name: lastSegment(expr!.text()),
+          line: lineOf(d),
+          decorates: decoratedName(d),
+        }));
   const imports: PyImport[] = [];
-  for (const node of wantImports ? root.findAll({ rule: { any: [{ kind: 'import_statement' }, { kind: 'import_from_statement' }] } }) : []) {
+  for (const node of wantImports
+    ? root.findAll({ rule: { any: [{ kind: 'import_statement' }, { kind: 'import_from_statement' }] } })
+    : []) {
     if (node.kind() === 'import_from_statement') {
       const module = node.field('module_name');
       const text = module?.text() ?? '';
-      imports.push({ module: module?.kind() === 'relative_import' || text.startsWith('.') ? '' : text.split('.')[0]!, line: lineOf(node) });
+      imports.push({
+        module: module?.kind() === 'relative_import' || text.startsWith('.') ? '' : text.split('.')[0]!,
+        line: lineOf(node),
+      });
     } else {
       for (const name of node.children().filter((c) => c.kind() === 'dotted_name' || c.kind() === 'aliased_import')) {
         const dotted = name.kind() === 'aliased_import' ? (name.field('name')?.text() ?? '') : name.text();
@@ -164,10 +260,14 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
     }
   }
   const assignments = new Map<string, PyValue>();
-  const assignmentRule = { kind: 'assignment', has: { field: 'left', regex: `^(${ASSIGNED.join('|')})$` }, inside: { kind: 'expression_statement', inside: { kind: 'module' } } };
+  const assignmentRule = {
+    kind: 'assignment',
+    has: { field: 'left', regex: `^(${ASSIGNED.join('|')})$` },
+    inside: { kind: 'expression_statement', inside: { kind: 'module' } },
+  };
   for (const assignment of NEEDS_ASSIGNMENTS.test(source) ? root.findAll({ rule: assignmentRule }) : []) {
     const right = assignment.field('right');
-    if (right) assignments.set(assignment.field('left')!.text(), valueOf(right));
+    if (right) assignments.set(assignment.field('left')!.text(), pyValueOf(right));
   }
   return { calls, bareDecorators, imports, assignments, secretLiterals };
 }

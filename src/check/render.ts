@@ -18,7 +18,6 @@ interface Template {
 
 const owned = new Map<string, Template[]>();
 
-
 /** The platform-owned templates of a kind: shared, overlaid by the kind's own (the last one wins). */
 function ownedTemplates(kind: string): Template[] {
   const cached = owned.get(kind);
@@ -27,7 +26,11 @@ function ownedTemplates(kind: string): Template[] {
   for (const folder of ['pipeline/shared', `pipeline/${kind}`]) {
     const base = join(templatesDir(), folder);
     for (const file of walk(base)) {
-      const path = relative(base, file).split(sep).join('/').replace(/\.hbs$/, '').replace(/(^|\/)_dot_/g, '$1.');
+      const path = relative(base, file)
+        .split(sep)
+        .join('/')
+        .replace(/\.hbs$/, '')
+        .replace(/(^|\/)_dot_/g, '$1.');
       byPath.set(path, file);
     }
   }
@@ -45,7 +48,12 @@ export function renderPlatformOwned(spec: PipelineSpec, platform: PlatformConfig
   const data = renderData(spec, platform);
   const out = new Map<string, string>();
   for (const t of ownedTemplates(spec.answers.template)) {
-    out.set(t.path.replace(/__(\w+)__/g, (whole, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : whole)), t.render(data));
+    out.set(
+      t.path.replace(/__(\w+)__/g, (whole, key: string) =>
+        typeof data[key] === 'string' ? (data[key] as string) : whole,
+      ),
+      t.render(data),
+    );
   }
   return out;
 }

@@ -20,7 +20,12 @@ export interface CheckReport {
 /** Each rule's effective setting: its default, unless platform.yaml's `check.rules` says otherwise. */
 export function ruleSettings(configured: Record<string, RuleSetting> = {}): Map<Rule, RuleSetting> {
   for (const id of Object.keys(configured)) {
-    if (!RULES.some((r) => r.id === id)) throw new ConfigError('platform.yaml', `check.rules.${id}`, `is not a rule of pipeline check (expected one of: ${RULES.map((r) => r.id).join(', ')})`);
+    if (!RULES.some((r) => r.id === id))
+      throw new ConfigError(
+        'platform.yaml',
+        `check.rules.${id}`,
+        `is not a rule of pipeline check (expected one of: ${RULES.map((r) => r.id).join(', ')})`,
+      );
   }
   return new Map(RULES.map((r) => [r, configured[r.id] ?? r.severity]));
 }
@@ -33,7 +38,10 @@ function conventionsTarget(root: string, declared: number): PlatformContext['tar
       const { allCodemods, defaultTarget } = await import('../upgrade/runner.ts');
       const codemods = await allCodemods(existsSync(join(root, 'codemods')) ? root : undefined);
       const version = Math.max(declared, defaultTarget(codemods));
-      return { version, due: (from: number) => codemods.filter((c) => c.version > from && c.version <= version).map((c) => c.id) };
+      return {
+        version,
+        due: (from: number) => codemods.filter((c) => c.version > from && c.version <= version).map((c) => c.id),
+      };
     })());
 }
 
@@ -50,7 +58,10 @@ export async function runCheck(root: string, options: { pipelines?: string[] } =
     platform,
     platformProblems: problems,
     // Without a platform codemod folder and nobody behind, the codemods need not load at all.
-    target: () => (anyBehind || existsSync(join(root, 'codemods')) ? lazyTarget() : Promise.resolve({ version: declared, due: () => [] })),
+    target: () =>
+      anyBehind || existsSync(join(root, 'codemods'))
+        ? lazyTarget()
+        : Promise.resolve({ version: declared, due: () => [] }),
   };
   const models = selected.map(({ name, dir }) => new PipelineModel(name, dir, platform));
   anyBehind = models.some((m) => m.recordedVersion < declared);
@@ -58,14 +69,24 @@ export async function runCheck(root: string, options: { pipelines?: string[] } =
   const findings: Finding[] = [];
   const enabled = [...settings].filter(([, setting]) => setting !== 'off') as [Rule, Severity][];
   const add = (rule: Rule, severity: Severity, pipeline: string | undefined, raw: RawFinding[]) =>
-    raw.forEach((f) => findings.push({ rule: rule.id, severity, ...(pipeline ? { pipeline } : {}), ...f, fix: f.fix ?? rule.fix }));
-  for (const [rule, severity] of enabled) if (rule.scope === 'platform') add(rule, severity, undefined, await rule.check(ctx, models));
+    raw.forEach((f) => {
+      findings.push({ rule: rule.id, severity, ...(pipeline ? { pipeline } : {}), ...f, fix: f.fix ?? rule.fix });
+    });
+  for (const [rule, severity] of enabled)
+    if (rule.scope === 'platform') add(rule, severity, undefined, await rule.check(ctx, models));
   // Pipeline by pipeline, each one's files dropped once its rules ran: memory stays flat on large repos.
   for (const model of models) {
-    for (const [rule, severity] of enabled) if (rule.scope === 'pipeline') add(rule, severity, model.name, await rule.check(model, ctx));
+    for (const [rule, severity] of enabled)
+      if (rule.scope === 'pipeline') add(rule, severity, model.name, await rule.check(model, ctx));
     model.release();
   }
-  findings.sort((a, b) => (a.pipeline ?? '').localeCompare(b.pipeline ?? '') || a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
+  findings.sort(
+    (a, b) =>
+      (a.pipeline ?? '').localeCompare(b.pipeline ?? '') ||
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.rule.localeCompare(b.rule),
+  );
   const errors = findings.filter((f) => f.severity === 'error').length;
   return {
     ok: errors === 0,

@@ -12,11 +12,17 @@ export async function runAtEdge(program: string, json: boolean, main: () => Prom
       code = 130;
     } else if (error instanceof CliError) {
       process.stderr.write(`${program}: error: ${error.message}\n`);
-      if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: error.message, exitCode: error.exitCode })}\n`);
+      if (json)
+        process.stdout.write(`${JSON.stringify({ ok: false, error: error.message, exitCode: error.exitCode })}\n`);
       code = error.exitCode;
     } else {
-      process.stderr.write(`${program}: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`);
-      if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: String((error as Error)?.message ?? error), exitCode: EXIT.failure })}\n`);
+      process.stderr.write(
+        `${program}: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
+      );
+      if (json)
+        process.stdout.write(
+          `${JSON.stringify({ ok: false, error: String((error as Error)?.message ?? error), exitCode: EXIT.failure })}\n`,
+        );
       code = EXIT.failure;
     }
   }

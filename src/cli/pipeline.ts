@@ -14,14 +14,43 @@ interface CommandEntry {
 }
 
 export const COMMANDS: Record<string, CommandEntry> = {
-  new: { summary: 'Add a pipeline (the same as create-pipeline; see pipeline new --help)', load: () => import('../commands/new.ts') },
-  upgrade: { summary: 'Upgrade pipelines to the current conventions with versioned codemods (see pipeline upgrade --help)', load: () => import('../commands/upgrade.ts') },
-  codemod: { summary: "The platform's own codemods: new, test, list (see pipeline codemod --help)", load: () => import('../commands/codemod.ts') },
-  sync: { summary: 'Write the files derived from pipelines/*/: dg.toml, docker-compose.yaml, the compose workspace (see pipeline sync --help)', load: () => import('../commands/sync.ts') },
-  add: { summary: "Add a schedule, preset, sensor, job or resource to a pipeline, or run your platform's own generators (see pipeline add --help)", load: () => import('../commands/add.ts') },
-  check: { summary: 'Check every pipeline against the conventions: rule, file:line, the fix; for CI too (see pipeline check --help)', load: () => import('../commands/check.ts') },
-  list: { summary: 'List the pipelines: owner, template, conventions version, what each deployment loads (see pipeline list --help)', load: () => import('../commands/list.ts') },
-  sandbox: { summary: 'An isolated copy per git branch: up, run, commit, promote, refresh, prune, ui (see pipeline sandbox --help)', load: () => import('../commands/sandbox.ts') },
+  new: {
+    summary: 'Add a pipeline (the same as create-pipeline; see pipeline new --help)',
+    load: () => import('../commands/new.ts'),
+  },
+  upgrade: {
+    summary: 'Upgrade pipelines to the current conventions with versioned codemods (see pipeline upgrade --help)',
+    load: () => import('../commands/upgrade.ts'),
+  },
+  codemod: {
+    summary: "The platform's own codemods: new, test, list (see pipeline codemod --help)",
+    load: () => import('../commands/codemod.ts'),
+  },
+  sync: {
+    summary:
+      'Write the files derived from pipelines/*/: dg.toml, docker-compose.yaml, the compose workspace (see pipeline sync --help)',
+    load: () => import('../commands/sync.ts'),
+  },
+  add: {
+    summary:
+      "Add a schedule, preset, sensor, job or resource to a pipeline, or run your platform's own generators (see pipeline add --help)",
+    load: () => import('../commands/add.ts'),
+  },
+  check: {
+    summary:
+      'Check every pipeline against the conventions: rule, file:line, the fix; for CI too (see pipeline check --help)',
+    load: () => import('../commands/check.ts'),
+  },
+  list: {
+    summary:
+      'List the pipelines: owner, template, conventions version, what each deployment loads (see pipeline list --help)',
+    load: () => import('../commands/list.ts'),
+  },
+  sandbox: {
+    summary:
+      'An isolated copy per git branch: up, run, commit, promote, refresh, prune, ui (see pipeline sandbox --help)',
+    load: () => import('../commands/sandbox.ts'),
+  },
 };
 
 function help(): string {
@@ -35,7 +64,7 @@ function help(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
     '',
     'Options:',
-    '  --help, -h     Show this help (or a command\'s: pipeline <command> --help)',
+    "  --help, -h     Show this help (or a command's: pipeline <command> --help)",
     '  --version, -v  Print the version',
     '',
   ].join('\n');
@@ -50,6 +79,9 @@ await runAtEdge('pipeline', argv.includes('--json'), async () => {
   }
   if (first === '--version' || first === '-v') return void process.stdout.write(`${cliVersion()}\n`);
   const command = COMMANDS[first];
-  if (!command) throw new InputError(`unknown command ${JSON.stringify(first)}; run pipeline --help for the list (${Object.keys(COMMANDS).join(', ')})`);
+  if (!command)
+    throw new InputError(
+      `unknown command ${JSON.stringify(first)}; run pipeline --help for the list (${Object.keys(COMMANDS).join(', ')})`,
+    );
   return (await command.load()).run(rest);
 });

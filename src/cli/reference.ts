@@ -14,13 +14,17 @@ interface Row {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function table(rows: Row[], withPrompt: boolean): string[] {
-  const head = withPrompt ? ['| flag | what it sets | prompt (with a terminal) |', '|---|---|---|'] : ['| flag | what it does |', '|---|---|'];
+function table(rows: readonly Row[], withPrompt: boolean): string[] {
+  const head = withPrompt
+    ? ['| flag | what it sets | prompt (with a terminal) |', '|---|---|---|']
+    : ['| flag | what it does |', '|---|---|'];
   return [
     ...head,
     ...rows.map((r) => {
       const flag = `\`--${r.flag}${r.valueName ? ` <${r.valueName}>` : ''}\`${r.negatable ? ` / \`--no-${r.flag}\`` : ''}`;
-      return withPrompt ? `| ${cell(flag)} | ${cell(r.help)} | ${cell(r.message ?? '')} |` : `| ${cell(flag)} | ${cell(r.help)} |`;
+      return withPrompt
+        ? `| ${cell(flag)} | ${cell(r.help)} | ${cell(r.message ?? '')} |`
+        : `| ${cell(flag)} | ${cell(r.help)} |`;
     }),
   ];
 }
@@ -50,6 +54,7 @@ export function createPipelineReference(): string {
   ].join('\n');
 }
 
+import { KINDS } from '../add/run.ts';
 // The `pipeline` commands: each page is the command's own --help text (the same function prints it),
 // so a flag, example or subcommand added to a command shows up here when `npm run docs` runs again.
 import { addHelp } from '../commands/add.ts';
@@ -59,7 +64,6 @@ import { listHelp } from '../commands/list.ts';
 import { SANDBOX_SUBCOMMANDS, sandboxHelp } from '../commands/sandbox.ts';
 import { syncHelp } from '../commands/sync.ts';
 import { upgradeHelp } from '../commands/upgrade.ts';
-import { KINDS } from '../add/run.ts';
 
 interface CommandDoc {
   /** What the command is for, in one line (the page's first paragraph). */
@@ -73,13 +77,47 @@ interface CommandDoc {
 /** Every `pipeline` command with a page, keyed by its name; `new` is create-pipeline.md. */
 export function pipelineCommandDocs(): Record<string, CommandDoc> {
   return {
-    add: { task: 'Add to an existing pipeline (the kinds are below), as the generator writes it.', guide: '../add.md', helps: [{ args: ['add', '--help'], text: addHelp() }, ...KINDS.map((kind) => ({ args: ['add', kind, '--help'], text: addHelp(kind) }))] },
-    check: { task: 'Check every pipeline against the conventions (the CI gate).', guide: '../check.md', helps: [{ args: ['check', '--help'], text: checkHelp() }] },
-    list: { task: 'List the pipelines and what each deployment loads.', guide: '../check.md', helps: [{ args: ['list', '--help'], text: listHelp() }] },
-    sync: { task: 'Write the files derived from pipelines/*/ (dg.toml, Compose, the compose workspace).', guide: '../team-flow.md', helps: [{ args: ['sync', '--help'], text: syncHelp() }] },
-    upgrade: { task: 'Move pipelines to the current conventions with versioned codemods.', guide: '../upgrade.md', helps: [{ args: ['upgrade', '--help'], text: upgradeHelp() }] },
-    sandbox: { task: 'An isolated copy of the platform for one git branch.', guide: '../sandbox.md', helps: [{ args: ['sandbox', '--help'], text: sandboxHelp() }, ...SANDBOX_SUBCOMMANDS.map((sub) => ({ args: ['sandbox', sub, '--help'], text: sandboxHelp(sub) }))] },
-    codemod: { task: "Write and test the platform's own codemods.", guide: '../upgrade.md', helps: [{ args: ['codemod', '--help'], text: codemodHelp() }] },
+    add: {
+      task: 'Add to an existing pipeline (the kinds are below), as the generator writes it.',
+      guide: '../add.md',
+      helps: [
+        { args: ['add', '--help'], text: addHelp() },
+        ...KINDS.map((kind) => ({ args: ['add', kind, '--help'], text: addHelp(kind) })),
+      ],
+    },
+    check: {
+      task: 'Check every pipeline against the conventions (the CI gate).',
+      guide: '../check.md',
+      helps: [{ args: ['check', '--help'], text: checkHelp() }],
+    },
+    list: {
+      task: 'List the pipelines and what each deployment loads.',
+      guide: '../check.md',
+      helps: [{ args: ['list', '--help'], text: listHelp() }],
+    },
+    sync: {
+      task: 'Write the files derived from pipelines/*/ (dg.toml, Compose, the compose workspace).',
+      guide: '../team-flow.md',
+      helps: [{ args: ['sync', '--help'], text: syncHelp() }],
+    },
+    upgrade: {
+      task: 'Move pipelines to the current conventions with versioned codemods.',
+      guide: '../upgrade.md',
+      helps: [{ args: ['upgrade', '--help'], text: upgradeHelp() }],
+    },
+    sandbox: {
+      task: 'An isolated copy of the platform for one git branch.',
+      guide: '../sandbox.md',
+      helps: [
+        { args: ['sandbox', '--help'], text: sandboxHelp() },
+        ...SANDBOX_SUBCOMMANDS.map((sub) => ({ args: ['sandbox', sub, '--help'], text: sandboxHelp(sub) })),
+      ],
+    },
+    codemod: {
+      task: "Write and test the platform's own codemods.",
+      guide: '../upgrade.md',
+      helps: [{ args: ['codemod', '--help'], text: codemodHelp() }],
+    },
   };
 }
 
@@ -89,7 +127,7 @@ export function pipelineReferences(): Record<string, string> {
   const docs = pipelineCommandDocs();
   for (const [name, doc] of Object.entries(docs)) {
     pages[`pipeline-${name}.md`] = [
-      '<!-- Generated from the command\'s --help by `npm run docs`; do not edit by hand. -->',
+      "<!-- Generated from the command's --help by `npm run docs`; do not edit by hand. -->",
       `# \`pipeline ${name}\``,
       '',
       `${doc.task} The guide: [${doc.guide.replace('../', '')}](${doc.guide}).`,

@@ -1,16 +1,21 @@
 // CLI glue of `pipeline add`: flags and help (from the questions), then runAdd, then the report
 // as text, a diff (--dry-run) or JSON.
 import { join, relative, resolve, sep } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
-import { canPrompt } from '../options/terminal.ts';
 import { loadAddContext } from '../add/context.ts';
 import { findPlopfile, loadPlopfile, type PlopApi, plopQuestions } from '../add/plopfile.ts';
-import { findPlatformRoot } from '../conventions/platform-config.ts';
 import { type AddKind, type AddReport, KINDS, QUESTIONS, runAdd, runCustom } from '../add/run.ts';
+import { findPlatformRoot } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { canPrompt } from '../options/terminal.ts';
 
 const FLAGS: GlobalFlag[] = [
-  { flag: 'pipeline', type: 'string', valueName: 'name', help: 'The pipeline to add to (default: the one whose folder you are in)' },
+  {
+    flag: 'pipeline',
+    type: 'string',
+    valueName: 'name',
+    help: 'The pipeline to add to (default: the one whose folder you are in)',
+  },
   { flag: 'dry-run', type: 'boolean', help: 'Print the diff; write nothing' },
   { flag: 'json', type: 'boolean', help: 'Print the report as JSON' },
   CWD_FLAG,
@@ -36,7 +41,7 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     'Examples:',
     '  npx pipeline add preset --name dev_sample --mode dev          # inside pipelines/orders/',
     "  npx pipeline add schedule --pipeline orders --preset dev_sample --cron '0 * * * *' --dry-run",
-    '  npx pipeline add --list --json                                      # the built-in kinds and the platform\'s own',
+    "  npx pipeline add --list --json                                      # the built-in kinds and the platform's own",
   ],
   schedule: [
     "Appends a ScheduleSpec to the pipeline's schedules.py. It launches one preset's job and loads only",
@@ -50,7 +55,7 @@ const INTRO: Record<AddKind | 'all', string[]> = {
   ],
   sensor: [
     "Appends a SensorSpec to the pipeline's sensors.py, an evaluation function for you to write (until",
-    'then it skips, with a TODO) and its entry in EVALUATIONS. It launches one preset\'s job, only in',
+    "then it skips, with a TODO) and its entry in EVALUATIONS. It launches one preset's job, only in",
     "deployments that run a daemon and allow the preset's mode; it starts stopped outside prod.",
     '',
     'Examples:',
@@ -71,7 +76,7 @@ const INTRO: Record<AddKind | 'all', string[]> = {
   ],
   mode: [
     "Gives the pipeline one of the platform's own modes, beyond the built-in local, sandbox, dev and",
-    "prod: declared under modes: in platform.yaml and listed in the modes of a deployment the pipeline",
+    'prod: declared under modes: in platform.yaml and listed in the modes of a deployment the pipeline',
     'is released to. Its resources are like those of a built-in mode: local files, or a bucket read from',
     "$PIPELINE_<MODE>_BUCKET. modes.py is platform-owned: the mode is recorded in the pipeline's answers",
     'and modes.py rendered again from them (a hand-edited modes.py is refused). Then add a preset for it.',
@@ -82,7 +87,7 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  npx pipeline add mode --pipeline orders --name qa --like local --dry-run',
   ],
   resource: [
-    "Adds a typed resource (a dg.ConfigurableResource whose every field is read from the environment",
+    'Adds a typed resource (a dg.ConfigurableResource whose every field is read from the environment',
     'with dg.EnvVar: secrets never reach git) and binds it under its key in the jobs of the modes you',
     "name. It lives in the pipeline's own resources.py, made on first use; jobs.py then takes MODES",
     'from there. An op uses it by taking a parameter named like the key, typed with its class.',
@@ -94,7 +99,7 @@ const INTRO: Record<AddKind | 'all', string[]> = {
   ],
   preset: [
     "Appends a Preset to the pipeline's presets.py: every graph gets a job <graph>_<name> in that mode,",
-    "loaded where the deployment filter allows the mode. The run config is copied from a preset of the",
+    'loaded where the deployment filter allows the mode. The run config is copied from a preset of the',
     'same mode (else from the local one, with a TODO) unless --run-config gives it.',
     '',
     'Examples:',
@@ -106,9 +111,16 @@ const INTRO: Record<AddKind | 'all', string[]> = {
 
 export const addHelp = (kind?: AddKind) =>
   renderHelp(
-    kind ? `pipeline add ${kind} [options]      (inside pipelines/<name>/, or with --pipeline)` : `pipeline add <${KINDS.join('|')}> [options]`,
+    kind
+      ? `pipeline add ${kind} [options]      (inside pipelines/<name>/, or with --pipeline)`
+      : `pipeline add <${KINDS.join('|')}> [options]`,
     INTRO[kind ?? 'all'].join('\n'),
-    [...(kind ? [{ title: 'Questions', flags: QUESTIONS[kind] }] : KINDS.map((k) => ({ title: `Questions of ${k}`, flags: QUESTIONS[k] }))), { title: 'Options', flags: FLAGS }],
+    [
+      ...(kind
+        ? [{ title: 'Questions', flags: QUESTIONS[kind] }]
+        : KINDS.map((k) => ({ title: `Questions of ${k}`, flags: QUESTIONS[k] }))),
+      { title: 'Options', flags: FLAGS },
+    ],
   );
 
 export function renderAddReport(report: AddReport): string {
@@ -116,9 +128,13 @@ export function renderAddReport(report: AddReport): string {
   if (report.dryRun) for (const file of report.files) lines.push(file.diff.trimEnd());
   const verb = report.dryRun ? 'would add' : 'added';
   for (const item of report.added) lines.push(`${verb} ${item}`);
-  for (const file of report.files) lines.push(`  ${(report.dryRun ? `would ${file.change}` : file.change === 'create' ? 'created' : 'modified').padEnd(14)}${file.path}`);
+  for (const file of report.files)
+    lines.push(
+      `  ${(report.dryRun ? `would ${file.change}` : file.change === 'create' ? 'created' : 'modified').padEnd(14)}${file.path}`,
+    );
   for (const note of report.notes) lines.push(`note: ${note}`);
-  if (!report.dryRun && report.pipeline) lines.push(`Next: cd ${`pipelines/${report.pipeline}`} && uv run pytest && uv run dg check defs`);
+  if (!report.dryRun && report.pipeline)
+    lines.push(`Next: cd ${`pipelines/${report.pipeline}`} && uv run pytest && uv run dg check defs`);
   return lines.join('\n');
 }
 
@@ -139,14 +155,25 @@ function cwdOf(argv: string[]): string {
   return resolve(value ?? process.cwd());
 }
 
-async function customGenerators(cwd: string): Promise<{ root?: string; plop?: PlopApi; list: { name: string; description: string }[] }> {
+async function customGenerators(
+  cwd: string,
+): Promise<{ root?: string; plop?: PlopApi; list: { name: string; description: string }[] }> {
   const root = findPlatformRoot(cwd);
   const plop = root ? await loadPlopfile(root) : undefined;
-  return { root, plop, list: (plop?.getGeneratorList() ?? []).map((g) => ({ name: g.name, description: g.description ?? '' })) };
+  return {
+    root,
+    plop,
+    list: (plop?.getGeneratorList() ?? []).map((g) => ({ name: g.name, description: g.description ?? '' })),
+  };
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, [], [{ flag: 'list', type: 'boolean', help: '' }, ...FLAGS], 'pipeline add --list');
+  const { values } = parseCommandArgs(
+    argv,
+    [],
+    [{ flag: 'list', type: 'boolean', help: '' }, ...FLAGS],
+    'pipeline add --list',
+  );
   const { root, plop, list: custom } = await customGenerators(cwdOf(argv));
   const builtIn = KINDS.map((name) => ({ name, description: KIND_SUMMARY[name], source: 'built-in' }));
   const platform = custom.map((g) => ({ ...g, source: relative(root!, findPlopfile(root!)!) }));
@@ -154,8 +181,17 @@ async function list(argv: string[]): Promise<number> {
   else {
     const width = Math.max(...[...builtIn, ...platform].map((g) => g.name.length)) + 2;
     const lines = ['Built in:', ...builtIn.map((g) => `  ${g.name.padEnd(width)}${g.description}`)];
-    if (plop) lines.push('', `From the platform's ${platform[0]?.source ?? relative(root!, findPlopfile(root!)!)}:`, ...(platform.length ? platform.map((g) => `  ${g.name.padEnd(width)}${g.description}`) : ['  (no generators)']));
-    else lines.push('', 'No plopfile.js in the platform repo: a platform team adds its own generators there (see docs/add.md).');
+    if (plop)
+      lines.push(
+        '',
+        `From the platform's ${platform[0]?.source ?? relative(root!, findPlopfile(root!)!)}:`,
+        ...(platform.length ? platform.map((g) => `  ${g.name.padEnd(width)}${g.description}`) : ['  (no generators)']),
+      );
+    else
+      lines.push(
+        '',
+        'No plopfile.js in the platform repo: a platform team adds its own generators there (see docs/add.md).',
+      );
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return EXIT.ok;
@@ -164,18 +200,37 @@ async function list(argv: string[]): Promise<number> {
 async function runCustomGenerator(name: string, rest: string[], root: string, plop: PlopApi): Promise<number> {
   const generator = plop.getGenerator(name);
   const questions = plopQuestions(generator);
-  const { values, positionals } = parseCommandArgs(rest, questions as never[], FLAGS, `pipeline add ${name}`);
+  const {
+    values,
+    questionFlags: flags,
+    positionals,
+  } = parseCommandArgs(rest, questions, FLAGS, `pipeline add ${name}`);
   if (values.help) {
     const intro = `${generator.description ?? name}\n\nA generator of the platform's ${relative(root, findPlopfile(root)!)}: its prompts are the questions below,\nits files are written in one transaction like the built-in kinds'.`;
-    process.stdout.write(`${renderHelp(`pipeline add ${name} [options]`, intro, [{ title: 'Questions', flags: questions }, { title: 'Options', flags: FLAGS }])}\n`);
+    process.stdout.write(
+      `${renderHelp(`pipeline add ${name} [options]`, intro, [
+        { title: 'Questions', flags: questions },
+        { title: 'Options', flags: FLAGS },
+      ])}\n`,
+    );
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new InputError(`pipeline add ${name} takes no arguments (got ${positionals.join(' ')}); pass answers as flags, see pipeline add ${name} --help`);
+  if (positionals.length > 0)
+    throw new InputError(
+      `pipeline add ${name} takes no arguments (got ${positionals.join(' ')}); pass answers as flags, see pipeline add ${name} --help`,
+    );
   const cwd = cwdOf(rest);
-  const inPipeline = values.pipeline !== undefined || relative(join(root, 'pipelines'), cwd).split(sep)[0]!.match(/^(?!\.\.)\w/);
+  const inPipeline =
+    values.pipeline !== undefined ||
+    relative(join(root, 'pipelines'), cwd)
+      .split(sep)[0]!
+      .match(/^(?!\.\.)\w/);
   const ctx = inPipeline ? await loadAddContext(cwd, values.pipeline as string | undefined) : undefined;
-  const flags = Object.fromEntries(questions.map((q) => [q.flag, values[q.flag] as string | undefined]));
-  const report = await runCustom(name, plop, root, ctx, { flags, interactive: canPrompt() && !values.json, dryRun: values['dry-run'] === true });
+  const report = await runCustom(name, plop, root, ctx, {
+    flags,
+    interactive: canPrompt() && !values.json,
+    dryRun: values['dry-run'] === true,
+  });
   process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report)}\n`);
   return EXIT.ok;
 }
@@ -191,19 +246,31 @@ export async function run(argv: string[]): Promise<number> {
     const { root, plop, list: custom } = await customGenerators(cwdOf(rest));
     if (plop && root && custom.some((g) => g.name === first)) return runCustomGenerator(first, rest, root, plop);
     const known = [...KINDS, ...custom.map((g) => g.name)];
-    throw new InputError(`pipeline add ${first}: not something pipeline add makes (it makes: ${known.join(', ')}); see pipeline add --list`);
+    throw new InputError(
+      `pipeline add ${first}: not something pipeline add makes (it makes: ${known.join(', ')}); see pipeline add --list`,
+    );
   }
   const kind = first as AddKind;
-  const { values, positionals } = parseCommandArgs(rest, QUESTIONS[kind] as never[], FLAGS, `pipeline add ${kind}`);
+  const {
+    values,
+    questionFlags: flags,
+    positionals,
+  } = parseCommandArgs(rest, QUESTIONS[kind], FLAGS, `pipeline add ${kind}`);
   if (values.help) {
     process.stdout.write(`${addHelp(kind)}\n`);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new InputError(`pipeline add ${kind} takes no arguments (got ${positionals.join(' ')}); pass answers as flags, see pipeline add ${kind} --help`);
+  if (positionals.length > 0)
+    throw new InputError(
+      `pipeline add ${kind} takes no arguments (got ${positionals.join(' ')}); pass answers as flags, see pipeline add ${kind} --help`,
+    );
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
   const ctx = await loadAddContext(cwd, values.pipeline as string | undefined);
-  const flags = Object.fromEntries(QUESTIONS[kind].map((q) => [q.flag, values[q.flag] as string | undefined]));
-  const report = await runAdd(kind, ctx, { flags, interactive: canPrompt() && !values.json, dryRun: values['dry-run'] === true });
+  const report = await runAdd(kind, ctx, {
+    flags,
+    interactive: canPrompt() && !values.json,
+    dryRun: values['dry-run'] === true,
+  });
   process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report)}\n`);
   return EXIT.ok;
 }

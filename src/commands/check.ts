@@ -1,14 +1,25 @@
 // CLI glue of `pipeline check`: flags and help, then runCheck, then the report in the chosen format.
 import { resolve } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { FORMATS, type Format, renderCheckReport } from '../check/format.ts';
 import { runCheck } from '../check/run.ts';
 import { findPlatformRoot, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 
 const FLAGS: GlobalFlag[] = [
-  { flag: 'pipeline', type: 'string', multiple: true, valueName: 'name|glob', help: 'Only these pipelines (repeatable; globs such as ml_* work)' },
-  { flag: 'format', type: 'string', valueName: FORMATS.join('|'), help: 'table (default), json, github (Actions annotations) or sarif (2.1.0, for code scanning)' },
+  {
+    flag: 'pipeline',
+    type: 'string',
+    multiple: true,
+    valueName: 'name|glob',
+    help: 'Only these pipelines (repeatable; globs such as ml_* work)',
+  },
+  {
+    flag: 'format',
+    type: 'string',
+    valueName: FORMATS.join('|'),
+    help: 'table (default), json, github (Actions annotations) or sarif (2.1.0, for code scanning)',
+  },
   { flag: 'json', type: 'boolean', help: 'The same as --format json' },
   CWD_FLAG,
   HELP_FLAG,
@@ -38,12 +49,19 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${checkHelp()}\n`);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new InputError(`pipeline check takes no arguments (got ${positionals.join(' ')}); pass pipelines with --pipeline NAME`);
+  if (positionals.length > 0)
+    throw new InputError(
+      `pipeline check takes no arguments (got ${positionals.join(' ')}); pass pipelines with --pipeline NAME`,
+    );
   const format = (values.json ? 'json' : ((values.format as string | undefined) ?? 'table')) as Format;
-  if (!FORMATS.includes(format)) throw new InputError(`--format ${format} is not a format (expected one of: ${FORMATS.join(', ')})`);
+  if (!FORMATS.includes(format))
+    throw new InputError(`--format ${format} is not a format (expected one of: ${FORMATS.join(', ')})`);
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
   const root = findPlatformRoot(cwd);
-  if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline check inside a platform repo`);
+  if (!root)
+    throw new InputError(
+      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline check inside a platform repo`,
+    );
   const report = await runCheck(root, { pipelines: (values.pipeline as string[] | undefined) ?? [] });
   process.stdout.write(`${renderCheckReport(report, format)}\n`);
   return report.summary.errors > 0 ? EXIT.failure : EXIT.ok;

@@ -1,24 +1,30 @@
 // `create-pipeline` (what `npm init pipeline` runs): a new pipeline in the platform repo, or a new
 // platform repo first. Guard clauses first, then named steps; nothing touches disk before every
 // check has passed, and a failure after the first write puts everything back.
-import { existsSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { PIPELINE_QUESTIONS, type PipelineContext, toPipelineAnswers } from '../../generators/pipeline/options.ts';
-import { KINDS } from '../../generators/pipeline/kinds.ts';
 import { parse } from 'yaml';
+import { KINDS } from '../../generators/pipeline/kinds.ts';
+import { PIPELINE_QUESTIONS, type PipelineContext, toPipelineAnswers } from '../../generators/pipeline/options.ts';
 import { buildPipelineSpec, type PipelineSpec, type Visible, visibility } from '../../generators/pipeline/spec.ts';
+import { DERIVED_FILES, listPipelines } from '../../generators/platform/derived.ts';
 import { PLATFORM_QUESTIONS, toPlatformAnswers } from '../../generators/platform/options.ts';
 import { defaultPlatformConfig } from '../conventions/defaults.ts';
-import { checkPlatformConfig, findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
+import {
+  checkPlatformConfig,
+  findPlatformRoot,
+  loadPlatformConfig,
+  PLATFORM_FILE,
+  type PlatformConfig,
+} from '../conventions/platform-config.ts';
 import { CliError, InputError, StateError } from '../errors.ts';
-import { planGenerators, type GeneratorRun } from '../generate/run.ts';
+import { type GeneratorRun, planGenerators } from '../generate/run.ts';
 import * as git from '../git.ts';
 import { type AnswerSource, resolveAnswers } from '../options/question.ts';
-import { DERIVED_FILES, listPipelines } from '../../generators/platform/derived.ts';
+import { cliVersion } from '../paths.ts';
 import { planSync, type SyncFile, syncPlatform } from '../sync/sync.ts';
 import type { ChangePlan } from '../tree/plan.ts';
 import { ownTxnDir, type Transaction, writing } from '../tree/transaction.ts';
-import { cliVersion } from '../paths.ts';
 import { composeServices } from '../validate/index.ts';
 
 export interface CreateOptions {
@@ -54,16 +60,25 @@ const PLATFORM_ONLY_FLAGS = PLATFORM_QUESTIONS.map((q) => q.flag);
 export async function createPipeline(options: CreateOptions): Promise<CreateReport> {
   // 1. Where are we, and is there a platform repo?
   const cwd = resolve(options.cwd);
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new InputError(`--cwd ${options.cwd} is not a folder; create it first or pass an existing one`);
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory())
+    throw new InputError(`--cwd ${options.cwd} is not a folder; create it first or pass an existing one`);
   const found = findPlatformRoot(cwd);
   const creatingPlatform = options.platform || found === undefined;
-  if (options.platform && existsSync(join(cwd, PLATFORM_FILE))) throw new StateError(`${join(cwd, PLATFORM_FILE)} already exists; run without --platform to add a pipeline to that platform`);
+  if (options.platform && existsSync(join(cwd, PLATFORM_FILE)))
+    throw new StateError(
+      `${join(cwd, PLATFORM_FILE)} already exists; run without --platform to add a pipeline to that platform`,
+    );
   if (!creatingPlatform) {
     const stray = PLATFORM_ONLY_FLAGS.find((flag) => options.flags[flag] !== undefined);
-    if (stray) throw new InputError(`--${stray} only applies when creating a platform repo; remove it (the platform in ${found} already exists)`);
+    if (stray)
+      throw new InputError(
+        `--${stray} only applies when creating a platform repo; remove it (the platform in ${found} already exists)`,
+      );
   }
   if (creatingPlatform && !options.platform && !options.interactive) {
-    throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run inside your platform repo, or pass --platform to create a new one here`);
+    throw new InputError(
+      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run inside your platform repo, or pass --platform to create a new one here`,
+    );
   }
   if (creatingPlatform && !options.platform) await confirmNewPlatform(cwd);
   const root = creatingPlatform ? cwd : found!;
@@ -77,7 +92,11 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   const answers: Record<string, unknown> = {};
   let platform: PlatformConfig;
   if (creatingPlatform) {
-    const resolved = await resolveAnswers(PLATFORM_QUESTIONS, { dir: cwd }, { interactive: options.interactive, flags: options.flags });
+    const resolved = await resolveAnswers(
+      PLATFORM_QUESTIONS,
+      { dir: cwd },
+      { interactive: options.interactive, flags: options.flags },
+    );
     Object.assign(answers, prefixed('platform.', resolved.answers));
     Object.assign(answerSources, prefixed('platform.', resolved.sources));
     platform = defaultPlatformConfig(toPlatformAnswers(resolved.answers));
@@ -91,7 +110,10 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   if (wantsPipeline) {
     const existing = existingPipelines(root);
     const ctx: PipelineContext = { platform, existing, services: composeServices(root, existing) };
-    const resolved = await resolveAnswers(PIPELINE_QUESTIONS, ctx, { interactive: options.interactive, flags: options.flags });
+    const resolved = await resolveAnswers(PIPELINE_QUESTIONS, ctx, {
+      interactive: options.interactive,
+      flags: options.flags,
+    });
     Object.assign(answers, resolved.answers);
     Object.assign(answerSources, resolved.sources);
     spec = buildPipelineSpec(toPipelineAnswers(resolved.answers, ctx), platform);
@@ -101,7 +123,12 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   // rolling back whatever a killed command left half-done. A dry run only looks.
   const ownRepository = creatingPlatform && !existsSync(join(root, '.git'));
   const decided = { creatingPlatform, platform, spec, answers, answerSources, startHead };
-  return writing(root, 'create-pipeline', { dryRun: options.dryRun, dir: ownRepository ? ownTxnDir(root) : undefined }, (tx) => planAndWrite(root, cwd, options, decided, tx));
+  return writing(
+    root,
+    'create-pipeline',
+    { dryRun: options.dryRun, dir: ownRepository ? ownTxnDir(root) : undefined },
+    (tx) => planAndWrite(root, cwd, options, decided, tx),
+  );
 }
 
 interface Decided {
@@ -114,11 +141,19 @@ interface Decided {
 }
 
 /** Steps 5 to 8, under the lock: decide git, plan in memory, check, then write and commit. */
-async function planAndWrite(root: string, cwd: string, options: CreateOptions, decided: Decided, tx: Transaction | undefined): Promise<CreateReport> {
+async function planAndWrite(
+  root: string,
+  cwd: string,
+  options: CreateOptions,
+  decided: Decided,
+  tx: Transaction | undefined,
+): Promise<CreateReport> {
   const { creatingPlatform, platform, spec, answers, answerSources } = decided;
   // 5. git: decide (and check) before computing or writing anything.
   if (tx && !creatingPlatform && decided.startHead !== git.gitHead(root)) {
-    throw new StateError(`HEAD moved from ${decided.startHead} to ${git.gitHead(root)} while this command waited (another create-pipeline?); nothing was written: run it again`);
+    throw new StateError(
+      `HEAD moved from ${decided.startHead} to ${git.gitHead(root)} while this command waited (another create-pipeline?); nothing was written: run it again`,
+    );
   }
   const gitPlan = decideGit(root, creatingPlatform, spec, options.branch);
 
@@ -132,7 +167,9 @@ async function planAndWrite(root: string, cwd: string, options: CreateOptions, d
   // The derived files with the new pipeline in them: computed (and so checked) before any write.
   const pipelines = [...new Set([...listPipelines(root), ...(spec ? [spec.answers.name] : [])])].sort();
   const syncPlan = creatingPlatform ? undefined : planSync(root, platform, pipelines);
-  const derived: SyncFile[] = syncPlan ? syncPlan.files.map(({ content: _content, ...rest }) => rest) : DERIVED_FILES.map((path) => ({ path, change: 'create' }));
+  const derived: SyncFile[] = syncPlan
+    ? syncPlan.files.map(({ content: _content, ...rest }) => rest)
+    : DERIVED_FILES.map((path) => ({ path, change: 'create' }));
 
   const report: CreateReport = {
     ok: true,
@@ -168,8 +205,12 @@ async function planAndWrite(root: string, cwd: string, options: CreateOptions, d
 
 async function confirmNewPlatform(cwd: string): Promise<void> {
   const { confirm } = await import('@inquirer/prompts');
-  const yes = await confirm({ message: `No ${PLATFORM_FILE} here or above. Create a new platform repo in ${cwd}?`, default: true });
-  if (!yes) throw new InputError(`nothing created; run inside your platform repo, or answer yes to create one in ${cwd}`);
+  const yes = await confirm({
+    message: `No ${PLATFORM_FILE} here or above. Create a new platform repo in ${cwd}?`,
+    default: true,
+  });
+  if (!yes)
+    throw new InputError(`nothing created; run inside your platform repo, or answer yes to create one in ${cwd}`);
 }
 
 function prefixed<T>(prefix: string, obj: Record<string, T>): Record<string, T> {
@@ -179,7 +220,9 @@ function prefixed<T>(prefix: string, obj: Record<string, T>): Record<string, T> 
 export function existingPipelines(root: string): string[] {
   const dir = join(root, 'pipelines');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
 }
 
 interface GitPlan {
@@ -192,8 +235,19 @@ interface GitPlan {
   note: string | null;
 }
 
-function decideGit(root: string, creatingPlatform: boolean, spec: PipelineSpec | undefined, branch: boolean | undefined): GitPlan {
-  const none = (note: string | null): GitPlan => ({ init: false, platformCommit: false, branch: null, commit: false, note });
+function decideGit(
+  root: string,
+  creatingPlatform: boolean,
+  spec: PipelineSpec | undefined,
+  branch: boolean | undefined,
+): GitPlan {
+  const none = (note: string | null): GitPlan => ({
+    init: false,
+    platformCommit: false,
+    branch: null,
+    commit: false,
+    note,
+  });
   if (branch === false) return none('--no-branch: files written, nothing committed');
   if (!git.gitAvailable()) {
     if (branch) throw new StateError('--branch needs git, and git is not installed; install git or pass --no-branch');
@@ -206,31 +260,58 @@ function decideGit(root: string, creatingPlatform: boolean, spec: PipelineSpec |
   const insideOther = creatingPlatform && top !== undefined && realpathSync(top) !== realpathSync(root);
   if (top === undefined || insideOther) {
     if (!creatingPlatform) {
-      if (branch) throw new StateError(`--branch needs a git repository, and ${root} is not in one; run git init first, or pass --no-branch`);
+      if (branch)
+        throw new StateError(
+          `--branch needs a git repository, and ${root} is not in one; run git init first, or pass --no-branch`,
+        );
       return none(`${root} is not a git repository: files written, nothing committed`);
     }
     return { init: true, platformCommit: true, branch: pipelineBranch, commit: true, note: null };
   }
   const dirt = git.gitDirt(root);
   if (dirt.length > 0) {
-    if (branch) throw new StateError(`--branch needs a clean git tree, and ${dirt.length} file${dirt.length === 1 ? ' has' : 's have'} uncommitted changes (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --no-branch`);
+    if (branch)
+      throw new StateError(
+        `--branch needs a clean git tree, and ${dirt.length} file${dirt.length === 1 ? ' has' : 's have'} uncommitted changes (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --no-branch`,
+      );
     return none('the git tree has uncommitted changes: files written on the current branch, nothing committed');
   }
-  if (pipelineBranch && git.gitBranchExists(root, pipelineBranch)) throw new StateError(`git branch ${pipelineBranch} already exists; delete it, or choose another pipeline name`);
-  return { init: false, platformCommit: creatingPlatform && !git.gitHasCommits(root), branch: pipelineBranch, commit: true, note: null };
+  if (pipelineBranch && git.gitBranchExists(root, pipelineBranch))
+    throw new StateError(`git branch ${pipelineBranch} already exists; delete it, or choose another pipeline name`);
+  return {
+    init: false,
+    platformCommit: creatingPlatform && !git.gitHasCommits(root),
+    branch: pipelineBranch,
+    commit: true,
+    note: null,
+  };
 }
 
 /** Every file must be new: a pipeline touches only its own folder, so it can never conflict or overwrite. */
 function checkPlan(plan: ChangePlan, creatingPlatform: boolean, spec: PipelineSpec | undefined): void {
   for (const change of plan.changes) {
     if (change.kind !== 'modify') continue;
-    if (creatingPlatform) throw new StateError(`${change.path} already exists in ${plan.root}; create the platform repo in an empty folder, or move that file aside`);
-    throw new StateError(`${change.path} already exists; the new pipeline would overwrite it (move it aside, or choose another name)`);
+    if (creatingPlatform)
+      throw new StateError(
+        `${change.path} already exists in ${plan.root}; create the platform repo in an empty folder, or move that file aside`,
+      );
+    throw new StateError(
+      `${change.path} already exists; the new pipeline would overwrite it (move it aside, or choose another name)`,
+    );
   }
-  if (spec && !plan.changes.some((c) => c.path.startsWith(`pipelines/${spec.answers.name}/`))) throw new Error('the pipeline generator produced no files');
+  if (spec && !plan.changes.some((c) => c.path.startsWith(`pipelines/${spec.answers.name}/`)))
+    throw new Error('the pipeline generator produced no files');
 }
 
-function writeAndCommit(tx: Transaction, root: string, plan: ChangePlan, steps: ChangePlan[], gitPlan: GitPlan, spec: PipelineSpec | undefined, platform: PlatformConfig): string | null {
+function writeAndCommit(
+  tx: Transaction,
+  root: string,
+  plan: ChangePlan,
+  steps: ChangePlan[],
+  gitPlan: GitPlan,
+  spec: PipelineSpec | undefined,
+  platform: PlatformConfig,
+): string | null {
   if (gitPlan.init) {
     tx.willInitRepository(root);
     git.gitInit(root);
@@ -241,7 +322,11 @@ function writeAndCommit(tx: Transaction, root: string, plan: ChangePlan, steps: 
     // A new repository starts with the platform alone on main; the pipeline goes on its branch.
     const [platformStep, ...pipelineSteps] = steps;
     tx.apply(platformStep!);
-    const commit = git.gitCommit(root, platformStep!.changes.map((c) => c.path), `chore: create the ${platform.name} platform repo\n\nGenerated by create-pipeline ${cliVersion()} (conventions v${platform.conventionsVersion}).`);
+    const commit = git.gitCommit(
+      root,
+      platformStep!.changes.map((c) => c.path),
+      `chore: create the ${platform.name} platform repo\n\nGenerated by create-pipeline ${cliVersion()} (conventions v${platform.conventionsVersion}).`,
+    );
     if (!spec) return commit;
     rest = { root, changes: pipelineSteps.flatMap((step) => step.changes) };
   }
@@ -251,7 +336,11 @@ function writeAndCommit(tx: Transaction, root: string, plan: ChangePlan, steps: 
   }
   tx.apply(rest);
   if (!gitPlan.commit || !spec) return null;
-  return git.gitCommit(root, rest.changes.map((c) => c.path), commitMessage(spec, platform));
+  return git.gitCommit(
+    root,
+    rest.changes.map((c) => c.path),
+    commitMessage(spec, platform),
+  );
 }
 
 export function commitMessage(spec: PipelineSpec, platform: PlatformConfig): string {
@@ -264,7 +353,9 @@ export function commitMessage(spec: PipelineSpec, platform: PlatformConfig): str
     `- owner: ${answers.owner}`,
     `- template: ${answers.template}`,
     `- deployments: ${answers.deployments.join(', ')}`,
-    ...spec.schedules.map((s) => `- schedule ${s.name}: ${s.cron} (${s.timezone}), preset ${s.preset}, in ${s.deployments.join(', ')}`),
+    ...spec.schedules.map(
+      (s) => `- schedule ${s.name}: ${s.cron} (${s.timezone}), preset ${s.preset}, in ${s.deployments.join(', ')}`,
+    ),
     ...spec.sensors.map((s) => `- sensor ${s.name}: preset ${s.preset}, in ${s.deployments.join(', ')}`),
     '',
     'Touches only its own folder: dg.toml, compose and the CI matrix are derived from pipelines/*/',
@@ -278,7 +369,10 @@ function nextSteps(root: string, cwd: string, spec: PipelineSpec | undefined, br
   const where = relative(cwd, root) || '.';
   const steps: string[] = [];
   if (!spec) {
-    steps.push(`${where === '.' ? '' : `cd ${where} && `}npx create-pipeline   # add the first pipeline`);
+    steps.push(
+      `${where === '.' ? '' : `cd ${where} && `}npm install   # the pinned CLI (@create-pipeline/cli); commit the package-lock.json it writes`,
+    );
+    steps.push("npx pipeline new   # add the first pipeline, at this platform's conventions");
     return steps;
   }
   const dir = relative(cwd, join(root, 'pipelines', spec.answers.name)) || '.';
@@ -299,16 +393,24 @@ export function renderReport(report: CreateReport): string {
   for (const f of created) lines.push(`  create  ${f.path}`);
   for (const f of modified) lines.push(`  update  ${f.path}`);
   const derived = report.derived.filter((f) => f.change === 'create' || f.change === 'update');
-  if (derived.length) lines.push(`  ${verb ? 'would sync' : 'synced'}  ${derived.map((f) => f.path).join(', ')}  (derived from pipelines/*/, never committed)`);
+  if (derived.length)
+    lines.push(
+      `  ${verb ? 'would sync' : 'synced'}  ${derived.map((f) => f.path).join(', ')}  (derived from pipelines/*/, never committed)`,
+    );
   for (const f of report.derived.filter((f) => f.change === 'skipped')) lines.push(`  Note: ${f.note}`);
   if (report.deployments) {
     lines.push('', 'What each deployment loads:');
     for (const [name, v] of Object.entries(report.deployments)) {
-      lines.push(`  ${name.padEnd(8)} jobs: ${v.jobs.join(', ') || '-'}${v.schedules.length ? `; schedules: ${v.schedules.join(', ')}` : ''}${v.sensors.length ? `; sensors: ${v.sensors.join(', ')}` : ''}`);
+      lines.push(
+        `  ${name.padEnd(8)} jobs: ${v.jobs.join(', ') || '-'}${v.schedules.length ? `; schedules: ${v.schedules.join(', ')}` : ''}${v.sensors.length ? `; sensors: ${v.sensors.join(', ')}` : ''}`,
+      );
     }
   }
   lines.push('');
-  if (report.git.branch) lines.push(`${report.dryRun ? 'Would commit' : 'Committed'} on branch ${report.git.branch}${report.git.commit ? ` (${report.git.commit.slice(0, 12)})` : ''}`);
+  if (report.git.branch)
+    lines.push(
+      `${report.dryRun ? 'Would commit' : 'Committed'} on branch ${report.git.branch}${report.git.commit ? ` (${report.git.commit.slice(0, 12)})` : ''}`,
+    );
   if (report.git.note) lines.push(`Note: ${report.git.note}`);
   if (report.nextSteps.length) lines.push('', 'Next steps:', ...report.nextSteps.map((s) => `  ${s}`));
   return lines.join('\n');

@@ -1,12 +1,18 @@
 // CLI glue of `pipeline list`: flags and help, then listReport, then a table or JSON.
 import { resolve } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { listReport, renderList } from '../check/list.ts';
 import { findPlatformRoot, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 
 const FLAGS: GlobalFlag[] = [
-  { flag: 'pipeline', type: 'string', multiple: true, valueName: 'name|glob', help: 'Only these pipelines (repeatable; globs such as ml_* work)' },
+  {
+    flag: 'pipeline',
+    type: 'string',
+    multiple: true,
+    valueName: 'name|glob',
+    help: 'Only these pipelines (repeatable; globs such as ml_* work)',
+  },
   { flag: 'json', type: 'boolean', help: 'Print the list as JSON' },
   CWD_FLAG,
   HELP_FLAG,
@@ -33,10 +39,16 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${listHelp()}\n`);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new InputError(`pipeline list takes no arguments (got ${positionals.join(' ')}); pass pipelines with --pipeline NAME`);
+  if (positionals.length > 0)
+    throw new InputError(
+      `pipeline list takes no arguments (got ${positionals.join(' ')}); pass pipelines with --pipeline NAME`,
+    );
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
   const root = findPlatformRoot(cwd);
-  if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline list inside a platform repo`);
+  if (!root)
+    throw new InputError(
+      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline list inside a platform repo`,
+    );
   const report = listReport(root, (values.pipeline as string[] | undefined) ?? []);
   process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderList(report)}\n`);
   return EXIT.ok;

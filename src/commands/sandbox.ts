@@ -7,7 +7,17 @@ import { diffStat } from '../sandbox/backend.ts';
 import { backendFor, envFileEndpoint } from '../sandbox/connect.ts';
 import { sandboxCommit, sandboxInit, sandboxPromote, sandboxPrune, sandboxRefresh } from '../sandbox/lifecycle.ts';
 import { runJob, sandboxEnv } from '../sandbox/run.ts';
-import { currentGitBranch, nameFor, platformRoot, type SandboxContext, sandboxDiff, sandboxDown, sandboxList, sandboxStatus, sandboxUp } from '../sandbox/sandbox.ts';
+import {
+  currentGitBranch,
+  nameFor,
+  platformRoot,
+  type SandboxContext,
+  sandboxDiff,
+  sandboxDown,
+  sandboxList,
+  sandboxStatus,
+  sandboxUp,
+} from '../sandbox/sandbox.ts';
 
 interface SubDoc {
   summary: string;
@@ -16,31 +26,108 @@ interface SubDoc {
 }
 
 const SUBCOMMANDS: Record<string, SubDoc> = {
-  init: { summary: 'Protect the production branch in lakeFS itself: direct writes and commits refused, merges only', usage: 'init [--dry-run]', examples: ['npx pipeline sandbox init', 'npx pipeline sandbox init --dry-run --json'] },
-  up: { summary: 'Create (or reuse) the sandbox of the current git branch: data branch, Dagster instance, env file', usage: 'up [--git-branch NAME]', examples: ['npx pipeline sandbox up', 'npx pipeline sandbox up --git-branch "$CI_BRANCH" --json'] },
-  status: { summary: "Show the current branch's sandbox (exit 1 when it or its data branch is missing)", usage: 'status', examples: ['npx pipeline sandbox status', 'npx pipeline sandbox status --json'] },
-  list: { summary: 'List every sandbox: age, git branch still there, unpromoted changes, how far production moved', usage: 'list', examples: ['npx pipeline sandbox list', 'npx pipeline sandbox list --json'] },
-  diff: { summary: "The sandbox's own data changes since its base (three-dot: production's later changes are not shown)", usage: 'diff [--stat]', examples: ['npx pipeline sandbox diff', 'npx pipeline sandbox diff --stat'] },
-  run: { summary: "Run a pipeline's sandbox job in the sandbox, with the CLI's lakeFS credentials", usage: 'run <job> --pipeline NAME [--python PATH]', examples: ['npx pipeline sandbox run orders_sandbox --pipeline orders', 'npx pipeline sandbox run orders_sandbox --pipeline orders --git-branch feature/new-metric --python .venv/bin/python'] },
-  commit: { summary: "Commit the sandbox's data writes; the commit records the git commit, branch and user", usage: 'commit -m MESSAGE', examples: ['npx pipeline sandbox commit -m "orders mart with the new metric"', 'npx pipeline sandbox commit -m "rerun after fix" --json'] },
-  promote: { summary: "Merge the sandbox's committed data into production, once its git branch is merged into main", usage: 'promote [--yes] [--strategy source-wins|dest-wins] [--dry-run]', examples: ['npx pipeline sandbox promote --git-branch feature/new-metric --dry-run', 'npx pipeline sandbox promote --git-branch feature/new-metric --yes'] },
-  refresh: { summary: "Merge production's newer data into the sandbox (refuses paths both changed)", usage: 'refresh [--dry-run]', examples: ['npx pipeline sandbox refresh', 'npx pipeline sandbox refresh --dry-run --json'] },
-  down: { summary: 'Delete the data branch and the instance folder (refuses uncommitted or unpromoted data without --force)', usage: 'down [--force]', examples: ['npx pipeline sandbox down', 'npx pipeline sandbox down --force'] },
-  prune: { summary: 'Remove sandboxes whose git branch is gone or older than sandbox.ttl_days (keeps unpromoted data)', usage: 'prune [--dry-run] [--force]', examples: ['npx pipeline sandbox prune --dry-run', 'npx pipeline sandbox prune'] },
-  ui: { summary: "Serve the Dagster UI on the sandbox's own instance, on a loopback port (Ctrl-C stops it)", usage: 'ui [--port N] [--pipeline NAME] [--python PATH]', examples: ['npx pipeline sandbox ui', 'npx pipeline sandbox ui --port 3001 --pipeline orders'] },
+  init: {
+    summary: 'Protect the production branch in lakeFS itself: direct writes and commits refused, merges only',
+    usage: 'init [--dry-run]',
+    examples: ['npx pipeline sandbox init', 'npx pipeline sandbox init --dry-run --json'],
+  },
+  up: {
+    summary: 'Create (or reuse) the sandbox of the current git branch: data branch, Dagster instance, env file',
+    usage: 'up [--git-branch NAME]',
+    examples: ['npx pipeline sandbox up', 'npx pipeline sandbox up --git-branch "$CI_BRANCH" --json'],
+  },
+  status: {
+    summary: "Show the current branch's sandbox (exit 1 when it or its data branch is missing)",
+    usage: 'status',
+    examples: ['npx pipeline sandbox status', 'npx pipeline sandbox status --json'],
+  },
+  list: {
+    summary: 'List every sandbox: age, git branch still there, unpromoted changes, how far production moved',
+    usage: 'list',
+    examples: ['npx pipeline sandbox list', 'npx pipeline sandbox list --json'],
+  },
+  diff: {
+    summary: "The sandbox's own data changes since its base (three-dot: production's later changes are not shown)",
+    usage: 'diff [--stat]',
+    examples: ['npx pipeline sandbox diff', 'npx pipeline sandbox diff --stat'],
+  },
+  run: {
+    summary: "Run a pipeline's sandbox job in the sandbox, with the CLI's lakeFS credentials",
+    usage: 'run <job> --pipeline NAME [--python PATH]',
+    examples: [
+      'npx pipeline sandbox run orders_sandbox --pipeline orders',
+      'npx pipeline sandbox run orders_sandbox --pipeline orders --git-branch feature/new-metric --python .venv/bin/python',
+    ],
+  },
+  commit: {
+    summary: "Commit the sandbox's data writes; the commit records the git commit, branch and user",
+    usage: 'commit -m MESSAGE',
+    examples: [
+      'npx pipeline sandbox commit -m "orders mart with the new metric"',
+      'npx pipeline sandbox commit -m "rerun after fix" --json',
+    ],
+  },
+  promote: {
+    summary: "Merge the sandbox's committed data into production, once its git branch is merged into main",
+    usage: 'promote [--yes] [--strategy source-wins|dest-wins] [--dry-run]',
+    examples: [
+      'npx pipeline sandbox promote --git-branch feature/new-metric --dry-run',
+      'npx pipeline sandbox promote --git-branch feature/new-metric --yes',
+    ],
+  },
+  refresh: {
+    summary: "Merge production's newer data into the sandbox (refuses paths both changed)",
+    usage: 'refresh [--dry-run]',
+    examples: ['npx pipeline sandbox refresh', 'npx pipeline sandbox refresh --dry-run --json'],
+  },
+  down: {
+    summary: 'Delete the data branch and the instance folder (refuses uncommitted or unpromoted data without --force)',
+    usage: 'down [--force]',
+    examples: ['npx pipeline sandbox down', 'npx pipeline sandbox down --force'],
+  },
+  prune: {
+    summary: 'Remove sandboxes whose git branch is gone or older than sandbox.ttl_days (keeps unpromoted data)',
+    usage: 'prune [--dry-run] [--force]',
+    examples: ['npx pipeline sandbox prune --dry-run', 'npx pipeline sandbox prune'],
+  },
+  ui: {
+    summary: "Serve the Dagster UI on the sandbox's own instance, on a loopback port (Ctrl-C stops it)",
+    usage: 'ui [--port N] [--pipeline NAME] [--python PATH]',
+    examples: ['npx pipeline sandbox ui', 'npx pipeline sandbox ui --port 3001 --pipeline orders'],
+  },
 };
 export const SANDBOX_SUBCOMMANDS = Object.keys(SUBCOMMANDS);
 
 const FLAGS: GlobalFlag[] = [
-  { flag: 'git-branch', type: 'string', valueName: 'name', help: 'Use this git branch instead of the checked-out one (detached HEAD in CI; a merged branch on promote)' },
+  {
+    flag: 'git-branch',
+    type: 'string',
+    valueName: 'name',
+    help: 'Use this git branch instead of the checked-out one (detached HEAD in CI; a merged branch on promote)',
+  },
   { flag: 'message', short: 'm', type: 'string', valueName: 'text', help: 'commit (-m), promote: the commit message' },
   { flag: 'force', type: 'boolean', help: 'down, prune: discard uncommitted or unpromoted data' },
   { flag: 'yes', type: 'boolean', help: 'promote: do not ask (needed without a terminal)' },
-  { flag: 'strategy', type: 'string', valueName: 'source-wins|dest-wins', help: 'promote: who wins where production changed the same paths since the base' },
+  {
+    flag: 'strategy',
+    type: 'string',
+    valueName: 'source-wins|dest-wins',
+    help: 'promote: who wins where production changed the same paths since the base',
+  },
   { flag: 'dry-run', type: 'boolean', help: 'init, promote, refresh, prune: say what would happen, write nothing' },
   { flag: 'stat', type: 'boolean', help: 'diff: a summary (counts and bytes per top folder) instead of every path' },
-  { flag: 'pipeline', type: 'string', valueName: 'name', help: 'run: the pipeline whose job to run; ui: show only this pipeline' },
-  { flag: 'python', type: 'string', valueName: 'path', help: "run, ui: the Python with the pipeline installed (default: pipelines/<name>/.venv)" },
+  {
+    flag: 'pipeline',
+    type: 'string',
+    valueName: 'name',
+    help: 'run: the pipeline whose job to run; ui: show only this pipeline',
+  },
+  {
+    flag: 'python',
+    type: 'string',
+    valueName: 'path',
+    help: 'run, ui: the Python with the pipeline installed (default: pipelines/<name>/.venv)',
+  },
   { flag: 'port', type: 'string', valueName: 'n', help: 'ui: the loopback port (default: a free one)' },
   { flag: 'json', type: 'boolean', help: 'Print the result as JSON' },
   CWD_FLAG,
@@ -50,7 +137,11 @@ const FLAGS: GlobalFlag[] = [
 export function sandboxHelp(sub?: string): string {
   if (sub && SUBCOMMANDS[sub]) {
     const doc = SUBCOMMANDS[sub];
-    return renderHelp(`pipeline sandbox ${doc.usage} [options]`, `${doc.summary}.\n\nExamples:\n${doc.examples.map((e) => `  ${e}`).join('\n')}`, [{ title: 'Options', flags: FLAGS }]);
+    return renderHelp(
+      `pipeline sandbox ${doc.usage} [options]`,
+      `${doc.summary}.\n\nExamples:\n${doc.examples.map((e) => `  ${e}`).join('\n')}`,
+      [{ title: 'Options', flags: FLAGS }],
+    );
   }
   const width = Math.max(...SANDBOX_SUBCOMMANDS.map((s) => s.length)) + 2;
   return renderHelp(
@@ -74,14 +165,21 @@ export function sandboxHelp(sub?: string): string {
   );
 }
 
-
-
 /** 0.02 days reads 28m; 0.5 days 12h; 3.2 days 3d. */
-const age = (days: number | null): string => (days === null ? '-' : days < 1 / 24 ? `${Math.round(days * 1440)}m` : days < 2 ? `${Math.round(days * 24)}h` : `${Math.floor(days)}d`);
-const print = (json: boolean, data: unknown, text: string): void => void process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
+const age = (days: number | null): string =>
+  days === null
+    ? '-'
+    : days < 1 / 24
+      ? `${Math.round(days * 1440)}m`
+      : days < 2
+        ? `${Math.round(days * 24)}h`
+        : `${Math.floor(days)}d`;
+const print = (json: boolean, data: unknown, text: string): void =>
+  void process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
 const warn = (text: string): void => void process.stderr.write(`pipeline: warning: ${text}\n`);
 
-const statLine = (s: ReturnType<typeof diffStat>) => `${s.paths} path${s.paths === 1 ? '' : 's'}: ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.bytes} bytes${s.uncommitted ? ` (${s.uncommitted} uncommitted)` : ''}`;
+const statLine = (s: ReturnType<typeof diffStat>) =>
+  `${s.paths} path${s.paths === 1 ? '' : 's'}: ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.bytes} bytes${s.uncommitted ? ` (${s.uncommitted} uncommitted)` : ''}`;
 
 async function confirmOnTerminal(): Promise<((q: string) => Promise<boolean>) | undefined> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
@@ -97,37 +195,61 @@ export async function run(argv: string[]): Promise<number | void> {
     process.stdout.write(`${sandboxHelp(sub)}\n`);
     return sub === undefined && !values.help ? EXIT.usage : EXIT.ok;
   }
-  if (!(sub in SUBCOMMANDS)) throw new InputError(`unknown sandbox command ${JSON.stringify(sub)}; use one of: ${SANDBOX_SUBCOMMANDS.join(', ')}`);
+  if (!(sub in SUBCOMMANDS))
+    throw new InputError(
+      `unknown sandbox command ${JSON.stringify(sub)}; use one of: ${SANDBOX_SUBCOMMANDS.join(', ')}`,
+    );
   const strategy = values.strategy as string | undefined;
-  if (strategy !== undefined && strategy !== 'source-wins' && strategy !== 'dest-wins') throw new InputError(`--strategy ${JSON.stringify(strategy)} is not a strategy; use source-wins (the sandbox's version) or dest-wins (production's)`);
+  if (strategy !== undefined && strategy !== 'source-wins' && strategy !== 'dest-wins')
+    throw new InputError(
+      `--strategy ${JSON.stringify(strategy)} is not a strategy; use source-wins (the sandbox's version) or dest-wins (production's)`,
+    );
   const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new InputError(`--port ${JSON.stringify(values.port)} is not a port number (1-65535)`);
-  if (sub === 'commit' && !(values.message as string | undefined)?.trim()) throw new InputError('commit needs a message: pipeline sandbox commit -m "what the data is"');
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+    throw new InputError(`--port ${JSON.stringify(values.port)} is not a port number (1-65535)`);
+  if (sub === 'commit' && !(values.message as string | undefined)?.trim())
+    throw new InputError('commit needs a message: pipeline sandbox commit -m "what the data is"');
   const json = values.json === true;
   const dryRun = values['dry-run'] === true;
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
   const { root, platform } = platformRoot(cwd);
   // Every command but these works on the sandbox of one git branch.
-  const gitBranch = ['init', 'list', 'prune'].includes(sub) ? undefined : currentGitBranch(root, values['git-branch'] as string | undefined);
+  const gitBranch = ['init', 'list', 'prune'].includes(sub)
+    ? undefined
+    : currentGitBranch(root, values['git-branch'] as string | undefined);
   const name = gitBranch === undefined ? undefined : nameFor(platform, gitBranch);
   const { backend, credentials } = await backendFor(platform, envFileEndpoint(root, name));
 
   if (sub === 'init') {
     const result = await sandboxInit({ root, platform, backend }, dryRun);
     const state = result.protected ? (result.installed ? 'protected' : 'already protected') : 'would protect';
-    const lines = [`${result.production.replace(/\/[^/]*$/, '')}/${result.branch}: ${state} (lakeFS refuses direct writes and commits to it; only merges land, through pipeline sandbox promote)`];
+    const lines = [
+      `${result.production.replace(/\/[^/]*$/, '')}/${result.branch}: ${state} (lakeFS refuses direct writes and commits to it; only merges land, through pipeline sandbox promote)`,
+    ];
     for (const edit of result.platformEdits) lines.push(`${dryRun ? 'would set' : 'set'} ${edit} in platform.yaml`);
     return print(json, result, lines.join('\n'));
   }
   if (sub === 'list') {
     const all = await sandboxList(root, platform, backend);
     const row = (s: (typeof all)[number]) =>
-      [s.name.padEnd(36), (s.gitBranch ?? '(no local record)').padEnd(26), s.gitBranchExists === false ? 'branch gone ' : s.gitBranchExists ? 'branch here ' : '-           ', s.dataExists ? 'data   ' : 'no data', age(s.ageDays).padStart(5), `  unpromoted ${s.unpromoted ?? '-'}`, `  production moved ${s.productionMoved ?? '-'}`].join(' ');
+      [
+        s.name.padEnd(36),
+        (s.gitBranch ?? '(no local record)').padEnd(26),
+        s.gitBranchExists === false ? 'branch gone ' : s.gitBranchExists ? 'branch here ' : '-           ',
+        s.dataExists ? 'data   ' : 'no data',
+        age(s.ageDays).padStart(5),
+        `  unpromoted ${s.unpromoted ?? '-'}`,
+        `  production moved ${s.productionMoved ?? '-'}`,
+      ].join(' ');
     return print(json, all, all.length ? all.map(row).join('\n') : 'no sandboxes');
   }
   if (sub === 'prune') {
     const report = await sandboxPrune({ root, platform, backend }, { dryRun, force: values.force === true });
-    return print(json, report, report.length ? report.map((e) => `${e.action.padEnd(12)} ${e.name}  ${e.why}`).join('\n') : 'no sandboxes');
+    return print(
+      json,
+      report,
+      report.length ? report.map((e) => `${e.action.padEnd(12)} ${e.name}  ${e.why}`).join('\n') : 'no sandboxes',
+    );
   }
 
   if (gitBranch === undefined || name === undefined) throw new Error(`pipeline sandbox ${sub}: no git branch`);
@@ -135,26 +257,51 @@ export async function run(argv: string[]): Promise<number | void> {
   switch (sub) {
     case 'up': {
       const { status, created } = await sandboxUp(ctx, credentials?.endpoint ?? null);
-      return print(json, { created, ...status }, [
-        `${created ? 'Created' : 'Reusing'} sandbox ${status.name} for git branch ${gitBranch}`,
-        `  data:     ${platform.sandbox.backend === 'lakefs' ? `lakefs://${platform.sandbox.repository}/${status.name}` : status.name}, from ${status.production} at ${status.sourceCommit ?? status.sourceRef}`,
-        `  instance: ${status.instanceDir}`,
-        `  env file: ${status.envFile}`,
-        '',
-        `Load it:  set -a; . ${status.envFile}; set +a`,
-      ].join('\n'));
+      return print(
+        json,
+        { created, ...status },
+        [
+          `${created ? 'Created' : 'Reusing'} sandbox ${status.name} for git branch ${gitBranch}`,
+          `  data:     ${platform.sandbox.backend === 'lakefs' ? `lakefs://${platform.sandbox.repository}/${status.name}` : status.name}, from ${status.production} at ${status.sourceCommit ?? status.sourceRef}`,
+          `  instance: ${status.instanceDir}`,
+          `  env file: ${status.envFile}`,
+          '',
+          `Load it:  set -a; . ${status.envFile}; set +a`,
+        ].join('\n'),
+      );
     }
     case 'status': {
       const status = await sandboxStatus(root, backend, ctx.name);
       if (!status) {
-        print(json, { name: ctx.name, exists: false }, `no sandbox for git branch ${gitBranch} (it would be ${ctx.name}); run pipeline sandbox up`);
+        print(
+          json,
+          { name: ctx.name, exists: false },
+          `no sandbox for git branch ${gitBranch} (it would be ${ctx.name}); run pipeline sandbox up`,
+        );
         return EXIT.failure;
       }
-      const protection = await backend.protection().catch((error: Error) => ({ branch: platform.sandbox.productionRef, protected: false, problem: error.message }));
-      print(json, { exists: true, ...status, productionProtected: protection.protected }, Object.entries(status).map(([k, v]) => `${k.padEnd(13)} ${v ?? '-'}`).join('\n'));
-      if (!protection.protected) warn('problem' in protection ? protection.problem : `lakeFS does not protect production branch ${protection.branch}: anyone with write access can write or commit to it directly; run pipeline sandbox init`);
+      const protection = await backend.protection().catch((error: Error) => ({
+        branch: platform.sandbox.productionRef,
+        protected: false,
+        problem: error.message,
+      }));
+      print(
+        json,
+        { exists: true, ...status, productionProtected: protection.protected },
+        Object.entries(status)
+          .map(([k, v]) => `${k.padEnd(13)} ${v ?? '-'}`)
+          .join('\n'),
+      );
+      if (!protection.protected)
+        warn(
+          'problem' in protection
+            ? protection.problem
+            : `lakeFS does not protect production branch ${protection.branch}: anyone with write access can write or commit to it directly; run pipeline sandbox init`,
+        );
       if (!status.dataExists) {
-        process.stderr.write(`pipeline: error: the data of sandbox ${ctx.name} is gone (no branch ${ctx.name} in ${status.production.replace(/\/[^/]*$/, '')}); run pipeline sandbox down --force and up again\n`);
+        process.stderr.write(
+          `pipeline: error: the data of sandbox ${ctx.name} is gone (no branch ${ctx.name} in ${status.production.replace(/\/[^/]*$/, '')}); run pipeline sandbox down --force and up again\n`,
+        );
         return EXIT.failure;
       }
       return EXIT.ok;
@@ -162,37 +309,97 @@ export async function run(argv: string[]): Promise<number | void> {
     case 'diff': {
       const changes = await sandboxDiff(ctx);
       const stat = diffStat(changes);
-      if (values.stat === true) return print(json, stat, [statLine(stat), ...Object.entries(stat.folders).map(([f, c]) => `  ${f.padEnd(30)} ${c.added} added, ${c.changed} changed, ${c.removed} removed`)].join('\n'));
+      if (values.stat === true)
+        return print(
+          json,
+          stat,
+          [
+            statLine(stat),
+            ...Object.entries(stat.folders).map(
+              ([f, c]) => `  ${f.padEnd(30)} ${c.added} added, ${c.changed} changed, ${c.removed} removed`,
+            ),
+          ].join('\n'),
+        );
       if (changes.length === 0) return print(json, changes, `no changes in ${ctx.name} since its base`);
-      return print(json, changes, [...changes.map((c) => `${c.change.padEnd(8)} ${c.path}  ${c.sizeBytes ?? '-'} bytes${c.committed ? '' : '  (uncommitted)'}`), statLine(stat)].join('\n'));
+      return print(
+        json,
+        changes,
+        [
+          ...changes.map(
+            (c) =>
+              `${c.change.padEnd(8)} ${c.path}  ${c.sizeBytes ?? '-'} bytes${c.committed ? '' : '  (uncommitted)'}`,
+          ),
+          statLine(stat),
+        ].join('\n'),
+      );
     }
     case 'commit': {
       const result = await sandboxCommit(ctx, values.message as string);
       if (!result.commit) print(json, result, `nothing to commit in ${ctx.name}: no data writes since its last commit`);
-      else print(json, result, `Committed ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} to ${ctx.name}: ${result.commit.slice(0, 12)} (git ${result.metadata.git_commit?.slice(0, 12) ?? '-'} on ${gitBranch}, by ${result.metadata.user})`);
+      else
+        print(
+          json,
+          result,
+          `Committed ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} to ${ctx.name}: ${result.commit.slice(0, 12)} (git ${result.metadata.git_commit?.slice(0, 12) ?? '-'} on ${gitBranch}, by ${result.metadata.user})`,
+        );
       return;
     }
     case 'promote': {
-      const result = await sandboxPromote(ctx, { message: values.message as string | undefined, strategy: strategy as 'source-wins' | 'dest-wins' | undefined, yes: values.yes === true, dryRun, confirm: await confirmOnTerminal() });
+      const result = await sandboxPromote(ctx, {
+        message: values.message as string | undefined,
+        strategy: strategy as 'source-wins' | 'dest-wins' | undefined,
+        yes: values.yes === true,
+        dryRun,
+        confirm: await confirmOnTerminal(),
+      });
       const what = result.changes.map((c) => `  ${c.change.padEnd(8)} ${c.path}`).join('\n');
-      return print(json, result, result.promoted ? `Promoted ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} of ${ctx.name} into ${backend.describeProduction()}: commit ${result.commit!.slice(0, 12)} (git ${result.gitCommit!.slice(0, 12)})\n${what}` : `${result.reason}${result.changes.length ? `\n${what}` : ''}`);
+      return print(
+        json,
+        result,
+        result.promoted
+          ? `Promoted ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} of ${ctx.name} into ${backend.describeProduction()}: commit ${result.commit!.slice(0, 12)} (git ${result.gitCommit!.slice(0, 12)})\n${what}`
+          : `${result.reason}${result.changes.length ? `\n${what}` : ''}`,
+      );
     }
     case 'refresh': {
       const result = await sandboxRefresh(ctx, dryRun);
       const what = result.changes.map((c) => `  ${c.change.padEnd(8)} ${c.path}`).join('\n');
-      return print(json, result, result.refreshed ? `Refreshed ${ctx.name} with ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} from production: ${result.commit!.slice(0, 12)}\n${what}` : `${result.reason}${result.changes.length ? `\n${what}` : ''}`);
+      return print(
+        json,
+        result,
+        result.refreshed
+          ? `Refreshed ${ctx.name} with ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} from production: ${result.commit!.slice(0, 12)}\n${what}`
+          : `${result.reason}${result.changes.length ? `\n${what}` : ''}`,
+      );
     }
     case 'down': {
       const result = await sandboxDown(ctx, values.force === true);
-      return print(json, { name: ctx.name, ...result }, result.removed ? `Removed sandbox ${ctx.name}${result.discarded.length ? ` (discarded ${result.discarded.length} unsaved changes)` : ''}` : `no sandbox ${ctx.name} to remove`);
+      return print(
+        json,
+        { name: ctx.name, ...result },
+        result.removed
+          ? `Removed sandbox ${ctx.name}${result.discarded.length ? ` (discarded ${result.discarded.length} unsaved changes)` : ''}`
+          : `no sandbox ${ctx.name} to remove`,
+      );
     }
     case 'run':
-      return runJob(ctx, rest[0], values.pipeline as string | undefined, values.python as string | undefined, credentials);
+      return runJob(
+        ctx,
+        rest[0],
+        values.pipeline as string | undefined,
+        values.python as string | undefined,
+        credentials,
+      );
     case 'ui': {
       const { sandboxUi } = await import('../sandbox/ui.ts');
-      return sandboxUi(ctx, { port, python: values.python as string | undefined, pipeline: values.pipeline as string | undefined, env: sandboxEnv(ctx, credentials), onReady: (url) => print(json, { name: ctx.name, url }, `Dagster UI for sandbox ${ctx.name}: ${url}  (Ctrl-C stops it)`) });
+      return sandboxUi(ctx, {
+        port,
+        python: values.python as string | undefined,
+        pipeline: values.pipeline as string | undefined,
+        env: sandboxEnv(ctx, credentials),
+        onReady: (url) =>
+          print(json, { name: ctx.name, url }, `Dagster UI for sandbox ${ctx.name}: ${url}  (Ctrl-C stops it)`),
+      });
     }
   }
 }
-
-

@@ -1,13 +1,17 @@
 // CLI glue of `pipeline sync`: flags and help, then syncPlatform, then the report as text or JSON.
 import { resolve } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { type SyncReport, syncChanges, syncPlatform } from '../sync/sync.ts';
 import { Transaction } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
-  { flag: 'check', type: 'boolean', help: 'Write nothing; exit 1 if a derived file is missing or stale (for CI and scripts)' },
+  {
+    flag: 'check',
+    type: 'boolean',
+    help: 'Write nothing; exit 1 if a derived file is missing or stale (for CI and scripts)',
+  },
   { flag: 'dry-run', type: 'boolean', help: 'Print what would change; write nothing' },
   { flag: 'json', type: 'boolean', help: 'Print the report as JSON' },
   CWD_FLAG,
@@ -32,9 +36,19 @@ export const syncHelp = () =>
   );
 
 export function renderSyncReport(report: SyncReport, check: boolean): string {
-  const verb: Record<string, string> = { create: report.dryRun ? 'would create' : 'created', update: report.dryRun ? 'would update' : 'updated', unchanged: 'up to date', skipped: 'skipped' };
-  const lines = [`${report.pipelines.length} pipeline${report.pipelines.length === 1 ? '' : 's'}: ${report.pipelines.join(', ') || '-'}`];
-  for (const file of report.files) lines.push(`  ${(check && file.change !== 'unchanged' && file.change !== 'skipped' ? 'stale' : verb[file.change]!).padEnd(13)}${file.path}${file.note ? `  (${file.note})` : ''}`);
+  const verb: Record<string, string> = {
+    create: report.dryRun ? 'would create' : 'created',
+    update: report.dryRun ? 'would update' : 'updated',
+    unchanged: 'up to date',
+    skipped: 'skipped',
+  };
+  const lines = [
+    `${report.pipelines.length} pipeline${report.pipelines.length === 1 ? '' : 's'}: ${report.pipelines.join(', ') || '-'}`,
+  ];
+  for (const file of report.files)
+    lines.push(
+      `  ${(check && file.change !== 'unchanged' && file.change !== 'skipped' ? 'stale' : verb[file.change]!).padEnd(13)}${file.path}${file.note ? `  (${file.note})` : ''}`,
+    );
   return lines.join('\n');
 }
 
@@ -44,10 +58,14 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${syncHelp()}\n`);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new InputError(`pipeline sync takes no arguments (got ${positionals.join(' ')}); see pipeline sync --help`);
+  if (positionals.length > 0)
+    throw new InputError(`pipeline sync takes no arguments (got ${positionals.join(' ')}); see pipeline sync --help`);
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
   const root = findPlatformRoot(cwd);
-  if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline sync inside a platform repo`);
+  if (!root)
+    throw new InputError(
+      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline sync inside a platform repo`,
+    );
   const check = values.check === true;
   const dryRun = check || values['dry-run'] === true;
   // Under the repo's lock, after rolling back what a killed command left half-done.

@@ -1,25 +1,61 @@
 // `pipeline upgrade`: versioned codemods that keep every pipeline aligned with the conventions.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
-import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
+import {
+  findPlatformRoot,
+  loadPlatformConfig,
+  PLATFORM_FILE,
+  type PlatformConfig,
+} from '../conventions/platform-config.ts';
 import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
+import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { FileTree } from '../tree/file-tree.ts';
 import type { ChangePlan } from '../tree/plan.ts';
 import { type Transaction, writing } from '../tree/transaction.ts';
-import { editYamlSource, replaceScalar } from '../upgrade/engines/yaml.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
-import { needsPlatformLayout, planPlatformLayout, platformLayoutDiff, platformLayoutSummary, writePlatformLayout } from '../upgrade/codemods/v3-platform-layout.ts';
-import { allCodemods, DEFAULT_TARGET, defaultTarget, findPipelines, foreignPipeline, type PipelineUpgrade, runUpgrade } from '../upgrade/runner.ts';
-import { FileTree } from '../tree/file-tree.ts';
+import { cliPackageDiff, cliPackageSummary, planCliPackage } from '../upgrade/codemods/cli-package.ts';
+import {
+  needsPlatformLayout,
+  planPlatformLayout,
+  platformLayoutDiff,
+  platformLayoutSummary,
+  writePlatformLayout,
+} from '../upgrade/codemods/v3-platform-layout.ts';
+import { editYamlSource, replaceScalar } from '../upgrade/engines/yaml.ts';
+import {
+  allCodemods,
+  DEFAULT_TARGET,
+  defaultTarget,
+  findPipelines,
+  foreignPipeline,
+  type PipelineUpgrade,
+  runUpgrade,
+} from '../upgrade/runner.ts';
 
 const FLAGS: GlobalFlag[] = [
-  { flag: 'to', type: 'string', valueName: 'version', help: `Target conventions version (default: ${DEFAULT_TARGET}, the version this CLI ships, or a newer one of the platform's own codemods)` },
+  {
+    flag: 'to',
+    type: 'string',
+    valueName: 'version',
+    help: `Target conventions version (default: ${DEFAULT_TARGET}, the version this CLI ships, or a newer one of the platform's own codemods)`,
+  },
   { flag: 'dry-run', type: 'boolean', help: 'Print a unified diff per file and the summary table; write nothing' },
   { flag: 'json', type: 'boolean', help: 'Print the report as JSON' },
   { flag: 'list', type: 'boolean', help: "List the codemods (built-in and the platform's codemods/ folder) and exit" },
-  { flag: 'pipeline', type: 'string', multiple: true, valueName: 'name|glob', help: 'Only these pipelines (repeatable; globs such as ml_* work)' },
-  { flag: 'codemod', type: 'string', valueName: 'id', help: 'Run this one codemod, whatever the recorded version; with a PATH, on a folder the generator never made' },
+  {
+    flag: 'pipeline',
+    type: 'string',
+    multiple: true,
+    valueName: 'name|glob',
+    help: 'Only these pipelines (repeatable; globs such as ml_* work)',
+  },
+  {
+    flag: 'codemod',
+    type: 'string',
+    valueName: 'id',
+    help: 'Run this one codemod, whatever the recorded version; with a PATH, on a folder the generator never made',
+  },
   { flag: 'allow-dirty', type: 'boolean', help: 'Run on a git tree with uncommitted changes' },
   { flag: 'commit', type: 'boolean', help: 'One git commit per codemod, so a reviewer can read them one at a time' },
   CWD_FLAG,
@@ -33,19 +69,38 @@ export const upgradeHelp = () =>
     [{ title: 'Options', flags: FLAGS }],
   );
 
-export const listCodemods = (codemods: Codemod[]): string => codemods.map((c) => `${c.id.padEnd(34)} v${c.version}  ${c.source === 'platform' ? '(platform) ' : ''}${c.description}`).join('\n');
+export const listCodemods = (codemods: Codemod[]): string =>
+  codemods
+    .map((c) => `${c.id.padEnd(34)} v${c.version}  ${c.source === 'platform' ? '(platform) ' : ''}${c.description}`)
+    .join('\n');
 
 function summary(results: PipelineUpgrade[]): string {
-  const rows = [['pipeline', 'from', 'to', 'codemods applied', 'files changed', 'status'], ...results.map((r) => [r.pipeline, String(r.from), String(r.to), r.codemods.filter((c) => c.changes > 0).map((c) => c.id).join(', ') || '-', String(r.files.length), r.status === 'failed' ? `FAILED: ${r.error}` : r.status])];
+  const rows = [
+    ['pipeline', 'from', 'to', 'codemods applied', 'files changed', 'status'],
+    ...results.map((r) => [
+      r.pipeline,
+      String(r.from),
+      String(r.to),
+      r.codemods
+        .filter((c) => c.changes > 0)
+        .map((c) => c.id)
+        .join(', ') || '-',
+      String(r.files.length),
+      r.status === 'failed' ? `FAILED: ${r.error}` : r.status,
+    ]),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const table = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  const table = rows
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
   return `${table}${manualWork(results)}`;
 }
 
 // Manual work: what a codemod could not translate is a `# TODO(pipeline upgrade): ...` comment in
 // the code, listed here (file:line, construct, what to do); the exit status is then EXIT_TODOS.
 const EXIT_TODOS = 3;
-const todosOf = (results: PipelineUpgrade[]) => results.flatMap((r) => r.codemods.flatMap((c) => c.todos.map((t) => `${r.pipeline}/${t}`)));
+const todosOf = (results: PipelineUpgrade[]) =>
+  results.flatMap((r) => r.codemods.flatMap((c) => c.todos.map((t) => `${r.pipeline}/${t}`)));
 
 function manualWork(results: PipelineUpgrade[]): string {
   const todos = todosOf(results);
@@ -54,7 +109,8 @@ function manualWork(results: PipelineUpgrade[]): string {
 }
 
 /** 1 when a pipeline failed, 3 when TODOs are left for a person, else 0. */
-const exitCode = (results: PipelineUpgrade[]): number => (results.some((r) => r.status === 'failed') ? EXIT.failure : todosOf(results).length ? EXIT_TODOS : EXIT.ok);
+const exitCode = (results: PipelineUpgrade[]): number =>
+  results.some((r) => r.status === 'failed') ? EXIT.failure : todosOf(results).length ? EXIT_TODOS : EXIT.ok;
 
 const toJson = (results: PipelineUpgrade[], dryRun: boolean) => ({
   dryRun,
@@ -72,37 +128,60 @@ export async function run(argv: string[]): Promise<number> {
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
   const codemods = await allCodemods(findPlatformRoot(positionals[0] ? resolve(cwd, positionals[0]) : cwd));
   if (values.list) {
-    process.stdout.write(`${values.json ? JSON.stringify(codemods.map(({ id, version, description, source }) => ({ id, version, description, source })), null, 2) : listCodemods(codemods)}\n`);
+    process.stdout.write(
+      `${
+        values.json
+          ? JSON.stringify(
+              codemods.map(({ id, version, description, source }) => ({ id, version, description, source })),
+              null,
+              2,
+            )
+          : listCodemods(codemods)
+      }\n`,
+    );
     return EXIT.ok;
   }
   const latest = defaultTarget(codemods);
   const to = values.to === undefined ? latest : Number(values.to);
-  if (!Number.isInteger(to) || to < 1 || to > latest) throw new InputError(`--to ${values.to} is not a conventions version the codemods know (1 to ${latest})`);
+  if (!Number.isInteger(to) || to < 1 || to > latest)
+    throw new InputError(`--to ${values.to} is not a conventions version the codemods know (1 to ${latest})`);
   const only = values.codemod as string | undefined;
-  if (only && !codemods.some((c) => c.id === only)) throw new InputError(`unknown codemod ${only}; pipeline upgrade --list shows them`);
+  if (only && !codemods.some((c) => c.id === only))
+    throw new InputError(`unknown codemod ${only}; pipeline upgrade --list shows them`);
   if (positionals.length > 1) throw new InputError(`expected at most one PATH, got ${positionals.join(' ')}`);
-  if (positionals.length === 1 && !only) throw new InputError('a PATH needs --codemod ID: pipeline upgrade --codemod ID PATH');
+  if (positionals.length === 1 && !only)
+    throw new InputError('a PATH needs --codemod ID: pipeline upgrade --codemod ID PATH');
   const dryRun = values['dry-run'] === true;
   const json = values.json === true;
 
   // 1. What to upgrade.
   const root = findPlatformRoot(positionals[0] ? resolve(cwd, positionals[0]) : cwd);
   const platform: PlatformConfig | null = root ? loadPlatformConfig(root) : null;
-  if (!root && positionals.length === 0) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline upgrade at the platform repo root, or pass --codemod ID PATH`);
-  const pipelines = positionals[0] ? [foreignPipeline(resolve(cwd, positionals[0]))] : findPipelines(root!, (values.pipeline as string[] | undefined) ?? []);
+  if (!root && positionals.length === 0)
+    throw new InputError(
+      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline upgrade at the platform repo root, or pass --codemod ID PATH`,
+    );
+  const pipelines = positionals[0]
+    ? [foreignPipeline(resolve(cwd, positionals[0]))]
+    : findPipelines(root!, (values.pipeline as string[] | undefined) ?? []);
   const gitDir = root ?? pipelines[0]!.dir;
 
   // 2. A dirty tree is the user's work in progress: refuse unless told otherwise.
   const inGit = git.gitTopLevel(gitDir) !== undefined;
   if (!dryRun && inGit && !values['allow-dirty']) {
     const dirt = git.gitDirt(gitDir);
-    if (dirt.length) throw new StateError(`the git tree has ${dirt.length} uncommitted change${dirt.length === 1 ? '' : 's'} (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --allow-dirty`);
+    if (dirt.length)
+      throw new StateError(
+        `the git tree has ${dirt.length} uncommitted change${dirt.length === 1 ? '' : 's'} (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --allow-dirty`,
+      );
   }
   if (values.commit && !inGit) throw new InputError('--commit needs a git repository');
 
   // 3. Every codemod, in memory, under the repo's lock (after rolling back a killed command's half-done work).
   const flags = { to, only, dryRun, json, commit: values.commit === true, filtered: Boolean(values.pipeline) };
-  return writing(root ?? gitDir, 'pipeline upgrade', { dryRun }, (tx) => upgradeAndWrite(root, gitDir, pipelines, platform, codemods, flags, tx));
+  return writing(root ?? gitDir, 'pipeline upgrade', { dryRun }, (tx) =>
+    upgradeAndWrite(root, gitDir, pipelines, platform, codemods, flags, tx),
+  );
 }
 
 interface UpgradeFlags {
@@ -114,43 +193,98 @@ interface UpgradeFlags {
   filtered: boolean;
 }
 
-async function upgradeAndWrite(root: string | undefined, gitDir: string, pipelines: { name: string; dir: string }[], platform: PlatformConfig | null, codemods: Codemod[], flags: UpgradeFlags, tx: Transaction | undefined): Promise<number> {
+async function upgradeAndWrite(
+  root: string | undefined,
+  gitDir: string,
+  pipelines: { name: string; dir: string }[],
+  platform: PlatformConfig | null,
+  codemods: Codemod[],
+  flags: UpgradeFlags,
+  tx: Transaction | undefined,
+): Promise<number> {
   const { to, only, dryRun, json } = flags;
   const progress = process.stderr.isTTY && !json;
-  const results = await runUpgrade({
-    pipelines,
-    platform,
-    to,
-    codemods,
-    only,
-    diffs: dryRun,
-    onProgress: progress ? (done, total, name) => process.stderr.write(`\rupgrading pipelines: ${done}/${total} (${name})\x1b[K${done === total ? '\n' : ''}`) : undefined,
-  }, root ?? null);
+  const results = await runUpgrade(
+    {
+      pipelines,
+      platform,
+      to,
+      codemods,
+      only,
+      diffs: dryRun,
+      onProgress: progress
+        ? (done, total, name) =>
+            process.stderr.write(`\rupgrading pipelines: ${done}/${total} (${name})\x1b[K${done === total ? '\n' : ''}`)
+        : undefined,
+    },
+    root ?? null,
+  );
 
   // 4. Print, or write (all or nothing per pipeline).
   const failed = results.some((r) => r.status === 'failed');
   // The one platform-level step (v3: derived registration files), when platform.yaml moves to 3.
-  const layout = root && platform && !only && !failed && !flags.filtered && needsPlatformLayout(platform, to) ? planPlatformLayout(root, platform) : null;
+  const layout =
+    root && platform && !only && !failed && !flags.filtered && needsPlatformLayout(platform, to)
+      ? planPlatformLayout(root, platform, to)
+      : null;
+  // package.json pinning create-pipeline (0.1) moves to @create-pipeline/cli, at any conventions version.
+  const platformStep = root && !only && !failed && !flags.filtered;
   if (dryRun) {
+    const pin = platformStep ? planCliPackage(root) : null;
     if (json) process.stdout.write(`${JSON.stringify(toJson(results, true), null, 2)}\n`);
-    else process.stdout.write(`${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${layout ? platformLayoutDiff(layout) : ''}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}\n\nDry run: nothing was written.\n`);
+    else
+      process.stdout.write(
+        `${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${layout ? platformLayoutDiff(layout) : ''}${pin ? cliPackageDiff(pin) : ''}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}${pin ? cliPackageSummary(pin, false) : ''}\n\nDry run: nothing was written.\n`,
+      );
     return exitCode(results);
   }
-  const platformBump = root && platform && !only && !failed && !flags.filtered && platform.conventionsVersion < to ? bumpPlatform(root, to) : null;
+  const platformBump =
+    root && platform && !only && !failed && !flags.filtered && platform.conventionsVersion < to
+      ? bumpPlatform(root, to)
+      : null;
   // 4. Write: every file of every upgraded pipeline in one transaction (a kill or a failed write
   // puts every file back), each file written to a temporary file and renamed into place.
-  if (flags.commit) commitPerCodemod(tx!, gitDir, results, codemods.map((c) => c.id), platformBump);
+  if (flags.commit)
+    commitPerCodemod(
+      tx!,
+      gitDir,
+      results,
+      codemods.map((c) => c.id),
+      platformBump,
+    );
   else {
     // Every pipeline in one plan: the journal (which lists every file so far) is saved once, not
     // once per pipeline, which made a 1,000-pipeline upgrade quadratic.
     const plans = results.filter((r) => r.status === 'upgraded').map((r) => r.tree.toPlan());
-    if (plans.length) tx!.apply({ root: root ?? plans[0]!.root, changes: plans.flatMap((p) => p.changes.map((c) => ({ ...c, path: relative(root ?? plans[0]!.root, resolve(p.root, c.path)) }))) });
+    if (plans.length)
+      await tx!.applyConcurrently({
+        root: root ?? plans[0]!.root,
+        changes: plans.flatMap((p) =>
+          p.changes.map((c) => ({ ...c, path: relative(root ?? plans[0]!.root, resolve(p.root, c.path)) })),
+        ),
+      });
     if (platformBump) tx!.apply(platformBump);
   }
   if (layout) writePlatformLayout(tx!, layout, platform!, flags.commit);
+  // Planned after the layout step is written, so that it edits what that step left.
+  const pin = platformStep ? planCliPackage(root) : null;
+  if (pin) {
+    tx!.apply(pin.tree.toPlan());
+    if (flags.commit)
+      git.gitCommit(
+        root!,
+        pin.tree.changes().map((c) => c.path),
+        'chore(upgrade): pin @create-pipeline/cli, the pipeline CLI\n\nThe pipeline bin moved out of create-pipeline.\nMade by pipeline upgrade.',
+      );
+  }
   tx!.commit();
-  process.stdout.write(json ? `${JSON.stringify(toJson(results, false), null, 2)}\n` : `${summary(results)}${layout ? platformLayoutSummary(layout, true) : ''}\n`);
+  process.stdout.write(
+    json
+      ? `${JSON.stringify(toJson(results, false), null, 2)}\n`
+      : `${summary(results)}${layout ? platformLayoutSummary(layout, true) : ''}${pin ? cliPackageSummary(pin, true) : ''}\n`,
+  );
   if (json && layout?.todos.length) process.stderr.write(`${platformLayoutSummary(layout, true).trimStart()}\n`);
+  if (json && pin) process.stderr.write(`${cliPackageSummary(pin, true).trimStart()}\n`);
   return exitCode(results);
 }
 
@@ -165,7 +299,13 @@ function bumpPlatform(root: string, to: number): ChangePlan | null {
   return plan.changes.length ? plan : null;
 }
 
-function commitPerCodemod(tx: Transaction, gitDir: string, results: PipelineUpgrade[], order: string[], platformBump: ChangePlan | null): void {
+function commitPerCodemod(
+  tx: Transaction,
+  gitDir: string,
+  results: PipelineUpgrade[],
+  order: string[],
+  platformBump: ChangePlan | null,
+): void {
   const top = git.gitTopLevel(gitDir)!;
   for (const id of [...order, 'record-version']) {
     const touched: string[] = [];
@@ -185,8 +325,13 @@ function commitPerCodemod(tx: Transaction, gitDir: string, results: PipelineUpgr
       touched.push(...platformBump.changes.map((c) => relative(top, join(platformBump.root, c.path))));
     }
     if (!touched.length) continue;
-    const subject = id === 'record-version' ? 'chore(upgrade): record the new conventions version' : `chore(upgrade): ${id}`;
-    git.gitCommit(top, touched, `${subject}\n\nPipelines: ${[...new Set(pipelines)].join(', ') || '-'}\nMade by pipeline upgrade.`);
+    const subject =
+      id === 'record-version' ? 'chore(upgrade): record the new conventions version' : `chore(upgrade): ${id}`;
+    git.gitCommit(
+      top,
+      touched,
+      `${subject}\n\nPipelines: ${[...new Set(pipelines)].join(', ') || '-'}\nMade by pipeline upgrade.`,
+    );
   }
 }
 

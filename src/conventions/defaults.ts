@@ -1,5 +1,5 @@
-import { CONVENTIONS_VERSION, DAGSTER_VERSION } from './version.ts';
 import type { PlatformConfig } from './platform-config.ts';
+import { CONVENTIONS_VERSION, DAGSTER_VERSION } from './version.ts';
 
 export interface PlatformAnswers {
   name: string;

@@ -4,7 +4,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.ts';
-import { DEPLOYMENT_NAME, ENV_VAR, LAKEFS_BRANCH_ID, LAKEFS_REPOSITORY, ownerNameProblem, platformNameProblem, timezoneProblem } from '../validate/index.ts';
+import {
+  DEPLOYMENT_NAME,
+  ENV_VAR,
+  LAKEFS_BRANCH_ID,
+  LAKEFS_REPOSITORY,
+  ownerNameProblem,
+  platformNameProblem,
+  timezoneProblem,
+} from '../validate/index.ts';
 
 export const PLATFORM_FILE = 'platform.yaml';
 /** Modes are resource sets the templates know how to build; deployments are the platform's to choose. */
@@ -70,7 +78,11 @@ export function loadPlatformConfig(root: string): PlatformConfig {
   try {
     raw = parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError(PLATFORM_FILE, '(file)', `is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`);
+    throw new ConfigError(
+      PLATFORM_FILE,
+      '(file)',
+      `is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`,
+    );
   }
   return checkPlatformConfig(raw);
 }
@@ -110,7 +122,11 @@ class Reader {
   }
   allowedKeys(obj: Obj, path: string, keys: string[]): void {
     for (const key of Object.keys(obj)) {
-      if (!keys.includes(key)) this.fail(`${path}${path ? '.' : ''}${key}`, `is not a known key (expected one of: ${keys.join(', ')}); remove it or fix its spelling`);
+      if (!keys.includes(key))
+        this.fail(
+          `${path}${path ? '.' : ''}${key}`,
+          `is not a known key (expected one of: ${keys.join(', ')}); remove it or fix its spelling`,
+        );
     }
   }
 }
@@ -118,12 +134,30 @@ class Reader {
 export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): PlatformConfig {
   const r = new Reader(file);
   const top = r.object(raw, '(root)');
-  r.allowedKeys(top, '', ['name', 'conventions_version', 'dagster_version', 'deployment_env_var', 'default_deployment', 'default_timezone', 'owners', 'deployments', 'running_by_default_in', 'sandbox', 'check', 'modes']);
+  r.allowedKeys(top, '', [
+    'name',
+    'conventions_version',
+    'dagster_version',
+    'deployment_env_var',
+    'default_deployment',
+    'default_timezone',
+    'owners',
+    'deployments',
+    'running_by_default_in',
+    'sandbox',
+    'check',
+    'modes',
+  ]);
   // The platform's own modes, declared once (a typo in a deployment's modes stays an error).
   const customModes = top.modes === undefined ? [] : r.stringList(top, 'modes', 'modes');
   customModes.forEach((m, i) => {
-    if ((MODES as readonly string[]).includes(m)) r.fail(`modes[${i}]`, `${JSON.stringify(m)} is a built-in mode; list only the platform's own modes here`);
-    else if (!CUSTOM_MODE.test(m)) r.fail(`modes[${i}]`, `${JSON.stringify(m)} is not a mode name: lowercase letters, digits and underscores, starting with a letter`);
+    if ((MODES as readonly string[]).includes(m))
+      r.fail(`modes[${i}]`, `${JSON.stringify(m)} is a built-in mode; list only the platform's own modes here`);
+    else if (!CUSTOM_MODE.test(m))
+      r.fail(
+        `modes[${i}]`,
+        `${JSON.stringify(m)} is not a mode name: lowercase letters, digits and underscores, starting with a letter`,
+      );
   });
   const knownModes = [...MODES, ...customModes];
 
@@ -131,15 +165,29 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
   const nameProblem = platformNameProblem(name);
   if (nameProblem) r.fail('name', `${JSON.stringify(name)} ${nameProblem}`);
   const version = top.conventions_version;
-  if (!Number.isInteger(version) || (version as number) < 1) r.fail('conventions_version', 'must be a whole number from 1 (run `pipeline upgrade` rather than editing it)');
-  const dagsterVersion = r.string(top, 'dagster_version', 'dagster_version', /^1\.\d+\.\d+$/, 'must be a Dagster 1.x release such as 1.13.27');
-  const deploymentEnvVar = r.string(top, 'deployment_env_var', 'deployment_env_var', ENV_VAR, 'must be an environment variable name (A-Z, 0-9, _)');
+  if (!Number.isInteger(version) || (version as number) < 1)
+    r.fail('conventions_version', 'must be a whole number from 1 (run `pipeline upgrade` rather than editing it)');
+  const dagsterVersion = r.string(
+    top,
+    'dagster_version',
+    'dagster_version',
+    /^1\.\d+\.\d+$/,
+    'must be a Dagster 1.x release such as 1.13.27',
+  );
+  const deploymentEnvVar = r.string(
+    top,
+    'deployment_env_var',
+    'deployment_env_var',
+    ENV_VAR,
+    'must be an environment variable name (A-Z, 0-9, _)',
+  );
   const defaultTimezone = r.string(top, 'default_timezone', 'default_timezone');
   const timezone = timezoneProblem(defaultTimezone);
   if (timezone) r.fail('default_timezone', `${JSON.stringify(defaultTimezone)} ${timezone}`);
 
   const ownersRaw = top.owners;
-  if (!Array.isArray(ownersRaw) || ownersRaw.length === 0) r.fail('owners', 'must list at least one owner (a team that can own pipelines)');
+  if (!Array.isArray(ownersRaw) || ownersRaw.length === 0)
+    r.fail('owners', 'must list at least one owner (a team that can own pipelines)');
   const owners = (ownersRaw as unknown[]).map((item, i): Owner => {
     const o = r.object(item, `owners[${i}]`);
     r.allowedKeys(o, `owners[${i}]`, ['name', 'contact']);
@@ -152,49 +200,95 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
   const deploymentsRaw = r.object(top.deployments, 'deployments');
   const deployments = Object.entries(deploymentsRaw).map(([dname, value]): Deployment => {
     const path = `deployments.${dname}`;
-    if (!DEPLOYMENT_NAME.test(dname)) r.fail(path, 'deployment names must be lowercase letters, digits and underscores');
+    if (!DEPLOYMENT_NAME.test(dname))
+      r.fail(path, 'deployment names must be lowercase letters, digits and underscores');
     const d = r.object(value, path);
     r.allowedKeys(d, path, ['modes', 'run_launcher', 'daemon']);
     const modes = r.stringList(d, 'modes', `${path}.modes`);
     if (modes.length === 0) r.fail(`${path}.modes`, 'must allow at least one mode');
     modes.forEach((m, i) => {
-      if (!knownModes.includes(m)) r.fail(`${path}.modes[${i}]`, `${JSON.stringify(m)} is not a mode (expected one of: ${knownModes.join(', ')})`);
+      if (!knownModes.includes(m))
+        r.fail(`${path}.modes[${i}]`, `${JSON.stringify(m)} is not a mode (expected one of: ${knownModes.join(', ')})`);
     });
     const launcher = d.run_launcher ?? 'default';
-    if (!(RUN_LAUNCHERS as readonly unknown[]).includes(launcher)) r.fail(`${path}.run_launcher`, `${JSON.stringify(launcher)} is not a run launcher (expected one of: ${RUN_LAUNCHERS.join(', ')})`);
+    if (!(RUN_LAUNCHERS as readonly unknown[]).includes(launcher))
+      r.fail(
+        `${path}.run_launcher`,
+        `${JSON.stringify(launcher)} is not a run launcher (expected one of: ${RUN_LAUNCHERS.join(', ')})`,
+      );
     if (d.daemon !== undefined && typeof d.daemon !== 'boolean') r.fail(`${path}.daemon`, 'must be true or false');
     return { name: dname, modes, runLauncher: launcher as RunLauncher, daemon: d.daemon === true };
   });
   if (deployments.length === 0) r.fail('deployments', 'must define at least one deployment');
   const names = deployments.map((d) => d.name);
   const defaultDeployment = r.string(top, 'default_deployment', 'default_deployment');
-  if (!names.includes(defaultDeployment)) r.fail('default_deployment', `${JSON.stringify(defaultDeployment)} is not one of the deployments (${names.join(', ')})`);
+  if (!names.includes(defaultDeployment))
+    r.fail(
+      'default_deployment',
+      `${JSON.stringify(defaultDeployment)} is not one of the deployments (${names.join(', ')})`,
+    );
   const runningByDefaultIn = r.stringList(top, 'running_by_default_in', 'running_by_default_in', true);
   runningByDefaultIn.forEach((n, i) => {
-    if (!names.includes(n)) r.fail(`running_by_default_in[${i}]`, `${JSON.stringify(n)} is not one of the deployments (${names.join(', ')})`);
+    if (!names.includes(n))
+      r.fail(`running_by_default_in[${i}]`, `${JSON.stringify(n)} is not one of the deployments (${names.join(', ')})`);
   });
 
   const sb = r.object(top.sandbox, 'sandbox');
-  r.allowedKeys(sb, 'sandbox', ['backend', 'repository', 'production_ref', 'protected_branches', 'branch_prefix', 'branch_env_var', 'production_branch', 'git_main_branch', 'ttl_days']);
+  r.allowedKeys(sb, 'sandbox', [
+    'backend',
+    'repository',
+    'production_ref',
+    'protected_branches',
+    'branch_prefix',
+    'branch_env_var',
+    'production_branch',
+    'git_main_branch',
+    'ttl_days',
+  ]);
   const backend = sb.backend ?? 'lakefs';
-  if (backend !== 'lakefs' && backend !== 'snowflake') r.fail('sandbox.backend', `${JSON.stringify(backend)} is not a sandbox backend (expected lakefs or snowflake)`);
+  if (backend !== 'lakefs' && backend !== 'snowflake')
+    r.fail('sandbox.backend', `${JSON.stringify(backend)} is not a sandbox backend (expected lakefs or snowflake)`);
   const productionRef = r.string(sb, 'production_ref', 'sandbox.production_ref');
   const sandbox: SandboxConfig = {
     backend: backend as SandboxConfig['backend'],
-    repository: r.string(sb, 'repository', 'sandbox.repository', LAKEFS_REPOSITORY, 'must be a lakeFS repository id (3-63 lowercase letters, digits, dashes)'),
+    repository: r.string(
+      sb,
+      'repository',
+      'sandbox.repository',
+      LAKEFS_REPOSITORY,
+      'must be a lakeFS repository id (3-63 lowercase letters, digits, dashes)',
+    ),
     productionRef,
     protectedBranches: r.stringList(sb, 'protected_branches', 'sandbox.protected_branches', true),
     branchPrefix: typeof sb.branch_prefix === 'string' ? sb.branch_prefix : 'sbx-',
     branchEnvVar: typeof sb.branch_env_var === 'string' ? sb.branch_env_var : 'PIPELINE_SANDBOX_BRANCH',
-    ...(sb.production_branch !== undefined ? { productionBranch: r.string(sb, 'production_branch', 'sandbox.production_branch', LAKEFS_BRANCH_ID, 'must be a lakeFS branch id') } : {}),
-    ...(sb.git_main_branch !== undefined ? { gitMainBranch: r.string(sb, 'git_main_branch', 'sandbox.git_main_branch') } : {}),
+    ...(sb.production_branch !== undefined
+      ? {
+          productionBranch: r.string(
+            sb,
+            'production_branch',
+            'sandbox.production_branch',
+            LAKEFS_BRANCH_ID,
+            'must be a lakeFS branch id',
+          ),
+        }
+      : {}),
+    ...(sb.git_main_branch !== undefined
+      ? { gitMainBranch: r.string(sb, 'git_main_branch', 'sandbox.git_main_branch') }
+      : {}),
   };
   if (sb.ttl_days !== undefined) {
-    if (typeof sb.ttl_days !== 'number' || !(sb.ttl_days > 0)) r.fail('sandbox.ttl_days', `${JSON.stringify(sb.ttl_days)} must be a positive number of days`);
+    if (typeof sb.ttl_days !== 'number' || !(sb.ttl_days > 0))
+      r.fail('sandbox.ttl_days', `${JSON.stringify(sb.ttl_days)} must be a positive number of days`);
     sandbox.ttlDays = sb.ttl_days as number;
   }
-  if (!LAKEFS_BRANCH_ID.test(sandbox.branchPrefix + 'x')) r.fail('sandbox.branch_prefix', `${JSON.stringify(sandbox.branchPrefix)} cannot start a lakeFS branch id (letters, digits, _ and -)`);
-  if (!ENV_VAR.test(sandbox.branchEnvVar)) r.fail('sandbox.branch_env_var', 'must be an environment variable name (A-Z, 0-9, _)');
+  if (!LAKEFS_BRANCH_ID.test(`${sandbox.branchPrefix}x`))
+    r.fail(
+      'sandbox.branch_prefix',
+      `${JSON.stringify(sandbox.branchPrefix)} cannot start a lakeFS branch id (letters, digits, _ and -)`,
+    );
+  if (!ENV_VAR.test(sandbox.branchEnvVar))
+    r.fail('sandbox.branch_env_var', 'must be an environment variable name (A-Z, 0-9, _)');
 
   const check = readCheckSection(r, top.check);
 
@@ -221,7 +315,11 @@ function readCheckSection(r: Reader, raw: unknown): PlatformConfig['check'] {
   r.allowedKeys(section, 'check', ['rules']);
   const rules = section.rules === undefined || section.rules === null ? {} : r.object(section.rules, 'check.rules');
   for (const [id, setting] of Object.entries(rules)) {
-    if (!(CHECK_RULE_SETTINGS as readonly unknown[]).includes(setting)) r.fail(`check.rules.${id}`, `${JSON.stringify(setting)} is not a setting (expected one of: ${CHECK_RULE_SETTINGS.join(', ')})`);
+    if (!(CHECK_RULE_SETTINGS as readonly unknown[]).includes(setting))
+      r.fail(
+        `check.rules.${id}`,
+        `${JSON.stringify(setting)} is not a setting (expected one of: ${CHECK_RULE_SETTINGS.join(', ')})`,
+      );
   }
   return { rules: rules as Record<string, CheckRuleSetting> };
 }

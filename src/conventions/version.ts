@@ -1,8 +1,11 @@
 /** The platform conventions this CLI generates. Bumped (with a codemod) whenever generated code changes meaning. */
-export const CONVENTIONS_VERSION = 3;
+export const CONVENTIONS_VERSION = 4;
 
 /** The Dagster release generated pipelines pin, and the matching release of its libraries. */
 export const DAGSTER_VERSION = '1.13.27';
+
+/** The ruff a platform's CI lints and formats with (keep in step with scripts/python-requirements.txt, which the tests use). */
+export const RUFF_VERSION = '0.17.5';
 
 export function dagsterLibrariesVersion(dagster: string): string {
   const [major, minor, patch] = dagster.split('.').map(Number);

@@ -4,9 +4,9 @@
 import { Console } from 'node:console';
 import { relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
-import { isFilePending } from 'mem-fs-editor/state';
-import type { MemFsEditorFile } from 'mem-fs-editor';
 import type { Store } from 'mem-fs';
+import type { MemFsEditorFile } from 'mem-fs-editor';
+import { isFilePending } from 'mem-fs-editor/state';
 import { GENERATORS, type GeneratorName } from '../../generators/index.ts';
 import { type ChangePlan, planFromMemFs } from '../tree/plan.ts';
 
@@ -18,23 +18,36 @@ export interface GeneratorRun {
 function snapshot(store: Store<MemFsEditorFile>, root: string): Map<string, string> {
   const out = new Map<string, string>();
   store.each((file) => {
-    if (isFilePending(file)) out.set(relative(root, file.path).split(sep).join('/'), file.contents?.toString('utf8') ?? '');
+    if (isFilePending(file))
+      out.set(relative(root, file.path).split(sep).join('/'), file.contents?.toString('utf8') ?? '');
   });
   return out;
 }
 
 /** Runs the generators in order; returns the whole change, and each generator's own part of it. */
-export async function planGenerators(root: string, runs: GeneratorRun[]): Promise<{ plan: ChangePlan; steps: ChangePlan[] }> {
+export async function planGenerators(
+  root: string,
+  runs: GeneratorRun[],
+): Promise<{ plan: ChangePlan; steps: ChangePlan[] }> {
   const { EnvironmentBase } = await import('yeoman-environment');
   // Yeoman's own log lines (conflicts, installs) do not apply: we plan, check and write ourselves.
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const env = new EnvironmentBase({ cwd: root, skipInstall: true, console: new Console(sink), stdout: sink, stderr: sink } as never);
+  const env = new EnvironmentBase({
+    cwd: root,
+    skipInstall: true,
+    console: new Console(sink),
+    stdout: sink,
+    stderr: sink,
+  } as never);
   const store = env.sharedFs as unknown as Store<MemFsEditorFile>;
   const steps: ChangePlan[] = [];
   let previous = new Map<string, string>();
   for (const run of runs) {
     const { default: Generator } = await GENERATORS[run.name]();
-    const generator = await env.create(Generator as never, { generatorArgs: [], generatorOptions: { ...run.options, skipInstall: true } });
+    const generator = await env.create(Generator as never, {
+      generatorArgs: [],
+      generatorOptions: { ...run.options, skipInstall: true },
+    });
     await env.runGenerator(generator as never);
     const current = snapshot(store, root);
     const whole = planFromMemFs(store, root);

@@ -1,8 +1,7 @@
 // Command-line parsing (node:util parseArgs): flags come from the question definitions plus the
 // global flags of each command. Unknown flags are a one-line error, never ignored.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InputError } from '../errors.ts';
-import type { Question } from './question.ts';
 
 export interface GlobalFlag {
   flag: string;
@@ -17,25 +16,54 @@ export interface GlobalFlag {
 }
 
 /** Flags every command has. */
-export const CWD_FLAG: GlobalFlag = { flag: 'cwd', type: 'string', valueName: 'dir', help: 'Run as if started in this folder' };
+export const CWD_FLAG: GlobalFlag = {
+  flag: 'cwd',
+  type: 'string',
+  valueName: 'dir',
+  help: 'Run as if started in this folder',
+};
 export const HELP_FLAG: GlobalFlag = { flag: 'help', short: 'h', type: 'boolean', help: 'Show this help' };
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;
+  /** The questions' flags that were given, by flag: what resolveAnswers takes. */
+  questionFlags: Record<string, string>;
   positionals: string[];
 }
 
-export function parseCommandArgs(argv: string[], questions: Question<never>[], globals: GlobalFlag[], command: string): ParsedArgs {
+export function parseCommandArgs(
+  argv: string[],
+  questions: readonly { flag: string }[],
+  globals: GlobalFlag[],
+  command: string,
+): ParsedArgs {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const q of questions) options[q.flag] = { type: 'string' };
-  for (const g of globals) options[g.flag] = { type: g.type, ...(g.short ? { short: g.short } : {}), ...(g.multiple ? { multiple: true } : {}) };
+  for (const g of globals)
+    options[g.flag] = {
+      type: g.type,
+      ...(g.short ? { short: g.short } : {}),
+      ...(g.multiple ? { multiple: true } : {}),
+    };
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true, allowNegative: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options,
+      allowPositionals: true,
+      strict: true,
+      allowNegative: true,
+    });
     for (const [key, value] of Object.entries(values)) {
       const global = globals.find((g) => g.flag === key);
-      if (value === false && !global?.negatable) throw new InputError(`--no-${key} is not an option; see ${command} --help`);
+      if (value === false && !global?.negatable)
+        throw new InputError(`--no-${key} is not an option; see ${command} --help`);
     }
-    return { values: values as ParsedArgs['values'], positionals };
+    const questionFlags: Record<string, string> = {};
+    for (const q of questions) {
+      const value = values[q.flag];
+      if (typeof value === 'string') questionFlags[q.flag] = value;
+    }
+    return { values: values as ParsedArgs['values'], questionFlags, positionals };
   } catch (error) {
     if (error instanceof InputError) throw error;
     const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
@@ -44,13 +72,27 @@ export function parseCommandArgs(argv: string[], questions: Question<never>[], g
 }
 
 /** Help text rendered from the same definitions as the flags and prompts. */
-export function renderHelp(usage: string, intro: string, sections: { title: string; flags: { flag: string; valueName?: string; help: string; negatable?: boolean }[] }[]): string {
+export function renderHelp(
+  usage: string,
+  intro: string,
+  sections: {
+    title: string;
+    flags: readonly { flag: string; valueName?: string; help: string; negatable?: boolean }[];
+  }[],
+): string {
   const lines = [`Usage: ${usage}`, '', intro, ''];
   for (const section of sections) {
     lines.push(`${section.title}:`);
-    const rows = section.flags.map((f) => [`  --${f.flag}${f.negatable ? ` / --no-${f.flag}` : ''}${f.valueName ? ` <${f.valueName}>` : ''}`, f.help] as const);
+    const rows = section.flags.map(
+      (f) =>
+        [
+          `  --${f.flag}${f.negatable ? ` / --no-${f.flag}` : ''}${f.valueName ? ` <${f.valueName}>` : ''}`,
+          f.help,
+        ] as const,
+    );
     const width = Math.min(34, Math.max(...rows.map(([left]) => left.length)) + 2);
-    for (const [left, help] of rows) lines.push(left.length >= width ? `${left}\n${' '.repeat(width)}${help}` : `${left.padEnd(width)}${help}`);
+    for (const [left, help] of rows)
+      lines.push(left.length >= width ? `${left}\n${' '.repeat(width)}${help}` : `${left.padEnd(width)}${help}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -6,13 +6,17 @@ import { yaml11Type } from '../validate/yaml.ts';
 
 export type Literal = string | number | boolean | null | undefined | Literal[] | { [key: string]: Literal };
 
-/** A Python string literal, double-quoted, with every character that needs it escaped. */
+/**
+ * A Python string literal with every character that needs it escaped: double-quoted, or
+ * single-quoted when that needs fewer escapes (what `ruff format` would make of it).
+ */
 export function pyString(value: string): string {
-  let out = '"';
+  const quote = [...value].filter((c) => c === '"').length > [...value].filter((c) => c === "'").length ? "'" : '"';
+  let out = quote;
   for (const ch of value) {
     const code = ch.codePointAt(0)!;
     if (ch === '\\') out += '\\\\';
-    else if (ch === '"') out += '\\"';
+    else if (ch === quote) out += `\\${quote}`;
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
@@ -20,7 +24,26 @@ export function pyString(value: string): string {
       out += code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
     } else out += ch;
   }
-  return out + '"';
+  return out + quote;
+}
+
+/**
+ * A call with keyword arguments, as `ruff format` lays it out at line length `width`: on one line
+ * when it fits; else its arguments on one line of their own; else one a line, with a trailing comma.
+ */
+export function pyCall(callee: string, args: Record<string, Literal>, width = 120): string {
+  const pairs = Object.entries(args).map(([k, v]) => `${k}=${pyLiteral(v)}`);
+  const flat = `${callee}(${pairs.join(', ')})`;
+  if (flat.length <= width) return flat;
+  const hugged = `    ${pairs.join(', ')}`;
+  // One argument stays hugged however long (ruff cannot split a string); more go one a line.
+  if (hugged.length <= width || pairs.length === 1) return `${callee}(\n${hugged}\n)`;
+  return `${callee}(\n${pairs.map((p) => `    ${p},\n`).join('')})`;
+}
+
+/** A Python tuple of strings, as `ruff format` writes it: `()`, `("a",)`, `("a", "b")`. */
+export function pyTuple(values: string[]): string {
+  return values.length === 1 ? `(${pyString(values[0]!)},)` : `(${values.map(pyString).join(', ')})`;
 }
 
 /** A Python expression for a JSON-like value, on one line. */
@@ -33,7 +56,9 @@ export function pyLiteral(value: Literal): string {
   }
   if (typeof value === 'string') return pyString(value);
   if (Array.isArray(value)) return `[${value.map(pyLiteral).join(', ')}]`;
-  return `{${Object.entries(value).map(([k, v]) => `${pyString(k)}: ${pyLiteral(v)}`).join(', ')}}`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${pyString(k)}: ${pyLiteral(v)}`)
+    .join(', ')}}`;
 }
 
 /**
@@ -46,7 +71,9 @@ export function pyBlock(value: Literal, indent = 0, width = 100, prefix = 0): st
   const pad = ' '.repeat(indent + 4);
   const items = Array.isArray(value)
     ? value.map((v) => `${pad}${pyBlock(v, indent + 4, width)},`)
-    : Object.entries(value).map(([k, v]) => `${pad}${pyString(k)}: ${pyBlock(v, indent + 4, width, pyString(k).length + 2)},`);
+    : Object.entries(value).map(
+        ([k, v]) => `${pad}${pyString(k)}: ${pyBlock(v, indent + 4, width, pyString(k).length + 2)},`,
+      );
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   return `${open}\n${items.join('\n')}\n${' '.repeat(indent)}${close}`;
 }
@@ -78,7 +105,10 @@ const YAML_ESCAPE = /[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|
 
 /** A YAML double-quoted string: JSON's escapes, which YAML shares, plus the characters above. */
 function yamlQuoted(value: string): string {
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A string on one line: plain when YAML 1.1 and 1.2 read it back unchanged, else double-quoted. */
@@ -103,7 +133,9 @@ export function yamlValue(value: Literal): string {
   }
   if (typeof value === 'string') return yamlLine(value);
   if (Array.isArray(value)) return `[${value.map(yamlValue).join(', ')}]`;
-  return `{${Object.entries(value).map(([k, v]) => `${yamlLine(k)}: ${yamlValue(v)}`).join(', ')}}`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `${yamlLine(k)}: ${yamlValue(v)}`)
+    .join(', ')}}`;
 }
 
 /** A string as a mapping value at `indent`: a literal block when it spans lines and reads back the same, else one line. */

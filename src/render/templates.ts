@@ -6,10 +6,10 @@ import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import HandlebarsRuntime from 'handlebars/runtime.js';
 import { packageRoot, templatesDir } from '../paths.ts';
-import { type Literal, pyBlock, pyDocstring, pyLiteral, tomlString, yamlValue } from './literals.ts';
-import { PRECOMPILED, templateKey } from './precompiled.ts';
 // The options every template is compiled with, here and by the build's precompiler.
 import COMPILE_OPTIONS from './compile-options.json' with { type: 'json' };
+import { type Literal, pyBlock, pyCall, pyDocstring, pyLiteral, pyTuple, tomlString, yamlValue } from './literals.ts';
+import { PRECOMPILED, templateKey } from './precompiled.ts';
 
 type HandlebarsEnv = typeof import('handlebars');
 
@@ -30,7 +30,20 @@ let compiler: HandlebarsEnv | undefined;
 export function registerHelpers(hb: HandlebarsEnv): HandlebarsEnv {
   const safe = (s: string) => new hb.SafeString(s);
   hb.registerHelper('py', (value: Literal) => safe(pyLiteral(value)));
-  hb.registerHelper('pyblock', (value: Literal, indent: number, prefix: number) => safe(pyBlock(value, indent, 100, typeof prefix === 'number' ? prefix : 0)));
+  hb.registerHelper('pyblock', (value: Literal, indent: number, prefix: number) =>
+    safe(pyBlock(value, indent, 100, typeof prefix === 'number' ? prefix : 0)),
+  );
+  // {{pycall "@dg.graph" "name" graph "description" text}}: keyword names and values in turn (a hash would lose their order).
+  hb.registerHelper('pycall', (callee: string, ...rest: unknown[]) => {
+    const pairs = rest.slice(0, -1) as Literal[];
+    return safe(
+      pyCall(
+        callee,
+        Object.fromEntries(pairs.flatMap((key, i) => (i % 2 === 0 ? [[key as string, pairs[i + 1]]] : []))),
+      ),
+    );
+  });
+  hb.registerHelper('pytuple', (values: string[]) => safe(pyTuple(values ?? [])));
   hb.registerHelper('pydoc', (value: string) => safe(pyDocstring(value)));
   hb.registerHelper('toml', (value: string) => safe(tomlString(value)));
   hb.registerHelper('yaml', (value: Literal) => safe(yamlValue(value)));
@@ -48,11 +61,16 @@ function createRuntime(): HandlebarsEnv {
 function createCompiler(): HandlebarsEnv {
   // From the bundle, the compiler is dist/handlebars.cjs (built beside it); from source, the package.
   const require = createRequire(import.meta.url);
-  const full = (PRECOMPILED ? require(join(packageRoot(), 'dist', 'handlebars.cjs')) : require('handlebars')) as HandlebarsEnv;
+  const full = (
+    PRECOMPILED ? require(join(packageRoot(), 'dist', 'handlebars.cjs')) : require('handlebars')
+  ) as HandlebarsEnv;
   const hb = registerHelpers(full.create());
   const partials = join(templatesDir(), 'partials');
   for (const file of walk(partials)) {
-    const name = relative(partials, file).split(sep).join('/').replace(/\.hbs$/, '');
+    const name = relative(partials, file)
+      .split(sep)
+      .join('/')
+      .replace(/\.hbs$/, '');
     hb.registerPartial(name, readFileSync(file, 'utf8'));
   }
   return hb;
@@ -97,7 +115,10 @@ export function renderFolders(folders: string[], data: Record<string, unknown>):
     const base = join(templatesDir(), folder);
     for (const file of walk(base)) {
       const rel = relative(base, file).split(sep).join('/');
-      const path = rel.replace(/__(\w+)__/g, (whole, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : whole)).replace(/\.hbs$/, '').replace(/(^|\/)_dot_/g, '$1.');
+      const path = rel
+        .replace(/__(\w+)__/g, (whole, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : whole))
+        .replace(/\.hbs$/, '')
+        .replace(/(^|\/)_dot_/g, '$1.');
       const raw = readFileSync(file, 'utf8');
       out.set(path, { path, content: file.endsWith('.hbs') ? renderString(raw, data) : raw });
     }

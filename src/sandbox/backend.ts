@@ -42,7 +42,12 @@ export interface SandboxBackend {
   /** The metadata of the sandbox's newest commit. */
   headMetadata(name: string): Promise<Record<string, string>>;
   /** Merges the sandbox into production; returns the production commit. */
-  promote(name: string, message: string, metadata: Record<string, string>, strategy?: 'source-wins' | 'dest-wins'): Promise<string>;
+  promote(
+    name: string,
+    message: string,
+    metadata: Record<string, string>,
+    strategy?: 'source-wins' | 'dest-wins',
+  ): Promise<string>;
   /** Merges production into the sandbox; returns the sandbox's new head. */
   refresh(name: string, message: string, metadata: Record<string, string>): Promise<string>;
   /** The production branch, and whether the server itself refuses direct writes to it. */
@@ -64,5 +69,9 @@ export function diffStat(changes: DataChange[]) {
     f[c.change] += 1;
     folders.set(top, f);
   }
-  return { ...total, paths: changes.length, folders: Object.fromEntries([...folders].sort(([a], [b]) => a.localeCompare(b))) };
+  return {
+    ...total,
+    paths: changes.length,
+    folders: Object.fromEntries([...folders].sort(([a], [b]) => a.localeCompare(b))),
+  };
 }

@@ -6,7 +6,7 @@ import type { PlatformConfig } from '../conventions/platform-config.ts';
 import type { SandboxBackend } from './backend.ts';
 import { lakefsCredentials } from './credentials.ts';
 import { LakeFSBackend } from './lakefs.ts';
-import { type LakeFSCredentials, LakeFSClient } from './lakefs-client.ts';
+import { LakeFSClient, type LakeFSCredentials } from './lakefs-client.ts';
 import { SANDBOXES_DIR } from './sandbox.ts';
 
 /** LAKEFS_ENDPOINT from a sandbox's env file: the last place the endpoint is looked for. */
@@ -16,13 +16,26 @@ export function envFileEndpoint(root: string, name: string | undefined): string 
   return /^LAKEFS_ENDPOINT=(.+)$/m.exec(readFileSync(file, 'utf8'))?.[1];
 }
 
-export async function backendFor(platform: PlatformConfig, fallbackEndpoint?: string): Promise<{ backend: SandboxBackend; credentials: LakeFSCredentials | null }> {
+export async function backendFor(
+  platform: PlatformConfig,
+  fallbackEndpoint?: string,
+): Promise<{ backend: SandboxBackend; credentials: LakeFSCredentials | null }> {
   if (platform.sandbox.backend === 'snowflake') {
     const { connectSnowflake } = await import('./snowflake-connect.ts');
     const { SnowflakeBackend } = await import('./snowflake.ts');
-    return { backend: new SnowflakeBackend(await connectSnowflake(), platform.sandbox.productionRef, platform.sandbox.protectedBranches), credentials: null };
+    return {
+      backend: new SnowflakeBackend(
+        await connectSnowflake(),
+        platform.sandbox.productionRef,
+        platform.sandbox.protectedBranches,
+      ),
+      credentials: null,
+    };
   }
   const credentials = lakefsCredentials(process.env, fallbackEndpoint);
   const { repository, productionRef, productionBranch } = platform.sandbox;
-  return { backend: new LakeFSBackend(new LakeFSClient(credentials), repository, productionRef, productionBranch), credentials };
+  return {
+    backend: new LakeFSBackend(new LakeFSClient(credentials), repository, productionRef, productionBranch),
+    credentials,
+  };
 }

@@ -23,7 +23,9 @@ export function checkEndpoint(endpoint: string, from: string): string {
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol) || !url.host) {
-    throw new InputError(`the lakeFS endpoint ${JSON.stringify(endpoint)} (from ${from}) is not an http(s) URL; write it with its scheme, e.g. http://${endpoint.replace(/^\w+:\/\//, '') || '127.0.0.1:8000'}`);
+    throw new InputError(
+      `the lakeFS endpoint ${JSON.stringify(endpoint)} (from ${from}) is not an http(s) URL; write it with its scheme, e.g. http://${endpoint.replace(/^\w+:\/\//, '') || '127.0.0.1:8000'}`,
+    );
   }
   return normal;
 }
@@ -43,7 +45,10 @@ function readLakectl(file: string): LakectlConfig | undefined {
     throw new InputError(`${file} is not valid YAML (${first}); fix it, or run lakectl config to rewrite it`);
   }
   if (config === null || config === undefined) return {};
-  if (typeof config !== 'object' || Array.isArray(config)) throw new InputError(`${file} is not a lakectl config (expected credentials: and server: keys); run lakectl config to rewrite it`);
+  if (typeof config !== 'object' || Array.isArray(config))
+    throw new InputError(
+      `${file} is not a lakectl config (expected credentials: and server: keys); run lakectl config to rewrite it`,
+    );
   return config as LakectlConfig;
 }
 
@@ -54,18 +59,45 @@ function readLakectl(file: string): LakectlConfig | undefined {
 export function lakefsCredentials(env: NodeJS.ProcessEnv = process.env, fallbackEndpoint?: string): LakeFSCredentials {
   const file = env.LAKECTL_CONFIG_FILE || join(env.HOME || homedir(), '.lakectl.yaml');
   if (env.LAKEFS_ACCESS_KEY_ID && env.LAKEFS_SECRET_ACCESS_KEY) {
-    const [endpoint, from] = env.LAKEFS_ENDPOINT ? [env.LAKEFS_ENDPOINT, 'LAKEFS_ENDPOINT'] : fallbackEndpoint ? [fallbackEndpoint, "the sandbox's env file"] : [DEFAULT_ENDPOINT, 'the default'];
-    return { endpoint: checkEndpoint(endpoint, from), accessKeyId: env.LAKEFS_ACCESS_KEY_ID, secretAccessKey: env.LAKEFS_SECRET_ACCESS_KEY, source: 'the environment' };
+    const [endpoint, from] = env.LAKEFS_ENDPOINT
+      ? [env.LAKEFS_ENDPOINT, 'LAKEFS_ENDPOINT']
+      : fallbackEndpoint
+        ? [fallbackEndpoint, "the sandbox's env file"]
+        : [DEFAULT_ENDPOINT, 'the default'];
+    return {
+      endpoint: checkEndpoint(endpoint, from),
+      accessKeyId: env.LAKEFS_ACCESS_KEY_ID,
+      secretAccessKey: env.LAKEFS_SECRET_ACCESS_KEY,
+      source: 'the environment',
+    };
   }
   const config = readLakectl(file);
   const { access_key_id: accessKeyId, secret_access_key: secretAccessKey } = config?.credentials ?? {};
   if (accessKeyId && secretAccessKey) {
     const fromFile = config?.server?.endpoint_url;
-    const [endpoint, from] = env.LAKEFS_ENDPOINT ? [env.LAKEFS_ENDPOINT, 'LAKEFS_ENDPOINT'] : fromFile ? [String(fromFile), `server.endpoint_url in ${file}`] : fallbackEndpoint ? [fallbackEndpoint, "the sandbox's env file"] : [DEFAULT_ENDPOINT, 'the default'];
-    return { endpoint: checkEndpoint(endpoint, from), accessKeyId: String(accessKeyId), secretAccessKey: String(secretAccessKey), source: file };
+    const [endpoint, from] = env.LAKEFS_ENDPOINT
+      ? [env.LAKEFS_ENDPOINT, 'LAKEFS_ENDPOINT']
+      : fromFile
+        ? [String(fromFile), `server.endpoint_url in ${file}`]
+        : fallbackEndpoint
+          ? [fallbackEndpoint, "the sandbox's env file"]
+          : [DEFAULT_ENDPOINT, 'the default'];
+    return {
+      endpoint: checkEndpoint(endpoint, from),
+      accessKeyId: String(accessKeyId),
+      secretAccessKey: String(secretAccessKey),
+      source: file,
+    };
   }
-  throw new CliError(`no lakeFS credentials: set LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY (and LAKEFS_ENDPOINT), or run lakectl config to write ${file}`, EXIT.usage);
+  throw new CliError(
+    `no lakeFS credentials: set LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY (and LAKEFS_ENDPOINT), or run lakectl config to write ${file}`,
+    EXIT.usage,
+  );
 }
 
 /** The variables a pipeline process reads, from the resolved credentials. */
-export const lakefsEnv = (c: LakeFSCredentials): Record<string, string> => ({ LAKEFS_ENDPOINT: c.endpoint, LAKEFS_ACCESS_KEY_ID: c.accessKeyId, LAKEFS_SECRET_ACCESS_KEY: c.secretAccessKey });
+export const lakefsEnv = (c: LakeFSCredentials): Record<string, string> => ({
+  LAKEFS_ENDPOINT: c.endpoint,
+  LAKEFS_ACCESS_KEY_ID: c.accessKeyId,
+  LAKEFS_SECRET_ACCESS_KEY: c.secretAccessKey,
+});

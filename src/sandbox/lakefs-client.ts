@@ -48,7 +48,11 @@ export class LakeFSError extends CliError {
 const enc = encodeURIComponent;
 
 /** lakectl writes endpoints as http://host:8000/api/v1; the API base and the pipelines want http://host:8000. */
-export const normaliseEndpoint = (endpoint: string): string => endpoint.trim().replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+export const normaliseEndpoint = (endpoint: string): string =>
+  endpoint
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\/api\/v1$/, '');
 
 export interface MergeBase {
   base_commit_id: string;
@@ -72,7 +76,11 @@ export class LakeFSClient {
     this.auth = `Basic ${Buffer.from(`${credentials.accessKeyId}:${credentials.secretAccessKey}`).toString('base64')}`;
   }
 
-  private async request(method: string, path: string, init: { query?: Record<string, string>; json?: unknown; body?: Uint8Array | string; contentType?: string } = {}): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    init: { query?: Record<string, string>; json?: unknown; body?: Uint8Array | string; contentType?: string } = {},
+  ): Promise<Response> {
     const url = new URL(this.base + path);
     for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
     const headers: Record<string, string> = { Authorization: this.auth };
@@ -89,10 +97,16 @@ export class LakeFSClient {
       response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(30_000) });
     } catch (error) {
       const cause = networkCause(error);
-      throw new LakeFSError(`cannot reach lakeFS at ${this.credentials.endpoint} (${cause}); start the server, or set LAKEFS_ENDPOINT (or server.endpoint_url in ~/.lakectl.yaml) to its address`, 0);
+      throw new LakeFSError(
+        `cannot reach lakeFS at ${this.credentials.endpoint} (${cause}); start the server, or set LAKEFS_ENDPOINT (or server.endpoint_url in ~/.lakectl.yaml) to its address`,
+        0,
+      );
     }
     if (response.status === 401) {
-      throw new LakeFSError(`lakeFS at ${this.credentials.endpoint} rejected the credentials from ${this.credentials.source} (access key ${this.credentials.accessKeyId}); check LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY, or ~/.lakectl.yaml`, 401);
+      throw new LakeFSError(
+        `lakeFS at ${this.credentials.endpoint} rejected the credentials from ${this.credentials.source} (access key ${this.credentials.accessKeyId}); check LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY, or ~/.lakectl.yaml`,
+        401,
+      );
     }
     if (!response.ok) {
       const text = await response.text();
@@ -118,7 +132,11 @@ export class LakeFSClient {
   }
 
   private notLakeFS(method: string, path: string, what: string): LakeFSError {
-    return new LakeFSError(`${this.credentials.endpoint} answered ${method} /api/v1${path} with ${what}, so it is not the lakeFS API; set LAKEFS_ENDPOINT (or server.endpoint_url in ~/.lakectl.yaml) to the lakeFS server's address, e.g. http://127.0.0.1:8000`, 0, EXIT.usage);
+    return new LakeFSError(
+      `${this.credentials.endpoint} answered ${method} /api/v1${path} with ${what}, so it is not the lakeFS API; set LAKEFS_ENDPOINT (or server.endpoint_url in ~/.lakectl.yaml) to the lakeFS server's address, e.g. http://127.0.0.1:8000`,
+      0,
+      EXIT.usage,
+    );
   }
 
   private async all<T>(path: string, query: Record<string, string> = {}): Promise<T[]> {
@@ -142,7 +160,9 @@ export class LakeFSClient {
   }
 
   async createRepository(name: string, storageNamespace: string, defaultBranch = 'main'): Promise<void> {
-    await this.request('POST', '/repositories', { json: { name, storage_namespace: storageNamespace, default_branch: defaultBranch } });
+    await this.request('POST', '/repositories', {
+      json: { name, storage_namespace: storageNamespace, default_branch: defaultBranch },
+    });
   }
 
   getRepository(repo: string): Promise<{ id: string; default_branch: string }> {
@@ -194,24 +214,51 @@ export class LakeFSClient {
    * Committed changes of `right`: since their merge base (three-dot, the default: what `right` did,
    * whatever `left` did meanwhile) or against `left` as it is (two-dot).
    */
-  diffRefs(repo: string, left: string, right: string, type: 'three_dot' | 'two_dot' = 'three_dot'): Promise<DiffEntry[]> {
+  diffRefs(
+    repo: string,
+    left: string,
+    right: string,
+    type: 'three_dot' | 'two_dot' = 'three_dot',
+  ): Promise<DiffEntry[]> {
     return this.all<DiffEntry>(`/repositories/${enc(repo)}/refs/${enc(left)}/diff/${enc(right)}`, { type });
   }
 
   /** The newest commit both refs contain. */
   async mergeBase(repo: string, source: string, destinationBranch: string): Promise<string> {
-    return (await this.json<MergeBase>('GET', `/repositories/${enc(repo)}/refs/${enc(source)}/merge/${enc(destinationBranch)}`)).base_commit_id;
+    return (
+      await this.json<MergeBase>(
+        'GET',
+        `/repositories/${enc(repo)}/refs/${enc(source)}/merge/${enc(destinationBranch)}`,
+      )
+    ).base_commit_id;
   }
 
   /** Merges `source` into `destinationBranch`; returns the merge commit id. */
-  async merge(repo: string, source: string, destinationBranch: string, message: string, metadata: Record<string, string>, strategy?: MergeStrategy): Promise<string> {
+  async merge(
+    repo: string,
+    source: string,
+    destinationBranch: string,
+    message: string,
+    metadata: Record<string, string>,
+    strategy?: MergeStrategy,
+  ): Promise<string> {
     const json = { message, metadata, ...(strategy ? { strategy } : {}) };
-    return (await this.json<{ reference: string }>('POST', `/repositories/${enc(repo)}/refs/${enc(source)}/merge/${enc(destinationBranch)}`, { json })).reference;
+    return (
+      await this.json<{ reference: string }>(
+        'POST',
+        `/repositories/${enc(repo)}/refs/${enc(source)}/merge/${enc(destinationBranch)}`,
+        { json },
+      )
+    ).reference;
   }
 
   /** Commits of a ref, newest first, at most `amount`. */
   async log(repo: string, ref: string, amount = 100): Promise<Commit[]> {
-    return (await this.json<Page<Commit>>('GET', `/repositories/${enc(repo)}/refs/${enc(ref)}/commits`, { query: { amount: String(amount) } })).results;
+    return (
+      await this.json<Page<Commit>>('GET', `/repositories/${enc(repo)}/refs/${enc(ref)}/commits`, {
+        query: { amount: String(amount) },
+      })
+    ).results;
   }
 
   /** Branch protection rules: branches matching a pattern take no direct writes or commits, only merges. */
@@ -234,14 +281,25 @@ export class LakeFSClient {
   }
 
   async upload(repo: string, branch: string, path: string, content: Uint8Array | string): Promise<void> {
-    await this.request('POST', `/repositories/${enc(repo)}/branches/${enc(branch)}/objects`, { query: { path }, body: content });
+    await this.request('POST', `/repositories/${enc(repo)}/branches/${enc(branch)}/objects`, {
+      query: { path },
+      body: content,
+    });
   }
 
   async download(repo: string, ref: string, path: string): Promise<Buffer> {
-    return Buffer.from(await (await this.request('GET', `/repositories/${enc(repo)}/refs/${enc(ref)}/objects`, { query: { path } })).arrayBuffer());
+    return Buffer.from(
+      await (
+        await this.request('GET', `/repositories/${enc(repo)}/refs/${enc(ref)}/objects`, { query: { path } })
+      ).arrayBuffer(),
+    );
   }
 
-  async stat(repo: string, ref: string, path: string): Promise<{ path: string; size_bytes: number; checksum: string } | undefined> {
+  async stat(
+    repo: string,
+    ref: string,
+    path: string,
+  ): Promise<{ path: string; size_bytes: number; checksum: string } | undefined> {
     try {
       return await this.json('GET', `/repositories/${enc(repo)}/refs/${enc(ref)}/objects/stat`, { query: { path } });
     } catch (error) {
@@ -255,7 +313,9 @@ export class LakeFSClient {
   }
 
   commit(repo: string, branch: string, message: string, metadata: Record<string, string> = {}): Promise<Commit> {
-    return this.json<Commit>('POST', `/repositories/${enc(repo)}/branches/${enc(branch)}/commits`, { json: { message, metadata } });
+    return this.json<Commit>('POST', `/repositories/${enc(repo)}/branches/${enc(branch)}/commits`, {
+      json: { message, metadata },
+    });
   }
 
   async createTag(repo: string, id: string, ref: string): Promise<void> {

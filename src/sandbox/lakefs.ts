@@ -5,7 +5,13 @@ import { CliError, EXIT, InputError } from '../errors.ts';
 import type { DataChange, DataSandbox, SandboxBackend } from './backend.ts';
 import { type DiffEntry, type LakeFSClient, LakeFSError, type MergeStrategy } from './lakefs-client.ts';
 
-const CHANGE: Record<string, DataChange['change']> = { added: 'added', removed: 'removed', changed: 'changed', conflict: 'changed', prefix_changed: 'changed' };
+const CHANGE: Record<string, DataChange['change']> = {
+  added: 'added',
+  removed: 'removed',
+  changed: 'changed',
+  conflict: 'changed',
+  prefix_changed: 'changed',
+};
 
 const toChange = (entry: DiffEntry, committed: boolean): DataChange => ({
   path: entry.path,
@@ -15,7 +21,13 @@ const toChange = (entry: DiffEntry, committed: boolean): DataChange => ({
 });
 
 /** lakeFS branch protection patterns: `*` matches any run of characters. */
-export const patternMatches = (pattern: string, branch: string): boolean => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(branch);
+export const patternMatches = (pattern: string, branch: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(branch);
 
 export class LakeFSBackend implements SandboxBackend {
   readonly kind = 'lakefs';
@@ -48,7 +60,10 @@ export class LakeFSBackend implements SandboxBackend {
 
   private async checkRepository(): Promise<void> {
     if (!(await this.client.repositoryExists(this.repository))) {
-      throw new CliError(`lakeFS at ${this.client.credentials.endpoint} has no repository ${this.repository}; create it, or fix sandbox.repository in platform.yaml`, EXIT.failure);
+      throw new CliError(
+        `lakeFS at ${this.client.credentials.endpoint} has no repository ${this.repository}; create it, or fix sandbox.repository in platform.yaml`,
+        EXIT.failure,
+      );
     }
   }
 
@@ -57,7 +72,10 @@ export class LakeFSBackend implements SandboxBackend {
     const existing = await this.get(name);
     if (existing) return { sandbox: existing, created: false };
     const source = await this.client.getCommit(this.repository, this.productionRef).catch(() => {
-      throw new CliError(`the production ref ${this.productionRef} does not exist in lakeFS repository ${this.repository}; fix sandbox.production_ref in platform.yaml`, EXIT.failure);
+      throw new CliError(
+        `the production ref ${this.productionRef} does not exist in lakeFS repository ${this.repository}; fix sandbox.production_ref in platform.yaml`,
+        EXIT.failure,
+      );
     });
     // Branch from the commit, not the ref's name, so that what we record is exactly what we copied.
     try {
@@ -68,13 +86,21 @@ export class LakeFSBackend implements SandboxBackend {
       if (raced) return { sandbox: raced, created: false };
       throw error;
     }
-    return { sandbox: { name, sourceRef: this.productionRef, sourceCommit: source.id, headCommit: source.id }, created: true };
+    return {
+      sandbox: { name, sourceRef: this.productionRef, sourceCommit: source.id, headCommit: source.id },
+      created: true,
+    };
   }
 
   async get(name: string): Promise<DataSandbox | undefined> {
     const branch = await this.client.getBranch(this.repository, name);
     if (!branch) return undefined;
-    return { name, sourceRef: this.productionRef, sourceCommit: await this.baseCommit(name), headCommit: branch.commit_id };
+    return {
+      name,
+      sourceRef: this.productionRef,
+      sourceCommit: await this.baseCommit(name),
+      headCommit: branch.commit_id,
+    };
   }
 
   async baseCommit(name: string): Promise<string | null> {
@@ -95,7 +121,9 @@ export class LakeFSBackend implements SandboxBackend {
   async diff(sandbox: DataSandbox): Promise<DataChange[]> {
     const committed = await this.client.diffRefs(this.repository, this.productionRef, sandbox.name, 'three_dot');
     const uncommitted = await this.client.uncommitted(this.repository, sandbox.name);
-    return [...committed.map((e) => toChange(e, true)), ...uncommitted.map((e) => toChange(e, false))].sort((a, b) => a.path.localeCompare(b.path));
+    return [...committed.map((e) => toChange(e, true)), ...uncommitted.map((e) => toChange(e, false))].sort((a, b) =>
+      a.path.localeCompare(b.path),
+    );
   }
 
   async uncommittedWrites(name: string): Promise<DataChange[]> {
@@ -111,11 +139,15 @@ export class LakeFSBackend implements SandboxBackend {
   }
 
   async unpromoted(name: string): Promise<DataChange[]> {
-    return (await this.client.diffRefs(this.repository, await this.productionBranch(), name, 'three_dot')).map((e) => toChange(e, true));
+    return (await this.client.diffRefs(this.repository, await this.productionBranch(), name, 'three_dot')).map((e) =>
+      toChange(e, true),
+    );
   }
 
   async productionChanges(name: string): Promise<DataChange[]> {
-    return (await this.client.diffRefs(this.repository, name, await this.productionBranch(), 'three_dot')).map((e) => toChange(e, true));
+    return (await this.client.diffRefs(this.repository, name, await this.productionBranch(), 'three_dot')).map((e) =>
+      toChange(e, true),
+    );
   }
 
   async headMetadata(name: string): Promise<Record<string, string>> {
@@ -127,10 +159,17 @@ export class LakeFSBackend implements SandboxBackend {
     const branch = await this.productionBranch();
     if (await this.client.getBranch(this.repository, branch)) return branch;
     const what = (await this.client.tagExists(this.repository, branch)) ? 'a tag' : 'not a branch';
-    throw new InputError(`${branch} is ${what} in lakeFS repository ${this.repository}; set sandbox.production_branch in platform.yaml to the branch production is merged into`);
+    throw new InputError(
+      `${branch} is ${what} in lakeFS repository ${this.repository}; set sandbox.production_branch in platform.yaml to the branch production is merged into`,
+    );
   }
 
-  async promote(name: string, message: string, metadata: Record<string, string>, strategy?: MergeStrategy): Promise<string> {
+  async promote(
+    name: string,
+    message: string,
+    metadata: Record<string, string>,
+    strategy?: MergeStrategy,
+  ): Promise<string> {
     const branch = await this.requireProductionBranch();
     return this.client.merge(this.repository, name, branch, message, metadata, strategy);
   }
@@ -148,7 +187,10 @@ export class LakeFSBackend implements SandboxBackend {
   async protect(): Promise<boolean> {
     const { branch, protected: already } = await this.protection();
     if (already) return false;
-    await this.client.setBranchProtection(this.repository, [...(await this.client.branchProtection(this.repository)), { pattern: branch }]);
+    await this.client.setBranchProtection(this.repository, [
+      ...(await this.client.branchProtection(this.repository)),
+      { pattern: branch },
+    ]);
     return true;
   }
 }

@@ -10,14 +10,26 @@ import { gitBranchExists } from '../git.ts';
 import { appendToMapping, appendToSequence, editYamlText, type TextEdit } from '../yaml/edit.ts';
 import type { DataChange } from './backend.ts';
 import { gitBranchCommit, gitIsMerged, gitUser } from './git-info.ts';
-import { folder, guardTarget, readRecord, SANDBOXES_DIR, type SandboxContext, samplePaths, unsavedWork, writeRecord } from './sandbox.ts';
+import {
+  folder,
+  guardTarget,
+  readRecord,
+  SANDBOXES_DIR,
+  type SandboxContext,
+  samplePaths,
+  unsavedWork,
+  writeRecord,
+} from './sandbox.ts';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const short = (commit: string) => commit.slice(0, 12);
 
 async function requireData(ctx: SandboxContext): Promise<void> {
   guardTarget(ctx.platform, ctx.name);
-  if (!(await ctx.backend.get(ctx.name))) throw new InputError(`there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`);
+  if (!(await ctx.backend.get(ctx.name)))
+    throw new InputError(
+      `there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`,
+    );
 }
 
 /** Paths both sides changed since the sandbox's base. */
@@ -43,7 +55,10 @@ export interface InitResult {
  * the repository's default branch, recorded as sandbox.production_branch and added to
  * sandbox.protected_branches so the pipelines' sandbox mode refuses it too.
  */
-export async function sandboxInit(ctx: Pick<SandboxContext, 'root' | 'platform' | 'backend'>, dryRun: boolean): Promise<InitResult> {
+export async function sandboxInit(
+  ctx: Pick<SandboxContext, 'root' | 'platform' | 'backend'>,
+  dryRun: boolean,
+): Promise<InitResult> {
   const { root, platform, backend } = ctx;
   const before = await backend.protection();
   const { productionRef, productionBranch, protectedBranches } = platform.sandbox;
@@ -59,14 +74,25 @@ export async function sandboxInit(ctx: Pick<SandboxContext, 'root' | 'platform' 
       }
       if (!protectedBranches.includes(before.branch)) {
         platformEdits.push(`sandbox.protected_branches: + ${before.branch}`);
-        edits.push(doc.hasIn(['sandbox', 'protected_branches']) ? appendToSequence(doc, src, PLATFORM_FILE, ['sandbox', 'protected_branches'], before.branch) : appendToMapping(doc, src, PLATFORM_FILE, ['sandbox'], `protected_branches: [${before.branch}]`));
+        edits.push(
+          doc.hasIn(['sandbox', 'protected_branches'])
+            ? appendToSequence(doc, src, PLATFORM_FILE, ['sandbox', 'protected_branches'], before.branch)
+            : appendToMapping(doc, src, PLATFORM_FILE, ['sandbox'], `protected_branches: [${before.branch}]`),
+        );
       }
       return edits;
     });
     if (!dryRun && text !== source) writeFileSync(file, text);
   }
   const installed = before.protected || dryRun ? false : await backend.protect();
-  return { branch: before.branch, production: backend.describeProduction(), protected: before.protected || installed, installed, platformEdits, dryRun };
+  return {
+    branch: before.branch,
+    production: backend.describeProduction(),
+    protected: before.protected || installed,
+    installed,
+    platformEdits,
+    dryRun,
+  };
 }
 
 export interface CommitResult {
@@ -81,7 +107,12 @@ export async function sandboxCommit(ctx: SandboxContext, message: string): Promi
   await requireData(ctx);
   const changes = await ctx.backend.uncommittedWrites(ctx.name);
   const gitCommit = gitBranchCommit(ctx.root, ctx.gitBranch);
-  const metadata: Record<string, string> = { sandbox: ctx.name, git_branch: ctx.gitBranch, ...(gitCommit ? { git_commit: gitCommit } : {}), user: gitUser(ctx.root) };
+  const metadata: Record<string, string> = {
+    sandbox: ctx.name,
+    git_branch: ctx.gitBranch,
+    ...(gitCommit ? { git_commit: gitCommit } : {}),
+    user: gitUser(ctx.root),
+  };
   if (changes.length === 0) return { name: ctx.name, commit: null, changes, metadata };
   const commit = await ctx.backend.commit(ctx.name, message, metadata);
   return { name: ctx.name, commit, changes, metadata };
@@ -112,29 +143,63 @@ export async function sandboxPromote(ctx: SandboxContext, options: PromoteOption
   const record = readRecord(ctx.root, ctx.name);
   const gitBranch = record?.gitBranch ?? ctx.gitBranch;
   const pending = await ctx.backend.uncommittedWrites(ctx.name);
-  if (pending.length) throw new StateError(`sandbox ${ctx.name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending)}); promote takes committed data only: run pipeline sandbox commit -m MSG first`);
+  if (pending.length)
+    throw new StateError(
+      `sandbox ${ctx.name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending)}); promote takes committed data only: run pipeline sandbox commit -m MSG first`,
+    );
   const changes = await ctx.backend.unpromoted(ctx.name);
-  const done = (reason: string): PromoteResult => ({ name: ctx.name, promoted: false, commit: null, changes, gitCommit: null, metadata: {}, reason });
-  if (changes.length === 0) return done(`nothing to promote: production already has every committed change of ${ctx.name}`);
+  const done = (reason: string): PromoteResult => ({
+    name: ctx.name,
+    promoted: false,
+    commit: null,
+    changes,
+    gitCommit: null,
+    metadata: {},
+    reason,
+  });
+  if (changes.length === 0)
+    return done(`nothing to promote: production already has every committed change of ${ctx.name}`);
 
   // The data was made by the code at the git commit its last sandbox commit names: that code must be in main.
   const gitCommit = (await ctx.backend.headMetadata(ctx.name)).git_commit ?? gitBranchCommit(ctx.root, gitBranch);
-  if (!gitCommit) throw new StateError(`the last commit of sandbox ${ctx.name} names no git commit and there is no git branch ${gitBranch}; commit the data with pipeline sandbox commit -m MSG on the branch`);
-  if (!gitBranchCommit(ctx.root, main)) throw new InputError(`there is no git branch ${main} to check the merge against; fetch it (git fetch origin ${main}:${main}), or set sandbox.git_main_branch in platform.yaml`);
+  if (!gitCommit)
+    throw new StateError(
+      `the last commit of sandbox ${ctx.name} names no git commit and there is no git branch ${gitBranch}; commit the data with pipeline sandbox commit -m MSG on the branch`,
+    );
+  if (!gitBranchCommit(ctx.root, main))
+    throw new InputError(
+      `there is no git branch ${main} to check the merge against; fetch it (git fetch origin ${main}:${main}), or set sandbox.git_main_branch in platform.yaml`,
+    );
   if (!gitIsMerged(ctx.root, gitCommit, main)) {
-    throw new StateError(`git commit ${short(gitCommit)} of branch ${gitBranch} is not merged into ${main}; merge the branch first (its pull request), then promote`);
+    throw new StateError(
+      `git commit ${short(gitCommit)} of branch ${gitBranch} is not merged into ${main}; merge the branch first (its pull request), then promote`,
+    );
   }
 
   const conflicts = overlap(changes, await ctx.backend.productionChanges(ctx.name));
   if (conflicts.length && !options.strategy) {
-    throw new StateError(`production changed ${plural(conflicts.length, 'path')} the sandbox also changed since its base: ${samplePaths(conflicts.map((path) => ({ path })), 10)}; pass --strategy source-wins (keep the sandbox's) or dest-wins (keep production's), or run pipeline sandbox refresh to look first`);
+    throw new StateError(
+      `production changed ${plural(conflicts.length, 'path')} the sandbox also changed since its base: ${samplePaths(
+        conflicts.map((path) => ({ path })),
+        10,
+      )}; pass --strategy source-wins (keep the sandbox's) or dest-wins (keep production's), or run pipeline sandbox refresh to look first`,
+    );
   }
-  const metadata: Record<string, string> = { sandbox: ctx.name, git_branch: gitBranch, git_commit: gitCommit, user: gitUser(ctx.root), ...(options.strategy ? { strategy: options.strategy } : {}) };
+  const metadata: Record<string, string> = {
+    sandbox: ctx.name,
+    git_branch: gitBranch,
+    git_commit: gitCommit,
+    user: gitUser(ctx.root),
+    ...(options.strategy ? { strategy: options.strategy } : {}),
+  };
   if (options.dryRun) return { ...done('dry run: nothing written'), gitCommit, metadata };
 
   if (!options.yes) {
     const question = `Merge ${plural(changes.length, 'change')} of ${ctx.name} (git ${short(gitCommit)}) into ${ctx.backend.describeProduction()}?`;
-    if (!options.confirm) throw new StateError(`promote writes production and there is no terminal to confirm it; pass --yes (it would merge ${plural(changes.length, 'change')}: ${samplePaths(changes)})`);
+    if (!options.confirm)
+      throw new StateError(
+        `promote writes production and there is no terminal to confirm it; pass --yes (it would merge ${plural(changes.length, 'change')}: ${samplePaths(changes)})`,
+      );
     if (!(await options.confirm(question))) return done('not confirmed: nothing written');
   }
   const message = options.message ?? `Promote sandbox ${ctx.name} (git branch ${gitBranch} at ${short(gitCommit)})`;
@@ -153,17 +218,41 @@ export interface RefreshResult {
 export async function sandboxRefresh(ctx: SandboxContext, dryRun: boolean): Promise<RefreshResult> {
   await requireData(ctx);
   const pending = await ctx.backend.uncommittedWrites(ctx.name);
-  if (pending.length) throw new StateError(`sandbox ${ctx.name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending)}); commit them first (pipeline sandbox commit -m MSG), or discard them with pipeline sandbox down --force and up`);
+  if (pending.length)
+    throw new StateError(
+      `sandbox ${ctx.name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending)}); commit them first (pipeline sandbox commit -m MSG), or discard them with pipeline sandbox down --force and up`,
+    );
   const changes = await ctx.backend.productionChanges(ctx.name);
-  if (changes.length === 0) return { name: ctx.name, refreshed: false, commit: null, changes, reason: `${ctx.name} is up to date with production` };
+  if (changes.length === 0)
+    return {
+      name: ctx.name,
+      refreshed: false,
+      commit: null,
+      changes,
+      reason: `${ctx.name} is up to date with production`,
+    };
   const conflicts = overlap(await ctx.backend.unpromoted(ctx.name), changes);
   if (conflicts.length) {
-    throw new StateError(`cannot refresh ${ctx.name}: production and the sandbox both changed ${plural(conflicts.length, 'path')} since its base: ${samplePaths(conflicts.map((path) => ({ path })), 10)}; promote or drop the sandbox's version of them first`);
+    throw new StateError(
+      `cannot refresh ${ctx.name}: production and the sandbox both changed ${plural(conflicts.length, 'path')} since its base: ${samplePaths(
+        conflicts.map((path) => ({ path })),
+        10,
+      )}; promote or drop the sandbox's version of them first`,
+    );
   }
   if (dryRun) return { name: ctx.name, refreshed: false, commit: null, changes, reason: 'dry run: nothing written' };
-  const commit = await ctx.backend.refresh(ctx.name, `Refresh sandbox ${ctx.name} from production`, { sandbox: ctx.name, git_branch: ctx.gitBranch, user: gitUser(ctx.root) });
+  const commit = await ctx.backend.refresh(ctx.name, `Refresh sandbox ${ctx.name} from production`, {
+    sandbox: ctx.name,
+    git_branch: ctx.gitBranch,
+    user: gitUser(ctx.root),
+  });
   const record = readRecord(ctx.root, ctx.name);
-  if (record) writeRecord(ctx.root, { ...record, sourceCommit: (await ctx.backend.baseCommit(ctx.name)) ?? record.sourceCommit, refreshedAt: new Date().toISOString() });
+  if (record)
+    writeRecord(ctx.root, {
+      ...record,
+      sourceCommit: (await ctx.backend.baseCommit(ctx.name)) ?? record.sourceCommit,
+      refreshedAt: new Date().toISOString(),
+    });
   return { name: ctx.name, refreshed: true, commit, changes };
 }
 
@@ -175,7 +264,10 @@ export interface PruneEntry {
 }
 
 /** Sandboxes whose git branch is gone or that are older than sandbox.ttl_days; never unsaved work without force. */
-export async function sandboxPrune(ctx: Pick<SandboxContext, 'root' | 'platform' | 'backend'>, options: { dryRun: boolean; force: boolean; now?: Date }): Promise<PruneEntry[]> {
+export async function sandboxPrune(
+  ctx: Pick<SandboxContext, 'root' | 'platform' | 'backend'>,
+  options: { dryRun: boolean; force: boolean; now?: Date },
+): Promise<PruneEntry[]> {
   const { root, platform, backend } = ctx;
   const dir = join(root, SANDBOXES_DIR);
   const local = existsSync(dir) ? readdirSync(dir).filter((n) => readRecord(root, n)) : [];
@@ -186,21 +278,44 @@ export async function sandboxPrune(ctx: Pick<SandboxContext, 'root' | 'platform'
   for (const name of names) {
     const record = readRecord(root, name);
     if (!record) {
-      out.push({ name, gitBranch: null, action: 'kept', why: 'no local record, so its git branch is unknown (remove it with pipeline sandbox down --git-branch NAME)' });
+      out.push({
+        name,
+        gitBranch: null,
+        action: 'kept',
+        why: 'no local record, so its git branch is unknown (remove it with pipeline sandbox down --git-branch NAME)',
+      });
       continue;
     }
     guardTarget(platform, name);
     const ageDays = (now - Date.parse(record.createdAt)) / 86_400_000;
-    const reason = !gitBranchExists(root, record.gitBranch) ? `git branch ${record.gitBranch} no longer exists` : ttl !== undefined && ageDays > ttl ? `older than sandbox.ttl_days (${Math.floor(ageDays)} > ${ttl} days)` : null;
+    const reason = !gitBranchExists(root, record.gitBranch)
+      ? `git branch ${record.gitBranch} no longer exists`
+      : ttl !== undefined && ageDays > ttl
+        ? `older than sandbox.ttl_days (${Math.floor(ageDays)} > ${ttl} days)`
+        : null;
     if (!reason) {
-      out.push({ name, gitBranch: record.gitBranch, action: 'kept', why: 'its git branch exists' + (ttl !== undefined ? ` and it is younger than ${plural(ttl, 'day')}` : '') });
+      out.push({
+        name,
+        gitBranch: record.gitBranch,
+        action: 'kept',
+        why: `its git branch exists${ttl !== undefined ? ` and it is younger than ${plural(ttl, 'day')}` : ''}`,
+      });
       continue;
     }
     const hasData = (await backend.get(name)) !== undefined;
-    const unsaved = hasData ? await unsavedWork(ctx, name, record.gitBranch) : { why: null, pending: [], unpromoted: [] };
+    const unsaved = hasData
+      ? await unsavedWork(ctx, name, record.gitBranch)
+      : { why: null, pending: [], unpromoted: [] };
     if (unsaved.why && !options.force) {
-      const what = unsaved.pending.length ? `${plural(unsaved.pending.length, 'uncommitted write')}` : `${plural(unsaved.unpromoted.length, 'committed change')} not promoted`;
-      out.push({ name, gitBranch: record.gitBranch, action: 'kept', why: `${reason}, but it has ${what} (--force discards them)` });
+      const what = unsaved.pending.length
+        ? `${plural(unsaved.pending.length, 'uncommitted write')}`
+        : `${plural(unsaved.unpromoted.length, 'committed change')} not promoted`;
+      out.push({
+        name,
+        gitBranch: record.gitBranch,
+        action: 'kept',
+        why: `${reason}, but it has ${what} (--force discards them)`,
+      });
       continue;
     }
     if (!options.dryRun) {

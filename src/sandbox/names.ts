@@ -26,5 +26,8 @@ export function sandboxName(gitBranch: string, prefix: string): string {
 
 /** Snowflake identifiers: letters, digits and underscores, upper case, at most 255 characters. */
 export function snowflakeDatabaseName(gitBranch: string, prefix: string): string {
-  return sandboxName(gitBranch, prefix).toUpperCase().replace(/[^A-Z0-9_]/g, '_').slice(0, 255);
+  return sandboxName(gitBranch, prefix)
+    .toUpperCase()
+    .replace(/[^A-Z0-9_]/g, '_')
+    .slice(0, 255);
 }

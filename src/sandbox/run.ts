@@ -11,7 +11,10 @@ import { SANDBOXES_DIR, type SandboxContext } from './sandbox.ts';
 /** The sandbox's env file over this environment, with the credentials the CLI resolved (endpoint normalised). */
 export function sandboxEnv(ctx: SandboxContext, credentials: LakeFSCredentials | null): Record<string, string> {
   const envFile = join(ctx.root, SANDBOXES_DIR, ctx.name, 'sandbox.env');
-  if (!existsSync(envFile)) throw new InputError(`there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`);
+  if (!existsSync(envFile))
+    throw new InputError(
+      `there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`,
+    );
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   for (const line of readFileSync(envFile, 'utf8').split('\n')) {
     const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
@@ -21,14 +24,29 @@ export function sandboxEnv(ctx: SandboxContext, credentials: LakeFSCredentials |
 }
 
 /** Runs one job of a pipeline with the sandbox's environment and Dagster instance. */
-export function runJob(ctx: SandboxContext, job: string | undefined, pipeline: string | undefined, pythonFlag: string | undefined, credentials: LakeFSCredentials | null): number {
-  if (!job || !pipeline) throw new InputError('run needs a job and --pipeline: pipeline sandbox run <job> --pipeline <name>');
+export function runJob(
+  ctx: SandboxContext,
+  job: string | undefined,
+  pipeline: string | undefined,
+  pythonFlag: string | undefined,
+  credentials: LakeFSCredentials | null,
+): number {
+  if (!job || !pipeline)
+    throw new InputError('run needs a job and --pipeline: pipeline sandbox run <job> --pipeline <name>');
   const env = sandboxEnv(ctx, credentials);
   const dir = join(ctx.root, 'pipelines', pipeline);
   if (!existsSync(dir)) throw new InputError(`no pipeline ${pipeline} in ${join(ctx.root, 'pipelines')}`);
   const venv = join(dir, '.venv', 'bin', 'python');
   const python = pythonFlag ?? (existsSync(venv) ? venv : 'python3');
-  const result = spawnSync(python, ['-m', 'dagster', 'job', 'execute', '-m', `${pipeline}.definitions`, '-a', 'defs', '-j', job], { cwd: join(dir, 'src'), env, stdio: 'inherit' });
-  if (result.error) throw new CliError(`cannot run ${python}: ${result.error.message}; pass --python with the venv that has the pipeline's dependencies`, EXIT.failure);
+  const result = spawnSync(
+    python,
+    ['-m', 'dagster', 'job', 'execute', '-m', `${pipeline}.definitions`, '-a', 'defs', '-j', job],
+    { cwd: join(dir, 'src'), env, stdio: 'inherit' },
+  );
+  if (result.error)
+    throw new CliError(
+      `cannot run ${python}: ${result.error.message}; pass --python with the venv that has the pipeline's dependencies`,
+      EXIT.failure,
+    );
   return result.status ?? EXIT.failure;
 }

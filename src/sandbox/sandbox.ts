@@ -3,7 +3,12 @@
 // branch is called; nothing here writes to production.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
+import {
+  findPlatformRoot,
+  loadPlatformConfig,
+  PLATFORM_FILE,
+  type PlatformConfig,
+} from '../conventions/platform-config.ts';
 import { CliError, EXIT, InputError, StateError } from '../errors.ts';
 import { gitBranchExists, gitCurrentBranch, gitTopLevel } from '../git.ts';
 import type { DataChange, DataSandbox, SandboxBackend } from './backend.ts';
@@ -46,30 +51,46 @@ export interface SandboxContext {
 
 export function platformRoot(cwd: string): { root: string; platform: PlatformConfig } {
   const root = findPlatformRoot(cwd);
-  if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline sandbox inside your platform repo`);
+  if (!root)
+    throw new InputError(
+      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline sandbox inside your platform repo`,
+    );
   return { root, platform: loadPlatformConfig(root) };
 }
 
 /** The git branch a sandbox is for: --git-branch, else the checked-out branch. */
 export function currentGitBranch(root: string, override?: string): string {
   if (override) return override;
-  if (!gitTopLevel(root)) throw new InputError(`${root} is not a git repository; sandboxes follow git branches (or pass --git-branch NAME)`);
+  if (!gitTopLevel(root))
+    throw new InputError(`${root} is not a git repository; sandboxes follow git branches (or pass --git-branch NAME)`);
   const branch = gitCurrentBranch(root);
-  if (!branch) throw new InputError('HEAD is detached, so there is no branch to name the sandbox after; check out a branch, or pass --git-branch NAME');
+  if (!branch)
+    throw new InputError(
+      'HEAD is detached, so there is no branch to name the sandbox after; check out a branch, or pass --git-branch NAME',
+    );
   return branch;
 }
 
 export function nameFor(platform: PlatformConfig, gitBranch: string): string {
-  return platform.sandbox.backend === 'snowflake' ? snowflakeDatabaseName(gitBranch, platform.sandbox.branchPrefix) : sandboxName(gitBranch, platform.sandbox.branchPrefix);
+  return platform.sandbox.backend === 'snowflake'
+    ? snowflakeDatabaseName(gitBranch, platform.sandbox.branchPrefix)
+    : sandboxName(gitBranch, platform.sandbox.branchPrefix);
 }
 
 /** Refuses any name that is, or could be mistaken for, production. */
 export function guardTarget(platform: PlatformConfig, name: string): void {
   const { productionRef, protectedBranches, branchPrefix } = platform.sandbox;
   const forbidden = new Set([productionRef, ...protectedBranches].map((n) => n.toLowerCase()));
-  if (forbidden.has(name.toLowerCase())) throw new StateError(`refusing to use ${name} as a sandbox: it is the production ref or a protected branch (sandbox.production_ref and sandbox.protected_branches in platform.yaml)`);
-  if (!name.toLowerCase().startsWith(branchPrefix.toLowerCase())) throw new StateError(`refusing to use ${name} as a sandbox: sandbox names start with ${branchPrefix} (sandbox.branch_prefix)`);
-  if (platform.sandbox.backend === 'lakefs' && !LAKEFS_BRANCH_ID.test(name)) throw new StateError(`${name} is not a valid lakeFS branch id (^\\w[-\\w]*$)`);
+  if (forbidden.has(name.toLowerCase()))
+    throw new StateError(
+      `refusing to use ${name} as a sandbox: it is the production ref or a protected branch (sandbox.production_ref and sandbox.protected_branches in platform.yaml)`,
+    );
+  if (!name.toLowerCase().startsWith(branchPrefix.toLowerCase()))
+    throw new StateError(
+      `refusing to use ${name} as a sandbox: sandbox names start with ${branchPrefix} (sandbox.branch_prefix)`,
+    );
+  if (platform.sandbox.backend === 'lakefs' && !LAKEFS_BRANCH_ID.test(name))
+    throw new StateError(`${name} is not a valid lakeFS branch id (^\\w[-\\w]*$)`);
 }
 
 export const folder = (root: string, name: string) => join(root, SANDBOXES_DIR, name);
@@ -90,7 +111,11 @@ export function writeRecord(root: string, record: SandboxRecord): void {
 }
 
 /** The sandbox's own Dagster instance: runs in one sandbox never show up in another. */
-function writeInstance(ctx: SandboxContext, record: SandboxRecord, endpoint: string | null): { instanceDir: string; envFile: string } {
+function writeInstance(
+  ctx: SandboxContext,
+  record: SandboxRecord,
+  endpoint: string | null,
+): { instanceDir: string; envFile: string } {
   const dir = folder(ctx.root, ctx.name);
   const home = join(dir, 'dagster_home');
   mkdirSync(home, { recursive: true });
@@ -114,27 +139,42 @@ function writeInstance(ctx: SandboxContext, record: SandboxRecord, endpoint: str
   return { instanceDir: home, envFile };
 }
 
-export async function sandboxUp(ctx: SandboxContext, endpoint: string | null): Promise<{ status: SandboxStatus; created: boolean }> {
+export async function sandboxUp(
+  ctx: SandboxContext,
+  endpoint: string | null,
+): Promise<{ status: SandboxStatus; created: boolean }> {
   guardTarget(ctx.platform, ctx.name);
   const previous = readRecord(ctx.root, ctx.name);
-  if (previous && previous.gitBranch !== ctx.gitBranch) throw new StateError(`sandbox ${ctx.name} belongs to git branch ${previous.gitBranch}, not ${ctx.gitBranch}; run pipeline sandbox down on that branch first`);
+  if (previous && previous.gitBranch !== ctx.gitBranch)
+    throw new StateError(
+      `sandbox ${ctx.name} belongs to git branch ${previous.gitBranch}, not ${ctx.gitBranch}; run pipeline sandbox down on that branch first`,
+    );
   const { sandbox, created } = await ctx.backend.create(ctx.name);
   // A new branch records the commit it was made from; an adopted one (made by a racing `up`, or
   // left from an earlier checkout) records its base as lakeFS computes it, never the ref's name.
-  const record: SandboxRecord = previous && !created && (previous.sourceCommit || !sandbox.sourceCommit) ? previous : {
-    name: ctx.name,
-    gitBranch: ctx.gitBranch,
-    backend: ctx.backend.kind,
-    production: ctx.backend.describeProduction(),
-    sourceRef: sandbox.sourceRef,
-    sourceCommit: sandbox.sourceCommit,
-    createdAt: (!created && previous?.createdAt) || new Date().toISOString(),
-  };
+  const record: SandboxRecord =
+    previous && !created && (previous.sourceCommit || !sandbox.sourceCommit)
+      ? previous
+      : {
+          name: ctx.name,
+          gitBranch: ctx.gitBranch,
+          backend: ctx.backend.kind,
+          production: ctx.backend.describeProduction(),
+          sourceRef: sandbox.sourceRef,
+          sourceCommit: sandbox.sourceCommit,
+          createdAt: (!created && previous?.createdAt) || new Date().toISOString(),
+        };
   const { instanceDir, envFile } = writeInstance(ctx, record, endpoint);
   return { status: toStatus(record.name, record, sandbox, instanceDir, envFile), created };
 }
 
-function toStatus(name: string, record: SandboxRecord | undefined, data: DataSandbox | undefined, instanceDir: string | null, envFile: string | null): SandboxStatus {
+function toStatus(
+  name: string,
+  record: SandboxRecord | undefined,
+  data: DataSandbox | undefined,
+  instanceDir: string | null,
+  envFile: string | null,
+): SandboxStatus {
   return {
     name,
     gitBranch: record?.gitBranch ?? null,
@@ -149,7 +189,11 @@ function toStatus(name: string, record: SandboxRecord | undefined, data: DataSan
   };
 }
 
-export async function sandboxStatus(root: string, backend: SandboxBackend, name: string): Promise<SandboxStatus | undefined> {
+export async function sandboxStatus(
+  root: string,
+  backend: SandboxBackend,
+  name: string,
+): Promise<SandboxStatus | undefined> {
   const record = readRecord(root, name);
   const data = await backend.get(name);
   if (!record && !data) return undefined;
@@ -168,8 +212,15 @@ export interface SandboxListEntry extends SandboxStatus {
   unpromoted: number | null;
 }
 
-export async function sandboxList(root: string, platform: PlatformConfig, backend: SandboxBackend, now = new Date()): Promise<SandboxListEntry[]> {
-  const local = existsSync(join(root, SANDBOXES_DIR)) ? readdirSync(join(root, SANDBOXES_DIR)).filter((n) => existsSync(recordFile(root, n))) : [];
+export async function sandboxList(
+  root: string,
+  platform: PlatformConfig,
+  backend: SandboxBackend,
+  now = new Date(),
+): Promise<SandboxListEntry[]> {
+  const local = existsSync(join(root, SANDBOXES_DIR))
+    ? readdirSync(join(root, SANDBOXES_DIR)).filter((n) => existsSync(recordFile(root, n)))
+    : [];
   const remote = await backend.list(platform.sandbox.branchPrefix);
   const names = [...new Set([...local, ...remote])].sort();
   const out: SandboxListEntry[] = [];
@@ -178,7 +229,9 @@ export async function sandboxList(root: string, platform: PlatformConfig, backen
     if (!status) continue;
     out.push({
       ...status,
-      ageDays: status.createdAt ? Math.round(((now.getTime() - Date.parse(status.createdAt)) / 86_400_000) * 1000) / 1000 : null,
+      ageDays: status.createdAt
+        ? Math.round(((now.getTime() - Date.parse(status.createdAt)) / 86_400_000) * 1000) / 1000
+        : null,
       gitBranchExists: status.gitBranch ? gitBranchExists(root, status.gitBranch) : null,
       productionMoved: status.dataExists ? (await backend.productionChanges(name)).length : null,
       unpromoted: status.dataExists ? (await backend.unpromoted(name)).length : null,
@@ -191,26 +244,50 @@ export async function sandboxDiff(ctx: SandboxContext): Promise<DataChange[]> {
   guardTarget(ctx.platform, ctx.name);
   const record = readRecord(ctx.root, ctx.name);
   const data = await ctx.backend.get(ctx.name);
-  if (!data) throw new CliError(`there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`, EXIT.usage);
+  if (!data)
+    throw new CliError(
+      `there is no sandbox ${ctx.name} for git branch ${ctx.gitBranch}; run pipeline sandbox up first`,
+      EXIT.usage,
+    );
   return ctx.backend.diff({ ...data, sourceCommit: data.sourceCommit ?? record?.sourceCommit ?? null });
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-export const samplePaths = (changes: { path: string }[], max = 3) => `${changes.slice(0, max).map((c) => c.path).join(', ')}${changes.length > max ? ', ...' : ''}`;
+export const samplePaths = (changes: { path: string }[], max = 3) =>
+  `${changes
+    .slice(0, max)
+    .map((c) => c.path)
+    .join(', ')}${changes.length > max ? ', ...' : ''}`;
 
 /** Why a sandbox cannot be removed without --force: uncommitted writes, or committed data production lacks. */
-export async function unsavedWork(ctx: Pick<SandboxContext, 'backend' | 'platform'>, name: string, gitBranch: string | null): Promise<{ pending: DataChange[]; unpromoted: DataChange[]; why: string | null }> {
+export async function unsavedWork(
+  ctx: Pick<SandboxContext, 'backend' | 'platform'>,
+  name: string,
+  gitBranch: string | null,
+): Promise<{ pending: DataChange[]; unpromoted: DataChange[]; why: string | null }> {
   const pending = await ctx.backend.uncommittedWrites(name);
-  if (pending.length) return { pending, unpromoted: [], why: `sandbox ${name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending, 1)}); commit them on the branch if you need them, or pass --force to discard them` };
+  if (pending.length)
+    return {
+      pending,
+      unpromoted: [],
+      why: `sandbox ${name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending, 1)}); commit them on the branch if you need them, or pass --force to discard them`,
+    };
   const unpromoted = await ctx.backend.unpromoted(name);
   if (unpromoted.length) {
     const main = ctx.platform.sandbox.gitMainBranch ?? 'main';
-    return { pending, unpromoted, why: `sandbox ${name} has ${plural(unpromoted.length, 'committed change')} not promoted to production (${samplePaths(unpromoted)}); merge git branch ${gitBranch ?? '(its branch)'} into ${main} and run pipeline sandbox promote to keep them, or pass --force to discard them` };
+    return {
+      pending,
+      unpromoted,
+      why: `sandbox ${name} has ${plural(unpromoted.length, 'committed change')} not promoted to production (${samplePaths(unpromoted)}); merge git branch ${gitBranch ?? '(its branch)'} into ${main} and run pipeline sandbox promote to keep them, or pass --force to discard them`,
+    };
   }
   return { pending, unpromoted, why: null };
 }
 
-export async function sandboxDown(ctx: SandboxContext, force: boolean): Promise<{ removed: boolean; discarded: DataChange[] }> {
+export async function sandboxDown(
+  ctx: SandboxContext,
+  force: boolean,
+): Promise<{ removed: boolean; discarded: DataChange[] }> {
   guardTarget(ctx.platform, ctx.name);
   const data = await ctx.backend.get(ctx.name);
   const local = existsSync(folder(ctx.root, ctx.name));

@@ -28,7 +28,8 @@ export class SnowflakeBackend implements SandboxBackend {
 
   private guard(name: string): void {
     const protectedNames = [this.productionDatabase, ...this.protectedDatabases].map((n) => n.toUpperCase());
-    if (protectedNames.includes(name.toUpperCase())) throw new CliError(`refusing to touch ${name}: it is the production database or a protected one`, EXIT.usage);
+    if (protectedNames.includes(name.toUpperCase()))
+      throw new CliError(`refusing to touch ${name}: it is the production database or a protected one`, EXIT.usage);
   }
 
   private async show(pattern: string): Promise<Record<string, unknown>[]> {
@@ -46,8 +47,13 @@ export class SnowflakeBackend implements SandboxBackend {
     this.guard(name);
     const existing = await this.get(name);
     if (existing) return { sandbox: existing, created: false };
-    await this.sql.query(`CREATE DATABASE ${quoteIdent(name)} CLONE ${quoteIdent(this.productionDatabase)} COMMENT = ${quoteString(`pipeline sandbox of ${this.productionDatabase}`)}`);
-    return { sandbox: { name, sourceRef: this.productionDatabase, sourceCommit: null, headCommit: null }, created: true };
+    await this.sql.query(
+      `CREATE DATABASE ${quoteIdent(name)} CLONE ${quoteIdent(this.productionDatabase)} COMMENT = ${quoteString(`pipeline sandbox of ${this.productionDatabase}`)}`,
+    );
+    return {
+      sandbox: { name, sourceRef: this.productionDatabase, sourceCommit: null, headCommit: null },
+      created: true,
+    };
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -62,7 +68,12 @@ export class SnowflakeBackend implements SandboxBackend {
       `SELECT t.table_schema, t.table_name, t.bytes FROM ${db}.INFORMATION_SCHEMA.TABLES t ` +
         `WHERE t.table_schema <> 'INFORMATION_SCHEMA' AND t.last_altered > (SELECT created FROM SNOWFLAKE.INFORMATION_SCHEMA.DATABASES WHERE database_name = ${quoteString(sandbox.name)}) ORDER BY 1, 2`,
     );
-    return rows.map((r) => ({ path: `${r.TABLE_SCHEMA}.${r.TABLE_NAME}`, change: 'changed', sizeBytes: r.BYTES === null || r.BYTES === undefined ? null : Number(r.BYTES), committed: true }));
+    return rows.map((r) => ({
+      path: `${r.TABLE_SCHEMA}.${r.TABLE_NAME}`,
+      change: 'changed',
+      sizeBytes: r.BYTES === null || r.BYTES === undefined ? null : Number(r.BYTES),
+      committed: true,
+    }));
   }
 
   async uncommittedWrites(): Promise<DataChange[]> {
@@ -98,11 +109,17 @@ export class SnowflakeBackend implements SandboxBackend {
 
   /** A clone cannot be merged: swapping it in replaces all of production, which is a decision for a person. */
   async promote(name: string): Promise<string> {
-    throw new CliError(`promote is not supported by the snowflake backend: a clone cannot be merged into ${this.productionDatabase}; to replace production with the sandbox whole, run ALTER DATABASE ${quoteIdent(this.productionDatabase)} SWAP WITH ${quoteIdent(name)} yourself`, EXIT.usage);
+    throw new CliError(
+      `promote is not supported by the snowflake backend: a clone cannot be merged into ${this.productionDatabase}; to replace production with the sandbox whole, run ALTER DATABASE ${quoteIdent(this.productionDatabase)} SWAP WITH ${quoteIdent(name)} yourself`,
+      EXIT.usage,
+    );
   }
 
   async refresh(name: string): Promise<string> {
-    throw new CliError(`refresh is not supported by the snowflake backend: make a fresh clone with pipeline sandbox down and up (${quoteIdent(name)} is cloned from ${quoteIdent(this.productionDatabase)} again)`, EXIT.usage);
+    throw new CliError(
+      `refresh is not supported by the snowflake backend: make a fresh clone with pipeline sandbox down and up (${quoteIdent(name)} is cloned from ${quoteIdent(this.productionDatabase)} again)`,
+      EXIT.usage,
+    );
   }
 
   async protection(): Promise<{ branch: string; protected: boolean }> {

@@ -46,8 +46,22 @@ function workspace(ctx: SandboxContext, pipelines: string[], webserver: string, 
   const file = join(folder(ctx.root, ctx.name), 'workspace.yaml');
   const load_from = pipelines.map((p) => {
     const venv = join(ctx.root, 'pipelines', p, '.venv', 'bin', 'python');
-    const executable = python ?? (existsSync(venv) ? venv : existsSync(join(dirname(webserver), 'python')) ? join(dirname(webserver), 'python') : undefined);
-    return { python_module: { module_name: `${p}.definitions`, attribute: 'defs', working_directory: join(ctx.root, 'pipelines', p, 'src'), location_name: p, ...(executable ? { executable_path: executable } : {}) } };
+    const executable =
+      python ??
+      (existsSync(venv)
+        ? venv
+        : existsSync(join(dirname(webserver), 'python'))
+          ? join(dirname(webserver), 'python')
+          : undefined);
+    return {
+      python_module: {
+        module_name: `${p}.definitions`,
+        attribute: 'defs',
+        working_directory: join(ctx.root, 'pipelines', p, 'src'),
+        location_name: p,
+        ...(executable ? { executable_path: executable } : {}),
+      },
+    };
   });
   writeFileSync(file, `# Written by pipeline sandbox ui for sandbox ${ctx.name}.\n${stringify({ load_from })}`);
   return file;
@@ -55,20 +69,35 @@ function workspace(ctx: SandboxContext, pipelines: string[], webserver: string, 
 
 export async function sandboxUi(ctx: SandboxContext, options: UiOptions): Promise<number> {
   const dir = join(ctx.root, 'pipelines');
-  const all = existsSync(dir) ? readdirSync(dir).filter((p) => existsSync(join(dir, p, 'src', p, 'definitions.py'))) : [];
-  if (options.pipeline && !all.includes(options.pipeline)) throw new InputError(`no pipeline ${options.pipeline} in ${dir} (there are: ${all.join(', ') || 'none'})`);
+  const all = existsSync(dir)
+    ? readdirSync(dir).filter((p) => existsSync(join(dir, p, 'src', p, 'definitions.py')))
+    : [];
+  if (options.pipeline && !all.includes(options.pipeline))
+    throw new InputError(`no pipeline ${options.pipeline} in ${dir} (there are: ${all.join(', ') || 'none'})`);
   const pipelines = options.pipeline ? [options.pipeline] : all;
-  if (pipelines.length === 0) throw new InputError(`no pipelines in ${dir} to show; make one with create-pipeline first`);
+  if (pipelines.length === 0)
+    throw new InputError(`no pipelines in ${dir} to show; make one with npx pipeline new first`);
   const webserver = findWebserver(ctx.root, pipelines, options.python);
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(webserver, ['-h', '127.0.0.1', '-p', String(port), '-w', workspace(ctx, pipelines, webserver, options.python)], { cwd: ctx.root, env: options.env, stdio: ['ignore', 2, 'inherit'] });
+  const child = spawn(
+    webserver,
+    ['-h', '127.0.0.1', '-p', String(port), '-w', workspace(ctx, pipelines, webserver, options.python)],
+    { cwd: ctx.root, env: options.env, stdio: ['ignore', 2, 'inherit'] },
+  );
   const stop = () => child.kill('SIGTERM');
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   let exited = false;
   const exit = new Promise<number | null>((resolve, reject) => {
-    child.once('error', (error) => reject(new CliError(`cannot start ${webserver}: ${error.message}; install dagster-webserver in the pipeline's venv, or pass --python with a venv that has it`, EXIT.failure)));
+    child.once('error', (error) =>
+      reject(
+        new CliError(
+          `cannot start ${webserver}: ${error.message}; install dagster-webserver in the pipeline's venv, or pass --python with a venv that has it`,
+          EXIT.failure,
+        ),
+      ),
+    );
     child.once('exit', (code, signal) => {
       exited = true;
       resolve(signal ? 0 : code);

@@ -33,12 +33,18 @@ interface PlannedFile extends SyncFile {
 }
 
 /** What sync would write for these pipelines (default: the folder listing), checked, in memory. */
-export function planSync(root: string, platform: PlatformConfig, pipelines = listPipelines(root)): { pipelines: string[]; files: PlannedFile[] } {
+export function planSync(
+  root: string,
+  platform: PlatformConfig,
+  pipelines = listPipelines(root),
+): { pipelines: string[]; files: PlannedFile[] } {
   for (const name of pipelines) {
     try {
       checkPipelineName(name);
     } catch (error) {
-      throw new StateError(`pipelines/${name} is not a usable pipeline folder (${(error as Error).message.split(';')[0]}); rename or remove that folder, then run pipeline sync again`);
+      throw new StateError(
+        `pipelines/${name} is not a usable pipeline folder (${(error as Error).message.split(';')[0]}); rename or remove that folder, then run pipeline sync again`,
+      );
     }
   }
   const baseFile = join(root, COMPOSE_BASE);
@@ -49,12 +55,21 @@ export function planSync(root: string, platform: PlatformConfig, pipelines = lis
     const current = readFileSync(full, 'utf8');
     if (current === file.content) return { ...file, change: 'unchanged' };
     if (!current.split('\n', 3).some((line) => line.includes(DERIVED_MARK))) {
-      return { ...file, change: 'skipped', note: `${file.path} was not written by pipeline sync (a platform made before conventions v3?); move it aside to let sync manage it` };
+      return {
+        ...file,
+        change: 'skipped',
+        note: `${file.path} was not written by pipeline sync (a platform made before conventions v3?); move it aside to let sync manage it`,
+      };
     }
     return { ...file, change: 'update' };
   });
   if (base === undefined && existsSync(join(root, COMPOSE))) {
-    files.push({ path: COMPOSE, content: '', change: 'skipped', note: `there is no ${COMPOSE_BASE} to derive ${COMPOSE} from; move ${COMPOSE}'s platform services there to let sync manage it` });
+    files.push({
+      path: COMPOSE,
+      content: '',
+      change: 'skipped',
+      note: `there is no ${COMPOSE_BASE} to derive ${COMPOSE} from; move ${COMPOSE}'s platform services there to let sync manage it`,
+    });
   }
   return { pipelines, files: files.sort((a, b) => a.path.localeCompare(b.path)) };
 }
@@ -65,7 +80,11 @@ export type SyncPlan = ReturnType<typeof planSync>;
  * Writes what planSync computed (nothing with dryRun). `plan`: one the caller already computed
  * under the same lock, with nothing written to the derived files or the compose base since.
  */
-export function syncPlatform(root: string, platform: PlatformConfig, options: { dryRun?: boolean; pipelines?: string[]; plan?: SyncPlan } = {}): SyncReport {
+export function syncPlatform(
+  root: string,
+  platform: PlatformConfig,
+  options: { dryRun?: boolean; pipelines?: string[]; plan?: SyncPlan } = {},
+): SyncReport {
   const plan = options.plan ?? planSync(root, platform, options.pipelines);
   if (!options.dryRun) {
     for (const file of plan.files) {
@@ -73,8 +92,15 @@ export function syncPlatform(root: string, platform: PlatformConfig, options: { 
       if (file.change === 'create' || file.change === 'update') writeFileAtomic(join(root, file.path), file.content);
     }
   }
-  return { ok: true, root, dryRun: Boolean(options.dryRun), pipelines: plan.pipelines, files: plan.files.map(({ content: _content, ...rest }) => rest) };
+  return {
+    ok: true,
+    root,
+    dryRun: Boolean(options.dryRun),
+    pipelines: plan.pipelines,
+    files: plan.files.map(({ content: _content, ...rest }) => rest),
+  };
 }
 
 /** The files sync changed or would change. */
-export const syncChanges = (report: SyncReport): SyncFile[] => report.files.filter((f) => f.change === 'create' || f.change === 'update');
+export const syncChanges = (report: SyncReport): SyncFile[] =>
+  report.files.filter((f) => f.change === 'create' || f.change === 'update');

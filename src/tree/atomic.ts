@@ -1,12 +1,32 @@
-// One file write that is all or nothing: the bytes go to a temporary file in the same folder, are
-// flushed, then renamed over the target, so a crash leaves the old bytes or the new ones, never a mix.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+// File writes that are all or nothing: the bytes go to a temporary file in the same folder, are
+// made durable, then renamed over the target, so a crash leaves the old bytes or the new ones,
+// never a mix. One file: fsync, then rename. Many files (a transaction's plan): every temporary
+// file first, then one syncfs(2) per file system (`sync -f`) instead of one fsync per file, then
+// the renames.
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+
+/** The temporary file a write of `path` by this process goes through (a rollback removes it). */
+export const tempPathOf = (path: string, pid = process.pid): string =>
+  join(dirname(path), `.${basename(path)}.${pid}.tmp`);
 
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
-  const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const temp = tempPathOf(path);
   try {
     const fd = openSync(temp, 'w');
     try {
@@ -22,10 +42,67 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   }
 }
 
+/** Writes `content` to `path`'s temporary file, not yet durable (see syncDurably) nor in place. */
+export function writeTemp(path: string, content: string | Uint8Array): string {
+  const temp = tempPathOf(path);
+  try {
+    writeFileSync(temp, content);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  return temp;
+}
+
+/** Whether `sync -f` worked (it is tried until it fails once); below FEW paths, fsyncs are cheaper. */
+let syncfs = true;
+const FEW = 16;
+
+/**
+ * Makes every file written so far below `dirs` durable (data and metadata): one syncfs(2) per
+ * file system they are on, through coreutils' `sync -f` (Node has no syncfs), which costs about
+ * what a handful of fsyncs do where one fsync per file of a 10,000-file upgrade took 15 s. Where
+ * `sync -f` is missing or fails (macOS, busybox), and for a few files (where starting `sync` costs
+ * more than their fsyncs), each of `files` is fsynced, then each folder.
+ */
+export function syncDurably(dirs: Iterable<string>, files: Iterable<string>): void {
+  const folders = [...dirs];
+  const paths = [...files];
+  if (syncfs && folders.length + paths.length > FEW) {
+    const byDevice = new Map<number, string>();
+    for (const dir of folders) {
+      const device = statSync(dir).dev;
+      if (!byDevice.has(device)) byDevice.set(device, dir);
+    }
+    if (byDevice.size === 0) return;
+    const result = spawnSync('sync', ['-f', ...byDevice.values()], { stdio: 'ignore' });
+    if (result.status === 0) return;
+    syncfs = false;
+  }
+  for (const file of paths) fsyncPath(file, 'r');
+  for (const dir of folders) {
+    try {
+      fsyncPath(dir, 'r');
+    } catch {
+      /* a folder cannot be opened for fsync on some systems: its entries are then as durable as it gets */
+    }
+  }
+}
+
+function fsyncPath(path: string, flags: string): void {
+  const fd = openSync(path, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Removes the temporary files that killed writes of `path` left behind (any process's). */
 export function removeStaleTemps(path: string): void {
   const dir = dirname(path);
   if (!existsSync(dir)) return;
   const prefix = `.${basename(path)}.`;
-  for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+  for (const name of readdirSync(dir))
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
 }

@@ -10,6 +10,13 @@ export class FileTree {
   private readonly overlay = new Map<string, string>();
   /** What each file held on disk when first read (undefined: it did not exist). */
   private readonly originals = new Map<string, string | undefined>();
+  /**
+   * The files on disk below each folder listed so far. Like the originals, read once: the tree is
+   * a view of the folder as it was when first looked at (nothing writes it until the tree is
+   * written), and its forks share the listing, so a codemod that lists the package per module
+   * walks the disk once.
+   */
+  private listed = new Map<string, string[]>();
 
   constructor(readonly root: string) {}
 
@@ -40,17 +47,22 @@ export class FileTree {
 
   /** Every file below `dir` (relative to the root, POSIX separators), on disk or written here. */
   list(dir = ''): string[] {
-    const out = new Set<string>();
-    const walk = (abs: string) => {
-      if (!existsSync(abs)) return;
-      for (const entry of readdirSync(abs, { withFileTypes: true })) {
-        if (SKIP.has(entry.name)) continue;
-        const full = join(abs, entry.name);
-        if (entry.isDirectory()) walk(full);
-        else out.add(relative(this.root, full).split(sep).join('/'));
-      }
-    };
-    walk(join(this.root, dir));
+    let onDisk = this.listed.get(dir);
+    if (!onDisk) {
+      const found: string[] = [];
+      const walk = (abs: string) => {
+        if (!existsSync(abs)) return;
+        for (const entry of readdirSync(abs, { withFileTypes: true })) {
+          if (SKIP.has(entry.name)) continue;
+          const full = join(abs, entry.name);
+          if (entry.isDirectory()) walk(full);
+          else found.push(relative(this.root, full).split(sep).join('/'));
+        }
+      };
+      walk(join(this.root, dir));
+      this.listed.set(dir, (onDisk = found));
+    }
+    const out = new Set(onDisk);
     for (const path of this.overlay.keys()) if (path.startsWith(dir)) out.add(path);
     return [...out].sort();
   }
@@ -70,6 +82,7 @@ export class FileTree {
     const copy = new FileTree(this.root);
     for (const [k, v] of this.overlay) copy.overlay.set(k, v);
     for (const [k, v] of this.originals) copy.originals.set(k, v);
+    copy.listed = this.listed;
     return copy;
   }
 
@@ -85,6 +98,14 @@ export class FileTree {
   }
 
   toPlan(): ChangePlan {
-    return { root: this.root, changes: this.changes().map((c) => ({ path: c.path, kind: c.before === undefined ? 'create' : 'modify', content: c.after, before: c.before ?? null as string | null })) };
+    return {
+      root: this.root,
+      changes: this.changes().map((c) => ({
+        path: c.path,
+        kind: c.before === undefined ? 'create' : 'modify',
+        content: c.after,
+        before: c.before ?? (null as string | null),
+      })),
+    };
   }
 }

@@ -2,9 +2,9 @@
 // disk. A plan is written by a transaction (transaction.ts): all at once, or not at all.
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { isFilePending, isFileStateDeleted } from 'mem-fs-editor/state';
 import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
+import { isFilePending, isFileStateDeleted } from 'mem-fs-editor/state';
 
 export type ChangeKind = 'create' | 'modify';
 

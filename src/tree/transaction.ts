@@ -10,13 +10,33 @@
 // - A killed run leaves its journal behind; the next command of this package rolls it back
 //   (one line on stderr says so) before doing anything else.
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, StateError } from '../errors.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { syncDurably, tempPathOf, writeFileAtomic, writeTemp } from './atomic.ts';
 import type { ChangePlan } from './plan.ts';
 
 const TXN_DIR = 'pipeline-txn';
+/** File-system calls in flight at once in applyConcurrently (libuv runs four at a time). */
+const CONCURRENT = 8;
 const WAIT_MS = () => Number(process.env.PIPELINE_LOCK_WAIT_MS ?? 10_000);
 
 interface LockInfo {
@@ -30,6 +50,25 @@ interface JournalFile {
   path: string;
   /** Name of the backup of its original bytes under the journal folder, or null: it did not exist. */
   backup: string | null;
+  /** Where in that backup its bytes are, when the backup is a pack of many files' (one per apply). */
+  at?: [offset: number, length: number];
+}
+
+/** One file of a plan being written: absolute path, as the plan names it, new content. */
+interface PlannedFile {
+  path: string;
+  relative: string;
+  content: string;
+}
+
+interface PlannedWrite {
+  files: PlannedFile[];
+  /** Every folder written to (the journal's included). */
+  dirs: Set<string>;
+  /** The backup pack written for this plan, if any. */
+  backups: string[];
+  times: { started: number; journaled: number; temps: number; synced: number };
+  report: () => void;
 }
 
 interface Journal {
@@ -74,7 +113,8 @@ function tryGit(cwd: string, args: string[]): string | undefined {
 }
 
 /** The repository's .git folder for `root`, when root is inside one. */
-const gitDirOf = (root: string): string | undefined => (existsSync(root) ? tryGit(root, ['rev-parse', '--absolute-git-dir']) : undefined);
+const gitDirOf = (root: string): string | undefined =>
+  existsSync(root) ? tryGit(root, ['rev-parse', '--absolute-git-dir']) : undefined;
 
 /** Where a root's lock and journal live: beside git's own state, or in the root when there is no repository. */
 export function txnDirFor(root: string): string {
@@ -101,7 +141,10 @@ export function permissionError(error: unknown, path: string, what = 'write'): n
     throw new StateError(`cannot ${what} ${path} (${why}); make it writable, then run again`);
   }
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-    throw new CliError(`could not ${what} ${path} (${code}); every file this command wrote was put back: free the disk or fix the file system, then run again`, EXIT.failure);
+    throw new CliError(
+      `could not ${what} ${path} (${code}); every file this command wrote was put back: free the disk or fix the file system, then run again`,
+      EXIT.failure,
+    );
   }
   throw error;
 }
@@ -109,16 +152,23 @@ export function permissionError(error: unknown, path: string, what = 'write'): n
 /** Test-only: a write to a path ending in PIPELINE_TEST_FAIL_WRITE fails, as a full disk would. */
 const failForTest = (path: string) => {
   const suffix = process.env.PIPELINE_TEST_FAIL_WRITE;
-  if (suffix && path.endsWith(suffix)) throw Object.assign(new Error(`EIO: i/o error, write '${path}' (PIPELINE_TEST_FAIL_WRITE)`), { code: 'EIO' });
+  if (suffix && path.endsWith(suffix))
+    throw Object.assign(new Error(`EIO: i/o error, write '${path}' (PIPELINE_TEST_FAIL_WRITE)`), { code: 'EIO' });
 };
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Test-only: slows every write down, so a fault-injection test can kill a run in the middle. */
-const slowWrites = () => {
+/** Test-only: slows every write down (by a share of the wait per step), so a fault-injection test can kill a run in the middle. */
+const slowWrites = (steps = 1) => {
   const ms = Number(process.env.PIPELINE_TEST_SLOW_WRITES_MS ?? 0);
-  if (ms > 0) sleep(ms);
+  if (ms > 0) sleep(ms / steps);
 };
+
+/** PIPELINE_UPGRADE_TIMINGS=1: one line on stderr per phase of a large write (for profiling). */
+const timing = (line: string) => {
+  if (process.env.PIPELINE_UPGRADE_TIMINGS === '1') process.stderr.write(`timing: ${line}\n`);
+};
+const ms = (n: number) => `${Math.round(n)} ms`;
 
 export class Transaction {
   private journal: Journal;
@@ -128,6 +178,10 @@ export class Transaction {
    * large upgrade (10,000 files) would otherwise search the list and list the folder per file. */
   private readonly journaled = new Set<string>();
   private backups = -1;
+  /** Folders this transaction renamed files into since it last made them durable. */
+  private readonly renamedIn = new Set<string>();
+  /** Backups (git's index) written since the last sync: made durable with the next plan's files. */
+  private unsynced: string[] = [];
 
   private constructor(dir: string, journal: Journal) {
     this.dir = dir;
@@ -138,7 +192,11 @@ export class Transaction {
    * Takes the repo's lock (waiting up to PIPELINE_LOCK_WAIT_MS for another command), after rolling
    * back whatever a killed command left behind. `onRecover` hears the one line that says so.
    */
-  static begin(root: string, command: string, options: { dir?: string; onRecover?: (line: string) => void } = {}): Transaction {
+  static begin(
+    root: string,
+    command: string,
+    options: { dir?: string; onRecover?: (line: string) => void } = {},
+  ): Transaction {
     const onRecover = options.onRecover ?? ((line: string) => process.stderr.write(`${line}\n`));
     recoverInterrupted(root, onRecover);
     const dir = options.dir ?? txnDirFor(root);
@@ -172,10 +230,16 @@ export class Transaction {
 
   private backup(path: string): string | null {
     if (!existsSync(path)) return null;
-    if (this.backups < 0) this.backups = readdirSync(this.dir).length;
-    const name = `backup-${this.journal.files.length}-${this.backups++}`;
-    writeFileSync(join(this.dir, name), readFileSync(path));
+    const name = this.backupName();
+    copyFileSync(path, join(this.dir, name));
+    this.unsynced.push(join(this.dir, name));
     return name;
+  }
+
+  /** A name no backup in the journal folder has yet. */
+  private backupName(): string {
+    if (this.backups < 0) this.backups = readdirSync(this.dir).length;
+    return `backup-${this.journal.files.length}-${this.backups++}`;
   }
 
   private save(): void {
@@ -201,51 +265,183 @@ export class Transaction {
     this.save();
   }
 
-  /** Saves the original bytes of every file the plan touches, then writes them all (atomically, one by one). */
+  /**
+   * Saves the original bytes of every file the plan touches, then writes them all: every file to
+   * its temporary file, then one sync of the file system (the journal, the backups and the new
+   * bytes are durable before anything is renamed), then every rename. A kill at any point leaves
+   * the journal naming every file and temporary file, for the next command to roll back.
+   */
   apply(plan: ChangePlan): void {
-    const fresh = [...new Set(plan.changes.map((c) => resolve(plan.root, c.path)))].filter((path) => !this.journaled.has(path));
-    for (const path of fresh) {
+    const write = this.journalAndCheck(plan);
+    for (const file of write.files) this.writeOne(file, () => writeTemp(file.path, file.content));
+    this.makeDurable(write);
+    for (const file of write.files) this.writeOne(file, () => renameSync(tempPathOf(file.path), file.path));
+    write.report();
+  }
+
+  /**
+   * apply(), with the file-system calls made several at a time: replacing a file frees its old
+   * blocks, which on some file systems (ext4 mounted with `discard`, as here) waits on the disk
+   * about 2 ms per file, waits that overlap when the calls are concurrent (a 10,000-file upgrade).
+   */
+  async applyConcurrently(plan: ChangePlan): Promise<void> {
+    const write = this.journalAndCheck(plan);
+    await this.concurrently(write.files, (file) => writeFile(tempPathOf(file.path), file.content));
+    this.makeDurable(write);
+    await this.concurrently(write.files, (file) => rename(tempPathOf(file.path), file.path));
+    write.report();
+  }
+
+  private writeOne(file: PlannedFile, action: () => unknown): void {
+    slowWrites(2);
+    try {
+      failForTest(file.path);
+      action();
+    } catch (error) {
+      permissionError(error, file.relative);
+    }
+  }
+
+  /** `action` on every file, CONCURRENT at a time; the first failure is thrown once none is in flight. */
+  private async concurrently(files: PlannedFile[], action: (file: PlannedFile) => Promise<unknown>): Promise<void> {
+    let next = 0;
+    let failed: { error: unknown; file: PlannedFile } | undefined;
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENT, files.length) }, async () => {
+        while (!failed && next < files.length) {
+          const file = files[next++]!;
+          slowWrites(2);
+          try {
+            failForTest(file.path);
+            await action(file);
+          } catch (error) {
+            failed ??= { error, file };
+          }
+        }
+      }),
+    );
+    if (failed) permissionError(failed.error, failed.file.relative);
+  }
+
+  /**
+   * Journals every file of the plan (the original bytes of those that exist, in one pack: one file
+   * written, not thousands), creates the folders they need and refuses read-only ones.
+   */
+  private journalAndCheck(plan: ChangePlan): PlannedWrite {
+    const started = performance.now();
+    // The last content of each path (a plan may name a file twice), in the plan's order.
+    const contents = new Map<string, PlannedFile>();
+    for (const change of plan.changes) {
+      const path = resolve(plan.root, change.path);
+      contents.delete(path);
+      contents.set(path, { path, relative: change.path, content: change.content });
+    }
+    // Folders known to exist: a large plan has ten files per folder, each asked about once.
+    const present = new Set<string>();
+    const exists = (dir: string) => present.has(dir) || (existsSync(dir) && present.add(dir) !== undefined);
+    const newDirs = new Set(this.journal.dirs);
+    const pack = { name: this.backupName(), parts: [] as Buffer[], size: 0 };
+    const entries: JournalFile[] = [];
+    for (const path of contents.keys()) {
+      if (this.journaled.has(path)) continue;
       let dir = dirname(path);
       const missing: string[] = [];
-      while (!existsSync(dir)) {
+      while (!exists(dir)) {
         missing.unshift(dir);
         dir = dirname(dir);
       }
-      for (const m of missing) if (!this.journal.dirs.includes(m)) this.journal.dirs.push(m);
+      for (const m of missing) {
+        if (newDirs.has(m)) continue;
+        newDirs.add(m);
+        this.journal.dirs.push(m);
+      }
       try {
-        this.journal.files.push({ path, backup: existsSync(path) && lstatSync(path).isFile() ? this.backup(path) : null });
-        this.journaled.add(path);
+        if (lstatSync(path, { throwIfNoEntry: false })?.isFile()) {
+          const bytes = readFileSync(path);
+          entries.push({ path, backup: pack.name, at: [pack.size, bytes.length] });
+          pack.parts.push(bytes);
+          pack.size += bytes.length;
+        } else entries.push({ path, backup: null });
       } catch (error) {
         permissionError(error, relative(plan.root, path), 'read');
       }
     }
+    // Journaled once the pack holds their bytes (a rollback never looks for a backup not written).
+    const backups = pack.parts.length ? [join(this.dir, pack.name)] : [];
+    try {
+      if (pack.parts.length) writeFileSync(backups[0]!, Buffer.concat(pack.parts, pack.size));
+    } catch (error) {
+      permissionError(error, relative(plan.root, this.dir) || this.dir);
+    }
+    for (const entry of entries) {
+      this.journal.files.push(entry);
+      this.journaled.add(entry.path);
+    }
     this.save();
     // Guard: a file or folder the user made read-only is refused before anything is written.
-    for (const change of plan.changes) {
-      const path = resolve(plan.root, change.path);
-      let dir = dirname(path);
-      while (!existsSync(dir)) dir = dirname(dir);
+    const writable = new Set<string>();
+    const dirs = new Set<string>([this.dir]);
+    for (const file of contents.values()) {
+      let dir = dirname(file.path);
+      while (!exists(dir)) dir = dirname(dir);
       try {
-        accessSync(dir, constants.W_OK);
-        if (existsSync(path)) accessSync(path, constants.W_OK);
+        if (!writable.has(dir)) {
+          accessSync(dir, constants.W_OK);
+          writable.add(dir);
+        }
+        if (lstatSync(file.path, { throwIfNoEntry: false })) accessSync(file.path, constants.W_OK);
       } catch (error) {
-        permissionError(error, relative(plan.root, existsSync(path) ? path : dir) || dir);
+        permissionError(error, relative(plan.root, existsSync(file.path) ? file.path : dir) || dir);
       }
     }
-    for (const change of plan.changes) {
-      const path = resolve(plan.root, change.path);
-      slowWrites();
-      try {
-        failForTest(path);
-        writeFileAtomic(path, change.content);
-      } catch (error) {
-        permissionError(error, change.path);
+    // The folders the files go to (those a file needs are journaled above).
+    for (const file of contents.values()) {
+      const dir = dirname(file.path);
+      if (!dirs.has(dir)) {
+        try {
+          if (!exists(dir)) mkdirSync(dir, { recursive: true });
+        } catch (error) {
+          permissionError(error, file.relative);
+        }
+        dirs.add(dir);
       }
     }
+    const times = { started, journaled: performance.now(), temps: 0, synced: 0 };
+    return {
+      files: [...contents.values()],
+      dirs,
+      backups,
+      times,
+      report: () => {
+        if (contents.size)
+          timing(
+            `write ${contents.size} files: journal ${ms(times.journaled - started)}, temporary files ${ms(times.temps - times.journaled)}, sync ${ms(times.synced - times.temps)}, renames ${ms(performance.now() - times.synced)}`,
+          );
+      },
+    };
+  }
+
+  /** Durable: the journal and its backups, and every temporary file (before anything is renamed). */
+  private makeDurable(write: PlannedWrite): void {
+    write.times.temps = performance.now();
+    // From here on the renames may have begun: markDone makes them durable.
+    for (const dir of write.dirs) this.renamedIn.add(dir);
+    if (write.files.length) {
+      try {
+        syncDurably(write.dirs, [...this.unsynced, ...write.backups, ...write.files.map((f) => tempPathOf(f.path))]);
+        this.unsynced = [];
+      } catch (error) {
+        permissionError(error, write.files[0]!.relative, 'sync');
+      }
+    }
+    write.times.synced = performance.now();
   }
 
   /** Everything that must be all or nothing is written: from here on a kill keeps it, not rolls it back. */
   markDone(): void {
+    // The renames are durable before the journal stops saying "roll me back".
+    if (this.renamedIn.size) syncDurably(this.renamedIn, []);
+    this.renamedIn.clear();
     this.journal.phase = 'done';
     this.save();
   }
@@ -276,7 +472,12 @@ export class Transaction {
  * otherwise `work` runs under the repo's lock and is committed when it returns, or rolled back
  * when it throws (the error then also names any path the rollback could not restore).
  */
-export async function writing<T>(root: string, command: string, options: { dryRun: boolean; dir?: string }, work: (tx: Transaction | undefined) => Promise<T>): Promise<T> {
+export async function writing<T>(
+  root: string,
+  command: string,
+  options: { dryRun: boolean; dir?: string },
+  work: (tx: Transaction | undefined) => Promise<T>,
+): Promise<T> {
   if (options.dryRun) {
     recoverInterrupted(root, (line) => process.stderr.write(`${line}\n`));
     return work(undefined);
@@ -288,7 +489,10 @@ export async function writing<T>(root: string, command: string, options: { dryRu
     return result;
   } catch (error) {
     const failed = tx.rollback();
-    if (failed.length && error instanceof CliError) throw new StateError(`${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`);
+    if (failed.length && error instanceof CliError)
+      throw new StateError(
+        `${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`,
+      );
     throw error;
   }
 }
@@ -303,7 +507,10 @@ function acquireLock(dir: string, command: string, root: string, onRecover: (lin
   for (;;) {
     try {
       mkdirSync(dir);
-      writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() } satisfies LockInfo));
+      writeFileSync(
+        join(dir, 'lock'),
+        JSON.stringify({ pid: process.pid, command, since: new Date().toISOString() } satisfies LockInfo),
+      );
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') permissionError(error, dir);
@@ -316,7 +523,9 @@ function acquireLock(dir: string, command: string, root: string, onRecover: (lin
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new StateError(`another pipeline command is running in this repo (${holder.command}, pid ${holder.pid}, since ${holder.since}); wait for it to finish, or remove ${dir} if that process is gone`);
+      throw new StateError(
+        `another pipeline command is running in this repo (${holder.command}, pid ${holder.pid}, since ${holder.since}); wait for it to finish, or remove ${dir} if that process is gone`,
+      );
     }
     sleep(100);
   }
@@ -360,6 +569,23 @@ export function recoverInterrupted(root: string, onRecover: (line: string) => vo
   }
 }
 
+/** `length` bytes of a backup pack from `offset`. */
+function readSlice(path: string, [offset, length]: [number, number]): Buffer {
+  const bytes = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    let read = 0;
+    while (read < length) {
+      const n = readSync(fd, bytes, read, length - read, offset + read);
+      if (n === 0) throw new Error(`${path} ends before its backup of ${length} bytes at ${offset}`);
+      read += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
 function rollBack(journal: Journal, dir: string): string[] {
   const failed: string[] = [];
   const attempt = (path: string, action: () => void) => {
@@ -371,9 +597,13 @@ function rollBack(journal: Journal, dir: string): string[] {
   };
   for (const file of [...journal.files].reverse()) {
     // The temporary file of a write that was killed between writing and renaming.
-    rmSync(join(dirname(file.path), `.${basename(file.path)}.${journal.pid}.tmp`), { force: true });
+    rmSync(tempPathOf(file.path, journal.pid), { force: true });
     attempt(file.path, () => {
-      if (file.backup) writeFileAtomic(file.path, readFileSync(join(dir, file.backup)));
+      if (file.backup)
+        writeFileAtomic(
+          file.path,
+          file.at ? readSlice(join(dir, file.backup), file.at) : readFileSync(join(dir, file.backup)),
+        );
       else rmSync(file.path, { force: true });
     });
   }
@@ -390,13 +620,23 @@ function rollBack(journal: Journal, dir: string): string[] {
   } else if (git.dir && existsSync(git.dir)) {
     const top = dirname(git.dir);
     // Locks git itself left when it was killed with us: they are ours, we held the repo's lock.
-    for (const lock of ['index.lock', 'HEAD.lock', ...git.created.map((r) => `${r}.lock`), ...(git.branch ? [`${git.branch.ref}.lock`] : [])]) rmSync(join(git.dir, lock), { force: true });
+    for (const lock of [
+      'index.lock',
+      'HEAD.lock',
+      ...git.created.map((r) => `${r}.lock`),
+      ...(git.branch ? [`${git.branch.ref}.lock`] : []),
+    ])
+      rmSync(join(git.dir, lock), { force: true });
     if (git.head !== null) attempt(join(git.dir, 'HEAD'), () => writeFileAtomic(join(git.dir!, 'HEAD'), git.head!));
-    if (git.branch) attempt(git.branch.ref, () => execFileSync('git', ['update-ref', git.branch!.ref, git.branch!.commit], { cwd: top, stdio: 'ignore' }));
+    if (git.branch)
+      attempt(git.branch.ref, () =>
+        execFileSync('git', ['update-ref', git.branch!.ref, git.branch!.commit], { cwd: top, stdio: 'ignore' }),
+      );
     for (const ref of git.created) {
       if (ref === git.branch?.ref) continue;
       attempt(ref, () => {
-        if (tryGit(top, ['rev-parse', '--verify', '--quiet', ref]) !== undefined) execFileSync('git', ['update-ref', '-d', ref], { cwd: top, stdio: 'ignore' });
+        if (tryGit(top, ['rev-parse', '--verify', '--quiet', ref]) !== undefined)
+          execFileSync('git', ['update-ref', '-d', ref], { cwd: top, stdio: 'ignore' });
       });
     }
     const index = join(git.dir, 'index');

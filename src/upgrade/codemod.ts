@@ -2,8 +2,8 @@
 // one-line description, and a function over the pipeline's virtual tree. It checks for its target
 // shape first and returns how many edits it made (0: nothing to do), so running it twice is safe.
 import type { PlatformConfig } from '../conventions/platform-config.ts';
-import type { Engines } from './engines/index.ts';
 import type { FileTree } from '../tree/file-tree.ts';
+import type { Engines } from './engines/index.ts';
 
 export interface CodemodContext {
   /** The pipeline's name (its folder under pipelines/). */

@@ -36,10 +36,18 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
       const result = ts.transpileModule(readFileSync(file, 'utf8'), {
         fileName: file,
         reportDiagnostics: true,
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, rewriteRelativeImportExtensions: true, sourceMap: false },
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget.ES2022,
+          rewriteRelativeImportExtensions: true,
+          sourceMap: false,
+        },
       });
       const error = result.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
-      if (error) throw new InputError(`${relative(root, file)}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}; fix the codemod`);
+      if (error)
+        throw new InputError(
+          `${relative(root, file)}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}; fix the codemod`,
+        );
       const target = join(out, relative(dir, file)).replace(/\.m?ts$/, '.js');
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, result.outputText);
@@ -50,16 +58,25 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
   try {
     loaded = await import(pathToFileURL(join(out, 'index.js')).href);
   } catch (error) {
-    throw new InputError(`codemods/index.ts failed to load (${(error as Error).message.split('\n')[0]}); fix it, or run pipeline codemod test`);
+    throw new InputError(
+      `codemods/index.ts failed to load (${(error as Error).message.split('\n')[0]}); fix it, or run pipeline codemod test`,
+    );
   }
   const list = loaded.codemods ?? loaded.default;
-  if (!Array.isArray(list)) throw new InputError('codemods/index.ts must export `codemods`, a list of codemods (pipeline codemod new registers them there)');
+  if (!Array.isArray(list))
+    throw new InputError(
+      'codemods/index.ts must export `codemods`, a list of codemods (pipeline codemod new registers them there)',
+    );
   return list.map((c: Partial<Codemod>, i) => {
     const where = `codemods/index.ts: codemods[${i}]${c?.id ? ` (${c.id})` : ''}`;
-    if (!c || typeof c.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(c.id)) throw new InputError(`${where}: id must be lowercase letters, digits and dashes`);
-    if (!Number.isInteger(c.version) || (c.version as number) < 1) throw new InputError(`${where}: version must be a whole number from 1`);
-    if (typeof c.description !== 'string' || c.description === '') throw new InputError(`${where}: description is required`);
-    if (typeof c.run !== 'function') throw new InputError(`${where}: run must be a function (tree, ctx) => number of changes`);
+    if (!c || typeof c.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(c.id))
+      throw new InputError(`${where}: id must be lowercase letters, digits and dashes`);
+    if (!Number.isInteger(c.version) || (c.version as number) < 1)
+      throw new InputError(`${where}: version must be a whole number from 1`);
+    if (typeof c.description !== 'string' || c.description === '')
+      throw new InputError(`${where}: description is required`);
+    if (typeof c.run !== 'function')
+      throw new InputError(`${where}: run must be a function (tree, ctx) => number of changes`);
     return { ...(c as Codemod), source: 'platform' as const };
   });
 }

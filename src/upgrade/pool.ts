@@ -3,10 +3,11 @@
 // codemods itself (built-in, and the platform's from their transpiled cache) and sends back plain
 // data; the main thread rebuilds the trees and decides what to write. Completion is tracked per
 // pipeline, so a result is never reported before its worker has sent it.
+
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
 import { packageRoot } from '../paths.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import type { PipelineUpgrade, UpgradeOptions } from './types.ts';
@@ -23,13 +24,45 @@ export interface WorkerJob {
 
 export interface WorkerResult extends Omit<PipelineUpgrade, 'tree' | 'steps'> {
   tree: [string, string][];
-  steps: { codemod: string; tree: [string, string][] }[];
+  /** Each step's tree as its difference from the final one (null: the file is not in that step's). */
+  steps: { codemod: string; differs: [string, string | null][] }[];
+  /** Milliseconds the worker spent on this pipeline. */
+  busy: number;
+  /** The worker's running totals per phase (milliseconds, or counts). */
+  phases?: Record<string, number>;
 }
+
+/** A step's tree as its difference from the final tree: most steps hold nearly the same files. */
+export function stepDiffers(final: [string, string][], step: [string, string][]): [string, string | null][] {
+  const last = new Map(final);
+  const mine = new Map(step);
+  const differs: [string, string | null][] = [];
+  for (const [path, content] of mine) if (last.get(path) !== content) differs.push([path, content]);
+  for (const path of last.keys()) if (!mine.has(path)) differs.push([path, null]);
+  return differs;
+}
+
+function stepTree(dir: string, final: [string, string][], differs: [string, string | null][]): FileTree {
+  const entries = new Map(final);
+  for (const [path, content] of differs) {
+    if (content === null) entries.delete(path);
+    else entries.set(path, content);
+  }
+  return FileTree.fromSnapshot(dir, [...entries]);
+}
+
+/** PIPELINE_UPGRADE_TIMINGS=1: one line on stderr per phase (for profiling; never in tests). */
+export const timing = (line: string): void => {
+  if (process.env.PIPELINE_UPGRADE_TIMINGS === '1') process.stderr.write(`timing: ${line}\n`);
+};
 
 export const workerScript = (): string => join(packageRoot(), 'dist', 'upgrade-worker.js');
 
+const IN_FLIGHT = 2;
+
 /** Workers pay off on many pipelines, and exist only in the built CLI. */
-export const useWorkers = (pipelines: number): boolean => pipelines >= 16 && existsSync(workerScript()) && import.meta.url.includes('/dist/');
+export const useWorkers = (pipelines: number): boolean =>
+  pipelines >= 16 && existsSync(workerScript()) && import.meta.url.includes('/dist/');
 
 /**
  * Workers only compute: the main thread writes every upgraded pipeline in one transaction
@@ -40,31 +73,64 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
   const results: PipelineUpgrade[] = new Array(queue.length);
   let done = 0;
   const count = Math.min(availableParallelism(), queue.length);
+  const started = performance.now();
+  const busy: number[] = [];
+  let rebuilding = 0;
+  const phases: Record<string, number>[] = [];
   await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<void>((resolve, reject) => {
-        const worker = new Worker(workerScript());
-        let current: (typeof queue)[number] | undefined;
-        const next = () => {
-          current = queue.shift();
-          if (!current) {
-            void worker.terminate().then(() => resolve());
-            return;
-          }
-          const job: WorkerJob = { name: current.name, dir: current.dir, to: options.to, only: options.only, diffs: options.diffs, platformRoot };
-          worker.postMessage(job);
-        };
-        worker.on('message', (message: { result?: WorkerResult; error?: string }) => {
-          if (message.error) return reject(new Error(`upgrade worker: ${message.error}`));
-          const r = message.result!;
-          results[current!.index] = { ...r, tree: FileTree.fromSnapshot(r.dir, r.tree), steps: r.steps.map((s) => ({ codemod: s.codemod, tree: FileTree.fromSnapshot(r.dir, s.tree) })) };
-          options.onProgress?.(++done, results.length, r.pipeline);
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(workerScript());
+          const slot = busy.push(0) - 1;
+          // Sent and not yet answered, in order (the worker answers in the order it is sent jobs):
+          // two at a time, so a worker that finishes one starts the next without a round trip.
+          const inFlight: (typeof queue)[number][] = [];
+          const next = () => {
+            while (inFlight.length < IN_FLIGHT && queue.length) {
+              const job = queue.shift()!;
+              inFlight.push(job);
+              worker.postMessage({
+                name: job.name,
+                dir: job.dir,
+                to: options.to,
+                only: options.only,
+                diffs: options.diffs,
+                platformRoot,
+              } satisfies WorkerJob);
+            }
+            if (inFlight.length === 0) void worker.terminate().then(() => resolve());
+          };
+          worker.on('message', (message: { result?: WorkerResult; error?: string }) => {
+            if (message.error) return reject(new Error(`upgrade worker: ${message.error}`));
+            const r = message.result!;
+            const current = inFlight.shift()!;
+            const at = performance.now();
+            const { busy: spent, phases: totals, ...rest } = r;
+            busy[slot]! += spent;
+            phases[slot] = totals ?? {};
+            results[current.index] = {
+              ...rest,
+              tree: FileTree.fromSnapshot(r.dir, r.tree),
+              steps: r.steps.map((s) => ({ codemod: s.codemod, tree: stepTree(r.dir, r.tree, s.differs) })),
+            };
+            rebuilding += performance.now() - at;
+            options.onProgress?.(++done, results.length, r.pipeline);
+            next();
+          });
+          worker.on('error', reject);
           next();
-        });
-        worker.on('error', reject);
-        next();
-      }),
+        }),
     ),
+  );
+  const wall = performance.now() - started;
+  timing(
+    `${results.length} pipelines on ${count} workers: ${Math.round(wall)} ms; each worker busy ${busy.map((b) => `${Math.round((100 * b) / wall)}%`).join(', ')}; main thread rebuilding trees ${Math.round(rebuilding)} ms`,
+  );
+  const names = [...new Set(phases.flatMap((p) => Object.keys(p)))];
+  timing(
+    `workers' phases (all workers): ${names.map((n) => `${n} ${Math.round(phases.reduce((sum, p) => sum + (p[n] ?? 0), 0))}`).join(', ')}`,
   );
   return results;
 }

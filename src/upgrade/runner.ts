@@ -5,9 +5,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { parse } from 'yaml';
-import type { PlatformConfig } from '../conventions/platform-config.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
+import { FileTree } from '../tree/file-tree.ts';
 import type { Codemod } from './codemod.ts';
 import { BUILTIN_CODEMODS } from './codemods/index.ts';
 import { verifyPython } from './codemods/legacy-dagster/verify.ts';
@@ -15,8 +15,7 @@ import { ANSWERS } from './codemods/v2-answers-deployment-env-var.ts';
 import { ENGINES } from './engines/index.ts';
 import { editYamlSource, insertLineAfter, replaceScalar } from './engines/yaml.ts';
 import { loadPlatformCodemods } from './platform-codemods.ts';
-import { FileTree } from '../tree/file-tree.ts';
-import type { CodemodResult, PipelineUpgrade, UpgradeOptions } from './types.ts';
+import type { PipelineUpgrade, UpgradeOptions } from './types.ts';
 
 export type { CodemodResult, PipelineUpgrade, UpgradeOptions } from './types.ts';
 
@@ -35,21 +34,50 @@ export function orderCodemods(codemods: Codemod[]): Codemod[] {
     if (seen.has(c.id)) throw new InputError(`two codemods have the id ${c.id}; rename one`);
     seen.add(c.id);
   }
-  return codemods.map((c, i) => [c, i] as const).sort(([a, i], [b, j]) => a.version - b.version || i - j).map(([c]) => c);
+  return codemods
+    .map((c, i) => [c, i] as const)
+    .sort(([a, i], [b, j]) => a.version - b.version || i - j)
+    .map(([c]) => c);
 }
+
+/** Milliseconds spent per phase of upgradePipeline in this thread (PIPELINE_UPGRADE_TIMINGS=1 reports them). */
+export const phaseTimes: Record<string, number> = {};
 
 export async function upgradePipeline(name: string, dir: string, options: UpgradeOptions): Promise<PipelineUpgrade> {
   let tree = new FileTree(dir);
   const { version: from, answers } = recordedVersion(tree);
-  const result: PipelineUpgrade = { pipeline: name, dir, from, to: from, status: 'up-to-date', codemods: [], files: [], error: null, steps: [], tree };
-  const due = options.only ? options.codemods.filter((c) => c.id === options.only) : options.codemods.filter((c) => c.version > from && c.version <= options.to);
+  const result: PipelineUpgrade = {
+    pipeline: name,
+    dir,
+    from,
+    to: from,
+    status: 'up-to-date',
+    codemods: [],
+    files: [],
+    error: null,
+    steps: [],
+    tree,
+  };
+  const due = options.only
+    ? options.codemods.filter((c) => c.id === options.only)
+    : options.codemods.filter((c) => c.version > from && c.version <= options.to);
   for (const codemod of due) {
     const todos: string[] = [];
     const attempt = tree.fork();
     try {
-      const changes = await codemod.run(attempt, { pipeline: name, answers, platform: options.platform, todo: (m) => todos.push(m), engines: ENGINES });
+      let at = performance.now();
+      const changes = await codemod.run(attempt, {
+        pipeline: name,
+        answers,
+        platform: options.platform,
+        todo: (m) => todos.push(m),
+        engines: ENGINES,
+      });
+      phaseTimes[`codemod ${codemod.id}`] = (phaseTimes[`codemod ${codemod.id}`] ?? 0) + performance.now() - at;
+      at = performance.now();
       // Every Python file it wrote must parse again, or nothing of this pipeline is written.
       await verifyPython(attempt);
+      phaseTimes.verify = (phaseTimes.verify ?? 0) + performance.now() - at;
       result.codemods.push({ id: codemod.id, version: codemod.version, changes, todos });
       tree = attempt;
       result.steps.push({ codemod: codemod.id, tree: tree.fork() });
@@ -66,13 +94,20 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
   const target = options.only ? from : Math.max(from, options.to);
   if (!options.only && target > from && tree.exists(ANSWERS)) {
     editYamlSource(tree, ANSWERS, (doc, source) => {
-      const edit = replaceScalar(doc, '_conventions_version', String(target)) ?? insertLineAfter(doc, source, '_cli_version', `_conventions_version: ${target}`);
+      const edit =
+        replaceScalar(doc, '_conventions_version', String(target)) ??
+        insertLineAfter(doc, source, '_cli_version', `_conventions_version: ${target}`);
       return edit ? [edit] : [];
     });
     result.steps.push({ codemod: 'record-version', tree: tree.fork() });
   }
   result.to = tree.exists(ANSWERS) || options.only ? target : from;
-  result.files = tree.changes().map((c) => ({ path: c.path, diff: options.diffs ? createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }) : '' }));
+  result.files = tree.changes().map((c) => ({
+    path: c.path,
+    diff: options.diffs
+      ? createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 })
+      : '',
+  }));
   result.status = result.files.length > 0 ? 'upgraded' : 'up-to-date';
   result.steps.length = result.files.length > 0 ? result.steps.length : 0;
   result.tree = tree;
@@ -80,7 +115,10 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
 }
 
 /** Every pipeline's upgrade, in memory (in worker threads for large repos); the caller writes. */
-export async function runUpgrade(options: UpgradeOptions, platformRoot: string | null = null): Promise<PipelineUpgrade[]> {
+export async function runUpgrade(
+  options: UpgradeOptions,
+  platformRoot: string | null = null,
+): Promise<PipelineUpgrade[]> {
   const { runInWorkers, useWorkers } = await import('./pool.ts');
   if (useWorkers(options.pipelines.length)) return runInWorkers(options, platformRoot);
   const results: PipelineUpgrade[] = [];
@@ -94,11 +132,25 @@ export async function runUpgrade(options: UpgradeOptions, platformRoot: string |
 /** The pipelines of a platform repo, optionally filtered by names or globs (`orders`, `ml_*`). */
 export function findPipelines(root: string, filters: string[] = []): { name: string; dir: string }[] {
   const base = join(root, 'pipelines');
-  const all = existsSync(base) ? readdirSync(base, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort() : [];
+  const all = existsSync(base)
+    ? readdirSync(base, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort()
+    : [];
   if (filters.length === 0) return all.map((name) => ({ name, dir: join(base, name) }));
-  const matchers = filters.map((f) => new RegExp(`^${f.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+  const matchers = filters.map(
+    (f) =>
+      new RegExp(
+        `^${f
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ),
+  );
   for (const [i, f] of filters.entries()) {
-    if (!all.some((n) => matchers[i]!.test(n))) throw new InputError(`--pipeline ${f} matches no pipeline in ${base} (there are: ${all.join(', ') || 'none'})`);
+    if (!all.some((n) => matchers[i]!.test(n)))
+      throw new InputError(`--pipeline ${f} matches no pipeline in ${base} (there are: ${all.join(', ') || 'none'})`);
   }
   return all.filter((n) => matchers.some((m) => m.test(n))).map((name) => ({ name, dir: join(base, name) }));
 }
@@ -108,21 +160,28 @@ export function foreignPipeline(path: string): { name: string; dir: string } {
   const dir = resolve(path);
   if (!existsSync(dir)) throw new InputError(`${path} does not exist; pass the folder of a pipeline`);
   const src = join(dir, 'src');
-  const pkg = existsSync(src) ? readdirSync(src, { withFileTypes: true }).find((e) => e.isDirectory() && existsSync(join(src, e.name, '__init__.py')))?.name : undefined;
+  const pkg = existsSync(src)
+    ? readdirSync(src, { withFileTypes: true }).find(
+        (e) => e.isDirectory() && existsSync(join(src, e.name, '__init__.py')),
+      )?.name
+    : undefined;
   return { name: pkg ?? basename(dir), dir };
 }
 
 export const DEFAULT_TARGET = CONVENTIONS_VERSION;
-export const builtinCodemods = (): Codemod[] => orderCodemods(BUILTIN_CODEMODS.map((c) => ({ ...c, source: 'builtin' as const })));
+export const builtinCodemods = (): Codemod[] =>
+  orderCodemods(BUILTIN_CODEMODS.map((c) => ({ ...c, source: 'builtin' as const })));
 
 /** The built-in codemods and, inside a platform repo, its own, in run order. */
 export async function allCodemods(root: string | undefined): Promise<Codemod[]> {
   const platform = root ? await loadPlatformCodemods(root) : [];
   for (const c of platform) {
-    if (BUILTIN_CODEMODS.some((b) => b.id === c.id)) throw new InputError(`codemods/index.ts: ${c.id} is the id of a built-in codemod; rename yours`);
+    if (BUILTIN_CODEMODS.some((b) => b.id === c.id))
+      throw new InputError(`codemods/index.ts: ${c.id} is the id of a built-in codemod; rename yours`);
   }
   return orderCodemods([...builtinCodemods(), ...platform]);
 }
 
 /** The default target: this CLI's conventions version, or a platform codemod's newer one. */
-export const defaultTarget = (codemods: Codemod[]): number => Math.max(DEFAULT_TARGET, ...codemods.map((c) => c.version));
+export const defaultTarget = (codemods: Codemod[]): number =>
+  Math.max(DEFAULT_TARGET, ...codemods.map((c) => c.version));

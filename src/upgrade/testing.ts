@@ -4,9 +4,9 @@
 // their own codemods:  for (const c of codemodCases(dir)) it(c.name, () => c.check(myCodemod));
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { FileTree } from '../tree/file-tree.ts';
 import type { Codemod, CodemodContext } from './codemod.ts';
 import { ENGINES } from './engines/index.ts';
-import { FileTree } from '../tree/file-tree.ts';
 
 export interface CodemodCase {
   name: string;
@@ -15,7 +15,16 @@ export interface CodemodCase {
    * Runs the codemod on the case's input, then once more on its own output: `again` is what that
    * second run reported and `againActual` the files after it (both must show no change).
    */
-  check: (codemod: Codemod, ctx?: Partial<CodemodContext>) => Promise<{ changes: number; actual: Record<string, string>; expected: Record<string, string>; again: number; againActual: Record<string, string> }>;
+  check: (
+    codemod: Codemod,
+    ctx?: Partial<CodemodContext>,
+  ) => Promise<{
+    changes: number;
+    actual: Record<string, string>;
+    expected: Record<string, string>;
+    again: number;
+    againActual: Record<string, string>;
+  }>;
 }
 
 function readAll(dir: string): Record<string, string> {
@@ -40,7 +49,8 @@ export function codemodCases(fixtures: string): CodemodCase[] {
         const input = join(fixtures, e.name, 'input');
         const expectedDir = join(fixtures, e.name, 'expected');
         const tree = new FileTree(input);
-        const pipeline = ctx.pipeline ?? (existsSync(join(input, 'src')) ? readdirSync(join(input, 'src'))[0]! : 'pipeline');
+        const pipeline =
+          ctx.pipeline ?? (existsSync(join(input, 'src')) ? readdirSync(join(input, 'src'))[0]! : 'pipeline');
         const context = { pipeline, answers: {}, platform: null, todo: () => {}, engines: ENGINES, ...ctx };
         const changes = await codemod.run(tree, context);
         const before = readAll(input);

@@ -1,8 +1,8 @@
 // What an upgrade run takes and reports, shared by the runner and its worker pool (which the
 // runner loads lazily): a module of its own, so that neither imports the other.
 import type { PlatformConfig } from '../conventions/platform-config.ts';
-import type { Codemod } from './codemod.ts';
 import type { FileTree } from '../tree/file-tree.ts';
+import type { Codemod } from './codemod.ts';
 
 export interface CodemodResult {
   id: string;

@@ -1,23 +1,61 @@
-// The upgrade worker thread (bundled as dist/upgrade-worker.js): upgrades one pipeline per message.
+// The upgrade worker thread (bundled as dist/upgrade-worker.js): upgrades one pipeline per message,
+// one at a time, in the order they came (the pool keeps the next one queued here, so the worker
+// never waits for the main thread between two pipelines).
 import { parentPort } from 'node:worker_threads';
 import { findPlatformRoot, loadPlatformConfig, type PlatformConfig } from '../conventions/platform-config.ts';
 import type { Codemod } from './codemod.ts';
-import type { WorkerJob, WorkerResult } from './pool.ts';
-import { allCodemods, upgradePipeline } from './runner.ts';
+import { parseStats } from './engines/python.ts';
+import { stepDiffers, type WorkerJob, type WorkerResult } from './pool.ts';
+import { allCodemods, phaseTimes, upgradePipeline } from './runner.ts';
 
 let codemods: Codemod[] | undefined;
 let platform: PlatformConfig | null = null;
 
-parentPort!.on('message', async (job: WorkerJob) => {
+const jobs: WorkerJob[] = [];
+let running = false;
+
+parentPort!.on('message', (job: WorkerJob) => {
+  jobs.push(job);
+  if (!running) void drain();
+});
+
+async function drain(): Promise<void> {
+  running = true;
+  while (jobs.length) await upgradeOne(jobs.shift()!);
+  running = false;
+}
+
+async function upgradeOne(job: WorkerJob): Promise<void> {
+  const started = performance.now();
   try {
     if (!codemods) {
       codemods = await allCodemods(job.platformRoot ?? undefined);
       platform = job.platformRoot && findPlatformRoot(job.platformRoot) ? loadPlatformConfig(job.platformRoot) : null;
     }
-    const r = await upgradePipeline(job.name, job.dir, { pipelines: [], platform, to: job.to, codemods, only: job.only, diffs: job.diffs });
-    const result: WorkerResult = { ...r, tree: r.tree.snapshot(), steps: r.steps.map((s) => ({ codemod: s.codemod, tree: s.tree.snapshot() })) };
+    const r = await upgradePipeline(job.name, job.dir, {
+      pipelines: [],
+      platform,
+      to: job.to,
+      codemods,
+      only: job.only,
+      diffs: job.diffs,
+    });
+    const tree = r.tree.snapshot();
+    const result: WorkerResult = {
+      ...r,
+      tree,
+      steps: r.steps.map((s) => ({ codemod: s.codemod, differs: stepDiffers(tree, s.tree.snapshot()) })),
+      busy: 0,
+    };
+    result.busy = performance.now() - started;
+    result.phases = {
+      ...phaseTimes,
+      'parse (native)': parseStats.ms,
+      parses: parseStats.parses,
+      'parse calls': parseStats.calls,
+    };
     parentPort!.postMessage({ result });
   } catch (error) {
     parentPort!.postMessage({ error: (error as Error).stack ?? String(error) });
   }
-});
+}

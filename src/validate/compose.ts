@@ -7,8 +7,16 @@ import { parse } from 'yaml';
 import { templatesDir } from '../paths.ts';
 
 /** The platform's compose files, newest layout first: the base that `pipeline sync` extends, then the old single file. */
-const COMPOSE_FILES = ['docker-compose.platform.yaml', 'deployments/compose/docker-compose.base.yaml', 'docker-compose.yaml'];
-const COMPOSE_TEMPLATES = ['platform/repo/docker-compose.platform.yaml.hbs', 'platform/repo/deployments/compose/docker-compose.base.yaml.hbs', 'platform/repo/docker-compose.yaml.hbs'];
+const COMPOSE_FILES = [
+  'docker-compose.platform.yaml',
+  'deployments/compose/docker-compose.base.yaml',
+  'docker-compose.yaml',
+];
+const COMPOSE_TEMPLATES = [
+  'platform/repo/docker-compose.platform.yaml.hbs',
+  'platform/repo/deployments/compose/docker-compose.base.yaml.hbs',
+  'platform/repo/docker-compose.yaml.hbs',
+];
 
 function servicesOf(text: string): string[] | undefined {
   try {
@@ -19,7 +27,8 @@ function servicesOf(text: string): string[] | undefined {
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 let fromTemplate: string[] | undefined;
 

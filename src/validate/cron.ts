@@ -22,7 +22,13 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const [DAY, MONTH, DOW] = [2, 3, 4];
 const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'];
-const RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
+const RANGES: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 6],
+];
 const LEN_MEANS_ALL = [60, 24, 31, 12, 7];
 const ALPHA: Record<string, number | 'l'>[] = [
   {},
@@ -36,7 +42,9 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const STEP = /^([^-]+)-([^-/]+)(\/(\d+))?$/;
 const INT = /^\d+$/;
 const STAR_OR_INT = /^(\d+|\*)$/;
-const SPECIAL_DOW = new RegExp(`^(?<pre>((?<he>((${WEEKDAYS.join('|')})(-(${WEEKDAYS.join('|')}))?)|((${MONTHS.join('|')})(-(${MONTHS.join('|')}))?)|\\w+)#)|l)(?<last>\\d+)$`);
+const SPECIAL_DOW = new RegExp(
+  `^(?<pre>((?<he>((${WEEKDAYS.join('|')})(-(${WEEKDAYS.join('|')}))?)|((${MONTHS.join('|')})(-(${MONTHS.join('|')}))?)|\\w+)#)|l)(?<last>\\d+)$`,
+);
 const HASHED = /^(h|r)(\((\d+)-(\d+)\))?(\/(\d+))?$/;
 
 type Value = number | string;
@@ -48,7 +56,10 @@ function expandFields(fields: string[]): Value[][] {
   const nthWeekday = new Map<Value, Set<Value>>();
   const alpha = (index: number, key: string): Value => {
     const value = Object.hasOwn(ALPHA[index]!, key) ? ALPHA[index]![key] : undefined;
-    if (value === undefined) throw new Bad(`${FIELD_NAMES[index]} field ${JSON.stringify(fields[index])} has an unknown value ${JSON.stringify(key)}`);
+    if (value === undefined)
+      throw new Bad(
+        `${FIELD_NAMES[index]} field ${JSON.stringify(fields[index])} has an unknown value ${JSON.stringify(key)}`,
+      );
     return value;
   };
   // Only the day-of-week 7 means 0 (Sunday) in five fields; croniter maps no other value.
@@ -59,10 +70,15 @@ function expandFields(fields: string[]): Value[][] {
     let expr = field;
     const hashed = HASHED.exec(expr);
     if (hashed) {
-      throw new Bad(hashed[1] === 'h' ? `${FIELD_NAMES[index]} field ${JSON.stringify(field)} is a hashed value (H), which Dagster does not support` : `${FIELD_NAMES[index]} field ${JSON.stringify(field)} is a random value (R), which Dagster draws again in every process`);
+      throw new Bad(
+        hashed[1] === 'h'
+          ? `${FIELD_NAMES[index]} field ${JSON.stringify(field)} is a hashed value (H), which Dagster does not support`
+          : `${FIELD_NAMES[index]} field ${JSON.stringify(field)} is a random value (R), which Dagster draws again in every process`,
+      );
     }
     if (expr.includes('?')) {
-      if (expr !== '?') throw new Bad(`${FIELD_NAMES[index]} field ${JSON.stringify(field)} mixes ? with other characters`);
+      if (expr !== '?')
+        throw new Bad(`${FIELD_NAMES[index]} field ${JSON.stringify(field)} mixes ? with other characters`);
       if (index !== DAY && index !== DOW) throw new Bad(`? is allowed only in the day-of-month and day-of-week fields`);
       expr = '*';
     }
@@ -78,7 +94,10 @@ function expandFields(fields: string[]): Value[][] {
           if (he) {
             e = he;
             nth = Number(last);
-            if (!(nth >= 1 && nth <= 5)) throw new Bad(`day of week field ${JSON.stringify(field)} names a ${last}th weekday of the month; use 1 to 5`);
+            if (!(nth >= 1 && nth <= 5))
+              throw new Bad(
+                `day of week field ${JSON.stringify(field)} names a ${last}th weekday of the month; use 1 to 5`,
+              );
           } else if (last) {
             e = last;
             nth = 'l';
@@ -98,10 +117,14 @@ function expandFields(fields: string[]): Value[][] {
         if (index === DAY && high === 'l') high = '31';
         if (!INT.test(low)) low = String(alpha(index, low));
         if (!INT.test(high)) high = String(alpha(index, high));
-        if (!INT.test(low) || !INT.test(high)) throw new Bad(`${FIELD_NAMES[index]} field ${JSON.stringify(field)} has a range that is not made of numbers`);
+        if (!INT.test(low) || !INT.test(high))
+          throw new Bad(`${FIELD_NAMES[index]} field ${JSON.stringify(field)} has a range that is not made of numbers`);
         const lo = alias(Number(low), index) as number;
         const hi = alias(Number(high), index) as number;
-        if (Math.max(lo, hi) > max) throw new Bad(`${FIELD_NAMES[index]} field ${JSON.stringify(field)} is outside ${min}-${index === DOW ? 7 : max}`);
+        if (Math.max(lo, hi) > max)
+          throw new Bad(
+            `${FIELD_NAMES[index]} field ${JSON.stringify(field)} is outside ${min}-${index === DOW ? 7 : max}`,
+          );
         if (step === 0) throw new Bad(`${FIELD_NAMES[index]} field ${JSON.stringify(field)} has a step of 0`);
         let range: number[];
         if (lo > hi) {
@@ -121,7 +144,8 @@ function expandFields(fields: string[]): Value[][] {
         } else {
           range = span(lo, hi, step);
         }
-        const items: Value[] = index === DOW && nth !== undefined && nth !== 'l' ? range.map((v) => `${v}#${nth}`) : range;
+        const items: Value[] =
+          index === DOW && nth !== undefined && nth !== 'l' ? range.map((v) => `${v}#${nth}`) : range;
         for (const item of items) if (!list.includes(item)) list.push(item);
       } else {
         if (t.startsWith('-')) throw new Bad(`${FIELD_NAMES[index]} field ${JSON.stringify(field)} is negative`);
@@ -129,7 +153,9 @@ function expandFields(fields: string[]): Value[][] {
         if (typeof value === 'string' && INT.test(value)) value = Number(value);
         value = alias(value, index);
         if (value !== '*' && value !== 'l' && ((value as number) < min || (value as number) > max)) {
-          throw new Bad(`${FIELD_NAMES[index]} field ${JSON.stringify(field)} is outside ${min}-${index === DOW ? 7 : max}`);
+          throw new Bad(
+            `${FIELD_NAMES[index]} field ${JSON.stringify(field)} is outside ${min}-${index === DOW ? 7 : max}`,
+          );
         }
         res.push(value);
         if (index === DOW && nth !== undefined) {
@@ -139,7 +165,11 @@ function expandFields(fields: string[]): Value[][] {
       }
     }
     let values = [...new Set(res)];
-    if (values.length === LEN_MEANS_ALL[index] && !((index === DAY && !fields[DOW]!.includes('*')) || (index === DOW && !fields[DAY]!.includes('*')))) values = ['*'];
+    if (
+      values.length === LEN_MEANS_ALL[index] &&
+      !((index === DAY && !fields[DOW]!.includes('*')) || (index === DOW && !fields[DAY]!.includes('*')))
+    )
+      values = ['*'];
     expanded.push(values.length === 1 && values[0] === '*' ? ['*'] : values);
   });
 
@@ -147,7 +177,8 @@ function expandFields(fields: string[]): Value[][] {
     const plain = new Set(expanded[DOW]);
     for (const key of nthWeekday.keys()) plain.delete(key);
     plain.delete('*');
-    if (plain.size > 0 && new Set(expanded[DOW]).size !== LEN_MEANS_ALL[DOW]) throw new Bad('the day-of-week field mixes plain days with nth days of the month (such as 1#2)');
+    if (plain.size > 0 && new Set(expanded[DOW]).size !== LEN_MEANS_ALL[DOW])
+      throw new Bad('the day-of-week field mixes plain days with nth days of the month (such as 1#2)');
   }
   return expanded;
 }
@@ -168,7 +199,8 @@ export function cronProblem(cron: string): string | undefined {
   const macro = Object.hasOwn(MACROS, lower) ? MACROS[lower] : undefined;
   if (text.startsWith('@') && !macro) return `unknown macro ${text} (known: ${Object.keys(MACROS).join(', ')})`;
   const fields = (macro ?? lower).split(' ');
-  if (fields.length !== 5) return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}, not 5${fields.length > 5 ? ' (Dagster has no seconds or years)' : ''}`;
+  if (fields.length !== 5)
+    return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}, not 5${fields.length > 5 ? ' (Dagster has no seconds or years)' : ''}`;
   let expanded: Value[][];
   try {
     expanded = expandFields(fields);
@@ -177,13 +209,17 @@ export function cronProblem(cron: string): string | undefined {
     throw error;
   }
   const [days, months] = [expanded[DAY]!, expanded[MONTH]!];
-  if (months.length === 1 && months[0] === 2 && days.length === 1 && (days[0] === 30 || days[0] === 31)) return `February ${days[0]} never occurs, and Dagster refuses it even with a day of week`;
+  if (months.length === 1 && months[0] === 2 && days.length === 1 && (days[0] === 30 || days[0] === 31))
+    return `February ${days[0]} never occurs, and Dagster refuses it even with a day of week`;
   // croniter fails to find any tick when the day of month exists in none of the months, even when a
   // day of week is given too (it otherwise fires on either).
   const numeric = days.every((d) => typeof d === 'number');
   if (numeric && months[0] !== '*') {
-    const possible = months.some((month) => days.some((day) => (day as number) <= DAYS_IN_MONTH[(month as number) - 1]!));
-    if (!possible) return 'that day of month never occurs in the months it names, so Dagster could never schedule a run';
+    const possible = months.some((month) =>
+      days.some((day) => (day as number) <= DAYS_IN_MONTH[(month as number) - 1]!),
+    );
+    if (!possible)
+      return 'that day of month never occurs in the months it names, so Dagster could never schedule a run';
   }
   return undefined;
 }
@@ -191,6 +227,9 @@ export function cronProblem(cron: string): string | undefined {
 /** Returns the cron expression as Dagster will get it, or throws an InputError naming the field. */
 export function checkCron(cron: string, flag = '--schedule'): string {
   const problem = cronProblem(cron);
-  if (problem) throw new InputError(`${flag} ${quote(cron)} is not a valid cron expression: ${problem}; use five fields such as "0 6 * * *" (06:00 every day) or a macro such as @daily`);
+  if (problem)
+    throw new InputError(
+      `${flag} ${quote(cron)} is not a valid cron expression: ${problem}; use five fields such as "0 6 * * *" (06:00 every day) or a macro such as @daily`,
+    );
   return cron.trim().replace(/[ \t]+/g, ' ');
 }

@@ -4,16 +4,23 @@
 // taken from that tool where it can be. The *Problem functions return why a value is refused and how
 // to fix it (or undefined); the check* functions throw that as an InputError naming the flag.
 import { InputError } from '../errors.ts';
-import { textProblem, quote } from './text.ts';
 import { ownerNameProblem, platformNameProblem } from './names.ts';
+import { quote, textProblem } from './text.ts';
 import { timezoneProblem } from './timezone.ts';
 
-export { checkCron, cronProblem } from './cron.ts';
 export { composeServices, templateComposeServices } from './compose.ts';
-export { checkPipelineName, type NameContext, ownerNameProblem, pipelineNameProblem, platformNameProblem, slugify } from './names.ts';
-export { yaml11Type } from './yaml.ts';
+export { checkCron, cronProblem } from './cron.ts';
+export {
+  checkPipelineName,
+  type NameContext,
+  ownerNameProblem,
+  pipelineNameProblem,
+  platformNameProblem,
+  slugify,
+} from './names.ts';
 export { describeChar, quote, textProblem } from './text.ts';
 export { isTimezone, timezoneProblem } from './timezone.ts';
+export { yaml11Type } from './yaml.ts';
 
 export const MAX_DESCRIPTION = 2000;
 
@@ -54,24 +61,33 @@ export const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 export const DEPLOYMENT_NAME = /^[a-z][a-z0-9_]*$/;
 
 export function checkLakefsRepository(value: string, flag = '--lakefs-repository'): string {
-  if (!LAKEFS_REPOSITORY.test(value)) throw new InputError(`${flag} ${quote(value)} is not a lakeFS repository id; use 3-63 lowercase letters, digits and dashes`);
+  if (!LAKEFS_REPOSITORY.test(value))
+    throw new InputError(
+      `${flag} ${quote(value)} is not a lakeFS repository id; use 3-63 lowercase letters, digits and dashes`,
+    );
   return value;
 }
 
 export function checkLakefsRef(value: string, flag = '--production-ref'): string {
-  if (!LAKEFS_REF.test(value)) throw new InputError(`${flag} ${quote(value)} is not a lakeFS ref; use a branch, tag or commit id`);
+  if (!LAKEFS_REF.test(value))
+    throw new InputError(`${flag} ${quote(value)} is not a lakeFS ref; use a branch, tag or commit id`);
   return value;
 }
 
 /** A pipeline template (kind) id. */
-export function checkTemplate(value: string, templates: readonly string[]): string {
-  if (!templates.includes(value)) throw new InputError(`unknown template ${quote(value)}; use one of: ${templates.join(', ')}`);
-  return value;
+export function checkTemplate<T extends string>(value: string, templates: readonly T[]): T {
+  const template = templates.find((t) => t === value);
+  if (template === undefined)
+    throw new InputError(`unknown template ${quote(value)}; use one of: ${templates.join(', ')}`);
+  return template;
 }
 
 /** An owner of the new pipeline: one of the teams platform.yaml lists. */
 export function checkOwner(value: string, owners: readonly string[]): string {
-  if (!owners.includes(value)) throw new InputError(`unknown owner ${quote(value)}; use one of the owners in platform.yaml (${owners.join(', ')}) or add the team there first`);
+  if (!owners.includes(value))
+    throw new InputError(
+      `unknown owner ${quote(value)}; use one of the owners in platform.yaml (${owners.join(', ')}) or add the team there first`,
+    );
   return value;
 }
 
@@ -85,7 +101,10 @@ export function checkOwnerNames(values: readonly string[]): string[] {
 export function checkDeployments(values: readonly string[], known: readonly string[]): string[] {
   if (values.length === 0) throw new InputError(`--deployments is empty; name at least one of: ${known.join(', ')}`);
   for (const name of values) {
-    if (!known.includes(name)) throw new InputError(`unknown deployment ${quote(name)}; use deployments from platform.yaml (${known.join(', ')})`);
+    if (!known.includes(name))
+      throw new InputError(
+        `unknown deployment ${quote(name)}; use deployments from platform.yaml (${known.join(', ')})`,
+      );
   }
   return known.filter((name) => values.includes(name));
 }
@@ -93,6 +112,7 @@ export function checkDeployments(values: readonly string[], known: readonly stri
 /** The ml template's freshness SLA, in whole hours (at most 31 days). */
 export function checkSlaHours(raw: string): number {
   const hours = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || !Number.isInteger(hours) || hours < 1 || hours > 24 * 31) throw new InputError(`--sla-hours ${quote(raw)} is not a whole number of hours from 1 to 744`);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isInteger(hours) || hours < 1 || hours > 24 * 31)
+    throw new InputError(`--sla-hours ${quote(raw)} is not a whole number of hours from 1 to 744`);
   return hours;
 }

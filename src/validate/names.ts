@@ -5,7 +5,14 @@
 // Python, Dagster and PyYAML by scripts/python-names.py).
 import { InputError } from '../errors.ts';
 import { composeServices } from './compose.ts';
-import { DAGSTER_DISALLOWED_NAMES, DAGSTER_STRICT_TAG_VALUE, INSTALLED_DISTRIBUTIONS, INSTALLED_MODULES, PYTHON_KEYWORDS, PYTHON_STDLIB } from './python-names.ts';
+import {
+  DAGSTER_DISALLOWED_NAMES,
+  DAGSTER_STRICT_TAG_VALUE,
+  INSTALLED_DISTRIBUTIONS,
+  INSTALLED_MODULES,
+  PYTHON_KEYWORDS,
+  PYTHON_STDLIB,
+} from './python-names.ts';
 import { quote } from './text.ts';
 import { yaml11Type } from './yaml.ts';
 
@@ -41,25 +48,37 @@ export interface NameContext {
 export function pipelineNameProblem(name: string, context: NameContext = {}): string | undefined {
   const instead = `choose another name, such as ${name}_pipeline`;
   if (name === '') return 'is empty; pass --name with a name such as orders_daily';
-  if (/[\\/]/.test(name) || name.startsWith('.') || /^[A-Za-z]:/.test(name)) return 'is a path; pass a plain name such as orders_daily (pipelines always go under pipelines/)';
+  if (/[\\/]/.test(name) || name.startsWith('.') || /^[A-Za-z]:/.test(name))
+    return 'is a path; pass a plain name such as orders_daily (pipelines always go under pipelines/)';
   if (!PACKAGE.test(name)) {
     const suggestion = suggestName(name);
     return `is not a valid Python package name; use lowercase letters, digits and underscores, starting with a letter${suggestion ? ` (for example ${suggestion})` : ''}`;
   }
   if (name.length > MAX_NAME) return `is ${name.length} characters long; use at most ${MAX_NAME}`;
-  if (!IMAGE_COMPONENT.test(name)) return `is not a valid Docker image name (${name.endsWith('_') ? 'it ends with an underscore' : 'it has three or more underscores in a row'}), and the pipeline's image is named after it; use ${suggestName(name)}`;
+  if (!IMAGE_COMPONENT.test(name))
+    return `is not a valid Docker image name (${name.endsWith('_') ? 'it ends with an underscore' : 'it has three or more underscores in a row'}), and the pipeline's image is named after it; use ${suggestName(name)}`;
   if (PYTHON_KEYWORDS.has(name)) return `is a Python keyword; ${instead}`;
   const yamlType = yaml11Type(name);
-  if (yamlType) return `reads as a ${yamlType}, not a name, in YAML 1.1 (PyYAML, with which Dagster reads its workspace files); ${instead}`;
-  if (DAGSTER_DISALLOWED_NAMES.has(name)) return `is a name Dagster reserves (dagster._core.definitions.utils.DISALLOWED_NAMES); ${instead}`;
+  if (yamlType)
+    return `reads as a ${yamlType}, not a name, in YAML 1.1 (PyYAML, with which Dagster reads its workspace files); ${instead}`;
+  if (DAGSTER_DISALLOWED_NAMES.has(name))
+    return `is a name Dagster reserves (dagster._core.definitions.utils.DISALLOWED_NAMES); ${instead}`;
   if (PYTHON_STDLIB.has(name)) return `would shadow Python's standard-library module ${name}; ${instead}`;
-  const installed = Object.hasOwn(INSTALLED_MODULES, name) ? `from ${INSTALLED_MODULES[name]}` : Object.hasOwn(ALSO_RESERVED, name) ? ALSO_RESERVED[name] : undefined;
-  if (installed || name.startsWith('dagster_')) return `would shadow the installed package ${name} (${installed ?? 'a Dagster library'}) that every pipeline's environment has, so \`import dagster\` could fail; choose another name, such as ${name.replace(/^dagster_/, '')}_pipeline`;
-  if (INSTALLED_DISTRIBUTIONS.has(normalizedDistribution(name))) return `would be installed as the distribution ${normalizedDistribution(name)}, and replace the installed one of that name; ${instead}`;
+  const installed = Object.hasOwn(INSTALLED_MODULES, name)
+    ? `from ${INSTALLED_MODULES[name]}`
+    : Object.hasOwn(ALSO_RESERVED, name)
+      ? ALSO_RESERVED[name]
+      : undefined;
+  if (installed || name.startsWith('dagster_'))
+    return `would shadow the installed package ${name} (${installed ?? 'a Dagster library'}) that every pipeline's environment has, so \`import dagster\` could fail; choose another name, such as ${name.replace(/^dagster_/, '')}_pipeline`;
+  if (INSTALLED_DISTRIBUTIONS.has(normalizedDistribution(name)))
+    return `would be installed as the distribution ${normalizedDistribution(name)}, and replace the installed one of that name; ${instead}`;
   if (PIPELINE_FOLDERS.includes(name)) return `is the name of a folder inside every pipeline (${name}/); ${instead}`;
-  if (context.existing?.includes(name)) return `already exists in pipelines/${name}; choose another name (to change that pipeline, edit its files)`;
+  if (context.existing?.includes(name))
+    return `already exists in pipelines/${name}; choose another name (to change that pipeline, edit its files)`;
   const services = context.services ?? composeServices(undefined);
-  if (services.includes(name)) return `is taken by the platform's own Compose service ${name}, and each pipeline runs as a Compose service named after it; ${instead}`;
+  if (services.includes(name))
+    return `is taken by the platform's own Compose service ${name}, and each pipeline runs as a Compose service named after it; ${instead}`;
   return undefined;
 }
 
@@ -67,7 +86,11 @@ export function pipelineNameProblem(name: string, context: NameContext = {}): st
  * Checks a pipeline name and returns it, or throws an InputError naming the fix.
  * `existing` is the platform's pipelines, `services` its own Compose services (default: the template's).
  */
-export function checkPipelineName(name: string, existing: readonly string[] = [], services?: readonly string[]): string {
+export function checkPipelineName(
+  name: string,
+  existing: readonly string[] = [],
+  services?: readonly string[],
+): string {
   const problem = pipelineNameProblem(name, { existing, services });
   if (!problem) return name;
   if (problem.startsWith('already exists')) throw new InputError(`a pipeline named ${quote(name)} ${problem}`);
@@ -104,9 +127,11 @@ export function slugify(value: string, fallback = 'data-platform'): string {
  * and the first part of every image name (`<platform>/<pipeline>`), so Docker's rules apply.
  */
 export function platformNameProblem(name: string): string | undefined {
-  if (!SLUG.test(name)) return `must be lowercase letters, digits and dashes, starting with a letter (for example ${slugify(name)})`;
+  if (!SLUG.test(name))
+    return `must be lowercase letters, digits and dashes, starting with a letter (for example ${slugify(name)})`;
   if (name.length > 63) return `is ${name.length} characters long; use at most 63`;
-  if (!IMAGE_COMPONENT.test(name)) return `ends with a dash, which Docker refuses in image names (the platform's images are named <platform>/<pipeline>); use ${slugify(name)}`;
+  if (!IMAGE_COMPONENT.test(name))
+    return `ends with a dash, which Docker refuses in image names (the platform's images are named <platform>/<pipeline>); use ${slugify(name)}`;
   return undefined;
 }
 
@@ -115,22 +140,30 @@ export function platformNameProblem(name: string): string | undefined {
  * strict tag rule (dagster._utils.tags) allows at most 63 letters, digits, `_`, `.` and `-`.
  */
 export function ownerNameProblem(name: string): string | undefined {
-  if (!SLUG.test(name)) return `must be lowercase letters, digits and dashes, starting with a letter (for example ${slugify(name, 'analytics')})`;
-  if (!DAGSTER_STRICT_TAG_VALUE.test(name)) return `is ${name.length} characters long, and Dagster allows at most 63 in a tag value (the owner tag); use a shorter name`;
+  if (!SLUG.test(name))
+    return `must be lowercase letters, digits and dashes, starting with a letter (for example ${slugify(name, 'analytics')})`;
+  if (!DAGSTER_STRICT_TAG_VALUE.test(name))
+    return `is ${name.length} characters long, and Dagster allows at most 63 in a tag value (the owner tag); use a shorter name`;
   return undefined;
 }
 
 /** A Dagster definition name (a schedule, sensor or preset): letters, digits and underscores, as Dagster's own name check. */
 export function checkDagsterName(raw: string, flag: string): string {
   const value = raw.trim();
-  if (!/^[A-Za-z0-9_]+$/.test(value)) throw new InputError(`${flag} ${JSON.stringify(raw)} is not a Dagster name; use letters, digits and underscores only`);
+  if (!/^[A-Za-z0-9_]+$/.test(value))
+    throw new InputError(
+      `${flag} ${JSON.stringify(raw)} is not a Dagster name; use letters, digits and underscores only`,
+    );
   return value;
 }
 
 /** A name that is also a Python identifier (a function, class, field or resource key is made from it). */
 export function checkPythonIdentifier(raw: string, flag: string, what = 'a Python name'): string {
   const value = raw.trim();
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new InputError(`${flag} ${JSON.stringify(raw)} is not ${what}; use letters, digits and underscores, not starting with a digit`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value))
+    throw new InputError(
+      `${flag} ${JSON.stringify(raw)} is not ${what}; use letters, digits and underscores, not starting with a digit`,
+    );
   if (PYTHON_KEYWORDS.has(value)) throw new InputError(`${flag} ${value} is a Python keyword; pick another name`);
   return value;
 }

@@ -27,6 +27,7 @@ export function timezoneProblem(value: string): string | undefined {
   if (isTimezone(value)) return undefined;
   const sameCase = [...TZDATA_ZONES].find((zone) => zone.toLowerCase() === value.toLowerCase());
   if (sameCase) return `is not an IANA timezone as written; write it ${sameCase}`;
-  if (icuAccepts(value)) return 'is an old timezone name that current tzdata (and so Dagster in the pipeline images) no longer has; use its current name, such as America/Los_Angeles for US/Pacific-New';
+  if (icuAccepts(value))
+    return 'is an old timezone name that current tzdata (and so Dagster in the pipeline images) no longer has; use its current name, such as America/Los_Angeles for US/Pacific-New';
   return 'is not an IANA timezone; use a name such as UTC, Europe/Berlin or America/New_York';
 }

@@ -12,14 +12,22 @@ export interface TextEdit {
 }
 
 /** Parses `source`, asks `edit` for text edits, applies them; the result must still be YAML. */
-export function editYamlText(source: string, file: string, edit: (doc: Document, source: string) => TextEdit[]): string {
+export function editYamlText(
+  source: string,
+  file: string,
+  edit: (doc: Document, source: string) => TextEdit[],
+): string {
   const doc = parseDocument(source, { keepSourceTokens: true });
-  if (doc.errors.length) throw new InputError(`${file} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it, then run again`);
+  if (doc.errors.length)
+    throw new InputError(
+      `${file} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it, then run again`,
+    );
   const edits = edit(doc, source).sort((a, b) => b.start - a.start);
   let out = source;
   for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   const check = parseDocument(out);
-  if (check.errors.length) throw new Error(`editing ${file} produced invalid YAML: ${check.errors[0]!.message.split('\n')[0]}`);
+  if (check.errors.length)
+    throw new Error(`editing ${file} produced invalid YAML: ${check.errors[0]!.message.split('\n')[0]}`);
   return out;
 }
 
@@ -38,7 +46,12 @@ function lineAfter(source: string, end: number): { at: number; prefix: string } 
   return newline === -1 ? { at: source.length, prefix: '\n' } : { at: newline + 1, prefix: '' };
 }
 
-const indent = (text: string, by: number) => text.replace(/\n$/, '').split('\n').map((line) => ' '.repeat(by) + line).join('\n') + '\n';
+const indent = (text: string, by: number) =>
+  `${text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => ' '.repeat(by) + line)
+    .join('\n')}\n`;
 
 /** An edit that puts `line` on its own line after the top-level `key` (and its value and comment). */
 export function insertLineAfter(doc: Document, source: string, key: string, line: string): TextEdit | undefined {
@@ -78,7 +91,11 @@ export function appendToSequence(doc: Document, source: string, file: string, pa
     const keyColumn = columnOf(source, keyStart(doc, path, source, node.range[0]));
     let start = node.range[0];
     while (start > 0 && source[start - 1] === ' ') start--;
-    return { start, end: close + 1, text: `\n${indent(stringify([item], { lineWidth: 0 }), keyColumn + 2).replace(/\n$/, '')}` };
+    return {
+      start,
+      end: close + 1,
+      text: `\n${indent(stringify([item], { lineWidth: 0 }), keyColumn + 2).replace(/\n$/, '')}`,
+    };
   }
   const first = node.items[0] as Node;
   const dash = source.lastIndexOf('-', first.range![0]);
@@ -96,7 +113,10 @@ function keyStart(doc: Document, path: string[], source: string, valueStart: num
 /** An edit that appends the block `entry` (a `key:` line and what is under it) to the mapping at `path`. */
 export function appendToMapping(doc: Document, source: string, file: string, path: string[], entry: string): TextEdit {
   const node = doc.getIn(path, true) as Node | undefined;
-  if (!isMap(node) || node.flow || !node.range || node.items.length === 0) throw new InputError(`${file}: ${path.join('.')} must be a block mapping with at least one entry; fix it, then run again`);
+  if (!isMap(node) || node.flow || !node.range || node.items.length === 0)
+    throw new InputError(
+      `${file}: ${path.join('.')} must be a block mapping with at least one entry; fix it, then run again`,
+    );
   const column = columnOf(source, (node.items[0]!.key as Node).range![0]);
   const { at, prefix } = lineAfter(source, node.range[1]);
   // A blank line that ends the mapping belongs before the next top-level key: insert above it.

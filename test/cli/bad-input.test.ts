@@ -23,53 +23,132 @@ function expectRefused(args: string[], message: RegExp, cwd = platform) {
 
 describe('create-pipeline refuses bad input and changes nothing', () => {
   const cases: [string, string[], RegExp][] = [
-    ['a name that is not a Python package name', ['Orders-Daily'], /"Orders-Daily" is not a valid Python package name.*for example orders_daily/],
+    [
+      'a name that is not a Python package name',
+      ['Orders-Daily'],
+      /"Orders-Daily" is not a valid Python package name.*for example orders_daily/,
+    ],
     ['a Python keyword', ['class'], /"class" is a Python keyword; choose another name/],
     ['a standard-library module', ['json'], /would shadow Python's standard-library module json/],
     ['a Dagster module', ['dagster'], /would shadow the installed package dagster/],
     ['an existing pipeline', ['orders'], /a pipeline named "orders" already exists/],
     ['a relative path', ['../x'], /"\.\.\/x" is a path; pass a plain name/],
     ['an absolute path', ['--name', '/tmp/x'], /"\/tmp\/x" is a path/],
-    ['an invalid cron expression', ['billing', '--schedule', '0 25 * * *'], /--schedule "0 25 \* \* \*" is not a valid cron expression: hour field/],
+    [
+      'an invalid cron expression',
+      ['billing', '--schedule', '0 25 * * *'],
+      /--schedule "0 25 \* \* \*" is not a valid cron expression: hour field/,
+    ],
     ['an impossible date', ['billing', '--schedule', '0 6 31 2 *'], /February 31 never occurs/],
-    ['an impossible date with a day of week, which Dagster refuses', ['billing', '--schedule', '0 6 31 2 mon'], /--schedule "0 6 31 2 mon" is not a valid cron expression: February 31 never occurs, and Dagster refuses it/],
-    ['a date that no month it names has', ['billing', '--schedule', '0 0 31 4 *'], /never occurs in the months it names/],
-    ['an invalid timezone', ['billing', '--timezone', 'Mars/Olympus'], /--timezone "Mars\/Olympus" is not an IANA timezone/],
-    ['a timezone current tzdata dropped', ['billing', '--timezone', 'US/Pacific-New'], /--timezone "US\/Pacific-New" is an old timezone name that current tzdata .* no longer has/],
+    [
+      'an impossible date with a day of week, which Dagster refuses',
+      ['billing', '--schedule', '0 6 31 2 mon'],
+      /--schedule "0 6 31 2 mon" is not a valid cron expression: February 31 never occurs, and Dagster refuses it/,
+    ],
+    [
+      'a date that no month it names has',
+      ['billing', '--schedule', '0 0 31 4 *'],
+      /never occurs in the months it names/,
+    ],
+    [
+      'an invalid timezone',
+      ['billing', '--timezone', 'Mars/Olympus'],
+      /--timezone "Mars\/Olympus" is not an IANA timezone/,
+    ],
+    [
+      'a timezone current tzdata dropped',
+      ['billing', '--timezone', 'US/Pacific-New'],
+      /--timezone "US\/Pacific-New" is an old timezone name that current tzdata .* no longer has/,
+    ],
     ['an old SystemV timezone', ['billing', '--timezone', 'SystemV/AST4'], /"SystemV\/AST4" is an old timezone name/],
-    ['an old Canadian timezone', ['billing', '--timezone', 'Canada/East-Saskatchewan'], /"Canada\/East-Saskatchewan" is an old timezone name/],
-    ['a YAML 1.1 boolean as a name (yes)', ['yes'], /pipeline name "yes" reads as a bool, not a name, in YAML 1.1 .*; choose another name, such as yes_pipeline/],
+    [
+      'an old Canadian timezone',
+      ['billing', '--timezone', 'Canada/East-Saskatchewan'],
+      /"Canada\/East-Saskatchewan" is an old timezone name/,
+    ],
+    [
+      'a YAML 1.1 boolean as a name (yes)',
+      ['yes'],
+      /pipeline name "yes" reads as a bool, not a name, in YAML 1.1 .*; choose another name, such as yes_pipeline/,
+    ],
     ['a YAML 1.1 boolean as a name (on)', ['on'], /pipeline name "on" reads as a bool/],
     ['a YAML 1.1 null as a name', ['null'], /pipeline name "null" reads as a null/],
-    ['the Compose service postgres', ['postgres'], /pipeline name "postgres" is taken by the platform's own Compose service postgres/],
+    [
+      'the Compose service postgres',
+      ['postgres'],
+      /pipeline name "postgres" is taken by the platform's own Compose service postgres/,
+    ],
     ['the Compose service webserver', ['webserver'], /Compose service webserver/],
     ['the Compose service daemon', ['daemon'], /Compose service daemon/],
     ['a name Dagster reserves', ['context'], /pipeline name "context" is a name Dagster reserves/],
-    ['type, which Dagster reserves (and Python 3.12 made a soft keyword)', ['type'], /pipeline name "type" is a Python keyword/],
-    ['a module Dagster imports (pydantic)', ['pydantic'], /would shadow the installed package pydantic \(from pydantic\)/],
-    ['a module Dagster imports (typing_extensions)', ['typing_extensions'], /would shadow the installed package typing_extensions/],
+    [
+      'type, which Dagster reserves (and Python 3.12 made a soft keyword)',
+      ['type'],
+      /pipeline name "type" is a Python keyword/,
+    ],
+    [
+      'a module Dagster imports (pydantic)',
+      ['pydantic'],
+      /would shadow the installed package pydantic \(from pydantic\)/,
+    ],
+    [
+      'a module Dagster imports (typing_extensions)',
+      ['typing_extensions'],
+      /would shadow the installed package typing_extensions/,
+    ],
     ['a module Dagster imports (click)', ['click'], /would shadow the installed package click/],
     ['a module Dagster imports (packaging)', ['packaging'], /would shadow the installed package packaging/],
-    ['a name Docker refuses in an image name', ['orders_'], /"orders_" is not a valid Docker image name \(it ends with an underscore\).*use orders/],
-    ['a line separator in the description', ['billing', '--description', 'Bills\u2028daily'], /--description contains a line separator \(U\+2028\) at character 6; remove it/],
-    ['a control character in the description', ['billing', '--description', 'Bills\x1bdaily'], /--description contains a control character \(U\+001B\)/],
-    ['an unknown template', ['billing', '--template', 'spark'], /unknown template "spark"; use one of: transform, ml, ingest/],
-    ['an unknown owner', ['billing', '--owner', 'nobody'], /unknown owner "nobody"; use one of the owners in platform.yaml \(analytics, ml-team\)/],
-    ['an unknown deployment', ['billing', '--deployments', 'local,staging'], /unknown deployment "staging"; use deployments from platform.yaml/],
+    [
+      'a name Docker refuses in an image name',
+      ['orders_'],
+      /"orders_" is not a valid Docker image name \(it ends with an underscore\).*use orders/,
+    ],
+    [
+      'a line separator in the description',
+      ['billing', '--description', 'Bills\u2028daily'],
+      /--description contains a line separator \(U\+2028\) at character 6; remove it/,
+    ],
+    [
+      'a control character in the description',
+      ['billing', '--description', 'Bills\x1bdaily'],
+      /--description contains a control character \(U\+001B\)/,
+    ],
+    [
+      'an unknown template',
+      ['billing', '--template', 'spark'],
+      /unknown template "spark"; use one of: transform, ml, ingest/,
+    ],
+    [
+      'an unknown owner',
+      ['billing', '--owner', 'nobody'],
+      /unknown owner "nobody"; use one of the owners in platform.yaml \(analytics, ml-team\)/,
+    ],
+    [
+      'an unknown deployment',
+      ['billing', '--deployments', 'local,staging'],
+      /unknown deployment "staging"; use deployments from platform.yaml/,
+    ],
     ['an unknown flag', ['billing', '--colour', 'blue'], /unknown option --colour; see create-pipeline --help/],
     ['a flag of another template', ['billing', '--sla-hours', '3'], /--sla-hours does not apply here/],
     ['no name without a terminal', ['--yes'], /--name is required without a terminal/],
-    ['a platform flag inside a platform', ['billing', '--owners', 'x'], /--owners only applies when creating a platform repo/],
+    [
+      'a platform flag inside a platform',
+      ['billing', '--owners', 'x'],
+      /--owners only applies when creating a platform repo/,
+    ],
     ['--platform inside a platform', ['--platform'], /platform.yaml already exists; run without --platform/],
   ];
   for (const [what, args, message] of cases) {
     it(`refuses ${what}`, () => expectRefused(args, message));
   }
 
-  it('refuses --branch on a dirty git tree, and leaves the user\'s edit alone', () => {
+  it("refuses --branch on a dirty git tree, and leaves the user's edit alone", () => {
     appendFileSync(join(platform, 'README.md'), '\nwork in progress\n');
     try {
-      expectRefused(['billing', '--branch'], /--branch needs a clean git tree, and 1 file has uncommitted changes \(README.md\); commit or stash them, or pass --no-branch/);
+      expectRefused(
+        ['billing', '--branch'],
+        /--branch needs a clean git tree, and 1 file has uncommitted changes \(README.md\); commit or stash them, or pass --no-branch/,
+      );
     } finally {
       git(platform, 'checkout', '--', 'README.md');
     }
@@ -80,7 +159,10 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, original.replace('modes: [prod]', 'modes: [production]'));
     try {
-      expectRefused(['billing'], /platform.yaml: deployments.prod.modes\[0\]: "production" is not a mode \(expected one of: local, sandbox, dev, prod\)/);
+      expectRefused(
+        ['billing'],
+        /platform.yaml: deployments.prod.modes\[0\]: "production" is not a mode \(expected one of: local, sandbox, dev, prod\)/,
+      );
     } finally {
       writeFileSync(file, original);
     }
@@ -88,11 +170,17 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
 
   it('refuses to run outside a platform repo without --platform', () => {
     const empty = tempDir('empty-');
-    expectRefused(['billing'], /no platform.yaml in .* or any folder above it; run inside your platform repo, or pass --platform/, empty);
+    expectRefused(
+      ['billing'],
+      /no platform.yaml in .* or any folder above it; run inside your platform repo, or pass --platform/,
+      empty,
+    );
   });
 
   it('refuses a name the platform team gave one of its own Compose services', () => {
-    const file = ['docker-compose.platform.yaml', 'docker-compose.yaml'].map((f) => join(platform, f)).find((f) => existsSync(f))!;
+    const file = ['docker-compose.platform.yaml', 'docker-compose.yaml']
+      .map((f) => join(platform, f))
+      .find((f) => existsSync(f))!;
     const original = readFileSync(file, 'utf8');
     writeFileSync(file, original.replace(/^services:\n/m, 'services:\n  minio:\n    image: minio/minio\n'));
     git(platform, 'commit', '-qam', 'add minio');
@@ -106,9 +194,18 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
 
   it('refuses platform and team names that Docker or Dagster would refuse, creating nothing', () => {
     for (const [args, message] of [
-      [['--platform', '--platform-name', 'acme-'], /--platform-name "acme-" ends with a dash, which Docker refuses in image names .*; use acme/],
-      [['--platform', '--owners', `analytics,t${'x'.repeat(63)}`], /owner "tx+" is 64 characters long, and Dagster allows at most 63 in a tag value/],
-      [['--platform', '--default-timezone', 'US/Pacific-New'], /--default-timezone "US\/Pacific-New" is an old timezone name/],
+      [
+        ['--platform', '--platform-name', 'acme-'],
+        /--platform-name "acme-" ends with a dash, which Docker refuses in image names .*; use acme/,
+      ],
+      [
+        ['--platform', '--owners', `analytics,t${'x'.repeat(63)}`],
+        /owner "tx+" is 64 characters long, and Dagster allows at most 63 in a tag value/,
+      ],
+      [
+        ['--platform', '--default-timezone', 'US/Pacific-New'],
+        /--default-timezone "US\/Pacific-New" is an old timezone name/,
+      ],
     ] as [string[], RegExp][]) {
       expectRefused(args, message, tempDir('new-platform-'));
     }
@@ -117,6 +214,10 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
   it('refuses to create a platform repo over existing files', () => {
     const dir = tempDir('occupied-');
     writeFileSync(join(dir, 'README.md'), 'mine\n');
-    expectRefused(['--platform'], /README.md already exists in .*; create the platform repo in an empty folder, or move that file aside/, dir);
+    expectRefused(
+      ['--platform'],
+      /README.md already exists in .*; create the platform repo in an empty folder, or move that file aside/,
+      dir,
+    );
   });
 });

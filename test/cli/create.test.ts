@@ -16,7 +16,15 @@ describe('a new platform repo', () => {
     expect(git(dir, 'log', '--format=%s')).toBe('chore: create the acme platform repo');
     expect(git(dir, 'branch', '--show-current')).toBe('main');
     expect(git(dir, 'status', '--porcelain')).toBe('');
-    for (const file of ['platform.yaml', 'docker-compose.platform.yaml', '.github/workflows/pipelines.yaml', 'README.md', '.gitignore', 'package.json', ...['local', 'compose', 'dev', 'prod', 'sandbox'].map((d) => `deployments/${d}/dagster.yaml`)]) {
+    for (const file of [
+      'platform.yaml',
+      'docker-compose.platform.yaml',
+      '.github/workflows/pipelines.yaml',
+      'README.md',
+      '.gitignore',
+      'package.json',
+      ...['local', 'compose', 'dev', 'prod', 'sandbox'].map((d) => `deployments/${d}/dagster.yaml`),
+    ]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
     // The derived files are there, and ignored by git: nothing ever commits a list of pipelines.
@@ -25,7 +33,18 @@ describe('a new platform repo', () => {
       expect(git(dir, 'check-ignore', file), file).toBe(file);
     }
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    expect(pkg.devDependencies['create-pipeline']).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    // It pins the day-two CLI (never the initializer) at exactly this version, and runs it.
+    expect(pkg.devDependencies).toEqual({
+      '@create-pipeline/cli': JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
+    });
+    expect(pkg.scripts).toMatchObject({
+      postinstall: 'pipeline sync',
+      'new-pipeline': 'pipeline new',
+      sync: 'pipeline sync',
+    });
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain('npx pipeline new ');
+    expect(result.stdout).toContain('npm install');
+    expect(result.stdout).toContain('npx pipeline new');
   });
 
   it('with --name also gets its first pipeline, on a branch', () => {
@@ -33,7 +52,18 @@ describe('a new platform repo', () => {
     const result = createPipeline(['--platform', '--name', 'orders'], dir);
     expect(result.code, result.stderr).toBe(0);
     expect(git(dir, 'branch', '--show-current')).toBe('pipeline/orders');
-    expect(git(dir, 'log', '--format=%s').split('\n')).toEqual(['feat(pipelines): add orders (python transform)', 'chore: create the ' + dir.split('/').pop()!.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '') + ' platform repo']);
+    expect(git(dir, 'log', '--format=%s').split('\n')).toEqual([
+      'feat(pipelines): add orders (python transform)',
+      'chore: create the ' +
+        dir
+          .split('/')
+          .pop()!
+          .toLowerCase()
+          .replace(/[^a-z0-9-]+/g, '-')
+          .replace(/^[^a-z]+/, '')
+          .replace(/-+$/, '') +
+        ' platform repo',
+    ]);
     expect(existsSync(join(dir, '.github/workflows/pipelines.yaml'))).toBe(true);
   });
 });
@@ -65,7 +95,9 @@ describe('adding a pipeline', () => {
     expect(git(dir, 'rev-list', '--count', 'main..HEAD')).toBe('1');
     expect(git(dir, 'status', '--porcelain')).toBe('');
     const files = git(dir, 'show', '--name-only', '--format=', 'HEAD').split('\n');
-    expect(files).toEqual(expect.arrayContaining(['pipelines/orders/src/orders/definitions.py', 'pipelines/orders/.pipeline-answers.yaml']));
+    expect(files).toEqual(
+      expect.arrayContaining(['pipelines/orders/src/orders/definitions.py', 'pipelines/orders/.pipeline-answers.yaml']),
+    );
     expect(files.filter((f) => !f.startsWith('pipelines/orders/'))).toEqual([]);
     const message = git(dir, 'log', '-1', '--format=%B');
     expect(message).toMatch(/^feat\(pipelines\): add orders \(python transform\)\n\nDaily transform orders/);
@@ -78,7 +110,15 @@ describe('adding a pipeline', () => {
     const dir = makePlatform();
     expect(createPipeline(['churn', '--template', 'ml', '--owner', 'ml-team', '--sla-hours', '8'], dir).code).toBe(0);
     const answers = parse(readFileSync(join(dir, 'pipelines/churn/.pipeline-answers.yaml'), 'utf8'));
-    expect(answers).toMatchObject({ _generator: 'create-pipeline', _conventions_version: CONVENTIONS_VERSION, name: 'churn', template: 'ml', owner: 'ml-team', sla_hours: 8, schedule: '0 5 * * *' });
+    expect(answers).toMatchObject({
+      _generator: 'create-pipeline',
+      _conventions_version: CONVENTIONS_VERSION,
+      name: 'churn',
+      template: 'ml',
+      owner: 'ml-team',
+      sla_hours: 8,
+      schedule: '0 5 * * *',
+    });
   });
 
   it('on a dirty tree writes the files but commits nothing, and says so', () => {
@@ -86,7 +126,9 @@ describe('adding a pipeline', () => {
     writeFileSync(join(dir, 'notes.txt'), 'mine\n');
     const result = createPipeline(['orders'], dir);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Note: the git tree has uncommitted changes: files written on the current branch, nothing committed');
+    expect(result.stdout).toContain(
+      'Note: the git tree has uncommitted changes: files written on the current branch, nothing committed',
+    );
     expect(git(dir, 'branch', '--show-current')).toBe('main');
     expect(git(dir, 'rev-list', '--count', 'HEAD')).toBe('1');
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
@@ -115,7 +157,14 @@ describe('adding a pipeline', () => {
     const before = treeFingerprint(dir);
     // A pre-commit config that git cannot use makes `git commit` fail after the files are written.
     git(dir, 'config', 'user.useConfigOnly', 'true');
-    const result = createPipeline(['orders'], dir, { GIT_AUTHOR_NAME: '', GIT_AUTHOR_EMAIL: '', GIT_COMMITTER_NAME: '', GIT_COMMITTER_EMAIL: '', HOME: tempDir('home-'), GIT_CONFIG_NOSYSTEM: '1' });
+    const result = createPipeline(['orders'], dir, {
+      GIT_AUTHOR_NAME: '',
+      GIT_AUTHOR_EMAIL: '',
+      GIT_COMMITTER_NAME: '',
+      GIT_COMMITTER_EMAIL: '',
+      HOME: tempDir('home-'),
+      GIT_CONFIG_NOSYSTEM: '1',
+    });
     git(dir, 'config', '--unset', 'user.useConfigOnly');
     expect(result.code, result.stdout).toBe(2);
     expect(result.stderr).toMatch(/git commit failed .*set git's user.name and user.email, or pass --no-branch/);
@@ -132,15 +181,27 @@ describe('registration', () => {
   it('after two pipelines, the derived dg workspace, compose file and compose workspace list both, and a comment the team added survives', () => {
     const dir = makePlatform();
     const base = join(dir, 'docker-compose.platform.yaml');
-    writeFileSync(base, readFileSync(base, 'utf8').replace('services:\n', '# Ask #data-platform before adding services.\nservices:  # ours\n'));
+    writeFileSync(
+      base,
+      readFileSync(base, 'utf8').replace(
+        'services:\n',
+        '# Ask #data-platform before adding services.\nservices:  # ours\n',
+      ),
+    );
     git(dir, 'commit', '-qam', 'a note for the team');
     expect(createPipeline(['orders', '--no-branch'], dir).code).toBe(0);
     expect(createPipeline(['churn', '--template', 'ml', '--no-branch'], dir).code).toBe(0);
     const compose = readFileSync(join(dir, 'docker-compose.yaml'), 'utf8');
     expect(compose).toContain('# Ask #data-platform before adding services.\nservices:  # ours\n');
     expect(Object.keys(parse(compose).services)).toEqual(['postgres', 'webserver', 'daemon', 'churn', 'orders']);
-    expect(readFileSync(join(dir, 'dg.toml'), 'utf8')).toContain('[[workspace.projects]]\npath = "pipelines/churn"\n\n[[workspace.projects]]\npath = "pipelines/orders"\n');
-    expect(parse(readFileSync(join(dir, 'deployments/compose/workspace.yaml'), 'utf8')).load_from.map((e: { grpc_server: { host: string } }) => e.grpc_server.host)).toEqual(['churn', 'orders']);
+    expect(readFileSync(join(dir, 'dg.toml'), 'utf8')).toContain(
+      '[[workspace.projects]]\npath = "pipelines/churn"\n\n[[workspace.projects]]\npath = "pipelines/orders"\n',
+    );
+    expect(
+      parse(readFileSync(join(dir, 'deployments/compose/workspace.yaml'), 'utf8')).load_from.map(
+        (e: { grpc_server: { host: string } }) => e.grpc_server.host,
+      ),
+    ).toEqual(['churn', 'orders']);
     // The team's file itself is never touched.
     expect(git(dir, 'status', '--porcelain', '--', 'docker-compose.platform.yaml')).toBe('');
   });
@@ -148,7 +209,10 @@ describe('registration', () => {
   it('pipeline sync --check exits 1 on a stale derived file and names it; pipeline sync repairs it', () => {
     const dir = makePlatform({ pipelines: [['orders']] });
     expect(runBin('pipeline', ['sync', '--check'], dir).code).toBe(0);
-    writeFileSync(join(dir, 'dg.toml'), readFileSync(join(dir, 'dg.toml'), 'utf8').replace('pipelines/orders', 'pipelines/gone'));
+    writeFileSync(
+      join(dir, 'dg.toml'),
+      readFileSync(join(dir, 'dg.toml'), 'utf8').replace('pipelines/orders', 'pipelines/gone'),
+    );
     const check = runBin('pipeline', ['sync', '--check'], dir);
     expect(check.code).toBe(1);
     expect(check.stdout).toMatch(/stale\s+dg\.toml/);
@@ -161,7 +225,9 @@ describe('registration', () => {
     writeFileSync(join(dir, 'dg.toml'), '# the team wrote this by hand\n');
     const result = runBin('pipeline', ['sync', '--json'], dir);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).files).toContainEqual(expect.objectContaining({ path: 'dg.toml', change: 'skipped' }));
+    expect(JSON.parse(result.stdout).files).toContainEqual(
+      expect.objectContaining({ path: 'dg.toml', change: 'skipped' }),
+    );
     expect(readFileSync(join(dir, 'dg.toml'), 'utf8')).toBe('# the team wrote this by hand\n');
   });
 });
@@ -184,8 +250,16 @@ describe('--dry-run and --json', () => {
     const result = createPipeline(['events', '--template', 'ingest', '--json', '--dry-run'], dir);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ ok: true, dryRun: true, pipeline: 'events', template: 'ingest', git: { branch: 'pipeline/events', commit: null } });
-    expect(report.files).toEqual(expect.arrayContaining([{ path: 'pipelines/events/src/events/sensors.py', change: 'create' }]));
+    expect(report).toMatchObject({
+      ok: true,
+      dryRun: true,
+      pipeline: 'events',
+      template: 'ingest',
+      git: { branch: 'pipeline/events', commit: null },
+    });
+    expect(report.files).toEqual(
+      expect.arrayContaining([{ path: 'pipelines/events/src/events/sensors.py', change: 'create' }]),
+    );
     expect(report.files.every((f: { change: string }) => f.change === 'create')).toBe(true);
     expect(report.derived).toContainEqual({ path: 'dg.toml', change: 'update' });
     expect(report.deployments.prod).toEqual({ jobs: ['events_prod_full'], schedules: [], sensors: ['events_landing'] });
@@ -196,7 +270,11 @@ describe('--dry-run and --json', () => {
     const dir = makePlatform();
     const result = createPipeline(['class', '--json'], dir);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toEqual({ ok: false, error: expect.stringContaining('is a Python keyword'), exitCode: 2 });
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      error: expect.stringContaining('is a Python keyword'),
+      exitCode: 2,
+    });
   });
 });
 
@@ -204,7 +282,21 @@ describe('help and version', () => {
   it('create-pipeline --help lists every question as a flag', () => {
     const result = runBin('create-pipeline', ['--help'], process.cwd());
     expect(result.code).toBe(0);
-    for (const flag of ['--name', '--template', '--description', '--owner', '--schedule', '--timezone', '--deployments', '--sla-hours', '--yes', '--dry-run', '--json', '--branch / --no-branch', '--platform']) {
+    for (const flag of [
+      '--name',
+      '--template',
+      '--description',
+      '--owner',
+      '--schedule',
+      '--timezone',
+      '--deployments',
+      '--sla-hours',
+      '--yes',
+      '--dry-run',
+      '--json',
+      '--branch / --no-branch',
+      '--platform',
+    ]) {
       expect(result.stdout).toContain(flag);
     }
   });

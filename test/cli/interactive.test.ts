@@ -4,7 +4,7 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { packageRoot } from '../../src/paths.ts';
+import { builtBin, packageRoot } from '../../src/paths.ts';
 import { tmux, waitForScreen } from '../helpers/terminal.ts';
 import { git, makePlatform } from '../helpers/workspace.ts';
 
@@ -21,7 +21,7 @@ afterAll(() => {
 
 it('asks every question, re-asks after a bad answer, then creates the pipeline', async () => {
   const root = makePlatform();
-  const cli = join(packageRoot(), 'dist', 'create-pipeline.js');
+  const cli = builtBin('create-pipeline');
   // The shell stays after the CLI exits, so its last screen can still be read.
   const command = `env -u CI GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com '${process.execPath}' '${cli}'; echo "exit code $?"; sleep 120`;
   tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', root, 'sh', '-c', command);
@@ -43,7 +43,13 @@ it('asks every question, re-asks after a bad answer, then creates the pipeline',
   await waitFor('exit code 0');
 
   const answers = parse(readFileSync(join(root, 'pipelines/orders_daily/.pipeline-answers.yaml'), 'utf8'));
-  expect(answers).toMatchObject({ name: 'orders_daily', template: 'ingest', description: 'Orders landing "raw"', owner: 'analytics', schedule: '' });
+  expect(answers).toMatchObject({
+    name: 'orders_daily',
+    template: 'ingest',
+    description: 'Orders landing "raw"',
+    owner: 'analytics',
+    schedule: '',
+  });
   expect(existsSync(join(root, 'pipelines/orders_daily/src/orders_daily/sensors.py'))).toBe(true);
 });
 
@@ -57,7 +63,7 @@ it("pipeline add asks a plopfile generator's prompts and a built-in kind's quest
   } catch {
     // none
   }
-  const cli = join(packageRoot(), 'dist', 'pipeline.js');
+  const cli = builtBin('pipeline');
   const run = (args: string) => `env -u CI '${process.execPath}' '${cli}' ${args}; echo "exit code $?"`;
   const command = `${run('add table-check --pipeline orders')}; ${run('add job --pipeline orders')}; sleep 120`;
   tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', root, 'sh', '-c', command);
@@ -80,6 +86,10 @@ it("pipeline add asks a plopfile generator's prompts and a built-in kind's quest
   tmux('send-keys', '-t', session, 'Enter');
   await waitFor(/added graph cleanup[\s\S]*exit code 0/);
 
-  expect(readFileSync(join(root, 'pipelines/orders/src/orders/checks/orders_fresh.py'), 'utf8')).toContain('SEVERITY = "error"\nMAX_AGE_HOURS = 6\n');
-  expect(readFileSync(join(root, 'pipelines/orders/src/orders/jobs.py'), 'utf8')).toContain('@dg.graph(name="cleanup", description="cleanup: not written yet.")');
+  expect(readFileSync(join(root, 'pipelines/orders/src/orders/checks/orders_fresh.py'), 'utf8')).toContain(
+    'SEVERITY = "error"\nMAX_AGE_HOURS = 6\n',
+  );
+  expect(readFileSync(join(root, 'pipelines/orders/src/orders/jobs.py'), 'utf8')).toContain(
+    '@dg.graph(name="cleanup", description="cleanup: not written yet.")',
+  );
 });

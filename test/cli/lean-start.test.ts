@@ -36,7 +36,8 @@ describe('create-pipeline --yes', () => {
       // The report is real: the modules generation needs are listed.
       expect(builtins).toContain('fs');
       expect(builtins).toContain('child_process');
-      for (const network of ['http', 'https', 'tls', 'http2', 'zlib', 'internal/deps/undici/undici']) expect(builtins, args.join(' ')).not.toContain(network);
+      for (const network of ['http', 'https', 'tls', 'http2', 'zlib', 'internal/deps/undici/undici'])
+        expect(builtins, args.join(' ')).not.toContain(network);
       // @inquirer/prompts reads keys with readline; without a terminal nothing asks.
       expect(builtins).not.toContain('readline');
       expect(files.filter((file) => /handlebars/.test(file))).toEqual([]);

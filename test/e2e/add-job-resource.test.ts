@@ -21,7 +21,9 @@ function editAsUser(root: string): { jobs: string; ops: string } {
     .concat('\n\ndef job_names() -> list[str]:\n    """Mine."""\n    return sorted(JOBS)\n');
   writeFileSync(jobsPath, jobs);
   const opsPath = join(root, ORDERS, 'ops.py');
-  const ops = readFileSync(opsPath, 'utf8').concat('\n\ndef completed(row: dict) -> bool:\n    # mine\n    return row.get("status") == "completed"\n');
+  const ops = readFileSync(opsPath, 'utf8').concat(
+    '\n\ndef completed(row: dict) -> bool:\n    # mine\n    return row.get("status") == "completed"\n',
+  );
   writeFileSync(opsPath, ops);
   git(root, 'commit', '-qam', 'my edits');
   return { jobs, ops };
@@ -47,7 +49,9 @@ describe('pipeline add job and resource on pipelines the user already edited', (
       expect(result.code, result.stderr).toBe(0);
     }
     for (const deployment of DEPLOYMENTS) {
-      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders', 'scores'], root, { PIPELINE_DEPLOYMENT: deployment });
+      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders', 'scores'], root, {
+        PIPELINE_DEPLOYMENT: deployment,
+      });
       expect(result.code, result.stderr.slice(-3000)).toBe(0);
       loaded[deployment] = JSON.parse(result.stdout);
     }
@@ -55,34 +59,64 @@ describe('pipeline add job and resource on pipelines the user already edited', (
 
   it("keeps the user's lines of jobs.py and ops.py, adds the graph above JOBS and the op at the end", () => {
     const jobs = readFileSync(join(root, ORDERS, 'jobs.py'), 'utf8');
-    linesKept(mine.jobs, jobs, ['from .modes import MODES', 'from .ops import daily_revenue, load_source, write_target', 'JOBS = build_jobs(main_graph, PRESETS, MODES)']);
-    expect(jobs).toContain('from .ops import cleanup_step, daily_revenue, load_source, write_target\nfrom .presets import PRESETS\nfrom .resources import MODES\n');
-    expect(jobs).toContain('    write_target(daily_revenue(load_source()))\n\n\n@dg.graph(name="cleanup", description="Removes stale rows.")\ndef cleanup_graph():\n    cleanup_step()\n\n\n# One job per preset, as the platform wants.\nJOBS = {\n    **build_jobs(main_graph, PRESETS, MODES),\n    **build_jobs(cleanup_graph, PRESETS, MODES),\n}\n');
+    linesKept(mine.jobs, jobs, [
+      'from .modes import MODES',
+      'from .ops import daily_revenue, load_source, write_target',
+      'JOBS = build_jobs(main_graph, PRESETS, MODES)',
+    ]);
+    expect(jobs).toContain(
+      'from .ops import cleanup_step, daily_revenue, load_source, write_target\nfrom .presets import PRESETS\nfrom .resources import MODES\n',
+    );
+    expect(jobs).toContain(
+      '    write_target(daily_revenue(load_source()))\n\n\n@dg.graph(name="cleanup", description="Removes stale rows.")\ndef cleanup_graph():\n    cleanup_step()\n\n\n# One job per preset, as the platform wants.\nJOBS = {\n    **build_jobs(main_graph, PRESETS, MODES),\n    **build_jobs(cleanup_graph, PRESETS, MODES),\n}\n',
+    );
     const ops = readFileSync(join(root, ORDERS, 'ops.py'), 'utf8');
     expect(ops.startsWith(mine.ops)).toBe(true);
     expect(ops.slice(mine.ops.length)).toBe(
       '\n\n@dg.op(description="Removes stale rows.")\ndef cleanup_step(context: dg.OpExecutionContext, store: TableStore) -> None:\n    """TODO: what job cleanup does: read with store.read_rows, write with store.write_rows."""\n    context.log.info(f"cleanup: not written yet ({store.describe()})")\n',
     );
-    expect(readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8')).toContain('| `cleanup_local_sample` | `local_sample` | `local` |\n');
+    expect(readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8')).toContain(
+      '| `cleanup_local_sample` | `local_sample` | `local` |\n',
+    );
   });
 
   it('extends a JOBS dict of several graphs (the ml template) by one entry', () => {
     const jobs = readFileSync(join(root, 'pipelines/scores/src/scores/jobs.py'), 'utf8');
-    expect(jobs).toMatch(/JOBS = \{\*\*build_jobs\(train_graph, PRESETS, MODES\), \*\*build_jobs\(score_graph, PRESETS, MODES\), \*\*build_jobs\(audit_graph, PRESETS, MODES\)\}\n/);
+    // Past 120 columns on one line, the dict is split one entry a line, as ruff formats it.
+    expect(jobs).toContain(
+      'JOBS = {\n    **build_jobs(train_graph, PRESETS, MODES),\n    **build_jobs(score_graph, PRESETS, MODES),\n    **build_jobs(audit_graph, PRESETS, MODES),\n}\n',
+    );
   });
 
   it('writes resources.py with typed classes, every field from the environment', () => {
     const resources = readFileSync(join(root, ORDERS, 'resources.py'), 'utf8');
-    expect(resources).toContain('class WarehouseResource(dg.ConfigurableResource):\n    """TODO: what warehouse is, and the methods your ops call."""\n\n    url: str\n    user: str\n\n\nclass SlackResource(dg.ConfigurableResource):');
-    expect(resources).toContain('        key="slack",\n        modes=("prod",),\n        resource=SlackResource(token=dg.EnvVar("SLACK_TOKEN")),\n');
+    expect(resources).toContain(
+      'class WarehouseResource(dg.ConfigurableResource):\n    """TODO: what warehouse is, and the methods your ops call."""\n\n    url: str\n    user: str\n\n\nclass SlackResource(dg.ConfigurableResource):',
+    );
+    expect(resources).toContain(
+      '        key="slack",\n        modes=("prod",),\n        resource=SlackResource(token=dg.EnvVar("SLACK_TOKEN")),\n',
+    );
     expect(resources).not.toMatch(/=\s*"[^"]*(secret|password|token)/i);
   });
 
   it.each(DEPLOYMENTS)('loads in %s with the new jobs exactly where visibility allows their mode', (deployment) => {
     const { orders, scores } = loaded[deployment]! as Loaded;
-    const modeOfPreset: Record<string, string> = { local_sample: 'local', sandbox: 'sandbox', dev_full: 'dev', prod_full: 'prod' };
-    const allowed: Record<string, string[]> = { local: ['local'], compose: ['local', 'dev'], dev: ['local', 'dev'], prod: ['prod'], sandbox: ['local', 'sandbox'] };
-    const expected = Object.entries(modeOfPreset).filter(([, mode]) => allowed[deployment]!.includes(mode)).map(([preset]) => `cleanup_${preset}`);
+    const modeOfPreset: Record<string, string> = {
+      local_sample: 'local',
+      sandbox: 'sandbox',
+      dev_full: 'dev',
+      prod_full: 'prod',
+    };
+    const allowed: Record<string, string[]> = {
+      local: ['local'],
+      compose: ['local', 'dev'],
+      dev: ['local', 'dev'],
+      prod: ['prod'],
+      sandbox: ['local', 'sandbox'],
+    };
+    const expected = Object.entries(modeOfPreset)
+      .filter(([, mode]) => allowed[deployment]!.includes(mode))
+      .map(([preset]) => `cleanup_${preset}`);
     expect(orders!.jobs.filter((j) => j.startsWith('cleanup_')).sort()).toEqual(expected.sort());
     expect(scores!.jobs.some((j) => j.startsWith('audit_'))).toBe(true);
     // Three graphs (train, score, audit), each with one job per preset the deployment allows.
@@ -95,9 +129,18 @@ describe('pipeline add job and resource on pipelines the user already edited', (
     writeFileSync(
       opsPath,
       readFileSync(opsPath, 'utf8')
-        .replace('from .storage import TableStore\n', 'from .resources import WarehouseResource\nfrom .storage import TableStore\n')
-        .replace('def cleanup_step(context: dg.OpExecutionContext, store: TableStore) -> None:', 'def cleanup_step(context: dg.OpExecutionContext, store: TableStore, warehouse: WarehouseResource) -> None:')
-        .replace('    context.log.info(f"cleanup: not written yet ({store.describe()})")', '    context.log.info(f"cleanup at {warehouse.url} as {warehouse.user}")\n    print(f"WAREHOUSE={warehouse.url}|{warehouse.user}")'),
+        .replace(
+          'from .storage import TableStore\n',
+          'from .resources import WarehouseResource\nfrom .storage import TableStore\n',
+        )
+        .replace(
+          'def cleanup_step(context: dg.OpExecutionContext, store: TableStore) -> None:',
+          'def cleanup_step(context: dg.OpExecutionContext, store: TableStore, warehouse: WarehouseResource) -> None:',
+        )
+        .replace(
+          '    context.log.info(f"cleanup: not written yet ({store.describe()})")',
+          '    context.log.info(f"cleanup at {warehouse.url} as {warehouse.user}")\n    print(f"WAREHOUSE={warehouse.url}|{warehouse.user}")',
+        ),
     );
     const script = [
       'import json, sys',
@@ -107,7 +150,10 @@ describe('pipeline add job and resource on pipelines the user already edited', (
       'result = JOBS["cleanup_local_sample"].execute_in_process()',
       'print(json.dumps({"keys": keys, "ok": result.success}))',
     ].join('\n');
-    const result = run(PYTHON, ['-c', script], root, { WAREHOUSE_URL: 'postgres://wh.internal/db', WAREHOUSE_USER: 'etl' });
+    const result = run(PYTHON, ['-c', script], root, {
+      WAREHOUSE_URL: 'postgres://wh.internal/db',
+      WAREHOUSE_USER: 'etl',
+    });
     expect(result.code, result.stderr.slice(-3000)).toBe(0);
     expect(result.stdout).toContain('WAREHOUSE=postgres://wh.internal/db|etl');
     const report = JSON.parse(result.stdout.trim().split('\n').pop()!);
@@ -136,16 +182,52 @@ describe('pipeline add job and resource refuse bad input: exit 2, one line, noth
   });
 
   it.each([
-    ['a graph name jobs.py has', ['job', '--pipeline', 'orders', '--name', 'orders'], /already has a graph named orders/],
-    ['a graph name that is not a Python name', ['job', '--pipeline', 'orders', '--name', '1st'], /--name "1st" is not a name for a graph/],
+    [
+      'a graph name jobs.py has',
+      ['job', '--pipeline', 'orders', '--name', 'orders'],
+      /already has a graph named orders/,
+    ],
+    [
+      'a graph name that is not a Python name',
+      ['job', '--pipeline', 'orders', '--name', '1st'],
+      /--name "1st" is not a name for a graph/,
+    ],
     ['a graph name that is a keyword', ['job', '--pipeline', 'orders', '--name', 'class'], /Python keyword/],
-    ['a job without --name and without a terminal', ['job', '--pipeline', 'orders'], /--name is required without a terminal/],
-    ['the platform store as a resource key', ['resource', '--pipeline', 'orders', '--name', 'store'], /every mode binds store already/],
-    ['a resource key bound already', ['resource', '--pipeline', 'orders', '--name', 'warehouse'], /already binds a resource named warehouse/],
-    ['a class name resources.py defines', ['resource', '--pipeline', 'orders', '--name', 'lake', '--class', 'WarehouseResource'], /already defines WarehouseResource/],
-    ['a value instead of an environment variable', ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token=xoxb-123'], /not an environment variable name/],
-    ['a field without a variable', ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token'], /not field=ENV_VAR/],
-    ['a mode the pipeline never loads', ['resource', '--pipeline', 'billing', '--name', 'slack', '--modes', 'dev'], /not a mode billing's deployments load/],
+    [
+      'a job without --name and without a terminal',
+      ['job', '--pipeline', 'orders'],
+      /--name is required without a terminal/,
+    ],
+    [
+      'the platform store as a resource key',
+      ['resource', '--pipeline', 'orders', '--name', 'store'],
+      /every mode binds store already/,
+    ],
+    [
+      'a resource key bound already',
+      ['resource', '--pipeline', 'orders', '--name', 'warehouse'],
+      /already binds a resource named warehouse/,
+    ],
+    [
+      'a class name resources.py defines',
+      ['resource', '--pipeline', 'orders', '--name', 'lake', '--class', 'WarehouseResource'],
+      /already defines WarehouseResource/,
+    ],
+    [
+      'a value instead of an environment variable',
+      ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token=xoxb-123'],
+      /not an environment variable name/,
+    ],
+    [
+      'a field without a variable',
+      ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token'],
+      /not field=ENV_VAR/,
+    ],
+    [
+      'a mode the pipeline never loads',
+      ['resource', '--pipeline', 'billing', '--name', 'slack', '--modes', 'dev'],
+      /not a mode billing's deployments load/,
+    ],
   ])('%s', (_what, args, message) => {
     expectRefused(root, () => add(root, args as string[]), message as RegExp);
   });
@@ -163,38 +245,91 @@ describe("a platform's own generators, from its plopfile", () => {
   it('are listed next to the built-in kinds', () => {
     const text = add(root, ['--list']);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain("From the platform's plopfile.mjs:\n  table-check      a freshness check of one table, in checks/<name>.py\n");
+    expect(text.stdout).toContain(
+      "From the platform's plopfile.mjs:\n  table-check      a freshness check of one table, in checks/<name>.py\n",
+    );
     const json = JSON.parse(add(root, ['--list', '--json']).stdout) as { name: string; source: string }[];
-    expect(json.map((g) => `${g.name}:${g.source}`)).toEqual(['schedule:built-in', 'preset:built-in', 'sensor:built-in', 'job:built-in', 'resource:built-in', 'mode:built-in', 'table-check:plopfile.mjs', 'weekly-schedule:plopfile.mjs', 'shell-out:plopfile.mjs']);
+    expect(json.map((g) => `${g.name}:${g.source}`)).toEqual([
+      'schedule:built-in',
+      'preset:built-in',
+      'sensor:built-in',
+      'job:built-in',
+      'resource:built-in',
+      'mode:built-in',
+      'table-check:plopfile.mjs',
+      'weekly-schedule:plopfile.mjs',
+      'shell-out:plopfile.mjs',
+    ]);
   });
 
-  it('run with flags for their prompts, the project\'s helpers and partials, and load in Dagster', () => {
+  it("run with flags for their prompts, the project's helpers and partials, and load in Dagster", () => {
     const dry = add(root, ['table-check', '--pipeline', 'orders', '--check-name', 'orders_fresh', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('+TABLE = "marts/orders.csv"');
     expect(existsSync(join(root, ORDERS, 'checks'))).toBe(false);
-    const check = add(root, ['table-check', '--pipeline', 'orders', '--check-name', 'orders_fresh', '--severity', 'error', '--max-age-hours', '12', '--json']);
+    const check = add(root, [
+      'table-check',
+      '--pipeline',
+      'orders',
+      '--check-name',
+      'orders_fresh',
+      '--severity',
+      'error',
+      '--max-age-hours',
+      '12',
+      '--json',
+    ]);
     expect(check.code, check.stderr).toBe(0);
-    expect(JSON.parse(check.stdout).sources).toEqual({ checkName: 'flag', table: 'default', severity: 'flag', maxAgeHours: 'flag' });
-    expect(readFileSync(join(root, ORDERS, 'checks/orders_fresh.py'), 'utf8')).toBe('"""Check orders_fresh (yours): marts/orders.csv is at most 12 hours old."""\n\nTABLE = "marts/orders.csv"\nSEVERITY = "error"\nMAX_AGE_HOURS = 12\nPIPELINE = "orders"\n');
+    expect(JSON.parse(check.stdout).sources).toEqual({
+      checkName: 'flag',
+      table: 'default',
+      severity: 'flag',
+      maxAgeHours: 'flag',
+    });
+    expect(readFileSync(join(root, ORDERS, 'checks/orders_fresh.py'), 'utf8')).toBe(
+      '"""Check orders_fresh (yours): marts/orders.csv is at most 12 hours old."""\n\nTABLE = "marts/orders.csv"\nSEVERITY = "error"\nMAX_AGE_HOURS = 12\nPIPELINE = "orders"\n',
+    );
     const before = readFileSync(join(root, ORDERS, 'schedules.py'), 'utf8');
     const weekly = add(root, ['weekly-schedule', '--pipeline', 'orders']);
     expect(weekly.code, weekly.stderr).toBe(0);
     const after = readFileSync(join(root, ORDERS, 'schedules.py'), 'utf8');
-    expect(after.replace('    ScheduleSpec(\n        name="weekly_report",\n        graph="orders",\n        preset="prod_full",\n        cron="0 6 * * 1",\n        timezone="Europe/Paris",\n        deployments=("prod", ),\n    ),\n', '')).toBe(before);
+    expect(
+      after.replace(
+        '    ScheduleSpec(\n        name="weekly_report",\n        graph="orders",\n        preset="prod_full",\n        cron="0 6 * * 1",\n        timezone="Europe/Paris",\n        deployments=("prod",),\n    ),\n',
+        '',
+      ),
+    ).toBe(before);
     for (const deployment of ['prod', 'dev']) {
-      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders'], root, { PIPELINE_DEPLOYMENT: deployment });
+      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders'], root, {
+        PIPELINE_DEPLOYMENT: deployment,
+      });
       expect(result.code, result.stderr.slice(-3000)).toBe(0);
       expect(JSON.parse(result.stdout).orders.schedules.includes('weekly_report')).toBe(deployment === 'prod');
     }
   });
 
   it.each([
-    ['an answer its validate refuses', ['table-check', '--pipeline', 'orders', '--check-name', 'Bad'], /--check-name "Bad": use lowercase letters/],
-    ['a choice it does not offer', ['table-check', '--pipeline', 'orders', '--check-name', 'x', '--severity', 'fatal'], /--severity fatal is not one of warn, error/],
-    ['a required answer without a terminal', ['table-check', '--pipeline', 'orders'], /--check-name is required without a terminal/],
+    [
+      'an answer its validate refuses',
+      ['table-check', '--pipeline', 'orders', '--check-name', 'Bad'],
+      /--check-name "Bad": use lowercase letters/,
+    ],
+    [
+      'a choice it does not offer',
+      ['table-check', '--pipeline', 'orders', '--check-name', 'x', '--severity', 'fatal'],
+      /--severity fatal is not one of warn, error/,
+    ],
+    [
+      'a required answer without a terminal',
+      ['table-check', '--pipeline', 'orders'],
+      /--check-name is required without a terminal/,
+    ],
     ['an action that is a function', ['shell-out'], /action 1: a function is not run by pipeline add/],
-    ['a generator nobody defined', ['nope'], /it makes: schedule, preset, sensor, job, resource, mode, table-check, weekly-schedule, shell-out/],
+    [
+      'a generator nobody defined',
+      ['nope'],
+      /it makes: schedule, preset, sensor, job, resource, mode, table-check, weekly-schedule, shell-out/,
+    ],
   ])('refuse %s: exit 2, one line, nothing changed', (_what, args, message) => {
     expectRefused(root, () => add(root, args as string[]), message as RegExp);
   });

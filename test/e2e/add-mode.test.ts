@@ -13,8 +13,8 @@ const ORDERS = 'pipelines/orders/src/orders';
 const add = (root: string, args: string[]) => runBin('pipeline', ['add', ...args], root);
 
 /**
- * A platform whose platform.yaml has a deployment that runs a mode of its own. (Named uat: the
- * generated test_deployments.py uses "staging" as its example of an unknown deployment.)
+ * A platform whose platform.yaml has a deployment that runs a mode of its own. (Named uat: before
+ * conventions v4 the generated test_deployments.py used "staging" as its unknown deployment.)
  */
 function stagingPlatform(): string {
   const root = makePlatform();
@@ -43,31 +43,40 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
       expect(result.code, result.stderr).toBe(0);
     }
     for (const deployment of ['local', 'dev', 'prod', 'uat']) {
-      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders'], root, { PIPELINE_DEPLOYMENT: deployment });
+      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders'], root, {
+        PIPELINE_DEPLOYMENT: deployment,
+      });
       expect(result.code, result.stderr.slice(-3000)).toBe(0);
       loaded[deployment] = JSON.parse(result.stdout).orders;
     }
   });
 
   it('records the mode in the answers and renders it into modes.py, with a bucket of its own', () => {
-    expect(readFileSync(join(root, 'pipelines/orders/.pipeline-answers.yaml'), 'utf8')).toMatch(/\nmodes:\n {2}staging: prod\n$/);
-    expect(readFileSync(join(root, ORDERS, 'modes.py'), 'utf8')).toContain('    "staging": {"store": S3Store(bucket=dg.EnvVar("PIPELINE_STAGING_BUCKET"), prefix=f"{conventions.PIPELINE}/")},\n}\n');
+    expect(readFileSync(join(root, 'pipelines/orders/.pipeline-answers.yaml'), 'utf8')).toMatch(
+      /\nmodes:\n {2}staging: prod\n$/,
+    );
+    expect(readFileSync(join(root, ORDERS, 'modes.py'), 'utf8')).toContain(
+      '    "staging": {"store": S3Store(bucket=dg.EnvVar("PIPELINE_STAGING_BUCKET"), prefix=f"{conventions.PIPELINE}/")},\n}\n',
+    );
   });
 
-  it("copies the run config of the preset of the mode it is like", () => {
+  it('copies the run config of the preset of the mode it is like', () => {
     const presets = readFileSync(join(root, ORDERS, 'presets.py'), 'utf8');
     const staging = presets.slice(presets.indexOf('name="staging_full"'));
     expect(staging).not.toContain('TODO');
     expect(staging).toContain('"ops": {"load_source": {"config": {"table": "raw/orders.csv", "limit": 0}}}');
   });
 
-  it.each(['local', 'dev', 'prod', 'uat'])('loads the staging job and schedule in %s only where visibility allows', (deployment) => {
-    expect(loaded[deployment]!.jobs.includes('orders_staging_full')).toBe(deployment === 'uat');
-    expect(loaded[deployment]!.schedules.includes('orders_staging_full')).toBe(deployment === 'uat');
-    if (deployment === 'uat') expect(loaded[deployment]!.jobs).toEqual(['orders_staging_full']);
-  });
+  it.each(['local', 'dev', 'prod', 'uat'])(
+    'loads the staging job and schedule in %s only where visibility allows',
+    (deployment) => {
+      expect(loaded[deployment]!.jobs.includes('orders_staging_full')).toBe(deployment === 'uat');
+      expect(loaded[deployment]!.schedules.includes('orders_staging_full')).toBe(deployment === 'uat');
+      if (deployment === 'uat') expect(loaded[deployment]!.jobs).toEqual(['orders_staging_full']);
+    },
+  );
 
-  it('pipeline check agrees with the rendered modes.py, and the pipeline\'s own tests pass', () => {
+  it("pipeline check agrees with the rendered modes.py, and the pipeline's own tests pass", () => {
     const check = runBin('pipeline', ['check'], root);
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(check.stdout).toContain('no findings');
@@ -84,19 +93,49 @@ describe('pipeline add mode refuses bad input: exit 2, one line, nothing changed
 
   it.each([
     ['a built-in mode', ['mode', '--pipeline', 'orders', '--name', 'dev'], /dev is a built-in mode/],
-    ['a mode no deployment allows', ['mode', '--pipeline', 'orders', '--name', 'qa'], /qa is not a mode any deployment of platform.yaml allows/],
-    ['a mode platform.yaml does not declare', ['preset', '--pipeline', 'orders', '--name', 'qa_full', '--mode', 'qa'], /not a mode any deployment of platform.yaml allows/],
-    ["a mode none of the pipeline's deployments allows", ['mode', '--pipeline', 'billing', '--name', 'staging'], /none of billing's deployments .* allows mode staging/],
-    ['resources like the sandbox', ['mode', '--pipeline', 'orders', '--name', 'staging', '--like', 'sandbox'], /--like sandbox/],
-    ['a preset for a mode modes.py lacks', ['preset', '--pipeline', 'orders', '--name', 'staging_full', '--mode', 'staging'], /run pipeline add mode --name staging first/],
-    ['no --name without a terminal', ['mode', '--pipeline', 'orders'], /--name is required without a terminal; pass one of: staging/],
+    [
+      'a mode no deployment allows',
+      ['mode', '--pipeline', 'orders', '--name', 'qa'],
+      /qa is not a mode any deployment of platform.yaml allows/,
+    ],
+    [
+      'a mode platform.yaml does not declare',
+      ['preset', '--pipeline', 'orders', '--name', 'qa_full', '--mode', 'qa'],
+      /not a mode any deployment of platform.yaml allows/,
+    ],
+    [
+      "a mode none of the pipeline's deployments allows",
+      ['mode', '--pipeline', 'billing', '--name', 'staging'],
+      /none of billing's deployments .* allows mode staging/,
+    ],
+    [
+      'resources like the sandbox',
+      ['mode', '--pipeline', 'orders', '--name', 'staging', '--like', 'sandbox'],
+      /--like sandbox/,
+    ],
+    [
+      'a preset for a mode modes.py lacks',
+      ['preset', '--pipeline', 'orders', '--name', 'staging_full', '--mode', 'staging'],
+      /run pipeline add mode --name staging first/,
+    ],
+    [
+      'no --name without a terminal',
+      ['mode', '--pipeline', 'orders'],
+      /--name is required without a terminal; pass one of: staging/,
+    ],
   ])('%s', (_what, args, message) => {
     expectRefused(root, () => add(root, args as string[]), message as RegExp);
   });
 
   it('refuses a modes.py edited by hand rather than render over it', () => {
     const path = join(root, ORDERS, 'modes.py');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('"local": {"store": LocalStore()},', '"local": {"store": LocalStore()},  # mine'));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(
+        '"local": {"store": LocalStore()},',
+        '"local": {"store": LocalStore()},  # mine',
+      ),
+    );
     const before = treeFingerprint(root);
     const result = add(root, ['mode', '--pipeline', 'orders', '--name', 'staging']);
     expect(result.code).toBe(2);

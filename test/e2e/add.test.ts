@@ -1,14 +1,21 @@
 // `pipeline add schedule|preset` on a pipeline its user already edited: their edits survive byte
 // for byte, Dagster loads the result in every deployment, the new schedules and jobs appear exactly
-// where the deployment filter says, and every bad input is one line, exit 2, and no change.
+// where visibility says, and every bad input is one line, exit 2, and no change.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/paths.ts';
+import { builtBin, packageRoot } from '../../src/paths.ts';
 import { createPipeline, GIT_IDENTITY, runBin } from '../helpers/cli.ts';
 import { PYTHON, pythonScript, run } from '../helpers/python.ts';
-import { addUatDeployment, expectRefused, git, linesKept, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
+import {
+  addUatDeployment,
+  expectRefused,
+  git,
+  linesKept,
+  makePlatform,
+  treeFingerprint,
+} from '../helpers/workspace.ts';
 
 const PKG = 'pipelines/orders/src/orders';
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
@@ -17,9 +24,18 @@ const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
 function editAsUser(root: string): { schedules: string; presets: string; sensors: string } {
   const schedulesPath = join(root, PKG, 'schedules.py');
   const schedules = readFileSync(schedulesPath, 'utf8')
-    .replace('from .deployments import ScheduleSpec\n', 'from .deployments import ScheduleSpec\nimport datetime  # mine, after the platform import\n')
-    .replace('SCHEDULES: list[ScheduleSpec] = [\n', '# Finance reads the daily numbers at 07:00.\nSCHEDULES: list[ScheduleSpec] = [\n')
-    .replace(/\n\]\n$/, '\n    # the weekly one comes later\n]\n\n\ndef next_run(day: datetime.date) -> datetime.date:\n    """Mine."""\n    return day + datetime.timedelta(days=1)\n');
+    .replace(
+      'from .deployments import ScheduleSpec\n',
+      'from .deployments import ScheduleSpec\nimport datetime  # mine, after the platform import\n',
+    )
+    .replace(
+      'SCHEDULES: list[ScheduleSpec] = [\n',
+      '# Finance reads the daily numbers at 07:00.\nSCHEDULES: list[ScheduleSpec] = [\n',
+    )
+    .replace(
+      /\n\]\n$/,
+      '\n    # the weekly one comes later\n]\n\n\ndef next_run(day: datetime.date) -> datetime.date:\n    """Mine."""\n    return day + datetime.timedelta(days=1)\n',
+    );
   writeFileSync(schedulesPath, schedules);
   const presetsPath = join(root, PKG, 'presets.py');
   const presets = readFileSync(presetsPath, 'utf8')
@@ -29,7 +45,10 @@ function editAsUser(root: string): { schedules: string; presets: string; sensors
   writeFileSync(presetsPath, presets);
   const sensorsPath = join(root, PKG, 'sensors.py');
   const sensors = readFileSync(sensorsPath, 'utf8')
-    .replace('from .deployments import SensorEvaluation, SensorSpec\n', 'from .deployments import SensorSpec, SensorEvaluation  # reordered\n')
+    .replace(
+      'from .deployments import SensorEvaluation, SensorSpec\n',
+      'from .deployments import SensorSpec, SensorEvaluation  # reordered\n',
+    )
     .concat('\n\ndef landing_prefix() -> str:\n    # mine: where files will land\n    return "landing"\n');
   writeFileSync(sensorsPath, sensors);
   git(root, 'commit', '-qam', 'my edits');
@@ -51,7 +70,9 @@ const add = (root: string, args: string[], cwd = root) => runBin('pipeline', ['a
 type Loaded = Record<string, { jobs: string[]; schedules: string[]; sensors: string[] }>;
 
 function inspect(root: string, deployment: string): Loaded {
-  const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders', 'events'], root, { PIPELINE_DEPLOYMENT: deployment });
+  const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders', 'events'], root, {
+    PIPELINE_DEPLOYMENT: deployment,
+  });
   expect(result.code, result.stderr.slice(-3000)).toBe(0);
   return JSON.parse(result.stdout);
 }
@@ -66,59 +87,114 @@ describe('pipeline add on a pipeline the user already edited', () => {
     root = makePlatform({ pipelines: [['orders'], ['events', '--template', 'ingest']] });
     mine = editAsUser(root);
     eventsSensors = readFileSync(join(root, 'pipelines/events/src/events/sensors.py'), 'utf8');
-    const preset = add(root, ['preset', '--name', 'dev_sample', '--mode', 'dev', '--description', 'A thousand rows, in the dev account.'], join(root, 'pipelines/orders'));
+    const preset = add(
+      root,
+      ['preset', '--name', 'dev_sample', '--mode', 'dev', '--description', 'A thousand rows, in the dev account.'],
+      join(root, 'pipelines/orders'),
+    );
     expect(preset.code, preset.stderr).toBe(0);
-    const hourly = add(root, ['schedule', '--pipeline', 'orders', '--name', 'orders_hourly_dev', '--preset', 'dev_full', '--cron', '30 * * * *', '--json']);
+    const hourly = add(root, [
+      'schedule',
+      '--pipeline',
+      'orders',
+      '--name',
+      'orders_hourly_dev',
+      '--preset',
+      'dev_full',
+      '--cron',
+      '30 * * * *',
+      '--json',
+    ]);
     expect(hourly.code, hourly.stderr).toBe(0);
     expect(JSON.parse(hourly.stdout).answers.deployments).toEqual(['compose', 'dev']);
     const sample = add(root, ['schedule', '--pipeline', 'orders', '--preset', 'dev_sample', '--cron', '0 * * * *']);
     expect(sample.code, sample.stderr).toBe(0);
-    const weekly = add(root, ['schedule', '--pipeline', 'orders', '--name', 'orders_weekly', '--preset', 'prod_full', '--cron', '0 3 * * 1', '--timezone', 'Europe/Paris']);
+    const weekly = add(root, [
+      'schedule',
+      '--pipeline',
+      'orders',
+      '--name',
+      'orders_weekly',
+      '--preset',
+      'prod_full',
+      '--cron',
+      '0 3 * * 1',
+      '--timezone',
+      'Europe/Paris',
+    ]);
     expect(weekly.code, weekly.stderr).toBe(0);
     const sensor = add(root, ['sensor', '--pipeline', 'orders', '--preset', 'dev_full']);
     expect(sensor.code, sensor.stderr).toBe(0);
-    const prodSensor = add(root, ['sensor', '--pipeline', 'events', '--name', 'events_audit', '--preset', 'prod_full', '--interval', '300']);
+    const prodSensor = add(root, [
+      'sensor',
+      '--pipeline',
+      'events',
+      '--name',
+      'events_audit',
+      '--preset',
+      'prod_full',
+      '--interval',
+      '300',
+    ]);
     expect(prodSensor.code, prodSensor.stderr).toBe(0);
     for (const deployment of DEPLOYMENTS) loaded[deployment] = inspect(root, deployment);
   });
 
-  it('keeps every byte of the user\'s schedules.py and appends one ScheduleSpec per schedule', () => {
+  it("keeps every byte of the user's schedules.py and appends one ScheduleSpec per schedule", () => {
     const added = insertedInto(mine.schedules, readFileSync(join(root, PKG, 'schedules.py'), 'utf8'));
     expect(added.match(/ScheduleSpec\(/g)).toHaveLength(3);
-    expect(added).toContain('name="orders_hourly_dev",\n        graph="orders",\n        preset="dev_full",\n        cron="30 * * * *",\n        timezone="UTC",\n        deployments=("compose", "dev", ),');
+    expect(added).toContain(
+      'name="orders_hourly_dev",\n        graph="orders",\n        preset="dev_full",\n        cron="30 * * * *",\n        timezone="UTC",\n        deployments=("compose", "dev"),',
+    );
     expect(added).toContain('name="orders_dev_sample"');
-    expect(added).toContain('timezone="Europe/Paris",\n        deployments=("prod", ),');
+    expect(added).toContain('timezone="Europe/Paris",\n        deployments=("prod",),');
   });
 
-  it('keeps every byte of the user\'s presets.py, copies the run config of a preset of the same mode and adds the README rows', () => {
+  it("keeps every byte of the user's presets.py, copies the run config of a preset of the same mode and adds the README rows", () => {
     const after = readFileSync(join(root, PKG, 'presets.py'), 'utf8');
     const added = insertedInto(mine.presets, after);
-    expect(after).toContain('\n        ),\n        Preset(\n            name="dev_sample",\n            mode="dev",\n            description="A thousand rows, in the dev account.",\n            run_config={\n                "orders": {');
+    expect(after).toContain(
+      '\n        ),\n        Preset(\n            name="dev_sample",\n            mode="dev",\n            description="A thousand rows, in the dev account.",\n            run_config={\n                "orders": {',
+    );
     expect(added).not.toContain('TODO');
-    expect(readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8')).toContain('| `orders_prod_full` | `prod_full` | `prod` |\n| `orders_dev_sample` | `dev_sample` | `dev` |\n');
+    expect(readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8')).toContain(
+      '| `orders_prod_full` | `prod_full` | `prod` |\n| `orders_dev_sample` | `dev_sample` | `dev` |\n',
+    );
   });
 
-  it('keeps the user\'s sensors.py lines and adds a SensorSpec, its evaluation and its EVALUATIONS entry', () => {
+  it("keeps the user's sensors.py lines and adds a SensorSpec, its evaluation and its EVALUATIONS entry", () => {
     const after = readFileSync(join(root, PKG, 'sensors.py'), 'utf8');
     linesKept(mine.sensors, after, ['SENSORS: list[SensorSpec] = []', 'EVALUATIONS: dict[str, SensorEvaluation] = {}']);
-    expect(after).toContain('        name="orders_dev_full_sensor",\n        graph="orders",\n        preset="dev_full",\n        deployments=("compose", "dev", ),\n        evaluation="orders_dev_full_sensor_evaluation",\n        minimum_interval_seconds=60,');
-    expect(after).toContain('EVALUATIONS: dict[str, SensorEvaluation] = {"orders_dev_full_sensor_evaluation": orders_dev_full_sensor_evaluation}');
+    expect(after).toContain(
+      '        name="orders_dev_full_sensor",\n        graph="orders",\n        preset="dev_full",\n        deployments=("compose", "dev"),\n        evaluation="orders_dev_full_sensor_evaluation",\n        minimum_interval_seconds=60,',
+    );
+    expect(after).toContain(
+      'EVALUATIONS: dict[str, SensorEvaluation] = {"orders_dev_full_sensor_evaluation": orders_dev_full_sensor_evaluation}',
+    );
     const events = readFileSync(join(root, 'pipelines/events/src/events/sensors.py'), 'utf8');
-    linesKept(eventsSensors, events, ['EVALUATIONS: dict[str, SensorEvaluation] = {"new_landing_files": new_landing_files}']);
-    expect(events).toContain('{"new_landing_files": new_landing_files, "events_audit_evaluation": events_audit_evaluation}');
+    linesKept(eventsSensors, events, [
+      'EVALUATIONS: dict[str, SensorEvaluation] = {"new_landing_files": new_landing_files}',
+    ]);
+    // Past 120 columns on one line, the dict is split one entry a line, as ruff formats it.
+    expect(events).toContain(
+      'EVALUATIONS: dict[str, SensorEvaluation] = {\n    "new_landing_files": new_landing_files,\n    "events_audit_evaluation": events_audit_evaluation,\n}\n',
+    );
   });
 
-  it.each(DEPLOYMENTS)('loads in Dagster in %s, with the new jobs, schedules and sensors exactly where the filter allows them', (deployment) => {
-    const { jobs, schedules, sensors } = loaded[deployment]!.orders!;
-    expect(sensors.includes('orders_dev_full_sensor')).toBe(deployment === 'compose' || deployment === 'dev');
-    expect(loaded[deployment]!.events!.sensors.includes('events_audit')).toBe(deployment === 'prod');
-    const daemonDev = deployment === 'compose' || deployment === 'dev';
-    expect(jobs.includes('orders_dev_sample')).toBe(daemonDev);
-    expect(schedules.includes('orders_hourly_dev')).toBe(daemonDev);
-    expect(schedules.includes('orders_dev_sample')).toBe(daemonDev);
-    expect(schedules.includes('orders_weekly')).toBe(deployment === 'prod');
-    if (deployment === 'prod') expect(schedules).toEqual(['orders_daily', 'orders_weekly']);
-  });
+  it.each(DEPLOYMENTS)(
+    'loads in Dagster in %s, with the new jobs, schedules and sensors exactly where visibility allows them',
+    (deployment) => {
+      const { jobs, schedules, sensors } = loaded[deployment]!.orders!;
+      expect(sensors.includes('orders_dev_full_sensor')).toBe(deployment === 'compose' || deployment === 'dev');
+      expect(loaded[deployment]!.events!.sensors.includes('events_audit')).toBe(deployment === 'prod');
+      const daemonDev = deployment === 'compose' || deployment === 'dev';
+      expect(jobs.includes('orders_dev_sample')).toBe(daemonDev);
+      expect(schedules.includes('orders_hourly_dev')).toBe(daemonDev);
+      expect(schedules.includes('orders_dev_sample')).toBe(daemonDev);
+      expect(schedules.includes('orders_weekly')).toBe(deployment === 'prod');
+      if (deployment === 'prod') expect(schedules).toEqual(['orders_daily', 'orders_weekly']);
+    },
+  );
 
   it('pipeline check finds nothing to report in what was added', () => {
     const result = runBin('pipeline', ['check'], root);
@@ -135,25 +211,89 @@ describe('pipeline add on a pipeline the user already edited', () => {
 describe('pipeline add refuses bad input: exit 2, one line, nothing changed', () => {
   let root: string;
   beforeAll(() => {
-    root = makePlatform({ pipelines: [['orders'], ['billing', '--deployments', 'local,prod'], ['events', '--template', 'ingest']] });
+    root = makePlatform({
+      pipelines: [['orders'], ['billing', '--deployments', 'local,prod'], ['events', '--template', 'ingest']],
+    });
   });
 
   it.each([
-    ['an unknown pipeline', ['schedule', '--pipeline', 'nope', '--preset', 'dev_full'], /--pipeline nope is not a pipeline/],
-    ['a duplicate schedule name', ['schedule', '--pipeline', 'orders', '--name', 'orders_daily', '--preset', 'prod_full'], /already has a schedule named orders_daily/],
-    ['a duplicate preset name', ['preset', '--pipeline', 'orders', '--name', 'dev_full', '--mode', 'dev'], /already has a preset named dev_full/],
+    [
+      'an unknown pipeline',
+      ['schedule', '--pipeline', 'nope', '--preset', 'dev_full'],
+      /--pipeline nope is not a pipeline/,
+    ],
+    [
+      'a duplicate schedule name',
+      ['schedule', '--pipeline', 'orders', '--name', 'orders_daily', '--preset', 'prod_full'],
+      /already has a schedule named orders_daily/,
+    ],
+    [
+      'a duplicate preset name',
+      ['preset', '--pipeline', 'orders', '--name', 'dev_full', '--mode', 'dev'],
+      /already has a preset named dev_full/,
+    ],
     ['an invalid cron', ['schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', '61 * * * *'], /--cron/],
-    ['a preset that does not exist', ['schedule', '--pipeline', 'orders', '--preset', 'nightly'], /not a preset of orders/],
-    ['a mode no deployment of the platform allows', ['preset', '--pipeline', 'orders', '--name', 'staging_full', '--mode', 'staging'], /not a mode any deployment/],
-    ['a preset for a mode none of the pipeline\'s deployments load', ['preset', '--pipeline', 'billing', '--name', 'dev_sample', '--mode', 'dev'], /none of billing's deployments/],
-    ['a schedule in a deployment whose modes do not allow the preset\'s mode', ['schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', '0 7 * * *', '--deployments', 'compose,prod'], /prod allows modes prod, not dev/],
-    ['a schedule without --cron and without a terminal', ['schedule', '--pipeline', 'orders', '--preset', 'dev_full'], /--cron is required without a terminal/],
-    ['a deployment that runs no daemon', ['schedule', '--pipeline', 'orders', '--preset', 'local_sample', '--cron', '0 7 * * *', '--deployments', 'local'], /local runs no daemon/],
+    [
+      'a preset that does not exist',
+      ['schedule', '--pipeline', 'orders', '--preset', 'nightly'],
+      /not a preset of orders/,
+    ],
+    [
+      'a mode no deployment of the platform allows',
+      ['preset', '--pipeline', 'orders', '--name', 'staging_full', '--mode', 'staging'],
+      /not a mode any deployment/,
+    ],
+    [
+      "a preset for a mode none of the pipeline's deployments load",
+      ['preset', '--pipeline', 'billing', '--name', 'dev_sample', '--mode', 'dev'],
+      /none of billing's deployments/,
+    ],
+    [
+      "a schedule in a deployment whose modes do not allow the preset's mode",
+      [
+        'schedule',
+        '--pipeline',
+        'orders',
+        '--preset',
+        'dev_full',
+        '--cron',
+        '0 7 * * *',
+        '--deployments',
+        'compose,prod',
+      ],
+      /prod allows modes prod, not dev/,
+    ],
+    [
+      'a schedule without --cron and without a terminal',
+      ['schedule', '--pipeline', 'orders', '--preset', 'dev_full'],
+      /--cron is required without a terminal/,
+    ],
+    [
+      'a deployment that runs no daemon',
+      ['schedule', '--pipeline', 'orders', '--preset', 'local_sample', '--cron', '0 7 * * *', '--deployments', 'local'],
+      /local runs no daemon/,
+    ],
     ['an unknown kind', ['trigger', '--pipeline', 'orders'], /not something pipeline add makes/],
-    ['a duplicate sensor name', ['sensor', '--pipeline', 'events', '--name', 'events_landing', '--preset', 'prod_full'], /already has a sensor named events_landing/],
-    ['an evaluation function name sensors.py already uses', ['sensor', '--pipeline', 'events', '--preset', 'prod_full', '--evaluation', 'new_landing_files'], /sensors.py already defines new_landing_files/],
-    ['an evaluation that is not a Python name', ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--evaluation', '1st'], /not a Python function name/],
-    ['a sensor in a deployment whose modes do not allow the preset\'s mode', ['sensor', '--pipeline', 'orders', '--preset', 'prod_full', '--deployments', 'dev'], /dev allows modes local, dev, not prod/],
+    [
+      'a duplicate sensor name',
+      ['sensor', '--pipeline', 'events', '--name', 'events_landing', '--preset', 'prod_full'],
+      /already has a sensor named events_landing/,
+    ],
+    [
+      'an evaluation function name sensors.py already uses',
+      ['sensor', '--pipeline', 'events', '--preset', 'prod_full', '--evaluation', 'new_landing_files'],
+      /sensors.py already defines new_landing_files/,
+    ],
+    [
+      'an evaluation that is not a Python name',
+      ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--evaluation', '1st'],
+      /not a Python function name/,
+    ],
+    [
+      "a sensor in a deployment whose modes do not allow the preset's mode",
+      ['sensor', '--pipeline', 'orders', '--preset', 'prod_full', '--deployments', 'dev'],
+      /dev allows modes local, dev, not prod/,
+    ],
   ])('%s', (_what, args, message) => {
     expectRefused(root, () => add(root, args as string[]), message as RegExp);
   });
@@ -169,7 +309,10 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
 
   it('leaves a README whose jobs table the user reshaped untouched, and says so', () => {
     const readme = join(root, 'pipelines/orders/README.md');
-    writeFileSync(readme, readFileSync(readme, 'utf8').replace('| job | preset | mode |', '| job | preset | mode | notes |'));
+    writeFileSync(
+      readme,
+      readFileSync(readme, 'utf8').replace('| job | preset | mode |', '| job | preset | mode | notes |'),
+    );
     const before = readFileSync(readme, 'utf8');
     const result = add(root, ['preset', '--pipeline', 'orders', '--name', 'prod_backfill', '--mode', 'prod']);
     expect(result.code, result.stderr).toBe(0);
@@ -181,18 +324,33 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     const presets = join(root, 'pipelines/billing/src/billing/presets.py');
     // The user removed billing's prod preset: the new one starts from the local one's run config.
     const text = readFileSync(presets, 'utf8');
-    const prod = /\n        Preset\(\n            name="prod_full",[\s\S]*?\n        \),/.exec(text)!;
+    const prod = /\n {8}Preset\(\n {12}name="prod_full",[\s\S]*?\n {8}\),/.exec(text)!;
     writeFileSync(presets, text.replace(prod[0], ''));
     const result = add(root, ['preset', '--pipeline', 'billing', '--name', 'prod_sample', '--mode', 'prod', '--json']);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).added[0]).toBe('preset prod_sample (mode prod): run config copied from local_sample, marked TODO');
-    expect(readFileSync(presets, 'utf8')).toContain('            # TODO: copied from preset local_sample (mode local); set this mode\'s run config.\n            run_config={\n                "billing": {');
+    expect(JSON.parse(result.stdout).added[0]).toBe(
+      'preset prod_sample (mode prod): run config copied from local_sample, marked TODO',
+    );
+    expect(readFileSync(presets, 'utf8')).toContain(
+      '            # TODO: copied from preset local_sample (mode local); set this mode\'s run config.\n            run_config={\n                "billing": {',
+    );
   });
 
   it('--help shows the questions and examples', () => {
     const result = add(root, ['schedule', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--name', '--graph', '--preset', '--cron', '--timezone', '--deployments', '--dry-run', '--json', 'Examples:']) expect(result.stdout).toContain(flag);
+    for (const flag of [
+      '--name',
+      '--graph',
+      '--preset',
+      '--cron',
+      '--timezone',
+      '--deployments',
+      '--dry-run',
+      '--json',
+      'Examples:',
+    ])
+      expect(result.stdout).toContain(flag);
   });
 });
 
@@ -208,15 +366,25 @@ describe('docs/add.md', () => {
     const doc = readFileSync(join(packageRoot(), 'docs/add.md'), 'utf8');
     const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThan(1);
-    const bin = join(packageRoot(), 'dist', 'pipeline.js');
+    const bin = builtBin('pipeline');
     const script = `set -euo pipefail\nnpx() { shift; "${process.execPath}" "${bin}" "$@"; }\n${blocks.join('\n')}`;
-    const result = spawnSync('bash', ['-c', script], { cwd: root, encoding: 'utf8', env: { ...process.env, ...GIT_IDENTITY, CI: 'true' } });
+    const result = spawnSync('bash', ['-c', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ...GIT_IDENTITY, CI: 'true' },
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('added preset dev_sample (mode dev)');
-    expect(result.stdout).toContain('"schedule orders_hourly_dev (preset dev_full, 30 * * * * Europe/Paris) in compose, dev"');
+    expect(result.stdout).toContain(
+      '"schedule orders_hourly_dev (preset dev_full, 30 * * * * Europe/Paris) in compose, dev"',
+    );
     expect(result.stdout).toContain('added sensor orders_new_files (preset dev_sample, every 300s) in compose, dev');
-    expect(result.stdout).toContain('added graph cleanup (cleanup_graph in jobs.py, calling op cleanup_step in ops.py: yours to write)');
+    expect(result.stdout).toContain(
+      'added graph cleanup (cleanup_graph in jobs.py, calling op cleanup_step in ops.py: yours to write)',
+    );
     expect(result.stdout).toContain('"resource slack (SlackResource, from SLACK_TOKEN) in modes prod"');
-    expect(result.stdout).toContain('added preset staging_full (mode staging): run config copied from prod_full (mode staging is like prod)');
+    expect(result.stdout).toContain(
+      'added preset staging_full (mode staging): run config copied from prod_full (mode staging is like prod)',
+    );
   });
 });

@@ -4,8 +4,8 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { buildPipelineSpec, visibility } from '../../generators/pipeline/spec.ts';
 import { RULES } from '../../src/check/rules/index.ts';
@@ -18,19 +18,25 @@ const pipeline = (root: string, args: string[]) => runBin('pipeline', args, root
 
 /** The SARIF 2.1.0 schema (draft-04; see test/fixtures/sarif/README.md), compiled with ajv's draft-07 validator. */
 function sarifValidator() {
-  const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const schema = JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', 'fixtures', 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'),
+  );
   delete schema.$schema;
   schema.$id = schema.id;
   delete schema.id;
   // Its language-tag pattern is not valid with the u flag; JSON Schema patterns are ECMA 262 without it.
-  const regExp = Object.assign((source: string, flags: string) => new RegExp(source, flags.replace('u', '')), { code: 'new RegExp' });
+  const regExp = Object.assign((source: string, flags: string) => new RegExp(source, flags.replace('u', '')), {
+    code: 'new RegExp',
+  });
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { regExp } });
   return ajv.compile(schema);
 }
 
 /** The 1-based line of the first line of `file` (relative to root) that contains `text`. */
 function lineOf(root: string, file: string, text: string): number {
-  const index = readFileSync(join(root, file), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const index = readFileSync(join(root, file), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   if (index < 0) throw new Error(`${text} not in ${file}`);
   return index + 1;
 }
@@ -41,7 +47,8 @@ function edit(root: string, file: string, from: string, to: string) {
   if (!text.includes(from)) throw new Error(`${from} not in ${file}`);
   writeFileSync(full, text.replace(from, to));
 }
-const append = (root: string, file: string, text: string) => writeFileSync(join(root, file), readFileSync(join(root, file), 'utf8') + text);
+const append = (root: string, file: string, text: string) =>
+  writeFileSync(join(root, file), readFileSync(join(root, file), 'utf8') + text);
 
 let clean: string;
 beforeAll(() => {
@@ -62,7 +69,12 @@ describe('pipeline check on a clean generated platform', () => {
     expect(table.stdout).toBe('3 pipelines checked: no findings\n');
     const json = pipeline(clean, ['check', '--json']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, pipelines: ['churn', 'events', 'orders'], findings: [], summary: { errors: 0, warnings: 0 } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      pipelines: ['churn', 'events', 'orders'],
+      findings: [],
+      summary: { errors: 0, warnings: 0 },
+    });
     const github = pipeline(clean, ['check', '--format', 'github']);
     expect(github.stdout).not.toMatch(/^::/m);
     const sarif = JSON.parse(pipeline(clean, ['check', '--format', 'sarif']).stdout);
@@ -74,7 +86,9 @@ describe('pipeline check on a clean generated platform', () => {
 
   it('runs every command docs/check.md shows', () => {
     const docs = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'check.md'), 'utf8');
-    const commands = [...docs.matchAll(/^(?:\$ )?npx pipeline (.+?)(?:\s+#.*)?$/gm)].map((m) => m[1]!.replace(/\s*>\s*\S+$/, ''));
+    const commands = [...docs.matchAll(/^(?:\$ )?npx pipeline (.+?)(?:\s+#.*)?$/gm)].map((m) =>
+      m[1]!.replace(/\s*>\s*\S+$/, ''),
+    );
     expect(commands.length).toBeGreaterThanOrEqual(6);
     for (const command of commands) {
       const result = pipeline(clean, command.split(/\s+/));
@@ -93,9 +107,19 @@ describe('pipeline list', () => {
     for (const p of listed.pipelines) {
       const answers = parse(readFileSync(join(clean, 'pipelines', p.name, ANSWERS_FILE), 'utf8'));
       const spec = buildPipelineSpec({ ...answers, slaHours: answers.sla_hours ?? 26 }, platform);
-      expect(p).toEqual({ name: p.name, owner: answers.owner, template: answers.template, conventionsVersion: answers._conventions_version, deployments: visibility(spec, platform) });
+      expect(p).toEqual({
+        name: p.name,
+        owner: answers.owner,
+        template: answers.template,
+        conventionsVersion: answers._conventions_version,
+        deployments: visibility(spec, platform),
+      });
     }
-    expect(listed.pipelines.find((p: { name: string }) => p.name === 'orders').deployments.prod).toEqual({ jobs: ['orders_prod_full'], schedules: ['orders_daily'], sensors: [] });
+    expect(listed.pipelines.find((p: { name: string }) => p.name === 'orders').deployments.prod).toEqual({
+      jobs: ['orders_prod_full'],
+      schedules: ['orders_daily'],
+      sensors: [],
+    });
   });
 
   it('prints a table per pipeline and deployment', () => {
@@ -119,14 +143,33 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     const e = 'pipelines/events';
     // orders is behind (so its platform-owned files are not compared), has a schedule without a
     // timezone and a literal secret.
-    edit(seeded, `${o}/${ANSWERS_FILE}`, /_conventions_version: \d+/.exec(readFileSync(join(seeded, o, ANSWERS_FILE), 'utf8'))![0], '_conventions_version: 2');
-    append(seeded, `${o}/src/orders/schedules.py`, '\n\nimport dagster as dg\n\nADHOC = dg.ScheduleDefinition(name="orders_adhoc", cron_schedule="0 1 * * *", job_name="orders_local_sample")\n');
-    edit(seeded, `${o}/src/orders/modes.py`, 'secret_access_key=dg.EnvVar("LAKEFS_SECRET_ACCESS_KEY")', 'secret_access_key="hunter2"');
+    edit(
+      seeded,
+      `${o}/${ANSWERS_FILE}`,
+      /_conventions_version: \d+/.exec(readFileSync(join(seeded, o, ANSWERS_FILE), 'utf8'))![0],
+      '_conventions_version: 2',
+    );
+    append(
+      seeded,
+      `${o}/src/orders/schedules.py`,
+      '\n\nimport dagster as dg\n\nADHOC = dg.ScheduleDefinition(name="orders_adhoc", cron_schedule="0 1 * * *", job_name="orders_local_sample")\n',
+    );
+    edit(
+      seeded,
+      `${o}/src/orders/modes.py`,
+      'secret_access_key=dg.EnvVar("LAKEFS_SECRET_ACCESS_KEY")',
+      'secret_access_key="hunter2"',
+    );
     // churn: a hand edit in a platform-owned file, a job without owner, a schedule no deployment loads, another Dagster.
     edit(seeded, `${c}/src/churn/conventions.py`, 'DEFAULT_DEPLOYMENT = "local"', 'DEFAULT_DEPLOYMENT = "dev"');
     append(seeded, `${c}/src/churn/jobs.py`, '\n\n@dg.job(name="churn_adhoc")\ndef adhoc():\n    pass\n');
-    edit(seeded, `${c}/src/churn/schedules.py`, 'deployments=("prod", )', 'deployments=("dev", )');
-    edit(seeded, `${c}/pyproject.toml`, /"dagster==[\d.]+"/.exec(readFileSync(join(seeded, c, 'pyproject.toml'), 'utf8'))![0], '"dagster==1.12.0"');
+    edit(seeded, `${c}/src/churn/schedules.py`, 'deployments=("prod",)', 'deployments=("dev",)');
+    edit(
+      seeded,
+      `${c}/pyproject.toml`,
+      /"dagster==[\d.]+"/.exec(readFileSync(join(seeded, c, 'pyproject.toml'), 'utf8'))![0],
+      '"dagster==1.12.0"',
+    );
     // events: boto3 dropped from its dependencies, a preset with an unknown mode.
     edit(seeded, `${e}/pyproject.toml`, '    "boto3>=1.28",\n', '');
     edit(seeded, `${e}/src/events/presets.py`, 'mode="local"', 'mode="staging"');
@@ -136,16 +179,66 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
 
     expected = [
       { rule: 'registration-stale', severity: 'warning', file: 'deployments/compose/workspace.yaml', line: 1 },
-      { rule: 'sandbox-config', severity: 'error', file: 'platform.yaml', line: lineOf(seeded, 'platform.yaml', 'backend: s3') },
-      { rule: 'dagster-pin', severity: 'error', file: `${c}/pyproject.toml`, line: lineOf(seeded, `${c}/pyproject.toml`, '"dagster==1.12.0"') },
-      { rule: 'platform-owned-edited', severity: 'error', file: `${c}/src/churn/conventions.py`, line: lineOf(seeded, `${c}/src/churn/conventions.py`, 'DEFAULT_DEPLOYMENT = "dev"') },
-      { rule: 'job-owner', severity: 'error', file: `${c}/src/churn/jobs.py`, line: lineOf(seeded, `${c}/src/churn/jobs.py`, '@dg.job(name="churn_adhoc")') },
-      { rule: 'trigger-mode', severity: 'error', file: `${c}/src/churn/schedules.py`, line: lineOf(seeded, `${c}/src/churn/schedules.py`, 'deployments=("dev", )') },
-      { rule: 'preset-mode', severity: 'error', file: `${e}/src/events/presets.py`, line: lineOf(seeded, `${e}/src/events/presets.py`, 'mode="staging"') },
-      { rule: 'missing-dependency', severity: 'error', file: `${e}/src/events/storage.py`, line: lineOf(seeded, `${e}/src/events/storage.py`, 'import boto3') },
-      { rule: 'conventions-behind', severity: 'warning', file: `${o}/${ANSWERS_FILE}`, line: lineOf(seeded, `${o}/${ANSWERS_FILE}`, '_conventions_version: 2') },
-      { rule: 'literal-secret', severity: 'error', file: `${o}/src/orders/modes.py`, line: lineOf(seeded, `${o}/src/orders/modes.py`, 'secret_access_key="hunter2"') },
-      { rule: 'schedule-timezone', severity: 'warning', file: `${o}/src/orders/schedules.py`, line: lineOf(seeded, `${o}/src/orders/schedules.py`, 'ADHOC = dg.ScheduleDefinition(') },
+      {
+        rule: 'sandbox-config',
+        severity: 'error',
+        file: 'platform.yaml',
+        line: lineOf(seeded, 'platform.yaml', 'backend: s3'),
+      },
+      {
+        rule: 'dagster-pin',
+        severity: 'error',
+        file: `${c}/pyproject.toml`,
+        line: lineOf(seeded, `${c}/pyproject.toml`, '"dagster==1.12.0"'),
+      },
+      {
+        rule: 'platform-owned-edited',
+        severity: 'error',
+        file: `${c}/src/churn/conventions.py`,
+        line: lineOf(seeded, `${c}/src/churn/conventions.py`, 'DEFAULT_DEPLOYMENT = "dev"'),
+      },
+      {
+        rule: 'job-owner',
+        severity: 'error',
+        file: `${c}/src/churn/jobs.py`,
+        line: lineOf(seeded, `${c}/src/churn/jobs.py`, '@dg.job(name="churn_adhoc")'),
+      },
+      {
+        rule: 'trigger-mode',
+        severity: 'error',
+        file: `${c}/src/churn/schedules.py`,
+        line: lineOf(seeded, `${c}/src/churn/schedules.py`, 'deployments=("dev",)'),
+      },
+      {
+        rule: 'preset-mode',
+        severity: 'error',
+        file: `${e}/src/events/presets.py`,
+        line: lineOf(seeded, `${e}/src/events/presets.py`, 'mode="staging"'),
+      },
+      {
+        rule: 'missing-dependency',
+        severity: 'error',
+        file: `${e}/src/events/storage.py`,
+        line: lineOf(seeded, `${e}/src/events/storage.py`, 'import boto3'),
+      },
+      {
+        rule: 'conventions-behind',
+        severity: 'warning',
+        file: `${o}/${ANSWERS_FILE}`,
+        line: lineOf(seeded, `${o}/${ANSWERS_FILE}`, '_conventions_version: 2'),
+      },
+      {
+        rule: 'literal-secret',
+        severity: 'error',
+        file: `${o}/src/orders/modes.py`,
+        line: lineOf(seeded, `${o}/src/orders/modes.py`, 'secret_access_key="hunter2"'),
+      },
+      {
+        rule: 'schedule-timezone',
+        severity: 'warning',
+        file: `${o}/src/orders/schedules.py`,
+        line: lineOf(seeded, `${o}/src/orders/schedules.py`, 'ADHOC = dg.ScheduleDefinition('),
+      },
     ];
   });
 
@@ -157,20 +250,34 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     const result = check(['--json']);
     expect(result.code, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout);
-    expect(report.findings.map(({ rule, severity, file, line }: Record<string, unknown>) => ({ rule, severity, file, line }))).toEqual(expected);
+    expect(
+      report.findings.map(({ rule, severity, file, line }: Record<string, unknown>) => ({
+        rule,
+        severity,
+        file,
+        line,
+      })),
+    ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
     expect(report.summary).toEqual({ errors: 8, warnings: 3 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
-    const due = builtinCodemods().filter((m) => m.version > 2).map((m) => m.id);
+    const due = builtinCodemods()
+      .filter((m) => m.version > 2)
+      .map((m) => m.id);
     expect(behind.message).toContain(`codemods due: ${due.join(', ')}`);
     expect(behind.fix).toContain('npx pipeline upgrade');
-    expect(report.findings.find((f: { rule: string }) => f.rule === 'registration-stale').fix).toBe('npx pipeline sync');
+    expect(report.findings.find((f: { rule: string }) => f.rule === 'registration-stale').fix).toBe(
+      'npx pipeline sync',
+    );
   });
 
   it('the table: one row per finding with rule, file:line and the fix; exit 1', () => {
     const result = check();
     expect(result.code).toBe(1);
-    for (const f of expected) expect(result.stdout).toMatch(new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'));
+    for (const f of expected)
+      expect(result.stdout).toMatch(
+        new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
+      );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
     expect(result.stdout).toMatch(/3 pipelines checked: 8 errors, 3 warnings\n$/);
   });
@@ -179,7 +286,9 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     const result = check(['--format', 'github']);
     expect(result.code).toBe(1);
     const annotations = result.stdout.split('\n').filter((l) => l.startsWith('::'));
-    expect(annotations.map((a) => /^::(\w+) file=([^,]+),line=(\d+),title=([\w-]+)::/.exec(a)!.slice(1))).toEqual(expected.map((f) => [f.severity, f.file, String(f.line), f.rule]));
+    expect(annotations.map((a) => /^::(\w+) file=([^,]+),line=(\d+),title=([\w-]+)::/.exec(a)!.slice(1))).toEqual(
+      expected.map((f) => [f.severity, f.file, String(f.line), f.rule]),
+    );
   });
 
   it('--format sarif: valid SARIF 2.1.0 with one result per finding', () => {
@@ -188,19 +297,30 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     const sarif = JSON.parse(result.stdout);
     const validate = sarifValidator();
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
-    const results = sarif.runs[0].results.map((r: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }) => ({
-      rule: r.ruleId,
-      severity: r.level,
-      file: r.locations[0]!.physicalLocation.artifactLocation.uri,
-      line: r.locations[0]!.physicalLocation.region.startLine,
-    }));
+    const results = sarif.runs[0].results.map(
+      (r: {
+        ruleId: string;
+        level: string;
+        locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+      }) => ({
+        rule: r.ruleId,
+        severity: r.level,
+        file: r.locations[0]!.physicalLocation.artifactLocation.uri,
+        line: r.locations[0]!.physicalLocation.region.startLine,
+      }),
+    );
     expect(results).toEqual(expected);
   });
 
   it('--pipeline limits the pipelines (platform-wide findings stay)', () => {
     const report = JSON.parse(check(['--pipeline', 'events', '--json']).stdout);
     expect(report.pipelines).toEqual(['events']);
-    expect(report.findings.map((f: { rule: string }) => f.rule)).toEqual(['registration-stale', 'sandbox-config', 'preset-mode', 'missing-dependency']);
+    expect(report.findings.map((f: { rule: string }) => f.rule)).toEqual([
+      'registration-stale',
+      'sandbox-config',
+      'preset-mode',
+      'missing-dependency',
+    ]);
   });
 
   it("platform.yaml's check.rules turns rules off or raises them: warnings only exit 0", () => {
@@ -210,11 +330,17 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     append(tuned, 'platform.yaml', `\ncheck:\n  rules:\n${errors.join('\n')}\n`);
     const warnings = pipeline(tuned, ['check', '--json']);
     expect(warnings.code, warnings.stderr).toBe(0);
-    expect(JSON.parse(warnings.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual(['registration-stale', 'conventions-behind', 'schedule-timezone']);
+    expect(JSON.parse(warnings.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual([
+      'registration-stale',
+      'conventions-behind',
+      'schedule-timezone',
+    ]);
     append(tuned, 'platform.yaml', '    schedule-timezone: error\n');
     const raised = pipeline(tuned, ['check', '--json']);
     expect(raised.code).toBe(1);
-    expect(JSON.parse(raised.stdout).findings.find((f: { rule: string }) => f.rule === 'schedule-timezone').severity).toBe('error');
+    expect(
+      JSON.parse(raised.stdout).findings.find((f: { rule: string }) => f.rule === 'schedule-timezone').severity,
+    ).toBe('error');
   });
 });
 
@@ -230,7 +356,9 @@ describe('help and --cwd', () => {
   });
   it('--cwd runs as if started in the platform repo', () => {
     const elsewhere = tempDir('elsewhere-');
-    expect(JSON.parse(pipeline(elsewhere, ['list', '--json', '--cwd', join(clean, 'pipelines', 'orders')]).stdout).pipelines).toHaveLength(3);
+    expect(
+      JSON.parse(pipeline(elsewhere, ['list', '--json', '--cwd', join(clean, 'pipelines', 'orders')]).stdout).pipelines,
+    ).toHaveLength(3);
     expect(pipeline(elsewhere, ['check', '--cwd', clean]).stdout).toBe('3 pipelines checked: no findings\n');
   });
 });
@@ -243,17 +371,36 @@ describe('bad input: exit 2, one line', () => {
     expect(result.stderr).toMatch(message);
   };
   it('an unknown pipeline names it and the ones there are', () => {
-    refused(clean, ['check', '--pipeline', 'nope'], /^pipeline: error: --pipeline nope matches no pipeline .*\(there are: churn, events, orders\)/);
+    refused(
+      clean,
+      ['check', '--pipeline', 'nope'],
+      /^pipeline: error: --pipeline nope matches no pipeline .*\(there are: churn, events, orders\)/,
+    );
     refused(clean, ['list', '--pipeline', 'nope'], /--pipeline nope matches no pipeline/);
   });
   it('an unknown format, an unknown rule or setting in platform.yaml, outside a platform repo', () => {
-    refused(clean, ['check', '--format', 'xml'], /--format xml is not a format \(expected one of: table, json, github, sarif\)/);
+    refused(
+      clean,
+      ['check', '--format', 'xml'],
+      /--format xml is not a format \(expected one of: table, json, github, sarif\)/,
+    );
     const tuned = tempDir('tuned-');
     cpSync(clean, tuned, { recursive: true });
     append(tuned, 'platform.yaml', '\ncheck:\n  rules:\n    no-such-rule: off\n');
-    refused(tuned, ['check'], /platform\.yaml: check\.rules\.no-such-rule: is not a rule of pipeline check \(expected one of: conventions-behind, /);
-    writeFileSync(join(tuned, 'platform.yaml'), readFileSync(join(tuned, 'platform.yaml'), 'utf8').replace('no-such-rule: off', 'job-owner: loud'));
-    refused(tuned, ['check'], /platform\.yaml: check\.rules\.job-owner: "loud" is not a setting \(expected one of: off, warning, error\)/);
+    refused(
+      tuned,
+      ['check'],
+      /platform\.yaml: check\.rules\.no-such-rule: is not a rule of pipeline check \(expected one of: conventions-behind, /,
+    );
+    writeFileSync(
+      join(tuned, 'platform.yaml'),
+      readFileSync(join(tuned, 'platform.yaml'), 'utf8').replace('no-such-rule: off', 'job-owner: loud'),
+    );
+    refused(
+      tuned,
+      ['check'],
+      /platform\.yaml: check\.rules\.job-owner: "loud" is not a setting \(expected one of: off, warning, error\)/,
+    );
     refused(tempDir('empty-'), ['check'], /no platform\.yaml in .* run pipeline check inside a platform repo/);
   });
 });

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/paths.ts';
+import { builtBin } from '../../src/paths.ts';
 import { GIT_IDENTITY, runBin } from '../helpers/cli.ts';
 import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
@@ -20,7 +20,11 @@ const SLOW_WRITES = { PIPELINE_TEST_SLOW_WRITES_MS: '25' };
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
 
 type Fingerprint = Map<string, string>;
-const show = (a: Fingerprint, b: Fingerprint) => [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).slice(0, 8).join(', ');
+const show = (a: Fingerprint, b: Fingerprint) =>
+  [...new Set([...a.keys(), ...b.keys()])]
+    .filter((k) => a.get(k) !== b.get(k))
+    .slice(0, 8)
+    .join(', ');
 
 function random(seed: number): () => number {
   let a = seed >>> 0;
@@ -39,9 +43,14 @@ function copyOf(dir: string): string {
 }
 
 /** Runs a bin and SIGKILLs it after `ms` (never, with Infinity); resolves when it is gone. */
-function runAndKill(bin: string, args: string[], cwd: string, ms: number): Promise<number | null> {
+function runAndKill(
+  bin: 'create-pipeline' | 'pipeline',
+  args: string[],
+  cwd: string,
+  ms: number,
+): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(packageRoot(), 'dist', `${bin}.js`), ...args], {
+    const child = spawn(process.execPath, [builtBin(bin), ...args], {
       cwd,
       stdio: 'ignore',
       env: { ...process.env, ...GIT_IDENTITY, ...FIXED, ...SLOW_WRITES, CI: 'true' },
@@ -54,7 +63,7 @@ function runAndKill(bin: string, args: string[], cwd: string, ms: number): Promi
   });
 }
 
-async function timed(bin: string, args: string[], dir: string): Promise<number> {
+async function timed(bin: 'create-pipeline' | 'pipeline', args: string[], dir: string): Promise<number> {
   const started = Date.now();
   expect(await runAndKill(bin, args, dir, Infinity)).toBe(0);
   return Date.now() - started;
@@ -64,7 +73,12 @@ async function timed(bin: string, args: string[], dir: string): Promise<number> 
  * Kills `bin args` at KILLS instants spread over [0, 1.1 x its uninterrupted run], runs `next` (the
  * command that recovers) and checks each copy ends exactly as before or exactly as after.
  */
-async function killAtManyInstants(base: string, bin: string, args: string[], next: string[]): Promise<{ before: number; after: number; recovered: number }> {
+async function killAtManyInstants(
+  base: string,
+  bin: 'create-pipeline' | 'pipeline',
+  args: string[],
+  next: string[],
+): Promise<{ before: number; after: number; recovered: number }> {
   const before = treeFingerprint(copyOf(base));
   const reference = copyOf(base);
   const duration = await timed(bin, args, reference);
@@ -80,8 +94,16 @@ async function killAtManyInstants(base: string, bin: string, args: string[], nex
     expect(recovery.code, `kill at ${at} ms (CRASH_SEED=${SEED}): ${recovery.stderr}`).toBe(0);
     if (recovery.stderr.includes('was rolled back')) counts.recovered++;
     const now = treeFingerprint(dir);
-    const same = JSON.stringify([...now]) === JSON.stringify([...before]) ? 'before' : JSON.stringify([...now]) === JSON.stringify([...after]) ? 'after' : null;
-    expect(same, `kill at ${at} ms of ${duration} (CRASH_SEED=${SEED}): differs from before in ${show(now, before)}; from after in ${show(now, after)}`).not.toBeNull();
+    const same =
+      JSON.stringify([...now]) === JSON.stringify([...before])
+        ? 'before'
+        : JSON.stringify([...now]) === JSON.stringify([...after])
+          ? 'after'
+          : null;
+    expect(
+      same,
+      `kill at ${at} ms of ${duration} (CRASH_SEED=${SEED}): differs from before in ${show(now, before)}; from after in ${show(now, after)}`,
+    ).not.toBeNull();
     counts[same!]++;
   };
   for (let i = 0; i < KILLS; i++) await killAt(Math.round(((i + rand()) / KILLS) * duration * 1.1));
@@ -92,26 +114,34 @@ async function killAtManyInstants(base: string, bin: string, args: string[], nex
 }
 
 describe('killed with SIGKILL at any instant', () => {
-  it(`create-pipeline leaves the repo exactly as before or as after, ${KILLS} instants`, async () => {
-    const base = makePlatform();
-    const counts = await killAtManyInstants(base, 'create-pipeline', ['orders', '--template', 'transform'], ['sync']);
-    // The kills really spread over the run: some before any write, some after the commit, some rolled back.
-    expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
-    expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
-    expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
-  }, SLOW);
+  it(
+    `create-pipeline leaves the repo exactly as before or as after, ${KILLS} instants`,
+    async () => {
+      const base = makePlatform();
+      const counts = await killAtManyInstants(base, 'create-pipeline', ['orders', '--template', 'transform'], ['sync']);
+      // The kills really spread over the run: some before any write, some after the commit, some rolled back.
+      expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
+    },
+    SLOW,
+  );
 
-  it(`pipeline upgrade leaves every file as before or as after, ${KILLS} instants`, async () => {
-    const base = tempDir('v1-');
-    cpSync(V1, base, { recursive: true });
-    git(base, 'init', '-q', '-b', 'main');
-    git(base, 'add', '-A');
-    git(base, 'commit', '-qm', 'platform at conventions v1');
-    const counts = await killAtManyInstants(base, 'pipeline', ['upgrade'], ['upgrade', '--dry-run']);
-    expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
-    expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
-    expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
-  }, SLOW);
+  it(
+    `pipeline upgrade leaves every file as before or as after, ${KILLS} instants`,
+    async () => {
+      const base = tempDir('v1-');
+      cpSync(V1, base, { recursive: true });
+      git(base, 'init', '-q', '-b', 'main');
+      git(base, 'add', '-A');
+      git(base, 'commit', '-qm', 'platform at conventions v1');
+      const counts = await killAtManyInstants(base, 'pipeline', ['upgrade'], ['upgrade', '--dry-run']);
+      expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
+    },
+    SLOW,
+  );
 });
 
 describe('a write that fails', () => {
@@ -144,13 +174,17 @@ describe('a write that fails', () => {
     chmodSync(target, 0o444);
     const cmd = asUser ? 'setpriv' : process.execPath;
     const prefix = asUser ? ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath] : [];
-    const result = spawnSync(cmd, [...prefix, join(packageRoot(), 'dist', 'pipeline.js'), 'upgrade', '--allow-dirty'], {
+    const result = spawnSync(cmd, [...prefix, builtBin('pipeline'), 'upgrade', '--allow-dirty'], {
       cwd: dir,
       encoding: 'utf8',
       env: { ...process.env, CI: 'true', HOME: dir, GIT_CONFIG_GLOBAL: '/dev/null' },
     });
     expect(result.status, result.stderr).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pipeline: error: cannot write .*deployments\.py \(permission denied\); make it writable, then run again$/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^pipeline: error: cannot write .*deployments\.py \(permission denied\); make it writable, then run again$/,
+      ),
+    ]);
     chmodSync(target, 0o644);
     if (asUser) spawnSync('chown', ['-R', 'root:root', join(dir, '..')]);
     expect(treeFingerprint(dir)).toEqual(before);
@@ -159,41 +193,66 @@ describe('a write that fails', () => {
 
 describe('two create-pipeline runs at once', () => {
   const both = (dir: string, a: string[], b: string[]) =>
-    Promise.all([a, b].map((args) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'create-pipeline.js'), ...args], { cwd: dir, env: { ...process.env, ...GIT_IDENTITY, CI: 'true' } });
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code, stderr }));
-    })));
+    Promise.all(
+      [a, b].map(
+        (args) =>
+          new Promise<{ code: number | null; stderr: string }>((resolve) => {
+            const child = spawn(process.execPath, [builtBin('create-pipeline'), ...args], {
+              cwd: dir,
+              env: { ...process.env, ...GIT_IDENTITY, CI: 'true' },
+            });
+            let stderr = '';
+            child.stderr.on('data', (d) => (stderr += d));
+            child.on('exit', (code) => resolve({ code, stderr }));
+          }),
+      ),
+    );
 
-  it('with branches: one commits on its own branch, the other commits nothing and says why, exit 2 (or both succeed one after the other)', async () => {
-    const dir = makePlatform();
-    const results = await both(dir, ['orders'], ['billing']);
-    const ok = results.filter((r) => r.code === 0);
-    expect(ok.length, JSON.stringify(results)).toBeGreaterThanOrEqual(1);
-    for (const r of results.filter((r) => r.code !== 0)) {
-      expect(r.code).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    }
-    // Each pipeline branch holds exactly one commit on top of main, touching only its own folder.
-    const branches = git(dir, 'branch', '--list', 'pipeline/*', '--format=%(refname:short)').split('\n').filter(Boolean);
-    expect(branches.length).toBe(ok.length);
-    for (const branch of branches) {
-      const name = branch.replace('pipeline/', '');
-      expect(git(dir, 'rev-list', '--count', `main..${branch}`)).toBe('1');
-      expect(git(dir, 'diff', '--name-only', `main...${branch}`).split('\n').every((f) => f.startsWith(`pipelines/${name}/`))).toBe(true);
-    }
-    expect(git(dir, 'diff', '--cached', '--name-only')).toBe('');
-    expect(existsSync(join(dir, '.git', 'index.lock'))).toBe(false);
-  }, SLOW);
+  it(
+    'with branches: one commits on its own branch, the other commits nothing and says why, exit 2 (or both succeed one after the other)',
+    async () => {
+      const dir = makePlatform();
+      const results = await both(dir, ['orders'], ['billing']);
+      const ok = results.filter((r) => r.code === 0);
+      expect(ok.length, JSON.stringify(results)).toBeGreaterThanOrEqual(1);
+      for (const r of results.filter((r) => r.code !== 0)) {
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      }
+      // Each pipeline branch holds exactly one commit on top of main, touching only its own folder.
+      const branches = git(dir, 'branch', '--list', 'pipeline/*', '--format=%(refname:short)')
+        .split('\n')
+        .filter(Boolean);
+      expect(branches.length).toBe(ok.length);
+      for (const branch of branches) {
+        const name = branch.replace('pipeline/', '');
+        expect(git(dir, 'rev-list', '--count', `main..${branch}`)).toBe('1');
+        expect(
+          git(dir, 'diff', '--name-only', `main...${branch}`)
+            .split('\n')
+            .every((f) => f.startsWith(`pipelines/${name}/`)),
+        ).toBe(true);
+      }
+      expect(git(dir, 'diff', '--cached', '--name-only')).toBe('');
+      expect(existsSync(join(dir, '.git', 'index.lock'))).toBe(false);
+    },
+    SLOW,
+  );
 
-  it('with --no-branch: both pipelines end up complete, and both are in the derived dg workspace', async () => {
-    const dir = makePlatform();
-    const results = await both(dir, ['orders', '--no-branch'], ['billing', '--no-branch']);
-    expect(results.map((r) => r.code), JSON.stringify(results)).toEqual([0, 0]);
-    expect(readdirSync(join(dir, 'pipelines')).sort()).toEqual(['billing', 'orders']);
-    const dg = readFileSync(join(dir, 'dg.toml'), 'utf8');
-    expect(dg).toContain('path = "pipelines/billing"');
-    expect(dg).toContain('path = "pipelines/orders"');
-  }, SLOW);
+  it(
+    'with --no-branch: both pipelines end up complete, and both are in the derived dg workspace',
+    async () => {
+      const dir = makePlatform();
+      const results = await both(dir, ['orders', '--no-branch'], ['billing', '--no-branch']);
+      expect(
+        results.map((r) => r.code),
+        JSON.stringify(results),
+      ).toEqual([0, 0]);
+      expect(readdirSync(join(dir, 'pipelines')).sort()).toEqual(['billing', 'orders']);
+      const dg = readFileSync(join(dir, 'dg.toml'), 'utf8');
+      expect(dg).toContain('path = "pipelines/billing"');
+      expect(dg).toContain('path = "pipelines/orders"');
+    },
+    SLOW,
+  );
 });

@@ -15,7 +15,8 @@ import { createBucket, type S3Bucket, s3Env } from '../helpers/s3.ts';
 import { makePlatform, tempDir } from '../helpers/workspace.ts';
 
 // The transform reads this instead of its sample data, so its output proves where it read from.
-const ORDERS = 'order_id,order_date,customer_id,amount,status\n1,2026-02-01,c-1,10.00,completed\n2,2026-02-01,c-2,5.50,completed\n3,2026-02-02,c-1,7.25,cancelled\n';
+const ORDERS =
+  'order_id,order_date,customer_id,amount,status\n1,2026-02-01,c-1,10.00,completed\n2,2026-02-01,c-2,5.50,completed\n3,2026-02-02,c-1,7.25,cancelled\n';
 
 interface Case {
   args: string[];
@@ -98,7 +99,14 @@ describe.each(NAMES)('pipeline %s', (name) => {
   const spec = CASES[name]!;
   let report: {
     run_storage: string;
-    runs: { job: string; run_id: string; success: boolean; status: string; tags: Record<string, string>; failures: string[] }[];
+    runs: {
+      job: string;
+      run_id: string;
+      success: boolean;
+      status: string;
+      tags: Record<string, string>;
+      failures: string[];
+    }[];
     prod: { job: string; store: string; keys: string[] }[];
   };
 
@@ -109,15 +117,21 @@ describe.each(NAMES)('pipeline %s', (name) => {
       const python = pipelineVenv(pipelineDir, join(tempDir('venv-'), 'venv'));
       const home = tempDir('dagster-home-');
       copyFileSync(join(root, 'deployments', 'dev', 'dagster.yaml'), join(home, 'dagster.yaml'));
-      const result = run(python, [pythonScript('run_dev_jobs.py'), join(pipelineDir, 'src'), name, ...spec.devJobs, '--', ...spec.prodJobs], pipelineDir, {
-        DAGSTER_HOME: home,
-        PIPELINE_DEPLOYMENT: 'dev',
-        PYTHONPATH: join(pipelineDir, 'src'),
-        PIPELINE_DEV_BUCKET: dev.name,
-        PIPELINE_PROD_BUCKET: prod.name,
-        ...postgres.dagsterEnv,
-        ...s3Env(lakefs),
-      }, 600_000);
+      const result = run(
+        python,
+        [pythonScript('run_dev_jobs.py'), join(pipelineDir, 'src'), name, ...spec.devJobs, '--', ...spec.prodJobs],
+        pipelineDir,
+        {
+          DAGSTER_HOME: home,
+          PIPELINE_DEPLOYMENT: 'dev',
+          PYTHONPATH: join(pipelineDir, 'src'),
+          PIPELINE_DEV_BUCKET: dev.name,
+          PIPELINE_PROD_BUCKET: prod.name,
+          ...postgres.dagsterEnv,
+          ...s3Env(lakefs),
+        },
+        600_000,
+      );
       expect(result.code, result.stderr.slice(-5000)).toBe(0);
       report = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
 
@@ -125,7 +139,11 @@ describe.each(NAMES)('pipeline %s', (name) => {
       expect(report.runs.map((r) => r.job)).toEqual(spec.devJobs);
       for (const r of report.runs) {
         expect(r.failures, r.job).toEqual([]);
-        expect(r).toMatchObject({ success: true, status: 'SUCCESS', tags: { mode: 'dev', preset: 'dev_full', pipeline: name } });
+        expect(r).toMatchObject({
+          success: true,
+          status: 'SUCCESS',
+          tags: { mode: 'dev', preset: 'dev_full', pipeline: name },
+        });
       }
 
       // What the jobs wrote is in the dev bucket, under the pipeline's prefix, next to their input.
@@ -140,9 +158,13 @@ describe.each(NAMES)('pipeline %s', (name) => {
 
   it('recorded every run in Postgres, as succeeded', () => {
     const ids = report.runs.map((r) => `'${r.run_id}'`).join(', ');
-    const rows = postgres.query(`SELECT pipeline_name, status FROM runs WHERE run_id IN (${ids}) ORDER BY create_timestamp`);
+    const rows = postgres.query(
+      `SELECT pipeline_name, status FROM runs WHERE run_id IN (${ids}) ORDER BY create_timestamp`,
+    );
     expect(rows).toEqual(spec.devJobs.map((job) => `${job}\tSUCCESS`));
-    const steps = postgres.query(`SELECT count(*) FROM event_logs WHERE run_id IN (${ids}) AND dagster_event_type = 'STEP_SUCCESS'`);
+    const steps = postgres.query(
+      `SELECT count(*) FROM event_logs WHERE run_id IN (${ids}) AND dagster_event_type = 'STEP_SUCCESS'`,
+    );
     expect(Number(steps[0])).toBeGreaterThan(0);
   });
 
@@ -157,10 +179,23 @@ describe.each(NAMES)('pipeline %s', (name) => {
 
 describe('the compose deployment', () => {
   // What the dev and prod modes read: their buckets (dg.EnvVar in modes.py) and boto3's variables.
-  const AWS = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'];
+  const AWS = [
+    'AWS_ENDPOINT_URL',
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+  ];
   const modeVariables = (name: string) => {
     const modes = readFileSync(join(root, 'pipelines', name, 'src', name, 'modes.py'), 'utf8');
-    const read = (mode: string) => [...modes.split('\n').find((line) => line.includes(`"${mode}": {"store": S3Store(`))!.matchAll(/dg\.EnvVar\("(\w+)"\)/g)].map((m) => m[1]!);
+    const read = (mode: string) =>
+      [
+        ...modes
+          .split('\n')
+          .find((line) => line.includes(`"${mode}": {"store": S3Store(`))!
+          .matchAll(/dg\.EnvVar\("(\w+)"\)/g),
+      ].map((m) => m[1]!);
     return { dev: read('dev'), prod: read('prod') };
   };
 
@@ -186,7 +221,8 @@ describe('the compose deployment', () => {
     expect(forwarded).toEqual(expect.arrayContaining(['DAGSTER_POSTGRES_PORT', 'PIPELINE_DEV_BUCKET', ...AWS]));
     expect(forwarded).not.toContain('PIPELINE_PROD_BUCKET');
     // The daemon (which launches runs) must have each one set, or the launch fails.
-    const daemon = parse(readFileSync(join(root, 'docker-compose.yaml'), 'utf8'), { merge: true }).services.daemon.environment;
+    const daemon = parse(readFileSync(join(root, 'docker-compose.yaml'), 'utf8'), { merge: true }).services.daemon
+      .environment;
     for (const variable of forwarded) expect(Object.keys(daemon), variable).toContain(variable);
     for (const deployment of ['compose', 'dev', 'prod']) {
       const instance = parse(readFileSync(join(root, 'deployments', deployment, 'dagster.yaml'), 'utf8'));

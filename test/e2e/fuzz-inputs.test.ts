@@ -2,7 +2,8 @@
 // deployment, with YAML that PyYAML reads as we meant it; every input it refuses exits 2 with one
 // line and leaves the platform tree byte-identical. Generated with fast-check over pipeline names,
 // descriptions, owners, crons and timezones (and new platforms' names, teams and timezones): a mix
-// of plausible values, the classes a fuzzing run once found accepted but broken, and noise.
+// of plausible values, the classes a fuzzing run once found accepted but broken, and noise. The
+// generated Python also passes ruff (check and format --check) under each platform's ruff.toml.
 //
 // Seeded: FUZZ_SEED=<n> replays a run (the seed is in every failure), FUZZ_RUNS=<n> sets the number
 // of pipeline cases (default 320). Most cases run through the programmatic API (the same
@@ -17,7 +18,7 @@ import { createPipeline as createInProcess } from '../../src/commands/create.ts'
 import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { CliError } from '../../src/errors.ts';
 import { createPipeline as createCli } from '../helpers/cli.ts';
-import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { PYTHON, pythonScript, ruffProblems, run } from '../helpers/python.ts';
 import { makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 // A fixed seed by default, so CI never fails by chance; FUZZ_SEED=random explores, FUZZ_SEED=<n> replays.
@@ -28,34 +29,164 @@ const seeded = `seed ${SEED}; replay with FUZZ_SEED=${SEED}`;
 // ---- What is generated ----------------------------------------------------------------------
 
 const word = fc.stringMatching(/^[a-z][a-z0-9]{1,7}$/);
-const plausibleName = fc.tuple(word, fc.array(word, { maxLength: 2 })).map(([first, rest]) => [first, ...rest].join('_'));
-const NAME_CLASSES = ['yes', 'on', 'no', 'off', 'true', 'false', 'y', 'n', 'null', 'postgres', 'webserver', 'daemon', 'type', 'context', 'config', 'pydantic', 'typing_extensions', 'click',
-  'packaging', 'json', 'dagster', 'dagster_extra', 'python_dateutil', 'orders_', 'a___b', 'tests', 'class', 'match', 'pip', 'constructor', 'yes_please', 'null_rates', 'on_time'];
-const hostile = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('', 'Orders', 'orders-daily', '-x', '../x', '/tmp/x', 'x'.repeat(51), 'café', ' spaced '));
-const name = fc.oneof({ weight: 6, arbitrary: plausibleName }, { weight: 3, arbitrary: fc.constantFrom(...NAME_CLASSES) }, { weight: 1, arbitrary: hostile });
+const plausibleName = fc
+  .tuple(word, fc.array(word, { maxLength: 2 }))
+  .map(([first, rest]) => [first, ...rest].join('_'));
+const NAME_CLASSES = [
+  'yes',
+  'on',
+  'no',
+  'off',
+  'true',
+  'false',
+  'y',
+  'n',
+  'null',
+  'postgres',
+  'webserver',
+  'daemon',
+  'type',
+  'context',
+  'config',
+  'pydantic',
+  'typing_extensions',
+  'click',
+  'packaging',
+  'json',
+  'dagster',
+  'dagster_extra',
+  'python_dateutil',
+  'orders_',
+  'a___b',
+  'tests',
+  'class',
+  'match',
+  'pip',
+  'constructor',
+  'yes_please',
+  'null_rates',
+  'on_time',
+];
+const hostile = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('', 'Orders', 'orders-daily', '-x', '../x', '/tmp/x', 'x'.repeat(51), 'café', ' spaced '),
+);
+const name = fc.oneof(
+  { weight: 6, arbitrary: plausibleName },
+  { weight: 3, arbitrary: fc.constantFrom(...NAME_CLASSES) },
+  { weight: 1, arbitrary: hostile },
+);
 
-const DESCRIPTION_CLASSES = ['yes', 'null', '12:30', '2024-01-01', '=', '<<', '- item', 'a: b', '# hash', 'say "hi"', "it's", 'back\\slash', '{{ handlebars }}', '"""triple"""', 'tab\there',
-  'line\nbreak', 'two\n\nparagraphs', 'sep\u2028arator', 'para\u2029graph', 'cr\rhere', 'nel\x85', 'bom\ufeff', 'bidi\u202eevil', 'esc\x1b[31m', 'é ✓ 😀', 'x'.repeat(2001), '   ', ''];
+const DESCRIPTION_CLASSES = [
+  'yes',
+  'null',
+  '12:30',
+  '2024-01-01',
+  '=',
+  '<<',
+  '- item',
+  'a: b',
+  '# hash',
+  'say "hi"',
+  "it's",
+  'back\\slash',
+  '{{ handlebars }}',
+  '"""triple"""',
+  'tab\there',
+  'line\nbreak',
+  'two\n\nparagraphs',
+  'sep\u2028arator',
+  'para\u2029graph',
+  'cr\rhere',
+  'nel\x85',
+  'bom\ufeff',
+  'bidi\u202eevil',
+  'esc\x1b[31m',
+  'é ✓ 😀',
+  'x'.repeat(2001),
+  '   ',
+  '',
+];
 const description = fc.option(
-  fc.oneof({ weight: 4, arbitrary: fc.lorem({ maxCount: 12 }) }, { weight: 2, arbitrary: fc.constantFrom(...DESCRIPTION_CLASSES) }, { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) }),
+  fc.oneof(
+    { weight: 4, arbitrary: fc.lorem({ maxCount: 12 }) },
+    { weight: 2, arbitrary: fc.constantFrom(...DESCRIPTION_CLASSES) },
+    { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+  ),
   { nil: undefined, freq: 3 },
 );
 
 /** An owner: one of the host platform's teams (by index), or something else. */
-const owner = fc.option(fc.oneof({ weight: 3, arbitrary: fc.nat().map((pick) => ({ pick })) }, { weight: 1, arbitrary: fc.constantFrom('nobody', 'Analytics', '', 'yes ', 'ml_team') }), { nil: undefined });
-
-const plausibleCron = fc
-  .tuple(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 23 }), fc.oneof(fc.constant('*'), fc.integer({ min: 1, max: 31 }).map(String)), fc.oneof(fc.constant('*'), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 2 }).map((m) => m.join(','))), fc.constantFrom('*', 'mon', '1-5', 'sun', '7'))
-  .map(([m, h, dom, month, dow]) => `${m} ${h} ${dom} ${month} ${dow}`);
-const CRON_CLASSES = ['0 6 31 2 mon', '0 0 31 4 *', '0 6 30 2 *', 'r * * * *', 'H * * * *', '@daily', '@weekly', 'none', '', '0 6 * * 7', '0 0 l * *', '0 6 * * 5#2', '0 6 ? * *', '22-2 * * * *', '* * * * * *', '0 6 * *\u2028*', '0 25 * * *', '0 0 29 2 *'];
-const schedule = fc.option(
-  fc.oneof({ weight: 3, arbitrary: plausibleCron }, { weight: 2, arbitrary: fc.constantFrom(...CRON_CLASSES) }, { weight: 1, arbitrary: fc.stringMatching(/^[0-9*,\-/ a-z#?@]{0,16}$/) }),
+const owner = fc.option(
+  fc.oneof(
+    { weight: 3, arbitrary: fc.nat().map((pick) => ({ pick })) },
+    { weight: 1, arbitrary: fc.constantFrom('nobody', 'Analytics', '', 'yes ', 'ml_team') },
+  ),
   { nil: undefined },
 );
 
-const TIMEZONE_CLASSES = ['US/Pacific-New', 'Canada/East-Saskatchewan', 'SystemV/AST4', 'europe/berlin', 'localtime', 'Factory', 'Mars/Olympus', 'UTC', 'Etc/GMT+5', 'Europe/Kiev', 'utc', 'EST5EDT', 'US/Pacific'];
+const plausibleCron = fc
+  .tuple(
+    fc.integer({ min: 0, max: 59 }),
+    fc.integer({ min: 0, max: 23 }),
+    fc.oneof(fc.constant('*'), fc.integer({ min: 1, max: 31 }).map(String)),
+    fc.oneof(
+      fc.constant('*'),
+      fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 2 }).map((m) => m.join(',')),
+    ),
+    fc.constantFrom('*', 'mon', '1-5', 'sun', '7'),
+  )
+  .map(([m, h, dom, month, dow]) => `${m} ${h} ${dom} ${month} ${dow}`);
+const CRON_CLASSES = [
+  '0 6 31 2 mon',
+  '0 0 31 4 *',
+  '0 6 30 2 *',
+  'r * * * *',
+  'H * * * *',
+  '@daily',
+  '@weekly',
+  'none',
+  '',
+  '0 6 * * 7',
+  '0 0 l * *',
+  '0 6 * * 5#2',
+  '0 6 ? * *',
+  '22-2 * * * *',
+  '* * * * * *',
+  '0 6 * *\u2028*',
+  '0 25 * * *',
+  '0 0 29 2 *',
+];
+const schedule = fc.option(
+  fc.oneof(
+    { weight: 3, arbitrary: plausibleCron },
+    { weight: 2, arbitrary: fc.constantFrom(...CRON_CLASSES) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[0-9*,\-/ a-z#?@]{0,16}$/) },
+  ),
+  { nil: undefined },
+);
+
+const TIMEZONE_CLASSES = [
+  'US/Pacific-New',
+  'Canada/East-Saskatchewan',
+  'SystemV/AST4',
+  'europe/berlin',
+  'localtime',
+  'Factory',
+  'Mars/Olympus',
+  'UTC',
+  'Etc/GMT+5',
+  'Europe/Kiev',
+  'utc',
+  'EST5EDT',
+  'US/Pacific',
+];
 const timezone = fc.option(
-  fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...Intl.supportedValuesOf('timeZone')) }, { weight: 2, arbitrary: fc.constantFrom(...TIMEZONE_CLASSES) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }),
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...Intl.supportedValuesOf('timeZone')) },
+    { weight: 2, arbitrary: fc.constantFrom(...TIMEZONE_CLASSES) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+  ),
   { nil: undefined, freq: 3 },
 );
 
@@ -67,9 +198,34 @@ interface PipelineCase {
   schedule?: string;
   timezone?: string;
 }
-const pipelineCase = fc.record({ name, template: fc.constantFrom('transform', 'ml', 'ingest'), description, owner, schedule, timezone }, { requiredKeys: ['name', 'template'] }) as fc.Arbitrary<PipelineCase>;
+const pipelineCase = fc.record(
+  { name, template: fc.constantFrom('transform', 'ml', 'ingest'), description, owner, schedule, timezone },
+  { requiredKeys: ['name', 'template'] },
+) as fc.Arbitrary<PipelineCase>;
 
-const team = fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{1,10}[a-z0-9]$/) }, { weight: 2, arbitrary: fc.constantFrom('yes', 'no', 'on', 'null', 'n', 'y', 'true', '~', 't'.repeat(63), 't'.repeat(64), 'Team', 'team_x', '-x', '12', 'data-eng') });
+const team = fc.oneof(
+  { weight: 3, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{1,10}[a-z0-9]$/) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'yes',
+      'no',
+      'on',
+      'null',
+      'n',
+      'y',
+      'true',
+      '~',
+      't'.repeat(63),
+      't'.repeat(64),
+      'Team',
+      'team_x',
+      '-x',
+      '12',
+      'data-eng',
+    ),
+  },
+);
 interface PlatformCase {
   platformName?: string;
   owners?: string;
@@ -77,9 +233,21 @@ interface PlatformCase {
 }
 const platformCase = fc.record(
   {
-    platformName: fc.option(fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), fc.constantFrom('acme-', 'Acme', 'a'.repeat(64), 'yes', 'null', 'on')), { nil: undefined }),
-    owners: fc.option(fc.array(team, { maxLength: 4 }).map((teams) => teams.join(',')), { nil: undefined }),
-    timezone: fc.option(fc.oneof(fc.constantFrom(...TIMEZONE_CLASSES), fc.constantFrom('Europe/Berlin', 'Asia/Kolkata')), { nil: undefined }),
+    platformName: fc.option(
+      fc.oneof(
+        fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/),
+        fc.constantFrom('acme-', 'Acme', 'a'.repeat(64), 'yes', 'null', 'on'),
+      ),
+      { nil: undefined },
+    ),
+    owners: fc.option(
+      fc.array(team, { maxLength: 4 }).map((teams) => teams.join(',')),
+      { nil: undefined },
+    ),
+    timezone: fc.option(
+      fc.oneof(fc.constantFrom(...TIMEZONE_CLASSES), fc.constantFrom('Europe/Berlin', 'Asia/Kolkata')),
+      { nil: undefined },
+    ),
   },
   { requiredKeys: [] },
 ) as fc.Arbitrary<PlatformCase>;
@@ -91,15 +259,27 @@ type Outcome = { accepted: true } | { accepted: false; message: string } | { bug
 /** Text a terminal shows on more than one line. */
 const MULTILINE = /[\n\r\v\f\x85\u2028\u2029]/;
 /** Values a command line can carry unchanged (no NUL, no unpaired surrogate). */
-const argvSafe = (values: string[]) => values.every((v) => !/\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v));
+const argvSafe = (values: string[]) =>
+  values.every((v) => !/\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(v));
 
-async function create(cwd: string, flags: Record<string, string>, platform: boolean, viaCli: boolean): Promise<Outcome> {
+async function create(
+  cwd: string,
+  flags: Record<string, string>,
+  platform: boolean,
+  viaCli: boolean,
+): Promise<Outcome> {
   if (viaCli) {
-    const args = ['--yes', '--no-branch', ...(platform ? ['--platform'] : []), ...Object.entries(flags).map(([flag, value]) => `--${flag}=${value}`)];
+    const args = [
+      '--yes',
+      '--no-branch',
+      ...(platform ? ['--platform'] : []),
+      ...Object.entries(flags).map(([flag, value]) => `--${flag}=${value}`),
+    ];
     const result = createCli(args, cwd);
     if (result.code === 0) return { accepted: true };
     const lines = result.stderr.trimEnd().split('\n');
-    if (result.code !== 2 || lines.length !== 1 || !lines[0]!.startsWith('create-pipeline: error: ')) return { bug: `exit ${result.code}, stderr ${JSON.stringify(result.stderr)}` };
+    if (result.code !== 2 || lines.length !== 1 || !lines[0]!.startsWith('create-pipeline: error: '))
+      return { bug: `exit ${result.code}, stderr ${JSON.stringify(result.stderr)}` };
     return { accepted: false, message: lines[0]! };
   }
   try {
@@ -107,14 +287,23 @@ async function create(cwd: string, flags: Record<string, string>, platform: bool
     return { accepted: true };
   } catch (error) {
     if (error instanceof CliError && error.exitCode === 2) {
-      return MULTILINE.test(error.message) ? { bug: `a message on more than one line: ${JSON.stringify(error.message)}` } : { accepted: false, message: error.message };
+      return MULTILINE.test(error.message)
+        ? { bug: `a message on more than one line: ${JSON.stringify(error.message)}` }
+        : { accepted: false, message: error.message };
     }
     return { bug: `not a user error: ${(error as Error)?.stack ?? String(error)}` };
   }
 }
 
 /** Runs one input against `root`; a refusal must leave the tree as it was. */
-async function attempt(root: string, flags: Record<string, string>, platform: boolean, viaCli: boolean, problems: string[], what: string): Promise<boolean> {
+async function attempt(
+  root: string,
+  flags: Record<string, string>,
+  platform: boolean,
+  viaCli: boolean,
+  problems: string[],
+  what: string,
+): Promise<boolean> {
   const before = treeFingerprint(root);
   const outcome = await create(root, flags, platform, viaCli);
   if ('bug' in outcome) {
@@ -123,8 +312,11 @@ async function attempt(root: string, flags: Record<string, string>, platform: bo
   }
   if (!outcome.accepted) {
     const after = treeFingerprint(root);
-    const changed = [...new Set([...before.keys(), ...after.keys()])].filter((key) => before.get(key) !== after.get(key));
-    if (changed.length) problems.push(`${what}: refused (${outcome.message}) but changed ${changed.slice(0, 5).join(', ')}`);
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
+      (key) => before.get(key) !== after.get(key),
+    );
+    if (changed.length)
+      problems.push(`${what}: refused (${outcome.message}) but changed ${changed.slice(0, 5).join(', ')}`);
   }
   return outcome.accepted;
 }
@@ -155,7 +347,10 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
     // misread, then new platforms from generated answers (accepted ones host pipelines too).
     const first = makePlatform({ owners: 'analytics,ml-team' });
     hosts.push({ root: first, owners: loadPlatformConfig(first).owners.map((o) => o.name) });
-    const platformCases: PlatformCase[] = [{ owners: 'yes,null,on,n,data-eng', timezone: 'Europe/Berlin', platformName: 'null' }, ...fc.sample(platformCase, { seed: SEED, numRuns: 24 })];
+    const platformCases: PlatformCase[] = [
+      { owners: 'yes,null,on,n,data-eng', timezone: 'Europe/Berlin', platformName: 'null' },
+      ...fc.sample(platformCase, { seed: SEED, numRuns: 24 }),
+    ];
     for (const [i, c] of platformCases.entries()) {
       const flags: Record<string, string> = {};
       if (c.platformName !== undefined) flags['platform-name'] = c.platformName;
@@ -175,12 +370,22 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
       const host = hosts[[...c.name].reduce((h, ch) => (h * 31 + ch.codePointAt(0)!) >>> 0, 7) % hosts.length]!;
       const flags: Record<string, string> = { name: c.name, template: c.template };
       if (c.description !== undefined) flags.description = c.description;
-      if (c.owner !== undefined) flags.owner = typeof c.owner === 'string' ? c.owner : host.owners[c.owner.pick % host.owners.length]!;
+      if (c.owner !== undefined)
+        flags.owner = typeof c.owner === 'string' ? c.owner : host.owners[c.owner.pick % host.owners.length]!;
       if (c.schedule !== undefined) flags.schedule = c.schedule;
       if (c.timezone !== undefined) flags.timezone = c.timezone;
       const cli = i % 8 === 0 && argvSafe(Object.values(flags));
       if (cli) viaCli++;
-      if (await attempt(host.root, flags, false, cli, problems, describeCase(flags, cli ? 'create-pipeline' : 'createPipeline'))) {
+      if (
+        await attempt(
+          host.root,
+          flags,
+          false,
+          cli,
+          problems,
+          describeCase(flags, cli ? 'create-pipeline' : 'createPipeline'),
+        )
+      ) {
         accepted.push({ root: host.root, name: c.name.trim(), flags });
       } else refused++;
     }
@@ -192,19 +397,45 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
     expect(accepted.length, 'accepted inputs').toBeGreaterThan(RUNS / 6);
     expect(refused, 'refused inputs').toBeGreaterThan(RUNS / 6);
     expect(viaCli, 'inputs run through the built CLI').toBeGreaterThan(RUNS / 16);
-    console.log(`fuzz: ${accepted.length} accepted, ${refused} refused, ${viaCli} through the CLI, ${hosts.length} platforms (${seeded})`);
+    console.log(
+      `fuzz: ${accepted.length} accepted, ${refused} refused, ${viaCli} through the CLI, ${hosts.length} platforms (${seeded})`,
+    );
+  });
+
+  it('every generated Python file passes ruff check and ruff format --check (one run of each over every platform)', () => {
+    const report = ruffProblems(
+      hosts.map((host) => host.root),
+      hosts[0]!.root,
+    );
+    expect(report, `${seeded}\n${report?.slice(0, 6000)}`).toBeUndefined();
   });
 
   const yamlFiles = () => hosts.flatMap((host) => walkYaml(host.root));
-  const results = new Map<string, { failures: Record<string, string>; yaml: Record<string, unknown>; loaded: number }>();
+  const results = new Map<
+    string,
+    { failures: Record<string, string>; yaml: Record<string, unknown>; loaded: number }
+  >();
   const deployments = () => loadPlatformConfig(hosts[0]!.root).deployments.map((d) => d.name);
 
   function load(deployment: string) {
     if (results.has(deployment)) return results.get(deployment)!;
     const file = join(tempDir('fuzz-cases-'), 'cases.json');
-    writeFileSync(file, JSON.stringify({ pipelines: accepted.map((a) => [a.root, a.name]), yaml: deployment === 'local' ? yamlFiles() : [] }));
-    const result = run(PYTHON, [pythonScript('load_pipelines.py'), file], hosts[0]!.root, { PIPELINE_DEPLOYMENT: deployment }, 1_200_000);
-    if (result.code !== 0) throw new Error(`load_pipelines.py failed in ${deployment} (${seeded}):\n${result.stderr.slice(-3000)}`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pipelines: accepted.map((a) => [a.root, a.name]),
+        yaml: deployment === 'local' ? yamlFiles() : [],
+      }),
+    );
+    const result = run(
+      PYTHON,
+      [pythonScript('load_pipelines.py'), file],
+      hosts[0]!.root,
+      { PIPELINE_DEPLOYMENT: deployment },
+      1_200_000,
+    );
+    if (result.code !== 0)
+      throw new Error(`load_pipelines.py failed in ${deployment} (${seeded}):\n${result.stderr.slice(-3000)}`);
     const parsed = JSON.parse(result.stdout);
     results.set(deployment, parsed);
     return parsed;
@@ -217,7 +448,10 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
       for (const [where, why] of Object.entries(failures)) failed.push(`${deployment}: ${where}: ${why}`);
       if (!failures['import dagster']) expect(loaded + Object.keys(failures).length, deployment).toBe(accepted.length);
     }
-    expect(failed, `${seeded}; inputs: ${JSON.stringify(accepted.filter((a) => failed.some((f) => f.includes(`::${a.name}:`))).map((a) => a.flags))}`).toEqual([]);
+    expect(
+      failed,
+      `${seeded}; inputs: ${JSON.stringify(accepted.filter((a) => failed.some((f) => f.includes(`::${a.name}:`))).map((a) => a.flags))}`,
+    ).toEqual([]);
   }, 1_800_000);
 
   it('every YAML file written reads the same in PyYAML as in the yaml package, with the answers as given and a Compose service per pipeline', () => {
@@ -225,22 +459,36 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
     const differ: string[] = [];
     for (const file of yamlFiles()) {
       const ours = JSON.parse(JSON.stringify(parse(readFileSync(file, 'utf8'), { merge: true }) ?? null));
-      if (JSON.stringify(ours) !== JSON.stringify(pyyaml[file])) differ.push(`${file}: yaml ${JSON.stringify(ours)?.slice(0, 300)} / PyYAML ${JSON.stringify(pyyaml[file])?.slice(0, 300)}`);
+      if (JSON.stringify(ours) !== JSON.stringify(pyyaml[file]))
+        differ.push(
+          `${file}: yaml ${JSON.stringify(ours)?.slice(0, 300)} / PyYAML ${JSON.stringify(pyyaml[file])?.slice(0, 300)}`,
+        );
     }
     for (const a of accepted) {
-      const answers = pyyaml[join(a.root, 'pipelines', a.name, '.pipeline-answers.yaml')] as Record<string, unknown> | undefined;
+      const answers = pyyaml[join(a.root, 'pipelines', a.name, '.pipeline-answers.yaml')] as
+        | Record<string, unknown>
+        | undefined;
       if (!answers) {
         differ.push(`${a.name}: no answers file`);
         continue;
       }
-      if (a.flags.description?.trim() && answers.description !== a.flags.description.trim()) differ.push(`${a.name}: description ${JSON.stringify(answers.description)} != ${JSON.stringify(a.flags.description.trim())}`);
+      if (a.flags.description?.trim() && answers.description !== a.flags.description.trim())
+        differ.push(
+          `${a.name}: description ${JSON.stringify(answers.description)} != ${JSON.stringify(a.flags.description.trim())}`,
+        );
       if (answers.name !== a.name) differ.push(`${a.name}: name ${JSON.stringify(answers.name)}`);
-      if (a.flags.owner !== undefined && answers.owner !== a.flags.owner) differ.push(`${a.name}: owner ${JSON.stringify(answers.owner)}`);
+      if (a.flags.owner !== undefined && answers.owner !== a.flags.owner)
+        differ.push(`${a.name}: owner ${JSON.stringify(answers.owner)}`);
     }
     // Compose runs each pipeline as its own service, built from its folder (not one of the platform's).
     for (const a of accepted) {
-      const compose = pyyaml[join(a.root, 'docker-compose.yaml')] as { services?: Record<string, { build?: string }> } | undefined;
-      if (compose && compose.services?.[a.name]?.build !== `./pipelines/${a.name}`) differ.push(`${a.name}: docker-compose.yaml's service ${a.name} is ${JSON.stringify(compose.services?.[a.name])?.slice(0, 200)}`);
+      const compose = pyyaml[join(a.root, 'docker-compose.yaml')] as
+        | { services?: Record<string, { build?: string }> }
+        | undefined;
+      if (compose && compose.services?.[a.name]?.build !== `./pipelines/${a.name}`)
+        differ.push(
+          `${a.name}: docker-compose.yaml's service ${a.name} is ${JSON.stringify(compose.services?.[a.name])?.slice(0, 200)}`,
+        );
     }
     expect(differ, seeded).toEqual([]);
   }, 1_800_000);
@@ -250,7 +498,10 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
 function walkYaml(root: string): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name) && !join(entry.parentPath, entry.name).includes(`${root}/.git/`))
+    .filter(
+      (entry) =>
+        entry.isFile() && /\.ya?ml$/.test(entry.name) && !join(entry.parentPath, entry.name).includes(`${root}/.git/`),
+    )
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
 }

@@ -46,10 +46,64 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'run-config-files': ['run_config_files:files_pipeline_files,files_pipeline_packaged'],
   'long-lines': ['long_lines:events_pipeline_local_events'],
   'partitioned-schedules': ['partitioned:daily_load_prod_daily@2021-01-02'],
+  'schedule-offsets': [
+    'offsets:hourly_counts_hourly@2021-01-01-05:00,hourly_counts_monthly@2021-02-01,nightly_export_daily@2021-03-04,lazy_counts_daily@2021-01-02',
+  ],
+  'partition-sets': ['partition_sets:regions_pipeline_cloud_regions@third,regions_pipeline_local_plain@south'],
+  'execute-solid': ['solid_tests'],
+  'get-preset': ['preset_lookup:greeting_pipeline_loud'],
+  'early-repositories': ['early_repo'],
+  'pipeline-returns': ['returns:halving_pipeline,lazy_halving_pipeline'],
 };
 
+// What 0.x ran must be what 1.13 runs: the partition each schedule picks at a given time (0.x's
+// partition_*_offset counted back from the run; 1.x's end_offset counts forward), each partition's
+// run config and tags, and the schedules a 0.7 repository took from its @schedules function.
+const SEMANTICS = `
+import json, sys
+from datetime import datetime, timezone
+import dagster as dg
+
+root = sys.argv[1]
+
+
+def load(case, module):
+    sys.path.insert(0, f"{root}/{case}")
+    return __import__(module)
+
+
+def picked(schedule, *when):
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(*when, tzinfo=timezone.utc))
+    return [r.partition_key for r in schedule.evaluate_tick(context).run_requests]
+
+
+offsets = load("schedule-offsets", "offsets")
+regions = load("partition-sets", "partition_sets").regions_pipeline_cloud_regions
+repository = load("early-repositories", "early_repo").define_repo()
+dg.Definitions.validate_loadable(repository)
+request = repository.schedules[0].evaluate_tick(dg.build_schedule_context()).run_requests[0]
+dg.validate_run_config(repository.resolve_job_def("tidy_pipeline"), request.run_config)
+print(json.dumps({
+    "two_hours_late at 10:15": picked(offsets.two_hours_late, 2021, 1, 5, 10, 15),
+    "this_month on the 3rd": picked(offsets.this_month, 2021, 3, 3),
+    "todays_export at midnight": picked(offsets.todays_export, 2021, 3, 4),
+    "lazy_daily at midnight": picked(offsets.defs.get_schedule_def("lazy_daily"), 2021, 3, 4),
+    "regions": regions.partitions_def.get_partition_keys(),
+    "third": regions.partitioned_config.get_run_config_for_partition_key("third"),
+    "third's tags": regions.partitioned_config.get_tags_for_partition_key("third"),
+    "repository schedules": [s.name for s in repository.schedules],
+    "tidy_every_hour requests": request.run_config,
+}))
+`;
+
 let dir: string;
-let report: { pipelines: { status: string; codemods: { id: string; changes: number; todos: string[] }[]; files: { path: string }[] }[] };
+let report: {
+  pipelines: {
+    status: string;
+    codemods: { id: string; changes: number; todos: string[] }[];
+    files: { path: string }[];
+  }[];
+};
 
 // Exit status 3: the run succeeded, and TODOs are left for a person (unsupported.py's).
 const TODOS_LEFT = 3;
@@ -65,8 +119,20 @@ beforeAll(() => {
 describe('the legacy Dagster 0.x codemod on the corpus', () => {
   it('rewrites every legacy module, and the preset YAML files, and leaves current code alone', () => {
     const changed = report.pipelines[0]!.files.map((f) => f.path).sort();
-    expect(changed).toEqual([...Object.keys(MODULES).filter((m) => m !== 'already_migrated').map((m) => `${m}.py`), 'presets/common.yaml', 'presets/local.yaml', 'presets/prod.yaml', 'unsupported.py'].sort());
-    expect(readFileSync(join(dir, 'already_migrated.py'), 'utf8')).toBe(readFileSync(join(CORPUS, 'already_migrated.py'), 'utf8'));
+    expect(changed).toEqual(
+      [
+        ...Object.keys(MODULES)
+          .filter((m) => m !== 'already_migrated')
+          .map((m) => `${m}.py`),
+        'presets/common.yaml',
+        'presets/local.yaml',
+        'presets/prod.yaml',
+        'unsupported.py',
+      ].sort(),
+    );
+    expect(readFileSync(join(dir, 'already_migrated.py'), 'utf8')).toBe(
+      readFileSync(join(CORPUS, 'already_migrated.py'), 'utf8'),
+    );
   });
 
   it('loads every migrated module in Dagster 1.13 and runs its jobs and tests in process', () => {
@@ -77,29 +143,49 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
     for (const [module, jobs] of Object.entries(MODULES)) expect(summary[module].ran, module).toEqual(jobs);
     // Nothing is dropped: every mode and preset became a job, schedules and sensors kept their targets.
     expect(summary.modes_resources.jobs).toEqual(['orders_pipeline_local', 'orders_pipeline_prod']);
-    expect(summary.preset_and_mode.jobs).toEqual(['naming_pipeline_default', 'naming_pipeline_few', 'naming_pipeline_many']);
-    expect(summary.presets_from_files.jobs).toEqual(['etl_pipeline_default', 'etl_pipeline_local', 'etl_pipeline_prod']);
+    expect(summary.preset_and_mode.jobs).toEqual([
+      'naming_pipeline_default',
+      'naming_pipeline_few',
+      'naming_pipeline_many',
+    ]);
+    expect(summary.presets_from_files.jobs).toEqual([
+      'etl_pipeline_default',
+      'etl_pipeline_local',
+      'etl_pipeline_prod',
+    ]);
     expect(summary.schedules.schedules).toEqual(['hourly_report', 'nightly_report']);
-    expect(summary.repository).toMatchObject({ jobs: ['api_pipeline', 'tidy_pipeline'], schedules: ['morning_api'], sensors: ['tidy_sensor'] });
+    expect(summary.repository).toMatchObject({
+      jobs: ['api_pipeline', 'tidy_pipeline'],
+      schedules: ['morning_api'],
+      sensors: ['tidy_sensor'],
+    });
     expect(summary.test_mode_pipeline.tests).toEqual(['test_greeting_pipeline']);
   });
 
   it('keeps comments and the code it does not need to touch', () => {
     const text = readFileSync(join(dir, 'lambda_solids.py'), 'utf8');
     expect(text).toContain("    # Keep this comment: the team's note on why we add one.\n    return num + 1");
-    expect(readFileSync(join(dir, 'presets/local.yaml'), 'utf8')).toBe('ops:\n  extract:\n    config:\n      path: /tmp/sample.csv   # a local sample\n');
+    expect(readFileSync(join(dir, 'presets/local.yaml'), 'utf8')).toBe(
+      'ops:\n  extract:\n    config:\n      path: /tmp/sample.csv   # a local sample\n',
+    );
   });
 
   it('leaves what it cannot migrate in place with a TODO at its line, and lists every TODO in the summary', () => {
     const todos = report.pipelines[0]!.codemods.find((c) => c.id === 'legacy-dagster-0x')!.todos;
-    expect(todos).toEqual([expect.stringMatching(/^unsupported.py:22: @daily_schedule: partition_days_offset= has no exact equivalent; give the job partitions_def=DailyPartitionsDefinition/)]);
+    expect(todos).toEqual([
+      expect.stringMatching(
+        /^unsupported.py:22: @daily_schedule: end_date= has no exact equivalent; give the job partitions_def=DailyPartitionsDefinition/,
+      ),
+    ]);
     const text = readFileSync(join(dir, 'unsupported.py'), 'utf8');
     expect(text.split('\n')[21]).toMatch(/^# TODO\(pipeline upgrade\): @daily_schedule: /);
     expect(text).toMatch(/build_schedule_from_partitioned_job\(job\)\n@daily_schedule\(/);
     // The human summary lists it too (file:line, construct, what to do), and the exit status says so.
     const again = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', dir, '--dry-run'], dir);
     expect(again.code).toBe(TODOS_LEFT);
-    expect(again.stdout).toMatch(/Manual work left \(1 TODO, .*\):\n {2}corpus\/unsupported.py:22: @daily_schedule: partition_days_offset= has no exact equivalent/);
+    expect(again.stdout).toMatch(
+      /Manual work left \(1 TODO, .*\):\n {2}corpus\/unsupported.py:22: @daily_schedule: end_date= has no exact equivalent/,
+    );
   });
 
   it('migrates each construct fixture to code Dagster 1.13 loads, runs its preset jobs, and a second run changes nothing', () => {
@@ -109,7 +195,9 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
       const caseDir = join(root, name);
       cpSync(join(CASES, name, 'input'), caseDir, { recursive: true, dereference: true });
       const first = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', caseDir, '--json'], caseDir);
-      expect(first.code, `${name}: ${first.stderr}`).toBe(['run-config-files', 'metadata-entries', 'presets-in-variables'].includes(name) ? TODOS_LEFT : 0);
+      expect(first.code, `${name}: ${first.stderr}`).toBe(
+        ['run-config-files', 'metadata-entries', 'presets-in-variables'].includes(name) ? TODOS_LEFT : 0,
+      );
       const before = treeFingerprint(caseDir);
       const second = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', caseDir, '--json'], caseDir);
       expect(JSON.parse(second.stdout).pipelines[0].files, name).toEqual([]);
@@ -118,12 +206,42 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
       expect(result.code, `${name}: ${result.stderr.slice(-3000)}`).toBe(0);
       const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
       for (const spec of modules) {
-        const [module, jobs = ''] = spec.split(':');
+        // module:job,job@partition (an hourly partition key has colons of its own)
+        const [module, ...rest] = spec.split(':');
+        const jobs = rest.join(':');
         expect(summary[module!].ran, `${name}: ${module}`).toEqual(jobs.split(',').filter(Boolean));
       }
       args.push(name);
     }
     expect(args).toHaveLength(Object.keys(FIXTURE_CASES).length);
+  });
+
+  it("keeps the partition each 0.x schedule ran, each partition set's config and tags, and a 0.7 repository's schedules", () => {
+    const root = tempDir('legacy-semantics-');
+    for (const name of ['schedule-offsets', 'partition-sets', 'early-repositories']) {
+      cpSync(join(CASES, name, 'input'), join(root, name), { recursive: true });
+      const result = runBin(
+        'pipeline',
+        ['upgrade', '--codemod', 'legacy-dagster-0x', join(root, name)],
+        join(root, name),
+      );
+      expect(result.code, `${name}: ${result.stderr}`).toBe(0);
+    }
+    const result = run(PYTHON, ['-c', SEMANTICS, root], root);
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      // partition_hours_offset=2: the run at 10:15 is for 8:00; offset 0: the period in progress.
+      'two_hours_late at 10:15': ['2021-01-05-08:00'],
+      'this_month on the 3rd': ['2021-03-01'],
+      'todays_export at midnight': ['2021-03-04'],
+      // The default offset (1): yesterday's partition.
+      'lazy_daily at midnight': ['2021-03-03'],
+      regions: ['north', 'south', 'third'],
+      third: { ops: { load_region: { config: { region: '3' } } } },
+      "third's tags": { region: 'third' },
+      'repository schedules': ['tidy_every_hour'],
+      'tidy_every_hour requests': { ops: { tidy: { config: { keep: 3 } } } },
+    });
   });
 
   it('gives the same result on worker threads, as a large repo uses them', async () => {
@@ -135,7 +253,9 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
     expect(result.code, result.stderr).toBe(0);
     const pipelines = JSON.parse(result.stdout).pipelines;
     expect(pipelines).toHaveLength(20);
-    expect(pipelines.every((p: { status: string; files: unknown[] }) => p.status === 'upgraded' && p.files.length === 10)).toBe(true);
+    expect(
+      pipelines.every((p: { status: string; files: unknown[] }) => p.status === 'upgraded' && p.files.length === 10),
+    ).toBe(true);
     const module = readFileSync(join(big, 'pipelines/p7/src/p7/solids_3.py'), 'utf8');
     expect(module).toMatch(/^from dagster import op\n/m);
     expect(module).toContain('@op(config_schema={"limit": int})');

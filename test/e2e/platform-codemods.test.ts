@@ -4,10 +4,13 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { runBin } from '../helpers/cli.ts';
 import { git, tempDir } from '../helpers/workspace.ts';
 
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
+/** A platform's new codemod moves the conventions one past this CLI's. */
+const NEXT = CONVENTIONS_VERSION + 1;
 const pipeline = (root: string, ...args: string[]) => runBin('pipeline', args, root);
 let root: string;
 
@@ -22,13 +25,22 @@ beforeAll(() => {
 
 describe("a platform's own codemod", () => {
   it('pipeline codemod new writes it and registers it in codemods/index.ts', () => {
-    const result = pipeline(root, 'codemod', 'new', 'add-example-setting', '--description', 'Every pipeline gets EXAMPLE_SETTING');
+    const result = pipeline(
+      root,
+      'codemod',
+      'new',
+      'add-example-setting',
+      '--description',
+      'Every pipeline gets EXAMPLE_SETTING',
+    );
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Created codemod add-example-setting (v4)');
+    expect(result.stdout).toContain(`Created codemod add-example-setting (v${NEXT})`);
     const index = readFileSync(join(root, 'codemods/index.ts'), 'utf8');
     expect(index).toContain("import { addExampleSetting } from './add-example-setting.ts';");
     expect(index).toContain('export const codemods: Codemod[] = [addExampleSetting];');
-    expect(readFileSync(join(root, 'codemods/add-example-setting.ts'), 'utf8')).toContain("id: \"add-example-setting\",\n  // The conventions version a pipeline is at after this codemod.\n  version: 4,");
+    expect(readFileSync(join(root, 'codemods/add-example-setting.ts'), 'utf8')).toContain(
+      `id: "add-example-setting",\n  // The conventions version a pipeline is at after this codemod.\n  version: ${NEXT},`,
+    );
     const again = pipeline(root, 'codemod', 'new', 'add-example-setting');
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/a codemod with the id add-example-setting exists already/);
@@ -40,31 +52,48 @@ describe("a platform's own codemod", () => {
     mkdirSync(join(fixture, 'input/src/orders'), { recursive: true });
     mkdirSync(join(fixture, 'expected/src/orders'), { recursive: true });
     writeFileSync(join(fixture, 'input/src/orders/conventions.py'), input);
-    writeFileSync(join(fixture, 'expected/src/orders/conventions.py'), input.replace('PIPELINE = "orders"\n', 'PIPELINE = "orders"\nEXAMPLE_SETTING = True\n'));
+    writeFileSync(
+      join(fixture, 'expected/src/orders/conventions.py'),
+      input.replace('PIPELINE = "orders"\n', 'PIPELINE = "orders"\nEXAMPLE_SETTING = True\n'),
+    );
     const ok = pipeline(root, 'codemod', 'test');
     expect(ok.code, ok.stdout).toBe(0);
     expect(ok.stdout).toContain('ok   add-example-setting / from v3');
     expect(ok.stdout.trim().split('\n').at(-1)).toBe('1 passed, 0 failed');
 
-    writeFileSync(join(fixture, 'expected/src/orders/conventions.py'), input.replace('PIPELINE = "orders"\n', 'PIPELINE = "orders"\nEXAMPLE_SETTING = False\n'));
+    writeFileSync(
+      join(fixture, 'expected/src/orders/conventions.py'),
+      input.replace('PIPELINE = "orders"\n', 'PIPELINE = "orders"\nEXAMPLE_SETTING = False\n'),
+    );
     const bad = pipeline(root, 'codemod', 'test', 'add-example-setting');
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('FAIL add-example-setting / from v3');
     expect(bad.stdout).toContain('-EXAMPLE_SETTING = False\n+EXAMPLE_SETTING = True');
-    writeFileSync(join(fixture, 'expected/src/orders/conventions.py'), input.replace('PIPELINE = "orders"\n', 'PIPELINE = "orders"\nEXAMPLE_SETTING = True\n'));
+    writeFileSync(
+      join(fixture, 'expected/src/orders/conventions.py'),
+      input.replace('PIPELINE = "orders"\n', 'PIPELINE = "orders"\nEXAMPLE_SETTING = True\n'),
+    );
   });
 
-  it('pipeline upgrade lists it and runs it after the built-in codemods, then records version 4', () => {
+  it('pipeline upgrade lists it and runs it after the built-in codemods, then records its version', () => {
     git(root, 'add', '-A');
     git(root, 'commit', '-qm', 'our codemod');
-    expect(pipeline(root, 'upgrade', '--list').stdout).toMatch(/^add-example-setting\s+v4\s+\(platform\) Every pipeline gets EXAMPLE_SETTING$/m);
+    expect(pipeline(root, 'upgrade', '--list').stdout).toMatch(
+      new RegExp(`^add-example-setting\\s+v${NEXT}\\s+\\(platform\\) Every pipeline gets EXAMPLE_SETTING$`, 'm'),
+    );
     const result = pipeline(root, 'upgrade');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/orders\s+3\s+4\s+add-example-setting\s+2\s+upgraded/);
-    expect(readFileSync(join(root, 'pipelines/churn/src/churn/conventions.py'), 'utf8')).toContain('PIPELINE = "churn"\nEXAMPLE_SETTING = True\n');
-    expect(readFileSync(join(root, 'platform.yaml'), 'utf8')).toContain('conventions_version: 4');
-    git(root, 'commit', '-qam', 'upgraded to 4');
-    expect(pipeline(root, 'upgrade').stdout).toMatch(/orders\s+4\s+4\s+-\s+0\s+up-to-date/);
+    expect(result.stdout).toMatch(
+      new RegExp(`orders\\s+${CONVENTIONS_VERSION}\\s+${NEXT}\\s+add-example-setting\\s+2\\s+upgraded`),
+    );
+    expect(readFileSync(join(root, 'pipelines/churn/src/churn/conventions.py'), 'utf8')).toContain(
+      'PIPELINE = "churn"\nEXAMPLE_SETTING = True\n',
+    );
+    expect(readFileSync(join(root, 'platform.yaml'), 'utf8')).toContain(`conventions_version: ${NEXT}`);
+    git(root, 'commit', '-qam', `upgraded to ${NEXT}`);
+    expect(pipeline(root, 'upgrade').stdout).toMatch(
+      new RegExp(`orders\\s+${NEXT}\\s+${NEXT}\\s+-\\s+0\\s+up-to-date`),
+    );
   });
 
   it('a codemod that does not compile is a clear error naming the file', () => {

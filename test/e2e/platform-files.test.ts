@@ -14,11 +14,14 @@ import { makePlatform } from '../helpers/workspace.ts';
 const TOOLS = join(packageRoot(), '.cache');
 const ACTIONLINT = join(TOOLS, 'bin', 'actionlint');
 const COMPOSE_SCHEMA = join(TOOLS, 'compose-spec.json');
-if (!existsSync(ACTIONLINT) || !existsSync(COMPOSE_SCHEMA)) throw new Error('run bash scripts/setup-tools.sh (npm test does it)');
+if (!existsSync(ACTIONLINT) || !existsSync(COMPOSE_SCHEMA))
+  throw new Error('run bash scripts/setup-tools.sh (npm test does it)');
 
 let root: string;
 beforeAll(() => {
-  root = makePlatform({ pipelines: [['orders'], ['churn', '--template', 'ml', '--owner', 'ml-team'], ['events', '--template', 'ingest']] });
+  root = makePlatform({
+    pipelines: [['orders'], ['churn', '--template', 'ml', '--owner', 'ml-team'], ['events', '--template', 'ingest']],
+  });
 });
 
 describe("each deployment's dagster.yaml", () => {
@@ -32,7 +35,10 @@ describe("each deployment's dagster.yaml", () => {
 
   it('is checked for real: a misspelt launcher setting fails', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bad-instance-'));
-    const text = readFileSync(join(root, 'deployments', 'compose', 'dagster.yaml'), 'utf8').replace('network:', 'netwrok:');
+    const text = readFileSync(join(root, 'deployments', 'compose', 'dagster.yaml'), 'utf8').replace(
+      'network:',
+      'netwrok:',
+    );
     writeFileSync(join(dir, 'dagster.yaml'), text);
     const result = run(PYTHON, [pythonScript('check_instance.py'), dir], root);
     expect(result.code).toBe(1);
@@ -63,7 +69,13 @@ describe('the CI workflow', () => {
   it('is checked for real: a broken expression fails actionlint', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bad-workflow-'));
     const file = join(dir, 'ci.yaml');
-    writeFileSync(file, readFileSync(join(root, '.github', 'workflows', 'pipelines.yaml'), 'utf8').replace('matrix.pipeline }}', 'matrix.pipelin }}'));
+    writeFileSync(
+      file,
+      readFileSync(join(root, '.github', 'workflows', 'pipelines.yaml'), 'utf8').replace(
+        'matrix.pipeline }}',
+        'matrix.pipelin }}',
+      ),
+    );
     expect(run(ACTIONLINT, ['-no-color', file], dir).code).not.toBe(0);
   });
 });
@@ -90,6 +102,10 @@ describe('the compose file', () => {
 
   it('names a gRPC code location for every pipeline service', () => {
     const workspace = parse(readFileSync(join(root, 'deployments', 'compose', 'workspace.yaml'), 'utf8'));
-    expect(workspace.load_from.map((e: { grpc_server: { host: string } }) => e.grpc_server.host)).toEqual(['churn', 'events', 'orders']);
+    expect(workspace.load_from.map((e: { grpc_server: { host: string } }) => e.grpc_server.host)).toEqual([
+      'churn',
+      'events',
+      'orders',
+    ]);
   });
 });

@@ -7,21 +7,23 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { packageRoot } from '../../src/paths.ts';
+import { builtBin } from '../../src/paths.ts';
 import { createPipeline, GIT_IDENTITY, runBin } from '../helpers/cli.ts';
 import { type LakeFSServer, startLakeFS } from '../helpers/lakefs.ts';
 import { PYTHON } from '../helpers/python.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const REPO = 'data';
-const ORDERS = 'order_id,order_date,customer_id,amount,status\n1,2026-02-01,c-1,10.00,completed\n2,2026-02-01,c-2,5.50,completed\n3,2026-02-02,c-1,7.25,cancelled\n';
+const ORDERS =
+  'order_id,order_date,customer_id,amount,status\n1,2026-02-01,c-1,10.00,completed\n2,2026-02-01,c-2,5.50,completed\n3,2026-02-02,c-1,7.25,cancelled\n';
 const MART = 'day,orders,revenue\n2026-02-01,2,15.50\n';
 
 let lakefs: LakeFSServer;
 let root: string;
 const names: Record<string, string> = {};
 
-const sandbox = (args: string[], env: Record<string, string> = lakefs.env) => runBin('pipeline', ['sandbox', ...args], root, env);
+const sandbox = (args: string[], env: Record<string, string> = lakefs.env) =>
+  runBin('pipeline', ['sandbox', ...args], root, env);
 const json = (args: string[], env?: Record<string, string>) => {
   const result = sandbox([...args, '--json'], env);
   expect(result.code, result.stderr).toBe(0);
@@ -73,7 +75,9 @@ describe('production is protected by lakeFS itself', () => {
     names.metric = json(['up']).name;
     const status = sandbox(['status']);
     expect(status.code).toBe(0);
-    expect(status.stderr).toBe('pipeline: warning: lakeFS does not protect production branch main: anyone with write access can write or commit to it directly; run pipeline sandbox init\n');
+    expect(status.stderr).toBe(
+      'pipeline: warning: lakeFS does not protect production branch main: anyone with write access can write or commit to it directly; run pipeline sandbox init\n',
+    );
   });
 
   it('init installs a branch protection rule (dry run first), and a second init finds it', async () => {
@@ -87,8 +91,14 @@ describe('production is protected by lakeFS itself', () => {
 
   it('lakeFS refuses a direct object upload and a direct commit to the production branch', async () => {
     await untilProtected(REPO, 'main');
-    await expect(lakefs.client.upload(REPO, 'main', 'raw/sneaky.csv', 'x')).rejects.toMatchObject({ status: 403, message: expect.stringContaining('cannot write to protected branch') });
-    await expect(lakefs.client.commit(REPO, 'main', 'direct commit')).rejects.toMatchObject({ status: 403, message: expect.stringContaining('cannot commit to protected branch') });
+    await expect(lakefs.client.upload(REPO, 'main', 'raw/sneaky.csv', 'x')).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining('cannot write to protected branch'),
+    });
+    await expect(lakefs.client.commit(REPO, 'main', 'direct commit')).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringContaining('cannot commit to protected branch'),
+    });
     expect(await productionPaths()).toEqual(['raw/orders.csv']);
   });
 });
@@ -97,15 +107,27 @@ describe('the whole loop: up, run, commit, git merge, promote, refresh, prune', 
   it('run takes its credentials from ~/.lakectl.yaml, with an /api/v1 endpoint, and writes the sandbox branch', async () => {
     git(root, 'commit', '-q', '--allow-empty', '-m', 'orders mart: new metric');
     const home = tempDir('home-');
-    writeFileSync(join(home, '.lakectl.yaml'), `credentials:\n  access_key_id: ${lakefs.env.LAKEFS_ACCESS_KEY_ID}\n  secret_access_key: ${lakefs.env.LAKEFS_SECRET_ACCESS_KEY}\nserver:\n  endpoint_url: ${lakefs.endpoint}/api/v1\n`);
-    const result = sandbox(['run', 'orders_sandbox', '--pipeline', 'orders', '--python', PYTHON], { LAKEFS_ACCESS_KEY_ID: '', LAKEFS_SECRET_ACCESS_KEY: '', LAKEFS_ENDPOINT: '', HOME: home });
+    writeFileSync(
+      join(home, '.lakectl.yaml'),
+      `credentials:\n  access_key_id: ${lakefs.env.LAKEFS_ACCESS_KEY_ID}\n  secret_access_key: ${lakefs.env.LAKEFS_SECRET_ACCESS_KEY}\nserver:\n  endpoint_url: ${lakefs.endpoint}/api/v1\n`,
+    );
+    const result = sandbox(['run', 'orders_sandbox', '--pipeline', 'orders', '--python', PYTHON], {
+      LAKEFS_ACCESS_KEY_ID: '',
+      LAKEFS_SECRET_ACCESS_KEY: '',
+      LAKEFS_ENDPOINT: '',
+      HOME: home,
+    });
     expect(result.code, result.stderr.slice(-3000)).toBe(0);
     expect((await lakefs.client.download(REPO, names.metric!, 'marts/orders.csv')).toString()).toBe(MART);
   });
 
   it('other sandboxes made before the promote: one to refresh, one with its own work, one that clashes', async () => {
     git(root, 'checkout', '-q', 'main');
-    for (const [key, branch] of [['other', 'feature/other'], ['keep', 'feature/keep'], ['clash', 'feature/clash']] as const) {
+    for (const [key, branch] of [
+      ['other', 'feature/other'],
+      ['keep', 'feature/keep'],
+      ['clash', 'feature/clash'],
+    ] as const) {
       git(root, 'branch', branch, 'main');
       names[key] = json(['up', ...branchOf(branch)]).name;
     }
@@ -116,7 +138,11 @@ describe('the whole loop: up, run, commit, git merge, promote, refresh, prune', 
   });
 
   it("ui serves the Dagster UI on the sandbox's own instance: its GraphQL lists only this sandbox's run", async () => {
-    const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'pipeline.js'), 'sandbox', 'ui', '--python', PYTHON, ...branchOf('feature/new-metric')], { cwd: root, env: { ...process.env, ...GIT_IDENTITY, ...lakefs.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [builtBin('pipeline'), 'sandbox', 'ui', '--python', PYTHON, ...branchOf('feature/new-metric')],
+      { cwd: root, env: { ...process.env, ...GIT_IDENTITY, ...lakefs.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-5000)));
@@ -127,11 +153,18 @@ describe('the whole loop: up, run, commit, git merge, promote, refresh, prune', 
         const m = /Dagster UI for sandbox \S+: (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
         if (m) resolve(m[1]!);
       });
-      void exited.then((code) => reject(new Error(`ui exited (${code}) before printing its URL:\n${stdout}\n${stderr}`)));
+      void exited.then((code) =>
+        reject(new Error(`ui exited (${code}) before printing its URL:\n${stdout}\n${stderr}`)),
+      );
     });
     const query = '{ runsOrError { ... on Runs { results { jobName tags { key value } } } } }';
-    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query }) });
-    const runs = ((await response.json()) as { data: { runsOrError: { results: { jobName: string }[] } } }).data.runsOrError.results;
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    const runs = ((await response.json()) as { data: { runsOrError: { results: { jobName: string }[] } } }).data
+      .runsOrError.results;
     expect(runs.map((r) => r.jobName)).toEqual(['orders_sandbox']);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
@@ -140,70 +173,144 @@ describe('the whole loop: up, run, commit, git merge, promote, refresh, prune', 
   it('commit records the git commit, the git branch and the user on the sandbox commit', async () => {
     const head = git(root, 'rev-parse', 'feature/new-metric');
     const committed = json(['commit', '-m', 'orders mart with the new metric', ...branchOf('feature/new-metric')]);
-    expect(committed).toMatchObject({ name: names.metric, changes: [{ path: 'marts/orders.csv', change: 'added' }], metadata: { git_commit: head, git_branch: 'feature/new-metric' } });
+    expect(committed).toMatchObject({
+      name: names.metric,
+      changes: [{ path: 'marts/orders.csv', change: 'added' }],
+      metadata: { git_commit: head, git_branch: 'feature/new-metric' },
+    });
     const commit = await lakefs.client.getCommit(REPO, names.metric!);
-    expect(commit.metadata).toMatchObject({ git_commit: head, git_branch: 'feature/new-metric', sandbox: names.metric, user: 'Test User <test@example.com>' });
-    expect(json(['commit', '-m', 'again', ...branchOf('feature/new-metric')])).toMatchObject({ commit: null, changes: [] });
+    expect(commit.metadata).toMatchObject({
+      git_commit: head,
+      git_branch: 'feature/new-metric',
+      sandbox: names.metric,
+      user: 'Test User <test@example.com>',
+    });
+    expect(json(['commit', '-m', 'again', ...branchOf('feature/new-metric')])).toMatchObject({
+      commit: null,
+      changes: [],
+    });
   });
 
   it('down refuses a sandbox whose committed data is not promoted, and says how to promote', async () => {
     const stderr = refused(['down', ...branchOf('feature/new-metric')]);
-    expect(stderr).toBe(`pipeline: error: sandbox ${names.metric} has 1 committed change not promoted to production (marts/orders.csv); merge git branch feature/new-metric into main and run pipeline sandbox promote to keep them, or pass --force to discard them\n`);
+    expect(stderr).toBe(
+      `pipeline: error: sandbox ${names.metric} has 1 committed change not promoted to production (marts/orders.csv); merge git branch feature/new-metric into main and run pipeline sandbox promote to keep them, or pass --force to discard them\n`,
+    );
     expect(await lakefs.client.getBranch(REPO, names.metric!)).toBeDefined();
   });
 
   it('promote refuses before the git branch is merged into main', async () => {
-    expect(refused(['promote', '--yes', ...branchOf('feature/new-metric')])).toMatch(/git commit [0-9a-f]{12} of branch feature\/new-metric is not merged into main; merge the branch first/);
+    expect(refused(['promote', '--yes', ...branchOf('feature/new-metric')])).toMatch(
+      /git commit [0-9a-f]{12} of branch feature\/new-metric is not merged into main; merge the branch first/,
+    );
     expect(await productionPaths()).toEqual(['raw/orders.csv']);
   });
 
   it('after the git merge, promote needs --yes without a terminal, and --dry-run writes nothing', async () => {
     git(root, 'merge', '-q', '--no-ff', '-m', 'Merge feature/new-metric', 'feature/new-metric');
-    expect(refused(['promote', ...branchOf('feature/new-metric')])).toMatch(/promote writes production and there is no terminal to confirm it; pass --yes \(it would merge 1 change: marts\/orders.csv\)/);
-    expect(json(['promote', '--dry-run', ...branchOf('feature/new-metric')])).toMatchObject({ promoted: false, reason: 'dry run: nothing written', changes: [{ path: 'marts/orders.csv' }] });
+    expect(refused(['promote', ...branchOf('feature/new-metric')])).toMatch(
+      /promote writes production and there is no terminal to confirm it; pass --yes \(it would merge 1 change: marts\/orders.csv\)/,
+    );
+    expect(json(['promote', '--dry-run', ...branchOf('feature/new-metric')])).toMatchObject({
+      promoted: false,
+      reason: 'dry run: nothing written',
+      changes: [{ path: 'marts/orders.csv' }],
+    });
     expect(await productionPaths()).toEqual(['raw/orders.csv']);
   });
 
   it('promote merges the committed data into production; the production commit names the sandbox, git commit and user', async () => {
     const gitCommit = git(root, 'rev-parse', 'feature/new-metric');
     const result = json(['promote', '--yes', ...branchOf('feature/new-metric')]);
-    expect(result).toMatchObject({ promoted: true, gitCommit, changes: [{ path: 'marts/orders.csv', change: 'added' }] });
+    expect(result).toMatchObject({
+      promoted: true,
+      gitCommit,
+      changes: [{ path: 'marts/orders.csv', change: 'added' }],
+    });
     expect((await lakefs.client.getBranch(REPO, 'main'))!.commit_id).toBe(result.commit);
     expect((await lakefs.client.download(REPO, 'main', 'marts/orders.csv')).toString()).toBe(MART);
-    expect((await lakefs.client.getCommit(REPO, 'main')).metadata).toMatchObject({ sandbox: names.metric, git_commit: gitCommit, git_branch: 'feature/new-metric', user: 'Test User <test@example.com>' });
-    expect(json(['promote', '--yes', ...branchOf('feature/new-metric')])).toMatchObject({ promoted: false, reason: expect.stringMatching(/^nothing to promote/) });
+    expect((await lakefs.client.getCommit(REPO, 'main')).metadata).toMatchObject({
+      sandbox: names.metric,
+      git_commit: gitCommit,
+      git_branch: 'feature/new-metric',
+      user: 'Test User <test@example.com>',
+    });
+    expect(json(['promote', '--yes', ...branchOf('feature/new-metric')])).toMatchObject({
+      promoted: false,
+      reason: expect.stringMatching(/^nothing to promote/),
+    });
     expect(json(['down', ...branchOf('feature/new-metric')])).toMatchObject({ removed: true });
     expect(json(['up', ...branchOf('feature/new-metric')])).toMatchObject({ created: true });
   });
 
   it('a sandbox made before the promote sees the change after refresh', async () => {
     expect(await lakefs.client.stat(REPO, names.other!, 'marts/orders.csv')).toBeUndefined();
-    expect(json(['refresh', '--dry-run', ...branchOf('feature/other')])).toMatchObject({ refreshed: false, changes: [{ path: 'marts/orders.csv' }] });
-    expect(json(['refresh', ...branchOf('feature/other')])).toMatchObject({ refreshed: true, changes: [{ path: 'marts/orders.csv', change: 'added' }] });
+    expect(json(['refresh', '--dry-run', ...branchOf('feature/other')])).toMatchObject({
+      refreshed: false,
+      changes: [{ path: 'marts/orders.csv' }],
+    });
+    expect(json(['refresh', ...branchOf('feature/other')])).toMatchObject({
+      refreshed: true,
+      changes: [{ path: 'marts/orders.csv', change: 'added' }],
+    });
     expect((await lakefs.client.download(REPO, names.other!, 'marts/orders.csv')).toString()).toBe(MART);
     expect(json(['diff', ...branchOf('feature/other')])).toEqual([]);
-    expect(json(['refresh', ...branchOf('feature/other')])).toMatchObject({ refreshed: false, reason: `${names.other} is up to date with production` });
+    expect(json(['refresh', ...branchOf('feature/other')])).toMatchObject({
+      refreshed: false,
+      reason: `${names.other} is up to date with production`,
+    });
   });
 
   it("diff after production moved lists only the sandbox's own changes; --stat sums them", () => {
-    expect(json(['diff', ...branchOf('feature/keep')])).toEqual([{ path: 'marts/keep.csv', change: 'added', sizeBytes: 4, committed: true }]);
-    expect(json(['diff', '--stat', ...branchOf('feature/keep')])).toMatchObject({ paths: 1, added: 1, changed: 0, removed: 0, bytes: 4, folders: { 'marts/': { added: 1 } } });
-    expect(sandbox(['diff', '--stat', ...branchOf('feature/keep')]).stdout).toBe('1 path: 1 added, 0 changed, 0 removed, 4 bytes\n  marts/                         1 added, 0 changed, 0 removed\n');
+    expect(json(['diff', ...branchOf('feature/keep')])).toEqual([
+      { path: 'marts/keep.csv', change: 'added', sizeBytes: 4, committed: true },
+    ]);
+    expect(json(['diff', '--stat', ...branchOf('feature/keep')])).toMatchObject({
+      paths: 1,
+      added: 1,
+      changed: 0,
+      removed: 0,
+      bytes: 4,
+      folders: { 'marts/': { added: 1 } },
+    });
+    expect(sandbox(['diff', '--stat', ...branchOf('feature/keep')]).stdout).toBe(
+      '1 path: 1 added, 0 changed, 0 removed, 4 bytes\n  marts/                         1 added, 0 changed, 0 removed\n',
+    );
   });
 
   it('refresh and promote refuse paths production changed since the base, listing them; --strategy resolves promote', async () => {
-    expect(refused(['refresh', ...branchOf('feature/clash')])).toMatch(/cannot refresh sbx-feature-clash-\w+: production and the sandbox both changed 1 path since its base: marts\/orders.csv;/);
-    expect(refused(['promote', '--yes', ...branchOf('feature/clash')])).toMatch(/production changed 1 path the sandbox also changed since its base: marts\/orders.csv; pass --strategy source-wins \(keep the sandbox's\) or dest-wins/);
-    expect(refused(['promote', '--yes', '--strategy', 'mine', ...branchOf('feature/clash')])).toMatch(/--strategy "mine" is not a strategy/);
-    expect(json(['promote', '--yes', '--strategy', 'dest-wins', ...branchOf('feature/clash')])).toMatchObject({ promoted: true, metadata: { strategy: 'dest-wins' } });
+    expect(refused(['refresh', ...branchOf('feature/clash')])).toMatch(
+      /cannot refresh sbx-feature-clash-\w+: production and the sandbox both changed 1 path since its base: marts\/orders.csv;/,
+    );
+    expect(refused(['promote', '--yes', ...branchOf('feature/clash')])).toMatch(
+      /production changed 1 path the sandbox also changed since its base: marts\/orders.csv; pass --strategy source-wins \(keep the sandbox's\) or dest-wins/,
+    );
+    expect(refused(['promote', '--yes', '--strategy', 'mine', ...branchOf('feature/clash')])).toMatch(
+      /--strategy "mine" is not a strategy/,
+    );
+    expect(json(['promote', '--yes', '--strategy', 'dest-wins', ...branchOf('feature/clash')])).toMatchObject({
+      promoted: true,
+      metadata: { strategy: 'dest-wins' },
+    });
     expect((await lakefs.client.download(REPO, 'main', 'marts/orders.csv')).toString()).toBe(MART);
   });
 
   it('list shows age, whether the git branch exists, unpromoted changes and how far production moved', () => {
     git(root, 'branch', '-q', '-D', 'feature/keep');
-    const list = json(['list']) as { name: string; gitBranchExists: boolean; unpromoted: number; productionMoved: number; ageDays: number }[];
+    const list = json(['list']) as {
+      name: string;
+      gitBranchExists: boolean;
+      unpromoted: number;
+      productionMoved: number;
+      ageDays: number;
+    }[];
     const byName = Object.fromEntries(list.map((s) => [s.name, s]));
-    expect(byName[names.keep!]).toMatchObject({ gitBranchExists: false, unpromoted: 1, productionMoved: 1, ageDays: expect.any(Number) });
+    expect(byName[names.keep!]).toMatchObject({
+      gitBranchExists: false,
+      unpromoted: 1,
+      productionMoved: 1,
+      ageDays: expect.any(Number),
+    });
     expect(byName[names.other!]).toMatchObject({ gitBranchExists: true, unpromoted: 0, productionMoved: 0 });
   });
 
@@ -211,8 +318,15 @@ describe('the whole loop: up, run, commit, git merge, promote, refresh, prune', 
     git(root, 'branch', '-q', '-d', 'feature/new-metric');
     const dry = json(['prune', '--dry-run']) as { name: string; action: string; why: string }[];
     const action = (report: typeof dry) => Object.fromEntries(report.map((e) => [e.name, e.action]));
-    expect(action(dry)).toEqual({ [names.metric!]: 'would remove', [names.keep!]: 'kept', [names.other!]: 'kept', [names.clash!]: 'kept' });
-    expect(dry.find((e) => e.name === names.keep)!.why).toBe('git branch feature/keep no longer exists, but it has 1 committed change not promoted (--force discards them)');
+    expect(action(dry)).toEqual({
+      [names.metric!]: 'would remove',
+      [names.keep!]: 'kept',
+      [names.other!]: 'kept',
+      [names.clash!]: 'kept',
+    });
+    expect(dry.find((e) => e.name === names.keep)!.why).toBe(
+      'git branch feature/keep no longer exists, but it has 1 committed change not promoted (--force discards them)',
+    );
     expect(await lakefs.client.getBranch(REPO, names.metric!)).toBeDefined();
     expect(action(json(['prune']))).toMatchObject({ [names.metric!]: 'removed', [names.keep!]: 'kept' });
     expect(await lakefs.client.getBranch(REPO, names.metric!)).toBeUndefined();
@@ -228,17 +342,28 @@ describe('the whole loop: up, run, commit, git merge, promote, refresh, prune', 
     writeFileSync(platformYaml, doc.toString());
     const recordFile = join(root, '.sandboxes', names.clash!, 'sandbox.json');
     const record = JSON.parse(readFileSync(recordFile, 'utf8'));
-    writeFileSync(recordFile, JSON.stringify({ ...record, createdAt: new Date(Date.now() - 3 * 86_400_000).toISOString() }));
+    writeFileSync(
+      recordFile,
+      JSON.stringify({ ...record, createdAt: new Date(Date.now() - 3 * 86_400_000).toISOString() }),
+    );
     const report = json(['prune', '--dry-run']) as { name: string; action: string; why: string }[];
-    expect(report.find((e) => e.name === names.clash)).toMatchObject({ action: 'would remove', why: 'older than sandbox.ttl_days (3 > 1 days)' });
-    expect(report.find((e) => e.name === names.other)).toMatchObject({ action: 'kept', why: 'its git branch exists and it is younger than 1 day' });
+    expect(report.find((e) => e.name === names.clash)).toMatchObject({
+      action: 'would remove',
+      why: 'older than sandbox.ttl_days (3 > 1 days)',
+    });
+    expect(report.find((e) => e.name === names.other)).toMatchObject({
+      action: 'kept',
+      why: 'its git branch exists and it is younger than 1 day',
+    });
   });
 
   it('status exits non-zero when the data branch is gone', async () => {
     await lakefs.client.deleteBranch(REPO, names.other!);
     const result = sandbox(['status', ...branchOf('feature/other')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`pipeline: error: the data of sandbox ${names.other} is gone (no branch ${names.other} in lakefs://data); run pipeline sandbox down --force and up again\n`);
+    expect(result.stderr).toBe(
+      `pipeline: error: the data of sandbox ${names.other} is gone (no branch ${names.other} in lakefs://data); run pipeline sandbox down --force and up again\n`,
+    );
   });
 });
 
@@ -246,7 +371,11 @@ describe('two up runs racing', () => {
   /** The CLI as a child process that runs alongside others. */
   const runAsync = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(packageRoot(), 'dist', 'pipeline.js'), 'sandbox', ...args], { cwd: root, env: { ...process.env, ...GIT_IDENTITY, ...lakefs.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [builtBin('pipeline'), 'sandbox', ...args], {
+        cwd: root,
+        env: { ...process.env, ...GIT_IDENTITY, ...lakefs.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -274,17 +403,41 @@ describe('a tag as the production ref', () => {
     await lakefs.client.upload('tagged', 'prod', 'raw/orders.csv', ORDERS);
     await lakefs.client.createTag('tagged', 'release-1', (await lakefs.client.commit('tagged', 'prod', 'seed')).id);
     const dir = tempDir('platform-tag-');
-    expect(createPipeline(['--platform', '--platform-name', 'acme', '--owners', 'analytics', '--lakefs-repository', 'tagged', '--production-ref', 'release-1'], dir).code).toBe(0);
+    expect(
+      createPipeline(
+        [
+          '--platform',
+          '--platform-name',
+          'acme',
+          '--owners',
+          'analytics',
+          '--lakefs-repository',
+          'tagged',
+          '--production-ref',
+          'release-1',
+        ],
+        dir,
+      ).code,
+    ).toBe(0);
     const platformYaml = join(dir, 'platform.yaml');
     const generated = readFileSync(platformYaml, 'utf8');
     expect(generated).toContain('  production_ref: release-1\n  protected_branches: [release-1]\n');
     const init = (args: string[]) => runBin('pipeline', ['sandbox', 'init', ...args], dir, lakefs.env);
     const dry = init(['--dry-run']);
-    expect(dry.stdout).toBe('lakefs://tagged/prod: would protect (lakeFS refuses direct writes and commits to it; only merges land, through pipeline sandbox promote)\nwould set sandbox.production_branch: prod in platform.yaml\nwould set sandbox.protected_branches: + prod in platform.yaml\n');
+    expect(dry.stdout).toBe(
+      'lakefs://tagged/prod: would protect (lakeFS refuses direct writes and commits to it; only merges land, through pipeline sandbox promote)\nwould set sandbox.production_branch: prod in platform.yaml\nwould set sandbox.protected_branches: + prod in platform.yaml\n',
+    );
     expect(readFileSync(platformYaml, 'utf8')).toBe(generated);
     expect(await lakefs.client.branchProtection('tagged')).toEqual([]);
     expect(init([]).code).toBe(0);
-    expect(readFileSync(platformYaml, 'utf8')).toBe(generated.replace('  protected_branches: [release-1]\n', '  protected_branches: [release-1, prod]\n').replace('  branch_env_var: PIPELINE_SANDBOX_BRANCH\n', '  branch_env_var: PIPELINE_SANDBOX_BRANCH\n  production_branch: prod\n'));
+    expect(readFileSync(platformYaml, 'utf8')).toBe(
+      generated
+        .replace('  protected_branches: [release-1]\n', '  protected_branches: [release-1, prod]\n')
+        .replace(
+          '  branch_env_var: PIPELINE_SANDBOX_BRANCH\n',
+          '  branch_env_var: PIPELINE_SANDBOX_BRANCH\n  production_branch: prod\n',
+        ),
+    );
     expect(await lakefs.client.branchProtection('tagged')).toEqual([{ pattern: 'prod' }]);
     await untilProtected('tagged', 'prod');
     await expect(lakefs.client.upload('tagged', 'prod', 'raw/sneaky.csv', 'x')).rejects.toMatchObject({ status: 403 });
@@ -295,21 +448,30 @@ describe('a tag as the production ref', () => {
 describe('bad endpoints and config are one line, never a stack trace', () => {
   it('an endpoint without a scheme: exit 2', () => {
     const port = new URL(lakefs.endpoint).port;
-    expect(refused(['list'], { ...lakefs.env, LAKEFS_ENDPOINT: `127.0.0.1:${port}` })).toBe(`pipeline: error: the lakeFS endpoint "127.0.0.1:${port}" (from LAKEFS_ENDPOINT) is not an http(s) URL; write it with its scheme, e.g. http://127.0.0.1:${port}\n`);
+    expect(refused(['list'], { ...lakefs.env, LAKEFS_ENDPOINT: `127.0.0.1:${port}` })).toBe(
+      `pipeline: error: the lakeFS endpoint "127.0.0.1:${port}" (from LAKEFS_ENDPOINT) is not an http(s) URL; write it with its scheme, e.g. http://127.0.0.1:${port}\n`,
+    );
   });
 
   it('an endpoint that serves HTML: exit 2', () => {
-    expect(refused(['list'], { ...lakefs.env, LAKEFS_ENDPOINT: `${lakefs.endpoint}/ui` })).toMatch(/answered GET \/api\/v1\/repositories\/data\/branches with an HTML page, so it is not the lakeFS API; set LAKEFS_ENDPOINT/);
+    expect(refused(['list'], { ...lakefs.env, LAKEFS_ENDPOINT: `${lakefs.endpoint}/ui` })).toMatch(
+      /answered GET \/api\/v1\/repositories\/data\/branches with an HTML page, so it is not the lakeFS API; set LAKEFS_ENDPOINT/,
+    );
   });
 
   it('a malformed ~/.lakectl.yaml: exit 2', () => {
     const home = tempDir('home-');
     writeFileSync(join(home, '.lakectl.yaml'), 'credentials:\n  access_key_id: [oops\n');
-    expect(refused(['list'], { LAKEFS_ACCESS_KEY_ID: '', LAKEFS_SECRET_ACCESS_KEY: '', HOME: home })).toMatch(/\.lakectl\.yaml is not valid YAML \(.+\); fix it, or run lakectl config to rewrite it\n$/);
+    expect(refused(['list'], { LAKEFS_ACCESS_KEY_ID: '', LAKEFS_SECRET_ACCESS_KEY: '', HOME: home })).toMatch(
+      /\.lakectl\.yaml is not valid YAML \(.+\); fix it, or run lakectl config to rewrite it\n$/,
+    );
   });
 
   it('an /api/v1 endpoint is normalised in the env file the pipelines read', () => {
-    const up = json(['up', ...branchOf('feature/api-suffix')], { ...lakefs.env, LAKEFS_ENDPOINT: `${lakefs.endpoint}/api/v1/` });
+    const up = json(['up', ...branchOf('feature/api-suffix')], {
+      ...lakefs.env,
+      LAKEFS_ENDPOINT: `${lakefs.endpoint}/api/v1/`,
+    });
     expect(readFileSync(up.envFile, 'utf8')).toContain(`\nLAKEFS_ENDPOINT=${lakefs.endpoint}\n`);
     expect(json(['down', ...branchOf('feature/api-suffix')])).toMatchObject({ removed: true });
   });

@@ -5,18 +5,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.ts';
 import { type LakeFSServer, startLakeFS } from '../helpers/lakefs.ts';
-import { freePort } from '../helpers/registry.ts';
 import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { freePort } from '../helpers/registry.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const REPO = 'data';
-const ORDERS = 'order_id,order_date,customer_id,amount,status\n1,2026-02-01,c-1,10.00,completed\n2,2026-02-01,c-2,5.50,completed\n3,2026-02-02,c-1,7.25,cancelled\n';
+const ORDERS =
+  'order_id,order_date,customer_id,amount,status\n1,2026-02-01,c-1,10.00,completed\n2,2026-02-01,c-2,5.50,completed\n3,2026-02-02,c-1,7.25,cancelled\n';
 
 let lakefs: LakeFSServer;
 let root: string;
 let productionHead: string;
 
-const sandbox = (args: string[], env: Record<string, string> = lakefs.env) => runBin('pipeline', ['sandbox', ...args], root, env);
+const sandbox = (args: string[], env: Record<string, string> = lakefs.env) =>
+  runBin('pipeline', ['sandbox', ...args], root, env);
 const json = (args: string[]) => {
   const result = sandbox([...args, '--json']);
   expect(result.code, result.stderr).toBe(0);
@@ -28,7 +30,10 @@ async function expectProductionUntouched() {
   expect((await lakefs.client.listObjects(REPO, 'main')).map((o) => o.path)).toEqual(['raw/orders.csv']);
 }
 function runSandboxJob(branchEnv: Record<string, string> = {}) {
-  return runBin('pipeline', ['sandbox', 'run', 'orders_sandbox', '--pipeline', 'orders', '--python', PYTHON], root, { ...lakefs.env, ...branchEnv });
+  return runBin('pipeline', ['sandbox', 'run', 'orders_sandbox', '--pipeline', 'orders', '--python', PYTHON], root, {
+    ...lakefs.env,
+    ...branchEnv,
+  });
 }
 
 beforeAll(async () => {
@@ -50,7 +55,13 @@ describe('pipeline sandbox on git branch feature/new-metric', () => {
   it('up creates the data branch from production, its own Dagster instance and an env file without secrets', async () => {
     const up = json(['up']);
     name = up.name;
-    expect(up).toMatchObject({ created: true, gitBranch: 'feature/new-metric', sourceRef: 'main', sourceCommit: productionHead, dataExists: true });
+    expect(up).toMatchObject({
+      created: true,
+      gitBranch: 'feature/new-metric',
+      sourceRef: 'main',
+      sourceCommit: productionHead,
+      dataExists: true,
+    });
     expect(name).toMatch(/^sbx-feature-new-metric-[0-9a-f]{6}$/);
     expect((await lakefs.client.getBranch(REPO, name))!.commit_id).toBe(productionHead);
     expect(existsSync(join(up.instanceDir, 'dagster.yaml'))).toBe(true);
@@ -75,11 +86,19 @@ describe('pipeline sandbox on git branch feature/new-metric', () => {
   });
 
   it('diff lists exactly the sandbox writes', () => {
-    expect(json(['diff'])).toEqual([{ path: 'marts/orders.csv', change: 'added', sizeBytes: expect.any(Number), committed: false }]);
+    expect(json(['diff'])).toEqual([
+      { path: 'marts/orders.csv', change: 'added', sizeBytes: expect.any(Number), committed: false },
+    ]);
   });
 
   it('status and list show the sandbox, its ref, commit and git branch', () => {
-    expect(json(['status'])).toMatchObject({ exists: true, name, gitBranch: 'feature/new-metric', sourceCommit: productionHead, dataExists: true });
+    expect(json(['status'])).toMatchObject({
+      exists: true,
+      name,
+      gitBranch: 'feature/new-metric',
+      sourceCommit: productionHead,
+      dataExists: true,
+    });
     expect(json(['list']).map((s: { name: string }) => s.name)).toEqual([name]);
   });
 
@@ -89,7 +108,8 @@ describe('pipeline sandbox on git branch feature/new-metric', () => {
     const other = json(['up']);
     expect(other.name).not.toBe(name);
     expect(await lakefs.client.stat(REPO, other.name, 'marts/orders.csv')).toBeUndefined();
-    const runsIn = (home: string) => JSON.parse(run(PYTHON, [pythonScript('count_runs.py')], root, { DAGSTER_HOME: home }).stdout);
+    const runsIn = (home: string) =>
+      JSON.parse(run(PYTHON, [pythonScript('count_runs.py')], root, { DAGSTER_HOME: home }).stdout);
     expect(runsIn(first.instanceDir)).toEqual({ count: 1, jobs: ['orders_sandbox'] });
     expect(runsIn(other.instanceDir)).toEqual({ count: 0, jobs: [] });
     expect(sandbox(['down']).code).toBe(0);
@@ -99,7 +119,9 @@ describe('pipeline sandbox on git branch feature/new-metric', () => {
   it('down refuses to discard uncommitted writes without --force', async () => {
     const result = sandbox(['down']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^pipeline: error: sandbox sbx-feature-new-metric-\w+ has 1 uncommitted data write \(marts\/orders.csv\); commit them on the branch if you need them, or pass --force to discard them\n$/);
+    expect(result.stderr).toMatch(
+      /^pipeline: error: sandbox sbx-feature-new-metric-\w+ has 1 uncommitted data write \(marts\/orders.csv\); commit them on the branch if you need them, or pass --force to discard them\n$/,
+    );
     expect(await lakefs.client.getBranch(REPO, name)).toBeDefined();
   });
 
@@ -122,12 +144,17 @@ describe('guard rails', () => {
     json(['up']);
     const envFile = json(['status']).envFile as string;
     // Point the sandbox mode at production directly, as a mistaken env file would.
-    const forced = run(PYTHON, ['-m', 'dagster', 'job', 'execute', '-m', 'orders.definitions', '-a', 'defs', '-j', 'orders_sandbox'], join(root, 'pipelines/orders/src'), {
-      ...lakefs.env,
-      PIPELINE_DEPLOYMENT: 'sandbox',
-      PIPELINE_SANDBOX_BRANCH: 'main',
-      DAGSTER_HOME: readFileSync(envFile, 'utf8').match(/DAGSTER_HOME=(.*)/)![1]!,
-    });
+    const forced = run(
+      PYTHON,
+      ['-m', 'dagster', 'job', 'execute', '-m', 'orders.definitions', '-a', 'defs', '-j', 'orders_sandbox'],
+      join(root, 'pipelines/orders/src'),
+      {
+        ...lakefs.env,
+        PIPELINE_DEPLOYMENT: 'sandbox',
+        PIPELINE_SANDBOX_BRANCH: 'main',
+        DAGSTER_HOME: readFileSync(envFile, 'utf8').match(/DAGSTER_HOME=(.*)/)![1]!,
+      },
+    );
     expect(forced.code).not.toBe(0);
     expect(forced.stdout + forced.stderr).toContain("sandbox mode refuses to use lakeFS branch 'main'");
     await expectProductionUntouched();
@@ -138,26 +165,40 @@ describe('guard rails', () => {
     const port = await freePort();
     const result = sandbox(['up'], { ...lakefs.env, LAKEFS_ENDPOINT: `http://127.0.0.1:${port}` });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`pipeline: error: cannot reach lakeFS at http://127.0.0.1:${port} (ECONNREFUSED); start the server, or set LAKEFS_ENDPOINT (or server.endpoint_url in ~/.lakectl.yaml) to its address\n`);
+    expect(result.stderr).toBe(
+      `pipeline: error: cannot reach lakeFS at http://127.0.0.1:${port} (ECONNREFUSED); start the server, or set LAKEFS_ENDPOINT (or server.endpoint_url in ~/.lakectl.yaml) to its address\n`,
+    );
   });
 
   it('wrong credentials are a clear error', async () => {
     const result = sandbox(['up'], { ...lakefs.env, LAKEFS_SECRET_ACCESS_KEY: 'wrong' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/rejected the credentials from the environment \(access key AKIAIOSFODNN7EXAMPLE\); check LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY/);
+    expect(result.stderr).toMatch(
+      /rejected the credentials from the environment \(access key AKIAIOSFODNN7EXAMPLE\); check LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY/,
+    );
     await expectProductionUntouched();
   });
 
   it('missing credentials say where they are read from', () => {
     const result = sandbox(['up'], { LAKEFS_ACCESS_KEY_ID: '', LAKEFS_SECRET_ACCESS_KEY: '', HOME: tempDir('home-') });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/no lakeFS credentials: set LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY \(and LAKEFS_ENDPOINT\), or run lakectl config/);
+    expect(result.stderr).toMatch(
+      /no lakeFS credentials: set LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY \(and LAKEFS_ENDPOINT\), or run lakectl config/,
+    );
   });
 
   it('credentials can come from the lakectl config file', () => {
     const home = tempDir('home-');
-    writeFileSync(join(home, '.lakectl.yaml'), `credentials:\n  access_key_id: ${lakefs.env.LAKEFS_ACCESS_KEY_ID}\n  secret_access_key: ${lakefs.env.LAKEFS_SECRET_ACCESS_KEY}\nserver:\n  endpoint_url: ${lakefs.endpoint}\n`);
-    const result = sandbox(['list', '--json'], { LAKEFS_ACCESS_KEY_ID: '', LAKEFS_SECRET_ACCESS_KEY: '', LAKEFS_ENDPOINT: '', HOME: home });
+    writeFileSync(
+      join(home, '.lakectl.yaml'),
+      `credentials:\n  access_key_id: ${lakefs.env.LAKEFS_ACCESS_KEY_ID}\n  secret_access_key: ${lakefs.env.LAKEFS_SECRET_ACCESS_KEY}\nserver:\n  endpoint_url: ${lakefs.endpoint}\n`,
+    );
+    const result = sandbox(['list', '--json'], {
+      LAKEFS_ACCESS_KEY_ID: '',
+      LAKEFS_SECRET_ACCESS_KEY: '',
+      LAKEFS_ENDPOINT: '',
+      HOME: home,
+    });
     expect(result.code, result.stderr).toBe(0);
   });
 });

@@ -7,8 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runBin } from '../helpers/cli.ts';
-import { createPipeline } from '../helpers/cli.ts';
+import { createPipeline, runBin } from '../helpers/cli.ts';
 import { DG, run, VENV } from '../helpers/python.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
@@ -50,7 +49,12 @@ function mergeInOrder(origin: string, order: string[]): { dir: string; conflicts
   git(origin, 'clone', '-q', '--branch', 'main', origin, dir);
   const conflicts: string[] = [];
   for (const name of order) {
-    const merge = run('git', ['merge', '--no-ff', '--no-edit', '-q', `origin/pipeline/${name}`], dir, { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
+    const merge = run('git', ['merge', '--no-ff', '--no-edit', '-q', `origin/pipeline/${name}`], dir, {
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    });
     if (merge.code !== 0) {
       conflicts.push(`${name}: ${git(dir, 'diff', '--name-only', '--diff-filter=U') || merge.stdout + merge.stderr}`);
       git(dir, 'merge', '--abort');
@@ -78,7 +82,10 @@ describe('five pull requests from the same main', () => {
   it('each touch only their own pipeline folder', () => {
     for (const name of NAMES) {
       const files = git(origin, 'diff', '--name-only', `main...pipeline/${name}`).split('\n');
-      expect(files.filter((f) => !f.startsWith(`pipelines/${name}/`)), name).toEqual([]);
+      expect(
+        files.filter((f) => !f.startsWith(`pipelines/${name}/`)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -86,7 +93,12 @@ describe('five pull requests from the same main', () => {
     const order = shuffled(NAMES, seed);
     const { dir, conflicts } = mergeInOrder(origin, order);
     expect(conflicts, `order ${order.join(' → ')} (TEAM_FLOW_SEED=${seed})`).toEqual([]);
-    expect(git(dir, 'ls-tree', '--name-only', 'HEAD', 'pipelines/').split('\n').map((p) => p.replace('pipelines/', '')).sort()).toEqual(NAMES);
+    expect(
+      git(dir, 'ls-tree', '--name-only', 'HEAD', 'pipelines/')
+        .split('\n')
+        .map((p) => p.replace('pipelines/', ''))
+        .sort(),
+    ).toEqual(NAMES);
     merged ??= dir;
   });
 });
@@ -105,61 +117,109 @@ describe('the merged main, after pipeline sync', () => {
     expect(Object.keys(compose.services)).toEqual(['postgres', 'webserver', 'daemon', ...NAMES]);
   });
 
-  it.each(DEPLOYMENTS)('passes dg check defs in the %s deployment', (deployment) => {
-    const result = run(DG, ['check', 'defs', '--use-active-venv'], merged, { ...ENV, PIPELINE_DEPLOYMENT: deployment }, SLOW);
-    expect(result.code, (result.stdout + result.stderr).slice(-3000)).toBe(0);
-    expect(result.stdout + result.stderr).toContain('All definitions loaded successfully');
-  }, SLOW);
+  it.each(DEPLOYMENTS)(
+    'passes dg check defs in the %s deployment',
+    (deployment) => {
+      const result = run(
+        DG,
+        ['check', 'defs', '--use-active-venv'],
+        merged,
+        { ...ENV, PIPELINE_DEPLOYMENT: deployment },
+        SLOW,
+      );
+      expect(result.code, (result.stdout + result.stderr).slice(-3000)).toBe(0);
+      expect(result.stdout + result.stderr).toContain('All definitions loaded successfully');
+    },
+    SLOW,
+  );
 
-  it("dg list defs in each pipeline lists that pipeline's jobs for the deployment", () => {
-    for (const name of NAMES) {
-      const dir = join(merged, 'pipelines', name);
-      const result = run(DG, ['list', 'defs', '--json'], dir, { ...ENV, PIPELINE_DEPLOYMENT: 'prod', PYTHONPATH: join(dir, 'src') }, SLOW);
-      expect(result.code, result.stderr.slice(-2000)).toBe(0);
-      const jobs = JSON.parse(result.stdout).jobs.map((j: { name: string }) => j.name);
-      expect(jobs.length, name).toBeGreaterThan(0);
-      for (const job of jobs) expect(job, name).toMatch(new RegExp(`^${name}_\\w+_prod_full$|^${name}_prod_full$`));
-    }
-  }, SLOW);
-
-  it('dg dev at the root serves every pipeline, each with only what the prod deployment allows', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const server = spawn(DG, ['dev', '--use-active-venv', '-h', '127.0.0.1', '-p', String(port)], {
-      cwd: merged,
-      env: { ...process.env, PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`, DAGSTER_HOME: tempDir('dagster-home-'), ...ENV, PIPELINE_DEPLOYMENT: 'prod' },
-      stdio: 'ignore',
-      detached: true,
-    });
-    try {
-      const query = '{ repositoriesOrError { ... on RepositoryConnection { nodes { location { name } jobs { name } } } } }';
-      let nodes: { location: { name: string }; jobs: { name: string }[] }[] = [];
-      // Until every code location has loaded (no time limit of its own: the test's is generous).
-      while (nodes.length < NAMES.length) {
-        await new Promise((r) => setTimeout(r, 2000));
-        const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).catch(() => undefined);
-        if (response?.ok) nodes = ((await response.json()) as { data: { repositoriesOrError: { nodes?: typeof nodes } } }).data.repositoriesOrError.nodes ?? [];
+  it(
+    "dg list defs in each pipeline lists that pipeline's jobs for the deployment",
+    () => {
+      for (const name of NAMES) {
+        const dir = join(merged, 'pipelines', name);
+        const result = run(
+          DG,
+          ['list', 'defs', '--json'],
+          dir,
+          { ...ENV, PIPELINE_DEPLOYMENT: 'prod', PYTHONPATH: join(dir, 'src') },
+          SLOW,
+        );
+        expect(result.code, result.stderr.slice(-2000)).toBe(0);
+        const jobs = JSON.parse(result.stdout).jobs.map((j: { name: string }) => j.name);
+        expect(jobs.length, name).toBeGreaterThan(0);
+        for (const job of jobs) expect(job, name).toMatch(new RegExp(`^${name}_\\w+_prod_full$|^${name}_prod_full$`));
       }
-      expect(nodes.map((n) => n.location.name).sort()).toEqual(NAMES);
-      const jobs = nodes.flatMap((n) => n.jobs.map((j) => j.name)).filter((j) => !j.startsWith('__'));
-      expect(jobs.length).toBeGreaterThanOrEqual(NAMES.length);
-      for (const job of jobs) expect(job).toMatch(/_prod_full$/);
-    } finally {
-      process.kill(-server.pid!, 'SIGTERM');
-    }
-  }, SLOW);
+    },
+    SLOW,
+  );
 
-  it('forgets a pipeline whose folder is deleted: dg, compose and its workspace', () => {
-    git(merged, 'rm', '-q', '-r', 'pipelines/billing');
-    git(merged, 'commit', '-qm', 'remove billing');
-    rmSync(join(merged, 'pipelines', 'billing'), { recursive: true, force: true });
-    const sync = runBin('pipeline', ['sync', '--json'], merged);
-    expect(sync.code, sync.stderr).toBe(0);
-    expect(JSON.parse(sync.stdout).pipelines).toEqual(NAMES.filter((n) => n !== 'billing'));
-    for (const file of ['dg.toml', 'docker-compose.yaml', 'deployments/compose/workspace.yaml']) {
-      expect(readFileSync(join(merged, file), 'utf8'), file).not.toContain('billing');
-    }
-    const check = run(DG, ['check', 'defs', '--use-active-venv'], merged, { ...ENV, PIPELINE_DEPLOYMENT: 'local' }, SLOW);
-    expect(check.code, check.stderr.slice(-2000)).toBe(0);
-    expect(git(merged, 'status', '--porcelain')).toBe('');
-  }, SLOW);
+  it(
+    'dg dev at the root serves every pipeline, each with only what the prod deployment allows',
+    async () => {
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const server = spawn(DG, ['dev', '--use-active-venv', '-h', '127.0.0.1', '-p', String(port)], {
+        cwd: merged,
+        env: {
+          ...process.env,
+          PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`,
+          DAGSTER_HOME: tempDir('dagster-home-'),
+          ...ENV,
+          PIPELINE_DEPLOYMENT: 'prod',
+        },
+        stdio: 'ignore',
+        detached: true,
+      });
+      try {
+        const query =
+          '{ repositoriesOrError { ... on RepositoryConnection { nodes { location { name } jobs { name } } } } }';
+        let nodes: { location: { name: string }; jobs: { name: string }[] }[] = [];
+        // Until every code location has loaded (no time limit of its own: the test's is generous).
+        while (nodes.length < NAMES.length) {
+          await new Promise((r) => setTimeout(r, 2000));
+          const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query }),
+          }).catch(() => undefined);
+          if (response?.ok)
+            nodes =
+              ((await response.json()) as { data: { repositoriesOrError: { nodes?: typeof nodes } } }).data
+                .repositoriesOrError.nodes ?? [];
+        }
+        expect(nodes.map((n) => n.location.name).sort()).toEqual(NAMES);
+        const jobs = nodes.flatMap((n) => n.jobs.map((j) => j.name)).filter((j) => !j.startsWith('__'));
+        expect(jobs.length).toBeGreaterThanOrEqual(NAMES.length);
+        for (const job of jobs) expect(job).toMatch(/_prod_full$/);
+      } finally {
+        process.kill(-server.pid!, 'SIGTERM');
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'forgets a pipeline whose folder is deleted: dg, compose and its workspace',
+    () => {
+      git(merged, 'rm', '-q', '-r', 'pipelines/billing');
+      git(merged, 'commit', '-qm', 'remove billing');
+      rmSync(join(merged, 'pipelines', 'billing'), { recursive: true, force: true });
+      const sync = runBin('pipeline', ['sync', '--json'], merged);
+      expect(sync.code, sync.stderr).toBe(0);
+      expect(JSON.parse(sync.stdout).pipelines).toEqual(NAMES.filter((n) => n !== 'billing'));
+      for (const file of ['dg.toml', 'docker-compose.yaml', 'deployments/compose/workspace.yaml']) {
+        expect(readFileSync(join(merged, file), 'utf8'), file).not.toContain('billing');
+      }
+      const check = run(
+        DG,
+        ['check', 'defs', '--use-active-venv'],
+        merged,
+        { ...ENV, PIPELINE_DEPLOYMENT: 'local' },
+        SLOW,
+      );
+      expect(check.code, check.stderr.slice(-2000)).toBe(0);
+      expect(git(merged, 'status', '--porcelain')).toBe('');
+    },
+    SLOW,
+  );
 });

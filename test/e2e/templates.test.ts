@@ -16,14 +16,29 @@ const TABLE: Record<string, string[]> = {
   prod: ['prod'],
   sandbox: ['local', 'sandbox'],
 };
-const PRESET_MODE: Record<string, string> = { local_sample: 'local', dev_full: 'dev', prod_full: 'prod', sandbox: 'sandbox' };
+const PRESET_MODE: Record<string, string> = {
+  local_sample: 'local',
+  dev_full: 'dev',
+  prod_full: 'prod',
+  sandbox: 'sandbox',
+};
 const modeOfJob = (job: string) => Object.entries(PRESET_MODE).find(([preset]) => job.endsWith(`_${preset}`))![1];
 
 // Values that end up in generated Python and YAML must still load: quotes, backslashes, newlines, {{.
 const NASTY_DESCRIPTION = 'Revenue "per day"\\n from C:\\orders\nsecond line with {{ braces }} and \'quotes\'';
 
 const PIPELINES = {
-  revenue: ['revenue', '--template', 'transform', '--owner', 'analytics', '--description', NASTY_DESCRIPTION, '--timezone', 'Europe/Berlin'],
+  revenue: [
+    'revenue',
+    '--template',
+    'transform',
+    '--owner',
+    'analytics',
+    '--description',
+    NASTY_DESCRIPTION,
+    '--timezone',
+    'Europe/Berlin',
+  ],
   churn: ['churn', '--template', 'ml', '--owner', 'ml-team', '--sla-hours', '12'],
   events: ['events', '--template', 'ingest', '--owner', 'analytics', '--schedule', '0 * * * *'],
 };
@@ -45,18 +60,26 @@ beforeAll(() => {
 
 describe.each(Object.keys(TABLE))('in the %s deployment', (deployment) => {
   it('each pipeline exposes exactly the jobs, schedules and sensors the table allows', () => {
-    const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, ...Object.keys(PIPELINES)], root, { PIPELINE_DEPLOYMENT: deployment });
+    const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, ...Object.keys(PIPELINES)], root, {
+      PIPELINE_DEPLOYMENT: deployment,
+    });
     expect(result.code, result.stderr.slice(-3000)).toBe(0);
     const loaded = JSON.parse(result.stdout);
     for (const name of Object.keys(PIPELINES) as Name[]) {
       // What Dagster loaded is what the generator said it would.
       const { job_tags: tags, ...visible } = loaded[name];
       expect(visible, name).toEqual(claimed[name]![deployment]);
-      for (const job of visible.jobs) expect(tags[job], job).toMatchObject({ pipeline: name, mode: modeOfJob(job), conventions: String(CONVENTIONS_VERSION) });
+      for (const job of visible.jobs)
+        expect(tags[job], job).toMatchObject({
+          pipeline: name,
+          mode: modeOfJob(job),
+          conventions: String(CONVENTIONS_VERSION),
+        });
       // And it follows PLATFORM.md: only allowed modes, and every allowed mode is there.
       const modes = new Set(loaded[name].jobs.map(modeOfJob));
       expect([...modes].sort(), name).toEqual([...TABLE[deployment]!].sort());
-      if (deployment === 'local' || deployment === 'sandbox') expect(loaded[name].schedules.length + loaded[name].sensors.length, name).toBe(0);
+      if (deployment === 'local' || deployment === 'sandbox')
+        expect(loaded[name].schedules.length + loaded[name].sensors.length, name).toBe(0);
     }
   });
 });
@@ -75,7 +98,9 @@ describe('schedules and sensors', () => {
 describe.each(Object.keys(PIPELINES))('the generated %s pipeline', (name) => {
   // Its speed (the promise is under 30 s) is measured in bench/, not here: a busy machine must not fail a right program.
   it('passes its own tests', () => {
-    const result = run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], join(root, 'pipelines', name), { PIPELINE_DEPLOYMENT: 'local' });
+    const result = run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], join(root, 'pipelines', name), {
+      PIPELINE_DEPLOYMENT: 'local',
+    });
     expect(result.code, result.stdout.slice(-4000)).toBe(0);
     expect(result.stdout).toMatch(/\d+ passed/);
     expect(result.stdout).not.toMatch(/failed|error/i);
@@ -83,7 +108,11 @@ describe.each(Object.keys(PIPELINES))('the generated %s pipeline', (name) => {
 });
 
 it('refuses an unknown deployment at load time with a clear message', () => {
-  const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'revenue'], root, { PIPELINE_DEPLOYMENT: 'staging' });
+  const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'revenue'], root, {
+    PIPELINE_DEPLOYMENT: 'staging',
+  });
   expect(result.code).not.toBe(0);
-  expect(result.stderr).toContain("PIPELINE_DEPLOYMENT='staging' is not a deployment of this platform; set it to one of: local, compose, dev, prod, sandbox");
+  expect(result.stderr).toContain(
+    "PIPELINE_DEPLOYMENT='staging' is not a deployment of this platform; set it to one of: local, compose, dev, prod, sandbox",
+  );
 });

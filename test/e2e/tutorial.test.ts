@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/paths.ts';
+import { builtBin, packageRoot } from '../../src/paths.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { type LakeFSServer, startLakeFS } from '../helpers/lakefs.ts';
 import { tmux, waitForScreen } from '../helpers/terminal.ts';
@@ -36,7 +36,8 @@ function normalise(text: string): string {
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
 }
 
-const BLOCK = (id: string) => new RegExp(`(<!-- output: ${id} -->\\n\`\`\`text\\n)([\\s\\S]*?)(\`\`\`\\n<!-- /output -->)`);
+const BLOCK = (id: string) =>
+  new RegExp(`(<!-- output: ${id} -->\\n\`\`\`text\\n)([\\s\\S]*?)(\`\`\`\\n<!-- /output -->)`);
 
 /** Compares the tutorial's block `id` with `output` (or, with UPDATE_DOCS=1, writes it there). */
 function shows(id: string, command: string, output: string): void {
@@ -45,12 +46,21 @@ function shows(id: string, command: string, output: string): void {
   const match = BLOCK(id).exec(doc);
   expect(match, `docs/tutorial.md has no <!-- output: ${id} --> block`).not.toBeNull();
   if (UPDATE) doc = doc.replace(BLOCK(id), (_, open: string, _old: string, close: string) => `${open}${text}${close}`);
-  else expect(normalise(match![2]!), `the output under \`${command}\` changed: run UPDATE_DOCS=1 npx vitest run test/e2e/tutorial.test.ts`).toBe(normalise(text));
+  else
+    expect(
+      normalise(match![2]!),
+      `the output under \`${command}\` changed: run UPDATE_DOCS=1 npx vitest run test/e2e/tutorial.test.ts`,
+    ).toBe(normalise(text));
 }
 
 /** `uv ...` in the pipeline's folder: offline from the cache the suite's setup filled, else online. */
 function uv(args: string[], env: Record<string, string> = {}) {
-  const go = (offline: boolean) => spawnSync(UV, args, { cwd: pipeline, encoding: 'utf8', env: { ...process.env, UV_NO_PROGRESS: '1', ...(offline ? { UV_OFFLINE: '1' } : {}), ...env } });
+  const go = (offline: boolean) =>
+    spawnSync(UV, args, {
+      cwd: pipeline,
+      encoding: 'utf8',
+      env: { ...process.env, UV_NO_PROGRESS: '1', ...(offline ? { UV_OFFLINE: '1' } : {}), ...env },
+    });
   let result = go(true);
   if (result.status !== 0 && /offline|network|not found in the cache/i.test(result.stderr)) result = go(false);
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
@@ -72,19 +82,43 @@ afterAll(async () => {
 async function promptsAtATerminal(): Promise<string> {
   const platform = makePlatform({ owners: 'analytics,ml-team' });
   const session = `cp-tutorial-${process.pid}`;
-  const cli = join(packageRoot(), 'dist', 'create-pipeline.js');
-  tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', '-c', platform, 'sh', '-c', `env -u CI '${process.execPath}' '${cli}' --dry-run; sleep 60`);
+  const cli = builtBin('create-pipeline');
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '160',
+    '-y',
+    '50',
+    '-c',
+    platform,
+    'sh',
+    '-c',
+    `env -u CI '${process.execPath}' '${cli}' --dry-run; sleep 60`,
+  );
   const waitFor = (text: string) => waitForScreen(session, text);
   try {
     await waitFor('Pipeline name');
     tmux('send-keys', '-t', session, 'orders', 'Enter');
-    for (const prompt of ['What kind of pipeline?', 'Describe the pipeline', 'Which team owns it?', 'Schedule (cron, or "none")', 'Timezone of the schedules', 'Release it to which deployments?']) {
+    for (const prompt of [
+      'What kind of pipeline?',
+      'Describe the pipeline',
+      'Which team owns it?',
+      'Schedule (cron, or "none")',
+      'Timezone of the schedules',
+      'Release it to which deployments?',
+    ]) {
       await waitFor(prompt);
       tmux('send-keys', '-t', session, 'Enter');
     }
     const screen = await waitFor('Would add pipeline orders');
     // The answered questions, as the terminal shows them once answered.
-    return screen.split('\n').filter((line) => line.startsWith('✔')).join('\n');
+    return screen
+      .split('\n')
+      .filter((line) => line.startsWith('✔'))
+      .join('\n');
   } finally {
     tmux('kill-session', '-t', session);
   }
@@ -104,7 +138,7 @@ describe('docs/tutorial.md, step by step', () => {
     shows('create', 'npm init pipeline -- orders --template transform --owner analytics', made.stdout);
   });
 
-  it("2. its own tests pass in local mode, in seconds", () => {
+  it('2. its own tests pass in local mode, in seconds', () => {
     const tests = uv(['run', 'pytest', '-q']);
     expect(tests.code, tests.stdout + tests.stderr).toBe(0);
     expect(tests.stdout).toMatch(/\d+ passed/);
@@ -119,7 +153,9 @@ describe('docs/tutorial.md, step by step', () => {
   });
 
   it('4. a local run of the local_sample job writes the mart from the sample data', () => {
-    const launch = uv(['run', 'dg', 'launch', '--job', 'orders_local_sample'], { DAGSTER_HOME: tempDir('dagster-home-') });
+    const launch = uv(['run', 'dg', 'launch', '--job', 'orders_local_sample'], {
+      DAGSTER_HOME: tempDir('dagster-home-'),
+    });
     expect(launch.code, launch.stderr.slice(-3000)).toBe(0);
     const lines = (launch.stdout + launch.stderr).split('\n').filter((l) => / - INFO - |RUN_SUCCESS/.test(l));
     expect(lines.some((l) => l.includes('RUN_SUCCESS'))).toBe(true);

@@ -29,7 +29,8 @@ let browser: Browser;
 const expected: Record<string, Loads> = {};
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does), or set CHROMIUM_PATH`);
   platform = makePlatform({
     owners: 'analytics',
     pipelines: [
@@ -39,10 +40,15 @@ beforeAll(async () => {
   });
   const list = runBin('pipeline', ['list', '--json'], platform);
   expect(list.code, list.stderr).toBe(0);
-  type Listed = { pipelines: { deployments: Record<string, { jobs: string[]; schedules: string[]; sensors: string[] }> }[] };
+  type Listed = {
+    pipelines: { deployments: Record<string, { jobs: string[]; schedules: string[]; sensors: string[] }> }[];
+  };
   for (const deployment of ['local', 'prod']) {
     const loads = (JSON.parse(list.stdout) as Listed).pipelines.map((p) => p.deployments[deployment]!);
-    expected[deployment] = { jobs: loads.flatMap((l) => l.jobs).sort(), automations: loads.flatMap((l) => [...l.schedules, ...l.sensors]).sort() };
+    expected[deployment] = {
+      jobs: loads.flatMap((l) => l.jobs).sort(),
+      automations: loads.flatMap((l) => [...l.schedules, ...l.sensors]).sort(),
+    };
   }
   // Root in CI: Chromium's sandbox needs user namespaces it may not have there.
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -66,21 +72,40 @@ async function startUi(deployment: string): Promise<{ url: string; server: Child
   const port = await freePort();
   const server = spawn(DG, ['dev', '--use-active-venv', '-h', '127.0.0.1', '-p', String(port)], {
     cwd: platform,
-    env: { ...process.env, PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`, DAGSTER_HOME: tempDir('dagster-home-'), ...ENV, PIPELINE_DEPLOYMENT: deployment },
+    env: {
+      ...process.env,
+      PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`,
+      DAGSTER_HOME: tempDir('dagster-home-'),
+      ...ENV,
+      PIPELINE_DEPLOYMENT: deployment,
+    },
     stdio: 'ignore',
     detached: true,
   });
   const url = `http://127.0.0.1:${port}`;
-  const query = '{ workspaceOrError { ... on Workspace { locationEntries { name locationOrLoadError { __typename } } } } }';
+  const query =
+    '{ workspaceOrError { ... on Workspace { locationEntries { name locationOrLoadError { __typename } } } } }';
   // Until both code locations have loaded (no time limit of its own: the test's is generous).
   for (;;) {
-    if (server.exitCode !== null) throw new Error(`dg dev exited with ${server.exitCode} in the ${deployment} deployment`);
+    if (server.exitCode !== null)
+      throw new Error(`dg dev exited with ${server.exitCode} in the ${deployment} deployment`);
     await new Promise((r) => setTimeout(r, 1000));
-    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).catch(() => undefined);
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    }).catch(() => undefined);
     if (!response?.ok) continue;
-    const entries = ((await response.json()) as { data?: { workspaceOrError?: { locationEntries?: { locationOrLoadError: { __typename: string } | null }[] } } }).data?.workspaceOrError?.locationEntries ?? [];
-    if (entries.length === 2 && entries.every((e) => e.locationOrLoadError?.__typename === 'RepositoryLocation')) return { url, server };
-    if (entries.some((e) => e.locationOrLoadError?.__typename === 'PythonError')) throw new Error(`a code location failed to load in the ${deployment} deployment`);
+    const entries =
+      (
+        (await response.json()) as {
+          data?: { workspaceOrError?: { locationEntries?: { locationOrLoadError: { __typename: string } | null }[] } };
+        }
+      ).data?.workspaceOrError?.locationEntries ?? [];
+    if (entries.length === 2 && entries.every((e) => e.locationOrLoadError?.__typename === 'RepositoryLocation'))
+      return { url, server };
+    if (entries.some((e) => e.locationOrLoadError?.__typename === 'PythonError'))
+      throw new Error(`a code location failed to load in the ${deployment} deployment`);
   }
 }
 
@@ -93,7 +118,9 @@ async function listed(page: Page, kinds: string[], empty?: string): Promise<stri
   const row = page.locator(kinds.map((kind) => `a[href*="/${kind}/"]`).join(', '));
   await (empty ? row.or(page.getByText(empty, { exact: true })) : row).first().waitFor({ timeout: 0 });
   const hrefs = await row.evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
-  const names = hrefs.flatMap((href) => kinds.flatMap((kind) => new RegExp(`/${kind}/([A-Za-z0-9_]+)`).exec(href)?.[1] ?? []));
+  const names = hrefs.flatMap((href) =>
+    kinds.flatMap((kind) => new RegExp(`/${kind}/([A-Za-z0-9_]+)`).exec(href)?.[1] ?? []),
+  );
   return [...new Set(names)].filter((n) => !n.startsWith('__')).sort();
 }
 
@@ -124,7 +151,9 @@ describe.each([
     const jobs = await listed(page, ['jobs']);
     expect(jobs).toEqual(want);
     for (const job of expected[other]!.jobs.filter((j) => !want.includes(j))) expect(jobs).not.toContain(job);
-    expect(jobs).toEqual(deployment === 'prod' ? ['events_prod_full', 'orders_prod_full'] : ['events_local_sample', 'orders_local_sample']);
+    expect(jobs).toEqual(
+      deployment === 'prod' ? ['events_prod_full', 'orders_prod_full'] : ['events_local_sample', 'orders_local_sample'],
+    );
     mkdirSync(IMAGES, { recursive: true });
     await page.screenshot({ path: join(IMAGES, `ui-${deployment}-jobs.png`) });
   });
@@ -135,8 +164,10 @@ describe.each([
     // The local deployment runs no daemon, so it loads no schedule or sensor: the page says so.
     const automations = await listed(page, ['schedules', 'sensors'], 'No automations');
     expect(automations).toEqual(want);
-    for (const name of expected[other]!.automations.filter((a) => !want.includes(a))) expect(automations).not.toContain(name);
+    for (const name of expected[other]!.automations.filter((a) => !want.includes(a)))
+      expect(automations).not.toContain(name);
     if (deployment === 'prod') expect(automations).toEqual(['events_landing', 'orders_daily']);
+    // biome-ignore lint/performance/useDomNodeTextContent: what the page shows a person, not hidden text
     else expect(await page.locator('body').innerText()).not.toMatch(/orders_daily|events_landing/);
     await page.screenshot({ path: join(IMAGES, `ui-${deployment}-automation.png`) });
   });

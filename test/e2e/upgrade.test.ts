@@ -12,7 +12,17 @@ import { git, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
 const PIPELINES = ['churn', 'events', 'orders'];
 const upgrade = (root: string, args: string[] = []) => runBin('pipeline', ['upgrade', ...args], root);
-const CODEMODS = ['v2-conventions-tag', 'v2-answers-deployment-env-var', 'v3-dg-project', 'v3-s3-store', 'v3-conventions-version'];
+const CODEMODS = [
+  'v2-conventions-tag',
+  'v2-answers-deployment-env-var',
+  'v3-dg-project',
+  'v3-s3-store',
+  'v3-conventions-version',
+  'v4-ruff-format',
+  'v4-conventions-version',
+];
+/** Files each pipeline's upgrade changes (the ingest pipeline's own test too, from v4). */
+const FILES_CHANGED: Record<string, number> = { churn: 12, events: 13, orders: 12 };
 /** Derived by `pipeline sync` (and never committed) from conventions v3; the upgrade takes them out of git's index. */
 const DERIVED = /^(dg\.toml|docker-compose\.yaml|deployments\/compose\/workspace\.yaml)$/m;
 
@@ -58,24 +68,37 @@ describe('upgrading a platform made at conventions v1', () => {
     const result = upgrade(upgraded);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^pipeline\s+from\s+to\s+codemods applied\s+files changed\s+status\n/);
-    for (const name of PIPELINES) expect(result.stdout).toMatch(new RegExp(`${name}\\s+1\\s+${CONVENTIONS_VERSION}\\s+${CODEMODS.join(', ')}\\s+10\\s+upgraded`));
-    expect(result.stdout).toContain('platform: v3-platform-layout: 11 files changed, then pipeline sync wrote the derived files\n');
+    for (const name of PIPELINES)
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `${name}\\s+1\\s+${CONVENTIONS_VERSION}\\s+${CODEMODS.join(', ')}\\s+${FILES_CHANGED[name]}\\s+upgraded`,
+        ),
+      );
+    expect(result.stdout).toContain(
+      'platform: v3-platform-layout, v4-ruff-config: 12 files changed, then pipeline sync wrote the derived files\n',
+    );
     expect(git(upgraded, 'ls-files')).not.toMatch(DERIVED);
   });
 
-  it('ends byte-identical to a fresh generation (the owners\' READMEs aside)', () => {
+  it("ends byte-identical to a fresh generation (the owners' READMEs aside)", () => {
     expect(files(upgraded)).toEqual(files(fresh));
   });
 
   it('behaves the same under Dagster: the same jobs, schedules, sensors and job tags in every deployment', () => {
     for (const deployment of ['local', 'compose', 'dev', 'prod', 'sandbox']) {
       const [a, b] = [upgraded, fresh].map((root) => {
-        const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, ...PIPELINES], root, { PIPELINE_DEPLOYMENT: deployment });
+        const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, ...PIPELINES], root, {
+          PIPELINE_DEPLOYMENT: deployment,
+        });
         expect(result.code, result.stderr.slice(-2000)).toBe(0);
         return JSON.parse(result.stdout);
       });
       expect(a, deployment).toEqual(b);
-      expect(Object.values(a.orders.job_tags).every((tags) => (tags as Record<string, string>).conventions === String(CONVENTIONS_VERSION))).toBe(true);
+      expect(
+        Object.values(a.orders.job_tags).every(
+          (tags) => (tags as Record<string, string>).conventions === String(CONVENTIONS_VERSION),
+        ),
+      ).toBe(true);
     }
   });
 
@@ -85,7 +108,10 @@ describe('upgrading a platform made at conventions v1', () => {
     const before = treeFingerprint(upgraded);
     const again = upgrade(upgraded);
     expect(again.code).toBe(0);
-    for (const name of PIPELINES) expect(again.stdout).toMatch(new RegExp(`${name}\\s+${CONVENTIONS_VERSION}\\s+${CONVENTIONS_VERSION}\\s+-\\s+0\\s+up-to-date`));
+    for (const name of PIPELINES)
+      expect(again.stdout).toMatch(
+        new RegExp(`${name}\\s+${CONVENTIONS_VERSION}\\s+${CONVENTIONS_VERSION}\\s+-\\s+0\\s+up-to-date`),
+      );
     expect(treeFingerprint(upgraded)).toEqual(before);
   });
 });
@@ -100,11 +126,20 @@ describe('pipeline upgrade', () => {
     expect(result.stdout).toContain('+                "conventions": str(conventions.CONVENTIONS_VERSION),');
     expect(result.stdout).toContain('+deployment_env_var: PIPELINE_DEPLOYMENT');
     expect(result.stdout).toContain('--- a/workspace.yaml\t\n+++ /dev/null');
-    expect(result.stdout).toContain('platform: v3-platform-layout: 11 files changed (then pipeline sync writes the derived files)');
+    expect(result.stdout).toContain(
+      'platform: v3-platform-layout, v4-ruff-config: 12 files changed (then pipeline sync writes the derived files)',
+    );
     expect(result.stdout).toContain('Dry run: nothing was written.');
     expect(treeFingerprint(root)).toEqual(before);
     const json = JSON.parse(upgrade(root, ['--dry-run', '--json']).stdout);
-    expect(json.pipelines.map((p: { pipeline: string; from: number; to: number; status: string }) => [p.pipeline, p.from, p.to, p.status])).toEqual(PIPELINES.map((p) => [p, 1, CONVENTIONS_VERSION, 'upgraded']));
+    expect(
+      json.pipelines.map((p: { pipeline: string; from: number; to: number; status: string }) => [
+        p.pipeline,
+        p.from,
+        p.to,
+        p.status,
+      ]),
+    ).toEqual(PIPELINES.map((p) => [p, 1, CONVENTIONS_VERSION, 'upgraded']));
   });
 
   it('leaves a pipeline whose codemod fails exactly as it was, upgrades the others, and exits 1', () => {
@@ -117,7 +152,9 @@ describe('pipeline upgrade', () => {
     const before = events();
     const result = upgrade(root);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/events\s+1\s+1\s+-\s+0\s+FAILED: v2-conventions-tag: deployments.py has no build_jobs function/);
+    expect(result.stdout).toMatch(
+      /events\s+1\s+1\s+-\s+0\s+FAILED: v2-conventions-tag: deployments.py has no build_jobs function/,
+    );
     expect(result.stdout).toMatch(new RegExp(`orders\\s+1\\s+${CONVENTIONS_VERSION}\\s+.*upgraded`));
     expect(events()).toEqual(before);
     expect(readFileSync(join(root, 'platform.yaml'), 'utf8')).toContain('conventions_version: 1');
@@ -131,7 +168,9 @@ describe('pipeline upgrade', () => {
     writeFileSync(join(root, 'notes.txt'), 'wip\n');
     const refused = upgrade(root);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe('pipeline: error: the git tree has 1 uncommitted change (notes.txt); commit or stash them, or pass --allow-dirty\n');
+    expect(refused.stderr).toBe(
+      'pipeline: error: the git tree has 1 uncommitted change (notes.txt); commit or stash them, or pass --allow-dirty\n',
+    );
     expect(upgrade(root, ['--allow-dirty']).code).toBe(0);
     expect(readFileSync(join(root, 'notes.txt'), 'utf8')).toBe('wip\n');
   });
@@ -140,13 +179,23 @@ describe('pipeline upgrade', () => {
     const root = v1Platform();
     expect(upgrade(root, ['--commit']).code).toBe(0);
     expect(git(root, 'log', '--format=%s').split('\n')).toEqual([
-      'chore(upgrade): v3-platform-layout',
+      'chore(upgrade): pin @create-pipeline/cli, the pipeline CLI',
+      'chore(upgrade): v3-platform-layout, v4-ruff-config',
       'chore(upgrade): record the new conventions version',
       ...[...CODEMODS].reverse().map((id) => `chore(upgrade): ${id}`),
       'platform at conventions v1',
     ]);
-    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~6').split('\n')).toContain('pipelines/orders/src/orders/deployments.py');
-    expect(git(root, 'show', '--name-only', '--format=', 'HEAD').split('\n')).toContain('docker-compose.platform.yaml');
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~9').split('\n')).toContain(
+      'pipelines/orders/src/orders/deployments.py',
+    );
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~1').split('\n')).toContain(
+      'docker-compose.platform.yaml',
+    );
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
+      '.gitignore',
+      'README.md',
+      'package.json',
+    ]);
     expect(git(root, 'status', '--porcelain')).toBe('');
     expect(git(root, 'ls-files')).not.toMatch(DERIVED);
     expect(git(root, 'ls-files')).not.toMatch(/^workspace\.yaml$/m);

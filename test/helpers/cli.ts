@@ -1,7 +1,6 @@
 // Runs the built bins exactly as a user's shell or CI would: a child process, no terminal, no stdin.
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { packageRoot } from '../../src/paths.ts';
+import { builtBin } from '../../src/paths.ts';
 
 export interface CliResult {
   code: number;
@@ -16,8 +15,13 @@ export const GIT_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'test@example.com',
 };
 
-export function runBin(bin: 'create-pipeline' | 'pipeline', args: string[], cwd: string, env: Record<string, string> = {}): CliResult {
-  const result = spawnSync(process.execPath, [join(packageRoot(), 'dist', `${bin}.js`), ...args], {
+export function runBin(
+  bin: 'create-pipeline' | 'pipeline',
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): CliResult {
+  const result = spawnSync(process.execPath, [builtBin(bin), ...args], {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,4 +32,5 @@ export function runBin(bin: 'create-pipeline' | 'pipeline', args: string[], cwd:
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-export const createPipeline = (args: string[], cwd: string, env?: Record<string, string>) => runBin('create-pipeline', args, cwd, env);
+export const createPipeline = (args: string[], cwd: string, env?: Record<string, string>) =>
+  runBin('create-pipeline', args, cwd, env);

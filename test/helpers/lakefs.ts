@@ -1,7 +1,7 @@
 // A real lakeFS server (built by scripts/setup-lakefs.sh) on a free loopback port, with local
 // settings: local KV and blockstore in a temp folder, telemetry and version checks off, and an
 // installation user whose keys come from here. Stopped by its process id.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.ts';
@@ -58,11 +58,20 @@ export async function startLakeFS(dir: string): Promise<LakeFSServer> {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`lakeFS did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  const env = { LAKEFS_ENDPOINT: endpoint, LAKEFS_ACCESS_KEY_ID: ACCESS_KEY_ID, LAKEFS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY };
+  const env = {
+    LAKEFS_ENDPOINT: endpoint,
+    LAKEFS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+    LAKEFS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+  };
   return {
     endpoint,
     env,
-    client: new LakeFSClient({ endpoint, accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY, source: 'test' }),
+    client: new LakeFSClient({
+      endpoint,
+      accessKeyId: ACCESS_KEY_ID,
+      secretAccessKey: SECRET_ACCESS_KEY,
+      source: 'test',
+    }),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

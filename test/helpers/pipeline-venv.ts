@@ -31,7 +31,16 @@ export function pipelineVenv(pipelineDir: string, venv: string): string {
   const made = uv(['venv', '--quiet', '--python', PYTHON, venv]);
   if (made.status !== 0) throw new Error(`uv venv failed: ${made.stderr}`);
   const python = join(venv, 'bin', 'python');
-  const install = ['pip', 'install', '--quiet', '--python', python, '-r', join(pipelineDir, 'pyproject.toml'), ...imageExtras(pipelineDir)];
+  const install = [
+    'pip',
+    'install',
+    '--quiet',
+    '--python',
+    python,
+    '-r',
+    join(pipelineDir, 'pyproject.toml'),
+    ...imageExtras(pipelineDir),
+  ];
   let result = uv([...install, '--offline']);
   if (result.status !== 0) result = uv(install);
   if (result.status !== 0) throw new Error(`uv pip install failed: ${result.stderr}`);

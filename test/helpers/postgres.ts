@@ -39,9 +39,20 @@ function owner(): { uid: number; gid: number } | undefined {
 
 function exec(bin: string, args: string[], env: Record<string, string> = {}, timeout = 120_000) {
   // runuser drops from root to the postgres user; env values go through `env` so they survive it.
-  const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin, ...args]] : [bin, args];
-  const result = spawnSync(cmd, argv as string[], { cwd: '/', encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed (${result.status ?? result.error?.message}):\n${result.stdout}\n${result.stderr}`);
+  const [cmd, argv] = isRoot
+    ? ['runuser', ['-u', 'postgres', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin, ...args]]
+    : [bin, args];
+  const result = spawnSync(cmd, argv as string[], {
+    cwd: '/',
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeout,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (result.status !== 0)
+    throw new Error(
+      `${bin} ${args.join(' ')} failed (${result.status ?? result.error?.message}):\n${result.stdout}\n${result.stderr}`,
+    );
   return result.stdout;
 }
 
@@ -62,16 +73,24 @@ export async function startPostgres(dir: string): Promise<PostgresServer> {
     chownSync(dir, ids.uid, ids.gid);
     chownSync(pwfile, ids.uid, ids.gid);
   }
-  exec(join(bin, 'initdb'), ['-D', data, '-U', user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'], { LC_ALL: 'C' });
+  exec(
+    join(bin, 'initdb'),
+    ['-D', data, '-U', user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'],
+    { LC_ALL: 'C' },
+  );
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories= -c fsync=off -c full_page_writes=off`;
   exec(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '120', 'start']);
   const env = { PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: user, PGPASSWORD: password };
   const psql = (db: string, sql: string) => {
-    const result = spawnSync(join(bin, 'psql'), ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', ...env },
-      timeout: 300_000,
-    });
+    const result = spawnSync(
+      join(bin, 'psql'),
+      ['-X', '-q', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', ...env },
+        timeout: 300_000,
+      },
+    );
     if (result.status !== 0) throw new Error(`psql failed: ${result.stderr}`);
     return result.stdout.split('\n').filter((line) => line !== '');
   };

@@ -11,7 +11,8 @@ export const DAGSTER = join(VENV, 'bin', 'dagster');
 /** dg (dagster-dg-cli). `--use-active-venv` loads every project in this venv instead of each one's own .venv. */
 export const DG = join(VENV, 'bin', 'dg');
 
-if (!existsSync(PYTHON)) throw new Error(`no test venv at ${VENV}: run bash scripts/setup-python.sh (npm test does it)`);
+if (!existsSync(PYTHON))
+  throw new Error(`no test venv at ${VENV}: run bash scripts/setup-python.sh (npm test does it)`);
 
 export interface Run {
   code: number;
@@ -19,14 +20,46 @@ export interface Run {
   stderr: string;
 }
 
-export function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}, timeout = 900_000): Run {
+export function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  timeout = 900_000,
+): Run {
   const result = spawnSync(cmd, args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`, DAGSTER_HOME: mkdtempSync(join(tmpdir(), 'dagster-home-')), ...env },
+    env: {
+      ...process.env,
+      PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`,
+      DAGSTER_HOME: mkdtempSync(join(tmpdir(), 'dagster-home-')),
+      ...env,
+    },
     timeout,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
 export const pythonScript = (name: string) => join(packageRoot(), 'test', 'python', name);
+
+/** ruff (pinned in scripts/python-requirements.txt), as a platform repo's CI runs it. */
+export const RUFF = join(VENV, 'bin', 'ruff');
+
+/**
+ * `ruff check` and `ruff format --check` over `paths` (platform repos: each file is checked under
+ * its repo's ruff.toml), without a cache left behind: ruff's own report when either fails.
+ */
+export function ruffProblems(paths: string[], cwd: string): string | undefined {
+  const check = run(RUFF, ['check', '--no-cache', '--output-format', 'concise', ...paths], cwd);
+  const format = run(RUFF, ['format', '--check', '--no-cache', '--diff', ...paths], cwd);
+  if (check.code === 0 && format.code === 0) return undefined;
+  return [
+    `ruff check (exit ${check.code}):`,
+    check.stdout,
+    check.stderr,
+    `ruff format --check (exit ${format.code}):`,
+    format.stdout,
+    format.stderr,
+  ].join('\n');
+}

@@ -1,18 +1,19 @@
-// A real local npm registry (Verdaccio) on a free loopback port. It serves the package the test
+// A real local npm registry (Verdaccio) on a free loopback port. It serves the packages the test
 // publishes, and proxies everything else to the registry npm is configured with, the way a
 // company registry serves its internal packages next to the public ones.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from '../../src/sandbox/ui.ts';
-import { writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/paths.ts';
+import { packageRoot, WORKSPACE } from '../../src/paths.ts';
+import { freePort } from '../../src/sandbox/ui.ts';
+import { GIT_IDENTITY } from './cli.ts';
 
 export interface Registry {
   url: string;
   token: string;
   stop: () => Promise<void>;
 }
-
 
 /** The registry npm is configured with on this machine: the local one proxies it, as a company registry does. */
 function upstreamRegistry(): string {
@@ -34,7 +35,11 @@ export async function startRegistry(dir: string): Promise<Registry> {
       '  upstream:',
       `    url: ${upstream}`,
       'packages:',
+      // The workspace's two packages are served from here only, never proxied.
       "  'create-pipeline':",
+      '    access: $all',
+      '    publish: $authenticated',
+      "  '@create-pipeline/*':",
       '    access: $all',
       '    publish: $authenticated',
       "  '**':",
@@ -48,7 +53,9 @@ export async function startRegistry(dir: string): Promise<Registry> {
     ].join('\n'),
   );
   const bin = join(packageRoot(), 'node_modules', 'verdaccio', 'bin', 'verdaccio');
-  const child: ChildProcess = spawn(process.execPath, [bin, '--config', config, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [bin, '--config', config, '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -67,7 +74,13 @@ export async function startRegistry(dir: string): Promise<Registry> {
   const response = await fetch(`${url}/-/user/org.couchdb.user:ci`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'ci', password: 'ci-password-123', type: 'user', roles: [], date: new Date().toISOString() }),
+    body: JSON.stringify({
+      name: 'ci',
+      password: 'ci-password-123',
+      type: 'user',
+      roles: [],
+      date: new Date().toISOString(),
+    }),
   });
   const { token } = (await response.json()) as { token: string };
   if (!token) throw new Error(`verdaccio gave no token (${response.status})`);
@@ -84,3 +97,101 @@ export async function startRegistry(dir: string): Promise<Registry> {
 }
 
 export { freePort };
+
+/**
+ * npm as a user behind this registry runs it: its own user config (the registry and the publish
+ * token) and cache, no update notifier, audit or funding lines.
+ */
+export function npmClient(
+  registry: Registry,
+  home: string,
+): (args: string[], cwd: string) => { code: number; out: string } {
+  const npmrc = join(home, '.npmrc');
+  const cache = join(home, 'npm-cache');
+  writeFileSync(
+    npmrc,
+    `registry=${registry.url}/\n//${registry.url.replace(/^http:\/\//, '')}/:_authToken=${registry.token}\n`,
+  );
+  return (args, cwd) => {
+    const result = spawnSync('npm', args, {
+      cwd,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        ...GIT_IDENTITY,
+        CI: 'true',
+        npm_config_userconfig: npmrc,
+        npm_config_cache: cache,
+        npm_config_registry: registry.url,
+        npm_config_update_notifier: 'false',
+        npm_config_audit: 'false',
+        npm_config_fund: 'false',
+      },
+      timeout: 600_000,
+    });
+    return { code: result.status ?? -1, out: `${result.stdout}\n${result.stderr}` };
+  };
+}
+
+/**
+ * Publishes the workspace's two packages as built (run npm run build first): each from a copy that
+ * holds the last build's dist/ files only (dist/files.json), since a build keeps earlier builds'
+ * chunks for an hour for commands still running (a real publish's prepack builds with --clean).
+ */
+export function publishWorkspace(npm: ReturnType<typeof npmClient>): void {
+  for (const pkg of [WORKSPACE.initializer, WORKSPACE.cli]) {
+    const from = join(packageRoot(), pkg.dir);
+    const copy = mkdtempSync(join(tmpdir(), 'publish-'));
+    for (const entry of readdirSync(from))
+      if (entry !== 'dist' && entry !== 'node_modules')
+        cpSync(join(from, entry), join(copy, entry), { recursive: true });
+    for (const file of JSON.parse(readFileSync(join(from, 'dist', 'files.json'), 'utf8')) as string[])
+      cpSync(join(from, 'dist', file), join(copy, 'dist', file));
+    const published = npm(['publish', '--ignore-scripts', '--access', 'public'], copy);
+    rmSync(copy, { recursive: true, force: true });
+    if (published.code !== 0) throw new Error(`npm publish ${pkg.name} failed:\n${published.out}`);
+  }
+}
+
+export interface InstallSize {
+  spec: string;
+  packages: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** `npm install <spec>` into an empty folder with an empty npm cache: packages, bytes on disk, seconds. */
+export function coldInstall(registry: Registry, spec: string): InstallSize {
+  const home = mkdtempSync(join(tmpdir(), 'cold-npm-'));
+  const npm = npmClient(registry, home);
+  const dir = mkdtempSync(join(tmpdir(), 'cold-install-'));
+  writeFileSync(join(dir, 'package.json'), '{ "private": true }\n');
+  const start = process.hrtime.bigint();
+  const installed = npm(['install', '--no-package-lock', spec], dir);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (installed.code !== 0) throw new Error(`npm install ${spec} failed:\n${installed.out}`);
+  const manifests = walkManifests(join(dir, 'node_modules'));
+  const bytes = Number(execFileSync('du', ['-sb', join(dir, 'node_modules')], { encoding: 'utf8' }).split('\t')[0]);
+  for (const folder of [dir, home]) rmSync(folder, { recursive: true, force: true });
+  return { spec, packages: manifests, bytes, seconds };
+}
+
+/** How many packages a node_modules holds (nested ones included; .bin and dot folders are not packages). */
+function walkManifests(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let count = 0;
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith('.')) continue;
+    const folders = name.startsWith('@')
+      ? readdirSync(join(dir, name)).map((n) => join(dir, name, n))
+      : [join(dir, name)];
+    for (const folder of folders) {
+      if (!existsSync(join(folder, 'package.json'))) continue;
+      count += 1 + walkManifests(join(folder, 'node_modules'));
+    }
+  }
+  return count;
+}
+
+export const formatInstall = (size: InstallSize): string =>
+  `${size.spec}: ${size.packages} package${size.packages === 1 ? '' : 's'}, ${(size.bytes / 1024 / 1024).toFixed(1)} MiB, ${size.seconds.toFixed(1)} s cold`;

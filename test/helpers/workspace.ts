@@ -25,7 +25,10 @@ export function git(cwd: string, ...args: string[]): string {
 /** A new platform repo (git, one commit on main), optionally with pipelines added on main. */
 export function makePlatform(options: { owners?: string; pipelines?: string[][] } = {}): string {
   const dir = tempDir('platform-');
-  const made = createPipeline(['--platform', '--platform-name', 'acme', '--owners', options.owners ?? 'analytics,ml-team'], dir);
+  const made = createPipeline(
+    ['--platform', '--platform-name', 'acme', '--owners', options.owners ?? 'analytics,ml-team'],
+    dir,
+  );
   if (made.code !== 0) throw new Error(`platform creation failed: ${made.stderr}`);
   for (const args of options.pipelines ?? []) {
     const result = createPipeline([...args, '--no-branch'], dir);
@@ -65,19 +68,28 @@ export function treeFingerprint(dir: string): Map<string, string> {
 /**
  * Declares a mode of the platform's own (staging) and a deployment that runs it (uat) in a
  * platform's platform.yaml, as docs/add.md shows, and commits. (Not "staging" for the deployment:
- * the generated test_deployments.py uses that name as its example of an unknown deployment.)
+ * before conventions v4 the generated test_deployments.py used that name as its unknown one.)
  */
 export function addUatDeployment(root: string): void {
   const path = join(root, 'platform.yaml');
   const text = readFileSync(path, 'utf8');
-  const next = text.replace('\ndeployments:\n', '\nmodes: [staging]\n\ndeployments:\n').replace('  sandbox:\n    modes: [local, sandbox]', '  uat:\n    modes: [staging]\n    run_launcher: default\n    daemon: true\n  sandbox:\n    modes: [local, sandbox]');
+  const next = text
+    .replace('\ndeployments:\n', '\nmodes: [staging]\n\ndeployments:\n')
+    .replace(
+      '  sandbox:\n    modes: [local, sandbox]',
+      '  uat:\n    modes: [staging]\n    run_launcher: default\n    daemon: true\n  sandbox:\n    modes: [local, sandbox]',
+    );
   if (next === text) throw new Error('platform.yaml is not laid out as the generator writes it');
   writeFileSync(path, next);
-  git(root, 'commit', '-qam', 'a uat deployment that runs the platform\'s own staging mode');
+  git(root, 'commit', '-qam', "a uat deployment that runs the platform's own staging mode");
 }
 
 /** A refused command: exit 2, one line on stderr matching `message`, and the tree byte for byte as it was. */
-export function expectRefused(root: string, command: () => { code: number | null; stderr: string }, message: RegExp): void {
+export function expectRefused(
+  root: string,
+  command: () => { code: number | null; stderr: string },
+  message: RegExp,
+): void {
   const before = treeFingerprint(root);
   const result = command();
   expect(result.code, result.stderr).toBe(2);

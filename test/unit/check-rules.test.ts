@@ -2,22 +2,28 @@
 // pyproject reader, the cached platform-owned rendering (byte-equal to the generator's), the
 // formats' escaping and platform.yaml's `check:` section.
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { pipelineFiles } from '../../generators/pipeline/files.ts';
 import { KINDS } from '../../generators/pipeline/kinds.ts';
 import { buildPipelineSpec } from '../../generators/pipeline/spec.ts';
+import { platformFiles } from '../../generators/platform/files.ts';
 import { renderGithub } from '../../src/check/format.ts';
 import { pyprojectDependencies, yamlLine } from '../../src/check/model.ts';
 import { pipelineFacts, pythonFacts } from '../../src/check/python.ts';
+import { renderPlatformOwned } from '../../src/check/render.ts';
 import { firstDifference } from '../../src/check/rules/platform-owned-edited.ts';
-import { ruleSettings } from '../../src/check/run.ts';
 import type { CheckReport } from '../../src/check/run.ts';
+import { ruleSettings } from '../../src/check/run.ts';
 import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
-import { renderPlatformOwned } from '../../src/check/render.ts';
-import { platformFiles } from '../../generators/platform/files.ts';
-import { parse } from 'yaml';
 
-const platform = defaultPlatformConfig({ name: 'acme', timezone: 'Europe/Paris', owners: ['analytics'], lakefsRepository: 'data', productionRef: 'main' });
+const platform = defaultPlatformConfig({
+  name: 'acme',
+  timezone: 'Europe/Paris',
+  owners: ['analytics'],
+  lakefsRepository: 'data',
+  productionRef: 'main',
+});
 
 describe('python facts', () => {
   const source = [
@@ -44,7 +50,11 @@ describe('python facts', () => {
 
   it('keeps exact lines for calls, keywords, imports, decorators and assignments', async () => {
     const facts = await pythonFacts(source);
-    expect(facts.imports).toEqual([{ module: 'dagster', line: 1 }, { module: '', line: 2 }, { module: 'boto3', line: 6 }]);
+    expect(facts.imports).toEqual([
+      { module: 'dagster', line: 1 },
+      { module: '', line: 2 },
+      { module: 'boto3', line: 6 },
+    ]);
     const schedule = facts.calls.find((c) => c.name === 'ScheduleDefinition')!;
     expect(schedule.line).toBe(7);
     expect(schedule.kwargs.get('execution_timezone')).toMatchObject({ line: 10, str: '' });
@@ -59,9 +69,12 @@ describe('python facts', () => {
 
 describe('facts shared by files of the same shape', () => {
   it('gives the same facts as parsing each file, with the pipeline name put back', async () => {
-    const file = (name: string) => `from .deployments import ScheduleSpec\n\nS = [\n    ScheduleSpec(name="${name}_daily", graph="${name}", preset="prod_full", timezone="UTC", deployments=("prod", )),\n]\n`;
-    const strip = (facts: Awaited<ReturnType<typeof pythonFacts>>) => JSON.stringify(facts.calls.map((c) => [c.callee, c.line, [...c.kwargs]]));
-    for (const name of ['orders', 'churn_v2', 'sales']) expect(strip(await pipelineFacts(file(name), name))).toBe(strip(await pythonFacts(file(name))));
+    const file = (name: string) =>
+      `from .deployments import ScheduleSpec\n\nS = [\n    ScheduleSpec(name="${name}_daily", graph="${name}", preset="prod_full", timezone="UTC", deployments=("prod", )),\n]\n`;
+    const strip = (facts: Awaited<ReturnType<typeof pythonFacts>>) =>
+      JSON.stringify(facts.calls.map((c) => [c.callee, c.line, [...c.kwargs]]));
+    for (const name of ['orders', 'churn_v2', 'sales'])
+      expect(strip(await pipelineFacts(file(name), name))).toBe(strip(await pythonFacts(file(name))));
     // a name that occurs inside a keyword is parsed as it is
     expect(strip(await pipelineFacts(file('ass'), 'ass'))).toBe(strip(await pythonFacts(file('ass'))));
   });
@@ -69,10 +82,19 @@ describe('facts shared by files of the same shape', () => {
 
 describe('pyproject and YAML lines', () => {
   it('reads runtime and group dependencies with their lines', () => {
-    const text = '[project]\nname = "x"\ndependencies = [\n    "dagster==1.13.27",  # pinned\n    "Boto3>=1.28",\n]\n\n[dependency-groups]\ndev = ["dagster-webserver==1.13.27", "pytest>=8"]\n';
+    const text =
+      '[project]\nname = "x"\ndependencies = [\n    "dagster==1.13.27",  # pinned\n    "Boto3>=1.28",\n]\n\n[dependency-groups]\ndev = ["dagster-webserver==1.13.27", "pytest>=8"]\n';
     const deps = pyprojectDependencies(text);
-    expect(deps.runtime.map((d) => [d.name, d.line])).toEqual([['dagster', 4], ['boto3', 5]]);
-    expect(deps.all.map((d) => [d.name, d.line])).toEqual([['dagster', 4], ['boto3', 5], ['dagster-webserver', 9], ['pytest', 9]]);
+    expect(deps.runtime.map((d) => [d.name, d.line])).toEqual([
+      ['dagster', 4],
+      ['boto3', 5],
+    ]);
+    expect(deps.all.map((d) => [d.name, d.line])).toEqual([
+      ['dagster', 4],
+      ['boto3', 5],
+      ['dagster-webserver', 9],
+      ['pytest', 9],
+    ]);
   });
 
   it('finds the line of a YAML key, or of its nearest parent', () => {
@@ -85,7 +107,19 @@ describe('pyproject and YAML lines', () => {
 
 describe('platform-owned rendering', () => {
   it.each(Object.keys(KINDS))('renders %s byte for byte as the generator does', (kind) => {
-    const spec = buildPipelineSpec({ name: 'orders', template: kind as never, description: 'D.', owner: 'analytics', schedule: '0 6 * * *', timezone: 'UTC', deployments: ['local', 'dev', 'prod'], slaHours: 26 }, platform);
+    const spec = buildPipelineSpec(
+      {
+        name: 'orders',
+        template: kind as never,
+        description: 'D.',
+        owner: 'analytics',
+        schedule: '0 6 * * *',
+        timezone: 'UTC',
+        deployments: ['local', 'dev', 'prod'],
+        slaHours: 26,
+      },
+      platform,
+    );
     const generated = new Map(pipelineFiles(spec, platform).map((f) => [f.path, f.content]));
     const owned = renderPlatformOwned(spec, platform);
     expect([...owned.keys()]).toContain('src/orders/conventions.py');
@@ -94,16 +128,32 @@ describe('platform-owned rendering', () => {
   });
 
   it('ignores the CLI release in the header, not the code', () => {
-    const header = (v: string) => `# Platform-owned module: generated by create-pipeline ${v} (conventions v3).\nA = 1\n`;
+    const header = (v: string) =>
+      `# Platform-owned module: generated by create-pipeline ${v} (conventions v3).\nA = 1\n`;
     expect(firstDifference(header('0.1.0'), header('0.2.0'))).toBeUndefined();
-    expect(firstDifference(`${header('0.1.0')}B = 2\n`, header('0.1.0'))).toEqual({ line: 3, actual: 'B = 2', expected: '' });
+    expect(firstDifference(`${header('0.1.0')}B = 2\n`, header('0.1.0'))).toEqual({
+      line: 3,
+      actual: 'B = 2',
+      expected: '',
+    });
   });
 });
 
 describe('formats', () => {
   it('escapes GitHub workflow commands', () => {
-    const report: CheckReport = { ok: false, root: '/r', pipelines: ['a'], rules: [], summary: { errors: 1, warnings: 0 }, findings: [{ rule: 'job-owner', severity: 'error', file: 'p/a,b:c.py', line: 3, message: '100% wrong\nreally', fix: 'x' }] };
-    expect(renderGithub(report).split('\n')[0]).toBe('::error file=p/a%2Cb%3Ac.py,line=3,title=job-owner::100%25 wrong%0Areally. Fix: x');
+    const report: CheckReport = {
+      ok: false,
+      root: '/r',
+      pipelines: ['a'],
+      rules: [],
+      summary: { errors: 1, warnings: 0 },
+      findings: [
+        { rule: 'job-owner', severity: 'error', file: 'p/a,b:c.py', line: 3, message: '100% wrong\nreally', fix: 'x' },
+      ],
+    };
+    expect(renderGithub(report).split('\n')[0]).toBe(
+      '::error file=p/a%2Cb%3Ac.py,line=3,title=job-owner::100%25 wrong%0Areally. Fix: x',
+    );
   });
 });
 
@@ -113,12 +163,18 @@ describe("platform.yaml's check section", () => {
     expect(checkPlatformConfig(raw()).check).toBeUndefined();
   });
   it('takes off, warning or error per rule id', () => {
-    expect(checkPlatformConfig({ ...raw(), check: { rules: { 'job-owner': 'off', 'schedule-timezone': 'error' } } }).check).toEqual({ rules: { 'job-owner': 'off', 'schedule-timezone': 'error' } });
-    expect(() => checkPlatformConfig({ ...raw(), check: { rules: { 'job-owner': false } } })).toThrow('platform.yaml: check.rules.job-owner: false is not a setting (expected one of: off, warning, error)');
+    expect(
+      checkPlatformConfig({ ...raw(), check: { rules: { 'job-owner': 'off', 'schedule-timezone': 'error' } } }).check,
+    ).toEqual({ rules: { 'job-owner': 'off', 'schedule-timezone': 'error' } });
+    expect(() => checkPlatformConfig({ ...raw(), check: { rules: { 'job-owner': false } } })).toThrow(
+      'platform.yaml: check.rules.job-owner: false is not a setting (expected one of: off, warning, error)',
+    );
     expect(() => checkPlatformConfig({ ...raw(), check: { level: 1 } })).toThrow(/check.level: is not a known key/);
   });
   it('names an unknown rule id', () => {
-    expect(() => ruleSettings({ 'no-such-rule': 'off' })).toThrow(/check.rules.no-such-rule: is not a rule of pipeline check/);
+    expect(() => ruleSettings({ 'no-such-rule': 'off' })).toThrow(
+      /check.rules.no-such-rule: is not a rule of pipeline check/,
+    );
     expect(ruleSettings({ 'job-owner': 'warning' }).size).toBe(11);
   });
 });

@@ -1,19 +1,28 @@
 // Every built-in codemod against its fixture cases (input, expected output): already migrated
 // input stays as it is, comments and odd formatting are kept, and a second run changes nothing.
-import { appendFileSync, cpSync, type Dirent, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  type Dirent,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
-import { BUILTIN_CODEMODS } from '../../src/upgrade/codemods/index.ts';
-import { type PlatformLayout, planPlatformLayout } from '../../src/upgrade/codemods/v3-platform-layout.ts';
-import { codemodCases } from '../../src/upgrade/testing.ts';
-import { tempDir } from '../helpers/workspace.ts';
+import { FileTree } from '../../src/tree/file-tree.ts';
 import type { Codemod } from '../../src/upgrade/codemod.ts';
+import { BUILTIN_CODEMODS } from '../../src/upgrade/codemods/index.ts';
 import { legacyDagster } from '../../src/upgrade/codemods/legacy-dagster/index.ts';
 import { parseError } from '../../src/upgrade/codemods/legacy-dagster/verify.ts';
+import { type PlatformLayout, planPlatformLayout } from '../../src/upgrade/codemods/v3-platform-layout.ts';
 import { ENGINES } from '../../src/upgrade/engines/index.ts';
 import { upgradePipeline } from '../../src/upgrade/runner.ts';
-import { FileTree } from '../../src/tree/file-tree.ts';
+import { codemodCases } from '../../src/upgrade/testing.ts';
+import { tempDir } from '../helpers/workspace.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'codemods');
 
@@ -23,7 +32,9 @@ for (const codemod of BUILTIN_CODEMODS) {
       it(`${testCase.name}: gives the expected output`, async () => {
         const { changes, actual, expected } = await testCase.check(codemod);
         expect(actual).toEqual(expected);
-        expect(changes > 0).toBe(JSON.stringify(actual) !== JSON.stringify((await testCase.check({ ...codemod, run: () => 0 })).actual));
+        expect(changes > 0).toBe(
+          JSON.stringify(actual) !== JSON.stringify((await testCase.check({ ...codemod, run: () => 0 })).actual),
+        );
       });
     }
 
@@ -44,10 +55,12 @@ describe('platform step v3-platform-layout', () => {
   const REMOVED = ['deployments/compose/workspace.yaml', 'docker-compose.yaml', 'workspace.yaml'];
   const readAll = (dir: string): Record<string, string> =>
     Object.fromEntries(
-      (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile()).map((e) => {
-        const full = join(e.parentPath, e.name);
-        return [relative(dir, full).split(sep).join('/'), readFileSync(full, 'utf8')];
-      }),
+      (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+        .filter((e) => e.isFile())
+        .map((e) => {
+          const full = join(e.parentPath, e.name);
+          return [relative(dir, full).split(sep).join('/'), readFileSync(full, 'utf8')];
+        }),
     );
   const copyOfV1 = () => {
     const root = tempDir('v3-layout-');
@@ -62,9 +75,11 @@ describe('platform step v3-platform-layout', () => {
     for (const path of step.remove) rmSync(join(step.root, path));
   };
 
-  it('from v1: the platform files become a fresh v3 platform\'s, the registration files go', () => {
-    const step = planPlatformLayout(V1, loadPlatformConfig(V1));
-    expect(Object.fromEntries(step.tree.changes().map((c) => [c.path, c.after]))).toEqual(readAll(join(FIXTURES, 'v3-platform-layout', 'from-v1', 'expected')));
+  it("from v1: the platform files become a fresh v3 platform's, the registration files go", () => {
+    const step = planPlatformLayout(V1, loadPlatformConfig(V1), 3);
+    expect(Object.fromEntries(step.tree.changes().map((c) => [c.path, c.after]))).toEqual(
+      readAll(join(FIXTURES, 'v3-platform-layout', 'from-v1', 'expected')),
+    );
     expect([...step.remove].sort()).toEqual(REMOVED);
     expect(step.todos).toEqual([]);
   });
@@ -79,12 +94,73 @@ describe('platform step v3-platform-layout', () => {
 
   it('keeps a registration file or CI workflow the team changed, with a TODO for each', () => {
     const root = copyOfV1();
-    appendFileSync(join(root, 'workspace.yaml'), '  - python_module:\n      module_name: extra.defs\n      location_name: extra\n');
-    appendFileSync(join(root, '.github/workflows/pipelines.yaml'), '  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n');
-    const step = planPlatformLayout(root, loadPlatformConfig(root));
+    appendFileSync(
+      join(root, 'workspace.yaml'),
+      '  - python_module:\n      module_name: extra.defs\n      location_name: extra\n',
+    );
+    appendFileSync(
+      join(root, '.github/workflows/pipelines.yaml'),
+      '  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n',
+    );
+    const step = planPlatformLayout(root, loadPlatformConfig(root), 3);
     expect([...step.remove].sort()).toEqual(['deployments/compose/workspace.yaml', 'docker-compose.yaml']);
     expect(step.tree.changes().map((c) => c.path)).not.toContain('.github/workflows/pipelines.yaml');
-    expect(step.todos).toEqual([expect.stringMatching(/^workspace\.yaml holds entries or comments of your own/), expect.stringMatching(/^\.github\/workflows\/pipelines\.yaml is not the workflow create-pipeline generated/)]);
+    expect(step.todos).toEqual([
+      expect.stringMatching(/^workspace\.yaml holds entries or comments of your own/),
+      expect.stringMatching(/^\.github\/workflows\/pipelines\.yaml is not the workflow create-pipeline generated/),
+    ]);
+  });
+});
+
+// The platform step of v4: a v3 platform (v1 moved to 3 here) gets ruff.toml and CI's ruff job.
+describe('platform step v4-ruff-config', () => {
+  const V1 = join(FIXTURES, '..', 'conventions-v1');
+  const atV3 = () => {
+    const root = tempDir('v4-ruff-');
+    cpSync(V1, root, { recursive: true });
+    const step = planPlatformLayout(root, loadPlatformConfig(root), 3);
+    for (const c of step.tree.changes()) {
+      mkdirSync(dirname(join(root, c.path)), { recursive: true });
+      writeFileSync(join(root, c.path), c.after);
+    }
+    // The v3 workflow: today's without its last job, the ruff one.
+    const ci = join(root, '.github/workflows/pipelines.yaml');
+    writeFileSync(ci, readFileSync(ci, 'utf8').replace(/\n {2}ruff:\n[\s\S]*$/, ''));
+    const yaml = join(root, 'platform.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^conventions_version: \d+$/m, 'conventions_version: 3'));
+    return root;
+  };
+
+  it('writes ruff.toml and gives the v3 CI workflow its ruff job, and only those', () => {
+    const root = atV3();
+    const step = planPlatformLayout(root, loadPlatformConfig(root));
+    expect(step.ids).toEqual(['v4-ruff-config']);
+    expect(
+      step.tree
+        .changes()
+        .map((c) => c.path)
+        .sort(),
+    ).toEqual(['.github/workflows/pipelines.yaml', 'ruff.toml']);
+    expect(step.tree.read('ruff.toml')).toMatch(/^line-length = 120$/m);
+    expect(step.tree.read('.github/workflows/pipelines.yaml')).toMatch(
+      /\n {2}ruff:\n[\s\S]*ruff@[\d.]+ check [\s\S]*ruff@[\d.]+ format --check /,
+    );
+    expect(step.todos).toEqual([]);
+  });
+
+  it("keeps a ruff.toml and a CI workflow of the team's own, with a TODO for each", () => {
+    const root = atV3();
+    writeFileSync(join(root, 'ruff.toml'), 'line-length = 88\n');
+    appendFileSync(
+      join(root, '.github/workflows/pipelines.yaml'),
+      '  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make lint\n',
+    );
+    const step = planPlatformLayout(root, loadPlatformConfig(root));
+    expect(step.tree.changes()).toEqual([]);
+    expect(step.todos).toEqual([
+      expect.stringMatching(/^ruff\.toml is yours already/),
+      expect.stringMatching(/^\.github\/workflows\/pipelines\.yaml is not the workflow create-pipeline generated/),
+    ]);
   });
 });
 
@@ -93,12 +169,21 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
     const tree = new FileTree(dir);
     const todos: string[] = [];
-    await legacyDagster.run(tree, { pipeline: 'p', answers: {}, platform: null, todo: (m) => todos.push(m), engines: ENGINES });
+    await legacyDagster.run(tree, {
+      pipeline: 'p',
+      answers: {},
+      platform: null,
+      todo: (m) => todos.push(m),
+      engines: ENGINES,
+    });
     return { tree, todos };
   };
 
   it('finds the syntax errors the first real-world runs wrote: a positional after a keyword, an empty import', async () => {
-    expect(await parseError('@op(ins={"a": In(description="x", String)})\ndef f(a):\n    pass\n')).toMatchObject({ line: 1, what: expect.stringMatching(/positional argument "String" follows a keyword/) });
+    expect(await parseError('@op(ins={"a": In(description="x", String)})\ndef f(a):\n    pass\n')).toMatchObject({
+      line: 1,
+      what: expect.stringMatching(/positional argument "String" follows a keyword/),
+    });
     expect(await parseError('import os\nfrom dagster import \n')).toMatchObject({ line: 2 });
     expect(await parseError('from dagster import op\n')).toBeNull();
   });
@@ -106,10 +191,26 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
   it('leaves a pipeline as it was when a codemod writes Python that does not parse, naming file:line', async () => {
     const dir = tempDir('unparsable-');
     writeFileSync(join(dir, 'ok.py'), 'x = 1\n');
-    const broken: Codemod = { id: 'broken', version: 1, description: 'writes a bad call', run: (tree) => (tree.write('ok.py', 'x = 1\ny = f(a=1, 2)\n'), 1) };
-    const result = await upgradePipeline('p', dir, { pipelines: [], platform: null, to: 1, codemods: [broken], only: 'broken' });
+    const broken: Codemod = {
+      id: 'broken',
+      version: 1,
+      description: 'writes a bad call',
+      run: (tree) => {
+        tree.write('ok.py', 'x = 1\ny = f(a=1, 2)\n');
+        return 1;
+      },
+    };
+    const result = await upgradePipeline('p', dir, {
+      pipelines: [],
+      platform: null,
+      to: 1,
+      codemods: [broken],
+      only: 'broken',
+    });
     expect(result.status).toBe('failed');
-    expect(result.error).toMatch(/^broken: ok\.py:2: the code it wrote does not parse \(positional argument "2" follows a keyword argument\)/);
+    expect(result.error).toMatch(
+      /^broken: ok\.py:2: the code it wrote does not parse \(positional argument "2" follows a keyword argument\)/,
+    );
     expect(result.tree.changes()).toEqual([]);
   });
 
@@ -132,7 +233,9 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
 
   it('leaves a module that does not parse as it was, and reports it', async () => {
     const dir = tempDir('py2-');
-    const { tree, todos } = await run(dir, { 'old.py': 'from dagster import solid\n\n@solid\ndef f(context):\n    return (1,\n' });
+    const { tree, todos } = await run(dir, {
+      'old.py': 'from dagster import solid\n\n@solid\ndef f(context):\n    return (1,\n',
+    });
     expect(tree.changes()).toEqual([]);
     expect(todos).toEqual([expect.stringMatching(/^old\.py:\d+: module: it does not parse as Python 3 \(/)]);
   });

@@ -6,9 +6,16 @@ import { composeFile, derivedFiles } from '../../generators/platform/derived.ts'
 import { platformFiles } from '../../generators/platform/files.ts';
 import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 
-const platform = defaultPlatformConfig({ name: 'acme', timezone: 'UTC', owners: ['analytics'], lakefsRepository: 'data', productionRef: 'main' });
+const platform = defaultPlatformConfig({
+  name: 'acme',
+  timezone: 'UTC',
+  owners: ['analytics'],
+  lakefsRepository: 'data',
+  productionRef: 'main',
+});
 const base = platformFiles(platform).find((f) => f.path === 'docker-compose.platform.yaml')!.content;
-const file = (pipelines: string[], path: string) => derivedFiles(platform, pipelines, base).find((f) => f.path === path)!.content;
+const file = (pipelines: string[], path: string) =>
+  derivedFiles(platform, pipelines, base).find((f) => f.path === path)!.content;
 
 describe('the derived files', () => {
   it('are the dg workspace, the compose file and the compose workspace, each marked as generated', () => {
@@ -18,7 +25,9 @@ describe('the derived files', () => {
   });
 
   it('list every pipeline in the order given, and none when there is none', () => {
-    expect(file(['churn', 'orders'], 'dg.toml')).toMatch(/\[\[workspace\.projects\]\]\npath = "pipelines\/churn"\n\n\[\[workspace\.projects\]\]\npath = "pipelines\/orders"\n$/);
+    expect(file(['churn', 'orders'], 'dg.toml')).toMatch(
+      /\[\[workspace\.projects\]\]\npath = "pipelines\/churn"\n\n\[\[workspace\.projects\]\]\npath = "pipelines\/orders"\n$/,
+    );
     expect(file([], 'dg.toml')).not.toContain('[[workspace.projects]]');
     expect(parse(file(['churn', 'orders'], 'deployments/compose/workspace.yaml')).load_from).toEqual([
       { grpc_server: { host: 'churn', port: 4000, location_name: 'churn' } },
@@ -27,11 +36,15 @@ describe('the derived files', () => {
     expect(parse(file([], 'deployments/compose/workspace.yaml')).load_from).toEqual([]);
     const compose = parse(file(['churn', 'orders'], 'docker-compose.yaml'), { merge: true });
     expect(Object.keys(compose.services)).toEqual(['postgres', 'webserver', 'daemon', 'churn', 'orders']);
-    expect(compose.services.orders).toMatchObject({ build: './pipelines/orders', image: 'acme/orders:latest', environment: { PIPELINE_DEPLOYMENT: 'compose' } });
+    expect(compose.services.orders).toMatchObject({
+      build: './pipelines/orders',
+      image: 'acme/orders:latest',
+      environment: { PIPELINE_DEPLOYMENT: 'compose' },
+    });
   });
 
   it("keep the team's compose file byte for byte, with its comments, and only add services", () => {
-    const edited = base.replace('services:\n', '# ask #data-platform first\nservices:   # ours\n') + '# trailing note\n';
+    const edited = `${base.replace('services:\n', '# ask #data-platform first\nservices:   # ours\n')}# trailing note\n`;
     const out = composeFile(platform, ['orders'], edited);
     const withoutHeader = out.slice(out.indexOf(edited.split('\n')[0]!));
     expect(withoutHeader.startsWith(edited.slice(0, edited.indexOf('volumes:')))).toBe(true);
@@ -40,10 +53,14 @@ describe('the derived files', () => {
   });
 
   it('refuse a pipeline with the name of one of the platform services, naming both', () => {
-    expect(() => composeFile(platform, ['postgres'], base)).toThrow('pipelines/postgres has the name of the service postgres in docker-compose.platform.yaml');
+    expect(() => composeFile(platform, ['postgres'], base)).toThrow(
+      'pipelines/postgres has the name of the service postgres in docker-compose.platform.yaml',
+    );
   });
 
   it('refuse a compose file that is not YAML, naming it', () => {
-    expect(() => composeFile(platform, ['orders'], 'services: [\n')).toThrow(/^docker-compose.platform.yaml is not valid YAML/);
+    expect(() => composeFile(platform, ['orders'], 'services: [\n')).toThrow(
+      /^docker-compose.platform.yaml is not valid YAML/,
+    );
   });
 });

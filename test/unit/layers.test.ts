@@ -45,7 +45,11 @@ function importGraph(): Map<string, string[]> {
     const targets = info.importedFiles
       .map((i) => i.fileName)
       .filter((name) => name.startsWith('.'))
-      .map((name) => relative(ROOT, resolve(ROOT, dirname(file), name)).split(sep).join('/'))
+      .map((name) =>
+        relative(ROOT, resolve(ROOT, dirname(file), name))
+          .split(sep)
+          .join('/'),
+      )
       .filter((target) => known.has(target));
     graph.set(file, targets);
   }
@@ -55,7 +59,8 @@ function importGraph(): Map<string, string[]> {
 it('imports only point down the layers', () => {
   const upward: string[] = [];
   for (const [file, targets] of importGraph())
-    for (const target of targets) if (layerOf(target) > layerOf(file)) upward.push(`${file} imports ${target} (a higher layer)`);
+    for (const target of targets)
+      if (layerOf(target) > layerOf(file)) upward.push(`${file} imports ${target} (a higher layer)`);
   expect(upward).toEqual([]);
 });
 

@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { pyBlock, pyDocstring, pyLiteral, pyString, tomlString } from '../../src/render/literals.ts';
 import { PYTHON, run } from '../helpers/python.ts';
 
-const NASTY = ['plain', 'say "hi"', "it's", 'back\\slash', 'new\nline', 'tab\there', '{{ handlebars }}', '"""triple"""', 'unicode é ✓ \u2028 sep', 'nul-ish \x01 \x7f', '\\"\\n'];
+const NASTY = [
+  'plain',
+  'say "hi"',
+  "it's",
+  'back\\slash',
+  'new\nline',
+  'tab\there',
+  '{{ handlebars }}',
+  '"""triple"""',
+  'unicode é ✓ \u2028 sep',
+  'nul-ish \x01 \x7f',
+  '\\"\\n',
+];
 
 /** Evaluates Python expressions with the real interpreter and returns their values. */
 function pythonEval(expressions: string[]): unknown[] {
@@ -18,7 +30,9 @@ describe('values written into generated Python', () => {
   });
 
   it('turns nested config into the same Python value, on one line or over several', () => {
-    const config = { ops: { load: { config: { table: 'raw/"x".csv', limit: 0, on: true, none: null, tags: ['a', 'b'] } } } };
+    const config = {
+      ops: { load: { config: { table: 'raw/"x".csv', limit: 0, on: true, none: null, tags: ['a', 'b'] } } },
+    };
     const [flat, block] = pythonEval([pyLiteral(config), pyBlock(config, 12, 40)]);
     expect(flat).toEqual(config);
     expect(block).toEqual(config);

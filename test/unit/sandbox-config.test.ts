@@ -6,7 +6,13 @@ import { platformFiles } from '../../generators/platform/files.ts';
 import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
 
-const config = defaultPlatformConfig({ name: 'acme', timezone: 'UTC', owners: ['analytics'], lakefsRepository: 'data', productionRef: 'release-1' });
+const config = defaultPlatformConfig({
+  name: 'acme',
+  timezone: 'UTC',
+  owners: ['analytics'],
+  lakefsRepository: 'data',
+  productionRef: 'release-1',
+});
 const withSandbox = (extra: Record<string, unknown>) => {
   const raw = parse(platformFiles(config).find((f) => f.path === 'platform.yaml')!.content);
   Object.assign(raw.sandbox, extra);
@@ -22,7 +28,9 @@ describe('sandbox loop keys in platform.yaml', () => {
   });
 
   it('read back when given', () => {
-    expect(checkPlatformConfig(withSandbox({ production_branch: 'prod', git_main_branch: 'trunk', ttl_days: 14 })).sandbox).toMatchObject({ productionBranch: 'prod', gitMainBranch: 'trunk', ttlDays: 14 });
+    expect(
+      checkPlatformConfig(withSandbox({ production_branch: 'prod', git_main_branch: 'trunk', ttl_days: 14 })).sandbox,
+    ).toMatchObject({ productionBranch: 'prod', gitMainBranch: 'trunk', ttlDays: 14 });
   });
 
   it.each([

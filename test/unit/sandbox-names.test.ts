@@ -4,7 +4,13 @@ import { StateError } from '../../src/errors.ts';
 import { LAKEFS_BRANCH_ID, sandboxName, snowflakeDatabaseName } from '../../src/sandbox/names.ts';
 import { guardTarget } from '../../src/sandbox/sandbox.ts';
 
-const platform = defaultPlatformConfig({ name: 'acme', timezone: 'UTC', owners: ['a'], lakefsRepository: 'data', productionRef: 'main' });
+const platform = defaultPlatformConfig({
+  name: 'acme',
+  timezone: 'UTC',
+  owners: ['a'],
+  lakefsRepository: 'data',
+  productionRef: 'main',
+});
 
 describe('sandbox names', () => {
   it('derive from the git branch, sanitised to a lakeFS branch id', () => {

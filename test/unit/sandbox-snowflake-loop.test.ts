@@ -29,13 +29,22 @@ describe('snowflake backend, after up', () => {
     const { sql, statements } = recorder();
     const promote = new SnowflakeBackend(sql, 'PROD').promote('SBX_FEATURE_X_ABC123');
     await expect(promote).rejects.toBeInstanceOf(CliError);
-    await expect(promote).rejects.toMatchObject({ exitCode: 2, message: 'promote is not supported by the snowflake backend: a clone cannot be merged into PROD; to replace production with the sandbox whole, run ALTER DATABASE "PROD" SWAP WITH "SBX_FEATURE_X_ABC123" yourself' });
+    await expect(promote).rejects.toMatchObject({
+      exitCode: 2,
+      message:
+        'promote is not supported by the snowflake backend: a clone cannot be merged into PROD; to replace production with the sandbox whole, run ALTER DATABASE "PROD" SWAP WITH "SBX_FEATURE_X_ABC123" yourself',
+    });
     expect(statements).toEqual([]);
   });
 
   it('refresh is not supported: down and up make a fresh clone', async () => {
     const { sql, statements } = recorder();
-    await expect(new SnowflakeBackend(sql, 'PROD').refresh('SBX_X')).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^refresh is not supported by the snowflake backend: make a fresh clone with pipeline sandbox down and up/) });
+    await expect(new SnowflakeBackend(sql, 'PROD').refresh('SBX_X')).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /^refresh is not supported by the snowflake backend: make a fresh clone with pipeline sandbox down and up/,
+      ),
+    });
     expect(statements).toEqual([]);
   });
 });

@@ -30,7 +30,9 @@ describe('the Snowflake clone backend', () => {
     const backend = new SnowflakeBackend(sql, 'PROD');
     expect((await backend.create('SBX_FEATURE_X_1A2B3C')).created).toBe(true);
     expect((await backend.create('SBX_FEATURE_X_1A2B3C')).created).toBe(false);
-    expect(statements.filter((s) => s.startsWith('CREATE'))).toEqual([`CREATE DATABASE "SBX_FEATURE_X_1A2B3C" CLONE "PROD" COMMENT = 'pipeline sandbox of PROD'`]);
+    expect(statements.filter((s) => s.startsWith('CREATE'))).toEqual([
+      `CREATE DATABASE "SBX_FEATURE_X_1A2B3C" CLONE "PROD" COMMENT = 'pipeline sandbox of PROD'`,
+    ]);
   });
 
   it('drops the clone on down, and never the production or a protected database', async () => {
@@ -52,6 +54,8 @@ describe('the Snowflake clone backend', () => {
   it('quotes identifiers, so a name cannot inject SQL', async () => {
     const { sql, statements } = recorder();
     await new SnowflakeBackend(sql, 'PROD').create('SBX_"; DROP DATABASE PROD; --');
-    expect(statements.at(-1)).toBe(`CREATE DATABASE "SBX_""; DROP DATABASE PROD; --" CLONE "PROD" COMMENT = 'pipeline sandbox of PROD'`);
+    expect(statements.at(-1)).toBe(
+      `CREATE DATABASE "SBX_""; DROP DATABASE PROD; --" CLONE "PROD" COMMENT = 'pipeline sandbox of PROD'`,
+    );
   });
 });

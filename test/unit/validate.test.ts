@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
-import { checkCron, checkPipelineName, composeServices, cronProblem, isTimezone, ownerNameProblem, pipelineNameProblem, platformNameProblem, textProblem, timezoneProblem } from '../../src/validate/index.ts';
+import {
+  checkCron,
+  checkPipelineName,
+  composeServices,
+  cronProblem,
+  isTimezone,
+  ownerNameProblem,
+  pipelineNameProblem,
+  platformNameProblem,
+  textProblem,
+  timezoneProblem,
+} from '../../src/validate/index.ts';
 import { INSTALLED_MODULES, PYTHON_STDLIB } from '../../src/validate/python-names.ts';
 import { TZDATA_ZONES } from '../../src/validate/tzdata.ts';
 import { PYTHON } from '../helpers/python.ts';
@@ -19,7 +30,12 @@ const seeded = `(seed ${SEED}; replay with FUZZ_SEED=${SEED})`;
 
 /** Runs a Python program once on a JSON list read from stdin; returns what it prints as JSON. */
 function python(program: string, input: unknown): unknown {
-  const result = spawnSync(PYTHON, ['-I', '-c', program], { input: JSON.stringify(input), encoding: 'utf8', cwd: mkdtempSync(join(tmpdir(), 'validate-')), maxBuffer: 64 << 20 });
+  const result = spawnSync(PYTHON, ['-I', '-c', program], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    cwd: mkdtempSync(join(tmpdir(), 'validate-')),
+    maxBuffer: 64 << 20,
+  });
   if (result.status !== 0) throw new Error(result.stderr);
   return JSON.parse(result.stdout);
 }
@@ -39,23 +55,97 @@ describe('cron expressions', () => {
       { weight: 2, arbitrary: fc.constant('*') },
       { weight: 2, arbitrary: fc.tuple(number(lo, hi), number(lo, hi)).map(([a, b]) => `${a}-${b}`) },
       { weight: words.length ? 2 : 0, arbitrary: words.length ? fc.constantFrom(...words) : fc.constant('*') },
-      { weight: words.length ? 1 : 0, arbitrary: words.length ? fc.tuple(fc.constantFrom(...words), fc.constantFrom(...words)).map(([a, b]) => `${a}-${b}`) : fc.constant('*') },
+      {
+        weight: words.length ? 1 : 0,
+        arbitrary: words.length
+          ? fc.tuple(fc.constantFrom(...words), fc.constantFrom(...words)).map(([a, b]) => `${a}-${b}`)
+          : fc.constant('*'),
+      },
     );
   const field = (spec: [number, number, string[]]) =>
     fc
-      .array(fc.tuple(atom(spec), fc.option(fc.integer({ min: 0, max: 14 }), { nil: undefined })).map(([a, step]) => (step === undefined ? a : `${a}/${step}`)), { minLength: 1, maxLength: 3 })
+      .array(
+        fc
+          .tuple(atom(spec), fc.option(fc.integer({ min: 0, max: 14 }), { nil: undefined }))
+          .map(([a, step]) => (step === undefined ? a : `${a}/${step}`)),
+        { minLength: 1, maxLength: 3 },
+      )
       .map((items) => items.join(','));
   const grammar = fc.tuple(...FIELDS.map(field)).map((fields) => fields.join(' '));
   // The plausible ones: a time of day, and a day of month in some months (31 April never comes).
   const plausible = fc
-    .tuple(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 1, max: 31 }), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }), fc.constantFrom('*', 'mon', '1-5', '0'))
+    .tuple(
+      fc.integer({ min: 0, max: 59 }),
+      fc.integer({ min: 0, max: 23 }),
+      fc.integer({ min: 1, max: 31 }),
+      fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }),
+      fc.constantFrom('*', 'mon', '1-5', '0'),
+    )
     .map(([m, h, d, months, dow]) => `${m} ${h} ${d} ${months.join(',')} ${dow}`);
   const noise = fc.stringMatching(/^[0-9*,\-/ a-z#?@LHR]{0,16}$/);
-  const generated = fc.sample(fc.oneof({ weight: 5, arbitrary: grammar }, { weight: 3, arbitrary: plausible }, { weight: 1, arbitrary: noise }), { seed: SEED, numRuns: 400 });
-  const HAND = ['0 6 * * *', '*/15 * * * *', '0 6 * * mon-fri', '0 0 1,15 * *', '30 2 * JAN,jul SUN', '0 6 * * 7', '0 0 1-5/2 * *', '@daily', '@hourly', '@weekly', '@monthly', '@yearly', '@DAILY',
-    '0 6 * *', '60 * * * *', '0 24 * * *', '0 6 31 2 *', '0 6 30 2 *', '* * * * * *', '0 0 0 1 1 * 2030', 'a b c d e', '0 6 * * 8', '5-1 * * * *', '22-2 * * * *', '*/0 * * * *', '@sometimes', '', '0 6 0 * *', '0 0 29 2 *',
-    '0 6 31 2 mon', '0 6 30,31 2 *', '0 0 30-30 2 *', '0 6 31 2-2 *', '0 0 31 4 *', '0 0 31 4 mon', '0 0 31 2,4 mon', '0 6 l * *', '0 6 * * 5#2', '0 6 * * l5', '0 6 ? * *', '0 6 * * mon-sun', '0 6 * * 0-7', '0 6 * * 1#6',
-    'H * * * *', '0 0 0-0 * *', '0 0 l-5 * *', '0 6 * * fri#2,mon', '0 6 * * mon-fri#2', '0 0 ? ? *', '0 0 7-3/4 * *', '0 0 * * 6-2/3', '0 0 * * 1-3#2', '0 6 1,,2 * *', '-1 * * * *', '0 0 * * constructor', '0 0 * valueof *', '@constructor'];
+  const generated = fc.sample(
+    fc.oneof({ weight: 5, arbitrary: grammar }, { weight: 3, arbitrary: plausible }, { weight: 1, arbitrary: noise }),
+    { seed: SEED, numRuns: 400 },
+  );
+  const HAND = [
+    '0 6 * * *',
+    '*/15 * * * *',
+    '0 6 * * mon-fri',
+    '0 0 1,15 * *',
+    '30 2 * JAN,jul SUN',
+    '0 6 * * 7',
+    '0 0 1-5/2 * *',
+    '@daily',
+    '@hourly',
+    '@weekly',
+    '@monthly',
+    '@yearly',
+    '@DAILY',
+    '0 6 * *',
+    '60 * * * *',
+    '0 24 * * *',
+    '0 6 31 2 *',
+    '0 6 30 2 *',
+    '* * * * * *',
+    '0 0 0 1 1 * 2030',
+    'a b c d e',
+    '0 6 * * 8',
+    '5-1 * * * *',
+    '22-2 * * * *',
+    '*/0 * * * *',
+    '@sometimes',
+    '',
+    '0 6 0 * *',
+    '0 0 29 2 *',
+    '0 6 31 2 mon',
+    '0 6 30,31 2 *',
+    '0 0 30-30 2 *',
+    '0 6 31 2-2 *',
+    '0 0 31 4 *',
+    '0 0 31 4 mon',
+    '0 0 31 2,4 mon',
+    '0 6 l * *',
+    '0 6 * * 5#2',
+    '0 6 * * l5',
+    '0 6 ? * *',
+    '0 6 * * mon-sun',
+    '0 6 * * 0-7',
+    '0 6 * * 1#6',
+    'H * * * *',
+    '0 0 0-0 * *',
+    '0 0 l-5 * *',
+    '0 6 * * fri#2,mon',
+    '0 6 * * mon-fri#2',
+    '0 0 ? ? *',
+    '0 0 7-3/4 * *',
+    '0 0 * * 6-2/3',
+    '0 0 * * 1-3#2',
+    '0 6 1,,2 * *',
+    '-1 * * * *',
+    '0 0 * * constructor',
+    '0 0 * valueof *',
+    '@constructor',
+  ];
   // Refused here although Dagster loads them: R (random) is drawn again in every process, and
   // anything but printable ASCII (Python splits fields on more kinds of whitespace than a reader sees).
   const STRICTER = ['r * * * *', 'R/5 * * * *', '0\u00a06 * * *', '0 6 * *\u2028*', '0\x1c6 * * * *'];
@@ -79,16 +169,23 @@ for c in json.load(sys.stdin):
 print(json.dumps(out))`;
     const written = crons.map((c) => c.trim().replace(/[ \t]+/g, ' '));
     const dagster = python(program, written) as boolean[];
-    const disagree = crons.filter((c, i) => (cronProblem(c) === undefined) !== dagster[i]).map((c, i) => `${JSON.stringify(c)}: ours ${cronProblem(c) ?? 'accepts'}`);
+    const disagree = crons
+      .filter((c, i) => (cronProblem(c) === undefined) !== dagster[i])
+      .map((c) => `${JSON.stringify(c)}: ours ${cronProblem(c) ?? 'accepts'}`);
     expect(disagree, seeded).toEqual([]);
     expect(STRICTER.map(cronProblem).every(Boolean)).toBe(true);
-    expect(generated.filter((c) => cronProblem(c) === undefined).length, 'the generator makes enough valid expressions').toBeGreaterThan(80);
+    expect(
+      generated.filter((c) => cronProblem(c) === undefined).length,
+      'the generator makes enough valid expressions',
+    ).toBeGreaterThan(80);
   });
 
   it('names the field that is wrong and how to write a good one', () => {
     expect(() => checkCron('0 25 * * *')).toThrow(/hour field "25" is outside 0-23.*"0 6 \* \* \*"/);
     expect(() => checkCron('0 6 * *')).toThrow(/it has 4 fields, not 5/);
-    expect(() => checkCron('0 6 31 2 mon')).toThrow(/February 31 never occurs, and Dagster refuses it even with a day of week/);
+    expect(() => checkCron('0 6 31 2 mon')).toThrow(
+      /February 31 never occurs, and Dagster refuses it even with a day of week/,
+    );
     expect(() => checkCron('0 0 31 4 *')).toThrow(/never occurs in the months it names/);
     expect(() => checkCron('r * * * *')).toThrow(/random value \(R\)/);
     expect(() => checkCron('0 6 * *\u2028*')).toThrow(/line separator \(U\+2028\)/);
@@ -108,7 +205,8 @@ describe('pipeline names', () => {
   };
 
   it('accepts plain lowercase Python package names', () => {
-    for (const name of ['orders_daily', 'm2', 'a__b', 'constructor', 'revenue', 'yes_please', 'null_rates']) expect(error(name), name).toBe('accepted');
+    for (const name of ['orders_daily', 'm2', 'a__b', 'constructor', 'revenue', 'yes_please', 'null_rates'])
+      expect(error(name), name).toBe('accepted');
   });
 
   it('refuses names Python or the environment would trip over, saying what to use instead', () => {
@@ -125,26 +223,50 @@ describe('pipeline names', () => {
   });
 
   it('refuses what YAML 1.1, Dagster, Compose and Docker would refuse (the fuzzed classes)', () => {
-    for (const name of ['yes', 'on', 'no', 'off', 'true', 'false', 'y', 'n', 'null']) expect(error(name), name).toMatch(/reads as a (bool|null), not a name, in YAML 1\.1/);
-    for (const name of ['postgres', 'webserver', 'daemon']) expect(error(name), name).toMatch(/taken by the platform's own Compose service/);
+    for (const name of ['yes', 'on', 'no', 'off', 'true', 'false', 'y', 'n', 'null'])
+      expect(error(name), name).toMatch(/reads as a (bool|null), not a name, in YAML 1\.1/);
+    for (const name of ['postgres', 'webserver', 'daemon'])
+      expect(error(name), name).toMatch(/taken by the platform's own Compose service/);
     for (const name of ['type', 'context', 'config', 'input', 'output']) expect(error(name), name).not.toBe('accepted');
     expect(error('context')).toMatch(/is a name Dagster reserves/);
-    for (const name of ['pydantic', 'typing_extensions', 'click', 'packaging', 'yaml', 'grpc', 'six']) expect(error(name), name).toMatch(/would shadow the installed package/);
+    for (const name of ['pydantic', 'typing_extensions', 'click', 'packaging', 'yaml', 'grpc', 'six'])
+      expect(error(name), name).toMatch(/would shadow the installed package/);
     expect(error('python_dateutil')).toMatch(/distribution python-dateutil/);
     expect(error('orders_')).toMatch(/not a valid Docker image name \(it ends with an underscore\).*use orders/);
     expect(error('a___b')).toMatch(/three or more underscores/);
     expect(error('tests')).toMatch(/folder inside every pipeline/);
   });
 
-  it('reads the platform\'s own Compose services from its compose file, else from the template', () => {
+  it("reads the platform's own Compose services from its compose file, else from the template", () => {
     expect(composeServices(undefined)).toEqual(expect.arrayContaining(['postgres', 'webserver', 'daemon']));
     expect(pipelineNameProblem('minio', { services: ['postgres', 'minio'] })).toMatch(/Compose service minio/);
     expect(pipelineNameProblem('postgres', { services: ['minio'] })).toBeUndefined();
   });
 
   it(`refuses every name Python, Dagster or PyYAML would trip over ${seeded}`, () => {
-    const known = [...Object.keys(INSTALLED_MODULES), ...PYTHON_STDLIB, 'yes', 'on', 'null', 'type', 'context', 'print', 'requests', 'six', 'py', 'toposort'];
-    const names = [...new Set([...known, ...fc.sample(fc.oneof(fc.constantFrom(...known), fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/)), { seed: SEED, numRuns: 300 })])].filter((n) => /^[a-z][a-z0-9_]*$/.test(n));
+    const known = [
+      ...Object.keys(INSTALLED_MODULES),
+      ...PYTHON_STDLIB,
+      'yes',
+      'on',
+      'null',
+      'type',
+      'context',
+      'print',
+      'requests',
+      'six',
+      'py',
+      'toposort',
+    ];
+    const names = [
+      ...new Set([
+        ...known,
+        ...fc.sample(fc.oneof(fc.constantFrom(...known), fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/)), {
+          seed: SEED,
+          numRuns: 300,
+        }),
+      ]),
+    ].filter((n) => /^[a-z][a-z0-9_]*$/.test(n));
     const program = `import json, sys, keyword, importlib.util, yaml
 from dagster._core.definitions.utils import DISALLOWED_NAMES
 out = []
@@ -161,7 +283,9 @@ for name in json.load(sys.stdin):
     out.append(why)
 print(json.dumps(out))`;
     const verdicts = python(program, names) as string[][];
-    const missed = names.filter((name, i) => verdicts[i]!.length > 0 && pipelineNameProblem(name) === undefined).map((name) => `${name} (${verdicts[names.indexOf(name)]!.join(', ')})`);
+    const missed = names
+      .filter((name, i) => verdicts[i]!.length > 0 && pipelineNameProblem(name) === undefined)
+      .map((name) => `${name} (${verdicts[names.indexOf(name)]!.join(', ')})`);
     expect(missed, seeded).toEqual([]);
   });
 });
@@ -191,14 +315,48 @@ describe('free text (descriptions)', () => {
 
 describe('timezones', () => {
   it('accepts IANA names and refuses the rest', () => {
-    expect(['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Europe/Kyiv'].map(isTimezone)).toEqual([true, true, true, true, true]);
-    expect(['Mars/Olympus', 'utc+1', 'europe/berlin', '', 'Berlin', 'US/Pacific-New', 'Canada/East-Saskatchewan', 'SystemV/AST4', 'localtime', 'Factory'].map(isTimezone)).toEqual(Array(10).fill(false));
+    expect(['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Europe/Kyiv'].map(isTimezone)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      [
+        'Mars/Olympus',
+        'utc+1',
+        'europe/berlin',
+        '',
+        'Berlin',
+        'US/Pacific-New',
+        'Canada/East-Saskatchewan',
+        'SystemV/AST4',
+        'localtime',
+        'Factory',
+      ].map(isTimezone),
+    ).toEqual(Array(10).fill(false));
     expect(timezoneProblem('europe/berlin')).toMatch(/write it Europe\/Berlin/);
     expect(timezoneProblem('US/Pacific-New')).toMatch(/current tzdata .* no longer has/);
   });
 
   it('accepts exactly what zoneinfo with the tzdata package and ICU both accept', () => {
-    const names = [...new Set([...TZDATA_ZONES, ...Intl.supportedValuesOf('timeZone'), 'US/Pacific-New', 'Canada/East-Saskatchewan', 'SystemV/AST4', 'localtime', 'posixrules', 'Factory', 'utc', 'Europe/berlin', ' UTC', 'Mars/Olympus'])];
+    const names = [
+      ...new Set([
+        ...TZDATA_ZONES,
+        ...Intl.supportedValuesOf('timeZone'),
+        'US/Pacific-New',
+        'Canada/East-Saskatchewan',
+        'SystemV/AST4',
+        'localtime',
+        'posixrules',
+        'Factory',
+        'utc',
+        'Europe/berlin',
+        ' UTC',
+        'Mars/Olympus',
+      ]),
+    ];
     const program = `import json, sys, zoneinfo
 zoneinfo.reset_tzpath([])
 out = []

@@ -12,20 +12,132 @@ import { PYTHON } from '../helpers/python.ts';
 const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20261125);
 const seeded = `(seed ${SEED}; replay with FUZZ_SEED=${SEED})`;
 
-const HOSTILE = ['yes', 'on', 'No', 'OFF', 'y', 'n', '~', 'null', 'Null', '', '12:30', '1:20:30', '0b101', '0o17', '0x1F', '017', '1_000', '1e3', '1.5', '.inf', '.NaN', '+1', '-1',
-  '2024-01-01', '2024-1-1 10:00:00', '=', '<<', '!', '&', '*', '-', '- x', '?', '? x', ':', 'a: b', 'a:b', '#x', 'x #y', '[a]', '{a}', 'a,b', '|', '>', '%x', '@x', '`x', '"', "'", '\\',
-  ' lead', 'trail ', '\t', 'a\tb', 'a\u2028b', 'a\u2029b', 'a\x85b', '\ufeffx', 'x\ufeff', '\ufffe', '\x7f', '\x9f', '\x01', '\0', '\ud800', 'x\udfff',
-  'multi\nline', 'multi\n\nline', '  indented\nx', 'x\n  indented', 'x\n', '\nx', 'a\r\nb', 'x\n \ny', '---', '...', 'x\n---\ny', 'é ✓ 😀', 'Revenue "per day"\\n from C:\\orders\nsecond line with {{ braces }}'];
+const HOSTILE = [
+  'yes',
+  'on',
+  'No',
+  'OFF',
+  'y',
+  'n',
+  '~',
+  'null',
+  'Null',
+  '',
+  '12:30',
+  '1:20:30',
+  '0b101',
+  '0o17',
+  '0x1F',
+  '017',
+  '1_000',
+  '1e3',
+  '1.5',
+  '.inf',
+  '.NaN',
+  '+1',
+  '-1',
+  '2024-01-01',
+  '2024-1-1 10:00:00',
+  '=',
+  '<<',
+  '!',
+  '&',
+  '*',
+  '-',
+  '- x',
+  '?',
+  '? x',
+  ':',
+  'a: b',
+  'a:b',
+  '#x',
+  'x #y',
+  '[a]',
+  '{a}',
+  'a,b',
+  '|',
+  '>',
+  '%x',
+  '@x',
+  '`x',
+  '"',
+  "'",
+  '\\',
+  ' lead',
+  'trail ',
+  '\t',
+  'a\tb',
+  'a\u2028b',
+  'a\u2029b',
+  'a\x85b',
+  '\ufeffx',
+  'x\ufeff',
+  '\ufffe',
+  '\x7f',
+  '\x9f',
+  '\x01',
+  '\0',
+  '\ud800',
+  'x\udfff',
+  'multi\nline',
+  'multi\n\nline',
+  '  indented\nx',
+  'x\n  indented',
+  'x\n',
+  '\nx',
+  'a\r\nb',
+  'x\n \ny',
+  '---',
+  '...',
+  'x\n---\ny',
+  'é ✓ 😀',
+  'Revenue "per day"\\n from C:\\orders\nsecond line with {{ braces }}',
+];
 
 describe('YAML written by the tool', () => {
   it(`reads back the same in PyYAML and the yaml package ${seeded}`, () => {
-    const generated = fc.sample(fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: fc.constantFrom('y', 'e', 's', ':', ' ', '\n', '\t', '#', '-', '0', '1', '.', '"', "'", '\u2028', '\x85', '~', ',', '[', '!', '&', '*'), maxLength: 8 })), { seed: SEED, numRuns: 400 });
+    const generated = fc.sample(
+      fc.oneof(
+        fc.string({ unit: 'binary', maxLength: 12 }),
+        fc.string({
+          unit: fc.constantFrom(
+            'y',
+            'e',
+            's',
+            ':',
+            ' ',
+            '\n',
+            '\t',
+            '#',
+            '-',
+            '0',
+            '1',
+            '.',
+            '"',
+            "'",
+            '\u2028',
+            '\x85',
+            '~',
+            ',',
+            '[',
+            '!',
+            '&',
+            '*',
+          ),
+          maxLength: 8,
+        }),
+      ),
+      { seed: SEED, numRuns: 400 },
+    );
     const values = [...HOSTILE, ...generated];
     const documents = values.flatMap((value) => [
       yamlDocument({ description: value, list: [value, 'x'], nested: { inner: value } }),
       `key: ${yamlValue(value)}\nflow: [${yamlValue(value)}, x]\n`,
     ]);
-    const expected = values.flatMap((value) => [{ description: value, list: [value, 'x'], nested: { inner: value } }, { key: value, flow: [value, 'x'] }]);
+    const expected = values.flatMap((value) => [
+      { description: value, list: [value, 'x'], nested: { inner: value } },
+      { key: value, flow: [value, 'x'] },
+    ]);
     const program = `import json, sys, yaml
 out = []
 for text in json.load(sys.stdin):
@@ -34,13 +146,18 @@ for text in json.load(sys.stdin):
     except Exception as e:
         out.append({"error": str(e).splitlines()[0]})
 print(json.dumps(out))`;
-    const result = spawnSync(PYTHON, ['-I', '-c', program], { input: JSON.stringify(documents), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const result = spawnSync(PYTHON, ['-I', '-c', program], {
+      input: JSON.stringify(documents),
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     expect(result.status, result.stderr).toBe(0);
     const pyyaml = JSON.parse(result.stdout) as unknown[];
     const wrong = documents.flatMap((text, i) => {
       const ours = parse(text);
       const problems = [];
-      if (JSON.stringify(pyyaml[i]) !== JSON.stringify(expected[i])) problems.push(`PyYAML: ${JSON.stringify(pyyaml[i])}`);
+      if (JSON.stringify(pyyaml[i]) !== JSON.stringify(expected[i]))
+        problems.push(`PyYAML: ${JSON.stringify(pyyaml[i])}`);
       if (JSON.stringify(ours) !== JSON.stringify(expected[i])) problems.push(`yaml: ${JSON.stringify(ours)}`);
       return problems.length ? [`${JSON.stringify(text)} -> ${problems.join('; ')}`] : [];
     });
@@ -48,7 +165,16 @@ print(json.dumps(out))`;
   });
 
   it('stays plain and readable where it can', () => {
-    expect(yamlDocument({ name: 'orders', schedule: '0 6 * * *', description: 'line one\nline two', deployments: ['local', 'prod'], version: '0.1.0', sla_hours: 26 })).toBe(
+    expect(
+      yamlDocument({
+        name: 'orders',
+        schedule: '0 6 * * *',
+        description: 'line one\nline two',
+        deployments: ['local', 'prod'],
+        version: '0.1.0',
+        sla_hours: 26,
+      }),
+    ).toBe(
       'name: orders\nschedule: 0 6 * * *\ndescription: |-\n  line one\n  line two\ndeployments:\n  - local\n  - prod\nversion: 0.1.0\nsla_hours: 26\n',
     );
     expect(yamlValue('yes')).toBe('"yes"');

@@ -5,7 +5,16 @@ import { pyprojectDependencies } from '../model.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
 /** Distributions released with dagster's own version number; the other dagster-* libraries follow 0.(minor+16).patch. */
-const CORE = new Set(['dagster', 'dagster-webserver', 'dagster-graphql', 'dagster-pipes', 'dagster-shared', 'dagster-dg-cli', 'dagster-dg-core', 'dagster-test']);
+const CORE = new Set([
+  'dagster',
+  'dagster-webserver',
+  'dagster-graphql',
+  'dagster-pipes',
+  'dagster-shared',
+  'dagster-dg-cli',
+  'dagster-dg-core',
+  'dagster-test',
+]);
 
 export const dagsterPin: PipelineRule = {
   id: 'dagster-pin',
@@ -20,13 +29,17 @@ export const dagsterPin: PipelineRule = {
     const findings: RawFinding[] = [];
     for (const dep of pyprojectDependencies(text).all) {
       if (dep.name !== 'dagster' && !dep.name.startsWith('dagster-')) continue;
-      const expected = CORE.has(dep.name) ? ctx.platform.dagsterVersion : dagsterLibrariesVersion(ctx.platform.dagsterVersion);
+      const expected = CORE.has(dep.name)
+        ? ctx.platform.dagsterVersion
+        : dagsterLibrariesVersion(ctx.platform.dagsterVersion);
       const pinned = /==\s*([\w.]+)\s*$/.exec(dep.requirement)?.[1];
       if (pinned === expected) continue;
       findings.push({
         file: `${pipeline.rel}/pyproject.toml`,
         line: dep.line,
-        message: pinned ? `${dep.name}==${pinned}, but the platform runs ${dep.name}==${expected} (dagster_version ${ctx.platform.dagsterVersion})` : `"${dep.requirement}" is not pinned; the platform runs ${dep.name}==${expected}`,
+        message: pinned
+          ? `${dep.name}==${pinned}, but the platform runs ${dep.name}==${expected} (dagster_version ${ctx.platform.dagsterVersion})`
+          : `"${dep.requirement}" is not pinned; the platform runs ${dep.name}==${expected}`,
         fix: `pin "${dep.name}==${expected}" in ${pipeline.rel}/pyproject.toml`,
       });
     }

@@ -22,13 +22,26 @@ export const jobOwner: PipelineRule = {
         const tags = call.kwargs.get('tags');
         if (tags && (!tags.dictKeys || tags.dictKeys.includes('owner'))) continue; // a variable: cannot tell statically
         const name = call.kwargs.get('name')?.str ?? call.decorates ?? call.callee;
-        findings.push({ file, line: tags?.line ?? call.line, message: `job ${JSON.stringify(name)} has no owner tag${tags ? ' (its tags have no "owner" key)' : ''}` });
+        findings.push({
+          file,
+          line: tags?.line ?? call.line,
+          message: `job ${JSON.stringify(name)} has no owner tag${tags ? ' (its tags have no "owner" key)' : ''}`,
+        });
       }
       for (const d of facts.bareDecorators.filter((d) => isJobDecorator(d.callee))) {
-        findings.push({ file, line: d.line, message: `job ${JSON.stringify(d.decorates)} has no owner tag (@${d.callee} without tags)` });
+        findings.push({
+          file,
+          line: d.line,
+          message: `job ${JSON.stringify(d.decorates)} has no owner tag (@${d.callee} without tags)`,
+        });
       }
       const owner = facts.assignments.get('OWNER');
-      if (path.endsWith('/conventions.py') && owner && owner.str === '') findings.push({ file, line: owner.line, message: 'conventions.OWNER is empty: every job of this pipeline is tagged owner=""' });
+      if (path.endsWith('/conventions.py') && owner && owner.str === '')
+        findings.push({
+          file,
+          line: owner.line,
+          message: 'conventions.OWNER is empty: every job of this pipeline is tagged owner=""',
+        });
     }
     return findings;
   },

@@ -4,9 +4,41 @@ import { INSTALLED_MODULES, PYTHON_STDLIB } from '../../validate/python-names.ts
 import { normaliseDistribution, pyprojectDependencies, RESOURCE_FILES } from '../model.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
-
 /** Modules that come with `dagster` itself (its own requirements), so a pipeline need not list them. */
-const WITH_DAGSTER = new Set(['dagster', 'dagster_pipes', 'dagster_shared', 'pydantic', 'pydantic_core', 'typing_extensions', 'yaml', 'requests', 'urllib3', 'sqlalchemy', 'alembic', 'click', 'grpc', 'google', 'packaging', 'dateutil', 'pytz', 'tzdata', 'jinja2', 'rich', 'structlog', 'tqdm', 'toposort', 'filelock', 'tomli', 'docstring_parser', 'coloredlogs', 'watchdog', 'setuptools', 'upath', 'jsonschema', 'six']);
+const WITH_DAGSTER = new Set([
+  'dagster',
+  'dagster_pipes',
+  'dagster_shared',
+  'pydantic',
+  'pydantic_core',
+  'typing_extensions',
+  'yaml',
+  'requests',
+  'urllib3',
+  'sqlalchemy',
+  'alembic',
+  'click',
+  'grpc',
+  'google',
+  'packaging',
+  'dateutil',
+  'pytz',
+  'tzdata',
+  'jinja2',
+  'rich',
+  'structlog',
+  'tqdm',
+  'toposort',
+  'filelock',
+  'tomli',
+  'docstring_parser',
+  'coloredlogs',
+  'watchdog',
+  'setuptools',
+  'upath',
+  'jsonschema',
+  'six',
+]);
 
 /** The distribution that provides a module: the venv's own map, else the module's name. */
 export const distributionOf = (module: string) => normaliseDistribution(INSTALLED_MODULES[module] ?? module);
@@ -27,7 +59,15 @@ export const missingDependency: PipelineRule = {
       const facts = await pipeline.python(`${pipeline.pkg}/${file}`);
       const seen = new Set<string>();
       for (const { module, line } of facts?.imports ?? []) {
-        if (!module || seen.has(module) || module === '__future__' || module === pipeline.name || PYTHON_STDLIB.has(module) || WITH_DAGSTER.has(module)) continue;
+        if (
+          !module ||
+          seen.has(module) ||
+          module === '__future__' ||
+          module === pipeline.name ||
+          PYTHON_STDLIB.has(module) ||
+          WITH_DAGSTER.has(module)
+        )
+          continue;
         seen.add(module);
         const dist = distributionOf(module);
         if (declared.has(dist)) continue;

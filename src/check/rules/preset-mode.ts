@@ -7,7 +7,7 @@ export const presetMode: PipelineRule = {
   scope: 'pipeline',
   severity: 'error',
   title: 'A preset naming an unknown mode',
-  why: "A preset is bound to one mode (a set of resources in modes.py); a mode that modes.py or the platform does not know makes build_jobs fail when the code location loads, in every deployment.",
+  why: 'A preset is bound to one mode (a set of resources in modes.py); a mode that modes.py or the platform does not know makes build_jobs fail when the code location loads, in every deployment.',
   fix: 'bind the preset to one of the modes in modes.py (local, sandbox, dev, prod, and those added with pipeline add mode)',
   async check(pipeline) {
     const { presets, modes } = await declared(pipeline);

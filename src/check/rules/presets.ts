@@ -17,8 +17,10 @@ export async function declared(pipeline: PipelineModel): Promise<Declared> {
     const facts = await pipeline.python(path);
     const file = `${pipeline.rel}/${path}`;
     for (const call of facts?.calls ?? []) {
-      if (call.callee === 'Preset') out.presets.push({ file, call, name: call.kwargs.get('name')?.str, mode: call.kwargs.get('mode')?.str });
-      if (call.callee === 'ScheduleSpec' || call.callee === 'SensorSpec') out.triggers.push({ file, call, kind: call.callee === 'ScheduleSpec' ? 'schedule' : 'sensor' });
+      if (call.callee === 'Preset')
+        out.presets.push({ file, call, name: call.kwargs.get('name')?.str, mode: call.kwargs.get('mode')?.str });
+      if (call.callee === 'ScheduleSpec' || call.callee === 'SensorSpec')
+        out.triggers.push({ file, call, kind: call.callee === 'ScheduleSpec' ? 'schedule' : 'sensor' });
     }
     const modes = path.endsWith('/modes.py') ? facts?.assignments.get('MODES')?.dictKeys : undefined;
     if (modes) out.modes = modes;

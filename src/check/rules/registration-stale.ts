@@ -13,6 +13,13 @@ export const registrationStale: PlatformRule = {
   check(ctx) {
     return planSync(ctx.root, ctx.platform)
       .files.filter((f) => f.change === 'create' || f.change === 'update')
-      .map((f) => ({ file: f.path, line: 1, message: f.change === 'create' ? `${f.path} is missing: dg and compose do not see the pipelines` : `${f.path} is stale: it does not match pipelines/*/` }));
+      .map((f) => ({
+        file: f.path,
+        line: 1,
+        message:
+          f.change === 'create'
+            ? `${f.path} is missing: dg and compose do not see the pipelines`
+            : `${f.path} is stale: it does not match pipelines/*/`,
+      }));
   },
 };

@@ -2,7 +2,12 @@
 import type { PipelineRule, RawFinding } from '../types.ts';
 
 /** Schedule constructors and the keyword that names their timezone. */
-const TIMEZONE_KEYWORD: Record<string, string> = { ScheduleSpec: 'timezone', ScheduleDefinition: 'execution_timezone', schedule: 'execution_timezone', build_schedule_from_partitioned_job: 'execution_timezone' };
+const TIMEZONE_KEYWORD: Record<string, string> = {
+  ScheduleSpec: 'timezone',
+  ScheduleDefinition: 'execution_timezone',
+  schedule: 'execution_timezone',
+  build_schedule_from_partitioned_job: 'execution_timezone',
+};
 
 export const scheduleTimezone: PipelineRule = {
   id: 'schedule-timezone',

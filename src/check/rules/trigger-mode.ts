@@ -21,18 +21,30 @@ export const triggerMode: PipelineRule = {
       if (presetName === undefined || deployments === undefined) continue; // computed: cannot tell statically
       const preset = presets.find((p) => p.name === presetName);
       if (!preset) {
-        findings.push({ file, line: call.kwargs.get('preset')!.line, message: `${kind} ${JSON.stringify(name)} launches preset ${JSON.stringify(presetName)}, which presets.py does not define`, fix: `use one of: ${presets.map((p) => p.name).join(', ')}` });
+        findings.push({
+          file,
+          line: call.kwargs.get('preset')!.line,
+          message: `${kind} ${JSON.stringify(name)} launches preset ${JSON.stringify(presetName)}, which presets.py does not define`,
+          fix: `use one of: ${presets.map((p) => p.name).join(', ')}`,
+        });
         continue;
       }
       if (!preset.mode || !ctx.platform.deployments.some((d) => (d.modes as string[]).includes(preset.mode!))) continue; // preset-mode's finding
-      const loading = ctx.platform.deployments.filter((d) => deployments.includes(d.name) && released.includes(d.name) && (d.modes as string[]).includes(preset.mode!));
+      const loading = ctx.platform.deployments.filter(
+        (d) =>
+          deployments.includes(d.name) && released.includes(d.name) && (d.modes as string[]).includes(preset.mode!),
+      );
       if (loading.length > 0) continue;
-      const allowing = ctx.platform.deployments.filter((d) => (d.modes as string[]).includes(preset.mode!) && released.includes(d.name)).map((d) => d.name);
+      const allowing = ctx.platform.deployments
+        .filter((d) => (d.modes as string[]).includes(preset.mode!) && released.includes(d.name))
+        .map((d) => d.name);
       findings.push({
         file,
         line: call.kwargs.get('deployments')!.line,
         message: `${kind} ${JSON.stringify(name)} launches preset ${presetName} (mode ${preset.mode}), which none of its deployments (${deployments.join(', ') || 'none'}) allow: it never loads`,
-        fix: allowing.length ? `add a deployment that allows mode ${preset.mode} (${allowing.join(', ')}), or launch another preset` : `no deployment this pipeline is released to allows mode ${preset.mode}; launch another preset`,
+        fix: allowing.length
+          ? `add a deployment that allows mode ${preset.mode} (${allowing.join(', ')}), or launch another preset`
+          : `no deployment this pipeline is released to allows mode ${preset.mode}; launch another preset`,
       });
     }
     return findings;

@@ -3,8 +3,18 @@ import type { Codemod } from '../codemod.ts';
 import { legacyDagster } from './legacy-dagster/index.ts';
 import { answersDeploymentEnvVar } from './v2-answers-deployment-env-var.ts';
 import { conventionsTag } from './v2-conventions-tag.ts';
-import { conventionsVersion } from './v3-conventions-version.ts';
+import { conventionsVersion, recordConventionsVersion } from './v3-conventions-version.ts';
 import { dgProject } from './v3-dg-project.ts';
 import { s3Store } from './v3-s3-store.ts';
+import { ruffFormat } from './v4-ruff-format.ts';
 
-export const BUILTIN_CODEMODS: Codemod[] = [legacyDagster, conventionsTag, answersDeploymentEnvVar, dgProject, s3Store, conventionsVersion];
+export const BUILTIN_CODEMODS: Codemod[] = [
+  legacyDagster,
+  conventionsTag,
+  answersDeploymentEnvVar,
+  dgProject,
+  s3Store,
+  conventionsVersion,
+  ruffFormat,
+  recordConventionsVersion(4),
+];

@@ -16,7 +16,11 @@ export const answersDeploymentEnvVar: Codemod = {
       if (topLevelPair(doc, 'deployment_env_var')) return [];
       const line = `deployment_env_var: ${platform?.deploymentEnvVar ?? 'PIPELINE_DEPLOYMENT'}`;
       // After `deployments`, where a freshly generated answers file has it; else at the end.
-      const edit = insertLineAfter(doc, source, 'deployments', line) ?? { start: source.length, end: source.length, text: `${source.endsWith('\n') || source === '' ? '' : '\n'}${line}\n` };
+      const edit = insertLineAfter(doc, source, 'deployments', line) ?? {
+        start: source.length,
+        end: source.length,
+        text: `${source.endsWith('\n') || source === '' ? '' : '\n'}${line}\n`,
+      };
       return [edit];
     });
   },

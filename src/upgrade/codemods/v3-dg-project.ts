@@ -6,8 +6,9 @@
 // (v3-toml-lines.ts) and only those lines change. The README's "Run it locally" commands move to
 // `uv run dg ...` when they are still the generated ones (the README is the owners': anything else
 // in it is left alone).
-import type { Codemod, CodemodContext } from '../codemod.ts';
+
 import type { FileTree } from '../../tree/file-tree.ts';
+import type { Codemod, CodemodContext } from '../codemod.ts';
 import { insertItem, joinLines, keyLine, requirementName, section, splitLines, stringArray } from './v3-toml-lines.ts';
 
 export const PYPROJECT = 'pyproject.toml';
@@ -34,7 +35,11 @@ const NEW_README = [
 /** The version `dagster==X` pins in [project] dependencies, else the platform's. */
 function dagsterPin(lines: string[], ctx: CodemodContext): string | undefined {
   const project = section(lines, 'project');
-  const pin = project && stringArray(lines, project, 'dependencies')?.items.find((i) => requirementName(i.value) === 'dagster' && /==/.test(i.value));
+  const pin =
+    project &&
+    stringArray(lines, project, 'dependencies')?.items.find(
+      (i) => requirementName(i.value) === 'dagster' && /==/.test(i.value),
+    );
   return pin ? pin.value.split('==')[1]!.trim() : ctx.platform?.dagsterVersion;
 }
 
@@ -43,7 +48,9 @@ function toolDg(lines: string[], ctx: CodemodContext): number {
   if (section(lines, 'tool.dg') || section(lines, 'tool.dg.project')) return 0;
   const old = section(lines, 'tool.dagster');
   if (!old) {
-    ctx.todo(`${PYPROJECT} has no [tool.dagster] section to turn into [tool.dg]; add [tool.dg] (directory_type = "project") and [tool.dg.project] (root_module) by hand`);
+    ctx.todo(
+      `${PYPROJECT} has no [tool.dagster] section to turn into [tool.dg]; add [tool.dg] (directory_type = "project") and [tool.dg.project] (root_module) by hand`,
+    );
     return 0;
   }
   const moduleLine = keyLine(lines, old, 'module_name');
@@ -55,13 +62,23 @@ function toolDg(lines: string[], ctx: CodemodContext): number {
     if (i === moduleLine) body.push(line.replace(/^(\s*)["']?module_name["']?/, '$1code_location_target_module'));
     else if (/^\s*["']?(working_directory|attribute|python_file|package_name)["']?\s*=/.test(line)) {
       const key = line.split('=')[0]!.trim();
-      ctx.todo(`${PYPROJECT}: [tool.dagster] ${key} has no [tool.dg.project] equivalent; it is left as a comment, set the project up by hand`);
+      ctx.todo(
+        `${PYPROJECT}: [tool.dagster] ${key} has no [tool.dg.project] equivalent; it is left as a comment, set the project up by hand`,
+      );
       body.push(`# TODO(pipeline upgrade): no [tool.dg.project] equivalent: ${line.trim()}`);
     } else body.push(line);
   }
   // A comment right above the old header stays where it is; ours goes just above the new one.
   const trailing = /\](\s*#.*)$/.exec(lines[old.header]!)?.[1] ?? '';
-  const replacement = [...DG_COMMENT, `[tool.dg]${trailing}`, 'directory_type = "project"', '', '[tool.dg.project]', `root_module = ${JSON.stringify(root)}`, ...body];
+  const replacement = [
+    ...DG_COMMENT,
+    `[tool.dg]${trailing}`,
+    'directory_type = "project"',
+    '',
+    '[tool.dg.project]',
+    `root_module = ${JSON.stringify(root)}`,
+    ...body,
+  ];
   lines.splice(old.header, old.end - old.header, ...replacement);
   return 1;
 }
@@ -71,7 +88,9 @@ function dgCli(lines: string[], ctx: CodemodContext): number {
   const groups = section(lines, 'dependency-groups');
   const dev = groups && stringArray(lines, groups, 'dev');
   if (!dev) {
-    ctx.todo(`${PYPROJECT} has no [dependency-groups] dev list; add "${DG_CLI}" (at your Dagster version) to your dev tools by hand`);
+    ctx.todo(
+      `${PYPROJECT} has no [dependency-groups] dev list; add "${DG_CLI}" (at your Dagster version) to your dev tools by hand`,
+    );
     return 0;
   }
   if (dev.items.some((i) => requirementName(i.value) === DG_CLI)) return 0;

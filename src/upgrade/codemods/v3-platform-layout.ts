@@ -17,21 +17,33 @@
 //   (platform-owned: `pipeline check` already refuses any drift there);
 // - then `pipeline sync`'s own plan (planSync) writes the derived files, through the same
 //   transaction, and the derived files git still tracks are removed from its index.
+//
+// When platform.yaml moves to 4 (from 3, or from earlier with the steps above): ruff.toml, the
+// ruff configuration of the repo's Python, is written when there is none, and the CI workflow
+// gets its ruff job when it is the v3 template's (v4-ruff-config).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { type Document, isMap, isScalar, isSeq, type Node, type Pair, parseDocument } from 'yaml';
-import { COMPOSE, COMPOSE_BASE, DERIVED_FILES, DERIVED_MARK, listPipelines } from '../../../generators/platform/derived.ts';
+import {
+  COMPOSE,
+  COMPOSE_BASE,
+  DERIVED_FILES,
+  DERIVED_MARK,
+  listPipelines,
+} from '../../../generators/platform/derived.ts';
 import { instanceFiles, platformFiles } from '../../../generators/platform/files.ts';
 import type { PlatformConfig } from '../../conventions/platform-config.ts';
+import { CONVENTIONS_VERSION } from '../../conventions/version.ts';
 import { renderString } from '../../render/templates.ts';
 import { planSync } from '../../sync/sync.ts';
+import { FileTree } from '../../tree/file-tree.ts';
 import type { Transaction } from '../../tree/transaction.ts';
 import { editYamlText, type TextEdit } from '../../yaml/edit.ts';
-import { FileTree } from '../../tree/file-tree.ts';
 
 export const PLATFORM_LAYOUT = { id: 'v3-platform-layout', version: 3 } as const;
+export const RUFF_CONFIG = { id: 'v4-ruff-config', version: 4 } as const;
 
 export interface PlatformLayout {
   root: string;
@@ -40,6 +52,8 @@ export interface PlatformLayout {
   /** Files the step removes (relative to root). */
   remove: string[];
   todos: string[];
+  /** The platform steps it holds (v3-platform-layout, v4-ruff-config). */
+  ids: string[];
 }
 
 const CI = '.github/workflows/pipelines.yaml';
@@ -47,16 +61,36 @@ const WORKSPACE = 'workspace.yaml';
 const COMPOSE_WORKSPACE = 'deployments/compose/workspace.yaml';
 const CODE_SERVER_PORT = 4000;
 
-/** Only when platform.yaml moves from below 3 to 3 or later. */
-export const needsPlatformLayout = (platform: PlatformConfig, to: number): boolean => platform.conventionsVersion < PLATFORM_LAYOUT.version && to >= PLATFORM_LAYOUT.version;
+/** Only when platform.yaml moves from below 3 to 3 or later, or from below 4 to 4. */
+export const needsPlatformLayout = (platform: PlatformConfig, to: number): boolean =>
+  (platform.conventionsVersion < PLATFORM_LAYOUT.version && to >= PLATFORM_LAYOUT.version) ||
+  (platform.conventionsVersion < RUFF_CONFIG.version && to >= RUFF_CONFIG.version);
 
-/** The step, planned in memory: nothing is written. */
-export function planPlatformLayout(root: string, platform: PlatformConfig): PlatformLayout {
-  const step: PlatformLayout = { root, tree: new FileTree(root), remove: [], todos: [] };
+/** The steps, planned in memory: nothing is written. `to` is the version platform.yaml moves to. */
+export function planPlatformLayout(
+  root: string,
+  platform: PlatformConfig,
+  to: number = CONVENTIONS_VERSION,
+): PlatformLayout {
+  const step: PlatformLayout = { root, tree: new FileTree(root), remove: [], todos: [], ids: [] };
+  if (platform.conventionsVersion < PLATFORM_LAYOUT.version) registrationLayout(step, platform);
+  if (platform.conventionsVersion < RUFF_CONFIG.version && to >= RUFF_CONFIG.version) ruffConfig(step, platform);
+  return step;
+}
+
+/** v3-platform-layout: the derived registration files. */
+function registrationLayout(step: PlatformLayout, platform: PlatformConfig): void {
+  const { root } = step;
+  step.ids.push(PLATFORM_LAYOUT.id);
   const pipelines = listPipelines(root);
   composeBase(step, platform, pipelines);
   for (const [path, generated] of [
-    [WORKSPACE, (n: string) => ({ python_module: { module_name: `${n}.definitions`, working_directory: `pipelines/${n}/src`, location_name: n } })],
+    [
+      WORKSPACE,
+      (n: string) => ({
+        python_module: { module_name: `${n}.definitions`, working_directory: `pipelines/${n}/src`, location_name: n },
+      }),
+    ],
     [COMPOSE_WORKSPACE, (n: string) => ({ grpc_server: { host: n, port: CODE_SERVER_PORT, location_name: n } })],
   ] as const) {
     registrationFile(step, path, generated);
@@ -65,8 +99,33 @@ export function planPlatformLayout(root: string, platform: PlatformConfig): Plat
   gitignore(step);
   packageJson(step);
   readme(step);
-  for (const file of instanceFiles(platform)) if (step.tree.read(file.path) !== file.content) step.tree.write(file.path, file.content);
-  return step;
+  for (const file of instanceFiles(platform))
+    if (step.tree.read(file.path) !== file.content) step.tree.write(file.path, file.content);
+}
+
+// ---------------------------------------------------------------------------------------------
+// v4-ruff-config: ruff.toml, and CI's ruff job
+
+const RUFF_TOML = 'ruff.toml';
+const RUFF_JOB = '\n  ruff:\n';
+
+function ruffConfig(step: PlatformLayout, platform: PlatformConfig): void {
+  step.ids.push(RUFF_CONFIG.id);
+  const files = platformFiles(platform);
+  if (!step.tree.exists(RUFF_TOML)) step.tree.write(RUFF_TOML, files.find((f) => f.path === RUFF_TOML)!.content);
+  else
+    step.todos.push(
+      `${RUFF_TOML} is yours already, so it was kept; a new platform's has line-length = 120, target-version = "py310" and the rules E, W, F, I, UP, B, C4, SIM (what generated pipelines pass)`,
+    );
+  const text = step.tree.read(CI);
+  const fresh = files.find((f) => f.path === CI)!.content;
+  if (text === undefined || text === fresh) return;
+  // The v3 workflow is the current one without its ruff job (the template's last job).
+  if (text === fresh.slice(0, fresh.indexOf(RUFF_JOB))) step.tree.write(CI, fresh);
+  else
+    step.todos.push(
+      `${CI} is not the workflow create-pipeline generated, so it was kept; add a job that runs \`ruff check .\` and \`ruff format --check .\` (see a new platform's workflow)`,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,19 +158,30 @@ const COMPOSE_AWS = [
 ];
 
 const lineStart = (source: string, index: number) => source.lastIndexOf('\n', index - 1) + 1;
-const lineEnd = (source: string, index: number) => (index > 0 && source[index - 1] === '\n' ? index : source.indexOf('\n', index) === -1 ? source.length : source.indexOf('\n', index) + 1);
-const pairOf = (map: unknown, key: string) => (isMap(map) ? (map.items as Pair<Node, Node>[]).find((p) => isScalar(p.key) && p.key.value === key) : undefined);
+const lineEnd = (source: string, index: number) =>
+  index > 0 && source[index - 1] === '\n'
+    ? index
+    : source.indexOf('\n', index) === -1
+      ? source.length
+      : source.indexOf('\n', index) + 1;
+const pairOf = (map: unknown, key: string) =>
+  isMap(map) ? (map.items as Pair<Node, Node>[]).find((p) => isScalar(p.key) && p.key.value === key) : undefined;
 
 function composeBase(step: PlatformLayout, platform: PlatformConfig, pipelines: string[]): void {
   if (step.tree.exists(COMPOSE_BASE)) return;
   const text = step.tree.read(COMPOSE);
   if (text === undefined || text.split('\n', 3).some((line) => line.includes(DERIVED_MARK))) return;
-  const out = editYamlText(text, COMPOSE, (doc, source) => [...composeHeader(source), ...withoutPipelineServices(doc, source, pipelines), ...sharedEnvironment(doc, source, platform)]);
+  const out = editYamlText(text, COMPOSE, (doc, source) => [
+    ...composeHeader(source),
+    ...withoutPipelineServices(doc, source, pipelines),
+    ...sharedEnvironment(doc, source, platform),
+  ]);
   step.tree.write(COMPOSE_BASE, out);
   step.remove.push(COMPOSE);
 }
 
-const composeHeader = (source: string): TextEdit[] => (source.startsWith(COMPOSE_HEADER_V1) ? [{ start: 0, end: COMPOSE_HEADER_V1.length, text: COMPOSE_HEADER_V3 }] : []);
+const composeHeader = (source: string): TextEdit[] =>
+  source.startsWith(COMPOSE_HEADER_V1) ? [{ start: 0, end: COMPOSE_HEADER_V1.length, text: COMPOSE_HEADER_V3 }] : [];
 
 /** The services named after pipelines go: `pipeline sync` adds them to the derived file. */
 function withoutPipelineServices(doc: Document, source: string, pipelines: string[]): TextEdit[] {
@@ -171,7 +241,9 @@ function registrationFile(step: PlatformLayout, path: string, generated: (name: 
   }
   step.todos.push(
     `${path} holds entries or comments of your own, so it was kept; \`pipeline sync\` now derives ` +
-      (path === WORKSPACE ? 'dg.toml (the dg workspace) instead, so move what you need there by hand and delete it' : `${path} from pipelines/*/, so move your own entries elsewhere and delete it to let sync write it`),
+      (path === WORKSPACE
+        ? 'dg.toml (the dg workspace) instead, so move what you need there by hand and delete it'
+        : `${path} from pipelines/*/, so move your own entries elsewhere and delete it to let sync write it`),
   );
 }
 
@@ -229,8 +301,13 @@ function ciWorkflow(step: PlatformLayout, platform: PlatformConfig): void {
   const text = step.tree.read(CI);
   const fresh = platformFiles(platform).find((f) => f.path === CI)!.content;
   if (text === fresh) return;
-  if (text !== undefined && withEmptyMatrix(text) !== renderString(CI_V2, { deploymentEnvVar: platform.deploymentEnvVar })) {
-    step.todos.push(`${CI} is not the workflow create-pipeline generated, so it was kept; its matrix no longer grows by itself: list pipelines/*/ in a job, as a new platform's workflow does (pipeline upgrade writes it when ${CI} is the generated one)`);
+  if (
+    text !== undefined &&
+    withEmptyMatrix(text) !== renderString(CI_V2, { deploymentEnvVar: platform.deploymentEnvVar })
+  ) {
+    step.todos.push(
+      `${CI} is not the workflow create-pipeline generated, so it was kept; its matrix no longer grows by itself: list pipelines/*/ in a job, as a new platform's workflow does (pipeline upgrade writes it when ${CI} is the generated one)`,
+    );
     return;
   }
   step.tree.write(CI, fresh);
@@ -240,20 +317,28 @@ function ciWorkflow(step: PlatformLayout, platform: PlatformConfig): void {
 // .gitignore, package.json, README.md
 
 const GITIGNORE = '.gitignore';
-const TXN_LINES = ["# A command's journal while it writes (only left behind by a killed run; the next command rolls it back)", '.pipeline-txn/'];
-const DERIVED_COMMENT = ['# Derived from pipelines/*/ by `pipeline sync` (run by `npm install`, create-pipeline and CI):', '# never committed, so pipelines added on different branches never conflict.'];
+const TXN_LINES = [
+  "# A command's journal while it writes (only left behind by a killed run; the next command rolls it back)",
+  '.pipeline-txn/',
+];
+const DERIVED_COMMENT = [
+  '# Derived from pipelines/*/ by `pipeline sync` (run by `npm install`, create-pipeline and CI):',
+  '# never committed, so pipelines added on different branches never conflict.',
+];
 
 function gitignore(step: PlatformLayout): void {
   const text = step.tree.read(GITIGNORE) ?? '';
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-  const has = (entry: string) => lines.some((line) => line.trim() === entry || line.trim() === entry.replace(/^\//, ''));
+  const has = (entry: string) =>
+    lines.some((line) => line.trim() === entry || line.trim() === entry.replace(/^\//, ''));
   const insertAfter = (anchor: string, block: string[]) => {
     const at = lines.findIndex((line) => line.trim() === anchor);
     lines.splice(at === -1 ? lines.length : at + 1, 0, ...block);
   };
   if (!has('.pipeline-txn/')) insertAfter('.sandboxes/', TXN_LINES);
   const missing = DERIVED_FILES.map((path) => `/${path}`).filter((entry) => !has(entry));
-  if (missing.length) insertAfter('.env.*', [...(missing.length === DERIVED_FILES.length ? DERIVED_COMMENT : []), ...missing]);
+  if (missing.length)
+    insertAfter('.env.*', [...(missing.length === DERIVED_FILES.length ? DERIVED_COMMENT : []), ...missing]);
   const out = `${lines.join('\n')}\n`;
   if (out !== text) step.tree.write(GITIGNORE, out);
 }
@@ -268,7 +353,9 @@ function packageJson(step: PlatformLayout): void {
   const out = editYamlText(text, PACKAGE, (doc, source) => {
     const scripts = doc.get('scripts', true);
     if (!isMap(scripts) || scripts.items.length === 0) {
-      step.todos.push(`${PACKAGE} has no scripts to add "postinstall": "${SYNC}" and "sync": "${SYNC}" to; add them by hand`);
+      step.todos.push(
+        `${PACKAGE} has no scripts to add "postinstall": "${SYNC}" and "sync": "${SYNC}" to; add them by hand`,
+      );
       return [];
     }
     const items = scripts.items as Pair<Node, Node>[];
@@ -276,14 +363,19 @@ function packageJson(step: PlatformLayout): void {
     const indent = source.slice(lineStart(source, first), first);
     const edits: TextEdit[] = [];
     const postinstall = pairOf(scripts, 'postinstall');
-    if (!postinstall) edits.push({ start: first, end: first, text: `"postinstall": ${JSON.stringify(SYNC)},\n${indent}` });
-    else if (!String((postinstall.value as { value?: unknown }).value).includes(SYNC)) step.todos.push(`${PACKAGE} has a postinstall script of its own; add "${SYNC}" to it, so that npm install writes the derived files`);
+    if (!postinstall)
+      edits.push({ start: first, end: first, text: `"postinstall": ${JSON.stringify(SYNC)},\n${indent}` });
+    else if (!String((postinstall.value as { value?: unknown }).value).includes(SYNC))
+      step.todos.push(
+        `${PACKAGE} has a postinstall script of its own; add "${SYNC}" to it, so that npm install writes the derived files`,
+      );
     const sync = pairOf(scripts, 'sync');
     if (!sync) {
       const last = items.at(-1)!.value!.range![1];
       const end = source.slice(0, last).trimEnd().length;
       edits.push({ start: end, end, text: `,\n${indent}"sync": ${JSON.stringify(SYNC)}` });
-    } else if ((sync.value as { value?: unknown }).value !== SYNC) step.todos.push(`${PACKAGE} has a sync script of its own; run \`npx pipeline sync\` after a merge or a pull`);
+    } else if ((sync.value as { value?: unknown }).value !== SYNC)
+      step.todos.push(`${PACKAGE} has a sync script of its own; run \`npx pipeline sync\` after a merge or a pull`);
     return edits;
   });
   if (out !== text) step.tree.write(PACKAGE, out);
@@ -313,7 +405,10 @@ function readme(step: PlatformLayout): void {
   let out = text;
   for (const [old, fresh] of README_CHANGES) if (out.includes(old)) out = out.replace(old, fresh);
   if (out !== text) step.tree.write(README, out);
-  if (/`workspace\.yaml`|create-pipeline registers new pipelines/.test(out)) step.todos.push(`${README} still describes the registration files of conventions v2 (workspace.yaml, a committed docker-compose.yaml); see a new platform's README`);
+  if (/`workspace\.yaml`|create-pipeline registers new pipelines/.test(out))
+    step.todos.push(
+      `${README} still describes the registration files of conventions v2 (workspace.yaml, a committed docker-compose.yaml); see a new platform's README`,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,19 +416,24 @@ function readme(step: PlatformLayout): void {
 
 /** A unified diff per file (for --dry-run), removed files included. */
 export function platformLayoutDiff(step: PlatformLayout): string {
-  const changed = step.tree.changes().map((c) => createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }));
-  const removed = step.remove.map((path) => createTwoFilesPatch(`a/${path}`, '/dev/null', step.tree.read(path) ?? '', '', '', '', { context: 3 }));
+  const changed = step.tree
+    .changes()
+    .map((c) => createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }));
+  const removed = step.remove.map((path) =>
+    createTwoFilesPatch(`a/${path}`, '/dev/null', step.tree.read(path) ?? '', '', '', '', { context: 3 }),
+  );
   return [...changed, ...removed].join('');
 }
 
 /** The lines under the summary table. */
 export function platformLayoutSummary(step: PlatformLayout, written: boolean): string {
   const files = step.tree.changes().length + step.remove.length;
-  const head = `\nplatform: ${PLATFORM_LAYOUT.id}: ${files} file${files === 1 ? '' : 's'} changed${written ? ', then pipeline sync wrote the derived files' : ' (then pipeline sync writes the derived files)'}`;
+  const head = `\nplatform: ${step.ids.join(', ')}: ${files} file${files === 1 ? '' : 's'} changed${written ? ', then pipeline sync wrote the derived files' : ' (then pipeline sync writes the derived files)'}`;
   return [head, ...step.todos.map((t) => `  TODO: ${t}`)].join('\n');
 }
 
-const runGit = (cwd: string, args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
+const runGit = (cwd: string, args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
 const tryGit = (cwd: string, args: string[]) => {
   try {
     return runGit(cwd, args);
@@ -347,27 +447,58 @@ const tryGit = (cwd: string, args: string[]) => {
  * then what `pipeline sync` plans for the derived files; the derived files git still tracks leave
  * its index (they are in .gitignore now). With `commit`, one commit holds it all.
  */
-export function writePlatformLayout(tx: Transaction, step: PlatformLayout, platform: PlatformConfig, commit: boolean): void {
+export function writePlatformLayout(
+  tx: Transaction,
+  step: PlatformLayout,
+  platform: PlatformConfig,
+  commit: boolean,
+): void {
   const { root } = step;
   tx.apply(step.tree.toPlan());
   // Journal the files to remove (their bytes are kept for a rollback), then remove them.
   const removed = step.remove.filter((path) => existsSync(join(root, path)));
-  tx.apply({ root, changes: removed.map((path) => ({ path, kind: 'modify', content: readFileSync(join(root, path), 'utf8'), before: readFileSync(join(root, path), 'utf8') })) });
+  tx.apply({
+    root,
+    changes: removed.map((path) => ({
+      path,
+      kind: 'modify',
+      content: readFileSync(join(root, path), 'utf8'),
+      before: readFileSync(join(root, path), 'utf8'),
+    })),
+  });
   for (const path of removed) rmSync(join(root, path));
   const sync = planSync(root, platform);
-  tx.apply({ root, changes: sync.files.filter((f) => f.change === 'create' || f.change === 'update').map((f) => ({ path: f.path, kind: f.change === 'create' ? 'create' : 'modify', content: f.content, before: null })) });
-  for (const f of sync.files.filter((f) => f.change === 'skipped' && f.note)) if (!step.todos.some((t) => t.startsWith(f.path))) step.todos.push(f.note!);
+  tx.apply({
+    root,
+    changes: sync.files
+      .filter((f) => f.change === 'create' || f.change === 'update')
+      .map((f) => ({
+        path: f.path,
+        kind: f.change === 'create' ? 'create' : 'modify',
+        content: f.content,
+        before: null,
+      })),
+  });
+  for (const f of sync.files.filter((f) => f.change === 'skipped' && f.note))
+    if (!step.todos.some((t) => t.startsWith(f.path))) step.todos.push(f.note!);
 
   if (tryGit(root, ['rev-parse', '--show-toplevel']) === undefined) return;
   const tracked = (path: string) => tryGit(root, ['ls-files', '--error-unmatch', '--', path]) !== undefined;
-  const derivedNow = (path: string) => existsSync(join(root, path)) && readFileSync(join(root, path), 'utf8').split('\n', 3).some((line) => line.includes(DERIVED_MARK));
+  const derivedNow = (path: string) =>
+    existsSync(join(root, path)) &&
+    readFileSync(join(root, path), 'utf8')
+      .split('\n', 3)
+      .some((line) => line.includes(DERIVED_MARK));
   const derived = DERIVED_FILES.filter((path) => derivedNow(path) && tracked(path));
   const clean = tryGit(root, ['diff', '--cached', '--quiet']) !== undefined;
   if (derived.length) runGit(root, ['rm', '--cached', '--quiet', '--', ...derived]);
   if (!commit) return;
-  const paths = [...step.tree.changes().map((c) => c.path), ...removed.filter((path) => !DERIVED_FILES.includes(path as never) && tracked(path))];
+  const paths = [
+    ...step.tree.changes().map((c) => c.path),
+    ...removed.filter((path) => !DERIVED_FILES.includes(path as never) && tracked(path)),
+  ];
   if (paths.length) runGit(root, ['add', '-A', '--', ...paths]);
-  const message = `chore(upgrade): ${PLATFORM_LAYOUT.id}\n\nThe registration files are derived by pipeline sync now.\nMade by pipeline upgrade.`;
+  const message = `chore(upgrade): ${step.ids.join(', ')}\n\n${step.ids.includes(PLATFORM_LAYOUT.id) ? 'The registration files are derived by pipeline sync now.\n' : ''}${step.ids.includes(RUFF_CONFIG.id) ? "ruff lints and formats the pipelines' Python (ruff.toml, CI).\n" : ''}Made by pipeline upgrade.`;
   // A commit of the whole index holds the untracked derived files too; with changes of the user's
   // already staged, only this step's own paths are committed.
   if (clean) runGit(root, ['commit', '--quiet', '--no-verify', '-m', message]);

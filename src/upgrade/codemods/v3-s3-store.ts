@@ -12,16 +12,17 @@
 // result is byte for byte the v3 template's. A node a team changed is left alone, with a
 // `# TODO(pipeline upgrade)` comment and a line in the report.
 import type { Edit, SgNode } from '@ast-grep/napi';
+import type { FileTree } from '../../tree/file-tree.ts';
 import type { Codemod, CodemodContext } from '../codemod.ts';
 import { editPython } from '../engines/python.ts';
-import type { FileTree } from '../../tree/file-tree.ts';
 import { PYPROJECT } from './v3-dg-project.ts';
 import { insertItem, joinLines, requirementName, section, splitLines, stringArray } from './v3-toml-lines.ts';
 
 const BOTO3 = 'boto3>=1.28';
 const TODO = '# TODO(pipeline upgrade): conventions v3';
 
-const STORAGE_DOC_OLD = '- ``S3Store``      (modes dev and prod): an S3 bucket and prefix; credentials come from the AWS chain.';
+const STORAGE_DOC_OLD =
+  '- ``S3Store``      (modes dev and prod): an S3 bucket and prefix; credentials come from the AWS chain.';
 const STORAGE_DOC_NEW = [
   '- ``S3Store``      (modes dev and prod): an S3 bucket and prefix; endpoint, region and credentials',
   "                    come from the environment (boto3's own variables and chain).",
@@ -62,7 +63,11 @@ const CLIENT_NEW = `def _client(self) -> Any:
             self._s3 = boto3.client("s3", region_name=os.environ.get("AWS_REGION") or None)
         return self._s3`;
 
-const MODES_DOC_OLD = ["- dev:     the dev account's bucket.", '- prod:    the production bucket.', 'Secrets and endpoints come from the environment only.'].join('\n');
+const MODES_DOC_OLD = [
+  "- dev:     the dev account's bucket.",
+  '- prod:    the production bucket.',
+  'Secrets and endpoints come from the environment only.',
+].join('\n');
 const MODES_DOC_NEW = [
   "- dev:     the dev account's bucket ($PIPELINE_DEV_BUCKET), under the prefix ``<pipeline>/``.",
   '- prod:    the production bucket ($PIPELINE_PROD_BUCKET), under the same prefix.',
@@ -79,7 +84,7 @@ function moduleDocstring(root: SgNode): SgNode | undefined {
 /** Replaces `old` by `fresh` inside the module docstring, when it still says `old`. */
 function docstringEdit(root: SgNode, old: string, fresh: string): Edit[] {
   const doc = moduleDocstring(root);
-  if (!doc || !doc.text().includes(old)) return [];
+  if (!doc?.text().includes(old)) return [];
   return [doc.replace(doc.text().replace(old, fresh))];
 }
 
@@ -94,19 +99,34 @@ function s3StoreClass(root: SgNode, ctx: CodemodContext, path: string): Edit[] {
   const edits: Edit[] = [];
   const docNode = body.children().find((c) => c.kind() === 'expression_statement');
   if (docNode?.text() === CLASS_DOC_OLD) edits.push(docNode.replace(CLASS_DOC_NEW));
-  const client = body.children().find((c) => c.kind() === 'function_definition' && c.field('name')?.text() === '_client');
-  const done = body.children().some((c) => c.kind() === 'function_definition' && c.field('name')?.text() === 'setup_for_execution');
+  const client = body
+    .children()
+    .find((c) => c.kind() === 'function_definition' && c.field('name')?.text() === '_client');
+  const done = body
+    .children()
+    .some((c) => c.kind() === 'function_definition' && c.field('name')?.text() === 'setup_for_execution');
   if (client && !done) {
     if (client.text() === CLIENT_OLD) {
       // The new members go before `_client` and the comments right above it, which stay with it.
       let first = client;
-      while (first.prev()?.kind() === 'comment' && first.prev()!.range().end.line === first.range().start.line - 1 && first.prev()!.range().start.column === client.range().start.column) first = first.prev()!;
+      while (
+        first.prev()?.kind() === 'comment' &&
+        first.prev()!.range().end.line === first.range().start.line - 1 &&
+        first.prev()!.range().start.column === client.range().start.column
+      )
+        first = first.prev()!;
       if (first === client) edits.push(client.replace(`${MEMBERS_NEW}\n\n    ${CLIENT_NEW}`));
       else edits.push(first.replace(`${MEMBERS_NEW}\n\n    ${first.text()}`), client.replace(CLIENT_NEW));
       edits.push(...privateAttrImport(root, ctx, path));
     } else if (!hasTodo(client)) {
-      ctx.todo(`${path}: S3Store._client is not the one conventions v2 generated; make it read AWS_REGION, keep one client and check the bucket in setup_for_execution by hand (see a new pipeline's storage.py)`);
-      edits.push(client.replace(`${TODO}: S3Store should keep one boto3 client (region from AWS_REGION) and check its bucket in setup_for_execution; see a new pipeline's storage.py\n    ${client.text()}`));
+      ctx.todo(
+        `${path}: S3Store._client is not the one conventions v2 generated; make it read AWS_REGION, keep one client and check the bucket in setup_for_execution by hand (see a new pipeline's storage.py)`,
+      );
+      edits.push(
+        client.replace(
+          `${TODO}: S3Store should keep one boto3 client (region from AWS_REGION) and check its bucket in setup_for_execution; see a new pipeline's storage.py\n    ${client.text()}`,
+        ),
+      );
     }
   }
   return edits;
@@ -114,15 +134,29 @@ function s3StoreClass(root: SgNode, ctx: CodemodContext, path: string): Edit[] {
 
 /** `from pydantic import PrivateAttr` after `import dagster as dg`. */
 function privateAttrImport(root: SgNode, ctx: CodemodContext, path: string): Edit[] {
-  if (root.find({ rule: { kind: 'import_from_statement', all: [{ has: { field: 'module_name', regex: '^pydantic$' } }, { has: { field: 'name', regex: '^PrivateAttr$' } }] } })) return [];
+  if (
+    root.find({
+      rule: {
+        kind: 'import_from_statement',
+        all: [
+          { has: { field: 'module_name', regex: '^pydantic$' } },
+          { has: { field: 'name', regex: '^PrivateAttr$' } },
+        ],
+      },
+    })
+  )
+    return [];
   const dagster = root.find({ rule: { kind: 'import_statement', regex: '^import dagster as dg$' } });
   if (!dagster) {
-    ctx.todo(`${path}: no "import dagster as dg" to put "from pydantic import PrivateAttr" after; add that import by hand`);
+    ctx.todo(
+      `${path}: no "import dagster as dg" to put "from pydantic import PrivateAttr" after; add that import by hand`,
+    );
     return [];
   }
   // After a comment that ends its line, too.
   const next = dagster.next();
-  const anchor = next && next.kind() === 'comment' && next.range().start.line === dagster.range().end.line ? next : dagster;
+  const anchor =
+    next && next.kind() === 'comment' && next.range().start.line === dagster.range().end.line ? next : dagster;
   return [anchor.replace(`${anchor.text()}\nfrom pydantic import PrivateAttr`)];
 }
 
@@ -146,12 +180,16 @@ function boto3Dependency(tree: FileTree, ctx: CodemodContext): number {
 export const s3Store: Codemod = {
   id: 'v3-s3-store',
   version: 3,
-  description: 'S3Store reads its endpoint and region from the environment and checks its bucket at start; boto3 is a dependency',
+  description:
+    'S3Store reads its endpoint and region from the environment and checks its bucket at start; boto3 is a dependency',
   async run(tree, ctx) {
     const dir = `src/${ctx.pipeline}`;
     let changes = 0;
     const storage = `${dir}/storage.py`;
-    changes += await editPython(tree, storage, (root) => [...docstringEdit(root, STORAGE_DOC_OLD, STORAGE_DOC_NEW), ...s3StoreClass(root, ctx, storage)]);
+    changes += await editPython(tree, storage, (root) => [
+      ...docstringEdit(root, STORAGE_DOC_OLD, STORAGE_DOC_NEW),
+      ...s3StoreClass(root, ctx, storage),
+    ]);
     changes += await editPython(tree, `${dir}/modes.py`, (root) => docstringEdit(root, MODES_DOC_OLD, MODES_DOC_NEW));
     if (tree.exists(storage)) changes += boto3Dependency(tree, ctx);
     return changes;

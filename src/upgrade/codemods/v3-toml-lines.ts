@@ -30,8 +30,13 @@ const STRING_ITEM = /^\s*("(?:[^"\\]|\\.)*"|'[^']*')\s*,?\s*(#.*)?$/;
 export const splitLines = (source: string): string[] => source.split('\n');
 export const joinLines = (lines: string[]): string => lines.join('\n');
 
-const unquote = (literal: string): string => (literal.startsWith('"') ? (JSON.parse(literal) as string) : literal.slice(1, -1));
-const tableName = (raw: string): string => raw.split('.').map((part) => part.trim().replace(/^["']|["']$/g, '')).join('.');
+const unquote = (literal: string): string =>
+  literal.startsWith('"') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+const tableName = (raw: string): string =>
+  raw
+    .split('.')
+    .map((part) => part.trim().replace(/^["']|["']$/g, ''))
+    .join('.');
 
 /** Every table of the file, in order; lines inside multi-line strings are never taken for headers. */
 export function sections(lines: string[]): TomlSection[] {
@@ -53,11 +58,12 @@ export function sections(lines: string[]): TomlSection[] {
   return out;
 }
 
-export const section = (lines: string[], name: string): TomlSection | undefined => sections(lines).find((s) => s.name === name);
+export const section = (lines: string[], name: string): TomlSection | undefined =>
+  sections(lines).find((s) => s.name === name);
 
 /** The line `key = ...` of a section, if any. */
 export function keyLine(lines: string[], sec: TomlSection, key: string): number | undefined {
-  const pattern = new RegExp(`^\\s*["']?${key.replace(/[.\-]/g, '\\$&')}["']?\\s*=`);
+  const pattern = new RegExp(`^\\s*["']?${key.replace(/[.-]/g, '\\$&')}["']?\\s*=`);
   for (let i = sec.header + 1; i < sec.end; i++) if (pattern.test(lines[i]!)) return i;
   return undefined;
 }
@@ -86,14 +92,24 @@ export function stringArray(lines: string[], sec: TomlSection, key: string): Tom
 }
 
 /** The distribution name of a requirement (`boto3>=1.28` -> `boto3`), normalised. */
-export const requirementName = (requirement: string): string => requirement.trim().split(/[\s<>=!~;[(@]/)[0]!.toLowerCase().replace(/[_.]+/g, '-');
+export const requirementName = (requirement: string): string =>
+  requirement
+    .trim()
+    .split(/[\s<>=!~;[(@]/)[0]!
+    .toLowerCase()
+    .replace(/[_.]+/g, '-');
 
 /**
  * Inserts `requirement` into the array: after the first item `after` accepts (else as the last
  * item), in the array's own style (one item per line with its indentation, or one line).
  * Changes `lines` in place.
  */
-export function insertItem(lines: string[], array: TomlArray, requirement: string, after: (value: string) => boolean): void {
+export function insertItem(
+  lines: string[],
+  array: TomlArray,
+  requirement: string,
+  after: (value: string) => boolean,
+): void {
   const literal = JSON.stringify(requirement);
   if (array.open === array.close) {
     const line = lines[array.open]!;
@@ -105,7 +121,8 @@ export function insertItem(lines: string[], array: TomlArray, requirement: strin
       lines[array.open] = `${line.slice(0, at)}, ${literal}${line.slice(at)}`;
     } else {
       const inner = line.slice(line.indexOf('[', line.indexOf('=')) + 1, close).trim();
-      lines[array.open] = `${line.slice(0, close).replace(/\s*,?\s*$/, inner === '' ? '' : ', ')}${literal}${line.slice(close)}`;
+      lines[array.open] =
+        `${line.slice(0, close).replace(/\s*,?\s*$/, inner === '' ? '' : ', ')}${literal}${line.slice(close)}`;
     }
     return;
   }
@@ -113,6 +130,7 @@ export function insertItem(lines: string[], array: TomlArray, requirement: strin
   const indent = anchor ? /^\s*/.exec(lines[anchor.line]!)![0] : '    ';
   const at = anchor ? anchor.line : array.open;
   // The item before the new one needs its comma (a last item may have none).
-  if (anchor && !/,\s*(#.*)?$/.test(lines[at]!)) lines[at] = lines[at]!.replace(/^(\s*("(?:[^"\\]|\\.)*"|'[^']*'))/, '$1,');
+  if (anchor && !/,\s*(#.*)?$/.test(lines[at]!))
+    lines[at] = lines[at]!.replace(/^(\s*("(?:[^"\\]|\\.)*"|'[^']*'))/, '$1,');
   lines.splice(at + 1, 0, `${indent}${literal},`);
 }

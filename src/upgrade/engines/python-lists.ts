@@ -2,14 +2,20 @@
 // user's comments and the rest of the file stay byte for byte as they were.
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { InputError } from '../../errors.ts';
-import { editPython } from './python.ts';
 import type { FileTree } from '../../tree/file-tree.ts';
+import { editPython } from './python.ts';
 
 /**
  * Adds `item` (rendered at column 0, one or more lines) as the last element of the list that
  * `findList` picks in `path`; it is indented like the list's first element.
  */
-export async function appendToList(tree: FileTree, path: string, what: string, findList: (root: SgNode) => SgNode | undefined, item: string): Promise<void> {
+export async function appendToList(
+  tree: FileTree,
+  path: string,
+  what: string,
+  findList: (root: SgNode) => SgNode | undefined,
+  item: string,
+): Promise<void> {
   let found = false;
   await editPython(tree, path, (root) => {
     const list = findList(root);
@@ -32,12 +38,18 @@ function appendEdits(list: SgNode, item: string): Edit[] {
   const openLine = source.slice(open.index - open.column, open.index);
   const indent = elements[0] ? ' '.repeat(elements[0].range().start.column) : `${/^\s*/.exec(openLine)![0]}    `;
   // An item may carry its own separator (the template's list items do): the edit adds one.
-  const body = item.replace(/\n$/, '').replace(/,$/, '').split('\n').map((line) => (line ? indent + line : line)).join('\n');
+  const body = item
+    .replace(/\n$/, '')
+    .replace(/,$/, '')
+    .split('\n')
+    .map((line) => (line ? indent + line : line))
+    .join('\n');
   const edits: Edit[] = [];
   // The last element gets its comma, if it has none.
   if (last) {
     const next = children[children.indexOf(last) + 1];
-    if (next?.text() !== ',') edits.push({ startPos: last.range().end.index, endPos: last.range().end.index, insertedText: ',' });
+    if (next?.text() !== ',')
+      edits.push({ startPos: last.range().end.index, endPos: last.range().end.index, insertedText: ',' });
   }
   const beforeClose = source.slice(lineStart(close), close.range().start.index);
   if (/^\s*$/.test(beforeClose)) {
@@ -65,7 +77,11 @@ export function assignedList(root: SgNode, name: string): SgNode | undefined {
 export function listOfCalls(root: SgNode, callee: string): SgNode | undefined {
   return root
     .findAll({ rule: { kind: 'list' } })
-    .find((list) => list.children().some((c) => c.kind() === 'call' && new RegExp(`(^|\\.)${callee}$`).test(c.field('function')?.text() ?? '')));
+    .find((list) =>
+      list
+        .children()
+        .some((c) => c.kind() === 'call' && new RegExp(`(^|\\.)${callee}$`).test(c.field('function')?.text() ?? '')),
+    );
 }
 
 /** The dict literal assigned to `name` at the top level (`EVALUATIONS: dict[...] = {...}`). */
@@ -93,7 +109,11 @@ export function appendToDict(dict: SgNode, entry: string): Edit[] {
   if (/^\s*$/.test(source.slice(lineStart(close), close.range().start.index))) {
     // One pair per line: the new one goes on its own line, indented like the first.
     if (!hasComma) edits.push({ startPos: last.range().end.index, endPos: last.range().end.index, insertedText: ',' });
-    edits.push({ startPos: lineStart(close), endPos: lineStart(close), insertedText: `${' '.repeat(pairs[0]!.range().start.column)}${entry},\n` });
+    edits.push({
+      startPos: lineStart(close),
+      endPos: lineStart(close),
+      insertedText: `${' '.repeat(pairs[0]!.range().start.column)}${entry},\n`,
+    });
   } else {
     const at = hasComma ? next!.range().end.index : last.range().end.index;
     edits.push({ startPos: at, endPos: at, insertedText: hasComma ? ` ${entry}` : `, ${entry}` });

@@ -9,7 +9,9 @@ let napi: Napi | undefined;
 export async function loadPython(): Promise<Napi> {
   if (napi) return napi;
   const loaded = await import('@ast-grep/napi');
-  const { default: python } = (await import('@ast-grep/lang-python')) as unknown as { default: Parameters<Napi['registerDynamicLanguage']>[0][string] };
+  const { default: python } = (await import('@ast-grep/lang-python')) as unknown as {
+    default: Parameters<Napi['registerDynamicLanguage']>[0][string];
+  };
   loaded.registerDynamicLanguage({ python });
   napi = loaded;
   return napi;
@@ -24,14 +26,22 @@ export async function loadPython(): Promise<Napi> {
 const recent = new Map<string, SgRoot>();
 const RECENT = 32;
 
+/** How often parsePython was asked, how often it parsed, and the milliseconds parsing took (PIPELINE_UPGRADE_TIMINGS). */
+export const parseStats = { calls: 0, parses: 0, ms: 0 };
+
 export async function parsePython(source: string): Promise<SgRoot> {
+  parseStats.calls++;
   const known = recent.get(source);
   if (known) {
     recent.delete(source);
     recent.set(source, known);
     return known;
   }
-  const parsed = (await loadPython()).parse('python', source);
+  const lib = napi ?? (await loadPython());
+  const started = performance.now();
+  const parsed = lib.parse('python', source);
+  parseStats.ms += performance.now() - started;
+  parseStats.parses++;
   recent.set(source, parsed);
   if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
   return parsed;

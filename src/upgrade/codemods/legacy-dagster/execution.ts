@@ -1,18 +1,22 @@
 // Running pipelines in tests and scripts: execute_pipeline(p, mode=, preset=) becomes the job of
 // that mode or preset's execute_in_process(...), solid_selection= becomes op_selection=, and the
-// result API reads outputs by node. execute_solid and get_preset get a TODO with what to do.
+// result API reads outputs by node; p.get_preset("x") becomes the preset's job (.run_config and
+// .tags read the job's). execute_solid is in solid-execution.ts.
 //
 // Before:
 //   result = execute_pipeline(etl, mode="test", solid_selection=["load"])
 //   assert result.result_for_solid("load").output_value() == 3
+//   config = etl.get_preset("local").run_config
 // After:
 //   result = etl_test.execute_in_process(op_selection=["load"])
 //   assert result.output_for_node("load") == 3
-import type { Edit } from '@ast-grep/napi';
+//   config = etl_local.run_config
+import type { Edit, SgNode } from '@ast-grep/napi';
 import { type Facts, jobFor, lookup, type Pipeline } from './facts.ts';
 import { layoutCall, nodePiece, prefixed } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
 import { argNamed, callArgs, calleeName, lineIndent, positional, stringValue } from './python-text.ts';
+import { executeSolid } from './solid-execution.ts';
 
 const RENAMED_ARGS: Record<string, string> = { solid_selection: 'op_selection', environment_dict: 'run_config' };
 
@@ -22,7 +26,15 @@ export function pipelineNamed(facts: Facts, module: string, local: string): Pipe
 }
 
 /** A local job variable for `job`, noting that an imported pipeline's job must be imported. */
-export function jobVariable(r: ModuleRewrite, facts: Facts, local: string, p: Pipeline, preset: string | null, mode: string | null, needed: Map<string, Set<string>>): string | undefined {
+export function jobVariable(
+  r: ModuleRewrite,
+  _facts: Facts,
+  local: string,
+  p: Pipeline,
+  preset: string | null,
+  mode: string | null,
+  needed: Map<string, Set<string>>,
+): string | undefined {
   const job = jobFor(p, preset, mode);
   if (!job) return undefined;
   if (p.module === r.path || !p.split) return p.split ? job.variable : local;
@@ -33,18 +45,46 @@ export function jobVariable(r: ModuleRewrite, facts: Facts, local: string, p: Pi
 
 export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<string, Set<string>>): Edit[] {
   const edits: Edit[] = [];
-  if (!/execute_pipeline|execute_solid|result_for_solid|output_for_solid|get_preset|solid_selection|reexecute_pipeline/.test(r.source)) return edits;
-  for (const call of r.root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: '^(\\w+\\.)?(execute_pipeline|execute_solid|execute_pipeline_iterator|reexecute_pipeline|execute_solids_within_pipeline|execute_solid_within_pipeline)$' } } })) {
+  if (
+    !/execute_pipeline|execute_solid|result_for_solid|output_for_solid|get_preset|solid_selection|reexecute_pipeline/.test(
+      r.source,
+    )
+  )
+    return edits;
+  for (const call of r.root.findAll({
+    rule: {
+      kind: 'call',
+      has: {
+        field: 'function',
+        regex:
+          '^(\\w+\\.)?(execute_pipeline|execute_solid|execute_pipeline_iterator|reexecute_pipeline|execute_solids_within_pipeline|execute_solid_within_pipeline)$',
+      },
+    },
+  })) {
     const callee = calleeName(call)!;
+    if (callee === 'execute_solid') {
+      const translated = executeSolid(r, call);
+      if (typeof translated === 'string') r.todos.add(call, callee, translated);
+      else edits.push(...translated);
+      continue;
+    }
     if (callee !== 'execute_pipeline') {
-      r.todos.add(call, callee, callee === 'execute_solid' ? 'call the op directly (with build_op_context() for its context) or run a job with execute_in_process' : 'run the job with execute_in_process, or execute_job(reconstructable(job), instance) for another process');
+      r.todos.add(
+        call,
+        callee,
+        'run the job with execute_in_process, or execute_job(reconstructable(job), instance) for another process',
+      );
       continue;
     }
     const args = callArgs(call);
     const target = positional(args, 0) ?? argNamed(args, 'pipeline');
     // execute_pipeline(reconstructable(p), ...) ran in other processes: execute_job(reconstructable(job), instance)
-    const wrapped = target?.value.kind() === 'call' && calleeName(target.value) === 'reconstructable' ? callArgs(target.value)[0]?.value : undefined;
-    const name = wrapped?.kind() === 'identifier' ? wrapped : target?.value.kind() === 'identifier' ? target.value : undefined;
+    const wrapped =
+      target?.value.kind() === 'call' && calleeName(target.value) === 'reconstructable'
+        ? callArgs(target.value)[0]?.value
+        : undefined;
+    const name =
+      wrapped?.kind() === 'identifier' ? wrapped : target?.value.kind() === 'identifier' ? target.value : undefined;
     const p = name ? pipelineNamed(facts, r.path, name.text()) : undefined;
     const which = (name: string) => {
       const a = argNamed(args, name);
@@ -53,7 +93,11 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
     const preset = which('preset');
     const mode = which('mode');
     if (!p || preset === false || mode === false) {
-      r.todos.add(call, 'execute_pipeline', `${target ? `${target.value.text()} is not a pipeline this codemod found` : 'no pipeline given'}${preset === false || mode === false ? ' or its mode/preset is not a literal' : ''}; run its job with <job>.execute_in_process(...)`);
+      r.todos.add(
+        call,
+        'execute_pipeline',
+        `${target ? `${target.value.text()} is not a pipeline this codemod found` : 'no pipeline given'}${preset === false || mode === false ? ' or its mode/preset is not a literal' : ''}; run its job with <job>.execute_in_process(...)`,
+      );
       continue;
     }
     const job = jobVariable(r, facts, name!.text(), p, preset, mode, needed);
@@ -61,14 +105,41 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
     const indent = lineIndent(r.source, call);
     const rest = args
       .filter((a) => a !== target && !['mode', 'preset'].includes(a.name ?? ''))
-      .map((a) => (a.name ? prefixed(`${RENAMED_ARGS[a.name] ?? a.name}=`, nodePiece(a.value, r.source, r.style)) : nodePiece(a.value, r.source, r.style)));
+      .map((a) =>
+        a.name
+          ? prefixed(`${RENAMED_ARGS[a.name] ?? a.name}=`, nodePiece(a.value, r.source, r.style))
+          : nodePiece(a.value, r.source, r.style),
+      );
     if (wrapped) {
       const instance = argNamed(args, 'instance') ? [] : [`instance=${r.ns}DagsterInstance.ephemeral()`];
-      edits.push(call.replace(layoutCall(`${r.ns}execute_job`, [`${target!.value.field('function')!.text()}(${job})`, ...instance, ...rest], indent, r.style, '', call.range().start.column)));
-    } else edits.push(call.replace(layoutCall(`${job}.execute_in_process`, rest, indent, r.style, '', call.range().start.column)));
+      edits.push(
+        call.replace(
+          layoutCall(
+            `${r.ns}execute_job`,
+            [`${target!.value.field('function')!.text()}(${job})`, ...instance, ...rest],
+            indent,
+            r.style,
+            '',
+            call.range().start.column,
+          ),
+        ),
+      );
+    } else
+      edits.push(
+        call.replace(layoutCall(`${job}.execute_in_process`, rest, indent, r.style, '', call.range().start.column)),
+      );
   }
   // result.result_for_solid("x").output_value("out") -> result.output_for_node("x", "out")
-  for (const call of r.root.findAll({ rule: { kind: 'call', has: { field: 'function', kind: 'attribute', has: { field: 'attribute', regex: '^(output_value|result_for_solid|output_for_solid|get_preset)$' } } } })) {
+  for (const call of r.root.findAll({
+    rule: {
+      kind: 'call',
+      has: {
+        field: 'function',
+        kind: 'attribute',
+        has: { field: 'attribute', regex: '^(output_value|result_for_solid|output_for_solid|get_preset)$' },
+      },
+    },
+  })) {
     const attr = call.field('function')!.field('attribute')!.text();
     const object = call.field('function')!.field('object')!;
     if (attr === 'output_value') {
@@ -80,17 +151,55 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
     } else if (attr === 'output_for_solid') {
       edits.push(call.field('function')!.field('attribute')!.replace('output_for_node'));
     } else if (attr === 'result_for_solid') {
-      if (call.parent()?.kind() === 'attribute' && call.parent()!.field('attribute')?.text() === 'output_value') continue;
-      r.todos.add(call, 'result_for_solid', 'read outputs with result.output_for_node(name) and events with result.events_for_node(name)');
+      if (call.parent()?.kind() === 'attribute' && call.parent()!.field('attribute')?.text() === 'output_value')
+        continue;
+      r.todos.add(
+        call,
+        'result_for_solid',
+        'read outputs with result.output_for_node(name) and events with result.events_for_node(name)',
+      );
     } else if (attr === 'get_preset') {
-      r.todos.add(call, 'get_preset', "presets are jobs now: use the preset's job (its config is the preset's run config)");
+      const edit = presetJob(r, facts, needed, call, object);
+      if (typeof edit === 'string')
+        r.todos.add(
+          call,
+          'get_preset',
+          `${edit}; presets are jobs now: use the preset's job (its config is the preset's run config)`,
+        );
+      else edits.push(edit);
     }
   }
   // solid_selection= on calls that now take op_selection=.
-  for (const kw of r.root.findAll({ rule: { kind: 'keyword_argument', has: { field: 'name', regex: '^solid_selection$' } } })) {
+  for (const kw of r.root.findAll({
+    rule: { kind: 'keyword_argument', has: { field: 'name', regex: '^solid_selection$' } },
+  })) {
     const call = kw.parent()?.parent();
     const callee = call?.kind() === 'call' ? calleeName(call) : undefined;
-    if (callee && ['execute_in_process', 'to_job', 'execute_job'].includes(callee)) edits.push(kw.field('name')!.replace('op_selection'));
+    if (callee && ['execute_in_process', 'to_job', 'execute_job'].includes(callee))
+      edits.push(kw.field('name')!.replace('op_selection'));
   }
   return edits;
+}
+
+/**
+ * p.get_preset("local") -> the preset's job, and .run_config / .tags on it read the job's (a
+ * preset's job has its run config as config= and its tags). A reason when there is no such job.
+ */
+function presetJob(
+  r: ModuleRewrite,
+  facts: Facts,
+  needed: Map<string, Set<string>>,
+  call: SgNode,
+  object: SgNode,
+): Edit | string {
+  const p = object.kind() === 'identifier' ? pipelineNamed(facts, r.path, object.text()) : undefined;
+  const preset = stringValue(callArgs(call)[0]?.value);
+  if (!p || preset === undefined || !p.jobs.some((j) => j.kind === 'preset' && j.key === preset))
+    return `${call.text()} is not a preset of a pipeline this codemod found`;
+  const job = jobVariable(r, facts, object.text(), p, preset, null, needed)!;
+  const parent = call.parent();
+  const attr = parent?.kind() === 'attribute' ? parent.field('attribute')!.text() : null;
+  if (attr === null) return call.replace(job);
+  if (attr === 'run_config' || attr === 'tags') return parent!.replace(`${job}.${attr}`);
+  return `its .${attr} has no equivalent on a job`;
 }

@@ -2,8 +2,9 @@
 // pipelines (with their modes and presets), the ModeDefinition and PresetDefinition objects held in
 // variables, and its schedules and sensors; and how a module's imports name other modules, so a
 // repository or a test in one module can be resolved against pipelines defined in another.
-import type { SgNode } from '@ast-grep/napi';
+
 import { dirname } from 'node:path';
+import type { SgNode } from '@ast-grep/napi';
 
 export interface Mode {
   name: string;
@@ -64,11 +65,23 @@ export interface ModuleFacts {
 
 export type Facts = Map<string, ModuleFacts>;
 
-export const emptyFacts = (): ModuleFacts => ({ pipelines: new Map(), modeVars: new Map(), presetVars: new Map(), schedules: new Set(), sensors: new Set(), jobs: new Set(), imports: new Map() });
+export const emptyFacts = (): ModuleFacts => ({
+  pipelines: new Map(),
+  modeVars: new Map(),
+  presetVars: new Map(),
+  schedules: new Set(),
+  sensors: new Set(),
+  jobs: new Set(),
+  imports: new Map(),
+});
 
 /** The job of a pipeline for a mode or a preset (a preset first), or its first job. */
 export function jobFor(p: Pipeline, preset: string | null, mode: string | null): Job | undefined {
-  return (preset && p.jobs.find((j) => j.kind === 'preset' && j.key === preset)) || (mode && p.jobs.find((j) => j.kind === 'mode' && j.key === mode)) || p.jobs[0];
+  return (
+    (preset && p.jobs.find((j) => j.kind === 'preset' && j.key === preset)) ||
+    (mode && p.jobs.find((j) => j.kind === 'mode' && j.key === mode)) ||
+    p.jobs[0]
+  );
 }
 
 /** Names the pipeline's jobs, one per mode and per preset; a preset named like a mode gets `_preset`. */
@@ -109,7 +122,14 @@ export function resolveModule(from: string, module: string, files: Set<string>):
     candidates.push(`${stem}.py`, `${stem}/__init__.py`);
     return candidates.find((c) => files.has(c));
   }
-  for (const f of files) if (f === `${rest}.py` || f.endsWith(`/${rest}.py`) || f === `${rest}/__init__.py` || f.endsWith(`/${rest}/__init__.py`)) return f;
+  for (const f of files)
+    if (
+      f === `${rest}.py` ||
+      f.endsWith(`/${rest}.py`) ||
+      f === `${rest}/__init__.py` ||
+      f.endsWith(`/${rest}/__init__.py`)
+    )
+      return f;
   return undefined;
 }
 
@@ -131,13 +151,19 @@ export function readImports(root: SgNode, path: string, files: Set<string>): Map
 }
 
 /** Follows a local name through the imports to the module that defines it. */
-export function lookup<T>(facts: Facts, module: string, local: string, pick: (m: ModuleFacts) => Map<string, T> | Set<string>): { module: string; name: string; value: T | true } | undefined {
+export function lookup<T>(
+  facts: Facts,
+  module: string,
+  local: string,
+  pick: (m: ModuleFacts) => Map<string, T> | Set<string>,
+): { module: string; name: string; value: T | true } | undefined {
   let [at, name] = [module, local];
   for (let hop = 0; hop < 5; hop++) {
     const m = facts.get(at);
     if (!m) return undefined;
     const found = pick(m);
-    if (found instanceof Set ? found.has(name) : found.has(name)) return { module: at, name, value: found instanceof Set ? true : found.get(name)! };
+    if (found instanceof Set ? found.has(name) : found.has(name))
+      return { module: at, name, value: found instanceof Set ? true : found.get(name)! };
     const next = m.imports.get(name);
     if (!next) return undefined;
     [at, name] = next;

@@ -34,12 +34,20 @@ export const flat = (p: Piece): string => (typeof p === 'string' ? p : p.flat);
  * indented from there; `column` is where `head` starts): on one line if it fits, else the arguments on one indented line, else one
  * per line with a trailing comma (each laid out again there). `tail` follows the parenthesis.
  */
-export function layoutCall(head: string, args: Piece[], indent: number, style: Style, tail = '', column = indent): string {
+export function layoutCall(
+  head: string,
+  args: Piece[],
+  indent: number,
+  style: Style,
+  tail = '',
+  column = indent,
+): string {
   const pad = ' '.repeat(indent);
   const body = args.map(flat).join(', ');
   const oneLine = `${head}(${body})${tail}`;
   if (args.length === 0 || (!oneLine.includes('\n') && column + oneLine.length <= style.width)) return oneLine;
-  if (!body.includes('\n') && indent + 4 + body.length <= style.width) return `${head}(\n${pad}    ${body}\n${pad})${tail}`;
+  if (!body.includes('\n') && indent + 4 + body.length <= style.width)
+    return `${head}(\n${pad}    ${body}\n${pad})${tail}`;
   // One argument: no trailing comma (black adds one only when it splits at the commas).
   if (args.length === 1) return `${head}(\n${pad}    ${fit(args[0]!, indent + 4, style)}\n${pad})${tail}`;
   return `${head}(\n${args.map((a) => `${pad}    ${fit(a, indent + 4, style, ',')},`).join('\n')}\n${pad})${tail}`;
@@ -52,13 +60,17 @@ function fit(p: Piece, indent: number, style: Style, after = ''): string {
 }
 
 /** `prefix` + a call that can lay itself out again (an argument such as `out=Out(...)`). */
-export const callPiece = (head: string, args: Piece[], style: Style): Piece => ({ flat: `${head}(${args.map(flat).join(', ')})`, at: (i) => layoutCall(head, args, i, style) });
+export const callPiece = (head: string, args: Piece[], style: Style): Piece => ({
+  flat: `${head}(${args.map(flat).join(', ')})`,
+  at: (i) => layoutCall(head, args, i, style),
+});
 
 /** `prefix` + a dict literal `{k: v, ...}` that can explode to one entry per line. */
 export function dictPiece(prefix: string, entries: Piece[], style: Style): Piece {
   return {
     flat: `${prefix}{${entries.map(flat).join(', ')}}`,
-    at: (i) => `${prefix}{\n${entries.map((e) => `${' '.repeat(i + 4)}${fit(e, i + 4, style, ',')},`).join('\n')}\n${' '.repeat(i)}}`,
+    at: (i) =>
+      `${prefix}{\n${entries.map((e) => `${' '.repeat(i + 4)}${fit(e, i + 4, style, ',')},`).join('\n')}\n${' '.repeat(i)}}`,
   };
 }
 
@@ -66,7 +78,8 @@ export function dictPiece(prefix: string, entries: Piece[], style: Style): Piece
 export function listPiece(prefix: string, items: Piece[], style: Style): Piece {
   return {
     flat: `${prefix}[${items.map(flat).join(', ')}]`,
-    at: (i) => `${prefix}[\n${items.map((e) => `${' '.repeat(i + 4)}${fit(e, i + 4, style, ',')},`).join('\n')}\n${' '.repeat(i)}]`,
+    at: (i) =>
+      `${prefix}[\n${items.map((e) => `${' '.repeat(i + 4)}${fit(e, i + 4, style, ',')},`).join('\n')}\n${' '.repeat(i)}]`,
   };
 }
 
@@ -101,13 +114,31 @@ export function nodePiece(node: SgNode, source: string, style: Style): Piece {
   if (text.includes('#') || (text.includes('\n') && /"""|'''/.test(text))) return plain();
   const named = node.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
   if (kind === 'dictionary') {
-    const entries = named.map((c) => (c.kind() === 'pair' ? prefixed(`${c.field('key')!.text()}: `, nodePiece(c.field('value')!, source, style)) : nodePiece(c, source, style)));
+    const entries = named.map((c) =>
+      c.kind() === 'pair'
+        ? prefixed(`${c.field('key')!.text()}: `, nodePiece(c.field('value')!, source, style))
+        : nodePiece(c, source, style),
+    );
     return entries.length ? dictPiece('', entries, style) : '{}';
   }
-  if (kind === 'list') return named.length ? listPiece('', named.map((c) => nodePiece(c, source, style)), style) : '[]';
+  if (kind === 'list')
+    return named.length
+      ? listPiece(
+          '',
+          named.map((c) => nodePiece(c, source, style)),
+          style,
+        )
+      : '[]';
   if (kind === 'call' && node.field('arguments')?.kind() === 'argument_list') {
-    const args = node.field('arguments')!.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
-    const pieces = args.map((a) => (a.kind() === 'keyword_argument' ? prefixed(`${a.field('name')!.text()}=`, nodePiece(a.field('value')!, source, style)) : nodePiece(a, source, style)));
+    const args = node
+      .field('arguments')!
+      .children()
+      .filter((c) => c.isNamed() && c.kind() !== 'comment');
+    const pieces = args.map((a) =>
+      a.kind() === 'keyword_argument'
+        ? prefixed(`${a.field('name')!.text()}=`, nodePiece(a.field('value')!, source, style))
+        : nodePiece(a, source, style),
+    );
     return callPiece(node.field('function')!.text(), pieces, style);
   }
   return text.includes('\n') ? plain() : text;

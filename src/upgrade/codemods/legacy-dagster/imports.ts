@@ -20,11 +20,25 @@ interface ImportFrom {
 }
 
 function importsOf(root: SgNode): ImportFrom[] {
-  return root.children().filter((c) => c.kind() === 'import_from_statement').map((statement) => {
-    const moduleNode = statement.field('module_name')!;
-    const names = statement.children().filter((c) => c.range().start.index !== moduleNode.range().start.index && (c.kind() === 'dotted_name' || c.kind() === 'aliased_import')).map((c) => (c.kind() === 'aliased_import' ? { name: c.field('name')!.text(), alias: c.field('alias')!.text(), text: c.text() } : { name: c.text(), alias: null, text: c.text() }));
-    return { statement, module: moduleNode.text(), names };
-  });
+  return root
+    .children()
+    .filter((c) => c.kind() === 'import_from_statement')
+    .map((statement) => {
+      const moduleNode = statement.field('module_name')!;
+      const names = statement
+        .children()
+        .filter(
+          (c) =>
+            c.range().start.index !== moduleNode.range().start.index &&
+            (c.kind() === 'dotted_name' || c.kind() === 'aliased_import'),
+        )
+        .map((c) =>
+          c.kind() === 'aliased_import'
+            ? { name: c.field('name')!.text(), alias: c.field('alias')!.text(), text: c.text() }
+            : { name: c.text(), alias: null, text: c.text() },
+        );
+      return { statement, module: moduleNode.text(), names };
+    });
 }
 
 /** How often each of `names` is used as a name outside imports (not keyword or attribute names). */
@@ -37,7 +51,13 @@ export function nameUses(root: SgNode, names: string[]): Map<string, number> {
     const parent = n.parent();
     if (parent?.kind() === 'keyword_argument' && parent.field('name')?.range().start.index === at) continue;
     if (parent?.kind() === 'attribute' && parent.field('attribute')?.range().start.index === at) continue;
-    if (n.inside({ rule: { any: [{ kind: 'import_from_statement' }, { kind: 'import_statement' }] }, stopBy: 'end' } as never)) continue;
+    if (
+      n.inside({
+        rule: { any: [{ kind: 'import_from_statement' }, { kind: 'import_statement' }] },
+        stopBy: 'end',
+      } as never)
+    )
+      continue;
     uses.set(n.text(), (uses.get(n.text()) ?? 0) + 1);
   }
   return uses;
@@ -46,19 +66,26 @@ export function nameUses(root: SgNode, names: string[]): Map<string, number> {
 /** `from module import a, b` at the file's line length (parenthesised, one per line, if too long). */
 export function importLine(module: string, names: string[], style: Style): string {
   const oneLine = `from ${module} import ${names.join(', ')}`;
-  return oneLine.length <= style.width ? oneLine : `from ${module} import (\n${names.map((n) => `    ${n},`).join('\n')}\n)`;
+  return oneLine.length <= style.width
+    ? oneLine
+    : `from ${module} import (\n${names.map((n) => `    ${n},`).join('\n')}\n)`;
 }
 
 /** isort's (and ruff's) order: CONSTANTS, then Classes, then functions, each case-sensitively. */
 const rank = (n: string) => (n.length > 1 && n === n.toUpperCase() && /[A-Z]/.test(n) ? 0 : /^[A-Z]/.test(n) ? 1 : 2);
-const sorted = (names: string[]) => [...new Set(names)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+const sorted = (names: string[]) =>
+  [...new Set(names)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 
 /** Replaces a whole statement, or removes it with its line when `text` is empty. */
 function replaceStatement(r: ModuleRewrite, statement: SgNode, text: string): Edit {
   if (text) return statement.replace(text);
   const { start, end } = statement.range();
   const lineEnd = r.source.indexOf('\n', end.index);
-  return { startPos: start.index - start.column, endPos: lineEnd < 0 ? r.source.length : lineEnd + 1, insertedText: '' } as Edit;
+  return {
+    startPos: start.index - start.column,
+    endPos: lineEnd < 0 ? r.source.length : lineEnd + 1,
+    insertedText: '',
+  } as Edit;
 }
 
 export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>): Edit[] {
@@ -71,11 +98,29 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
     const stay = imp.names.filter((n) => n.alias || !PUBLIC.has(RENAMED_NAMES[n.name] ?? n.name));
     moved.push(...imp.names.filter((n) => !stay.includes(n)).map((n) => RENAMED_NAMES[n.name] ?? n.name));
     if (stay.length === imp.names.length) {
-      r.todos.add(imp.statement, `from ${imp.module} import`, 'dagster.core is private since 1.0; import these names from dagster, or from the integration that now holds them');
+      r.todos.add(
+        imp.statement,
+        `from ${imp.module} import`,
+        'dagster.core is private since 1.0; import these names from dagster, or from the integration that now holds them',
+      );
       continue;
     }
-    if (stay.length) r.todos.add(imp.statement, `from ${imp.module} import`, 'dagster.core is private since 1.0; import these names from dagster, or from the integration that now holds them');
-    if (stay.length) edits.push(imp.statement.replace(importLine(imp.module, stay.map((n) => n.text), r.style)));
+    if (stay.length)
+      r.todos.add(
+        imp.statement,
+        `from ${imp.module} import`,
+        'dagster.core is private since 1.0; import these names from dagster, or from the integration that now holds them',
+      );
+    if (stay.length)
+      edits.push(
+        imp.statement.replace(
+          importLine(
+            imp.module,
+            stay.map((n) => n.text),
+            r.style,
+          ),
+        ),
+      );
     else emptied.push(imp.statement);
   }
   const mains = all.filter((i) => i.module === 'dagster');
@@ -89,7 +134,9 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
     // first one also gets the new names.
     mains.forEach((m, i) => {
       const keep = m.names.filter((n) => n.alias || !LEGACY.has(n.name) || used(n.name)).map((n) => n.text);
-      const names = sorted([...keep.filter((t) => !t.includes(' as ')), ...(i === 0 ? added : [])]).concat(keep.filter((t) => t.includes(' as ')));
+      const names = sorted([...keep.filter((t) => !t.includes(' as ')), ...(i === 0 ? added : [])]).concat(
+        keep.filter((t) => t.includes(' as ')),
+      );
       const text = names.length ? importLine('dagster', names, r.style) : '';
       // An import whose names stay the same is left as written.
       const same = names.length === m.names.length && m.names.every((n) => names.includes(n.text));
@@ -98,26 +145,55 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
     const text = added.length ? importLine('dagster', sorted(added), r.style) : '';
     if (!mains.length && text && emptied.length) edits.push(emptied.shift()!.replace(text));
     else if (!mains.length && text) {
-      const first = all[0]?.statement ?? r.root.children().find((c) => c.kind() !== 'comment' && !(c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'string'));
+      const first =
+        all[0]?.statement ??
+        r.root
+          .children()
+          .find(
+            (c) =>
+              c.kind() !== 'comment' && !(c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'string'),
+          );
       // Black's blank lines: none before another import, two before a def or class.
-      const gap = String(first.kind()).includes('import') ? '' : /definition/.test(String(first.kind())) ? '\n\n' : '\n';
-      if (first) edits.push({ startPos: first.range().start.index, endPos: first.range().start.index, insertedText: `${text}\n${gap}` } as Edit);
+      const gap = String(first.kind()).includes('import')
+        ? ''
+        : /definition/.test(String(first.kind()))
+          ? '\n\n'
+          : '\n';
+      if (first)
+        edits.push({
+          startPos: first.range().start.index,
+          endPos: first.range().start.index,
+          insertedText: `${text}\n${gap}`,
+        } as Edit);
     }
   }
   for (const statement of emptied) edits.push(replaceStatement(r, statement, ''));
   // Modules this one now imports jobs from (`from:<module>` keys).
-  const fresh = [...needed].filter(([k]) => k.startsWith('from:')).map(([k, names]) => importLine(k.slice(5), sorted([...names]), r.style));
+  const fresh = [...needed]
+    .filter(([k]) => k.startsWith('from:'))
+    .map(([k, names]) => importLine(k.slice(5), sorted([...names]), r.style));
   if (fresh.length) {
     const last = all.at(-1)?.statement;
     const at = last ? last.range().end.index : 0;
-    edits.push({ startPos: at, endPos: at, insertedText: last ? `\n${fresh.join('\n')}` : `${fresh.join('\n')}\n` } as Edit);
+    edits.push({
+      startPos: at,
+      endPos: at,
+      insertedText: last ? `\n${fresh.join('\n')}` : `${fresh.join('\n')}\n`,
+    } as Edit);
   }
   // Imported pipelines that became one job per mode: import the jobs used here.
   for (const imp of all) {
     const swaps = imp.names.filter((n) => needed.has(n.alias ?? n.name) && !(n.alias ?? n.name).startsWith('from:'));
     if (!swaps.length) continue;
-    const uses = nameUses(r.root, swaps.map((n) => n.alias ?? n.name));
-    const names = imp.names.flatMap((n) => (needed.has(n.alias ?? n.name) ? [...(uses.get(n.alias ?? n.name) ? [n.text] : []), ...[...needed.get(n.alias ?? n.name)!].sort()] : [n.text]));
+    const uses = nameUses(
+      r.root,
+      swaps.map((n) => n.alias ?? n.name),
+    );
+    const names = imp.names.flatMap((n) =>
+      needed.has(n.alias ?? n.name)
+        ? [...(uses.get(n.alias ?? n.name) ? [n.text] : []), ...[...needed.get(n.alias ?? n.name)!].sort()]
+        : [n.text],
+    );
     edits.push(imp.statement.replace(importLine(imp.module, [...new Set(names)], r.style)));
   }
   return edits;
@@ -127,7 +203,15 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
 function definedHere(root: SgNode, name: string): boolean {
   return root.children().some((c) => {
     const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
-    if ((def?.kind() === 'function_definition' || def?.kind() === 'class_definition') && def.field('name')?.text() === name) return true;
-    return c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'assignment' && c.children()[0]!.field('left')?.text() === name;
+    if (
+      (def?.kind() === 'function_definition' || def?.kind() === 'class_definition') &&
+      def.field('name')?.text() === name
+    )
+      return true;
+    return (
+      c.kind() === 'expression_statement' &&
+      c.children()[0]?.kind() === 'assignment' &&
+      c.children()[0]!.field('left')?.text() === name
+    );
   });
 }

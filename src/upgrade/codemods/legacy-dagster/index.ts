@@ -7,22 +7,26 @@
 // output does not parse fails the pipeline, which is then left exactly as it was.
 //
 // One file per construct family, each with its Before/After: ops.ts (solids), pipelines.ts
-// (pipelines, modes, presets, executors), execution.ts (execute_pipeline, results), schedules.ts,
-// repositories.ts, metadata.ts, renames.ts, imports.ts, sweep.ts (what is left gets a TODO),
-// preset-files.ts (YAML run config). facts.ts holds what is learned about the package first, so
-// a module can be resolved against pipelines defined in another.
+// (pipelines, modes, presets, executors), execution.ts (execute_pipeline, results) and
+// solid-execution.ts (execute_solid), schedules.ts, partitions.ts (partition sets),
+// repositories.ts and early-repositories.ts (0.7's RepositoryDefinition and @schedules),
+// metadata.ts, renames.ts, imports.ts, sweep.ts (what is left gets a TODO), preset-files.ts (YAML
+// run config). facts.ts holds what is learned about the package first, so a module can be
+// resolved against pipelines defined in another.
 import type { Edit, SgNode } from '@ast-grep/napi';
+import type { FileTree } from '../../../tree/file-tree.ts';
 import type { Codemod } from '../../codemod.ts';
 import { parsePython } from '../../engines/python.ts';
-import type { FileTree } from '../../../tree/file-tree.ts';
-import { emptyFacts, type Facts, nameJobs, readImports } from './facts.ts';
-import { fromLf, styleFor, type Style, toLf } from './format.ts';
+import { earlyRepositoryEdits } from './early-repositories.ts';
 import { executionEdits } from './execution.ts';
+import { emptyFacts, type Facts, nameJobs, readImports } from './facts.ts';
+import { fromLf, type Style, styleFor, toLf } from './format.ts';
 import { importEdits } from './imports.ts';
 import { LEGACY } from './legacy-names.ts';
 import { metadataEdits } from './metadata.ts';
 import { type ModuleRewrite, namespaceOf } from './module.ts';
 import { opEdits } from './ops.ts';
+import { partitionEdits } from './partitions.ts';
 import { pipelineEdits, presetFiles, readPipelines, readVariables } from './pipelines.ts';
 import { migrateRunConfigFiles } from './preset-files.ts';
 import { calleeName, topLevelAssignments } from './python-text.ts';
@@ -33,7 +37,9 @@ import { sweep } from './sweep.ts';
 import { reportTodos, Todos } from './todo.ts';
 import { parseError } from './verify.ts';
 
-const LEGACY_TEXT = new RegExp(`\\b(${[...LEGACY].join('|')})\\b|solid_config|pipeline_name\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils)\\b|["']solids["']`);
+const LEGACY_TEXT = new RegExp(
+  `\\b(${[...LEGACY].join('|')})\\b|solid_config|pipeline_name\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils)\\b|["']solids["']`,
+);
 // A module of Dagster 0.x: it imports dagster and mentions a legacy name, or (a fragment that
 // relied on another module's imports) it decorates with @solid / @pipeline and reads solid_config.
 const isLegacy = (source: string) =>
@@ -42,7 +48,12 @@ const isLegacy = (source: string) =>
 
 /** Keeps the outermost of overlapping edits (a later pass or run does the inner ones). */
 function disjoint(edits: Edit[]): Edit[] {
-  const sorted = [...edits].sort((a, b) => a.startPos - b.startPos || (a.endPos === a.startPos ? -1 : 0) - (b.endPos === b.startPos ? -1 : 0) || b.endPos - a.endPos);
+  const sorted = [...edits].sort(
+    (a, b) =>
+      a.startPos - b.startPos ||
+      (a.endPos === a.startPos ? -1 : 0) - (b.endPos === b.startPos ? -1 : 0) ||
+      b.endPos - a.endPos,
+  );
   const out: Edit[] = [];
   let end = -1;
   for (const e of sorted) {
@@ -65,7 +76,14 @@ interface Module {
 /** One pass over a module: parse, collect a family's edits (and its TODOs), commit them. */
 async function pass(m: Module, edit: (r: ModuleRewrite) => Edit[], todos?: Todos): Promise<void> {
   const root = (await parsePython(m.text)).root();
-  const r: ModuleRewrite = { path: m.path, source: m.text, root, style: m.style, todos: todos ?? new Todos(m.text), ns: namespaceOf(m.text) };
+  const r: ModuleRewrite = {
+    path: m.path,
+    source: m.text,
+    root,
+    style: m.style,
+    todos: todos ?? new Todos(m.text),
+    ns: namespaceOf(m.text),
+  };
   r.todos.width = m.style.width;
   const edits = disjoint([...edit(r), ...r.todos.edits]);
   if (edits.length) m.text = root.commitEdits(edits);
@@ -102,7 +120,14 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
   // Pipelines after every module's mode and preset variables are known (they may be imported).
   for (const m of modules) {
     const root = roots.get(m.path)!;
-    const r: ModuleRewrite = { path: m.path, source: m.text, root, style: m.style, todos: new Todos(m.text), ns: namespaceOf(m.text) };
+    const r: ModuleRewrite = {
+      path: m.path,
+      source: m.text,
+      root,
+      style: m.style,
+      todos: new Todos(m.text),
+      ns: namespaceOf(m.text),
+    };
     r.todos.width = m.style.width;
     m.learned = r.todos;
     const taken = new Set(topLevelNames(root));
@@ -118,7 +143,10 @@ function topLevelNames(root: SgNode): string[] {
   return root.children().flatMap((c) => {
     const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
     if (def?.kind() === 'function_definition' || def?.kind() === 'class_definition') return [def.field('name')!.text()];
-    const left = c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'assignment' ? c.children()[0]!.field('left') : null;
+    const left =
+      c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'assignment'
+        ? c.children()[0]!.field('left')
+        : null;
     return left?.kind() === 'identifier' ? [left.text()] : [];
   });
 }
@@ -127,13 +155,26 @@ function topLevelNames(root: SgNode): string[] {
 async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<void> {
   const needed = new Map<string, Set<string>>();
   const has = (re: RegExp) => re.test(m.text);
-  if (has(/@(\w+\.)?(solid|lambda_solid|composite_solid|pipeline)\b|ModeDefinition|PresetDefinition|EventMetadataEntry|metadata_entries/)) {
+  if (
+    has(
+      /@(\w+\.)?(solid|lambda_solid|composite_solid|pipeline)\b|ModeDefinition|PresetDefinition|EventMetadataEntry|metadata_entries/,
+    )
+  ) {
     await pass(m, (r) => [...opEdits(r), ...pipelineEdits(r, facts), ...metadataEdits(r)], m.learned);
   }
-  if (has(/execute_|result_for_solid|output_for_solid|get_preset|solid_selection|pipeline_name\s*=|_schedule\b|PartitionSetDefinition/)) {
-    await pass(m, (r) => [...executionEdits(r, facts, needed), ...scheduleEdits(r, facts, needed, files)]);
+  if (
+    has(
+      /execute_|result_for_solid|output_for_solid|get_preset|solid_selection|pipeline_name\s*=|_schedule\b|PartitionSetDefinition|create_schedule_definition/,
+    )
+  ) {
+    await pass(m, (r) => [
+      ...executionEdits(r, facts, needed),
+      ...scheduleEdits(r, facts, needed, files),
+      ...partitionEdits(r, facts, needed, files),
+    ]);
   }
   if (has(/@(\w+\.)?repository\b/)) await pass(m, (r) => repositoryEdits(r, facts, needed));
+  if (has(/RepositoryDefinition|@(\w+\.)?schedules\b/)) await pass(m, (r) => earlyRepositoryEdits(r));
   await pass(m, (r) => renameEdits(r));
   await pass(m, (r) => importEdits(r, needed));
   await pass(m, (r) => {
@@ -142,15 +183,22 @@ async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<voi
   });
 }
 
-
-export async function migrateModule(tree: FileTree, path: string, facts: Facts, learnedModule?: Module): Promise<boolean> {
+export async function migrateModule(
+  tree: FileTree,
+  path: string,
+  facts: Facts,
+  learnedModule?: Module,
+): Promise<boolean> {
   const source = tree.read(path)!;
   const { text, crlf } = toLf(source);
   const m: Module = learnedModule ?? { path, text, crlf, style: styleFor(tree, path) };
   await rewrite(m, facts, new Set(tree.list()));
   if (m.text === text) return false;
   const problem = await parseError(m.text);
-  if (problem) throw new Error(`${path}:${problem.line}: the migrated code does not parse (${problem.what}); the pipeline was left as it was, migrate this module by hand`);
+  if (problem)
+    throw new Error(
+      `${path}:${problem.line}: the migrated code does not parse (${problem.what}); the pipeline was left as it was, migrate this module by hand`,
+    );
   tree.write(path, fromLf(m.text, crlf));
   return true;
 }
@@ -168,7 +216,9 @@ export const legacyDagster: Codemod = {
       const { text, crlf } = toLf(source);
       const problem = await parseError(text);
       if (problem) {
-        ctx.todo(`${path}:${problem.line}: module: it does not parse as Python 3 (${problem.what}); migrate it by hand`);
+        ctx.todo(
+          `${path}:${problem.line}: module: it does not parse as Python 3 (${problem.what}); migrate it by hand`,
+        );
         continue;
       }
       modules.push({ path, text, crlf, style: styleFor(tree, path) });
@@ -184,4 +234,3 @@ export const legacyDagster: Codemod = {
     return changes;
   },
 };
-

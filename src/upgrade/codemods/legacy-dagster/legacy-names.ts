@@ -55,12 +55,44 @@ export const REMOVED: Record<string, string> = {
 };
 
 /** Names a dagster import may lose when no use is left. */
-export const LEGACY = new Set([...Object.keys(REMOVED), ...Object.keys(RENAMED_NAMES), 'repository', 'RepositoryDefinition']);
+export const LEGACY = new Set([
+  ...Object.keys(REMOVED),
+  ...Object.keys(RENAMED_NAMES),
+  'repository',
+  'RepositoryDefinition',
+]);
 
 /** Names the codemod may add to the dagster import when its code uses them. */
-export const NEW = ['op', 'job', 'graph', 'In', 'Out', 'DynamicOut', 'GraphOut', 'Definitions', 'config_from_files', 'config_from_pkg_resources', 'config_from_yaml_strings', 'MetadataValue', 'execute_job', 'DagsterInstance', 'reconstructable', 'daily_partitioned_config', 'hourly_partitioned_config', 'weekly_partitioned_config', 'monthly_partitioned_config', 'build_schedule_from_partitioned_job', ...new Set(Object.values(RENAMED_NAMES))];
+export const NEW = [
+  'op',
+  'job',
+  'graph',
+  'In',
+  'Out',
+  'DynamicOut',
+  'GraphOut',
+  'Definitions',
+  'config_from_files',
+  'config_from_pkg_resources',
+  'config_from_yaml_strings',
+  'MetadataValue',
+  'execute_job',
+  'DagsterInstance',
+  'reconstructable',
+  'daily_partitioned_config',
+  'hourly_partitioned_config',
+  'weekly_partitioned_config',
+  'monthly_partitioned_config',
+  'build_schedule_from_partitioned_job',
+  'PartitionedConfig',
+  'StaticPartitionsDefinition',
+  'GraphDefinition',
+  ...new Set(Object.values(RENAMED_NAMES)),
+];
 
 /** Public dagster names that legacy code imported from dagster.core.* or dagster.utils. */
 export const PUBLIC = new Set(
-  'DagsterInstance DagsterEventType EventRecordsFilter RunsFilter DagsterRun DagsterRunStatus InitResourceContext OpExecutionContext DagsterType PythonObjectDagsterType TypeCheck Output DynamicOutput AssetKey AssetMaterialization ExpectationResult Failure RetryRequested DagsterEvent EventLogEntry InputContext OutputContext IOManager io_manager fs_io_manager mem_io_manager build_input_context build_output_context DagsterError DagsterInvariantViolationError DagsterExecutionStepExecutionError DagsterTypeCheckDidNotPass check_dagster_type Field Noneable Permissive Selector StringSource IntSource BoolSource Array Enum EnumValue Shape resource ResourceDefinition logger LoggerDefinition multiprocess_executor in_process_executor execute_job reconstructable file_relative_path DagsterLogManager get_dagster_logger HookContext SensorEvaluationContext ScheduleEvaluationContext RunRequest SkipReason DefaultScheduleStatus DefaultSensorStatus TableSchema TableRecord TableColumn MetadataValue build_init_resource_context build_op_context InitLoggerContext usable_as_dagster_type make_python_type_usable_as_dagster_type dagster_type_loader DagsterTypeLoader RetryPolicy Backoff Jitter Nothing ConfigMapping configured ScheduleDefinition SensorDefinition RunFailureSensorContext run_failure_sensor HookDefinition success_hook failure_hook AssetObservation EventLogRecord InputManager input_manager IOManagerDefinition'.split(' '),
+  'DagsterInstance DagsterEventType EventRecordsFilter RunsFilter DagsterRun DagsterRunStatus InitResourceContext OpExecutionContext DagsterType PythonObjectDagsterType TypeCheck Output DynamicOutput AssetKey AssetMaterialization ExpectationResult Failure RetryRequested DagsterEvent EventLogEntry InputContext OutputContext IOManager io_manager fs_io_manager mem_io_manager build_input_context build_output_context DagsterError DagsterInvariantViolationError DagsterExecutionStepExecutionError DagsterTypeCheckDidNotPass check_dagster_type Field Noneable Permissive Selector StringSource IntSource BoolSource Array Enum EnumValue Shape resource ResourceDefinition logger LoggerDefinition multiprocess_executor in_process_executor execute_job reconstructable file_relative_path DagsterLogManager get_dagster_logger HookContext SensorEvaluationContext ScheduleEvaluationContext RunRequest SkipReason DefaultScheduleStatus DefaultSensorStatus TableSchema TableRecord TableColumn MetadataValue build_init_resource_context build_op_context InitLoggerContext usable_as_dagster_type make_python_type_usable_as_dagster_type dagster_type_loader DagsterTypeLoader RetryPolicy Backoff Jitter Nothing ConfigMapping configured ScheduleDefinition SensorDefinition RunFailureSensorContext run_failure_sensor HookDefinition success_hook failure_hook AssetObservation EventLogRecord InputManager input_manager IOManagerDefinition'.split(
+    ' ',
+  ),
 );

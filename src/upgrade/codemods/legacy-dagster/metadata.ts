@@ -10,14 +10,45 @@ import { callPiece, dictPiece, fitAt } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
 import { callArgs, lineIndent, listItems } from './python-text.ts';
 
-const KINDS: Record<string, string> = { text: 'text', url: 'url', path: 'path', fspath: 'path', json: 'json', md: 'md', python_artifact: 'python_artifact', float: 'float', int: 'int', asset: 'asset', table: 'table', table_schema: 'table_schema', pipeline_run: 'dagster_run', bool: 'bool' };
-const VALUE_NAMES = ['text', 'url', 'path', 'data', 'md_str', 'python_artifact', 'value', 'asset_key', 'records', 'schema', 'run_id'];
+const KINDS: Record<string, string> = {
+  text: 'text',
+  url: 'url',
+  path: 'path',
+  fspath: 'path',
+  json: 'json',
+  md: 'md',
+  python_artifact: 'python_artifact',
+  float: 'float',
+  int: 'int',
+  asset: 'asset',
+  table: 'table',
+  table_schema: 'table_schema',
+  pipeline_run: 'dagster_run',
+  bool: 'bool',
+};
+const VALUE_NAMES = [
+  'text',
+  'url',
+  'path',
+  'data',
+  'md_str',
+  'python_artifact',
+  'value',
+  'asset_key',
+  'records',
+  'schema',
+  'run_id',
+];
 
 /** `"label": MetadataValue.kind(value)` for one EventMetadataEntry.kind(value, label) call. */
 function entry(item: SgNode, r: ModuleRewrite, dropped: string[] = []): ReturnType<typeof callPiece> | null {
   if (item.kind() !== 'call') return null;
   const fn = item.field('function');
-  if (fn?.kind() !== 'attribute' || !/^(EventMetadataEntry|dagster\.EventMetadataEntry)$/.test(fn.field('object')!.text())) return null;
+  if (
+    fn?.kind() !== 'attribute' ||
+    !/^(EventMetadataEntry|dagster\.EventMetadataEntry)$/.test(fn.field('object')!.text())
+  )
+    return null;
   const kind = KINDS[fn.field('attribute')!.text()];
   if (!kind) return null;
   const args = callArgs(item);
@@ -28,34 +59,68 @@ function entry(item: SgNode, r: ModuleRewrite, dropped: string[] = []): ReturnTy
   if (description) dropped.push(description.value.text());
   const rest = args.filter((a) => a !== value && a !== label && a !== description && a.name !== 'label');
   if (!value) return null;
-  if (!label && fn.field('attribute')!.text() === 'fspath') return callPiece(`"path": ${r.ns}MetadataValue.${kind}`, [value.value.text()], r.style);
+  if (!label && fn.field('attribute')!.text() === 'fspath')
+    return callPiece(`"path": ${r.ns}MetadataValue.${kind}`, [value.value.text()], r.style);
   if (!label) return null;
   label = label!;
-  return callPiece(`${label.value.text()}: ${r.ns}MetadataValue.${kind}`, [value.value.text(), ...rest.map((a) => a.node.text())], r.style);
+  return callPiece(
+    `${label.value.text()}: ${r.ns}MetadataValue.${kind}`,
+    [value.value.text(), ...rest.map((a) => a.node.text())],
+    r.style,
+  );
 }
 
 export function metadataEdits(r: ModuleRewrite): Edit[] {
   const edits: Edit[] = [];
   if (!/EventMetadataEntry|metadata_entries/.test(r.source)) return edits;
-  for (const kw of r.root.findAll({ rule: { kind: 'keyword_argument', has: { field: 'name', regex: '^metadata_entries$' } } })) {
+  for (const kw of r.root.findAll({
+    rule: { kind: 'keyword_argument', has: { field: 'name', regex: '^metadata_entries$' } },
+  })) {
     const list = kw.field('value')!;
     const entries = list.kind() === 'list' ? listItems(list).map((i) => entry(i, r)) : [null];
     if (entries.some((e) => e === null)) {
       r.todos.add(kw, 'metadata_entries', 'pass metadata={"label": MetadataValue.text(...), ...} instead');
       continue;
     }
-    const piece = dictPiece('metadata=', entries.map((e) => e!), r.style);
+    const piece = dictPiece(
+      'metadata=',
+      entries.map((e) => e!),
+      r.style,
+    );
     edits.push(kw.replace(fitAt(piece, lineIndent(r.source, kw), r.style, kw.range().start.column)));
   }
   // Any other list made only of entries (what an event_metadata_fn returns) becomes a metadata dict.
-  for (const list of r.root.findAll({ rule: { kind: 'list', has: { kind: 'call', has: { field: 'function', regex: '^(dagster\\.)?EventMetadataEntry\\.' } } } })) {
+  for (const list of r.root.findAll({
+    rule: {
+      kind: 'list',
+      has: { kind: 'call', has: { field: 'function', regex: '^(dagster\\.)?EventMetadataEntry\\.' } },
+    },
+  })) {
     if (list.parent()?.kind() === 'keyword_argument') continue;
     const items = listItems(list);
     const dropped: string[] = [];
     const entries = items.map((i) => entry(i, r, dropped));
     if (!items.length || entries.some((e) => e === null)) continue;
-    if (dropped.length) r.todos.add(list, 'EventMetadataEntry descriptions', `MetadataValue has no description; these were dropped: ${dropped.map((d) => d.replace(/\s+/g, ' ')).join('; ')}`);
-    edits.push(list.replace(fitAt(dictPiece('', entries.map((e) => e!), r.style), lineIndent(r.source, list), r.style, list.range().start.column)));
+    if (dropped.length)
+      r.todos.add(
+        list,
+        'EventMetadataEntry descriptions',
+        `MetadataValue has no description; these were dropped: ${dropped.map((d) => d.replace(/\s+/g, ' ')).join('; ')}`,
+      );
+    edits.push(
+      list.replace(
+        fitAt(
+          dictPiece(
+            '',
+            entries.map((e) => e!),
+            r.style,
+          ),
+          lineIndent(r.source, list),
+          r.style,
+          list.range().start.column,
+        ),
+      ),
+    );
   }
   return edits;
 }

@@ -22,7 +22,8 @@ function named(args: Arg[], positions: string[], r: ModuleRewrite): Map<string, 
   const out = new Map<string, Piece>();
   let i = 0;
   for (const a of args) {
-    if (a.name === null && a.value.kind() !== 'list_splat') out.set(positions[i++] ?? `arg${i}`, nodePiece(a.value, r.source, r.style));
+    if (a.name === null && a.value.kind() !== 'list_splat')
+      out.set(positions[i++] ?? `arg${i}`, nodePiece(a.value, r.source, r.style));
     else if (a.name) out.set(a.name, nodePiece(a.value, r.source, r.style));
   }
   return out;
@@ -33,7 +34,12 @@ const flatText = (p: Piece | undefined) => (p === undefined ? undefined : typeof
 /** `T, description=...`: the type first (positionally), then the other keywords in order. */
 function definitionArgs(kw: Map<string, Piece>, renames: Record<string, string> = {}): Piece[] {
   const type = kw.get('dagster_type');
-  return [...(type ? [type] : []), ...[...kw].filter(([k]) => k !== 'dagster_type' && k !== 'name').map(([k, v]) => prefixed(`${renames[k] ?? k}=`, v))];
+  return [
+    ...(type ? [type] : []),
+    ...[...kw]
+      .filter(([k]) => k !== 'dagster_type' && k !== 'name')
+      .map(([k, v]) => prefixed(`${renames[k] ?? k}=`, v)),
+  ];
 }
 
 /** `{"a": In(...), ...}` for a list of InputDefinition, or null (with a TODO) when it cannot. */
@@ -62,15 +68,29 @@ export function outText(node: SgNode, r: ModuleRewrite, graph = false, prefix = 
     const name = flatText(kw.get('name'));
     if (name && !/^["']/.test(name)) return null;
     const cls = graph ? 'GraphOut' : callee === 'DynamicOutputDefinition' ? 'DynamicOut' : 'Out';
-    const args = graph ? [...(kw.has('description') ? [prefixed('description=', kw.get('description')!)] : [])] : definitionArgs(kw);
+    const args = graph
+      ? [...(kw.has('description') ? [prefixed('description=', kw.get('description')!)] : [])]
+      : definitionArgs(kw);
     outs.push({ name, head: `${r.ns}${cls}`, args });
   }
-  if (outs.length === 1 && (!outs[0]!.name || /^["']result["']$/.test(outs[0]!.name))) return callPiece(`${prefix}${outs[0]!.head}`, outs[0]!.args, r.style);
-  return dictPiece(prefix, outs.map((o) => callPiece(`${o.name ?? '"result"'}: ${o.head}`, o.args, r.style)), r.style);
+  if (outs.length === 1 && (!outs[0]!.name || /^["']result["']$/.test(outs[0]!.name)))
+    return callPiece(`${prefix}${outs[0]!.head}`, outs[0]!.args, r.style);
+  return dictPiece(
+    prefix,
+    outs.map((o) => callPiece(`${o.name ?? '"result"'}: ${o.head}`, o.args, r.style)),
+    r.style,
+  );
 }
 
 /** The new decorator of one @solid / @lambda_solid / @composite_solid, or null to leave it. */
-function newDecorator(kind: string, callee: SgNode, call: SgNode | null, r: ModuleRewrite, indent: number, at: SgNode): string | null {
+function newDecorator(
+  kind: string,
+  callee: SgNode,
+  call: SgNode | null,
+  r: ModuleRewrite,
+  indent: number,
+  at: SgNode,
+): string | null {
   const to = kind === 'composite_solid' ? 'graph' : 'op';
   const head = `@${renamedCallee(callee, to)}`;
   if (!call) return head;
@@ -90,7 +110,13 @@ function newDecorator(kind: string, callee: SgNode, call: SgNode | null, r: Modu
     } else if (a.name === 'config' && to === 'op') {
       args.push(prefixed('config_schema=', nodePiece(a.value, r.source, r.style)));
     } else if (to === 'graph' && (a.name === 'config_schema' || a.name === 'config_fn' || a.name === 'config')) {
-      return fail(r, at, kind, a.name, 'a graph maps its config with config=ConfigMapping(config_fn=..., config_schema=...)');
+      return fail(
+        r,
+        at,
+        kind,
+        a.name,
+        'a graph maps its config with config=ConfigMapping(config_fn=..., config_schema=...)',
+      );
     } else {
       args.push(prefixed(`${a.name}=`, nodePiece(a.value, r.source, r.style)));
     }

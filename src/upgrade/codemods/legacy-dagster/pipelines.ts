@@ -1,7 +1,8 @@
-// Pipelines become jobs. One mode and no preset: @pipeline -> @job(resource_defs=...). Several
-// modes or any preset: @graph, then one job per mode and per preset (the preset's config, tags
-// and op selection, bound to its mode's resources, executor and loggers). ModeDefinition objects
-// held in variables become their resource dicts; PresetDefinition objects become their config.
+// Pipelines become jobs (a body's `return x` becomes `x`: a job has no outputs). One mode and
+// no preset: @pipeline -> @job(resource_defs=...). Several modes or any preset: @graph, then one
+// job per mode and per preset (the preset's config, tags and op selection, bound to its mode's
+// resources, executor and loggers). ModeDefinition objects held in variables become their
+// resource dicts; PresetDefinition objects become their config.
 //
 // Before:
 //   local = ModeDefinition("local", resource_defs={"db": fake_db}, executor_defs=[in_process_executor])
@@ -15,12 +16,23 @@
 //   def etl(): ...
 //   etl_local = etl.to_job(name="etl_local", resource_defs=local, executor_def=in_process_executor)
 //   etl_nightly = etl.to_job(name="etl_nightly", resource_defs=local, config=nightly, tags={"t": "1"}, executor_def=in_process_executor)
-import type { Edit, SgNode } from '@ast-grep/napi';
+
 import { dirname, join, normalize } from 'node:path';
+import type { Edit, SgNode } from '@ast-grep/napi';
 import { type Facts, jobFor, lookup, type Mode, type ModuleFacts, type Pipeline, type Preset } from './facts.ts';
 import { callPiece, fitAt, layoutCall, nodePiece, type Piece, prefixed } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
-import { type Arg, argNamed, callArgs, calleeName, lineIndent, listItems, positional, stringValue, topLevelAssignments } from './python-text.ts';
+import {
+  type Arg,
+  argNamed,
+  callArgs,
+  calleeName,
+  lineIndent,
+  listItems,
+  positional,
+  stringValue,
+  topLevelAssignments,
+} from './python-text.ts';
 import type { Todos } from './todo.ts';
 
 const MODE_POSITIONS = ['name', 'resource_defs', 'logger_defs', 'executor_defs', 'description'];
@@ -36,7 +48,8 @@ const byPosition = (args: Arg[], positions: string[]): Map<string, SgNode> => {
   let i = 0;
   for (const a of args) {
     if (a.name) out.set(a.name, a.value);
-    else if (a.value.kind() !== 'list_splat' && a.value.kind() !== 'dictionary_splat') out.set(positions[i++] ?? `#${i}`, a.value);
+    else if (a.value.kind() !== 'list_splat' && a.value.kind() !== 'dictionary_splat')
+      out.set(positions[i++] ?? `#${i}`, a.value);
   }
   return out;
 };
@@ -46,14 +59,30 @@ function executorOf(node: SgNode | undefined): { executor: string | null; proble
   if (!node) return { executor: null, problem: null };
   const items: SgNode[] = [];
   const collect = (n: SgNode): boolean => {
-    if (n.kind() === 'list') return listItems(n).every((i) => (i.kind() === 'list_splat' ? collect(i.children().find((c) => c.isNamed())!) : (items.push(i), true)));
+    if (n.kind() === 'list')
+      return listItems(n).every((i) => {
+        if (i.kind() === 'list_splat') return collect(i.children().find((c) => c.isNamed())!);
+        items.push(i);
+        return true;
+      });
     if (n.kind() === 'identifier' && n.text() === 'default_executors') return true;
-    if (n.kind() === 'binary_operator' && n.children().some((c) => c.text() === '+')) return collect(n.field('left')!) && collect(n.field('right')!);
+    if (n.kind() === 'binary_operator' && n.children().some((c) => c.text() === '+'))
+      return collect(n.field('left')!) && collect(n.field('right')!);
     return false;
   };
-  if (!collect(node)) return { executor: null, problem: `executor_defs=${node.text()} could not be read; set the job's executor_def by hand` };
-  const chosen = items.filter((i) => !/^(in_process_executor|multiprocess_executor)$/.test(i.text()) || items.length === 1);
-  if (chosen.length > 1) return { executor: chosen[0]!.text(), problem: `executor_defs named several executors (${chosen.map((c) => c.text()).join(', ')}); a job has one executor_def, the first was kept` };
+  if (!collect(node))
+    return {
+      executor: null,
+      problem: `executor_defs=${node.text()} could not be read; set the job's executor_def by hand`,
+    };
+  const chosen = items.filter(
+    (i) => !/^(in_process_executor|multiprocess_executor)$/.test(i.text()) || items.length === 1,
+  );
+  if (chosen.length > 1)
+    return {
+      executor: chosen[0]!.text(),
+      problem: `executor_defs named several executors (${chosen.map((c) => c.text()).join(', ')}); a job has one executor_def, the first was kept`,
+    };
   return { executor: chosen[0]?.text() ?? null, problem: null };
 }
 
@@ -62,19 +91,37 @@ export function modeOf(call: SgNode, todos: Todos | null, at: SgNode): Mode {
   const args = byPosition(callArgs(call), MODE_POSITIONS);
   const { executor, problem } = executorOf(args.get('executor_defs'));
   if (problem && todos) todos.add(at, 'ModeDefinition', problem);
-  return { name: stringValue(args.get('name')) ?? 'default', resources: args.get('resource_defs')?.text() ?? null, executor, loggers: args.get('logger_defs')?.text() ?? null, inline: true, resourcesNode: args.get('resource_defs') };
+  return {
+    name: stringValue(args.get('name')) ?? 'default',
+    resources: args.get('resource_defs')?.text() ?? null,
+    executor,
+    loggers: args.get('logger_defs')?.text() ?? null,
+    inline: true,
+    resourcesNode: args.get('resource_defs'),
+  };
 }
 
 /** A PresetDefinition(...) or PresetDefinition.from_*(...) call as a preset, or a reason it is not one. */
 export function presetOf(call: SgNode, module: string, files: Set<string>): Preset | string {
   const fn = call.field('function');
   const factory = fn?.kind() === 'attribute' ? fn.field('attribute')!.text() : null;
-  const positions = factory ? ['name', PRESET_FACTORIES[factory]?.[0] ?? '?', 'solid_selection', 'mode', 'tags'] : PRESET_POSITIONS;
+  const positions = factory
+    ? ['name', PRESET_FACTORIES[factory]?.[0] ?? '?', 'solid_selection', 'mode', 'tags']
+    : PRESET_POSITIONS;
   const args = byPosition(callArgs(call), positions);
   const name = stringValue(args.get('name'));
   if (!name) return `the preset's name ${args.get('name')?.text() ?? '(none)'} is not a string literal`;
   if (factory && !PRESET_FACTORIES[factory]) return `PresetDefinition.${factory} is not a factory this codemod knows`;
-  const preset: Preset = { name, mode: stringValue(args.get('mode')) ?? null, config: args.get('run_config')?.text() ?? '{}', tags: args.get('tags')?.text() ?? null, opSelection: args.get('solid_selection')?.text() ?? null, files: [], computed: false, configNode: args.get('run_config') };
+  const preset: Preset = {
+    name,
+    mode: stringValue(args.get('mode')) ?? null,
+    config: args.get('run_config')?.text() ?? '{}',
+    tags: args.get('tags')?.text() ?? null,
+    opSelection: args.get('solid_selection')?.text() ?? null,
+    files: [],
+    computed: false,
+    configNode: args.get('run_config'),
+  };
   if (args.get('mode') && !preset.mode) return `its mode ${args.get('mode')!.text()} is not a string literal`;
   if (factory) {
     const [arg, helper] = PRESET_FACTORIES[factory]!;
@@ -91,21 +138,34 @@ export function presetOf(call: SgNode, module: string, files: Set<string>): Pres
 }
 
 /** The YAML files a from_files / from_pkg_resources preset reads, when the paths are literals. */
-function yamlFiles(value: SgNode | undefined, factory: string, module: string, files: Set<string>): { files: string[]; computed: boolean } {
+function yamlFiles(
+  value: SgNode | undefined,
+  factory: string,
+  module: string,
+  files: Set<string>,
+): { files: string[]; computed: boolean } {
   const out: string[] = [];
-  let computed = !value || value.kind() !== 'list';
+  let computed = value?.kind() !== 'list';
   for (const item of listItems(value)) {
     let path: string | undefined;
     if (factory === 'from_pkg_resources' && item.kind() === 'tuple') {
-      const [pkg, file] = item.children().filter((c) => c.isNamed()).map((c) => stringValue(c));
+      const [pkg, file] = item
+        .children()
+        .filter((c) => c.isNamed())
+        .map((c) => stringValue(c));
       const suffix = pkg && file ? `${pkg.split('.').join('/')}/${file}` : undefined;
       path = suffix ? [...files].find((f) => f === suffix || f.endsWith(`/${suffix}`)) : undefined;
     } else if (item.kind() === 'call' && calleeName(item) === 'file_relative_path') {
       const rel = stringValue(callArgs(item)[1]?.value);
-      if (rel) path = normalize(join(dirname(module), rel)).split('\\').join('/');
+      if (rel)
+        path = normalize(join(dirname(module), rel))
+          .split('\\')
+          .join('/');
     } else if (stringValue(item)) {
       const literal = stringValue(item)!;
-      path = [normalize(join(dirname(module), literal)), normalize(literal)].map((p) => p.split('\\').join('/')).find((p) => files.has(p));
+      path = [normalize(join(dirname(module), literal)), normalize(literal)]
+        .map((p) => p.split('\\').join('/'))
+        .find((p) => files.has(p));
     }
     if (path && files.has(path)) out.push(path);
     else computed = true;
@@ -118,11 +178,19 @@ export function readVariables(root: SgNode, module: string, files: Set<string>, 
   for (const { name, right } of topLevelAssignments(root)) {
     if (right.kind() !== 'call') continue;
     const callee = calleeName(right);
-    const base = right.field('function')?.kind() === 'attribute' ? right.field('function')!.field('object')!.text() : '';
-    if (callee === 'ModeDefinition') facts.modeVars.set(name, { ...modeOf(right, null, right), resources: name, inline: false, resourcesNode: undefined });
+    const base =
+      right.field('function')?.kind() === 'attribute' ? right.field('function')!.field('object')!.text() : '';
+    if (callee === 'ModeDefinition')
+      facts.modeVars.set(name, {
+        ...modeOf(right, null, right),
+        resources: name,
+        inline: false,
+        resourcesNode: undefined,
+      });
     else if (callee === 'PresetDefinition' || /(^|\.)PresetDefinition$/.test(base)) {
       const preset = presetOf(right, module, files);
-      if (typeof preset !== 'string') facts.presetVars.set(name, { ...preset, config: name, configNode: undefined, factory: undefined });
+      if (typeof preset !== 'string')
+        facts.presetVars.set(name, { ...preset, config: name, configNode: undefined, factory: undefined });
     }
   }
 }
@@ -132,7 +200,8 @@ function readModes(value: SgNode | undefined, r: ModuleRewrite, facts: Facts, at
   if (!value) return [];
   if (value.kind() !== 'list') {
     const name = value.text();
-    const list = value.kind() === 'identifier' ? topLevelAssignments(r.root).find((a) => a.name === name)?.right : undefined;
+    const list =
+      value.kind() === 'identifier' ? topLevelAssignments(r.root).find((a) => a.name === name)?.right : undefined;
     if (list?.kind() !== 'list') return null;
     value = list;
   }
@@ -143,13 +212,24 @@ function readModes(value: SgNode | undefined, r: ModuleRewrite, facts: Facts, at
       const found = item.kind() === 'identifier' ? lookup(facts, r.path, item.text(), (m) => m.modeVars) : undefined;
       if (found) modes.push({ ...(found.value as Mode), resources: item.text(), resourcesNode: undefined });
       // Not a ModeDefinition this codemod can read (defined outside the package, or built by a call).
-      else r.todos.add(at, `mode ${item.text().split('\n')[0]!.slice(0, 40)}`, 'not a ModeDefinition this codemod can read; add its job by hand with to_job(name=..., resource_defs=its resources)');
+      else
+        r.todos.add(
+          at,
+          `mode ${item.text().split('\n')[0]!.slice(0, 40)}`,
+          'not a ModeDefinition this codemod can read; add its job by hand with to_job(name=..., resource_defs=its resources)',
+        );
     }
   }
   return modes;
 }
 
-function readPresets(value: SgNode | undefined, r: ModuleRewrite, facts: Facts, files: Set<string>, at: SgNode): Preset[] | null {
+function readPresets(
+  value: SgNode | undefined,
+  r: ModuleRewrite,
+  facts: Facts,
+  files: Set<string>,
+  at: SgNode,
+): Preset[] | null {
   if (!value) return [];
   if (value.kind() !== 'list') return null;
   const presets: Preset[] = [];
@@ -157,14 +237,23 @@ function readPresets(value: SgNode | undefined, r: ModuleRewrite, facts: Facts, 
     if (item.kind() === 'identifier') {
       const found = lookup(facts, r.path, item.text(), (m) => m.presetVars);
       if (!found) {
-        r.todos.add(at, `preset ${item.text()}`, 'not a PresetDefinition this codemod can read; add its job by hand with to_job(config=...)');
+        r.todos.add(
+          at,
+          `preset ${item.text()}`,
+          'not a PresetDefinition this codemod can read; add its job by hand with to_job(config=...)',
+        );
         continue;
       }
       presets.push({ ...(found.value as Preset), config: item.text(), configNode: undefined, factory: undefined });
       continue;
     }
     const preset = item.kind() === 'call' ? presetOf(item, r.path, files) : 'it is not a PresetDefinition call';
-    if (typeof preset === 'string') r.todos.add(at, `preset ${item.text().split('\n')[0]!.slice(0, 40)}`, `${preset}; add its job by hand with to_job(config=...)`);
+    if (typeof preset === 'string')
+      r.todos.add(
+        at,
+        `preset ${item.text().split('\n')[0]!.slice(0, 40)}`,
+        `${preset}; add its job by hand with to_job(config=...)`,
+      );
     else presets.push(preset);
   }
   return presets;
@@ -174,7 +263,9 @@ function readPresets(value: SgNode | undefined, r: ModuleRewrite, facts: Facts, 
 export function readPipelines(r: ModuleRewrite, facts: Facts, files: Set<string>): Pipeline[] {
   const out: Pipeline[] = [];
   for (const decorated of r.root.children().filter((c) => c.kind() === 'decorated_definition')) {
-    const decorator = decorated.children().find((c) => c.kind() === 'decorator' && calleeName(c.children().find((x) => x.isNamed())!) === 'pipeline');
+    const decorator = decorated
+      .children()
+      .find((c) => c.kind() === 'decorator' && calleeName(c.children().find((x) => x.isNamed())!) === 'pipeline');
     if (!decorator) continue;
     const expr = decorator.children().find((x) => x.isNamed())!;
     const args = expr.kind() === 'call' ? callArgs(expr) : [];
@@ -182,24 +273,41 @@ export function readPipelines(r: ModuleRewrite, facts: Facts, files: Set<string>
     const modes = readModes(argNamed(args, 'mode_defs')?.value, r, facts, decorated);
     const presets = readPresets(argNamed(args, 'preset_defs')?.value, r, facts, files, decorated) ?? [];
     if (modes === null) {
-      r.todos.add(decorated, `@pipeline(mode_defs=${argNamed(args, 'mode_defs')!.value.text().slice(0, 40)})`, 'the modes could not be read; bind each mode\'s resources with to_job(resource_defs=...) by hand');
+      r.todos.add(
+        decorated,
+        `@pipeline(mode_defs=${argNamed(args, 'mode_defs')!.value.text().slice(0, 40)})`,
+        "the modes could not be read; bind each mode's resources with to_job(resource_defs=...) by hand",
+      );
     }
     const name = stringValue((argNamed(args, 'name') ?? positional(args, 0))?.value) ?? fn;
     const readModesList = modes ?? [];
-    out.push({ module: r.path, fn, name, modes: readModesList, presets, split: readModesList.length > 1 || presets.length > 0, jobs: [] });
+    out.push({
+      module: r.path,
+      fn,
+      name,
+      modes: readModesList,
+      presets,
+      split: readModesList.length > 1 || presets.length > 0,
+      jobs: [],
+    });
   }
   return out;
 }
 
 /** Keyword arguments every job of a pipeline shares, from the @pipeline call. */
-function sharedJobArgs(args: Arg[], r: ModuleRewrite, at: SgNode): { tags: string | null; tagsPiece: Piece | null; rest: Piece[] } {
+function sharedJobArgs(
+  args: Arg[],
+  r: ModuleRewrite,
+  at: SgNode,
+): { tags: string | null; tagsPiece: Piece | null; rest: Piece[] } {
   const rest: Piece[] = [];
   for (const a of args) {
     const value = () => nodePiece(a.value, r.source, r.style);
     if (a.name === 'hook_defs') rest.push(prefixed('hooks=', value()));
     else if (a.name === 'solid_retry_policy') rest.push(prefixed('op_retry_policy=', value()));
     else if (a.name === 'config') rest.push(prefixed('config=', value()));
-    else if (a.name && ['input_defs', 'output_defs', 'version_strategy'].includes(a.name)) r.todos.add(at, `@pipeline(${a.name}=...)`, `a job has no ${a.name}; migrate it by hand`);
+    else if (a.name && ['input_defs', 'output_defs', 'version_strategy'].includes(a.name))
+      r.todos.add(at, `@pipeline(${a.name}=...)`, `a job has no ${a.name}; migrate it by hand`);
   }
   const tags = argNamed(args, 'tags')?.value;
   return { tags: tags?.text() ?? null, tagsPiece: tags ? nodePiece(tags, r.source, r.style) : null, rest };
@@ -209,7 +317,9 @@ function sharedJobArgs(args: Arg[], r: ModuleRewrite, at: SgNode): { tags: strin
 const mergedTags = (a: string | null, b: string | null): string | null => {
   if (!a || !b) return a ?? b;
   const inner = (t: string) => t.trim().slice(1, -1).trim().replace(/,$/, '');
-  return /^\{[\s\S]*\}$/.test(a.trim()) && /^\{[\s\S]*\}$/.test(b.trim()) && !/\n|#/.test(a + b) ? `{${[inner(a), inner(b)].filter(Boolean).join(', ')}}` : `{**${a}, **${b}}`;
+  return /^\{[\s\S]*\}$/.test(a.trim()) && /^\{[\s\S]*\}$/.test(b.trim()) && !/\n|#/.test(a + b)
+    ? `{${[inner(a), inner(b)].filter(Boolean).join(', ')}}`
+    : `{**${a}, **${b}}`;
 };
 
 /** Arguments that bind a mode: resources, executor, loggers. */
@@ -228,30 +338,55 @@ export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
     if (mode && right.kind() === 'call' && calleeName(right) === 'ModeDefinition') {
       modeOf(right, r.todos, right); // its TODOs, at the variable
       const resources = byPosition(callArgs(right), MODE_POSITIONS).get('resource_defs');
-      edits.push(right.replace(resources ? fitAt(nodePiece(resources, r.source, r.style), lineIndent(r.source, right), r.style, right.range().start.column) : '{}'));
+      edits.push(
+        right.replace(
+          resources
+            ? fitAt(
+                nodePiece(resources, r.source, r.style),
+                lineIndent(r.source, right),
+                r.style,
+                right.range().start.column,
+              )
+            : '{}',
+        ),
+      );
     }
     const preset = mine.presetVars.get(name);
     if (preset && right.kind() === 'call') {
       const full = presetOf(right, r.path, new Set(preset.files));
-      if (typeof full !== 'string') edits.push(right.replace(fitAt(configPiece(full, r), lineIndent(r.source, right), r.style, right.range().start.column)));
+      if (typeof full !== 'string')
+        edits.push(
+          right.replace(fitAt(configPiece(full, r), lineIndent(r.source, right), r.style, right.range().start.column)),
+        );
     }
   }
   // A @pipeline inside a function (a loader) has no modes to split: it becomes @job in place.
-  for (const decorated of r.root.findAll({ rule: { kind: 'decorated_definition', inside: { kind: 'function_definition', stopBy: 'end' } } })) {
-    const decorator = decorated.children().find((c) => c.kind() === 'decorator' && calleeName(c.children().find((x) => x.isNamed())!) === 'pipeline');
+  for (const decorated of r.root.findAll({
+    rule: { kind: 'decorated_definition', inside: { kind: 'function_definition', stopBy: 'end' } },
+  })) {
+    const decorator = decorated
+      .children()
+      .find((c) => c.kind() === 'decorator' && calleeName(c.children().find((x) => x.isNamed())!) === 'pipeline');
     if (!decorator) continue;
     const expr = decorator.children().find((x) => x.isNamed())!;
     const args = expr.kind() === 'call' ? callArgs(expr) : [];
     if (args.some((a) => !a.name || !['name', 'description', 'tags', 'hook_defs'].includes(a.name))) continue; // the sweep's TODO
-    const kwargs = args.map((a) => prefixed(`${a.name === 'hook_defs' ? 'hooks' : a.name}=`, nodePiece(a.value, r.source, r.style)));
+    const kwargs = args.map((a) =>
+      prefixed(`${a.name === 'hook_defs' ? 'hooks' : a.name}=`, nodePiece(a.value, r.source, r.style)),
+    );
     const callee = expr.kind() === 'call' ? expr.field('function')! : expr;
     const head = `@${callee.kind() === 'attribute' ? `${callee.field('object')!.text()}.` : ''}job`;
-    edits.push(decorator.replace(kwargs.length ? layoutCall(head, kwargs, decorator.range().start.column, r.style) : head));
+    edits.push(
+      decorator.replace(kwargs.length ? layoutCall(head, kwargs, decorator.range().start.column, r.style) : head),
+      ...bodyReturns(decorated),
+    );
   }
   for (const decorated of r.root.children().filter((c) => c.kind() === 'decorated_definition')) {
     const fn = decorated.field('definition')?.field('name')?.text() ?? '';
     const p = mine.pipelines.get(fn);
-    const decorator = decorated.children().find((c) => c.kind() === 'decorator' && calleeName(c.children().find((x) => x.isNamed())!) === 'pipeline');
+    const decorator = decorated
+      .children()
+      .find((c) => c.kind() === 'decorator' && calleeName(c.children().find((x) => x.isNamed())!) === 'pipeline');
     if (!p || !decorator) continue;
     const expr = decorator.children().find((x) => x.isNamed())!;
     const callee = expr.kind() === 'call' ? expr.field('function')! : expr;
@@ -259,13 +394,23 @@ export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
     const args = expr.kind() === 'call' ? callArgs(expr) : [];
     const indent = decorator.range().start.column;
     const shared = sharedJobArgs(args, r, decorated);
-    const kept: Piece[] = args.filter((a) => a.name && ['name', 'description'].includes(a.name)).map((a) => prefixed(`${a.name}=`, nodePiece(a.value, r.source, r.style)));
+    const kept: Piece[] = args
+      .filter((a) => a.name && ['name', 'description'].includes(a.name))
+      .map((a) => prefixed(`${a.name}=`, nodePiece(a.value, r.source, r.style)));
     const nameArg = positional(args, 0);
     if (nameArg) kept.unshift(`name=${nameArg.value.text()}`);
     if (!p.split) {
       const m = p.modes[0];
-      const jobArgs = [...kept, ...(shared.tagsPiece ? [prefixed('tags=', shared.tagsPiece)] : []), ...modeArgs(m, m?.resourcesNode ? nodePiece(m.resourcesNode, r.source, r.style) : (m?.resources ?? null)), ...shared.rest];
-      edits.push(decorator.replace(jobArgs.length ? layoutCall(`@${prefix}job`, jobArgs, indent, r.style) : `@${prefix}job`));
+      const jobArgs = [
+        ...kept,
+        ...(shared.tagsPiece ? [prefixed('tags=', shared.tagsPiece)] : []),
+        ...modeArgs(m, m?.resourcesNode ? nodePiece(m.resourcesNode, r.source, r.style) : (m?.resources ?? null)),
+        ...shared.rest,
+      ];
+      edits.push(
+        decorator.replace(jobArgs.length ? layoutCall(`@${prefix}job`, jobArgs, indent, r.style) : `@${prefix}job`),
+        ...bodyReturns(decorated),
+      );
       continue;
     }
     edits.push(decorator.replace(layoutCall(`@${prefix}graph`, kept, indent, r.style).replace(/\(\)$/, '')));
@@ -274,8 +419,29 @@ export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
   return edits;
 }
 
+/** `return add(...)` in a pipeline's body: a @job has no outputs, so the call stays, unreturned. */
+function bodyReturns(decorated: SgNode): Edit[] {
+  const body = decorated.field('definition')?.field('body')?.children() ?? [];
+  return body
+    .filter((s) => s.kind() === 'return_statement' && s.children().some((c) => c.isNamed()))
+    .map((s) =>
+      s.replace(
+        s
+          .children()
+          .find((c) => c.isNamed())!
+          .text(),
+      ),
+    );
+}
+
 /** The to_job lines after a split pipeline's graph. */
-function jobLines(p: Pipeline, r: ModuleRewrite, decorated: SgNode, shared: { tags: string | null; tagsPiece: Piece | null; rest: Piece[] }, indent: number): Edit[] {
+function jobLines(
+  p: Pipeline,
+  r: ModuleRewrite,
+  decorated: SgNode,
+  shared: { tags: string | null; tagsPiece: Piece | null; rest: Piece[] },
+  indent: number,
+): Edit[] {
   const pad = ' '.repeat(indent);
   const lines: string[] = [];
   const modeByName = new Map(p.modes.map((m) => [m.name, m]));
@@ -288,7 +454,8 @@ function jobLines(p: Pipeline, r: ModuleRewrite, decorated: SgNode, shared: { ta
     return { job: j, mode: m, preset };
   });
   const resources = new Map<Mode, Piece | null>();
-  const piece = (node: SgNode | undefined, text: string | null): Piece | null => (node ? nodePiece(node, r.source, r.style) : text);
+  const piece = (node: SgNode | undefined, text: string | null): Piece | null =>
+    node ? nodePiece(node, r.source, r.style) : text;
   for (const m of p.modes) {
     if (m.inline && m.resources && (uses.get(m) ?? 0) > 1) {
       const variable = `${p.fn}_${m.name}_resources`;
@@ -297,15 +464,34 @@ function jobLines(p: Pipeline, r: ModuleRewrite, decorated: SgNode, shared: { ta
     } else resources.set(m, piece(m.resourcesNode, m.resources));
   }
   for (const { job, mode, preset } of modeOfJob) {
-    if (preset?.mode && !mode) r.todos.add(decorated, `preset ${preset.name}`, `names mode ${preset.mode}, which the pipeline does not define; bind its resources by hand`);
+    if (preset?.mode && !mode)
+      r.todos.add(
+        decorated,
+        `preset ${preset.name}`,
+        `names mode ${preset.mode}, which the pipeline does not define; bind its resources by hand`,
+      );
     // to_job(op_selection=...) drops the job's config in Dagster 1.13, so the selection is kept for the launcher.
-    if (preset?.opSelection) r.todos.add(decorated, `preset ${preset.name}`, `it ran only ${preset.opSelection}; its job runs every op: launch it with op_selection=${preset.opSelection} (execute_in_process(op_selection=...)), as to_job(op_selection=...) would drop its config`);
-    if (preset?.computed) r.todos.add(decorated, `preset ${preset.name}`, 'reads run-config files whose path is computed at run time; rename their solids: key to ops:');
+    if (preset?.opSelection)
+      r.todos.add(
+        decorated,
+        `preset ${preset.name}`,
+        `it ran only ${preset.opSelection}; its job runs every op: launch it with op_selection=${preset.opSelection} (execute_in_process(op_selection=...)), as to_job(op_selection=...) would drop its config`,
+      );
+    if (preset?.computed)
+      r.todos.add(
+        decorated,
+        `preset ${preset.name}`,
+        'reads run-config files whose path is computed at run time; rename their solids: key to ops:',
+      );
     const args: Piece[] = [
       `name=${JSON.stringify(job.name)}`,
       ...modeArgs(mode, mode ? resources.get(mode)! : null),
       ...(preset ? [prefixed('config=', configPiece(preset, r))] : []),
-      ...(preset?.tags ? [`tags=${mergedTags(shared.tags, preset.tags)}`] : shared.tagsPiece ? [prefixed('tags=', shared.tagsPiece)] : []),
+      ...(preset?.tags
+        ? [`tags=${mergedTags(shared.tags, preset.tags)}`]
+        : shared.tagsPiece
+          ? [prefixed('tags=', shared.tagsPiece)]
+          : []),
       ...shared.rest,
     ];
     lines.push(pad + layoutCall(`${job.variable} = ${p.fn}.to_job`, args, indent, r.style));
@@ -317,10 +503,21 @@ function jobLines(p: Pipeline, r: ModuleRewrite, decorated: SgNode, shared: { ta
 
 /** A preset's config, laid out again where it was written inline. */
 function configPiece(preset: Preset, r: ModuleRewrite): Piece {
-  if (preset.factory) return callPiece(preset.factory.helper, preset.factory.arg ? [nodePiece(preset.factory.arg, r.source, r.style)] : [], r.style);
+  if (preset.factory)
+    return callPiece(
+      preset.factory.helper,
+      preset.factory.arg ? [nodePiece(preset.factory.arg, r.source, r.style)] : [],
+      r.style,
+    );
   return preset.configNode ? nodePiece(preset.configNode, r.source, r.style) : preset.config;
 }
 
 /** YAML run-config files of the module's presets (for the solids: -> ops: rename). */
-export const presetFiles = (facts: ModuleFacts): string[] => [...new Set([...facts.pipelines.values()].flatMap((p) => p.presets.flatMap((s) => s.files)).concat([...facts.presetVars.values()].flatMap((s) => s.files)))];
+export const presetFiles = (facts: ModuleFacts): string[] => [
+  ...new Set(
+    [...facts.pipelines.values()]
+      .flatMap((p) => p.presets.flatMap((s) => s.files))
+      .concat([...facts.presetVars.values()].flatMap((s) => s.files)),
+  ),
+];
 export { jobFor };

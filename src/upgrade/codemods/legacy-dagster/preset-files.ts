@@ -6,9 +6,9 @@
 //   solids:                     ops:
 //     extract:                    extract:
 //       config: {path: x}           config: {path: x}
-import { isMap, isPair, isScalar, type Document, type Node } from 'yaml';
-import { editYamlSource } from '../../engines/yaml.ts';
+import { type Document, isMap, isPair, isScalar, type Node } from 'yaml';
 import type { FileTree } from '../../../tree/file-tree.ts';
+import { editYamlSource } from '../../engines/yaml.ts';
 
 /** Renames the `solids` keys of a run config (top level, and each composite's nested config). */
 function solidsKeys(doc: Document): { start: number; end: number; text: string }[] {

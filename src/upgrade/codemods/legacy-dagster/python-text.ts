@@ -14,7 +14,8 @@ export function callArgs(call: SgNode): Arg[] {
   if (!list) return [];
   return list.children().flatMap((child): Arg[] => {
     const kind = child.kind();
-    if (kind === 'keyword_argument') return [{ name: child.field('name')!.text(), value: child.field('value')!, node: child }];
+    if (kind === 'keyword_argument')
+      return [{ name: child.field('name')!.text(), value: child.field('value')!, node: child }];
     if (kind === '(' || kind === ')' || kind === ',' || kind === 'comment') return [];
     return [{ name: null, value: child, node: child }];
   });
@@ -25,7 +26,7 @@ export const positional = (args: Arg[], i: number): Arg | undefined => args.filt
 
 /** The value of a string literal node ("x" or 'x'), or undefined. */
 export function stringValue(node: SgNode | undefined): string | undefined {
-  if (!node || node.kind() !== 'string') return undefined;
+  if (node?.kind() !== 'string') return undefined;
   const text = node.text();
   const m = /^[rbuRBU]*("""|'''|"|')([\s\S]*)\1$/.exec(text);
   return m ? m[2] : undefined;
@@ -41,8 +42,8 @@ export function calleeName(node: SgNode): string | undefined {
 }
 
 /** The elements of a list literal. */
-export const listItems = (node: SgNode | undefined): SgNode[] => (node && node.kind() === 'list' ? node.children().filter((c) => c.isNamed() && c.kind() !== 'comment') : []);
-
+export const listItems = (node: SgNode | undefined): SgNode[] =>
+  node && node.kind() === 'list' ? node.children().filter((c) => c.isNamed() && c.kind() !== 'comment') : [];
 
 /** The statement a node belongs to (the child of the module or of a block that holds it). */
 export function enclosingStatement(node: SgNode): SgNode {

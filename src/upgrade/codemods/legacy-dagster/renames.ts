@@ -24,7 +24,13 @@ export const RENAMED_NAMES: Record<string, string> = {
 };
 
 /** Attributes of a context object (a name containing "context", or `ctx`). */
-const CONTEXT_ATTRIBUTES: Record<string, string> = { solid_config: 'op_config', pipeline_run: 'dagster_run', pipeline_name: 'job_name', solid_def: 'op_def', solid_handle: 'op_handle' };
+const CONTEXT_ATTRIBUTES: Record<string, string> = {
+  solid_config: 'op_config',
+  pipeline_run: 'dagster_run',
+  pipeline_name: 'job_name',
+  solid_def: 'op_def',
+  solid_handle: 'op_handle',
+};
 
 export function renameEdits(r: ModuleRewrite): Edit[] {
   const edits: Edit[] = [];
@@ -33,22 +39,33 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
   if (names.length) {
     for (const id of r.root.findAll({ rule: { kind: 'identifier', regex: `^(${names.join('|')})$` } })) {
       const parent = id.parent();
-      if (parent?.kind() === 'attribute' && parent.field('attribute')?.range().start.index === id.range().start.index && !/^(dagster|dg)$/.test(parent.field('object')!.text())) continue;
-      if (parent?.kind() === 'keyword_argument' && parent.field('name')?.range().start.index === id.range().start.index) continue;
+      if (
+        parent?.kind() === 'attribute' &&
+        parent.field('attribute')?.range().start.index === id.range().start.index &&
+        !/^(dagster|dg)$/.test(parent.field('object')!.text())
+      )
+        continue;
+      if (parent?.kind() === 'keyword_argument' && parent.field('name')?.range().start.index === id.range().start.index)
+        continue;
       if (id.inside({ rule: { kind: 'import_from_statement' }, stopBy: 'end' } as never)) continue; // the import pass renames there
       edits.push(id.replace(RENAMED_NAMES[id.text()]!));
     }
   }
   const attributes = Object.keys(CONTEXT_ATTRIBUTES).filter((n) => text.includes(n));
   if (attributes.length) {
-    for (const attr of r.root.findAll({ rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } } })) {
+    for (const attr of r.root.findAll({
+      rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } },
+    })) {
       const object = attr.field('object')!.text();
       if (!/context|^ctx$|^_$/i.test(object.split('.').at(-1)!)) continue;
       edits.push(attr.field('attribute')!.replace(CONTEXT_ATTRIBUTES[attr.field('attribute')!.text()]!));
     }
   }
   if (/["']solids["']/.test(text)) {
-    for (const key of r.root.findAll({ rule: { kind: 'string', regex: '^["\']solids["\']$', inside: { kind: 'pair', field: 'key' } } })) edits.push(key.replace('"ops"'));
+    for (const key of r.root.findAll({
+      rule: { kind: 'string', regex: '^["\']solids["\']$', inside: { kind: 'pair', field: 'key' } },
+    }))
+      edits.push(key.replace('"ops"'));
   }
   return edits;
 }

@@ -14,29 +14,49 @@ import { layoutCall, listPiece } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
 import { calleeName, listItems, stringValue } from './python-text.ts';
 
-const SECTIONS: Record<string, 'jobs' | 'schedules' | 'sensors'> = { pipelines: 'jobs', jobs: 'jobs', schedules: 'schedules', sensors: 'sensors' };
+const SECTIONS: Record<string, 'jobs' | 'schedules' | 'sensors'> = {
+  pipelines: 'jobs',
+  jobs: 'jobs',
+  schedules: 'schedules',
+  sensors: 'sensors',
+};
 
 /** The items a repository returns, by section, or null when it does not return a literal. */
 function returned(fn: SgNode): { item: SgNode; section: 'jobs' | 'schedules' | 'sensors' | null }[] | null {
   const body = fn.field('body');
   const statements = body?.children().filter((c) => c.isNamed() && c.kind() !== 'comment') ?? [];
   const last = statements.at(-1);
-  const doc = statements.length >= 2 && statements[0]!.kind() === 'expression_statement' && statements[0]!.children()[0]?.kind() === 'string';
-  if (!last || last.kind() !== 'return_statement') return null;
+  const doc =
+    statements.length >= 2 &&
+    statements[0]!.kind() === 'expression_statement' &&
+    statements[0]!.children()[0]?.kind() === 'string';
+  if (last?.kind() !== 'return_statement') return null;
   // Lists held in local or module variables and joined with +: `return pipelines + schedules`.
   const locals = new Map<string, SgNode>();
   for (const s of [...statements.slice(0, -1), ...fn.parent()!.parent()!.children()]) {
     const a = s.kind() === 'expression_statement' ? s.children()[0] : undefined;
-    if (a?.kind() === 'assignment' && a.field('left')?.kind() === 'identifier' && !locals.has(a.field('left')!.text())) locals.set(a.field('left')!.text(), a.field('right')!);
+    if (a?.kind() === 'assignment' && a.field('left')?.kind() === 'identifier' && !locals.has(a.field('left')!.text()))
+      locals.set(a.field('left')!.text(), a.field('right')!);
   }
-  const others = statements.slice(0, -1).filter((s) => !(doc && s === statements[0]) && !(s.kind() === 'expression_statement' && s.children()[0]?.kind() === 'assignment' && s.children()[0]!.field('right')?.kind() === 'list'));
+  const others = statements
+    .slice(0, -1)
+    .filter(
+      (s) =>
+        !(doc && s === statements[0]) &&
+        !(
+          s.kind() === 'expression_statement' &&
+          s.children()[0]?.kind() === 'assignment' &&
+          s.children()[0]!.field('right')?.kind() === 'list'
+        ),
+    );
   if (others.length) return null;
   type Item = { item: SgNode; section: 'jobs' | 'schedules' | 'sensors' | null };
   const flatten = (n: SgNode | undefined): Item[] | null => {
     if (!n) return null;
     if (n.kind() === 'list') return listItems(n).map((item) => ({ item, section: null }));
     // `pipelines = [...]`, `schedules = [...]`, `sensors = [...]` (the 0.x project template) say what they hold.
-    if (n.kind() === 'identifier' && locals.get(n.text())?.kind() === 'list') return listItems(locals.get(n.text())).map((item) => ({ item, section: SECTIONS[n.text()] ?? null }));
+    if (n.kind() === 'identifier' && locals.get(n.text())?.kind() === 'list')
+      return listItems(locals.get(n.text())).map((item) => ({ item, section: SECTIONS[n.text()] ?? null }));
     if (n.kind() === 'binary_operator' && n.children().some((c) => c.text() === '+')) {
       const [l, rr] = [flatten(n.field('left')!), flatten(n.field('right')!)];
       return l && rr ? [...l, ...rr] : null;
@@ -62,7 +82,15 @@ function returned(fn: SgNode): { item: SgNode; section: 'jobs' | 'schedules' | '
 
 export function repositoryEdits(r: ModuleRewrite, facts: Facts, needed: Map<string, Set<string>>): Edit[] {
   if (!/@(\w+\.)?repository\b/.test(r.source)) return [];
-  const repos = r.root.children().filter((c) => c.kind() === 'decorated_definition' && c.children().some((d) => d.kind() === 'decorator' && calleeName(d.children().find((x) => x.isNamed())!) === 'repository'));
+  const repos = r.root
+    .children()
+    .filter(
+      (c) =>
+        c.kind() === 'decorated_definition' &&
+        c
+          .children()
+          .some((d) => d.kind() === 'decorator' && calleeName(d.children().find((x) => x.isNamed())!) === 'repository'),
+    );
   const sections = { jobs: [] as string[], schedules: [] as string[], sensors: [] as string[] };
   const names: string[] = [];
   const merged: SgNode[] = [];
@@ -71,28 +99,55 @@ export function repositoryEdits(r: ModuleRewrite, facts: Facts, needed: Map<stri
     const name = fn.field('name')!.text();
     const items = returned(fn);
     if (!items) {
-      r.todos.add(repo, `@repository ${name}`, 'it does not return a list or a {"pipelines": ...} dict literal; build defs = Definitions(jobs=..., schedules=..., sensors=...) by hand');
+      r.todos.add(
+        repo,
+        `@repository ${name}`,
+        'it does not return a list or a {"pipelines": ...} dict literal; build defs = Definitions(jobs=..., schedules=..., sensors=...) by hand',
+      );
       continue;
     }
     const unknown: string[] = [];
     for (const { item, section } of items) {
       // A plain function of this module in the dict form is a loader: call it (lazy loading is gone).
-      const loader = item.kind() === 'identifier' && r.root.children().some((c) => c.kind() === 'function_definition' && c.field('name')?.text() === item.text());
+      // (One the schedules pass cached with @functools.cache still is.)
+      const plain = (c: SgNode) =>
+        c.kind() === 'decorated_definition' &&
+        c.children().every((d) => d.kind() !== 'decorator' || d.text() === '@functools.cache')
+          ? c.field('definition')!
+          : c;
+      const loader =
+        item.kind() === 'identifier' &&
+        r.root
+          .children()
+          .some((c) => plain(c).kind() === 'function_definition' && plain(c).field('name')?.text() === item.text());
       const text = loader ? `${item.text()}()` : item.text();
-      const pipeline = item.kind() === 'identifier' ? (lookup(facts, r.path, text, (m) => m.pipelines)?.value as Pipeline | undefined) : undefined;
+      const pipeline =
+        item.kind() === 'identifier'
+          ? (lookup(facts, r.path, text, (m) => m.pipelines)?.value as Pipeline | undefined)
+          : undefined;
       if (pipeline && section !== 'schedules' && section !== 'sensors') {
         if (pipeline.split && pipeline.module !== r.path) {
           if (!needed.has(text)) needed.set(text, new Set());
           for (const j of pipeline.jobs) needed.get(text)!.add(j.variable);
         }
         sections.jobs.push(...(pipeline.split ? pipeline.jobs.map((j) => j.variable) : [text]));
-      } else if (item.kind() === 'identifier' && (section === 'schedules' || lookup(facts, r.path, text, (m) => m.schedules))) sections.schedules.push(text);
-      else if (item.kind() === 'identifier' && (section === 'sensors' || lookup(facts, r.path, text, (m) => m.sensors))) sections.sensors.push(text);
-      else if (section === 'jobs' || (item.kind() === 'identifier' && lookup(facts, r.path, text, (m) => m.jobs))) sections.jobs.push(text);
+      } else if (
+        item.kind() === 'identifier' &&
+        (section === 'schedules' || lookup(facts, r.path, text, (m) => m.schedules))
+      )
+        sections.schedules.push(text);
+      else if (item.kind() === 'identifier' && (section === 'sensors' || lookup(facts, r.path, text, (m) => m.sensors)))
+        sections.sensors.push(text);
+      else if (section === 'jobs' || (item.kind() === 'identifier' && lookup(facts, r.path, text, (m) => m.jobs)))
+        sections.jobs.push(text);
       else unknown.push(text);
     }
     if (unknown.length) {
-      r.todos.add(repo, `@repository ${name}`, `could not classify ${unknown.join(', ')}; add them to defs (jobs, schedules, sensors or assets)`);
+      r.todos.add(
+        repo,
+        `@repository ${name}`,
+        `could not classify ${unknown.join(', ')}; add them to defs (jobs, schedules, sensors or assets)`,
+      );
       continue;
     }
     names.push(name);
@@ -100,9 +155,13 @@ export function repositoryEdits(r: ModuleRewrite, facts: Facts, needed: Map<stri
   }
   if (!merged.length) return [];
   const dedupe = (xs: string[]) => [...new Set(xs)];
-  const args = (['jobs', 'schedules', 'sensors'] as const).filter((k) => k === 'jobs' || sections[k].length).map((k) => listPiece(`${k}=`, dedupe(sections[k]), r.style));
+  const args = (['jobs', 'schedules', 'sensors'] as const)
+    .filter((k) => k === 'jobs' || sections[k].length)
+    .map((k) => listPiece(`${k}=`, dedupe(sections[k]), r.style));
   const formerly = `# Formerly the ${names.length > 1 ? `repositories ${names.join(', ')}, now one` : `${names[0]} repository`}.`;
-  const edits: Edit[] = [merged[0]!.replace(`${formerly}\n${layoutCall(`defs = ${r.ns}Definitions`, args, 0, r.style)}`)];
+  const edits: Edit[] = [
+    merged[0]!.replace(`${formerly}\n${layoutCall(`defs = ${r.ns}Definitions`, args, 0, r.style)}`),
+  ];
   for (const repo of merged.slice(1)) {
     const start = repo.prev()?.range().end.index ?? repo.range().start.index;
     edits.push({ startPos: start, endPos: repo.range().end.index, insertedText: '' } as Edit);

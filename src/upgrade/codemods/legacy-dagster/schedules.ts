@@ -1,11 +1,19 @@
 // Schedules and sensors target jobs: pipeline_name= (and mode=) becomes job= the job of that mode
 // (job_name= when the pipeline lives in another module). Partitioned schedules (@daily_schedule
-// and its siblings) and PartitionSetDefinition get a TODO that says how to rebuild them.
+// and its siblings) become a partitioned config, the job partitioned by it, and
+// build_schedule_from_partitioned_job; partition_days_offset=n (and its siblings) becomes
+// end_offset=1-n, execution_day_of_week= day_of_week=. What has no exact equivalent gets a TODO.
 //
 // Before:
 //   @schedule(cron_schedule="0 2 * * *", pipeline_name="etl", mode="prod")
+//   @daily_schedule(pipeline_name="etl", start_date=datetime(2021, 1, 1), partition_days_offset=0)
+//   def today(date): ...
 // After:
 //   @schedule(cron_schedule="0 2 * * *", job=etl_prod)
+//   @daily_partitioned_config(start_date=datetime(2021, 1, 1), end_offset=1)
+//   def today_partitions(date, _end): ...
+//   etl_daily = etl.graph.to_job(name="etl_daily", resource_defs=etl.resource_defs, config=today_partitions)
+//   today = build_schedule_from_partitioned_job(etl_daily, name="today", hour_of_day=0, minute_of_hour=0)
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { type Facts, importPathFor, jobFor, type Pipeline } from './facts.ts';
 import { layoutCall, nodePiece, prefixed } from './format.ts';
@@ -13,21 +21,29 @@ import type { ModuleRewrite } from './module.ts';
 import { argNamed, callArgs, calleeName, lineIndent, stringValue } from './python-text.ts';
 
 const PARTITIONED = /^(daily|hourly|weekly|monthly)_schedule$/;
-const PARTITIONS: Record<string, string> = { daily: 'DailyPartitionsDefinition', hourly: 'HourlyPartitionsDefinition', weekly: 'WeeklyPartitionsDefinition', monthly: 'MonthlyPartitionsDefinition' };
+const PARTITIONS: Record<string, string> = {
+  daily: 'DailyPartitionsDefinition',
+  hourly: 'HourlyPartitionsDefinition',
+  weekly: 'WeeklyPartitionsDefinition',
+  monthly: 'MonthlyPartitionsDefinition',
+};
 
 /** A pipeline by its name (or function name), in this module first, then anywhere in the tree. */
 function pipelineByName(facts: Facts, module: string, name: string): Pipeline | undefined {
-  const all = [...(facts.get(module)?.pipelines.values() ?? []), ...[...facts].filter(([m]) => m !== module).flatMap(([, f]) => [...f.pipelines.values()])];
+  const all = [
+    ...(facts.get(module)?.pipelines.values() ?? []),
+    ...[...facts].filter(([m]) => m !== module).flatMap(([, f]) => [...f.pipelines.values()]),
+  ];
   return all.find((p) => p.name === name) ?? all.find((p) => p.fn === name);
 }
 
-export function scheduleEdits(r: ModuleRewrite, facts: Facts, needed: Map<string, Set<string>>, files: Set<string>): Edit[] {
+export function scheduleEdits(
+  r: ModuleRewrite,
+  facts: Facts,
+  needed: Map<string, Set<string>>,
+  files: Set<string>,
+): Edit[] {
   const edits: Edit[] = [];
-  if (/PartitionSetDefinition/.test(r.source)) {
-    for (const call of r.root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: '^(\\w+\\.)?PartitionSetDefinition$' } } })) {
-      r.todos.add(call, 'PartitionSetDefinition', 'partition the job instead (to_job(partitions_def=..., config=a partitioned config)) and schedule it with build_schedule_from_partitioned_job');
-    }
-  }
   if (!/pipeline_name\s*=|_schedule\b/.test(r.source)) return edits;
   for (const decorator of r.root.findAll({ rule: { kind: 'decorator' } })) {
     const expr = decorator.children().find((c) => c.isNamed())!;
@@ -35,17 +51,34 @@ export function scheduleEdits(r: ModuleRewrite, facts: Facts, needed: Map<string
     if (!name || !PARTITIONED.test(name)) continue;
     const translated = partitionedSchedule(r, facts, needed, decorator, expr, name, files);
     if (typeof translated !== 'string') {
-      edits.push(...translated);
+      // Two schedules of one loader: its cache decorator and import once.
+      edits.push(
+        ...translated.filter(
+          (e) =>
+            !edits.some((o) => o.startPos === e.startPos && o.endPos === e.endPos && o.insertedText === e.insertedText),
+        ),
+      );
       continue;
     }
     const cadence = name.split('_')[0]!;
     const start = expr.kind() === 'call' ? argNamed(callArgs(expr), 'start_date')?.value.text() : undefined;
-    r.todos.add(decorator, `@${name}`, `${translated}; give the job partitions_def=${PARTITIONS[cadence]}(start_date=${start ?? '...'}) (its config from this function via ${cadence}_partitioned_config) and schedule it with build_schedule_from_partitioned_job(job)`);
+    r.todos.add(
+      decorator,
+      `@${name}`,
+      `${translated}; give the job partitions_def=${PARTITIONS[cadence]}(start_date=${start ?? '...'}) (its config from this function via ${cadence}_partitioned_config) and schedule it with build_schedule_from_partitioned_job(job)`,
+    );
   }
-  for (const call of r.root.findAll({ rule: { kind: 'call', has: { field: 'arguments', has: { kind: 'keyword_argument', has: { field: 'name', regex: '^pipeline_name$' } } } } })) {
+  for (const call of r.root.findAll({
+    rule: {
+      kind: 'call',
+      has: { field: 'arguments', has: { kind: 'keyword_argument', has: { field: 'name', regex: '^pipeline_name$' } } },
+    },
+  })) {
     const callee = calleeName(call);
     if (!callee || PARTITIONED.test(callee) || callee === 'PartitionSetDefinition') continue;
-    if (!['schedule', 'sensor', 'ScheduleDefinition', 'SensorDefinition', 'asset_sensor', 'RunRequest'].includes(callee)) {
+    if (
+      !['schedule', 'sensor', 'ScheduleDefinition', 'SensorDefinition', 'asset_sensor', 'RunRequest'].includes(callee)
+    ) {
       r.todos.add(call, `${callee}(pipeline_name=...)`, 'target a job (job= or job_name=) instead of a pipeline');
       continue;
     }
@@ -54,40 +87,105 @@ export function scheduleEdits(r: ModuleRewrite, facts: Facts, needed: Map<string
     const p = pipelineName ? pipelineByName(facts, r.path, pipelineName) : undefined;
     const modeArg = argNamed(args, 'mode');
     const mode = modeArg ? stringValue(modeArg.value) : null;
-    if (!p || mode === undefined) {
-      r.todos.add(call, `${callee}(pipeline_name=${argNamed(args, 'pipeline_name')!.value.text()})`, `${p ? 'its mode is not a literal' : 'no pipeline of that name was found'}; target its job with job= by hand`);
+    // A pipeline outside the package, imported here under its name: its module's job keeps that name.
+    const byName =
+      !p &&
+      pipelineName !== undefined &&
+      mode === null &&
+      r.root
+        .children()
+        .some(
+          (c) =>
+            c.range().end.index < call.range().start.index &&
+            (topLevelName(c) === pipelineName || importsName(c, pipelineName)),
+        );
+    if ((!p && !byName) || mode === undefined) {
+      r.todos.add(
+        call,
+        `${callee}(pipeline_name=${argNamed(args, 'pipeline_name')!.value.text()})`,
+        `${p ? 'its mode is not a literal' : 'no pipeline of that name was found'}; target its job with job= by hand`,
+      );
       continue;
     }
-    const job = jobFor(p, null, mode ?? null)!;
-    // The job by name when this module defines or imports it, else by its name as a string.
-    const imported = [...facts.get(r.path)!.imports].find(([, [module, original]]) => module === p.module && original === p.fn)?.[0];
-    if (imported && p.split) {
-      if (!needed.has(imported)) needed.set(imported, new Set());
-      needed.get(imported)!.add(job.variable);
-    }
-    let jobRef = p.module === r.path ? job.variable : imported ? (p.split ? job.variable : imported) : undefined;
-    if (jobRef === undefined && !r.root.children().some((c) => topLevelName(c) === job.variable)) {
-      // Named only by string before: import the job from its module, so this module loads on its own.
-      const key = `from:${importPathFor(r.path, p.module, files)}`;
-      if (!needed.has(key)) needed.set(key, new Set());
-      needed.get(key)!.add(job.variable);
-      jobRef = job.variable;
-    }
+    const job = p ? jobFor(p, null, mode ?? null)! : { name: pipelineName!, variable: pipelineName! };
+    const jobRef = p ? pipelineJobRef(r, facts, needed, files, p, job.variable) : pipelineName;
     const local = jobRef !== undefined;
     const indent = lineIndent(r.source, call);
     const solidSelection = argNamed(args, 'solid_selection');
-    if (solidSelection) r.todos.add(call, `${callee}(solid_selection=...)`, 'schedules and sensors run whole jobs: make a job with to_job(op_selection=...) and target it');
+    if (solidSelection)
+      r.todos.add(
+        call,
+        `${callee}(solid_selection=...)`,
+        'schedules and sensors run whole jobs: make a job with to_job(op_selection=...) and target it',
+      );
     const rewritten = args
       .filter((a) => a.name !== 'mode' && a.name !== 'solid_selection')
-      .map((a) => (a.name === 'pipeline_name' ? (local ? `job=${jobRef}` : `job_name=${JSON.stringify(job.name)}`) : a.name ? prefixed(`${a.name === 'environment_dict' ? 'run_config' : a.name}=`, nodePiece(a.value, r.source, r.style)) : nodePiece(a.value, r.source, r.style)));
+      .map((a) =>
+        a.name === 'pipeline_name'
+          ? local
+            ? `job=${jobRef}`
+            : `job_name=${JSON.stringify(job.name)}`
+          : a.name
+            ? prefixed(
+                `${a.name === 'environment_dict' ? 'run_config' : a.name}=`,
+                nodePiece(a.value, r.source, r.style),
+              )
+            : nodePiece(a.value, r.source, r.style),
+      );
     const decorator = call.parent()?.kind() === 'decorator' ? call.parent()! : null;
-    if (decorator) edits.push(decorator.replace(layoutCall(`@${call.field('function')!.text()}`, rewritten, decorator.range().start.column, r.style)));
-    else edits.push(call.replace(layoutCall(call.field('function')!.text(), rewritten, indent, r.style, '', call.range().start.column)));
+    if (decorator)
+      edits.push(
+        decorator.replace(
+          layoutCall(`@${call.field('function')!.text()}`, rewritten, decorator.range().start.column, r.style),
+        ),
+      );
+    else
+      edits.push(
+        call.replace(
+          layoutCall(call.field('function')!.text(), rewritten, indent, r.style, '', call.range().start.column),
+        ),
+      );
   }
   return edits;
 }
 
-const SUPPORTED = new Set(['pipeline_name', 'start_date', 'execution_time', 'execution_timezone', 'execution_day_of_week', 'execution_day_of_month', 'mode', 'name', 'description', 'default_status']);
+/** How this module names a found pipeline's job: defined here, imported (as its job), or imported now. */
+function pipelineJobRef(
+  r: ModuleRewrite,
+  facts: Facts,
+  needed: Map<string, Set<string>>,
+  files: Set<string>,
+  p: Pipeline,
+  variable: string,
+): string | undefined {
+  const imported = [...facts.get(r.path)!.imports].find(
+    ([, [module, original]]) => module === p.module && original === p.fn,
+  )?.[0];
+  if (imported && p.split) {
+    if (!needed.has(imported)) needed.set(imported, new Set());
+    needed.get(imported)!.add(variable);
+  }
+  const jobRef = p.module === r.path ? variable : imported ? (p.split ? variable : imported) : undefined;
+  if (jobRef !== undefined || r.root.children().some((c) => topLevelName(c) === variable)) return jobRef;
+  // Named only by string before: import the job from its module, so this module loads on its own.
+  const key = `from:${importPathFor(r.path, p.module, files)}`;
+  if (!needed.has(key)) needed.set(key, new Set());
+  needed.get(key)!.add(variable);
+  return variable;
+}
+
+const SUPPORTED = new Set([
+  'pipeline_name',
+  'start_date',
+  'execution_time',
+  'execution_timezone',
+  'execution_day_of_week',
+  'execution_day_of_month',
+  'mode',
+  'name',
+  'description',
+  'default_status',
+]);
 const OFFSET = /^partition_(days|hours|weeks|months)_offset$/;
 
 /** `time(6, 45)` / `datetime.time(hour=6)` as [hour, minute], or null. */
@@ -95,9 +193,18 @@ function timeOf(node: SgNode | undefined): [number, number] | null {
   if (!node) return [0, 0];
   if (node.kind() !== 'call' || calleeName(node) !== 'time') return null;
   const args = callArgs(node);
-  const int = (a: { value: SgNode } | undefined) => (a === undefined ? 0 : /^\d+$/.test(a.value.text()) ? Number(a.value.text()) : NaN);
-  const [h, m] = [int(argNamed(args, 'hour') ?? args.filter((a) => !a.name)[0]), int(argNamed(args, 'minute') ?? args.filter((a) => !a.name)[1])];
-  return Number.isNaN(h) || Number.isNaN(m) || args.some((a) => a.name && !['hour', 'minute'].includes(a.name)) || args.filter((a) => !a.name).length > 2 ? null : [h, m];
+  const int = (a: { value: SgNode } | undefined) =>
+    a === undefined ? 0 : /^\d+$/.test(a.value.text()) ? Number(a.value.text()) : NaN;
+  const [h, m] = [
+    int(argNamed(args, 'hour') ?? args.filter((a) => !a.name)[0]),
+    int(argNamed(args, 'minute') ?? args.filter((a) => !a.name)[1]),
+  ];
+  return Number.isNaN(h) ||
+    Number.isNaN(m) ||
+    args.some((a) => a.name && !['hour', 'minute'].includes(a.name)) ||
+    args.filter((a) => !a.name).length > 2
+    ? null
+    : [h, m];
 }
 
 /**
@@ -106,13 +213,31 @@ function timeOf(node: SgNode | undefined): [number, number] | null {
  * partitioned by it, and f as build_schedule_from_partitioned_job(that job, at the same time).
  * A reason instead (the caller writes a TODO) when something has no exact equivalent.
  */
-function partitionedSchedule(r: ModuleRewrite, facts: Facts, needed: Map<string, Set<string>>, decorator: SgNode, expr: SgNode, name: string, files: Set<string>): Edit[] | string {
+function partitionedSchedule(
+  r: ModuleRewrite,
+  facts: Facts,
+  needed: Map<string, Set<string>>,
+  decorator: SgNode,
+  expr: SgNode,
+  name: string,
+  files: Set<string>,
+): Edit[] | string {
   const decorated = decorator.parent()!;
   const fn = decorated.field('definition');
-  if (decorated.parent()?.kind() !== 'module' || fn?.kind() !== 'function_definition' || expr.kind() !== 'call') return 'it is not a module-level function';
+  // At module level, or in a function's body (a lazy loader); not in a class.
+  const scope =
+    decorated.parent()?.kind() === 'block' ? decorated.parent()!.parent()?.kind() : decorated.parent()?.kind();
+  if (
+    !['module', 'function_definition'].includes(String(scope)) ||
+    fn?.kind() !== 'function_definition' ||
+    expr.kind() !== 'call'
+  )
+    return 'it is not at module level or in a function';
   if (decorated.children().filter((c) => c.kind() === 'decorator').length !== 1) return 'it has other decorators';
   const args = callArgs(expr);
-  const odd = args.find((a) => !a.name || (!SUPPORTED.has(a.name) && !(OFFSET.test(a.name) && a.value.text() === '1')));
+  const odd = args.find(
+    (a) => !a.name || (!SUPPORTED.has(a.name) && !(OFFSET.test(a.name) && /^\d+$/.test(a.value.text()))),
+  );
   if (odd) return `${odd.name ?? odd.node.text()}${odd.name ? '=' : ''} has no exact equivalent`;
   const cadence = name.split('_')[0]!;
   const pipelineName = stringValue(argNamed(args, 'pipeline_name')?.value);
@@ -120,65 +245,209 @@ function partitionedSchedule(r: ModuleRewrite, facts: Facts, needed: Map<string,
   const mode = modeArg ? stringValue(modeArg.value) : null;
   const at = timeOf(argNamed(args, 'execution_time')?.value);
   const start = argNamed(args, 'start_date');
-  const params = fn.field('parameters')!.children().filter((c) => c.isNamed());
-  if (!pipelineName || mode === undefined || !at || !start) return 'its pipeline_name, mode, start_date or execution_time is not a literal this codemod can read';
-  if (params.length !== 1 || !['identifier', 'typed_parameter'].includes(String(params[0]!.kind()))) return 'its function does not take exactly the date';
-  const p = pipelineByName(facts, r.path, pipelineName);
-  const job = p && jobFor(p, null, mode ?? null);
-  if (!p || !job) return `no pipeline named ${pipelineName} was found`;
-  // The job to partition, as this module can name it: defined above, or imported.
-  let ref: string | undefined;
-  if (p.module === r.path) {
-    const defined = r.root.children().find((c) => topLevelName(c) === job.variable);
-    if (defined && defined.range().start.index < decorated.range().start.index) ref = job.variable;
-  } else {
-    const local = [...facts.get(r.path)!.imports].find(([, [module, original]]) => module === p.module && original === p.fn)?.[0];
-    if (local && p.split) {
-      if (!needed.has(local)) needed.set(local, new Set());
-      needed.get(local)!.add(job.variable);
-      ref = job.variable;
-    } else if (local) ref = local;
-    else if (!r.root.children().some((c) => topLevelName(c) === job.variable)) {
-      // Named only by string before: import the job from its module.
-      const key = `from:${importPathFor(r.path, p.module, files)}`;
-      if (!needed.has(key)) needed.set(key, new Set());
-      needed.get(key)!.add(job.variable);
-      ref = job.variable;
-    }
-  }
-  if (!ref) return `its job ${job.variable} is not defined above it or imported here`;
+  const params = fn
+    .field('parameters')!
+    .children()
+    .filter((c) => c.isNamed());
+  if (!pipelineName || mode === undefined || !at || !start)
+    return 'its pipeline_name, mode, start_date or execution_time is not a literal this codemod can read';
+  if (params.length !== 1 || !['identifier', 'typed_parameter'].includes(String(params[0]!.kind())))
+    return 'its function does not take exactly the date';
+  const target = partitionTarget(r, facts, needed, files, pipelineName, mode ?? null, decorated);
+  if (typeof target === 'string') return target;
+  const { ref, jobName } = target;
   const fnName = fn.field('name')!.text();
   const scheduleName = stringValue(argNamed(args, 'name')?.value) ?? fnName;
   const tz = argNamed(args, 'execution_timezone');
-  const configArgs = [`start_date=${start.value.text()}`, ...(tz ? [`timezone=${tz.value.text()}`] : [])];
+  // 0.x ran the partition `offset` periods back (1 by default: yesterday's); 1.x runs the last
+  // partition, which end_offset=n moves n periods forward: end_offset = 1 - offset.
+  const offset = args.find((a) => a.name && OFFSET.test(a.name));
+  const endOffset = offset ? 1 - Number(offset.value.text()) : 0;
+  const configArgs = [
+    `start_date=${start.value.text()}`,
+    ...(tz ? [`timezone=${tz.value.text()}`] : []),
+    ...(endOffset ? [`end_offset=${endOffset}`] : []),
+  ];
   const when = [
     ...(cadence !== 'hourly' ? [`hour_of_day=${at[0]}`] : []),
     `minute_of_hour=${at[1]}`,
-    ...(argNamed(args, 'execution_day_of_week') ? [`day_of_week=${argNamed(args, 'execution_day_of_week')!.value.text()}`] : []),
-    ...(argNamed(args, 'execution_day_of_month') ? [`day_of_month=${argNamed(args, 'execution_day_of_month')!.value.text()}`] : []),
+    ...(argNamed(args, 'execution_day_of_week')
+      ? [`day_of_week=${argNamed(args, 'execution_day_of_week')!.value.text()}`]
+      : []),
+    ...(argNamed(args, 'execution_day_of_month')
+      ? [`day_of_month=${argNamed(args, 'execution_day_of_month')!.value.text()}`]
+      : []),
   ];
-  const rest = args.filter((a) => a.name === 'description' || a.name === 'default_status').map((a) => `${a.name}=${a.value.text()}`);
-  const base = `${ref}_${cadence}`;
+  const rest = args
+    .filter((a) => a.name === 'description' || a.name === 'default_status')
+    .map((a) => `${a.name}=${a.value.text()}`);
+  const base = `${target.base}_${cadence}`;
   const jobVar = r.root.children().some((c) => topLevelName(c) === base) ? `${base}_job` : base;
+  // Inside a function (a lazy loader), the same lines at its indentation.
+  const indent = decorated.range().start.column;
+  const pad = ' '.repeat(indent);
   const lines = [
-    '',
-    '',
-    '',
-    `# The former @${name} ${fnName}: a partitioned job, and its schedule.`,
-    layoutCall(`${jobVar} = ${ref}.graph.to_job`, [`name=${JSON.stringify(`${job.name}_${cadence}`)}`, `resource_defs=${ref}.resource_defs`, `config=${fnName}_partitions`], 0, r.style),
-    layoutCall(`${fnName} = ${r.ns}build_schedule_from_partitioned_job`, [jobVar, `name=${JSON.stringify(scheduleName)}`, ...when, ...rest], 0, r.style),
+    ...(indent ? ['', ''] : ['', '', '']),
+    `${pad}# The former @${name} ${fnName}: a partitioned job, and its schedule.`,
+    pad +
+      layoutCall(
+        `${jobVar} = ${ref}.graph.to_job`,
+        [
+          `name=${JSON.stringify(`${jobName}_${cadence}`)}`,
+          `resource_defs=${ref}.resource_defs`,
+          `config=${fnName}_partitions`,
+        ],
+        indent,
+        r.style,
+      ),
+    pad +
+      layoutCall(
+        `${fnName} = ${r.ns}build_schedule_from_partitioned_job`,
+        [jobVar, `name=${JSON.stringify(scheduleName)}`, ...when, ...rest],
+        indent,
+        r.style,
+      ),
   ];
   return [
-    decorator.replace(layoutCall(`@${r.ns}${cadence}_partitioned_config`, configArgs, decorator.range().start.column, r.style)),
+    decorator.replace(
+      layoutCall(`@${r.ns}${cadence}_partitioned_config`, configArgs, decorator.range().start.column, r.style),
+    ),
     fn.field('name')!.replace(`${fnName}_partitions`),
     params[0]!.replace(`${params[0]!.text()}, _end`),
-    { startPos: decorated.range().end.index, endPos: decorated.range().end.index, insertedText: lines.join('\n') } as Edit,
+    {
+      startPos: decorated.range().end.index,
+      endPos: decorated.range().end.index,
+      insertedText: lines.join('\n'),
+    } as Edit,
+    ...(target.loader ? cached(r, target.loader) : []),
   ];
 }
 
-function topLevelName(c: SgNode): string | undefined {
+/**
+ * The job a partitioned schedule or partition set partitions, as this module can name it: a
+ * pipeline this codemod found (defined above, or imported), else a name the module imports or
+ * defines under the pipeline's name (a module outside the package, migrated on its own). A reason
+ * when there is none.
+ */
+export function partitionTarget(
+  r: ModuleRewrite,
+  facts: Facts,
+  needed: Map<string, Set<string>>,
+  files: Set<string>,
+  pipelineName: string,
+  mode: string | null,
+  at: SgNode,
+): { ref: string; jobName: string; base: string; loader?: SgNode } | string {
+  const p = pipelineByName(facts, r.path, pipelineName);
+  const job = p && jobFor(p, null, mode);
+  const before = (c: SgNode) => c.range().start.index < at.range().start.index;
+  if (!p || !job) {
+    const named =
+      !mode &&
+      r.root.children().some((c) => before(c) && (topLevelName(c) === pipelineName || importsName(c, pipelineName)));
+    const loader = mode ? undefined : loaderOf(r, pipelineName, before);
+    if (named || loader)
+      return {
+        ref: loader ? `${loaderName(loader)}()` : pipelineName,
+        jobName: pipelineName,
+        base: pipelineName,
+        loader,
+      };
+    return `no pipeline named ${pipelineName} was found`;
+  }
+  const found = { ref: job.variable, jobName: job.name, base: job.variable };
+  if (p.module === r.path) {
+    const defined = r.root.children().find((c) => topLevelName(c) === job.variable);
+    if (defined && before(defined)) return found;
+    const loader = loaderOf(r, job.variable, before);
+    return loader
+      ? { ...found, ref: `${loaderName(loader)}()`, loader }
+      : `its job ${job.variable} is not defined above it`;
+  }
+  const local = [...facts.get(r.path)!.imports].find(
+    ([, [module, original]]) => module === p.module && original === p.fn,
+  )?.[0];
+  if (local && p.split) {
+    if (!needed.has(local)) needed.set(local, new Set());
+    needed.get(local)!.add(job.variable);
+    return found;
+  }
+  if (local) return { ...found, ref: local, base: local };
+  if (r.root.children().some((c) => topLevelName(c) === job.variable))
+    return `its job ${job.variable} is not imported here`;
+  // Named only by string before: import the job from its module.
+  const key = `from:${importPathFor(r.path, p.module, files)}`;
+  if (!needed.has(key)) needed.set(key, new Set());
+  needed.get(key)!.add(job.variable);
+  return found;
+}
+
+/** def load_x(): @pipeline def x(): ... return x (a lazy repository's loader): load_x, defined above. */
+function loaderOf(r: ModuleRewrite, name: string, before: (c: SgNode) => boolean): SgNode | undefined {
+  const def = (c: SgNode) => (c.kind() === 'decorated_definition' ? c.field('definition')! : c);
+  const body = (c: SgNode) => def(c).field('body')?.children() ?? [];
+  return r.root.children().find(
+    (c) =>
+      before(c) &&
+      def(c).kind() === 'function_definition' &&
+      body(c).some(
+        (s) =>
+          s.kind() === 'return_statement' &&
+          s
+            .children()
+            .find((x) => x.isNamed())
+            ?.text() === name,
+      ) &&
+      body(c).some((s) => topLevelName(s) === name),
+  );
+}
+
+/**
+ * A loader the partitioned job calls as well as the repository: cached, so both get the same job
+ * (two calls would make two graphs of one name, which Definitions refuses).
+ */
+export function cached(r: ModuleRewrite, loader: SgNode): Edit[] {
+  if (loader.kind() === 'decorated_definition' && /@functools\.cache\b/.test(loader.text())) return [];
+  const at = (n: SgNode) => n.range().start.index;
+  const edits = [{ startPos: at(loader), endPos: at(loader), insertedText: `@functools.cache\n` } as Edit];
+  if (/^import functools\s*$/m.test(r.source)) return edits;
+  // import functools among the plain imports, in isort's order, else before the first import.
+  const plain = r.root.children().filter((c) => c.kind() === 'import_statement');
+  const after = plain.find((c) => c.text() > 'import functools');
+  const first =
+    after ?? (plain.length ? undefined : r.root.children().find((c) => c.kind() === 'import_from_statement'));
+  const pos = first ? at(first) : plain.length ? plain.at(-1)!.range().end.index + 1 : 0;
+  edits.push({
+    startPos: pos,
+    endPos: pos,
+    insertedText: `import functools\n${!first && !plain.length ? '\n' : ''}`,
+  } as Edit);
+  return edits;
+}
+
+const loaderName = (loader: SgNode) =>
+  (loader.kind() === 'decorated_definition' ? loader.field('definition')! : loader).field('name')!.text();
+
+/** `from x import name` (or `import name`) at the top of the module. */
+function importsName(c: SgNode, name: string): boolean {
+  if (c.kind() !== 'import_from_statement' || c.field('module_name')?.text().startsWith('dagster')) return false;
+  return c
+    .children()
+    .some((n) =>
+      n.kind() === 'aliased_import'
+        ? n.field('alias')?.text() === name
+        : n.kind() === 'dotted_name' &&
+          n.text() === name &&
+          n.range().start.index !== c.field('module_name')!.range().start.index,
+    );
+}
+
+export function topLevelName(c: SgNode): string | undefined {
   const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
   if (def?.kind() === 'function_definition' || def?.kind() === 'class_definition') return def.field('name')?.text();
-  const left = c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'assignment' ? c.children()[0]!.field('left') : null;
+  const left =
+    c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'assignment'
+      ? c.children()[0]!.field('left')
+      : null;
   return left?.kind() === 'identifier' ? left.text() : undefined;
 }

@@ -5,8 +5,9 @@
 // Before:                                   After:
 //   handle = ExecutionTargetHandle(...)       # TODO(pipeline upgrade): ExecutionTargetHandle: removed in Dagster 1.0; use reconstructable(job)
 //                                             handle = ExecutionTargetHandle(...)
-import type { ModuleRewrite } from './module.ts';
+
 import { REMOVED } from './legacy-names.ts';
+import type { ModuleRewrite } from './module.ts';
 
 const KEYWORDS: Record<string, string> = {
   pipeline_name: 'target a job: job= or job_name=',
@@ -32,9 +33,14 @@ const ATTRIBUTES: Record<string, string> = {
 /** Names this module imports from dagster (a removed name is legacy only when it came from there). */
 function fromDagster(r: ModuleRewrite): Set<string> {
   const out = new Set<string>();
-  for (const stmt of r.root.children().filter((c) => c.kind() === 'import_from_statement' && /^dagster(\.|$)/.test(c.field('module_name')?.text() ?? ''))) {
+  for (const stmt of r.root
+    .children()
+    .filter(
+      (c) => c.kind() === 'import_from_statement' && /^dagster(\.|$)/.test(c.field('module_name')?.text() ?? ''),
+    )) {
     for (const c of stmt.children().slice(1)) {
-      if (c.kind() === 'dotted_name' && c.range().start.index !== stmt.field('module_name')!.range().start.index) out.add(c.text());
+      if (c.kind() === 'dotted_name' && c.range().start.index !== stmt.field('module_name')!.range().start.index)
+        out.add(c.text());
       if (c.kind() === 'aliased_import') out.add(c.field('alias')!.text());
     }
   }
@@ -53,22 +59,37 @@ export function sweep(r: ModuleRewrite): void {
       const qualified = parent?.kind() === 'attribute' && parent.field('attribute')?.range().start.index === at;
       if (qualified && !/^(dagster|dg)$/.test(parent.field('object')!.text())) continue;
       if (!qualified && !imported.has(id.text())) continue;
-      if (id.inside({ rule: { any: [{ kind: 'import_from_statement' }, { kind: 'import_statement' }] }, stopBy: 'end' } as never)) continue;
+      if (
+        id.inside({
+          rule: { any: [{ kind: 'import_from_statement' }, { kind: 'import_statement' }] },
+          stopBy: 'end',
+        } as never)
+      )
+        continue;
       if (isLocal(r, id.text())) continue;
       r.todos.add(id, id.text(), `removed in Dagster 1.0; ${REMOVED[id.text()]}`, true);
     }
   }
   const keywords = Object.keys(KEYWORDS).filter(mentioned);
   if (keywords.length) {
-    for (const kw of r.root.findAll({ rule: { kind: 'keyword_argument', has: { field: 'name', regex: `^(${keywords.join('|')})$` } } })) {
+    for (const kw of r.root.findAll({
+      rule: { kind: 'keyword_argument', has: { field: 'name', regex: `^(${keywords.join('|')})$` } },
+    })) {
       const callee = kw.parent()?.parent()?.field('function')?.text() ?? '';
-      if (!/solid|pipeline|Definition|schedule|sensor|execute|Output|Materialization|Expectation|Result|Failure|RunRequest|to_job|Preset|Mode/.test(callee)) continue;
+      if (
+        !/solid|pipeline|Definition|schedule|sensor|execute|Output|Materialization|Expectation|Result|Failure|RunRequest|to_job|Preset|Mode/.test(
+          callee,
+        )
+      )
+        continue;
       r.todos.add(kw, `${kw.field('name')!.text()}=`, KEYWORDS[kw.field('name')!.text()]!, true);
     }
   }
   const attributes = Object.keys(ATTRIBUTES).filter((a) => ATTRIBUTES[a] && mentioned(a));
   if (attributes.length) {
-    for (const attr of r.root.findAll({ rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } } })) {
+    for (const attr of r.root.findAll({
+      rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } },
+    })) {
       r.todos.add(attr, `.${attr.field('attribute')!.text()}`, ATTRIBUTES[attr.field('attribute')!.text()]!, true);
     }
   }
@@ -78,7 +99,15 @@ export function sweep(r: ModuleRewrite): void {
 function isLocal(r: ModuleRewrite, name: string): boolean {
   return r.root.children().some((c) => {
     const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
-    if ((def?.kind() === 'function_definition' || def?.kind() === 'class_definition') && def.field('name')?.text() === name) return true;
-    return c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'assignment' && c.children()[0]!.field('left')?.text() === name;
+    if (
+      (def?.kind() === 'function_definition' || def?.kind() === 'class_definition') &&
+      def.field('name')?.text() === name
+    )
+      return true;
+    return (
+      c.kind() === 'expression_statement' &&
+      c.children()[0]?.kind() === 'assignment' &&
+      c.children()[0]!.field('left')?.text() === name
+    );
   });
 }

@@ -29,10 +29,17 @@ export class Todos {
     const key = `${lineStart}\0${construct}`;
     // One TODO per statement and construct: a later run (whose message may read differently) adds none.
     const above = todosAbove(this.source, lineStart);
-    if (this.seen.has(key) || above.some((m) => m.startsWith(`${construct}: `)) || (unlessAny && (above.length > 0 || [...this.seen].some((k) => k.startsWith(`${lineStart}\0`))))) return;
+    if (
+      this.seen.has(key) ||
+      above.some((m) => m.startsWith(`${construct}: `)) ||
+      (unlessAny && (above.length > 0 || [...this.seen].some((k) => k.startsWith(`${lineStart}\0`))))
+    )
+      return;
     this.seen.add(key);
     const pad = ' '.repeat(start.column);
-    const lines = wrap(`${MARK} ${message}`, Math.max(40, this.width - start.column)).map((l, i) => `${pad}${i ? '#   ' : ''}${l}\n`);
+    const lines = wrap(`${MARK} ${message}`, Math.max(40, this.width - start.column)).map(
+      (l, i) => `${pad}${i ? '#   ' : ''}${l}\n`,
+    );
     this.edits.push({ startPos: lineStart, endPos: lineStart, insertedText: lines.join('') } as Edit);
   }
 
@@ -70,7 +77,7 @@ function joinTodos(lines: string[]): { line: number; message: string }[] {
   for (const [i, raw] of lines.entries()) {
     const line = raw.trim();
     if (line.startsWith(MARK)) out.push((open = { line: i, message: line.slice(MARK.length).trim() }));
-    else if (open && /^#   \S/.test(line)) open.message += ` ${line.slice(4)}`;
+    else if (open && /^# {3}\S/.test(line)) open.message += ` ${line.slice(4)}`;
     else open = null;
   }
   return out;
@@ -79,5 +86,7 @@ function joinTodos(lines: string[]): { line: number; message: string }[] {
 /** Every TODO comment of a file, as `path:line: construct: what to do`. */
 export function reportTodos(path: string, text: string): string[] {
   if (!text.includes(MARK)) return [];
-  return joinTodos(text.split(/\r?\n/).map((l) => (l.trim().startsWith('#') ? l : ''))).map((t) => `${path}:${t.line + 1}: ${t.message}`);
+  return joinTodos(text.split(/\r?\n/).map((l) => (l.trim().startsWith('#') ? l : ''))).map(
+    (t) => `${path}:${t.line + 1}: ${t.message}`,
+  );
 }

@@ -11,14 +11,20 @@ export interface ParseError {
 function firstProblem(node: SgNode): ParseError | null {
   const kind = node.kind();
   const { start, end } = node.range();
-  if (kind === 'ERROR') return { line: start.line + 1, what: `cannot parse ${JSON.stringify(node.text().split('\n')[0]!.slice(0, 60))}` };
+  if (kind === 'ERROR')
+    return { line: start.line + 1, what: `cannot parse ${JSON.stringify(node.text().split('\n')[0]!.slice(0, 60))}` };
   const children = node.children();
-  if (children.length === 0 && start.index === end.index && kind !== 'string_content' && kind !== 'block') return { line: start.line + 1, what: `missing ${JSON.stringify(kind)}` };
+  if (children.length === 0 && start.index === end.index && kind !== 'string_content' && kind !== 'block')
+    return { line: start.line + 1, what: `missing ${JSON.stringify(kind)}` };
   if (kind === 'argument_list') {
     let keyword = false;
     for (const c of children) {
       if (c.kind() === 'keyword_argument' || c.kind() === 'dictionary_splat') keyword = true;
-      else if (keyword && c.isNamed() && c.kind() !== 'comment' && c.kind() !== 'list_splat') return { line: c.range().start.line + 1, what: `positional argument ${JSON.stringify(c.text().slice(0, 40))} follows a keyword argument` };
+      else if (keyword && c.isNamed() && c.kind() !== 'comment' && c.kind() !== 'list_splat')
+        return {
+          line: c.range().start.line + 1,
+          what: `positional argument ${JSON.stringify(c.text().slice(0, 40))} follows a keyword argument`,
+        };
     }
   }
   for (const c of children) {
@@ -75,6 +81,9 @@ export async function verifyPython(tree: { changes(): { path: string; after: str
   for (const { path, after } of tree.changes()) {
     if (!path.endsWith('.py')) continue;
     const problem = await parseError(after);
-    if (problem) throw new Error(`${path}:${problem.line}: the code it wrote does not parse (${problem.what}); nothing of this pipeline was written`);
+    if (problem)
+      throw new Error(
+        `${path}:${problem.line}: the code it wrote does not parse (${problem.what}); nothing of this pipeline was written`,
+      );
   }
 }
