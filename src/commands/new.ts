@@ -2,11 +2,11 @@
 // then createPipeline, then the report as text or JSON.
 import { PIPELINE_QUESTIONS } from '../../generators/pipeline/options.ts';
 import { PLATFORM_QUESTIONS } from '../../generators/platform/options.ts';
+import { createPipeline, renderReport, reportAsJson } from '../create/create.ts';
 import { InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { canPrompt } from '../options/terminal.ts';
 import { cliVersion } from '../paths.ts';
-import { createPipeline, renderReport, reportAsJson } from './create.ts';
 
 export const CREATE_FLAGS: GlobalFlag[] = [
   {

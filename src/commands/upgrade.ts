@@ -1,6 +1,5 @@
 // `pipeline upgrade`: versioned codemods that keep every pipeline aligned with the conventions.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   findPlatformRoot,
   loadPlatformConfig,
@@ -10,8 +9,6 @@ import {
 import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
-import { FileTree } from '../tree/file-tree.ts';
-import type { ChangePlan } from '../tree/plan.ts';
 import { type Transaction, writing } from '../tree/transaction.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
 import { cliPackageDiff, cliPackageSummary, planCliPackage } from '../upgrade/codemods/cli-package.ts';
@@ -22,7 +19,6 @@ import {
   platformLayoutSummary,
   writePlatformLayout,
 } from '../upgrade/codemods/v3-platform-layout.ts';
-import { editYamlSource, replaceScalar } from '../upgrade/engines/yaml.ts';
 import {
   allCodemods,
   DEFAULT_TARGET,
@@ -32,6 +28,7 @@ import {
   type PipelineUpgrade,
   runUpgrade,
 } from '../upgrade/runner.ts';
+import { bumpPlatform, commitPerCodemod, writeUpgrades } from '../upgrade/write.ts';
 
 const FLAGS: GlobalFlag[] = [
   {
@@ -252,19 +249,7 @@ async function upgradeAndWrite(
       codemods.map((c) => c.id),
       platformBump,
     );
-  else {
-    // Every pipeline in one plan: the journal (which lists every file so far) is saved once, not
-    // once per pipeline, which made a 1,000-pipeline upgrade quadratic.
-    const plans = results.filter((r) => r.status === 'upgraded').map((r) => r.tree.toPlan());
-    if (plans.length)
-      await tx!.applyConcurrently({
-        root: root ?? plans[0]!.root,
-        changes: plans.flatMap((p) =>
-          p.changes.map((c) => ({ ...c, path: relative(root ?? plans[0]!.root, resolve(p.root, c.path)) })),
-        ),
-      });
-    if (platformBump) tx!.apply(platformBump);
-  }
+  else await writeUpgrades(tx!, root, results, platformBump);
   if (layout) writePlatformLayout(tx!, layout, platform!, flags.commit);
   // Planned after the layout step is written, so that it edits what that step left.
   const pin = platformStep ? planCliPackage(root) : null;
@@ -287,52 +272,3 @@ async function upgradeAndWrite(
   if (json && pin) process.stderr.write(`${cliPackageSummary(pin, true).trimStart()}\n`);
   return exitCode(results);
 }
-
-/** platform.yaml records the conventions version new pipelines are generated at. */
-function bumpPlatform(root: string, to: number): ChangePlan | null {
-  const tree = new FileTree(root);
-  editYamlSource(tree, PLATFORM_FILE, (doc) => {
-    const edit = replaceScalar(doc, 'conventions_version', String(to));
-    return edit ? [edit] : [];
-  });
-  const plan = tree.toPlan();
-  return plan.changes.length ? plan : null;
-}
-
-function commitPerCodemod(
-  tx: Transaction,
-  gitDir: string,
-  results: PipelineUpgrade[],
-  order: string[],
-  platformBump: ChangePlan | null,
-): void {
-  const top = git.gitTopLevel(gitDir)!;
-  for (const id of [...order, 'record-version']) {
-    const touched: string[] = [];
-    const pipelines: string[] = [];
-    for (const r of results.filter((r) => r.status === 'upgraded')) {
-      const step = r.steps.find((s) => s.codemod === id);
-      if (!step) continue;
-      const plan = step.tree.toPlan();
-      const fresh = plan.changes.filter((c) => readOrNull(join(r.dir, c.path)) !== c.content);
-      if (!fresh.length) continue;
-      tx.apply({ root: r.dir, changes: fresh });
-      touched.push(...fresh.map((c) => relative(top, join(r.dir, c.path))));
-      pipelines.push(r.pipeline);
-    }
-    if (id === 'record-version' && platformBump) {
-      tx.apply(platformBump);
-      touched.push(...platformBump.changes.map((c) => relative(top, join(platformBump.root, c.path))));
-    }
-    if (!touched.length) continue;
-    const subject =
-      id === 'record-version' ? 'chore(upgrade): record the new conventions version' : `chore(upgrade): ${id}`;
-    git.gitCommit(
-      top,
-      touched,
-      `${subject}\n\nPipelines: ${[...new Set(pipelines)].join(', ') || '-'}\nMade by pipeline upgrade.`,
-    );
-  }
-}
-
-const readOrNull = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : null);

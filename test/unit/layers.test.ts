@@ -11,9 +11,9 @@ const ROOT = packageRoot();
 
 /** Layers from the top (the bins) down to the ground; the longest matching prefix places a file. */
 const LAYERS: [number, string[]][] = [
-  [9, ['src/cli/']],
+  [9, ['src/cli/', 'src/public.ts']],
   [8, ['src/commands/']],
-  [7, ['src/add/', 'src/check/', 'src/upgrade/', 'src/sandbox/', 'src/generate/', 'src/sync/']],
+  [7, ['src/create/', 'src/add/', 'src/check/', 'src/upgrade/', 'src/sandbox/', 'src/generate/', 'src/sync/']],
   [6, ['generators/']],
   [5, ['src/upgrade/engines/']],
   [4, ['src/render/', 'src/conventions/']],

@@ -1,0 +1,117 @@
+// A platform team's own codemods: `pipeline codemod new` scaffolds one (its module, its fixtures
+// folder, its entry in codemods/index.ts, registered with ts-morph) and `pipeline codemod test`
+// runs its fixture cases (input/ becomes expected/, and a second run changes nothing).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { loadPlatformConfig } from '../conventions/platform-config.ts';
+import { InputError, StateError } from '../errors.ts';
+import { templatesDir } from '../paths.ts';
+import { renderString } from '../render/templates.ts';
+import { FileTree } from '../tree/file-tree.ts';
+import { writing } from '../tree/transaction.ts';
+import { CODEMODS_DIR, FIXTURES_DIR } from './platform-codemods.ts';
+import { allCodemods, defaultTarget } from './runner.ts';
+import { codemodCases } from './testing.ts';
+
+const identifierOf = (id: string) =>
+  id.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/^(\d)/, '_$1');
+
+const INDEX_HEADER = `// The platform's own codemods, run by \`pipeline upgrade\` with the built-in ones, by version.
+// \`pipeline codemod new <id>\` adds each one here.
+import type { Codemod } from '@create-pipeline/cli';
+
+export const codemods: Codemod[] = [];
+`;
+
+export async function newCodemod(root: string, id: string, values: Record<string, unknown>): Promise<string> {
+  if (!/^[a-z][a-z0-9-]*$/.test(id))
+    throw new InputError(
+      `codemod id ${JSON.stringify(id)} must be lowercase letters, digits and dashes, starting with a letter (for example add-team-tag)`,
+    );
+  const existing = await allCodemods(root);
+  if (existing.some((c) => c.id === id))
+    throw new InputError(`a codemod with the id ${id} exists already; pipeline codemod list shows them`);
+  const platform = loadPlatformConfig(root);
+  const version =
+    values.version === undefined
+      ? Math.max(platform.conventionsVersion, defaultTarget(existing)) + 1
+      : Number(values.version);
+  if (!Number.isInteger(version) || version < 1)
+    throw new InputError(`--version ${values.version} must be a whole number from 1`);
+  const description = String(values.description ?? `TODO: say what ${id} changes`);
+  const identifier = identifierOf(id);
+  const tree = new FileTree(root);
+  const file = `${CODEMODS_DIR}/${id}.ts`;
+  if (tree.exists(file)) throw new StateError(`${file} exists already; move it aside or choose another id`);
+  const template = (name: string) => readFileSync(join(templatesDir(), 'codemod', name), 'utf8');
+  tree.write(file, renderString(template('codemod.ts.hbs'), { id, identifier, version, description }));
+  tree.write(
+    `${CODEMODS_DIR}/${FIXTURES_DIR}/${id}/README.md`,
+    renderString(template('fixtures-README.md.hbs'), { id }),
+  );
+
+  // Register it in the index with ts-morph: an import and an entry in the `codemods` list.
+  const { Project, QuoteKind, SyntaxKind } = await import('ts-morph');
+  const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { quoteKind: QuoteKind.Single } });
+  const index = `${CODEMODS_DIR}/index.ts`;
+  const source = project.createSourceFile('index.ts', tree.read(index) ?? INDEX_HEADER);
+  const list = source.getVariableDeclaration('codemods')?.getInitializerIfKind(SyntaxKind.ArrayLiteralExpression);
+  if (!list)
+    throw new InputError(`${index} must declare \`export const codemods: Codemod[] = [...]\`; add it, then run again`);
+  source.addImportDeclaration({ moduleSpecifier: `./${id}.ts`, namedImports: [identifier] });
+  list.addElement(identifier);
+  tree.write(index, source.getFullText());
+
+  const plan = tree.toPlan();
+  if (values['dry-run'])
+    return `Dry run: would write\n${plan.changes.map((c) => `  ${c.kind === 'create' ? 'create' : 'update'}  ${c.path}`).join('\n')}`;
+  // Under the repo's lock, all or nothing, like every command that writes.
+  await writing(root, 'pipeline codemod new', { dryRun: false }, async (tx) => tx!.apply(plan));
+  return [
+    `Created codemod ${id} (v${version}):`,
+    ...plan.changes.map((c) => `  ${c.kind === 'create' ? 'create' : 'update'}  ${c.path}`),
+    '',
+    `Next: write its fixture cases, then run pipeline codemod test ${id}`,
+  ].join('\n');
+}
+
+export async function testCodemods(root: string, only: string | undefined): Promise<{ text: string; failed: number }> {
+  const codemods = (await allCodemods(root)).filter((c) => c.source === 'platform' && (!only || c.id === only));
+  if (only && codemods.length === 0) throw new InputError(`no codemod ${only} in ${CODEMODS_DIR}/index.ts`);
+  const lines: string[] = [];
+  let failed = 0;
+  let passed = 0;
+  for (const codemod of codemods) {
+    const fixtures = join(root, CODEMODS_DIR, FIXTURES_DIR, codemod.id);
+    const cases = existsSync(fixtures) ? codemodCases(fixtures) : [];
+    if (cases.length === 0)
+      lines.push(
+        `${codemod.id}: no fixture cases in ${CODEMODS_DIR}/${FIXTURES_DIR}/${codemod.id}/ (add <case>/input and <case>/expected)`,
+      );
+    for (const testCase of cases) {
+      try {
+        const { actual, expected, again } = await testCase.check(codemod);
+        const diffs = Object.keys({ ...actual, ...expected })
+          .filter((p) => actual[p] !== expected[p])
+          .map((p) => createTwoFilesPatch(`expected/${p}`, `actual/${p}`, expected[p] ?? '', actual[p] ?? ''));
+        const second = diffs.length ? 0 : again;
+        if (diffs.length || second) {
+          failed++;
+          lines.push(
+            `FAIL ${codemod.id} / ${testCase.name}${second ? ': a second run made changes (check for the target shape first)' : ''}`,
+            ...diffs,
+          );
+        } else {
+          passed++;
+          lines.push(`ok   ${codemod.id} / ${testCase.name}`);
+        }
+      } catch (error) {
+        failed++;
+        lines.push(`FAIL ${codemod.id} / ${testCase.name}: threw ${(error as Error).message}`);
+      }
+    }
+  }
+  lines.push(`${passed} passed, ${failed} failed`);
+  return { text: lines.join('\n'), failed };
+}
