@@ -78,6 +78,7 @@ def picked(schedule, *when):
 
 
 offsets = load("schedule-offsets", "offsets")
+partitioned = load("partitioned-schedules", "partitioned")
 regions = load("partition-sets", "partition_sets").regions_pipeline_cloud_regions
 repository = load("early-repositories", "early_repo").define_repo()
 dg.Definitions.validate_loadable(repository)
@@ -88,6 +89,7 @@ print(json.dumps({
     "this_month on the 3rd": picked(offsets.this_month, 2021, 3, 3),
     "todays_export at midnight": picked(offsets.todays_export, 2021, 3, 4),
     "lazy_daily at midnight": picked(offsets.defs.get_schedule_def("lazy_daily"), 2021, 3, 4),
+    "weekly_catch_up on Monday the 11th": picked(partitioned.every_monday, 2021, 1, 11),
     "regions": regions.partitions_def.get_partition_keys(),
     "third": regions.partitioned_config.get_run_config_for_partition_key("third"),
     "third's tags": regions.partitioned_config.get_tags_for_partition_key("third"),
@@ -218,7 +220,7 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
 
   it("keeps the partition each 0.x schedule ran, each partition set's config and tags, and a 0.7 repository's schedules", () => {
     const root = tempDir('legacy-semantics-');
-    for (const name of ['schedule-offsets', 'partition-sets', 'early-repositories']) {
+    for (const name of ['schedule-offsets', 'partitioned-schedules', 'partition-sets', 'early-repositories']) {
       cpSync(join(CASES, name, 'input'), join(root, name), { recursive: true });
       const result = runBin(
         'pipeline',
@@ -236,6 +238,8 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
       'todays_export at midnight': ['2021-03-04'],
       // The default offset (1): yesterday's partition.
       'lazy_daily at midnight': ['2021-03-03'],
+      // 0.x stepped weeks from start_date (Monday 2021-01-04): the week that just ended, Monday to Monday.
+      'weekly_catch_up on Monday the 11th': ['2021-01-04'],
       regions: ['north', 'south', 'third'],
       third: { ops: { load_region: { config: { region: '3' } } } },
       "third's tags": { region: 'third' },

@@ -2,7 +2,8 @@
 // (job_name= when the pipeline lives in another module). Partitioned schedules (@daily_schedule
 // and its siblings) become a partitioned config, the job partitioned by it, and
 // build_schedule_from_partitioned_job; partition_days_offset=n (and its siblings) becomes
-// end_offset=1-n, execution_day_of_week= day_of_week=. What has no exact equivalent gets a TODO.
+// end_offset=1-n, execution_day_of_week= day_of_week=; weekly and monthly ones get the day_offset
+// that keeps 0.x's partitions (stepped from start_date). What has no exact equivalent gets a TODO.
 //
 // Before:
 //   @schedule(cron_schedule="0 2 * * *", pipeline_name="etl", mode="prod")
@@ -188,6 +189,25 @@ const SUPPORTED = new Set([
 ]);
 const OFFSET = /^partition_(days|hours|weeks|months)_offset$/;
 
+/**
+ * 0.x stepped weekly and monthly partitions from start_date itself (a Monday start: Monday to
+ * Monday); 1.x splits them at day_offset (the weekday, 0 = Sunday; the day of the month, 1 by
+ * default). The offset that keeps the same partitions, read from a literal date(Y, M, D) or
+ * datetime(Y, M, D, ...); null when the start is not one.
+ */
+export function startDayOffset(cadence: string, start: SgNode): number | null {
+  const call = start.kind() === 'call' ? start : undefined;
+  const callee = call ? calleeName(call) : undefined;
+  if (!call || !callee || !/^(datetime\.)?(datetime|date)$/.test(callee)) return null;
+  const ymd = callArgs(call)
+    .filter((a) => a.name === null)
+    .slice(0, 3)
+    .map((a) => (/^\d+$/.test(a.value.text()) ? Number(a.value.text()) : Number.NaN));
+  if (ymd.length < 3 || ymd.some(Number.isNaN)) return null;
+  const [y, m, d] = ymd as [number, number, number];
+  return cadence === 'weekly' ? new Date(Date.UTC(y, m - 1, d)).getUTCDay() : d;
+}
+
 /** `time(6, 45)` / `datetime.time(hour=6)` as [hour, minute], or null. */
 function timeOf(node: SgNode | undefined): [number, number] | null {
   if (!node) return [0, 0];
@@ -263,10 +283,14 @@ function partitionedSchedule(
   // partition, which end_offset=n moves n periods forward: end_offset = 1 - offset.
   const offset = args.find((a) => a.name && OFFSET.test(a.name));
   const endOffset = offset ? 1 - Number(offset.value.text()) : 0;
+  const dayOffset = cadence === 'weekly' || cadence === 'monthly' ? startDayOffset(cadence, start.value) : undefined;
+  if (dayOffset === null)
+    return `its start_date is not a literal date, and 1.x splits ${cadence} partitions at a fixed day (day_offset), where 0.x stepped from start_date`;
   const configArgs = [
     `start_date=${start.value.text()}`,
     ...(tz ? [`timezone=${tz.value.text()}`] : []),
     ...(endOffset ? [`end_offset=${endOffset}`] : []),
+    ...(dayOffset !== undefined && dayOffset !== (cadence === 'weekly' ? 0 : 1) ? [`day_offset=${dayOffset}`] : []),
   ];
   const when = [
     ...(cadence !== 'hourly' ? [`hour_of_day=${at[0]}`] : []),
