@@ -2,6 +2,7 @@
 // imports and decorators, each with its exact line (ast-grep's tree-sitter Python grammar).
 import type { SgNode } from '@ast-grep/napi';
 import { parsePython } from '../upgrade/engines/python.ts';
+import { PYTHON_KEYWORDS } from '../validate/python-names.ts';
 
 export interface PyValue {
   /** The source text. */
@@ -102,43 +103,8 @@ const NEEDS_ASSIGNMENTS = /^OWNER\s*(:[^=\n]*)?=\s*(""|'')\s*$|^MODES\b/m;
 /** Facts by (what is asked, content): most platform-owned files are byte-identical across pipelines. */
 const cache = new Map<string, Promise<PyFacts>>();
 
-const KEYWORDS = [
-  'False',
-  'None',
-  'True',
-  'and',
-  'as',
-  'assert',
-  'async',
-  'await',
-  'break',
-  'class',
-  'continue',
-  'def',
-  'del',
-  'elif',
-  'else',
-  'except',
-  'finally',
-  'for',
-  'from',
-  'global',
-  'if',
-  'import',
-  'in',
-  'is',
-  'lambda',
-  'nonlocal',
-  'not',
-  'or',
-  'pass',
-  'raise',
-  'return',
-  'try',
-  'while',
-  'with',
-  'yield',
-];
+/** Every keyword, soft ones too: a pipeline name inside one is not swapped for the placeholder. */
+const KEYWORDS = [...PYTHON_KEYWORDS];
 const PLACEHOLDER = 'Zq9PipelineNameZq9';
 
 function restore<T>(value: T, name: string): T {
