@@ -30,7 +30,7 @@ import { partitionEdits } from './partitions.ts';
 import { pipelineEdits, presetFiles, readPipelines, readVariables } from './pipelines.ts';
 import { migrateRunConfigFiles } from './preset-files.ts';
 import { calleeName, topLevelAssignments } from './python-text.ts';
-import { renameEdits } from './renames.ts';
+import { mayRename, renameEdits } from './renames.ts';
 import { repositoryEdits } from './repositories.ts';
 import { scheduleEdits } from './schedules.ts';
 import { sweep } from './sweep.ts';
@@ -73,8 +73,20 @@ interface Module {
   learned?: Todos;
 }
 
-/** One pass over a module: parse, collect a family's edits (and its TODOs), commit them. */
-async function pass(m: Module, edit: (r: ModuleRewrite) => Edit[], todos?: Todos): Promise<void> {
+/**
+ * A family of edits folded into the pass before it: made on the same parse when `when(text)` holds
+ * for the pass's result and none of its edits overlaps the pass's (then the order cannot matter).
+ */
+interface Fold {
+  when: (text: string) => boolean;
+  edit: (r: ModuleRewrite) => Edit[];
+}
+
+/**
+ * One pass over a module: parse, collect a family's edits (and its TODOs), commit them. Returns
+ * whether `fold` was made too (one parse fewer).
+ */
+async function pass(m: Module, edit: (r: ModuleRewrite) => Edit[], todos?: Todos, fold?: Fold): Promise<boolean> {
   const root = (await parsePython(m.text)).root();
   const r: ModuleRewrite = {
     path: m.path,
@@ -86,7 +98,18 @@ async function pass(m: Module, edit: (r: ModuleRewrite) => Edit[], todos?: Todos
   };
   r.todos.width = m.style.width;
   const edits = disjoint([...edit(r), ...r.todos.edits]);
-  if (edits.length) m.text = root.commitEdits(edits);
+  const text = edits.length ? root.commitEdits(edits) : m.text;
+  if (fold?.when(text)) {
+    const more = fold.edit(r);
+    // The pass's edits first: where two start and end together, the pass's wins, as it would in sequence.
+    const all = disjoint([...edits, ...more]);
+    if (all.length === edits.length + more.length) {
+      if (all.length) m.text = root.commitEdits(all);
+      return true;
+    }
+  }
+  m.text = text;
+  return false;
 }
 
 /** Pass 0: what each module defines (pipelines, modes, presets, schedules, sensors, imports). */
@@ -99,8 +122,10 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
     roots.set(m.path, root);
     const f = emptyFacts();
     f.imports = readImports(root, m.path, files);
-    readVariables(root, m.path, files, f);
-    for (const decorated of root.children().filter((c) => c.kind() === 'decorated_definition')) {
+    // Each walk only when the text can hold what it looks for (most modules hold ops alone).
+    if (/ModeDefinition|PresetDefinition/.test(m.text)) readVariables(root, m.path, files, f);
+    const decorations = /schedule|sensor|job/.test(m.text) ? root.children() : [];
+    for (const decorated of decorations.filter((c) => c.kind() === 'decorated_definition')) {
       const name = decorated.field('definition')?.field('name')?.text() ?? '';
       for (const d of decorated.children().filter((c) => c.kind() === 'decorator')) {
         const callee = calleeName(d.children().find((x) => x.isNamed())!) ?? '';
@@ -109,7 +134,8 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
         if (callee === 'job') f.jobs.add(name);
       }
     }
-    for (const { name, right } of topLevelAssignments(root)) {
+    const defined = /ScheduleDefinition|build_schedule_from_partitioned_job|SensorDefinition|to_job|define_asset_job/;
+    for (const { name, right } of defined.test(m.text) ? topLevelAssignments(root) : []) {
       const callee = right.kind() === 'call' ? calleeName(right) : undefined;
       if (callee === 'ScheduleDefinition' || callee === 'build_schedule_from_partitioned_job') f.schedules.add(name);
       if (callee === 'SensorDefinition') f.sensors.add(name);
@@ -130,8 +156,9 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
     };
     r.todos.width = m.style.width;
     m.learned = r.todos;
-    const taken = new Set(topLevelNames(root));
-    for (const p of readPipelines(r, facts, files)) {
+    const pipelines = /\bpipeline\b/.test(m.text) ? readPipelines(r, facts, files) : [];
+    const taken = new Set(pipelines.length ? topLevelNames(root) : []);
+    for (const p of pipelines) {
       nameJobs(p, taken);
       facts.get(m.path)!.pipelines.set(p.fn, p);
     }
@@ -154,28 +181,40 @@ function topLevelNames(root: SgNode): string[] {
 /** Passes 1-6 on one module; its TODOs are reported by the caller from the final text. */
 async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<void> {
   const needed = new Map<string, Set<string>>();
-  const has = (re: RegExp) => re.test(m.text);
+  const has = (re: RegExp, text = m.text) => re.test(text);
+  const executions =
+    /execute_|result_for_solid|output_for_solid|get_preset|solid_selection|pipeline_name\s*=|_schedule\b|PartitionSetDefinition|create_schedule_definition/;
+  const repositories = /@(\w+\.)?repository\b/;
+  const early = /RepositoryDefinition|@(\w+\.)?schedules\b/;
+  // The renames need no other family's result: when passes 2-4 will not run, they are made on pass
+  // 1's parse. Renames are local and idempotent, so any left (in text pass 1 wrote) get their own pass.
+  const renamesFolded: Fold = {
+    when: (text) => ![executions, repositories, early].some((re) => has(re, text)),
+    edit: (r) => renameEdits(r),
+  };
+  let folded = false;
   if (
     has(
       /@(\w+\.)?(solid|lambda_solid|composite_solid|pipeline)\b|ModeDefinition|PresetDefinition|EventMetadataEntry|metadata_entries/,
     )
   ) {
-    await pass(m, (r) => [...opEdits(r), ...pipelineEdits(r, facts), ...metadataEdits(r)], m.learned);
+    folded = await pass(
+      m,
+      (r) => [...opEdits(r), ...pipelineEdits(r, facts), ...metadataEdits(r)],
+      m.learned,
+      renamesFolded,
+    );
   }
-  if (
-    has(
-      /execute_|result_for_solid|output_for_solid|get_preset|solid_selection|pipeline_name\s*=|_schedule\b|PartitionSetDefinition|create_schedule_definition/,
-    )
-  ) {
+  if (has(executions)) {
     await pass(m, (r) => [
       ...executionEdits(r, facts, needed),
       ...scheduleEdits(r, facts, needed, files),
       ...partitionEdits(r, facts, needed, files),
     ]);
   }
-  if (has(/@(\w+\.)?repository\b/)) await pass(m, (r) => repositoryEdits(r, facts, needed));
-  if (has(/RepositoryDefinition|@(\w+\.)?schedules\b/)) await pass(m, (r) => earlyRepositoryEdits(r));
-  await pass(m, (r) => renameEdits(r));
+  if (has(repositories)) await pass(m, (r) => repositoryEdits(r, facts, needed));
+  if (has(early)) await pass(m, (r) => earlyRepositoryEdits(r));
+  if (!folded || mayRename(m.text)) await pass(m, (r) => renameEdits(r));
   await pass(m, (r) => importEdits(r, needed));
   await pass(m, (r) => {
     sweep(r);

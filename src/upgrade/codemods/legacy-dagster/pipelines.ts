@@ -333,7 +333,9 @@ const modeArgs = (m: Mode | undefined, resources: Piece | null): Piece[] => [
 export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
   const edits: Edit[] = [];
   const mine = facts.get(r.path)!;
-  for (const { name, right } of topLevelAssignments(r.root)) {
+  // Each walk below only when the module can hold what it looks for (most hold ops alone).
+  const variables = mine.modeVars.size || mine.presetVars.size ? topLevelAssignments(r.root) : [];
+  for (const { name, right } of variables) {
     const mode = mine.modeVars.get(name);
     if (mode && right.kind() === 'call' && calleeName(right) === 'ModeDefinition') {
       modeOf(right, r.todos, right); // its TODOs, at the variable
@@ -361,9 +363,12 @@ export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
     }
   }
   // A @pipeline inside a function (a loader) has no modes to split: it becomes @job in place.
-  for (const decorated of r.root.findAll({
-    rule: { kind: 'decorated_definition', inside: { kind: 'function_definition', stopBy: 'end' } },
-  })) {
+  const loaders = /\bpipeline\b/.test(r.source)
+    ? r.root.findAll({
+        rule: { kind: 'decorated_definition', inside: { kind: 'function_definition', stopBy: 'end' } },
+      })
+    : [];
+  for (const decorated of loaders) {
     const decorator = decorated
       .children()
       .find((c) => c.kind() === 'decorator' && calleeName(c.children().find((x) => x.isNamed())!) === 'pipeline');
@@ -381,7 +386,8 @@ export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
       ...bodyReturns(decorated),
     );
   }
-  for (const decorated of r.root.children().filter((c) => c.kind() === 'decorated_definition')) {
+  const decorations = mine.pipelines.size ? r.root.children().filter((c) => c.kind() === 'decorated_definition') : [];
+  for (const decorated of decorations) {
     const fn = decorated.field('definition')?.field('name')?.text() ?? '';
     const p = mine.pipelines.get(fn);
     const decorator = decorated

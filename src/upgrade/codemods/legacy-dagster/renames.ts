@@ -32,6 +32,18 @@ const CONTEXT_ATTRIBUTES: Record<string, string> = {
   solid_handle: 'op_handle',
 };
 
+const SOLIDS_KEY = /["']solids["']/;
+
+/** Whether `text` mentions anything renameEdits renames (without parsing it). */
+export function mayRename(text: string): boolean {
+  const mentioned = (n: string) => text.includes(n);
+  return (
+    Object.keys(RENAMED_NAMES).some(mentioned) ||
+    Object.keys(CONTEXT_ATTRIBUTES).some(mentioned) ||
+    SOLIDS_KEY.test(text)
+  );
+}
+
 export function renameEdits(r: ModuleRewrite): Edit[] {
   const edits: Edit[] = [];
   const text = r.source;
@@ -61,7 +73,7 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
       edits.push(attr.field('attribute')!.replace(CONTEXT_ATTRIBUTES[attr.field('attribute')!.text()]!));
     }
   }
-  if (/["']solids["']/.test(text)) {
+  if (SOLIDS_KEY.test(text)) {
     for (const key of r.root.findAll({
       rule: { kind: 'string', regex: '^["\']solids["\']$', inside: { kind: 'pair', field: 'key' } },
     }))

@@ -49,8 +49,10 @@ function fromDagster(r: ModuleRewrite): Set<string> {
 
 export function sweep(r: ModuleRewrite): void {
   const mentioned = (n: string) => r.source.includes(n);
-  const imported = fromDagster(r);
-  const names = Object.keys(REMOVED).filter((n) => mentioned(n) && (imported.has(n) || r.ns !== ''));
+  const candidates = Object.keys(REMOVED).filter(mentioned);
+  // Read the imports only when a removed name is mentioned at all (most modules mention none).
+  const imported = candidates.length ? fromDagster(r) : new Set<string>();
+  const names = candidates.filter((n) => imported.has(n) || r.ns !== '');
   if (names.length) {
     for (const id of r.root.findAll({ rule: { kind: 'identifier', regex: `^(${names.join('|')})$` } })) {
       const parent = id.parent();
