@@ -33,6 +33,19 @@ export function packageRoot(): string {
   }
 }
 
+/**
+ * The repository's `.cache` (the dev venv, uv, lakeFS) when this code runs from the repository:
+ * from src/ or from a workspace package's dist/. Null in an installed package.
+ */
+export function repositoryCache(): string | null {
+  for (const dir of [packageRoot(), join(packageRoot(), '..', '..')]) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === WORKSPACE.root)
+      return join(dir, '.cache');
+  }
+  return null;
+}
+
 /** A built bin of the workspace (from the repository: tests, benches, the demo). */
 export function builtBin(bin: 'create-pipeline' | 'pipeline'): string {
   const pkg = bin === WORKSPACE.initializer.bin ? WORKSPACE.initializer : WORKSPACE.cli;

@@ -18,7 +18,7 @@ import {
   platformLayoutDiff,
   platformLayoutSummary,
   writePlatformLayout,
-} from '../upgrade/codemods/v3-platform-layout.ts';
+} from '../upgrade/codemods/platform-steps.ts';
 import {
   allCodemods,
   DEFAULT_TARGET,

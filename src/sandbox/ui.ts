@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { CliError, EXIT, InputError } from '../errors.ts';
-import { packageRoot } from '../paths.ts';
+import { repositoryCache } from '../paths.ts';
 import { folder, type SandboxContext } from './sandbox.ts';
 
 export interface UiOptions {
@@ -31,13 +31,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** dagster-webserver beside --python, else in a pipeline's venv, else in this package's .cache/venv, else on PATH. */
+/** dagster-webserver beside --python, else in a pipeline's venv, else in the repository's dev venv (a checkout of this CLI), else on PATH. */
 function findWebserver(root: string, pipelines: string[], python?: string): string {
   const candidates = [
     ...(python ? [join(dirname(python), 'dagster-webserver')] : []),
     ...pipelines.map((p) => join(root, 'pipelines', p, '.venv', 'bin', 'dagster-webserver')),
-    join(packageRoot(), '.cache', 'venv', 'bin', 'dagster-webserver'),
   ];
+  const cache = repositoryCache();
+  if (cache) candidates.push(join(cache, 'venv', 'bin', 'dagster-webserver'));
   return candidates.find((c) => existsSync(c)) ?? 'dagster-webserver';
 }
 

@@ -18,7 +18,7 @@ import type { Codemod } from '../../src/upgrade/codemod.ts';
 import { BUILTIN_CODEMODS } from '../../src/upgrade/codemods/index.ts';
 import { legacyDagster } from '../../src/upgrade/codemods/legacy-dagster/index.ts';
 import { parseError } from '../../src/upgrade/codemods/legacy-dagster/verify.ts';
-import { type PlatformLayout, planPlatformLayout } from '../../src/upgrade/codemods/v3-platform-layout.ts';
+import { type PlatformLayout, planPlatformLayout } from '../../src/upgrade/codemods/platform-steps.ts';
 import { ENGINES } from '../../src/upgrade/engines/index.ts';
 import { upgradePipeline } from '../../src/upgrade/runner.ts';
 import { codemodCases } from '../../src/upgrade/testing.ts';

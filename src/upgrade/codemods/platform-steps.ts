@@ -1,10 +1,12 @@
+// The platform-level steps of `pipeline upgrade`: run once per platform repo, not per pipeline.
+//
 // Why: from conventions v3 nothing in the platform repo lists pipelines by hand. The registration
 // files that every new pipeline used to edit (the root workspace.yaml, deployments/compose/
 // workspace.yaml, the compose services, the CI matrix) made two pull requests that each add a
 // pipeline conflict. Now `pipeline sync` derives dg.toml, docker-compose.yaml and the compose
 // workspace from the folder listing (never committed), the team's own compose services live in
-// docker-compose.platform.yaml, and CI computes its matrix. This is the one platform-level step of
-// `pipeline upgrade`, run once when platform.yaml's conventions_version moves to 3:
+// docker-compose.platform.yaml, and CI computes its matrix. The step v3-platform-layout runs
+// once when platform.yaml's conventions_version moves to 3:
 //
 // - docker-compose.yaml becomes docker-compose.platform.yaml without the services named after
 //   pipelines, with the v3 shared environment (yaml Document API: comments and the team's own
