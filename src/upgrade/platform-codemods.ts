@@ -25,12 +25,14 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
   const dir = join(root, CODEMODS_DIR);
   const index = join(dir, 'index.ts');
   if (!existsSync(index)) return [];
-  const { ts } = await import('ts-morph');
   const files = sources(dir);
   const hash = createHash('sha256');
   for (const f of files) hash.update(f).update(readFileSync(f));
   const out = join(tmpdir(), `create-pipeline-codemods-${hash.digest('hex').slice(0, 16)}`);
   if (!existsSync(join(out, 'index.js'))) {
+    // TypeScript (14 MiB) only to transpile: a cached transpilation (the usual case, and every
+    // worker thread after the first) loads none of it.
+    const { ts } = await import('ts-morph');
     rmSync(out, { recursive: true, force: true });
     for (const file of files) {
       const result = ts.transpileModule(readFileSync(file, 'utf8'), {
