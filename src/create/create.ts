@@ -84,8 +84,8 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   const root = creatingPlatform ? cwd : found!;
   // Where HEAD is now: if another command moves it while this one asks questions or waits for the
   // lock, this one must not commit on top of the other's branch.
-  // (A dry run writes nothing, so it has nothing to check.)
-  const startHead = creatingPlatform || options.dryRun ? undefined : git.gitHead(root);
+  // (A dry run writes nothing and --no-branch commits nothing, so they have nothing to check.)
+  const startHead = creatingPlatform || options.dryRun || options.branch === false ? undefined : git.gitHead(root);
 
   // 2. The platform's conventions: new ones from answers, or the repo's (checked against their schema).
   const answerSources: Record<string, AnswerSource> = {};
@@ -150,7 +150,7 @@ async function planAndWrite(
 ): Promise<CreateReport> {
   const { creatingPlatform, platform, spec, answers, answerSources } = decided;
   // 5. git: decide (and check) before computing or writing anything.
-  if (tx && !creatingPlatform && decided.startHead !== git.gitHead(root)) {
+  if (tx && decided.startHead !== undefined && decided.startHead !== git.gitHead(root)) {
     throw new StateError(
       `HEAD moved from ${decided.startHead} to ${git.gitHead(root)} while this command waited (another create-pipeline?); nothing was written: run it again`,
     );

@@ -1,14 +1,13 @@
-// Runs generators programmatically through yeoman-environment, into one shared in-memory file
-// system, and returns one change plan per generator (what it changed after the ones before it).
-// Nothing is written to disk here.
-import { Console } from 'node:console';
+// Runs generators programmatically (yeoman-generator, in a lean environment: ./environment.ts) into
+// one shared in-memory file system, and returns one change plan per generator (what it changed
+// after the ones before it). Nothing is written to disk here.
 import { relative, sep } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { isFilePending } from 'mem-fs-editor/state';
 import { GENERATORS, type GeneratorName } from '../../generators/index.ts';
 import { type ChangePlan, planFromMemFs } from '../tree/plan.ts';
+import { LeanEnvironment } from './environment.ts';
 
 export interface GeneratorRun {
   name: GeneratorName;
@@ -29,17 +28,9 @@ export async function planGenerators(
   root: string,
   runs: GeneratorRun[],
 ): Promise<{ plan: ChangePlan; steps: ChangePlan[] }> {
-  const { EnvironmentBase } = await import('yeoman-environment');
   // Yeoman's own log lines (conflicts, installs) do not apply: we plan, check and write ourselves.
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const env = new EnvironmentBase({
-    cwd: root,
-    skipInstall: true,
-    console: new Console(sink),
-    stdout: sink,
-    stderr: sink,
-  } as never);
-  const store = env.sharedFs as unknown as Store<MemFsEditorFile>;
+  const env = new LeanEnvironment({ cwd: root, skipInstall: true });
+  const store = env.sharedFs;
   const steps: ChangePlan[] = [];
   let previous = new Map<string, string>();
   for (const run of runs) {

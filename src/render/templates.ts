@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import HandlebarsRuntime from 'handlebars/runtime.js';
 import { packageRoot, templatesDir } from '../paths.ts';
+import { comparePaths } from '../tree/order.ts';
 // The options every template is compiled with, here and by the build's precompiler.
 import COMPILE_OPTIONS from './compile-options.json' with { type: 'json' };
 import { type Literal, pyBlock, pyCall, pyDocstring, pyLiteral, pyTuple, tomlString, yamlValue } from './literals.ts';
@@ -123,5 +124,5 @@ export function renderFolders(folders: string[], data: Record<string, unknown>):
       out.set(path, { path, content: file.endsWith('.hbs') ? renderString(raw, data) : raw });
     }
   }
-  return [...out.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return [...out.values()].sort((a, b) => comparePaths(a.path, b.path));
 }

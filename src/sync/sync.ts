@@ -9,6 +9,7 @@ import { COMPOSE, COMPOSE_BASE, DERIVED_MARK, derivedFiles, listPipelines } from
 import type { PlatformConfig } from '../conventions/platform-config.ts';
 import { StateError } from '../errors.ts';
 import { removeStaleTemps, writeFileAtomic } from '../tree/atomic.ts';
+import { comparePaths } from '../tree/order.ts';
 import { checkPipelineName } from '../validate/names.ts';
 
 export type SyncChange = 'create' | 'update' | 'unchanged' | 'skipped';
@@ -71,7 +72,7 @@ export function planSync(
       note: `there is no ${COMPOSE_BASE} to derive ${COMPOSE} from; move ${COMPOSE}'s platform services there to let sync manage it`,
     });
   }
-  return { pipelines, files: files.sort((a, b) => a.path.localeCompare(b.path)) };
+  return { pipelines, files: files.sort((a, b) => comparePaths(a.path, b.path)) };
 }
 
 export type SyncPlan = ReturnType<typeof planSync>;

@@ -5,6 +5,7 @@ import { relative, sep } from 'node:path';
 import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import { isFilePending, isFileStateDeleted } from 'mem-fs-editor/state';
+import { comparePaths } from './order.ts';
 
 export type ChangeKind = 'create' | 'modify';
 
@@ -35,6 +36,6 @@ export function planFromMemFs(store: Store<MemFsEditorFile>, root: string): Chan
     if (onDisk === content) return;
     changes.push({ path, kind: onDisk === undefined ? 'create' : 'modify', content, before: onDisk ?? null });
   });
-  changes.sort((a, b) => a.path.localeCompare(b.path));
+  changes.sort((a, b) => comparePaths(a.path, b.path));
   return { root, changes };
 }

@@ -22,6 +22,7 @@ import {
   readdirSync,
   readFileSync,
   readSync,
+  realpathSync,
   renameSync,
   rmdirSync,
   rmSync,
@@ -112,9 +113,15 @@ function tryGit(cwd: string, args: string[]): string | undefined {
   }
 }
 
-/** The repository's .git folder for `root`, when root is inside one. */
-const gitDirOf = (root: string): string | undefined =>
-  existsSync(root) ? tryGit(root, ['rev-parse', '--absolute-git-dir']) : undefined;
+/**
+ * The repository's .git folder for `root`, when root is inside one: root/.git itself when it is a
+ * folder (what git answers there, without starting git), else git's answer.
+ */
+function gitDirOf(root: string): string | undefined {
+  const own = join(root, '.git');
+  if (process.env.GIT_DIR === undefined && existsSync(own) && statSync(own).isDirectory()) return realpathSync(own);
+  return existsSync(root) ? tryGit(root, ['rev-parse', '--absolute-git-dir']) : undefined;
+}
 
 /** Where a root's lock and journal live: beside git's own state, or in the root when there is no repository. */
 export function txnDirFor(root: string): string {

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { templatesDir } from '../paths.ts';
+import { TEMPLATE_SERVICES, type TemplateServices } from './compose-template.ts';
 
 /** The platform's compose files, newest layout first: the base that `pipeline sync` extends, then the old single file. */
 const COMPOSE_FILES = [
@@ -32,16 +33,34 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 let fromTemplate: string[] | undefined;
 
-/** The service names of the platform template's compose file (its Handlebars values blanked). */
-export function templateComposeServices(): string[] {
-  if (fromTemplate) return fromTemplate;
+/** The platform template's compose file that names the services: its path, its text and those names (a parse). */
+export function parseComposeTemplate(): TemplateServices | undefined {
   for (const template of COMPOSE_TEMPLATES) {
     const file = join(templatesDir(), template);
     if (!existsSync(file)) continue;
-    const services = servicesOf(readFileSync(file, 'utf8').replace(/\{\{[^}]*\}\}/g, 'x'));
-    if (services) return (fromTemplate = services);
+    const text = readFileSync(file, 'utf8');
+    const services = servicesOf(text.replace(/\{\{[^}]*\}\}/g, 'x'));
+    if (services) return { template, text, services };
   }
-  return (fromTemplate = ['postgres', 'webserver', 'daemon']);
+  return undefined;
+}
+
+/** The service names of the platform template's compose file (its Handlebars values blanked). */
+export function templateComposeServices(): string[] {
+  if (fromTemplate) return fromTemplate;
+  // What the build found (./compose-template.ts), while the templates are as it read them.
+  const known = TEMPLATE_SERVICES;
+  if (known) {
+    const earlier = COMPOSE_TEMPLATES.slice(0, COMPOSE_TEMPLATES.indexOf(known.template));
+    const file = join(templatesDir(), known.template);
+    if (
+      earlier.every((template) => !existsSync(join(templatesDir(), template))) &&
+      existsSync(file) &&
+      readFileSync(file, 'utf8') === known.text
+    )
+      return (fromTemplate = [...known.services]);
+  }
+  return (fromTemplate = parseComposeTemplate()?.services ?? ['postgres', 'webserver', 'daemon']);
 }
 
 /**

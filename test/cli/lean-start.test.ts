@@ -1,8 +1,10 @@
 // `create-pipeline --yes` starts lean: it loads no network code, no prompt library and no template
 // compiler (every template is precompiled), and Node's own modules tell: the CLI runs with a
 // preloaded module that lists, at exit, Node's built-in modules and the CommonJS files it loaded.
+// Yeoman runs the generators without yeoman-environment (its debug lines would show), and the
+// command's script compiles from a V8 code cache after its first run (NODE_DEBUG says which).
 // (How fast it is, bench/generate.mjs prints; no test asserts a time.)
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +44,58 @@ describe('create-pipeline --yes', () => {
       expect(builtins).not.toContain('readline');
       expect(files.filter((file) => /handlebars/.test(file))).toEqual([]);
     }
+  });
+
+  it('runs its generators with yeoman-generator alone, without yeoman-environment', () => {
+    const dir = makePlatform();
+    const result = createPipeline(['orders', '--yes', '--template', 'transform', '--dry-run'], dir, {
+      DEBUG: 'yeoman:*',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('pipelines/orders/');
+    // The debug lines are real: Yeoman's generator ran the generator's writing task.
+    expect(result.stderr).toMatch(/yeoman:generator Running \S+#writing/);
+    expect(result.stderr).not.toContain('yeoman:environment');
+  });
+
+  it("knows the platform template's Compose services from the build, and still refuses a pipeline folder named like one", () => {
+    const dir = makePlatform();
+    // A folder `pipeline sync` would list, named like a service of the template's compose file.
+    mkdirSync(join(dir, 'pipelines', 'webserver'), { recursive: true });
+    writeFileSync(join(dir, 'pipelines', 'webserver', 'pyproject.toml'), '[project]\nname = "webserver"\n');
+    const result = createPipeline(['orders', '--yes', '--template', 'transform', '--dry-run'], dir);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/pipelines\/webserver is not a usable pipeline folder \(.*Compose service webserver/);
+  });
+
+  it('compiles from a code cache written by its first run; a cache V8 refuses is replaced', () => {
+    const dir = makePlatform();
+    const cache = tempDir('compile-cache-');
+    const run = (name: string, env: Record<string, string> = {}) => {
+      const result = createPipeline([name, '--yes', '--template', 'transform', '--dry-run'], dir, {
+        NODE_COMPILE_CACHE: cache,
+        NODE_DEBUG: 'create-pipeline',
+        ...env,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`pipelines/${name}/`);
+      return result.stderr;
+    };
+    // A first run that compiles little (--version) leaves a small cache; the next real run replaces it.
+    const version = createPipeline(['--version'], dir, { NODE_COMPILE_CACHE: cache, NODE_DEBUG: 'create-pipeline' });
+    expect(version.stderr).toMatch(/code cache none/);
+    const folder = join(cache, 'create-pipeline');
+    const files = readdirSync(folder);
+    expect(files).toHaveLength(1);
+    const small = statSync(join(folder, files[0]!)).size;
+    expect(run('first')).toMatch(/code cache used/);
+    expect(statSync(join(folder, files[0]!)).size).toBeGreaterThan(small);
+    expect(run('second')).toMatch(/code cache used/);
+    // A cache from another V8 (or a damaged one): compiled as usual, and written anew.
+    writeFileSync(join(folder, files[0]!), 'not a V8 code cache');
+    expect(run('third')).toMatch(/code cache rejected/);
+    expect(run('fourth')).toMatch(/code cache used/);
+    // NODE_DISABLE_COMPILE_CACHE (Node's own switch) turns it off.
+    expect(run('fifth', { NODE_DISABLE_COMPILE_CACHE: '1' })).toMatch(/code cache none: off/);
   });
 });
