@@ -1,4 +1,54 @@
+import { existsSync } from 'node:fs';
+import { basename, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+// The files that start a lakeFS server (test/helpers/lakefs.ts). On a fresh machine `npm run setup`
+// builds lakeFS in the background; while it builds, these run last so the others use the time.
+const LAKEFS_TESTS = ['dev-modes', 'sandbox', 'sandbox-loop', 'tutorial'];
+const cache = (name: string) => fileURLToPath(new URL(`.cache/${name}`, import.meta.url));
+const lakeFSBuilding = () => existsSync(cache('lakefs-build.pid')) && !existsSync(cache('lakefs-build.result'));
+
+// Seconds each slow file took in the last measured run: the order of a first run, when vitest has no
+// timings of its own yet (longest first, so two workers end together). Later runs use vitest's own.
+const EXPECTED_SECONDS: Record<string, number> = {
+  'crash-safety': 89,
+  'dev-modes': 77,
+  tutorial: 70,
+  'team-flow': 64,
+  'sandbox-loop': 54,
+  'fuzz-inputs': 39,
+  sandbox: 31,
+  'add-job-resource': 29,
+  'npm-init': 29,
+  'ui-browser': 26,
+  legacy: 24,
+  add: 21,
+  templates: 19,
+  'public-types': 14,
+  upgrade: 13,
+  check: 10,
+  create: 9,
+  'bad-input': 8,
+  'add-mode': 8,
+};
+
+export class Sequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const root = this.ctx.config.root;
+    const name = (f: TestSpecification) => basename(f.moduleId, '.test.ts');
+    const state = (f: TestSpecification) =>
+      this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(root, f.moduleId)}`);
+    const duration = (f: TestSpecification) => state(f)?.duration ?? (EXPECTED_SECONDS[name(f)] ?? 5) * 1000;
+    const sorted = [...files].sort(
+      (a, b) => Number(state(b)?.failed ?? false) - Number(state(a)?.failed ?? false) || duration(b) - duration(a),
+    );
+    if (!lakeFSBuilding()) return sorted;
+    const needsLakeFS = (f: TestSpecification) => LAKEFS_TESTS.includes(name(f));
+    return [...sorted.filter((f) => !needsLakeFS(f)), ...sorted.filter(needsLakeFS)];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -9,5 +59,6 @@ export default defineConfig({
     // Python and git subprocesses do the heavy lifting; two workers match this 2-core machine.
     pool: 'forks',
     maxWorkers: 2,
+    sequence: { sequencer: Sequencer },
   },
 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.ts';
 import { runBin } from '../helpers/cli.ts';
-import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { inspectMany } from '../helpers/load-many.ts';
+import { PYTHON, run } from '../helpers/python.ts';
 import { expectRefused, git, linesKept, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
 
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
@@ -48,13 +49,7 @@ describe('pipeline add job and resource on pipelines the user already edited', (
       const result = add(root, args);
       expect(result.code, result.stderr).toBe(0);
     }
-    for (const deployment of DEPLOYMENTS) {
-      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders', 'scores'], root, {
-        PIPELINE_DEPLOYMENT: deployment,
-      });
-      expect(result.code, result.stderr.slice(-3000)).toBe(0);
-      loaded[deployment] = JSON.parse(result.stdout);
-    }
+    Object.assign(loaded, inspectMany(root, ['orders', 'scores'], DEPLOYMENTS));
   });
 
   it("keeps the user's lines of jobs.py and ops.py, adds the graph above JOBS and the op at the end", () => {
@@ -299,13 +294,9 @@ describe("a platform's own generators, from its plopfile", () => {
         '',
       ),
     ).toBe(before);
-    for (const deployment of ['prod', 'dev']) {
-      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders'], root, {
-        PIPELINE_DEPLOYMENT: deployment,
-      });
-      expect(result.code, result.stderr.slice(-3000)).toBe(0);
-      expect(JSON.parse(result.stdout).orders.schedules.includes('weekly_report')).toBe(deployment === 'prod');
-    }
+    const loaded = inspectMany(root, ['orders'], ['prod', 'dev']);
+    for (const deployment of ['prod', 'dev'])
+      expect(loaded[deployment]!.orders!.schedules.includes('weekly_report')).toBe(deployment === 'prod');
   });
 
   it.each([

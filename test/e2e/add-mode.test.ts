@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, runBin } from '../helpers/cli.ts';
-import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { inspectMany } from '../helpers/load-many.ts';
+import { PYTHON, run } from '../helpers/python.ts';
 import { addUatDeployment, expectRefused, git, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
 
 const ORDERS = 'pipelines/orders/src/orders';
@@ -42,13 +43,9 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
       const result = add(root, args);
       expect(result.code, result.stderr).toBe(0);
     }
-    for (const deployment of ['local', 'dev', 'prod', 'uat']) {
-      const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders'], root, {
-        PIPELINE_DEPLOYMENT: deployment,
-      });
-      expect(result.code, result.stderr.slice(-3000)).toBe(0);
-      loaded[deployment] = JSON.parse(result.stdout).orders;
-    }
+    const deployments = ['local', 'dev', 'prod', 'uat'];
+    const all = inspectMany(root, ['orders'], deployments);
+    for (const deployment of deployments) loaded[deployment] = all[deployment]!.orders!;
   });
 
   it('records the mode in the answers and renders it into modes.py, with a bucket of its own', () => {

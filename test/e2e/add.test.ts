@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin, packageRoot } from '../../src/paths.ts';
 import { createPipeline, GIT_IDENTITY, runBin } from '../helpers/cli.ts';
-import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { inspectMany } from '../helpers/load-many.ts';
+import { PYTHON, run } from '../helpers/python.ts';
 import {
   addUatDeployment,
   expectRefused,
@@ -69,14 +70,6 @@ const add = (root: string, args: string[], cwd = root) => runBin('pipeline', ['a
 
 type Loaded = Record<string, { jobs: string[]; schedules: string[]; sensors: string[] }>;
 
-function inspect(root: string, deployment: string): Loaded {
-  const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'orders', 'events'], root, {
-    PIPELINE_DEPLOYMENT: deployment,
-  });
-  expect(result.code, result.stderr.slice(-3000)).toBe(0);
-  return JSON.parse(result.stdout);
-}
-
 describe('pipeline add on a pipeline the user already edited', () => {
   let root: string;
   let mine: { schedules: string; presets: string; sensors: string };
@@ -137,7 +130,8 @@ describe('pipeline add on a pipeline the user already edited', () => {
       '300',
     ]);
     expect(prodSensor.code, prodSensor.stderr).toBe(0);
-    for (const deployment of DEPLOYMENTS) loaded[deployment] = inspect(root, deployment);
+    // Both pipelines in every deployment, in one Python process.
+    Object.assign(loaded, inspectMany(root, ['orders', 'events'], DEPLOYMENTS));
   });
 
   it("keeps every byte of the user's schedules.py and appends one ScheduleSpec per schedule", () => {

@@ -2,7 +2,7 @@
 // `pipeline upgrade --codemod legacy-dagster-0x`, every module loads in real Dagster 1.13, its jobs
 // run in process where the original had a test mode (or needed none), its schedules request valid
 // runs, and its own tests pass. What cannot be migrated is left with a TODO and reported.
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.ts';
@@ -193,7 +193,7 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
   it('migrates each construct fixture to code Dagster 1.13 loads, runs its preset jobs, and a second run changes nothing', () => {
     const args: string[] = [];
     const root = tempDir('legacy-cases-');
-    for (const [name, modules] of Object.entries(FIXTURE_CASES)) {
+    for (const name of Object.keys(FIXTURE_CASES)) {
       const caseDir = join(root, name);
       cpSync(join(CASES, name, 'input'), caseDir, { recursive: true, dereference: true });
       const first = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', caseDir, '--json'], caseDir);
@@ -204,16 +204,27 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
       const second = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', caseDir, '--json'], caseDir);
       expect(JSON.parse(second.stdout).pipelines[0].files, name).toEqual([]);
       expect(treeFingerprint(caseDir), name).toEqual(before);
-      const result = run(PYTHON, [pythonScript('check_migrated.py'), caseDir, ...modules], caseDir);
-      expect(result.code, `${name}: ${result.stderr.slice(-3000)}`).toBe(0);
-      const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+      args.push(name);
+    }
+    // Every case loaded and run under Dagster in one Python process (each in its own folder, with its
+    // own modules), instead of one process per case.
+    const casesFile = join(root, 'cases.json');
+    writeFileSync(
+      casesFile,
+      JSON.stringify(Object.fromEntries(Object.entries(FIXTURE_CASES).map(([name, m]) => [join(root, name), m]))),
+    );
+    const result = run(PYTHON, [pythonScript('check_migrated.py'), '--cases', casesFile], root);
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    const summaries = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+    for (const [name, modules] of Object.entries(FIXTURE_CASES)) {
+      const summary = summaries[join(root, name)];
+      expect(summary.__error__, `${name}: ${summary.__error__}`).toBeUndefined();
       for (const spec of modules) {
         // module:job,job@partition (an hourly partition key has colons of its own)
         const [module, ...rest] = spec.split(':');
         const jobs = rest.join(':');
         expect(summary[module!].ran, `${name}: ${module}`).toEqual(jobs.split(',').filter(Boolean));
       }
-      args.push(name);
     }
     expect(args).toHaveLength(Object.keys(FIXTURE_CASES).length);
   });

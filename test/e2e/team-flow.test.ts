@@ -1,13 +1,15 @@
 // A team at work: five people branch from the same main, each adds a pipeline with create-pipeline
 // and opens a pull request. Merged in two different shuffled orders, no merge conflicts; the merged
-// platform passes `dg check defs` in every deployment and lists every pipeline's jobs; deleting a
-// pipeline's folder (then `pipeline sync`) removes it everywhere.
+// platform loads every pipeline in every deployment (one Python process for all 25 loads; the real
+// `dg check defs`, `dg list defs` and `dg dev` run once each) and lists every pipeline's jobs; deleting
+// a pipeline's folder (then `pipeline sync`) removes it everywhere.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createPipeline, runBin } from '../helpers/cli.ts';
+import { expectLoaded, loadMany } from '../helpers/load-many.ts';
 import { DG, run, VENV } from '../helpers/python.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
@@ -117,39 +119,59 @@ describe('the merged main, after pipeline sync', () => {
     expect(Object.keys(compose.services)).toEqual(['postgres', 'webserver', 'daemon', ...NAMES]);
   });
 
-  it.each(DEPLOYMENTS)(
-    'passes dg check defs in the %s deployment',
-    (deployment) => {
+  // Every pipeline in every deployment, loaded as its code location loads it, in one Python process
+  // (test/python/load_many.py): what `dg check defs` proves per deployment, without 25 code servers.
+  it('loads every pipeline in every deployment, each with only the jobs its modes allow there; a local job runs', () => {
+    const cases = DEPLOYMENTS.flatMap((deployment) =>
+      NAMES.map((name) => ({
+        project: join(merged, 'pipelines', name),
+        env: { ...ENV, PIPELINE_DEPLOYMENT: deployment },
+        // And one merged pipeline's local job runs, in process, on its sample data.
+        execute: deployment === 'local' && name === 'orders' ? ['orders_local_sample'] : [],
+      })),
+    );
+    const loaded = loadMany(cases);
+    expect(loaded).toHaveLength(DEPLOYMENTS.length * NAMES.length);
+    for (const result of loaded) expectLoaded(result);
+    const ran = loaded.find((r) => r.executions.orders_local_sample)!.executions.orders_local_sample!;
+    expect(ran.failures, 'orders_local_sample in process').toEqual([]);
+    expect(ran.success).toBe(true);
+    for (const result of loaded) {
+      const deployment = result.env.PIPELINE_DEPLOYMENT!;
+      const name = result.project.split('/').pop()!;
+      const allowed = deployment === 'prod' ? /_prod_full$/ : /_(local_sample|dev_full|sandbox)$/;
+      for (const job of result.jobs) expect(job, `${name} in ${deployment}`).toMatch(allowed);
+      // clicks is released to local, dev, prod and sandbox only: compose loads it empty.
+      if (name === 'clicks' && deployment === 'compose') expect(result.jobs, name).toEqual([]);
+      else expect(result.jobs.length, `${name} in ${deployment}`).toBeGreaterThan(0);
+    }
+    // What `dg list defs` lists in prod: each pipeline's own jobs, named <pipeline>[_<graph>]_prod_full.
+    for (const result of loaded.filter((r) => r.env.PIPELINE_DEPLOYMENT === 'prod')) {
+      const name = result.project.split('/').pop()!;
+      for (const job of result.jobs)
+        expect(job, name).toMatch(new RegExp(`^${name}_\\w+_prod_full$|^${name}_prod_full$`));
+    }
+  });
+
+  // The real CLIs once per kind of thing they prove: `dg list defs` in one pipeline's folder (next);
+  // `dg dev` at the root serving all five code locations in prod (after it); `dg check defs` at the
+  // root, the command a platform's CI runs (the workspace, every project's registration, a code
+  // server per pipeline), in local after a pipeline is removed (last test).
+  it(
+    "the real dg list defs in a pipeline's folder lists that pipeline's jobs for the deployment",
+    () => {
+      const name = 'churn';
+      const dir = join(merged, 'pipelines', name);
       const result = run(
         DG,
-        ['check', 'defs', '--use-active-venv'],
-        merged,
-        { ...ENV, PIPELINE_DEPLOYMENT: deployment },
+        ['list', 'defs', '--json'],
+        dir,
+        { ...ENV, PIPELINE_DEPLOYMENT: 'prod', PYTHONPATH: join(dir, 'src') },
         SLOW,
       );
-      expect(result.code, (result.stdout + result.stderr).slice(-3000)).toBe(0);
-      expect(result.stdout + result.stderr).toContain('All definitions loaded successfully');
-    },
-    SLOW,
-  );
-
-  it(
-    "dg list defs in each pipeline lists that pipeline's jobs for the deployment",
-    () => {
-      for (const name of NAMES) {
-        const dir = join(merged, 'pipelines', name);
-        const result = run(
-          DG,
-          ['list', 'defs', '--json'],
-          dir,
-          { ...ENV, PIPELINE_DEPLOYMENT: 'prod', PYTHONPATH: join(dir, 'src') },
-          SLOW,
-        );
-        expect(result.code, result.stderr.slice(-2000)).toBe(0);
-        const jobs = JSON.parse(result.stdout).jobs.map((j: { name: string }) => j.name);
-        expect(jobs.length, name).toBeGreaterThan(0);
-        for (const job of jobs) expect(job, name).toMatch(new RegExp(`^${name}_\\w+_prod_full$|^${name}_prod_full$`));
-      }
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      const jobs = JSON.parse(result.stdout).jobs.map((j: { name: string }) => j.name);
+      expect(jobs.sort()).toEqual(['churn_score_prod_full', 'churn_train_prod_full']);
     },
     SLOW,
   );
@@ -176,6 +198,7 @@ describe('the merged main, after pipeline sync', () => {
         let nodes: { location: { name: string }; jobs: { name: string }[] }[] = [];
         // Until every code location has loaded (no time limit of its own: the test's is generous).
         while (nodes.length < NAMES.length) {
+          if (server.exitCode !== null) throw new Error(`dg dev exited with ${server.exitCode}`);
           await new Promise((r) => setTimeout(r, 2000));
           const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
             method: 'POST',

@@ -1,11 +1,13 @@
 // Every template, generated for real and checked by running it: Dagster loads it in every
 // deployment, each deployment exposes what PLATFORM.md's table allows, and its own tests pass.
-// (`dg check defs` at the root of a merged platform, in every deployment: team-flow.test.ts.)
+// Every (pipeline, deployment) load runs in one Python process (test/helpers/load-many.ts); the real
+// `dg check defs`, `dg list defs` and `dg dev` run in team-flow.test.ts.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { createPipeline } from '../helpers/cli.ts';
-import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { expectLoaded, type Loaded, loadMany } from '../helpers/load-many.ts';
+import { PYTHON, run } from '../helpers/python.ts';
 import { git, makePlatform } from '../helpers/workspace.ts';
 
 // PLATFORM.md's deployments table: the modes each deployment may use.
@@ -58,16 +60,26 @@ beforeAll(() => {
   }
 });
 
+// Every pipeline in every deployment of the table, and in one the platform lacks, loaded once.
+let all: Loaded[] | undefined;
+const DEPLOYMENTS = [...Object.keys(TABLE), 'staging'];
+function loaded(deployment: string, name: string): Loaded {
+  all ??= loadMany(
+    DEPLOYMENTS.flatMap((d) =>
+      Object.keys(PIPELINES).map((n) => ({ project: join(root, 'pipelines', n), env: { PIPELINE_DEPLOYMENT: d } })),
+    ),
+  );
+  return all[DEPLOYMENTS.indexOf(deployment) * Object.keys(PIPELINES).length + Object.keys(PIPELINES).indexOf(name)]!;
+}
+
 describe.each(Object.keys(TABLE))('in the %s deployment', (deployment) => {
   it('each pipeline exposes exactly the jobs, schedules and sensors the table allows', () => {
-    const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, ...Object.keys(PIPELINES)], root, {
-      PIPELINE_DEPLOYMENT: deployment,
-    });
-    expect(result.code, result.stderr.slice(-3000)).toBe(0);
-    const loaded = JSON.parse(result.stdout);
     for (const name of Object.keys(PIPELINES) as Name[]) {
+      const result = loaded(deployment, name);
+      expectLoaded(result);
       // What Dagster loaded is what the generator said it would.
-      const { job_tags: tags, ...visible } = loaded[name];
+      const { job_tags: tags, jobs, schedules, sensors } = result;
+      const visible = { jobs, schedules, sensors };
       expect(visible, name).toEqual(claimed[name]![deployment]);
       for (const job of visible.jobs)
         expect(tags[job], job).toMatchObject({
@@ -76,10 +88,9 @@ describe.each(Object.keys(TABLE))('in the %s deployment', (deployment) => {
           conventions: String(CONVENTIONS_VERSION),
         });
       // And it follows PLATFORM.md: only allowed modes, and every allowed mode is there.
-      const modes = new Set(loaded[name].jobs.map(modeOfJob));
+      const modes = new Set(jobs.map(modeOfJob));
       expect([...modes].sort(), name).toEqual([...TABLE[deployment]!].sort());
-      if (deployment === 'local' || deployment === 'sandbox')
-        expect(loaded[name].schedules.length + loaded[name].sensors.length, name).toBe(0);
+      if (deployment === 'local' || deployment === 'sandbox') expect(schedules.length + sensors.length, name).toBe(0);
     }
   });
 });
@@ -108,11 +119,9 @@ describe.each(Object.keys(PIPELINES))('the generated %s pipeline', (name) => {
 });
 
 it('refuses an unknown deployment at load time with a clear message', () => {
-  const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, 'revenue'], root, {
-    PIPELINE_DEPLOYMENT: 'staging',
-  });
-  expect(result.code).not.toBe(0);
-  expect(result.stderr).toContain(
+  const result = loaded('staging', 'revenue');
+  expect(result.ok).toBe(false);
+  expect(result.error).toContain(
     "PIPELINE_DEPLOYMENT='staging' is not a deployment of this platform; set it to one of: local, compose, dev, prod, sandbox",
   );
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
-import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { inspectMany } from '../helpers/load-many.ts';
 import { git, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
@@ -85,17 +85,14 @@ describe('upgrading a platform made at conventions v1', () => {
   });
 
   it('behaves the same under Dagster: the same jobs, schedules, sensors and job tags in every deployment', () => {
-    for (const deployment of ['local', 'compose', 'dev', 'prod', 'sandbox']) {
-      const [a, b] = [upgraded, fresh].map((root) => {
-        const result = run(PYTHON, [pythonScript('inspect_definitions.py'), root, ...PIPELINES], root, {
-          PIPELINE_DEPLOYMENT: deployment,
-        });
-        expect(result.code, result.stderr.slice(-2000)).toBe(0);
-        return JSON.parse(result.stdout);
-      });
+    const deployments = ['local', 'compose', 'dev', 'prod', 'sandbox'];
+    // Each repo's pipelines in every deployment, in one Python process per repo.
+    const [inUpgraded, inFresh] = [upgraded, fresh].map((root) => inspectMany(root, PIPELINES, deployments));
+    for (const deployment of deployments) {
+      const [a, b] = [inUpgraded![deployment]!, inFresh![deployment]!];
       expect(a, deployment).toEqual(b);
       expect(
-        Object.values(a.orders.job_tags).every(
+        Object.values(a.orders!.job_tags).every(
           (tags) => (tags as Record<string, string>).conventions === String(CONVENTIONS_VERSION),
         ),
       ).toBe(true);

@@ -1,15 +1,62 @@
 // A real lakeFS server (built by scripts/setup-lakefs.sh) on a free loopback port, with local
 // settings: local KV and blockstore in a temp folder, telemetry and version checks off, and an
 // installation user whose keys come from here. Stopped by its process id.
+// On a fresh machine `npm run setup` builds lakeFS in the background (scripts/setup-lakefs.sh
+// --background) while the other tests run; startLakeFS waits for that build, with a progress line
+// every 15 s, and fails with the build log's tail if it failed.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.ts';
 import { LakeFSClient } from '../../src/sandbox/lakefs-client.ts';
 import { freePort } from './registry.ts';
 
-export const LAKEFS_BIN = join(packageRoot(), '.cache', 'bin', 'lakefs');
-if (!existsSync(LAKEFS_BIN)) throw new Error('no lakeFS binary: run bash scripts/setup-lakefs.sh (npm test does it)');
+const CACHE = join(packageRoot(), '.cache');
+export const LAKEFS_BIN = join(CACHE, 'bin', 'lakefs');
+const BUILD_LOG = join(CACHE, 'lakefs-build.log');
+const BUILD_PID = join(CACHE, 'lakefs-build.pid');
+const BUILD_RESULT = join(CACHE, 'lakefs-build.result');
+
+const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined);
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+const logTail = () => (read(BUILD_LOG) ?? '(no log)').split('\n').slice(-40).join('\n');
+
+/**
+ * Resolves once the lakeFS binary is there: at once when it is, else after the background build
+ * ends (no time limit of its own: vitest's test timeout ends a build that hangs).
+ */
+export async function lakeFSReady(): Promise<void> {
+  const started = Date.now();
+  let said = started;
+  for (;;) {
+    const result = read(BUILD_RESULT);
+    const pid = Number(read(BUILD_PID) ?? Number.NaN);
+    if (result?.startsWith('failed'))
+      throw new Error(`the background lakeFS build ${result} (log: ${BUILD_LOG}):\n${logTail()}`);
+    if (result === 'ok' || (Number.isNaN(pid) && existsSync(LAKEFS_BIN))) {
+      if (existsSync(LAKEFS_BIN)) return;
+      throw new Error(`the lakeFS build reported ok but ${LAKEFS_BIN} is missing: run bash scripts/setup-lakefs.sh`);
+    }
+    if (Number.isNaN(pid)) throw new Error('no lakeFS binary: run bash scripts/setup-lakefs.sh (npm test does it)');
+    if (!alive(pid) && read(BUILD_RESULT) === undefined)
+      throw new Error(`the background lakeFS build (pid ${pid}) stopped without a result:\n${logTail()}`);
+    if (Date.now() - said >= 15_000) {
+      said = Date.now();
+      const last = logTail().split('\n').filter(Boolean).pop() ?? '';
+      console.error(
+        `waiting for the background lakeFS build (pid ${pid}, ${Math.round((said - started) / 1000)} s so far; log: ${BUILD_LOG}): ${last}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
 
 export const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 export const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -22,6 +69,7 @@ export interface LakeFSServer {
 }
 
 export async function startLakeFS(dir: string): Promise<LakeFSServer> {
+  await lakeFSReady();
   const port = await freePort();
   mkdirSync(join(dir, 'data'), { recursive: true });
   const child: ChildProcess = spawn(LAKEFS_BIN, ['run'], {
@@ -48,14 +96,21 @@ export async function startLakeFS(dir: string): Promise<LakeFSServer> {
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Until it answers or exits: no deadline a loaded machine can hit (a hung start ends with the
+  // test's own timeout), and a line every 15 s says what it is waiting for.
+  const started = Date.now();
+  let said = started;
   for (;;) {
     try {
       if ((await fetch(`${endpoint}/api/v1/healthcheck`)).ok) break;
     } catch {
       // not up yet
     }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`lakeFS did not start:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`lakeFS exited (${child.exitCode}) before it answered:\n${output}`);
+    if (Date.now() - said >= 15_000) {
+      said = Date.now();
+      console.error(`waiting for lakeFS to answer on ${endpoint} (${Math.round((said - started) / 1000)} s so far)`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   const env = {

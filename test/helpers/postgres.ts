@@ -37,7 +37,8 @@ function owner(): { uid: number; gid: number } | undefined {
   return { uid: id('-u'), gid: id('-g') };
 }
 
-function exec(bin: string, args: string[], env: Record<string, string> = {}, timeout = 120_000) {
+// The limit only ends a hung process: far beyond what initdb and pg_ctl take on a loaded machine.
+function exec(bin: string, args: string[], env: Record<string, string> = {}, timeout = 900_000) {
   // runuser drops from root to the postgres user; env values go through `env` so they survive it.
   const [cmd, argv] = isRoot
     ? ['runuser', ['-u', 'postgres', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin, ...args]]
@@ -79,7 +80,7 @@ export async function startPostgres(dir: string): Promise<PostgresServer> {
     { LC_ALL: 'C' },
   );
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -c unix_socket_directories= -c fsync=off -c full_page_writes=off`;
-  exec(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '120', 'start']);
+  exec(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '600', 'start']);
   const env = { PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: user, PGPASSWORD: password };
   const psql = (db: string, sql: string) => {
     const result = spawnSync(

@@ -1,23 +1,34 @@
 """Loads migrated modules under real Dagster and runs the jobs and tests named for each.
 
 Usage: python check_migrated.py <folder> <module>[:job,job@partition,...] ...
+   or: python check_migrated.py --cases <cases.json>   ({"<folder>": ["<module>[:jobs]", ...], ...})
 Each module is imported from <folder>; its Definitions (or one built from the jobs, schedules
 and sensors at its top level) must be loadable; each named job runs in process; each function
 named test_* in the module is called, as pytest would. Prints a JSON summary.
+With --cases, many folders are checked in this one process (Dagster imported once), each in
+isolation (its own working directory, sys.path entry and modules, dropped afterwards), and the
+summary is by folder; a folder that fails has {"__error__": <traceback>} instead of its modules.
 """
 
 import importlib.util
 import json
+import os
 import sys
+import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
 
-folder = Path(sys.argv[1])
-sys.path.insert(0, str(folder))
-summary = {}
-for spec in sys.argv[2:]:
+
+def check(folder: Path, specs: list[str]) -> dict:
+    summary = {}
+    for spec in specs:
+        check_module(folder, spec, summary)
+    return summary
+
+
+def check_module(folder: Path, spec: str, summary: dict) -> None:
     name, _, jobs = spec.partition(":")
     module_spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
     module = importlib.util.module_from_spec(module_spec)
@@ -52,4 +63,34 @@ for spec in sys.argv[2:]:
         "ran": ran,
         "tests": [t.__name__ for t in tests],
     }
-print(json.dumps(summary))
+
+
+def forget(folder: Path) -> None:
+    prefix = str(folder) + os.sep
+    for name, module in list(sys.modules.items()):
+        if (getattr(module, "__file__", None) or "").startswith(prefix):
+            del sys.modules[name]
+
+
+if sys.argv[1] == "--cases":
+    cases = json.loads(Path(sys.argv[2]).read_text(encoding="utf-8"))
+    results = {}
+    home = os.getcwd()
+    for folder_name, specs in cases.items():
+        folder = Path(folder_name).resolve()
+        saved_path = list(sys.path)
+        try:
+            os.chdir(folder)
+            sys.path.insert(0, str(folder))
+            results[folder_name] = check(folder, specs)
+        except BaseException as error:  # noqa: BLE001 - one case's failure must not hide the others
+            results[folder_name] = {"__error__": "".join(traceback.format_exception(error))[-4000:]}
+        finally:
+            os.chdir(home)
+            sys.path[:] = saved_path
+            forget(folder)
+    print(json.dumps(results))
+else:
+    folder = Path(sys.argv[1])
+    sys.path.insert(0, str(folder))
+    print(json.dumps(check(folder, sys.argv[2:])))
