@@ -162,26 +162,37 @@ export function checkScheduleDeployments(values: string[], ctx: AddContext, a: {
   return names;
 }
 
+/**
+ * A schedule's or sensor's spec appended to its module's list (SCHEDULES in schedules.py, SENSORS
+ * in sensors.py), once the pipeline has that module and a deployment that would run it. Returns the
+ * module's path.
+ */
+export async function appendTrigger(
+  tree: FileTree,
+  ctx: AddContext,
+  kind: 'schedule' | 'sensor',
+  answers: { preset: string; deployments: string[] },
+  spec: string,
+): Promise<string> {
+  const path = `${ctx.pkg}/${kind}s.py`;
+  const list = `${kind.toUpperCase()}S`;
+  if (!tree.exists(path))
+    throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its ${kind}s there`);
+  if (!answers.deployments.length)
+    throw new InputError(
+      `no deployment of ${ctx.pipeline} runs a daemon and allows mode ${modeOf(ctx, answers.preset)}; pass another --preset`,
+    );
+  await appendToList(tree, path, `${list} list`, (root) => assignedList(root, list), spec);
+  return path;
+}
+
 /** Appends the schedule to schedules.py; returns what it added. */
 export async function addSchedule(
   tree: FileTree,
   ctx: AddContext,
   answers: AnswersOf<typeof SCHEDULE_QUESTIONS>,
 ): Promise<string[]> {
-  const path = `${ctx.pkg}/schedules.py`;
-  if (!tree.exists(path))
-    throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its schedules there`);
-  if (!answers.deployments.length)
-    throw new InputError(
-      `no deployment of ${ctx.pipeline} runs a daemon and allows mode ${modeOf(ctx, answers.preset)}; pass another --preset`,
-    );
-  await appendToList(
-    tree,
-    path,
-    'SCHEDULES list',
-    (root) => assignedList(root, 'SCHEDULES'),
-    renderString(SCHEDULE_SPEC, answers),
-  );
+  await appendTrigger(tree, ctx, 'schedule', answers, renderString(SCHEDULE_SPEC, answers));
   return [
     `schedule ${answers.name} (preset ${answers.preset}, ${answers.cron} ${answers.timezone}) in ${answers.deployments.join(', ')}`,
   ];

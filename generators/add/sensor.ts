@@ -8,11 +8,11 @@ import { pyString } from '../../src/render/literals.ts';
 import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
-import { appendToList, assignedDict, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
+import { assignedDict, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
 import type { AddContext } from './context.ts';
 import { appendToDictFitting, fitCall } from './layout.ts';
-import { modeOf, TRIGGER_DEPLOYMENTS, TRIGGER_GRAPH, TRIGGER_PRESET } from './schedule.ts';
+import { appendTrigger, TRIGGER_DEPLOYMENTS, TRIGGER_GRAPH, TRIGGER_PRESET } from './schedule.ts';
 
 /** The item, exactly as the ingest template writes it: the same partial. */
 const SENSOR_SPEC = '{{> sensor-spec}}';
@@ -166,17 +166,11 @@ export async function addSensor(
   ctx: AddContext,
   answers: AnswersOf<typeof SENSOR_QUESTIONS>,
 ): Promise<string[]> {
-  const path = `${ctx.pkg}/sensors.py`;
-  if (!tree.exists(path)) throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its sensors there`);
-  if (!answers.deployments.length)
-    throw new InputError(
-      `no deployment of ${ctx.pipeline} runs a daemon and allows mode ${modeOf(ctx, answers.preset)}; pass another --preset`,
-    );
-  await appendToList(
+  const path = await appendTrigger(
     tree,
-    path,
-    'SENSORS list',
-    (root) => assignedList(root, 'SENSORS'),
+    ctx,
+    'sensor',
+    answers,
     renderString(SENSOR_SPEC, { ...answers, intervalSeconds: answers.interval }),
   );
   let found = false;

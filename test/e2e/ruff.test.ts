@@ -7,27 +7,16 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/paths.ts';
-import { createPipeline, runBin } from '../helpers/cli.ts';
+import { createPipeline, REVENUE_PIPELINE, runBin } from '../helpers/cli.ts';
 import { ruffProblems } from '../helpers/python.ts';
 import { addUatDeployment, git, makePlatform } from '../helpers/workspace.ts';
 
-// Values that must still come out formatted: quotes of both kinds, backslashes, a newline, and a
-// description long enough that the graph's decorator no longer fits on one line.
-const NASTY_DESCRIPTION = 'Revenue "per day"\\n from C:\\orders\nsecond line with {{ braces }} and \'quotes\'';
+// Values that must still come out formatted: REVENUE_PIPELINE's description (quotes of both kinds,
+// backslashes, a newline), and one long enough that the graph's decorator no longer fits on one line.
 const LONG_DESCRIPTION = `Orders per day, ${'and then some more words '.repeat(6)}until the line is long`;
 
 const PIPELINES = [
-  [
-    'revenue',
-    '--template',
-    'transform',
-    '--owner',
-    'analytics',
-    '--description',
-    NASTY_DESCRIPTION,
-    '--timezone',
-    'Europe/Berlin',
-  ],
+  REVENUE_PIPELINE,
   ['orders', '--template', 'transform', '--description', LONG_DESCRIPTION],
   ['quoted', '--template', 'transform', '--description', 'Say "hi" to the "orders" table'],
   ['billing', '--template', 'transform', '--deployments', 'local,prod'],

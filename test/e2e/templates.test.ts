@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
-import { createPipeline } from '../helpers/cli.ts';
+import { createPipeline, REVENUE_PIPELINE } from '../helpers/cli.ts';
 import { expectLoaded, type Loaded, loadMany } from '../helpers/load-many.ts';
 import { PYTHON, run } from '../helpers/python.ts';
 import { git, makePlatform } from '../helpers/workspace.ts';
@@ -26,21 +26,9 @@ const PRESET_MODE: Record<string, string> = {
 };
 const modeOfJob = (job: string) => Object.entries(PRESET_MODE).find(([preset]) => job.endsWith(`_${preset}`))![1];
 
-// Values that end up in generated Python and YAML must still load: quotes, backslashes, newlines, {{.
-const NASTY_DESCRIPTION = 'Revenue "per day"\\n from C:\\orders\nsecond line with {{ braces }} and \'quotes\'';
-
+// revenue's values must still load once in generated Python and YAML: quotes, backslashes, newlines, {{.
 const PIPELINES = {
-  revenue: [
-    'revenue',
-    '--template',
-    'transform',
-    '--owner',
-    'analytics',
-    '--description',
-    NASTY_DESCRIPTION,
-    '--timezone',
-    'Europe/Berlin',
-  ],
+  revenue: REVENUE_PIPELINE,
   churn: ['churn', '--template', 'ml', '--owner', 'ml-team', '--sla-hours', '12'],
   events: ['events', '--template', 'ingest', '--owner', 'analytics', '--schedule', '0 * * * *'],
 };

@@ -15,6 +15,23 @@ export const GIT_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'test@example.com',
 };
 
+/**
+ * A pipeline whose values must still load and come out formatted once in generated Python and YAML:
+ * quotes of both kinds, backslashes, a newline and `{{` in its description, an owner, a timezone.
+ */
+const NASTY_DESCRIPTION = 'Revenue "per day"\\n from C:\\orders\nsecond line with {{ braces }} and \'quotes\'';
+export const REVENUE_PIPELINE = [
+  'revenue',
+  '--template',
+  'transform',
+  '--owner',
+  'analytics',
+  '--description',
+  NASTY_DESCRIPTION,
+  '--timezone',
+  'Europe/Berlin',
+];
+
 export function runBin(
   bin: 'create-pipeline' | 'pipeline',
   args: string[],

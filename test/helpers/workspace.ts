@@ -1,9 +1,18 @@
 // Builds platform repos in temporary folders, in one line, through the real CLI and real git.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  type Dirent,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { createPipeline, GIT_IDENTITY } from './cli.ts';
 
@@ -108,4 +117,16 @@ export function linesKept(before: string, after: string, except: string[] = []):
     expect(found, `line kept in order: ${JSON.stringify(line)}`).toBeGreaterThanOrEqual(0);
     at = found + 1;
   }
+}
+
+/** Every file below `dir`, by its POSIX path relative to `dir` (each content through `map`, if given). */
+export function readFiles(dir: string, map: (content: string) => string = (c) => c): Record<string, string> {
+  return Object.fromEntries(
+    (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+      .filter((e) => e.isFile())
+      .map((e) => {
+        const full = join(e.parentPath, e.name);
+        return [relative(dir, full).split(sep).join('/'), map(readFileSync(full, 'utf8'))];
+      }),
+  );
 }

@@ -2,27 +2,16 @@
 // platform that pins create-pipeline (0.1) pins @create-pipeline/cli; every other byte is kept, and
 // planned again on its own output it has nothing to do. (test/e2e/cli-package.test.ts runs it
 // through pipeline upgrade, --dry-run and --commit.)
-import { cpSync, type Dirent, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliVersion } from '../../src/paths.ts';
 import { planCliPackage } from '../../src/upgrade/codemods/cli-package.ts';
-import { tempDir } from '../helpers/workspace.ts';
+import { readFiles, tempDir } from '../helpers/workspace.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'codemods', 'cli-package');
-const readAll = (dir: string): Record<string, string> =>
-  Object.fromEntries(
-    (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
-      .filter((e) => e.isFile())
-      .map((e) => {
-        const full = join(e.parentPath, e.name);
-        // The expected files name the running CLI's version CLI_VERSION, so that a release changes no fixture.
-        return [
-          relative(dir, full).split(sep).join('/'),
-          readFileSync(full, 'utf8').replaceAll('CLI_VERSION', cliVersion()),
-        ];
-      }),
-  );
+// The expected files name the running CLI's version CLI_VERSION, so that a release changes no fixture.
+const readAll = (dir: string) => readFiles(dir, (c) => c.replaceAll('CLI_VERSION', cliVersion()));
 
 describe('platform step cli-package', () => {
   for (const name of readdirSync(FIXTURES).sort()) {

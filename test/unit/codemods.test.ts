@@ -1,16 +1,7 @@
 // Every built-in codemod against its fixture cases (input, expected output): already migrated
 // input stays as it is, comments and odd formatting are kept, and a second run changes nothing.
-import {
-  appendFileSync,
-  cpSync,
-  type Dirent,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { FileTree } from '../../src/tree/file-tree.ts';
@@ -22,7 +13,7 @@ import { type PlatformLayout, planPlatformLayout } from '../../src/upgrade/codem
 import { ENGINES } from '../../src/upgrade/engines/index.ts';
 import { upgradePipeline } from '../../src/upgrade/runner.ts';
 import { codemodCases } from '../../src/upgrade/testing.ts';
-import { tempDir } from '../helpers/workspace.ts';
+import { readFiles, tempDir } from '../helpers/workspace.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'codemods');
 
@@ -53,15 +44,7 @@ for (const codemod of BUILTIN_CODEMODS) {
 describe('platform step v3-platform-layout', () => {
   const V1 = join(FIXTURES, '..', 'conventions-v1');
   const REMOVED = ['deployments/compose/workspace.yaml', 'docker-compose.yaml', 'workspace.yaml'];
-  const readAll = (dir: string): Record<string, string> =>
-    Object.fromEntries(
-      (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
-        .filter((e) => e.isFile())
-        .map((e) => {
-          const full = join(e.parentPath, e.name);
-          return [relative(dir, full).split(sep).join('/'), readFileSync(full, 'utf8')];
-        }),
-    );
+
   const copyOfV1 = () => {
     const root = tempDir('v3-layout-');
     cpSync(V1, root, { recursive: true });
@@ -78,7 +61,7 @@ describe('platform step v3-platform-layout', () => {
   it("from v1: the platform files become a fresh v3 platform's, the registration files go", () => {
     const step = planPlatformLayout(V1, loadPlatformConfig(V1), 3);
     expect(Object.fromEntries(step.tree.changes().map((c) => [c.path, c.after]))).toEqual(
-      readAll(join(FIXTURES, 'v3-platform-layout', 'from-v1', 'expected')),
+      readFiles(join(FIXTURES, 'v3-platform-layout', 'from-v1', 'expected')),
     );
     expect([...step.remove].sort()).toEqual(REMOVED);
     expect(step.todos).toEqual([]);

@@ -10,6 +10,7 @@ import type { Edit, SgNode } from '@ast-grep/napi';
 import type { Style } from './format.ts';
 import { LEGACY, NEW, PUBLIC } from './legacy-names.ts';
 import type { ModuleRewrite } from './module.ts';
+import { topLevelNames } from './python-text.ts';
 import { RENAMED_NAMES } from './renames.ts';
 
 interface ImportFrom {
@@ -136,7 +137,9 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
     const plain = imported.filter((n) => !n.alias).map((n) => n.name);
     const uses = nameUses(r.root, [...plain, ...NEW, ...moved]);
     const used = (n: string) => (uses.get(n) ?? 0) > 0;
-    const added = [...NEW, ...moved].filter((n) => used(n) && !plain.includes(n) && !definedHere(r.root, n));
+    // A name the module defines itself is its own, not dagster's.
+    const own = new Set(topLevelNames(r.root));
+    const added = [...NEW, ...moved].filter((n) => used(n) && !plain.includes(n) && !own.has(n));
     // Each `from dagster import` keeps its own names (less the legacy ones no longer used); the
     // first one also gets the new names.
     mains.forEach((m, i) => {
@@ -204,21 +207,4 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
     edits.push(imp.statement.replace(importLine(imp.module, [...new Set(names)], r.style)));
   }
   return edits;
-}
-
-/** A module-level function, class or assignment of this name (then it is not dagster's). */
-function definedHere(root: SgNode, name: string): boolean {
-  return root.children().some((c) => {
-    const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
-    if (
-      (def?.kind() === 'function_definition' || def?.kind() === 'class_definition') &&
-      def.field('name')?.text() === name
-    )
-      return true;
-    return (
-      c.kind() === 'expression_statement' &&
-      c.children()[0]?.kind() === 'assignment' &&
-      c.children()[0]!.field('left')?.text() === name
-    );
-  });
 }

@@ -29,7 +29,7 @@ import { opEdits } from './ops.ts';
 import { partitionEdits } from './partitions.ts';
 import { pipelineEdits, presetFiles, readPipelines, readVariables } from './pipelines.ts';
 import { migrateRunConfigFiles } from './preset-files.ts';
-import { calleeName, topLevelAssignments } from './python-text.ts';
+import { calleeName, topLevelAssignments, topLevelNames } from './python-text.ts';
 import { mayRename, renameEdits } from './renames.ts';
 import { repositoryEdits } from './repositories.ts';
 import { scheduleEdits } from './schedules.ts';
@@ -164,18 +164,6 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
     }
   }
   return facts;
-}
-
-function topLevelNames(root: SgNode): string[] {
-  return root.children().flatMap((c) => {
-    const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
-    if (def?.kind() === 'function_definition' || def?.kind() === 'class_definition') return [def.field('name')!.text()];
-    const left =
-      c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'assignment'
-        ? c.children()[0]!.field('left')
-        : null;
-    return left?.kind() === 'identifier' ? [left.text()] : [];
-  });
 }
 
 /** Passes 1-6 on one module; its TODOs are reported by the caller from the final text. */

@@ -90,3 +90,16 @@ export function topLevelAssignments(root: SgNode): { name: string; left: SgNode;
   }
   return out;
 }
+
+/** The names a module defines at its top level: its functions and classes (decorated or not) and the variables it assigns. */
+export function topLevelNames(root: SgNode): string[] {
+  return root.children().flatMap((c) => {
+    const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
+    if (def?.kind() === 'function_definition' || def?.kind() === 'class_definition') return [def.field('name')!.text()];
+    const left =
+      c.kind() === 'expression_statement' && c.children()[0]?.kind() === 'assignment'
+        ? c.children()[0]!.field('left')
+        : null;
+    return left?.kind() === 'identifier' ? [left.text()] : [];
+  });
+}

@@ -8,6 +8,7 @@
 
 import { REMOVED } from './legacy-names.ts';
 import type { ModuleRewrite } from './module.ts';
+import { topLevelNames } from './python-text.ts';
 
 const KEYWORDS: Record<string, string> = {
   pipeline_name: 'target a job: job= or job_name=',
@@ -68,7 +69,7 @@ export function sweep(r: ModuleRewrite): void {
         } as never)
       )
         continue;
-      if (isLocal(r, id.text())) continue;
+      if (topLevelNames(r.root).includes(id.text())) continue; // the module's own name, not dagster's
       r.todos.add(id, id.text(), `removed in Dagster 1.0; ${REMOVED[id.text()]}`, true);
     }
   }
@@ -95,21 +96,4 @@ export function sweep(r: ModuleRewrite): void {
       r.todos.add(attr, `.${attr.field('attribute')!.text()}`, ATTRIBUTES[attr.field('attribute')!.text()]!, true);
     }
   }
-}
-
-/** A name the module defines itself (a function, class or variable of its own). */
-function isLocal(r: ModuleRewrite, name: string): boolean {
-  return r.root.children().some((c) => {
-    const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
-    if (
-      (def?.kind() === 'function_definition' || def?.kind() === 'class_definition') &&
-      def.field('name')?.text() === name
-    )
-      return true;
-    return (
-      c.kind() === 'expression_statement' &&
-      c.children()[0]?.kind() === 'assignment' &&
-      c.children()[0]!.field('left')?.text() === name
-    );
-  });
 }
