@@ -38,6 +38,10 @@ export function runJob(
   if (!existsSync(dir)) throw new InputError(`no pipeline ${pipeline} in ${join(ctx.root, 'pipelines')}`);
   const venv = join(dir, '.venv', 'bin', 'python');
   const python = pythonFlag ?? (existsSync(venv) ? venv : 'python3');
+  // Dagster mirrors each step's captured output to the terminal with `tail -F`, and stops the tail
+  // as soon as the step ends: on a busy machine the step's last lines (its STEP_SUCCESS) never
+  // reach the terminal. Dagster's own knob gives the tail a second to catch up, unless set already.
+  env.DAGSTER_COMPUTE_LOG_TAIL_WAIT_AFTER_FINISH ??= '1';
   const result = spawnSync(
     python,
     ['-m', 'dagster', 'job', 'execute', '-m', `${pipeline}.definitions`, '-a', 'defs', '-j', job],

@@ -80,6 +80,9 @@ describe('pipeline sandbox on git branch feature/new-metric', () => {
   it("runs the pipeline's sandbox job, which writes only to the sandbox branch", async () => {
     const result = runSandboxJob();
     expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    // Every step's end reaches the terminal, a busy machine or not.
+    const ended = (result.stdout + result.stderr).match(/ - (\w+) - STEP_SUCCESS - /g) ?? [];
+    expect(ended.map((e) => e.split(' - ')[1]).sort()).toEqual(['daily_revenue', 'load_source', 'write_target']);
     const written = (await lakefs.client.download(REPO, name, 'marts/orders.csv')).toString();
     expect(written).toBe('day,orders,revenue\n2026-02-01,2,15.50\n');
     await expectProductionUntouched();
