@@ -1,15 +1,14 @@
 // The platform files are valid for the tools that read them: Dagster's instance config (with the
 // launcher packages installed for real), actionlint for the CI workflow, and the Compose
 // specification's JSON schema (from compose-go, Docker's own loader).
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/paths.ts';
 import { PYTHON, pythonScript, run } from '../helpers/python.ts';
-import { makePlatform } from '../helpers/workspace.ts';
+import { makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const TOOLS = join(packageRoot(), '.cache');
 const ACTIONLINT = join(TOOLS, 'bin', 'actionlint');
@@ -31,7 +30,7 @@ describe("each deployment's dagster.yaml", () => {
   let bad: string;
   const instance = (dir: string) => {
     if (!checked) {
-      bad = mkdtempSync(join(tmpdir(), 'bad-instance-'));
+      bad = tempDir('bad-instance-');
       const text = readFileSync(join(root, 'deployments', 'compose', 'dagster.yaml'), 'utf8').replace(
         'network:',
         'netwrok:',
@@ -72,7 +71,7 @@ describe('the CI workflow', () => {
   it("its list step yields exactly the pipeline folders, as the matrix's JSON", () => {
     const workflow = parse(readFileSync(join(root, '.github', 'workflows', 'pipelines.yaml'), 'utf8'));
     const script = workflow.jobs.list.steps.find((s: { id?: string }) => s.id === 'list').run as string;
-    const output = join(mkdtempSync(join(tmpdir(), 'gh-output-')), 'out');
+    const output = join(tempDir('gh-output-'), 'out');
     writeFileSync(output, '');
     const result = run('bash', ['-eo', 'pipefail', '-c', script], root, { GITHUB_OUTPUT: output });
     expect(result.code, result.stderr).toBe(0);
@@ -80,7 +79,7 @@ describe('the CI workflow', () => {
   });
 
   it('is checked for real: a broken expression fails actionlint', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bad-workflow-'));
+    const dir = tempDir('bad-workflow-');
     const file = join(dir, 'ci.yaml');
     writeFileSync(
       file,

@@ -1,9 +1,9 @@
 // The Python side: the venv made by scripts/setup-python.sh, with real Dagster in it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { packageRoot } from '../../src/paths.ts';
+import { tempDir } from './workspace.ts';
 
 export const VENV = process.env.PIPELINE_TEST_VENV ?? join(packageRoot(), '.cache', 'venv');
 export const PYTHON = join(VENV, 'bin', 'python');
@@ -33,7 +33,7 @@ export function run(
     env: {
       ...process.env,
       PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`,
-      DAGSTER_HOME: mkdtempSync(join(tmpdir(), 'dagster-home-')),
+      ...(env.DAGSTER_HOME ? {} : { DAGSTER_HOME: tempDir('dagster-home-') }),
       ...env,
     },
     timeout,

@@ -2,9 +2,6 @@
 // against the real thing (Dagster, Python, PyYAML, zoneinfo with tzdata) for a few hundred values,
 // in one Python process per rule. FUZZ_SEED=<n> replays a run.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
@@ -23,17 +20,19 @@ import {
 import { INSTALLED_MODULES, PYTHON_STDLIB } from '../../src/validate/python-names.ts';
 import { TZDATA_ZONES } from '../../src/validate/tzdata.ts';
 import { PYTHON } from '../helpers/python.ts';
+import { tempDir } from '../helpers/workspace.ts';
 
 // A fixed seed by default, so CI never fails by chance; FUZZ_SEED=random explores, FUZZ_SEED=<n> replays.
 const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20261125);
 const seeded = `(seed ${SEED}; replay with FUZZ_SEED=${SEED})`;
 
+let scratch: string | undefined;
 /** Runs a Python program once on a JSON list read from stdin; returns what it prints as JSON. */
 function python(program: string, input: unknown): unknown {
   const result = spawnSync(PYTHON, ['-I', '-c', program], {
     input: JSON.stringify(input),
     encoding: 'utf8',
-    cwd: mkdtempSync(join(tmpdir(), 'validate-')),
+    cwd: (scratch ??= tempDir('validate-')),
     maxBuffer: 64 << 20,
   });
   if (result.status !== 0) throw new Error(result.stderr);
