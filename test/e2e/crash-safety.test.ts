@@ -13,6 +13,7 @@ import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspac
 const SLOW = 900_000;
 const KILLS = Number(process.env.CRASH_KILLS ?? 30);
 const SEED = Number(process.env.CRASH_SEED ?? 20261125);
+const PARALLEL = 3;
 // Fixed dates make a command's commits byte-identical from one copy of a repo to the next.
 const FIXED = { GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
 // Each file write waits this long, so a kill lands in the middle of writing as often as not.
@@ -42,30 +43,39 @@ function copyOf(dir: string): string {
   return copy;
 }
 
-/** Runs a bin and SIGKILLs it after `ms` (never, with Infinity); resolves when it is gone. */
+/**
+ * Runs a bin (its writes slowed down unless `slow` is false) and SIGKILLs it after `ms` (never, with
+ * Infinity); resolves with its exit code and stderr when it is gone. Never blocks the event loop, so
+ * the kills of runs in parallel land on time.
+ */
 function runAndKill(
   bin: 'create-pipeline' | 'pipeline',
   args: string[],
   cwd: string,
   ms: number,
-): Promise<number | null> {
+  slow = true,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [builtBin(bin), ...args], {
       cwd,
-      stdio: 'ignore',
-      env: { ...process.env, ...GIT_IDENTITY, ...FIXED, ...SLOW_WRITES, CI: 'true' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...GIT_IDENTITY, ...FIXED, ...(slow ? SLOW_WRITES : {}), CI: 'true' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
     });
     const timer = Number.isFinite(ms) ? setTimeout(() => child.kill('SIGKILL'), ms) : undefined;
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       clearTimeout(timer);
-      resolve(code);
+      resolve({ code, stderr });
     });
   });
 }
 
 async function timed(bin: 'create-pipeline' | 'pipeline', args: string[], dir: string): Promise<number> {
   const started = Date.now();
-  expect(await runAndKill(bin, args, dir, Infinity)).toBe(0);
+  expect((await runAndKill(bin, args, dir, Infinity)).code).toBe(0);
   return Date.now() - started;
 }
 
@@ -90,7 +100,7 @@ async function killAtManyInstants(
   const killAt = async (at: number) => {
     const dir = copyOf(base);
     await runAndKill(bin, args, dir, at);
-    const recovery = runBin('pipeline', next, dir, FIXED);
+    const recovery = await runAndKill('pipeline', next, dir, Infinity, false);
     expect(recovery.code, `kill at ${at} ms (CRASH_SEED=${SEED}): ${recovery.stderr}`).toBe(0);
     if (recovery.stderr.includes('was rolled back')) counts.recovered++;
     const now = treeFingerprint(dir);
@@ -106,7 +116,15 @@ async function killAtManyInstants(
     ).not.toBeNull();
     counts[same!]++;
   };
-  for (let i = 0; i < KILLS; i++) await killAt(Math.round(((i + rand()) / KILLS) * duration * 1.1));
+  // Three copies at a time: a run spends most of its time in its slowed writes, so three overlap
+  // well on two cores (and a kill still lands at its instant of its own run).
+  const instants = Array.from({ length: KILLS }, (_, i) => Math.round(((i + rand()) / KILLS) * duration * 1.1));
+  const pending = [...instants];
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      for (let at = pending.shift(); at !== undefined; at = pending.shift()) await killAt(at);
+    }),
+  );
   // On a loaded machine a run may take longer than the timed one: later kills until one lands after
   // the end, so the instants really cover the whole run (each of them still checked as above).
   for (let at = duration * 1.5; counts.after === 0 && at < duration * 50; at *= 2) await killAt(Math.round(at));
