@@ -153,8 +153,11 @@ describe('docs/tutorial.md, step by step', () => {
   });
 
   it('4. a local run of the local_sample job writes the mart from the sample data', () => {
+    // Dagster's knob for its `tail -F` of each step's output (which `pipeline sandbox run` sets too):
+    // on a busy machine the tail is stopped before it printed a step's lines, which the block shows.
     const launch = uv(['run', 'dg', 'launch', '--job', 'orders_local_sample'], {
       DAGSTER_HOME: tempDir('dagster-home-'),
+      DAGSTER_COMPUTE_LOG_TAIL_WAIT_AFTER_FINISH: '1',
     });
     expect(launch.code, launch.stderr.slice(-3000)).toBe(0);
     const lines = (launch.stdout + launch.stderr).split('\n').filter((l) => / - INFO - |RUN_SUCCESS/.test(l));
