@@ -30,14 +30,23 @@ def check_class(section: str, module: str, class_name: str, class_config, lines:
     result = process_config(resolve_to_config_type(cls.config_type()), class_config or {})
     if not result.success:
         errors.extend(f"{section}: {error.message}" for error in result.errors)
-    lines.append(f"{section}: {module}.{class_name} ok" if result.success else f"{section}: {module}.{class_name} FAILED")
+    lines.append(
+        f"{section}: {module}.{class_name} ok" if result.success else f"{section}: {module}.{class_name} FAILED"
+    )
 
 
 def check(folder: str) -> tuple[list, list]:
     lines: list = []
     errors: list = []
     config, _custom_instance_class = dagster_instance_config(folder)
-    for section in ("run_launcher", "run_coordinator", "compute_logs", "run_storage", "event_log_storage", "schedule_storage"):
+    for section in (
+        "run_launcher",
+        "run_coordinator",
+        "compute_logs",
+        "run_storage",
+        "event_log_storage",
+        "schedule_storage",
+    ):
         entry = config.get(section)
         if entry:
             check_class(section, entry["module"], entry["class"], entry.get("config"), lines, errors)

@@ -17,7 +17,9 @@ for name in sys.argv[2:]:
     result[name] = {
         "jobs": sorted(job.name for job in defs.resolve_all_job_defs() if not job.name.startswith("__")),
         "job_tags": {
-            job.name: dict(sorted(job.tags.items())) for job in defs.resolve_all_job_defs() if not job.name.startswith("__")
+            job.name: dict(sorted(job.tags.items()))
+            for job in defs.resolve_all_job_defs()
+            if not job.name.startswith("__")
         },
         "schedules": sorted(schedule.name for schedule in defs.schedules or []),
         "sensors": sorted(sensor.name for sensor in defs.sensors or []),

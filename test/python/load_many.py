@@ -25,7 +25,6 @@ import sys
 import traceback
 from pathlib import Path
 
-
 # Modules known not to be any project's (Dagster, the standard library, what pipelines import from the
 # venv): checked once, then skipped, so dropping a case's modules costs only what that case added.
 shared: set[str] = set()

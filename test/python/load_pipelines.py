@@ -56,4 +56,9 @@ for file in cases.get("yaml", []):
         parsed[file] = {"__error__": str(error).splitlines()[0]}
 
 # Values JSON has no type for (dates, bytes ...) stay recognisable: they never equal a string.
-print(json.dumps({"loaded": loaded, "failures": failures, "yaml": parsed}, default=lambda o: {"__type__": type(o).__name__, "value": str(o)}))
+print(
+    json.dumps(
+        {"loaded": loaded, "failures": failures, "yaml": parsed},
+        default=lambda o: {"__type__": type(o).__name__, "value": str(o)},
+    )
+)
