@@ -3,8 +3,9 @@
 // their names. Read from the platform's compose file; without one (a new platform), from the template.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import { templatesDir } from '../paths.ts';
+import { readDocument } from '../yaml/edit.ts';
 import { TEMPLATE_SERVICES, type TemplateServices } from './compose-template.ts';
 
 /** The platform's compose files, newest layout first: the base that `pipeline sync` extends, then the old single file. */
@@ -19,17 +20,14 @@ const COMPOSE_TEMPLATES = [
   'platform/repo/docker-compose.yaml.hbs',
 ];
 
+/** The service names of a compose file's text, or undefined when it does not parse or has no services mapping. */
 function servicesOf(text: string): string[] | undefined {
-  try {
-    const doc = parse(text) as { services?: unknown } | null;
-    return doc && isPlainObject(doc.services) ? Object.keys(doc.services) : undefined;
-  } catch {
-    return undefined;
-  }
+  const doc = readDocument(text);
+  const services = doc.errors.length ? undefined : doc.get('services');
+  return isMap(services)
+    ? services.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
+    : undefined;
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 let fromTemplate: string[] | undefined;
 

@@ -11,13 +11,29 @@ export interface TextEdit {
   text: string;
 }
 
-/** Parses `source`, asks `edit` for text edits, applies them; the result must still be YAML. */
+const parsed = new Map<string, Document>();
+/**
+ * `source` parsed (with its source tokens), once per text in a run: creating a pipeline reads the
+ * platform's compose file for its service names, then edits it, and each parse of it costs
+ * milliseconds a cold start does not have. The document is shared: read it, never change it.
+ */
+export function readDocument(source: string): Document {
+  let doc = parsed.get(source);
+  if (!doc) {
+    if (parsed.size >= 8) parsed.clear();
+    doc = parseDocument(source, { keepSourceTokens: true });
+    parsed.set(source, doc);
+  }
+  return doc;
+}
+
+/** Parses `source`, asks `edit` for text edits (it reads the document, never changes it), applies them; the result must still be YAML. */
 export function editYamlText(
   source: string,
   file: string,
   edit: (doc: Document, source: string) => TextEdit[],
 ): string {
-  const doc = parseDocument(source, { keepSourceTokens: true });
+  const doc = readDocument(source);
   if (doc.errors.length)
     throw new InputError(
       `${file} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it, then run again`,
