@@ -9,7 +9,7 @@ import { StateError } from '../../src/errors.ts';
 import { templatesDir } from '../../src/paths.ts';
 import { type RenderedFile, renderFolders, renderString } from '../../src/render/templates.ts';
 import { comparePaths } from '../../src/tree/order.ts';
-import { appendToMapping, editYamlText } from '../../src/yaml/edit.ts';
+import { appendToMapping, editYamlText, readDocument } from '../../src/yaml/edit.ts';
 
 /** The compose file the platform team owns; docker-compose.yaml is this plus the pipelines' services. */
 export const COMPOSE_BASE = 'docker-compose.platform.yaml';
@@ -50,26 +50,31 @@ export function derivedFiles(
 export function composeFile(platform: PlatformConfig, pipelines: string[], base: string): string {
   const header = `# ${DERIVED_MARK} from ${COMPOSE_BASE} and pipelines/*/: do not edit, and do not commit (it is in\n# .gitignore). Change ${COMPOSE_BASE} instead; your comments there are kept here.\n`;
   // One parse and one edit for all of them: the cost stays linear in the number of pipelines.
-  const text = editYamlText(base, COMPOSE_BASE, (doc, source) => {
-    if (pipelines.length === 0) return [];
-    const services = doc.get('services');
-    const clash = pipelines.find((pipeline) => isMap(services) && services.has(pipeline));
-    if (clash)
-      throw new StateError(
-        `pipelines/${clash} has the name of the service ${clash} in ${COMPOSE_BASE}; rename the pipeline, or that service`,
-      );
-    // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
-    const anchor = (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null;
-    const entries = pipelines
-      .map((pipeline) =>
-        renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(
-          /\n?$/,
-          '\n',
-        ),
-      )
-      .join('');
-    return [appendToMapping(doc, source, COMPOSE_BASE, ['services'], entries)];
-  });
+  const text = editYamlText(
+    base,
+    COMPOSE_BASE,
+    (doc, source) => {
+      if (pipelines.length === 0) return [];
+      const services = doc.get('services');
+      const clash = pipelines.find((pipeline) => isMap(services) && services.has(pipeline));
+      if (clash)
+        throw new StateError(
+          `pipelines/${clash} has the name of the service ${clash} in ${COMPOSE_BASE}; rename the pipeline, or that service`,
+        );
+      // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
+      const anchor = (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null;
+      const entries = pipelines
+        .map((pipeline) =>
+          renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(
+            /\n?$/,
+            '\n',
+          ),
+        )
+        .join('');
+      return [appendToMapping(doc, source, COMPOSE_BASE, ['services'], entries)];
+    },
+    readDocument(base),
+  );
   return header + text;
 }
 

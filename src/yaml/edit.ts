@@ -13,9 +13,10 @@ export interface TextEdit {
 
 const parsed = new Map<string, Document>();
 /**
- * `source` parsed (with its source tokens), once per text in a run: creating a pipeline reads the
- * platform's compose file for its service names, then edits it, and each parse of it costs
- * milliseconds a cold start does not have. The document is shared: read it, never change it.
+ * `source` parsed (with its source tokens), once per text in a run, for code of this package that
+ * only reads it: creating a pipeline reads the platform's compose file for its service names, then
+ * edits it, and each parse costs milliseconds a cold start does not have. The document is shared:
+ * never change it, and never hand it to a platform's own code (it may).
  */
 export function readDocument(source: string): Document {
   let doc = parsed.get(source);
@@ -27,13 +28,16 @@ export function readDocument(source: string): Document {
   return doc;
 }
 
-/** Parses `source`, asks `edit` for text edits (it reads the document, never changes it), applies them; the result must still be YAML. */
+/**
+ * Parses `source` (or takes `doc`, its parse from readDocument), asks `edit` for text edits, applies
+ * them; the result must still be YAML.
+ */
 export function editYamlText(
   source: string,
   file: string,
   edit: (doc: Document, source: string) => TextEdit[],
+  doc: Document = parseDocument(source, { keepSourceTokens: true }),
 ): string {
-  const doc = readDocument(source);
   if (doc.errors.length)
     throw new InputError(
       `${file} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it, then run again`,
