@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.ts';
 import { LakeFSClient } from '../../src/sandbox/lakefs-client.ts';
 import { freePort } from './registry.ts';
+import { answers, waitUntil } from './wait.ts';
 
 const CACHE = join(packageRoot(), '.cache');
 export const LAKEFS_BIN = join(CACHE, 'bin', 'lakefs');
@@ -33,29 +34,26 @@ const logTail = () => (read(BUILD_LOG) ?? '(no log)').split('\n').slice(-40).joi
  * ends (no time limit of its own: vitest's test timeout ends a build that hangs).
  */
 export async function lakeFSReady(): Promise<void> {
-  const started = Date.now();
-  let said = started;
-  for (;;) {
-    const result = read(BUILD_RESULT);
-    const pid = Number(read(BUILD_PID) ?? Number.NaN);
-    if (result?.startsWith('failed'))
-      throw new Error(`the background lakeFS build ${result} (log: ${BUILD_LOG}):\n${logTail()}`);
-    if (result === 'ok' || (Number.isNaN(pid) && existsSync(LAKEFS_BIN))) {
-      if (existsSync(LAKEFS_BIN)) return;
-      throw new Error(`the lakeFS build reported ok but ${LAKEFS_BIN} is missing: run bash scripts/setup-lakefs.sh`);
-    }
-    if (Number.isNaN(pid)) throw new Error('no lakeFS binary: run bash scripts/setup-lakefs.sh (npm test does it)');
-    if (!alive(pid) && read(BUILD_RESULT) === undefined)
-      throw new Error(`the background lakeFS build (pid ${pid}) stopped without a result:\n${logTail()}`);
-    if (Date.now() - said >= 15_000) {
-      said = Date.now();
-      const last = logTail().split('\n').filter(Boolean).pop() ?? '';
-      console.error(
-        `waiting for the background lakeFS build (pid ${pid}, ${Math.round((said - started) / 1000)} s so far; log: ${BUILD_LOG}): ${last}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const lastLogLine = () => logTail().split('\n').filter(Boolean).pop() ?? '';
+  await waitUntil(
+    `the background lakeFS build, log ${BUILD_LOG}`,
+    1000,
+    () => {
+      const result = read(BUILD_RESULT);
+      const pid = Number(read(BUILD_PID) ?? Number.NaN);
+      if (result?.startsWith('failed'))
+        throw new Error(`the background lakeFS build ${result} (log: ${BUILD_LOG}):\n${logTail()}`);
+      if (result === 'ok' || (Number.isNaN(pid) && existsSync(LAKEFS_BIN))) {
+        if (existsSync(LAKEFS_BIN)) return true;
+        throw new Error(`the lakeFS build reported ok but ${LAKEFS_BIN} is missing: run bash scripts/setup-lakefs.sh`);
+      }
+      if (Number.isNaN(pid)) throw new Error('no lakeFS binary: run bash scripts/setup-lakefs.sh (npm test does it)');
+      if (!alive(pid) && read(BUILD_RESULT) === undefined)
+        throw new Error(`the background lakeFS build (pid ${pid}) stopped without a result:\n${logTail()}`);
+      return undefined;
+    },
+    lastLogLine,
+  );
 }
 
 export const ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -96,23 +94,12 @@ export async function startLakeFS(dir: string): Promise<LakeFSServer> {
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
   child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
   const endpoint = `http://127.0.0.1:${port}`;
-  // Until it answers or exits: no deadline a loaded machine can hit (a hung start ends with the
-  // test's own timeout), and a line every 15 s says what it is waiting for.
-  const started = Date.now();
-  let said = started;
-  for (;;) {
-    try {
-      if ((await fetch(`${endpoint}/api/v1/healthcheck`)).ok) break;
-    } catch {
-      // not up yet
-    }
+  // Until it answers or exits.
+  await waitUntil(`lakeFS to answer on ${endpoint}`, 200, async () => {
+    if (await answers(`${endpoint}/api/v1/healthcheck`)) return true;
     if (child.exitCode !== null) throw new Error(`lakeFS exited (${child.exitCode}) before it answered:\n${output}`);
-    if (Date.now() - said >= 15_000) {
-      said = Date.now();
-      console.error(`waiting for lakeFS to answer on ${endpoint} (${Math.round((said - started) / 1000)} s so far)`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return undefined;
+  });
   const env = {
     LAKEFS_ENDPOINT: endpoint,
     LAKEFS_ACCESS_KEY_ID: ACCESS_KEY_ID,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { packageRoot, WORKSPACE } from '../../src/paths.ts';
 import { freePort } from '../../src/sandbox/ui.ts';
 import { GIT_IDENTITY } from './cli.ts';
+import { answers, waitUntil } from './wait.ts';
 
 export interface Registry {
   url: string;
@@ -60,25 +61,12 @@ export async function startRegistry(dir: string): Promise<Registry> {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  // Until it answers or exits: no deadline a loaded machine can hit (a hung start ends with the
-  // test's own timeout), and a line every 15 s says what it is waiting for.
-  const started = Date.now();
-  let said = started;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/-/ping`)).ok) break;
-    } catch {
-      // not up yet
-    }
+  // Until it answers or exits.
+  await waitUntil(`the local registry to answer on ${url}`, 250, async () => {
+    if (await answers(`${url}/-/ping`)) return true;
     if (child.exitCode !== null) throw new Error(`verdaccio exited (${child.exitCode}) before it answered:\n${output}`);
-    if (Date.now() - said >= 15_000) {
-      said = Date.now();
-      console.error(
-        `waiting for the local registry to answer on ${url} (${Math.round((said - started) / 1000)} s so far)`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+    return undefined;
+  });
   // A user, as `npm adduser` would make one; its token publishes.
   const response = await fetch(`${url}/-/user/org.couchdb.user:ci`, {
     method: 'PUT',
