@@ -4,19 +4,18 @@
 // tool prints (temp paths, times, hashes and run ids aside).
 // UPDATE_DOCS=1 writes the current output into the tutorial instead of comparing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtBin, packageRoot } from '../../src/paths.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { type LakeFSServer, startLakeFS } from '../helpers/lakefs.ts';
+import { UV } from '../helpers/pipeline-venv.ts';
 import { tmux, waitForScreen } from '../helpers/terminal.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const TUTORIAL = join(packageRoot(), 'docs', 'tutorial.md');
 const UPDATE = process.env.UPDATE_DOCS === '1';
-const BOOTSTRAP_UV = join(packageRoot(), '.cache', 'uv-bootstrap', 'bin', 'uv');
-const UV = existsSync(BOOTSTRAP_UV) ? BOOTSTRAP_UV : 'uv';
 /** Where the tutorial's platform repo lives in the text, for every reader alike. */
 const SHOWN_ROOT = '~/acme-platform';
 

@@ -10,7 +10,8 @@ import { packageRoot } from '../../src/paths.ts';
 import { PYTHON } from './python.ts';
 
 const BOOTSTRAP_UV = join(packageRoot(), '.cache', 'uv-bootstrap', 'bin', 'uv');
-const UV = existsSync(BOOTSTRAP_UV) ? BOOTSTRAP_UV : 'uv';
+/** uv: the one scripts/setup-python.sh installed, else one on PATH. */
+export const UV = existsSync(BOOTSTRAP_UV) ? BOOTSTRAP_UV : 'uv';
 
 /** The requirements the Dockerfile's `pip install` adds to `.` (the pipeline and its dependencies). */
 export function imageExtras(pipelineDir: string): string[] {
