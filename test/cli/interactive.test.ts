@@ -2,43 +2,32 @@
 // tmux gives the CLI a real terminal; send-keys types, capture-pane reads the screen.
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { builtBin, packageRoot } from '../../src/paths.ts';
-import { tmux, waitForScreen } from '../helpers/terminal.ts';
+import { openTerminal } from '../helpers/terminal.ts';
 import { git, makePlatform } from '../helpers/workspace.ts';
-
-const session = `cp-test-${process.pid}`;
-const waitFor = (text: string | RegExp) => waitForScreen(session, text);
-
-afterAll(() => {
-  try {
-    tmux('kill-session', '-t', session);
-  } catch {
-    // already gone
-  }
-});
 
 it('asks every question, re-asks after a bad answer, then creates the pipeline', async () => {
   const root = makePlatform();
   const cli = builtBin('create-pipeline');
   // The shell stays after the CLI exits, so its last screen can still be read.
   const command = `env -u CI GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com '${process.execPath}' '${cli}'; echo "exit code $?"; sleep 120`;
-  tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', root, 'sh', '-c', command);
+  const { keys, waitFor } = openTerminal(root, command);
   await waitFor('Pipeline name');
-  tmux('send-keys', '-t', session, 'Bad-Name', 'Enter');
+  keys('Bad-Name', 'Enter');
   await waitFor('is not a valid Python package name');
-  tmux('send-keys', '-t', session, 'C-u', 'orders_daily', 'Enter');
+  keys('C-u', 'orders_daily', 'Enter');
   await waitFor('What kind of pipeline?');
-  tmux('send-keys', '-t', session, 'Down', 'Down', 'Enter'); // ingest
+  keys('Down', 'Down', 'Enter'); // ingest
   await waitFor('Describe the pipeline');
-  tmux('send-keys', '-t', session, 'Orders landing "raw"', 'Enter');
+  keys('Orders landing "raw"', 'Enter');
   await waitFor('Which team owns it?');
-  tmux('send-keys', '-t', session, 'Enter');
+  keys('Enter');
   await waitFor('Schedule (cron, or "none")');
-  tmux('send-keys', '-t', session, 'Enter');
+  keys('Enter');
   await waitFor('Release it to which deployments?');
-  tmux('send-keys', '-t', session, 'Enter');
+  keys('Enter');
   await waitFor('Committed on branch pipeline/orders_daily');
   await waitFor('exit code 0');
 
@@ -58,32 +47,27 @@ it("pipeline add asks a plopfile generator's prompts and a built-in kind's quest
   cpSync(join(packageRoot(), 'test/fixtures/plopfile'), root, { recursive: true });
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'our generators');
-  try {
-    tmux('kill-session', '-t', session); // the first test's shell, if it ran
-  } catch {
-    // none
-  }
   const cli = builtBin('pipeline');
   const run = (args: string) => `env -u CI '${process.execPath}' '${cli}' ${args}; echo "exit code $?"`;
   const command = `${run('add table-check --pipeline orders')}; ${run('add job --pipeline orders')}; sleep 120`;
-  tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '50', '-c', root, 'sh', '-c', command);
+  const { keys, waitFor } = openTerminal(root, command);
   await waitFor('Check name:');
-  tmux('send-keys', '-t', session, 'Bad', 'Enter');
+  keys('Bad', 'Enter');
   await waitFor('use lowercase letters, digits and underscores');
-  tmux('send-keys', '-t', session, 'C-u', 'orders_fresh', 'Enter');
+  keys('C-u', 'orders_fresh', 'Enter');
   await waitFor('Table it watches:');
-  tmux('send-keys', '-t', session, 'Enter');
+  keys('Enter');
   await waitFor('Severity:');
-  tmux('send-keys', '-t', session, 'Down', 'Enter');
+  keys('Down', 'Enter');
   await waitFor('Oldest age allowed, in hours:');
-  tmux('send-keys', '-t', session, 'C-u', '6', 'Enter');
+  keys('C-u', '6', 'Enter');
   await waitFor(/created +pipelines\/orders\/src\/orders\/checks\/orders_fresh.py[\s\S]*exit code 0/);
   await waitFor('Graph name:');
-  tmux('send-keys', '-t', session, '1st', 'Enter');
+  keys('1st', 'Enter');
   await waitFor('is not a name for a graph');
-  tmux('send-keys', '-t', session, 'C-u', 'cleanup', 'Enter');
+  keys('C-u', 'cleanup', 'Enter');
   await waitFor('Describe the job:');
-  tmux('send-keys', '-t', session, 'Enter');
+  keys('Enter');
   await waitFor(/added graph cleanup[\s\S]*exit code 0/);
 
   expect(readFileSync(join(root, 'pipelines/orders/src/orders/checks/orders_fresh.py'), 'utf8')).toContain(

@@ -11,7 +11,7 @@ import { builtBin, packageRoot } from '../../src/paths.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { type LakeFSServer, startLakeFS } from '../helpers/lakefs.ts';
 import { UV } from '../helpers/pipeline-venv.ts';
-import { tmux, waitForScreen } from '../helpers/terminal.ts';
+import { openTerminal } from '../helpers/terminal.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const TUTORIAL = join(packageRoot(), 'docs', 'tutorial.md');
@@ -80,27 +80,12 @@ afterAll(async () => {
 /** The screen of `create-pipeline` at a real terminal (tmux), answered as the tutorial says; writes nothing (--dry-run). */
 async function promptsAtATerminal(): Promise<string> {
   const platform = makePlatform({ owners: 'analytics,ml-team' });
-  const session = `cp-tutorial-${process.pid}`;
   const cli = builtBin('create-pipeline');
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    session,
-    '-x',
-    '160',
-    '-y',
-    '50',
-    '-c',
-    platform,
-    'sh',
-    '-c',
-    `env -u CI '${process.execPath}' '${cli}' --dry-run; sleep 60`,
-  );
-  const waitFor = (text: string) => waitForScreen(session, text);
+  const terminal = openTerminal(platform, `env -u CI '${process.execPath}' '${cli}' --dry-run; sleep 60`, 160, 50);
+  const { keys, waitFor } = terminal;
   try {
     await waitFor('Pipeline name');
-    tmux('send-keys', '-t', session, 'orders', 'Enter');
+    keys('orders', 'Enter');
     for (const prompt of [
       'What kind of pipeline?',
       'Describe the pipeline',
@@ -110,7 +95,7 @@ async function promptsAtATerminal(): Promise<string> {
       'Release it to which deployments?',
     ]) {
       await waitFor(prompt);
-      tmux('send-keys', '-t', session, 'Enter');
+      keys('Enter');
     }
     const screen = await waitFor('Would add pipeline orders');
     // The answered questions, as the terminal shows them once answered.
@@ -119,7 +104,7 @@ async function promptsAtATerminal(): Promise<string> {
       .filter((line) => line.startsWith('✔'))
       .join('\n');
   } finally {
-    tmux('kill-session', '-t', session);
+    terminal.close();
   }
 }
 
