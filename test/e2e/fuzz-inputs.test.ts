@@ -8,7 +8,8 @@
 // Seeded: FUZZ_SEED=<n> replays a run (the seed is in every failure), FUZZ_RUNS=<n> sets the number
 // of pipeline cases (default 320). Most cases run through the programmatic API (the same
 // createPipeline the CLI calls, so one node process), every eighth through the built CLI; all
-// accepted pipelines are then loaded in ONE Python process per deployment.
+// accepted pipelines are then loaded in ONE Python process, deployment after deployment, and what
+// Dagster loads in each deployment must be what `pipeline list` says it loads.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -17,7 +18,7 @@ import { parse } from 'yaml';
 import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { createPipeline as createInProcess } from '../../src/create/create.ts';
 import { CliError } from '../../src/errors.ts';
-import { createPipeline as createCli } from '../helpers/cli.ts';
+import { createPipeline as createCli, runBin } from '../helpers/cli.ts';
 import { PYTHON, pythonScript, ruffProblems, run } from '../helpers/python.ts';
 import { makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
@@ -411,40 +412,47 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
   });
 
   const yamlFiles = () => hosts.flatMap((host) => walkYaml(host.root));
-  const results = new Map<
-    string,
-    { failures: Record<string, string>; yaml: Record<string, unknown>; loaded: number }
-  >();
   const deployments = () => loadPlatformConfig(hosts[0]!.root).deployments.map((d) => d.name);
+  let loadedOnce:
+    | {
+        deployments: Record<
+          string,
+          { failures: Record<string, string>; loaded: number; definitions: Record<string, Definitions> }
+        >;
+        yaml: Record<string, unknown>;
+      }
+    | undefined;
 
-  function load(deployment: string) {
-    if (results.has(deployment)) return results.get(deployment)!;
+  interface Definitions {
+    jobs: string[];
+    schedules: string[];
+    sensors: string[];
+  }
+
+  /** Every accepted pipeline in every deployment, loaded by one Python process (Dagster imported once). */
+  function load() {
+    if (loadedOnce) return loadedOnce;
     const file = join(tempDir('fuzz-cases-'), 'cases.json');
     writeFileSync(
       file,
       JSON.stringify({
         pipelines: accepted.map((a) => [a.root, a.name]),
-        yaml: deployment === 'local' ? yamlFiles() : [],
+        deployments: deployments(),
+        yaml: yamlFiles(),
       }),
     );
-    const result = run(
-      PYTHON,
-      [pythonScript('load_pipelines.py'), file],
-      hosts[0]!.root,
-      { PIPELINE_DEPLOYMENT: deployment },
-      1_200_000,
-    );
-    if (result.code !== 0)
-      throw new Error(`load_pipelines.py failed in ${deployment} (${seeded}):\n${result.stderr.slice(-3000)}`);
-    const parsed = JSON.parse(result.stdout);
-    results.set(deployment, parsed);
-    return parsed;
+    const result = run(PYTHON, [pythonScript('load_pipelines.py'), file], hosts[0]!.root, {}, 1_200_000);
+    if (result.code !== 0) throw new Error(`load_pipelines.py failed (${seeded}):\n${result.stderr.slice(-3000)}`);
+    loadedOnce = JSON.parse(result.stdout);
+    return loadedOnce!;
   }
 
-  it('every accepted pipeline loads in Dagster in every deployment (one Python process each)', () => {
+  it('every accepted pipeline loads in Dagster in every deployment (one Python process for all)', () => {
     const failed: string[] = [];
+    const loadedIn = load().deployments;
+    expect(Object.keys(loadedIn).sort()).toEqual(deployments().sort());
     for (const deployment of deployments()) {
-      const { failures, loaded } = load(deployment);
+      const { failures, loaded } = loadedIn[deployment]!;
       for (const [where, why] of Object.entries(failures)) failed.push(`${deployment}: ${where}: ${why}`);
       if (!failures['import dagster']) expect(loaded + Object.keys(failures).length, deployment).toBe(accepted.length);
     }
@@ -454,8 +462,37 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
     ).toEqual([]);
   }, 1_800_000);
 
+  it('in every deployment Dagster loads exactly the jobs, schedules and sensors pipeline list says it does', () => {
+    const loadedIn = load().deployments;
+    const differ: string[] = [];
+    for (const root of new Set(accepted.map((a) => a.root))) {
+      const listed = runBin('pipeline', ['list', '--json', '--cwd', root], root);
+      expect(listed.code, listed.stderr).toBe(0);
+      const pipelines = JSON.parse(listed.stdout).pipelines as {
+        name: string;
+        deployments: Record<string, Definitions>;
+      }[];
+      for (const a of accepted.filter((a) => a.root === root)) {
+        const says = pipelines.find((p) => p.name === a.name)?.deployments;
+        for (const deployment of deployments()) {
+          const dagster = loadedIn[deployment]!.definitions[`${root}::${a.name}`];
+          const ours = says?.[deployment] && {
+            jobs: [...says[deployment].jobs].sort(),
+            schedules: [...says[deployment].schedules].sort(),
+            sensors: [...says[deployment].sensors].sort(),
+          };
+          if (JSON.stringify(dagster) !== JSON.stringify(ours))
+            differ.push(
+              `${a.name} in ${deployment}: Dagster ${JSON.stringify(dagster)}, pipeline list ${JSON.stringify(ours)}`,
+            );
+        }
+      }
+    }
+    expect(differ.slice(0, 10), seeded).toEqual([]);
+  });
+
   it('every YAML file written reads the same in PyYAML as in the yaml package, with the answers as given and a Compose service per pipeline', () => {
-    const { yaml: pyyaml } = load('local');
+    const { yaml: pyyaml } = load();
     const differ: string[] = [];
     for (const file of yamlFiles()) {
       const ours = JSON.parse(JSON.stringify(parse(readFileSync(file, 'utf8'), { merge: true }) ?? null));
