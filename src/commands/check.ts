@@ -5,6 +5,7 @@ import { runCheck } from '../check/run.ts';
 import { findPlatformRoot, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { recoverBeforeReading } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
   {
@@ -62,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new InputError(
       `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline check inside a platform repo`,
     );
+  recoverBeforeReading(root);
   const report = await runCheck(root, { pipelines: (values.pipeline as string[] | undefined) ?? [] });
   process.stdout.write(`${renderCheckReport(report, format)}\n`);
   return report.summary.errors > 0 ? EXIT.failure : EXIT.ok;

@@ -4,6 +4,7 @@ import { listReport, renderList } from '../check/list.ts';
 import { findPlatformRoot, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { recoverBeforeReading } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
   {
@@ -49,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new InputError(
       `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline list inside a platform repo`,
     );
+  recoverBeforeReading(root);
   const report = listReport(root, (values.pipeline as string[] | undefined) ?? []);
   process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderList(report)}\n`);
   return EXIT.ok;

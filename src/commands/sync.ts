@@ -4,7 +4,7 @@ import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventi
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { type SyncReport, syncChanges, syncPlatform } from '../sync/sync.ts';
-import { Transaction } from '../tree/transaction.ts';
+import { recoverBeforeReading, Transaction } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
   {
@@ -69,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const check = values.check === true;
   const dryRun = check || values['dry-run'] === true;
   // Under the repo's lock, after rolling back what a killed command left half-done.
+  if (dryRun) recoverBeforeReading(root);
   const tx = dryRun ? undefined : Transaction.begin(root, 'pipeline sync');
   let report: SyncReport;
   try {

@@ -486,7 +486,7 @@ export async function writing<T>(
   work: (tx: Transaction | undefined) => Promise<T>,
 ): Promise<T> {
   if (options.dryRun) {
-    recoverInterrupted(root, (line) => process.stderr.write(`${line}\n`));
+    recoverBeforeReading(root);
     return work(undefined);
   }
   const tx = Transaction.begin(root, command, { dir: options.dir });
@@ -574,6 +574,15 @@ export function recoverInterrupted(root: string, onRecover: (line: string) => vo
     }
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For a command that only reads the platform (`pipeline list`, `check`, `sync --dry-run`): first
+ * roll back what a killed command left half-done, saying so on stderr, so that it reports on the
+ * files as they were, never on a mix. Nothing is written when no command was interrupted.
+ */
+export function recoverBeforeReading(root: string): void {
+  recoverInterrupted(root, (line) => process.stderr.write(`${line}\n`));
 }
 
 /** `length` bytes of a backup pack from `offset`. */

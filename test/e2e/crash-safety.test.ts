@@ -37,6 +37,18 @@ function random(seed: number): () => number {
   };
 }
 
+/** A git repository of the conventions-v1 fixture, made once: what every upgrade here starts from. */
+let v1: string | undefined;
+function upgradeBase(): string {
+  if (v1) return v1;
+  v1 = tempDir('v1-');
+  cpSync(V1, v1, { recursive: true });
+  git(v1, 'init', '-q', '-b', 'main');
+  git(v1, 'add', '-A');
+  git(v1, 'commit', '-qm', 'platform at conventions v1');
+  return v1;
+}
+
 function copyOf(dir: string): string {
   const copy = join(tempDir('crash-'), 'repo');
   cpSync(dir, copy, { recursive: true });
@@ -148,12 +160,9 @@ describe('killed with SIGKILL at any instant', () => {
   it(
     `pipeline upgrade leaves every file as before or as after, ${KILLS} instants`,
     async () => {
-      const base = tempDir('v1-');
-      cpSync(V1, base, { recursive: true });
-      git(base, 'init', '-q', '-b', 'main');
-      git(base, 'add', '-A');
-      git(base, 'commit', '-qm', 'platform at conventions v1');
-      const counts = await killAtManyInstants(base, 'pipeline', ['upgrade'], ['upgrade', '--dry-run']);
+      const base = upgradeBase();
+      // The next command only reads (sync --dry-run): it still rolls the killed upgrade back first.
+      const counts = await killAtManyInstants(base, 'pipeline', ['upgrade'], ['sync', '--dry-run']);
       expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
       expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
       expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
@@ -162,14 +171,40 @@ describe('killed with SIGKILL at any instant', () => {
   );
 });
 
+/** Runs `pipeline upgrade` (writes slowed) and SIGKILLs it once a file changed: killed mid-write. */
+async function killMidUpgrade(dir: string): Promise<void> {
+  const before = JSON.stringify([...treeFingerprint(dir)]);
+  const child = spawn(process.execPath, [builtBin('pipeline'), 'upgrade'], {
+    cwd: dir,
+    stdio: 'ignore',
+    env: { ...process.env, ...GIT_IDENTITY, ...SLOW_WRITES, CI: 'true' },
+  });
+  const gone = new Promise((resolve) => child.on('close', resolve));
+  while (child.exitCode === null && JSON.stringify([...treeFingerprint(dir)]) === before)
+    await new Promise((r) => setTimeout(r, 5));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+describe('after a kill, a command that only reads', () => {
+  for (const command of [['list'], ['check'], ['sync', '--dry-run']]) {
+    it(`pipeline ${command.join(' ')} rolls the killed upgrade back first, and says so`, async () => {
+      const dir = copyOf(upgradeBase());
+      const before = treeFingerprint(dir);
+      await killMidUpgrade(dir);
+      expect(existsSync(join(dir, '.git', 'pipeline-txn', 'journal.json')), 'killed mid-write').toBe(true);
+      expect(treeFingerprint(dir)).not.toEqual(before);
+      const result = runBin('pipeline', command, dir);
+      expect(result.stderr).toMatch(/an interrupted pipeline upgrade \(pid \d+\) was rolled back: \d+ files restored/);
+      expect(treeFingerprint(dir)).toEqual(before);
+    });
+  }
+});
+
 describe('a write that fails', () => {
   let base: string;
   beforeAll(() => {
-    base = tempDir('v1-');
-    cpSync(V1, base, { recursive: true });
-    git(base, 'init', '-q', '-b', 'main');
-    git(base, 'add', '-A');
-    git(base, 'commit', '-qm', 'platform at conventions v1');
+    base = upgradeBase();
   });
 
   it('on the last file of an upgrade puts every file back and names the file, exit 1', () => {
