@@ -15,11 +15,12 @@
 //   npm run bench [-- --runs 15] [-- --node .cache/node24/.../bin/node] [-- --cli other/dist/create-pipeline.js]
 // --node (repeatable) adds a Node binary (default: this one, and .cache/node24's when installed);
 // --cli (repeatable) adds another build to compare, e.g. one of an earlier commit.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { measure, measuredWith } from './measure.mjs';
 
 const ROOT = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -54,20 +55,6 @@ const CLIS = [
   join(ROOT, 'packages', 'create-pipeline', 'dist', 'create-pipeline.js'),
   ...(values.cli ?? []).map((cli) => resolve(cli)),
 ];
-// CPU and peak RSS of the child (and the children it waited for, git among them) from wait4(2):
-// Python's os.wait4 gives them to the microsecond, GNU time (the fallback) in 10 ms steps only.
-const PYTHON_WAIT4 = `import os, sys
-pid = os.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-_, status, usage = os.wait4(pid, 0)
-sys.stderr.write(f"\\n{usage.ru_utime} {usage.ru_stime} {usage.ru_maxrss}\\n")
-sys.exit(os.waitstatus_to_exitcode(status))`;
-const hasPython = spawnSync('python3', ['-c', 'import os; os.wait4'], { stdio: 'ignore' }).status === 0;
-const TIME = '/usr/bin/time';
-if (!hasPython && !existsSync(TIME))
-  throw new Error('bench: needs python3 or GNU time at /usr/bin/time for CPU and peak RSS (apt-get install time)');
-
 const { NODE_EXTRA_CA_CERTS: extraCerts, ...inherited } = process.env;
 const unset = {
   ...inherited,
@@ -79,16 +66,6 @@ const unset = {
 };
 const set = extraCerts ? { ...unset, NODE_EXTRA_CA_CERTS: extraCerts } : undefined;
 
-/** CPU seconds (user + system, children included) and peak RSS in MiB of one command. */
-function measure(cmd, args, cwd, env) {
-  const [runner, runnerArgs] = hasPython
-    ? ['python3', ['-c', PYTHON_WAIT4, cmd, ...args]]
-    : [TIME, ['-f', '%U %S %M', cmd, ...args]];
-  const result = spawnSync(runner, runnerArgs, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${result.stderr}`);
-  const [user, system, kib] = result.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-  return { cpu: user + system, rss: kib / 1024 };
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const root = mkdtempSync(join(tmpdir(), 'bench-platform-'));
@@ -229,5 +206,5 @@ const ours = rows.find((row) => /--yes --no-branch( \[cli 1\])?$/.test(row.label
 for (const other of rows.filter((row) => row.label.startsWith('create-')))
   console.log(`${other.label}: ${(other.cpu / ours.cpu).toFixed(2)}x the CPU of ${ours.label}`);
 console.log(
-  `target: --yes --no-branch at most 3.0x node -e 0 (NODE_EXTRA_CA_CERTS unset), peak RSS at most 60 MiB; measured with ${hasPython ? "wait4's rusage" : 'GNU time'}`,
+  `target: --yes --no-branch at most 3.0x node -e 0 (NODE_EXTRA_CA_CERTS unset), peak RSS at most 60 MiB; measured with ${measuredWith}`,
 );

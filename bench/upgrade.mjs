@@ -12,12 +12,13 @@
 //   does far more than the others: for scale.
 //   npm run bench:upgrade [-- --pipelines 1000] [-- --cli other/dist/pipeline.js] [-- --timings]
 // --timings: our runs also print their per-phase lines (PIPELINE_UPGRADE_TIMINGS=1, docs/development.md).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeCorpus } from './corpus.mjs';
+import { measure } from './measure.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -105,19 +106,17 @@ function timed(label, dir, cmd, args, env = {}, { withoutCodemods = false } = {}
   cpSync(base, dir, { recursive: true });
   // The whole migration runs the built-in codemods alone, without the head-to-head one.
   if (withoutCodemods) rmSync(join(dir, 'codemods'), { recursive: true });
-  const started = process.hrtime.bigint();
-  const result = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`${label} failed: ${result.stderr}`);
+  const result = measure(cmd, args, dir, { ...process.env, CI: 'true', ...env });
+  const seconds = result.wall;
   const output = pythonFiles(dir);
   rmSync(dir, { recursive: true, force: true });
   const changed = [...output].filter(([path, text]) => baseline.get(path) !== text).length;
   // Printed as soon as it is measured: a run cut short still reports the tools that finished.
   console.log(
-    `${label.padEnd(52)} ${seconds.toFixed(1).padStart(6)} s  ${(files / seconds).toFixed(0).padStart(6)} files/s  (${changed} files changed)`,
+    `${label.padEnd(52)} ${seconds.toFixed(1).padStart(6)} s  ${(files / seconds).toFixed(0).padStart(6)} files/s  (${changed} files changed; CPU ${result.user.toFixed(1)} s user + ${result.system.toFixed(1)} s system)`,
   );
   for (const line of result.stderr.split('\n').filter((l) => l.startsWith('timing: '))) console.log(`  ${line}`);
-  return { label, seconds, output };
+  return { label, seconds, output, user: result.user, system: result.system };
 }
 
 /** The paths where two tools' outputs differ (none: the same output). */
