@@ -1,6 +1,8 @@
 // Real git, through its CLI. Every call names its folder; nothing here stashes, resets or
 // discards anything of the user's.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { StateError } from './errors.ts';
 
 function git(cwd: string, args: string[]): string {
@@ -39,6 +41,24 @@ export const gitHead = (dir: string): string | undefined =>
 
 export const gitHasCommits = (dir: string): boolean =>
   tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']) !== undefined;
+
+/**
+ * The commit that `ref` (such as `refs/heads/main`) names in the repository whose git folder is
+ * `gitDir`, or undefined when it names none (an unborn branch). A loose ref file is git's own answer
+ * (it takes precedence over packed-refs) and is read without starting git; anything else (a packed
+ * ref, a worktree's folder, whose branches live in the common folder, a reftable repository) asks git.
+ */
+export function refCommit(gitDir: string, ref: string): string | undefined {
+  if (ref.startsWith('refs/') && !existsSync(join(gitDir, 'reftable'))) {
+    try {
+      const text = readFileSync(join(gitDir, ref), 'utf8').trim();
+      if (/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(text)) return text;
+    } catch {
+      // no loose ref file: git knows where it is
+    }
+  }
+  return tryGit(dirname(gitDir), ['rev-parse', '--verify', '--quiet', ref]);
+}
 
 export const gitBranchExists = (dir: string, branch: string): boolean =>
   tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;

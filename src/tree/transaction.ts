@@ -32,6 +32,7 @@ import {
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, StateError } from '../errors.ts';
+import { refCommit } from '../git.ts';
 import { syncDurably, tempPathOf, writeFileAtomic, writeTemp } from './atomic.ts';
 import type { ChangePlan } from './plan.ts';
 
@@ -228,7 +229,7 @@ export class Transaction {
     this.journal.git.dir = gitDir;
     this.journal.git.head = existsSync(head) ? readFileSync(head, 'utf8') : null;
     const ref = this.journal.git.head?.startsWith('ref: ') ? this.journal.git.head.slice(5).trim() : null;
-    const commit = ref ? tryGit(dirname(gitDir), ['rev-parse', '--verify', '--quiet', ref]) : undefined;
+    const commit = ref ? refCommit(gitDir, ref) : undefined;
     this.journal.git.branch = ref && commit ? { ref, commit } : null;
     // An unborn branch (a repository without commits): its first commit creates it.
     if (ref && !commit && !this.journal.git.created.includes(ref)) this.journal.git.created.push(ref);
