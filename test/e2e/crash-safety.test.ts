@@ -171,13 +171,17 @@ describe('killed with SIGKILL at any instant', () => {
   );
 });
 
-/** Runs `pipeline upgrade` (writes slowed) and SIGKILLs it once a file changed: killed mid-write. */
+/**
+ * Runs `pipeline upgrade` and SIGKILLs it once a file changed: killed mid-write. Its writes are slowed
+ * more than the instants' (50 ms a file), so the renames last about a second: a loaded machine's poll
+ * still sees the first change before the last.
+ */
 async function killMidUpgrade(dir: string): Promise<void> {
   const before = JSON.stringify([...treeFingerprint(dir)]);
   const child = spawn(process.execPath, [builtBin('pipeline'), 'upgrade'], {
     cwd: dir,
     stdio: 'ignore',
-    env: { ...process.env, ...GIT_IDENTITY, ...SLOW_WRITES, CI: 'true' },
+    env: { ...process.env, ...GIT_IDENTITY, PIPELINE_TEST_SLOW_WRITES_MS: '100', CI: 'true' },
   });
   const gone = new Promise((resolve) => child.on('close', resolve));
   while (child.exitCode === null && JSON.stringify([...treeFingerprint(dir)]) === before)
