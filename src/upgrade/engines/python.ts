@@ -1,5 +1,7 @@
 // Python edits with ast-grep (@ast-grep/napi + @ast-grep/lang-python, its dynamic-language API):
 // format-preserving, never regex. Loaded on first use, so other commands never pay for it.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Edit, SgNode, SgRoot } from '@ast-grep/napi';
 import type { FileTree } from '../../tree/file-tree.ts';
 
@@ -29,6 +31,26 @@ const RECENT = 32;
 /** How often parsePython was asked, how often it parsed, and the milliseconds parsing took (PIPELINE_UPGRADE_TIMINGS). */
 export const parseStats = { calls: 0, parses: 0, ms: 0 };
 
+/**
+ * Every RELEASE_EVERY parses, the trees no one holds any more are freed. Each parse's tree is native
+ * memory (about 30 KB for a 2 KB module) that V8 does not count, so its small JavaScript heap never
+ * calls for the collection that would free them, and Node runs the finalizers of what it collects
+ * only between two turns of the event loop, which a busy upgrade worker never takes (it awaits
+ * settled promises only). Without this, every tree stayed until the worker ended: 0.8 MB a
+ * pipeline, 900 MB of peak RSS for 1,000 pipelines.
+ */
+const RELEASE_EVERY = 1000;
+let collectGarbage: (() => void) | undefined;
+
+async function releaseTrees(): Promise<void> {
+  if (!collectGarbage) {
+    setFlagsFromString('--expose-gc');
+    collectGarbage = runInNewContext('gc') as () => void;
+  }
+  collectGarbage();
+  await new Promise((next) => setImmediate(next));
+}
+
 export async function parsePython(source: string): Promise<SgRoot> {
   parseStats.calls++;
   const known = recent.get(source);
@@ -37,6 +59,7 @@ export async function parsePython(source: string): Promise<SgRoot> {
     recent.set(source, known);
     return known;
   }
+  if (parseStats.parses % RELEASE_EVERY === RELEASE_EVERY - 1) await releaseTrees();
   const lib = napi ?? (await loadPython());
   const started = performance.now();
   const parsed = lib.parse('python', source);
