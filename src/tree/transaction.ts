@@ -100,11 +100,24 @@ interface Journal {
 const pidAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  return !zombie(pid);
 };
+
+/**
+ * A killed process its parent has not reaped yet (on Linux, where /proc says so): it answers
+ * signals but runs no more. Where nothing reaps (a container whose PID 1 is a shell), it stays one.
+ */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
 
 function tryGit(cwd: string, args: string[]): string | undefined {
   try {

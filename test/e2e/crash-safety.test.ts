@@ -203,6 +203,48 @@ describe('after a kill, a command that only reads', () => {
       expect(treeFingerprint(dir)).toEqual(before);
     });
   }
+
+  it('pipeline list rolls back a killed upgrade that is still a zombie (its parent has not reaped it)', () => {
+    // Python forks the upgrade and, once a file changed, kills it without reaping it, as a container
+    // whose PID 1 is a shell leaves it; then runs pipeline list and only afterwards reaps the zombie.
+    const dir = copyOf(upgradeBase());
+    const before = treeFingerprint(dir);
+    const script = `import json, os, subprocess, sys, time
+node, cli, journal = sys.argv[1:4]
+pid = os.fork()
+if pid == 0:
+    os.execv(node, [node, cli, "upgrade"])
+def writing():
+    try:
+        with open(journal) as f:
+            return len(json.load(f)["files"]) > 0
+    except (OSError, ValueError):
+        return False
+while not writing():
+    time.sleep(0.005)
+os.kill(pid, 9)
+time.sleep(0.2)
+with open(f"/proc/{pid}/stat") as f:
+    state = f.read().rsplit(")", 1)[1].split()[0]
+listed = subprocess.run([node, cli, "list"], capture_output=True, text=True)
+os.waitpid(pid, 0)
+print(json.dumps({"state": state, "code": listed.returncode, "stderr": listed.stderr}))`;
+    const result = spawnSync(
+      'python3',
+      ['-c', script, process.execPath, builtBin('pipeline'), join(dir, '.git', 'pipeline-txn', 'journal.json')],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, ...GIT_IDENTITY, PIPELINE_TEST_SLOW_WRITES_MS: '100', CI: 'true' },
+      },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const { state, code, stderr } = JSON.parse(result.stdout) as { state: string; code: number; stderr: string };
+    expect(state, 'the upgrade was a zombie while pipeline list ran').toBe('Z');
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/an interrupted pipeline upgrade \(pid \d+\) was rolled back: \d+ files? restored/);
+    expect(treeFingerprint(dir)).toEqual(before);
+  });
 });
 
 describe('a write that fails', () => {

@@ -413,6 +413,12 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
 
   const yamlFiles = () => hosts.flatMap((host) => walkYaml(host.root));
   const deployments = () => loadPlatformConfig(hosts[0]!.root).deployments.map((d) => d.name);
+  interface Definitions {
+    jobs: string[];
+    schedules: string[];
+    sensors: string[];
+  }
+
   let loadedOnce:
     | {
         deployments: Record<
@@ -422,12 +428,6 @@ describe(`create-pipeline over generated inputs (${seeded})`, () => {
         yaml: Record<string, unknown>;
       }
     | undefined;
-
-  interface Definitions {
-    jobs: string[];
-    schedules: string[];
-    sensors: string[];
-  }
 
   /** Every accepted pipeline in every deployment, loaded by one Python process (Dagster imported once). */
   function load() {
