@@ -24,7 +24,7 @@ export const CREATE_FLAGS: GlobalFlag[] = [
     flag: 'branch',
     type: 'boolean',
     negatable: true,
-    help: 'Commit on a new branch pipeline/<name> (default: when the git tree is clean); --no-branch writes files only',
+    help: 'Commit on a new branch pipeline/<name> (default: when the git tree is clean; never from another pipeline/* branch); --no-branch writes files only',
   },
   {
     flag: 'dry-run',

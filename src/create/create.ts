@@ -155,7 +155,7 @@ async function planAndWrite(
       `HEAD moved from ${decided.startHead} to ${git.gitHead(root)} while this command waited (another create-pipeline?); nothing was written: run it again`,
     );
   }
-  const gitPlan = decideGit(root, creatingPlatform, spec, options.branch);
+  const gitPlan = decideGit(root, creatingPlatform, spec, options.branch, decided.startHead);
 
   // 6. Every file, in memory.
   const runs: GeneratorRun[] = [];
@@ -240,6 +240,7 @@ function decideGit(
   creatingPlatform: boolean,
   spec: PipelineSpec | undefined,
   branch: boolean | undefined,
+  head: string | undefined,
 ): GitPlan {
   const none = (note: string | null): GitPlan => ({
     init: false,
@@ -276,6 +277,13 @@ function decideGit(
       );
     return none('the git tree has uncommitted changes: files written on the current branch, nothing committed');
   }
+  // One pipeline, one branch, one commit on top of the branch it started from: a branch made from
+  // another new pipeline's branch would carry that pipeline into this one's pull request.
+  const current = head ?? git.gitHead(root);
+  if (pipelineBranch && current?.startsWith('pipeline/'))
+    throw new StateError(
+      `git is on ${current}, another pipeline's branch, and a branch made from it would carry that pipeline too; switch back first (git switch main), or pass --no-branch`,
+    );
   if (pipelineBranch && git.gitBranchExists(root, pipelineBranch))
     throw new StateError(`git branch ${pipelineBranch} already exists; delete it, or choose another pipeline name`);
   return {

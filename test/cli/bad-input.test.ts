@@ -154,6 +154,19 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
     }
   });
 
+  it("refuses to branch from another pipeline's branch, which would carry that pipeline too", () => {
+    git(platform, 'checkout', '-q', '-b', 'pipeline/orders');
+    try {
+      expectRefused(
+        ['billing'],
+        /git is on pipeline\/orders, another pipeline's branch, and a branch made from it would carry that pipeline too; switch back first \(git switch main\), or pass --no-branch/,
+      );
+    } finally {
+      git(platform, 'checkout', '-q', 'main');
+      git(platform, 'branch', '-q', '-D', 'pipeline/orders');
+    }
+  });
+
   it('refuses a platform config that fails its schema, naming the key and why', () => {
     const file = join(platform, 'platform.yaml');
     const original = readFileSync(file, 'utf8');
