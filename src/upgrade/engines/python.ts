@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Edit, SgNode, SgRoot } from '@ast-grep/napi';
 import type { FileTree } from '../../tree/file-tree.ts';
+import { renamesOneWord } from './python-words.ts';
 
 type Napi = typeof import('@ast-grep/napi');
 let napi: Napi | undefined;
@@ -71,6 +72,19 @@ export async function parsePython(source: string): Promise<SgRoot> {
 }
 
 /**
+ * Texts editPython made by renaming words only (renamesOneWord), each with the text it was made
+ * from: the same tree shape, so the check of written files asks about that text instead, whose
+ * tree is still in `recent`, and a rename costs one parse, not two.
+ */
+const renamed = new Map<string, string>();
+const RENAMED = 128;
+
+/** The text `source` was made from by renaming words only, when editPython made it so. */
+export function renamedFrom(source: string): string | undefined {
+  return renamed.get(source);
+}
+
+/**
  * Applies `edit` to one Python file of the tree: it gets the parsed root and returns the edits to
  * make. Returns how many edits were made; the file is untouched when there are none.
  */
@@ -80,6 +94,11 @@ export async function editPython(tree: FileTree, path: string, edit: (root: SgNo
   const root = (await parsePython(source)).root();
   const edits = edit(root);
   if (edits.length === 0) return 0;
-  tree.write(path, root.commitEdits(edits));
+  const after = root.commitEdits(edits);
+  if (after !== source && edits.every((e) => renamesOneWord(source, e))) {
+    renamed.set(after, source);
+    if (renamed.size > RENAMED) renamed.delete(renamed.keys().next().value!);
+  }
+  tree.write(path, after);
   return edits.length;
 }
