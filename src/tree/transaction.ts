@@ -97,6 +97,31 @@ interface Journal {
   };
 }
 
+/**
+ * The files in turns, one from each folder per turn, so that the calls in flight at once are in
+ * different folders: a file created or renamed locks its folder, and on ext4 the inode allocator
+ * can hold that lock a long time (it skips every free inode it counts as recently deleted). In
+ * plan order, eight calls in one pipeline's folder waited on each other: 10,000 temporary files
+ * took 4.8-5.3 s of wall time and 8-8.6 s of kernel CPU where in turns they took 2.3-3.3 s and
+ * 3.6-5.3 s (this machine, after a large deletion).
+ */
+function oneFolderAtATime(files: PlannedFile[]): PlannedFile[] {
+  const folders = new Map<string, PlannedFile[]>();
+  for (const file of files) {
+    const folder = dirname(file.path);
+    const list = folders.get(folder);
+    if (list) list.push(file);
+    else folders.set(folder, [file]);
+  }
+  const turns: PlannedFile[] = [];
+  let left = [...folders.values()];
+  for (let turn = 0; left.length; turn++) {
+    for (const list of left) turns.push(list[turn]!);
+    left = left.filter((list) => list.length > turn + 1);
+  }
+  return turns;
+}
+
 const pidAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -307,9 +332,10 @@ export class Transaction {
    */
   async applyConcurrently(plan: ChangePlan): Promise<void> {
     const write = this.journalAndCheck(plan);
-    await this.concurrently(write.files, (file) => writeFile(tempPathOf(file.path), file.content));
+    const files = oneFolderAtATime(write.files);
+    await this.concurrently(files, (file) => writeFile(tempPathOf(file.path), file.content));
     this.makeDurable(write);
-    await this.concurrently(write.files, (file) => rename(tempPathOf(file.path), file.path));
+    await this.concurrently(files, (file) => rename(tempPathOf(file.path), file.path));
     write.report();
   }
 
