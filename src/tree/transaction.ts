@@ -101,9 +101,9 @@ interface Journal {
  * The files in turns, one from each folder per turn, so that the calls in flight at once are in
  * different folders: a file created or renamed locks its folder, and on ext4 the inode allocator
  * can hold that lock a long time (it skips every free inode it counts as recently deleted). In
- * plan order, eight calls in one pipeline's folder waited on each other: 10,000 temporary files
- * took 4.8-5.3 s of wall time and 8-8.6 s of kernel CPU where in turns they took 2.3-3.3 s and
- * 3.6-5.3 s (this machine, after a large deletion).
+ * plan order, eight calls in one pipeline's folder waited on each other: 9,000 temporary files
+ * took 4.8-6.5 s of wall time where in turns they took 2.3-4.2 s (five alternating pairs on an
+ * ext4 without a journal; docs/development.md).
  */
 function oneFolderAtATime(files: PlannedFile[]): PlannedFile[] {
   const folders = new Map<string, PlannedFile[]>();

@@ -84,6 +84,7 @@ describe('renaming one word', () => {
     '@solid\n',
     'def f(x, *args, **kwargs):\n    return x\n',
     'y = f"{x!r} {x:>10} {solid}" + rb"\\x41" + u"\\N{DASH} é"\n',
+    'v = f"{x:solid} {x!s:{w}} {{solid}}" + f\'{solid["k"]}\' + b"\\0" + "\\\\solid"\n',
     'n = 1.e5 + 0x1f + 1.j + 1_000 + 2.5e-3 + x1.e5\n',
     "s = 'it''s' + \"\\n\\t\" + '''a\nb'''\n",
     'match x:\n    case [a, *rest] if a:\n        pass\n    case _:\n        pass\n',
