@@ -280,10 +280,12 @@ function decideGit(
   // One pipeline, one branch, one commit on top of the branch it started from: a branch made from
   // another new pipeline's branch would carry that pipeline into this one's pull request.
   const current = head ?? git.gitHead(root);
-  if (pipelineBranch && current?.startsWith('pipeline/'))
+  if (pipelineBranch && current?.startsWith('pipeline/')) {
+    const base = ['main', 'master', 'trunk'].find((b) => git.gitBranchExists(root, b));
     throw new StateError(
-      `git is on ${current}, another pipeline's branch, and a branch made from it would carry that pipeline too; switch back first (git switch main), or pass --no-branch`,
+      `git is on ${current}, another pipeline's branch, and a branch made from it would carry that pipeline too; switch back first (${base ? `git switch ${base}` : 'git switch to your main branch'}), or pass --no-branch`,
     );
+  }
   if (pipelineBranch && git.gitBranchExists(root, pipelineBranch))
     throw new StateError(`git branch ${pipelineBranch} already exists; delete it, or choose another pipeline name`);
   return {

@@ -167,6 +167,18 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
     }
   });
 
+  it('names the branch to switch back to as the repository calls it', () => {
+    git(platform, 'branch', '-q', '-m', 'main', 'trunk');
+    git(platform, 'checkout', '-q', '-b', 'pipeline/orders');
+    try {
+      expectRefused(['billing'], /; switch back first \(git switch trunk\), or pass --no-branch/);
+    } finally {
+      git(platform, 'checkout', '-q', 'trunk');
+      git(platform, 'branch', '-q', '-D', 'pipeline/orders');
+      git(platform, 'branch', '-q', '-m', 'trunk', 'main');
+    }
+  });
+
   it('refuses a platform config that fails its schema, naming the key and why', () => {
     const file = join(platform, 'platform.yaml');
     const original = readFileSync(file, 'utf8');
