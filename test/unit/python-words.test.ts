@@ -149,6 +149,26 @@ describe('the check of written files, after a rename', () => {
     expect(parseStats.parses - before).toBe(5);
   });
 
+  it('ends when a later codemod renames back, with more modules than its caches hold', async () => {
+    // x -> y, then solid -> op, then op -> solid: the last text was made from the one before,
+    // which was made from it, and neither differs from the disk's, so both are checked.
+    const dir = tempDir('rename-back-');
+    for (let i = 0; i < 80; i++) writeFileSync(join(dir, `m${i}.py`), `x = solid${i}\nsolid = 1\n`);
+    const codemods = [
+      { ...rename('x', 'y'), id: 'first', version: 1 },
+      { ...rename('solid', 'op'), id: 'there', version: 2 },
+      { ...rename('op', 'solid'), id: 'back', version: 3 },
+    ];
+    const result = await upgradePipeline('p', dir, { pipelines: [], platform: null, to: 3, codemods });
+    expect(result.codemods.map((c) => [c.id, c.changes])).toEqual([
+      ['first', 80],
+      ['there', 80],
+      ['back', 80],
+    ]);
+    expect(result.status).toBe('upgraded');
+    expect(result.tree.read('m0.py')).toBe('y = solid0\nsolid = 1\n');
+  });
+
   it('still refuses a pipeline whose renamed module did not parse, as before', async () => {
     const dir = tempDir('rename-broken-');
     writeFileSync(join(dir, 'ok.py'), 'x = solid\ny = f(a=1, 2)\n');

@@ -61,15 +61,20 @@ const MAY_HAVE_PROBLEM = {
 const checked = new Map<string, ParseError | null>();
 
 /** The first syntax problem of a Python source, or null when it parses. */
-export async function parseError(source: string): Promise<ParseError | null> {
+export const parseError = (source: string): Promise<ParseError | null> => problemOf(source, 0);
+
+/** Renames followed back at most: a -> b, then b -> a by a later codemod, is a cycle. */
+const HOPS = 4;
+
+async function problemOf(source: string, hops: number): Promise<ParseError | null> {
   // The same text is checked twice: by the codemod once it has rewritten a module, then by the
   // runner with every file the codemod changed.
   if (checked.has(source)) return checked.get(source)!;
   // Made from a text that parses by renaming words only: it parses too (the same tree shape), and
   // that text's tree is still at hand, where this one would be parsed again.
-  const original = renamedFrom(source);
+  const original = hops < HOPS ? renamedFrom(source) : undefined;
   let problem: ParseError | null = null;
-  if (original === undefined || (await parseError(original)) !== null) {
+  if (original === undefined || (await problemOf(original, hops + 1)) !== null) {
     const root = (await parsePython(source)).root();
     problem = root.find(MAY_HAVE_PROBLEM as never) ? firstProblem(root) : null;
   }
