@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { StateError } from './errors.ts';
 
-function git(cwd: string, args: string[]): string {
+/** git's output (trailing whitespace trimmed); throws when git fails. */
+export function runGit(cwd: string, args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
@@ -14,9 +15,10 @@ function git(cwd: string, args: string[]): string {
   }).trimEnd();
 }
 
-function tryGit(cwd: string, args: string[]): string | undefined {
+/** git's output, or undefined when git fails (or is not installed). */
+export function tryGit(cwd: string, args: string[]): string | undefined {
   try {
-    return git(cwd, args);
+    return runGit(cwd, args);
   } catch {
     return undefined;
   }
@@ -29,7 +31,7 @@ export const gitTopLevel = (dir: string): string | undefined => tryGit(dir, ['re
 
 /** Uncommitted changes (tracked or untracked, not ignored), as porcelain lines. */
 export const gitDirt = (dir: string): string[] =>
-  git(dir, ['status', '--porcelain', '--untracked-files=all']).split('\n').filter(Boolean);
+  runGit(dir, ['status', '--porcelain', '--untracked-files=all']).split('\n').filter(Boolean);
 
 export const gitCurrentBranch = (dir: string): string | undefined =>
   tryGit(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
@@ -64,15 +66,15 @@ export const gitBranchExists = (dir: string, branch: string): boolean =>
   tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;
 
 export function gitInit(dir: string, branch = 'main'): void {
-  git(dir, ['init', '--quiet', '--initial-branch', branch]);
+  runGit(dir, ['init', '--quiet', '--initial-branch', branch]);
 }
 
 export function gitCheckoutNewBranch(dir: string, branch: string): void {
-  git(dir, ['checkout', '--quiet', '-b', branch]);
+  runGit(dir, ['checkout', '--quiet', '-b', branch]);
 }
 
 export function gitCheckout(dir: string, branch: string): void {
-  git(dir, ['checkout', '--quiet', branch]);
+  runGit(dir, ['checkout', '--quiet', branch]);
 }
 
 export function gitDeleteBranch(dir: string, branch: string): void {
@@ -88,8 +90,8 @@ export function gitUnstage(dir: string, paths: string[]): void {
 /** Stages exactly `paths` and commits them; returns the new commit id. */
 export function gitCommit(dir: string, paths: string[], message: string): string {
   try {
-    git(dir, ['add', '--', ...paths]);
-    git(dir, ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths]);
+    runGit(dir, ['add', '--', ...paths]);
+    runGit(dir, ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths]);
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
     // Only a missing identity is git's user.name and user.email; say what git said otherwise.
@@ -102,5 +104,5 @@ export function gitCommit(dir: string, paths: string[], message: string): string
       `git commit failed (${stderr.split('\n').at(-1)}); fix that, or pass --no-branch to write the files without committing`,
     );
   }
-  return git(dir, ['rev-parse', 'HEAD']);
+  return runGit(dir, ['rev-parse', 'HEAD']);
 }

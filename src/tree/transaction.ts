@@ -32,7 +32,7 @@ import {
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, StateError } from '../errors.ts';
-import { refCommit } from '../git.ts';
+import { refCommit, tryGit } from '../git.ts';
 import { syncDurably, tempPathOf, writeFileAtomic, writeTemp } from './atomic.ts';
 import type { ChangePlan } from './plan.ts';
 
@@ -141,14 +141,6 @@ function zombie(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
   } catch {
     return false;
-  }
-}
-
-function tryGit(cwd: string, args: string[]): string | undefined {
-  try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
   }
 }
 

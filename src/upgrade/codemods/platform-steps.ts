@@ -23,7 +23,6 @@
 // When platform.yaml moves to 4 (from 3, or from earlier with the steps above): ruff.toml, the
 // ruff configuration of the repo's Python, is written when there is none, and the CI workflow
 // gets its ruff job when it is the v3 template's (v4-ruff-config).
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -38,6 +37,7 @@ import {
 import { instanceFiles, platformFiles } from '../../../generators/platform/files.ts';
 import type { PlatformConfig } from '../../conventions/platform-config.ts';
 import { CONVENTIONS_VERSION } from '../../conventions/version.ts';
+import { runGit, tryGit } from '../../git.ts';
 import { renderString } from '../../render/templates.ts';
 import { planSync } from '../../sync/sync.ts';
 import { FileTree } from '../../tree/file-tree.ts';
@@ -433,16 +433,6 @@ export function platformLayoutSummary(step: PlatformLayout, written: boolean): s
   const head = `\nplatform: ${step.ids.join(', ')}: ${files} file${files === 1 ? '' : 's'} changed${written ? ', then pipeline sync wrote the derived files' : ' (then pipeline sync writes the derived files)'}`;
   return [head, ...step.todos.map((t) => `  TODO: ${t}`)].join('\n');
 }
-
-const runGit = (cwd: string, args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
-const tryGit = (cwd: string, args: string[]) => {
-  try {
-    return runGit(cwd, args);
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Writes the step through the command's transaction (so a failure or a kill puts every file back),
