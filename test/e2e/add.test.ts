@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin, packageRoot } from '../../src/paths.ts';
-import { createPipeline, GIT_IDENTITY, runBin } from '../helpers/cli.ts';
+import { binEnv, createPipeline, runBin } from '../helpers/cli.ts';
 import { inspectMany } from '../helpers/load-many.ts';
 import { PYTHON, run } from '../helpers/python.ts';
 import {
@@ -365,7 +365,7 @@ describe('docs/add.md', () => {
     const result = spawnSync('bash', ['-c', script], {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, ...GIT_IDENTITY, CI: 'true' },
+      env: binEnv(),
     });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('added preset dev_sample (mode dev)');

@@ -7,7 +7,7 @@ import { chmodSync, cpSync, existsSync, readdirSync, readFileSync } from 'node:f
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin } from '../../src/paths.ts';
-import { GIT_IDENTITY, runBin } from '../helpers/cli.ts';
+import { binEnv, runBin } from '../helpers/cli.ts';
 import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const SLOW = 900_000;
@@ -71,7 +71,7 @@ function runAndKill(
     const child = spawn(process.execPath, [builtBin(bin), ...args], {
       cwd,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ...GIT_IDENTITY, ...FIXED, ...(slow ? SLOW_WRITES : {}), CI: 'true' },
+      env: binEnv({ ...FIXED, ...(slow ? SLOW_WRITES : {}) }),
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
@@ -181,7 +181,7 @@ async function killMidUpgrade(dir: string): Promise<void> {
   const child = spawn(process.execPath, [builtBin('pipeline'), 'upgrade'], {
     cwd: dir,
     stdio: 'ignore',
-    env: { ...process.env, ...GIT_IDENTITY, PIPELINE_TEST_SLOW_WRITES_MS: '100', CI: 'true' },
+    env: binEnv({ PIPELINE_TEST_SLOW_WRITES_MS: '100' }),
   });
   const gone = new Promise((resolve) => child.on('close', resolve));
   while (child.exitCode === null && JSON.stringify([...treeFingerprint(dir)]) === before)
@@ -235,7 +235,7 @@ print(json.dumps({"state": state, "code": listed.returncode, "stderr": listed.st
       {
         cwd: dir,
         encoding: 'utf8',
-        env: { ...process.env, ...GIT_IDENTITY, PIPELINE_TEST_SLOW_WRITES_MS: '100', CI: 'true' },
+        env: binEnv({ PIPELINE_TEST_SLOW_WRITES_MS: '100' }),
       },
     );
     expect(result.status, result.stderr).toBe(0);
@@ -298,7 +298,7 @@ describe('two create-pipeline runs at once', () => {
           new Promise<{ code: number | null; stderr: string }>((resolve) => {
             const child = spawn(process.execPath, [builtBin('create-pipeline'), ...args], {
               cwd: dir,
-              env: { ...process.env, ...GIT_IDENTITY, CI: 'true' },
+              env: binEnv(),
             });
             let stderr = '';
             child.stderr.on('data', (d) => (stderr += d));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { builtBin } from '../../src/paths.ts';
-import { createPipeline, GIT_IDENTITY, runBin } from '../helpers/cli.ts';
+import { binEnv, createPipeline, runBin } from '../helpers/cli.ts';
 import { type LakeFSServer, startLakeFS } from '../helpers/lakefs.ts';
 import { PYTHON } from '../helpers/python.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
@@ -141,7 +141,7 @@ describe('the whole loop: up, run, commit, git merge, promote, refresh, prune', 
     const child = spawn(
       process.execPath,
       [builtBin('pipeline'), 'sandbox', 'ui', '--python', PYTHON, ...branchOf('feature/new-metric')],
-      { cwd: root, env: { ...process.env, ...GIT_IDENTITY, ...lakefs.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: root, env: binEnv(lakefs.env), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';
@@ -373,7 +373,7 @@ describe('two up runs racing', () => {
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [builtBin('pipeline'), 'sandbox', ...args], {
         cwd: root,
-        env: { ...process.env, ...GIT_IDENTITY, ...lakefs.env },
+        env: binEnv(lakefs.env),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
