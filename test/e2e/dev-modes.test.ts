@@ -114,7 +114,7 @@ describe.each(NAMES)('pipeline %s', (name) => {
     "runs the dev preset's jobs against the S3 API, with the dev deployment's Postgres instance",
     async () => {
       const pipelineDir = join(root, 'pipelines', name);
-      const python = pipelineVenv(pipelineDir, join(tempDir('venv-'), 'venv'));
+      const python = pipelineVenv(pipelineDir);
       const home = tempDir('dagster-home-');
       copyFileSync(join(root, 'deployments', 'dev', 'dagster.yaml'), join(home, 'dagster.yaml'));
       const result = run(
