@@ -23,6 +23,9 @@ export function sandboxEnv(ctx: SandboxContext, credentials: LakeFSCredentials |
   return credentials ? { ...env, ...lakefsEnv(credentials) } : env;
 }
 
+/** The `dg` command of the interpreter it runs in (dagster-dg-cli's console script, as a program). */
+const DG_MAIN = "import sys; sys.argv[0] = 'dg'; from dagster_dg_cli.cli import main; main()";
+
 /** Runs one job of a pipeline with the sandbox's environment and Dagster instance. */
 export function runJob(
   ctx: SandboxContext,
@@ -42,9 +45,12 @@ export function runJob(
   // as soon as the step ends: on a busy machine the step's last lines (its STEP_SUCCESS) never
   // reach the terminal. Dagster's own knob gives the tail a second to catch up, unless set already.
   env.DAGSTER_COMPUTE_LOG_TAIL_WAIT_AFTER_FINISH ??= '1';
+  // `dg launch --job` (what `python -m dagster job execute` now tells its users to run instead),
+  // through the chosen interpreter, so that it is that venv's dg: the job runs in this process, on
+  // the instance at DAGSTER_HOME, from the pipeline's definitions module.
   const result = spawnSync(
     python,
-    ['-m', 'dagster', 'job', 'execute', '-m', `${pipeline}.definitions`, '-a', 'defs', '-j', job],
+    ['-c', DG_MAIN, 'launch', '--job', job, '-m', `${pipeline}.definitions`, '-a', 'defs'],
     { cwd: join(dir, 'src'), env, stdio: 'inherit' },
   );
   if (result.error)

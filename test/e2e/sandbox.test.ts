@@ -83,6 +83,8 @@ describe('pipeline sandbox on git branch feature/new-metric', () => {
     // Every step's end reaches the terminal, a busy machine or not.
     const ended = (result.stdout + result.stderr).match(/ - (\w+) - STEP_SUCCESS - /g) ?? [];
     expect(ended.map((e) => e.split(' - ')[1]).sort()).toEqual(['daily_revenue', 'load_source', 'write_target']);
+    // Run the current way (`dg launch`): no warning that the command is superseded, nor any other.
+    expect(result.stdout + result.stderr).not.toMatch(/Warning:/);
     const written = (await lakefs.client.download(REPO, name, 'marts/orders.csv')).toString();
     expect(written).toBe('day,orders,revenue\n2026-02-01,2,15.50\n');
     await expectProductionUntouched();
