@@ -9,7 +9,7 @@ import { addResource, RESOURCE_QUESTIONS } from '../../generators/add/resource.t
 import { addSchedule, SCHEDULE_QUESTIONS } from '../../generators/add/schedule.ts';
 import { addSensor, SENSOR_QUESTIONS } from '../../generators/add/sensor.ts';
 import { loadPlatformConfig } from '../conventions/platform-config.ts';
-import { CliError, InputError, StateError } from '../errors.ts';
+import { InputError, StateError } from '../errors.ts';
 import {
   type AnswerSource,
   type Answers,
@@ -19,7 +19,7 @@ import {
   resolveAnswers,
 } from '../options/question.ts';
 import { FileTree } from '../tree/file-tree.ts';
-import { Transaction } from '../tree/transaction.ts';
+import { writing } from '../tree/transaction.ts';
 import type { AddContext } from './context.ts';
 import { type PlopApi, plopQuestions, runPlopActions } from './plopfile.ts';
 
@@ -90,19 +90,29 @@ export interface AddReport {
 
 export async function runAdd(
   kind: AddKind,
-  ctx: AddContext,
+  loadContext: () => Promise<AddContext>,
   options: { flags: Record<string, string | undefined>; interactive: boolean; dryRun: boolean },
 ): Promise<AddReport> {
-  // 1. Every answer, checked before anything is computed.
-  const { answers, sources, edit } = await KIND_OF[kind].resolve(ctx, {
-    interactive: options.interactive,
-    flags: options.flags,
-  });
-  // 2. The edits, in memory.
-  const tree = new FileTree(join(ctx.root, ctx.rel));
-  const { added, notes } = await edit(tree);
-  const files = writeTree(tree, ctx.root, `${ctx.rel}/`, `pipeline add ${kind}`, options.dryRun);
-  return { kind, pipeline: ctx.pipeline, dryRun: options.dryRun, answers, sources, added, files, notes };
+  const plan = async (interactive: boolean) => {
+    const ctx = await loadContext();
+    // 1. Every answer, checked before anything is computed.
+    const { answers, sources, edit } = await KIND_OF[kind].resolve(ctx, { interactive, flags: options.flags });
+    // 2. The edits, in memory.
+    const tree = new FileTree(join(ctx.root, ctx.rel));
+    return { ctx, answers, sources, tree, ...(await edit(tree)) };
+  };
+  let planned = await plan(options.interactive);
+  const { ctx } = planned;
+  const files = writeTree(
+    () => planned.tree,
+    async () => {
+      planned = await plan(false);
+      return planned.tree;
+    },
+    { root: ctx.root, prefix: `${ctx.rel}/`, label: `pipeline add ${kind}`, ...options },
+  );
+  const { answers, sources, added, notes } = planned;
+  return { kind, pipeline: ctx.pipeline, dryRun: options.dryRun, answers, sources, added, notes, files: await files };
 }
 
 /** A custom generator of the platform's plopfile, run like a built-in kind. */
@@ -114,20 +124,32 @@ export async function runCustom(
   options: { flags: Record<string, string | undefined>; interactive: boolean; dryRun: boolean },
 ): Promise<AddReport> {
   const generator = plop.getGenerator(name);
-  const { answers, sources } = await resolveAnswers(plopQuestions(generator), undefined, {
-    interactive: options.interactive,
-    flags: options.flags,
-  });
-  const tree = new FileTree(root);
-  // (No `pkg`: plop has a helper of that name. The package is src/<pipeline>.)
-  const context = ctx ? { pipeline: ctx.pipeline, pipelineDir: ctx.rel, deployments: ctx.deployments } : {};
-  const data = { ...context, platform: ctx?.platform ?? loadPlatformConfig(root), ...answers };
-  const done = await runPlopActions(plop, generator, tree, data);
-  if (tree.changes().length === 0)
-    throw new InputError(
-      `generator ${name} changed nothing (${done.join('; ') || 'it has no actions'}); check its actions and your answers`,
-    );
-  const files = writeTree(tree, root, '', `pipeline add ${name}`, options.dryRun);
+  const plan = async (interactive: boolean) => {
+    const { answers, sources } = await resolveAnswers(plopQuestions(generator), undefined, {
+      interactive,
+      flags: options.flags,
+    });
+    const tree = new FileTree(root);
+    // (No `pkg`: plop has a helper of that name. The package is src/<pipeline>.)
+    const context = ctx ? { pipeline: ctx.pipeline, pipelineDir: ctx.rel, deployments: ctx.deployments } : {};
+    const data = { ...context, platform: ctx?.platform ?? loadPlatformConfig(root), ...answers };
+    const done = await runPlopActions(plop, generator, tree, data);
+    if (tree.changes().length === 0)
+      throw new InputError(
+        `generator ${name} changed nothing (${done.join('; ') || 'it has no actions'}); check its actions and your answers`,
+      );
+    return { answers, sources, tree, done };
+  };
+  let planned = await plan(options.interactive);
+  const files = await writeTree(
+    () => planned.tree,
+    async () => {
+      planned = await plan(false);
+      return planned.tree;
+    },
+    { root, prefix: '', label: `pipeline add ${name}`, ...options },
+  );
+  const { answers, sources, done } = planned;
   return {
     kind: name,
     pipeline: ctx?.pipeline ?? null,
@@ -140,27 +162,42 @@ export async function runCustom(
   };
 }
 
-/** The tree's changes as files with diffs; written all at once (lock, journal, atomic), or not at all. */
-function writeTree(tree: FileTree, root: string, prefix: string, label: string, dryRun: boolean): AddReport['files'] {
-  const files = tree.changes().map((c) => ({
+/** The tree's changes as files with diffs (each path with `prefix`, relative to `root`). */
+function filesOf(tree: FileTree, prefix: string): AddReport['files'] {
+  return tree.changes().map((c) => ({
     path: `${prefix}${c.path}`,
     change: c.before === undefined ? ('create' as const) : ('modify' as const),
     diff: createTwoFilesPatch(`a/${prefix}${c.path}`, `b/${prefix}${c.path}`, c.before ?? '', c.after, '', '', {
       context: 3,
     }),
   }));
-  if (dryRun) return files;
-  const tx = Transaction.begin(root, label);
-  try {
-    tx.apply(tree.toPlan());
-    tx.commit();
-  } catch (error) {
-    const failed = tx.rollback();
-    if (failed.length && error instanceof CliError)
-      throw new StateError(
-        `${error.message}; and the rollback could not restore ${failed.join(', ')}: restore them with git`,
-      );
-    throw error;
-  }
-  return files;
+}
+
+/**
+ * Writes the planned tree all at once (lock, journal, atomic), or not at all. Planned before the
+ * lock (a prompt may wait on someone), so under the lock every file the plan read is read again:
+ * when another command wrote one meanwhile (two `pipeline add` at once), the plan is made again
+ * from the files as they are now, under the lock, with the same flags. An interactive run's
+ * answers may not hold any more: it stops, writing nothing.
+ */
+async function writeTree(
+  planned: () => FileTree,
+  replan: () => Promise<FileTree>,
+  options: { root: string; prefix: string; label: string; dryRun: boolean; interactive: boolean },
+): Promise<AddReport['files']> {
+  if (options.dryRun) return filesOf(planned(), options.prefix);
+  return writing(options.root, options.label, { dryRun: false }, async (tx) => {
+    let tree = planned();
+    const stale = tree.staleReads();
+    if (stale.length) {
+      const names = stale.map((path) => `${options.prefix}${path}`).join(', ');
+      if (options.interactive)
+        throw new StateError(
+          `${names} changed while you answered (another command wrote it); nothing was written: run ${options.label} again`,
+        );
+      tree = await replan();
+    }
+    tx!.apply(tree.toPlan());
+    return filesOf(tree, options.prefix);
+  });
 }

@@ -265,8 +265,7 @@ export async function run(argv: string[]): Promise<number> {
       `pipeline add ${kind} takes no arguments (got ${positionals.join(' ')}); pass answers as flags, see pipeline add ${kind} --help`,
     );
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
-  const ctx = await loadAddContext(cwd, values.pipeline as string | undefined);
-  const report = await runAdd(kind, ctx, {
+  const report = await runAdd(kind, () => loadAddContext(cwd, values.pipeline as string | undefined), {
     flags,
     interactive: canPrompt() && !values.json,
     dryRun: values['dry-run'] === true,

@@ -77,6 +77,25 @@ export class FileTree {
     return out;
   }
 
+  /**
+   * The files read through this tree whose bytes on disk are no longer what was read: another
+   * command wrote them since. Asked under the repository's lock, just before writing, so that an
+   * edit planned on what another command then replaced is not written over it.
+   */
+  staleReads(): string[] {
+    const stale: string[] = [];
+    for (const [path, read] of this.originals) {
+      let now: string | undefined;
+      try {
+        now = readFileSync(join(this.root, path), 'utf8');
+      } catch {
+        now = undefined;
+      }
+      if (now !== read) stale.push(path);
+    }
+    return stale.sort();
+  }
+
   /** A copy whose later writes do not touch this one (a codemod runs on a copy until it succeeds). */
   fork(): FileTree {
     const copy = new FileTree(this.root);

@@ -290,22 +290,22 @@ describe('a write that fails', () => {
   });
 });
 
+/** Runs the built `bin` once per argument list, all at once; resolves with each one's exit code and stderr. */
+const atOnce = (bin: 'create-pipeline' | 'pipeline', dir: string, runs: string[][], env: Record<string, string> = {}) =>
+  Promise.all(
+    runs.map(
+      (args) =>
+        new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          const child = spawn(process.execPath, [builtBin(bin), ...args], { cwd: dir, env: binEnv(env) });
+          let stderr = '';
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('exit', (code) => resolve({ code, stderr }));
+        }),
+    ),
+  );
+
 describe('two create-pipeline runs at once', () => {
-  const both = (dir: string, a: string[], b: string[]) =>
-    Promise.all(
-      [a, b].map(
-        (args) =>
-          new Promise<{ code: number | null; stderr: string }>((resolve) => {
-            const child = spawn(process.execPath, [builtBin('create-pipeline'), ...args], {
-              cwd: dir,
-              env: binEnv(),
-            });
-            let stderr = '';
-            child.stderr.on('data', (d) => (stderr += d));
-            child.on('exit', (code) => resolve({ code, stderr }));
-          }),
-      ),
-    );
+  const both = (dir: string, a: string[], b: string[]) => atOnce('create-pipeline', dir, [a, b]);
 
   it(
     'with branches: one commits on its own branch, the other commits nothing and says why, exit 2',
@@ -352,6 +352,37 @@ describe('two create-pipeline runs at once', () => {
       const dg = readFileSync(join(dir, 'dg.toml'), 'utf8');
       expect(dg).toContain('path = "pipelines/billing"');
       expect(dg).toContain('path = "pipelines/orders"');
+    },
+    SLOW,
+  );
+});
+
+describe('pipeline add runs at once', () => {
+  // Each plans its edit before it takes the lock; slow writes keep the lock held long enough that
+  // the others have planned on the files as they were before the first one wrote.
+  it(
+    'three presets added to one pipeline at once: all three are there, in presets.py and the README',
+    async () => {
+      const dir = makePlatform({ pipelines: [['orders', '--template', 'transform']] });
+      const names = ['dev_a', 'dev_b', 'dev_c'];
+      const results = await atOnce(
+        'pipeline',
+        dir,
+        names.map((name) => ['add', 'preset', '--pipeline', 'orders', '--name', name, '--mode', 'dev']),
+        { PIPELINE_TEST_SLOW_WRITES_MS: '150', PIPELINE_LOCK_WAIT_MS: '120000' },
+      );
+      expect(
+        results.map((r) => r.code),
+        JSON.stringify(results),
+      ).toEqual([0, 0, 0]);
+      const presets = readFileSync(join(dir, 'pipelines/orders/src/orders/presets.py'), 'utf8');
+      const readme = readFileSync(join(dir, 'pipelines/orders/README.md'), 'utf8');
+      for (const name of names) {
+        expect(presets, name).toContain(`name="${name}"`);
+        expect(readme, name).toContain(name);
+      }
+      const check = runBin('pipeline', ['check', '--pipeline', 'orders'], dir);
+      expect(check.code, check.stdout + check.stderr).toBe(0);
     },
     SLOW,
   );
