@@ -5,8 +5,10 @@
 // the renames.
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   existsSync,
+  fchmodSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -23,7 +25,18 @@ import { basename, dirname, join } from 'node:path';
 export const tempPathOf = (path: string, pid = process.pid): string =>
   join(dirname(path), `.${basename(path)}.${pid}.tmp`);
 
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+/** The permission bits of `path`, or undefined when it does not exist. */
+export function modeOf(path: string): number | undefined {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat && stat.mode & 0o7777;
+}
+
+/**
+ * Replaces `path` with `content`, all or nothing. The file keeps its permission bits (`mode`, else
+ * those it has now): a new file made and renamed over it would otherwise get the default ones, and
+ * an executable script or a read-only file would lose its mode.
+ */
+export function writeFileAtomic(path: string, content: string | Uint8Array, mode = modeOf(path)): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const temp = tempPathOf(path);
@@ -31,6 +44,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
     const fd = openSync(temp, 'w');
     try {
       writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+      if (mode !== undefined) fchmodSync(fd, mode);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -42,11 +56,15 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
   }
 }
 
-/** Writes `content` to `path`'s temporary file, not yet durable (see syncDurably) nor in place. */
-export function writeTemp(path: string, content: string | Uint8Array): string {
+/**
+ * Writes `content` to `path`'s temporary file, not yet durable (see syncDurably) nor in place,
+ * with the permission bits `mode` when given (those of the file it will replace).
+ */
+export function writeTemp(path: string, content: string | Uint8Array, mode?: number): string {
   const temp = tempPathOf(path);
   try {
     writeFileSync(temp, content);
+    if (mode !== undefined) chmodSync(temp, mode);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;

@@ -29,7 +29,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { chmod, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, StateError } from '../errors.ts';
 import { refCommit, tryGit } from '../git.ts';
@@ -54,6 +54,8 @@ interface JournalFile {
   backup: string | null;
   /** Where in that backup its bytes are, when the backup is a pack of many files' (one per apply). */
   at?: [offset: number, length: number];
+  /** Its permission bits, put back with its bytes. */
+  mode?: number;
 }
 
 /** One file of a plan being written: absolute path, as the plan names it, new content. */
@@ -61,6 +63,8 @@ interface PlannedFile {
   path: string;
   relative: string;
   content: string;
+  /** The permission bits of the file it replaces (undefined: a new file). */
+  mode?: number;
 }
 
 interface PlannedWrite {
@@ -311,7 +315,7 @@ export class Transaction {
    */
   apply(plan: ChangePlan): void {
     const write = this.journalAndCheck(plan);
-    for (const file of write.files) this.writeOne(file, () => writeTemp(file.path, file.content));
+    for (const file of write.files) this.writeOne(file, () => writeTemp(file.path, file.content, file.mode));
     this.makeDurable(write);
     for (const file of write.files) this.writeOne(file, () => renameSync(tempPathOf(file.path), file.path));
     write.report();
@@ -325,7 +329,10 @@ export class Transaction {
   async applyConcurrently(plan: ChangePlan): Promise<void> {
     const write = this.journalAndCheck(plan);
     const files = oneFolderAtATime(write.files);
-    await this.concurrently(files, (file) => writeFile(tempPathOf(file.path), file.content));
+    await this.concurrently(files, async (file) => {
+      await writeFile(tempPathOf(file.path), file.content);
+      if (file.mode !== undefined) await chmod(tempPathOf(file.path), file.mode);
+    });
     this.makeDurable(write);
     await this.concurrently(files, (file) => rename(tempPathOf(file.path), file.path));
     write.report();
@@ -373,7 +380,7 @@ export class Transaction {
     for (const change of plan.changes) {
       const path = resolve(plan.root, change.path);
       contents.delete(path);
-      contents.set(path, { path, relative: change.path, content: change.content });
+      contents.set(path, { path, relative: relative(this.journal.root, path), content: change.content });
     }
     // Folders known to exist: a large plan has ten files per folder, each asked about once.
     const present = new Set<string>();
@@ -381,8 +388,13 @@ export class Transaction {
     const newDirs = new Set(this.journal.dirs);
     const pack = { name: this.backupName(), parts: [] as Buffer[], size: 0 };
     const entries: JournalFile[] = [];
-    for (const path of contents.keys()) {
-      if (this.journaled.has(path)) continue;
+    for (const [path, file] of contents) {
+      if (this.journaled.has(path)) {
+        // Journaled by an earlier plan of this transaction: it keeps the mode it has now.
+        const stat = lstatSync(path, { throwIfNoEntry: false });
+        if (stat?.isFile()) file.mode = stat.mode & 0o7777;
+        continue;
+      }
       let dir = dirname(path);
       const missing: string[] = [];
       while (!exists(dir)) {
@@ -395,14 +407,17 @@ export class Transaction {
         this.journal.dirs.push(m);
       }
       try {
-        if (lstatSync(path, { throwIfNoEntry: false })?.isFile()) {
+        const stat = lstatSync(path, { throwIfNoEntry: false });
+        if (stat?.isFile()) {
           const bytes = readFileSync(path);
-          entries.push({ path, backup: pack.name, at: [pack.size, bytes.length] });
+          const mode = stat.mode & 0o7777;
+          file.mode = mode;
+          entries.push({ path, backup: pack.name, at: [pack.size, bytes.length], mode });
           pack.parts.push(bytes);
           pack.size += bytes.length;
         } else entries.push({ path, backup: null });
       } catch (error) {
-        permissionError(error, relative(plan.root, path), 'read');
+        permissionError(error, relative(this.journal.root, path), 'read');
       }
     }
     // Journaled once the pack holds their bytes (a rollback never looks for a backup not written).
@@ -410,7 +425,7 @@ export class Transaction {
     try {
       if (pack.parts.length) writeFileSync(backups[0]!, Buffer.concat(pack.parts, pack.size));
     } catch (error) {
-      permissionError(error, relative(plan.root, this.dir) || this.dir);
+      permissionError(error, relative(this.journal.root, this.dir) || this.dir);
     }
     for (const entry of entries) {
       this.journal.files.push(entry);
@@ -430,7 +445,7 @@ export class Transaction {
         }
         if (lstatSync(file.path, { throwIfNoEntry: false })) accessSync(file.path, constants.W_OK);
       } catch (error) {
-        permissionError(error, relative(plan.root, existsSync(file.path) ? file.path : dir) || dir);
+        permissionError(error, relative(this.journal.root, existsSync(file.path) ? file.path : dir) || dir);
       }
     }
     // The folders the files go to (those a file needs are journaled above).
@@ -634,6 +649,18 @@ function readSlice(path: string, [offset, length]: [number, number]): Buffer {
   return bytes;
 }
 
+/** Whether `path` holds exactly `bytes`, with the permission bits `mode` (when known). */
+function unchanged(path: string, bytes: Buffer, mode: number | undefined): boolean {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (!stat?.isFile() || stat.size !== bytes.length || (mode !== undefined && (stat.mode & 0o7777) !== mode))
+    return false;
+  try {
+    return readFileSync(path).equals(bytes);
+  } catch {
+    return false;
+  }
+}
+
 function rollBack(journal: Journal, dir: string): string[] {
   const failed: string[] = [];
   const attempt = (path: string, action: () => void) => {
@@ -647,12 +674,12 @@ function rollBack(journal: Journal, dir: string): string[] {
     // The temporary file of a write that was killed between writing and renaming.
     rmSync(tempPathOf(file.path, journal.pid), { force: true });
     attempt(file.path, () => {
-      if (file.backup)
-        writeFileAtomic(
-          file.path,
-          file.at ? readSlice(join(dir, file.backup), file.at) : readFileSync(join(dir, file.backup)),
-        );
-      else rmSync(file.path, { force: true });
+      if (!file.backup) return rmSync(file.path, { force: true });
+      const bytes = file.at ? readSlice(join(dir, file.backup), file.at) : readFileSync(join(dir, file.backup));
+      // A file the transaction never got to (a refused write, a kill before its rename) is left as
+      // it is: rewriting it would change nothing but its inode and times.
+      if (unchanged(file.path, bytes, file.mode)) return;
+      writeFileAtomic(file.path, bytes, file.mode);
     });
   }
   for (const folder of [...journal.dirs].reverse()) {

@@ -2,7 +2,7 @@
 // for byte, Dagster loads the result in every deployment, the new schedules and jobs appear exactly
 // where visibility says, and every bad input is one line, exit 2, and no change.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin, packageRoot } from '../../src/paths.ts';
@@ -312,6 +312,20 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('README.md left as it is');
     expect(readFileSync(readme, 'utf8')).toBe(before);
+  });
+
+  it('keeps the permission bits of every file it edits (an executable, a group-writable one)', () => {
+    const presets = join(root, 'pipelines/orders/src/orders/presets.py');
+    const readme = join(root, 'pipelines/orders/README.md');
+    chmodSync(presets, 0o755);
+    chmodSync(readme, 0o664);
+    const result = add(root, ['preset', '--pipeline', 'orders', '--name', 'dev_modes', '--mode', 'dev']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(presets, 'utf8')).toContain('name="dev_modes"');
+    expect(statSync(presets).mode & 0o7777).toBe(0o755);
+    expect(statSync(readme).mode & 0o7777).toBe(0o664);
+    chmodSync(presets, 0o644);
+    chmodSync(readme, 0o644);
   });
 
   it('copies the local preset with a TODO when no preset has the mode', () => {

@@ -266,11 +266,12 @@ describe('a write that fails', () => {
   it('on a read-only file is one line naming it, exit 2, and nothing changes', () => {
     const dir = copyOf(base);
     const target = join(dir, 'pipelines', 'orders', 'src', 'orders', 'deployments.py');
+    chmodSync(target, 0o444);
+    // Modes included: the read-only file must still be read-only (a rollback that rewrote it made it 0644).
     const before = treeFingerprint(dir);
     // Root may write anything: run the command as an unprivileged user, as a developer would.
     const asUser = process.getuid?.() === 0;
     if (asUser) spawnSync('chown', ['-R', 'nobody:nogroup', join(dir, '..')]);
-    chmodSync(target, 0o444);
     const cmd = asUser ? 'setpriv' : process.execPath;
     const prefix = asUser ? ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath] : [];
     const result = spawnSync(cmd, [...prefix, builtBin('pipeline'), 'upgrade', '--allow-dirty'], {
@@ -281,12 +282,12 @@ describe('a write that fails', () => {
     expect(result.status, result.stderr).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /^pipeline: error: cannot write .*deployments\.py \(permission denied\); make it writable, then run again$/,
+        /^pipeline: error: cannot write pipelines\/orders\/src\/orders\/deployments\.py \(permission denied\); make it writable, then run again$/,
       ),
     ]);
-    chmodSync(target, 0o644);
     if (asUser) spawnSync('chown', ['-R', 'root:root', join(dir, '..')]);
     expect(treeFingerprint(dir)).toEqual(before);
+    chmodSync(target, 0o644);
   });
 });
 

@@ -49,7 +49,7 @@ export function makePlatform(options: { owners?: string; pipelines?: string[][] 
 }
 
 /**
- * A fingerprint of every file below `dir` (path and content), plus git's view of it: HEAD, every
+ * A fingerprint of every file below `dir` (path, content and permission bits), plus git's view of it: HEAD, every
  * branch and tag, and what is staged. git's own bookkeeping (reflogs, packed refs, the index's
  * stat cache) is left out: it changes without the repository changing.
  */
@@ -62,7 +62,11 @@ export function treeFingerprint(dir: string): Map<string, string> {
       if (rel === '.git') continue;
       const st = statSync(full);
       if (st.isDirectory()) walk(full);
-      else out.set(rel, createHash('sha256').update(readFileSync(full)).digest('hex'));
+      else
+        out.set(
+          rel,
+          `${createHash('sha256').update(readFileSync(full)).digest('hex')} ${(st.mode & 0o7777).toString(8)}`,
+        );
     }
   };
   walk(dir);
