@@ -110,11 +110,17 @@ export const PIPELINE_QUESTIONS = defineQuestions<PipelineContext>()
     choices: (ctx) =>
       ctx.platform.deployments.map((d) => ({ value: d.name, description: `modes: ${d.modes.join(', ')}` })),
     default: (ctx) => ctx.platform.deployments.map((d) => d.name),
-    parse: (raw, ctx) =>
-      checkDeployments(
-        splitList(raw),
-        ctx.platform.deployments.map((d) => d.name),
-      ),
+    parse: (raw, ctx) => {
+      const known = ctx.platform.deployments.map((d) => d.name);
+      const chosen = checkDeployments(splitList(raw), known);
+      // The pipeline's own tests (and a developer's laptop) run its local_sample job in the local
+      // deployment: without it, the first commit's tests fail.
+      if (known.includes('local') && !chosen.includes('local'))
+        throw new InputError(
+          `--deployments ${chosen.join(',')} leaves out local, where the pipeline's own tests and a laptop run it; add it: --deployments ${['local', ...chosen].join(',')}`,
+        );
+      return chosen;
+    },
   })
   .ask({
     key: 'slaHours',

@@ -128,6 +128,11 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
       ['billing', '--deployments', 'local,staging'],
       /unknown deployment "staging"; use deployments from platform.yaml/,
     ],
+    [
+      "deployments without local, where the pipeline's own tests run its local_sample job",
+      ['billing', '--deployments', 'prod,dev'],
+      /^create-pipeline: error: --deployments dev,prod leaves out local, where the pipeline's own tests and a laptop run it; add it: --deployments local,dev,prod/,
+    ],
     ['an unknown flag', ['billing', '--colour', 'blue'], /unknown option --colour; see create-pipeline --help/],
     ['a flag of another template', ['billing', '--sla-hours', '3'], /--sla-hours does not apply here/],
     ['no name without a terminal', ['--yes'], /--name is required without a terminal/],
