@@ -43,6 +43,16 @@ export const JOB_QUESTIONS = defineQuestions<AddContext>()
       const name = checkPythonIdentifier(raw, '--name', 'a name for a graph and its Python function');
       if (ctx.graphs.includes(name))
         throw new InputError(`--name ${name}: jobs.py already has a graph named ${name}; pick another name`);
+      // Dagster names ops and graphs in one namespace: a graph named like an op does not load.
+      for (const [file, names] of [
+        ['ops.py', ctx.opsNames],
+        ['jobs.py', ctx.jobsNames],
+      ] as const) {
+        if (names.includes(name))
+          throw new InputError(
+            `--name ${name}: ${file} already defines ${name}, and Dagster needs each op and graph name once; pick another name`,
+          );
+      }
       const taken = ctx.presets
         .map((p) => `${name}_${p.name}`)
         .find((job) => ctx.graphs.some((g) => ctx.presets.some((p) => `${g}_${p.name}` === job)));

@@ -21,9 +21,19 @@ export const daemonDeploymentsFor = (ctx: AddContext, mode: string) =>
     .filter((d) => d.daemon && ctx.deployments.includes(d.name) && (d.modes as string[]).includes(mode))
     .map((d) => d.name);
 
-function freeName(ctx: AddContext, base: string): string {
-  let name = base;
-  for (let i = 2; ctx.schedules.includes(name); i++) name = `${base}_${i}`;
+/**
+ * `raw` as the name of a new schedule or sensor: Dagster loads schedules and sensors under one
+ * namespace, so it must be new to schedules.py and to sensors.py.
+ */
+export function newTriggerName(ctx: AddContext, raw: string): string {
+  const name = checkDagsterName(raw, '--name');
+  for (const [file, kind, names] of [
+    ['schedules.py', 'schedule', ctx.schedules],
+    ['sensors.py', 'sensor', ctx.sensors],
+  ] as const) {
+    if (names.includes(name))
+      throw new InputError(`--name ${name}: ${file} already has a ${kind} named ${name}; pick another name`);
+  }
   return name;
 }
 
@@ -101,13 +111,17 @@ export const SCHEDULE_QUESTIONS = defineQuestions<AddContext>()
     valueName: 'name',
     help: 'Schedule name, unique in the pipeline (default: <pipeline>_<preset>)',
     message: 'Schedule name:',
-    default: (ctx, a) => freeName(ctx, `${ctx.pipeline}_${a.preset}`),
-    parse: (raw, ctx) => {
-      const name = checkDagsterName(raw, '--name');
+    // Not a numbered name when it is taken: running the same command twice would schedule the
+    // preset twice, silently.
+    default: (ctx, a) => {
+      const name = `${ctx.pipeline}_${a.preset}`;
       if (ctx.schedules.includes(name))
-        throw new InputError(`--name ${name}: schedules.py already has a schedule named ${name}; pick another name`);
-      return name;
+        throw new InputError(
+          `schedules.py already has ${name}, a schedule of preset ${a.preset}; to add another one, name it: --name ${name}_hourly`,
+        );
+      return newTriggerName(ctx, name);
     },
+    parse: (raw, ctx) => newTriggerName(ctx, raw),
   })
   .ask(TRIGGER_GRAPH)
   .ask({

@@ -9,10 +9,9 @@ import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { assignedDict, statementOf } from '../../src/upgrade/engines/python-lists.ts';
-import { checkDagsterName } from '../../src/validate/names.ts';
 import type { AddContext } from './context.ts';
 import { appendToDictFitting, fitCall } from './layout.ts';
-import { appendTrigger, TRIGGER_DEPLOYMENTS, TRIGGER_GRAPH, TRIGGER_PRESET } from './schedule.ts';
+import { appendTrigger, newTriggerName, TRIGGER_DEPLOYMENTS, TRIGGER_GRAPH, TRIGGER_PRESET } from './schedule.ts';
 
 /** The item, exactly as the ingest template writes it: the same partial. */
 const SENSOR_SPEC = '{{> sensor-spec}}';
@@ -56,15 +55,11 @@ export const SENSOR_QUESTIONS = defineQuestions<AddContext>()
     message: 'Sensor name:',
     default: (ctx, a) => {
       let name = `${ctx.pipeline}_${a.preset}_sensor`;
-      for (let i = 2; ctx.sensors.includes(name); i++) name = `${ctx.pipeline}_${a.preset}_sensor_${i}`;
+      for (let i = 2; ctx.sensors.includes(name) || ctx.schedules.includes(name); i++)
+        name = `${ctx.pipeline}_${a.preset}_sensor_${i}`;
       return name;
     },
-    parse: (raw, ctx) => {
-      const name = checkDagsterName(raw, '--name');
-      if (ctx.sensors.includes(name))
-        throw new InputError(`--name ${name}: sensors.py already has a sensor named ${name}; pick another name`);
-      return name;
-    },
+    parse: (raw, ctx) => newTriggerName(ctx, raw),
   })
   .ask(TRIGGER_GRAPH)
   .ask({

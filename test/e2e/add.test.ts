@@ -196,6 +196,30 @@ describe('pipeline add on a pipeline the user already edited', () => {
     expect(result.stdout).toContain('no findings');
   });
 
+  it('refuses the same schedule again without a name (it would run the preset twice), and a schedule named like a sensor', () => {
+    expectRefused(
+      root,
+      () => add(root, ['schedule', '--pipeline', 'orders', '--preset', 'dev_sample', '--cron', '0 * * * *']),
+      /^pipeline: error: schedules.py already has orders_dev_sample, a schedule of preset dev_sample; to add another one, name it: --name orders_dev_sample_hourly\n?$/,
+    );
+    expectRefused(
+      root,
+      () =>
+        add(root, [
+          'schedule',
+          '--pipeline',
+          'orders',
+          '--preset',
+          'dev_full',
+          '--cron',
+          '0 5 * * *',
+          '--name',
+          'orders_dev_full_sensor',
+        ]),
+      /--name orders_dev_full_sensor: sensors.py already has a sensor named orders_dev_full_sensor; pick another name/,
+    );
+  });
+
   it.each(['orders', 'events'])('the own tests of %s pass with what was added', (name) => {
     const result = run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], join(root, 'pipelines', name));
     expect(result.code, (result.stdout + result.stderr).slice(-3000)).toBe(0);
@@ -220,6 +244,16 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       'a duplicate schedule name',
       ['schedule', '--pipeline', 'orders', '--name', 'orders_daily', '--preset', 'prod_full'],
       /already has a schedule named orders_daily/,
+    ],
+    [
+      'a sensor named like a schedule (Dagster loads both under one namespace)',
+      ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--name', 'orders_daily_dev'],
+      /--name orders_daily_dev: schedules.py already has a schedule named orders_daily_dev; pick another name/,
+    ],
+    [
+      'a job named like an op (Dagster names ops and graphs in one namespace)',
+      ['job', '--pipeline', 'orders', '--name', 'load_source'],
+      /--name load_source: ops.py already defines load_source, and Dagster needs each op and graph name once/,
     ],
     [
       'a duplicate preset name',
