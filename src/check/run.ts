@@ -41,6 +41,7 @@ function conventionsTarget(root: string, declared: number): PlatformContext['tar
       return {
         version,
         due: (from: number) => codemods.filter((c) => c.version > from && c.version <= version).map((c) => c.id),
+        codemods,
       };
     })());
 }
@@ -61,7 +62,7 @@ export async function runCheck(root: string, options: { pipelines?: string[] } =
     target: () =>
       anyBehind || existsSync(join(root, 'codemods'))
         ? lazyTarget()
-        : Promise.resolve({ version: declared, due: () => [] }),
+        : Promise.resolve({ version: declared, due: () => [], codemods: [] }),
   };
   const models = selected.map(({ name, dir }) => new PipelineModel(name, dir, platform));
   anyBehind = models.some((m) => m.recordedVersion < declared);

@@ -1,6 +1,7 @@
 // The vocabulary of `pipeline check`: a rule is a small module with an id, a default severity and a
 // why; running it on the static model of a platform gives findings, each at a file and line.
 import type { PlatformConfig } from '../conventions/platform-config.ts';
+import type { Codemod } from '../upgrade/codemod.ts';
 import type { PipelineModel } from './model.ts';
 
 export type Severity = 'error' | 'warning';
@@ -29,8 +30,11 @@ export interface PlatformContext {
   platform: PlatformConfig;
   /** Problems found while loading platform.yaml that did not stop the check (sandbox-config). */
   platformProblems: { key: string; line: number; message: string }[];
-  /** The conventions version every pipeline should be at, and the codemods that lead there (loaded on first use). */
-  target: () => Promise<{ version: number; due: (from: number) => string[] }>;
+  /**
+   * The conventions version every pipeline should be at, the ids of the codemods that lead there
+   * from a version, and every codemod (the CLI's and the platform's own; loaded on first use).
+   */
+  target: () => Promise<{ version: number; due: (from: number) => string[]; codemods: Codemod[] }>;
 }
 
 interface RuleBase {

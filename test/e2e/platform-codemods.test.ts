@@ -96,6 +96,35 @@ describe("a platform's own codemod", () => {
     );
   });
 
+  it("pipeline check holds platform-owned files to the conventions plus the platform's codemods, past this CLI's version", () => {
+    // conventions.py is platform-owned, and the codemod added EXAMPLE_SETTING to it: no finding.
+    const clean = pipeline(root, 'check', '--json');
+    expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+    expect(
+      JSON.parse(clean.stdout).findings.filter((f: { rule: string }) => f.rule === 'platform-owned-edited'),
+    ).toEqual([]);
+    // A hand edit that lets prod run the dev mode is found, as it is at the CLI's own version.
+    const file = join(root, 'pipelines/orders/src/orders/conventions.py');
+    const before = readFileSync(file, 'utf8');
+    expect(before).toContain('"prod": ("prod",),');
+    writeFileSync(file, before.replace('"prod": ("prod",),', '"prod": ("prod", "dev"),'));
+    const edited = pipeline(root, 'check', '--json');
+    writeFileSync(file, before);
+    expect(edited.code, edited.stdout + edited.stderr).toBe(1);
+    const findings = JSON.parse(edited.stdout).findings.filter(
+      (f: { rule: string }) => f.rule === 'platform-owned-edited',
+    );
+    expect(findings).toEqual([
+      expect.objectContaining({
+        pipeline: 'orders',
+        file: 'pipelines/orders/src/orders/conventions.py',
+        message: expect.stringContaining(
+          `differs from what conventions v${CONVENTIONS_VERSION} with the platform's codemods to v${NEXT} and platform.yaml render`,
+        ),
+      }),
+    ]);
+  });
+
   it('a codemod that does not compile is a clear error naming the file', () => {
     writeFileSync(join(root, 'codemods/add-example-setting.ts'), 'export const broken = {');
     const result = pipeline(root, 'upgrade', '--dry-run');
