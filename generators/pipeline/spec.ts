@@ -144,7 +144,16 @@ export function buildPipelineSpec(answers: PipelineAnswers, platform: PlatformCo
 }
 
 /** What each of the platform's deployments loads of this pipeline: the table in PLATFORM.md, applied. */
-export function visibility(spec: PipelineSpec, platform: PlatformConfig): Record<string, Visible> {
+/** What visibility() reads of a pipeline: where it is released, its graphs, presets and triggers. */
+export interface Declared {
+  answers: Pick<PipelineAnswers, 'deployments'>;
+  graphs: Record<string, string>;
+  presets: Pick<PresetSpec, 'name' | 'mode'>[];
+  schedules: TriggerSpec[];
+  sensors: TriggerSpec[];
+}
+
+export function visibility(spec: Declared, platform: PlatformConfig): Record<string, Visible> {
   const out: Record<string, Visible> = {};
   for (const d of platform.deployments) {
     const released = spec.answers.deployments.includes(d.name);

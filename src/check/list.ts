@@ -1,8 +1,16 @@
 // `pipeline list` as a use case: per pipeline its owner, template, conventions version, and what
 // each deployment loads of it, from the same static model as `pipeline check` (answers ->
-// buildPipelineSpec -> visibility), so nothing is imported.
-import { type Visible, visibility } from '../../generators/pipeline/spec.ts';
+// buildPipelineSpec, then the graphs, presets, schedules and sensors its code declares ->
+// visibility), so nothing is imported.
+import {
+  type Declared,
+  type PipelineSpec,
+  type TriggerSpec,
+  type Visible,
+  visibility,
+} from '../../generators/pipeline/spec.ts';
 import { loadPlatformForCheck, PipelineModel, selectPipelines } from './model.ts';
+import type { PyCall } from './python.ts';
 
 export interface ListedPipeline {
   name: string;
@@ -21,21 +29,59 @@ export interface ListReport {
   pipelines: ListedPipeline[];
 }
 
-export function listReport(root: string, filters: string[] = []): ListReport {
+export async function listReport(root: string, filters: string[] = []): Promise<ListReport> {
   const { platform } = loadPlatformForCheck(root);
-  const pipelines = selectPipelines(root, filters).map(({ name, dir }): ListedPipeline => {
+  const pipelines: ListedPipeline[] = [];
+  for (const { name, dir } of selectPipelines(root, filters)) {
     const model = new PipelineModel(name, dir, platform);
     const { spec, error } = model.spec();
-    return {
+    pipelines.push({
       name,
       owner: spec?.answers.owner ?? null,
       template: spec?.answers.template ?? null,
       conventionsVersion: model.recordedVersion,
-      deployments: spec ? visibility(spec, platform) : {},
+      deployments: spec ? visibility(await declaredInCode(model, spec), platform) : {},
       ...(error ? { error } : {}),
-    };
-  });
+    });
+    model.release();
+  }
   return { root, deployments: platform.deployments.map((d) => d.name), pipelines };
+}
+
+/**
+ * The spec with the graphs (jobs.py), presets (presets.py), schedules and sensors its code declares
+ * now: `pipeline add` and the pipeline's owners add to them after day one. A kind whose file is
+ * missing, or that names something with other than a plain string, keeps what the answers give.
+ */
+async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise<Declared> {
+  const calls = async (file: string, name: string) =>
+    (await model.python(`${model.pkg}/${file}`))?.calls.filter((c) => c.name === name);
+  const str = (call: PyCall, key: string) => call.kwargs.get(key)?.str;
+  const graphCalls = (await calls('jobs.py', 'graph'))?.filter((c) => /^((dg|dagster)\.)?graph$/.test(c.callee));
+  const graphNames = graphCalls?.map((c) => str(c, 'name') ?? c.decorates);
+  const presetCalls = await calls('presets.py', 'Preset');
+  const presets = presetCalls?.map((c) => ({ name: str(c, 'name'), mode: str(c, 'mode') }));
+  const known = (presets ?? spec.presets).filter((p) => p.name && p.mode) as Declared['presets'];
+  const triggers = async (file: string, callee: string, fallback: TriggerSpec[]): Promise<TriggerSpec[]> => {
+    const found = (await calls(file, callee))?.map((c) => ({
+      name: str(c, 'name'),
+      preset: str(c, 'preset'),
+      deployments: c.kwargs.get('deployments')?.strings,
+    }));
+    if (!found || found.some((t) => !t.name || !t.preset || !t.deployments)) return fallback;
+    // A trigger of a preset that is not there loads nowhere (Dagster would refuse the module).
+    return (found as TriggerSpec[]).filter((t) => known.some((p) => p.name === t.preset));
+  };
+  return {
+    answers: spec.answers,
+    graphs:
+      graphNames?.length && graphNames.every(Boolean)
+        ? Object.fromEntries(graphNames.map((g) => [g!, g!]))
+        : spec.graphs,
+    presets: presets?.every((p) => p.name && p.mode) ? known : spec.presets,
+    schedules: await triggers('schedules.py', 'ScheduleSpec', spec.schedules),
+    sensors: await triggers('sensors.py', 'SensorSpec', spec.sensors),
+  };
 }
 
 const names = (list: string[]) => (list.length ? list.join(', ') : '-');

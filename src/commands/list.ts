@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline list inside a platform repo`,
     );
   recoverBeforeReading(root);
-  const report = listReport(root, (values.pipeline as string[] | undefined) ?? []);
+  const report = await listReport(root, (values.pipeline as string[] | undefined) ?? []);
   process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderList(report)}\n`);
   return EXIT.ok;
 }

@@ -190,6 +190,22 @@ describe('pipeline add on a pipeline the user already edited', () => {
     },
   );
 
+  it('pipeline list says what Dagster loads in each deployment, with everything pipeline add wrote', () => {
+    const list = runBin('pipeline', ['list', '--json'], root);
+    expect(list.code, list.stderr).toBe(0);
+    const listed = JSON.parse(list.stdout).pipelines as { name: string; deployments: Record<string, unknown> }[];
+    expect(listed.map((p) => p.name).sort()).toEqual(['events', 'orders']);
+    for (const p of listed)
+      for (const deployment of DEPLOYMENTS) {
+        const { jobs, schedules, sensors } = loaded[deployment]![p.name]!;
+        expect(p.deployments[deployment], `${p.name} in ${deployment}`).toEqual({
+          jobs: [...jobs].sort(),
+          schedules: [...schedules].sort(),
+          sensors: [...sensors].sort(),
+        });
+      }
+  });
+
   it('pipeline check finds nothing to report in what was added', () => {
     const result = runBin('pipeline', ['check'], root);
     expect(result.code, result.stdout + result.stderr).toBe(0);
