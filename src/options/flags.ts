@@ -1,5 +1,6 @@
 // Command-line parsing (node:util parseArgs): flags come from the question definitions plus the
 // global flags of each command. Unknown flags are a one-line error, never ignored.
+import { statSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InputError } from '../errors.ts';
 
@@ -58,6 +59,8 @@ export function parseCommandArgs(
       if (value === false && !global?.negatable)
         throw new InputError(`--no-${key} is not an option; see ${command} --help`);
     }
+    if (typeof values.cwd === 'string' && !statSync(values.cwd, { throwIfNoEntry: false })?.isDirectory())
+      throw new InputError(`--cwd ${values.cwd}: there is no such folder; pass an existing folder`);
     const questionFlags: Record<string, string> = {};
     for (const q of questions) {
       const value = values[q.flag];
@@ -67,6 +70,12 @@ export function parseCommandArgs(
   } catch (error) {
     if (error instanceof InputError) throw error;
     const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+    // `--sla-hours -3`: parseArgs cannot tell a negative value from a flag.
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous\.$/.exec(message);
+    if (ambiguous)
+      throw new InputError(
+        `${ambiguous[1]} is followed by a value starting with "-"; write it as ${ambiguous[1]}=<value>, see ${command} --help`,
+      );
     throw new InputError(`${message.replace(/^Unknown option '(.*)'$/, 'unknown option $1')}; see ${command} --help`);
   }
 }

@@ -94,7 +94,10 @@ export function checkOwner(value: string, owners: readonly string[]): string {
 /** The teams of a new platform: at least one, each a valid owner name. */
 export function checkOwnerNames(values: readonly string[]): string[] {
   if (values.length === 0) throw new InputError('--owners is empty; name at least one team, such as analytics');
-  return values.map(checkOwnerName);
+  const owners = values.map(checkOwnerName);
+  const twice = owners.find((owner, i) => owners.indexOf(owner) !== i);
+  if (twice) throw new InputError(`--owners names ${twice} twice; name each team once`);
+  return owners;
 }
 
 /** Deployments a pipeline is released to: at least one, each in platform.yaml; returned in its order. */

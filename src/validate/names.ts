@@ -73,7 +73,10 @@ export function pipelineNameProblem(name: string, context: NameContext = {}): st
     return `would shadow the installed package ${name} (${installed ?? 'a Dagster library'}) that every pipeline's environment has, so \`import dagster\` could fail; choose another name, such as ${name.replace(/^dagster_/, '')}_pipeline`;
   if (INSTALLED_DISTRIBUTIONS.has(normalizedDistribution(name)))
     return `would be installed as the distribution ${normalizedDistribution(name)}, and replace the installed one of that name; ${instead}`;
-  if (PIPELINE_FOLDERS.includes(name)) return `is the name of a folder inside every pipeline (${name}/); ${instead}`;
+  if (PIPELINE_FOLDERS.includes(name))
+    return name === 'test'
+      ? `is too close to tests/, a folder inside every pipeline (and is Python's own test package); ${instead}`
+      : `is the name of a folder inside every pipeline (${name}/); ${instead}`;
   if (context.existing?.includes(name))
     return `already exists in pipelines/${name}; choose another name (to change that pipeline, edit its files)`;
   const services = context.services ?? composeServices(undefined);

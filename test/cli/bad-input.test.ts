@@ -236,6 +236,16 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
         ['--platform', '--default-timezone', 'US/Pacific-New'],
         /--default-timezone "US\/Pacific-New" is an old timezone name/,
       ],
+      [['--platform', '--owners', 'analytics,ml,analytics'], /--owners names analytics twice; name each team once/],
+      // parseArgs cannot tell a negative value from a flag: say how to pass one.
+      [
+        ['--platform', '--platform-name', '-acme'],
+        /^create-pipeline: error: --platform-name is followed by a value starting with "-"; write it as --platform-name=<value>/,
+      ],
+      [
+        ['--platform', '--cwd', '/no/such/folder'],
+        /--cwd \/no\/such\/folder: there is no such folder; pass an existing folder/,
+      ],
     ] as [string[], RegExp][]) {
       expectRefused(args, message, tempDir('new-platform-'));
     }
