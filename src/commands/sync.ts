@@ -29,7 +29,7 @@ export const syncHelp = () =>
       '',
       'Examples:',
       '  npx pipeline sync                 # after git pull',
-      '  npx pipeline sync --check         # exit 1 if a derived file is stale',
+      '  npx pipeline sync --check         # exit 1 if a derived file is stale, or one sync does not manage',
       '  npx pipeline sync --dry-run --json',
     ].join('\n'),
     [{ title: 'Options', flags: FLAGS }],
@@ -80,6 +80,14 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderSyncReport(report, check)}\n`);
   if (check && syncChanges(report).length > 0) {
     process.stderr.write(`pipeline: ${syncChanges(report).length} derived file(s) stale; run npx pipeline sync\n`);
+    return EXIT.failure;
+  }
+  // A file sync does not manage cannot be vouched for: the check fails, naming it.
+  const skipped = report.files.filter((f) => f.change === 'skipped');
+  if (check && skipped.length > 0) {
+    process.stderr.write(
+      `pipeline: ${skipped.map((f) => f.path).join(', ')} not managed by pipeline sync, so not checked; ${skipped[0]!.note}\n`,
+    );
     return EXIT.failure;
   }
   return EXIT.ok;

@@ -229,6 +229,12 @@ describe('registration', () => {
       expect.objectContaining({ path: 'dg.toml', change: 'skipped' }),
     );
     expect(readFileSync(join(dir, 'dg.toml'), 'utf8')).toBe('# the team wrote this by hand\n');
+    // As a CI gate, --check cannot vouch for a file sync does not manage: it fails, naming it.
+    const check = runBin('pipeline', ['sync', '--check'], dir);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toMatch(
+      /^pipeline: dg\.toml not managed by pipeline sync, so not checked; dg\.toml was not written by pipeline sync .*move it aside to let sync manage it\n$/,
+    );
   });
 });
 
