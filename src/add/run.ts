@@ -75,6 +75,7 @@ export const QUESTIONS: Record<AddKind, readonly AnyQuestion<AddContext>[]> = {
 };
 
 export interface AddReport {
+  ok: true;
   /** A built-in kind, or the name of a generator of the platform's plopfile. */
   kind: string;
   /** null for a custom generator run outside any pipeline. */
@@ -112,7 +113,17 @@ export async function runAdd(
     { root: ctx.root, prefix: `${ctx.rel}/`, label: `pipeline add ${kind}`, ...options },
   );
   const { answers, sources, added, notes } = planned;
-  return { kind, pipeline: ctx.pipeline, dryRun: options.dryRun, answers, sources, added, notes, files: await files };
+  return {
+    ok: true,
+    kind,
+    pipeline: ctx.pipeline,
+    dryRun: options.dryRun,
+    answers,
+    sources,
+    added,
+    notes,
+    files: await files,
+  };
 }
 
 /** A custom generator of the platform's plopfile, run like a built-in kind. */
@@ -151,6 +162,7 @@ export async function runCustom(
   );
   const { answers, sources, done } = planned;
   return {
+    ok: true,
     kind: name,
     pipeline: ctx?.pipeline ?? null,
     dryRun: options.dryRun,

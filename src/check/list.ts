@@ -24,6 +24,7 @@ export interface ListedPipeline {
 }
 
 export interface ListReport {
+  ok: true;
   root: string;
   deployments: string[];
   pipelines: ListedPipeline[];
@@ -45,7 +46,7 @@ export async function listReport(root: string, filters: string[] = []): Promise<
     });
     model.release();
   }
-  return { root, deployments: platform.deployments.map((d) => d.name), pipelines };
+  return { ok: true, root, deployments: platform.deployments.map((d) => d.name), pipelines };
 }
 
 /**

@@ -193,6 +193,8 @@ describe('pipeline add on a pipeline the user already edited', () => {
   it('pipeline list says what Dagster loads in each deployment, with everything pipeline add wrote', () => {
     const list = runBin('pipeline', ['list', '--json'], root);
     expect(list.code, list.stderr).toBe(0);
+    // Like every command's --json: an ok key first.
+    expect(Object.keys(JSON.parse(list.stdout))[0]).toBe('ok');
     const listed = JSON.parse(list.stdout).pipelines as { name: string; deployments: Record<string, unknown> }[];
     expect(listed.map((p) => p.name).sort()).toEqual(['events', 'orders']);
     for (const p of listed)
@@ -389,6 +391,7 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     expect(JSON.parse(result.stdout).added[0]).toBe(
       'preset prod_sample (mode prod): run config copied from local_sample, marked TODO',
     );
+    expect(JSON.parse(result.stdout).ok).toBe(true);
     expect(readFileSync(presets, 'utf8')).toContain(
       '            # TODO: copied from preset local_sample (mode local); set this mode\'s run config.\n            run_config={\n                "billing": {',
     );
