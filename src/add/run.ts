@@ -104,7 +104,7 @@ export async function runAdd(
   };
   let planned = await plan(options.interactive);
   const { ctx } = planned;
-  const files = writeTree(
+  const files = await writeTree(
     () => planned.tree,
     async () => {
       planned = await plan(false);
@@ -122,7 +122,7 @@ export async function runAdd(
     sources,
     added,
     notes,
-    files: await files,
+    files,
   };
 }
 

@@ -296,11 +296,13 @@ const atOnce = (bin: 'create-pipeline' | 'pipeline', dir: string, runs: string[]
   Promise.all(
     runs.map(
       (args) =>
-        new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
           const child = spawn(process.execPath, [builtBin(bin), ...args], { cwd: dir, env: binEnv(env) });
+          let stdout = '';
           let stderr = '';
+          child.stdout.on('data', (d) => (stdout += d));
           child.stderr.on('data', (d) => (stderr += d));
-          child.on('exit', (code) => resolve({ code, stderr }));
+          child.on('close', (code) => resolve({ code, stdout, stderr }));
         }),
     ),
   );
@@ -362,7 +364,7 @@ describe('pipeline add runs at once', () => {
   // Each plans its edit before it takes the lock; slow writes keep the lock held long enough that
   // the others have planned on the files as they were before the first one wrote.
   it(
-    'three presets added to one pipeline at once: all three are there, in presets.py and the README',
+    'three presets added to one pipeline at once all land, and two sensors get two names, each reported',
     async () => {
       const dir = makePlatform({ pipelines: [['orders', '--template', 'transform']] });
       const names = ['dev_a', 'dev_b', 'dev_c'];
@@ -382,6 +384,21 @@ describe('pipeline add runs at once', () => {
         expect(presets, name).toContain(`name="${name}"`);
         expect(readme, name).toContain(name);
       }
+      // Planned again, a run's report says what it wrote: two sensors without a name get two names.
+      const sensors = await atOnce(
+        'pipeline',
+        dir,
+        [1, 2].map(() => ['add', 'sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--json']),
+        { PIPELINE_TEST_SLOW_WRITES_MS: '150', PIPELINE_LOCK_WAIT_MS: '120000' },
+      );
+      expect(
+        sensors.map((r) => r.code),
+        JSON.stringify(sensors),
+      ).toEqual([0, 0]);
+      const reported = sensors.map((r) => JSON.parse(r.stdout).answers.name as string).sort();
+      expect(reported).toEqual(['orders_dev_full_sensor', 'orders_dev_full_sensor_2']);
+      const written = readFileSync(join(dir, 'pipelines/orders/src/orders/sensors.py'), 'utf8');
+      for (const name of reported) expect(written).toContain(`name="${name}"`);
       const check = runBin('pipeline', ['check', '--pipeline', 'orders'], dir);
       expect(check.code, check.stdout + check.stderr).toBe(0);
     },
