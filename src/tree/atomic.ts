@@ -25,6 +25,18 @@ import { basename, dirname, join } from 'node:path';
 export const tempPathOf = (path: string, pid = process.pid): string =>
   join(dirname(path), `.${basename(path)}.${pid}.tmp`);
 
+/** The permission bits a new file gets here (0666 less the umask), read once. */
+let created: number | undefined;
+/**
+ * Whether a file written in place of one with the permission bits `mode` needs them set: not for a
+ * new file (undefined), nor for the bits a new file gets anyway, the common case (so a large
+ * upgrade makes no call more per file).
+ */
+export function needsMode(mode: number | undefined): mode is number {
+  created ??= 0o666 & ~process.umask();
+  return mode !== undefined && mode !== created;
+}
+
 /** The permission bits of `path`, or undefined when it does not exist. */
 export function modeOf(path: string): number | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
@@ -44,7 +56,7 @@ export function writeFileAtomic(path: string, content: string | Uint8Array, mode
     const fd = openSync(temp, 'w');
     try {
       writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
-      if (mode !== undefined) fchmodSync(fd, mode);
+      if (needsMode(mode)) fchmodSync(fd, mode);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -64,7 +76,7 @@ export function writeTemp(path: string, content: string | Uint8Array, mode?: num
   const temp = tempPathOf(path);
   try {
     writeFileSync(temp, content);
-    if (mode !== undefined) chmodSync(temp, mode);
+    if (needsMode(mode)) chmodSync(temp, mode);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;

@@ -33,7 +33,7 @@ import { chmod, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, StateError } from '../errors.ts';
 import { refCommit, tryGit } from '../git.ts';
-import { syncDurably, tempPathOf, writeFileAtomic, writeTemp } from './atomic.ts';
+import { needsMode, syncDurably, tempPathOf, writeFileAtomic, writeTemp } from './atomic.ts';
 import type { ChangePlan } from './plan.ts';
 
 const TXN_DIR = 'pipeline-txn';
@@ -331,7 +331,7 @@ export class Transaction {
     const files = oneFolderAtATime(write.files);
     await this.concurrently(files, async (file) => {
       await writeFile(tempPathOf(file.path), file.content);
-      if (file.mode !== undefined) await chmod(tempPathOf(file.path), file.mode);
+      if (needsMode(file.mode)) await chmod(tempPathOf(file.path), file.mode);
     });
     this.makeDurable(write);
     await this.concurrently(files, (file) => rename(tempPathOf(file.path), file.path));
