@@ -125,6 +125,26 @@ describe("a platform's own codemod", () => {
     ]);
   });
 
+  it("a new pipeline in a platform past this CLI's conventions: its next steps upgrade it there, and check agrees", () => {
+    const made = runBin('create-pipeline', ['fresh', '--yes', '--no-branch'], root);
+    expect(made.code, made.stderr).toBe(0);
+    const step = `npx pipeline upgrade --pipeline fresh --allow-dirty   # platform.yaml is at conventions v${NEXT} (your codemods); this generates v${CONVENTIONS_VERSION}`;
+    expect(made.stdout).toContain(step);
+    const behind = pipeline(root, 'check', '--pipeline', 'fresh', '--json');
+    expect(JSON.parse(behind.stdout).findings.map((f: { rule: string }) => f.rule)).toContain('conventions-behind');
+    // The step as shown, then the pipeline is where the others are, with nothing to report.
+    const upgraded = pipeline(root, ...step.split('#')[0]!.trim().split(/\s+/).slice(2));
+    expect(upgraded.code, upgraded.stdout + upgraded.stderr).toBe(0);
+    expect(readFileSync(join(root, 'pipelines/fresh/src/fresh/conventions.py'), 'utf8')).toContain(
+      'PIPELINE = "fresh"\nEXAMPLE_SETTING = True\n',
+    );
+    const check = pipeline(root, 'check', '--pipeline', 'fresh', '--json');
+    expect(check.code, check.stdout).toBe(0);
+    expect(JSON.parse(check.stdout).findings).toEqual([]);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'fresh, upgraded');
+  });
+
   it('a codemod that does not compile is a clear error naming the file', () => {
     writeFileSync(join(root, 'codemods/add-example-setting.ts'), 'export const broken = {');
     const result = pipeline(root, 'upgrade', '--dry-run');
