@@ -61,17 +61,17 @@ async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise
   const graphCalls = (await calls('jobs.py', 'graph'))?.filter((c) => /^((dg|dagster)\.)?graph$/.test(c.callee));
   const graphNames = graphCalls?.map((c) => str(c, 'name') ?? c.decorates);
   const presetCalls = await calls('presets.py', 'Preset');
-  const presets = presetCalls?.map((c) => ({ name: str(c, 'name'), mode: str(c, 'mode') }));
-  const known = (presets ?? spec.presets).filter((p) => p.name && p.mode) as Declared['presets'];
+  const declared = presetCalls?.map((c) => ({ name: str(c, 'name'), mode: str(c, 'mode') }));
+  const presets = declared?.every((p) => p.name && p.mode) ? (declared as Declared['presets']) : spec.presets;
   const triggers = async (file: string, callee: string, fallback: TriggerSpec[]): Promise<TriggerSpec[]> => {
     const found = (await calls(file, callee))?.map((c) => ({
       name: str(c, 'name'),
       preset: str(c, 'preset'),
       deployments: c.kwargs.get('deployments')?.strings,
     }));
-    if (!found || found.some((t) => !t.name || !t.preset || !t.deployments)) return fallback;
+    const read = !found || found.some((t) => !t.name || !t.preset || !t.deployments) ? fallback : found;
     // A trigger of a preset that is not there loads nowhere (Dagster would refuse the module).
-    return (found as TriggerSpec[]).filter((t) => known.some((p) => p.name === t.preset));
+    return (read as TriggerSpec[]).filter((t) => presets.some((p) => p.name === t.preset));
   };
   return {
     answers: spec.answers,
@@ -79,7 +79,7 @@ async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise
       graphNames?.length && graphNames.every(Boolean)
         ? Object.fromEntries(graphNames.map((g) => [g!, g!]))
         : spec.graphs,
-    presets: presets?.every((p) => p.name && p.mode) ? known : spec.presets,
+    presets,
     schedules: await triggers('schedules.py', 'ScheduleSpec', spec.schedules),
     sensors: await triggers('sensors.py', 'SensorSpec', spec.sensors),
   };

@@ -122,6 +122,19 @@ describe('pipeline list', () => {
     });
   });
 
+  it("follows the code: a preset removed from presets.py takes its jobs and its schedule's runs away", () => {
+    const root = makePlatform({ pipelines: [['orders']] });
+    const file = join(root, 'pipelines/orders/src/orders/presets.py');
+    const text = readFileSync(file, 'utf8');
+    const prod = /\n {8}Preset\(\n {12}name="prod_full",[\s\S]*?\n {8}\),/.exec(text)!;
+    writeFileSync(file, text.replace(prod[0], ''));
+    const result = pipeline(root, ['list', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const orders = JSON.parse(result.stdout).pipelines[0];
+    expect(orders.deployments.prod).toEqual({ jobs: [], schedules: [], sensors: [] });
+    expect(orders.deployments.dev.jobs).toEqual(['orders_dev_full', 'orders_local_sample']);
+  });
+
   it('prints a table per pipeline and deployment', () => {
     const result = pipeline(clean, ['list', '--pipeline', 'events']);
     expect(result.code).toBe(0);
