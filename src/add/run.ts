@@ -102,17 +102,11 @@ export async function runAdd(
     const tree = new FileTree(join(ctx.root, ctx.rel));
     return { ctx, answers, sources, tree, ...(await edit(tree)) };
   };
-  let planned = await plan(options.interactive);
-  const { ctx } = planned;
-  const files = await writeTree(
-    () => planned.tree,
-    async () => {
-      planned = await plan(false);
-      return planned.tree;
-    },
-    { root: ctx.root, prefix: `${ctx.rel}/`, label: `pipeline add ${kind}`, ...options },
-  );
-  const { answers, sources, added, notes } = planned;
+  const { planned, files } = await planAndWrite(plan, (p) => ({ root: p.ctx.root, prefix: `${p.ctx.rel}/` }), {
+    label: `pipeline add ${kind}`,
+    ...options,
+  });
+  const { ctx, answers, sources, added, notes } = planned;
   return {
     ok: true,
     kind,
@@ -151,15 +145,10 @@ export async function runCustom(
       );
     return { answers, sources, tree, done };
   };
-  let planned = await plan(options.interactive);
-  const files = await writeTree(
-    () => planned.tree,
-    async () => {
-      planned = await plan(false);
-      return planned.tree;
-    },
-    { root, prefix: '', label: `pipeline add ${name}`, ...options },
-  );
+  const { planned, files } = await planAndWrite(plan, () => ({ root, prefix: '' }), {
+    label: `pipeline add ${name}`,
+    ...options,
+  });
   const { answers, sources, done } = planned;
   return {
     ok: true,
@@ -186,30 +175,33 @@ function filesOf(tree: FileTree, prefix: string): AddReport['files'] {
 }
 
 /**
- * Writes the planned tree all at once (lock, journal, atomic), or not at all. Planned before the
- * lock (a prompt may wait on someone), so under the lock every file the plan read is read again:
- * when another command wrote one meanwhile (two `pipeline add` at once), the plan is made again
+ * Plans (the edit on a tree in memory, asking what the flags did not answer), then writes the tree
+ * all at once (lock, journal, atomic), or not at all; returns the plan that was written. Planned
+ * before the lock (a prompt may wait on someone), so under the lock every file the plan read is
+ * read again: when another command wrote one meanwhile (two `pipeline add` at once), it plans again
  * from the files as they are now, under the lock, with the same flags. An interactive run's
  * answers may not hold any more: it stops, writing nothing.
  */
-async function writeTree(
-  planned: () => FileTree,
-  replan: () => Promise<FileTree>,
-  options: { root: string; prefix: string; label: string; dryRun: boolean; interactive: boolean },
-): Promise<AddReport['files']> {
-  if (options.dryRun) return filesOf(planned(), options.prefix);
-  return writing(options.root, options.label, { dryRun: false }, async (tx) => {
-    let tree = planned();
-    const stale = tree.staleReads();
+async function planAndWrite<P extends { tree: FileTree }>(
+  plan: (interactive: boolean) => Promise<P>,
+  where: (planned: P) => { root: string; prefix: string },
+  options: { label: string; dryRun: boolean; interactive: boolean },
+): Promise<{ planned: P; files: AddReport['files'] }> {
+  const first = await plan(options.interactive);
+  const { root, prefix } = where(first);
+  if (options.dryRun) return { planned: first, files: filesOf(first.tree, prefix) };
+  return writing(root, options.label, { dryRun: false }, async (tx) => {
+    let planned = first;
+    const stale = planned.tree.staleReads();
     if (stale.length) {
-      const names = stale.map((path) => `${options.prefix}${path}`).join(', ');
+      const names = stale.map((path) => `${prefix}${path}`).join(', ');
       if (options.interactive)
         throw new StateError(
           `${names} changed while you answered (another command wrote it); nothing was written: run ${options.label} again`,
         );
-      tree = await replan();
+      planned = await plan(false);
     }
-    tx!.apply(tree.toPlan());
-    return filesOf(tree, options.prefix);
+    tx!.apply(planned.tree.toPlan());
+    return { planned, files: filesOf(planned.tree, prefix) };
   });
 }

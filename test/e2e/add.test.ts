@@ -224,15 +224,8 @@ describe('pipeline add on a pipeline the user already edited', () => {
       root,
       () =>
         add(root, [
-          'schedule',
-          '--pipeline',
-          'orders',
-          '--preset',
-          'dev_full',
-          '--cron',
+          ...'schedule --pipeline orders --preset dev_full --name orders_dev_full_sensor --cron'.split(' '),
           '0 5 * * *',
-          '--name',
-          'orders_dev_full_sensor',
         ]),
       /--name orders_dev_full_sensor: sensors.py already has a sensor named orders_dev_full_sensor; pick another name/,
     );
