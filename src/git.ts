@@ -62,6 +62,44 @@ export function refCommit(gitDir: string, ref: string): string | undefined {
   return tryGit(dirname(gitDir), ['rev-parse', '--verify', '--quiet', ref]);
 }
 
+/**
+ * The text of `path` (relative to `dir`) in each of `commits`, in one git call (`cat-file --batch`);
+ * undefined where a commit has no such file. Empty outside a repository.
+ */
+export function gitFileAtCommits(dir: string, path: string, commits: string[]): (string | undefined)[] {
+  if (commits.length === 0) return [];
+  let out: Buffer;
+  try {
+    out = execFileSync('git', ['cat-file', '--batch'], {
+      cwd: dir,
+      input: commits.map((c) => `${c}:./${path}\n`).join(''),
+      stdio: ['pipe', 'pipe', 'ignore'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+  } catch {
+    return commits.map(() => undefined);
+  }
+  const texts: (string | undefined)[] = [];
+  let at = 0;
+  for (let i = 0; i < commits.length && at < out.length; i++) {
+    const eol = out.indexOf(10, at);
+    const header = out.subarray(at, eol).toString('utf8').split(' ');
+    at = eol + 1;
+    if (header.length !== 3 || header[1] !== 'blob') {
+      texts.push(undefined);
+      continue;
+    }
+    const size = Number(header[2]);
+    texts.push(out.subarray(at, at + size).toString('utf8'));
+    at += size + 1;
+  }
+  return texts;
+}
+
+/** The commits on HEAD's history that changed `path` (relative to `dir`), newest first, at most `max`. */
+export const gitCommitsChanging = (dir: string, path: string, max: number): string[] =>
+  (tryGit(dir, ['log', `-n${max}`, '--format=%H', 'HEAD', '--', path]) ?? '').split('\n').filter(Boolean);
+
 export const gitBranchExists = (dir: string, branch: string): boolean =>
   tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;
 

@@ -62,7 +62,7 @@ const FLAGS: GlobalFlag[] = [
 export const upgradeHelp = () =>
   renderHelp(
     'pipeline upgrade [options]            (at the platform repo root)\n       pipeline upgrade --codemod ID PATH   (one codemod on any pipeline folder)',
-    "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version. Per pipeline all or nothing: a failing codemod leaves that\npipeline untouched and the run exits 1; what needs a person is a TODO comment, listed\nin the summary, and the run exits 3. Running it twice changes nothing the second time.\n\nExamples:\n  npx pipeline upgrade --dry-run                 # the diff per file and the summary; writes nothing\n  npx pipeline upgrade --commit                  # one git commit per codemod, for the reviewer\n  npx pipeline upgrade --pipeline 'ml_*' --to 3 --json",
+    "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version; then renders again each platform-owned file that an\nearlier platform.yaml rendered (a file edited by hand is left as it is). Per pipeline all or\nnothing: a failing codemod leaves that pipeline untouched and the run exits 1; what needs a\nperson is a TODO comment, listed in the summary, and the run exits 3.\nRunning it twice changes nothing the second time.\n\nExamples:\n  npx pipeline upgrade --dry-run                 # the diff per file and the summary; writes nothing\n  npx pipeline upgrade --commit                  # one git commit per codemod, for the reviewer\n  npx pipeline upgrade --pipeline 'ml_*' --to 3 --json",
     [{ title: 'Options', flags: FLAGS }],
   );
 
@@ -205,6 +205,7 @@ async function upgradeAndWrite(
     {
       pipelines,
       platform,
+      platformRoot: root ?? null,
       to,
       codemods,
       only,

@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { parse } from 'yaml';
+import { platformOwnedFiles } from '../check/platform-owned.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
@@ -92,6 +93,17 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     }
   }
   const target = options.only ? from : Math.max(from, options.to);
+  // platform.yaml changed since these files were rendered: render the stale ones again (a file
+  // edited by hand stays as it is; pipeline check reports it).
+  if (!options.only && options.platform && options.platformRoot && tree.exists(ANSWERS)) {
+    const at = performance.now();
+    const changes = await renderStaleAgain(tree, name, answers, target, options);
+    phaseTimes[RENDER_AGAIN] = (phaseTimes[RENDER_AGAIN] ?? 0) + performance.now() - at;
+    if (changes > 0) {
+      result.codemods.push({ id: RENDER_AGAIN, version: target, changes, todos: [] });
+      result.steps.push({ codemod: RENDER_AGAIN, tree: tree.fork() });
+    }
+  }
   if (!options.only && target > from && tree.exists(ANSWERS)) {
     editYamlSource(tree, ANSWERS, (doc, source) => {
       const edit =
@@ -112,6 +124,28 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
   result.steps.length = result.files.length > 0 ? result.steps.length : 0;
   result.tree = tree;
   return result;
+}
+
+/** The step that renders again what an earlier platform.yaml rendered (not a codemod: no version of its own). */
+export const RENDER_AGAIN = 'platform-yaml';
+
+/** Writes today's rendering of each platform-owned file that an earlier platform.yaml rendered; how many. */
+async function renderStaleAgain(
+  tree: FileTree,
+  name: string,
+  answers: Record<string, unknown>,
+  version: number,
+  options: UpgradeOptions,
+): Promise<number> {
+  const files = await platformOwnedFiles(
+    { name, answers, version, tree },
+    options.platform!,
+    options.platformRoot!,
+    options.codemods,
+  );
+  const stale = (files ?? []).filter((f) => f.state === 'stale');
+  for (const file of stale) tree.write(file.path, file.expected);
+  return stale.length;
 }
 
 /** Every pipeline's upgrade, in memory (in worker threads for large repos); the caller writes. */

@@ -30,6 +30,8 @@ export interface UpgradeOptions {
   /** Pipeline folders to upgrade (already selected). */
   pipelines: { name: string; dir: string }[];
   platform: PlatformConfig | null;
+  /** The platform repo (its git history holds earlier platform.yaml versions), or null outside one. */
+  platformRoot?: string | null;
   to: number;
   codemods: Codemod[];
   /** Run exactly these codemods, whatever the recorded version (`--codemod`). */

@@ -35,6 +35,7 @@ async function upgradeOne(job: WorkerJob): Promise<void> {
     const r = await upgradePipeline(job.name, job.dir, {
       pipelines: [],
       platform,
+      platformRoot: job.platformRoot,
       to: job.to,
       codemods,
       only: job.only,

@@ -8,7 +8,7 @@ import { FileTree } from '../tree/file-tree.ts';
 import type { ChangePlan } from '../tree/plan.ts';
 import type { Transaction } from '../tree/transaction.ts';
 import { editYamlSource, replaceScalar } from './engines/yaml.ts';
-import type { PipelineUpgrade } from './runner.ts';
+import { type PipelineUpgrade, RENDER_AGAIN } from './runner.ts';
 
 /**
  * Every upgraded pipeline's files in one plan: the journal (which lists every file so far) is saved
@@ -50,7 +50,7 @@ export function commitPerCodemod(
   platformBump: ChangePlan | null,
 ): void {
   const top = git.gitTopLevel(gitDir)!;
-  for (const id of [...order, 'record-version']) {
+  for (const id of [...order, RENDER_AGAIN, 'record-version']) {
     const touched: string[] = [];
     const pipelines: string[] = [];
     for (const r of results.filter((r) => r.status === 'upgraded')) {
@@ -69,7 +69,11 @@ export function commitPerCodemod(
     }
     if (!touched.length) continue;
     const subject =
-      id === 'record-version' ? 'chore(upgrade): record the new conventions version' : `chore(upgrade): ${id}`;
+      id === 'record-version'
+        ? 'chore(upgrade): record the new conventions version'
+        : id === RENDER_AGAIN
+          ? "chore(upgrade): render platform-owned files again from today's platform.yaml"
+          : `chore(upgrade): ${id}`;
     git.gitCommit(
       top,
       touched,

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
-import { inspectMany } from '../helpers/load-many.ts';
-import { git, tempDir, treeFingerprint } from '../helpers/workspace.ts';
+import { expectLoaded, inspectMany, loadMany } from '../helpers/load-many.ts';
+import { addUatDeployment, git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
 const PIPELINES = ['churn', 'events', 'orders'];
@@ -224,5 +224,84 @@ describe('pipeline upgrade', () => {
     expect(result.stdout).toMatch(/^v3-dg-project\s+v3\s+Make the pipeline a dg project/m);
     expect(result.stdout).toMatch(/^v3-s3-store\s+v3\s+S3Store reads/m);
     expect(result.stdout).toMatch(/^v3-conventions-version\s+v3\s+Record conventions v3/m);
+  });
+});
+
+// A platform team changes platform.yaml (a deployment, as docs/add.md shows) while pipelines are
+// on main and one is still on its branch: every pipeline's platform-owned conventions.py is then
+// stale. `pipeline check` says which files only need rendering again and which someone edited;
+// `pipeline upgrade` renders the stale ones again, in its own commit, and leaves the edited one.
+describe('after a change to platform.yaml', () => {
+  const check = (root: string) =>
+    (
+      JSON.parse(runBin('pipeline', ['check', '--json'], root).stdout).findings as {
+        rule: string;
+        file: string;
+        message: string;
+        fix: string;
+      }[]
+    )
+      .filter((f) => f.rule === 'platform-owned-edited')
+      .map((f) => `${f.file}: ${/earlier platform\.yaml/.test(f.message) ? 'stale' : 'edited'}: ${f.fix}`)
+      .sort();
+  const note = '# our own note on these jobs\n';
+  const uat = (root: string) =>
+    loadMany(
+      ['churn', 'events', 'orders'].map((name) => ({
+        project: join(root, 'pipelines', name),
+        env: { PIPELINE_DEPLOYMENT: 'uat' },
+      })),
+    );
+
+  it('check tells stale from edited; upgrade renders the stale files again, and Dagster loads them in the new deployment', () => {
+    const root = makePlatform({
+      pipelines: [
+        ['orders', '--template', 'transform', '--owner', 'analytics'],
+        ['churn', '--template', 'ml', '--owner', 'ml-team'],
+      ],
+    });
+    // events is still on its branch, made from the platform.yaml of before.
+    expect(createPipeline(['events', '--template', 'ingest', '--owner', 'analytics'], root).code).toBe(0);
+    git(root, 'checkout', '-q', 'main');
+    const deployments = join(root, 'pipelines/churn/src/churn/deployments.py');
+    writeFileSync(deployments, readFileSync(deployments, 'utf8') + note);
+    git(root, 'commit', '-qam', 'a note in a platform-owned file');
+    addUatDeployment(root);
+    git(root, 'merge', '--no-ff', '--no-edit', '-q', 'pipeline/events');
+
+    // Before: no pipeline loads where the new deployment runs.
+    for (const loaded of uat(root)) expect(loaded.error, loaded.project).toMatch(/uat/);
+    const fix = (name: string) =>
+      `stale: npx pipeline upgrade --pipeline ${name} renders it again from today's platform.yaml (commit platform.yaml first, or add --allow-dirty)`;
+    const edited =
+      'pipelines/churn/src/churn/deployments.py: edited: move your change into a module of yours (ops.py, jobs.py, presets.py, schedules.py, sensors.py) and restore the platform-owned line';
+    expect(check(root)).toEqual([
+      `pipelines/churn/src/churn/conventions.py: ${fix('churn')}`,
+      edited,
+      `pipelines/events/src/events/conventions.py: ${fix('events')}`,
+      `pipelines/orders/src/orders/conventions.py: ${fix('orders')}`,
+    ]);
+
+    const result = upgrade(root, ['--commit']);
+    expect(result.code, result.stderr).toBe(0);
+    for (const name of ['churn', 'events', 'orders'])
+      expect(result.stdout).toMatch(
+        new RegExp(`${name}\\s+${CONVENTIONS_VERSION}\\s+${CONVENTIONS_VERSION}\\s+platform-yaml\\s+1\\s+upgraded`),
+      );
+    expect(git(root, 'log', '-1', '--format=%s')).toBe(
+      "chore(upgrade): render platform-owned files again from today's platform.yaml",
+    );
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
+      ['churn', 'events', 'orders'].map((name) => `pipelines/${name}/src/${name}/conventions.py`),
+    );
+    expect(readFileSync(deployments, 'utf8').endsWith(note)).toBe(true);
+    expect(check(root)).toEqual([edited]);
+    // After: each loads there, with nothing of its own (none of them is released to uat).
+    for (const loaded of uat(root)) {
+      expectLoaded(loaded);
+      expect(loaded.jobs, loaded.project).toEqual([]);
+    }
+    // And a second run has nothing left to render.
+    expect(upgrade(root).stdout).not.toContain('platform-yaml');
   });
 });
