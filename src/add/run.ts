@@ -1,7 +1,6 @@
 // `pipeline add <kind>`: answers resolved, the edits made on a virtual tree of the pipeline, then
 // one report; the tree reaches disk in one transaction (lock, journal, atomic) or not at all.
 import { join } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { addJob, JOB_QUESTIONS } from '../../generators/add/job.ts';
 import { addMode, MODE_QUESTIONS } from '../../generators/add/mode.ts';
 import { addPreset, PRESET_QUESTIONS } from '../../generators/add/preset.ts';
@@ -18,6 +17,7 @@ import {
   type ResolveOptions,
   resolveAnswers,
 } from '../options/question.ts';
+import { fileDiff } from '../tree/diff.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { writing } from '../tree/transaction.ts';
 import type { AddContext } from './context.ts';
@@ -168,9 +168,7 @@ function filesOf(tree: FileTree, prefix: string): AddReport['files'] {
   return tree.changes().map((c) => ({
     path: `${prefix}${c.path}`,
     change: c.before === undefined ? ('create' as const) : ('modify' as const),
-    diff: createTwoFilesPatch(`a/${prefix}${c.path}`, `b/${prefix}${c.path}`, c.before ?? '', c.after, '', '', {
-      context: 3,
-    }),
+    diff: fileDiff(`${prefix}${c.path}`, c.before, c.after),
   }));
 }
 

@@ -9,9 +9,11 @@ import {
 import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { treeDiff } from '../tree/diff.ts';
 import { type Transaction, writing } from '../tree/transaction.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
-import { cliPackageDiff, cliPackageSummary, planCliPackage } from '../upgrade/codemods/cli-package.ts';
+import { planCliPackage } from '../upgrade/codemods/cli-package.ts';
+import { planGitignoreUvLock } from '../upgrade/codemods/gitignore-uv-lock.ts';
 import {
   needsPlatformLayout,
   planPlatformLayout,
@@ -28,7 +30,11 @@ import {
   type PipelineUpgrade,
   runUpgrade,
 } from '../upgrade/runner.ts';
+import type { AnyVersionStep } from '../upgrade/types.ts';
 import { bumpPlatform, commitPerCodemod, writeUpgrades } from '../upgrade/write.ts';
+
+/** The platform steps of any conventions version, in the order they run. */
+const ANY_VERSION_STEPS: ((root: string) => AnyVersionStep | null)[] = [planCliPackage, planGitignoreUvLock];
 
 const FLAGS: GlobalFlag[] = [
   {
@@ -225,14 +231,15 @@ async function upgradeAndWrite(
     root && platform && !only && !failed && !flags.filtered && needsPlatformLayout(platform, to)
       ? planPlatformLayout(root, platform, to)
       : null;
-  // package.json pinning create-pipeline (0.1) moves to @create-pipeline/cli, at any conventions version.
-  const platformStep = root && !only && !failed && !flags.filtered;
+  // The platform steps of any conventions version: package.json pinning create-pipeline (0.1)
+  // moves to @create-pipeline/cli; .gitignore ignores each pipeline's uv.lock.
+  const anyVersion = root && !only && !failed && !flags.filtered ? ANY_VERSION_STEPS : [];
   if (dryRun) {
-    const pin = platformStep ? planCliPackage(root) : null;
+    const steps = anyVersion.flatMap((plan) => plan(root!) ?? []);
     if (json) process.stdout.write(`${JSON.stringify(toJson(results, true), null, 2)}\n`);
     else
       process.stdout.write(
-        `${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${layout ? platformLayoutDiff(layout) : ''}${pin ? cliPackageDiff(pin) : ''}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}${pin ? cliPackageSummary(pin, false) : ''}\n\nDry run: nothing was written.\n`,
+        `${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${layout ? platformLayoutDiff(layout) : ''}${steps.map((s) => treeDiff(s.tree)).join('')}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}${steps.map((s) => s.summary(false)).join('')}\n\nDry run: nothing was written.\n`,
       );
     return exitCode(results);
   }
@@ -252,24 +259,27 @@ async function upgradeAndWrite(
     );
   else await writeUpgrades(tx!, root, results, platformBump);
   if (layout) writePlatformLayout(tx!, layout, platform!, flags.commit);
-  // Planned after the layout step is written, so that it edits what that step left.
-  const pin = platformStep ? planCliPackage(root) : null;
-  if (pin) {
-    tx!.apply(pin.tree.toPlan());
+  // Each planned after the steps before it are written, so that it edits what they left.
+  const steps: AnyVersionStep[] = [];
+  for (const plan of anyVersion) {
+    const step = plan(root!);
+    if (!step) continue;
+    tx!.apply(step.tree.toPlan());
     if (flags.commit)
       git.gitCommit(
         root!,
-        pin.tree.changes().map((c) => c.path),
-        'chore(upgrade): pin @create-pipeline/cli, the pipeline CLI\n\nThe pipeline bin moved out of create-pipeline.\nMade by pipeline upgrade.',
+        step.tree.changes().map((c) => c.path),
+        step.message,
       );
+    steps.push(step);
   }
   tx!.commit();
   process.stdout.write(
     json
       ? `${JSON.stringify(toJson(results, false), null, 2)}\n`
-      : `${summary(results)}${layout ? platformLayoutSummary(layout, true) : ''}${pin ? cliPackageSummary(pin, true) : ''}\n`,
+      : `${summary(results)}${layout ? platformLayoutSummary(layout, true) : ''}${steps.map((s) => s.summary(true)).join('')}\n`,
   );
   if (json && layout?.todos.length) process.stderr.write(`${platformLayoutSummary(layout, true).trimStart()}\n`);
-  if (json && pin) process.stderr.write(`${cliPackageSummary(pin, true).trimStart()}\n`);
+  for (const step of json ? steps : []) process.stderr.write(`${step.summary(true).trimStart()}\n`);
   return exitCode(results);
 }

@@ -2,12 +2,12 @@
 // between it and the target in order on a virtual tree, and records the new version. Per pipeline
 // all or nothing: a codemod that throws leaves that pipeline exactly as it was; the others go on.
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { platformOwnedFiles } from '../check/platform-owned.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
+import { fileDiff } from '../tree/diff.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import type { Codemod } from './codemod.ts';
 import { BUILTIN_CODEMODS } from './codemods/index.ts';
@@ -114,11 +114,11 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     result.steps.push({ codemod: 'record-version', tree: tree.fork() });
   }
   result.to = tree.exists(ANSWERS) || options.only ? target : from;
+  const prefix = options.platformRoot ? `${relative(options.platformRoot, dir).split(sep).join('/')}/` : '';
   result.files = tree.changes().map((c) => ({
     path: c.path,
-    diff: options.diffs
-      ? createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 })
-      : '',
+    // The diff names each file from the platform root (pipelines/<name>/...), as the platform steps' do.
+    diff: options.diffs ? fileDiff(`${prefix}${c.path}`, c.before, c.after) : '',
   }));
   result.status = result.files.length > 0 ? 'upgraded' : 'up-to-date';
   result.steps.length = result.files.length > 0 ? result.steps.length : 0;

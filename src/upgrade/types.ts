@@ -40,3 +40,19 @@ export interface UpgradeOptions {
   diffs?: boolean;
   onProgress?: (done: number, total: number, pipeline: string) => void;
 }
+
+/**
+ * A platform step that runs at any conventions version, whenever the platform still needs it
+ * (cli-package, gitignore-uv-lock): planned in memory on the platform root, written in the
+ * upgrade's transaction, one commit of its own with --commit.
+ */
+export interface AnyVersionStep {
+  id: string;
+  tree: FileTree;
+  /** What a person must still do (printed under the summary line). */
+  todos: string[];
+  /** Its summary line (starting with a newline). */
+  summary: (written: boolean) => string;
+  /** Its commit message with --commit. */
+  message: string;
+}

@@ -4,7 +4,7 @@
 // tool prints (temp paths, times, hashes and run ids aside).
 // UPDATE_DOCS=1 writes the current output into the tutorial instead of comparing.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtBin, packageRoot } from '../../src/paths.ts';
@@ -160,6 +160,10 @@ describe('docs/tutorial.md, step by step', () => {
   });
 
   it('6. the branch has one commit, touching only the pipeline, and pushes', () => {
+    // What the steps before wrote (uv's .venv and uv.lock, the local run's data) is all ignored:
+    // a dirty tree would make the next npm init pipeline write its files without a branch.
+    expect(existsSync(join(pipeline, 'uv.lock'))).toBe(true);
+    expect(git(root, 'status', '--porcelain')).toBe('');
     const log = git(root, 'log', '--oneline', '--stat', 'main..pipeline/orders');
     expect(log.split('\n').filter((l) => /^[0-9a-f]{7,} /.test(l))).toHaveLength(1);
     shows('log', 'git log --oneline main..', git(root, 'log', '--oneline', 'main..'));

@@ -119,7 +119,7 @@ describe('pipeline upgrade', () => {
     const before = treeFingerprint(root);
     const result = upgrade(root, ['--dry-run']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('--- a/src/orders/deployments.py');
+    expect(result.stdout).toContain('--- a/pipelines/orders/src/orders/deployments.py');
     expect(result.stdout).toContain('+                "conventions": str(conventions.CONVENTIONS_VERSION),');
     expect(result.stdout).toContain('+deployment_env_var: PIPELINE_DEPLOYMENT');
     expect(result.stdout).toContain('--- a/workspace.yaml\t\n+++ /dev/null');
@@ -176,23 +176,25 @@ describe('pipeline upgrade', () => {
     const root = v1Platform();
     expect(upgrade(root, ['--commit']).code).toBe(0);
     expect(git(root, 'log', '--format=%s').split('\n')).toEqual([
+      "chore(upgrade): ignore each pipeline's uv.lock",
       'chore(upgrade): pin @create-pipeline/cli, the pipeline CLI',
       'chore(upgrade): v3-platform-layout, v4-ruff-config',
       'chore(upgrade): record the new conventions version',
       ...[...CODEMODS].reverse().map((id) => `chore(upgrade): ${id}`),
       'platform at conventions v1',
     ]);
-    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~9').split('\n')).toContain(
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~10').split('\n')).toContain(
       'pipelines/orders/src/orders/deployments.py',
     );
-    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~1').split('\n')).toContain(
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~2').split('\n')).toContain(
       'docker-compose.platform.yaml',
     );
-    expect(git(root, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual([
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~1').split('\n').sort()).toEqual([
       '.gitignore',
       'README.md',
       'package.json',
     ]);
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD').split('\n')).toEqual(['.gitignore']);
     expect(git(root, 'status', '--porcelain')).toBe('');
     expect(git(root, 'ls-files')).not.toMatch(DERIVED);
     expect(git(root, 'ls-files')).not.toMatch(/^workspace\.yaml$/m);

@@ -13,18 +13,13 @@
 //
 // It is not a conventions version: it runs whenever package.json still pins `create-pipeline`, at
 // any conventions version, and changes nothing once the pin has moved.
-import { createTwoFilesPatch } from 'diff';
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import { cliVersion, WORKSPACE } from '../../paths.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import { editYamlText, type TextEdit } from '../../yaml/edit.ts';
+import type { AnyVersionStep } from '../types.ts';
 
 export const CLI_PACKAGE = { id: 'cli-package' } as const;
-
-export interface CliPackageStep {
-  tree: FileTree;
-  todos: string[];
-}
 
 const PACKAGE = 'package.json';
 const README = 'README.md';
@@ -40,8 +35,15 @@ const pairOf = (map: YAMLMap, key: string) =>
   (map.items as Pair<Node, Node>[]).find((p) => isScalar(p.key) && p.key.value === key);
 
 /** The step, planned in memory; null when package.json does not pin create-pipeline (nothing to do). */
-export function planCliPackage(root: string): CliPackageStep | null {
-  const step: CliPackageStep = { tree: new FileTree(root), todos: [] };
+export function planCliPackage(root: string): AnyVersionStep | null {
+  const step: AnyVersionStep = {
+    id: CLI_PACKAGE.id,
+    tree: new FileTree(root),
+    todos: [],
+    summary: (written) => cliPackageSummary(step, written),
+    message:
+      'chore(upgrade): pin @create-pipeline/cli, the pipeline CLI\n\nThe pipeline bin moved out of create-pipeline.\nMade by pipeline upgrade.',
+  };
   const text = step.tree.read(PACKAGE);
   if (text === undefined) return null;
   const out = editYamlText(text, PACKAGE, (doc, source) => {
@@ -130,15 +132,8 @@ const README_CHANGES: [string, string][] = [
   ],
 ];
 
-export const cliPackageSummary = (step: CliPackageStep, written: boolean): string =>
+const cliPackageSummary = (step: AnyVersionStep, written: boolean): string =>
   [
     `\nplatform: ${CLI_PACKAGE.id}: ${PACKAGE} ${written ? 'pins' : 'would pin'} ${NEW} ${cliVersion()} instead of ${OLD} (the pipeline bin moved there); then run npm install, and commit package-lock.json`,
     ...step.todos.map((t) => `  TODO: ${t}`),
   ].join('\n');
-
-/** A unified diff per file (for --dry-run). */
-export const cliPackageDiff = (step: CliPackageStep): string =>
-  step.tree
-    .changes()
-    .map((c) => createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }))
-    .join('');

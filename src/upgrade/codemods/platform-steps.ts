@@ -25,7 +25,6 @@
 // gets its ruff job when it is the v3 template's (v4-ruff-config).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { type Document, isMap, isScalar, isSeq, type Node, type Pair, parseDocument } from 'yaml';
 import {
   COMPOSE,
@@ -40,6 +39,7 @@ import { CONVENTIONS_VERSION } from '../../conventions/version.ts';
 import { runGit, tryGit } from '../../git.ts';
 import { renderString } from '../../render/templates.ts';
 import { planSync } from '../../sync/sync.ts';
+import { fileDiff, treeDiff } from '../../tree/diff.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import type { Transaction } from '../../tree/transaction.ts';
 import { editYamlText, type TextEdit } from '../../yaml/edit.ts';
@@ -418,13 +418,7 @@ function readme(step: PlatformLayout): void {
 
 /** A unified diff per file (for --dry-run), removed files included. */
 export function platformLayoutDiff(step: PlatformLayout): string {
-  const changed = step.tree
-    .changes()
-    .map((c) => createTwoFilesPatch(`a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, '', '', { context: 3 }));
-  const removed = step.remove.map((path) =>
-    createTwoFilesPatch(`a/${path}`, '/dev/null', step.tree.read(path) ?? '', '', '', '', { context: 3 }),
-  );
-  return [...changed, ...removed].join('');
+  return treeDiff(step.tree) + step.remove.map((path) => fileDiff(path, step.tree.read(path), undefined)).join('');
 }
 
 /** The lines under the summary table. */
