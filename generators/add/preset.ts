@@ -89,7 +89,7 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
     message: 'Run config (JSON, empty for a copy of an existing preset):',
     default: () => null,
     show: () => '',
-    parse: (raw) => {
+    parse: (raw, ctx) => {
       if (raw.trim() === '') return null;
       let value: Literal;
       try {
@@ -102,6 +102,12 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
       if (value === null || typeof value !== 'object' || Array.isArray(value))
         throw new InputError(
           '--run-config must be a JSON object of run config per graph, such as \'{"orders": {"ops": {}}}\'',
+        );
+      // A job takes its graph's entry only (Preset.config_for): any other key would be dropped unseen.
+      const unknown = Object.keys(value).find((graph) => !ctx.graphs.includes(graph));
+      if (unknown !== undefined)
+        throw new InputError(
+          `--run-config names the graph ${JSON.stringify(unknown)}, which the pipeline does not have; use one of: ${ctx.graphs.join(', ')}`,
         );
       return value;
     },

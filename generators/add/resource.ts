@@ -94,6 +94,11 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
     default: (_ctx, a) => `${pascal(a.name)}Resource`,
     parse: (raw, ctx) => {
       const name = checkPythonIdentifier(raw, '--class', 'a Python class name');
+      // PEP 8's CapWords, as ruff's pep8-naming (N801) and every class the templates write.
+      if (!/^[A-Z][A-Za-z0-9]*$/.test(name))
+        throw new InputError(
+          `--class ${name} is not a class name in CapWords (PEP 8); use ${pascal(name.replace(/^_+/, '')) || 'WarehouseResource'}`,
+        );
       if (ctx.resourcesNames.includes(name) || ['Binding', 'BINDINGS', 'MODES', 'dg', 'modes'].includes(name))
         throw new InputError(`--class ${name}: resources.py already defines ${name}; pick another name`);
       return name;

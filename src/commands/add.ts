@@ -123,7 +123,11 @@ export const addHelp = (kind?: AddKind) =>
     ],
   );
 
-export function renderAddReport(report: AddReport): string {
+/**
+ * The report as text. `root`: the platform repo, so that the next step's `cd` is from where the
+ * shell is (none inside the pipeline's folder).
+ */
+export function renderAddReport(report: AddReport, root?: string): string {
   const lines: string[] = [];
   if (report.dryRun) for (const file of report.files) lines.push(file.diff.trimEnd());
   const verb = report.dryRun ? 'would add' : 'added';
@@ -133,8 +137,12 @@ export function renderAddReport(report: AddReport): string {
       `  ${(report.dryRun ? `would ${file.change}` : file.change === 'create' ? 'created' : 'modified').padEnd(14)}${file.path}`,
     );
   for (const note of report.notes) lines.push(`note: ${note}`);
-  if (!report.dryRun && report.pipeline)
-    lines.push(`Next: cd ${`pipelines/${report.pipeline}`} && uv run pytest && uv run dg check defs`);
+  if (!report.dryRun && report.pipeline) {
+    const dir = root
+      ? relative(process.cwd(), join(root, 'pipelines', report.pipeline))
+      : `pipelines/${report.pipeline}`;
+    lines.push(`Next: ${dir ? `cd ${dir.split(sep).join('/')} && ` : ''}uv run pytest && uv run dg check defs`);
+  }
   return lines.join('\n');
 }
 
@@ -231,7 +239,7 @@ async function runCustomGenerator(name: string, rest: string[], root: string, pl
     interactive: canPrompt() && !values.json,
     dryRun: values['dry-run'] === true,
   });
-  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report)}\n`);
+  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report, root)}\n`);
   return EXIT.ok;
 }
 
@@ -270,6 +278,8 @@ export async function run(argv: string[]): Promise<number> {
     interactive: canPrompt() && !values.json,
     dryRun: values['dry-run'] === true,
   });
-  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report)}\n`);
+  process.stdout.write(
+    `${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report, findPlatformRoot(cwd))}\n`,
+  );
   return EXIT.ok;
 }

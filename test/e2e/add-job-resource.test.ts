@@ -209,6 +209,11 @@ describe('pipeline add job and resource refuse bad input: exit 2, one line, noth
       /already defines WarehouseResource/,
     ],
     [
+      'a class name not in CapWords',
+      ['resource', '--pipeline', 'orders', '--name', 'lake', '--class', 'lake_store'],
+      /--class lake_store is not a class name in CapWords \(PEP 8\); use LakeStore$/m,
+    ],
+    [
       'a value instead of an environment variable',
       ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token=xoxb-123'],
       /not an environment variable name/,

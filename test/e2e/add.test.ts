@@ -86,6 +86,8 @@ describe('pipeline add on a pipeline the user already edited', () => {
       join(root, 'pipelines/orders'),
     );
     expect(preset.code, preset.stderr).toBe(0);
+    // Run inside the pipeline's folder, its next step needs no cd; from the root it does.
+    expect(preset.stdout).toMatch(/^Next: uv run pytest && uv run dg check defs$/m);
     const hourly = add(root, [
       'schedule',
       '--pipeline',
@@ -102,6 +104,7 @@ describe('pipeline add on a pipeline the user already edited', () => {
     expect(JSON.parse(hourly.stdout).answers.deployments).toEqual(['compose', 'dev']);
     const sample = add(root, ['schedule', '--pipeline', 'orders', '--preset', 'dev_sample', '--cron', '0 * * * *']);
     expect(sample.code, sample.stderr).toBe(0);
+    expect(sample.stdout).toMatch(/^Next: cd pipelines\/orders && uv run pytest && uv run dg check defs$/m);
     const weekly = add(root, [
       'schedule',
       '--pipeline',
@@ -270,6 +273,21 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       'a duplicate preset name',
       ['preset', '--pipeline', 'orders', '--name', 'dev_full', '--mode', 'dev'],
       /already has a preset named dev_full/,
+    ],
+    [
+      'run config for a graph the pipeline does not have (a job would drop it unseen)',
+      [
+        'preset',
+        '--pipeline',
+        'orders',
+        '--name',
+        'dev_typo',
+        '--mode',
+        'dev',
+        '--run-config',
+        '{"ordrs": {"ops": {}}}',
+      ],
+      /--run-config names the graph "ordrs", which the pipeline does not have; use one of: .*\borders\b/,
     ],
     ['an invalid cron', ['schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', '61 * * * *'], /--cron/],
     [
