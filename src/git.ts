@@ -100,6 +100,17 @@ export function gitFileAtCommits(dir: string, path: string, commits: string[]): 
 export const gitCommitsChanging = (dir: string, path: string, max: number): string[] =>
   (tryGit(dir, ['log', `-n${max}`, '--format=%H', 'HEAD', '--', path]) ?? '').split('\n').filter(Boolean);
 
+/**
+ * The versions of `path` (relative to `dir`) on HEAD's history, newest first, each with the
+ * commit that made it: at most `max`, in two git calls. Empty outside a repository.
+ */
+export function gitVersionsOf(dir: string, path: string, max: number): { commit: string; text: string }[] {
+  const commits = gitCommitsChanging(dir, path, max);
+  return gitFileAtCommits(dir, path, commits).flatMap((text, i) =>
+    text === undefined ? [] : [{ commit: commits[i]!, text }],
+  );
+}
+
 export const gitBranchExists = (dir: string, branch: string): boolean =>
   tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;
 

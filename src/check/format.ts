@@ -6,9 +6,10 @@ import type { CheckReport } from './run.ts';
 export const FORMATS = ['table', 'json', 'github', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
 
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export function renderTable(report: CheckReport): string {
-  const n = report.pipelines.length;
-  const checked = `${n} pipeline${n === 1 ? '' : 's'} checked`;
+  const checked = `${counted(report.pipelines.length, 'pipeline')} checked`;
   if (report.findings.length === 0) return `${checked}: no findings`;
   const rows = report.findings.map((f) => [f.severity, f.rule, `${f.file}:${f.line}`, f.message, f.fix] as const);
   const width = (i: number) => Math.max(...rows.map((r) => r[i]!.length));
@@ -18,11 +19,7 @@ export function renderTable(report: CheckReport): string {
     `${''.padEnd(w0 + w1 + w2 + 6)}fix: ${fix}`,
   ]);
   const { errors, warnings } = report.summary;
-  return [
-    ...lines,
-    '',
-    `${checked}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
-  ].join('\n');
+  return [...lines, '', `${checked}: ${counted(errors, 'error')}, ${counted(warnings, 'warning')}`].join('\n');
 }
 
 /** GitHub's workflow-command escaping: data escapes %, CR, LF; properties also : and ,. */
@@ -35,7 +32,9 @@ export function renderGithub(report: CheckReport): string {
       `::${f.severity === 'error' ? 'error' : 'warning'} file=${escapeProperty(f.file)},line=${f.line},title=${escapeProperty(f.rule)}::${escapeData(`${f.message}. Fix: ${f.fix}`)}`,
   );
   const { errors, warnings } = report.summary;
-  lines.push(`pipeline check: ${report.pipelines.length} pipelines, ${errors} errors, ${warnings} warnings`);
+  lines.push(
+    `pipeline check: ${counted(report.pipelines.length, 'pipeline')}, ${counted(errors, 'error')}, ${counted(warnings, 'warning')}`,
+  );
   return lines.join('\n');
 }
 

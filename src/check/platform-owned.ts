@@ -1,12 +1,15 @@
 // A pipeline's platform-owned files, each compared with what its recorded answers, this CLI's
 // conventions and today's platform.yaml render. A file that differs is either stale (exactly what
-// an earlier platform.yaml on the git history rendered: nobody edited it, so `pipeline upgrade`
-// renders it again) or edited by hand (only a person can move that change). `pipeline check`
-// reports both; `pipeline upgrade` renders the stale ones again.
+// an earlier platform.yaml, or earlier answers, on the git history rendered: nobody edited it, so
+// `pipeline upgrade` renders it again) or edited by hand (only a person can move that change).
+// `pipeline check` reports both; `pipeline upgrade` renders the stale ones again.
+import { parse } from 'yaml';
+import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { answersFromRecord, buildPipelineSpec } from '../../generators/pipeline/spec.ts';
 import type { PlatformConfig } from '../conventions/platform-config.ts';
 import { pastPlatforms } from '../conventions/platform-history.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
+import { gitVersionsOf } from '../git.ts';
 import type { FileTree } from '../tree/file-tree.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
 import { ENGINES } from '../upgrade/engines/index.ts';
@@ -41,10 +44,55 @@ export interface OwnedPipeline {
   tree: FileTree;
 }
 
+/** What a stale file was rendered from: the commits of the platform.yaml and answers it was rendered with, where not today's. */
+export interface RenderedFrom {
+  platform?: string;
+  answers?: string;
+}
+
 export type OwnedFile =
   | { path: string; state: 'current' | 'missing'; expected: string }
   | { path: string; state: 'edited'; expected: string; difference: Difference }
-  | { path: string; state: 'stale'; expected: string; difference: Difference; commit: string };
+  | { path: string; state: 'stale'; expected: string; difference: Difference; from: RenderedFrom };
+
+/** How many earlier versions of a pipeline's answers to try (each with every platform.yaml). */
+const MAX_ANSWERS_VERSIONS = 10;
+
+/**
+ * The earlier (answers, platform.yaml) pairs on the git history, today's pair left out: today's
+ * answers with each earlier platform.yaml first (a platform change), then each earlier answers.
+ */
+function earlierInputs(
+  pipeline: OwnedPipeline,
+  platform: PlatformConfig,
+  root: string,
+): { answers: Record<string, unknown>; platform: PlatformConfig; from: RenderedFrom }[] {
+  const platforms = [{ config: platform, commit: undefined as string | undefined }, ...pastPlatforms(root)];
+  const current = pipeline.tree.read(ANSWERS_FILE);
+  const answers = [
+    { answers: pipeline.answers, commit: undefined as string | undefined },
+    ...gitVersionsOf(pipeline.tree.root, ANSWERS_FILE, MAX_ANSWERS_VERSIONS)
+      .filter((v) => v.text !== current)
+      .flatMap(({ commit, text }) => {
+        try {
+          const parsed = parse(text) as unknown;
+          return parsed !== null && typeof parsed === 'object'
+            ? [{ answers: parsed as Record<string, unknown>, commit }]
+            : [];
+        } catch {
+          return [];
+        }
+      }),
+  ];
+  return answers
+    .flatMap((a) => platforms.map((p) => ({ a, p })))
+    .filter(({ a, p }) => a.commit !== undefined || p.commit !== undefined)
+    .map(({ a, p }) => ({
+      answers: a.answers,
+      platform: p.config,
+      from: { ...(p.commit ? { platform: p.commit } : {}), ...(a.commit ? { answers: a.commit } : {}) },
+    }));
+}
 
 /**
  * The rendered platform-owned files, with the platform's own codemods past this CLI's conventions
@@ -93,7 +141,7 @@ export async function platformOwnedFiles(
   const today = await expected(pipeline, platform, codemods);
   if (!today) return undefined;
   const files: OwnedFile[] = [];
-  let past: { commit: string; files: Map<string, string> | undefined }[] | undefined;
+  let past: { from: RenderedFrom; files: Map<string, string> | undefined }[] | undefined;
   for (const [path, content] of today) {
     const actual = pipeline.tree.read(path);
     if (actual === undefined) {
@@ -107,9 +155,9 @@ export async function platformOwnedFiles(
     }
     // Rendered only once a file differs: on a platform whose platform.yaml never changed, no git call.
     past ??= await Promise.all(
-      pastPlatforms(root).map(async ({ commit, config }) => ({
-        commit,
-        files: await expected(pipeline, config, codemods),
+      earlierInputs(pipeline, platform, root).map(async ({ answers, platform: then, from }) => ({
+        from,
+        files: await expected({ ...pipeline, answers }, then, codemods),
       })),
     );
     const from = past.find((p) => {
@@ -118,7 +166,7 @@ export async function platformOwnedFiles(
     });
     files.push(
       from
-        ? { path, state: 'stale', expected: content, difference, commit: from.commit }
+        ? { path, state: 'stale', expected: content, difference, from: from.from }
         : { path, state: 'edited', expected: content, difference },
     );
   }

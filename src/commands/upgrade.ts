@@ -169,22 +169,25 @@ export async function run(argv: string[]): Promise<number> {
     : findPipelines(root!, (values.pipeline as string[] | undefined) ?? []);
   const gitDir = root ?? pipelines[0]!.dir;
 
-  // 2. A dirty tree is the user's work in progress: refuse unless told otherwise.
   const inGit = git.gitTopLevel(gitDir) !== undefined;
-  if (!dryRun && inGit && !values['allow-dirty']) {
-    const dirt = git.gitDirt(gitDir);
-    if (dirt.length)
-      throw new StateError(
-        `the git tree has ${dirt.length} uncommitted change${dirt.length === 1 ? '' : 's'} (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --allow-dirty`,
-      );
-  }
   if (values.commit && !inGit) throw new InputError('--commit needs a git repository');
 
-  // 3. Every codemod, in memory, under the repo's lock (after rolling back a killed command's half-done work).
+  // 2. Under the repo's lock, after rolling back a killed command's half-done work (which would
+  // look like uncommitted changes): a dirty tree is the user's work in progress, refused unless
+  // told otherwise; then every codemod, in memory.
   const flags = { to, only, dryRun, json, commit: values.commit === true, filtered: Boolean(values.pipeline) };
-  return writing(root ?? gitDir, 'pipeline upgrade', { dryRun }, (tx) =>
-    upgradeAndWrite(root, gitDir, pipelines, platform, codemods, flags, tx),
-  );
+  return writing(root ?? gitDir, 'pipeline upgrade', { dryRun }, (tx) => {
+    if (!dryRun && inGit && !values['allow-dirty']) refuseDirt(gitDir);
+    return upgradeAndWrite(root, gitDir, pipelines, platform, codemods, flags, tx);
+  });
+}
+
+function refuseDirt(gitDir: string): void {
+  const dirt = git.gitDirt(gitDir);
+  if (dirt.length)
+    throw new StateError(
+      `the git tree has ${dirt.length} uncommitted change${dirt.length === 1 ? '' : 's'} (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --allow-dirty`,
+    );
 }
 
 interface UpgradeFlags {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { gitCommitsChanging, gitFileAtCommits } from '../git.ts';
+import { gitVersionsOf } from '../git.ts';
 import { checkPlatformConfig, PLATFORM_FILE, type PlatformConfig } from './platform-config.ts';
 
 export interface PastPlatform {
@@ -32,14 +32,13 @@ export function pastPlatforms(root: string): PastPlatform[] {
   const key = `${root}\0${current}`;
   const cached = memo.get(key);
   if (cached) return cached;
-  const commits = gitCommitsChanging(root, PLATFORM_FILE, MAX_VERSIONS);
   const seen = new Set([current]);
   const past: PastPlatform[] = [];
-  for (const [i, text] of gitFileAtCommits(root, PLATFORM_FILE, commits).entries()) {
-    if (text === undefined || seen.has(text)) continue;
+  for (const { commit, text } of gitVersionsOf(root, PLATFORM_FILE, MAX_VERSIONS)) {
+    if (seen.has(text)) continue;
     seen.add(text);
     try {
-      past.push({ commit: commits[i]!, config: checkPlatformConfig(parse(text)) });
+      past.push({ commit, config: checkPlatformConfig(parse(text)) });
     } catch {
       // Not a platform.yaml today's CLI reads: nothing it renders can be compared with it.
     }

@@ -186,11 +186,19 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     // events: boto3 dropped from its dependencies, a preset with an unknown mode.
     edit(seeded, `${e}/pyproject.toml`, '    "boto3>=1.28",\n', '');
     edit(seeded, `${e}/src/events/presets.py`, 'mode="local"', 'mode="staging"');
-    // the platform: a derived file gone, an invalid sandbox backend.
+    // orders' dev schedule names a deployment platform.yaml does not have.
+    edit(seeded, `${o}/src/orders/schedules.py`, 'deployments=("compose", "dev")', 'deployments=("compose", "qa")');
+    // the platform: a derived file gone, an invalid sandbox backend, CI setting another variable.
     rmSync(join(seeded, 'deployments/compose/workspace.yaml'));
     edit(seeded, 'platform.yaml', 'backend: lakefs', 'backend: s3');
+    const workflow = '.github/workflows/pipelines.yaml';
+    writeFileSync(
+      join(seeded, workflow),
+      readFileSync(join(seeded, workflow), 'utf8').replaceAll('PIPELINE_DEPLOYMENT', 'DEPLOYMENT'),
+    );
 
     expected = [
+      { rule: 'deployment-env-var', severity: 'error', file: workflow, line: 1 },
       { rule: 'registration-stale', severity: 'warning', file: 'deployments/compose/workspace.yaml', line: 1 },
       {
         rule: 'sandbox-config',
@@ -247,6 +255,12 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         line: lineOf(seeded, `${o}/src/orders/modes.py`, 'secret_access_key="hunter2"'),
       },
       {
+        rule: 'unknown-deployment',
+        severity: 'error',
+        file: `${o}/src/orders/schedules.py`,
+        line: lineOf(seeded, `${o}/src/orders/schedules.py`, 'deployments=("compose", "qa")'),
+      },
+      {
         rule: 'schedule-timezone',
         severity: 'warning',
         file: `${o}/src/orders/schedules.py`,
@@ -272,7 +286,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       })),
     ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
-    expect(report.summary).toEqual({ errors: 8, warnings: 3 });
+    expect(report.summary).toEqual({ errors: 10, warnings: 3 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
@@ -292,7 +306,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
       );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
-    expect(result.stdout).toMatch(/3 pipelines checked: 8 errors, 3 warnings\n$/);
+    expect(result.stdout).toMatch(/3 pipelines checked: 10 errors, 3 warnings\n$/);
   });
 
   it('--format github: one annotation per finding', () => {
@@ -329,6 +343,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     const report = JSON.parse(check(['--pipeline', 'events', '--json']).stdout);
     expect(report.pipelines).toEqual(['events']);
     expect(report.findings.map((f: { rule: string }) => f.rule)).toEqual([
+      'deployment-env-var',
       'registration-stale',
       'sandbox-config',
       'preset-mode',

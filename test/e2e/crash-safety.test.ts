@@ -190,7 +190,7 @@ async function killMidUpgrade(dir: string): Promise<void> {
   await gone;
 }
 
-describe('after a kill, a command that only reads', () => {
+describe('after a kill, the next command', () => {
   for (const command of [['list'], ['check'], ['sync', '--dry-run']]) {
     it(`pipeline ${command.join(' ')} rolls the killed upgrade back first, and says so`, async () => {
       const dir = copyOf(upgradeBase());
@@ -203,6 +203,19 @@ describe('after a kill, a command that only reads', () => {
       expect(treeFingerprint(dir)).toEqual(before);
     });
   }
+
+  it('pipeline upgrade, run again, rolls the killed one back before its dirty-tree check, then upgrades', async () => {
+    // The half-written files looked like uncommitted changes: the retry refused (exit 2) and left them.
+    const dir = copyOf(upgradeBase());
+    const uninterrupted = copyOf(upgradeBase());
+    expect(runBin('pipeline', ['upgrade'], uninterrupted).code).toBe(0);
+    await killMidUpgrade(dir);
+    expect(existsSync(join(dir, '.git', 'pipeline-txn', 'journal.json')), 'killed mid-write').toBe(true);
+    const result = runBin('pipeline', ['upgrade'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/an interrupted pipeline upgrade \(pid \d+\) was rolled back: \d+ files restored/);
+    expect(treeFingerprint(dir)).toEqual(treeFingerprint(uninterrupted));
+  });
 
   it('pipeline list rolls back a killed upgrade that is still a zombie (its parent has not reaped it)', () => {
     // Python forks the upgrade and, once a file changed, kills it without reaping it, as a container

@@ -274,7 +274,7 @@ describe('after a change to platform.yaml', () => {
     // Before: no pipeline loads where the new deployment runs.
     for (const loaded of uat(root)) expect(loaded.error, loaded.project).toMatch(/uat/);
     const fix = (name: string) =>
-      `stale: npx pipeline upgrade --pipeline ${name} renders it again from today's platform.yaml (commit platform.yaml first, or add --allow-dirty)`;
+      `stale: npx pipeline upgrade --pipeline ${name} renders it again from today's platform.yaml and answers (commit them first, or add --allow-dirty)`;
     const edited =
       'pipelines/churn/src/churn/deployments.py: edited: move your change into a module of yours (ops.py, jobs.py, presets.py, schedules.py, sensors.py) and restore the platform-owned line';
     expect(check(root)).toEqual([
@@ -305,5 +305,61 @@ describe('after a change to platform.yaml', () => {
     }
     // And a second run has nothing left to render.
     expect(upgrade(root).stdout).not.toContain('platform-yaml');
+  });
+});
+
+// A platform team renames a deployment and the deployment variable. check names every place that
+// still says the old names (each pipeline's answers and schedules, the compose file, CI); after the
+// fixes it prints, upgrade renders conventions.py from the edited answers, check is clean, and
+// Dagster loads the pipeline in the renamed deployment from the renamed variable.
+describe('after a deployment and deployment_env_var are renamed', () => {
+  it('check finds each old name, and its fixes lead to a pipeline that loads in the renamed deployment', () => {
+    const root = makePlatform({ pipelines: [['orders', '--template', 'transform', '--owner', 'analytics']] });
+    const edit = (file: string, from: RegExp, to: string) => {
+      const path = join(root, file);
+      const text = readFileSync(path, 'utf8');
+      expect(text, file).toMatch(from);
+      writeFileSync(path, text.replace(from, to));
+    };
+    edit('platform.yaml', /^ {2}compose:$/m, '  docker:');
+    edit('platform.yaml', /^deployment_env_var: PIPELINE_DEPLOYMENT$/m, 'deployment_env_var: DAGSTER_DEPLOYMENT');
+    git(root, 'commit', '-qam', 'rename compose to docker, and the variable');
+    const loadDocker = () =>
+      loadMany([{ project: join(root, 'pipelines/orders'), env: { DAGSTER_DEPLOYMENT: 'docker' } }])[0]!;
+
+    const findings = () =>
+      (
+        JSON.parse(runBin('pipeline', ['check', '--json'], root).stdout).findings as {
+          rule: string;
+          file: string;
+          line: number;
+        }[]
+      )
+        .filter((f) => f.rule !== 'registration-stale')
+        .map((f) => `${f.rule} ${f.file}:${f.line}`)
+        .sort();
+    expect(findings()).toEqual([
+      'deployment-env-var .github/workflows/pipelines.yaml:42',
+      'deployment-env-var docker-compose.platform.yaml:14',
+      'platform-owned-edited pipelines/orders/src/orders/conventions.py:11',
+      'unknown-deployment pipelines/orders/.pipeline-answers.yaml:14',
+      'unknown-deployment pipelines/orders/src/orders/schedules.py:16',
+    ]);
+    // As their fixes say: the stale conventions.py first, then the old names by hand.
+    expect(upgrade(root, ['--commit']).code).toBe(0);
+    edit('pipelines/orders/.pipeline-answers.yaml', /^ {2}- compose$/m, '  - docker');
+    edit('pipelines/orders/src/orders/schedules.py', /"compose"/, '"docker"');
+    edit('docker-compose.platform.yaml', /PIPELINE_DEPLOYMENT/, 'DAGSTER_DEPLOYMENT');
+    edit('.github/workflows/pipelines.yaml', /PIPELINE_DEPLOYMENT/g, 'DAGSTER_DEPLOYMENT');
+    // Before the answers' change is rendered, the renamed deployment loads none of the pipeline.
+    expect(loadDocker().jobs).toEqual([]);
+    const rendered = upgrade(root, ['--allow-dirty']);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    expect(rendered.stdout).toMatch(/orders\s+\d+\s+\d+\s+platform-yaml\s+1\s+upgraded/);
+    expect(findings()).toEqual([]);
+    const docker = loadDocker();
+    expectLoaded(docker);
+    expect(docker.jobs.sort()).toEqual(['orders_dev_full', 'orders_local_sample']);
+    expect(docker.schedules).toEqual(['orders_daily_dev']);
   });
 });

@@ -175,6 +175,6 @@ describe("platform.yaml's check section", () => {
     expect(() => ruleSettings({ 'no-such-rule': 'off' })).toThrow(
       /check.rules.no-such-rule: is not a rule of pipeline check/,
     );
-    expect(ruleSettings({ 'job-owner': 'warning' }).size).toBe(11);
+    expect(ruleSettings({ 'job-owner': 'warning' }).size).toBe(13);
   });
 });

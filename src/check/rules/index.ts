@@ -2,6 +2,7 @@
 import type { Rule } from '../types.ts';
 import { conventionsBehind } from './conventions-behind.ts';
 import { dagsterPin } from './dagster-pin.ts';
+import { deploymentEnvVar } from './deployment-env-var.ts';
 import { jobOwner } from './job-owner.ts';
 import { literalSecret } from './literal-secret.ts';
 import { missingDependency } from './missing-dependency.ts';
@@ -11,15 +12,18 @@ import { registrationStale } from './registration-stale.ts';
 import { sandboxConfig } from './sandbox-config.ts';
 import { scheduleTimezone } from './schedule-timezone.ts';
 import { triggerMode } from './trigger-mode.ts';
+import { unknownDeployment } from './unknown-deployment.ts';
 
 export const RULES: Rule[] = [
   conventionsBehind,
   platformOwnedEdited,
   registrationStale,
+  deploymentEnvVar,
   missingDependency,
   scheduleTimezone,
   jobOwner,
   triggerMode,
+  unknownDeployment,
   presetMode,
   literalSecret,
   sandboxConfig,

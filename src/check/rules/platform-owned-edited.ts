@@ -3,13 +3,21 @@
 // again), or edited by hand (a person moves the change). src/check/platform-owned.ts tells which.
 import { CONVENTIONS_VERSION } from '../../conventions/version.ts';
 import { FileTree } from '../../tree/file-tree.ts';
-import { platformOwnedFiles } from '../platform-owned.ts';
+import { platformOwnedFiles, type RenderedFrom } from '../platform-owned.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
 const show = (line: string | undefined) =>
   line === undefined
     ? 'the end of the file'
     : `\`${line.trim().length > 70 ? `${line.trim().slice(0, 67)}...` : line.trim()}\``;
+
+const renderedFrom = (from: RenderedFrom) =>
+  [
+    from.platform ? `an earlier platform.yaml (commit ${from.platform.slice(0, 12)})` : '',
+    from.answers ? `earlier answers (.pipeline-answers.yaml of commit ${from.answers.slice(0, 12)})` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
 
 export const platformOwnedEdited: PipelineRule = {
   id: 'platform-owned-edited',
@@ -49,8 +57,8 @@ export const platformOwnedEdited: PipelineRule = {
         findings.push({
           file: at,
           line: file.difference.line,
-          message: `${file.path} is platform-owned and was rendered from an earlier platform.yaml (commit ${file.commit.slice(0, 12)}): line ${file.difference.line} is ${show(file.difference.actual)}, today's renders ${show(file.difference.expected)}`,
-          fix: `npx pipeline upgrade --pipeline ${pipeline.name} renders it again from today's platform.yaml (commit platform.yaml first, or add --allow-dirty)`,
+          message: `${file.path} is platform-owned and was rendered from ${renderedFrom(file.from)}: line ${file.difference.line} is ${show(file.difference.actual)}, today's renders ${show(file.difference.expected)}`,
+          fix: `npx pipeline upgrade --pipeline ${pipeline.name} renders it again from today's platform.yaml and answers (commit them first, or add --allow-dirty)`,
         });
       else if (file.state === 'edited')
         findings.push({

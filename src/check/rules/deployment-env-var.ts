@@ -1,0 +1,46 @@
+// The platform's own deployments must set the variable platform.yaml names: after
+// deployment_env_var is renamed, `pipeline upgrade` renders every conventions.py with the new
+// name, and a deployment that still sets the old one loads the default (local) deployment's jobs:
+// no production jobs, no schedules, no error.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPOSE_BASE } from '../../../generators/platform/derived.ts';
+import type { PlatformRule, RawFinding } from '../types.ts';
+
+/** The repo's files that set the variable for a deployment: the compose deployment's services, and CI's `dg check defs` per deployment. */
+const SETTERS = [COMPOSE_BASE, '.github/workflows/pipelines.yaml'];
+
+export const deploymentEnvVar: PlatformRule = {
+  id: 'deployment-env-var',
+  scope: 'platform',
+  severity: 'error',
+  title: "A platform file does not set platform.yaml's deployment_env_var",
+  why: "Every pipeline reads its deployment from the variable platform.yaml names (deployment_env_var). A file that sets another one (the old name, after a rename) runs every pipeline as the default deployment: the compose deployment and CI's per-deployment check load the local jobs only, without any error.",
+  fix: 'set the variable platform.yaml names where the file sets the old one (and in every deployment outside this repo: task definitions, Helm values)',
+  check(ctx, pipelines) {
+    const wanted = ctx.platform.deploymentEnvVar;
+    // The names pipelines were generated with: where the file still sets one, that is the line to change.
+    const older = [
+      ...new Set(pipelines.map((p) => p.answers?.deployment_env_var).filter((v): v is string => typeof v === 'string')),
+    ].filter((v) => v !== wanted);
+    const findings: RawFinding[] = [];
+    for (const file of SETTERS) {
+      const path = join(ctx.root, file);
+      if (!existsSync(path)) continue;
+      const lines = readFileSync(path, 'utf8').split('\n');
+      const word = (name: string) => new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`);
+      if (lines.some((line) => word(wanted).test(line))) continue;
+      const at = lines.findIndex((line) => older.some((name) => word(name).test(line)));
+      const old = at >= 0 ? older.find((name) => word(name).test(lines[at]!)) : undefined;
+      findings.push({
+        file,
+        line: at + 1 || 1,
+        message: `${file} never sets ${wanted}, platform.yaml's deployment_env_var${old ? ` (it sets ${old}, the name before)` : ''}: what it runs loads the ${ctx.platform.defaultDeployment} deployment's jobs only`,
+        fix: old
+          ? `rename ${old} to ${wanted} here (and wherever a deployment outside this repo sets it)`
+          : `set ${wanted} to the deployment's name in the environment it gives the pipelines`,
+      });
+    }
+    return findings;
+  },
+};
