@@ -75,6 +75,11 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
     },
     parse: (raw, ctx) => {
       const name = checkPythonIdentifier(raw, '--name', 'a resource key');
+      // An op takes its resources as parameters named by their keys, after Dagster's own `context`.
+      if (name === 'context')
+        throw new InputError(
+          "--name context: an op takes Dagster's context by that name, so it cannot take a resource by it; pick another key",
+        );
       if (PLATFORM_KEYS.includes(name))
         throw new InputError(
           `--name ${name}: every mode binds ${name} already (modes.py, the platform's); pick another key`,

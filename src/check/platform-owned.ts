@@ -3,6 +3,7 @@
 // an earlier platform.yaml, or earlier answers, on the git history rendered: nobody edited it, so
 // `pipeline upgrade` renders it again) or edited by hand (only a person can move that change).
 // `pipeline check` reports both; `pipeline upgrade` renders the stale ones again.
+import { diffLines } from 'diff';
 import { parse } from 'yaml';
 import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { answersFromRecord, buildPipelineSpec } from '../../generators/pipeline/spec.ts';
@@ -34,6 +35,12 @@ export function firstDifference(actual: string, expected: string): Difference | 
   return undefined;
 }
 
+/** How many lines differ between two texts (added plus removed; the CLI release in the header aside). */
+function changedLines(a: string, b: string): number {
+  const lines = (text: string) => `${text.split('\n').map(normalise).join('\n')}\n`;
+  return diffLines(lines(a), lines(b)).reduce((n, part) => n + (part.added || part.removed ? (part.count ?? 0) : 0), 0);
+}
+
 export interface OwnedPipeline {
   name: string;
   /** Its recorded answers (.pipeline-answers.yaml, parsed). */
@@ -52,7 +59,15 @@ export interface RenderedFrom {
 
 export type OwnedFile =
   | { path: string; state: 'current' | 'missing'; expected: string }
-  | { path: string; state: 'edited'; expected: string; difference: Difference }
+  | {
+      path: string;
+      state: 'edited';
+      expected: string;
+      /** The first line the hand edit changed (against `behind`'s rendering, when there is one). */
+      difference: Difference;
+      /** Edited on top of a rendering of earlier inputs: today's would change it too, once the edit is moved out. */
+      behind?: RenderedFrom;
+    }
   | { path: string; state: 'stale'; expected: string; difference: Difference; from: RenderedFrom };
 
 /** How many earlier versions of a pipeline's answers to try (each with every platform.yaml). */
@@ -164,9 +179,31 @@ export async function platformOwnedFiles(
       const then = p.files?.get(path);
       return then !== undefined && firstDifference(actual, then) === undefined;
     });
+    if (from) {
+      files.push({ path, state: 'stale', expected: content, difference, from: from.from });
+      continue;
+    }
+    // Edited. On top of an earlier rendering, when one is nearer than today's: the edit is what
+    // differs from that one, and today's rendering changes the file besides.
+    let nearest = {
+      changed: changedLines(actual, content),
+      from: undefined as RenderedFrom | undefined,
+      rendered: content,
+    };
+    for (const p of past) {
+      const then = p.files?.get(path);
+      const changed = then === undefined ? Number.POSITIVE_INFINITY : changedLines(actual, then);
+      if (changed < nearest.changed) nearest = { changed, from: p.from, rendered: then! };
+    }
     files.push(
-      from
-        ? { path, state: 'stale', expected: content, difference, from: from.from }
+      nearest.from
+        ? {
+            path,
+            state: 'edited',
+            expected: content,
+            difference: firstDifference(actual, nearest.rendered)!,
+            behind: nearest.from,
+          }
         : { path, state: 'edited', expected: content, difference },
     );
   }

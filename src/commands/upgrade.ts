@@ -100,20 +100,33 @@ function summary(results: PipelineUpgrade[]): string {
 }
 
 // Manual work: what a codemod could not translate is a `# TODO(pipeline upgrade): ...` comment in
-// the code, listed here (file:line, construct, what to do); the exit status is then EXIT_TODOS.
+// the code, listed here (file:line, construct, what to do); a platform-owned file edited by hand
+// that today's platform.yaml could not be rendered into is listed too. The exit status is then EXIT_TODOS.
 const EXIT_TODOS = 3;
 const todosOf = (results: PipelineUpgrade[]) =>
   results.flatMap((r) => r.codemods.flatMap((c) => c.todos.map((t) => `${r.pipeline}/${t}`)));
+const leftOf = (results: PipelineUpgrade[]) => results.flatMap((r) => r.left.map((l) => `${r.pipeline}/${l}`));
 
 function manualWork(results: PipelineUpgrade[]): string {
   const todos = todosOf(results);
-  if (todos.length === 0) return '';
-  return `\n\nManual work left (${todos.length} TODO${todos.length === 1 ? '' : 's'}, each a "# TODO(pipeline upgrade)" comment at that line):\n${todos.map((t) => `  ${t}`).join('\n')}`;
+  const left = leftOf(results);
+  return [
+    todos.length
+      ? `\n\nManual work left (${todos.length} TODO${todos.length === 1 ? '' : 's'}, each a "# TODO(pipeline upgrade)" comment at that line):\n${todos.map((t) => `  ${t}`).join('\n')}`
+      : '',
+    left.length
+      ? `\n\nLeft as edited (${left.length} platform-owned file${left.length === 1 ? '' : 's'}):\n${left.map((l) => `  ${l}`).join('\n')}`
+      : '',
+  ].join('');
 }
 
-/** 1 when a pipeline failed, 3 when TODOs are left for a person, else 0. */
+/** 1 when a pipeline failed, 3 when work is left for a person, else 0. */
 const exitCode = (results: PipelineUpgrade[]): number =>
-  results.some((r) => r.status === 'failed') ? EXIT.failure : todosOf(results).length ? EXIT_TODOS : EXIT.ok;
+  results.some((r) => r.status === 'failed')
+    ? EXIT.failure
+    : todosOf(results).length || leftOf(results).length
+      ? EXIT_TODOS
+      : EXIT.ok;
 
 const toJson = (results: PipelineUpgrade[], dryRun: boolean) => ({
   dryRun,

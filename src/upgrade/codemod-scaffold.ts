@@ -24,11 +24,16 @@ import type { Codemod } from '@create-pipeline/cli';
 export const codemods: Codemod[] = [];
 `;
 
+const MAX_ID = 64;
+
 export async function newCodemod(root: string, id: string, values: Record<string, unknown>): Promise<string> {
   if (!/^[a-z][a-z0-9-]*$/.test(id))
     throw new InputError(
       `codemod id ${JSON.stringify(id)} must be lowercase letters, digits and dashes, starting with a letter (for example add-team-tag)`,
     );
+  // It names a file and a fixtures folder: well inside any file system's name limit.
+  if (id.length > MAX_ID)
+    throw new InputError(`codemod id ${id.slice(0, 20)}... is ${id.length} characters; use at most ${MAX_ID}`);
   const existing = await allCodemods(root);
   if (existing.some((c) => c.id === id))
     throw new InputError(`a codemod with the id ${id} exists already; pipeline codemod list shows them`);
@@ -64,8 +69,19 @@ export async function newCodemod(root: string, id: string, values: Record<string
   tree.write(index, source.getFullText());
 
   const plan = tree.toPlan();
+  // Behind the platform's version, pipeline upgrade never reaches it on its own.
+  const note =
+    version <= platform.conventionsVersion
+      ? [
+          `Note: platform.yaml is at conventions v${platform.conventionsVersion}, so pipeline upgrade runs this v${version} codemod only when asked: pipeline upgrade --codemod ${id}`,
+        ]
+      : [];
   if (values['dry-run'])
-    return `Dry run: would write\n${plan.changes.map((c) => `  ${c.kind === 'create' ? 'create' : 'update'}  ${c.path}`).join('\n')}`;
+    return [
+      'Dry run: would write',
+      ...plan.changes.map((c) => `  ${c.kind === 'create' ? 'create' : 'update'}  ${c.path}`),
+      ...note,
+    ].join('\n');
   // Under the repo's lock, all or nothing, like every command that writes.
   await writing(root, 'pipeline codemod new', { dryRun: false }, async (tx) => tx!.apply(plan));
   return [
@@ -73,6 +89,7 @@ export async function newCodemod(root: string, id: string, values: Record<string
     ...plan.changes.map((c) => `  ${c.kind === 'create' ? 'create' : 'update'}  ${c.path}`),
     '',
     `Next: write its fixture cases, then run pipeline codemod test ${id}`,
+    ...note,
   ].join('\n');
 }
 

@@ -56,6 +56,7 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     codemods: [],
     files: [],
     error: null,
+    left: [],
     steps: [],
     tree,
   };
@@ -97,7 +98,7 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
   // edited by hand stays as it is; pipeline check reports it).
   if (!options.only && options.platform && options.platformRoot && tree.exists(ANSWERS)) {
     const at = performance.now();
-    const changes = await renderStaleAgain(tree, name, answers, target, options);
+    const changes = await renderStaleAgain(tree, name, answers, target, options, result.left);
     phaseTimes[RENDER_AGAIN] = (phaseTimes[RENDER_AGAIN] ?? 0) + performance.now() - at;
     if (changes > 0) {
       result.codemods.push({ id: RENDER_AGAIN, version: target, changes, todos: [] });
@@ -129,13 +130,17 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
 /** The step that renders again what an earlier platform.yaml rendered (not a codemod: no version of its own). */
 export const RENDER_AGAIN = 'platform-yaml';
 
-/** Writes today's rendering of each platform-owned file that an earlier platform.yaml rendered; how many. */
+/**
+ * Writes today's rendering of each platform-owned file that earlier inputs rendered; how many.
+ * One edited by hand on top of such a rendering is not written over: it goes to `left`.
+ */
 async function renderStaleAgain(
   tree: FileTree,
   name: string,
   answers: Record<string, unknown>,
   version: number,
   options: UpgradeOptions,
+  left: string[],
 ): Promise<number> {
   const files = await platformOwnedFiles(
     { name, answers, version, tree },
@@ -145,6 +150,11 @@ async function renderStaleAgain(
   );
   const stale = (files ?? []).filter((f) => f.state === 'stale');
   for (const file of stale) tree.write(file.path, file.expected);
+  for (const file of files ?? [])
+    if (file.state === 'edited' && file.behind)
+      left.push(
+        `${file.path}:${file.difference.line}: platform-owned, edited by hand: today's platform.yaml was not rendered into it; move the edit into a module of yours (pipeline check shows it), then run pipeline upgrade again`,
+      );
   return stale.length;
 }
 

@@ -20,6 +20,8 @@ export interface PipelineUpgrade {
   codemods: CodemodResult[];
   files: { path: string; diff: string }[];
   error: string | null;
+  /** Platform-owned files edited by hand on top of an earlier rendering, which today's is not written over: `path:line: why`. */
+  left: string[];
   /** The tree after each codemod, for one commit per codemod. */
   steps: { codemod: string; tree: FileTree }[];
   /** The final tree (nothing written yet). */

@@ -209,6 +209,11 @@ describe('pipeline add job and resource refuse bad input: exit 2, one line, noth
       /already defines WarehouseResource/,
     ],
     [
+      "a resource key an op cannot take (Dagster's context)",
+      ['resource', '--pipeline', 'orders', '--name', 'context'],
+      /--name context: an op takes Dagster's context by that name/,
+    ],
+    [
       'a class name not in CapWords',
       ['resource', '--pipeline', 'orders', '--name', 'lake', '--class', 'lake_store'],
       /--class lake_store is not a class name in CapWords \(PEP 8\); use LakeStore$/m,

@@ -44,6 +44,16 @@ describe("a platform's own codemod", () => {
     const again = pipeline(root, 'codemod', 'new', 'add-example-setting');
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/a codemod with the id add-example-setting exists already/);
+    // An id too long for a file name is refused as such, not by the file system.
+    const long = pipeline(root, 'codemod', 'new', `a${'b'.repeat(299)}`);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toBe('pipeline: error: codemod id abbbbbbbbbbbbbbbbbbb... is 300 characters; use at most 64\n');
+    // A version every pipeline has passed: upgrade would never run it unasked, and it says so.
+    const behind = pipeline(root, 'codemod', 'new', 'old-fix', '--version', '2', '--dry-run');
+    expect(behind.code, behind.stderr).toBe(0);
+    expect(behind.stdout).toMatch(
+      /^Note: platform\.yaml is at conventions v\d+, so pipeline upgrade runs this v2 codemod only when asked: pipeline upgrade --codemod old-fix$/m,
+    );
   });
 
   it('pipeline codemod test runs its fixture cases, and fails with a diff when one is wrong', () => {

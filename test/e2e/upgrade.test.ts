@@ -308,6 +308,35 @@ describe('after a change to platform.yaml', () => {
   });
 });
 
+// Edited by hand, then stale: upgrade cannot render today's platform.yaml into the file without
+// losing the edit, so it leaves it, says so and exits 3; check points at the edit, not at the
+// platform's change.
+describe('a platform-owned file edited by hand before platform.yaml changed', () => {
+  it('check points at the edit; upgrade leaves the file, names it, and exits 3', () => {
+    const root = makePlatform({ pipelines: [['orders', '--template', 'transform', '--owner', 'analytics']] });
+    const conventions = join(root, 'pipelines/orders/src/orders/conventions.py');
+    writeFileSync(conventions, `${readFileSync(conventions, 'utf8')}# our own note\n`);
+    git(root, 'commit', '-qam', 'a note in a platform-owned file');
+    const edited = readFileSync(conventions, 'utf8');
+    addUatDeployment(root);
+    const line = edited.split('\n').indexOf('# our own note') + 1;
+
+    const findings = JSON.parse(runBin('pipeline', ['check', '--json'], root).stdout).findings;
+    expect(findings.map((f: { rule: string; file: string; line: number }) => `${f.rule} ${f.file}:${f.line}`)).toEqual([
+      `platform-owned-edited pipelines/orders/src/orders/conventions.py:${line}`,
+    ]);
+    expect(findings[0].message).toMatch(/edited by hand on top of a rendering of an earlier platform\.yaml/);
+
+    const result = upgrade(root);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stdout).toMatch(/orders\s+\d+\s+\d+\s+-\s+0\s+up-to-date/);
+    expect(result.stdout).toContain(
+      `Left as edited (1 platform-owned file):\n  orders/src/orders/conventions.py:${line}: platform-owned, edited by hand`,
+    );
+    expect(readFileSync(conventions, 'utf8')).toBe(edited);
+  });
+});
+
 // A platform team renames a deployment and the deployment variable. check names every place that
 // still says the old names (each pipeline's answers and schedules, the compose file, CI); after the
 // fixes it prints, upgrade renders conventions.py from the edited answers, check is clean, and

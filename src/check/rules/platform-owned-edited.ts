@@ -60,6 +60,13 @@ export const platformOwnedEdited: PipelineRule = {
           message: `${file.path} is platform-owned and was rendered from ${renderedFrom(file.from)}: line ${file.difference.line} is ${show(file.difference.actual)}, today's renders ${show(file.difference.expected)}`,
           fix: `npx pipeline upgrade --pipeline ${pipeline.name} renders it again from today's platform.yaml and answers (commit them first, or add --allow-dirty)`,
         });
+      else if (file.state === 'edited' && file.behind)
+        findings.push({
+          file: at,
+          line: file.difference.line,
+          message: `${file.path} is platform-owned and edited by hand on top of a rendering of ${renderedFrom(file.behind)}: line ${file.difference.line} is ${show(file.difference.actual)}, rendered ${show(file.difference.expected)}; today's platform.yaml changes the file too`,
+          fix: `move your change into a module of yours and restore the line; then npx pipeline upgrade --pipeline ${pipeline.name} renders it from today's platform.yaml`,
+        });
       else if (file.state === 'edited')
         findings.push({
           file: at,

@@ -103,32 +103,43 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
   const moved: string[] = [];
   const emptied: SgNode[] = [];
   for (const imp of core) {
-    const stay = imp.names.filter((n) => n.alias || !PUBLIC.has(RENAMED_NAMES[n.name] ?? n.name));
-    moved.push(...imp.names.filter((n) => !stay.includes(n)).map((n) => RENAMED_NAMES[n.name] ?? n.name));
-    if (stay.length === imp.names.length) {
+    const publicName = (n: { name: string }) => RENAMED_NAMES[n.name] ?? n.name;
+    // `from dagster.utils import file_relative_path as frp`: the same alias, from dagster.
+    const aliased = imp.names.filter((n) => n.alias && PUBLIC.has(publicName(n)));
+    const stay = imp.names.filter((n) => !aliased.includes(n) && (n.alias || !PUBLIC.has(publicName(n))));
+    moved.push(...imp.names.filter((n) => !stay.includes(n) && !aliased.includes(n)).map(publicName));
+    const todo = () =>
       r.todos.add(
         imp.statement,
         `from ${imp.module} import`,
-        'dagster.core is private since 1.0; import these names from dagster, or from the integration that now holds them',
+        `${imp.module.split('.').slice(0, 2).join('.')} is private since 1.0; import these names from dagster, or from the integration that now holds them`,
       );
+    if (stay.length === imp.names.length) {
+      todo();
       continue;
     }
-    if (stay.length)
-      r.todos.add(
-        imp.statement,
-        `from ${imp.module} import`,
-        'dagster.core is private since 1.0; import these names from dagster, or from the integration that now holds them',
-      );
-    if (stay.length)
-      edits.push(
-        imp.statement.replace(
-          importLine(
-            imp.module,
-            stay.map((n) => n.text),
-            r.style,
-          ),
-        ),
-      );
+    if (stay.length) todo();
+    const lines = [
+      ...(stay.length
+        ? [
+            importLine(
+              imp.module,
+              stay.map((n) => n.text),
+              r.style,
+            ),
+          ]
+        : []),
+      ...(aliased.length
+        ? [
+            importLine(
+              'dagster',
+              aliased.map((n) => `${publicName(n)} as ${n.alias}`),
+              r.style,
+            ),
+          ]
+        : []),
+    ];
+    if (lines.length) edits.push(imp.statement.replace(lines.join('\n')));
     else emptied.push(imp.statement);
   }
   const mains = all.filter((i) => i.module === 'dagster');

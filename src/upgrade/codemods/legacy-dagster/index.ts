@@ -35,7 +35,7 @@ import { repositoryEdits } from './repositories.ts';
 import { scheduleEdits } from './schedules.ts';
 import { sweep } from './sweep.ts';
 import { reportTodos, Todos } from './todo.ts';
-import { parseError } from './verify.ts';
+import { parseError, python2Construct } from './verify.ts';
 
 const LEGACY_TEXT = new RegExp(
   `\\b(${[...LEGACY].join('|')})\\b|solid_config|pipeline_name\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils)\\b|["']solids["']`,
@@ -241,7 +241,7 @@ export const legacyDagster: Codemod = {
       const source = tree.read(path)!;
       if (!isLegacy(source)) continue;
       const { text, crlf } = toLf(source);
-      const problem = await parseError(text);
+      const problem = (await parseError(text)) ?? (await python2Construct(text));
       if (problem) {
         ctx.todo(
           `${path}:${problem.line}: module: it does not parse as Python 3 (${problem.what}); migrate it by hand`,

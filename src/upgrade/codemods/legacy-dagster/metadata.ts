@@ -70,6 +70,16 @@ function entry(item: SgNode, r: ModuleRewrite, dropped: string[] = []): ReturnTy
   );
 }
 
+/** A TODO at `node` naming the entries' descriptions that were dropped (MetadataValue has none). */
+function descriptionsDropped(r: ModuleRewrite, node: SgNode, dropped: string[]): void {
+  if (dropped.length)
+    r.todos.add(
+      node,
+      'EventMetadataEntry descriptions',
+      `MetadataValue has no description; these were dropped: ${dropped.map((d) => d.replace(/\s+/g, ' ')).join('; ')}`,
+    );
+}
+
 export function metadataEdits(r: ModuleRewrite): Edit[] {
   const edits: Edit[] = [];
   if (!/EventMetadataEntry|metadata_entries/.test(r.source)) return edits;
@@ -77,11 +87,13 @@ export function metadataEdits(r: ModuleRewrite): Edit[] {
     rule: { kind: 'keyword_argument', has: { field: 'name', regex: '^metadata_entries$' } },
   })) {
     const list = kw.field('value')!;
-    const entries = list.kind() === 'list' ? listItems(list).map((i) => entry(i, r)) : [null];
+    const dropped: string[] = [];
+    const entries = list.kind() === 'list' ? listItems(list).map((i) => entry(i, r, dropped)) : [null];
     if (entries.some((e) => e === null)) {
       r.todos.add(kw, 'metadata_entries', 'pass metadata={"label": MetadataValue.text(...), ...} instead');
       continue;
     }
+    descriptionsDropped(r, kw, dropped);
     const piece = dictPiece(
       'metadata=',
       entries.map((e) => e!),
@@ -101,12 +113,7 @@ export function metadataEdits(r: ModuleRewrite): Edit[] {
     const dropped: string[] = [];
     const entries = items.map((i) => entry(i, r, dropped));
     if (!items.length || entries.some((e) => e === null)) continue;
-    if (dropped.length)
-      r.todos.add(
-        list,
-        'EventMetadataEntry descriptions',
-        `MetadataValue has no description; these were dropped: ${dropped.map((d) => d.replace(/\s+/g, ' ')).join('; ')}`,
-      );
+    descriptionsDropped(r, list, dropped);
     edits.push(
       list.replace(
         fitAt(

@@ -58,6 +58,35 @@ const MAY_HAVE_PROBLEM = {
   },
 };
 
+/**
+ * What only Python 2 has, and tree-sitter's Python grammar still parses (it keeps a few for old
+ * code): each with what to call it. A module holding one is not Python 3, however it parses.
+ */
+const PYTHON2: [string, object][] = [
+  ['a print statement', { kind: 'print_statement' }],
+  ['an exec statement', { kind: 'exec_statement' }],
+  ['a backquoted expression', { kind: 'string', regex: '^`' }],
+  ['an octal or long integer literal', { kind: 'integer', regex: '^(0[0-9]*[1-9][0-9]*|[0-9]+[lL])$' }],
+  ['`except E, name:`', { kind: 'except_clause', has: { regex: '^,$' } }],
+  ['`raise E, value`', { kind: 'raise_statement', has: { kind: 'expression_list' } }],
+  ['a tuple parameter', { kind: 'tuple_pattern', inside: { kind: 'parameters' } }],
+];
+const PYTHON2_WORDS = /\bprint\b|\bexec\b|`|\b0[0-9]|[0-9][lL]\b|\bexcept\b[^:\n]*,|\braise\b[^\n]*,|\bdef\b[^\n]*\(/;
+
+/** The first Python 2 construct of a source that parses, or null (a text test first: most modules have none). */
+export async function python2Construct(source: string): Promise<ParseError | null> {
+  if (!PYTHON2_WORDS.test(source)) return null;
+  const root = (await parsePython(source)).root();
+  if (!root.find({ rule: { any: PYTHON2.map(([, rule]) => rule) } } as never)) return null;
+  let first: ParseError | null = null;
+  for (const [what, rule] of PYTHON2) {
+    const node = root.find({ rule } as never);
+    const line = node ? node.range().start.line + 1 : Number.POSITIVE_INFINITY;
+    if (node && (!first || line < first.line)) first = { line, what: `Python 2 syntax: ${what}` };
+  }
+  return first;
+}
+
 const checked = new Map<string, ParseError | null>();
 
 /** The first syntax problem of a Python source, or null when it parses. */
