@@ -4,7 +4,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
+import { movePins, offPins, PIN_FILES, pinnedBy } from '../check/pins.ts';
 import { platformOwnedFiles } from '../check/platform-owned.ts';
+import { pastPlatforms } from '../conventions/platform-history.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
 import { fileDiff } from '../tree/diff.ts';
@@ -98,7 +100,7 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
   // edited by hand stays as it is; pipeline check reports it).
   if (!options.only && options.platform && options.platformRoot && tree.exists(ANSWERS)) {
     const at = performance.now();
-    const changes = await renderStaleAgain(tree, name, answers, target, options, result.left);
+    const changes = await followPlatformYaml(tree, name, answers, target, options, result.left);
     phaseTimes[RENDER_AGAIN] = (phaseTimes[RENDER_AGAIN] ?? 0) + performance.now() - at;
     if (changes > 0) {
       result.codemods.push({ id: RENDER_AGAIN, version: target, changes, todos: [] });
@@ -131,10 +133,11 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
 export const RENDER_AGAIN = 'platform-yaml';
 
 /**
- * Writes today's rendering of each platform-owned file that earlier inputs rendered; how many.
- * One edited by hand on top of such a rendering is not written over: it goes to `left`.
+ * Writes today's rendering of each platform-owned file that earlier inputs rendered, and moves the
+ * Dagster pins an earlier platform.yaml set; how many files. A platform-owned file edited by hand
+ * on top of such a rendering is not written over: it goes to `left`.
  */
-async function renderStaleAgain(
+async function followPlatformYaml(
   tree: FileTree,
   name: string,
   answers: Record<string, unknown>,
@@ -150,12 +153,23 @@ async function renderStaleAgain(
   );
   const stale = (files ?? []).filter((f) => f.state === 'stale');
   for (const file of stale) tree.write(file.path, file.expected);
+  // The Dagster pins an earlier platform.yaml set (dagster_version moved since): the platform's release.
+  let pinFiles = 0;
+  for (const path of Object.keys(PIN_FILES)) {
+    const text = tree.read(path);
+    const pins = text === undefined ? [] : offPins(text, options.platform!, path);
+    const moving = pins.filter((pin) => pinnedBy(pin, pastPlatforms(options.platformRoot!)));
+    if (moving.length) {
+      tree.write(path, movePins(text!, moving));
+      pinFiles++;
+    }
+  }
   for (const file of files ?? [])
     if (file.state === 'edited' && file.behind)
       left.push(
         `${file.path}:${file.difference.line}: platform-owned, edited by hand: today's platform.yaml was not rendered into it; move the edit into a module of yours (pipeline check shows it), then run pipeline upgrade again`,
       );
-  return stale.length;
+  return stale.length + pinFiles;
 }
 
 /** Every pipeline's upgrade, in memory (in worker threads for large repos); the caller writes. */

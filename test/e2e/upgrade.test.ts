@@ -337,6 +337,63 @@ describe('a platform-owned file edited by hand before platform.yaml changed', ()
   });
 });
 
+// A platform team moves dagster_version: every pipeline's pins that the platform set (pyproject.toml's
+// dependencies and dev group, the Dockerfile's libraries) follow with pipeline upgrade; a pin the
+// team chose itself stays, and check keeps asking for it by hand.
+describe('after dagster_version moves', () => {
+  it("upgrade moves the pins an earlier platform.yaml set, and leaves the team's own", () => {
+    const root = makePlatform({ pipelines: [['orders', '--template', 'transform', '--owner', 'analytics']] });
+    const file = (path: string) => join(root, 'pipelines/orders', path);
+    const text = readFileSync(join(root, 'platform.yaml'), 'utf8');
+    const [, minor, patch] = /^dagster_version: 1\.(\d+)\.(\d+)$/m.exec(text)!.map(Number);
+    const [was, now] = [`1.${minor}.${patch}`, `1.${minor}.${patch! + 1}`];
+    const [libWas, libNow] = [`0.${minor! + 16}.${patch}`, `0.${minor! + 16}.${patch! + 1}`];
+    // The team's own choice, which no platform.yaml ever set.
+    const pyproject = readFileSync(file('pyproject.toml'), 'utf8');
+    writeFileSync(
+      file('pyproject.toml'),
+      pyproject.replace('dependencies = [\n', 'dependencies = [\n    "dagster-aws==0.20.0",\n'),
+    );
+    git(root, 'commit', '-qam', 'dagster-aws, pinned by us');
+    writeFileSync(join(root, 'platform.yaml'), text.replace(`dagster_version: ${was}`, `dagster_version: ${now}`));
+    git(root, 'commit', '-qam', `dagster ${now}`);
+
+    const pins = () =>
+      (
+        JSON.parse(runBin('pipeline', ['check', '--json'], root).stdout).findings as {
+          rule: string;
+          file: string;
+          fix: string;
+        }[]
+      )
+        .filter((f) => f.rule === 'dagster-pin')
+        .map(
+          (f) =>
+            `${f.file.replace('pipelines/orders/', '')}: ${f.fix.startsWith('npx pipeline upgrade') ? 'upgrade' : 'by hand'}`,
+        );
+    expect(pins()).toEqual([
+      'Dockerfile: upgrade',
+      'Dockerfile: upgrade',
+      'pyproject.toml: by hand',
+      'pyproject.toml: upgrade',
+      'pyproject.toml: upgrade',
+      'pyproject.toml: upgrade',
+    ]);
+    const result = upgrade(root, ['--commit']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/orders\s+\d+\s+\d+\s+platform-yaml\s+2\s+upgraded/);
+    expect(pins()).toEqual(['pyproject.toml: by hand']);
+    const after = readFileSync(file('pyproject.toml'), 'utf8');
+    expect(after).toContain(`"dagster==${now}"`);
+    expect(after).toContain(`"dagster-dg-cli==${now}"`);
+    expect(after).toContain('"dagster-aws==0.20.0"');
+    expect(after).not.toContain(was);
+    const dockerfile = readFileSync(file('Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`"dagster-postgres==${libNow}"`);
+    expect(dockerfile).not.toContain(libWas);
+  });
+});
+
 // A platform team renames a deployment and the deployment variable. check names every place that
 // still says the old names (each pipeline's answers and schedules, the compose file, CI); after the
 // fixes it prints, upgrade renders conventions.py from the edited answers, check is clean, and

@@ -1,20 +1,8 @@
 // A pipeline pinning another Dagster release than the platform: its image and the platform's
 // webserver and daemon disagree on the API and the instance schema.
-import { dagsterLibrariesVersion } from '../../conventions/version.ts';
-import { pyprojectDependencies } from '../model.ts';
-import type { PipelineRule, RawFinding } from '../types.ts';
-
-/** Distributions released with dagster's own version number; the other dagster-* libraries follow 0.(minor+16).patch. */
-const CORE = new Set([
-  'dagster',
-  'dagster-webserver',
-  'dagster-graphql',
-  'dagster-pipes',
-  'dagster-shared',
-  'dagster-dg-cli',
-  'dagster-dg-core',
-  'dagster-test',
-]);
+import { pastPlatforms } from '../../conventions/platform-history.ts';
+import { offPins, PIN_FILES, pinnedBy } from '../pins.ts';
+import type { PipelineRule } from '../types.ts';
 
 export const dagsterPin: PipelineRule = {
   id: 'dagster-pin',
@@ -24,25 +12,23 @@ export const dagsterPin: PipelineRule = {
   why: 'Every code server runs the Dagster release the platform pins, so the webserver, the daemon and the instance storage agree with it; another release may load, then fail on an API or a schema difference.',
   fix: "pin dagster (and its libraries) to platform.yaml's dagster_version in the pipeline's pyproject.toml",
   check(pipeline, ctx) {
-    const text = pipeline.read('pyproject.toml');
-    if (text === undefined) return [];
-    const findings: RawFinding[] = [];
-    for (const dep of pyprojectDependencies(text).all) {
-      if (dep.name !== 'dagster' && !dep.name.startsWith('dagster-')) continue;
-      const expected = CORE.has(dep.name)
-        ? ctx.platform.dagsterVersion
-        : dagsterLibrariesVersion(ctx.platform.dagsterVersion);
-      const pinned = /==\s*([\w.]+)\s*$/.exec(dep.requirement)?.[1];
-      if (pinned === expected) continue;
-      findings.push({
-        file: `${pipeline.rel}/pyproject.toml`,
-        line: dep.line,
-        message: pinned
-          ? `${dep.name}==${pinned}, but the platform runs ${dep.name}==${expected} (dagster_version ${ctx.platform.dagsterVersion})`
-          : `"${dep.requirement}" is not pinned; the platform runs ${dep.name}==${expected}`,
-        fix: `pin "${dep.name}==${expected}" in ${pipeline.rel}/pyproject.toml`,
+    return Object.keys(PIN_FILES)
+      .flatMap((path) => {
+        const text = pipeline.read(path);
+        return text === undefined ? [] : offPins(text, ctx.platform, path).map((pin) => ({ pin, path }));
+      })
+      .map(({ pin, path }) => {
+        const by = pinnedBy(pin, pastPlatforms(ctx.root));
+        return {
+          file: `${pipeline.rel}/${path}`,
+          line: pin.line,
+          message: pin.pinned
+            ? `${pin.name}==${pin.pinned}, but the platform runs ${pin.name}==${pin.expected} (dagster_version ${ctx.platform.dagsterVersion})${by ? `; an earlier platform.yaml (commit ${by.commit.slice(0, 12)}) pinned it` : ''}`
+            : `"${pin.requirement}" is not pinned; the platform runs ${pin.name}==${pin.expected}`,
+          fix: by
+            ? `npx pipeline upgrade --pipeline ${pipeline.name} moves the pins an earlier platform.yaml set (commit platform.yaml first, or add --allow-dirty)`
+            : `pin "${pin.name}==${pin.expected}" in ${pipeline.rel}/${path}`,
+        };
       });
-    }
-    return findings;
   },
 };

@@ -1,7 +1,8 @@
 // A module that the pipeline's mode and resource code imports, but that its pyproject does not
 // depend on: the image builds, the code location loads, and the first dev or prod run fails.
 import { INSTALLED_MODULES, PYTHON_STDLIB } from '../../validate/python-names.ts';
-import { normaliseDistribution, pyprojectDependencies, RESOURCE_FILES } from '../model.ts';
+import { RESOURCE_FILES } from '../model.ts';
+import { normaliseDistribution, pyprojectDependencies } from '../pyproject.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
 /** Modules that come with `dagster` itself (its own requirements), so a pipeline need not list them. */
