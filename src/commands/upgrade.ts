@@ -13,6 +13,7 @@ import { treeDiff } from '../tree/diff.ts';
 import { type Transaction, writing } from '../tree/transaction.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
 import { planCliPackage } from '../upgrade/codemods/cli-package.ts';
+import { planComposeDagsterPins } from '../upgrade/codemods/compose-dagster-pins.ts';
 import { planGitignoreUvLock } from '../upgrade/codemods/gitignore-uv-lock.ts';
 import {
   needsPlatformLayout,
@@ -34,7 +35,11 @@ import type { AnyVersionStep } from '../upgrade/types.ts';
 import { bumpPlatform, commitPerCodemod, writeUpgrades } from '../upgrade/write.ts';
 
 /** The platform steps of any conventions version, in the order they run. */
-const ANY_VERSION_STEPS: ((root: string) => AnyVersionStep | null)[] = [planCliPackage, planGitignoreUvLock];
+const ANY_VERSION_STEPS: ((root: string, platform: PlatformConfig) => AnyVersionStep | null)[] = [
+  planCliPackage,
+  planGitignoreUvLock,
+  planComposeDagsterPins,
+];
 
 const FLAGS: GlobalFlag[] = [
   {
@@ -248,10 +253,11 @@ async function upgradeAndWrite(
       ? planPlatformLayout(root, platform, to)
       : null;
   // The platform steps of any conventions version: package.json pinning create-pipeline (0.1)
-  // moves to @create-pipeline/cli; .gitignore ignores each pipeline's uv.lock.
+  // moves to @create-pipeline/cli; .gitignore ignores each pipeline's uv.lock; the compose image's
+  // Dagster pins follow dagster_version.
   const anyVersion = root && !only && !failed && !flags.filtered ? ANY_VERSION_STEPS : [];
   if (dryRun) {
-    const steps = anyVersion.flatMap((plan) => plan(root!) ?? []);
+    const steps = anyVersion.flatMap((plan) => plan(root!, platform!) ?? []);
     if (json) process.stdout.write(`${JSON.stringify(toJson(results, true), null, 2)}\n`);
     else
       process.stdout.write(
@@ -278,7 +284,7 @@ async function upgradeAndWrite(
   // Each planned after the steps before it are written, so that it edits what they left.
   const steps: AnyVersionStep[] = [];
   for (const plan of anyVersion) {
-    const step = plan(root!);
+    const step = plan(root!, platform!);
     if (!step) continue;
     tx!.apply(step.tree.toPlan());
     if (flags.commit)

@@ -391,6 +391,15 @@ describe('after dagster_version moves', () => {
     const dockerfile = readFileSync(file('Dockerfile'), 'utf8');
     expect(dockerfile).toContain(`"dagster-postgres==${libNow}"`);
     expect(dockerfile).not.toContain(libWas);
+    // The webserver's and daemon's image too, in a commit of its own.
+    const image = readFileSync(join(root, 'deployments/compose/Dockerfile'), 'utf8');
+    expect(image).toContain(`"dagster-webserver==${now}"`);
+    expect(image).toContain(`"dagster-docker==${libNow}"`);
+    expect(image).not.toMatch(new RegExp(`${was.replaceAll('.', '\\.')}|${libWas.replaceAll('.', '\\.')}`));
+    expect(result.stdout).toContain(
+      `platform: compose-dagster-pins: deployments/compose/Dockerfile pins Dagster ${now}`,
+    );
+    expect(git(root, 'log', '-1', '--format=%s')).toBe(`chore(upgrade): the compose image runs Dagster ${now}`);
   });
 });
 
