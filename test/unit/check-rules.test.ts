@@ -13,6 +13,8 @@ import { firstDifference } from '../../src/check/platform-owned.ts';
 import { pyprojectDependencies } from '../../src/check/pyproject.ts';
 import { pipelineFacts, pythonFacts } from '../../src/check/python.ts';
 import { renderPlatformOwned } from '../../src/check/render.ts';
+import { suggestedVariable } from '../../src/check/rules/literal-secret.ts';
+import { distributionOf } from '../../src/check/rules/missing-dependency.ts';
 import type { CheckReport } from '../../src/check/run.ts';
 import { ruleSettings } from '../../src/check/run.ts';
 import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
@@ -96,6 +98,21 @@ describe('pyproject and YAML lines', () => {
       ['dagster-webserver', 9],
       ['pytest', 9],
     ]);
+  });
+
+  it('suggests a variable named after the class and the keyword', () => {
+    expect(suggestedVariable('WarehouseResource', 'password')).toBe('WAREHOUSE_PASSWORD');
+    expect(suggestedVariable('resources.SlackClient', 'token')).toBe('SLACK_TOKEN');
+    expect(suggestedVariable('LakeFSStore', 'secret_access_key')).toBe('LAKE_FS_SECRET_ACCESS_KEY');
+    expect(suggestedVariable('make_client', 'api_key')).toBe('API_KEY');
+    expect(suggestedVariable('WarehouseResource', 'warehouse_password')).toBe('WAREHOUSE_PASSWORD');
+  });
+
+  it("names a module's distribution: the venv's map, else a well-known one, else the module's name", () => {
+    expect(distributionOf('snowflake')).toBe('snowflake-connector-python');
+    expect(distributionOf('sklearn')).toBe('scikit-learn');
+    expect(distributionOf('boto3')).toBe('boto3');
+    expect(distributionOf('our_own_lib')).toBe('our-own-lib');
   });
 
   it('finds the line of a YAML key, or of its nearest parent', () => {

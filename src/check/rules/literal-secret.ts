@@ -1,6 +1,21 @@
 // A resource given a secret as a string literal: the secret is in git, and in every image.
 import type { PipelineRule, RawFinding } from '../types.ts';
 
+/**
+ * The variable to suggest: the class's name without its kind, then the keyword, in UPPER_SNAKE
+ * (`WarehouseResource(password=...)`: WAREHOUSE_PASSWORD, as `pipeline add resource` names them).
+ */
+export function suggestedVariable(callee: string, keyword: string): string {
+  const last = callee.split('.').pop() ?? '';
+  // A class (CapWords) names what the secret is for; a function's name does not.
+  const owner = (/^[A-Z]/.test(last) ? last : '')
+    .replace(/(Resource|Store|Client|IOManager|Manager|Config)$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase();
+  const name = keyword.toUpperCase();
+  return owner && !name.startsWith(`${owner}_`) ? `${owner}_${name}` : name;
+}
+
 export const literalSecret: PipelineRule = {
   id: 'literal-secret',
   scope: 'pipeline',
@@ -16,7 +31,7 @@ export const literalSecret: PipelineRule = {
           file: `${pipeline.rel}/${path}`,
           line,
           message: `${callee}(${name}=...) is given a string literal: a secret in the repository`,
-          fix: `${name}=dg.EnvVar("${name.toUpperCase()}") and set that variable in each deployment`,
+          fix: `${name}=dg.EnvVar("${suggestedVariable(callee, name)}") and set that variable in each deployment`,
         });
       }
     }

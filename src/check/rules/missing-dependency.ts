@@ -41,8 +41,27 @@ const WITH_DAGSTER = new Set([
   'six',
 ]);
 
-/** The distribution that provides a module: the venv's own map, else the module's name. */
-export const distributionOf = (module: string) => normaliseDistribution(INSTALLED_MODULES[module] ?? module);
+/** Well-known modules whose distribution has another name, for those the venv's own map lacks. */
+const KNOWN_DISTRIBUTIONS: Record<string, string> = {
+  snowflake: 'snowflake-connector-python',
+  sklearn: 'scikit-learn',
+  PIL: 'pillow',
+  bs4: 'beautifulsoup4',
+  cv2: 'opencv-python',
+  dotenv: 'python-dotenv',
+  jwt: 'pyjwt',
+  Crypto: 'pycryptodome',
+  MySQLdb: 'mysqlclient',
+  kafka: 'kafka-python',
+  OpenSSL: 'pyopenssl',
+  attr: 'attrs',
+  docx: 'python-docx',
+  magic: 'python-magic',
+};
+
+/** The distribution that provides a module: the venv's own map, else a well-known one, else the module's name. */
+export const distributionOf = (module: string) =>
+  normaliseDistribution(INSTALLED_MODULES[module] ?? KNOWN_DISTRIBUTIONS[module] ?? module);
 
 export const missingDependency: PipelineRule = {
   id: 'missing-dependency',
@@ -71,7 +90,7 @@ export const missingDependency: PipelineRule = {
           continue;
         seen.add(module);
         const dist = distributionOf(module);
-        if (declared.has(dist)) continue;
+        if (declared.has(dist) || declared.has(normaliseDistribution(module))) continue;
         findings.push({
           file: `${pipeline.rel}/${pipeline.pkg}/${file}`,
           line,
