@@ -96,8 +96,9 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     }
   }
   const target = options.only ? from : Math.max(from, options.to);
-  // platform.yaml changed since these files were rendered: render the stale ones again (a file
-  // edited by hand stays as it is; pipeline check reports it).
+  // platform.yaml (or the answers) changed since the platform-owned files were rendered: render the
+  // stale ones again, and move the Dagster pins the platform set (a file edited by hand stays as it
+  // is, listed in `left`; pipeline check reports it).
   if (!options.only && options.platform && options.platformRoot && tree.exists(ANSWERS)) {
     const at = performance.now();
     const changes = await followPlatformYaml(tree, name, answers, target, options, result.left);

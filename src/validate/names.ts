@@ -101,8 +101,11 @@ export function checkPipelineName(
   throw new InputError(`pipeline name ${quote(name)} ${problem}`);
 }
 
+/** Letters without their accents (`ünï`: `uni`), so a suggestion keeps what it can of the name. */
+const unaccented = (value: string) => value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+
 function suggestName(name: string): string {
-  return name
+  return unaccented(name)
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '_')
     .replace(/_{3,}/g, '__')
@@ -115,7 +118,7 @@ const SLUG = /^[a-z][a-z0-9-]*$/;
 
 export function slugify(value: string, fallback = 'data-platform'): string {
   return (
-    value
+    unaccented(value)
       .toLowerCase()
       .replace(/[^a-z0-9-]+/g, '-')
       .replace(/^[^a-z]+/, '')

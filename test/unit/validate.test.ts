@@ -210,6 +210,9 @@ describe('pipeline names', () => {
 
   it('refuses names Python or the environment would trip over, saying what to use instead', () => {
     expect(error('Orders-Daily')).toMatch(/not a valid Python package name.*for example orders_daily/);
+    // Accents are dropped, not the letters they sit on.
+    expect(error('ünï')).toMatch(/not a valid Python package name.*for example uni\)$/);
+    expect(error('Bestellungen_Köln')).toMatch(/for example bestellungen_koln\)$/);
     expect(error('class')).toMatch(/is a Python keyword/);
     expect(error('match')).toMatch(/is a Python keyword/);
     expect(error('json')).toMatch(/shadow Python's standard-library module json/);
