@@ -4,8 +4,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { movePins, offPins, PIN_FILES, pinnedBy } from '../check/pins.ts';
-import { platformOwnedFiles } from '../check/platform-owned.ts';
 import { pastPlatforms } from '../conventions/platform-history.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
@@ -17,7 +15,9 @@ import { verifyPython } from './codemods/legacy-dagster/verify.ts';
 import { ANSWERS } from './codemods/v2-answers-deployment-env-var.ts';
 import { ENGINES } from './engines/index.ts';
 import { editYamlSource, insertLineAfter, replaceScalar } from './engines/yaml.ts';
+import { movePins, offPins, PIN_FILES, pinnedBy } from './pins.ts';
 import { loadPlatformCodemods } from './platform-codemods.ts';
+import { platformOwnedFiles } from './platform-owned.ts';
 import type { PipelineUpgrade, UpgradeOptions } from './types.ts';
 
 export type { CodemodResult, PipelineUpgrade, UpgradeOptions } from './types.ts';

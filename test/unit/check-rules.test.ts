@@ -9,16 +9,16 @@ import { buildPipelineSpec } from '../../generators/pipeline/spec.ts';
 import { platformFiles } from '../../generators/platform/files.ts';
 import { renderGithub } from '../../src/check/format.ts';
 import { yamlLine } from '../../src/check/model.ts';
-import { firstDifference } from '../../src/check/platform-owned.ts';
-import { pyprojectDependencies } from '../../src/check/pyproject.ts';
 import { pipelineFacts, pythonFacts } from '../../src/check/python.ts';
-import { renderPlatformOwned } from '../../src/check/render.ts';
 import { suggestedVariable } from '../../src/check/rules/literal-secret.ts';
 import { distributionOf } from '../../src/check/rules/missing-dependency.ts';
 import type { CheckReport } from '../../src/check/run.ts';
 import { ruleSettings } from '../../src/check/run.ts';
 import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
+import { firstDifference } from '../../src/upgrade/platform-owned.ts';
+import { pyprojectDependencies } from '../../src/upgrade/pyproject.ts';
+import { renderPlatformOwned } from '../../src/upgrade/render-owned.ts';
 
 const platform = defaultPlatformConfig({
   name: 'acme',

@@ -1,7 +1,7 @@
 // A pipeline pinning another Dagster release than the platform: its image and the platform's
 // webserver and daemon disagree on the API and the instance schema.
 import { pastPlatforms } from '../../conventions/platform-history.ts';
-import { offPins, PIN_FILES, pinnedBy } from '../pins.ts';
+import { offPins, PIN_FILES, pinnedBy } from '../../upgrade/pins.ts';
 import type { PipelineRule } from '../types.ts';
 
 export const dagsterPin: PipelineRule = {

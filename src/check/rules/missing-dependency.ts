@@ -1,8 +1,9 @@
 // A module that the pipeline's mode and resource code imports, but that its pyproject does not
 // depend on: the image builds, the code location loads, and the first dev or prod run fails.
+
+import { normaliseDistribution, pyprojectDependencies } from '../../upgrade/pyproject.ts';
 import { INSTALLED_MODULES, PYTHON_STDLIB } from '../../validate/python-names.ts';
 import { RESOURCE_FILES } from '../model.ts';
-import { normaliseDistribution, pyprojectDependencies } from '../pyproject.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
 /** Modules that come with `dagster` itself (its own requirements), so a pipeline need not list them. */

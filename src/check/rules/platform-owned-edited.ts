@@ -1,9 +1,9 @@
 // A platform-owned file that differs from what the recorded answers, today's conventions and
 // platform.yaml render: rendered from an earlier platform.yaml (`pipeline upgrade` renders it
-// again), or edited by hand (a person moves the change). src/check/platform-owned.ts tells which.
+// again), or edited by hand (a person moves the change). src/upgrade/platform-owned.ts tells which.
 import { CONVENTIONS_VERSION } from '../../conventions/version.ts';
 import { FileTree } from '../../tree/file-tree.ts';
-import { platformOwnedFiles, type RenderedFrom } from '../platform-owned.ts';
+import { platformOwnedFiles, type RenderedFrom } from '../../upgrade/platform-owned.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
 const show = (line: string | undefined) =>

@@ -5,10 +5,11 @@
 //
 // It is not a conventions version: it runs whenever a pin of that Dockerfile is exactly what an
 // earlier platform.yaml's dagster_version gave it; a pin the team chose stays.
-import { movePins, offPins, pinnedBy } from '../../check/pins.ts';
+
 import type { PlatformConfig } from '../../conventions/platform-config.ts';
 import { pastPlatforms } from '../../conventions/platform-history.ts';
 import { FileTree } from '../../tree/file-tree.ts';
+import { movePins, offPins, pinnedBy } from '../pins.ts';
 import type { AnyVersionStep } from '../types.ts';
 
 export const COMPOSE_DAGSTER_PINS = { id: 'compose-dagster-pins' } as const;
