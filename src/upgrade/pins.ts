@@ -4,7 +4,7 @@
 // platform). Found line by line, as every pyproject.toml edit here (no TOML engine): only the
 // quoted requirement's version changes.
 import type { PlatformConfig } from '../conventions/platform-config.ts';
-import type { PastPlatform } from '../conventions/platform-history.ts';
+import { type PastPlatform, pastPlatforms } from '../conventions/platform-history.ts';
 import { dagsterLibrariesVersion } from '../conventions/version.ts';
 import { pyprojectDependencies } from './pyproject.ts';
 
@@ -64,8 +64,23 @@ export function offPins(text: string, platform: PlatformConfig, file = 'pyprojec
 export const pinnedBy = (pin: DagsterPin, past: PastPlatform[]): PastPlatform | undefined =>
   pin.pinned === undefined ? undefined : past.find((p) => versionFor(pin.name, p.config) === pin.pinned);
 
+/**
+ * The pin file with every pin an earlier platform.yaml (of `root`'s history) set moved to today's
+ * release, or undefined when there is none to move.
+ */
+export function movePlatformPins(
+  text: string,
+  file: string,
+  platform: PlatformConfig,
+  root: string,
+): string | undefined {
+  const pins = offPins(text, platform, file);
+  const moving = pins.length ? pins.filter((pin) => pinnedBy(pin, pastPlatforms(root))) : [];
+  return moving.length ? movePins(text, moving) : undefined;
+}
+
 /** The file with each of `pins` moved to its expected version (on its own line only). */
-export function movePins(text: string, pins: DagsterPin[]): string {
+function movePins(text: string, pins: DagsterPin[]): string {
   const lines = text.split('\n');
   for (const pin of pins) {
     const moved = pin.requirement.replace(/==\s*[\w.]+\s*$/, `==${pin.expected}`);

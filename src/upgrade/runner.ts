@@ -4,7 +4,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { pastPlatforms } from '../conventions/platform-history.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
 import { fileDiff } from '../tree/diff.ts';
@@ -15,7 +14,7 @@ import { verifyPython } from './codemods/legacy-dagster/verify.ts';
 import { ANSWERS } from './codemods/v2-answers-deployment-env-var.ts';
 import { ENGINES } from './engines/index.ts';
 import { editYamlSource, insertLineAfter, replaceScalar } from './engines/yaml.ts';
-import { movePins, offPins, PIN_FILES, pinnedBy } from './pins.ts';
+import { movePlatformPins, PIN_FILES } from './pins.ts';
 import { loadPlatformCodemods } from './platform-codemods.ts';
 import { platformOwnedFiles } from './platform-owned.ts';
 import type { PipelineUpgrade, UpgradeOptions } from './types.ts';
@@ -158,10 +157,10 @@ async function followPlatformYaml(
   let pinFiles = 0;
   for (const path of Object.keys(PIN_FILES)) {
     const text = tree.read(path);
-    const pins = text === undefined ? [] : offPins(text, options.platform!, path);
-    const moving = pins.filter((pin) => pinnedBy(pin, pastPlatforms(options.platformRoot!)));
-    if (moving.length) {
-      tree.write(path, movePins(text!, moving));
+    const moved =
+      text === undefined ? undefined : movePlatformPins(text, path, options.platform!, options.platformRoot!);
+    if (moved !== undefined) {
+      tree.write(path, moved);
       pinFiles++;
     }
   }

@@ -2,22 +2,9 @@
 // after a deployment is renamed or removed, nothing of that name loads it, and a code location
 // of the renamed deployment loads none of its jobs, schedules or sensors, without any error.
 import { ANSWERS_FILE } from '../../../generators/pipeline/files.ts';
+import { yamlLine } from '../model.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 import { declared } from './presets.ts';
-
-/** The 1-based line of `- <name>` in the answers' `deployments:` list (1 when not found). */
-function answersLine(text: string, name: string): number {
-  const lines = text.split('\n');
-  const start = lines.findIndex((line) => /^deployments:\s*$/.test(line));
-  for (let i = start + 1; start >= 0 && i < lines.length && /^\s+-|^\s*$/.test(lines[i]!); i++)
-    if (
-      lines[i]!.replace(/^\s+-\s*/, '')
-        .replace(/^["']|["']$/g, '')
-        .trim() === name
-    )
-      return i + 1;
-  return 1;
-}
 
 export const unknownDeployment: PipelineRule = {
   id: 'unknown-deployment',
@@ -32,13 +19,15 @@ export const unknownDeployment: PipelineRule = {
     const released = pipeline.answers?.deployments;
     if (Array.isArray(released)) {
       const text = pipeline.read(ANSWERS_FILE) ?? '';
-      for (const name of released.map(String).filter((d) => !known.includes(d)))
+      for (const [i, name] of released.map(String).entries()) {
+        if (known.includes(name)) continue;
         findings.push({
           file: `${pipeline.rel}/${ANSWERS_FILE}`,
-          line: answersLine(text, name),
+          line: yamlLine(text, ['deployments', i]),
           message: `${pipeline.name} is released to ${name}, which platform.yaml does not have (renamed or removed?): no deployment loads it there`,
           fix: `in deployments: of ${ANSWERS_FILE}, name a deployment of platform.yaml (${known.join(', ')}) or drop ${name}; then npx pipeline upgrade --pipeline ${pipeline.name} --allow-dirty renders conventions.py from it`,
         });
+      }
     }
     for (const { file, call, kind } of (await declared(pipeline)).triggers) {
       const deployments = call.kwargs.get('deployments')?.strings;

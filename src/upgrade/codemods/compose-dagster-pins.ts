@@ -7,9 +7,8 @@
 // earlier platform.yaml's dagster_version gave it; a pin the team chose stays.
 
 import type { PlatformConfig } from '../../conventions/platform-config.ts';
-import { pastPlatforms } from '../../conventions/platform-history.ts';
 import { FileTree } from '../../tree/file-tree.ts';
-import { movePins, offPins, pinnedBy } from '../pins.ts';
+import { movePlatformPins } from '../pins.ts';
 import type { AnyVersionStep } from '../types.ts';
 
 export const COMPOSE_DAGSTER_PINS = { id: 'compose-dagster-pins' } as const;
@@ -20,10 +19,9 @@ export function planComposeDagsterPins(root: string, platform: PlatformConfig): 
   const tree = new FileTree(root);
   const text = tree.read(DOCKERFILE);
   if (text === undefined) return null;
-  const pins = offPins(text, platform, 'Dockerfile');
-  const moving = pins.length ? pins.filter((pin) => pinnedBy(pin, pastPlatforms(root))) : [];
-  if (moving.length === 0) return null;
-  tree.write(DOCKERFILE, movePins(text, moving));
+  const moved = movePlatformPins(text, 'Dockerfile', platform, root);
+  if (moved === undefined) return null;
+  tree.write(DOCKERFILE, moved);
   return {
     id: COMPOSE_DAGSTER_PINS.id,
     tree,
