@@ -2,25 +2,15 @@
 // to a pipeline. The mode is recorded in .pipeline-answers.yaml and modes.py, which is
 // platform-owned, is rendered again from the answers, exactly as the generator and `pipeline
 // check` render it; so `pipeline upgrade` keeps it, and a hand-edited modes.py is refused, not lost.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { MODES } from '../../src/conventions/platform-config.ts';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
-import { templatesDir } from '../../src/paths.ts';
-import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { ANSWERS_FILE } from '../pipeline/files.ts';
-import {
-  answersFromRecord,
-  buildPipelineSpec,
-  MODE_LIKES,
-  type ModeLike,
-  type PipelineAnswers,
-  renderData,
-} from '../pipeline/spec.ts';
+import { answersFromRecord, MODE_LIKES, type ModeLike } from '../pipeline/spec.ts';
 import { type AddContext, pipelineModes, platformModes } from './context.ts';
+import { recordedAnswersText, renderOwnedAgain } from './owned.ts';
 
 const isModeLike = (mode: string): mode is ModeLike => (MODE_LIKES as readonly string[]).includes(mode);
 const addable = (ctx: AddContext) =>
@@ -87,23 +77,14 @@ export async function addMode(
   answers: AnswersOf<typeof MODE_QUESTIONS>,
 ): Promise<{ added: string[]; notes: string[] }> {
   const { name, like } = answers;
-  const modesPath = `${ctx.pkg}/modes.py`;
-  const text = tree.read(ANSWERS_FILE);
-  if (text === undefined)
-    throw new InputError(
-      `${ctx.rel}/${ANSWERS_FILE} does not exist: pipeline add mode needs the recorded answers of a generated pipeline`,
-    );
+  const text = recordedAnswersText(tree, ctx, 'pipeline add mode');
   const before = answersFromRecord(ctx.answers, ctx.pipeline, ctx.platform);
-  const after: PipelineAnswers = { ...before, modes: { ...before.modes, [name]: like } };
-  const template = readFileSync(join(templatesDir(), 'pipeline/shared/src/__pkg__/modes.py.hbs'), 'utf8');
-  const render = (a: PipelineAnswers) =>
-    renderString(template, renderData(buildPipelineSpec(a, ctx.platform), ctx.platform));
-  if (tree.read(modesPath) !== render(before)) {
-    throw new InputError(
-      `${ctx.rel}/${modesPath} is not what the platform renders for it (edited by hand, or behind: pipeline check says which); restore it or run pipeline upgrade, then add the mode`,
-    );
-  }
-  tree.write(modesPath, render(after));
+  renderOwnedAgain(
+    tree,
+    ctx,
+    { before, after: { ...before, modes: { ...before.modes, [name]: like } } },
+    'add the mode',
+  );
   // The answers file through the YAML Document API: its header and layout stay.
   const doc = parseDocument(text);
   doc.setIn(['modes', name], like);

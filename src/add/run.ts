@@ -1,6 +1,7 @@
 // `pipeline add <kind>`: answers resolved, the edits made on a virtual tree of the pipeline, then
 // one report; the tree reaches disk in one transaction (lock, journal, atomic) or not at all.
 import { join } from 'node:path';
+import { addDeployment, DEPLOYMENT_QUESTIONS } from '../../generators/add/deployment.ts';
 import { addJob, JOB_QUESTIONS } from '../../generators/add/job.ts';
 import { addMode, MODE_QUESTIONS } from '../../generators/add/mode.ts';
 import { addPreset, PRESET_QUESTIONS } from '../../generators/add/preset.ts';
@@ -23,7 +24,7 @@ import { writing } from '../tree/transaction.ts';
 import type { AddContext } from './context.ts';
 import { type PlopApi, plopQuestions, runPlopActions } from './plopfile.ts';
 
-export const KINDS = ['schedule', 'preset', 'sensor', 'job', 'resource', 'mode'] as const;
+export const KINDS = ['schedule', 'preset', 'sensor', 'job', 'resource', 'mode', 'deployment'] as const;
 export type AddKind = (typeof KINDS)[number];
 
 type Edits = { added: string[]; notes: string[] };
@@ -62,6 +63,7 @@ const KIND_OF: Record<AddKind, Kind> = {
   job: kind(JOB_QUESTIONS, addJob),
   resource: kind(RESOURCE_QUESTIONS, addResource),
   mode: kind(MODE_QUESTIONS, addMode),
+  deployment: kind(DEPLOYMENT_QUESTIONS, addDeployment),
 };
 
 /** Each kind's questions: its flags, prompts and --help. */
@@ -72,6 +74,7 @@ export const QUESTIONS: Record<AddKind, readonly AnyQuestion<AddContext>[]> = {
   job: JOB_QUESTIONS,
   resource: RESOURCE_QUESTIONS,
   mode: MODE_QUESTIONS,
+  deployment: DEPLOYMENT_QUESTIONS,
 };
 
 export interface AddReport {

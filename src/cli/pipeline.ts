@@ -33,7 +33,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   add: {
     summary:
-      "Add a schedule, preset, sensor, job, resource or mode to a pipeline, or run your platform's own generators (see pipeline add --help)",
+      "Add a schedule, preset, sensor, job, resource, mode or deployment to a pipeline, or run your platform's own generators (see pipeline add --help)",
     load: () => import('../commands/add.ts'),
   },
   check: {

@@ -24,7 +24,7 @@ const FLAGS: GlobalFlag[] = [
 
 const INTRO: Record<AddKind | 'all', string[]> = {
   all: [
-    'Adds a schedule, preset, sensor, job, resource or mode to an existing pipeline, as the generator would',
+    'Adds a schedule, preset, sensor, job, resource, mode or deployment to an existing pipeline, as the generator would',
     'have written it (ast-grep edits: your code and comments stay as they are), checked against',
     'platform.yaml first. Flags answer the questions; with a terminal it asks the rest, without one',
     'it takes the defaults. A bad answer changes nothing (exit 2).',
@@ -36,6 +36,7 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  job        a graph in jobs.py (one job per preset) calling a new op in ops.py (yours to write)',
     '  resource   a typed resource read from the environment, bound to the modes you name (resources.py)',
     "  mode       one of the platform's own modes (from platform.yaml) in modes.py, like local, dev or prod",
+    '  deployment releases the pipeline to another deployment of platform.yaml (recorded, conventions.py rendered)',
     "  <yours>    a generator of the platform's own plopfile.js; `pipeline add --list` lists them all",
     '',
     'Examples:',
@@ -85,6 +86,18 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  npx pipeline add mode --pipeline orders --name staging --like prod',
     '  npx pipeline add preset --pipeline orders --name staging_full --mode staging',
     '  npx pipeline add mode --pipeline orders --name qa --like local --dry-run',
+  ],
+  deployment: [
+    'Releases the pipeline to a deployment of platform.yaml it is not released to yet: one added to',
+    'platform.yaml after the pipeline was made, or one it was made without (--deployments local,dev, then',
+    "prod). The deployment is recorded in the pipeline's answers and its platform-owned files (conventions.py",
+    'lists the deployments) rendered again from them; a hand-edited one is refused. Its jobs load there',
+    "when a preset's mode is one the deployment allows; schedules and sensors run where they name.",
+    '',
+    'Examples:',
+    '  npx pipeline add deployment --pipeline orders --name prod',
+    '  npx pipeline add deployment --name uat --dry-run                      # inside pipelines/orders/',
+    '  npx pipeline add deployment --pipeline billing --name uat --json',
   ],
   resource: [
     'Adds a typed resource (a dg.ConfigurableResource whose every field is read from the environment',
@@ -154,6 +167,7 @@ const KIND_SUMMARY: Record<AddKind, string> = {
   job: 'a graph in jobs.py (one job per preset) calling a new op in ops.py',
   resource: 'a typed resource read from the environment, bound per mode in resources.py',
   mode: "one of the platform's own modes (platform.yaml), with resources like local, dev or prod",
+  deployment: 'the pipeline released to another deployment of platform.yaml (answers and conventions.py)',
 };
 
 /** --cwd, read before the rest: the platform (and its plopfile) decide which flags exist. */

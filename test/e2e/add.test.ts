@@ -458,5 +458,9 @@ describe('docs/add.md', () => {
     expect(result.stdout).toContain(
       'added preset staging_full (mode staging): run config copied from prod_full (mode staging is like prod)',
     );
+    expect(result.stdout).toContain(
+      'released to prod: recorded in .pipeline-answers.yaml, src/billing/conventions.py rendered again',
+    );
+    expect(result.stdout).toContain('added preset prod_full (mode prod)');
   });
 });

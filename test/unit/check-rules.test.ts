@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { pipelineFiles } from '../../generators/pipeline/files.ts';
 import { KINDS } from '../../generators/pipeline/kinds.ts';
+import { firstDifference, renderPlatformOwned } from '../../generators/pipeline/owned.ts';
 import { buildPipelineSpec } from '../../generators/pipeline/spec.ts';
 import { platformFiles } from '../../generators/platform/files.ts';
 import { renderGithub } from '../../src/check/format.ts';
@@ -16,9 +17,7 @@ import type { CheckReport } from '../../src/check/run.ts';
 import { ruleSettings } from '../../src/check/run.ts';
 import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
-import { firstDifference } from '../../src/upgrade/platform-owned.ts';
 import { pyprojectDependencies } from '../../src/upgrade/pyproject.ts';
-import { renderPlatformOwned } from '../../src/upgrade/render-owned.ts';
 
 const platform = defaultPlatformConfig({
   name: 'acme',
