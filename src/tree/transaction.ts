@@ -180,7 +180,8 @@ export function permissionError(error: unknown, path: string, what = 'write'): n
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     const why = code === 'EROFS' ? 'the file system is read-only' : 'permission denied';
-    throw new StateError(`cannot ${what} ${path} (${why}); make it writable, then run again`);
+    const it = what === 'write in the folder' ? 'the folder' : 'it';
+    throw new StateError(`cannot ${what} ${path} (${why}); make ${it} writable, then run again`);
   }
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
     throw new CliError(
@@ -438,14 +439,19 @@ export class Transaction {
     for (const file of contents.values()) {
       let dir = dirname(file.path);
       while (!exists(dir)) dir = dirname(dir);
-      try {
-        if (!writable.has(dir)) {
+      // A folder that is not writable is named as the folder: the file in it may well be writable.
+      if (!writable.has(dir)) {
+        try {
           accessSync(dir, constants.W_OK);
-          writable.add(dir);
+        } catch (error) {
+          permissionError(error, `${relative(this.journal.root, dir) || '.'}/`, 'write in the folder');
         }
+        writable.add(dir);
+      }
+      try {
         if (lstatSync(file.path, { throwIfNoEntry: false })) accessSync(file.path, constants.W_OK);
       } catch (error) {
-        permissionError(error, relative(this.journal.root, existsSync(file.path) ? file.path : dir) || dir);
+        permissionError(error, relative(this.journal.root, file.path));
       }
     }
     // The folders the files go to (those a file needs are journaled above).

@@ -3,7 +3,7 @@
 // create-pipeline runs at once. After the next command, every file, git's refs and its index are
 // exactly as before or exactly as after, never a mix.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin } from '../../src/paths.ts';
@@ -276,10 +276,23 @@ describe('a write that fails', () => {
     expect(runBin('pipeline', ['upgrade'], dir).code).toBe(0);
   });
 
-  it('on a read-only file is one line naming it, exit 2, and nothing changes', () => {
+  it.each([
+    [
+      'file',
+      'pipelines/orders/src/orders/deployments.py',
+      /^pipeline: error: cannot write pipelines\/orders\/src\/orders\/deployments\.py \(permission denied\); make it writable, then run again$/,
+    ],
+    [
+      // The files in it are writable: the message names the folder, which is what to fix.
+      'folder',
+      'pipelines/orders/src/orders',
+      /^pipeline: error: cannot write in the folder pipelines\/orders\/src\/orders\/ \(permission denied\); make the folder writable, then run again$/,
+    ],
+  ])('on a read-only %s is one line naming it, exit 2, and nothing changes', (_kind, path, message) => {
     const dir = copyOf(base);
-    const target = join(dir, 'pipelines', 'orders', 'src', 'orders', 'deployments.py');
-    chmodSync(target, 0o444);
+    const target = join(dir, path);
+    const mode = statSync(target).mode & 0o777;
+    chmodSync(target, mode & 0o555);
     // Modes included: the read-only file must still be read-only (a rollback that rewrote it made it 0644).
     const before = treeFingerprint(dir);
     // Root may write anything: run the command as an unprivileged user, as a developer would.
@@ -293,14 +306,10 @@ describe('a write that fails', () => {
       env: { ...process.env, CI: 'true', HOME: dir, GIT_CONFIG_GLOBAL: '/dev/null' },
     });
     expect(result.status, result.stderr).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(
-        /^pipeline: error: cannot write pipelines\/orders\/src\/orders\/deployments\.py \(permission denied\); make it writable, then run again$/,
-      ),
-    ]);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
     if (asUser) spawnSync('chown', ['-R', 'root:root', join(dir, '..')]);
     expect(treeFingerprint(dir)).toEqual(before);
-    chmodSync(target, 0o644);
+    chmodSync(target, mode);
   });
 });
 
