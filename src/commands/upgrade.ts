@@ -137,6 +137,8 @@ const toJson = (results: PipelineUpgrade[], dryRun: boolean) => ({
   dryRun,
   ok: results.every((r) => r.status !== 'failed'),
   todos: todosOf(results),
+  /** Platform-owned files edited by hand that today's platform.yaml would change (each pipeline's `left`, prefixed). */
+  left: leftOf(results),
   pipelines: results.map(({ steps: _steps, tree: _tree, ...rest }) => rest),
 });
 

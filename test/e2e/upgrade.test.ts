@@ -334,6 +334,14 @@ describe('a platform-owned file edited by hand before platform.yaml changed', ()
       `Left as edited (1 platform-owned file):\n  orders/src/orders/conventions.py:${line}: platform-owned, edited by hand`,
     );
     expect(readFileSync(conventions, 'utf8')).toBe(edited);
+    // A script reads the same from --json: the whole run's `left`, as its `todos`, and exit 3.
+    const json = runBin('pipeline', ['upgrade', '--dry-run', '--json'], root);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout).left).toEqual([
+      expect.stringMatching(
+        new RegExp(`^orders/src/orders/conventions\\.py:${line}: platform-owned, edited by hand: .*move the edit`),
+      ),
+    ]);
   });
 });
 
