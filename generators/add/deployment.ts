@@ -6,6 +6,7 @@
 import { isSeq, parseDocument } from 'yaml';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
+import { plural } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { ANSWERS_FILE } from '../pipeline/files.ts';
 import { answersFromRecord } from '../pipeline/spec.ts';
@@ -86,7 +87,7 @@ export async function addDeployment(
     );
   } else
     notes.push(
-      `in ${name} it loads the jobs of ${loads.length === 1 ? 'preset' : 'presets'} ${loads.map((p) => p.name).join(', ')}`,
+      `in ${name} it loads the jobs of ${plural(loads.length, 'preset')} ${loads.map((p) => p.name).join(', ')}`,
     );
   if (deployment.daemon)
     notes.push(

@@ -5,6 +5,7 @@ import type { Edit, SgNode } from '@ast-grep/napi';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import { renderString } from '../../src/render/templates.ts';
+import { plural } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { checkText } from '../../src/validate/index.ts';
@@ -225,7 +226,7 @@ export async function addJob(
   return {
     added: [
       `graph ${name} (${data.graphFunction} in jobs.py, calling op ${data.op} in ops.py: yours to write)`,
-      `job${jobs.length === 1 ? '' : 's'} ${jobs.map((j) => j.job).join(', ')}, one per preset`,
+      `${plural(jobs.length, 'job')} ${jobs.map((j) => j.job).join(', ')}, one per preset`,
     ],
     notes,
   };

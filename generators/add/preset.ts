@@ -5,6 +5,7 @@ import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import { type Literal, pyBlock } from '../../src/render/literals.ts';
 import { renderString } from '../../src/render/templates.ts';
+import { plural } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
 import { checkText } from '../../src/validate/index.ts';
@@ -163,7 +164,7 @@ export async function addPreset(
       : '';
   const added = [`preset ${answers.name} (mode ${answers.mode})${copied}`];
   const jobs = ctx.graphs.map((g) => `${g}_${answers.name}`);
-  added.push(`job${jobs.length === 1 ? '' : 's'} ${jobs.join(', ') || '(no graph in jobs.py)'}`);
+  added.push(`${plural(jobs.length, 'job')} ${jobs.join(', ') || '(no graph in jobs.py)'}`);
   const notes: string[] = [];
   const readme = tree.read('README.md');
   const updated =

@@ -1,12 +1,11 @@
 // Renderings of one CheckReport: a readable table, GitHub Actions annotations and SARIF 2.1.0.
 import { cliVersion } from '../paths.ts';
+import { counted } from '../text.ts';
 import { RULES } from './rules/index.ts';
 import type { CheckReport } from './run.ts';
 
 export const FORMATS = ['table', 'json', 'github', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
-
-const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 export function renderTable(report: CheckReport): string {
   const checked = `${counted(report.pipelines.length, 'pipeline')} checked`;

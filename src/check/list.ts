@@ -9,6 +9,7 @@ import {
   type Visible,
   visibility,
 } from '../../generators/pipeline/spec.ts';
+import { counted } from '../text.ts';
 import { loadPlatformForCheck, PipelineModel, selectPipelines } from './model.ts';
 import type { PyCall } from './python.ts';
 
@@ -103,6 +104,6 @@ export function renderList(report: ListReport): string {
     }
     lines.push('');
   }
-  lines.push(`${report.pipelines.length} pipeline${report.pipelines.length === 1 ? '' : 's'}`);
+  lines.push(counted(report.pipelines.length, 'pipeline'));
   return lines.join('\n');
 }

@@ -18,6 +18,7 @@ import {
   sandboxStatus,
   sandboxUp,
 } from '../sandbox/sandbox.ts';
+import { counted } from '../text.ts';
 
 interface SubDoc {
   summary: string;
@@ -179,7 +180,7 @@ const print = (json: boolean, data: unknown, text: string): void =>
 const warn = (text: string): void => void process.stderr.write(`pipeline: warning: ${text}\n`);
 
 const statLine = (s: ReturnType<typeof diffStat>) =>
-  `${s.paths} path${s.paths === 1 ? '' : 's'}: ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.bytes} bytes${s.uncommitted ? ` (${s.uncommitted} uncommitted)` : ''}`;
+  `${counted(s.paths, 'path')}: ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.bytes} bytes${s.uncommitted ? ` (${s.uncommitted} uncommitted)` : ''}`;
 
 async function confirmOnTerminal(): Promise<((q: string) => Promise<boolean>) | undefined> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
@@ -340,7 +341,7 @@ export async function run(argv: string[]): Promise<number | void> {
         print(
           json,
           result,
-          `Committed ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} to ${ctx.name}: ${result.commit.slice(0, 12)} (git ${result.metadata.git_commit?.slice(0, 12) ?? '-'} on ${gitBranch}, by ${result.metadata.user})`,
+          `Committed ${counted(result.changes.length, 'change')} to ${ctx.name}: ${result.commit.slice(0, 12)} (git ${result.metadata.git_commit?.slice(0, 12) ?? '-'} on ${gitBranch}, by ${result.metadata.user})`,
         );
       return;
     }
@@ -357,7 +358,7 @@ export async function run(argv: string[]): Promise<number | void> {
         json,
         result,
         result.promoted
-          ? `Promoted ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} of ${ctx.name} into ${backend.describeProduction()}: commit ${result.commit!.slice(0, 12)} (git ${result.gitCommit!.slice(0, 12)})\n${what}`
+          ? `Promoted ${counted(result.changes.length, 'change')} of ${ctx.name} into ${backend.describeProduction()}: commit ${result.commit!.slice(0, 12)} (git ${result.gitCommit!.slice(0, 12)})\n${what}`
           : `${result.reason}${result.changes.length ? `\n${what}` : ''}`,
       );
     }
@@ -368,7 +369,7 @@ export async function run(argv: string[]): Promise<number | void> {
         json,
         result,
         result.refreshed
-          ? `Refreshed ${ctx.name} with ${result.changes.length} change${result.changes.length === 1 ? '' : 's'} from production: ${result.commit!.slice(0, 12)}\n${what}`
+          ? `Refreshed ${ctx.name} with ${counted(result.changes.length, 'change')} from production: ${result.commit!.slice(0, 12)}\n${what}`
           : `${result.reason}${result.changes.length ? `\n${what}` : ''}`,
       );
     }

@@ -4,6 +4,7 @@ import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventi
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { type SyncReport, syncChanges, syncPlatform } from '../sync/sync.ts';
+import { counted } from '../text.ts';
 import { recoverBeforeReading, Transaction } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
@@ -42,9 +43,7 @@ export function renderSyncReport(report: SyncReport, check: boolean): string {
     unchanged: 'up to date',
     skipped: 'skipped',
   };
-  const lines = [
-    `${report.pipelines.length} pipeline${report.pipelines.length === 1 ? '' : 's'}: ${report.pipelines.join(', ') || '-'}`,
-  ];
+  const lines = [`${counted(report.pipelines.length, 'pipeline')}: ${report.pipelines.join(', ') || '-'}`];
   for (const file of report.files)
     lines.push(
       `  ${(check && file.change !== 'unchanged' && file.change !== 'skipped' ? 'stale' : verb[file.change]!).padEnd(13)}${file.path}${file.note ? `  (${file.note})` : ''}`,

@@ -9,6 +9,7 @@ import {
 import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { counted, plural } from '../text.ts';
 import { treeDiff } from '../tree/diff.ts';
 import { type Transaction, writing } from '../tree/transaction.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
@@ -117,10 +118,10 @@ function manualWork(results: PipelineUpgrade[]): string {
   const left = leftOf(results);
   return [
     todos.length
-      ? `\n\nManual work left (${todos.length} TODO${todos.length === 1 ? '' : 's'}, each a "# TODO(pipeline upgrade)" comment at that line):\n${todos.map((t) => `  ${t}`).join('\n')}`
+      ? `\n\nManual work left (${counted(todos.length, 'TODO')}, each a "# TODO(pipeline upgrade)" comment at that line):\n${todos.map((t) => `  ${t}`).join('\n')}`
       : '',
     left.length
-      ? `\n\nLeft as edited (${left.length} platform-owned file${left.length === 1 ? '' : 's'}):\n${left.map((l) => `  ${l}`).join('\n')}`
+      ? `\n\nLeft as edited (${left.length} platform-owned ${plural(left.length, 'file')}):\n${left.map((l) => `  ${l}`).join('\n')}`
       : '',
   ].join('');
 }
@@ -206,7 +207,7 @@ function refuseDirt(gitDir: string): void {
   const dirt = git.gitDirt(gitDir);
   if (dirt.length)
     throw new StateError(
-      `the git tree has ${dirt.length} uncommitted change${dirt.length === 1 ? '' : 's'} (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --allow-dirty`,
+      `the git tree has ${dirt.length} uncommitted ${plural(dirt.length, 'change')} (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --allow-dirty`,
     );
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError, StateError } from '../errors.ts';
 import { gitBranchExists } from '../git.ts';
+import { counted } from '../text.ts';
 import { appendToMapping, appendToSequence, editYamlText, type TextEdit } from '../yaml/edit.ts';
 import type { DataChange } from './backend.ts';
 import { gitBranchCommit, gitIsMerged, gitUser } from './git-info.ts';
@@ -21,7 +22,6 @@ import {
   writeRecord,
 } from './sandbox.ts';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const short = (commit: string) => commit.slice(0, 12);
 
 async function requireData(ctx: SandboxContext): Promise<void> {
@@ -145,7 +145,7 @@ export async function sandboxPromote(ctx: SandboxContext, options: PromoteOption
   const pending = await ctx.backend.uncommittedWrites(ctx.name);
   if (pending.length)
     throw new StateError(
-      `sandbox ${ctx.name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending)}); promote takes committed data only: run pipeline sandbox commit -m MSG first`,
+      `sandbox ${ctx.name} has ${counted(pending.length, 'uncommitted data write')} (${samplePaths(pending)}); promote takes committed data only: run pipeline sandbox commit -m MSG first`,
     );
   const changes = await ctx.backend.unpromoted(ctx.name);
   const done = (reason: string): PromoteResult => ({
@@ -179,7 +179,7 @@ export async function sandboxPromote(ctx: SandboxContext, options: PromoteOption
   const conflicts = overlap(changes, await ctx.backend.productionChanges(ctx.name));
   if (conflicts.length && !options.strategy) {
     throw new StateError(
-      `production changed ${plural(conflicts.length, 'path')} the sandbox also changed since its base: ${samplePaths(
+      `production changed ${counted(conflicts.length, 'path')} the sandbox also changed since its base: ${samplePaths(
         conflicts.map((path) => ({ path })),
         10,
       )}; pass --strategy source-wins (keep the sandbox's) or dest-wins (keep production's), or run pipeline sandbox refresh to look first`,
@@ -195,10 +195,10 @@ export async function sandboxPromote(ctx: SandboxContext, options: PromoteOption
   if (options.dryRun) return { ...done('dry run: nothing written'), gitCommit, metadata };
 
   if (!options.yes) {
-    const question = `Merge ${plural(changes.length, 'change')} of ${ctx.name} (git ${short(gitCommit)}) into ${ctx.backend.describeProduction()}?`;
+    const question = `Merge ${counted(changes.length, 'change')} of ${ctx.name} (git ${short(gitCommit)}) into ${ctx.backend.describeProduction()}?`;
     if (!options.confirm)
       throw new StateError(
-        `promote writes production and there is no terminal to confirm it; pass --yes (it would merge ${plural(changes.length, 'change')}: ${samplePaths(changes)})`,
+        `promote writes production and there is no terminal to confirm it; pass --yes (it would merge ${counted(changes.length, 'change')}: ${samplePaths(changes)})`,
       );
     if (!(await options.confirm(question))) return done('not confirmed: nothing written');
   }
@@ -220,7 +220,7 @@ export async function sandboxRefresh(ctx: SandboxContext, dryRun: boolean): Prom
   const pending = await ctx.backend.uncommittedWrites(ctx.name);
   if (pending.length)
     throw new StateError(
-      `sandbox ${ctx.name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending)}); commit them first (pipeline sandbox commit -m MSG), or discard them with pipeline sandbox down --force and up`,
+      `sandbox ${ctx.name} has ${counted(pending.length, 'uncommitted data write')} (${samplePaths(pending)}); commit them first (pipeline sandbox commit -m MSG), or discard them with pipeline sandbox down --force and up`,
     );
   const changes = await ctx.backend.productionChanges(ctx.name);
   if (changes.length === 0)
@@ -234,7 +234,7 @@ export async function sandboxRefresh(ctx: SandboxContext, dryRun: boolean): Prom
   const conflicts = overlap(await ctx.backend.unpromoted(ctx.name), changes);
   if (conflicts.length) {
     throw new StateError(
-      `cannot refresh ${ctx.name}: production and the sandbox both changed ${plural(conflicts.length, 'path')} since its base: ${samplePaths(
+      `cannot refresh ${ctx.name}: production and the sandbox both changed ${counted(conflicts.length, 'path')} since its base: ${samplePaths(
         conflicts.map((path) => ({ path })),
         10,
       )}; promote or drop the sandbox's version of them first`,
@@ -298,7 +298,7 @@ export async function sandboxPrune(
         name,
         gitBranch: record.gitBranch,
         action: 'kept',
-        why: `its git branch exists${ttl !== undefined ? ` and it is younger than ${plural(ttl, 'day')}` : ''}`,
+        why: `its git branch exists${ttl !== undefined ? ` and it is younger than ${counted(ttl, 'day')}` : ''}`,
       });
       continue;
     }
@@ -308,8 +308,8 @@ export async function sandboxPrune(
       : { why: null, pending: [], unpromoted: [] };
     if (unsaved.why && !options.force) {
       const what = unsaved.pending.length
-        ? `${plural(unsaved.pending.length, 'uncommitted write')}`
-        : `${plural(unsaved.unpromoted.length, 'committed change')} not promoted`;
+        ? `${counted(unsaved.pending.length, 'uncommitted write')}`
+        : `${counted(unsaved.unpromoted.length, 'committed change')} not promoted`;
       out.push({
         name,
         gitBranch: record.gitBranch,

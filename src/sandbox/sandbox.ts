@@ -11,6 +11,7 @@ import {
 } from '../conventions/platform-config.ts';
 import { CliError, EXIT, InputError, StateError } from '../errors.ts';
 import { gitBranchExists, gitCurrentBranch, gitTopLevel } from '../git.ts';
+import { counted } from '../text.ts';
 import type { DataChange, DataSandbox, SandboxBackend } from './backend.ts';
 import { LAKEFS_BRANCH_ID, sandboxName, snowflakeDatabaseName } from './names.ts';
 
@@ -252,7 +253,6 @@ export async function sandboxDiff(ctx: SandboxContext): Promise<DataChange[]> {
   return ctx.backend.diff({ ...data, sourceCommit: data.sourceCommit ?? record?.sourceCommit ?? null });
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export const samplePaths = (changes: { path: string }[], max = 3) =>
   `${changes
     .slice(0, max)
@@ -270,7 +270,7 @@ export async function unsavedWork(
     return {
       pending,
       unpromoted: [],
-      why: `sandbox ${name} has ${plural(pending.length, 'uncommitted data write')} (${samplePaths(pending, 1)}); commit them on the branch if you need them, or pass --force to discard them`,
+      why: `sandbox ${name} has ${counted(pending.length, 'uncommitted data write')} (${samplePaths(pending, 1)}); commit them on the branch if you need them, or pass --force to discard them`,
     };
   const unpromoted = await ctx.backend.unpromoted(name);
   if (unpromoted.length) {
@@ -278,7 +278,7 @@ export async function unsavedWork(
     return {
       pending,
       unpromoted,
-      why: `sandbox ${name} has ${plural(unpromoted.length, 'committed change')} not promoted to production (${samplePaths(unpromoted)}); merge git branch ${gitBranch ?? '(its branch)'} into ${main} and run pipeline sandbox promote to keep them, or pass --force to discard them`,
+      why: `sandbox ${name} has ${counted(unpromoted.length, 'committed change')} not promoted to production (${samplePaths(unpromoted)}); merge git branch ${gitBranch ?? '(its branch)'} into ${main} and run pipeline sandbox promote to keep them, or pass --force to discard them`,
     };
   }
   return { pending, unpromoted, why: null };

@@ -33,6 +33,7 @@ import { chmod, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, StateError } from '../errors.ts';
 import { refCommit, tryGit } from '../git.ts';
+import { counted } from '../text.ts';
 import { needsMode, syncDurably, tempPathOf, writeFileAtomic, writeTemp } from './atomic.ts';
 import type { ChangePlan } from './plan.ts';
 
@@ -621,7 +622,7 @@ export function recoverInterrupted(root: string, onRecover: (line: string) => vo
       const failed = rollBack(journal, dir);
       const count = journal.files.length;
       onRecover(
-        `pipeline: an interrupted ${journal.command} (pid ${journal.pid}) was rolled back: ${count} file${count === 1 ? '' : 's'} restored` +
+        `pipeline: an interrupted ${journal.command} (pid ${journal.pid}) was rolled back: ${counted(count, 'file')} restored` +
           (failed.length ? `; could not restore ${failed.join(', ')}` : ''),
       );
     }

@@ -7,6 +7,7 @@
 // values, which Dagster draws again in every process, so the webserver and the daemon disagree.
 // test/unit/validate.test.ts cross-checks this against Dagster for a few hundred expressions.
 import { InputError } from '../errors.ts';
+import { counted } from '../text.ts';
 import { describeChar, quote } from './text.ts';
 
 const MACROS: Record<string, string> = {
@@ -200,7 +201,7 @@ export function cronProblem(cron: string): string | undefined {
   if (text.startsWith('@') && !macro) return `unknown macro ${text} (known: ${Object.keys(MACROS).join(', ')})`;
   const fields = (macro ?? lower).split(' ');
   if (fields.length !== 5)
-    return `it has ${fields.length} field${fields.length === 1 ? '' : 's'}, not 5${fields.length > 5 ? ' (Dagster has no seconds or years)' : ''}`;
+    return `it has ${counted(fields.length, 'field')}, not 5${fields.length > 5 ? ' (Dagster has no seconds or years)' : ''}`;
   let expanded: Value[][];
   try {
     expanded = expandFields(fields);

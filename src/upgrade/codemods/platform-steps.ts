@@ -39,6 +39,7 @@ import { CONVENTIONS_VERSION } from '../../conventions/version.ts';
 import { runGit, tryGit } from '../../git.ts';
 import { renderString } from '../../render/templates.ts';
 import { planSync } from '../../sync/sync.ts';
+import { counted } from '../../text.ts';
 import { fileDiff, treeDiff } from '../../tree/diff.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import type { Transaction } from '../../tree/transaction.ts';
@@ -424,7 +425,7 @@ export function platformLayoutDiff(step: PlatformLayout): string {
 /** The lines under the summary table. */
 export function platformLayoutSummary(step: PlatformLayout, written: boolean): string {
   const files = step.tree.changes().length + step.remove.length;
-  const head = `\nplatform: ${step.ids.join(', ')}: ${files} file${files === 1 ? '' : 's'} changed${written ? ', then pipeline sync wrote the derived files' : ' (then pipeline sync writes the derived files)'}`;
+  const head = `\nplatform: ${step.ids.join(', ')}: ${counted(files, 'file')} changed${written ? ', then pipeline sync wrote the derived files' : ' (then pipeline sync writes the derived files)'}`;
   return [head, ...step.todos.map((t) => `  TODO: ${t}`)].join('\n');
 }
 
