@@ -2,6 +2,7 @@
 // src/add/context.ts, without running Python): the platform, the pipeline's deployments, graphs,
 // presets, schedules, sensors and the names its modules define.
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
+import type { FileTree } from '../../src/tree/file-tree.ts';
 
 export interface PresetFact {
   name: string;
@@ -19,6 +20,12 @@ export interface AddContext {
   rel: string;
   /** The package folder, relative to the pipeline folder: src/<name>. */
   pkg: string;
+  /**
+   * The pipeline folder, read through this tree: the kind's edit is planned on it, so under the
+   * lock every file this context was read from counts as read by the plan (a file another command
+   * wrote while a person answered the questions is found, not written over).
+   */
+  tree: FileTree;
   /** The deployments the pipeline is released to (its answers; default all). */
   deployments: string[];
   graphs: string[];

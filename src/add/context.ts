@@ -1,6 +1,5 @@
 // What `pipeline add` needs to know about the pipeline it adds to, read from its files without
 // running Python: the platform, the pipeline's deployments, its graphs, presets and schedules.
-import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import { parse } from 'yaml';
@@ -9,6 +8,7 @@ import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { stringValue } from '../check/python.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
+import { FileTree } from '../tree/file-tree.ts';
 import { parsePython } from '../upgrade/engines/python.ts';
 import { findPipelines } from '../upgrade/runner.ts';
 
@@ -35,7 +35,8 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     );
   const dir = join(root, 'pipelines', pipeline);
   const pkg = `src/${pipeline}`;
-  const read = (path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), 'utf8') : undefined);
+  const tree = new FileTree(dir);
+  const read = (path: string) => tree.read(path);
   const answers = (parse(read(ANSWERS_FILE) ?? '') ?? {}) as Record<string, unknown>;
   const known = platform.deployments.map((d) => d.name);
   const deployments = Array.isArray(answers.deployments)
@@ -47,6 +48,7 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     pipeline,
     rel: `pipelines/${pipeline}`,
     pkg,
+    tree,
     deployments,
     graphs: await graphsOf(read(`${pkg}/jobs.py`)),
     presets: await presetsOf(read(`${pkg}/presets.py`)),

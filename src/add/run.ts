@@ -1,6 +1,5 @@
 // `pipeline add <kind>`: answers resolved, the edits made on a virtual tree of the pipeline, then
 // one report; the tree reaches disk in one transaction (lock, journal, atomic) or not at all.
-import { join } from 'node:path';
 import { addDeployment, DEPLOYMENT_QUESTIONS } from '../../generators/add/deployment.ts';
 import { addJob, JOB_QUESTIONS } from '../../generators/add/job.ts';
 import { addMode, MODE_QUESTIONS } from '../../generators/add/mode.ts';
@@ -101,8 +100,8 @@ export async function runAdd(
     const ctx = await loadContext();
     // 1. Every answer, checked before anything is computed.
     const { answers, sources, edit } = await KIND_OF[kind].resolve(ctx, { interactive, flags: options.flags });
-    // 2. The edits, in memory.
-    const tree = new FileTree(join(ctx.root, ctx.rel));
+    // 2. The edits, in memory, on the tree the context was read through.
+    const tree = ctx.tree;
     return { ctx, answers, sources, tree, ...(await edit(tree)) };
   };
   const { planned, files } = await planAndWrite(plan, (p) => ({ root: p.ctx.root, prefix: `${p.ctx.rel}/` }), {

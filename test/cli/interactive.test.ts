@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { builtBin, packageRoot } from '../../src/paths.ts';
+import { runBin } from '../helpers/cli.ts';
 import { openTerminal } from '../helpers/terminal.ts';
 import { git, makePlatform } from '../helpers/workspace.ts';
 
@@ -76,4 +77,33 @@ it("pipeline add asks a plopfile generator's prompts and a built-in kind's quest
   expect(readFileSync(join(root, 'pipelines/orders/src/orders/jobs.py'), 'utf8')).toContain(
     '@dg.graph(name="cleanup", description="cleanup: not written yet.")',
   );
+});
+
+it('pipeline add writes nothing when another command wrote its file while you answered, and says so', async () => {
+  const root = makePlatform({ pipelines: [['orders']] });
+  const cli = builtBin('pipeline');
+  const command = `env -u CI '${process.execPath}' '${cli}' add preset --pipeline orders; echo "exit code $?"; sleep 120`;
+  const { keys, waitFor } = openTerminal(root, command);
+  await waitFor('Which mode?');
+  // A prompt holds no lock (a person may take minutes): meanwhile a script adds a preset.
+  const other = runBin(
+    'pipeline',
+    ['add', 'preset', '--pipeline', 'orders', '--name', 'dev_small', '--mode', 'dev'],
+    root,
+  );
+  expect(other.code, other.stderr).toBe(0);
+  const written = readFileSync(join(root, 'pipelines/orders/src/orders/presets.py'), 'utf8');
+  keys('Enter');
+  await waitFor('Preset name:');
+  keys('mine', 'Enter');
+  await waitFor('Describe the preset:');
+  keys('Enter');
+  await waitFor('Run config');
+  keys('Enter');
+  // Its answers were checked against the files as they were: nothing of it is written (a second
+  // preset named mine would have two jobs of one name, which Dagster refuses to load), exit 2.
+  await waitFor(
+    /pipelines\/orders\/src\/orders\/presets\.py.* changed while you answered \(another command wrote it\); nothing was written: run pipeline add preset again[\s\S]*exit code 2/,
+  );
+  expect(readFileSync(join(root, 'pipelines/orders/src/orders/presets.py'), 'utf8')).toBe(written);
 });

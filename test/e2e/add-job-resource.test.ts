@@ -261,6 +261,7 @@ describe("a platform's own generators, from its plopfile", () => {
       'job:built-in',
       'resource:built-in',
       'mode:built-in',
+      'deployment:built-in',
       'table-check:plopfile.mjs',
       'weekly-schedule:plopfile.mjs',
       'shell-out:plopfile.mjs',
@@ -329,7 +330,7 @@ describe("a platform's own generators, from its plopfile", () => {
     [
       'a generator nobody defined',
       ['nope'],
-      /it makes: schedule, preset, sensor, job, resource, mode, table-check, weekly-schedule, shell-out/,
+      /it makes: schedule, preset, sensor, job, resource, mode, deployment, table-check, weekly-schedule, shell-out/,
     ],
   ])('refuse %s: exit 2, one line, nothing changed', (_what, args, message) => {
     expectRefused(root, () => add(root, args as string[]), message as RegExp);
