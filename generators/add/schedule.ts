@@ -7,7 +7,7 @@ import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { appendToList, assignedList } from '../../src/upgrade/engines/python-lists.ts';
 import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
-import { checkDagsterName } from '../../src/validate/names.ts';
+import { checkDagsterName, checkNotReservedByDagster } from '../../src/validate/names.ts';
 import type { AddContext } from './context.ts';
 
 /** The item, exactly as the pipeline template writes it: the same partial. */
@@ -26,7 +26,7 @@ export const daemonDeploymentsFor = (ctx: AddContext, mode: string) =>
  * namespace, so it must be new to schedules.py and to sensors.py.
  */
 export function newTriggerName(ctx: AddContext, raw: string): string {
-  const name = checkDagsterName(raw, '--name');
+  const name = checkNotReservedByDagster(checkDagsterName(raw, '--name'), '--name');
   for (const [file, kind, names] of [
     ['schedules.py', 'schedule', ctx.schedules],
     ['sensors.py', 'sensor', ctx.sensors],

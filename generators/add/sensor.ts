@@ -9,6 +9,7 @@ import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { assignedDict, statementOf } from '../../src/upgrade/engines/python-lists.ts';
+import { checkPythonIdentifier } from '../../src/validate/names.ts';
 import type { AddContext } from './context.ts';
 import { appendToDictFitting, fitCall } from './layout.ts';
 import { appendTrigger, newTriggerName, TRIGGER_DEPLOYMENTS, TRIGGER_GRAPH, TRIGGER_PRESET } from './schedule.ts';
@@ -42,8 +43,6 @@ function evaluationFunction(evaluation: string, name: string, graph: string): st
   ].join('\n');
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 export const SENSOR_QUESTIONS = defineQuestions<AddContext>()
   .ask(TRIGGER_PRESET)
   .ask({
@@ -76,11 +75,7 @@ export const SENSOR_QUESTIONS = defineQuestions<AddContext>()
       return name;
     },
     parse: (raw, ctx) => {
-      const name = raw.trim();
-      if (!IDENTIFIER.test(name))
-        throw new InputError(
-          `--evaluation ${JSON.stringify(raw)} is not a Python function name; use letters, digits and underscores, not starting with a digit`,
-        );
+      const name = checkPythonIdentifier(raw, '--evaluation', 'a Python function name');
       if (ctx.sensorNames.includes(name))
         throw new InputError(`--evaluation ${name}: sensors.py already defines ${name}; pick another function name`);
       return name;

@@ -163,6 +163,9 @@ export function checkDagsterName(raw: string, flag: string): string {
   return value;
 }
 
+/** Python's soft keywords: names only in some places (`match`, `case`, `type` statements), so valid identifiers. */
+const SOFT_KEYWORDS = new Set(['_', 'case', 'match', 'type']);
+
 /** A name that is also a Python identifier (a function, class, field or resource key is made from it). */
 export function checkPythonIdentifier(raw: string, flag: string, what = 'a Python name'): string {
   const value = raw.trim();
@@ -170,6 +173,16 @@ export function checkPythonIdentifier(raw: string, flag: string, what = 'a Pytho
     throw new InputError(
       `${flag} ${JSON.stringify(raw)} is not ${what}; use letters, digits and underscores, not starting with a digit`,
     );
-  if (PYTHON_KEYWORDS.has(value)) throw new InputError(`${flag} ${value} is a Python keyword; pick another name`);
+  if (PYTHON_KEYWORDS.has(value) && !SOFT_KEYWORDS.has(value))
+    throw new InputError(`${flag} ${value} is a Python keyword; pick another name`);
   return value;
+}
+
+/** Refuses a name Dagster will not load as a definition's (a job's, schedule's or sensor's). */
+export function checkNotReservedByDagster(name: string, flag: string): string {
+  if (DAGSTER_DISALLOWED_NAMES.has(name))
+    throw new InputError(
+      `${flag} ${name} is a name Dagster reserves for definitions (dagster._core.definitions.utils.DISALLOWED_NAMES), so the code location would not load; pick another name`,
+    );
+  return name;
 }

@@ -270,6 +270,21 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       /--name load_source: ops.py already defines load_source, and Dagster needs each op and graph name once/,
     ],
     [
+      'a Python keyword as a sensor evaluation function (def class(...) does not parse)',
+      ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--name', 's1', '--evaluation', 'class'],
+      /--evaluation class is a Python keyword; pick another name/,
+    ],
+    ...[
+      ['schedule', 'class', ['--preset', 'dev_full', '--cron', '0 6 * * *']],
+      ['sensor', 'context', ['--preset', 'dev_full']],
+      ['job', 'config', []],
+      ['job', 'type', []],
+    ].map(([kind, name, rest]) => [
+      `a ${kind} named ${name}, which Dagster reserves (the code location would not load)`,
+      [kind as string, '--pipeline', 'orders', '--name', name as string, ...(rest as string[])],
+      new RegExp(`--name ${name} is a name Dagster reserves for definitions .*; pick another name`),
+    ]),
+    [
       'a duplicate preset name',
       ['preset', '--pipeline', 'orders', '--name', 'dev_full', '--mode', 'dev'],
       /already has a preset named dev_full/,

@@ -8,6 +8,7 @@ import { literalSecret } from './literal-secret.ts';
 import { missingDependency } from './missing-dependency.ts';
 import { platformOwnedEdited } from './platform-owned-edited.ts';
 import { presetMode } from './preset-mode.ts';
+import { pythonSyntax } from './python-syntax.ts';
 import { registrationStale } from './registration-stale.ts';
 import { sandboxConfig } from './sandbox-config.ts';
 import { scheduleTimezone } from './schedule-timezone.ts';
@@ -16,6 +17,7 @@ import { unknownDeployment } from './unknown-deployment.ts';
 
 export const RULES: Rule[] = [
   conventionsBehind,
+  pythonSyntax,
   platformOwnedEdited,
   registrationStale,
   deploymentEnvVar,

@@ -11,9 +11,16 @@ export interface ParseError {
 function firstProblem(node: SgNode): ParseError | null {
   const kind = node.kind();
   const { start, end } = node.range();
-  if (kind === 'ERROR')
-    return { line: start.line + 1, what: `cannot parse ${JSON.stringify(node.text().split('\n')[0]!.slice(0, 60))}` };
   const children = node.children();
+  // tree-sitter's recovery may wrap whole statements that parse in an ERROR (from the module's
+  // first line): a problem inside it is where the parse failed.
+  if (kind === 'ERROR')
+    return (
+      children.reduce<ParseError | null>((found, c) => found ?? firstProblem(c), null) ?? {
+        line: start.line + 1,
+        what: `cannot parse ${JSON.stringify(node.text().split('\n')[0]!.slice(0, 60))}`,
+      }
+    );
   if (children.length === 0 && start.index === end.index && kind !== 'string_content' && kind !== 'block')
     return { line: start.line + 1, what: `missing ${JSON.stringify(kind)}` };
   if (kind === 'argument_list') {
