@@ -443,6 +443,7 @@ describe('after a deployment and deployment_env_var are renamed', () => {
         .sort();
     expect(findings()).toEqual([
       'deployment-env-var .github/workflows/pipelines.yaml:42',
+      'deployment-env-var .github/workflows/pipelines.yaml:47',
       'deployment-env-var docker-compose.platform.yaml:14',
       'platform-owned-edited pipelines/orders/src/orders/conventions.py:11',
       'unknown-deployment pipelines/orders/.pipeline-answers.yaml:14',
@@ -453,6 +454,11 @@ describe('after a deployment and deployment_env_var are renamed', () => {
     edit('pipelines/orders/.pipeline-answers.yaml', /^ {2}- compose$/m, '  - docker');
     edit('pipelines/orders/src/orders/schedules.py', /"compose"/, '"docker"');
     edit('docker-compose.platform.yaml', /PIPELINE_DEPLOYMENT/, 'DAGSTER_DEPLOYMENT');
+    // One of the workflow's two lines renamed: the other still runs CI's check as the local deployment.
+    edit('.github/workflows/pipelines.yaml', /PIPELINE_DEPLOYMENT/, 'DAGSTER_DEPLOYMENT');
+    expect(findings().filter((f) => f.startsWith('deployment-env-var'))).toEqual([
+      'deployment-env-var .github/workflows/pipelines.yaml:47',
+    ]);
     edit('.github/workflows/pipelines.yaml', /PIPELINE_DEPLOYMENT/g, 'DAGSTER_DEPLOYMENT');
     // Before the answers' change is rendered, the renamed deployment loads none of the pipeline.
     expect(loadDocker().jobs).toEqual([]);

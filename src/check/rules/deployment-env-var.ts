@@ -24,21 +24,29 @@ export const deploymentEnvVar: PlatformRule = {
       ...new Set(pipelines.map((p) => p.answers?.deployment_env_var).filter((v): v is string => typeof v === 'string')),
     ].filter((v) => v !== wanted);
     const findings: RawFinding[] = [];
+    const word = (name: string) => new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`);
     for (const file of SETTERS) {
       const path = join(ctx.root, file);
       if (!existsSync(path)) continue;
       const lines = readFileSync(path, 'utf8').split('\n');
-      const word = (name: string) => new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`);
-      if (lines.some((line) => word(wanted).test(line))) continue;
-      const at = lines.findIndex((line) => older.some((name) => word(name).test(line)));
-      const old = at >= 0 ? older.find((name) => word(name).test(lines[at]!)) : undefined;
+      // Every line that still sets an old name: one renamed, another left, still runs as the default.
+      const stale = lines.flatMap((line, at) => {
+        const old = older.find((name) => word(name).test(line));
+        return old ? [{ at, old }] : [];
+      });
+      for (const { at, old } of stale)
+        findings.push({
+          file,
+          line: at + 1,
+          message: `${file} sets ${old}, the name before platform.yaml's deployment_env_var ${wanted}: what it runs there loads the ${ctx.platform.defaultDeployment} deployment's jobs only`,
+          fix: `rename ${old} to ${wanted} on this line (and wherever a deployment outside this repo sets it)`,
+        });
+      if (stale.length || lines.some((line) => word(wanted).test(line))) continue;
       findings.push({
         file,
-        line: at + 1 || 1,
-        message: `${file} never sets ${wanted}, platform.yaml's deployment_env_var${old ? ` (it sets ${old}, the name before)` : ''}: what it runs loads the ${ctx.platform.defaultDeployment} deployment's jobs only`,
-        fix: old
-          ? `rename ${old} to ${wanted} here (and wherever a deployment outside this repo sets it)`
-          : `set ${wanted} to the deployment's name in the environment it gives the pipelines`,
+        line: 1,
+        message: `${file} never sets ${wanted}, platform.yaml's deployment_env_var: what it runs loads the ${ctx.platform.defaultDeployment} deployment's jobs only`,
+        fix: `set ${wanted} to the deployment's name in the environment it gives the pipelines`,
       });
     }
     return findings;
