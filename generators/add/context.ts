@@ -55,3 +55,7 @@ export const platformModes = (ctx: AddContext): string[] => [
 export const pipelineModes = (ctx: AddContext): string[] => [
   ...new Set(ctx.platform.deployments.filter((d) => ctx.deployments.includes(d.name)).flatMap((d) => d.modes)),
 ];
+
+/** The first deployment of platform.yaml whose modes include `mode` (to release a pipeline to it). */
+export const deploymentRunning = (ctx: AddContext, mode: string): string | undefined =>
+  ctx.platform.deployments.find((d) => (d.modes as string[]).includes(mode))?.name;

@@ -9,7 +9,7 @@ import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { ANSWERS_FILE } from '../pipeline/files.ts';
 import { answersFromRecord, MODE_LIKES, type ModeLike } from '../pipeline/spec.ts';
-import { type AddContext, pipelineModes, platformModes } from './context.ts';
+import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
 import { recordedAnswersText, renderOwnedAgain } from './owned.ts';
 
 const isModeLike = (mode: string): mode is ModeLike => (MODE_LIKES as readonly string[]).includes(mode);
@@ -47,7 +47,7 @@ export const MODE_QUESTIONS = defineQuestions<AddContext>()
         );
       if (!pipelineModes(ctx).includes(mode))
         throw new InputError(
-          `--name ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) allows mode ${mode}, so its jobs would never load`,
+          `--name ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) allows mode ${mode}, so its jobs would never load; release it to one that does first: pipeline add deployment --pipeline ${ctx.pipeline} --name ${deploymentRunning(ctx, mode)}`,
         );
       return mode;
     },

@@ -10,7 +10,7 @@ import type { FileTree } from '../../src/tree/file-tree.ts';
 import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
 import { checkText } from '../../src/validate/index.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
-import { type AddContext, pipelineModes, platformModes } from './context.ts';
+import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
 
 const PRESET = `Preset(
     name={{py name}},
@@ -43,7 +43,7 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
         );
       if (!pipelineModes(ctx).includes(mode))
         throw new InputError(
-          `--mode ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) loads mode ${mode}, so its jobs would never appear; use ${pipelineModes(ctx).join(', ')}`,
+          `--mode ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) loads mode ${mode}, so its jobs would never appear; use ${pipelineModes(ctx).join(', ')}, or release it to a deployment that runs ${mode} first (pipeline add deployment --pipeline ${ctx.pipeline} --name ${deploymentRunning(ctx, mode)})`,
         );
       if (ctx.modes.length && !ctx.modes.includes(mode))
         throw new InputError(

@@ -26,9 +26,23 @@ export function listPipelines(root: string): string[] {
   const dir = join(root, 'pipelines');
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, PIPELINE_MARKER)))
+    .filter((entry) => entry.isDirectory() && isDgProject(join(dir, entry.name)))
     .map((entry) => entry.name)
     .sort();
+}
+
+/**
+ * A folder dg can load as a project: its pyproject.toml has a [tool.dg] table (read line by line,
+ * as the other pyproject readers). A legacy Dagster 0.x package with a pyproject.toml of its own
+ * is not one until it is migrated: registered, it made `dg check defs` fail at the root for every
+ * pipeline ("Unexpected empty project config").
+ */
+function isDgProject(folder: string): boolean {
+  const path = join(folder, PIPELINE_MARKER);
+  if (!existsSync(path)) return false;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .some((line) => /^\s*\[\s*tool\.dg\s*[.\]]/.test(line));
 }
 
 /**

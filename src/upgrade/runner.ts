@@ -188,11 +188,35 @@ export async function runUpgrade(
 }
 
 /** The pipelines of a platform repo, optionally filtered by names or globs (`orders`, `ml_*`). */
+/** What tools leave in a folder that git ignores: a folder holding only these is no pipeline. */
+const LEFTOVERS = new Set([
+  '__pycache__',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.mypy_cache',
+  '.venv',
+  'node_modules',
+  '.pipeline-data',
+]);
+const PROJECT_FILES = ['pyproject.toml', 'setup.py', 'setup.cfg', ANSWERS];
+
+/**
+ * A pipeline folder: a project (pyproject.toml, setup.py, recorded answers) or legacy code (a .py
+ * file). After `git switch` away from a branch whose pipeline ran its tests, the ignored caches
+ * keep its folder: that folder was listed, checked and registered as a pipeline that is not there.
+ */
+function holdsPipeline(dir: string): boolean {
+  if (PROJECT_FILES.some((f) => existsSync(join(dir, f)))) return true;
+  return readdirSync(dir, { withFileTypes: true }).some((e) =>
+    e.isDirectory() ? !LEFTOVERS.has(e.name) && holdsPipeline(join(dir, e.name)) : e.name.endsWith('.py'),
+  );
+}
+
 export function findPipelines(root: string, filters: string[] = []): { name: string; dir: string }[] {
   const base = join(root, 'pipelines');
   const all = existsSync(base)
     ? readdirSync(base, { withFileTypes: true })
-        .filter((e) => e.isDirectory())
+        .filter((e) => e.isDirectory() && holdsPipeline(join(base, e.name)))
         .map((e) => e.name)
         .sort()
     : [];

@@ -70,7 +70,7 @@ export function pipelineNameProblem(name: string, context: NameContext = {}): st
       ? ALSO_RESERVED[name]
       : undefined;
   if (installed || name.startsWith('dagster_'))
-    return `would shadow the installed package ${name} (${installed ?? 'a Dagster library'}) that every pipeline's environment has, so \`import dagster\` could fail; choose another name, such as ${name.replace(/^dagster_/, '')}_pipeline`;
+    return `would shadow the installed package ${name} (${installed ?? 'a Dagster library'}) that every pipeline's environment has, so \`import ${name}\` (in the pipeline, or in Dagster and its libraries) would find the pipeline instead; choose another name, such as ${name.replace(/^dagster_/, '')}_pipeline`;
   if (INSTALLED_DISTRIBUTIONS.has(normalizedDistribution(name)))
     return `would be installed as the distribution ${normalizedDistribution(name)}, and replace the installed one of that name; ${instead}`;
   if (PIPELINE_FOLDERS.includes(name))

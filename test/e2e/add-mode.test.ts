@@ -165,7 +165,7 @@ describe('pipeline add mode refuses bad input: exit 2, one line, nothing changed
     [
       "a mode none of the pipeline's deployments allows",
       ['mode', '--pipeline', 'billing', '--name', 'staging'],
-      /none of billing's deployments .* allows mode staging/,
+      /none of billing's deployments .* allows mode staging, so its jobs would never load; release it to one that does first: pipeline add deployment --pipeline billing --name uat\n$/,
     ],
     [
       'resources like the sandbox',

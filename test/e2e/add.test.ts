@@ -318,7 +318,7 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     [
       "a preset for a mode none of the pipeline's deployments load",
       ['preset', '--pipeline', 'billing', '--name', 'dev_sample', '--mode', 'dev'],
-      /none of billing's deployments/,
+      /none of billing's deployments .*, or release it to a deployment that runs dev first \(pipeline add deployment --pipeline billing --name compose\)\n$/,
     ],
     [
       "a schedule in a deployment whose modes do not allow the preset's mode",

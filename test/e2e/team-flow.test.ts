@@ -4,7 +4,7 @@
 // `dg check defs`, `dg list defs` and `dg dev` run once each) and lists every pipeline's jobs; deleting
 // a pipeline's folder (then `pipeline sync`) removes it everywhere.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -227,9 +227,23 @@ describe('the merged main, after pipeline sync', () => {
       git(merged, 'rm', '-q', '-r', 'pipelines/billing');
       git(merged, 'commit', '-qm', 'remove billing');
       rmSync(join(merged, 'pipelines', 'billing'), { recursive: true, force: true });
+      // What git leaves of a folder whose pipeline ran its tests: the ignored caches.
+      mkdirSync(join(merged, 'pipelines/billing/src/billing/__pycache__'), { recursive: true });
+      writeFileSync(join(merged, 'pipelines/billing/src/billing/__pycache__/ops.cpython-312.pyc'), '');
+      mkdirSync(join(merged, 'pipelines/billing/.pytest_cache'), { recursive: true });
       const sync = runBin('pipeline', ['sync', '--json'], merged);
       expect(sync.code, sync.stderr).toBe(0);
       expect(JSON.parse(sync.stdout).pipelines).toEqual(NAMES.filter((n) => n !== 'billing'));
+      for (const command of [
+        ['check', '--json'],
+        ['list', '--json'],
+      ]) {
+        const result = runBin('pipeline', command, merged);
+        const names = JSON.parse(result.stdout).pipelines.map((p: string | { name: string }) =>
+          typeof p === 'string' ? p : p.name,
+        );
+        expect(names, command.join(' ')).toEqual(NAMES.filter((n) => n !== 'billing'));
+      }
       for (const file of ['dg.toml', 'docker-compose.yaml', 'deployments/compose/workspace.yaml']) {
         expect(readFileSync(join(merged, file), 'utf8'), file).not.toContain('billing');
       }

@@ -1,10 +1,13 @@
 // The files `pipeline sync` derives from pipelines/*/: what they list, that the team's own compose
 // file survives byte for byte (comments included), and the clashes sync refuses.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { composeFile, derivedFiles } from '../../generators/platform/derived.ts';
+import { composeFile, derivedFiles, listPipelines } from '../../generators/platform/derived.ts';
 import { platformFiles } from '../../generators/platform/files.ts';
 import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
+import { tempDir } from '../helpers/workspace.ts';
 
 const platform = defaultPlatformConfig({
   name: 'acme',
@@ -62,5 +65,22 @@ describe('the derived files', () => {
     expect(() => composeFile(platform, ['orders'], 'services: [\n')).toThrow(
       /^docker-compose.platform.yaml is not valid YAML/,
     );
+  });
+});
+
+describe('the pipelines sync registers', () => {
+  it('are the folders dg can load: a pyproject.toml with a [tool.dg] table', () => {
+    const root = tempDir('list-pipelines-');
+    const folder = (name: string, pyproject?: string) => {
+      mkdirSync(join(root, 'pipelines', name, 'src'), { recursive: true });
+      if (pyproject !== undefined) writeFileSync(join(root, 'pipelines', name, 'pyproject.toml'), pyproject);
+    };
+    folder('orders', '[project]\nname = "orders"\n\n[tool.dg]\ndirectory_type = "project"\n');
+    folder('events', '[project]\nname = "events"\n\n[tool.dg.project]\nroot_module = "events"\n');
+    // A Dagster 0.x package not migrated yet: registered, it failed `dg check defs` for every pipeline.
+    folder('old_etl', '[project]\nname = "old_etl"\nversion = "0.1"\n# [tool.dg] comes with the migration\n');
+    // What git leaves of a removed pipeline whose tests ran.
+    folder('ghost');
+    expect(listPipelines(root)).toEqual(['events', 'orders']);
   });
 });
