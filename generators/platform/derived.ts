@@ -23,10 +23,15 @@ const PIPELINE_MARKER = 'pyproject.toml';
 
 /** The pipelines of a platform repo: every pipelines/<name>/ that holds a pyproject.toml, sorted. */
 export function listPipelines(root: string): string[] {
+  return pipelineFolders(root).filter((name) => isDgProject(join(root, 'pipelines', name)));
+}
+
+/** Every pipelines/<name>/ with a pyproject.toml, a dg project or not yet (a pipeline made before conventions v3). */
+export function pipelineFolders(root: string): string[] {
   const dir = join(root, 'pipelines');
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && isDgProject(join(dir, entry.name)))
+    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, PIPELINE_MARKER)))
     .map((entry) => entry.name)
     .sort();
 }
@@ -38,9 +43,7 @@ export function listPipelines(root: string): string[] {
  * pipeline ("Unexpected empty project config").
  */
 function isDgProject(folder: string): boolean {
-  const path = join(folder, PIPELINE_MARKER);
-  if (!existsSync(path)) return false;
-  return readFileSync(path, 'utf8')
+  return readFileSync(join(folder, PIPELINE_MARKER), 'utf8')
     .split('\n')
     .some((line) => /^\s*\[\s*tool\.dg\s*[.\]]/.test(line));
 }

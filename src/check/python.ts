@@ -93,6 +93,9 @@ export const INTERESTING_CALLS = [
 ];
 /** Keyword names that hold a secret. */
 export const SECRET_NAME = /(secret|password|passwd|token|api_?key|access_?key|private_?key|credential)/i;
+/** ... unless their last word says they hold where or which one: `token_url`, `secret_name`, `password_file`. */
+const NAMES_NO_SECRET =
+  /(^|_)(url|uri|endpoint|host|name|path|file|dir|arn|id|env|var|type|header|field|region|prefix|scope|ttl)$/i;
 /** Top-level names whose values the rules read. */
 const ASSIGNED = ['OWNER', 'MODES'];
 
@@ -190,7 +193,7 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
           line: lineOf(kw),
           str: stringValue(kw.field('value')!),
         }))
-        .filter((k) => k.str);
+        .filter((k) => k.str && !NAMES_NO_SECRET.test(k.name));
   const bareDecorators = !/@\s*(\w+\.)*job\b/.test(source)
     ? []
     : root

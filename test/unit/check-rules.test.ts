@@ -11,6 +11,7 @@ import { platformFiles } from '../../generators/platform/files.ts';
 import { renderGithub } from '../../src/check/format.ts';
 import { yamlLine } from '../../src/check/model.ts';
 import { pipelineFacts, pythonFacts } from '../../src/check/python.ts';
+import { RULES } from '../../src/check/rules/index.ts';
 import { suggestedVariable } from '../../src/check/rules/literal-secret.ts';
 import { distributionOf } from '../../src/check/rules/missing-dependency.ts';
 import type { CheckReport } from '../../src/check/run.ts';
@@ -96,6 +97,16 @@ describe('pyproject and YAML lines', () => {
       ['boto3', 5],
       ['dagster-webserver', 9],
       ['pytest', 9],
+    ]);
+  });
+
+  it('takes a keyword that says where or which secret for what it is, not for a secret', async () => {
+    const source =
+      'import dagster as dg\n\nW = WarehouseResource(password="hunter2", token_url="https://auth/token", secret_name="prod/wh", password_file="/run/pw")\nC = dict(api_key="abc", token_endpoint="https://x")\n';
+    const facts = await pythonFacts(source);
+    expect(facts.secretLiterals.map((s) => `${s.callee}(${s.name})`)).toEqual([
+      'WarehouseResource(password)',
+      'dict(api_key)',
     ]);
   });
 
@@ -192,6 +203,6 @@ describe("platform.yaml's check section", () => {
     expect(() => ruleSettings({ 'no-such-rule': 'off' })).toThrow(
       /check.rules.no-such-rule: is not a rule of pipeline check/,
     );
-    expect(ruleSettings({ 'job-owner': 'warning' }).size).toBe(13);
+    expect(ruleSettings({ 'job-owner': 'warning' }).size).toBe(RULES.length);
   });
 });

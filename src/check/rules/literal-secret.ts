@@ -31,7 +31,11 @@ export const literalSecret: PipelineRule = {
           file: `${pipeline.rel}/${path}`,
           line,
           message: `${callee}(${name}=...) is given a string literal: a secret in the repository`,
-          fix: `${name}=dg.EnvVar("${suggestedVariable(callee, name)}") and set that variable in each deployment`,
+          // dg.EnvVar is resolved by Dagster in a resource's or config's fields only; elsewhere
+          // (a dict, a function's argument) it is the variable's name, a plain string.
+          fix: /^[A-Z]/.test(callee.split('.').pop() ?? '')
+            ? `${name}=dg.EnvVar("${suggestedVariable(callee, name)}") and set that variable in each deployment`
+            : `${name}=os.environ["${suggestedVariable(callee, name)}"] (read when it runs; dg.EnvVar resolves only in a resource's or config's fields) and set that variable in each deployment`,
         });
       }
     }

@@ -31,7 +31,7 @@ import {
   COMPOSE_BASE,
   DERIVED_FILES,
   DERIVED_MARK,
-  listPipelines,
+  pipelineFolders,
 } from '../../../generators/platform/derived.ts';
 import { instanceFiles, platformFiles } from '../../../generators/platform/files.ts';
 import type { PlatformConfig } from '../../conventions/platform-config.ts';
@@ -85,7 +85,8 @@ export function planPlatformLayout(
 function registrationLayout(step: PlatformLayout, platform: PlatformConfig): void {
   const { root } = step;
   step.ids.push(PLATFORM_LAYOUT.id);
-  const pipelines = listPipelines(root);
+  // Every pipeline folder: at v1 none is a dg project yet (the v3 codemod makes them one in the same upgrade).
+  const pipelines = pipelineFolders(root);
   composeBase(step, platform, pipelines);
   for (const [path, generated] of [
     [
