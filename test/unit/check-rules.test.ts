@@ -14,6 +14,7 @@ import { pipelineFacts, pythonFacts } from '../../src/check/python.ts';
 import { RULES } from '../../src/check/rules/index.ts';
 import { suggestedVariable } from '../../src/check/rules/literal-secret.ts';
 import { distributionOf } from '../../src/check/rules/missing-dependency.ts';
+import { shown } from '../../src/check/rules/platform-owned-edited.ts';
 import type { CheckReport } from '../../src/check/run.ts';
 import { ruleSettings } from '../../src/check/run.ts';
 import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
@@ -108,6 +109,17 @@ describe('pyproject and YAML lines', () => {
       'WarehouseResource(password)',
       'dict(api_key)',
     ]);
+  });
+
+  it("shows a long line's two versions where they differ, not cut the same at the start", () => {
+    const before = 'PIPELINE_DEPLOYMENTS: tuple[str, ...] = ("local", "compose", "dev", "prod", "sandbox")';
+    const after = 'PIPELINE_DEPLOYMENTS: tuple[str, ...] = ("local", "compose", "dev", "prod", "uat", "sandbox")';
+    const [a, e] = shown({ actual: before, expected: after });
+    expect(a).not.toBe(e);
+    expect(a).toContain('"prod", "sandbox")');
+    expect(e).toContain('"prod", "uat", "sandbox")');
+    for (const text of [a, e]) expect(text.length).toBeLessThanOrEqual(72);
+    expect(shown({ actual: 'x = 1', expected: undefined })).toEqual(['`x = 1`', 'the end of the file']);
   });
 
   it('suggests a variable named after the class and the keyword', () => {

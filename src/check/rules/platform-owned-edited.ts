@@ -6,10 +6,28 @@ import { FileTree } from '../../tree/file-tree.ts';
 import { platformOwnedFiles, type RenderedFrom } from '../../upgrade/platform-owned.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
-const show = (line: string | undefined) =>
-  line === undefined
-    ? 'the end of the file'
-    : `\`${line.trim().length > 70 ? `${line.trim().slice(0, 67)}...` : line.trim()}\``;
+const WIDTH = 70;
+
+/**
+ * The two versions of a line, each cut to WIDTH characters around where they first differ: cut
+ * from the start, two long lines that differ past the cut read the same (`("local", "dev",...`).
+ */
+export function shown({ actual, expected }: { actual?: string; expected?: string }): [string, string] {
+  const [a, e] = [actual?.trim(), expected?.trim()];
+  let same = 0;
+  while (a !== undefined && e !== undefined && same < a.length && a[same] === e[same]) same++;
+  const from = Math.max(0, same - 30);
+  const cut = (line: string | undefined) => {
+    if (line === undefined) return 'the end of the file';
+    if (line.length <= WIDTH) return `\`${line}\``;
+    // Room for an ellipsis on each side; the window ends at the line's end when the rest is short.
+    const width = WIDTH - 6;
+    const start = Math.min(from, Math.max(0, line.length - width));
+    const part = line.slice(start, start + width);
+    return `\`${start ? '...' : ''}${part}${start + part.length < line.length ? '...' : ''}\``;
+  };
+  return [cut(a), cut(e)];
+}
 
 const renderedFrom = (from: RenderedFrom) =>
   [
@@ -57,21 +75,21 @@ export const platformOwnedEdited: PipelineRule = {
         findings.push({
           file: at,
           line: file.difference.line,
-          message: `${file.path} is platform-owned and was rendered from ${renderedFrom(file.from)}: line ${file.difference.line} is ${show(file.difference.actual)}, today's renders ${show(file.difference.expected)}`,
+          message: `${file.path} is platform-owned and was rendered from ${renderedFrom(file.from)}: line ${file.difference.line} is ${shown(file.difference)[0]}, today's renders ${shown(file.difference)[1]}`,
           fix: `npx pipeline upgrade --pipeline ${pipeline.name} renders it again from today's platform.yaml and answers (commit them first, or add --allow-dirty)`,
         });
       else if (file.state === 'edited' && file.behind)
         findings.push({
           file: at,
           line: file.difference.line,
-          message: `${file.path} is platform-owned and edited by hand on top of a rendering of ${renderedFrom(file.behind)}: line ${file.difference.line} is ${show(file.difference.actual)}, rendered ${show(file.difference.expected)}; today's platform.yaml changes the file too`,
+          message: `${file.path} is platform-owned and edited by hand on top of a rendering of ${renderedFrom(file.behind)}: line ${file.difference.line} is ${shown(file.difference)[0]}, rendered ${shown(file.difference)[1]}; today's platform.yaml changes the file too`,
           fix: `move your change into a module of yours and restore the line; then npx pipeline upgrade --pipeline ${pipeline.name} renders it from today's platform.yaml`,
         });
       else if (file.state === 'edited')
         findings.push({
           file: at,
           line: file.difference.line,
-          message: `${file.path} is platform-owned and differs from what ${conventions} and platform.yaml render: line ${file.difference.line} is ${show(file.difference.actual)}, expected ${show(file.difference.expected)}`,
+          message: `${file.path} is platform-owned and differs from what ${conventions} and platform.yaml render: line ${file.difference.line} is ${shown(file.difference)[0]}, expected ${shown(file.difference)[1]}`,
         });
     }
     return findings;
