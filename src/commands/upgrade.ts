@@ -13,6 +13,7 @@ import { counted, plural } from '../text.ts';
 import { treeDiff } from '../tree/diff.ts';
 import { type Transaction, writing } from '../tree/transaction.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
+import { planCiDeployments } from '../upgrade/codemods/ci-deployments.ts';
 import { planCliPackage } from '../upgrade/codemods/cli-package.ts';
 import { planComposeDagsterPins } from '../upgrade/codemods/compose-dagster-pins.ts';
 import { planGitignoreUvLock } from '../upgrade/codemods/gitignore-uv-lock.ts';
@@ -40,6 +41,7 @@ const ANY_VERSION_STEPS: ((root: string, platform: PlatformConfig) => AnyVersion
   planCliPackage,
   planGitignoreUvLock,
   planComposeDagsterPins,
+  planCiDeployments,
 ];
 
 const FLAGS: GlobalFlag[] = [
@@ -74,7 +76,7 @@ const FLAGS: GlobalFlag[] = [
 export const upgradeHelp = () =>
   renderHelp(
     'pipeline upgrade [options]            (at the platform repo root)\n       pipeline upgrade --codemod ID PATH   (one codemod on any pipeline folder)',
-    "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version; then renders again each platform-owned file that an\nearlier platform.yaml rendered, and moves the Dagster pins it set (a file edited by hand is\nleft as it is; one that platform.yaml changes too is listed, and the run exits 3). Per\npipeline all or nothing: a failing codemod leaves that pipeline untouched and the run exits 1;\nwhat needs a person is a TODO comment, listed in the summary, and the run exits 3.\nRunning it twice changes nothing the second time.\n\nExamples:\n  npx pipeline upgrade --dry-run                 # the diff per file and the summary; writes nothing\n  npx pipeline upgrade --commit                  # one git commit per codemod, for the reviewer\n  npx pipeline upgrade --pipeline 'ml_*' --to 3 --json",
+    "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version; then renders again each platform-owned file that an\nearlier platform.yaml rendered, moves the Dagster pins it set, and writes its deployments into\nCI's per-deployment check (a file edited by hand is left as it is; one that platform.yaml\nchanges too is listed, and the run exits 3). Per\npipeline all or nothing: a failing codemod leaves that pipeline untouched and the run exits 1;\nwhat needs a person is a TODO comment, listed in the summary, and the run exits 3.\nRunning it twice changes nothing the second time.\n\nExamples:\n  npx pipeline upgrade --dry-run                 # the diff per file and the summary; writes nothing\n  npx pipeline upgrade --commit                  # one git commit per codemod, for the reviewer\n  npx pipeline upgrade --pipeline 'ml_*' --to 3 --json",
     [{ title: 'Options', flags: FLAGS }],
   );
 
@@ -257,7 +259,7 @@ async function upgradeAndWrite(
       : null;
   // The platform steps of any conventions version: package.json pinning create-pipeline (0.1)
   // moves to @create-pipeline/cli; .gitignore ignores each pipeline's uv.lock; the compose image's
-  // Dagster pins follow dagster_version.
+  // Dagster pins follow dagster_version; CI's per-deployment check follows its deployments.
   const anyVersion = root && !only && !failed && !flags.filtered ? ANY_VERSION_STEPS : [];
   if (dryRun) {
     const steps = anyVersion.flatMap((plan) => plan(root!, platform!) ?? []);

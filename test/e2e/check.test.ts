@@ -195,11 +195,20 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     const workflow = '.github/workflows/pipelines.yaml';
     writeFileSync(
       join(seeded, workflow),
-      readFileSync(join(seeded, workflow), 'utf8').replaceAll('PIPELINE_DEPLOYMENT', 'DEPLOYMENT'),
+      readFileSync(join(seeded, workflow), 'utf8')
+        .replaceAll('PIPELINE_DEPLOYMENT', 'DEPLOYMENT')
+        // CI's per-deployment check without one of platform.yaml's deployments.
+        .replace(' prod sandbox; do', ' prod; do'),
     );
 
     expected = [
       { rule: 'deployment-env-var', severity: 'error', file: workflow, line: 1 },
+      {
+        rule: 'ci-deployments',
+        severity: 'error',
+        file: workflow,
+        line: lineOf(seeded, workflow, 'for deployment in'),
+      },
       { rule: 'registration-stale', severity: 'warning', file: 'deployments/compose/workspace.yaml', line: 1 },
       {
         rule: 'sandbox-config',
@@ -293,7 +302,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       })),
     ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
-    expect(report.summary).toEqual({ errors: 11, warnings: 3 });
+    expect(report.summary).toEqual({ errors: 12, warnings: 3 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
@@ -313,7 +322,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
       );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
-    expect(result.stdout).toMatch(/3 pipelines checked: 11 errors, 3 warnings\n$/);
+    expect(result.stdout).toMatch(/3 pipelines checked: 12 errors, 3 warnings\n$/);
   });
 
   it('--format github: one annotation per finding', () => {
@@ -351,6 +360,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     expect(report.pipelines).toEqual(['events']);
     expect(report.findings.map((f: { rule: string }) => f.rule)).toEqual([
       'deployment-env-var',
+      'ci-deployments',
       'registration-stale',
       'sandbox-config',
       'python-syntax',

@@ -268,8 +268,13 @@ describe('after a change to platform.yaml', () => {
     const deployments = join(root, 'pipelines/churn/src/churn/deployments.py');
     writeFileSync(deployments, readFileSync(deployments, 'utf8') + note);
     git(root, 'commit', '-qam', 'a note in a platform-owned file');
-    addUatDeployment(root);
+    addUatDeployment(root, { ci: false });
     git(root, 'merge', '--no-ff', '--no-edit', '-q', 'pipeline/events');
+    const ci = () =>
+      JSON.parse(runBin('pipeline', ['check', '--json'], root).stdout).findings.filter(
+        (f: { rule: string }) => f.rule === 'ci-deployments',
+      );
+    expect(ci()).toEqual([expect.objectContaining({ message: expect.stringMatching(/uat is never checked$/) })]);
 
     // Before: no pipeline loads where the new deployment runs.
     for (const loaded of uat(root)) expect(loaded.error, loaded.project).toMatch(/uat/);
@@ -290,12 +295,18 @@ describe('after a change to platform.yaml', () => {
       expect(result.stdout).toMatch(
         new RegExp(`${name}\\s+${CONVENTIONS_VERSION}\\s+${CONVENTIONS_VERSION}\\s+platform-yaml\\s+1\\s+upgraded`),
       );
-    expect(git(root, 'log', '-1', '--format=%s')).toBe(
+    expect(git(root, 'log', '-2', '--format=%s').split('\n')).toEqual([
+      "chore(upgrade): CI checks platform.yaml's deployments",
       "chore(upgrade): render platform-owned files again from today's platform.yaml",
-    );
-    expect(git(root, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort()).toEqual(
+    ]);
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~1').split('\n').sort()).toEqual(
       ['churn', 'events', 'orders'].map((name) => `pipelines/${name}/src/${name}/conventions.py`),
     );
+    // CI's per-deployment check now runs in uat too.
+    expect(readFileSync(join(root, '.github/workflows/pipelines.yaml'), 'utf8')).toContain(
+      '          for deployment in local compose dev prod uat sandbox; do\n',
+    );
+    expect(ci()).toEqual([]);
     expect(readFileSync(deployments, 'utf8').endsWith(note)).toBe(true);
     expect(check(root)).toEqual([edited]);
     // After: each loads there, with nothing of its own (none of them is released to uat).
@@ -442,6 +453,7 @@ describe('after a deployment and deployment_env_var are renamed', () => {
         .map((f) => `${f.rule} ${f.file}:${f.line}`)
         .sort();
     expect(findings()).toEqual([
+      'ci-deployments .github/workflows/pipelines.yaml:45',
       'deployment-env-var .github/workflows/pipelines.yaml:42',
       'deployment-env-var .github/workflows/pipelines.yaml:47',
       'deployment-env-var docker-compose.platform.yaml:14',
@@ -460,6 +472,10 @@ describe('after a deployment and deployment_env_var are renamed', () => {
       'deployment-env-var .github/workflows/pipelines.yaml:47',
     ]);
     edit('.github/workflows/pipelines.yaml', /PIPELINE_DEPLOYMENT/g, 'DAGSTER_DEPLOYMENT');
+    // CI's per-deployment check: the upgrade above wrote docker where it failed every pipeline in compose.
+    expect(readFileSync(join(root, '.github/workflows/pipelines.yaml'), 'utf8')).toContain(
+      'for deployment in local docker dev prod sandbox; do',
+    );
     // Before the answers' change is rendered, the renamed deployment loads none of the pipeline.
     expect(loadDocker().jobs).toEqual([]);
     const rendered = upgrade(root, ['--allow-dirty']);

@@ -14,6 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, expect } from 'vitest';
+import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
+import { planCiDeployments } from '../../src/upgrade/codemods/ci-deployments.ts';
 import { createPipeline, GIT_IDENTITY } from './cli.ts';
 
 const made: string[] = [];
@@ -83,7 +85,7 @@ export function treeFingerprint(dir: string): Map<string, string> {
  * platform's platform.yaml, as docs/add.md shows, and commits. (Not "staging" for the deployment:
  * before conventions v4 the generated test_deployments.py used that name as its unknown one.)
  */
-export function addUatDeployment(root: string): void {
+export function addUatDeployment(root: string, options: { ci?: boolean } = {}): void {
   const path = join(root, 'platform.yaml');
   const text = readFileSync(path, 'utf8');
   const next = text
@@ -94,6 +96,10 @@ export function addUatDeployment(root: string): void {
     );
   if (next === text) throw new Error('platform.yaml is not laid out as the generator writes it');
   writeFileSync(path, next);
+  // CI's per-deployment check lists uat too, as `pipeline upgrade` writes it (its ci-deployments
+  // step, which upgrade.test.ts runs for real with ci: false).
+  const step = options.ci === false ? null : planCiDeployments(root, loadPlatformConfig(root));
+  for (const c of step?.tree.changes() ?? []) writeFileSync(join(root, c.path), c.after);
   git(root, 'commit', '-qam', "a uat deployment that runs the platform's own staging mode");
 }
 

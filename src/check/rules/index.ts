@@ -1,5 +1,6 @@
 // Every rule of `pipeline check`, in the order findings are reported.
 import type { Rule } from '../types.ts';
+import { ciDeployments } from './ci-deployments.ts';
 import { conventionsBehind } from './conventions-behind.ts';
 import { dagsterPin } from './dagster-pin.ts';
 import { deploymentEnvVar } from './deployment-env-var.ts';
@@ -21,6 +22,7 @@ export const RULES: Rule[] = [
   platformOwnedEdited,
   registrationStale,
   deploymentEnvVar,
+  ciDeployments,
   missingDependency,
   scheduleTimezone,
   jobOwner,
