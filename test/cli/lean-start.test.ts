@@ -60,9 +60,12 @@ describe('create-pipeline --yes', () => {
 
   it("knows the platform template's Compose services from the build, and still refuses a pipeline folder named like one", () => {
     const dir = makePlatform();
-    // A folder `pipeline sync` would list, named like a service of the template's compose file.
+    // A folder `pipeline sync` would list (a dg project), named like a service of the template's compose file.
     mkdirSync(join(dir, 'pipelines', 'webserver'), { recursive: true });
-    writeFileSync(join(dir, 'pipelines', 'webserver', 'pyproject.toml'), '[project]\nname = "webserver"\n');
+    writeFileSync(
+      join(dir, 'pipelines', 'webserver', 'pyproject.toml'),
+      '[project]\nname = "webserver"\n\n[tool.dg]\ndirectory_type = "project"\n',
+    );
     const result = createPipeline(['orders', '--yes', '--template', 'transform', '--dry-run'], dir);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/pipelines\/webserver is not a usable pipeline folder \(.*Compose service webserver/);
