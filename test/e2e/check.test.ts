@@ -390,6 +390,40 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
   });
 });
 
+describe('a legacy Dagster 0.x package under pipelines/', () => {
+  it('is reported once as not a generated pipeline, with a way out that is not another upgrade', () => {
+    const root = tempDir('legacy-in-platform-');
+    cpSync(clean, root, { recursive: true });
+    const dir = join(root, 'pipelines/old_etl');
+    cpSync(join(clean, 'pipelines/orders/src/orders/__init__.py'), join(dir, 'old_etl/__init__.py'));
+    writeFileSync(
+      join(dir, 'setup.py'),
+      'from setuptools import setup\n\nsetup(name="old_etl", packages=["old_etl"])\n',
+    );
+    writeFileSync(
+      join(dir, 'old_etl/solids.py'),
+      'from dagster import solid\n\n\n@solid\ndef extract(context):\n    return 1\n',
+    );
+    const behind = () =>
+      JSON.parse(pipeline(root, ['check', '--json']).stdout).findings.filter(
+        (f: { rule: string }) => f.rule === 'conventions-behind',
+      );
+    const before = behind();
+    expect(before).toEqual([
+      expect.objectContaining({
+        file: 'pipelines/old_etl/setup.py',
+        line: 1,
+        message: expect.stringMatching(/^old_etl is not a pipeline create-pipeline made/),
+        fix: expect.stringMatching(/npx pipeline new old_etl_new --template transform/),
+      }),
+    ]);
+    // Its code migrated, the finding stays as it was: upgrade cannot make it a pipeline, and the fix says so.
+    expect(pipeline(root, ['upgrade', '--pipeline', 'old_etl', '--allow-dirty']).code).toBe(0);
+    expect(readFileSync(join(dir, 'old_etl/solids.py'), 'utf8')).toContain('@op');
+    expect(behind()).toEqual(before);
+  });
+});
+
 describe('help and --cwd', () => {
   it('--help shows the usage, the flags and examples', () => {
     for (const command of ['check', 'list']) {

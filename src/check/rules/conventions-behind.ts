@@ -17,10 +17,23 @@ export const conventionsBehind: PipelineRule = {
     if (from >= target.version) return [];
     const text = pipeline.read(ANSWERS_FILE);
     const due = target.due(from);
+    if (text === undefined) {
+      // Not made by the generator (a legacy package): upgrade migrates its code (legacy-dagster-0x)
+      // but cannot give it answers, so "run upgrade" would be printed after every upgrade.
+      const file = ['pyproject.toml', 'setup.py', 'setup.cfg'].find((f) => pipeline.read(f) !== undefined);
+      return [
+        {
+          file: file ? `${pipeline.rel}/${file}` : pipeline.rel,
+          line: 1,
+          message: `${pipeline.name} is not a pipeline create-pipeline made (no ${ANSWERS_FILE}), so it follows no conventions version; pipeline upgrade migrates its Dagster 0.x code (legacy-dagster-0x), not its layout`,
+          fix: `migrate it (npx pipeline upgrade --pipeline ${pipeline.name} --dry-run, then without), then make it a pipeline: npx pipeline new ${pipeline.name}_new --template transform, move its ops, graphs and resources into that one's modules, and remove this folder`,
+        },
+      ];
+    }
     return [
       {
-        file: `${pipeline.rel}/${text === undefined ? 'pyproject.toml' : ANSWERS_FILE}`,
-        line: text === undefined ? 1 : yamlLine(text, ['_conventions_version']),
+        file: `${pipeline.rel}/${ANSWERS_FILE}`,
+        line: yamlLine(text, ['_conventions_version']),
         message: `${pipeline.name} follows conventions v${from}, the platform is at v${target.version}${due.length ? `; codemods due: ${due.join(', ')}` : ''}`,
         fix: `npx pipeline upgrade --pipeline ${pipeline.name} --dry-run, then without --dry-run`,
       },
