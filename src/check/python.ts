@@ -30,6 +30,8 @@ export interface PyCall {
 export interface PyImport {
   /** The top-level module (`boto3` for `import boto3.session`); '' for a relative import. */
   module: string;
+  /** Each full dotted name imported: `google.cloud.bigquery` for `from google.cloud import bigquery`. */
+  names: string[];
   line: number;
 }
 
@@ -218,14 +220,23 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
     if (node.kind() === 'import_from_statement') {
       const module = node.field('module_name');
       const text = module?.text() ?? '';
+      const relative = module?.kind() === 'relative_import' || text.startsWith('.');
+      const imported = node
+        .children()
+        .filter((c) => c.range().start.index > (module?.range().end.index ?? 0))
+        .map((c) =>
+          c.kind() === 'aliased_import' ? c.field('name')?.text() : c.kind() === 'dotted_name' ? c.text() : undefined,
+        )
+        .filter((n): n is string => Boolean(n));
       imports.push({
-        module: module?.kind() === 'relative_import' || text.startsWith('.') ? '' : text.split('.')[0]!,
+        module: relative ? '' : text.split('.')[0]!,
+        names: relative ? [] : imported.map((n) => `${text}.${n}`),
         line: lineOf(node),
       });
     } else {
       for (const name of node.children().filter((c) => c.kind() === 'dotted_name' || c.kind() === 'aliased_import')) {
         const dotted = name.kind() === 'aliased_import' ? (name.field('name')?.text() ?? '') : name.text();
-        imports.push({ module: dotted.split('.')[0]!, line: lineOf(node) });
+        imports.push({ module: dotted.split('.')[0]!, names: [dotted], line: lineOf(node) });
       }
     }
   }

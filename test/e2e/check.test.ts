@@ -390,6 +390,36 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
   });
 });
 
+describe('missing-dependency and namespace packages', () => {
+  it('names the google-cloud-* distribution of a google.cloud import (protobuf provides google itself)', () => {
+    const root = tempDir('google-cloud-');
+    cpSync(clean, root, { recursive: true });
+    const modes = join(root, 'pipelines/orders/src/orders/modes.py');
+    const text = readFileSync(modes, 'utf8');
+    writeFileSync(
+      modes,
+      `from google.cloud import bigquery\nimport google.cloud.storage\nimport google.protobuf\n${text}`,
+    );
+    const missing = () =>
+      JSON.parse(pipeline(root, ['check', '--pipeline', 'orders', '--json']).stdout)
+        .findings.filter((f: { rule: string }) => f.rule === 'missing-dependency')
+        .map((f: { line: number; fix: string }) => `${f.line}: ${f.fix}`);
+    expect(missing()).toEqual([
+      '1: add "google-cloud-bigquery" to [project].dependencies in pipelines/orders/pyproject.toml',
+      '2: add "google-cloud-storage" to [project].dependencies in pipelines/orders/pyproject.toml',
+    ]);
+    const pyproject = join(root, 'pipelines/orders/pyproject.toml');
+    writeFileSync(
+      pyproject,
+      readFileSync(pyproject, 'utf8').replace(
+        'dependencies = [\n',
+        'dependencies = [\n    "google-cloud-bigquery>=3",\n    "google-cloud-storage>=2",\n',
+      ),
+    );
+    expect(missing()).toEqual([]);
+  });
+});
+
 describe('a legacy Dagster 0.x package under pipelines/', () => {
   it('is reported once as not a generated pipeline, with a way out that is not another upgrade', () => {
     const root = tempDir('legacy-in-platform-');

@@ -55,9 +55,9 @@ describe('python facts', () => {
   it('keeps exact lines for calls, keywords, imports, decorators and assignments', async () => {
     const facts = await pythonFacts(source);
     expect(facts.imports).toEqual([
-      { module: 'dagster', line: 1 },
-      { module: '', line: 2 },
-      { module: 'boto3', line: 6 },
+      { module: 'dagster', names: ['dagster'], line: 1 },
+      { module: '', names: [], line: 2 },
+      { module: 'boto3', names: ['boto3.session'], line: 6 },
     ]);
     const schedule = facts.calls.find((c) => c.name === 'ScheduleDefinition')!;
     expect(schedule.line).toBe(7);

@@ -60,6 +60,9 @@ const KNOWN_DISTRIBUTIONS: Record<string, string> = {
   magic: 'python-magic',
 };
 
+/** `google.cloud.<x>`: the distribution google-cloud-<x> (`bigquery`, `storage`, `secret_manager` ...). */
+const GOOGLE_CLOUD = /^google\.cloud\.(\w+)/;
+
 /** The distribution that provides a module: the venv's own map, else a well-known one, else the module's name. */
 export const distributionOf = (module: string) =>
   normaliseDistribution(INSTALLED_MODULES[module] ?? KNOWN_DISTRIBUTIONS[module] ?? module);
@@ -79,7 +82,10 @@ export const missingDependency: PipelineRule = {
     for (const file of RESOURCE_FILES) {
       const facts = await pipeline.python(`${pipeline.pkg}/${file}`);
       const seen = new Set<string>();
-      for (const { module, line } of facts?.imports ?? []) {
+      for (const { module: top, names, line } of facts?.imports ?? []) {
+        // google is a namespace: protobuf (which dagster needs) provides it, each google.cloud.X its own distribution.
+        const cloud = top === 'google' ? names.map((n) => GOOGLE_CLOUD.exec(n)?.[1]).find(Boolean) : undefined;
+        const module = cloud ? `google.cloud.${cloud}` : top;
         if (
           !module ||
           seen.has(module) ||
@@ -90,7 +96,7 @@ export const missingDependency: PipelineRule = {
         )
           continue;
         seen.add(module);
-        const dist = distributionOf(module);
+        const dist = cloud ? normaliseDistribution(`google-cloud-${cloud}`) : distributionOf(module);
         if (declared.has(dist) || declared.has(normaliseDistribution(module))) continue;
         findings.push({
           file: `${pipeline.rel}/${pipeline.pkg}/${file}`,
