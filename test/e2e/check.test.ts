@@ -447,9 +447,17 @@ describe('a legacy Dagster 0.x package under pipelines/', () => {
         fix: expect.stringMatching(/npx pipeline new old_etl_new --template transform/),
       }),
     ]);
+    writeFileSync(
+      join(dir, 'old_etl/revenue.py'),
+      'from dagster import InputDefinition, OutputDefinition, solid\n\n\n@solid(input_defs=[InputDefinition("orders_by_customer"), InputDefinition("refunds_by_customer")], output_defs=[OutputDefinition(name="net_revenue")])\ndef net_revenue(context, orders_by_customer, refunds_by_customer):\n    return orders_by_customer\n',
+    );
     // Its code migrated, the finding stays as it was: upgrade cannot make it a pipeline, and the fix says so.
     expect(pipeline(root, ['upgrade', '--pipeline', 'old_etl', '--allow-dirty']).code).toBe(0);
     expect(readFileSync(join(dir, 'old_etl/solids.py'), 'utf8')).toContain('@op');
+    // Laid out at the platform's ruff.toml line length (120), above the folder: one line of 96, not split at 88.
+    expect(readFileSync(join(dir, 'old_etl/revenue.py'), 'utf8')).toContain(
+      '\n@op(ins={"orders_by_customer": In(), "refunds_by_customer": In()}, out={"net_revenue": Out()})\ndef net_revenue(',
+    );
     expect(behind()).toEqual(before);
   });
 });

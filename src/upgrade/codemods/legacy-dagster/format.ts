@@ -1,7 +1,10 @@
 // How the code this codemod writes is laid out: calls and decorators as ruff/black would lay
 // them out at the file's line length (one line if it fits, else the arguments on one indented
 // line, else one per line with a trailing comma), and the file's own line endings.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
+import { findPlatformRoot } from '../../../conventions/platform-config.ts';
 import type { FileTree } from '../../../tree/file-tree.ts';
 import { reindented } from './python-text.ts';
 
@@ -12,13 +15,28 @@ export interface Style {
 
 const CONFIGS = ['pyproject.toml', 'ruff.toml', '.ruff.toml', 'setup.cfg', 'tox.ini'];
 
-/** The line length configured next to `path` or in a folder above it (inside the tree). */
+const LINE_LENGTH = /^\s*(?:line[-_]length|max[-_]line[-_]length)\s*[=:]\s*(\d+)/m;
+
+/**
+ * The line length configured next to `path` or in a folder above it: inside the tree, then above
+ * its root up to the platform repo's (a pipeline's tree is its folder; the platform's ruff.toml,
+ * with line-length = 120, is at the platform's root).
+ */
 export function styleFor(tree: FileTree, path: string): Style {
   const parts = path.split('/').slice(0, -1);
   for (let i = parts.length; i >= 0; i--) {
     for (const name of CONFIGS) {
-      const text = tree.read([...parts.slice(0, i), name].join('/'));
-      const m = text && /^\s*(?:line[-_]length|max[-_]line[-_]length)\s*[=:]\s*(\d+)/m.exec(text);
+      const m = LINE_LENGTH.exec(tree.read([...parts.slice(0, i), name].join('/')) ?? '');
+      if (m) return { width: Number(m[1]) };
+    }
+  }
+  // Above the tree: up to the platform repo's root, when the tree is in one.
+  const top = findPlatformRoot(tree.root);
+  for (let dir = resolve(tree.root); top && dir !== top && dirname(dir) !== dir; ) {
+    dir = dirname(dir);
+    for (const name of CONFIGS) {
+      const file = join(dir, name);
+      const m = existsSync(file) ? LINE_LENGTH.exec(readFileSync(file, 'utf8')) : null;
       if (m) return { width: Number(m[1]) };
     }
   }
