@@ -301,13 +301,13 @@ describe("a platform's own generators, from its plopfile", () => {
     const after = readFileSync(join(root, ORDERS, 'schedules.py'), 'utf8');
     expect(
       after.replace(
-        '    ScheduleSpec(\n        name="weekly_report",\n        graph="orders",\n        preset="prod_full",\n        cron="0 6 * * 1",\n        timezone="Europe/Paris",\n        deployments=("prod",),\n    ),\n',
+        '    ScheduleSpec(\n        name="prod_full_weekly",\n        graph="orders",\n        preset="prod_full",\n        cron="0 6 * * 1",\n        timezone="Europe/Paris",\n        deployments=("prod",),\n    ),\n',
         '',
       ),
     ).toBe(before);
     const loaded = inspectMany(root, ['orders'], ['prod', 'dev']);
     for (const deployment of ['prod', 'dev'])
-      expect(loaded[deployment]!.orders!.schedules.includes('weekly_report')).toBe(deployment === 'prod');
+      expect(loaded[deployment]!.orders!.schedules.includes('prod_full_weekly')).toBe(deployment === 'prod');
   });
 
   it.each([
