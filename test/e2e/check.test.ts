@@ -187,6 +187,12 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     edit(seeded, `${e}/pyproject.toml`, '    "boto3>=1.28",\n', '');
     append(seeded, `${e}/src/events/ops.py`, '\n\ndef summary(rows)\n    return len(rows)\n');
     edit(seeded, `${e}/src/events/presets.py`, 'mode="local"', 'mode="staging"');
+    // orders: a sensor named like its daily schedule (as a merge of two branches can make).
+    append(
+      seeded,
+      `${o}/src/orders/sensors.py`,
+      '\n\nDUPLICATE = SensorSpec(name="orders_daily", graph="orders", preset="prod_full", deployments=("prod",))\n',
+    );
     // orders' dev schedule names a deployment platform.yaml does not have.
     edit(seeded, `${o}/src/orders/schedules.py`, 'deployments=("compose", "dev")', 'deployments=("compose", "qa")');
     // the platform: a derived file gone, an invalid sandbox backend, CI setting another variable.
@@ -282,6 +288,12 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         file: `${o}/src/orders/schedules.py`,
         line: lineOf(seeded, `${o}/src/orders/schedules.py`, 'ADHOC = dg.ScheduleDefinition('),
       },
+      {
+        rule: 'duplicate-name',
+        severity: 'error',
+        file: `${o}/src/orders/sensors.py`,
+        line: lineOf(seeded, `${o}/src/orders/sensors.py`, 'DUPLICATE = SensorSpec('),
+      },
     ];
   });
 
@@ -302,7 +314,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       })),
     ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
-    expect(report.summary).toEqual({ errors: 12, warnings: 3 });
+    expect(report.summary).toEqual({ errors: 13, warnings: 3 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
@@ -322,7 +334,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
       );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
-    expect(result.stdout).toMatch(/3 pipelines checked: 12 errors, 3 warnings\n$/);
+    expect(result.stdout).toMatch(/3 pipelines checked: 13 errors, 3 warnings\n$/);
   });
 
   it('--format github: one annotation per finding', () => {

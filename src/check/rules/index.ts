@@ -4,6 +4,7 @@ import { ciDeployments } from './ci-deployments.ts';
 import { conventionsBehind } from './conventions-behind.ts';
 import { dagsterPin } from './dagster-pin.ts';
 import { deploymentEnvVar } from './deployment-env-var.ts';
+import { duplicateName } from './duplicate-name.ts';
 import { jobOwner } from './job-owner.ts';
 import { literalSecret } from './literal-secret.ts';
 import { missingDependency } from './missing-dependency.ts';
@@ -27,6 +28,7 @@ export const RULES: Rule[] = [
   scheduleTimezone,
   jobOwner,
   triggerMode,
+  duplicateName,
   unknownDeployment,
   presetMode,
   literalSecret,
