@@ -169,6 +169,10 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     });
     expect(await parseError('import os\nfrom dagster import \n')).toMatchObject({ line: 2 });
     expect(await parseError('from dagster import op\n')).toBeNull();
+    // tree-sitter's recovery wraps the module's first statements in an ERROR: the line is the inner one's.
+    expect(
+      await parseError('import x\n\n\ndef a():\n    return 1\n\n\ndef summary(rows)\n    return len(rows)\n'),
+    ).toMatchObject({ line: 8, what: 'cannot parse "def summary(rows)"' });
   });
 
   it('leaves a pipeline as it was when a codemod writes Python that does not parse, naming file:line', async () => {

@@ -10,7 +10,6 @@ import { literalSecret } from './literal-secret.ts';
 import { missingDependency } from './missing-dependency.ts';
 import { platformOwnedEdited } from './platform-owned-edited.ts';
 import { presetMode } from './preset-mode.ts';
-import { pythonSyntax } from './python-syntax.ts';
 import { registrationStale } from './registration-stale.ts';
 import { sandboxConfig } from './sandbox-config.ts';
 import { scheduleTimezone } from './schedule-timezone.ts';
@@ -19,7 +18,6 @@ import { unknownDeployment } from './unknown-deployment.ts';
 
 export const RULES: Rule[] = [
   conventionsBehind,
-  pythonSyntax,
   platformOwnedEdited,
   registrationStale,
   deploymentEnvVar,
