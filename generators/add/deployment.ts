@@ -42,7 +42,7 @@ export const DEPLOYMENT_QUESTIONS = defineQuestions<AddContext>().ask({
     const known = ctx.platform.deployments.map((d) => d.name);
     if (!known.includes(name))
       throw new InputError(
-        `--name ${name} is not a deployment of platform.yaml (${known.join(', ')}); add it under deployments: there first`,
+        `--name ${name || '""'} is not a deployment of platform.yaml (${known.join(', ')}); pass one of those, or add it under deployments: there first`,
       );
     if (ctx.deployments.includes(name))
       throw new InputError(`--name ${name}: ${ctx.pipeline} is released to ${name} already`);

@@ -32,8 +32,9 @@ export const checkHelp = () =>
     [
       'Checks every pipeline against the platform conventions, reading files only (no Python runs):',
       'conventions version, hand-edited platform-owned files, registrations, dependencies, schedules,',
-      'job owners, presets and modes, literal secrets, sandbox config and the Dagster pin. Each finding',
-      'has a rule id, file:line, what is wrong and the fix. Exit 1 on errors, 0 with warnings only.',
+      'job owners, presets and modes, duplicate names, literal secrets, sandbox config, the Dagster pin',
+      'and the deployments CI checks. Each finding has a rule id, file:line, what is wrong and the fix.',
+      'Exit 1 on errors, 0 with warnings only.',
       "platform.yaml's check.rules turns a rule off or raises it to an error (see docs/check.md).",
       '',
       'Examples:',

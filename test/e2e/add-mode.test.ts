@@ -185,7 +185,7 @@ describe('pipeline add mode refuses bad input: exit 2, one line, nothing changed
     [
       'a deployment platform.yaml lacks',
       ['deployment', '--pipeline', 'billing', '--name', 'qa'],
-      /--name qa is not a deployment of platform.yaml \(local, compose, dev, prod, uat, sandbox\); add it under deployments: there first/,
+      /--name qa is not a deployment of platform.yaml \(local, compose, dev, prod, uat, sandbox\); pass one of those, or add it under deployments: there first/,
     ],
     [
       'a deployment it is released to',

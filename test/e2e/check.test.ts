@@ -412,13 +412,11 @@ describe('missing-dependency and namespace packages', () => {
       '1: add "google-cloud-bigquery" to [project].dependencies in pipelines/orders/pyproject.toml',
       '2: add "google-cloud-storage" to [project].dependencies in pipelines/orders/pyproject.toml',
     ]);
-    const pyproject = join(root, 'pipelines/orders/pyproject.toml');
-    writeFileSync(
-      pyproject,
-      readFileSync(pyproject, 'utf8').replace(
-        'dependencies = [\n',
-        'dependencies = [\n    "google-cloud-bigquery>=3",\n    "google-cloud-storage>=2",\n',
-      ),
+    edit(
+      root,
+      'pipelines/orders/pyproject.toml',
+      'dependencies = [\n',
+      'dependencies = [\n    "google-cloud-bigquery>=3",\n    "google-cloud-storage>=2",\n',
     );
     expect(missing()).toEqual([]);
   });
