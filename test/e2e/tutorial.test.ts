@@ -25,14 +25,18 @@ let doc = readFileSync(TUTORIAL, 'utf8');
 
 /** What may differ between two runs of the same command: times, durations, hashes, run ids, pids. */
 function normalise(text: string): string {
-  return text
-    .replace(/\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d|Z)?/g, '<time>')
-    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<run id>')
-    .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b/g, '<hash>')
-    .replace(/\b\d+(\.\d+)?(ms|s)\b/g, '<duration>')
-    .replace(/ - \d+ - /g, ' - <pid> - ')
-    .replace(/pid: \d+/g, 'pid: <pid>')
-    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>');
+  return (
+    text
+      .replace(/\b\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?( ?[+-]\d\d:?\d\d|Z)?/g, '<time>')
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<run id>')
+      // A commit at the start of a `git log --oneline` line is a hash even without a digit (bbabebb: 1 run in 1,000).
+      .replace(/^[0-9a-f]{7,40}(?= )/gm, '<hash>')
+      .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b/g, '<hash>')
+      .replace(/\b\d+(\.\d+)?(ms|s)\b/g, '<duration>')
+      .replace(/ - \d+ - /g, ' - <pid> - ')
+      .replace(/pid: \d+/g, 'pid: <pid>')
+      .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+  );
 }
 
 const BLOCK = (id: string) =>
