@@ -4,7 +4,17 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { ChangePlan } from './plan.ts';
 
-const SKIP = new Set(['.git', '.venv', 'node_modules', '__pycache__', '.pytest_cache', '.pipeline-data']);
+/** Folders of tools, never of the code: a tree's listing skips them, and a folder holding only them is no pipeline. */
+export const TOOL_FOLDERS: ReadonlySet<string> = new Set([
+  '.git',
+  '.venv',
+  'node_modules',
+  '__pycache__',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.mypy_cache',
+  '.pipeline-data',
+]);
 
 export class FileTree {
   private readonly overlay = new Map<string, string>();
@@ -53,7 +63,7 @@ export class FileTree {
       const walk = (abs: string) => {
         if (!existsSync(abs)) return;
         for (const entry of readdirSync(abs, { withFileTypes: true })) {
-          if (SKIP.has(entry.name)) continue;
+          if (TOOL_FOLDERS.has(entry.name)) continue;
           const full = join(abs, entry.name);
           if (entry.isDirectory()) walk(full);
           else found.push(relative(this.root, full).split(sep).join('/'));

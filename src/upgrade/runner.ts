@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
 import { fileDiff } from '../tree/diff.ts';
-import { FileTree } from '../tree/file-tree.ts';
+import { FileTree, TOOL_FOLDERS } from '../tree/file-tree.ts';
 import type { Codemod } from './codemod.ts';
 import { BUILTIN_CODEMODS } from './codemods/index.ts';
 import { verifyPython } from './codemods/legacy-dagster/verify.ts';
@@ -187,17 +187,7 @@ export async function runUpgrade(
   return results;
 }
 
-/** The pipelines of a platform repo, optionally filtered by names or globs (`orders`, `ml_*`). */
-/** What tools leave in a folder that git ignores: a folder holding only these is no pipeline. */
-const LEFTOVERS = new Set([
-  '__pycache__',
-  '.pytest_cache',
-  '.ruff_cache',
-  '.mypy_cache',
-  '.venv',
-  'node_modules',
-  '.pipeline-data',
-]);
+/** The files that make a folder a project (the generator's answers, or a legacy package's own). */
 const PROJECT_FILES = ['pyproject.toml', 'setup.py', 'setup.cfg', ANSWERS];
 
 /**
@@ -208,10 +198,15 @@ const PROJECT_FILES = ['pyproject.toml', 'setup.py', 'setup.cfg', ANSWERS];
 function holdsPipeline(dir: string): boolean {
   if (PROJECT_FILES.some((f) => existsSync(join(dir, f)))) return true;
   return readdirSync(dir, { withFileTypes: true }).some((e) =>
-    e.isDirectory() ? !LEFTOVERS.has(e.name) && holdsPipeline(join(dir, e.name)) : e.name.endsWith('.py'),
+    e.isDirectory() ? !TOOL_FOLDERS.has(e.name) && holdsPipeline(join(dir, e.name)) : e.name.endsWith('.py'),
   );
 }
 
+/**
+ * The pipelines of a platform repo, optionally filtered by names or globs (`orders`, `ml_*`): every
+ * folder of pipelines/ that holds one, legacy packages included (upgrade migrates them). `pipeline
+ * sync` registers fewer: the dg projects among them (listPipelines in generators/platform/derived.ts).
+ */
 export function findPipelines(root: string, filters: string[] = []): { name: string; dir: string }[] {
   const base = join(root, 'pipelines');
   const all = existsSync(base)

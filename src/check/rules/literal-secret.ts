@@ -1,14 +1,16 @@
 // A resource given a secret as a string literal: the secret is in git, and in every image.
 import type { PipelineRule, RawFinding } from '../types.ts';
 
+/** A class (CapWords: a resource, a config) rather than a function (`dict`, `make_client`). */
+const isClass = (callee: string) => /^[A-Z]/.test(callee.split('.').pop() ?? '');
+
 /**
  * The variable to suggest: the class's name without its kind, then the keyword, in UPPER_SNAKE
  * (`WarehouseResource(password=...)`: WAREHOUSE_PASSWORD, as `pipeline add resource` names them).
  */
 export function suggestedVariable(callee: string, keyword: string): string {
-  const last = callee.split('.').pop() ?? '';
-  // A class (CapWords) names what the secret is for; a function's name does not.
-  const owner = (/^[A-Z]/.test(last) ? last : '')
+  // A class names what the secret is for; a function's name does not.
+  const owner = (isClass(callee) ? (callee.split('.').pop() ?? '') : '')
     .replace(/(Resource|Store|Client|IOManager|Manager|Config)$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toUpperCase();
@@ -33,7 +35,7 @@ export const literalSecret: PipelineRule = {
           message: `${callee}(${name}=...) is given a string literal: a secret in the repository`,
           // dg.EnvVar is resolved by Dagster in a resource's or config's fields only; elsewhere
           // (a dict, a function's argument) it is the variable's name, a plain string.
-          fix: /^[A-Z]/.test(callee.split('.').pop() ?? '')
+          fix: isClass(callee)
             ? `${name}=dg.EnvVar("${suggestedVariable(callee, name)}") and set that variable in each deployment`
             : `${name}=os.environ["${suggestedVariable(callee, name)}"] (read when it runs; dg.EnvVar resolves only in a resource's or config's fields) and set that variable in each deployment`,
         });
