@@ -141,6 +141,20 @@ function presetIntoImport(imports: SgNode[]): { startPos: number; endPos: number
   ];
 }
 
+/** What the module docstring of sensors.py said before its first sensor, until CLI 0.x (an earlier template). */
+const NONE_YET = 'This pipeline has none yet. ';
+
+/** That sentence of the module docstring dropped: the pipeline has a sensor now. */
+function noneYetDropped(root: SgNode): { startPos: number; endPos: number; insertedText: string }[] {
+  const first = root.children()[0];
+  const doc = first?.kind() === 'expression_statement' ? first.children()[0] : undefined;
+  if (doc?.kind() !== 'string') return [];
+  const at = doc.text().indexOf(NONE_YET);
+  if (at < 0) return [];
+  const startPos = doc.range().start.index + at;
+  return [{ startPos, endPos: startPos + NONE_YET.length, insertedText: '' }];
+}
+
 function afterLine(
   source: string,
   index: number,
@@ -179,6 +193,7 @@ export async function addSensor(
     const firstLocal = imports.find((n) => /^from \./.test(n.text())) ?? imports[0];
     const lineStart = (n: SgNode) => n.range().start.index - n.range().start.column;
     return [
+      ...noneYetDropped(root),
       ...(dg && firstLocal
         ? [{ startPos: lineStart(firstLocal), endPos: lineStart(firstLocal), insertedText: `${dg}\n` }]
         : []),

@@ -21,6 +21,11 @@ import {
 const PKG = 'pipelines/orders/src/orders';
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
 
+const NEW_SENSORS_DOC =
+  'A sensor is a SensorSpec (which preset, which deployments) plus an evaluation function in\nEVALUATIONS, named by the spec;';
+const OLD_SENSORS_DOC =
+  'This pipeline has none yet. A sensor is a SensorSpec (which preset, which deployments) plus an evaluation function in\nEVALUATIONS, named by the spec;';
+
 /** The user's own edits: an import moved below another, a comment, and a function of their own. */
 function editAsUser(root: string): { schedules: string; presets: string; sensors: string } {
   const schedulesPath = join(root, PKG, 'schedules.py');
@@ -46,6 +51,8 @@ function editAsUser(root: string): { schedules: string; presets: string; sensors
   writeFileSync(presetsPath, presets);
   const sensorsPath = join(root, PKG, 'sensors.py');
   const sensors = readFileSync(sensorsPath, 'utf8')
+    // As an earlier release generated it: its docstring said the pipeline had no sensor yet.
+    .replace(NEW_SENSORS_DOC, OLD_SENSORS_DOC)
     .replace(
       'from .deployments import SensorEvaluation, SensorSpec\n',
       'from .deployments import SensorSpec, SensorEvaluation  # reordered\n',
@@ -161,7 +168,15 @@ describe('pipeline add on a pipeline the user already edited', () => {
 
   it("keeps the user's sensors.py lines and adds a SensorSpec, its evaluation and its EVALUATIONS entry", () => {
     const after = readFileSync(join(root, PKG, 'sensors.py'), 'utf8');
-    linesKept(mine.sensors, after, ['SENSORS: list[SensorSpec] = []', 'EVALUATIONS: dict[str, SensorEvaluation] = {}']);
+    linesKept(mine.sensors, after, [
+      'SENSORS: list[SensorSpec] = []',
+      'EVALUATIONS: dict[str, SensorEvaluation] = {}',
+      OLD_SENSORS_DOC.split('\n')[0]!,
+    ]);
+    // The docstring no longer says the pipeline has none.
+    expect(mine.sensors).toContain(OLD_SENSORS_DOC);
+    expect(after).toContain(NEW_SENSORS_DOC);
+    expect(after).not.toContain('none yet');
     expect(after).toContain(
       '        name="orders_dev_full_sensor",\n        graph="orders",\n        preset="dev_full",\n        deployments=("compose", "dev"),\n        evaluation="orders_dev_full_sensor_evaluation",\n        minimum_interval_seconds=60,',
     );

@@ -6,7 +6,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../helpers/cli.ts';
-import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { PYTHON, pythonScript, RUFF, run } from '../helpers/python.ts';
 import { tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const CORPUS = join(import.meta.dirname, '..', 'fixtures', 'legacy-0x', 'corpus');
@@ -54,6 +54,7 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'get-preset': ['preset_lookup:greeting_pipeline_loud'],
   'early-repositories': ['early_repo'],
   'pipeline-returns': ['returns:halving_pipeline,lazy_halving_pipeline'],
+  'imports-left-unused': ['unused:daily_load_daily@2021-01-02', 'test_daily'],
 };
 
 // What 0.x ran must be what 1.13 runs: the partition each schedule picks at a given time (0.x's
@@ -227,6 +228,15 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
       }
     }
     expect(args).toHaveLength(Object.keys(FIXTURE_CASES).length);
+    // No import the migration left unused (ruff's F401, which a platform's CI runs): `time` once
+    // `execution_time=time(6, 30)` became hour_of_day and minute_of_hour, in imports-left-unused.
+    const unused = run(
+      RUFF,
+      ['check', '--no-cache', '--isolated', '--select', 'F401', '--output-format', 'concise', root],
+      root,
+    );
+    expect(unused.stdout, unused.stderr).not.toMatch(/F401/);
+    expect(unused.code).toBe(0);
   });
 
   it("keeps the partition each 0.x schedule ran, each partition set's config and tags, and a 0.7 repository's schedules", () => {

@@ -1,7 +1,8 @@
 // Imports last, once every other edit is made: the dagster import loses the legacy names no
 // longer used and gains the new names the code now uses (removed when nothing is left); names
 // imported from dagster.core.* / dagster.utils move to the public `dagster` import; an imported
-// pipeline that became one job per mode is imported as the jobs this module uses.
+// pipeline that became one job per mode is imported as the jobs this module uses. Then the names
+// of other modules that the migration left unused go (madeUnusedEdits).
 //
 // Before:                                              After:
 //   from dagster import pipeline, solid                  from dagster import DagsterRun, job, op
@@ -84,16 +85,43 @@ const rank = (n: string) => (n.length > 1 && n === n.toUpperCase() && /[A-Z]/.te
 const sorted = (names: string[]) =>
   [...new Set(names)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 
-/** Replaces a whole statement, or removes it with its line when `text` is empty. */
+/** Where each blank line from `at` (a line's start) on ends, past its newline. */
+function blankLineEnds(source: string, at: number): number[] {
+  const ends: number[] = [];
+  for (
+    let next = source.indexOf('\n', at);
+    next >= 0 && !source.slice(at, next).trim();
+    next = source.indexOf('\n', at)
+  ) {
+    at = next + 1;
+    ends.push(at);
+  }
+  return ends;
+}
+
+/** How many blank lines end `text` (all that comes before a line). */
+function blankLinesBefore(text: string): number {
+  const lines = text.split('\n');
+  let count = 0;
+  for (let i = lines.length - 2; i >= 0 && !lines[i]!.trim(); i--) count++;
+  return count;
+}
+
+/**
+ * Replaces a whole statement, or removes it with its line when `text` is empty. A removed line
+ * between two runs of blank lines leaves the longer run, as ruff's formatter and isort would (the
+ * two merged made an import block ruff's I001 refuses), and none at the top of the file.
+ */
 function replaceStatement(r: ModuleRewrite, statement: SgNode, text: string): Edit {
   if (text) return statement.replace(text);
   const { start, end } = statement.range();
+  const lineStart = start.index - start.column;
   const lineEnd = r.source.indexOf('\n', end.index);
-  return {
-    startPos: start.index - start.column,
-    endPos: lineEnd < 0 ? r.source.length : lineEnd + 1,
-    insertedText: '',
-  } as Edit;
+  if (lineEnd < 0) return { startPos: lineStart, endPos: r.source.length, insertedText: '' } as Edit;
+  const before = r.source.slice(0, lineStart);
+  const blanks = blankLineEnds(r.source, lineEnd + 1);
+  const drop = before.trim() === '' ? blanks.length : Math.min(blanks.length, blankLinesBefore(before));
+  return { startPos: lineStart, endPos: drop ? blanks[drop - 1]! : lineEnd + 1, insertedText: '' } as Edit;
 }
 
 export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>): Edit[] {
@@ -216,6 +244,58 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
         : [n.text],
     );
     edits.push(imp.statement.replace(importLine(imp.module, [...new Set(names)], r.style)));
+  }
+  return edits;
+}
+
+/** The name an import binds: `a` for `import a.b`, the alias for `a as b`. */
+const bound = (n: { name: string; alias: string | null }) => n.alias ?? n.name.split('.')[0]!;
+
+/** `import a` / `import a.b` / `import a as b` statements of one module each. */
+function plainImportsOf(root: SgNode): ImportFrom[] {
+  return root
+    .children()
+    .filter((c) => c.kind() === 'import_statement' && c.children().filter((x) => x.isNamed()).length === 1)
+    .map((statement) => {
+      const c = statement.children().find((x) => x.isNamed())!;
+      const name = c.kind() === 'aliased_import' ? c.field('name')!.text() : c.text();
+      return {
+        statement,
+        module: name,
+        names: [{ name, alias: c.kind() === 'aliased_import' ? c.field('alias')!.text() : null, text: c.text() }],
+      };
+    });
+}
+
+/**
+ * Imports of other modules that the migration left unused: a name the module used before
+ * (`before`: its tree as it came) and uses no more, such as `time` from `from datetime import time`
+ * once `execution_time=time(6, 30)` became `hour_of_day=6, minute_of_hour=30`. Ruff's F401 (and CI)
+ * would fail the migrated file. A name unused before stays (the module may re-export it).
+ */
+export function madeUnusedEdits(r: ModuleRewrite, before: SgNode): Edit[] {
+  const imports = [...importsOf(r.root), ...plainImportsOf(r.root)].filter(
+    (i) => !/^(dagster|__future__)(\.|$)/.test(i.module),
+  );
+  const names = imports.flatMap((i) => i.names.map(bound));
+  if (names.length === 0) return [];
+  const now = nameUses(r.root, names);
+  const gone = names.filter((n) => !now.get(n));
+  const then = gone.length ? nameUses(before, gone) : new Map<string, number>();
+  const unused = new Set(gone.filter((n) => then.get(n)));
+  if (unused.size === 0) return [];
+  const edits: Edit[] = [];
+  for (const i of imports) {
+    const keep = i.names.filter((n) => !unused.has(bound(n)));
+    if (keep.length === i.names.length) continue;
+    const text = keep.length
+      ? importLine(
+          i.module,
+          keep.map((n) => n.text),
+          r.style,
+        )
+      : '';
+    edits.push(replaceStatement(r, i.statement, text));
   }
   return edits;
 }

@@ -21,7 +21,7 @@ import { earlyRepositoryEdits } from './early-repositories.ts';
 import { executionEdits } from './execution.ts';
 import { emptyFacts, type Facts, nameJobs, readImports } from './facts.ts';
 import { fromLf, type Style, styleFor, toLf } from './format.ts';
-import { importEdits } from './imports.ts';
+import { importEdits, madeUnusedEdits } from './imports.ts';
 import { LEGACY } from './legacy-names.ts';
 import { metadataEdits } from './metadata.ts';
 import { type ModuleRewrite, namespaceOf } from './module.ts';
@@ -169,6 +169,8 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
 /** Passes 1-6 on one module; its TODOs are reported by the caller from the final text. */
 async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<void> {
   const needed = new Map<string, Set<string>>();
+  // The module as it came, for the imports the passes leave unused (a cache hit: learn parsed it).
+  const original = { text: m.text, root: (await parsePython(m.text)).root() };
   const has = (re: RegExp, text = m.text) => re.test(text);
   const executions =
     /execute_|result_for_solid|output_for_solid|get_preset|solid_selection|pipeline_name\s*=|_schedule\b|PartitionSetDefinition|create_schedule_definition/;
@@ -204,6 +206,7 @@ async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<voi
   if (has(early)) await pass(m, (r) => earlyRepositoryEdits(r));
   if (!folded || mayRename(m.text)) await pass(m, (r) => renameEdits(r));
   await pass(m, (r) => importEdits(r, needed));
+  if (m.text !== original.text) await pass(m, (r) => madeUnusedEdits(r, original.root));
   await pass(m, (r) => {
     sweep(r);
     return [];
