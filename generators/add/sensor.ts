@@ -141,7 +141,7 @@ function presetIntoImport(imports: SgNode[]): { startPos: number; endPos: number
   ];
 }
 
-/** What the module docstring of sensors.py said before its first sensor, until CLI 0.x (an earlier template). */
+/** What the generated sensors.py's docstring says until the pipeline has a sensor. */
 const NONE_YET = 'This pipeline has none yet. ';
 
 /** That sentence of the module docstring dropped: the pipeline has a sensor now. */

@@ -10,12 +10,13 @@ import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { counted, plural } from '../text.ts';
-import { treeDiff } from '../tree/diff.ts';
+import { treeAndRemovalsDiff } from '../tree/diff.ts';
 import { type Transaction, writing } from '../tree/transaction.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
 import { planCiDeployments } from '../upgrade/codemods/ci-deployments.ts';
 import { planCliPackage } from '../upgrade/codemods/cli-package.ts';
 import { planComposeDagsterPins } from '../upgrade/codemods/compose-dagster-pins.ts';
+import { planDeploymentInstances } from '../upgrade/codemods/deployment-instances.ts';
 import { planGitignoreUvLock } from '../upgrade/codemods/gitignore-uv-lock.ts';
 import {
   needsPlatformLayout,
@@ -42,6 +43,7 @@ const ANY_VERSION_STEPS: ((root: string, platform: PlatformConfig) => AnyVersion
   planGitignoreUvLock,
   planComposeDagsterPins,
   planCiDeployments,
+  planDeploymentInstances,
 ];
 
 const FLAGS: GlobalFlag[] = [
@@ -76,7 +78,7 @@ const FLAGS: GlobalFlag[] = [
 export const upgradeHelp = () =>
   renderHelp(
     'pipeline upgrade [options]            (at the platform repo root)\n       pipeline upgrade --codemod ID PATH   (one codemod on any pipeline folder)',
-    "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version; then renders again each platform-owned file that an\nearlier platform.yaml rendered, moves the Dagster pins it set, and writes its deployments into\nCI's per-deployment check (a file edited by hand is left as it is; one that platform.yaml\nchanges too is listed, and the run exits 3). Per\npipeline all or nothing: a failing codemod leaves that pipeline untouched and the run exits 1;\nwhat needs a person is a TODO comment, listed in the summary, and the run exits 3.\nRunning it twice changes nothing the second time.\n\nExamples:\n  npx pipeline upgrade --dry-run                 # the diff per file and the summary; writes nothing\n  npx pipeline upgrade --commit                  # one git commit per codemod, for the reviewer\n  npx pipeline upgrade --pipeline 'ml_*' --to 3 --json",
+    "Runs the codemods between each pipeline's recorded conventions version and the target, in\norder, and records the new version; then renders again each platform-owned file that an\nearlier platform.yaml rendered, moves the Dagster pins it set, writes its deployments into\nCI's per-deployment check and renders each deployment's Dagster instance config (a file\nedited by hand is left as it is; one that platform.yaml changes too is listed, and the run\nexits 3). Per\npipeline all or nothing: a failing codemod leaves that pipeline untouched and the run exits 1;\nwhat needs a person is a TODO comment, listed in the summary, and the run exits 3.\nRunning it twice changes nothing the second time.\n\nExamples:\n  npx pipeline upgrade --dry-run                 # the diff per file and the summary; writes nothing\n  npx pipeline upgrade --commit                  # one git commit per codemod, for the reviewer\n  npx pipeline upgrade --pipeline 'ml_*' --to 3 --json",
     [{ title: 'Options', flags: FLAGS }],
   );
 
@@ -259,14 +261,15 @@ async function upgradeAndWrite(
       : null;
   // The platform steps of any conventions version: package.json pinning create-pipeline (0.1)
   // moves to @create-pipeline/cli; .gitignore ignores each pipeline's uv.lock; the compose image's
-  // Dagster pins follow dagster_version; CI's per-deployment check follows its deployments.
+  // Dagster pins follow dagster_version; CI's per-deployment check and each deployment's Dagster
+  // instance config follow its deployments.
   const anyVersion = root && !only && !failed && !flags.filtered ? ANY_VERSION_STEPS : [];
   if (dryRun) {
     const steps = anyVersion.flatMap((plan) => plan(root!, platform!) ?? []);
     if (json) process.stdout.write(`${JSON.stringify(toJson(results, true), null, 2)}\n`);
     else
       process.stdout.write(
-        `${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${layout ? platformLayoutDiff(layout) : ''}${steps.map((s) => treeDiff(s.tree)).join('')}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}${steps.map((s) => s.summary(false)).join('')}\n\nDry run: nothing was written.\n`,
+        `${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${layout ? platformLayoutDiff(layout) : ''}${steps.map((s) => treeAndRemovalsDiff(s.tree, s.remove ?? [])).join('')}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}${steps.map((s) => s.summary(false)).join('')}\n\nDry run: nothing was written.\n`,
       );
     return exitCode(results);
   }
@@ -292,12 +295,9 @@ async function upgradeAndWrite(
     const step = plan(root!, platform!);
     if (!step) continue;
     tx!.apply(step.tree.toPlan());
-    if (flags.commit)
-      git.gitCommit(
-        root!,
-        step.tree.changes().map((c) => c.path),
-        step.message,
-      );
+    const removed = tx!.remove(root!, step.remove ?? []);
+    const paths = [...step.tree.changes().map((c) => c.path), ...removed];
+    if (flags.commit && paths.length) git.gitCommit(root!, paths, step.message);
     steps.push(step);
   }
   tx!.commit();

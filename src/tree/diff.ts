@@ -15,3 +15,7 @@ export const treeDiff = (tree: FileTree, prefix = ''): string =>
     .changes()
     .map((c) => fileDiff(`${prefix}${c.path}`, c.before, c.after))
     .join('');
+
+/** Every file the tree changed, then every file in `removed` (paths in the tree) as removed. */
+export const treeAndRemovalsDiff = (tree: FileTree, removed: readonly string[]): string =>
+  treeDiff(tree) + removed.map((path) => fileDiff(path, tree.read(path), undefined)).join('');

@@ -324,6 +324,24 @@ export class Transaction {
   }
 
   /**
+   * Removes files (paths relative to `root`): each is journaled first with its bytes, so a rollback,
+   * or the next command after a kill, puts it back. Returns the paths that existed (and are gone).
+   */
+  remove(root: string, paths: string[]): string[] {
+    const existing = paths.filter((path) => existsSync(join(root, path)));
+    this.apply({
+      root,
+      changes: existing.map((path) => {
+        const text = readFileSync(join(root, path), 'utf8');
+        return { path, kind: 'modify', content: text, before: text };
+      }),
+    });
+    // Its folder stays, even when empty: a rollback writes the file back into it.
+    for (const path of existing) rmSync(join(root, path));
+    return existing;
+  }
+
+  /**
    * apply(), with the file-system calls made several at a time: replacing a file frees its old
    * blocks, which on some file systems (ext4 mounted with `discard`, as here) waits on the disk
    * about 2 ms per file, waits that overlap when the calls are concurrent (a 10,000-file upgrade).

@@ -53,6 +53,8 @@ export interface AnyVersionStep {
   tree: FileTree;
   /** What a person must still do (printed under the summary line). */
   todos: string[];
+  /** Files it removes (relative to the platform root), journaled first so a rollback restores them. */
+  remove?: string[];
   /** Its summary line (starting with a newline). */
   summary: (written: boolean) => string;
   /** Its commit message with --commit. */

@@ -21,10 +21,9 @@ import {
 const PKG = 'pipelines/orders/src/orders';
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
 
-const NEW_SENSORS_DOC =
-  'A sensor is a SensorSpec (which preset, which deployments) plus an evaluation function in\nEVALUATIONS, named by the spec;';
-const OLD_SENSORS_DOC =
-  'This pipeline has none yet. A sensor is a SensorSpec (which preset, which deployments) plus an evaluation function in\nEVALUATIONS, named by the spec;';
+/** The generated sensors.py's docstring, until the pipeline has a sensor. */
+const NONE_YET_DOC =
+  'This pipeline has none yet. A sensor is a SensorSpec (which preset, which deployments) plus an\nevaluation function in EVALUATIONS;';
 
 /** The user's own edits: an import moved below another, a comment, and a function of their own. */
 function editAsUser(root: string): { schedules: string; presets: string; sensors: string } {
@@ -51,8 +50,6 @@ function editAsUser(root: string): { schedules: string; presets: string; sensors
   writeFileSync(presetsPath, presets);
   const sensorsPath = join(root, PKG, 'sensors.py');
   const sensors = readFileSync(sensorsPath, 'utf8')
-    // As an earlier release generated it: its docstring said the pipeline had no sensor yet.
-    .replace(NEW_SENSORS_DOC, OLD_SENSORS_DOC)
     .replace(
       'from .deployments import SensorEvaluation, SensorSpec\n',
       'from .deployments import SensorSpec, SensorEvaluation  # reordered\n',
@@ -171,11 +168,11 @@ describe('pipeline add on a pipeline the user already edited', () => {
     linesKept(mine.sensors, after, [
       'SENSORS: list[SensorSpec] = []',
       'EVALUATIONS: dict[str, SensorEvaluation] = {}',
-      OLD_SENSORS_DOC.split('\n')[0]!,
+      NONE_YET_DOC.split('\n')[0]!,
     ]);
     // The docstring no longer says the pipeline has none.
-    expect(mine.sensors).toContain(OLD_SENSORS_DOC);
-    expect(after).toContain(NEW_SENSORS_DOC);
+    expect(mine.sensors).toContain(NONE_YET_DOC);
+    expect(after).toContain(NONE_YET_DOC.replace('This pipeline has none yet. ', ''));
     expect(after).not.toContain('none yet');
     expect(after).toContain(
       '        name="orders_dev_full_sensor",\n        graph="orders",\n        preset="dev_full",\n        deployments=("compose", "dev"),\n        evaluation="orders_dev_full_sensor_evaluation",\n        minimum_interval_seconds=60,',

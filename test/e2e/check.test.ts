@@ -196,6 +196,8 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     edit(seeded, `${o}/src/orders/schedules.py`, 'deployments=("compose", "dev")', 'deployments=("compose", "qa")');
     // the platform: a derived file gone, an invalid sandbox backend, CI setting another variable.
     rmSync(join(seeded, 'deployments/compose/workspace.yaml'));
+    // the local deployment's Dagster instance config gone (as for a deployment added to platform.yaml).
+    rmSync(join(seeded, 'deployments/local/dagster.yaml'));
     edit(seeded, 'platform.yaml', 'backend: lakefs', 'backend: s3');
     const workflow = '.github/workflows/pipelines.yaml';
     writeFileSync(
@@ -215,6 +217,12 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         line: lineOf(seeded, workflow, 'for deployment in'),
       },
       { rule: 'registration-stale', severity: 'warning', file: 'deployments/compose/workspace.yaml', line: 1 },
+      {
+        rule: 'deployment-instances',
+        severity: 'error',
+        file: 'platform.yaml',
+        line: lineOf(seeded, 'platform.yaml', '  local:'),
+      },
       {
         rule: 'sandbox-config',
         severity: 'error',
@@ -307,7 +315,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       })),
     ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
-    expect(report.summary).toEqual({ errors: 12, warnings: 3 });
+    expect(report.summary).toEqual({ errors: 13, warnings: 3 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
@@ -327,7 +335,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
       );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
-    expect(result.stdout).toMatch(/3 pipelines checked: 12 errors, 3 warnings\n$/);
+    expect(result.stdout).toMatch(/3 pipelines checked: 13 errors, 3 warnings\n$/);
   });
 
   it('--format github: one annotation per finding', () => {
@@ -367,6 +375,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       'deployment-env-var',
       'ci-deployments',
       'registration-stale',
+      'deployment-instances',
       'sandbox-config',
       'preset-mode',
       'missing-dependency',

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { expectLoaded, inspectMany, loadMany } from '../helpers/load-many.ts';
+import { PYTHON, pythonScript, run } from '../helpers/python.ts';
 import { addUatDeployment, git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
@@ -268,13 +269,22 @@ describe('after a change to platform.yaml', () => {
     const deployments = join(root, 'pipelines/churn/src/churn/deployments.py');
     writeFileSync(deployments, readFileSync(deployments, 'utf8') + note);
     git(root, 'commit', '-qam', 'a note in a platform-owned file');
-    addUatDeployment(root, { ci: false });
+    addUatDeployment(root, { upgradeSteps: false });
     git(root, 'merge', '--no-ff', '--no-edit', '-q', 'pipeline/events');
-    const ci = () =>
+    const platformFindings = (rule: string) =>
       JSON.parse(runBin('pipeline', ['check', '--json'], root).stdout).findings.filter(
-        (f: { rule: string }) => f.rule === 'ci-deployments',
+        (f: { rule: string }) => f.rule === rule,
       );
+    const ci = () => platformFindings('ci-deployments');
     expect(ci()).toEqual([expect.objectContaining({ message: expect.stringMatching(/uat is never checked$/) })]);
+    // uat has no Dagster instance config yet.
+    expect(platformFindings('deployment-instances')).toEqual([
+      expect.objectContaining({
+        file: 'platform.yaml',
+        message: expect.stringMatching(/^the deployment uat has no deployments\/uat\/dagster\.yaml/),
+      }),
+    ]);
+    expect(existsSync(join(root, 'deployments/uat/dagster.yaml'))).toBe(false);
 
     // Before: no pipeline loads where the new deployment runs.
     for (const loaded of uat(root)) expect(loaded.error, loaded.project).toMatch(/uat/);
@@ -295,11 +305,20 @@ describe('after a change to platform.yaml', () => {
       expect(result.stdout).toMatch(
         new RegExp(`${name}\\s+${CONVENTIONS_VERSION}\\s+${CONVENTIONS_VERSION}\\s+platform-yaml\\s+1\\s+upgraded`),
       );
-    expect(git(root, 'log', '-2', '--format=%s').split('\n')).toEqual([
+    expect(git(root, 'log', '-3', '--format=%s').split('\n')).toEqual([
+      "chore(upgrade): each deployment's Dagster instance follows platform.yaml",
       "chore(upgrade): CI checks platform.yaml's deployments",
       "chore(upgrade): render platform-owned files again from today's platform.yaml",
     ]);
-    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~1').split('\n').sort()).toEqual(
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD')).toBe('deployments/uat/dagster.yaml');
+    expect(platformFindings('deployment-instances')).toEqual([]);
+    // The instance config Dagster reads in uat: its schema, and its launcher's and coordinator's.
+    const instance = run(PYTHON, [pythonScript('check_instance.py'), join(root, 'deployments/uat')], root);
+    expect(instance.code, instance.stderr).toBe(0);
+    expect(readFileSync(join(root, 'deployments/uat/dagster.yaml'), 'utf8')).toMatch(
+      /^# Dagster instance for the uat deployment \(modes: staging\)\.\n[\s\S]*QueuedRunCoordinator/,
+    );
+    expect(git(root, 'show', '--name-only', '--format=', 'HEAD~2').split('\n').sort()).toEqual(
       ['churn', 'events', 'orders'].map((name) => `pipelines/${name}/src/${name}/conventions.py`),
     );
     // CI's per-deployment check now runs in uat too.
@@ -316,6 +335,83 @@ describe('after a change to platform.yaml', () => {
     }
     // And a second run has nothing left to render.
     expect(upgrade(root).stdout).not.toContain('platform-yaml');
+  });
+});
+
+// Deployments renamed in platform.yaml: each has its Dagster instance config under its new name,
+// and the generated config of the old name goes; one edited by hand stays, with a TODO.
+describe("after a deployment's rename", () => {
+  it('upgrade renders the instance config under the new name and removes the old one, unless edited', () => {
+    const root = makePlatform({ pipelines: [['orders', '--template', 'transform', '--owner', 'analytics']] });
+    const instance = (name: string) => join(root, 'deployments', name, 'dagster.yaml');
+    const dev = readFileSync(instance('dev'), 'utf8');
+    writeFileSync(instance('local'), `${readFileSync(instance('local'), 'utf8')}# ours: keep run history\n`);
+    git(root, 'commit', '-qam', 'a note in the local instance');
+    const platform = join(root, 'platform.yaml');
+    const text = readFileSync(platform, 'utf8');
+    const renamed = text.replace('\n  dev:\n', '\n  staging:\n').replace('\n  local:\n', '\n  laptop:\n');
+    expect(renamed.split('\n').length).toBe(text.split('\n').length);
+    writeFileSync(platform, renamed.replace('default_deployment: local', 'default_deployment: laptop'));
+    git(root, 'commit', '-qam', 'dev is staging now, local is laptop');
+    const findings = () =>
+      (
+        JSON.parse(runBin('pipeline', ['check', '--json'], root).stdout).findings as {
+          rule: string;
+          file: string;
+        }[]
+      )
+        .filter((f) => f.rule === 'deployment-instances')
+        .map((f) => f.file);
+    expect(findings()).toEqual([
+      'deployments/dev/dagster.yaml',
+      'deployments/local/dagster.yaml',
+      'platform.yaml',
+      'platform.yaml',
+    ]);
+
+    const dry = upgrade(root, ['--dry-run', '--allow-dirty']);
+    expect(dry.stdout).toMatch(/^--- a\/deployments\/dev\/dagster\.yaml\s*\n\+\+\+ \/dev\/null/m);
+    expect(dry.stdout).toContain(
+      'platform: deployment-instances: deployments/laptop/dagster.yaml, deployments/staging/dagster.yaml would be rendered from platform.yaml; deployments/dev/dagster.yaml would be removed (no such deployment in platform.yaml)',
+    );
+    expect(existsSync(instance('dev'))).toBe(true);
+
+    const result = upgrade(root, ['--allow-dirty']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(
+      /platform: deployment-instances: deployments\/laptop\/dagster\.yaml, deployments\/staging\/dagster\.yaml rendered from platform\.yaml; deployments\/dev\/dagster\.yaml removed \(no such deployment in platform\.yaml\)\n {2}TODO: deployments\/local\/dagster\.yaml is for local, which platform\.yaml no longer has \(renamed or removed\?\), and was edited by hand: it was kept/,
+    );
+    expect(existsSync(instance('dev'))).toBe(false);
+    // The same instance under its new name, whose ECS runs load as staging (they loaded as dev).
+    expect(readFileSync(instance('staging'), 'utf8')).toBe(
+      dev
+        .replace('for the dev deployment', 'for the staging deployment')
+        .replace('- PIPELINE_DEPLOYMENT=dev\n', '- PIPELINE_DEPLOYMENT=staging\n'),
+    );
+    expect(readFileSync(instance('local'), 'utf8')).toContain('# ours: keep run history');
+    expect(existsSync(instance('laptop'))).toBe(true);
+    expect(findings()).toEqual(['deployments/local/dagster.yaml']);
+    // Each new one is the instance config Dagster validates (its launcher's and coordinator's too).
+    const checked = run(
+      PYTHON,
+      [
+        pythonScript('check_instance.py'),
+        '--json',
+        join(root, 'deployments/staging'),
+        join(root, 'deployments/laptop'),
+      ],
+      root,
+    );
+    expect(checked.code, checked.stderr).toBe(0);
+    for (const { errors } of Object.values(JSON.parse(checked.stdout)) as { errors: string[] }[])
+      expect(errors).toEqual([]);
+    // A second run writes and removes nothing, and says what is still left.
+    const before = treeFingerprint(root);
+    const again = upgrade(root, ['--allow-dirty']);
+    expect(again.stdout).toContain(
+      'platform: deployment-instances: every instance file left as it is\n  TODO: deployments/local/dagster.yaml',
+    );
+    expect(treeFingerprint(root)).toEqual(before);
   });
 });
 
@@ -452,11 +548,14 @@ describe('after a deployment and deployment_env_var are renamed', () => {
         .filter((f) => f.rule !== 'registration-stale')
         .map((f) => `${f.rule} ${f.file}:${f.line}`)
         .sort();
+    // docker has no Dagster instance config yet; compose's stays, as the compose files mount it.
+    const docker = readFileSync(join(root, 'platform.yaml'), 'utf8').split('\n').indexOf('  docker:') + 1;
     expect(findings()).toEqual([
       'ci-deployments .github/workflows/pipelines.yaml:45',
       'deployment-env-var .github/workflows/pipelines.yaml:42',
       'deployment-env-var .github/workflows/pipelines.yaml:47',
       'deployment-env-var docker-compose.platform.yaml:14',
+      `deployment-instances platform.yaml:${docker}`,
       'platform-owned-edited pipelines/orders/src/orders/conventions.py:11',
       'unknown-deployment pipelines/orders/.pipeline-answers.yaml:14',
       'unknown-deployment pipelines/orders/src/orders/schedules.py:16',
@@ -482,9 +581,11 @@ describe('after a deployment and deployment_env_var are renamed', () => {
     expect(rendered.code, rendered.stderr).toBe(0);
     expect(rendered.stdout).toMatch(/orders\s+\d+\s+\d+\s+platform-yaml\s+1\s+upgraded/);
     expect(findings()).toEqual([]);
-    const docker = loadDocker();
-    expectLoaded(docker);
-    expect(docker.jobs.sort()).toEqual(['orders_dev_full', 'orders_local_sample']);
-    expect(docker.schedules).toEqual(['orders_daily_dev']);
+    expect(existsSync(join(root, 'deployments/docker/dagster.yaml'))).toBe(true);
+    expect(existsSync(join(root, 'deployments/compose/dagster.yaml'))).toBe(true);
+    const loaded = loadDocker();
+    expectLoaded(loaded);
+    expect(loaded.jobs.sort()).toEqual(['orders_dev_full', 'orders_local_sample']);
+    expect(loaded.schedules).toEqual(['orders_daily_dev']);
   });
 });

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import {
   type Dirent,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -12,10 +13,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { planCiDeployments } from '../../src/upgrade/codemods/ci-deployments.ts';
+import { planDeploymentInstances } from '../../src/upgrade/codemods/deployment-instances.ts';
 import { createPipeline, GIT_IDENTITY } from './cli.ts';
 
 const made: string[] = [];
@@ -85,7 +87,7 @@ export function treeFingerprint(dir: string): Map<string, string> {
  * platform's platform.yaml, as docs/add.md shows, and commits. (Not "staging" for the deployment:
  * before conventions v4 the generated test_deployments.py used that name as its unknown one.)
  */
-export function addUatDeployment(root: string, options: { ci?: boolean } = {}): void {
+export function addUatDeployment(root: string, options: { upgradeSteps?: boolean } = {}): void {
   const path = join(root, 'platform.yaml');
   const text = readFileSync(path, 'utf8');
   const next = text
@@ -96,10 +98,18 @@ export function addUatDeployment(root: string, options: { ci?: boolean } = {}): 
     );
   if (next === text) throw new Error('platform.yaml is not laid out as the generator writes it');
   writeFileSync(path, next);
-  // CI's per-deployment check lists uat too, as `pipeline upgrade` writes it (its ci-deployments
-  // step, which upgrade.test.ts runs for real with ci: false).
-  const step = options.ci === false ? null : planCiDeployments(root, loadPlatformConfig(root));
-  for (const c of step?.tree.changes() ?? []) writeFileSync(join(root, c.path), c.after);
+  // CI's per-deployment check lists uat too, and uat has its Dagster instance config, as
+  // `pipeline upgrade` writes them (its ci-deployments and deployment-instances steps, which
+  // upgrade.test.ts runs for real with upgradeSteps: false).
+  if (options.upgradeSteps !== false)
+    for (const plan of [planCiDeployments, planDeploymentInstances]) {
+      const step = plan(root, loadPlatformConfig(root));
+      for (const c of step?.tree.changes() ?? []) {
+        mkdirSync(dirname(join(root, c.path)), { recursive: true });
+        writeFileSync(join(root, c.path), c.after);
+        git(root, 'add', '--', c.path);
+      }
+    }
   git(root, 'commit', '-qam', "a uat deployment that runs the platform's own staging mode");
 }
 

@@ -4,6 +4,7 @@ import { ciDeployments } from './ci-deployments.ts';
 import { conventionsBehind } from './conventions-behind.ts';
 import { dagsterPin } from './dagster-pin.ts';
 import { deploymentEnvVar } from './deployment-env-var.ts';
+import { deploymentInstances } from './deployment-instances.ts';
 import { duplicateName } from './duplicate-name.ts';
 import { jobOwner } from './job-owner.ts';
 import { literalSecret } from './literal-secret.ts';
@@ -22,6 +23,7 @@ export const RULES: Rule[] = [
   registrationStale,
   deploymentEnvVar,
   ciDeployments,
+  deploymentInstances,
   missingDependency,
   scheduleTimezone,
   jobOwner,

@@ -23,7 +23,7 @@
 // When platform.yaml moves to 4 (from 3, or from earlier with the steps above): ruff.toml, the
 // ruff configuration of the repo's Python, is written when there is none, and the CI workflow
 // gets its ruff job when it is the v3 template's (v4-ruff-config).
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, type Node, type Pair, parseDocument } from 'yaml';
 import {
@@ -40,7 +40,7 @@ import { runGit, tryGit } from '../../git.ts';
 import { renderString } from '../../render/templates.ts';
 import { planSync } from '../../sync/sync.ts';
 import { counted } from '../../text.ts';
-import { fileDiff, treeDiff } from '../../tree/diff.ts';
+import { treeAndRemovalsDiff } from '../../tree/diff.ts';
 import { FileTree } from '../../tree/file-tree.ts';
 import type { Transaction } from '../../tree/transaction.ts';
 import { editYamlText, type TextEdit } from '../../yaml/edit.ts';
@@ -420,7 +420,7 @@ function readme(step: PlatformLayout): void {
 
 /** A unified diff per file (for --dry-run), removed files included. */
 export function platformLayoutDiff(step: PlatformLayout): string {
-  return treeDiff(step.tree) + step.remove.map((path) => fileDiff(path, step.tree.read(path), undefined)).join('');
+  return treeAndRemovalsDiff(step.tree, step.remove);
 }
 
 /** The lines under the summary table. */
@@ -443,18 +443,8 @@ export function writePlatformLayout(
 ): void {
   const { root } = step;
   tx.apply(step.tree.toPlan());
-  // Journal the files to remove (their bytes are kept for a rollback), then remove them.
-  const removed = step.remove.filter((path) => existsSync(join(root, path)));
-  tx.apply({
-    root,
-    changes: removed.map((path) => ({
-      path,
-      kind: 'modify',
-      content: readFileSync(join(root, path), 'utf8'),
-      before: readFileSync(join(root, path), 'utf8'),
-    })),
-  });
-  for (const path of removed) rmSync(join(root, path));
+  // Journaled (their bytes are kept for a rollback), then removed.
+  const removed = tx.remove(root, step.remove);
   const sync = planSync(root, platform);
   tx.apply({
     root,
