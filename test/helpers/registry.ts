@@ -13,6 +13,8 @@ import { answers, waitUntil } from './wait.ts';
 export interface Registry {
   url: string;
   token: string;
+  /** Verdaccio's log so far: every request, and each request to its upstream with how it ended. */
+  log: () => string;
   stop: () => Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function startRegistry(dir: string): Promise<Registry> {
       '    access: $all',
       '    publish: $authenticated',
       '    proxy: upstream',
-      'log: { type: stdout, format: pretty, level: warn }',
+      `log: { type: file, path: ${join(dir, 'verdaccio.log')}, level: http }`,
       'publish:',
       '  allow_offline: true',
       '',
@@ -84,6 +86,8 @@ export async function startRegistry(dir: string): Promise<Registry> {
   return {
     url,
     token,
+    log: () =>
+      `${output}${existsSync(join(dir, 'verdaccio.log')) ? readFileSync(join(dir, 'verdaccio.log'), 'utf8') : ''}`,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -126,7 +130,21 @@ export function npmClient(
       },
       timeout: 600_000,
     });
-    return { code: result.status ?? -1, out: `${result.stdout}\n${result.stderr}` };
+    // A failure shows the registry's side too: npm says only 404 where the upstream failed (as
+    // `self-signed certificate in certificate chain` without the machine's NODE_EXTRA_CA_CERTS).
+    const log =
+      result.status === 0
+        ? ''
+        : registry
+            .log()
+            .split('\n')
+            .filter((line) => /^(warn|error)|error:|^http --- /.test(line))
+            .slice(-40)
+            .join('\n');
+    return {
+      code: result.status ?? -1,
+      out: `${result.stdout}\n${result.stderr}${log ? `\n--- the local registry's log:\n${log}` : ''}`,
+    };
   };
 }
 

@@ -5,15 +5,14 @@
 // next test (or by another test file running at the same time) fails with "server exited unexpectedly".
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 import { waitUntil } from './wait.ts';
 import { tempDir } from './workspace.ts';
 
-// Registered after workspace.ts's removal of the temporary folders, so it runs before it.
 const open = new Set<Terminal>();
-afterAll(() => {
+/** Ends every terminal still open (test/setup.ts, after each test file, before its folders go). */
+export function closeTerminals(): void {
   for (const terminal of open) terminal.close();
-});
+}
 
 export interface Terminal {
   /** Types `keys` (tmux key names, such as `Enter`, `Down` or `C-u`, or plain text). */

@@ -14,16 +14,17 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import { afterAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { planCiDeployments } from '../../src/upgrade/codemods/ci-deployments.ts';
 import { planDeploymentInstances } from '../../src/upgrade/codemods/deployment-instances.ts';
 import { createPipeline, GIT_IDENTITY } from './cli.ts';
 
 const made: string[] = [];
-afterAll(() => {
-  if (!process.env.KEEP_TEMP) for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+/** Removes the temporary folders made so far (test/setup.ts, after each test file; KEEP_TEMP=1 keeps them). */
+export function removeTempDirs(): void {
+  if (!process.env.KEEP_TEMP) for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 export function tempDir(prefix = 'cp-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -100,7 +100,7 @@ export function planDeploymentInstances(root: string, platform: PlatformConfig):
     if (earlier(path, tree.read(path)!)) remove.push(path);
     else
       todos.push(
-        `${path} is for ${deployment}, which platform.yaml no longer has (renamed or removed?), and was edited by hand: it was kept; remove deployments/${deployment}/ once nothing runs there`,
+        `${path} is for ${deployment}, which platform.yaml no longer has (renamed or removed?), and is not what an earlier platform.yaml rendered (edited by hand?): it was kept; remove deployments/${deployment}/ once nothing runs there`,
       );
   }
   if (written.length === 0 && remove.length === 0 && todos.length === 0) return null;
