@@ -337,7 +337,10 @@ export class Transaction {
       }),
     });
     // Its folder stays, even when empty: a rollback writes the file back into it.
-    for (const path of existing) rmSync(join(root, path));
+    for (const path of existing) {
+      slowWrites();
+      rmSync(join(root, path));
+    }
     return existing;
   }
 

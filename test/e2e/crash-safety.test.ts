@@ -1,9 +1,9 @@
 // All or nothing, against real faults: create-pipeline and pipeline upgrade killed with SIGKILL at
-// 30 instants spread over their run, a write that fails on the last file, a read-only file, and two
+// 30 instants spread over their run (15 for an upgrade that also removes a file), a write that fails on the last file, a read-only file, and two
 // create-pipeline runs at once. After the next command, every file, git's refs and its index are
 // exactly as before or exactly as after, never a mix.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin } from '../../src/paths.ts';
@@ -100,6 +100,7 @@ async function killAtManyInstants(
   bin: 'create-pipeline' | 'pipeline',
   args: string[],
   next: string[],
+  kills = KILLS,
 ): Promise<{ before: number; after: number; recovered: number }> {
   const before = treeFingerprint(copyOf(base));
   const reference = copyOf(base);
@@ -130,7 +131,7 @@ async function killAtManyInstants(
   };
   // Three copies at a time: a run spends most of its time in its slowed writes, so three overlap
   // well on two cores (and a kill still lands at its instant of its own run).
-  const instants = Array.from({ length: KILLS }, (_, i) => Math.round(((i + rand()) / KILLS) * duration * 1.1));
+  const instants = Array.from({ length: kills }, (_, i) => Math.round(((i + rand()) / kills) * duration * 1.1));
   const pending = [...instants];
   await Promise.all(
     Array.from({ length: PARALLEL }, async () => {
@@ -166,6 +167,34 @@ describe('killed with SIGKILL at any instant', () => {
       expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
       expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
       expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
+    },
+    SLOW,
+  );
+
+  // A removal too: after dev is renamed staging, the upgrade writes staging's instance config and
+  // removes dev's (journaled first, so a kill after the removal puts it back).
+  it(
+    `pipeline upgrade after a deployment's rename leaves every file as before or as after, ${Math.ceil(KILLS / 2)} instants`,
+    async () => {
+      const base = makePlatform();
+      const platform = join(base, 'platform.yaml');
+      writeFileSync(platform, readFileSync(platform, 'utf8').replace('\n  dev:\n', '\n  staging:\n'));
+      git(base, 'commit', '-qam', 'dev is staging now');
+      const counts = await killAtManyInstants(
+        base,
+        'pipeline',
+        ['upgrade'],
+        ['sync', '--dry-run'],
+        Math.ceil(KILLS / 2),
+      );
+      expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
+      // The run the kills are spread over removes dev's file and writes staging's.
+      const done = copyOf(base);
+      expect(runBin('pipeline', ['upgrade'], done).code).toBe(0);
+      expect(existsSync(join(done, 'deployments/dev/dagster.yaml'))).toBe(false);
+      expect(existsSync(join(done, 'deployments/staging/dagster.yaml'))).toBe(true);
     },
     SLOW,
   );

@@ -14,7 +14,7 @@ export const deploymentInstances: PlatformRule = {
   scope: 'platform',
   severity: 'error',
   title: 'A deployment without its Dagster instance config, or a config without its deployment',
-  why: "Each deployment's webserver and daemon read deployments/<name>/dagster.yaml (run storage, launcher, coordinator). A deployment added to platform.yaml has none until it is rendered; a renamed or removed one leaves a file nothing runs.",
+  why: 'Dagster in each deployment (its webserver, daemon and runs) reads deployments/<name>/dagster.yaml: run storage, launcher, coordinator. A deployment added to platform.yaml has none until it is rendered; a renamed or removed one leaves a file nothing runs.',
   fix: 'npx pipeline upgrade (it renders the missing ones, and removes the generated file of a deployment platform.yaml no longer has)',
   check(ctx) {
     const { missing, gone } = instanceDrift(ctx.root, ctx.platform);
@@ -23,7 +23,7 @@ export const deploymentInstances: PlatformRule = {
       ...missing.map((deployment) => ({
         file: PLATFORM_FILE,
         line: yamlLine(text, ['deployments', deployment]),
-        message: `the deployment ${deployment} has no ${instancePath(deployment)}: its webserver and daemon have no instance config (storage, run launcher)`,
+        message: `the deployment ${deployment} has no ${instancePath(deployment)}: Dagster there has no instance config (run storage, run launcher)`,
         fix: `npx pipeline upgrade renders it from platform.yaml`,
       })),
       ...gone.map((deployment) => ({
