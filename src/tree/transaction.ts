@@ -329,6 +329,7 @@ export class Transaction {
    */
   remove(root: string, paths: string[]): string[] {
     const existing = paths.filter((path) => existsSync(join(root, path)));
+    if (existing.length === 0) return [];
     this.apply({
       root,
       changes: existing.map((path) => {
