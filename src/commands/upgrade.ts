@@ -1,5 +1,6 @@
 // `pipeline upgrade`: versioned codemods that keep every pipeline aligned with the conventions.
-import { resolve } from 'node:path';
+import { readdirSync, rmdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import {
   findPlatformRoot,
   loadPlatformConfig,
@@ -36,6 +37,15 @@ import {
 } from '../upgrade/runner.ts';
 import type { AnyVersionStep } from '../upgrade/types.ts';
 import { bumpPlatform, commitPerCodemod, writeUpgrades } from '../upgrade/write.ts';
+
+/** Removes a folder that holds nothing (a folder someone filled meanwhile stays). */
+function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // Gone already, or not ours to remove.
+  }
+}
 
 /** The platform steps of any conventions version, in the order they run. */
 const ANY_VERSION_STEPS: ((root: string, platform: PlatformConfig) => AnyVersionStep | null)[] = [
@@ -291,16 +301,20 @@ async function upgradeAndWrite(
   if (layout) writePlatformLayout(tx!, layout, platform!, flags.commit);
   // Each planned after the steps before it are written, so that it edits what they left.
   const steps: AnyVersionStep[] = [];
+  const removedAll: string[] = [];
   for (const plan of anyVersion) {
     const step = plan(root!, platform!);
     if (!step) continue;
     tx!.apply(step.tree.toPlan());
     const removed = tx!.remove(root!, step.remove ?? []);
+    removedAll.push(...removed);
     const paths = [...step.tree.changes().map((c) => c.path), ...removed];
     if (flags.commit && paths.length) git.gitCommit(root!, paths, step.message);
     steps.push(step);
   }
   tx!.commit();
+  // Once nothing can be rolled back any more: the folders the removals left empty go too.
+  for (const path of removedAll) removeIfEmpty(dirname(join(root!, path)));
   process.stdout.write(
     json
       ? `${JSON.stringify(toJson(results, false), null, 2)}\n`

@@ -337,7 +337,8 @@ export class Transaction {
         return { path, kind: 'modify', content: text, before: text };
       }),
     });
-    // Its folder stays, even when empty: a rollback writes the file back into it.
+    // Its folder stays, even when empty, until the transaction commits: a rollback writes the file
+    // back into it.
     for (const path of existing) {
       slowWrites();
       rmSync(join(root, path));

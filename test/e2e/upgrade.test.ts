@@ -382,6 +382,7 @@ describe("after a deployment's rename", () => {
       /platform: deployment-instances: deployments\/laptop\/dagster\.yaml, deployments\/staging\/dagster\.yaml rendered from platform\.yaml; deployments\/dev\/dagster\.yaml removed \(no such deployment in platform\.yaml\)\n {2}TODO: deployments\/local\/dagster\.yaml is for local, which platform\.yaml no longer has \(renamed or removed\?\), and is not what an earlier platform\.yaml rendered \(edited by hand\?\): it was kept/,
     );
     expect(existsSync(instance('dev'))).toBe(false);
+    expect(existsSync(join(root, 'deployments', 'dev')), 'the folder it left empty').toBe(false);
     // The same instance under its new name, whose ECS runs load as staging (they loaded as dev).
     expect(readFileSync(instance('staging'), 'utf8')).toBe(
       dev
