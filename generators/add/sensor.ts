@@ -8,6 +8,7 @@ import { pyString } from '../../src/render/literals.ts';
 import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
+import { docstringEdit } from '../../src/upgrade/engines/python-docstring.ts';
 import { assignedDict, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { checkPythonIdentifier } from '../../src/validate/names.ts';
 import type { AddContext } from './context.ts';
@@ -144,17 +145,6 @@ function presetIntoImport(imports: SgNode[]): { startPos: number; endPos: number
 /** What the generated sensors.py's docstring says until the pipeline has a sensor. */
 const NONE_YET = 'This pipeline has none yet. ';
 
-/** That sentence of the module docstring dropped: the pipeline has a sensor now. */
-function noneYetDropped(root: SgNode): { startPos: number; endPos: number; insertedText: string }[] {
-  const first = root.children()[0];
-  const doc = first?.kind() === 'expression_statement' ? first.children()[0] : undefined;
-  if (doc?.kind() !== 'string') return [];
-  const at = doc.text().indexOf(NONE_YET);
-  if (at < 0) return [];
-  const startPos = doc.range().start.index + at;
-  return [{ startPos, endPos: startPos + NONE_YET.length, insertedText: '' }];
-}
-
 function afterLine(
   source: string,
   index: number,
@@ -193,7 +183,8 @@ export async function addSensor(
     const firstLocal = imports.find((n) => /^from \./.test(n.text())) ?? imports[0];
     const lineStart = (n: SgNode) => n.range().start.index - n.range().start.column;
     return [
-      ...noneYetDropped(root),
+      // The docstring no longer says the pipeline has none.
+      ...docstringEdit(root, NONE_YET, ''),
       ...(dg && firstLocal
         ? [{ startPos: lineStart(firstLocal), endPos: lineStart(firstLocal), insertedText: `${dg}\n` }]
         : []),

@@ -32,7 +32,7 @@ export const checkHelp = () =>
     [
       'Checks every pipeline against the platform conventions, reading files only (no Python runs):',
       'conventions version, hand-edited platform-owned files, registrations, dependencies, schedules,',
-      'job owners, presets and modes, duplicate names, literal secrets, sandbox config, the Dagster pin',
+      'job owners, presets and modes, duplicate names, literal secrets, sandbox config, the Dagster pin,',
       "the deployments CI checks and each deployment's Dagster instance config. Each finding has a",
       'rule id, file:line, what is wrong and the fix.',
       'Exit 1 on errors, 0 with warnings only.',

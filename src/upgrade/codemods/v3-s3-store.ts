@@ -15,6 +15,7 @@ import type { Edit, SgNode } from '@ast-grep/napi';
 import type { FileTree } from '../../tree/file-tree.ts';
 import type { Codemod, CodemodContext } from '../codemod.ts';
 import { editPython } from '../engines/python.ts';
+import { docstringEdit } from '../engines/python-docstring.ts';
 import { PYPROJECT } from './v3-dg-project.ts';
 import { insertItem, joinLines, requirementName, section, splitLines, stringArray } from './v3-toml-lines.ts';
 
@@ -74,19 +75,6 @@ const MODES_DOC_NEW = [
   "Secrets and endpoints come from the environment only: dev and prod also read boto3's own",
   'variables (AWS_ENDPOINT_URL, AWS_REGION or AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, ...).',
 ].join('\n');
-
-/** The module docstring (the first statement, when it is a string). */
-function moduleDocstring(root: SgNode): SgNode | undefined {
-  const first = root.children().find((c) => c.kind() !== 'comment');
-  return first?.kind() === 'expression_statement' && first.child(0)?.kind() === 'string' ? first : undefined;
-}
-
-/** Replaces `old` by `fresh` inside the module docstring, when it still says `old`. */
-function docstringEdit(root: SgNode, old: string, fresh: string): Edit[] {
-  const doc = moduleDocstring(root);
-  if (!doc?.text().includes(old)) return [];
-  return [doc.replace(doc.text().replace(old, fresh))];
-}
 
 const hasTodo = (node: SgNode): boolean => node.prev()?.kind() === 'comment' && node.prev()!.text().startsWith(TODO);
 

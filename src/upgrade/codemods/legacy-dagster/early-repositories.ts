@@ -1,7 +1,8 @@
 // Dagster 0.7's repositories: a function returning RepositoryDefinition(name=..., pipeline_defs=
 // [...]), its schedules from a @schedules(scheduler=...) function of the same module. The function
 // returns a Definitions of the same jobs and those schedules; the @schedules function becomes a
-// plain function (the daemon runs schedules now, so the scheduler and its dagster_cron import go).
+// plain function (the daemon runs schedules now, so the scheduler goes, and its dagster_cron import
+// with the imports pass: imports.ts's madeUnusedEdits).
 //
 // Before:
 //   @schedules(scheduler=SystemCronScheduler)
@@ -41,7 +42,6 @@ export function earlyRepositoryEdits(r: ModuleRewrite): Edit[] {
       insertedText: '',
     } as Edit);
   }
-  edits.push(...unusedCronImports(r, removed));
   let used = false;
   for (const call of r.root.findAll({
     rule: { kind: 'call', has: { field: 'function', regex: '^(\\w+\\.)?RepositoryDefinition$' } },
@@ -70,37 +70,4 @@ export function earlyRepositoryEdits(r: ModuleRewrite): Edit[] {
         `the daemon runs schedules now: list the ones ${d.parent()!.field('definition')!.field('name')!.text()}() returns in Definitions(schedules=[...])`,
       );
   return edits;
-}
-
-/** `from dagster_cron import X` when X is used only by the @schedules decorators that go. */
-function unusedCronImports(r: ModuleRewrite, removed: SgNode[]): Edit[] {
-  if (removed.length === 0) return [];
-  const inRemoved = (n: SgNode) =>
-    removed.some((d) => n.range().start.index >= d.range().start.index && n.range().end.index <= d.range().end.index);
-  return r.root
-    .children()
-    .filter((c) => c.kind() === 'import_from_statement' && c.field('module_name')?.text() === 'dagster_cron')
-    .filter((stmt) => {
-      const names = stmt
-        .children()
-        .filter(
-          (c) => c.kind() === 'dotted_name' && c.range().start.index !== stmt.field('module_name')!.range().start.index,
-        )
-        .map((c) => c.text());
-      return (
-        names.length > 0 &&
-        names.every((name) =>
-          r.root
-            .findAll({ rule: { kind: 'identifier', regex: `^${name}$` } })
-            .every(
-              (id) =>
-                inRemoved(id) ||
-                (id.range().start.index >= stmt.range().start.index && id.range().end.index <= stmt.range().end.index),
-            ),
-        )
-      );
-    })
-    .map(
-      (stmt) => ({ startPos: stmt.range().start.index, endPos: stmt.range().end.index + 1, insertedText: '' }) as Edit,
-    );
 }
