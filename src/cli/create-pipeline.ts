@@ -3,8 +3,8 @@
 // file, dist/create-pipeline.cjs (src/cli/create-pipeline-main.ts, bundled), compiled here with a V8
 // code cache: compiling it is a large part of a run, and Node 20 has no compile cache of its own
 // (Node 22's module.enableCompileCache() does not cover vm scripts either). The cache is written
-// after the first run into a per-user folder, keyed by the build, the Node version and the
-// platform; V8 rejects a cache that does not fit its version or flags, and the run then compiles
+// after the first run into a per-user folder, keyed by the build, the Node version, the
+// platform and the script's path; V8 rejects a cache that does not fit its version or flags, and the run then compiles
 // as usual and writes a new one. Never an error: a folder that cannot be written means no cache.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off, NODE_COMPILE_CACHE=<dir> moves it (Node's own variables);
 // NODE_DEBUG=create-pipeline prints whether the cache was used.
@@ -34,8 +34,19 @@ function cacheFolder(): string | undefined {
     return undefined;
   }
 }
+/**
+ * A short hash (FNV-1a) of where this copy of the script is. V8 names the script of a cached
+ * compile after the run that wrote the cache, whatever filename this run gives: two installs of
+ * one build (npx's and a global one) sharing one cache would print each other's paths in a stack
+ * trace. Each install keeps a cache of its own.
+ */
+function placeOf(path: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
+}
 const folder = cacheFolder();
-const prefix = `${build}-${process.version}-${process.arch}`;
+const prefix = `${build}-${process.version}-${process.arch}-${placeOf(file)}`;
 const cacheFile = folder && join(folder, `${prefix}.v8cache`);
 let cachedData: Buffer | undefined;
 if (cacheFile)

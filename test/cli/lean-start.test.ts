@@ -4,10 +4,12 @@
 // Yeoman runs the generators without yeoman-environment (its debug lines would show), and the
 // command's script compiles from a V8 code cache after its first run (NODE_DEBUG says which).
 // (How fast it is, bench/generate.mjs prints; no test asserts a time.)
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { builtBin } from '../../src/paths.ts';
 import { createPipeline } from '../helpers/cli.ts';
 import { makePlatform, tempDir } from '../helpers/workspace.ts';
 
@@ -100,5 +102,42 @@ describe('create-pipeline --yes', () => {
     expect(run('fourth')).toMatch(/code cache used/);
     // NODE_DISABLE_COMPILE_CACHE (Node's own switch) turns it off.
     expect(run('fifth', { NODE_DISABLE_COMPILE_CACHE: '1' })).toMatch(/code cache none: off/);
+  });
+
+  it('keeps one cache per install of the same build, so that a stack trace names the script that ran', () => {
+    const dir = makePlatform();
+    const cache = tempDir('compile-cache-');
+    // Two installs of this build: one whole, one without its templates (every run of it fails
+    // with an internal error, whose trace names the script).
+    const [whole, broken] = ['whole', 'broken'].map((name) => join(tempDir('install-'), name));
+    for (const install of [whole!, broken!]) {
+      cpSync(dirname(dirname(builtBin('create-pipeline'))), install, { recursive: true });
+    }
+    rmSync(join(broken!, 'templates'), { recursive: true });
+    const env = { NODE_COMPILE_CACHE: cache, NODE_DEBUG: 'create-pipeline' };
+    const bin = (install: string) => join(install, 'dist', 'create-pipeline.js');
+    const ran = spawnSync(process.execPath, [bin(whole!), 'first', '--yes', '--template', 'transform', '--dry-run'], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(ran.stderr).toMatch(/code cache written/);
+    const failed = spawnSync(
+      process.execPath,
+      [bin(broken!), 'second', '--yes', '--template', 'transform', '--dry-run'],
+      {
+        cwd: dir,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      },
+    );
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/internal error/);
+    // Not the other install's cache: its script, and its path in the trace.
+    expect(failed.stderr).toMatch(/code cache none/);
+    expect(failed.stderr).toContain(join(broken!, 'dist', 'create-pipeline.cjs'));
+    expect(failed.stderr).not.toContain(whole!);
+    expect(readdirSync(join(cache, 'create-pipeline'))).toHaveLength(2);
   });
 });
