@@ -68,6 +68,15 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
       const name = checkDagsterName(raw, '--name');
       if (ctx.presets.some((p) => p.name === name))
         throw new InputError(`--name ${name}: presets.py already has a preset named ${name}; pick another name`);
+      // Graph billing_prod with preset full, and graph billing with preset prod_full: both jobs
+      // would be billing_prod_full, and the later one would replace the other in JOBS unseen.
+      for (const graph of ctx.graphs)
+        for (const other of ctx.graphs)
+          for (const preset of ctx.presets)
+            if (`${graph}_${name}` === `${other}_${preset.name}`)
+              throw new InputError(
+                `--name ${name}: graph ${graph}'s job ${graph}_${name} would have the name of graph ${other}'s job with preset ${preset.name}, and one would replace the other; pick another name`,
+              );
       return name;
     },
   })

@@ -1,13 +1,18 @@
 // `pipeline add schedule`: its questions (flag, prompt, default, validation, help in one place)
-// and its edit: one ScheduleSpec(...) appended to SCHEDULES in schedules.py.
+// and its edit: one ScheduleSpec(...) in a module of its own, added_schedules/<name>.py (before
+// conventions v5: appended to SCHEDULES in schedules.py).
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestion, defineQuestions, splitList } from '../../src/options/question.ts';
+import { templatesDir } from '../../src/paths.ts';
 import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { appendToList, assignedList } from '../../src/upgrade/engines/python-lists.ts';
 import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
 import { checkDagsterName, checkNotReservedByDagster } from '../../src/validate/names.ts';
+import { ADDED_SCHEDULES, ADDED_SCHEDULES_SINCE } from '../pipeline/files.ts';
 import type { AddContext } from './context.ts';
 
 /** The item, exactly as the pipeline template writes it: the same partial. */
@@ -28,7 +33,7 @@ export const daemonDeploymentsFor = (ctx: AddContext, mode: string) =>
 export function newTriggerName(ctx: AddContext, raw: string): string {
   const name = checkNotReservedByDagster(checkDagsterName(raw, '--name'), '--name');
   for (const [file, kind, names] of [
-    ['schedules.py', 'schedule', ctx.schedules],
+    [`schedules.py or ${ADDED_SCHEDULES}/`, 'schedule', ctx.schedules],
     ['sensors.py', 'sensor', ctx.sensors],
   ] as const) {
     if (names.includes(name))
@@ -117,7 +122,7 @@ export const SCHEDULE_QUESTIONS = defineQuestions<AddContext>()
       const name = `${ctx.pipeline}_${a.preset}`;
       if (ctx.schedules.includes(name))
         throw new InputError(
-          `schedules.py already has ${name}, a schedule of preset ${a.preset}; to add another one, name it: --name ${name}_hourly`,
+          `the pipeline already has a schedule ${name} (schedules.py or ${ADDED_SCHEDULES}/), of preset ${a.preset}; to add another one, name it: --name ${name}_hourly`,
         );
       return newTriggerName(ctx, name);
     },
@@ -176,6 +181,14 @@ export function checkScheduleDeployments(values: string[], ctx: AddContext, a: {
   return names;
 }
 
+/** A schedule or sensor that no deployment would run is refused. */
+function refuseNowhere(ctx: AddContext, answers: { preset: string; deployments: string[] }): void {
+  if (!answers.deployments.length)
+    throw new InputError(
+      `no deployment of ${ctx.pipeline} runs a daemon and allows mode ${modeOf(ctx, answers.preset)}; pass another --preset`,
+    );
+}
+
 /**
  * A schedule's or sensor's spec appended to its module's list (SCHEDULES in schedules.py, SENSORS
  * in sensors.py), once the pipeline has that module and a deployment that would run it. Returns the
@@ -192,22 +205,47 @@ export async function appendTrigger(
   const list = `${kind.toUpperCase()}S`;
   if (!tree.exists(path))
     throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its ${kind}s there`);
-  if (!answers.deployments.length)
-    throw new InputError(
-      `no deployment of ${ctx.pipeline} runs a daemon and allows mode ${modeOf(ctx, answers.preset)}; pass another --preset`,
-    );
+  refuseNowhere(ctx, answers);
   await appendToList(tree, path, `${list} list`, (root) => assignedList(root, list), spec);
   return path;
 }
 
-/** Appends the schedule to schedules.py; returns what it added. */
+let moduleTemplate: string | undefined;
+/** A schedule's own module in added_schedules/ (templates/pipeline/added-schedule.py.hbs). */
+const scheduleModule = (): string =>
+  (moduleTemplate ??= readFileSync(join(templatesDir(), 'pipeline', 'added-schedule.py.hbs'), 'utf8'));
+
+/**
+ * The schedule as a module of its own, added_schedules/<name>.py (from conventions v5: two
+ * branches that each add one merge without a conflict); in a pipeline of earlier conventions,
+ * appended to schedules.py's SCHEDULES, with a note on the upgrade that changes that. Returns what
+ * it added, and the notes.
+ */
 export async function addSchedule(
   tree: FileTree,
   ctx: AddContext,
   answers: AnswersOf<typeof SCHEDULE_QUESTIONS>,
-): Promise<string[]> {
-  await appendTrigger(tree, ctx, 'schedule', answers, renderString(SCHEDULE_SPEC, answers));
-  return [
-    `schedule ${answers.name} (preset ${answers.preset}, ${answers.cron} ${answers.timezone}) in ${answers.deployments.join(', ')}`,
-  ];
+): Promise<{ added: string[]; notes: string[] }> {
+  const what = `schedule ${answers.name} (preset ${answers.preset}, ${answers.cron} ${answers.timezone}) in ${answers.deployments.join(', ')}`;
+  const version = Number(ctx.answers._conventions_version);
+  if (!(version >= ADDED_SCHEDULES_SINCE)) {
+    await appendTrigger(tree, ctx, 'schedule', answers, renderString(SCHEDULE_SPEC, answers));
+    return {
+      added: [what],
+      notes: [
+        `${ctx.pipeline} follows conventions v${Number.isFinite(version) ? version : '?'}: npx pipeline upgrade --pipeline ${ctx.pipeline} makes each schedule pipeline add schedule adds a module of its own (${ADDED_SCHEDULES}/), so that two branches that each add one merge without a conflict`,
+      ],
+    };
+  }
+  const folder = `${ctx.pkg}/${ADDED_SCHEDULES}`;
+  if (!tree.exists(`${folder}/__init__.py`))
+    throw new InputError(
+      `${ctx.rel}/${folder}/__init__.py does not exist; a pipeline of conventions v${version} keeps the schedules pipeline add schedule adds there: restore it from git`,
+    );
+  refuseNowhere(ctx, answers);
+  const path = `${folder}/${answers.name}.py`;
+  if (tree.exists(path))
+    throw new InputError(`--name ${answers.name}: ${ctx.rel}/${path} exists already; pick another name`);
+  tree.write(path, renderString(scheduleModule(), answers));
+  return { added: [`${what}: ${ADDED_SCHEDULES}/${answers.name}.py`], notes: [] };
 }

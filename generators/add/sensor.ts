@@ -18,10 +18,19 @@ import { appendTrigger, newTriggerName, TRIGGER_DEPLOYMENTS, TRIGGER_GRAPH, TRIG
 /** The item, exactly as the ingest template writes it: the same partial. */
 const SENSOR_SPEC = '{{> sensor-spec}}';
 
+/**
+ * The newlines that make the lines before `at` (a line's start) end in two blank lines, as ruff
+ * wants above a top-level function: none after an evaluation function an earlier run added.
+ */
+function twoBlankLinesBefore(text: string, at: number): string {
+  let newlines = 0;
+  while (newlines < 3 && at - newlines > 0 && text[at - newlines - 1] === '\n') newlines++;
+  return '\n'.repeat(3 - newlines);
+}
+
 /** The evaluation function (yours to write), laid out as ruff formats it. */
 function evaluationFunction(evaluation: string, name: string, graph: string): string {
   return [
-    '',
     fitCall(
       `def ${evaluation}`,
       ['context: dg.SensorEvaluationContext', 'preset: Preset', 'resources'],
@@ -202,7 +211,7 @@ export async function addSensor(
                 .map((l) => `${l}\n`)
                 .join('')
             : ''
-        }${evaluationFunction(answers.evaluation, answers.name, answers.graph)}`,
+        }${twoBlankLinesBefore(root.text(), at)}${evaluationFunction(answers.evaluation, answers.name, answers.graph)}`,
       },
       ...appendToDictFitting(dict, `${JSON.stringify(answers.evaluation)}: ${answers.evaluation}`),
     ];

@@ -9,6 +9,13 @@ import { type RenderedFile, renderFolders } from '../../src/render/templates.ts'
 import { type PipelineSpec, renderData } from './spec.ts';
 
 export const ANSWERS_FILE = '.pipeline-answers.yaml';
+/**
+ * The package (in the pipeline's package) of the schedules `pipeline add schedule` adds, one module
+ * each, from conventions v5: two branches that each add one merge without a conflict.
+ */
+export const ADDED_SCHEDULES = 'added_schedules';
+/** The first conventions version with ADDED_SCHEDULES. */
+export const ADDED_SCHEDULES_SINCE = 5;
 
 export function answersFile(spec: PipelineSpec, platform: PlatformConfig): RenderedFile {
   const { answers } = spec;

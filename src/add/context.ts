@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import { parse } from 'yaml';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
-import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { ADDED_SCHEDULES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { stringValue } from '../check/python.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
@@ -54,7 +54,13 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     presets: await presetsOf(read(`${pkg}/presets.py`)),
     modes: await dictKeys(read(`${pkg}/modes.py`), 'MODES'),
     answers,
-    schedules: await callNames(read(`${pkg}/schedules.py`), 'ScheduleSpec'),
+    schedules: (
+      await Promise.all(
+        [`${pkg}/schedules.py`, ...addedScheduleModules(tree, pkg)].map((path) =>
+          callNames(read(path), 'ScheduleSpec'),
+        ),
+      )
+    ).flat(),
     sensors: await callNames(read(`${pkg}/sensors.py`), 'SensorSpec'),
     sensorNames: await topLevelNames(read(`${pkg}/sensors.py`)),
     jobsNames: await topLevelNames(read(`${pkg}/jobs.py`)),
@@ -65,6 +71,10 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     resourcesNames: await topLevelNames(read(`${pkg}/resources.py`)),
   };
 }
+
+/** The modules of added_schedules/ (conventions v5): one per schedule `pipeline add schedule` added. */
+export const addedScheduleModules = (tree: FileTree, pkg: string): string[] =>
+  tree.list(`${pkg}/${ADDED_SCHEDULES}/`).filter((path) => path.endsWith('.py'));
 
 const kwarg = (call: SgNode, key: string): SgNode | undefined =>
   call

@@ -2,6 +2,8 @@
 // each deployment loads of it, from the same static model as `pipeline check` (answers ->
 // buildPipelineSpec, then the graphs, presets, schedules and sensors its code declares ->
 // visibility), so nothing is imported.
+
+import { ADDED_SCHEDULES } from '../../generators/pipeline/files.ts';
 import {
   type Declared,
   type PipelineSpec,
@@ -58,14 +60,23 @@ export async function listReport(root: string, filters: string[] = []): Promise<
 async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise<Declared> {
   const calls = async (file: string, name: string) =>
     (await model.python(`${model.pkg}/${file}`))?.calls.filter((c) => c.name === name);
+  // schedules.py's, then those of added_schedules/ (conventions v5: one module per schedule).
+  const scheduleCalls = async (): Promise<PyCall[] | undefined> => {
+    const added = model.pythonFiles().filter((path) => path.startsWith(`${model.pkg}/${ADDED_SCHEDULES}/`));
+    const found = await Promise.all([
+      calls('schedules.py', 'ScheduleSpec'),
+      ...added.map((path) => calls(path.slice(model.pkg.length + 1), 'ScheduleSpec')),
+    ]);
+    return found[0] && found.flatMap((list) => list ?? []);
+  };
   const str = (call: PyCall, key: string) => call.kwargs.get(key)?.str;
   const graphCalls = (await calls('jobs.py', 'graph'))?.filter((c) => /^((dg|dagster)\.)?graph$/.test(c.callee));
   const graphNames = graphCalls?.map((c) => str(c, 'name') ?? c.decorates);
   const presetCalls = await calls('presets.py', 'Preset');
   const declared = presetCalls?.map((c) => ({ name: str(c, 'name'), mode: str(c, 'mode') }));
   const presets = declared?.every((p) => p.name && p.mode) ? (declared as Declared['presets']) : spec.presets;
-  const triggers = async (file: string, callee: string, fallback: TriggerSpec[]): Promise<TriggerSpec[]> => {
-    const found = (await calls(file, callee))?.map((c) => ({
+  const triggers = async (declared: PyCall[] | undefined, fallback: TriggerSpec[]): Promise<TriggerSpec[]> => {
+    const found = declared?.map((c) => ({
       name: str(c, 'name'),
       preset: str(c, 'preset'),
       deployments: c.kwargs.get('deployments')?.strings,
@@ -81,8 +92,8 @@ async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise
         ? Object.fromEntries(graphNames.map((g) => [g!, g!]))
         : spec.graphs,
     presets,
-    schedules: await triggers('schedules.py', 'ScheduleSpec', spec.schedules),
-    sensors: await triggers('sensors.py', 'SensorSpec', spec.sensors),
+    schedules: await triggers(await scheduleCalls(), spec.schedules),
+    sensors: await triggers(await calls('sensors.py', 'SensorSpec'), spec.sensors),
   };
 }
 

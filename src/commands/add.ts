@@ -30,7 +30,7 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     'it takes the defaults. A bad answer changes nothing (exit 2).',
     '',
     'Kinds:',
-    '  schedule   a ScheduleSpec in schedules.py: launches one preset, in the deployments you name',
+    '  schedule   a ScheduleSpec in a module of its own (added_schedules/): launches one preset, where you name',
     '  preset     a Preset in presets.py (one job per graph) and its rows in the README jobs table',
     '  sensor     a SensorSpec in sensors.py and its evaluation function (yours to write; it skips until then)',
     '  job        a graph in jobs.py (one job per preset) calling a new op in ops.py (yours to write)',
@@ -45,9 +45,11 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     "  npx pipeline add --list --json                                      # the built-in kinds and the platform's own",
   ],
   schedule: [
-    "Appends a ScheduleSpec to the pipeline's schedules.py. It launches one preset's job and loads only",
-    "in the deployments you name, each of which must run a daemon and allow the preset's mode (a",
-    'schedule for a dev preset never appears in prod).',
+    'Writes a ScheduleSpec to a module of its own, added_schedules/<name>.py, which definitions.py loads',
+    "next to schedules.py's SCHEDULES (two branches that each add one merge without a conflict; before",
+    "conventions v5, appended to SCHEDULES). It launches one preset's job and loads only in the",
+    "deployments you name, each of which must run a daemon and allow the preset's mode (a schedule for",
+    'a dev preset never appears in prod).',
     '',
     'Examples:',
     "  npx pipeline add schedule --preset dev_full --cron '0 * * * *'        # inside pipelines/orders/",
@@ -161,7 +163,7 @@ export function renderAddReport(report: AddReport, root?: string): string {
 
 /** One line per built-in kind, for --list. */
 const KIND_SUMMARY: Record<AddKind, string> = {
-  schedule: 'a ScheduleSpec in schedules.py that launches one preset, in the deployments you name',
+  schedule: 'a ScheduleSpec in a module of its own (added_schedules/) that launches one preset, where you name',
   preset: 'a Preset in presets.py (one job per graph) and its rows in the README jobs table',
   sensor: 'a SensorSpec in sensors.py and its evaluation function',
   job: 'a graph in jobs.py (one job per preset) calling a new op in ops.py',

@@ -1,5 +1,5 @@
 /** The platform conventions this CLI generates. Bumped (with a codemod) whenever generated code changes meaning. */
-export const CONVENTIONS_VERSION = 4;
+export const CONVENTIONS_VERSION = 5;
 
 /** The Dagster release generated pipelines pin, and the matching release of its libraries. */
 export const DAGSTER_VERSION = '1.13.27';

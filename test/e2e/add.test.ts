@@ -2,7 +2,7 @@
 // for byte, Dagster loads the result in every deployment, the new schedules and jobs appear exactly
 // where visibility says, and every bad input is one line, exit 2, and no change.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin, packageRoot } from '../../src/paths.ts';
@@ -141,14 +141,22 @@ describe('pipeline add on a pipeline the user already edited', () => {
     Object.assign(loaded, inspectMany(root, ['orders', 'events'], DEPLOYMENTS));
   });
 
-  it("keeps every byte of the user's schedules.py and appends one ScheduleSpec per schedule", () => {
-    const added = insertedInto(mine.schedules, readFileSync(join(root, PKG, 'schedules.py'), 'utf8'));
-    expect(added.match(/ScheduleSpec\(/g)).toHaveLength(3);
-    expect(added).toContain(
-      'name="orders_hourly_dev",\n        graph="orders",\n        preset="dev_full",\n        cron="30 * * * *",\n        timezone="UTC",\n        deployments=("compose", "dev"),',
+  it("keeps the user's schedules.py as it was and writes each schedule to a module of its own", () => {
+    // A module per schedule (conventions v5): two branches that each add one merge without a conflict.
+    expect(readFileSync(join(root, PKG, 'schedules.py'), 'utf8')).toBe(mine.schedules);
+    const added = join(root, PKG, 'added_schedules');
+    expect(
+      readdirSync(added)
+        .filter((f) => f.endsWith('.py'))
+        .sort(),
+    ).toEqual(['__init__.py', 'orders_dev_sample.py', 'orders_hourly_dev.py', 'orders_weekly.py']);
+    expect(readFileSync(join(added, 'orders_hourly_dev.py'), 'utf8')).toBe(
+      '"""Schedule orders_hourly_dev (yours to edit), added by `pipeline add schedule`."""\n\nfrom ..deployments import ScheduleSpec\n\nSCHEDULE = ScheduleSpec(\n    name="orders_hourly_dev",\n    graph="orders",\n    preset="dev_full",\n    cron="30 * * * *",\n    timezone="UTC",\n    deployments=("compose", "dev"),\n)\n',
     );
-    expect(added).toContain('name="orders_dev_sample"');
-    expect(added).toContain('timezone="Europe/Paris",\n        deployments=("prod",),');
+    expect(readFileSync(join(added, 'orders_dev_sample.py'), 'utf8')).toContain('name="orders_dev_sample"');
+    expect(readFileSync(join(added, 'orders_weekly.py'), 'utf8')).toContain(
+      'timezone="Europe/Paris",\n    deployments=("prod",),',
+    );
   });
 
   it("keeps every byte of the user's presets.py, copies the run config of a preset of the same mode and adds the README rows", () => {
@@ -233,7 +241,7 @@ describe('pipeline add on a pipeline the user already edited', () => {
     expectRefused(
       root,
       () => add(root, ['schedule', '--pipeline', 'orders', '--preset', 'dev_sample', '--cron', '0 * * * *']),
-      /^pipeline: error: schedules.py already has orders_dev_sample, a schedule of preset dev_sample; to add another one, name it: --name orders_dev_sample_hourly\n?$/,
+      /^pipeline: error: the pipeline already has a schedule orders_dev_sample \(schedules.py or added_schedules\/\), of preset dev_sample; to add another one, name it: --name orders_dev_sample_hourly\n?$/,
     );
     expectRefused(
       root,
@@ -258,9 +266,17 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     root = makePlatform({
       pipelines: [['orders'], ['billing', '--deployments', 'local,prod'], ['events', '--template', 'ingest']],
     });
+    // A second graph whose name is the first's and a preset's start: its jobs are orders_prod_<preset>.
+    const job = add(root, ['job', '--pipeline', 'orders', '--name', 'orders_prod']);
+    expect(job.code, job.stderr).toBe(0);
   });
 
   it.each([
+    [
+      "a preset whose job would have the name of another graph's job (one would replace the other in JOBS)",
+      ['preset', '--pipeline', 'orders', '--name', 'full', '--mode', 'prod'],
+      /^pipeline: error: --name full: graph orders_prod's job orders_prod_full would have the name of graph orders's job with preset prod_full, and one would replace the other; pick another name\n$/,
+    ],
     [
       'an unknown pipeline',
       ['schedule', '--pipeline', 'nope', '--preset', 'dev_full'],
@@ -274,7 +290,7 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     [
       'a sensor named like a schedule (Dagster loads both under one namespace)',
       ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--name', 'orders_daily_dev'],
-      /--name orders_daily_dev: schedules.py already has a schedule named orders_daily_dev; pick another name/,
+      /--name orders_daily_dev: schedules.py or added_schedules\/ already has a schedule named orders_daily_dev; pick another name/,
     ],
     [
       'a job named like an op (Dagster names ops and graphs in one namespace)',
@@ -475,7 +491,7 @@ describe('docs/add.md', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('added preset dev_sample (mode dev)');
     expect(result.stdout).toContain(
-      '"schedule orders_hourly_dev (preset dev_full, 30 * * * * Europe/Paris) in compose, dev"',
+      '"schedule orders_hourly_dev (preset dev_full, 30 * * * * Europe/Paris) in compose, dev: added_schedules/orders_hourly_dev.py"',
     );
     expect(result.stdout).toContain('added sensor orders_new_files (preset dev_sample, every 300s) in compose, dev');
     expect(result.stdout).toContain(

@@ -55,6 +55,8 @@ const ADDS = [
     'Europe/Paris',
   ],
   ['sensor', '--pipeline', 'orders', '--preset', 'dev_full'],
+  // A second sensor: its evaluation function goes below the first one's, two blank lines apart.
+  ['sensor', '--pipeline', 'orders', '--name', 'orders_audit', '--preset', 'prod_full'],
   ['sensor', '--pipeline', 'events', '--name', 'events_audit', '--preset', 'prod_full', '--interval', '300'],
   ['sensor', '--pipeline', 'clicks_from_the_website_landing_zone', '--preset', 'prod_full'],
   ['sensor', '--pipeline', 'scores', '--preset', 'prod_full'],

@@ -2,7 +2,8 @@
 // and opens a pull request. Merged in two different shuffled orders, no merge conflicts; the merged
 // platform loads every pipeline in every deployment (one Python process for all 25 loads; the real
 // `dg check defs`, `dg list defs` and `dg dev` run once each) and lists every pipeline's jobs; deleting
-// a pipeline's folder (then `pipeline sync`) removes it everywhere.
+// a pipeline's folder (then `pipeline sync`) removes it everywhere. On day two, two branches that
+// each add a schedule to one pipeline merge in either order, and Dagster loads both.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -259,4 +260,44 @@ describe('the merged main, after pipeline sync', () => {
     },
     SLOW,
   );
+});
+
+// Day two: two people each add a schedule to the same pipeline, on branches of their own. Each
+// schedule is a module of its own (conventions v5), so both pull requests merge, in either order.
+describe('two branches that each add a schedule to one pipeline', () => {
+  const SCHEDULES = { orders_seven: '0 7 * * *', orders_eight: '0 8 * * *' };
+
+  it('merge into main in either order without a conflict, and Dagster loads both schedules', () => {
+    for (const [name, cron] of Object.entries(SCHEDULES)) {
+      git(merged, 'checkout', '-q', '-b', `schedule/${name}`, 'main');
+      const add = runBin(
+        'pipeline',
+        ['add', 'schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', cron, '--name', name],
+        merged,
+      );
+      expect(add.code, add.stderr).toBe(0);
+      git(merged, 'add', '-A');
+      git(merged, 'commit', '-qm', `add schedule ${name}`);
+    }
+    git(merged, 'checkout', '-q', 'main');
+    for (const order of [Object.keys(SCHEDULES), Object.keys(SCHEDULES).reverse()]) {
+      git(merged, 'checkout', '-q', '-B', 'day-two', 'main');
+      for (const name of order) {
+        const merge = run('git', ['merge', '--no-ff', '--no-edit', '-q', `schedule/${name}`], merged, {
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@example.com',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@example.com',
+        });
+        expect(merge.code, `${order.join(' → ')}: ${merge.stdout}${merge.stderr}`).toBe(0);
+      }
+    }
+    const check = runBin('pipeline', ['check'], merged);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    const [dev] = loadMany([
+      { project: join(merged, 'pipelines', 'orders'), env: { ...ENV, PIPELINE_DEPLOYMENT: 'dev' }, execute: [] },
+    ]);
+    expectLoaded(dev!);
+    expect(dev!.schedules.filter((s) => s in SCHEDULES).sort()).toEqual(['orders_eight', 'orders_seven']);
+  });
 });
