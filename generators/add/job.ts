@@ -9,7 +9,7 @@ import { plural } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { checkText } from '../../src/validate/index.ts';
-import { checkNotReservedByDagster, checkPythonIdentifier } from '../../src/validate/names.ts';
+import { checkNotBuiltin, checkNotReservedByDagster, checkPythonIdentifier } from '../../src/validate/names.ts';
 import type { AddContext } from './context.ts';
 import { appendToDictFitting } from './layout.ts';
 import { withJobRows } from './preset.ts';
@@ -41,9 +41,13 @@ export const JOB_QUESTIONS = defineQuestions<AddContext>()
       throw new InputError('--name is required without a terminal; pass --name cleanup (letters, digits, underscores)');
     },
     parse: (raw, ctx) => {
-      const name = checkNotReservedByDagster(
-        checkPythonIdentifier(raw, '--name', 'a name for a graph and its Python function'),
+      const name = checkNotBuiltin(
+        checkNotReservedByDagster(
+          checkPythonIdentifier(raw, '--name', 'a name for a graph and its Python function'),
+          '--name',
+        ),
         '--name',
+        'jobs.py',
       );
       if (ctx.graphs.includes(name))
         throw new InputError(`--name ${name}: jobs.py already has a graph named ${name}; pick another name`);

@@ -10,7 +10,7 @@ import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { docstringEdit } from '../../src/upgrade/engines/python-docstring.ts';
 import { assignedDict, statementOf } from '../../src/upgrade/engines/python-lists.ts';
-import { checkPythonIdentifier } from '../../src/validate/names.ts';
+import { checkNotBuiltin, checkPythonIdentifier } from '../../src/validate/names.ts';
 import type { AddContext } from './context.ts';
 import { appendToDictFitting, fitCall } from './layout.ts';
 import { appendTrigger, newTriggerName, TRIGGER_DEPLOYMENTS, TRIGGER_GRAPH, TRIGGER_PRESET } from './schedule.ts';
@@ -85,7 +85,11 @@ export const SENSOR_QUESTIONS = defineQuestions<AddContext>()
       return name;
     },
     parse: (raw, ctx) => {
-      const name = checkPythonIdentifier(raw, '--evaluation', 'a Python function name');
+      const name = checkNotBuiltin(
+        checkPythonIdentifier(raw, '--evaluation', 'a Python function name'),
+        '--evaluation',
+        'sensors.py',
+      );
       if (ctx.sensorNames.includes(name))
         throw new InputError(`--evaluation ${name}: sensors.py already defines ${name}; pick another function name`);
       return name;

@@ -34,7 +34,7 @@ export interface ParsedArgs {
 
 export function parseCommandArgs(
   argv: string[],
-  questions: readonly { flag: string }[],
+  questions: readonly { flag: string; kind?: string }[],
   globals: GlobalFlag[],
   command: string,
 ): ParsedArgs {
@@ -47,13 +47,26 @@ export function parseCommandArgs(
       ...(g.multiple ? { multiple: true } : {}),
     };
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: argv,
       options,
       allowPositionals: true,
       strict: true,
       allowNegative: true,
+      tokens: true,
     });
+    // A flag that takes one value, given twice: parseArgs keeps the last and drops the first unseen
+    // (`--deployments compose --deployments dev` scheduled in dev only).
+    const given = new Map<string, string>();
+    for (const token of tokens) {
+      if (token.kind !== 'option' || options[token.name]?.type !== 'string' || options[token.name]?.multiple) continue;
+      const earlier = given.get(token.name);
+      if (earlier !== undefined)
+        throw new InputError(
+          `--${token.name} is given twice (${earlier} and ${token.value ?? ''}); give it once${questions.some((q) => q.flag === token.name && q.kind === 'list') ? `, a list as one value: --${token.name} ${earlier},${token.value ?? ''}` : ''}`,
+        );
+      given.set(token.name, token.value ?? '');
+    }
     for (const [key, value] of Object.entries(values)) {
       const global = globals.find((g) => g.flag === key);
       if (value === false && !global?.negatable)

@@ -186,3 +186,98 @@ export function checkNotReservedByDagster(name: string, flag: string): string {
     );
   return name;
 }
+
+/**
+ * Python's builtin functions and types (Python 3.12's dir(builtins), lowercase, keywords aside): a
+ * top-level function named like one shadows it for the rest of its module.
+ */
+const PYTHON_BUILTINS = new Set([
+  'abs',
+  'aiter',
+  'all',
+  'anext',
+  'any',
+  'ascii',
+  'bin',
+  'bool',
+  'breakpoint',
+  'bytearray',
+  'bytes',
+  'callable',
+  'chr',
+  'classmethod',
+  'compile',
+  'complex',
+  'copyright',
+  'credits',
+  'delattr',
+  'dict',
+  'dir',
+  'divmod',
+  'enumerate',
+  'eval',
+  'exec',
+  'exit',
+  'filter',
+  'float',
+  'format',
+  'frozenset',
+  'getattr',
+  'globals',
+  'hasattr',
+  'hash',
+  'help',
+  'hex',
+  'id',
+  'input',
+  'int',
+  'isinstance',
+  'issubclass',
+  'iter',
+  'len',
+  'license',
+  'list',
+  'locals',
+  'map',
+  'max',
+  'memoryview',
+  'min',
+  'next',
+  'object',
+  'oct',
+  'open',
+  'ord',
+  'pow',
+  'print',
+  'property',
+  'quit',
+  'range',
+  'repr',
+  'reversed',
+  'round',
+  'set',
+  'setattr',
+  'slice',
+  'sorted',
+  'staticmethod',
+  'str',
+  'sum',
+  'super',
+  'tuple',
+  'type',
+  'vars',
+  'zip',
+]);
+
+/**
+ * Refuses a top-level function name that would shadow a Python builtin in `file`: after
+ * `def dict(...)` in sensors.py, its `EVALUATIONS: dict[...]` failed to load (`'function' object
+ * is not subscriptable`).
+ */
+export function checkNotBuiltin(name: string, flag: string, file: string): string {
+  if (PYTHON_BUILTINS.has(name))
+    throw new InputError(
+      `${flag} ${name} would shadow Python's builtin ${name} in ${file}, which the module may use (the code location would not load); pick another name`,
+    );
+  return name;
+}

@@ -29,6 +29,16 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
       /"Orders-Daily" is not a valid Python package name.*for example orders_daily/,
     ],
     ['a Python keyword', ['class'], /"class" is a Python keyword; choose another name/],
+    [
+      'a flag given twice (the first value would be dropped unseen)',
+      ['billing', '--deployments', 'local,dev', '--deployments', 'local,prod'],
+      /--deployments is given twice \(local,dev and local,prod\); give it once, a list as one value: --deployments local,dev,local,prod$/m,
+    ],
+    [
+      'a one-value flag given twice',
+      ['billing', '--owner', 'a', '--owner', 'b'],
+      /--owner is given twice \(a and b\); give it once$/m,
+    ],
     ['a standard-library module', ['json'], /would shadow Python's standard-library module json/],
     ['a Dagster module', ['dagster'], /would shadow the installed package dagster/],
     ['an existing pipeline', ['orders'], /a pipeline named "orders" already exists/],

@@ -278,6 +278,15 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       /^pipeline: error: --name full: graph orders_prod's job orders_prod_full would have the name of graph orders's job with preset prod_full, and one would replace the other; pick another name\n$/,
     ],
     [
+      'a list flag given twice (the first value would be dropped unseen)',
+      [
+        ...'schedule --pipeline orders --preset dev_full --cron'.split(' '),
+        '0 7 * * *',
+        ...'--deployments compose --deployments dev'.split(' '),
+      ],
+      /^pipeline: error: --deployments is given twice \(compose and dev\); give it once, a list as one value: --deployments compose,dev\n$/,
+    ],
+    [
       'an unknown pipeline',
       ['schedule', '--pipeline', 'nope', '--preset', 'dev_full'],
       /--pipeline nope is not a pipeline/,
@@ -301,6 +310,16 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       'a Python keyword as a sensor evaluation function (def class(...) does not parse)',
       ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--name', 's1', '--evaluation', 'class'],
       /--evaluation class is a Python keyword; pick another name/,
+    ],
+    [
+      "a Python builtin as a sensor evaluation function (sensors.py's EVALUATIONS: dict[...] would not load)",
+      ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--name', 's1', '--evaluation', 'dict'],
+      /^pipeline: error: --evaluation dict would shadow Python's builtin dict in sensors.py, which the module may use \(the code location would not load\); pick another name\n$/,
+    ],
+    [
+      'a Python builtin as a graph name (its function would shadow it in jobs.py)',
+      ['job', '--pipeline', 'orders', '--name', 'sorted'],
+      /--name sorted would shadow Python's builtin sorted in jobs.py/,
     ],
     ...[
       ['schedule', 'class', ['--preset', 'dev_full', '--cron', '0 6 * * *']],
