@@ -2,14 +2,19 @@
 // to a pipeline. The mode is recorded in .pipeline-answers.yaml and modes.py, which is
 // platform-owned, is rendered again from the answers, exactly as the generator and `pipeline
 // check` render it; so `pipeline upgrade` keeps it, and a hand-edited modes.py is refused, not lost.
+
+import type { SgNode } from '@ast-grep/napi';
 import { parseDocument } from 'yaml';
 import { MODES } from '../../src/conventions/platform-config.ts';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
+import { editPython } from '../../src/upgrade/engines/python.ts';
+import { stringValue } from '../../src/upgrade/engines/python-strings.ts';
 import { ANSWERS_FILE } from '../pipeline/files.ts';
 import { answersFromRecord, MODE_LIKES, type ModeLike } from '../pipeline/spec.ts';
 import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
+import { LINE_LENGTH } from './layout.ts';
 import { recordedAnswersText, renderOwnedAgain } from './owned.ts';
 
 const isModeLike = (mode: string): mode is ModeLike => (MODE_LIKES as readonly string[]).includes(mode);
@@ -89,11 +94,54 @@ export async function addMode(
   const doc = parseDocument(text);
   doc.setIn(['modes', name], like);
   tree.write(ANSWERS_FILE, doc.toString());
+  const bound = await bindLike(tree, `${ctx.pkg}/resources.py`, like, name);
   const bucket = like === 'local' ? '' : `, bucket $PIPELINE_${name.toUpperCase()}_BUCKET`;
   return {
-    added: [`mode ${name} (resources like ${like}${bucket}) in modes.py, recorded in ${ANSWERS_FILE}`],
+    added: [
+      `mode ${name} (resources like ${like}${bucket}) in modes.py, recorded in ${ANSWERS_FILE}`,
+      ...(bound.length ? [`${bound.join(', ')} bound in mode ${name} too, as in ${like} (resources.py)`] : []),
+    ],
     notes: [
       `mode ${name} has no preset yet, so no job: pipeline add preset --pipeline ${ctx.pipeline} --mode ${name} --name ${name}_full`,
     ],
   };
+}
+
+/**
+ * The new mode joins every binding of resources.py that `like` has (`Binding(modes=(...))`): the
+ * resources of mode `like` are modes.py's and those. Without it, an op that takes such a resource
+ * (bound in every mode by `pipeline add resource`) had none in the new mode's jobs, and since every
+ * preset's jobs are built when the code location loads, it loaded in no deployment at all. Returns
+ * the keys bound.
+ */
+async function bindLike(tree: FileTree, path: string, like: string, mode: string): Promise<string[]> {
+  const keys: string[] = [];
+  await editPython(tree, path, (root) =>
+    root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: '^Binding$' } } }).flatMap((call) => {
+      const args = call.field('arguments')?.children() ?? [];
+      const argument = (key: string) =>
+        args.find((a) => a.kind() === 'keyword_argument' && a.field('name')?.text() === key)?.field('value');
+      const modes = argument('modes');
+      if (modes?.kind() !== 'tuple') return [];
+      const names = modes.children().filter((c) => c.kind() === 'string');
+      const values = names.map((c) => stringValue(c));
+      if (!values.includes(like) || values.includes(mode)) return [];
+      keys.push(stringValue(argument('key') ?? modes) ?? '?');
+      return [modes.replace(tupleWith(modes, names, mode))];
+    }),
+  );
+  return keys;
+}
+
+/** The tuple `node` (its string items `items`) with `value` added, laid out as ruff would. */
+function tupleWith(node: SgNode, items: SgNode[], value: string): string {
+  const all = [...items.map((c) => c.text()), JSON.stringify(value)];
+  const { column } = node.range().start;
+  const oneLine = `(${all.join(', ')})`;
+  // A tuple written over several lines (ruff's magic trailing comma) stays so, as does one that
+  // would pass the line length on one line.
+  if (!node.text().includes('\n') && column + oneLine.length + 1 <= LINE_LENGTH) return oneLine;
+  const line = node.getRoot().root().text().split('\n')[node.range().start.line]!;
+  const indent = ' '.repeat(line.length - line.trimStart().length);
+  return `(\n${all.map((item) => `${indent}    ${item},\n`).join('')}${indent})`;
 }

@@ -5,11 +5,11 @@ import type { SgNode } from '@ast-grep/napi';
 import { parse } from 'yaml';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
 import { ADDED_SCHEDULES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
-import { stringValue } from '../check/python.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { parsePython } from '../upgrade/engines/python.ts';
+import { stringValue } from '../upgrade/engines/python-strings.ts';
 import { findPipelines } from '../upgrade/runner.ts';
 
 export type { AddContext, PresetFact } from '../../generators/add/context.ts';

@@ -2,6 +2,7 @@
 // imports and decorators, each with its exact line (ast-grep's tree-sitter Python grammar).
 import type { SgNode } from '@ast-grep/napi';
 import { parsePython } from '../upgrade/engines/python.ts';
+import { stringValue } from '../upgrade/engines/python-strings.ts';
 import { PYTHON_KEYWORDS } from '../validate/python-names.ts';
 
 export interface PyValue {
@@ -48,14 +49,6 @@ export interface PyFacts {
 
 const lineOf = (node: SgNode) => node.range().start.line + 1;
 const lastSegment = (callee: string) => callee.split('.').pop() ?? callee;
-
-/** The value of a plain string literal: quotes and prefixes removed; undefined for f-strings or byte strings. */
-export function stringValue(node: SgNode): string | undefined {
-  if (node.kind() !== 'string') return undefined;
-  const match = /^([rRuU]*)("""|'''|"|')([\s\S]*)\2$/.exec(node.text());
-  if (!match) return undefined;
-  return match[1]!.toLowerCase().includes('r') ? match[3] : match[3]!.replace(/\\(["'\\])/g, '$1');
-}
 
 function pyValueOf(node: SgNode): PyValue {
   const value: PyValue = { text: node.text(), line: lineOf(node), str: stringValue(node) };

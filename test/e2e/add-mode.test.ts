@@ -1,7 +1,8 @@
 // `pipeline add mode` on a platform that defines a mode of its own (a staging deployment): the
 // mode is recorded in the answers and modes.py rendered again from them, so `pipeline check` and
 // `pipeline upgrade` agree with it; its preset's jobs and schedule load only where visibility
-// allows; bad input is one line, exit 2, and no change.
+// allows; a resource bound in the mode it is like is bound in it too (an op takes it: without it the
+// code location loads nowhere); bad input is one line, exit 2, and no change.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,27 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
     expect(earlier).not.toBe(text);
     writeFileSync(modes, earlier);
     git(root, 'commit', '-qam', 'modes.py as an earlier release wrote it');
+    // A resource bound in every mode the pipeline has (as `add resource` bound it before the platform
+    // had staging), which an op then takes (as docs/add.md shows): every job needs it.
+    const resource = add(root, [
+      ...'resource --pipeline orders --name warehouse --modes local,dev,prod,sandbox'.split(' '),
+    ]);
+    expect(resource.code, resource.stderr).toBe(0);
+    const ops = join(root, ORDERS, 'ops.py');
+    const before = readFileSync(ops, 'utf8');
+    writeFileSync(
+      ops,
+      before
+        .replace(
+          'from .storage import TableStore\n',
+          'from .resources import WarehouseResource\nfrom .storage import TableStore\n',
+        )
+        .replace(
+          'config: SourceConfig, store: TableStore) -> list[dict]:',
+          'config: SourceConfig, store: TableStore, warehouse: WarehouseResource) -> list[dict]:',
+        ),
+    );
+    expect(readFileSync(ops, 'utf8')).not.toBe(before);
     for (const args of [
       ['mode', '--pipeline', 'orders', '--name', 'staging', '--like', 'prod'],
       ['preset', '--pipeline', 'orders', '--name', 'staging_full', '--mode', 'staging'],
@@ -61,6 +83,12 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
     );
     expect(readFileSync(join(root, ORDERS, 'modes.py'), 'utf8')).toContain(
       '    "staging": {"store": S3Store(bucket=dg.EnvVar("PIPELINE_STAGING_BUCKET"), prefix=f"{conventions.PIPELINE}/")},\n}\n',
+    );
+  });
+
+  it('binds in the new mode the resources of resources.py that the mode it is like has', () => {
+    expect(readFileSync(join(root, ORDERS, 'resources.py'), 'utf8')).toContain(
+      '        key="warehouse",\n        modes=("local", "dev", "prod", "sandbox", "staging"),\n',
     );
   });
 
@@ -84,7 +112,9 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
     const check = runBin('pipeline', ['check'], root);
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(check.stdout).toContain('no findings');
-    const tests = run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], join(root, 'pipelines/orders'));
+    const tests = run(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], join(root, 'pipelines/orders'), {
+      WAREHOUSE_URL: 'placeholder',
+    });
     expect(tests.code, (tests.stdout + tests.stderr).slice(-3000)).toBe(0);
   });
 });
