@@ -10,6 +10,7 @@ import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { buildPipelineSpec, visibility } from '../../generators/pipeline/spec.ts';
 import { RULES } from '../../src/check/rules/index.ts';
 import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
+import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { builtinCodemods } from '../../src/upgrade/runner.ts';
 import { runBin } from '../helpers/cli.ts';
 import { makePlatform, tempDir } from '../helpers/workspace.ts';
@@ -320,7 +321,9 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
       .map((m) => m.id);
-    expect(behind.message).toContain(`codemods due: ${due.join(', ')}`);
+    expect(behind.message).toBe(
+      `orders follows conventions v2, and pipeline upgrade brings it to v${CONVENTIONS_VERSION}; codemods due: ${due.join(', ')}`,
+    );
     expect(behind.fix).toContain('npx pipeline upgrade');
     expect(report.findings.find((f: { rule: string }) => f.rule === 'registration-stale').fix).toBe(
       'npx pipeline sync',

@@ -34,7 +34,9 @@ export const conventionsBehind: PipelineRule = {
       {
         file: `${pipeline.rel}/${ANSWERS_FILE}`,
         line: yamlLine(text, ['_conventions_version']),
-        message: `${pipeline.name} follows conventions v${from}, the platform is at v${target.version}${due.length ? `; codemods due: ${due.join(', ')}` : ''}`,
+        // The codemods' version (this CLI's, and the platform's own), not platform.yaml's
+        // conventions_version: that one moves only once every pipeline has been upgraded.
+        message: `${pipeline.name} follows conventions v${from}, and pipeline upgrade brings it to v${target.version}${due.length ? `; codemods due: ${due.join(', ')}` : ''}`,
         fix: `npx pipeline upgrade --pipeline ${pipeline.name} --dry-run, then without --dry-run`,
       },
     ];
