@@ -15,6 +15,58 @@ import { type AddContext, pipelineModes } from './context.ts';
 /** The resource keys every mode of modes.py binds already (the platform's). */
 const PLATFORM_KEYS = ['store'];
 
+/**
+ * The public attributes of dg.ConfigurableResource (Dagster 1.13, pydantic 2): a field of one of
+ * these names fails when the class is made (`model_config`: pydantic's own; `json`, `copy`: shadows
+ * an attribute of BaseModel), so the code location would not load.
+ */
+const RESOURCE_ATTRIBUTES = new Set([
+  'configure_at_launch',
+  'construct',
+  'copy',
+  'create_resource',
+  'dict',
+  'from_orm',
+  'from_resource_context',
+  'from_resource_context_cm',
+  'get_resource_context',
+  'get_resource_definition',
+  'json',
+  'model_computed_fields',
+  'model_config',
+  'model_construct',
+  'model_copy',
+  'model_dump',
+  'model_dump_json',
+  'model_extra',
+  'model_fields',
+  'model_fields_set',
+  'model_json_schema',
+  'model_parametrized_name',
+  'model_post_init',
+  'model_rebuild',
+  'model_validate',
+  'model_validate_json',
+  'model_validate_strings',
+  'nested_resources',
+  'parse_file',
+  'parse_obj',
+  'parse_raw',
+  'process_config_and_initialize',
+  'process_config_and_initialize_cm',
+  'schema',
+  'schema_json',
+  'setup_for_execution',
+  'teardown_after_execution',
+  'to_config_schema',
+  'to_fields_dict',
+  'update_forward_refs',
+  'validate',
+  'with_replaced_resource_context',
+  'with_resource_context',
+  'yield_for_execution',
+]);
+
 const RESOURCES_FILE = `"""Resources (yours): what your ops use besides the platform's store, bound per mode.
 
 Made by \`pipeline add resource\`, which appends a class and its binding here. jobs.py takes MODES
@@ -126,6 +178,10 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
             `--env ${JSON.stringify(pair)} is not field=ENV_VAR; pass e.g. --env url=WAREHOUSE_URL,password=WAREHOUSE_PASSWORD`,
           );
         checkPythonIdentifier(name, '--env field', 'a Python field name');
+        if (name.startsWith('_') || RESOURCE_ATTRIBUTES.has(name))
+          throw new InputError(
+            `--env ${name}=${env}: ${name.startsWith('_') ? 'a field starting with _ is private to pydantic, never read from config' : `dg.ConfigurableResource has an attribute ${name} (pydantic's or Dagster's), so the class would not load`}; pick another field name`,
+          );
         if (!ENV_VAR.test(env))
           throw new InputError(
             `--env ${name}=${env}: ${JSON.stringify(env)} is not an environment variable name (capitals, digits, underscores); the value itself never goes into code`,

@@ -224,6 +224,16 @@ describe('pipeline add job and resource refuse bad input: exit 2, one line, noth
       /not an environment variable name/,
     ],
     [
+      "a field pydantic reserves (the class would not load: model_config is pydantic's own)",
+      ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'model_config=SLACK_CONFIG'],
+      /^pipeline: error: --env model_config=SLACK_CONFIG: dg.ConfigurableResource has an attribute model_config \(pydantic's or Dagster's\), so the class would not load; pick another field name\n$/,
+    ],
+    [
+      'a field named like a method of a resource',
+      ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'json=SLACK_JSON'],
+      /has an attribute json/,
+    ],
+    [
       'a field without a variable',
       ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token'],
       /not field=ENV_VAR/,
