@@ -12,7 +12,7 @@ import type { FileTree } from '../../src/tree/file-tree.ts';
 import { appendToList, assignedList } from '../../src/upgrade/engines/python-lists.ts';
 import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
 import { checkDagsterName, checkNotReservedByDagster } from '../../src/validate/names.ts';
-import { ADDED_SCHEDULES, ADDED_SCHEDULES_SINCE } from '../pipeline/files.ts';
+import { ADDED, ADDED_SINCE } from '../pipeline/files.ts';
 import type { AddContext } from './context.ts';
 
 /** The item, exactly as the pipeline template writes it: the same partial. */
@@ -33,8 +33,8 @@ export const daemonDeploymentsFor = (ctx: AddContext, mode: string) =>
 export function newTriggerName(ctx: AddContext, raw: string): string {
   const name = checkNotReservedByDagster(checkDagsterName(raw, '--name'), '--name');
   for (const [file, kind, names] of [
-    [`schedules.py or ${ADDED_SCHEDULES}/`, 'schedule', ctx.schedules],
-    ['sensors.py', 'sensor', ctx.sensors],
+    [`schedules.py or ${ADDED.schedule}/`, 'schedule', ctx.schedules],
+    [`sensors.py or ${ADDED.sensor}/`, 'sensor', ctx.sensors],
   ] as const) {
     if (names.includes(name))
       throw new InputError(`--name ${name}: ${file} already has a ${kind} named ${name}; pick another name`);
@@ -122,7 +122,7 @@ export const SCHEDULE_QUESTIONS = defineQuestions<AddContext>()
       const name = `${ctx.pipeline}_${a.preset}`;
       if (ctx.schedules.includes(name))
         throw new InputError(
-          `the pipeline already has a schedule ${name} (schedules.py or ${ADDED_SCHEDULES}/), of preset ${a.preset}; to add another one, name it: --name ${name}_hourly`,
+          `the pipeline already has a schedule ${name} (schedules.py or ${ADDED.schedule}/), of preset ${a.preset}; to add another one, name it: --name ${name}_hourly`,
         );
       return newTriggerName(ctx, name);
     },
@@ -210,16 +210,45 @@ export async function appendTrigger(
   return path;
 }
 
-let moduleTemplate: string | undefined;
-/** A schedule's own module in added_schedules/ (templates/pipeline/added-schedule.py.hbs). */
-const scheduleModule = (): string =>
-  (moduleTemplate ??= readFileSync(join(templatesDir(), 'pipeline', 'added-schedule.py.hbs'), 'utf8'));
+const moduleTemplates: Partial<Record<keyof typeof ADDED, string>> = {};
+/** The module of one schedule or sensor (templates/pipeline/added-<kind>.py.hbs). */
+export const moduleTemplate = (kind: keyof typeof ADDED): string =>
+  (moduleTemplates[kind] ??= readFileSync(join(templatesDir(), 'pipeline', `added-${kind}.py.hbs`), 'utf8'));
 
 /**
- * The schedule as a module of its own, added_schedules/<name>.py (from conventions v5: two
- * branches that each add one merge without a conflict); in a pipeline of earlier conventions,
- * appended to schedules.py's SCHEDULES, with a note on the upgrade that changes that. Returns what
- * it added, and the notes.
+ * Where a schedule's or sensor's own module goes, added_<kind>s/<name>.py (from conventions v5:
+ * two branches that each add one merge without a conflict), once the pipeline has that package
+ * and a deployment would run it; undefined for a pipeline of earlier conventions, which gets the
+ * spec appended to schedules.py or sensors.py instead.
+ */
+export function ownModule(
+  tree: FileTree,
+  ctx: AddContext,
+  kind: keyof typeof ADDED,
+  answers: { name: string; preset: string; deployments: string[] },
+): string | undefined {
+  const version = Number(ctx.answers._conventions_version);
+  if (!(version >= ADDED_SINCE)) return undefined;
+  const folder = `${ctx.pkg}/${ADDED[kind]}`;
+  if (!tree.exists(`${folder}/__init__.py`))
+    throw new InputError(
+      `${ctx.rel}/${folder}/__init__.py does not exist; a pipeline of conventions v${version} keeps the ${kind}s pipeline add ${kind} adds there: restore it from git`,
+    );
+  refuseNowhere(ctx, answers);
+  const path = `${folder}/${answers.name}.py`;
+  if (tree.exists(path))
+    throw new InputError(`--name ${answers.name}: ${ctx.rel}/${path} exists already; pick another name`);
+  return path;
+}
+
+/** The note for a pipeline of earlier conventions, whose new schedule or sensor went into the shared module. */
+export const upgradeNote = (ctx: AddContext, kind: keyof typeof ADDED): string =>
+  `${ctx.pipeline} follows conventions v${Number(ctx.answers._conventions_version) || '?'}: npx pipeline upgrade --pipeline ${ctx.pipeline} makes each ${kind} pipeline add ${kind} adds a module of its own (${ADDED[kind]}/), so that two branches that each add one merge without a conflict`;
+
+/**
+ * The schedule as a module of its own, added_schedules/<name>.py (conventions v5); in a pipeline
+ * of earlier conventions, appended to schedules.py's SCHEDULES, with a note on the upgrade that
+ * changes that. Returns what it added, and the notes.
  */
 export async function addSchedule(
   tree: FileTree,
@@ -227,25 +256,11 @@ export async function addSchedule(
   answers: AnswersOf<typeof SCHEDULE_QUESTIONS>,
 ): Promise<{ added: string[]; notes: string[] }> {
   const what = `schedule ${answers.name} (preset ${answers.preset}, ${answers.cron} ${answers.timezone}) in ${answers.deployments.join(', ')}`;
-  const version = Number(ctx.answers._conventions_version);
-  if (!(version >= ADDED_SCHEDULES_SINCE)) {
+  const path = ownModule(tree, ctx, 'schedule', answers);
+  if (!path) {
     await appendTrigger(tree, ctx, 'schedule', answers, renderString(SCHEDULE_SPEC, answers));
-    return {
-      added: [what],
-      notes: [
-        `${ctx.pipeline} follows conventions v${Number.isFinite(version) ? version : '?'}: npx pipeline upgrade --pipeline ${ctx.pipeline} makes each schedule pipeline add schedule adds a module of its own (${ADDED_SCHEDULES}/), so that two branches that each add one merge without a conflict`,
-      ],
-    };
+    return { added: [what], notes: [upgradeNote(ctx, 'schedule')] };
   }
-  const folder = `${ctx.pkg}/${ADDED_SCHEDULES}`;
-  if (!tree.exists(`${folder}/__init__.py`))
-    throw new InputError(
-      `${ctx.rel}/${folder}/__init__.py does not exist; a pipeline of conventions v${version} keeps the schedules pipeline add schedule adds there: restore it from git`,
-    );
-  refuseNowhere(ctx, answers);
-  const path = `${folder}/${answers.name}.py`;
-  if (tree.exists(path))
-    throw new InputError(`--name ${answers.name}: ${ctx.rel}/${path} exists already; pick another name`);
-  tree.write(path, renderString(scheduleModule(), answers));
-  return { added: [`${what}: ${ADDED_SCHEDULES}/${answers.name}.py`], notes: [] };
+  tree.write(path, renderString(moduleTemplate('schedule'), answers));
+  return { added: [`${what}: ${ADDED.schedule}/${answers.name}.py`], notes: [] };
 }

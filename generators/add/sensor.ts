@@ -11,9 +11,19 @@ import { editPython } from '../../src/upgrade/engines/python.ts';
 import { docstringEdit } from '../../src/upgrade/engines/python-docstring.ts';
 import { assignedDict, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { checkNotBuiltin, checkPythonIdentifier } from '../../src/validate/names.ts';
+import { ADDED } from '../pipeline/files.ts';
 import type { AddContext } from './context.ts';
 import { appendToDictFitting, fitCall } from './layout.ts';
-import { appendTrigger, newTriggerName, TRIGGER_DEPLOYMENTS, TRIGGER_GRAPH, TRIGGER_PRESET } from './schedule.ts';
+import {
+  appendTrigger,
+  moduleTemplate,
+  newTriggerName,
+  ownModule,
+  TRIGGER_DEPLOYMENTS,
+  TRIGGER_GRAPH,
+  TRIGGER_PRESET,
+  upgradeNote,
+} from './schedule.ts';
 
 /** The item, exactly as the ingest template writes it: the same partial. */
 const SENSOR_SPEC = '{{> sensor-spec}}';
@@ -29,7 +39,7 @@ function twoBlankLinesBefore(text: string, at: number): string {
 }
 
 /** The evaluation function (yours to write), laid out as ruff formats it. */
-function evaluationFunction(evaluation: string, name: string, graph: string): string {
+function evaluationFunction(evaluation: string, name: string, graph: string, file = 'sensors.py'): string {
   return [
     fitCall(
       `def ${evaluation}`,
@@ -43,7 +53,7 @@ function evaluationFunction(evaluation: string, name: string, graph: string): st
     "    # TODO: find what is new (the resources of the preset's mode, context.cursor) and request runs.",
     fitCall(
       'return dg.SensorResult',
-      [`skip_reason=${pyString(`not written yet: see ${evaluation} in sensors.py`)}`],
+      [`skip_reason=${pyString(`not written yet: see ${evaluation} in ${file}`)}`],
       '',
       4,
     ),
@@ -76,12 +86,14 @@ export const SENSOR_QUESTIONS = defineQuestions<AddContext>()
     flag: 'evaluation',
     kind: 'text',
     valueName: 'function',
-    help: 'Name of its evaluation function in sensors.py, which you then write (default: <name>_evaluation)',
+    help: 'Name of its evaluation function, in its own module (sensors.py before conventions v5), which you then write (default: <name>_evaluation)',
     message: 'Evaluation function:',
     default: (ctx, a) => {
       const name = `${a.name}_evaluation`;
       if (ctx.sensorNames.includes(name))
-        throw new InputError(`sensors.py already defines ${name}; pass --evaluation with a new function name`);
+        throw new InputError(
+          `sensors.py or ${ADDED.sensor}/ already defines ${name}; pass --evaluation with a new function name`,
+        );
       return name;
     },
     parse: (raw, ctx) => {
@@ -91,7 +103,9 @@ export const SENSOR_QUESTIONS = defineQuestions<AddContext>()
         'sensors.py',
       );
       if (ctx.sensorNames.includes(name))
-        throw new InputError(`--evaluation ${name}: sensors.py already defines ${name}; pick another function name`);
+        throw new InputError(
+          `--evaluation ${name}: sensors.py or ${ADDED.sensor}/ already defines ${name}; pick another function name`,
+        );
       return name;
     },
   })
@@ -168,11 +182,42 @@ function afterLine(
   return { startPos: at, endPos: at, insertedText: end < 0 ? `\n${insertedText}` : insertedText };
 }
 
+/**
+ * The sensor as a module of its own, added_sensors/<name>.py, with its evaluation function
+ * (conventions v5); in a pipeline of earlier conventions, three edits to sensors.py (below), with a
+ * note on the upgrade that changes that. Returns what it added, and the notes.
+ */
 export async function addSensor(
   tree: FileTree,
   ctx: AddContext,
   answers: AnswersOf<typeof SENSOR_QUESTIONS>,
-): Promise<string[]> {
+): Promise<{ added: string[]; notes: string[] }> {
+  const what = `sensor ${answers.name} (preset ${answers.preset}, every ${answers.interval}s) in ${answers.deployments.join(', ')}`;
+  const own = ownModule(tree, ctx, 'sensor', answers);
+  if (!own) {
+    await addToSensorsPy(tree, ctx, answers);
+    return { added: [`${what}; write ${answers.evaluation} in sensors.py`], notes: [upgradeNote(ctx, 'sensor')] };
+  }
+  const file = `${ADDED.sensor}/${answers.name}.py`;
+  tree.write(
+    own,
+    renderString(moduleTemplate('sensor'), {
+      ...answers,
+      intervalSeconds: answers.interval,
+      evaluationFunction: evaluationFunction(answers.evaluation, answers.name, answers.graph, file).trimEnd(),
+    }),
+  );
+  // sensors.py's docstring no longer says the pipeline has none (two branches make the same edit).
+  await editPython(tree, `${ctx.pkg}/sensors.py`, (root) => docstringEdit(root, NONE_YET, ''));
+  return { added: [`${what}: ${file}; write ${answers.evaluation} there`], notes: [] };
+}
+
+/** SENSORS gets the spec, EVALUATIONS the function, defined just above it (before conventions v5). */
+async function addToSensorsPy(
+  tree: FileTree,
+  ctx: AddContext,
+  answers: AnswersOf<typeof SENSOR_QUESTIONS>,
+): Promise<void> {
   const path = await appendTrigger(
     tree,
     ctx,
@@ -224,7 +269,4 @@ export async function addSensor(
     throw new InputError(
       `${path} has no EVALUATIONS dict to register the evaluation in; add it by hand, or restore that dict`,
     );
-  return [
-    `sensor ${answers.name} (preset ${answers.preset}, every ${answers.interval}s) in ${answers.deployments.join(', ')}; write ${answers.evaluation} in sensors.py`,
-  ];
 }

@@ -10,12 +10,12 @@ import { type PipelineSpec, renderData } from './spec.ts';
 
 export const ANSWERS_FILE = '.pipeline-answers.yaml';
 /**
- * The package (in the pipeline's package) of the schedules `pipeline add schedule` adds, one module
- * each, from conventions v5: two branches that each add one merge without a conflict.
+ * The packages (in the pipeline's package) of the schedules and sensors `pipeline add` adds, one
+ * module each, from conventions v5: two branches that each add one merge without a conflict.
  */
-export const ADDED_SCHEDULES = 'added_schedules';
-/** The first conventions version with ADDED_SCHEDULES. */
-export const ADDED_SCHEDULES_SINCE = 5;
+export const ADDED = { schedule: 'added_schedules', sensor: 'added_sensors' } as const;
+/** The first conventions version with the ADDED packages. */
+export const ADDED_SINCE = 5;
 
 export function answersFile(spec: PipelineSpec, platform: PlatformConfig): RenderedFile {
   const { answers } = spec;

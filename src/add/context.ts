@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import { parse } from 'yaml';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
-import { ADDED_SCHEDULES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { ADDED, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
@@ -54,15 +54,16 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     presets: await presetsOf(read(`${pkg}/presets.py`)),
     modes: await dictKeys(read(`${pkg}/modes.py`), 'MODES'),
     answers,
-    schedules: (
-      await Promise.all(
-        [`${pkg}/schedules.py`, ...addedScheduleModules(tree, pkg)].map((path) =>
-          callNames(read(path), 'ScheduleSpec'),
-        ),
-      )
-    ).flat(),
-    sensors: await callNames(read(`${pkg}/sensors.py`), 'SensorSpec'),
-    sensorNames: await topLevelNames(read(`${pkg}/sensors.py`)),
+    schedules: await inEach([`${pkg}/schedules.py`, ...addedModules(tree, pkg, 'schedule')], (path) =>
+      callNames(read(path), 'ScheduleSpec'),
+    ),
+    sensors: await inEach([`${pkg}/sensors.py`, ...addedModules(tree, pkg, 'sensor')], (path) =>
+      callNames(read(path), 'SensorSpec'),
+    ),
+    // definitions.py merges the evaluation functions of sensors.py and of every added module.
+    sensorNames: await inEach([`${pkg}/sensors.py`, ...addedModules(tree, pkg, 'sensor')], (path) =>
+      topLevelNames(read(path)),
+    ),
     jobsNames: await topLevelNames(read(`${pkg}/jobs.py`)),
     opsNames: await topLevelNames(read(`${pkg}/ops.py`)),
     resources: (await callsOf(read(`${pkg}/resources.py`), 'Binding'))
@@ -72,9 +73,13 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
   };
 }
 
-/** The modules of added_schedules/ (conventions v5): one per schedule `pipeline add schedule` added. */
-export const addedScheduleModules = (tree: FileTree, pkg: string): string[] =>
-  tree.list(`${pkg}/${ADDED_SCHEDULES}/`).filter((path) => path.endsWith('.py'));
+/** The modules of added_schedules/ or added_sensors/ (conventions v5): one per schedule or sensor `pipeline add` added. */
+export const addedModules = (tree: FileTree, pkg: string, kind: keyof typeof ADDED): string[] =>
+  tree.list(`${pkg}/${ADDED[kind]}/`).filter((path) => path.endsWith('.py'));
+
+/** `read` of every path, concatenated. */
+const inEach = async (paths: string[], read: (path: string) => Promise<string[]>): Promise<string[]> =>
+  (await Promise.all(paths.map(read))).flat();
 
 const kwarg = (call: SgNode, key: string): SgNode | undefined =>
   call

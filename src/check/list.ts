@@ -3,7 +3,7 @@
 // buildPipelineSpec, then the graphs, presets, schedules and sensors its code declares ->
 // visibility), so nothing is imported.
 
-import { ADDED_SCHEDULES } from '../../generators/pipeline/files.ts';
+import { ADDED } from '../../generators/pipeline/files.ts';
 import {
   type Declared,
   type PipelineSpec,
@@ -60,12 +60,17 @@ export async function listReport(root: string, filters: string[] = []): Promise<
 async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise<Declared> {
   const calls = async (file: string, name: string) =>
     (await model.python(`${model.pkg}/${file}`))?.calls.filter((c) => c.name === name);
-  // schedules.py's, then those of added_schedules/ (conventions v5: one module per schedule).
-  const scheduleCalls = async (): Promise<PyCall[] | undefined> => {
-    const added = model.pythonFiles().filter((path) => path.startsWith(`${model.pkg}/${ADDED_SCHEDULES}/`));
+  // schedules.py's (sensors.py's), then those of added_schedules/ (added_sensors/): conventions v5
+  // has one module per schedule or sensor `pipeline add` added.
+  const triggerCalls = async (
+    kind: keyof typeof ADDED,
+    file: string,
+    callee: string,
+  ): Promise<PyCall[] | undefined> => {
+    const added = model.pythonFiles().filter((path) => path.startsWith(`${model.pkg}/${ADDED[kind]}/`));
     const found = await Promise.all([
-      calls('schedules.py', 'ScheduleSpec'),
-      ...added.map((path) => calls(path.slice(model.pkg.length + 1), 'ScheduleSpec')),
+      calls(file, callee),
+      ...added.map((path) => calls(path.slice(model.pkg.length + 1), callee)),
     ]);
     return found[0] && found.flatMap((list) => list ?? []);
   };
@@ -92,8 +97,8 @@ async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise
         ? Object.fromEntries(graphNames.map((g) => [g!, g!]))
         : spec.graphs,
     presets,
-    schedules: await triggers(await scheduleCalls(), spec.schedules),
-    sensors: await triggers(await calls('sensors.py', 'SensorSpec'), spec.sensors),
+    schedules: await triggers(await triggerCalls('schedule', 'schedules.py', 'ScheduleSpec'), spec.schedules),
+    sensors: await triggers(await triggerCalls('sensor', 'sensors.py', 'SensorSpec'), spec.sensors),
   };
 }
 

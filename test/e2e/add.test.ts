@@ -171,30 +171,46 @@ describe('pipeline add on a pipeline the user already edited', () => {
     );
   });
 
-  it("keeps the user's sensors.py lines and adds a SensorSpec, its evaluation and its EVALUATIONS entry", () => {
+  it("writes each sensor to a module of its own, with its evaluation, and keeps the user's sensors.py lines", () => {
+    // A module per sensor (conventions v5): two branches that each add one merge without a conflict.
     const after = readFileSync(join(root, PKG, 'sensors.py'), 'utf8');
-    linesKept(mine.sensors, after, [
-      'SENSORS: list[SensorSpec] = []',
-      'EVALUATIONS: dict[str, SensorEvaluation] = {}',
-      NONE_YET_DOC.split('\n')[0]!,
-    ]);
+    linesKept(mine.sensors, after, [NONE_YET_DOC.split('\n')[0]!]);
     // The docstring no longer says the pipeline has none.
     expect(mine.sensors).toContain(NONE_YET_DOC);
-    expect(after).toContain(NONE_YET_DOC.replace('This pipeline has none yet. ', ''));
-    expect(after).not.toContain('none yet');
-    expect(after).toContain(
-      '        name="orders_dev_full_sensor",\n        graph="orders",\n        preset="dev_full",\n        deployments=("compose", "dev"),\n        evaluation="orders_dev_full_sensor_evaluation",\n        minimum_interval_seconds=60,',
+    expect(after).toBe(mine.sensors.replace('This pipeline has none yet. ', ''));
+    expect(readFileSync(join(root, PKG, 'added_sensors', 'orders_dev_full_sensor.py'), 'utf8')).toBe(
+      [
+        '"""Sensor orders_dev_full_sensor (yours to edit), added by `pipeline add sensor`: write orders_dev_full_sensor_evaluation."""',
+        '',
+        'import dagster as dg',
+        '',
+        'from ..deployments import Preset, SensorSpec',
+        '',
+        'SENSOR = SensorSpec(',
+        '    name="orders_dev_full_sensor",',
+        '    graph="orders",',
+        '    preset="dev_full",',
+        '    deployments=("compose", "dev"),',
+        '    evaluation="orders_dev_full_sensor_evaluation",',
+        '    minimum_interval_seconds=60,',
+        ')',
+        '',
+        '',
+        'def orders_dev_full_sensor_evaluation(',
+        '    context: dg.SensorEvaluationContext, preset: Preset, resources',
+        ') -> dg.SensorResult:',
+        '    """What sensor orders_dev_full_sensor launches: a dg.RunRequest per new thing, with preset.config_for("orders")."""',
+        "    # TODO: find what is new (the resources of the preset's mode, context.cursor) and request runs.",
+        '    return dg.SensorResult(',
+        '        skip_reason="not written yet: see orders_dev_full_sensor_evaluation in added_sensors/orders_dev_full_sensor.py"',
+        '    )',
+        '',
+      ].join('\n'),
     );
-    expect(after).toContain(
-      'EVALUATIONS: dict[str, SensorEvaluation] = {"orders_dev_full_sensor_evaluation": orders_dev_full_sensor_evaluation}',
-    );
-    const events = readFileSync(join(root, 'pipelines/events/src/events/sensors.py'), 'utf8');
-    linesKept(eventsSensors, events, [
-      'EVALUATIONS: dict[str, SensorEvaluation] = {"new_landing_files": new_landing_files}',
-    ]);
-    // Past 120 columns on one line, the dict is split one entry a line, as ruff formats it.
-    expect(events).toContain(
-      'EVALUATIONS: dict[str, SensorEvaluation] = {\n    "new_landing_files": new_landing_files,\n    "events_audit_evaluation": events_audit_evaluation,\n}\n',
+    // The ingest pipeline's own sensor stays in sensors.py, as it was.
+    expect(readFileSync(join(root, 'pipelines/events/src/events/sensors.py'), 'utf8')).toBe(eventsSensors);
+    expect(readFileSync(join(root, 'pipelines/events/src/events/added_sensors/events_audit.py'), 'utf8')).toContain(
+      'minimum_interval_seconds=300,',
     );
   });
 
@@ -250,7 +266,7 @@ describe('pipeline add on a pipeline the user already edited', () => {
           ...'schedule --pipeline orders --preset dev_full --name orders_dev_full_sensor --cron'.split(' '),
           '0 5 * * *',
         ]),
-      /--name orders_dev_full_sensor: sensors.py already has a sensor named orders_dev_full_sensor; pick another name/,
+      /--name orders_dev_full_sensor: sensors.py or added_sensors\/ already has a sensor named orders_dev_full_sensor; pick another name/,
     );
   });
 
@@ -401,7 +417,7 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     [
       'an evaluation function name sensors.py already uses',
       ['sensor', '--pipeline', 'events', '--preset', 'prod_full', '--evaluation', 'new_landing_files'],
-      /sensors.py already defines new_landing_files/,
+      /sensors.py or added_sensors\/ already defines new_landing_files/,
     ],
     [
       'an evaluation that is not a Python name',

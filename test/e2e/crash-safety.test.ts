@@ -448,8 +448,11 @@ describe('pipeline add runs at once', () => {
       ).toEqual([0, 0]);
       const reported = sensors.map((r) => JSON.parse(r.stdout).answers.name as string).sort();
       expect(reported).toEqual(['orders_dev_full_sensor', 'orders_dev_full_sensor_2']);
-      const written = readFileSync(join(dir, 'pipelines/orders/src/orders/sensors.py'), 'utf8');
-      for (const name of reported) expect(written).toContain(`name="${name}"`);
+      // Each in a module of its own (conventions v5), named after it.
+      for (const name of reported)
+        expect(readFileSync(join(dir, `pipelines/orders/src/orders/added_sensors/${name}.py`), 'utf8')).toContain(
+          `name="${name}"`,
+        );
       const check = runBin('pipeline', ['check', '--pipeline', 'orders'], dir);
       expect(check.code, check.stdout + check.stderr).toBe(0);
     },

@@ -3,7 +3,7 @@
 // platform loads every pipeline in every deployment (one Python process for all 25 loads; the real
 // `dg check defs`, `dg list defs` and `dg dev` run once each) and lists every pipeline's jobs; deleting
 // a pipeline's folder (then `pipeline sync`) removes it everywhere. On day two, two branches that
-// each add a schedule to one pipeline merge in either order, and Dagster loads both.
+// each add a schedule and a sensor to one pipeline merge in either order, and Dagster loads them all.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -262,28 +262,32 @@ describe('the merged main, after pipeline sync', () => {
   );
 });
 
-// Day two: two people each add a schedule to the same pipeline, on branches of their own. Each
-// schedule is a module of its own (conventions v5), so both pull requests merge, in either order.
-describe('two branches that each add a schedule to one pipeline', () => {
-  const SCHEDULES = { orders_seven: '0 7 * * *', orders_eight: '0 8 * * *' };
+// Day two: two people each add a schedule and a sensor to the same pipeline, on branches of their
+// own. Each is a module of its own (conventions v5), so both pull requests merge, in either order.
+describe('two branches that each add a schedule and a sensor to one pipeline', () => {
+  const BRANCHES = {
+    orders_seven: { cron: '0 7 * * *', sensor: 'orders_watch_a' },
+    orders_eight: { cron: '0 8 * * *', sensor: 'orders_watch_b' },
+  };
 
-  it('merge into main in either order without a conflict, and Dagster loads both schedules', () => {
-    for (const [name, cron] of Object.entries(SCHEDULES)) {
-      git(merged, 'checkout', '-q', '-b', `schedule/${name}`, 'main');
-      const add = runBin(
-        'pipeline',
-        ['add', 'schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', cron, '--name', name],
-        merged,
-      );
-      expect(add.code, add.stderr).toBe(0);
+  it('merge into main in either order without a conflict, and Dagster loads both schedules and both sensors', () => {
+    for (const [name, { cron, sensor }] of Object.entries(BRANCHES)) {
+      git(merged, 'checkout', '-q', '-b', `day-two/${name}`, 'main');
+      for (const args of [
+        ['schedule', '--preset', 'dev_full', '--cron', cron, '--name', name],
+        ['sensor', '--preset', 'dev_full', '--name', sensor],
+      ]) {
+        const add = runBin('pipeline', ['add', ...args, '--pipeline', 'orders'], merged);
+        expect(add.code, add.stderr).toBe(0);
+      }
       git(merged, 'add', '-A');
-      git(merged, 'commit', '-qm', `add schedule ${name}`);
+      git(merged, 'commit', '-qm', `add schedule ${name} and sensor ${sensor}`);
     }
     git(merged, 'checkout', '-q', 'main');
-    for (const order of [Object.keys(SCHEDULES), Object.keys(SCHEDULES).reverse()]) {
-      git(merged, 'checkout', '-q', '-B', 'day-two', 'main');
+    for (const order of [Object.keys(BRANCHES), Object.keys(BRANCHES).reverse()]) {
+      git(merged, 'checkout', '-q', '-B', 'merged-day-two', 'main');
       for (const name of order) {
-        const merge = run('git', ['merge', '--no-ff', '--no-edit', '-q', `schedule/${name}`], merged, {
+        const merge = run('git', ['merge', '--no-ff', '--no-edit', '-q', `day-two/${name}`], merged, {
           GIT_AUTHOR_NAME: 't',
           GIT_AUTHOR_EMAIL: 't@example.com',
           GIT_COMMITTER_NAME: 't',
@@ -298,6 +302,10 @@ describe('two branches that each add a schedule to one pipeline', () => {
       { project: join(merged, 'pipelines', 'orders'), env: { ...ENV, PIPELINE_DEPLOYMENT: 'dev' }, execute: [] },
     ]);
     expectLoaded(dev!);
-    expect(dev!.schedules.filter((s) => s in SCHEDULES).sort()).toEqual(['orders_eight', 'orders_seven']);
+    expect(dev!.schedules.filter((s) => s in BRANCHES).sort()).toEqual(['orders_eight', 'orders_seven']);
+    expect(dev!.sensors.filter((s) => s.startsWith('orders_watch')).sort()).toEqual([
+      'orders_watch_a',
+      'orders_watch_b',
+    ]);
   });
 });

@@ -21,11 +21,11 @@ const CODEMODS = [
   'v3-conventions-version',
   'v4-ruff-format',
   'v4-conventions-version',
-  'v5-added-schedules',
+  'v5-added-modules',
   'v5-conventions-version',
 ];
-/** Files each pipeline's upgrade changes (the ingest pipeline's own test too, from v4; added_schedules/__init__.py from v5). */
-const FILES_CHANGED: Record<string, number> = { churn: 13, events: 14, orders: 13 };
+/** Files each pipeline's upgrade changes (the ingest pipeline's own test too, from v4; added_schedules/ and added_sensors/ from v5). */
+const FILES_CHANGED: Record<string, number> = { churn: 14, events: 15, orders: 14 };
 /** Derived by `pipeline sync` (and never committed) from conventions v3; the upgrade takes them out of git's index. */
 const DERIVED = /^(dg\.toml|docker-compose\.yaml|deployments\/compose\/workspace\.yaml)$/m;
 
@@ -189,11 +189,14 @@ describe('pipeline upgrade', () => {
     expect(git(root, 'show', '--name-only', '--format=', 'HEAD~12').split('\n')).toContain(
       'pipelines/orders/src/orders/deployments.py',
     );
-    // v5-added-schedules: the package of added schedules, and the modules that load it.
+    // v5-added-modules: the packages of added schedules and sensors, and the modules that load them.
     expect(git(root, 'show', '--name-only', '--format=', 'HEAD~5').split('\n').sort()).toEqual(
-      PIPELINES.flatMap((p) =>
-        ['added_schedules/__init__.py', 'definitions.py', 'deployments.py'].map((f) => `pipelines/${p}/src/${p}/${f}`),
-      ),
+      PIPELINES.flatMap((p) => [
+        ...['added_schedules/__init__.py', 'added_sensors/__init__.py', 'definitions.py', 'deployments.py'].map(
+          (f) => `pipelines/${p}/src/${p}/${f}`,
+        ),
+        `pipelines/${p}/tests/test_schedules_and_sensors.py`,
+      ]),
     );
     expect(git(root, 'show', '--name-only', '--format=', 'HEAD~2').split('\n')).toContain(
       'docker-compose.platform.yaml',

@@ -10,7 +10,7 @@ import { BUILTIN_CODEMODS } from '../../src/upgrade/codemods/index.ts';
 import { legacyDagster } from '../../src/upgrade/codemods/legacy-dagster/index.ts';
 import { parseError } from '../../src/upgrade/codemods/legacy-dagster/verify.ts';
 import { type PlatformLayout, planPlatformLayout } from '../../src/upgrade/codemods/platform-steps.ts';
-import { addedSchedules } from '../../src/upgrade/codemods/v5-added-schedules.ts';
+import { addedModules } from '../../src/upgrade/codemods/v5-added-modules.ts';
 import { ENGINES } from '../../src/upgrade/engines/index.ts';
 import { upgradePipeline } from '../../src/upgrade/runner.ts';
 import { codemodCases } from '../../src/upgrade/testing.ts';
@@ -309,16 +309,19 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
   });
 });
 
-describe('codemod v5-added-schedules on modules a team edited', () => {
+describe('codemod v5-added-modules on modules a team edited', () => {
   it('leaves them as they are and says, in a TODO per module, what to change by hand', async () => {
     const todos: string[] = [];
-    const [edited] = codemodCases(join(FIXTURES, 'v5-added-schedules')).filter((c) => c.name === 'edited by a team');
-    await edited!.check(addedSchedules, { todo: (message) => todos.push(message) });
+    const [edited] = codemodCases(join(FIXTURES, 'v5-added-modules')).filter((c) => c.name === 'edited by a team');
+    await edited!.check(addedModules, { todo: (message) => todos.push(message) });
     expect(
       todos.filter((t) => t.includes('src/sch/deployments.py is not as conventions v4 generated it')),
     ).toHaveLength(2);
     expect(
       todos.filter((t) => t.includes('src/sch/definitions.py is not as conventions v4 generated it')),
+    ).toHaveLength(2);
+    expect(
+      todos.filter((t) => t.includes('tests/test_schedules_and_sensors.py is not as conventions v4 generated it')),
     ).toHaveLength(2);
   });
 });

@@ -7,7 +7,7 @@ import { conventionsVersion, recordConventionsVersion } from './v3-conventions-v
 import { dgProject } from './v3-dg-project.ts';
 import { s3Store } from './v3-s3-store.ts';
 import { ruffFormat } from './v4-ruff-format.ts';
-import { addedSchedules } from './v5-added-schedules.ts';
+import { addedModules } from './v5-added-modules.ts';
 
 export const BUILTIN_CODEMODS: Codemod[] = [
   legacyDagster,
@@ -18,6 +18,6 @@ export const BUILTIN_CODEMODS: Codemod[] = [
   conventionsVersion,
   ruffFormat,
   recordConventionsVersion(4),
-  addedSchedules,
+  addedModules,
   recordConventionsVersion(5),
 ];

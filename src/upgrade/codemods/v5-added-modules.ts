@@ -1,0 +1,204 @@
+// Why: two branches that each ran `pipeline add schedule` (or `add sensor`) on one pipeline
+// conflicted when merged: both appended their spec to schedules.py's SCHEDULES (sensors.py's
+// SENSORS and EVALUATIONS), just before the closing bracket, and git cannot merge two insertions at
+// one place. From conventions v5 each schedule or sensor `pipeline add` adds is a module of its
+// own, added_schedules/<name>.py or added_sensors/<name>.py, and definitions.py loads them next to
+// the shared modules' (deployments.py's `specs_in` and `functions_in`). This codemod makes a v4
+// pipeline v5: it writes both packages' __init__.py as the templates render them, adds those
+// functions (and the imports they need) to deployments.py, has definitions.py load the added
+// schedules and sensors, and tests/test_schedules_and_sensors.py evaluate the added sensors too.
+// Each node changes only while it is still what v4 generated, so an unmodified pipeline ends byte
+// for byte as a fresh v5 one; otherwise a TODO says what to change. The schedules and sensors
+// already in schedules.py and sensors.py stay there.
+import type { Edit, SgNode } from '@ast-grep/napi';
+import { ADDED } from '../../../generators/pipeline/files.ts';
+import type { Codemod } from '../codemod.ts';
+import { editPython } from '../engines/python.ts';
+
+const VERSION = 5;
+
+/** Replaces the node of `kind` whose text is exactly `old` (none: no edit). */
+const exact = (root: SgNode, kind: string, old: string, fresh: string): Edit[] =>
+  root
+    .findAll({ rule: { kind } })
+    .filter((n) => n.text() === old)
+    .slice(0, 1)
+    .map((n) => n.replace(fresh));
+
+/** Every edit, or none when one of them finds its node changed. */
+const allOrNone = (edits: Edit[][]): Edit[] => (edits.every((e) => e.length === 1) ? edits.flat() : []);
+
+const IMPORTS: [kind: string, v4: string, v5: string][] = [
+  ['import_statement', 'import os', 'import importlib\nimport inspect\nimport os\nimport pkgutil'],
+  [
+    'import_from_statement',
+    'from dataclasses import dataclass, field',
+    'from dataclasses import dataclass, field\nfrom types import ModuleType',
+  ],
+  ['import_from_statement', 'from typing import Any', 'from typing import Any, TypeVar'],
+];
+
+/** What deployments.py gains after visible_sensors, v4's last function. */
+const ADDED_FUNCTIONS = `
+
+
+Spec = TypeVar("Spec")
+
+
+def modules_in(package: ModuleType) -> list[ModuleType]:
+    """The modules of \`\`package\`\`, in name order.
+
+    \`\`pipeline add schedule\`\` and \`\`pipeline add sensor\`\` write each schedule or sensor they add to a
+    module of its own (added_schedules/, added_sensors/), so that two branches that each add one
+    merge without a conflict.
+    """
+    found = sorted(pkgutil.iter_modules(package.__path__), key=lambda module: module.name)
+    return [importlib.import_module(f"{package.__name__}.{module.name}") for module in found]
+
+
+def specs_in(package: ModuleType, kind: type[Spec]) -> list[Spec]:
+    """Every \`\`kind\`\` a module of \`\`package\`\` defines at its top level."""
+    return [value for module in modules_in(package) for value in vars(module).values() if isinstance(value, kind)]
+
+
+def functions_in(package: ModuleType) -> dict[str, Callable[..., Any]]:
+    """The functions the modules of \`\`package\`\` define at their top level, by name (sensors' evaluations)."""
+    return {
+        name: value
+        for module in modules_in(package)
+        for name, value in vars(module).items()
+        if inspect.isfunction(value) and value.__module__ == module.__name__
+    }`;
+
+/** deployments.py: the imports the functions need, and the functions after visible_sensors. */
+function deploymentsEdits(root: SgNode): Edit[] {
+  if (root.find({ rule: { kind: 'function_definition', has: { field: 'name', regex: '^specs_in$' } } })) return [];
+  const last = root
+    .children()
+    .filter((n) => n.kind() !== 'comment')
+    .at(-1);
+  if (last?.kind() !== 'function_definition' || last.field('name')?.text() !== 'visible_sensors') return [];
+  return allOrNone([
+    ...IMPORTS.map(([kind, v4, v5]) => exact(root, kind, v4, v5)),
+    [last.replace(`${last.text()}${ADDED_FUNCTIONS}`)],
+  ]);
+}
+
+const DEFINITIONS_IMPORT_V4 =
+  'from .deployments import current_deployment, visible_jobs, visible_schedules, visible_sensors';
+const DEFINITIONS_IMPORT_V5 = `from . import ${ADDED.schedule}, ${ADDED.sensor}
+from .deployments import (
+    ScheduleSpec,
+    SensorSpec,
+    current_deployment,
+    functions_in,
+    specs_in,
+    visible_jobs,
+    visible_schedules,
+    visible_sensors,
+)`;
+const DEFS_V4 = `defs = dg.Definitions(
+        jobs=visible_jobs(JOBS, deployment),
+        schedules=visible_schedules(SCHEDULES, JOBS, PRESETS, deployment),
+        sensors=visible_sensors(SENSORS, EVALUATIONS, JOBS, PRESETS, MODES, deployment),
+    )`;
+const DEFS_V5 = `# schedules.py's and sensors.py's, then those \`pipeline add\` added, one module each (added_*/).
+    schedules = [*SCHEDULES, *specs_in(${ADDED.schedule}, ScheduleSpec)]
+    sensors = [*SENSORS, *specs_in(${ADDED.sensor}, SensorSpec)]
+    evaluations = {**EVALUATIONS, **functions_in(${ADDED.sensor})}
+    defs = dg.Definitions(
+        jobs=visible_jobs(JOBS, deployment),
+        schedules=visible_schedules(schedules, JOBS, PRESETS, deployment),
+        sensors=visible_sensors(sensors, evaluations, JOBS, PRESETS, MODES, deployment),
+    )`;
+
+/** definitions.py: its import of deployments.py, and the schedules and sensors it loads. */
+const definitionsEdits = (root: SgNode): Edit[] =>
+  allOrNone([
+    exact(root, 'import_from_statement', DEFINITIONS_IMPORT_V4, DEFINITIONS_IMPORT_V5),
+    exact(root, 'expression_statement', DEFS_V4, DEFS_V5),
+  ]);
+
+const SENSORS_LOOP_V4 = `for spec in SENSORS:
+        sensor = build_sensor(spec, EVALUATIONS[spec.evaluation], JOBS, PRESETS, LOCAL_RESOURCES, "local")`;
+const SENSORS_LOOP_V5 = `evaluations = {**EVALUATIONS, **functions_in(${ADDED.sensor})}
+    for spec in [*SENSORS, *specs_in(${ADDED.sensor}, SensorSpec)]:
+        sensor = build_sensor(spec, evaluations[spec.evaluation], JOBS, PRESETS, LOCAL_RESOURCES, "local")`;
+
+/** tests/test_schedules_and_sensors.py: the sensors it evaluates include the added ones. */
+function sensorsTestEdits(root: SgNode, pkg: string): Edit[] {
+  const loop = root.findAll({ rule: { kind: 'for_statement' } }).find((n) => n.text().startsWith(SENSORS_LOOP_V4));
+  return allOrNone([
+    exact(
+      root,
+      'import_from_statement',
+      `from ${pkg} import conventions`,
+      `from ${pkg} import ${ADDED.sensor}, conventions`,
+    ),
+    exact(
+      root,
+      'import_from_statement',
+      `from ${pkg}.deployments import build_sensor, job_name`,
+      `from ${pkg}.deployments import SensorSpec, build_sensor, functions_in, job_name, specs_in`,
+    ),
+    loop ? [loop.replace(`${SENSORS_LOOP_V5}${loop.text().slice(SENSORS_LOOP_V4.length)}`)] : [],
+  ]);
+}
+
+/**
+ * The packages' __init__.py as conventions v5 generates them (a codemod writes the version it
+ * names, whatever later templates say).
+ */
+const INITS: Record<keyof typeof ADDED, string> = {
+  schedule: `"""Schedules that \`pipeline add schedule\` added (yours to edit): one module each.
+
+Every ScheduleSpec a module here defines at its top level is loaded next to schedules.py's
+SCHEDULES (see definitions.py). A module of its own per schedule means that two branches that each
+add one merge without a conflict; move one into schedules.py, or back, as you like.
+"""
+`,
+  sensor: `"""Sensors that \`pipeline add sensor\` added (yours to edit): one module each.
+
+Every SensorSpec a module here defines at its top level is loaded next to sensors.py's SENSORS,
+and its evaluation function, named by the spec, next to EVALUATIONS (see definitions.py). A module
+of its own per sensor means that two branches that each add one merge without a conflict.
+"""
+`,
+};
+
+export const addedModules: Codemod = {
+  id: 'v5-added-modules',
+  version: VERSION,
+  description:
+    'Each schedule or sensor pipeline add adds is a module of its own (added_schedules/, added_sensors/), which definitions.py loads: two branches that each add one merge without a conflict',
+  async run(tree, { pipeline, todo }) {
+    const dir = `src/${pipeline}`;
+    if (!tree.exists(`${dir}/definitions.py`) || !tree.exists(`${dir}/deployments.py`)) return 0;
+    let changes = 0;
+    for (const kind of ['schedule', 'sensor'] as const) {
+      const init = `${dir}/${ADDED[kind]}/__init__.py`;
+      if (tree.exists(init)) continue;
+      tree.write(init, INITS[kind]);
+      changes++;
+    }
+    changes += await editPython(tree, `${dir}/deployments.py`, deploymentsEdits);
+    if (!tree.read(`${dir}/deployments.py`)!.includes('def functions_in('))
+      todo(
+        `${dir}/deployments.py is not as conventions v4 generated it: add modules_in, specs_in and functions_in (see a new pipeline's deployments.py), which definitions.py needs to load ${ADDED.schedule}/ and ${ADDED.sensor}/`,
+      );
+    changes += await editPython(tree, `${dir}/definitions.py`, definitionsEdits);
+    if (!tree.read(`${dir}/definitions.py`)!.includes(`functions_in(${ADDED.sensor})`))
+      todo(
+        `${dir}/definitions.py is not as conventions v4 generated it: load the schedules and sensors of ${ADDED.schedule}/ and ${ADDED.sensor}/ too, as a new pipeline's definitions.py does`,
+      );
+    const test = 'tests/test_schedules_and_sensors.py';
+    if (tree.exists(test)) {
+      changes += await editPython(tree, test, (root) => sensorsTestEdits(root, pipeline));
+      if (!tree.read(test)!.includes(`functions_in(${ADDED.sensor})`))
+        todo(
+          `${test} is not as conventions v4 generated it: evaluate the sensors of ${ADDED.sensor}/ too, as a new pipeline's test does`,
+        );
+    }
+    return changes;
+  },
+};
