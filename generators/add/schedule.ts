@@ -9,6 +9,7 @@ import { type AnswersOf, defineQuestion, defineQuestions, splitList } from '../.
 import { templatesDir } from '../../src/paths.ts';
 import { renderString } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
+import { parsePython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, assignedList } from '../../src/upgrade/engines/python-lists.ts';
 import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
 import { checkDagsterName, checkNotReservedByDagster } from '../../src/validate/names.ts';
@@ -221,18 +222,33 @@ export const moduleTemplate = (kind: keyof typeof ADDED): string =>
  * and a deployment would run it; undefined for a pipeline of earlier conventions, which gets the
  * spec appended to schedules.py or sensors.py instead.
  */
-export function ownModule(
+export async function ownModule(
   tree: FileTree,
   ctx: AddContext,
   kind: keyof typeof ADDED,
   answers: { name: string; preset: string; deployments: string[] },
-): string | undefined {
+): Promise<string | undefined> {
   const version = Number(ctx.answers._conventions_version);
   if (!(version >= ADDED_SINCE)) return undefined;
   const folder = `${ctx.pkg}/${ADDED[kind]}`;
   if (!tree.exists(`${folder}/__init__.py`))
     throw new InputError(
       `${ctx.rel}/${folder}/__init__.py does not exist; a pipeline of conventions v${version} keeps the ${kind}s pipeline add ${kind} adds there: restore it from git`,
+    );
+  // A definitions.py the v5 upgrade could not edit (its TODO says so) would not load the module.
+  const definitions = tree.read(`${ctx.pkg}/definitions.py`);
+  const loads =
+    definitions !== undefined &&
+    (await parsePython(definitions)).root().find({
+      rule: {
+        kind: 'identifier',
+        regex: `^${ADDED[kind]}$`,
+        inside: { kind: 'call', has: { field: 'function', regex: '^specs_in$' }, stopBy: 'end' },
+      },
+    });
+  if (!loads)
+    throw new InputError(
+      `${ctx.rel}/${ctx.pkg}/definitions.py does not load ${ADDED[kind]}/, so the ${kind} would never load; make it load them as a new pipeline's definitions.py does (its TODO(pipeline upgrade) says how), then run again`,
     );
   refuseNowhere(ctx, answers);
   const path = `${folder}/${answers.name}.py`;
@@ -256,7 +272,7 @@ export async function addSchedule(
   answers: AnswersOf<typeof SCHEDULE_QUESTIONS>,
 ): Promise<{ added: string[]; notes: string[] }> {
   const what = `schedule ${answers.name} (preset ${answers.preset}, ${answers.cron} ${answers.timezone}) in ${answers.deployments.join(', ')}`;
-  const path = ownModule(tree, ctx, 'schedule', answers);
+  const path = await ownModule(tree, ctx, 'schedule', answers);
   if (!path) {
     await appendTrigger(tree, ctx, 'schedule', answers, renderString(SCHEDULE_SPEC, answers));
     return { added: [what], notes: [upgradeNote(ctx, 'schedule')] };

@@ -193,7 +193,7 @@ export async function addSensor(
   answers: AnswersOf<typeof SENSOR_QUESTIONS>,
 ): Promise<{ added: string[]; notes: string[] }> {
   const what = `sensor ${answers.name} (preset ${answers.preset}, every ${answers.interval}s) in ${answers.deployments.join(', ')}`;
-  const own = ownModule(tree, ctx, 'sensor', answers);
+  const own = await ownModule(tree, ctx, 'sensor', answers);
   if (!own) {
     await addToSensorsPy(tree, ctx, answers);
     return { added: [`${what}; write ${answers.evaluation} in sensors.py`], notes: [upgradeNote(ctx, 'sensor')] };

@@ -287,6 +287,40 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     expect(job.code, job.stderr).toBe(0);
   });
 
+  it("refuses a schedule or sensor that the pipeline's definitions.py would not load (its v5 upgrade left a TODO)", () => {
+    const path = join(root, 'pipelines/events/src/events/definitions.py');
+    const generated = readFileSync(path, 'utf8');
+    // As a team's edit leaves it, which the upgrade to v5 could not change: only SCHEDULES, SENSORS.
+    writeFileSync(
+      path,
+      generated
+        .replace('schedules = [*SCHEDULES, *specs_in(added_schedules, ScheduleSpec)]', 'schedules = [*SCHEDULES]')
+        .replace('sensors = [*SENSORS, *specs_in(added_sensors, SensorSpec)]', 'sensors = [*SENSORS]'),
+    );
+    try {
+      for (const [kind, folder] of [
+        ['schedule', 'added_schedules'],
+        ['sensor', 'added_sensors'],
+      ])
+        expectRefused(
+          root,
+          () =>
+            add(
+              root,
+              [kind!, '--pipeline', 'events', '--preset', 'prod_full', '--cron', '0 7 * * *'].slice(
+                0,
+                kind === 'sensor' ? 5 : 7,
+              ),
+            ),
+          new RegExp(
+            `^pipeline: error: pipelines/events/src/events/definitions.py does not load ${folder}/, so the ${kind} would never load; make it load them as a new pipeline's definitions.py does \\(its TODO\\(pipeline upgrade\\) says how\\), then run again\\n$`,
+          ),
+        );
+    } finally {
+      writeFileSync(path, generated);
+    }
+  });
+
   it.each([
     [
       "a preset whose job would have the name of another graph's job (one would replace the other in JOBS)",

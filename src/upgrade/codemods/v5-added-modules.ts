@@ -12,6 +12,7 @@
 // already in schedules.py and sensors.py stay there.
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { ADDED } from '../../../generators/pipeline/files.ts';
+import type { FileTree } from '../../tree/file-tree.ts';
 import type { Codemod } from '../codemod.ts';
 import { editPython } from '../engines/python.ts';
 
@@ -166,6 +167,21 @@ of its own per sensor means that two branches that each add one merge without a 
 `,
 };
 
+const TODO = '# TODO(pipeline upgrade): conventions v5';
+
+/**
+ * A module that is not as v4 generated it gets a TODO comment above its first import, and the
+ * report a line, once: a run that finds the comment says nothing more. Returns the edits made.
+ */
+async function todoIn(tree: FileTree, path: string, what: string, todo: (message: string) => void): Promise<number> {
+  if (tree.read(path)!.includes(TODO)) return 0;
+  todo(`${path} is not as conventions v4 generated it: ${what}`);
+  return editPython(tree, path, (root) => {
+    const first = root.children().find((n) => /^(future_)?import(_from)?_statement$/.test(String(n.kind())));
+    return first ? [first.replace(`${TODO}: ${what}\n${first.text()}`)] : [];
+  });
+}
+
 export const addedModules: Codemod = {
   id: 'v5-added-modules',
   version: VERSION,
@@ -181,22 +197,33 @@ export const addedModules: Codemod = {
       tree.write(init, INITS[kind]);
       changes++;
     }
-    changes += await editPython(tree, `${dir}/deployments.py`, deploymentsEdits);
-    if (!tree.read(`${dir}/deployments.py`)!.includes('def functions_in('))
-      todo(
-        `${dir}/deployments.py is not as conventions v4 generated it: add modules_in, specs_in and functions_in (see a new pipeline's deployments.py), which definitions.py needs to load ${ADDED.schedule}/ and ${ADDED.sensor}/`,
+    const deployments = `${dir}/deployments.py`;
+    changes += await editPython(tree, deployments, deploymentsEdits);
+    if (!tree.read(deployments)!.includes('def functions_in('))
+      changes += await todoIn(
+        tree,
+        deployments,
+        `add modules_in, specs_in and functions_in (see a new pipeline's deployments.py), which definitions.py needs to load ${ADDED.schedule}/ and ${ADDED.sensor}/`,
+        todo,
       );
-    changes += await editPython(tree, `${dir}/definitions.py`, definitionsEdits);
-    if (!tree.read(`${dir}/definitions.py`)!.includes(`functions_in(${ADDED.sensor})`))
-      todo(
-        `${dir}/definitions.py is not as conventions v4 generated it: load the schedules and sensors of ${ADDED.schedule}/ and ${ADDED.sensor}/ too, as a new pipeline's definitions.py does`,
+    const definitions = `${dir}/definitions.py`;
+    changes += await editPython(tree, definitions, definitionsEdits);
+    if (!tree.read(definitions)!.includes(`functions_in(${ADDED.sensor})`))
+      changes += await todoIn(
+        tree,
+        definitions,
+        `load the schedules and sensors of ${ADDED.schedule}/ and ${ADDED.sensor}/ too, as a new pipeline's definitions.py does`,
+        todo,
       );
     const test = 'tests/test_schedules_and_sensors.py';
     if (tree.exists(test)) {
       changes += await editPython(tree, test, (root) => sensorsTestEdits(root, pipeline));
       if (!tree.read(test)!.includes(`functions_in(${ADDED.sensor})`))
-        todo(
-          `${test} is not as conventions v4 generated it: evaluate the sensors of ${ADDED.sensor}/ too, as a new pipeline's test does`,
+        changes += await todoIn(
+          tree,
+          test,
+          `evaluate the sensors of ${ADDED.sensor}/ too, as a new pipeline's test does`,
+          todo,
         );
     }
     return changes;
