@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { expectLoaded, inspectMany, loadMany } from '../helpers/load-many.ts';
-import { PYTHON, pythonScript, run } from '../helpers/python.ts';
+import { PYTHON, pythonScript, ruffProblems, run } from '../helpers/python.ts';
 import { addUatDeployment, git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
@@ -599,5 +599,33 @@ describe('after a deployment and deployment_env_var are renamed', () => {
     expectLoaded(loaded);
     expect(loaded.jobs.sort()).toEqual(['orders_dev_full', 'orders_local_sample']);
     expect(loaded.schedules).toEqual(['orders_daily_dev']);
+  });
+});
+
+// A pipeline at conventions v4 (upgraded no further): `pipeline add schedule` and `add sensor`
+// still edit its shared modules, ruff-clean, and say which upgrade gives each one a module of its own.
+describe('pipeline add on a pipeline upgraded only to conventions v4', () => {
+  it('writes to schedules.py and sensors.py, ruff-clean, with a note naming the upgrade to v5', () => {
+    const root = v1Platform();
+    expect(upgrade(root, ['--to', '4']).code).toBe(0);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'conventions v4');
+    for (const args of [
+      ['sensor', '--preset', 'dev_full', '--name', 'watch_a'],
+      // The second sensor's function goes below the first's, two blank lines apart (ruff format).
+      ['sensor', '--preset', 'dev_full', '--name', 'watch_b'],
+      ['schedule', '--preset', 'dev_full', '--cron', '0 7 * * *', '--name', 'orders_seven'],
+    ]) {
+      const added = runBin('pipeline', ['add', ...args, '--pipeline', 'orders'], root);
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toContain(
+        `note: orders follows conventions v4: npx pipeline upgrade --pipeline orders makes each ${args[0]} pipeline add ${args[0]} adds a module of its own`,
+      );
+    }
+    const pkg = join(root, 'pipelines/orders/src/orders');
+    expect(readFileSync(join(pkg, 'sensors.py'), 'utf8')).toContain('name="watch_b"');
+    expect(readFileSync(join(pkg, 'schedules.py'), 'utf8')).toContain('name="orders_seven"');
+    expect(existsSync(join(pkg, 'added_sensors'))).toBe(false);
+    expect(ruffProblems(['pipelines/orders'], root)).toBeUndefined();
   });
 });
