@@ -222,18 +222,20 @@ export const moduleTemplate = (kind: keyof typeof ADDED): string =>
  * and a deployment would run it; undefined for a pipeline of earlier conventions, which gets the
  * spec appended to schedules.py or sensors.py instead.
  */
+/** Whether the pipeline keeps each schedule and sensor `pipeline add` adds in a module of its own (conventions v5). */
+export const hasOwnModules = (ctx: AddContext): boolean => Number(ctx.answers._conventions_version) >= ADDED_SINCE;
+
 export async function ownModule(
   tree: FileTree,
   ctx: AddContext,
   kind: keyof typeof ADDED,
   answers: { name: string; preset: string; deployments: string[] },
 ): Promise<string | undefined> {
-  const version = Number(ctx.answers._conventions_version);
-  if (!(version >= ADDED_SINCE)) return undefined;
+  if (!hasOwnModules(ctx)) return undefined;
   const folder = `${ctx.pkg}/${ADDED[kind]}`;
   if (!tree.exists(`${folder}/__init__.py`))
     throw new InputError(
-      `${ctx.rel}/${folder}/__init__.py does not exist; a pipeline of conventions v${version} keeps the ${kind}s pipeline add ${kind} adds there: restore it from git`,
+      `${ctx.rel}/${folder}/__init__.py does not exist; a pipeline of conventions v${ctx.answers._conventions_version} keeps the ${kind}s pipeline add ${kind} adds there: restore it from git`,
     );
   // A definitions.py the v5 upgrade could not edit (its TODO says so) would not load the module.
   const definitions = tree.read(`${ctx.pkg}/definitions.py`);

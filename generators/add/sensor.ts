@@ -16,6 +16,7 @@ import type { AddContext } from './context.ts';
 import { appendToDictFitting, fitCall } from './layout.ts';
 import {
   appendTrigger,
+  hasOwnModules,
   moduleTemplate,
   newTriggerName,
   ownModule,
@@ -96,11 +97,11 @@ export const SENSOR_QUESTIONS = defineQuestions<AddContext>()
         );
       return name;
     },
-    parse: (raw, ctx) => {
+    parse: (raw, ctx, a) => {
       const name = checkNotBuiltin(
         checkPythonIdentifier(raw, '--evaluation', 'a Python function name'),
         '--evaluation',
-        'sensors.py',
+        hasOwnModules(ctx) ? `${ADDED.sensor}/${a.name}.py` : 'sensors.py',
       );
       if (ctx.sensorNames.includes(name))
         throw new InputError(

@@ -364,7 +364,7 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     [
       "a Python builtin as a sensor evaluation function (sensors.py's EVALUATIONS: dict[...] would not load)",
       ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--name', 's1', '--evaluation', 'dict'],
-      /^pipeline: error: --evaluation dict would shadow Python's builtin dict in sensors.py, which the module may use \(the code location would not load\); pick another name\n$/,
+      /^pipeline: error: --evaluation dict would shadow Python's builtin dict in added_sensors\/s1.py, which the module may use \(the code location would not load\); pick another name\n$/,
     ],
     [
       'a Python builtin as a graph name (its function would shadow it in jobs.py)',

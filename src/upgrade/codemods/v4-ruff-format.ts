@@ -15,16 +15,9 @@
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { fitCall } from '../../../generators/add/layout.ts';
 import type { Codemod } from '../codemod.ts';
-import { editPython } from '../engines/python.ts';
+import { editPython, replaceExact } from '../engines/python.ts';
 
 const VERSION = 4;
-
-/** Replaces each node of `kind` whose text is exactly `old`. */
-const exact = (root: SgNode, kind: string, old: string, fresh: string): Edit[] =>
-  root
-    .findAll({ rule: { kind } })
-    .filter((n) => n.text() === old)
-    .map((n) => n.replace(fresh));
 
 const named = (node: SgNode) => node.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
 const hasComment = (node: SgNode) => node.findAll({ rule: { kind: 'comment' } }).length > 0;
@@ -103,7 +96,7 @@ function ingestTest(root: SgNode, pkg: string): Edit[] {
     edits.push(rejected.replace('assert [row["event_id"] for row in read(rejected)] == ["e-5"]'));
   }
   edits.push(
-    ...exact(
+    ...replaceExact(
       root,
       'assert_statement',
       'assert [r.run_key for r in evaluate("landing/events-2026-01-01.csv").run_requests] == ["landing/events-2026-01-02.csv"]',
@@ -135,15 +128,15 @@ export const ruffFormat: Codemod = {
     for (const file of ['conventions.py', 'schedules.py', 'sensors.py'])
       changes += await editPython(tree, `${dir}/${file}`, (root) => [...tuples(root), ...emptyLists(root)]);
     changes += await editPython(tree, `${dir}/deployments.py`, (root) =>
-      exact(root, 'concatenated_string', DEPLOYMENT_ERROR_OLD, DEPLOYMENT_ERROR_NEW),
+      replaceExact(root, 'concatenated_string', DEPLOYMENT_ERROR_OLD, DEPLOYMENT_ERROR_NEW),
     );
     changes += await editPython(tree, `${dir}/ops.py`, (root) => [
-      ...exact(root, 'list_comprehension', REVENUE_ROWS_OLD, REVENUE_ROWS_NEW),
-      ...exact(root, 'call', 'zip(rows, scores)', 'zip(rows, scores, strict=True)'),
+      ...replaceExact(root, 'list_comprehension', REVENUE_ROWS_OLD, REVENUE_ROWS_NEW),
+      ...replaceExact(root, 'call', 'zip(rows, scores)', 'zip(rows, scores, strict=True)'),
     ]);
     changes += await editPython(tree, `${dir}/jobs.py`, longDecorators);
     changes += await editPython(tree, 'tests/test_schedules_and_sensors.py', (root) =>
-      exact(
+      replaceExact(
         root,
         'dictionary_comprehension',
         '{mode: MODES["local"] for mode in MODES}',
@@ -151,7 +144,7 @@ export const ruffFormat: Codemod = {
       ),
     );
     changes += await editPython(tree, 'tests/test_deployments.py', (root) =>
-      exact(
+      replaceExact(
         root,
         'call',
         'current_deployment({conventions.DEPLOYMENT_ENV_VAR: "staging"})',

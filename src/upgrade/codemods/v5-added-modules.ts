@@ -14,17 +14,9 @@ import type { Edit, SgNode } from '@ast-grep/napi';
 import { ADDED } from '../../../generators/pipeline/files.ts';
 import type { FileTree } from '../../tree/file-tree.ts';
 import type { Codemod } from '../codemod.ts';
-import { editPython } from '../engines/python.ts';
+import { editPython, replaceExact } from '../engines/python.ts';
 
 const VERSION = 5;
-
-/** Replaces the node of `kind` whose text is exactly `old` (none: no edit). */
-const exact = (root: SgNode, kind: string, old: string, fresh: string): Edit[] =>
-  root
-    .findAll({ rule: { kind } })
-    .filter((n) => n.text() === old)
-    .slice(0, 1)
-    .map((n) => n.replace(fresh));
 
 /** Every edit, or none when one of them finds its node changed. */
 const allOrNone = (edits: Edit[][]): Edit[] => (edits.every((e) => e.length === 1) ? edits.flat() : []);
@@ -80,7 +72,7 @@ function deploymentsEdits(root: SgNode): Edit[] {
     .at(-1);
   if (last?.kind() !== 'function_definition' || last.field('name')?.text() !== 'visible_sensors') return [];
   return allOrNone([
-    ...IMPORTS.map(([kind, v4, v5]) => exact(root, kind, v4, v5)),
+    ...IMPORTS.map(([kind, v4, v5]) => replaceExact(root, kind, v4, v5)),
     [last.replace(`${last.text()}${ADDED_FUNCTIONS}`)],
   ]);
 }
@@ -116,8 +108,8 @@ const DEFS_V5 = `# schedules.py's and sensors.py's, then those \`pipeline add\` 
 /** definitions.py: its import of deployments.py, and the schedules and sensors it loads. */
 const definitionsEdits = (root: SgNode): Edit[] =>
   allOrNone([
-    exact(root, 'import_from_statement', DEFINITIONS_IMPORT_V4, DEFINITIONS_IMPORT_V5),
-    exact(root, 'expression_statement', DEFS_V4, DEFS_V5),
+    replaceExact(root, 'import_from_statement', DEFINITIONS_IMPORT_V4, DEFINITIONS_IMPORT_V5),
+    replaceExact(root, 'expression_statement', DEFS_V4, DEFS_V5),
   ]);
 
 const SENSORS_LOOP_V4 = `for spec in SENSORS:
@@ -130,13 +122,13 @@ const SENSORS_LOOP_V5 = `evaluations = {**EVALUATIONS, **functions_in(${ADDED.se
 function sensorsTestEdits(root: SgNode, pkg: string): Edit[] {
   const loop = root.findAll({ rule: { kind: 'for_statement' } }).find((n) => n.text().startsWith(SENSORS_LOOP_V4));
   return allOrNone([
-    exact(
+    replaceExact(
       root,
       'import_from_statement',
       `from ${pkg} import conventions`,
       `from ${pkg} import ${ADDED.sensor}, conventions`,
     ),
-    exact(
+    replaceExact(
       root,
       'import_from_statement',
       `from ${pkg}.deployments import build_sensor, job_name`,

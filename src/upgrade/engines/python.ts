@@ -102,3 +102,10 @@ export async function editPython(tree: FileTree, path: string, edit: (root: SgNo
   tree.write(path, after);
   return edits.length;
 }
+
+/** Replaces each node of `kind` whose text is exactly `old` by `fresh`: a codemod's edit of what an earlier version generated. */
+export const replaceExact = (root: SgNode, kind: string, old: string, fresh: string): Edit[] =>
+  root
+    .findAll({ rule: { kind } })
+    .filter((n) => n.text() === old)
+    .map((n) => n.replace(fresh));
