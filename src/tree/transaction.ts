@@ -34,12 +34,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, StateError } from '../errors.ts';
 import { refCommit, tryGit } from '../git.ts';
 import { counted } from '../text.ts';
-import { needsMode, syncDurably, tempPathOf, writeFileAtomic, writeTemp } from './atomic.ts';
+import { needsMode, Spares, sparePathOf, syncDurably, tempPathOf, writeFileAtomic, writeTemp } from './atomic.ts';
 import type { ChangePlan } from './plan.ts';
 
 const TXN_DIR = 'pipeline-txn';
 /** File-system calls in flight at once in applyConcurrently (libuv runs four at a time). */
 const CONCURRENT = 8;
+/** Files per turn of applyConcurrently (PIPELINE_TEST_WRITE_BATCH: a test's smaller turns). */
+const WRITE_BATCH = () => Number(process.env.PIPELINE_TEST_WRITE_BATCH ?? 1024);
 const WAIT_MS = () => Number(process.env.PIPELINE_LOCK_WAIT_MS ?? 10_000);
 
 interface LockInfo {
@@ -66,6 +68,8 @@ interface PlannedFile {
   content: string;
   /** The permission bits of the file it replaces (undefined: a new file). */
   mode?: number;
+  /** The device of the file it replaces, when that file may be kept as a spare (see Spares). */
+  device?: number;
 }
 
 interface PlannedWrite {
@@ -74,7 +78,8 @@ interface PlannedWrite {
   dirs: Set<string>;
   /** The backup pack written for this plan, if any. */
   backups: string[];
-  times: { started: number; journaled: number; temps: number; synced: number };
+  /** Milliseconds spent per phase (PIPELINE_UPGRADE_TIMINGS): the renames' turns add up. */
+  times: { journal: number; temps: number; sync: number; renames: number };
   report: () => void;
 }
 
@@ -317,9 +322,15 @@ export class Transaction {
    */
   apply(plan: ChangePlan): void {
     const write = this.journalAndCheck(plan);
+    let at = performance.now();
     for (const file of write.files) this.writeOne(file, () => writeTemp(file.path, file.content, file.mode));
-    this.makeDurable(write);
+    at = this.makeDurable(
+      write,
+      at,
+      write.files.map((f) => tempPathOf(f.path)),
+    );
     for (const file of write.files) this.writeOne(file, () => renameSync(tempPathOf(file.path), file.path));
+    write.times.renames += performance.now() - at;
     write.report();
   }
 
@@ -350,16 +361,46 @@ export class Transaction {
    * apply(), with the file-system calls made several at a time: replacing a file frees its old
    * blocks, which on some file systems (ext4 mounted with `discard`, as here) waits on the disk
    * about 2 ms per file, waits that overlap when the calls are concurrent (a 10,000-file upgrade).
+   * In turns of WRITE_BATCH files: each turn's files are written, made durable, then renamed into
+   * place, and the old files they replace (kept under a second name: Spares) take the next turn's
+   * bytes instead of new temporary files. Before a turn writes into them, the renames that freed
+   * them are made durable, so that after a power loss no name can still point to a file that
+   * already holds other bytes. A kill at any point leaves every file old or new, and the journal
+   * names every temporary file and spare (both are named after a journaled file).
    */
   async applyConcurrently(plan: ChangePlan): Promise<void> {
     const write = this.journalAndCheck(plan);
     const files = oneFolderAtATime(write.files);
-    await this.concurrently(files, async (file) => {
-      await writeFile(tempPathOf(file.path), file.content);
-      if (needsMode(file.mode)) await chmod(tempPathOf(file.path), file.mode);
-    });
-    this.makeDurable(write);
-    await this.concurrently(files, (file) => rename(tempPathOf(file.path), file.path));
+    const spares = new Spares();
+    const batch = Math.max(1, WRITE_BATCH());
+    let at = performance.now();
+    for (let start = 0; start < files.length; start += batch) {
+      const turn = files.slice(start, start + batch);
+      const more = start + batch < files.length;
+      if (spares.size) {
+        syncDurably(write.dirs, []);
+        write.times.sync += performance.now() - at;
+        at = performance.now();
+      }
+      const temps = new Map<PlannedFile, string>();
+      await this.concurrently(turn, async (file) => {
+        const spare = spares.take(file.device);
+        const temp = spare ?? tempPathOf(file.path);
+        temps.set(file, temp);
+        await (spare ? Spares.write(spare, file.content) : writeFile(temp, file.content));
+        if (needsMode(file.mode)) await chmod(temp, file.mode);
+      });
+      at = this.makeDurable(write, at, [...temps.values()]);
+      await this.concurrently(turn, async (file) => {
+        const spare = more && file.device !== undefined ? await spares.secondName(file.path) : undefined;
+        await rename(temps.get(file)!, file.path);
+        if (spare) spares.add(spare, file.device!);
+      });
+      write.times.renames += performance.now() - at;
+      at = performance.now();
+    }
+    await spares.release();
+    write.times.renames += performance.now() - at;
     write.report();
   }
 
@@ -437,6 +478,7 @@ export class Transaction {
           const bytes = readFileSync(path);
           const mode = stat.mode & 0o7777;
           file.mode = mode;
+          if (stat.nlink === 1 && stat.uid === process.getuid?.() && !needsMode(mode)) file.device = stat.dev;
           entries.push({ path, backup: pack.name, at: [pack.size, bytes.length], mode });
           pack.parts.push(bytes);
           pack.size += bytes.length;
@@ -490,7 +532,7 @@ export class Transaction {
         dirs.add(dir);
       }
     }
-    const times = { started, journaled: performance.now(), temps: 0, synced: 0 };
+    const times = { journal: performance.now() - started, temps: 0, sync: 0, renames: 0 };
     return {
       files: [...contents.values()],
       dirs,
@@ -499,26 +541,33 @@ export class Transaction {
       report: () => {
         if (contents.size)
           timing(
-            `write ${contents.size} files: journal ${ms(times.journaled - started)}, temporary files ${ms(times.temps - times.journaled)}, sync ${ms(times.synced - times.temps)}, renames ${ms(performance.now() - times.synced)}`,
+            `write ${contents.size} files: journal ${ms(times.journal)}, temporary files ${ms(times.temps)}, sync ${ms(times.sync)}, renames ${ms(times.renames)}`,
           );
       },
     };
   }
 
-  /** Durable: the journal and its backups, and every temporary file (before anything is renamed). */
-  private makeDurable(write: PlannedWrite): void {
-    write.times.temps = performance.now();
+  /**
+   * Durable: the journal and its backups, and the temporary files just written (before any of them
+   * is renamed). `since` is when their writing began; returns when this ended.
+   */
+  private makeDurable(write: PlannedWrite, since: number, temps: string[]): number {
+    const synced = performance.now();
+    write.times.temps += synced - since;
     // From here on the renames may have begun: markDone makes them durable.
     for (const dir of write.dirs) this.renamedIn.add(dir);
     if (write.files.length) {
       try {
-        syncDurably(write.dirs, [...this.unsynced, ...write.backups, ...write.files.map((f) => tempPathOf(f.path))]);
+        syncDurably(write.dirs, [...this.unsynced, ...write.backups, ...temps]);
         this.unsynced = [];
+        write.backups = [];
       } catch (error) {
         permissionError(error, write.files[0]!.relative, 'sync');
       }
     }
-    write.times.synced = performance.now();
+    const now = performance.now();
+    write.times.sync += now - synced;
+    return now;
   }
 
   /** Everything that must be all or nothing is written: from here on a kill keeps it, not rolls it back. */
@@ -701,8 +750,10 @@ function rollBack(journal: Journal, dir: string): string[] {
     }
   };
   for (const file of [...journal.files].reverse()) {
-    // The temporary file of a write that was killed between writing and renaming.
+    // The temporary file of a write that was killed between writing and renaming, and the old
+    // file kept to take other bytes (Spares).
     rmSync(tempPathOf(file.path, journal.pid), { force: true });
+    rmSync(sparePathOf(file.path, journal.pid), { force: true });
     attempt(file.path, () => {
       if (!file.backup) return rmSync(file.path, { force: true });
       const bytes = file.at ? readSlice(join(dir, file.backup), file.at) : readFileSync(join(dir, file.backup));

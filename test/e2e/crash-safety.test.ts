@@ -16,8 +16,10 @@ const SEED = Number(process.env.CRASH_SEED ?? 20261125);
 const PARALLEL = 3;
 // Fixed dates make a command's commits byte-identical from one copy of a repo to the next.
 const FIXED = { GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
-// Each file write waits this long, so a kill lands in the middle of writing as often as not.
-const SLOW_WRITES = { PIPELINE_TEST_SLOW_WRITES_MS: '25' };
+// Each file write waits this long, so a kill lands in the middle of writing as often as not; and an
+// upgrade writes in turns of three files (the old files one turn replaces take the next turn's
+// bytes), so a kill lands between turns and in a spare being written too.
+const SLOW_WRITES = { PIPELINE_TEST_SLOW_WRITES_MS: '25', PIPELINE_TEST_WRITE_BATCH: '3' };
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
 
 type Fingerprint = Map<string, string>;
