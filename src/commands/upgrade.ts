@@ -36,7 +36,7 @@ import {
   runUpgrade,
 } from '../upgrade/runner.ts';
 import type { AnyVersionStep } from '../upgrade/types.ts';
-import { bumpPlatform, commitPerCodemod, writeUpgrades } from '../upgrade/write.ts';
+import { bumpPlatform, commitPerCodemod, UpgradeWriter } from '../upgrade/write.ts';
 
 /** Removes a folder that holds nothing (a folder someone filled meanwhile stays). */
 function removeIfEmpty(dir: string): void {
@@ -245,6 +245,8 @@ async function upgradeAndWrite(
 ): Promise<number> {
   const { to, only, dryRun, json } = flags;
   const progress = process.stderr.isTTY && !json;
+  // Without --dry-run or --commit, each pipeline's files may be written as soon as it is upgraded.
+  const writer = dryRun || flags.commit ? undefined : new UpgradeWriter(tx!, root);
   const results = await runUpgrade(
     {
       pipelines,
@@ -254,13 +256,18 @@ async function upgradeAndWrite(
       codemods,
       only,
       diffs: dryRun,
+      onResult: writer?.add,
       onProgress: progress
         ? (done, total, name) =>
             process.stderr.write(`\rupgrading pipelines: ${done}/${total} (${name})\x1b[K${done === total ? '\n' : ''}`)
         : undefined,
     },
     root ?? null,
-  );
+  ).catch(async (error: unknown) => {
+    // No rollback while a write of the pipelines done so far is still in flight.
+    await writer?.settled();
+    throw error;
+  });
 
   // 4. Print, or write (all or nothing per pipeline).
   const failed = results.some((r) => r.status === 'failed');
@@ -297,7 +304,7 @@ async function upgradeAndWrite(
       codemods.map((c) => c.id),
       platformBump,
     );
-  else await writeUpgrades(tx!, root, results, platformBump);
+  else await writer!.finish(platformBump);
   if (layout) writePlatformLayout(tx!, layout, platform!, flags.commit);
   // Each planned after the steps before it are written, so that it edits what they left.
   const steps: AnyVersionStep[] = [];

@@ -19,7 +19,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { link, open, unlink } from 'node:fs/promises';
+import { link, open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** The temporary file a write of `path` by this process goes through (a rollback removes it). */
@@ -214,9 +214,8 @@ export class Spares {
   }
 
   /** Removes the spares no file took. */
-  async release(): Promise<void> {
-    const left = [...this.byDevice.values()].flat();
+  release(): void {
+    for (const spare of [...this.byDevice.values()].flat()) rmSync(spare, { force: true });
     this.byDevice.clear();
-    await Promise.all(left.map((spare) => unlink(spare).catch(() => undefined)));
   }
 }

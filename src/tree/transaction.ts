@@ -41,7 +41,7 @@ const TXN_DIR = 'pipeline-txn';
 /** File-system calls in flight at once in applyConcurrently (libuv runs four at a time). */
 const CONCURRENT = 8;
 /** Files per turn of applyConcurrently (PIPELINE_TEST_WRITE_BATCH: a test's smaller turns). */
-const WRITE_BATCH = () => Number(process.env.PIPELINE_TEST_WRITE_BATCH ?? 1024);
+export const WRITE_BATCH = (): number => Math.max(1, Number(process.env.PIPELINE_TEST_WRITE_BATCH ?? 1024));
 const WAIT_MS = () => Number(process.env.PIPELINE_LOCK_WAIT_MS ?? 10_000);
 
 interface LockInfo {
@@ -231,6 +231,8 @@ export class Transaction {
   private readonly renamedIn = new Set<string>();
   /** Backups (git's index) written since the last sync: made durable with the next plan's files. */
   private unsynced: string[] = [];
+  /** Old files replaced by applyConcurrently, to take the next files' bytes (released by markDone). */
+  private readonly spares = new Spares();
 
   private constructor(dir: string, journal: Journal) {
     this.dir = dir;
@@ -371,14 +373,13 @@ export class Transaction {
   async applyConcurrently(plan: ChangePlan): Promise<void> {
     const write = this.journalAndCheck(plan);
     const files = oneFolderAtATime(write.files);
-    const spares = new Spares();
-    const batch = Math.max(1, WRITE_BATCH());
+    const spares = this.spares;
+    const batch = WRITE_BATCH();
     let at = performance.now();
     for (let start = 0; start < files.length; start += batch) {
       const turn = files.slice(start, start + batch);
-      const more = start + batch < files.length;
       if (spares.size) {
-        syncDurably(write.dirs, []);
+        syncDurably(this.renamedIn, []);
         write.times.sync += performance.now() - at;
         at = performance.now();
       }
@@ -392,14 +393,13 @@ export class Transaction {
       });
       at = this.makeDurable(write, at, [...temps.values()]);
       await this.concurrently(turn, async (file) => {
-        const spare = more && file.device !== undefined ? await spares.secondName(file.path) : undefined;
+        const spare = file.device !== undefined ? await spares.secondName(file.path) : undefined;
         await rename(temps.get(file)!, file.path);
         if (spare) spares.add(spare, file.device!);
       });
       write.times.renames += performance.now() - at;
       at = performance.now();
     }
-    await spares.release();
     write.times.renames += performance.now() - at;
     write.report();
   }
@@ -573,6 +573,7 @@ export class Transaction {
   /** Everything that must be all or nothing is written: from here on a kill keeps it, not rolls it back. */
   markDone(): void {
     // The renames are durable before the journal stops saying "roll me back".
+    this.spares.release();
     if (this.renamedIn.size) syncDurably(this.renamedIn, []);
     this.renamedIn.clear();
     this.journal.phase = 'done';

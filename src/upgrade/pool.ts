@@ -58,7 +58,7 @@ export const timing = (line: string): void => {
 
 export const workerScript = (): string => join(packageRoot(), 'dist', 'upgrade-worker.js');
 
-const IN_FLIGHT = 2;
+const IN_FLIGHT = 4;
 
 /** Workers pay off on many pipelines, and exist only in the built CLI. */
 export const useWorkers = (pipelines: number): boolean =>
@@ -85,7 +85,8 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
           const worker = new Worker(workerScript());
           const slot = busy.push(0) - 1;
           // Sent and not yet answered, in order (the worker answers in the order it is sent jobs):
-          // two at a time, so a worker that finishes one starts the next without a round trip.
+          // four at a time, so a worker that finishes one starts the next without a round trip, even
+          // while the main thread is busy writing the pipelines done so far (onResult).
           const inFlight: (typeof queue)[number][] = [];
           const next = () => {
             while (inFlight.length < IN_FLIGHT && queue.length) {
@@ -116,6 +117,7 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
               steps: r.steps.map((s) => ({ codemod: s.codemod, tree: stepTree(r.dir, r.tree, s.differs) })),
             };
             rebuilding += performance.now() - at;
+            options.onResult?.(results[current.index]!);
             options.onProgress?.(++done, results.length, r.pipeline);
             next();
           });

@@ -181,7 +181,9 @@ export async function runUpgrade(
   if (useWorkers(options.pipelines.length)) return runInWorkers(options, platformRoot);
   const results: PipelineUpgrade[] = [];
   for (const [i, { name, dir }] of options.pipelines.entries()) {
-    results.push(await upgradePipeline(name, dir, options));
+    const result = await upgradePipeline(name, dir, options);
+    results.push(result);
+    options.onResult?.(result);
     options.onProgress?.(i + 1, options.pipelines.length, name);
   }
   return results;

@@ -41,6 +41,8 @@ export interface UpgradeOptions {
   /** Compute a unified diff per changed file (for --dry-run; costly on large repos). */
   diffs?: boolean;
   onProgress?: (done: number, total: number, pipeline: string) => void;
+  /** Hears each pipeline's upgrade as soon as it is computed (its files may be written while others are still computed). */
+  onResult?: (result: PipelineUpgrade) => void;
 }
 
 /**

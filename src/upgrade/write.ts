@@ -6,29 +6,63 @@ import { PLATFORM_FILE } from '../conventions/platform-config.ts';
 import * as git from '../git.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import type { ChangePlan } from '../tree/plan.ts';
-import type { Transaction } from '../tree/transaction.ts';
+import { type Transaction, WRITE_BATCH } from '../tree/transaction.ts';
 import { editYamlSource, replaceScalar } from './engines/yaml.ts';
 import { type PipelineUpgrade, RENDER_AGAIN } from './runner.ts';
 
 /**
- * Every upgraded pipeline's files in one plan: the journal (which lists every file so far) is saved
- * once, not once per pipeline, which made a 1,000-pipeline upgrade quadratic.
+ * Writes upgraded pipelines while the rest are still being upgraded (`add` hears each result): once
+ * a turn's worth of files wait (WRITE_BATCH), they are written in one plan, in the transaction's turns (its old files then
+ * take the next plan's bytes), overlapping with the workers' parsing. One plan per turn, not per
+ * pipeline: each plan saves the journal, which lists every file so far (per pipeline, a
+ * 1,000-pipeline upgrade was quadratic). A failed write stops the next ones and is thrown by
+ * `finish`; the command then rolls everything back.
  */
-export async function writeUpgrades(
-  tx: Transaction,
-  root: string | undefined,
-  results: PipelineUpgrade[],
-  platformBump: ChangePlan | null,
-): Promise<void> {
-  const plans = results.filter((r) => r.status === 'upgraded').map((r) => r.tree.toPlan());
-  if (plans.length)
-    await tx.applyConcurrently({
-      root: root ?? plans[0]!.root,
-      changes: plans.flatMap((p) =>
-        p.changes.map((c) => ({ ...c, path: relative(root ?? plans[0]!.root, resolve(p.root, c.path)) })),
-      ),
-    });
-  if (platformBump) tx.apply(platformBump);
+export class UpgradeWriter {
+  private waiting: ChangePlan[] = [];
+  private files = 0;
+  private written: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly tx: Transaction,
+    private readonly root: string | undefined,
+  ) {}
+
+  readonly add = (result: PipelineUpgrade): void => {
+    if (result.status !== 'upgraded') return;
+    const plan = result.tree.toPlan();
+    this.waiting.push(plan);
+    this.files += plan.changes.length;
+    if (this.files >= WRITE_BATCH()) this.flush();
+  };
+
+  /** Once no write is in flight (before a rollback, when the upgrade itself failed). */
+  async settled(): Promise<void> {
+    await this.written.catch(() => undefined);
+  }
+
+  /** Writes what still waits, then platform.yaml's new version; throws the first failed write. */
+  async finish(platformBump: ChangePlan | null): Promise<void> {
+    this.flush();
+    await this.written;
+    if (platformBump) this.tx.apply(platformBump);
+  }
+
+  private flush(): void {
+    const plans = this.waiting;
+    if (plans.length === 0) return;
+    this.waiting = [];
+    this.files = 0;
+    const root = this.root ?? plans[0]!.root;
+    this.written = this.written.then(() =>
+      this.tx.applyConcurrently({
+        root,
+        changes: plans.flatMap((p) => p.changes.map((c) => ({ ...c, path: relative(root, resolve(p.root, c.path)) }))),
+      }),
+    );
+    // Handled here, thrown by finish: a failure before finish is awaited is not an unhandled rejection.
+    this.written.catch(() => undefined);
+  }
 }
 
 /** platform.yaml records the conventions version new pipelines are generated at. */

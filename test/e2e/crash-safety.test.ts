@@ -1,5 +1,6 @@
 // All or nothing, against real faults: create-pipeline and pipeline upgrade killed with SIGKILL at
-// 30 instants spread over their run (15 for an upgrade that also removes a file), a write that fails on the last file, a read-only file, and two
+// 30 instants spread over their run (15 for an upgrade that also removes a file, and for one of 16
+// pipelines on worker threads), a write that fails on the last file, a read-only file, and two
 // create-pipeline runs at once. After the next command, every file, git's refs and its index are
 // exactly as before or exactly as after, never a mix.
 import { spawn, spawnSync } from 'node:child_process';
@@ -49,6 +50,23 @@ function upgradeBase(): string {
   git(v1, 'add', '-A');
   git(v1, 'commit', '-qm', 'platform at conventions v1');
   return v1;
+}
+
+/**
+ * A platform of 16 legacy pipelines, enough for worker threads: the upgrade writes the pipelines
+ * done so far while the workers still compute the others.
+ */
+let many: string | undefined;
+async function manyPipelinesBase(): Promise<string> {
+  if (many) return many;
+  const { makeCorpus } = (await import('../../bench/corpus.mjs')) as { makeCorpus: (dir: string, n: number) => void };
+  many = join(tempDir('many-'), 'platform');
+  makeCorpus(many, 16);
+  cpSync(join(V1, 'platform.yaml'), join(many, 'platform.yaml'));
+  git(many, 'init', '-q', '-b', 'main');
+  git(many, 'add', '-A');
+  git(many, 'commit', '-qm', 'sixteen legacy pipelines');
+  return many;
 }
 
 function copyOf(dir: string): string {
@@ -166,6 +184,18 @@ describe('killed with SIGKILL at any instant', () => {
       const base = upgradeBase();
       // The next command only reads (sync --dry-run): it still rolls the killed upgrade back first.
       const counts = await killAtManyInstants(base, 'pipeline', ['upgrade'], ['sync', '--dry-run']);
+      expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
+    },
+    SLOW,
+  );
+
+  it(
+    `pipeline upgrade on worker threads, writing pipelines while others are computed, leaves every file as before or as after, ${Math.ceil(KILLS / 2)} instants`,
+    async () => {
+      const base = await manyPipelinesBase();
+      const counts = await killAtManyInstants(base, 'pipeline', ['upgrade'], ['list'], Math.ceil(KILLS / 2));
       expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
       expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
       expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
