@@ -70,7 +70,8 @@ const RESOURCE_ATTRIBUTES = new Set([
 const RESOURCES_FILE = `"""Resources (yours): what your ops use besides the platform's store, bound per mode.
 
 Made by \`pipeline add resource\`, which appends a class and its binding here. jobs.py takes MODES
-from this module: each mode's resources from modes.py, plus every binding below that lists the mode.
+from this module: each mode's resources from modes.py, plus every binding below that lists the mode
+or is in EVERY_MODE (every mode of modes.py, those added later included).
 Every field is read from the environment (dg.EnvVar), never written here: secrets stay out of git.
 An op uses a resource by naming its key as a parameter, typed with its class.
 """
@@ -86,19 +87,22 @@ from . import modes
 {{> resource-class}}
 @dataclass(frozen=True)
 class Binding:
-    """A resource under \`key\` in the jobs of each of \`modes\`."""
+    """A resource under \`key\` in the jobs of each of \`modes\` (or of every mode: EVERY_MODE)."""
 
     key: str
     modes: tuple[str, ...]
     resource: dg.ConfigurableResource
 
 
+EVERY_MODE = ("*",)
+"""Binding.modes of a resource in every mode of modes.py, those added later included."""
+
 BINDINGS: list[Binding] = [
     {{> resource-binding}}
 ]
 
 MODES: dict[str, dict[str, Any]] = {
-    mode: {**resources, **{b.key: b.resource for b in BINDINGS if mode in b.modes}}
+    mode: {**resources, **{b.key: b.resource for b in BINDINGS if b.modes == EVERY_MODE or mode in b.modes}}
     for mode, resources in modes.MODES.items()
 }
 `;
@@ -156,7 +160,10 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
         throw new InputError(
           `--class ${name} is not a class name in CapWords (PEP 8); use ${pascal(name.replace(/^_+/, '')) || 'WarehouseResource'}`,
         );
-      if (ctx.resourcesNames.includes(name) || ['Binding', 'BINDINGS', 'MODES', 'dg', 'modes'].includes(name))
+      if (
+        ctx.resourcesNames.includes(name) ||
+        ['Binding', 'BINDINGS', 'EVERY_MODE', 'MODES', 'dg', 'modes'].includes(name)
+      )
         throw new InputError(`--class ${name}: resources.py already defines ${name}; pick another name`);
       return name;
     },
@@ -201,7 +208,7 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
     flag: 'modes',
     kind: 'text',
     valueName: 'a,b,...',
-    help: "The modes whose jobs get it (default: every mode the pipeline's deployments load)",
+    help: 'The modes whose jobs get it (default: every mode, those added later too: EVERY_MODE)',
     message: 'Modes that get it (comma-separated):',
     default: (ctx) => pipelineModes(ctx),
     show: (v: string[]) => v.join(','),
@@ -245,11 +252,17 @@ export async function addResource(
   const jobsPath = `${ctx.pkg}/jobs.py`;
   if (!tree.exists(jobsPath))
     throw new InputError(`${ctx.rel}/${jobsPath} does not exist; a pipeline builds its jobs there`);
+  // In every mode the pipeline loads: bound in EVERY_MODE, so that a mode added later (on another
+  // branch too, merged after this one) has it; a resources.py made before EVERY_MODE lists them.
+  const everyMode =
+    pipelineModes(ctx).every((m) => answers.modes.includes(m)) &&
+    (!tree.exists(path) || ctx.resourcesNames.includes('EVERY_MODE'));
+  const data = { ...answers, everyMode };
   const added = [
-    `resource ${answers.name} (${answers.className}, from ${answers.fields.map((f) => f.env).join(', ')}) in modes ${answers.modes.join(', ')}`,
+    `resource ${answers.name} (${answers.className}, from ${answers.fields.map((f) => f.env).join(', ')}) in ${everyMode ? 'every mode (those added later too)' : `modes ${answers.modes.join(', ')}`}`,
   ];
   if (!tree.exists(path)) {
-    tree.write(path, render(RESOURCES_FILE, answers));
+    tree.write(path, render(RESOURCES_FILE, data));
     // jobs.py takes its MODES from resources.py from now on.
     let switched = false;
     await editPython(tree, jobsPath, (root) => {
@@ -288,12 +301,12 @@ export async function addResource(
     if (!binding) return [];
     found = true;
     const at = statementOf(binding).range().start.index;
-    return [{ startPos: at, endPos: at, insertedText: render(CLASS, answers) }];
+    return [{ startPos: at, endPos: at, insertedText: render(CLASS, data) }];
   });
   if (!found)
     throw new InputError(
       `${path} has no class Binding to put the new class above; restore it, or add the resource by hand`,
     );
-  await appendToList(tree, path, 'BINDINGS list', (root) => assignedList(root, 'BINDINGS'), render(BINDING, answers));
+  await appendToList(tree, path, 'BINDINGS list', (root) => assignedList(root, 'BINDINGS'), render(BINDING, data));
   return { added, notes: [] };
 }

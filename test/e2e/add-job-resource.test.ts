@@ -88,6 +88,10 @@ describe('pipeline add job and resource on pipelines the user already edited', (
     expect(resources).toContain(
       'class WarehouseResource(dg.ConfigurableResource):\n    """TODO: what warehouse is, and the methods your ops call."""\n\n    url: str\n    user: str\n\n\nclass SlackResource(dg.ConfigurableResource):',
     );
+    // The default, every mode: EVERY_MODE, so a mode added later has it too.
+    expect(resources).toContain(
+      '        key="warehouse",\n        modes=EVERY_MODE,\n        resource=WarehouseResource(url=dg.EnvVar("WAREHOUSE_URL"), user=dg.EnvVar("WAREHOUSE_USER")),\n',
+    );
     expect(resources).toContain(
       '        key="slack",\n        modes=("prod",),\n        resource=SlackResource(token=dg.EnvVar("SLACK_TOKEN")),\n',
     );

@@ -13,6 +13,12 @@ import { addUatDeployment, expectRefused, git, makePlatform, treeFingerprint } f
 
 const ORDERS = 'pipelines/orders/src/orders';
 const add = (root: string, args: string[]) => runBin('pipeline', ['add', ...args], root);
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
 
 /**
  * A platform whose platform.yaml has a deployment that runs a mode of its own. (Named uat: before
@@ -28,6 +34,25 @@ function stagingPlatform(): string {
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'pipelines');
   return root;
+}
+
+/** The user's edit docs/add.md shows: an op of `pipeline` takes the warehouse resource, so every job needs it. */
+function opTakesWarehouse(root: string, pipeline = 'orders'): void {
+  const ops = join(root, 'pipelines', pipeline, 'src', pipeline, 'ops.py');
+  const before = readFileSync(ops, 'utf8');
+  writeFileSync(
+    ops,
+    before
+      .replace(
+        'from .storage import TableStore\n',
+        'from .resources import WarehouseResource\nfrom .storage import TableStore\n',
+      )
+      .replace(
+        'config: SourceConfig, store: TableStore) -> list[dict]:',
+        'config: SourceConfig, store: TableStore, warehouse: WarehouseResource) -> list[dict]:',
+      ),
+  );
+  expect(readFileSync(ops, 'utf8')).not.toBe(before);
 }
 
 describe("pipeline add mode: a platform's own mode in a pipeline", () => {
@@ -49,21 +74,7 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
       ...'resource --pipeline orders --name warehouse --modes local,dev,prod,sandbox'.split(' '),
     ]);
     expect(resource.code, resource.stderr).toBe(0);
-    const ops = join(root, ORDERS, 'ops.py');
-    const before = readFileSync(ops, 'utf8');
-    writeFileSync(
-      ops,
-      before
-        .replace(
-          'from .storage import TableStore\n',
-          'from .resources import WarehouseResource\nfrom .storage import TableStore\n',
-        )
-        .replace(
-          'config: SourceConfig, store: TableStore) -> list[dict]:',
-          'config: SourceConfig, store: TableStore, warehouse: WarehouseResource) -> list[dict]:',
-        ),
-    );
-    expect(readFileSync(ops, 'utf8')).not.toBe(before);
+    opTakesWarehouse(root);
     for (const args of [
       ['mode', '--pipeline', 'orders', '--name', 'staging', '--like', 'prod'],
       ['preset', '--pipeline', 'orders', '--name', 'staging_full', '--mode', 'staging'],
@@ -116,6 +127,55 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
       WAREHOUSE_URL: 'placeholder',
     });
     expect(tests.code, (tests.stdout + tests.stderr).slice(-3000)).toBe(0);
+  });
+});
+
+// Two people on branches of their own: one adds a resource to billing (in every mode, the default:
+// local and prod, the modes of its deployments) that an op then takes, the other releases billing
+// to uat and gives it uat's mode, staging. Neither branch has the other's change when it runs
+// `pipeline add`, so the mode cannot bind the resource: the binding says EVERY_MODE instead of the
+// modes there were, and the merged pipeline's staging job has it (with the modes listed, it did not,
+// and since every preset's jobs are built at load, the code location loaded in no deployment).
+describe('a branch that adds a resource and one that adds a mode, merged in either order', () => {
+  it('merge without a conflict, and the new mode has the resource: Dagster loads its job in uat', () => {
+    const root = stagingPlatform();
+    const main = git(root, 'rev-parse', '--abbrev-ref', 'HEAD').trim();
+    const branches: Record<string, string[][]> = {
+      resource: [['resource', '--pipeline', 'billing', '--name', 'warehouse']],
+      mode: [
+        ['deployment', '--pipeline', 'billing', '--name', 'uat'],
+        ['mode', '--pipeline', 'billing', '--name', 'staging', '--like', 'prod'],
+        ['preset', '--pipeline', 'billing', '--name', 'staging_full', '--mode', 'staging'],
+      ],
+    };
+    for (const [branch, commands] of Object.entries(branches)) {
+      git(root, 'checkout', '-q', '-b', `day-two/${branch}`, main);
+      for (const args of commands) {
+        const result = add(root, args);
+        expect(result.code, result.stderr).toBe(0);
+      }
+      if (branch === 'resource') opTakesWarehouse(root, 'billing');
+      git(root, 'add', '-A');
+      git(root, 'commit', '-qm', `add ${branch}`);
+    }
+    const trees: string[] = [];
+    for (const order of [Object.keys(branches), Object.keys(branches).reverse()]) {
+      git(root, 'checkout', '-q', '-B', 'merged', main);
+      for (const branch of order) {
+        const merge = run('git', ['merge', '--no-ff', '--no-edit', '-q', `day-two/${branch}`], root, IDENTITY);
+        expect(merge.code, `${order.join(' then ')}: ${merge.stdout}${merge.stderr}`).toBe(0);
+      }
+      trees.push(git(root, 'rev-parse', 'HEAD^{tree}').trim());
+    }
+    // Both orders give the same files: one load tells for both.
+    expect(trees[1]).toBe(trees[0]);
+    expect(readFileSync(join(root, 'pipelines/billing/src/billing/resources.py'), 'utf8')).toContain(
+      '        modes=EVERY_MODE,\n',
+    );
+    const check = runBin('pipeline', ['check'], root);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    const { uat } = inspectMany(root, ['billing'], ['uat']);
+    expect(uat!.billing!.jobs).toEqual(['billing_staging_full']);
   });
 });
 
