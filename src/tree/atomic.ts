@@ -3,7 +3,7 @@
 // never a mix. One file: fsync, then rename. Many files (a transaction's plan): every temporary
 // file first, then one syncfs(2) per file system (`sync -f`) instead of one fsync per file, then
 // the renames.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -107,17 +107,49 @@ const FEW = 48;
 export function syncDurably(dirs: Iterable<string>, files: Iterable<string>): void {
   const folders = [...dirs];
   const paths = [...files];
-  if (syncfs && folders.length + paths.length > FEW) {
-    const byDevice = new Map<number, string>();
-    for (const dir of folders) {
-      const device = statSync(dir).dev;
-      if (!byDevice.has(device)) byDevice.set(device, dir);
-    }
-    if (byDevice.size === 0) return;
-    const result = spawnSync('sync', ['-f', ...byDevice.values()], { stdio: 'ignore' });
-    if (result.status === 0) return;
+  const targets = syncfsTargets(folders, paths.length);
+  if (targets?.length === 0) return;
+  if (targets) {
+    if (spawnSync('sync', ['-f', ...targets], { stdio: 'ignore' }).status === 0) return;
     syncfs = false;
   }
+  fsyncEach(folders, paths);
+}
+
+/**
+ * syncDurably, without blocking the thread while `sync -f` waits on the disk: a large upgrade's
+ * worker threads keep sending results (each of its 20 syncs took about 40 ms, in which a worker ran
+ * out of queued pipelines).
+ */
+export async function syncDurablyAsync(dirs: Iterable<string>, files: Iterable<string>): Promise<void> {
+  const folders = [...dirs];
+  const paths = [...files];
+  const targets = syncfsTargets(folders, paths.length);
+  if (targets?.length === 0) return;
+  if (targets) {
+    const status = await new Promise<number | null>((done) =>
+      spawn('sync', ['-f', ...targets], { stdio: 'ignore' })
+        .on('error', () => done(null))
+        .on('close', done),
+    );
+    if (status === 0) return;
+    syncfs = false;
+  }
+  fsyncEach(folders, paths);
+}
+
+/** One folder per file system of `folders`, for `sync -f`; undefined when fsyncs do instead (few paths, or no `sync -f`). */
+function syncfsTargets(folders: string[], files: number): string[] | undefined {
+  if (!syncfs || folders.length + files <= FEW) return undefined;
+  const byDevice = new Map<number, string>();
+  for (const dir of folders) {
+    const device = statSync(dir).dev;
+    if (!byDevice.has(device)) byDevice.set(device, dir);
+  }
+  return [...byDevice.values()];
+}
+
+function fsyncEach(folders: string[], paths: string[]): void {
   for (const file of paths) fsyncPath(file, 'r');
   for (const dir of folders) {
     try {

@@ -34,7 +34,16 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { CliError, EXIT, StateError } from '../errors.ts';
 import { refCommit, tryGit } from '../git.ts';
 import { counted } from '../text.ts';
-import { needsMode, Spares, sparePathOf, syncDurably, tempPathOf, writeFileAtomic, writeTemp } from './atomic.ts';
+import {
+  needsMode,
+  Spares,
+  sparePathOf,
+  syncDurably,
+  syncDurablyAsync,
+  tempPathOf,
+  writeFileAtomic,
+  writeTemp,
+} from './atomic.ts';
 import type { ChangePlan } from './plan.ts';
 
 const TXN_DIR = 'pipeline-txn';
@@ -78,8 +87,11 @@ interface PlannedWrite {
   dirs: Set<string>;
   /** The backup pack written for this plan, if any. */
   backups: string[];
-  /** Milliseconds spent per phase (PIPELINE_UPGRADE_TIMINGS): the renames' turns add up. */
-  times: { journal: number; temps: number; sync: number; renames: number };
+  /**
+   * Milliseconds spent per phase (PIPELINE_UPGRADE_TIMINGS): the renames' turns add up; `synced`
+   * is when the last sync began.
+   */
+  times: { journal: number; temps: number; sync: number; renames: number; synced: number };
   report: () => void;
 }
 
@@ -379,7 +391,7 @@ export class Transaction {
     for (let start = 0; start < files.length; start += batch) {
       const turn = files.slice(start, start + batch);
       if (spares.size) {
-        syncDurably(this.renamedIn, []);
+        await syncDurablyAsync(this.renamedIn, []);
         write.times.sync += performance.now() - at;
         at = performance.now();
       }
@@ -391,7 +403,7 @@ export class Transaction {
         await (spare ? Spares.write(spare, file.content) : writeFile(temp, file.content));
         if (needsMode(file.mode)) await chmod(temp, file.mode);
       });
-      at = this.makeDurable(write, at, [...temps.values()]);
+      at = await this.makeDurableAsync(write, at, [...temps.values()]);
       await this.concurrently(turn, async (file) => {
         const spare = file.device !== undefined ? await spares.secondName(file.path) : undefined;
         await rename(temps.get(file)!, file.path);
@@ -532,7 +544,7 @@ export class Transaction {
         dirs.add(dir);
       }
     }
-    const times = { journal: performance.now() - started, temps: 0, sync: 0, renames: 0 };
+    const times = { journal: performance.now() - started, temps: 0, sync: 0, renames: 0, synced: 0 };
     return {
       files: [...contents.values()],
       dirs,
@@ -552,21 +564,41 @@ export class Transaction {
    * is renamed). `since` is when their writing began; returns when this ended.
    */
   private makeDurable(write: PlannedWrite, since: number, temps: string[]): number {
-    const synced = performance.now();
-    write.times.temps += synced - since;
+    const files = this.beforeSync(write, since, temps);
+    try {
+      if (write.files.length) syncDurably(write.dirs, files);
+    } catch (error) {
+      permissionError(error, write.files[0]!.relative, 'sync');
+    }
+    return this.afterSync(write);
+  }
+
+  /** makeDurable, without blocking the thread while the disk syncs (applyConcurrently). */
+  private async makeDurableAsync(write: PlannedWrite, since: number, temps: string[]): Promise<number> {
+    const files = this.beforeSync(write, since, temps);
+    try {
+      if (write.files.length) await syncDurablyAsync(write.dirs, files);
+    } catch (error) {
+      permissionError(error, write.files[0]!.relative, 'sync');
+    }
+    return this.afterSync(write);
+  }
+
+  /** The files makeDurable syncs: backups not synced yet, then the temporary files. */
+  private beforeSync(write: PlannedWrite, since: number, temps: string[]): string[] {
+    write.times.synced = performance.now();
+    write.times.temps += write.times.synced - since;
     // From here on the renames may have begun: markDone makes them durable.
     for (const dir of write.dirs) this.renamedIn.add(dir);
-    if (write.files.length) {
-      try {
-        syncDurably(write.dirs, [...this.unsynced, ...write.backups, ...temps]);
-        this.unsynced = [];
-        write.backups = [];
-      } catch (error) {
-        permissionError(error, write.files[0]!.relative, 'sync');
-      }
-    }
+    return [...this.unsynced, ...write.backups, ...temps];
+  }
+
+  /** After a sync: the backups are durable; returns when it ended. */
+  private afterSync(write: PlannedWrite): number {
+    this.unsynced = [];
+    write.backups = [];
     const now = performance.now();
-    write.times.sync += now - synced;
+    write.times.sync += now - write.times.synced;
     return now;
   }
 
