@@ -41,7 +41,10 @@ export interface AddContext {
   /** Likewise in jobs.py and ops.py (a new graph's function and op must not reuse one). */
   jobsNames: string[];
   opsNames: string[];
-  /** The keys resources.py binds (Binding(key=...)), and its top-level names; empty without one. */
+  /**
+   * The keys resources.py and the modules of added_resources/ bind (Binding(key=...)), and their
+   * top-level names; empty without them.
+   */
   resources: string[];
   resourcesNames: string[];
 }

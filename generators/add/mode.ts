@@ -11,7 +11,7 @@ import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { stringValue } from '../../src/upgrade/engines/python-strings.ts';
-import { ANSWERS_FILE } from '../pipeline/files.ts';
+import { ADDED_RESOURCES, ANSWERS_FILE } from '../pipeline/files.ts';
 import { answersFromRecord, MODE_LIKES, type ModeLike } from '../pipeline/spec.ts';
 import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
 import { LINE_LENGTH } from './layout.ts';
@@ -94,12 +94,19 @@ export async function addMode(
   const doc = parseDocument(text);
   doc.setIn(['modes', name], like);
   tree.write(ANSWERS_FILE, doc.toString());
-  const bound = await bindLike(tree, `${ctx.pkg}/resources.py`, like, name);
+  // resources.py, and each resource's module of its own (added_resources/, from conventions v5).
+  const bound: string[] = [];
+  const boundIn: string[] = [];
+  for (const path of [`${ctx.pkg}/resources.py`, ...tree.list(`${ctx.pkg}/${ADDED_RESOURCES}/`)]) {
+    const keys = path.endsWith('.py') ? await bindLike(tree, path, like, name) : [];
+    bound.push(...keys);
+    if (keys.length) boundIn.push(path.slice(ctx.pkg.length + 1));
+  }
   const bucket = like === 'local' ? '' : `, bucket $PIPELINE_${name.toUpperCase()}_BUCKET`;
   return {
     added: [
       `mode ${name} (resources like ${like}${bucket}) in modes.py, recorded in ${ANSWERS_FILE}`,
-      ...(bound.length ? [`${bound.join(', ')} bound in mode ${name} too, as in ${like} (resources.py)`] : []),
+      ...(bound.length ? [`${bound.join(', ')} bound in mode ${name} too, as in ${like} (${boundIn.join(', ')})`] : []),
     ],
     notes: [
       `mode ${name} has no preset yet, so no job: pipeline add preset --pipeline ${ctx.pipeline} --mode ${name} --name ${name}_full`,

@@ -10,7 +10,9 @@ import { editPython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { checkText, ENV_VAR } from '../../src/validate/index.ts';
 import { checkPythonIdentifier } from '../../src/validate/names.ts';
+import { ADDED_RESOURCES } from '../pipeline/files.ts';
 import { type AddContext, pipelineModes } from './context.ts';
+import { hasOwnModules, pipelineTemplate } from './schedule.ts';
 
 /** The resource keys every mode of modes.py binds already (the platform's). */
 const PLATFORM_KEYS = ['store'];
@@ -243,6 +245,43 @@ const render = (template: string, data: Answers) => renderString(template, data)
 const bindingClass = (root: SgNode) =>
   root.find({ rule: { kind: 'class_definition', has: { field: 'name', regex: '^Binding$' } } });
 
+/** jobs.py takes its MODES from resources.py from now on (the first resource added). */
+async function takeModesFromResources(tree: FileTree, jobsPath: string): Promise<void> {
+  let switched = false;
+  await editPython(tree, jobsPath, (root) => {
+    const local = root
+      .children()
+      .filter((n) => n.kind() === 'import_from_statement' && n.field('module_name')!.text().startsWith('.'));
+    const only = local.find((n) => n.text().replace(/\s+/g, ' ') === 'from .modes import MODES');
+    if (!only) return [];
+    switched = true;
+    // The line goes where ruff's isort puts it: among the package's own imports, by module.
+    const source = root.text();
+    const lineOf = (n: SgNode) => ({
+      start: n.range().start.index - n.range().start.column,
+      end: source.indexOf('\n', n.range().end.index) + 1 || source.length,
+    });
+    const next = local.find((n) => n !== only && n.field('module_name')!.text() > '.resources');
+    const at = next ? lineOf(next).start : lineOf(local[local.length - 1]!).end;
+    const line = 'from .resources import MODES\n';
+    const remove = lineOf(only);
+    return at === remove.start || at === remove.end
+      ? [{ startPos: remove.start, endPos: remove.end, insertedText: line }]
+      : [
+          { startPos: remove.start, endPos: remove.end, insertedText: '' },
+          { startPos: at, endPos: at, insertedText: line },
+        ];
+  });
+  if (!switched)
+    throw new InputError(
+      `${jobsPath} does not import MODES with "from .modes import MODES"; make it "from .resources import MODES" by hand, then add the resource again`,
+    );
+}
+
+/** How an op takes the resource: the parameter and the import of its class. */
+const takeNote = (answers: { name: string; className: string }, module: string): string =>
+  `an op takes it as a parameter ${answers.name}: ${answers.className}, with from ${module} import ${answers.className}`;
+
 export async function addResource(
   tree: FileTree,
   ctx: AddContext,
@@ -252,48 +291,37 @@ export async function addResource(
   const jobsPath = `${ctx.pkg}/jobs.py`;
   if (!tree.exists(jobsPath))
     throw new InputError(`${ctx.rel}/${jobsPath} does not exist; a pipeline builds its jobs there`);
+  const fresh = !tree.exists(path);
+  // From conventions v5 (deployments.py's modules_in) each resource is a module of its own in
+  // added_resources/, which resources.py gathers: two branches that each add one merge without a
+  // conflict. A resources.py made before lists every class and binding itself, as before.
+  const folder = `${ctx.pkg}/${ADDED_RESOURCES}`;
+  const ownModule = hasOwnModules(ctx) && (fresh || tree.exists(`${folder}/__init__.py`));
+  const module = `${folder}/${answers.name}.py`;
+  if (ownModule && tree.exists(module))
+    throw new InputError(`${ctx.rel}/${module} exists already; pick another key, or remove that module`);
   // In every mode the pipeline loads: bound in EVERY_MODE, so that a mode added later (on another
   // branch too, merged after this one) has it; a resources.py made before EVERY_MODE lists them.
   const everyMode =
-    pipelineModes(ctx).every((m) => answers.modes.includes(m)) &&
-    (!tree.exists(path) || ctx.resourcesNames.includes('EVERY_MODE'));
+    pipelineModes(ctx).every((m) => answers.modes.includes(m)) && (fresh || ctx.resourcesNames.includes('EVERY_MODE'));
   const data = { ...answers, everyMode };
+  const where = ownModule ? `${ADDED_RESOURCES}/${answers.name}.py` : 'resources.py';
   const added = [
-    `resource ${answers.name} (${answers.className}, from ${answers.fields.map((f) => f.env).join(', ')}) in ${everyMode ? 'every mode (those added later too)' : `modes ${answers.modes.join(', ')}`}`,
+    `resource ${answers.name} (${answers.className} in ${where}, from ${answers.fields.map((f) => f.env).join(', ')}) in ${everyMode ? 'every mode (those added later too)' : `modes ${answers.modes.join(', ')}`}`,
   ];
-  if (!tree.exists(path)) {
+  if (ownModule) {
+    if (fresh) {
+      tree.write(path, render(pipelineTemplate('added-resources-gathered.py.hbs'), data));
+      tree.write(`${folder}/__init__.py`, render(pipelineTemplate('added-resources-init.py.hbs'), data));
+      await takeModesFromResources(tree, jobsPath);
+    }
+    tree.write(module, render(pipelineTemplate('added-resource.py.hbs'), data));
+    return { added, notes: [takeNote(answers, `.${ADDED_RESOURCES}.${answers.name}`)] };
+  }
+  if (fresh) {
     tree.write(path, render(RESOURCES_FILE, data));
-    // jobs.py takes its MODES from resources.py from now on.
-    let switched = false;
-    await editPython(tree, jobsPath, (root) => {
-      const local = root
-        .children()
-        .filter((n) => n.kind() === 'import_from_statement' && n.field('module_name')!.text().startsWith('.'));
-      const only = local.find((n) => n.text().replace(/\s+/g, ' ') === 'from .modes import MODES');
-      if (!only) return [];
-      switched = true;
-      // The line goes where ruff's isort puts it: among the package's own imports, by module.
-      const source = root.text();
-      const lineOf = (n: SgNode) => ({
-        start: n.range().start.index - n.range().start.column,
-        end: source.indexOf('\n', n.range().end.index) + 1 || source.length,
-      });
-      const next = local.find((n) => n !== only && n.field('module_name')!.text() > '.resources');
-      const at = next ? lineOf(next).start : lineOf(local[local.length - 1]!).end;
-      const line = 'from .resources import MODES\n';
-      const remove = lineOf(only);
-      return at === remove.start || at === remove.end
-        ? [{ startPos: remove.start, endPos: remove.end, insertedText: line }]
-        : [
-            { startPos: remove.start, endPos: remove.end, insertedText: '' },
-            { startPos: at, endPos: at, insertedText: line },
-          ];
-    });
-    if (!switched)
-      throw new InputError(
-        `${jobsPath} does not import MODES with "from .modes import MODES"; make it "from .resources import MODES" by hand, then add the resource again`,
-      );
-    return { added, notes: [] };
+    await takeModesFromResources(tree, jobsPath);
+    return { added, notes: [takeNote(answers, '.resources')] };
   }
   let found = false;
   await editPython(tree, path, (root) => {
@@ -308,5 +336,5 @@ export async function addResource(
       `${path} has no class Binding to put the new class above; restore it, or add the resource by hand`,
     );
   await appendToList(tree, path, 'BINDINGS list', (root) => assignedList(root, 'BINDINGS'), render(BINDING, data));
-  return { added, notes: [] };
+  return { added, notes: [takeNote(answers, '.resources')] };
 }

@@ -211,10 +211,13 @@ export async function appendTrigger(
   return path;
 }
 
-const moduleTemplates: Partial<Record<keyof typeof ADDED, string>> = {};
+const pipelineTemplates: Record<string, string> = {};
+/** A template of templates/pipeline/ that `pipeline add` renders (read once). */
+export const pipelineTemplate = (file: string): string =>
+  (pipelineTemplates[file] ??= readFileSync(join(templatesDir(), 'pipeline', file), 'utf8'));
+
 /** The module of one schedule or sensor (templates/pipeline/added-<kind>.py.hbs). */
-export const moduleTemplate = (kind: keyof typeof ADDED): string =>
-  (moduleTemplates[kind] ??= readFileSync(join(templatesDir(), 'pipeline', `added-${kind}.py.hbs`), 'utf8'));
+export const moduleTemplate = (kind: keyof typeof ADDED): string => pipelineTemplate(`added-${kind}.py.hbs`);
 
 /**
  * Where a schedule's or sensor's own module goes, added_<kind>s/<name>.py (from conventions v5:

@@ -14,6 +14,12 @@ export const ANSWERS_FILE = '.pipeline-answers.yaml';
  * module each, from conventions v5: two branches that each add one merge without a conflict.
  */
 export const ADDED = { schedule: 'added_schedules', sensor: 'added_sensors' } as const;
+/**
+ * The package of the resources `pipeline add resource` adds (from conventions v5, made on first use
+ * with resources.py, which gathers them): one module each, so that two branches that each add one
+ * merge without a conflict.
+ */
+export const ADDED_RESOURCES = 'added_resources';
 /** The first conventions version with the ADDED packages. */
 export const ADDED_SINCE = 5;
 

@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import { parse } from 'yaml';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
-import { ADDED, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { ADDED, ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
@@ -39,6 +39,11 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
   const read = (path: string) => tree.read(path);
   const answers = (parse(read(ANSWERS_FILE) ?? '') ?? {}) as Record<string, unknown>;
   const known = platform.deployments.map((d) => d.name);
+  // resources.py, and the modules of added_resources/ it gathers (one per resource added since v5).
+  const resourceFiles = [
+    `${pkg}/resources.py`,
+    ...tree.list(`${pkg}/${ADDED_RESOURCES}/`).filter((path) => path.endsWith('.py')),
+  ];
   const deployments = Array.isArray(answers.deployments)
     ? known.filter((d) => (answers.deployments as unknown[]).includes(d))
     : known;
@@ -66,10 +71,10 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     ),
     jobsNames: await topLevelNames(read(`${pkg}/jobs.py`)),
     opsNames: await topLevelNames(read(`${pkg}/ops.py`)),
-    resources: (await callsOf(read(`${pkg}/resources.py`), 'Binding'))
-      .map((c) => stringValue(kwarg(c, 'key') ?? c) ?? '')
-      .filter(Boolean),
-    resourcesNames: await topLevelNames(read(`${pkg}/resources.py`)),
+    resources: await inEach(resourceFiles, async (path) =>
+      (await callsOf(read(path), 'Binding')).map((c) => stringValue(kwarg(c, 'key') ?? c) ?? '').filter(Boolean),
+    ),
+    resourcesNames: await inEach(resourceFiles, (path) => topLevelNames(read(path))),
   };
 }
 

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parse, parseDocument } from 'yaml';
-import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { answersFromRecord, buildPipelineSpec, type PipelineSpec } from '../../generators/pipeline/spec.ts';
 import { checkPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
 import { ConfigError, InputError } from '../errors.ts';
@@ -149,7 +149,7 @@ export class PipelineModel {
   python(path: string): Promise<PyFacts | undefined> {
     if (!this.facts.has(path)) {
       const text = this.read(path);
-      const imports = RESOURCE_FILES.some((f) => path.endsWith(`/${f}`));
+      const imports = RESOURCE_FILES.some((f) => path.endsWith(`/${f}`)) || path.includes(`/${ADDED_RESOURCES}/`);
       this.facts.set(
         path,
         text === undefined ? Promise.resolve(undefined) : pipelineFacts(text, this.name, { imports }),

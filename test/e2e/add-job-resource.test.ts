@@ -83,19 +83,45 @@ describe('pipeline add job and resource on pipelines the user already edited', (
     );
   });
 
-  it('writes resources.py with typed classes, every field from the environment', () => {
+  it('writes each resource as a module of its own, a typed class and its binding, every field from the environment', () => {
+    const module = (key: string) => readFileSync(join(root, ORDERS, 'added_resources', `${key}.py`), 'utf8');
+    // The default, every mode: EVERY_MODE, so a mode added later has it too.
+    expect(module('warehouse')).toBe(
+      [
+        '"""Resource warehouse (yours to edit), added by `pipeline add resource`: its class and its binding."""',
+        '',
+        'import dagster as dg',
+        '',
+        'from . import EVERY_MODE, Binding',
+        '',
+        '',
+        'class WarehouseResource(dg.ConfigurableResource):',
+        '    """TODO: what warehouse is, and the methods your ops call."""',
+        '',
+        '    url: str',
+        '    user: str',
+        '',
+        '',
+        'BINDING = Binding(',
+        '    key="warehouse",',
+        '    modes=EVERY_MODE,',
+        '    resource=WarehouseResource(url=dg.EnvVar("WAREHOUSE_URL"), user=dg.EnvVar("WAREHOUSE_USER")),',
+        ')',
+        '',
+      ].join('\n'),
+    );
+    expect(module('slack')).toContain('from . import Binding\n\n\nclass SlackResource(dg.ConfigurableResource):');
+    expect(module('slack')).toContain(
+      'BINDING = Binding(\n    key="slack",\n    modes=("prod",),\n    resource=SlackResource(token=dg.EnvVar("SLACK_TOKEN")),\n)\n',
+    );
+    // resources.py gathers them; the same text in every pipeline, so two branches that each make it merge.
     const resources = readFileSync(join(root, ORDERS, 'resources.py'), 'utf8');
     expect(resources).toContain(
-      'class WarehouseResource(dg.ConfigurableResource):\n    """TODO: what warehouse is, and the methods your ops call."""\n\n    url: str\n    user: str\n\n\nclass SlackResource(dg.ConfigurableResource):',
+      'BINDINGS: list[Binding] = [module.BINDING for module in modules_in(added_resources)]\n',
     );
-    // The default, every mode: EVERY_MODE, so a mode added later has it too.
-    expect(resources).toContain(
-      '        key="warehouse",\n        modes=EVERY_MODE,\n        resource=WarehouseResource(url=dg.EnvVar("WAREHOUSE_URL"), user=dg.EnvVar("WAREHOUSE_USER")),\n',
-    );
-    expect(resources).toContain(
-      '        key="slack",\n        modes=("prod",),\n        resource=SlackResource(token=dg.EnvVar("SLACK_TOKEN")),\n',
-    );
-    expect(resources).not.toMatch(/=\s*"[^"]*(secret|password|token)/i);
+    expect(resources).not.toContain('warehouse');
+    for (const text of [resources, module('warehouse'), module('slack')])
+      expect(text).not.toMatch(/=\s*"[^"]*(secret|password|token)/i);
   });
 
   it.each(DEPLOYMENTS)('loads in %s with the new jobs exactly where visibility allows their mode', (deployment) => {
@@ -130,7 +156,7 @@ describe('pipeline add job and resource on pipelines the user already edited', (
       readFileSync(opsPath, 'utf8')
         .replace(
           'from .storage import TableStore\n',
-          'from .resources import WarehouseResource\nfrom .storage import TableStore\n',
+          'from .added_resources.warehouse import WarehouseResource\nfrom .storage import TableStore\n',
         )
         .replace(
           'def cleanup_step(context: dg.OpExecutionContext, store: TableStore) -> None:',

@@ -45,7 +45,7 @@ function opTakesWarehouse(root: string, pipeline = 'orders'): void {
     before
       .replace(
         'from .storage import TableStore\n',
-        'from .resources import WarehouseResource\nfrom .storage import TableStore\n',
+        'from .added_resources.warehouse import WarehouseResource\nfrom .storage import TableStore\n',
       )
       .replace(
         'config: SourceConfig, store: TableStore) -> list[dict]:',
@@ -97,9 +97,9 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
     );
   });
 
-  it('binds in the new mode the resources of resources.py that the mode it is like has', () => {
-    expect(readFileSync(join(root, ORDERS, 'resources.py'), 'utf8')).toContain(
-      '        key="warehouse",\n        modes=("local", "dev", "prod", "sandbox", "staging"),\n',
+  it('binds in the new mode the resources that the mode it is like has (in their modules of their own)', () => {
+    expect(readFileSync(join(root, ORDERS, 'added_resources/warehouse.py'), 'utf8')).toContain(
+      '    key="warehouse",\n    modes=("local", "dev", "prod", "sandbox", "staging"),\n',
     );
   });
 
@@ -130,18 +130,21 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
   });
 });
 
-// Two people on branches of their own: one adds a resource to billing (in every mode, the default:
-// local and prod, the modes of its deployments) that an op then takes, the other releases billing
-// to uat and gives it uat's mode, staging. Neither branch has the other's change when it runs
-// `pipeline add`, so the mode cannot bind the resource: the binding says EVERY_MODE instead of the
-// modes there were, and the merged pipeline's staging job has it (with the modes listed, it did not,
-// and since every preset's jobs are built at load, the code location loaded in no deployment).
-describe('a branch that adds a resource and one that adds a mode, merged in either order', () => {
-  it('merge without a conflict, and the new mode has the resource: Dagster loads its job in uat', () => {
+// Three people on branches of their own: two each add a resource to billing (in every mode, the
+// default: local and prod, the modes of its deployments), and an op takes one of them; the third
+// releases billing to uat and gives it uat's mode, staging. Each resource is a module of its own
+// (added_resources/, which the first one made on each branch, byte for byte the same), so the
+// branches merge in either order without a conflict. No branch has the others' changes when it runs
+// `pipeline add`, so the mode cannot bind the resources: their bindings say EVERY_MODE instead of
+// the modes there were, and the merged pipeline's staging job has them (with the modes listed, it
+// did not, and since every preset's jobs are built at load, the code location loaded nowhere).
+describe('two branches that each add a resource, and one that adds a mode, merged in either order', () => {
+  it('merge without a conflict, and the new mode has both resources: Dagster loads its job in uat', () => {
     const root = stagingPlatform();
     const main = git(root, 'rev-parse', '--abbrev-ref', 'HEAD').trim();
     const branches: Record<string, string[][]> = {
-      resource: [['resource', '--pipeline', 'billing', '--name', 'warehouse']],
+      warehouse: [['resource', '--pipeline', 'billing', '--name', 'warehouse']],
+      slack: [['resource', '--pipeline', 'billing', '--name', 'slack', '--env', 'token=SLACK_TOKEN']],
       mode: [
         ['deployment', '--pipeline', 'billing', '--name', 'uat'],
         ['mode', '--pipeline', 'billing', '--name', 'staging', '--like', 'prod'],
@@ -154,7 +157,7 @@ describe('a branch that adds a resource and one that adds a mode, merged in eith
         const result = add(root, args);
         expect(result.code, result.stderr).toBe(0);
       }
-      if (branch === 'resource') opTakesWarehouse(root, 'billing');
+      if (branch === 'warehouse') opTakesWarehouse(root, 'billing');
       git(root, 'add', '-A');
       git(root, 'commit', '-qm', `add ${branch}`);
     }
@@ -169,13 +172,22 @@ describe('a branch that adds a resource and one that adds a mode, merged in eith
     }
     // Both orders give the same files: one load tells for both.
     expect(trees[1]).toBe(trees[0]);
-    expect(readFileSync(join(root, 'pipelines/billing/src/billing/resources.py'), 'utf8')).toContain(
-      '        modes=EVERY_MODE,\n',
-    );
+    const billing = join(root, 'pipelines/billing/src/billing');
+    expect(readFileSync(join(billing, 'added_resources/warehouse.py'), 'utf8')).toContain('    modes=EVERY_MODE,\n');
     const check = runBin('pipeline', ['check'], root);
     expect(check.code, check.stdout + check.stderr).toBe(0);
     const { uat } = inspectMany(root, ['billing'], ['uat']);
     expect(uat!.billing!.jobs).toEqual(['billing_staging_full']);
+    const modes = run(
+      PYTHON,
+      [
+        '-c',
+        `import sys; sys.path.insert(0, ${JSON.stringify(join(root, 'pipelines/billing/src'))}); from billing.resources import MODES; print(sorted(MODES["staging"]))`,
+      ],
+      root,
+    );
+    expect(modes.code, modes.stderr).toBe(0);
+    expect(modes.stdout.trim()).toBe("['slack', 'store', 'warehouse']");
   });
 });
 

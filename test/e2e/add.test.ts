@@ -566,7 +566,9 @@ describe('docs/add.md', () => {
     expect(result.stdout).toContain(
       'added graph cleanup (cleanup_graph in jobs.py, calling op cleanup_step in ops.py: yours to write)',
     );
-    expect(result.stdout).toContain('"resource slack (SlackResource, from SLACK_TOKEN) in modes prod"');
+    expect(result.stdout).toContain(
+      '"resource slack (SlackResource in added_resources/slack.py, from SLACK_TOKEN) in modes prod"',
+    );
     expect(result.stdout).toContain(
       'added preset staging_full (mode staging): run config copied from prod_full (mode staging is like prod)',
     );

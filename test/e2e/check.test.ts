@@ -434,6 +434,21 @@ describe('missing-dependency and namespace packages', () => {
   });
 });
 
+describe('missing-dependency in a resource of its own', () => {
+  it('reads the imports of the modules pipeline add resource made in added_resources/', () => {
+    const root = tempDir('resource-module-');
+    cpSync(clean, root, { recursive: true });
+    const added = pipeline(root, ['add', 'resource', '--pipeline', 'orders', '--name', 'warehouse']);
+    expect(added.code, added.stderr).toBe(0);
+    const path = 'pipelines/orders/src/orders/added_resources/warehouse.py';
+    edit(root, path, 'import dagster as dg\n', 'import dagster as dg\nimport snowflake.connector\n');
+    const findings = JSON.parse(pipeline(root, ['check', '--pipeline', 'orders', '--json']).stdout).findings.filter(
+      (f: { rule: string }) => f.rule === 'missing-dependency',
+    );
+    expect(findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual([`${path}:4`]);
+  });
+});
+
 describe('a legacy Dagster 0.x package under pipelines/', () => {
   it('is reported once as not a generated pipeline, with a way out that is not another upgrade', () => {
     const root = tempDir('legacy-in-platform-');

@@ -1,6 +1,7 @@
 // A module that the pipeline's mode and resource code imports, but that its pyproject does not
 // depend on: the image builds, the code location loads, and the first dev or prod run fails.
 
+import { ADDED_RESOURCES } from '../../../generators/pipeline/files.ts';
 import { normaliseDistribution, pyprojectDependencies } from '../../upgrade/pyproject.ts';
 import { INSTALLED_MODULES, PYTHON_STDLIB } from '../../validate/python-names.ts';
 import { RESOURCE_FILES } from '../model.ts';
@@ -79,7 +80,12 @@ export const missingDependency: PipelineRule = {
     if (pyproject === undefined) return [];
     const declared = new Set(pyprojectDependencies(pyproject).runtime.map((d) => d.name));
     const findings: RawFinding[] = [];
-    for (const file of RESOURCE_FILES) {
+    // The resource modules, and each resource `pipeline add resource` made a module of its own.
+    const added = pipeline
+      .pythonFiles()
+      .filter((path) => path.startsWith(`${pipeline.pkg}/${ADDED_RESOURCES}/`))
+      .map((path) => path.slice(pipeline.pkg.length + 1));
+    for (const file of [...RESOURCE_FILES, ...added]) {
       const facts = await pipeline.python(`${pipeline.pkg}/${file}`);
       const seen = new Set<string>();
       for (const { module: top, names, line } of facts?.imports ?? []) {
