@@ -166,7 +166,9 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
         ctx.resourcesNames.includes(name) ||
         ['Binding', 'BINDINGS', 'EVERY_MODE', 'MODES', 'dg', 'modes'].includes(name)
       )
-        throw new InputError(`--class ${name}: resources.py already defines ${name}; pick another name`);
+        throw new InputError(
+          `--class ${name}: the pipeline's resources (resources.py, added_resources/) already define ${name}; pick another name`,
+        );
       return name;
     },
   })

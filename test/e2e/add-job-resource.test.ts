@@ -234,9 +234,9 @@ describe('pipeline add job and resource refuse bad input: exit 2, one line, noth
       /already binds a resource named warehouse/,
     ],
     [
-      'a class name resources.py defines',
+      'a class name a resource module defines (added_resources/warehouse.py)',
       ['resource', '--pipeline', 'orders', '--name', 'lake', '--class', 'WarehouseResource'],
-      /already defines WarehouseResource/,
+      /resources \(resources\.py, added_resources\/\) already define WarehouseResource; pick another name/,
     ],
     [
       "a resource key an op cannot take (Dagster's context)",
