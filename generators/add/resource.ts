@@ -152,7 +152,7 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
     flag: 'class',
     kind: 'text',
     valueName: 'Name',
-    help: 'Its class in resources.py (default: the key in PascalCase + Resource)',
+    help: 'Its class, in added_resources/<key>.py (default: the key in PascalCase + Resource)',
     message: 'Class name:',
     default: (_ctx, a) => `${pascal(a.name)}Resource`,
     parse: (raw, ctx) => {
@@ -301,7 +301,7 @@ export async function addResource(
   const ownModule = hasOwnModules(ctx) && (fresh || tree.exists(`${folder}/__init__.py`));
   const module = `${folder}/${answers.name}.py`;
   if (ownModule && tree.exists(module))
-    throw new InputError(`${ctx.rel}/${module} exists already; pick another key, or remove that module`);
+    throw new InputError(`--name ${answers.name}: ${ctx.rel}/${module} exists already; pick another key`);
   // In every mode the pipeline loads: bound in EVERY_MODE, so that a mode added later (on another
   // branch too, merged after this one) has it; a resources.py made before EVERY_MODE lists them.
   const everyMode =

@@ -106,8 +106,10 @@ const INTRO: Record<AddKind | 'all', string[]> = {
   resource: [
     'Adds a typed resource (a dg.ConfigurableResource whose every field is read from the environment',
     'with dg.EnvVar: secrets never reach git) and binds it under its key in the jobs of the modes you',
-    "name. It lives in the pipeline's own resources.py, made on first use; jobs.py then takes MODES",
-    'from there. An op uses it by taking a parameter named like the key, typed with its class.',
+    'name. Its class and binding are a module of their own, added_resources/<key>.py, which the',
+    "pipeline's resources.py gathers (both made on first use; jobs.py then takes MODES from there), so",
+    'two branches that each add one merge. An op uses it by taking a parameter named like the key,',
+    'typed with its class (the note says where to import it from).',
     '',
     'Examples:',
     '  npx pipeline add resource --name warehouse --env url=WAREHOUSE_URL,password=WAREHOUSE_PASSWORD',
