@@ -238,7 +238,7 @@ export class Spares {
     const bytes = Buffer.from(content, 'utf8');
     const handle = await open(spare, 'r+');
     try {
-      await handle.write(bytes, 0, bytes.length, 0);
+      for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at, bytes.length - at, at)).bytesWritten;
       await handle.truncate(bytes.length);
     } finally {
       await handle.close();

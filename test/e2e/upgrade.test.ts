@@ -605,7 +605,7 @@ describe('after a deployment and deployment_env_var are renamed', () => {
 // A pipeline at conventions v4 (upgraded no further): `pipeline add schedule` and `add sensor`
 // still edit its shared modules, ruff-clean, and say which upgrade gives each one a module of its own.
 describe('pipeline add on a pipeline upgraded only to conventions v4', () => {
-  it('writes to schedules.py and sensors.py, ruff-clean, with a note naming the upgrade to v5', () => {
+  it('writes to schedules.py, sensors.py and resources.py, ruff-clean, with a note naming the upgrade to v5', () => {
     const root = v1Platform();
     expect(upgrade(root, ['--to', '4']).code).toBe(0);
     git(root, 'add', '-A');
@@ -622,10 +622,24 @@ describe('pipeline add on a pipeline upgraded only to conventions v4', () => {
         `note: orders follows conventions v4: npx pipeline upgrade --pipeline orders makes each ${args[0]} pipeline add ${args[0]} adds a module of its own`,
       );
     }
+    // Resources too: both classes and bindings in resources.py, as before conventions v5.
+    for (const args of [
+      ['resource', '--name', 'warehouse'],
+      ['resource', '--name', 'slack', '--env', 'token=SLACK_TOKEN', '--modes', 'prod'],
+    ]) {
+      const added = runBin('pipeline', ['add', ...args, '--pipeline', 'orders'], root);
+      expect(added.code, added.stderr).toBe(0);
+      expect(added.stdout).toContain(
+        `(${args[2] === 'warehouse' ? 'WarehouseResource' : 'SlackResource'} in resources.py,`,
+      );
+    }
     const pkg = join(root, 'pipelines/orders/src/orders');
     expect(readFileSync(join(pkg, 'sensors.py'), 'utf8')).toContain('name="watch_b"');
     expect(readFileSync(join(pkg, 'schedules.py'), 'utf8')).toContain('name="orders_seven"');
-    expect(existsSync(join(pkg, 'added_sensors'))).toBe(false);
+    const resources = readFileSync(join(pkg, 'resources.py'), 'utf8');
+    expect(resources).toContain('        key="warehouse",\n        modes=EVERY_MODE,\n');
+    expect(resources).toContain('        key="slack",\n        modes=("prod",),\n');
+    for (const folder of ['added_sensors', 'added_resources']) expect(existsSync(join(pkg, folder))).toBe(false);
     expect(ruffProblems(['pipelines/orders'], root)).toBeUndefined();
   });
 });
