@@ -5,7 +5,7 @@
 // NODE_EXTRA_CA_CERTS: this machine sets it, which triples `node -e 0` on Node 20 and would
 // flatter every ratio; the baseline and the lead rows run with it unset, and the same rows with it
 // set follow. The platform repo keeps one pipeline throughout (each generated one is removed
-// again), so every run does the same work.
+// again), so every run does the same work; one row runs in a platform of 100 pipelines instead.
 // The initializer compiles from a V8 code cache that its first run writes (src/cli/create-pipeline.ts):
 // the lead rows run with a warm cache (in a folder of the bench's own, NODE_COMPILE_CACHE), the
 // "first run" rows with an empty one each time (what a one-off `npm init pipeline` costs), the
@@ -16,7 +16,7 @@
 // --node (repeatable) adds a Node binary (default: this one, and .cache/node24's when installed);
 // --cli (repeatable) adds another build to compare, e.g. one of an earlier commit.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -82,6 +82,12 @@ execFileSync(process.execPath, [CLIS[0], '--platform', '--platform-name', 'bench
 });
 git('checkout', '-q', 'main');
 git('merge', '-q', 'pipeline/first');
+// A platform of 100 pipelines (copies of the first): what a new pipeline costs where the derived
+// files (dg.toml, docker-compose.yaml) list many.
+const large = mkdtempSync(join(tmpdir(), 'bench-platform-100-'));
+cpSync(root, large, { recursive: true });
+for (let i = 1; i < 100; i++)
+  cpSync(join(large, 'pipelines', 'first'), join(large, 'pipelines', `copy${i}`), { recursive: true });
 
 // Each case: [label, node, env, args, after (puts the repo back as it was), cwd (default: the platform repo)].
 const cases = [];
@@ -116,6 +122,14 @@ for (const node of NODES) {
         (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'],
         drop,
       ]);
+    cases.push([
+      `${v} --yes --no-branch, platform of 100 pipelines${which}`,
+      node,
+      unset,
+      (i) => [cli, name(i), '--yes', '--template', 'transform', '--no-branch'],
+      (i) => rmSync(join(large, 'pipelines', name(i)), { recursive: true, force: true }),
+      large,
+    ]);
     // The first run on a machine: no code cache yet (it compiles, then writes the cache).
     cases.push([
       `${v} --yes --no-branch, first run (no cache yet)${which}`,

@@ -67,31 +67,39 @@ export function derivedFiles(
 export function composeFile(platform: PlatformConfig, pipelines: string[], base: string): string {
   const header = `# ${DERIVED_MARK} from ${COMPOSE_BASE} and pipelines/*/: do not edit, and do not commit (it is in\n# .gitignore). Change ${COMPOSE_BASE} instead; your comments there are kept here.\n`;
   // One parse and one edit for all of them: the cost stays linear in the number of pipelines.
-  const text = editYamlText(
-    base,
-    COMPOSE_BASE,
-    (doc, source) => {
-      if (pipelines.length === 0) return [];
-      const services = doc.get('services');
-      const clash = pipelines.find((pipeline) => isMap(services) && services.has(pipeline));
-      if (clash)
-        throw new StateError(
-          `pipelines/${clash} has the name of the service ${clash} in ${COMPOSE_BASE}; rename the pipeline, or that service`,
-        );
-      // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
-      const anchor = (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null;
-      const entries = pipelines
-        .map((pipeline) =>
-          renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(
-            /\n?$/,
-            '\n',
-          ),
-        )
-        .join('');
-      return [appendToMapping(doc, source, COMPOSE_BASE, ['services'], entries)];
-    },
-    readDocument(base),
-  );
+  const withServices = (of: string[], checked: boolean) =>
+    editYamlText(
+      base,
+      COMPOSE_BASE,
+      (doc, source) => {
+        if (of.length === 0) return [];
+        const services = doc.get('services');
+        const clash = of.find((pipeline) => isMap(services) && services.has(pipeline));
+        if (clash)
+          throw new StateError(
+            `pipelines/${clash} has the name of the service ${clash} in ${COMPOSE_BASE}; rename the pipeline, or that service`,
+          );
+        // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
+        const anchor = (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null;
+        const entries = of
+          .map((pipeline) =>
+            renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(
+              /\n?$/,
+              '\n',
+            ),
+          )
+          .join('');
+        return [appendToMapping(doc, source, COMPOSE_BASE, ['services'], entries)];
+      },
+      readDocument(base),
+      checked,
+    );
+  // The file with one service is parsed again to check the edit; with all of them it is not: every
+  // service is the same template, with a pipeline name (a Python identifier) and an image made of
+  // it and the platform's name, so if one entry parses at that place, so do all. Parsing them all
+  // again cost a new pipeline a fifth of its CPU, more with every pipeline the platform has.
+  if (pipelines.length > 1) withServices(pipelines.slice(0, 1), true);
+  const text = withServices(pipelines, pipelines.length <= 1);
   return header + text;
 }
 
