@@ -61,6 +61,17 @@ describe('the derived files', () => {
     );
   });
 
+  // Only the edit with the first service is parsed again when every name is plain; a folder made
+  // by hand with another name gets the whole check, which finds what its service breaks.
+  it('check the whole edit when a pipeline folder has a name YAML would not read as itself', () => {
+    expect(parse(composeFile(platform, ['orders', 'billing'], base)).services.billing.image).toBe(
+      'acme/billing:latest',
+    );
+    expect(() => composeFile(platform, ['orders', 'odd: name'], base)).toThrow(
+      /^editing docker-compose.platform.yaml produced invalid YAML/,
+    );
+  });
+
   it('refuse a compose file that is not YAML, naming it', () => {
     expect(() => composeFile(platform, ['orders'], 'services: [\n')).toThrow(
       /^docker-compose.platform.yaml is not valid YAML/,
