@@ -3,6 +3,7 @@
 // presets, schedules, sensors and the names its modules define.
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
+import { ADDED_SINCE } from '../pipeline/files.ts';
 
 export interface PresetFact {
   name: string;
@@ -48,6 +49,12 @@ export interface AddContext {
   resources: string[];
   resourcesNames: string[];
 }
+
+/**
+ * Whether the pipeline keeps each schedule, sensor and resource `pipeline add` adds in a module of
+ * its own (added_schedules/, added_sensors/, added_resources/: conventions v5).
+ */
+export const hasOwnModules = (ctx: AddContext): boolean => Number(ctx.answers._conventions_version) >= ADDED_SINCE;
 
 /** The modes some deployment of the platform allows. */
 export const platformModes = (ctx: AddContext): string[] => [

@@ -4,15 +4,14 @@
 import type { SgNode } from '@ast-grep/napi';
 import { InputError } from '../../src/errors.ts';
 import { type Answers, type AnswersOf, defineQuestions, splitList } from '../../src/options/question.ts';
-import { renderString } from '../../src/render/templates.ts';
+import { renderString, templateText } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { checkText, ENV_VAR } from '../../src/validate/index.ts';
 import { checkPythonIdentifier } from '../../src/validate/names.ts';
 import { ADDED_RESOURCES } from '../pipeline/files.ts';
-import { type AddContext, pipelineModes } from './context.ts';
-import { hasOwnModules, pipelineTemplate } from './schedule.ts';
+import { type AddContext, hasOwnModules, pipelineModes } from './context.ts';
 
 /** The resource keys every mode of modes.py binds already (the platform's). */
 const PLATFORM_KEYS = ['store'];
@@ -68,46 +67,6 @@ const RESOURCE_ATTRIBUTES = new Set([
   'with_resource_context',
   'yield_for_execution',
 ]);
-
-const RESOURCES_FILE = `"""Resources (yours): what your ops use besides the platform's store, bound per mode.
-
-Made by \`pipeline add resource\`, which appends a class and its binding here. jobs.py takes MODES
-from this module: each mode's resources from modes.py, plus every binding below that lists the mode
-or is in EVERY_MODE (every mode of modes.py, those added later included).
-Every field is read from the environment (dg.EnvVar), never written here: secrets stay out of git.
-An op uses a resource by naming its key as a parameter, typed with its class.
-"""
-
-from dataclasses import dataclass
-from typing import Any
-
-import dagster as dg
-
-from . import modes
-
-
-{{> resource-class}}
-@dataclass(frozen=True)
-class Binding:
-    """A resource under \`key\` in the jobs of each of \`modes\` (or of every mode: EVERY_MODE)."""
-
-    key: str
-    modes: tuple[str, ...]
-    resource: dg.ConfigurableResource
-
-
-EVERY_MODE = ("*",)
-"""Binding.modes of a resource in every mode of modes.py, those added later included."""
-
-BINDINGS: list[Binding] = [
-    {{> resource-binding}}
-]
-
-MODES: dict[str, dict[str, Any]] = {
-    mode: {**resources, **{b.key: b.resource for b in BINDINGS if b.modes == EVERY_MODE or mode in b.modes}}
-    for mode, resources in modes.MODES.items()
-}
-`;
 
 /** A class and a binding, as resources.py's first ones: the same partials. */
 const CLASS = '{{> resource-class}}';
@@ -313,15 +272,15 @@ export async function addResource(
   ];
   if (ownModule) {
     if (fresh) {
-      tree.write(path, render(pipelineTemplate('added-resources-gathered.py.hbs'), data));
-      tree.write(`${folder}/__init__.py`, render(pipelineTemplate('added-resources-init.py.hbs'), data));
+      tree.write(path, render(templateText('pipeline/added-resources-gathered.py.hbs'), data));
+      tree.write(`${folder}/__init__.py`, render(templateText('pipeline/added-resources-init.py.hbs'), data));
       await takeModesFromResources(tree, jobsPath);
     }
-    tree.write(module, render(pipelineTemplate('added-resource.py.hbs'), data));
+    tree.write(module, render(templateText('pipeline/added-resource.py.hbs'), data));
     return { added, notes: [takeNote(answers, `.${ADDED_RESOURCES}.${answers.name}`)] };
   }
   if (fresh) {
-    tree.write(path, render(RESOURCES_FILE, data));
+    tree.write(path, render(templateText('pipeline/resources-in-one-file.py.hbs'), data));
     await takeModesFromResources(tree, jobsPath);
     return { added, notes: [takeNote(answers, '.resources')] };
   }

@@ -2,19 +2,16 @@
 // and its edit: one ScheduleSpec(...) in a module of its own, added_schedules/<name>.py (before
 // conventions v5: appended to SCHEDULES in schedules.py).
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestion, defineQuestions, splitList } from '../../src/options/question.ts';
-import { templatesDir } from '../../src/paths.ts';
-import { renderString } from '../../src/render/templates.ts';
+import { renderString, templateText } from '../../src/render/templates.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { parsePython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, assignedList } from '../../src/upgrade/engines/python-lists.ts';
 import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
 import { checkDagsterName, checkNotReservedByDagster } from '../../src/validate/names.ts';
-import { ADDED, ADDED_SINCE } from '../pipeline/files.ts';
-import type { AddContext } from './context.ts';
+import { ADDED } from '../pipeline/files.ts';
+import { type AddContext, hasOwnModules } from './context.ts';
 
 /** The item, exactly as the pipeline template writes it: the same partial. */
 const SCHEDULE_SPEC = '{{> schedule-spec}}';
@@ -211,13 +208,8 @@ export async function appendTrigger(
   return path;
 }
 
-const pipelineTemplates: Record<string, string> = {};
-/** A template of templates/pipeline/ that `pipeline add` renders (read once). */
-export const pipelineTemplate = (file: string): string =>
-  (pipelineTemplates[file] ??= readFileSync(join(templatesDir(), 'pipeline', file), 'utf8'));
-
 /** The module of one schedule or sensor (templates/pipeline/added-<kind>.py.hbs). */
-export const moduleTemplate = (kind: keyof typeof ADDED): string => pipelineTemplate(`added-${kind}.py.hbs`);
+export const moduleTemplate = (kind: keyof typeof ADDED): string => templateText(`pipeline/added-${kind}.py.hbs`);
 
 /**
  * Where a schedule's or sensor's own module goes, added_<kind>s/<name>.py (from conventions v5:
@@ -225,9 +217,6 @@ export const moduleTemplate = (kind: keyof typeof ADDED): string => pipelineTemp
  * and a deployment would run it; undefined for a pipeline of earlier conventions, which gets the
  * spec appended to schedules.py or sensors.py instead.
  */
-/** Whether the pipeline keeps each schedule and sensor `pipeline add` adds in a module of its own (conventions v5). */
-export const hasOwnModules = (ctx: AddContext): boolean => Number(ctx.answers._conventions_version) >= ADDED_SINCE;
-
 export async function ownModule(
   tree: FileTree,
   ctx: AddContext,

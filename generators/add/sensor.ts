@@ -12,11 +12,10 @@ import { docstringEdit } from '../../src/upgrade/engines/python-docstring.ts';
 import { assignedDict, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { checkNotBuiltin, checkPythonIdentifier } from '../../src/validate/names.ts';
 import { ADDED } from '../pipeline/files.ts';
-import type { AddContext } from './context.ts';
+import { type AddContext, hasOwnModules } from './context.ts';
 import { appendToDictFitting, fitCall } from './layout.ts';
 import {
   appendTrigger,
-  hasOwnModules,
   moduleTemplate,
   newTriggerName,
   ownModule,

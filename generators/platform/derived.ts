@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { isMap } from 'yaml';
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import { StateError } from '../../src/errors.ts';
-import { templatesDir } from '../../src/paths.ts';
-import { type RenderedFile, renderFolders, renderString } from '../../src/render/templates.ts';
+import { type RenderedFile, renderFolders, renderString, templateText } from '../../src/render/templates.ts';
 import { comparePaths } from '../../src/tree/order.ts';
 import { appendToMapping, editYamlText, readDocument } from '../../src/yaml/edit.ts';
 
@@ -107,7 +106,5 @@ export function composeFile(platform: PlatformConfig, pipelines: string[], base:
   return header + withServices(pipelines, !same);
 }
 
-let serviceTemplate: string | undefined;
 /** A compose code-server service, as the template of a new service looks in the file. */
-const composeService = (): string =>
-  (serviceTemplate ??= readFileSync(join(templatesDir(), 'platform', 'compose-service.yaml.hbs'), 'utf8'));
+const composeService = (): string => templateText('platform/compose-service.yaml.hbs');

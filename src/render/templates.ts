@@ -14,6 +14,17 @@ import { PRECOMPILED, templateKey } from './precompiled.ts';
 
 type HandlebarsEnv = typeof import('handlebars');
 
+const texts = new Map<string, string>();
+/** The text of a template of templates/ (`platform/compose-service.yaml.hbs`), read once, for renderString. */
+export function templateText(path: string): string {
+  let text = texts.get(path);
+  if (text === undefined) {
+    text = readFileSync(join(templatesDir(), path), 'utf8');
+    texts.set(path, text);
+  }
+  return text;
+}
+
 export interface RenderedFile {
   path: string; // relative, POSIX separators
   content: string;

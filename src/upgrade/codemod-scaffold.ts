@@ -1,13 +1,12 @@
 // A platform team's own codemods: `pipeline codemod new` scaffolds one (its module, its fixtures
 // folder, its entry in codemods/index.ts, registered with ts-morph) and `pipeline codemod test`
 // runs its fixture cases (input/ becomes expected/, and a second run changes nothing).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { loadPlatformConfig } from '../conventions/platform-config.ts';
 import { InputError, StateError } from '../errors.ts';
-import { templatesDir } from '../paths.ts';
-import { renderString } from '../render/templates.ts';
+import { renderString, templateText } from '../render/templates.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { writing } from '../tree/transaction.ts';
 import { CODEMODS_DIR, FIXTURES_DIR } from './platform-codemods.ts';
@@ -49,7 +48,7 @@ export async function newCodemod(root: string, id: string, values: Record<string
   const tree = new FileTree(root);
   const file = `${CODEMODS_DIR}/${id}.ts`;
   if (tree.exists(file)) throw new StateError(`${file} exists already; move it aside or choose another id`);
-  const template = (name: string) => readFileSync(join(templatesDir(), 'codemod', name), 'utf8');
+  const template = (name: string) => templateText(`codemod/${name}`);
   tree.write(file, renderString(template('codemod.ts.hbs'), { id, identifier, version, description }));
   tree.write(
     `${CODEMODS_DIR}/${FIXTURES_DIR}/${id}/README.md`,
