@@ -3,7 +3,7 @@
 // are transpiled (ts-morph's TypeScript, loaded only here) into a cache folder and imported from
 // there. They get the editing engines through their context and import nothing else at run time.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,19 +21,31 @@ function sources(dir: string): string[] {
   });
 }
 
+/**
+ * The folder of the codemods' transpiled JavaScript: named after their relative paths and bytes,
+ * not where the platform repo is, so that every clone and worktree of it on this machine shares
+ * one transpilation.
+ */
+function transpiledDir(dir: string, files: string[]): string {
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(relative(dir, f)).update('\0').update(readFileSync(f)).update('\0');
+  return join(tmpdir(), `create-pipeline-codemods-${hash.digest('hex').slice(0, 16)}`);
+}
+
 export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
   const dir = join(root, CODEMODS_DIR);
   const index = join(dir, 'index.ts');
   if (!existsSync(index)) return [];
   const files = sources(dir);
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(f).update(readFileSync(f));
-  const out = join(tmpdir(), `create-pipeline-codemods-${hash.digest('hex').slice(0, 16)}`);
-  if (!existsSync(join(out, 'index.js'))) {
+  const out = transpiledDir(dir, files);
+  if (!existsSync(out)) {
     // TypeScript (14 MiB) only to transpile: a cached transpilation (the usual case, and every
     // worker thread after the first) loads none of it.
     const { ts } = await import('ts-morph');
-    rmSync(out, { recursive: true, force: true });
+    // Written beside it, then renamed into place: a run that shares the folder (another clone's,
+    // at the same moment) sees all of it or none, never a half-written one.
+    const staging = `${out}.${process.pid}.tmp`;
+    rmSync(staging, { recursive: true, force: true });
     for (const file of files) {
       const result = ts.transpileModule(readFileSync(file, 'utf8'), {
         fileName: file,
@@ -46,15 +58,24 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
         },
       });
       const error = result.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
-      if (error)
+      if (error) {
+        rmSync(staging, { recursive: true, force: true });
         throw new InputError(
           `${relative(root, file)}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}; fix the codemod`,
         );
-      const target = join(out, relative(dir, file)).replace(/\.m?ts$/, '.js');
+      }
+      const target = join(staging, relative(dir, file)).replace(/\.m?ts$/, '.js');
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, result.outputText);
     }
-    writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');
+    try {
+      renameSync(staging, out);
+    } catch (error) {
+      // Another run renamed the same transpilation into place first: theirs is used.
+      rmSync(staging, { recursive: true, force: true });
+      if (!existsSync(out)) throw error;
+    }
   }
   let loaded: { codemods?: unknown; default?: unknown };
   try {

@@ -1,11 +1,13 @@
 // A platform team's own codemod, end to end: `pipeline codemod new` writes and registers it (with
 // ts-morph), its fixture cases run with `pipeline codemod test`, and `pipeline upgrade` runs it
 // after the built-in ones, by version.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
-import { runBin } from '../helpers/cli.ts';
+import { builtBin } from '../../src/paths.ts';
+import { binEnv, runBin } from '../helpers/cli.ts';
 import { git, tempDir } from '../helpers/workspace.ts';
 
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'conventions-v1');
@@ -153,6 +155,34 @@ describe("a platform's own codemod", () => {
     expect(JSON.parse(check.stdout).findings).toEqual([]);
     git(root, 'add', '-A');
     git(root, 'commit', '-qm', 'fresh, upgraded');
+  });
+
+  it('a clone of the platform repo elsewhere uses the codemods transpiled for the first, in one folder', async () => {
+    const tmp = tempDir('codemods-tmp-');
+    const clone = join(tempDir('platform-clone-'), 'platform');
+    git(root, 'clone', '-q', root, clone);
+    for (const repo of [root, clone]) {
+      const result = runBin('pipeline', ['upgrade', '--dry-run'], repo, { TMPDIR: tmp });
+      expect(result.code, result.stderr).toBe(0);
+    }
+    expect(readdirSync(tmp).filter((name) => name.startsWith('create-pipeline-codemods-'))).toHaveLength(1);
+    // Both at once, on a machine that has not transpiled them yet: each loads them, and one
+    // transpilation is left, whole (none half-written, no staging folder behind).
+    const fresh = tempDir('codemods-tmp-');
+    const codes = await Promise.all(
+      [root, clone].map(
+        (repo) =>
+          new Promise<number | null>((resolve) =>
+            spawn(process.execPath, [builtBin('pipeline'), 'upgrade', '--dry-run'], {
+              cwd: repo,
+              env: binEnv({ TMPDIR: fresh }),
+              stdio: 'ignore',
+            }).on('close', resolve),
+          ),
+      ),
+    );
+    expect(codes).toEqual([0, 0]);
+    expect(readdirSync(fresh)).toEqual([expect.stringMatching(/^create-pipeline-codemods-[0-9a-f]{16}$/)]);
   });
 
   it('a codemod that does not compile is a clear error naming the file', () => {
