@@ -54,6 +54,10 @@ export function builtBin(bin: 'create-pipeline' | 'pipeline'): string {
 
 export const templatesDir = (): string => join(packageRoot(), 'templates');
 
+let version: string | undefined;
+
+/** The workspace's version (read once: a new pipeline asks three times). */
 export function cliVersion(): string {
-  return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version;
+  version ??= JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  return version;
 }

@@ -32,6 +32,9 @@ interface GeneratorLike extends EventEmitter {
   _postConstruct?: () => unknown;
 }
 
+/** The package yeoman-generator names our generators' storage after. */
+const GENERATOR_PACKAGE = { name: 'create-pipeline', version: '0.0.0' };
+
 type GeneratorClass = new (args: string[], options: Record<string, unknown>) => GeneratorLike;
 
 /** A log that prints nothing (the full environment's went to a sink too): a function with the logger's methods. */
@@ -81,7 +84,14 @@ export class LeanEnvironment extends EventEmitter {
     Generator: GeneratorClass,
     options: { generatorArgs?: string[]; generatorOptions?: Record<string, unknown> },
   ) {
-    const environment = { env: this, resolved: 'unknown', namespace: 'unknownnamespace' };
+    // _meta's package.json names the generator's storage in .yo-rc-global.json (which ours never
+    // use): without it, yeoman-generator looked a package.json up from the folder it runs in.
+    const environment = {
+      env: this,
+      resolved: 'unknown',
+      namespace: 'unknownnamespace',
+      _meta: { getPackageJson: () => GENERATOR_PACKAGE },
+    };
     const generator = new Generator(options.generatorArgs ?? [], {
       ...this.sharedOptions,
       ...options.generatorOptions,

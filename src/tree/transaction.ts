@@ -46,6 +46,12 @@ import {
 } from './atomic.ts';
 import type { ChangePlan } from './plan.ts';
 
+/**
+ * Milliseconds, for the timing lines (PIPELINE_UPGRADE_TIMINGS). Not `performance.now()`: on Node 20
+ * its first call loads perf_hooks, about 1 ms of a new pipeline's CPU (bench/generate.mjs).
+ */
+const clock = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 const TXN_DIR = 'pipeline-txn';
 /** File-system calls in flight at once in applyConcurrently (libuv runs four at a time). */
 const CONCURRENT = 8;
@@ -336,7 +342,7 @@ export class Transaction {
    */
   apply(plan: ChangePlan): void {
     const write = this.journalAndCheck(plan);
-    let at = performance.now();
+    let at = clock();
     for (const file of write.files) this.writeOne(file, () => writeTemp(file.path, file.content, file.mode));
     at = this.makeDurable(
       write,
@@ -344,7 +350,7 @@ export class Transaction {
       write.files.map((f) => tempPathOf(f.path)),
     );
     for (const file of write.files) this.writeOne(file, () => renameSync(tempPathOf(file.path), file.path));
-    write.times.renames += performance.now() - at;
+    write.times.renames += clock() - at;
     write.report();
   }
 
@@ -387,13 +393,13 @@ export class Transaction {
     const files = oneFolderAtATime(write.files);
     const spares = this.spares;
     const batch = WRITE_BATCH();
-    let at = performance.now();
+    let at = clock();
     for (let start = 0; start < files.length; start += batch) {
       const turn = files.slice(start, start + batch);
       if (spares.size) {
         await syncDurablyAsync(this.renamedIn, []);
-        write.times.sync += performance.now() - at;
-        at = performance.now();
+        write.times.sync += clock() - at;
+        at = clock();
       }
       const temps = new Map<PlannedFile, string>();
       await this.concurrently(turn, async (file) => {
@@ -409,10 +415,10 @@ export class Transaction {
         await rename(temps.get(file)!, file.path);
         if (spare) spares.add(spare, file.device!);
       });
-      write.times.renames += performance.now() - at;
-      at = performance.now();
+      write.times.renames += clock() - at;
+      at = clock();
     }
-    write.times.renames += performance.now() - at;
+    write.times.renames += clock() - at;
     write.report();
   }
 
@@ -452,7 +458,7 @@ export class Transaction {
    * written, not thousands), creates the folders they need and refuses read-only ones.
    */
   private journalAndCheck(plan: ChangePlan): PlannedWrite {
-    const started = performance.now();
+    const started = clock();
     // The last content of each path (a plan may name a file twice), in the plan's order.
     const contents = new Map<string, PlannedFile>();
     for (const change of plan.changes) {
@@ -544,7 +550,7 @@ export class Transaction {
         dirs.add(dir);
       }
     }
-    const times = { journal: performance.now() - started, temps: 0, sync: 0, renames: 0, synced: 0 };
+    const times = { journal: clock() - started, temps: 0, sync: 0, renames: 0, synced: 0 };
     return {
       files: [...contents.values()],
       dirs,
@@ -586,7 +592,7 @@ export class Transaction {
 
   /** The files makeDurable syncs: backups not synced yet, then the temporary files. */
   private beforeSync(write: PlannedWrite, since: number, temps: string[]): string[] {
-    write.times.synced = performance.now();
+    write.times.synced = clock();
     write.times.temps += write.times.synced - since;
     // From here on the renames may have begun: markDone makes them durable.
     for (const dir of write.dirs) this.renamedIn.add(dir);
@@ -597,7 +603,7 @@ export class Transaction {
   private afterSync(write: PlannedWrite): number {
     this.unsynced = [];
     write.backups = [];
-    const now = performance.now();
+    const now = clock();
     write.times.sync += now - write.times.synced;
     return now;
   }
