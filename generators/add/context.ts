@@ -8,7 +8,10 @@ import { ADDED_SINCE } from '../pipeline/files.ts';
 export interface PresetFact {
   name: string;
   mode: string;
-  /** The source text of its run_config value, and the column its Preset( starts at. */
+  /**
+   * The source text of its run_config value, and the indentation of the line its Preset( is on
+   * (its fields are 4 columns further in).
+   */
   runConfig?: string;
   column: number;
 }

@@ -1,27 +1,24 @@
-// `pipeline add preset`: its questions and its edits: one Preset(...) appended to presets.py and,
-// when the README's jobs table is the generated one, a row per graph for the new jobs.
+// `pipeline add preset`: its questions and its edits. In a pipeline of conventions v5, the preset is
+// a module of its own in added_presets/, which presets.py gathers (the first preset added makes the
+// package and that edit: the same bytes on every branch), so that two branches that each add one
+// merge without a conflict. Before v5, or where presets.py is no longer the generated one, one
+// Preset(...) is appended to presets.py and, when the README's jobs table is the generated one, a
+// row per graph for the new jobs.
 
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import { type Literal, pyBlock } from '../../src/render/literals.ts';
-import { renderString } from '../../src/render/templates.ts';
+import { renderString, templateText } from '../../src/render/templates.ts';
 import { plural } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
+import { editPython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
 import { checkText } from '../../src/validate/index.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
-import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
+import { ADDED_PRESETS } from '../pipeline/files.ts';
+import { type AddContext, deploymentRunning, hasOwnModules, pipelineModes, platformModes } from './context.ts';
 
-const PRESET = `Preset(
-    name={{py name}},
-    mode={{py mode}},
-    description={{py description}},
-{{#if todo}}
-    # TODO: copied from preset {{source}} (mode {{sourceMode}}); set this mode's run config.
-{{/if}}
-    run_config={{{runConfig}}},
-)
-`;
+const PRESET = '{{> preset-call}}';
 
 export const PRESET_QUESTIONS = defineQuestions<AddContext>()
   .ask({
@@ -67,7 +64,7 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
     parse: (raw, ctx) => {
       const name = checkDagsterName(raw, '--name');
       if (ctx.presets.some((p) => p.name === name))
-        throw new InputError(`--name ${name}: presets.py already has a preset named ${name}; pick another name`);
+        throw new InputError(`--name ${name}: ${ctx.pipeline} already has a preset named ${name}; pick another name`);
       // Graph billing_prod with preset full, and graph billing with preset prod_full: both jobs
       // would be billing_prod_full, and the later one would replace the other in JOBS unseen.
       for (const graph of ctx.graphs)
@@ -150,6 +147,55 @@ function runConfigOf(
   return { runConfig: text, todo: !same, source: source.name, sourceMode: source.mode };
 }
 
+/** What presets.py gets, at its end, with the first preset of added_presets/. */
+const GATHER = `
+# Every preset \`pipeline add preset\` added: a module of its own in ${ADDED_PRESETS}/, so that two
+# branches that each add one merge without a conflict.
+PRESETS |= {preset.name: preset for preset in specs_in(${ADDED_PRESETS}, Preset)}
+`;
+
+/**
+ * Makes presets.py gather the presets of added_presets/ (with the first preset added there): its
+ * one import of the package's own becomes two, and GATHER goes at its end. The same edit on every
+ * branch, so two branches that each make it merge. Only a presets.py that still imports as the
+ * generated one does (`from .deployments import Preset`, nothing else of the package's own) and
+ * assigns PRESETS takes it, so that ruff's import order holds; returns whether it did.
+ */
+async function gatherAddedPresets(tree: FileTree, path: string): Promise<boolean> {
+  let gathered = false;
+  await editPython(tree, path, (root) => {
+    const statements = root.children();
+    const local = statements.filter(
+      (n) => n.kind() === 'import_from_statement' && n.field('module_name')!.text().startsWith('.'),
+    );
+    const assigns = statements.some(
+      (n) => n.kind() === 'expression_statement' && n.child(0)?.field('left')?.text() === 'PRESETS',
+    );
+    if (local.length !== 1 || local[0]!.text().replace(/\s+/g, ' ') !== 'from .deployments import Preset' || !assigns)
+      return [];
+    gathered = true;
+    const source = root.text();
+    const { start, end } = local[0]!.range();
+    // Two blank lines after a function or class (ruff format's rule), one after a statement.
+    const last = String(
+      statements
+        .filter((n) => n.kind() !== 'comment')
+        .at(-1)
+        ?.kind() ?? '',
+    );
+    const gap = (source.endsWith('\n') ? '' : '\n') + (/definition$/.test(last) ? '\n' : '');
+    return [
+      {
+        startPos: start.index,
+        endPos: end.index,
+        insertedText: `from . import ${ADDED_PRESETS}\nfrom .deployments import Preset, specs_in`,
+      },
+      { startPos: source.length, endPos: source.length, insertedText: gap + GATHER },
+    ];
+  });
+  return gathered;
+}
+
 export async function addPreset(
   tree: FileTree,
   ctx: AddContext,
@@ -157,25 +203,48 @@ export async function addPreset(
 ): Promise<{ added: string[]; notes: string[] }> {
   const path = `${ctx.pkg}/presets.py`;
   if (!tree.exists(path)) throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its presets there`);
-  const column = ctx.presets[0]?.column ?? 8;
+  const folder = `${ctx.pkg}/${ADDED_PRESETS}`;
+  const module = `${folder}/${answers.name}.py`;
+  if (hasOwnModules(ctx) && tree.exists(module))
+    throw new InputError(`--name ${answers.name}: ${ctx.rel}/${module} exists already; pick another name`);
+  const first = hasOwnModules(ctx) && !tree.exists(`${folder}/__init__.py`) && (await gatherAddedPresets(tree, path));
+  const ownModule = first || (hasOwnModules(ctx) && tree.exists(`${folder}/__init__.py`));
+  // The run config is laid out from the start of the line its Preset( is on.
+  const column = ownModule ? 0 : (ctx.presets[0]?.column ?? 8);
   const data = { ...answers, ...runConfigOf(ctx, answers, column) };
-  await appendToList(
-    tree,
-    path,
-    'list of Preset(...)',
-    (root) => listOfCalls(root, 'Preset'),
-    renderString(PRESET, data),
-  );
+  if (ownModule) {
+    if (first)
+      tree.write(`${folder}/__init__.py`, renderString(templateText('pipeline/added-presets-init.py.hbs'), data));
+    tree.write(module, renderString(templateText('pipeline/added-preset.py.hbs'), data));
+  } else
+    await appendToList(
+      tree,
+      path,
+      'list of Preset(...)',
+      (root) => listOfCalls(root, 'Preset'),
+      renderString(PRESET, data),
+    );
   const copied = data.todo
     ? `: run config copied from ${data.source}, marked TODO`
     : data.sourceMode && data.sourceMode !== answers.mode
       ? `: run config copied from ${data.source} (mode ${answers.mode} is like ${data.sourceMode})`
       : '';
-  const added = [`preset ${answers.name} (mode ${answers.mode})${copied}`];
+  const added = [
+    `preset ${answers.name} (mode ${answers.mode}${ownModule ? `, in ${ADDED_PRESETS}/${answers.name}.py` : ''})${copied}`,
+  ];
   const jobs = ctx.graphs.map((g) => `${g}_${answers.name}`);
   added.push(`${plural(jobs.length, 'job')} ${jobs.join(', ') || '(no graph in jobs.py)'}`);
   const notes: string[] = [];
   const readme = tree.read('README.md');
+  if (ownModule) {
+    // A row per job in the README's table would put two branches' rows at one place again.
+    const updated = first && readme !== undefined ? withAddedPresetsNote(readme, ctx.pkg) : undefined;
+    if (updated) tree.write('README.md', updated);
+    notes.push(
+      `README.md's jobs table lists the presets of presets.py only (rows that two branches each add would conflict); npx pipeline list --pipeline ${ctx.pipeline} lists every job`,
+    );
+    return { added, notes };
+  }
   const updated =
     readme === undefined
       ? undefined
@@ -191,8 +260,8 @@ export async function addPreset(
 const TABLE_HEAD = '| job | preset | mode |\n|---|---|---|\n';
 const ROW = /^\| `[^`]+` \| `[^`]+` \| `[^`]+` \|$/;
 
-/** The README with rows appended to its generated jobs table, or undefined when the table is not the generated one. */
-export function withJobRows(readme: string, rows: { job: string; preset: string; mode: string }[]): string | undefined {
+/** Where the rows of the README's generated jobs table end (after the last one's newline), or undefined when it has none. */
+function jobTableEnd(readme: string): number | undefined {
   const section = readme.indexOf('\n## Jobs\n');
   const head = section < 0 ? -1 : readme.indexOf(TABLE_HEAD, section);
   if (head < 0 || readme.slice(section + 9, head).trim() !== '') return undefined;
@@ -200,7 +269,21 @@ export function withJobRows(readme: string, rows: { job: string; preset: string;
   const lines = readme.slice(end).split('\n');
   let count = 0;
   while (count < lines.length && ROW.test(lines[count]!)) end += lines[count++]!.length + 1;
-  if (count === 0) return undefined;
+  return count === 0 ? undefined : Math.min(end, readme.length);
+}
+
+/** The README with rows appended to its generated jobs table, or undefined when the table is not the generated one. */
+export function withJobRows(readme: string, rows: { job: string; preset: string; mode: string }[]): string | undefined {
+  const end = jobTableEnd(readme);
+  if (end === undefined) return undefined;
   const rendered = rows.map((r) => `| \`${r.job}\` | \`${r.preset}\` | \`${r.mode}\` |\n`).join('');
   return readme.slice(0, end) + rendered + readme.slice(end);
+}
+
+/** The README with a line below its generated jobs table on where the added presets' jobs are, or undefined without that table. */
+function withAddedPresetsNote(readme: string, pkg: string): string | undefined {
+  const end = jobTableEnd(readme);
+  if (end === undefined) return undefined;
+  const line = `\nThe jobs of the presets \`pipeline add preset\` adds (\`${pkg}/${ADDED_PRESETS}/\`) are not in this\ntable: \`npx pipeline list\` lists every job, per deployment.\n`;
+  return readme.slice(0, end) + line + readme.slice(end);
 }

@@ -46,7 +46,7 @@ export const TRIGGER_PRESET = defineQuestion<AddContext>()({
   flag: 'preset',
   kind: 'select',
   valueName: 'preset',
-  help: "The preset it launches, one of presets.py (default: the pipeline's prod preset, else its first)",
+  help: "The preset it launches, one of the pipeline's (presets.py, added_presets/; default: its prod preset, else its first)",
   message: 'Which preset does it launch?',
   choices: (ctx) => ctx.presets.map((p) => ({ value: p.name, description: `mode ${p.mode}` })),
   default: (ctx) => {
@@ -63,7 +63,7 @@ export const TRIGGER_PRESET = defineQuestion<AddContext>()({
     const name = raw.trim();
     if (!ctx.presets.some((p) => p.name === name))
       throw new InputError(
-        `--preset ${name} is not a preset of ${ctx.pipeline} (presets.py has: ${ctx.presets.map((p) => p.name).join(', ') || 'none'}); add it first with pipeline add preset`,
+        `--preset ${name} is not a preset of ${ctx.pipeline} (it has: ${ctx.presets.map((p) => p.name).join(', ') || 'none'}); add it first with pipeline add preset`,
       );
     return name;
   },

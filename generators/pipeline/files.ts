@@ -20,6 +20,12 @@ export const ADDED = { schedule: 'added_schedules', sensor: 'added_sensors' } as
  * merge without a conflict.
  */
 export const ADDED_RESOURCES = 'added_resources';
+/**
+ * The package of the presets `pipeline add preset` adds to a pipeline of conventions v5 (made on
+ * first use; presets.py then gathers them): one module each, so that two branches that each add
+ * one merge without a conflict.
+ */
+export const ADDED_PRESETS = 'added_presets';
 /** The first conventions version with the ADDED packages. */
 export const ADDED_SINCE = 5;
 

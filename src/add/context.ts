@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import { parse } from 'yaml';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
-import { ADDED, ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { ADDED, ADDED_PRESETS, ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
@@ -56,7 +56,14 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     tree,
     deployments,
     graphs: await graphsOf(read(`${pkg}/jobs.py`)),
-    presets: await presetsOf(read(`${pkg}/presets.py`)),
+    // presets.py's, then those of added_presets/ (one module per preset added since conventions v5).
+    presets: (
+      await Promise.all(
+        [`${pkg}/presets.py`, ...tree.list(`${pkg}/${ADDED_PRESETS}/`).filter((path) => path.endsWith('.py'))].map(
+          (path) => presetsOf(read(path)),
+        ),
+      )
+    ).flat(),
     modes: await dictKeys(read(`${pkg}/modes.py`), 'MODES'),
     answers,
     schedules: await inEach([`${pkg}/schedules.py`, ...addedModules(tree, pkg, 'schedule')], (path) =>
@@ -108,9 +115,12 @@ async function presetsOf(source: string | undefined): Promise<PresetFact[]> {
   return (await callsOf(source, 'Preset')).flatMap((call) => {
     const name = stringValue(kwarg(call, 'name') ?? call);
     const mode = stringValue(kwarg(call, 'mode') ?? call);
-    return name && mode
-      ? [{ name, mode, runConfig: kwarg(call, 'run_config')?.text(), column: call.range().start.column }]
-      : [];
+    // The indentation of the line the call starts on: its fields are 4 columns further in
+    // (`        Preset(` in presets.py's list, `PRESET = Preset(` in a module of added_presets/).
+    const start = call.range().start;
+    const line = source!.slice(start.index - start.column, start.index);
+    const column = line.length - line.trimStart().length;
+    return name && mode ? [{ name, mode, runConfig: kwarg(call, 'run_config')?.text(), column }] : [];
   });
 }
 

@@ -3,7 +3,7 @@
 // buildPipelineSpec, then the graphs, presets, schedules and sensors its code declares ->
 // visibility), so nothing is imported.
 
-import { ADDED } from '../../generators/pipeline/files.ts';
+import { ADDED, ADDED_PRESETS } from '../../generators/pipeline/files.ts';
 import {
   type Declared,
   type PipelineSpec,
@@ -60,24 +60,21 @@ export async function listReport(root: string, filters: string[] = []): Promise<
 async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise<Declared> {
   const calls = async (file: string, name: string) =>
     (await model.python(`${model.pkg}/${file}`))?.calls.filter((c) => c.name === name);
-  // schedules.py's (sensors.py's), then those of added_schedules/ (added_sensors/): conventions v5
-  // has one module per schedule or sensor `pipeline add` added.
-  const triggerCalls = async (
-    kind: keyof typeof ADDED,
-    file: string,
-    callee: string,
-  ): Promise<PyCall[] | undefined> => {
-    const added = model.pythonFiles().filter((path) => path.startsWith(`${model.pkg}/${ADDED[kind]}/`));
+  // The calls of `file` (schedules.py, sensors.py, presets.py), then those of the modules of its
+  // package of added ones (added_schedules/, added_sensors/, added_presets/): conventions v5 has one
+  // module per schedule, sensor or preset `pipeline add` added.
+  const withAdded = async (added: string, file: string, callee: string): Promise<PyCall[] | undefined> => {
+    const modules = model.pythonFiles().filter((path) => path.startsWith(`${model.pkg}/${added}/`));
     const found = await Promise.all([
       calls(file, callee),
-      ...added.map((path) => calls(path.slice(model.pkg.length + 1), callee)),
+      ...modules.map((path) => calls(path.slice(model.pkg.length + 1), callee)),
     ]);
     return found[0] && found.flatMap((list) => list ?? []);
   };
   const str = (call: PyCall, key: string) => call.kwargs.get(key)?.str;
   const graphCalls = (await calls('jobs.py', 'graph'))?.filter((c) => /^((dg|dagster)\.)?graph$/.test(c.callee));
   const graphNames = graphCalls?.map((c) => str(c, 'name') ?? c.decorates);
-  const presetCalls = await calls('presets.py', 'Preset');
+  const presetCalls = await withAdded(ADDED_PRESETS, 'presets.py', 'Preset');
   const declared = presetCalls?.map((c) => ({ name: str(c, 'name'), mode: str(c, 'mode') }));
   const presets = declared?.every((p) => p.name && p.mode) ? (declared as Declared['presets']) : spec.presets;
   const triggers = async (declared: PyCall[] | undefined, fallback: TriggerSpec[]): Promise<TriggerSpec[]> => {
@@ -97,8 +94,8 @@ async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise
         ? Object.fromEntries(graphNames.map((g) => [g!, g!]))
         : spec.graphs,
     presets,
-    schedules: await triggers(await triggerCalls('schedule', 'schedules.py', 'ScheduleSpec'), spec.schedules),
-    sensors: await triggers(await triggerCalls('sensor', 'sensors.py', 'SensorSpec'), spec.sensors),
+    schedules: await triggers(await withAdded(ADDED.schedule, 'schedules.py', 'ScheduleSpec'), spec.schedules),
+    sensors: await triggers(await withAdded(ADDED.sensor, 'sensors.py', 'SensorSpec'), spec.sensors),
   };
 }
 

@@ -31,7 +31,7 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '',
     'Kinds:',
     '  schedule   a ScheduleSpec in a module of its own (added_schedules/): launches one preset, where you name',
-    '  preset     a Preset in presets.py (one job per graph) and its rows in the README jobs table',
+    '  preset     a Preset in a module of its own (added_presets/), gathered by presets.py: one job per graph',
     '  sensor     a SensorSpec and its evaluation function (yours to write) in a module of its own (added_sensors/)',
     '  job        a graph in jobs.py (one job per preset) calling a new op in ops.py (yours to write)',
     '  resource   a typed resource read from the environment, bound to the modes you name (resources.py)',
@@ -117,9 +117,12 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  npx pipeline add resource --pipeline orders --name search --class SearchClient --dry-run',
   ],
   preset: [
-    "Appends a Preset to the pipeline's presets.py: every graph gets a job <graph>_<name> in that mode,",
-    'loaded where the deployment filter allows the mode. The run config is copied from a preset of the',
-    'same mode (else from the local one, with a TODO) unless --run-config gives it.',
+    'Writes a Preset to a module of its own, added_presets/<name>.py, which presets.py gathers (the first',
+    'one makes that edit, the same on every branch, so two branches that each add one merge). Before',
+    'conventions v5, or where presets.py imports more of its package, the Preset is appended to presets.py.',
+    'Every graph gets a job <graph>_<name> in that mode, loaded where the deployment filter allows the',
+    'mode. The run config is copied from a preset of the same mode (else from the local one, with a',
+    'TODO) unless --run-config gives it.',
     '',
     'Examples:',
     '  npx pipeline add preset --name dev_sample --mode dev                   # inside pipelines/orders/',
@@ -168,7 +171,7 @@ export function renderAddReport(report: AddReport, root?: string): string {
 /** One line per built-in kind, for --list. */
 const KIND_SUMMARY: Record<AddKind, string> = {
   schedule: 'a ScheduleSpec in a module of its own (added_schedules/) that launches one preset, where you name',
-  preset: 'a Preset in presets.py (one job per graph) and its rows in the README jobs table',
+  preset: 'a Preset in a module of its own (added_presets/), gathered by presets.py: one job per graph',
   sensor: 'a SensorSpec and its evaluation function in a module of its own (added_sensors/)',
   job: 'a graph in jobs.py (one job per preset) calling a new op in ops.py',
   resource: 'a typed resource read from the environment, bound per mode in resources.py',

@@ -104,8 +104,9 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
   });
 
   it('copies the run config of the preset of the mode it is like', () => {
-    const presets = readFileSync(join(root, ORDERS, 'presets.py'), 'utf8');
-    const staging = presets.slice(presets.indexOf('name="staging_full"'));
+    // A module of its own (conventions v5), its fields 4 columns in, as ruff formats them.
+    const staging = readFileSync(join(root, ORDERS, 'added_presets/staging_full.py'), 'utf8');
+    expect(staging).toContain('PRESET = Preset(\n    name="staging_full",\n    mode="staging",');
     expect(staging).not.toContain('TODO');
     expect(staging).toContain('"ops": {"load_source": {"config": {"table": "raw/orders.csv", "limit": 0}}}');
   });

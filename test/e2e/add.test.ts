@@ -2,7 +2,7 @@
 // for byte, Dagster loads the result in every deployment, the new schedules and jobs appear exactly
 // where visibility says, and every bad input is one line, exit 2, and no change.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin, packageRoot } from '../../src/paths.ts';
@@ -60,14 +60,11 @@ function editAsUser(root: string): { schedules: string; presets: string; sensors
   return { schedules, presets, sensors };
 }
 
-/** `after` is `before` with one block inserted: every byte of `before` kept, in order. */
-function insertedInto(before: string, after: string): string {
-  let head = 0;
-  while (head < before.length && before[head] === after[head]) head++;
-  let tail = 0;
-  while (tail < before.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
-  expect(head + tail, 'every byte of the user file is kept').toBe(before.length);
-  return after.slice(head, after.length - tail);
+/** Adds a column to the README's jobs table, as a team might: no longer the generated table. Returns the new text. */
+function reshapeJobsTable(readme: string): string {
+  const text = readFileSync(readme, 'utf8').replace('| job | preset | mode |', '| job | preset | mode | notes |');
+  writeFileSync(readme, text);
+  return text;
 }
 
 const add = (root: string, args: string[], cwd = root) => runBin('pipeline', ['add', ...args], cwd);
@@ -159,16 +156,28 @@ describe('pipeline add on a pipeline the user already edited', () => {
     );
   });
 
-  it("keeps every byte of the user's presets.py, copies the run config of a preset of the same mode and adds the README rows", () => {
-    const after = readFileSync(join(root, PKG, 'presets.py'), 'utf8');
-    const added = insertedInto(mine.presets, after);
-    expect(after).toContain(
-      '\n        ),\n        Preset(\n            name="dev_sample",\n            mode="dev",\n            description="A thousand rows, in the dev account.",\n            run_config={\n                "orders": {',
+  it("writes the preset to a module of its own, with the run config of a preset of the same mode, and keeps every line of the user's presets.py, which gathers it", () => {
+    // A module per preset (conventions v5): two branches that each add one merge without a
+    // conflict. The first one makes presets.py gather them: its import of Preset becomes two
+    // lines, and one statement goes at its end (two blank lines below the user's function).
+    expect(readFileSync(join(root, PKG, 'presets.py'), 'utf8')).toBe(
+      `${mine.presets.replace(
+        'from .deployments import Preset\n',
+        'from . import added_presets\nfrom .deployments import Preset, specs_in\n',
+      )}\n\n# Every preset \`pipeline add preset\` added: a module of its own in added_presets/, so that two\n# branches that each add one merge without a conflict.\nPRESETS |= {preset.name: preset for preset in specs_in(added_presets, Preset)}\n`,
+    );
+    const added = readFileSync(join(root, PKG, 'added_presets', 'dev_sample.py'), 'utf8');
+    expect(added).toContain(
+      '"""Preset dev_sample (yours to edit), added by `pipeline add preset`."""\n\nfrom ..deployments import Preset\n\nPRESET = Preset(\n    name="dev_sample",\n    mode="dev",\n    description="A thousand rows, in the dev account.",\n    run_config={\n        "orders": {',
     );
     expect(added).not.toContain('TODO');
-    expect(readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8')).toContain(
-      '| `orders_prod_full` | `prod_full` | `prod` |\n| `orders_dev_sample` | `dev_sample` | `dev` |\n',
+    // The README's table keeps the presets of presets.py (a row from each of two branches would
+    // conflict), and says once where the others are.
+    const readme = readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8');
+    expect(readme).toContain(
+      '| `orders_prod_full` | `prod_full` | `prod` |\n\nThe jobs of the presets `pipeline add preset` adds (`src/orders/added_presets/`) are not in this\ntable: `npx pipeline list` lists every job, per deployment.\n',
     );
+    expect(readme).not.toContain('orders_dev_sample');
   });
 
   it("writes each sensor to a module of its own, with its evaluation, and keeps the user's sensors.py lines", () => {
@@ -471,42 +480,49 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     const before = treeFingerprint(root);
     const result = add(root, ['preset', '--pipeline', 'orders', '--name', 'dev_small', '--mode', 'dev', '--dry-run']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('+            name="dev_small",');
-    expect(result.stdout).toContain('+| `orders_dev_small` | `dev_small` | `dev` |');
+    expect(result.stdout).toContain('+    name="dev_small",');
+    expect(result.stdout).toContain('+from . import added_presets');
+    expect(result.stdout).toContain('+The jobs of the presets `pipeline add preset` adds');
     expect(treeFingerprint(root)).toEqual(before);
   });
 
   it('leaves a README whose jobs table the user reshaped untouched, and says so', () => {
     const readme = join(root, 'pipelines/orders/README.md');
-    writeFileSync(
-      readme,
-      readFileSync(readme, 'utf8').replace('| job | preset | mode |', '| job | preset | mode | notes |'),
-    );
-    const before = readFileSync(readme, 'utf8');
+    const before = reshapeJobsTable(readme);
     const result = add(root, ['preset', '--pipeline', 'orders', '--name', 'prod_backfill', '--mode', 'prod']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('README.md left as it is');
+    expect(result.stdout).toContain("README.md's jobs table lists the presets of presets.py only");
     expect(readFileSync(readme, 'utf8')).toBe(before);
+    expect(existsSync(join(root, 'pipelines/orders/src/orders/added_presets/prod_backfill.py'))).toBe(true);
   });
 
   it('keeps the permission bits of every file it edits (an executable, a group-writable one)', () => {
-    const presets = join(root, 'pipelines/orders/src/orders/presets.py');
-    const readme = join(root, 'pipelines/orders/README.md');
+    // events' first preset: presets.py and the README get their one edit.
+    const presets = join(root, 'pipelines/events/src/events/presets.py');
+    const readme = join(root, 'pipelines/events/README.md');
     chmodSync(presets, 0o755);
     chmodSync(readme, 0o664);
-    const result = add(root, ['preset', '--pipeline', 'orders', '--name', 'dev_modes', '--mode', 'dev']);
+    const result = add(root, ['preset', '--pipeline', 'events', '--name', 'dev_modes', '--mode', 'dev']);
     expect(result.code, result.stderr).toBe(0);
-    expect(readFileSync(presets, 'utf8')).toContain('name="dev_modes"');
+    expect(readFileSync(presets, 'utf8')).toContain('specs_in(added_presets, Preset)');
+    expect(readFileSync(readme, 'utf8')).toContain('`src/events/added_presets/`');
     expect(statSync(presets).mode & 0o7777).toBe(0o755);
     expect(statSync(readme).mode & 0o7777).toBe(0o664);
     chmodSync(presets, 0o644);
     chmodSync(readme, 0o644);
   });
 
-  it('copies the local preset with a TODO when no preset has the mode', () => {
+  it('copies the local preset with a TODO when no preset has the mode; into presets.py when it imports more of the package, with README rows, or none for a reshaped table', () => {
     const presets = join(root, 'pipelines/billing/src/billing/presets.py');
+    const readme = join(root, 'pipelines/billing/README.md');
     // The user removed billing's prod preset: the new one starts from the local one's run config.
-    const text = readFileSync(presets, 'utf8');
+    // And presets.py imports another module of the package: its imports are no longer the ones
+    // the gathering edit knows (ruff's order could break), so the preset goes into presets.py, as
+    // before conventions v5.
+    const text = readFileSync(presets, 'utf8').replace(
+      'from .deployments import Preset\n',
+      'from .deployments import Preset\nfrom .storage import STORE  # mine\n',
+    );
     const prod = /\n {8}Preset\(\n {12}name="prod_full",[\s\S]*?\n {8}\),/.exec(text)!;
     writeFileSync(presets, text.replace(prod[0], ''));
     const result = add(root, ['preset', '--pipeline', 'billing', '--name', 'prod_sample', '--mode', 'prod', '--json']);
@@ -518,6 +534,14 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     expect(readFileSync(presets, 'utf8')).toContain(
       '            # TODO: copied from preset local_sample (mode local); set this mode\'s run config.\n            run_config={\n                "billing": {',
     );
+    expect(existsSync(join(root, 'pipelines/billing/src/billing/added_presets'))).toBe(false);
+    expect(readFileSync(readme, 'utf8')).toContain('| `billing_prod_sample` | `prod_sample` | `prod` |\n');
+    // A README whose jobs table the user reshaped is left as it is, and the run says so.
+    const before = reshapeJobsTable(readme);
+    const again = add(root, ['preset', '--pipeline', 'billing', '--name', 'prod_backfill', '--mode', 'prod']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('README.md left as it is');
+    expect(readFileSync(readme, 'utf8')).toBe(before);
   });
 
   it('--help shows the questions and examples', () => {
@@ -558,7 +582,7 @@ describe('docs/add.md', () => {
       env: binEnv(),
     });
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toContain('added preset dev_sample (mode dev)');
+    expect(result.stdout).toContain('added preset dev_sample (mode dev, in added_presets/dev_sample.py)');
     expect(result.stdout).toContain(
       '"schedule orders_hourly_dev (preset dev_full, 30 * * * * Europe/Paris) in compose, dev: added_schedules/orders_hourly_dev.py"',
     );
@@ -570,11 +594,11 @@ describe('docs/add.md', () => {
       '"resource slack (SlackResource in added_resources/slack.py, from SLACK_TOKEN) in modes prod"',
     );
     expect(result.stdout).toContain(
-      'added preset staging_full (mode staging): run config copied from prod_full (mode staging is like prod)',
+      'added preset staging_full (mode staging, in added_presets/staging_full.py): run config copied from prod_full (mode staging is like prod)',
     );
     expect(result.stdout).toContain(
       'released to prod: recorded in .pipeline-answers.yaml, src/billing/conventions.py rendered again',
     );
-    expect(result.stdout).toContain('added preset prod_full (mode prod)');
+    expect(result.stdout).toContain('added preset prod_full (mode prod, in added_presets/prod_full.py)');
   });
 });

@@ -461,12 +461,16 @@ describe('pipeline add runs at once', () => {
         results.map((r) => r.code),
         JSON.stringify(results),
       ).toEqual([0, 0, 0]);
-      const presets = readFileSync(join(dir, 'pipelines/orders/src/orders/presets.py'), 'utf8');
+      // Each in a module of its own; the first to write made presets.py gather them, and the
+      // others, planned again on what it wrote, did not make that edit a second time.
+      const pkg = join(dir, 'pipelines/orders/src/orders');
+      for (const name of names)
+        expect(readFileSync(join(pkg, 'added_presets', `${name}.py`), 'utf8'), name).toContain(`name="${name}"`);
+      const presets = readFileSync(join(pkg, 'presets.py'), 'utf8');
+      expect(presets.split('from . import added_presets\n')).toHaveLength(2);
+      expect(presets.split('specs_in(added_presets, Preset)')).toHaveLength(2);
       const readme = readFileSync(join(dir, 'pipelines/orders/README.md'), 'utf8');
-      for (const name of names) {
-        expect(presets, name).toContain(`name="${name}"`);
-        expect(readme, name).toContain(name);
-      }
+      expect(readme.split('The jobs of the presets `pipeline add preset` adds')).toHaveLength(2);
       // Planned again, a run's report says what it wrote: two sensors without a name get two names.
       const sensors = await atOnce(
         'pipeline',

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { expectLoaded, loadMany } from '../helpers/load-many.ts';
-import { DG, run, VENV } from '../helpers/python.ts';
+import { DG, ruffProblems, run, VENV } from '../helpers/python.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const TEAM: Record<string, string[]> = {
@@ -307,5 +307,69 @@ describe('two branches that each add a schedule and a sensor to one pipeline', (
       'orders_watch_a',
       'orders_watch_b',
     ]);
+  });
+});
+
+// Day two: two people each add a preset to the same pipeline, one of them with a schedule that
+// launches it, on branches of their own. Each preset is a module of its own (conventions v5), and
+// the first one added on each branch makes the same edit to presets.py and the README, so both pull
+// requests merge, in either order, to the same tree.
+describe('two branches that each add a preset to one pipeline', () => {
+  const BRANCHES: Record<string, string[][]> = {
+    nightly: [['preset', '--name', 'nightly', '--mode', 'dev']],
+    hourly: [
+      ['preset', '--name', 'hourly', '--mode', 'prod'],
+      ['schedule', '--preset', 'hourly', '--cron', '0 * * * *', '--name', 'orders_hourly', '--deployments', 'prod'],
+    ],
+  };
+
+  it("merge into main in either order without a conflict; Dagster loads both presets' jobs and ruff passes", () => {
+    for (const [name, adds] of Object.entries(BRANCHES)) {
+      git(merged, 'checkout', '-q', '-b', `day-two-presets/${name}`, 'main');
+      for (const args of adds) {
+        const add = runBin('pipeline', ['add', ...args, '--pipeline', 'orders'], merged);
+        expect(add.code, add.stderr).toBe(0);
+      }
+      git(merged, 'add', '-A');
+      git(merged, 'commit', '-qm', `add preset ${name}`);
+    }
+    git(merged, 'checkout', '-q', 'main');
+    const trees: string[] = [];
+    for (const order of [Object.keys(BRANCHES), Object.keys(BRANCHES).reverse()]) {
+      git(merged, 'checkout', '-q', '-B', 'merged-presets', 'main');
+      for (const name of order) {
+        const merge = run('git', ['merge', '--no-ff', '--no-edit', '-q', `day-two-presets/${name}`], merged, {
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@example.com',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@example.com',
+        });
+        expect(merge.code, `${order.join(' → ')}: ${merge.stdout}${merge.stderr}`).toBe(0);
+      }
+      trees.push(git(merged, 'rev-parse', 'HEAD^{tree}'));
+    }
+    expect(trees[0]).toBe(trees[1]);
+    const check = runBin('pipeline', ['check'], merged);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(ruffProblems([join('pipelines', 'orders')], merged)).toBeUndefined();
+    const listed = runBin('pipeline', ['list', '--pipeline', 'orders', '--json'], merged);
+    expect(listed.code, listed.stderr).toBe(0);
+    const [orders] = JSON.parse(listed.stdout).pipelines;
+    const [dev, prod] = loadMany(
+      ['dev', 'prod'].map((deployment) => ({
+        project: join(merged, 'pipelines', 'orders'),
+        env: { ...ENV, PIPELINE_DEPLOYMENT: deployment },
+        execute: [],
+      })),
+    );
+    expectLoaded(dev!);
+    expectLoaded(prod!);
+    expect(dev!.jobs).toContain('orders_nightly');
+    expect(dev!.jobs).not.toContain('orders_hourly');
+    expect(prod!.jobs).toContain('orders_hourly');
+    expect(prod!.schedules).toContain('orders_hourly');
+    // pipeline list reads the presets' modules: the same jobs as Dagster loads.
+    expect(orders.deployments.dev.jobs.sort()).toEqual([...dev!.jobs].sort());
+    expect(orders.deployments.prod.jobs.sort()).toEqual([...prod!.jobs].sort());
   });
 });
