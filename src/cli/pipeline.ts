@@ -73,10 +73,13 @@ function help(): string {
 const argv = process.argv.slice(2);
 await runAtEdge('pipeline', argv.includes('--json'), async () => {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(`${help()}\n`);
-    return first === undefined ? EXIT.usage : EXIT.ok;
+  // Asked for, the help is the output (stdout, exit 0); without a command, it is the usage error's
+  // message (stderr, exit 2), so a script's stdout stays empty.
+  if (first === undefined) {
+    process.stderr.write(`${help()}\n`);
+    return EXIT.usage;
   }
+  if (first === '--help' || first === '-h' || first === 'help') return void process.stdout.write(`${help()}\n`);
   if (first === '--version' || first === '-v') return void process.stdout.write(`${cliVersion()}\n`);
   const command = COMMANDS[first];
   if (!command)

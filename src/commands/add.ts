@@ -268,9 +268,14 @@ async function runCustomGenerator(name: string, rest: string[], root: string, pl
 
 export async function run(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h') {
+  // Without a kind, the help is the usage error's message: stderr, exit 2.
+  if (first === undefined) {
+    process.stderr.write(`${addHelp()}\n`);
+    return EXIT.usage;
+  }
+  if (first === '--help' || first === '-h') {
     process.stdout.write(`${addHelp()}\n`);
-    return first === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
   if (first === '--list' || first.startsWith('--')) return list(argv);
   if (!(KINDS as readonly string[]).includes(first)) {

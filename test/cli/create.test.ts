@@ -307,7 +307,7 @@ describe('help and version', () => {
     }
   });
 
-  it('pipeline --help and --version answer; an unknown command is a usage error', () => {
+  it('pipeline --help and --version answer; an unknown command, or none, is a usage error', () => {
     const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
     expect(runBin('pipeline', ['--version'], process.cwd()).stdout.trim()).toBe(version);
     expect(runBin('create-pipeline', ['--version'], process.cwd()).stdout.trim()).toBe(version);
@@ -317,5 +317,14 @@ describe('help and version', () => {
     const unknown = runBin('pipeline', ['frobnicate'], process.cwd());
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^pipeline: error: unknown command "frobnicate"; run pipeline --help/);
+    // Without a command (or a kind to add), the usage goes to stderr with exit 2: a script that
+    // reads stdout gets nothing it could take for an answer.
+    for (const args of [[], ['add']]) {
+      const bare = runBin('pipeline', args, process.cwd());
+      expect(bare.code, args.join(' ')).toBe(2);
+      expect(bare.stdout, args.join(' ')).toBe('');
+      expect(bare.stderr, args.join(' ')).toMatch(/^Usage: pipeline /);
+    }
+    expect(runBin('pipeline', ['add', '--help'], process.cwd()).stdout).toMatch(/^Usage: pipeline add /);
   });
 });
