@@ -1,33 +1,27 @@
-// `pipeline add job`: its questions and its edits: an op to start from appended to ops.py, a graph
-// calling it inserted before JOBS in jobs.py (imported from ops.py), JOBS extended with one job per
-// preset of the new graph, and the README jobs table given their rows.
+// `pipeline add job`: its questions and its edits. In a pipeline of conventions v5, the graph and
+// the op it calls (yours to write) are a module of their own in added_jobs/, whose GRAPH jobs.py
+// makes one job per preset of (the first graph added makes the package and that edit: the same
+// bytes on every branch), so that two branches that each add one merge without a conflict. Before
+// v5, or where jobs.py imports from its package otherwise than the generated one does, the op is
+// appended to ops.py, the graph inserted before JOBS in jobs.py (importing the op), JOBS extended
+// with one job per preset of the new graph, and the README jobs table given their rows.
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
-import { renderString } from '../../src/render/templates.ts';
+import { renderString, templateText } from '../../src/render/templates.ts';
 import { plural } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
-import { editPython } from '../../src/upgrade/engines/python.ts';
+import { editPython, parsePython } from '../../src/upgrade/engines/python.ts';
 import { checkText } from '../../src/validate/index.ts';
 import { checkNotBuiltin, checkNotReservedByDagster, checkPythonIdentifier } from '../../src/validate/names.ts';
-import type { AddContext } from './context.ts';
-import { appendToDictFitting } from './layout.ts';
-import { withJobRows } from './preset.ts';
+import { ADDED_JOBS } from '../pipeline/files.ts';
+import { type AddContext, hasOwnModules } from './context.ts';
+import { appendAtEnd, appendToDictFitting } from './layout.ts';
+import { addedModulesNote, withAddedModulesNote, withJobRows } from './readme.ts';
 
-const OP = `
+const OP = '\n\n{{> job-op}}';
 
-{{pycall "@dg.op" "description" description}}
-def {{op}}(context: dg.OpExecutionContext{{#if store}}, store: TableStore{{/if}}) -> None:
-    """TODO: what job {{name}} does{{#if store}}: read with store.read_rows, write with store.write_rows{{/if}}."""
-    context.log.info({{#if store}}f"{{name}}: not written yet ({store.describe()})"{{else}}"{{name}}: not written yet"{{/if}})
-`;
-
-const GRAPH = `{{pycall "@dg.graph" "name" name "description" description}}
-def {{graphFunction}}():
-    {{op}}()
-
-
-`;
+const GRAPH = '{{> job-graph}}';
 
 export const JOB_QUESTIONS = defineQuestions<AddContext>()
   .ask({
@@ -165,6 +159,64 @@ function extendJobs(root: SgNode, graphFunction: string): { edits: Edit[]; state
   return undefined;
 }
 
+/** The args after the graph of JOBS's first build_jobs(...) (`PRESETS, MODES`), when JOBS is what extendJobs extends. */
+function buildJobsArgs(root: SgNode): string[] | undefined {
+  const jobs = extendJobs(root, 'GRAPH');
+  const call = jobs?.statement.find({ rule: { kind: 'call', has: { field: 'function', regex: '^build_jobs$' } } });
+  const args = call
+    ?.field('arguments')
+    ?.children()
+    .filter((c) => c.isNamed() && c.kind() !== 'comment');
+  return args && args.length > 1 ? args.slice(1).map((a) => a.text()) : undefined;
+}
+
+/**
+ * Makes jobs.py build the jobs of the graphs in added_jobs/ (with the first graph added there):
+ * `from . import added_jobs` goes above the package's own imports, `modules_in` into its import
+ * from .deployments, and a loop at its end adds each module's GRAPH's jobs to JOBS. The same edit on
+ * every branch, so two branches that each make it merge. Only a jobs.py whose JOBS is what
+ * build_jobs made (a call, or a dict of them), which imports build_jobs from .deployments and
+ * nothing else as `from . import`, takes it; returns whether it did.
+ */
+async function gatherAddedJobs(tree: FileTree, path: string): Promise<boolean> {
+  let gathered = false;
+  await editPython(tree, path, (root) => {
+    const statements = topLevel(root);
+    const local = statements.filter(
+      (n) => n.kind() === 'import_from_statement' && n.field('module_name')!.text().startsWith('.'),
+    );
+    const args = buildJobsArgs(root);
+    const deployments = importFrom(root, '.deployments');
+    if (
+      !args ||
+      !deployments?.find({ rule: { kind: 'dotted_name', regex: '^build_jobs$' } }) ||
+      local.some((n) => n.field('module_name')!.text() === '.')
+    )
+      return [];
+    gathered = true;
+    const first = local[0]!.range().start.index;
+    return [
+      { startPos: first, endPos: first, insertedText: `from . import ${ADDED_JOBS}\n` },
+      ...importName(root, '.deployments', 'modules_in'),
+      appendAtEnd(
+        root,
+        `\n# Every graph \`pipeline add job\` added: a module of its own in ${ADDED_JOBS}/, one job per preset\n# each, so that two branches that each add one merge without a conflict.\nfor added in modules_in(${ADDED_JOBS}):\n    JOBS |= build_jobs(added.GRAPH, ${args.join(', ')})\n`,
+      ),
+    ];
+  });
+  return gathered;
+}
+
+/** Whether ops.py imports TableStore, the type of the mode's store: the new op then takes it. */
+async function takesStore(tree: FileTree, opsPath: string): Promise<boolean> {
+  const root = (await parsePython(tree.read(opsPath) ?? '')).root();
+  return topLevel(root).some(
+    (n) =>
+      n.kind() === 'import_from_statement' &&
+      n.findAll({ rule: { kind: 'dotted_name', regex: '^TableStore$' } }).length > 0,
+  );
+}
+
 export async function addJob(
   tree: FileTree,
   ctx: AddContext,
@@ -179,13 +231,31 @@ export async function addJob(
         `${ctx.rel}/${path} does not exist; a pipeline keeps its graphs in jobs.py and their ops in ops.py`,
       );
   const data = { ...answers, op: `${name}_step`, graphFunction: `${name}_graph`, store: false };
+  const jobs = ctx.presets.map((p) => ({ job: `${name}_${p.name}`, preset: p.name, mode: p.mode }));
+  const jobsLine = `${plural(jobs.length, 'job')} ${jobs.map((j) => j.job).join(', ')}, one per preset`;
+  const folder = `${ctx.pkg}/${ADDED_JOBS}`;
+  const module = `${folder}/${name}.py`;
+  if (hasOwnModules(ctx) && tree.exists(module))
+    throw new InputError(`--name ${name}: ${ctx.rel}/${module} exists already; pick another name`);
+  const first = hasOwnModules(ctx) && !tree.exists(`${folder}/__init__.py`) && (await gatherAddedJobs(tree, jobsPath));
+  // The op takes the mode's store when ops.py already imports its type.
+  data.store = await takesStore(tree, opsPath);
+  if (first || (hasOwnModules(ctx) && tree.exists(`${folder}/__init__.py`))) {
+    if (first) tree.write(`${folder}/__init__.py`, renderString(templateText('pipeline/added-jobs-init.py.hbs'), data));
+    tree.write(module, renderString(templateText('pipeline/added-job.py.hbs'), data));
+    // A row per job in the README's table would put two branches' rows at one place again.
+    const readme = tree.read('README.md');
+    const updated = first && readme !== undefined ? withAddedModulesNote(readme, ctx.pkg) : undefined;
+    if (updated) tree.write('README.md', updated);
+    return {
+      added: [
+        `graph ${name} (${data.graphFunction} and op ${data.op}, yours to write, in ${ADDED_JOBS}/${name}.py)`,
+        jobsLine,
+      ],
+      notes: [addedModulesNote(ctx.pipeline)],
+    };
+  }
   await editPython(tree, opsPath, (root) => {
-    // The op takes the mode's store when ops.py already imports its type.
-    data.store = topLevel(root).some(
-      (n) =>
-        n.kind() === 'import_from_statement' &&
-        n.findAll({ rule: { kind: 'dotted_name', regex: '^TableStore$' } }).length > 0,
-    );
     const source = root.text();
     const dg = topLevel(root).some((n) => n.kind() === 'import_statement' && n.text() === 'import dagster as dg');
     const at = afterImports(root);
@@ -224,7 +294,6 @@ export async function addJob(
     throw new InputError(
       `${jobsPath} has no JOBS = build_jobs(...) (or a dict of them) to extend; add the graph's jobs by hand`,
     );
-  const jobs = ctx.presets.map((p) => ({ job: `${name}_${p.name}`, preset: p.name, mode: p.mode }));
   const notes: string[] = [];
   const readme = tree.read('README.md');
   const updated = readme === undefined ? undefined : withJobRows(readme, jobs);
@@ -233,7 +302,7 @@ export async function addJob(
   return {
     added: [
       `graph ${name} (${data.graphFunction} in jobs.py, calling op ${data.op} in ops.py: yours to write)`,
-      `${plural(jobs.length, 'job')} ${jobs.map((j) => j.job).join(', ')}, one per preset`,
+      jobsLine,
     ],
     notes,
   };

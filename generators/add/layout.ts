@@ -43,3 +43,21 @@ export function fitCall(head: string, args: string[], tail: string, indent = 0):
   if (hugged.length <= LINE_LENGTH || args.length === 1) return `${pad}${head}(\n${hugged}\n${pad})${tail}`;
   return `${pad}${head}(\n${args.map((a) => `${pad}    ${a},\n`).join('')}${pad})${tail}`;
 }
+
+/**
+ * The edit that appends `text` (comment lines and statements, starting with its own blank line)
+ * at the end of a module, after the blank lines ruff format wants there: two below a function or
+ * class, one below any other statement.
+ */
+export function appendAtEnd(root: SgNode, text: string): Edit {
+  const source = root.text();
+  const last = String(
+    root
+      .children()
+      .filter((n) => n.kind() !== 'comment')
+      .at(-1)
+      ?.kind() ?? '',
+  );
+  const gap = (source.endsWith('\n') ? '' : '\n') + (/definition$/.test(last) ? '\n' : '');
+  return { startPos: source.length, endPos: source.length, insertedText: gap + text };
+}

@@ -17,6 +17,8 @@ import { checkText } from '../../src/validate/index.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
 import { ADDED_PRESETS } from '../pipeline/files.ts';
 import { type AddContext, deploymentRunning, hasOwnModules, pipelineModes, platformModes } from './context.ts';
+import { appendAtEnd } from './layout.ts';
+import { addedModulesNote, withAddedModulesNote, withJobRows } from './readme.ts';
 
 const PRESET = '{{> preset-call}}';
 
@@ -174,23 +176,14 @@ async function gatherAddedPresets(tree: FileTree, path: string): Promise<boolean
     if (local.length !== 1 || local[0]!.text().replace(/\s+/g, ' ') !== 'from .deployments import Preset' || !assigns)
       return [];
     gathered = true;
-    const source = root.text();
     const { start, end } = local[0]!.range();
-    // Two blank lines after a function or class (ruff format's rule), one after a statement.
-    const last = String(
-      statements
-        .filter((n) => n.kind() !== 'comment')
-        .at(-1)
-        ?.kind() ?? '',
-    );
-    const gap = (source.endsWith('\n') ? '' : '\n') + (/definition$/.test(last) ? '\n' : '');
     return [
       {
         startPos: start.index,
         endPos: end.index,
         insertedText: `from . import ${ADDED_PRESETS}\nfrom .deployments import Preset, specs_in`,
       },
-      { startPos: source.length, endPos: source.length, insertedText: gap + GATHER },
+      appendAtEnd(root, GATHER),
     ];
   });
   return gathered;
@@ -238,11 +231,9 @@ export async function addPreset(
   const readme = tree.read('README.md');
   if (ownModule) {
     // A row per job in the README's table would put two branches' rows at one place again.
-    const updated = first && readme !== undefined ? withAddedPresetsNote(readme, ctx.pkg) : undefined;
+    const updated = first && readme !== undefined ? withAddedModulesNote(readme, ctx.pkg) : undefined;
     if (updated) tree.write('README.md', updated);
-    notes.push(
-      `README.md's jobs table lists the presets of presets.py only (rows that two branches each add would conflict); npx pipeline list --pipeline ${ctx.pipeline} lists every job`,
-    );
+    notes.push(addedModulesNote(ctx.pipeline));
     return { added, notes };
   }
   const updated =
@@ -255,35 +246,4 @@ export async function addPreset(
   if (updated) tree.write('README.md', updated);
   else notes.push('README.md left as it is: its jobs table is not the generated one; add the new jobs to it by hand');
   return { added, notes };
-}
-
-const TABLE_HEAD = '| job | preset | mode |\n|---|---|---|\n';
-const ROW = /^\| `[^`]+` \| `[^`]+` \| `[^`]+` \|$/;
-
-/** Where the rows of the README's generated jobs table end (after the last one's newline), or undefined when it has none. */
-function jobTableEnd(readme: string): number | undefined {
-  const section = readme.indexOf('\n## Jobs\n');
-  const head = section < 0 ? -1 : readme.indexOf(TABLE_HEAD, section);
-  if (head < 0 || readme.slice(section + 9, head).trim() !== '') return undefined;
-  let end = head + TABLE_HEAD.length;
-  const lines = readme.slice(end).split('\n');
-  let count = 0;
-  while (count < lines.length && ROW.test(lines[count]!)) end += lines[count++]!.length + 1;
-  return count === 0 ? undefined : Math.min(end, readme.length);
-}
-
-/** The README with rows appended to its generated jobs table, or undefined when the table is not the generated one. */
-export function withJobRows(readme: string, rows: { job: string; preset: string; mode: string }[]): string | undefined {
-  const end = jobTableEnd(readme);
-  if (end === undefined) return undefined;
-  const rendered = rows.map((r) => `| \`${r.job}\` | \`${r.preset}\` | \`${r.mode}\` |\n`).join('');
-  return readme.slice(0, end) + rendered + readme.slice(end);
-}
-
-/** The README with a line below its generated jobs table on where the added presets' jobs are, or undefined without that table. */
-function withAddedPresetsNote(readme: string, pkg: string): string | undefined {
-  const end = jobTableEnd(readme);
-  if (end === undefined) return undefined;
-  const line = `\nThe jobs of the presets \`pipeline add preset\` adds (\`${pkg}/${ADDED_PRESETS}/\`) are not in this\ntable: \`npx pipeline list\` lists every job, per deployment.\n`;
-  return readme.slice(0, end) + line + readme.slice(end);
 }

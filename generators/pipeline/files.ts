@@ -26,6 +26,8 @@ export const ADDED_RESOURCES = 'added_resources';
  * one merge without a conflict.
  */
 export const ADDED_PRESETS = 'added_presets';
+/** Likewise the graphs `pipeline add job` adds (each with its op), which jobs.py then gathers. */
+export const ADDED_JOBS = 'added_jobs';
 /** The first conventions version with the ADDED packages. */
 export const ADDED_SINCE = 5;
 

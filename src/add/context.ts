@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import { parse } from 'yaml';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
-import { ADDED, ADDED_PRESETS, ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { ADDED, ADDED_JOBS, ADDED_PRESETS, ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
@@ -40,10 +40,7 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
   const answers = (parse(read(ANSWERS_FILE) ?? '') ?? {}) as Record<string, unknown>;
   const known = platform.deployments.map((d) => d.name);
   // resources.py, and the modules of added_resources/ it gathers (one per resource added since v5).
-  const resourceFiles = [
-    `${pkg}/resources.py`,
-    ...tree.list(`${pkg}/${ADDED_RESOURCES}/`).filter((path) => path.endsWith('.py')),
-  ];
+  const resourceFiles = [`${pkg}/resources.py`, ...pythonIn(tree, `${pkg}/${ADDED_RESOURCES}`)];
   const deployments = Array.isArray(answers.deployments)
     ? known.filter((d) => (answers.deployments as unknown[]).includes(d))
     : known;
@@ -55,15 +52,12 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     pkg,
     tree,
     deployments,
-    graphs: await graphsOf(read(`${pkg}/jobs.py`)),
+    // jobs.py's, then those of added_jobs/ (one module per graph added since conventions v5).
+    graphs: await inEach([`${pkg}/jobs.py`, ...pythonIn(tree, `${pkg}/${ADDED_JOBS}`)], (path) => graphsOf(read(path))),
     // presets.py's, then those of added_presets/ (one module per preset added since conventions v5).
-    presets: (
-      await Promise.all(
-        [`${pkg}/presets.py`, ...tree.list(`${pkg}/${ADDED_PRESETS}/`).filter((path) => path.endsWith('.py'))].map(
-          (path) => presetsOf(read(path)),
-        ),
-      )
-    ).flat(),
+    presets: await inEach([`${pkg}/presets.py`, ...pythonIn(tree, `${pkg}/${ADDED_PRESETS}`)], (path) =>
+      presetsOf(read(path)),
+    ),
     modes: await dictKeys(read(`${pkg}/modes.py`), 'MODES'),
     answers,
     schedules: await inEach([`${pkg}/schedules.py`, ...addedModules(tree, pkg, 'schedule')], (path) =>
@@ -85,12 +79,16 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
   };
 }
 
+/** The Python files of a folder of the tree (a package of added modules). */
+const pythonIn = (tree: FileTree, folder: string): string[] =>
+  tree.list(`${folder}/`).filter((path) => path.endsWith('.py'));
+
 /** The modules of added_schedules/ or added_sensors/ (conventions v5): one per schedule or sensor `pipeline add` added. */
 export const addedModules = (tree: FileTree, pkg: string, kind: keyof typeof ADDED): string[] =>
-  tree.list(`${pkg}/${ADDED[kind]}/`).filter((path) => path.endsWith('.py'));
+  pythonIn(tree, `${pkg}/${ADDED[kind]}`);
 
 /** `read` of every path, concatenated. */
-const inEach = async (paths: string[], read: (path: string) => Promise<string[]>): Promise<string[]> =>
+const inEach = async <T>(paths: string[], read: (path: string) => Promise<T[]>): Promise<T[]> =>
   (await Promise.all(paths.map(read))).flat();
 
 const kwarg = (call: SgNode, key: string): SgNode | undefined =>

@@ -3,7 +3,7 @@
 // buildPipelineSpec, then the graphs, presets, schedules and sensors its code declares ->
 // visibility), so nothing is imported.
 
-import { ADDED, ADDED_PRESETS } from '../../generators/pipeline/files.ts';
+import { ADDED, ADDED_JOBS, ADDED_PRESETS } from '../../generators/pipeline/files.ts';
 import {
   type Declared,
   type PipelineSpec,
@@ -60,9 +60,9 @@ export async function listReport(root: string, filters: string[] = []): Promise<
 async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise<Declared> {
   const calls = async (file: string, name: string) =>
     (await model.python(`${model.pkg}/${file}`))?.calls.filter((c) => c.name === name);
-  // The calls of `file` (schedules.py, sensors.py, presets.py), then those of the modules of its
-  // package of added ones (added_schedules/, added_sensors/, added_presets/): conventions v5 has one
-  // module per schedule, sensor or preset `pipeline add` added.
+  // The calls of `file` (schedules.py, sensors.py, presets.py, jobs.py), then those of the modules
+  // of its package of added ones (added_schedules/, added_sensors/, added_presets/, added_jobs/):
+  // conventions v5 has one module per schedule, sensor, preset or graph `pipeline add` added.
   const withAdded = async (added: string, file: string, callee: string): Promise<PyCall[] | undefined> => {
     const modules = model.pythonFiles().filter((path) => path.startsWith(`${model.pkg}/${added}/`));
     const found = await Promise.all([
@@ -72,7 +72,9 @@ async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise
     return found[0] && found.flatMap((list) => list ?? []);
   };
   const str = (call: PyCall, key: string) => call.kwargs.get(key)?.str;
-  const graphCalls = (await calls('jobs.py', 'graph'))?.filter((c) => /^((dg|dagster)\.)?graph$/.test(c.callee));
+  const graphCalls = (await withAdded(ADDED_JOBS, 'jobs.py', 'graph'))?.filter((c) =>
+    /^((dg|dagster)\.)?graph$/.test(c.callee),
+  );
   const graphNames = graphCalls?.map((c) => str(c, 'name') ?? c.decorates);
   const presetCalls = await withAdded(ADDED_PRESETS, 'presets.py', 'Preset');
   const declared = presetCalls?.map((c) => ({ name: str(c, 'name'), mode: str(c, 'mode') }));

@@ -74,7 +74,7 @@ it("pipeline add asks a plopfile generator's prompts and a built-in kind's quest
   expect(readFileSync(join(root, 'pipelines/orders/src/orders/checks/orders_fresh.py'), 'utf8')).toContain(
     'SEVERITY = "error"\nMAX_AGE_HOURS = 6\n',
   );
-  expect(readFileSync(join(root, 'pipelines/orders/src/orders/jobs.py'), 'utf8')).toContain(
+  expect(readFileSync(join(root, 'pipelines/orders/src/orders/added_jobs/cleanup.py'), 'utf8')).toContain(
     '@dg.graph(name="cleanup", description="cleanup: not written yet.")',
   );
 });

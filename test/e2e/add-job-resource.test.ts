@@ -52,34 +52,61 @@ describe('pipeline add job and resource on pipelines the user already edited', (
     Object.assign(loaded, inspectMany(root, ['orders', 'scores'], DEPLOYMENTS));
   });
 
-  it("keeps the user's lines of jobs.py and ops.py, adds the graph above JOBS and the op at the end", () => {
+  it("writes the graph and its op to a module of its own, keeps the user's ops.py and every line of jobs.py but its import from .deployments, and jobs.py builds the module's jobs", () => {
+    // A module per graph (conventions v5): two branches that each add one merge without a conflict.
     const jobs = readFileSync(join(root, ORDERS, 'jobs.py'), 'utf8');
-    linesKept(mine.jobs, jobs, [
-      'from .modes import MODES',
-      'from .ops import daily_revenue, load_source, write_target',
-      'JOBS = build_jobs(main_graph, PRESETS, MODES)',
-    ]);
+    linesKept(mine.jobs, jobs, ['from .deployments import build_jobs', 'from .modes import MODES']);
     expect(jobs).toContain(
-      'from .ops import cleanup_step, daily_revenue, load_source, write_target\nfrom .presets import PRESETS\nfrom .resources import MODES\n',
+      '\nfrom . import added_jobs\nfrom .deployments import build_jobs, modules_in\nfrom .ops import daily_revenue, load_source, write_target\nfrom .presets import PRESETS\nfrom .resources import MODES\n',
     );
+    // Below the user's function, two blank lines (ruff format's rule after a function).
     expect(jobs).toContain(
-      '    write_target(daily_revenue(load_source()))\n\n\n@dg.graph(name="cleanup", description="Removes stale rows.")\ndef cleanup_graph():\n    cleanup_step()\n\n\n# One job per preset, as the platform wants.\nJOBS = {\n    **build_jobs(main_graph, PRESETS, MODES),\n    **build_jobs(cleanup_graph, PRESETS, MODES),\n}\n',
+      '    return sorted(JOBS)\n\n\n# Every graph `pipeline add job` added: a module of its own in added_jobs/, one job per preset\n# each, so that two branches that each add one merge without a conflict.\nfor added in modules_in(added_jobs):\n    JOBS |= build_jobs(added.GRAPH, PRESETS, MODES)\n',
     );
-    const ops = readFileSync(join(root, ORDERS, 'ops.py'), 'utf8');
-    expect(ops.startsWith(mine.ops)).toBe(true);
-    expect(ops.slice(mine.ops.length)).toBe(
-      '\n\n@dg.op(description="Removes stale rows.")\ndef cleanup_step(context: dg.OpExecutionContext, store: TableStore) -> None:\n    """TODO: what job cleanup does: read with store.read_rows, write with store.write_rows."""\n    context.log.info(f"cleanup: not written yet ({store.describe()})")\n',
+    expect(readFileSync(join(root, ORDERS, 'ops.py'), 'utf8')).toBe(mine.ops);
+    // The op takes the mode's store, as ops.py's do (it imports TableStore).
+    expect(readFileSync(join(root, ORDERS, 'added_jobs', 'cleanup.py'), 'utf8')).toBe(
+      [
+        '"""Graph cleanup (yours to edit), added by `pipeline add job`: its op, yours to write, and its graph.',
+        '',
+        'jobs.py makes one job of it per preset, named cleanup_<preset>, as it does of its own graphs.',
+        '"""',
+        '',
+        'import dagster as dg',
+        '',
+        'from ..storage import TableStore',
+        '',
+        '',
+        '@dg.op(description="Removes stale rows.")',
+        'def cleanup_step(context: dg.OpExecutionContext, store: TableStore) -> None:',
+        '    """TODO: what job cleanup does: read with store.read_rows, write with store.write_rows."""',
+        '    context.log.info(f"cleanup: not written yet ({store.describe()})")',
+        '',
+        '',
+        '@dg.graph(name="cleanup", description="Removes stale rows.")',
+        'def cleanup_graph():',
+        '    cleanup_step()',
+        '',
+        '',
+        'GRAPH = cleanup_graph',
+        '',
+      ].join('\n'),
     );
-    expect(readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8')).toContain(
-      '| `cleanup_local_sample` | `local_sample` | `local` |\n',
-    );
+    const readme = readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8');
+    expect(readme).not.toContain('cleanup_');
+    expect(readme).toContain('`npx pipeline list` lists every job, per deployment.');
   });
 
-  it('extends a JOBS dict of several graphs (the ml template) by one entry', () => {
+  it('builds the jobs of added_jobs/ beside a JOBS dict of several graphs (the ml template)', () => {
     const jobs = readFileSync(join(root, 'pipelines/scores/src/scores/jobs.py'), 'utf8');
-    // Past 120 columns on one line, the dict is split one entry a line, as ruff formats it.
     expect(jobs).toContain(
-      'JOBS = {\n    **build_jobs(train_graph, PRESETS, MODES),\n    **build_jobs(score_graph, PRESETS, MODES),\n    **build_jobs(audit_graph, PRESETS, MODES),\n}\n',
+      'JOBS = {**build_jobs(train_graph, PRESETS, MODES), **build_jobs(score_graph, PRESETS, MODES)}\n\n# Every graph',
+    );
+    expect(jobs).toContain(
+      'for added in modules_in(added_jobs):\n    JOBS |= build_jobs(added.GRAPH, PRESETS, MODES)\n',
+    );
+    expect(readFileSync(join(root, 'pipelines/scores/src/scores/added_jobs/audit.py'), 'utf8')).toContain(
+      'def audit_step(context: dg.OpExecutionContext, store: TableStore) -> None:',
     );
   });
 
@@ -150,13 +177,13 @@ describe('pipeline add job and resource on pipelines the user already edited', (
 
   it('binds a resource in every mode by default, another only in the modes named, and a job run gets its fields from the environment', () => {
     // The user writes the op: it takes the warehouse by its key.
-    const opsPath = join(root, ORDERS, 'ops.py');
+    const opsPath = join(root, ORDERS, 'added_jobs', 'cleanup.py');
     writeFileSync(
       opsPath,
       readFileSync(opsPath, 'utf8')
         .replace(
-          'from .storage import TableStore\n',
-          'from .added_resources.warehouse import WarehouseResource\nfrom .storage import TableStore\n',
+          'from ..storage import TableStore\n',
+          'from ..added_resources.warehouse import WarehouseResource\nfrom ..storage import TableStore\n',
         )
         .replace(
           'def cleanup_step(context: dg.OpExecutionContext, store: TableStore) -> None:',

@@ -175,7 +175,7 @@ describe('pipeline add on a pipeline the user already edited', () => {
     // conflict), and says once where the others are.
     const readme = readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8');
     expect(readme).toContain(
-      '| `orders_prod_full` | `prod_full` | `prod` |\n\nThe jobs of the presets `pipeline add preset` adds (`src/orders/added_presets/`) are not in this\ntable: `npx pipeline list` lists every job, per deployment.\n',
+      '| `orders_prod_full` | `prod_full` | `prod` |\n\nThe jobs of the presets and graphs `pipeline add` writes to modules of their own (`src/orders/added_presets/`,\n`src/orders/added_jobs/`) are not in this table: `npx pipeline list` lists every job, per deployment.\n',
     );
     expect(readme).not.toContain('orders_dev_sample');
   });
@@ -482,7 +482,6 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('+    name="dev_small",');
     expect(result.stdout).toContain('+from . import added_presets');
-    expect(result.stdout).toContain('+The jobs of the presets `pipeline add preset` adds');
     expect(treeFingerprint(root)).toEqual(before);
   });
 
@@ -491,7 +490,9 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     const before = reshapeJobsTable(readme);
     const result = add(root, ['preset', '--pipeline', 'orders', '--name', 'prod_backfill', '--mode', 'prod']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain("README.md's jobs table lists the presets of presets.py only");
+    expect(result.stdout).toContain(
+      "README.md's jobs table lists the presets of presets.py and the graphs of jobs.py only",
+    );
     expect(readFileSync(readme, 'utf8')).toBe(before);
     expect(existsSync(join(root, 'pipelines/orders/src/orders/added_presets/prod_backfill.py'))).toBe(true);
   });
@@ -588,7 +589,7 @@ describe('docs/add.md', () => {
     );
     expect(result.stdout).toContain('added sensor orders_new_files (preset dev_sample, every 300s) in compose, dev');
     expect(result.stdout).toContain(
-      'added graph cleanup (cleanup_graph in jobs.py, calling op cleanup_step in ops.py: yours to write)',
+      'added graph cleanup (cleanup_graph and op cleanup_step, yours to write, in added_jobs/cleanup.py)',
     );
     expect(result.stdout).toContain(
       '"resource slack (SlackResource in added_resources/slack.py, from SLACK_TOKEN) in modes prod"',

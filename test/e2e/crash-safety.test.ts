@@ -470,7 +470,7 @@ describe('pipeline add runs at once', () => {
       expect(presets.split('from . import added_presets\n')).toHaveLength(2);
       expect(presets.split('specs_in(added_presets, Preset)')).toHaveLength(2);
       const readme = readFileSync(join(dir, 'pipelines/orders/README.md'), 'utf8');
-      expect(readme.split('The jobs of the presets `pipeline add preset` adds')).toHaveLength(2);
+      expect(readme.split('The jobs of the presets and graphs `pipeline add` writes')).toHaveLength(2);
       // Planned again, a run's report says what it wrote: two sensors without a name get two names.
       const sensors = await atOnce(
         'pipeline',

@@ -310,20 +310,24 @@ describe('two branches that each add a schedule and a sensor to one pipeline', (
   });
 });
 
-// Day two: two people each add a preset to the same pipeline, one of them with a schedule that
-// launches it, on branches of their own. Each preset is a module of its own (conventions v5), and
-// the first one added on each branch makes the same edit to presets.py and the README, so both pull
-// requests merge, in either order, to the same tree.
-describe('two branches that each add a preset to one pipeline', () => {
+// Day two: two people each add a preset and a graph to the same pipeline, one of them with a
+// schedule that launches the preset, on branches of their own. Each preset and each graph is a
+// module of its own (conventions v5), and the first one added on each branch makes the same edit to
+// presets.py (jobs.py) and the README, so both pull requests merge, in either order, to the same tree.
+describe('two branches that each add a preset and a graph to one pipeline', () => {
   const BRANCHES: Record<string, string[][]> = {
-    nightly: [['preset', '--name', 'nightly', '--mode', 'dev']],
+    nightly: [
+      ['preset', '--name', 'nightly', '--mode', 'dev'],
+      ['job', '--name', 'reconcile'],
+    ],
     hourly: [
+      ['job', '--name', 'audit'],
       ['preset', '--name', 'hourly', '--mode', 'prod'],
       ['schedule', '--preset', 'hourly', '--cron', '0 * * * *', '--name', 'orders_hourly', '--deployments', 'prod'],
     ],
   };
 
-  it("merge into main in either order without a conflict; Dagster loads both presets' jobs and ruff passes", () => {
+  it("merge into main in either order without a conflict; Dagster loads every preset's and graph's jobs, and ruff passes", () => {
     for (const [name, adds] of Object.entries(BRANCHES)) {
       git(merged, 'checkout', '-q', '-b', `day-two-presets/${name}`, 'main');
       for (const args of adds) {
@@ -367,6 +371,11 @@ describe('two branches that each add a preset to one pipeline', () => {
     expect(dev!.jobs).toContain('orders_nightly');
     expect(dev!.jobs).not.toContain('orders_hourly');
     expect(prod!.jobs).toContain('orders_hourly');
+    // Each branch's graph has a job per preset, the other branch's preset included.
+    for (const graph of ['reconcile', 'audit']) {
+      expect(dev!.jobs).toEqual(expect.arrayContaining([`${graph}_dev_full`, `${graph}_nightly`]));
+      expect(prod!.jobs).toEqual(expect.arrayContaining([`${graph}_prod_full`, `${graph}_hourly`]));
+    }
     expect(prod!.schedules).toContain('orders_hourly');
     // pipeline list reads the presets' modules: the same jobs as Dagster loads.
     expect(orders.deployments.dev.jobs.sort()).toEqual([...dev!.jobs].sort());

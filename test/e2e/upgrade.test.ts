@@ -605,7 +605,7 @@ describe('after a deployment and deployment_env_var are renamed', () => {
 // A pipeline at conventions v4 (upgraded no further): `pipeline add schedule` and `add sensor`
 // still edit its shared modules, ruff-clean, and say which upgrade gives each one a module of its own.
 describe('pipeline add on a pipeline upgraded only to conventions v4', () => {
-  it('writes to schedules.py, sensors.py and resources.py, ruff-clean, with a note naming the upgrade to v5', () => {
+  it('writes to schedules.py, sensors.py, resources.py, presets.py, jobs.py and ops.py, ruff-clean, with a note naming the upgrade to v5', () => {
     const root = v1Platform();
     expect(upgrade(root, ['--to', '4']).code).toBe(0);
     git(root, 'add', '-A');
@@ -633,7 +633,23 @@ describe('pipeline add on a pipeline upgraded only to conventions v4', () => {
         `(${args[2] === 'warehouse' ? 'WarehouseResource' : 'SlackResource'} in resources.py,`,
       );
     }
+    // A preset and a graph as before conventions v5: into presets.py, jobs.py and ops.py, with
+    // the README's rows.
+    for (const args of [
+      ['preset', '--name', 'dev_small', '--mode', 'dev'],
+      ['job', '--name', 'cleanup'],
+    ]) {
+      const added = runBin('pipeline', ['add', ...args, '--pipeline', 'orders'], root);
+      expect(added.code, added.stderr).toBe(0);
+    }
     const pkg = join(root, 'pipelines/orders/src/orders');
+    expect(readFileSync(join(pkg, 'presets.py'), 'utf8')).toContain('        Preset(\n            name="dev_small",');
+    expect(readFileSync(join(pkg, 'jobs.py'), 'utf8')).toContain('    **build_jobs(cleanup_graph, PRESETS, MODES),\n');
+    expect(readFileSync(join(pkg, 'ops.py'), 'utf8')).toContain('def cleanup_step(');
+    const readme = readFileSync(join(root, 'pipelines/orders/README.md'), 'utf8');
+    expect(readme).toContain('| `orders_dev_small` | `dev_small` | `dev` |\n');
+    expect(readme).toContain('| `cleanup_dev_small` | `dev_small` | `dev` |\n');
+    for (const folder of ['added_presets', 'added_jobs']) expect(existsSync(join(pkg, folder))).toBe(false);
     expect(readFileSync(join(pkg, 'sensors.py'), 'utf8')).toContain('name="watch_b"');
     expect(readFileSync(join(pkg, 'schedules.py'), 'utf8')).toContain('name="orders_seven"');
     const resources = readFileSync(join(pkg, 'resources.py'), 'utf8');
