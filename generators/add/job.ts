@@ -172,11 +172,12 @@ function buildJobsArgs(root: SgNode): string[] | undefined {
 
 /**
  * Makes jobs.py build the jobs of the graphs in added_jobs/ (with the first graph added there):
- * `from . import added_jobs` goes above the package's own imports, `modules_in` into its import
- * from .deployments, and a loop at its end adds each module's GRAPH's jobs to JOBS. The same edit on
- * every branch, so two branches that each make it merge. Only a jobs.py whose JOBS is what
- * build_jobs made (a call, or a dict of them), which imports build_jobs from .deployments and
- * nothing else as `from . import`, takes it; returns whether it did.
+ * `from . import added_jobs` goes above the package's own imports, and a loop at its end adds the
+ * jobs of each of the package's GRAPHS (its __init__.py gathers them) to JOBS. The same edit on
+ * every branch, so two branches that each make it merge; and no line next to `from .modes import
+ * MODES` changes, which the first `pipeline add resource` replaces on a branch of its own. Only a
+ * jobs.py whose JOBS is what build_jobs made (a call, or a dict of them) and that has no
+ * `from . import` yet takes it; returns whether it did.
  */
 async function gatherAddedJobs(tree: FileTree, path: string): Promise<boolean> {
   let gathered = false;
@@ -186,21 +187,14 @@ async function gatherAddedJobs(tree: FileTree, path: string): Promise<boolean> {
       (n) => n.kind() === 'import_from_statement' && n.field('module_name')!.text().startsWith('.'),
     );
     const args = buildJobsArgs(root);
-    const deployments = importFrom(root, '.deployments');
-    if (
-      !args ||
-      !deployments?.find({ rule: { kind: 'dotted_name', regex: '^build_jobs$' } }) ||
-      local.some((n) => n.field('module_name')!.text() === '.')
-    )
-      return [];
+    if (!args || local.length === 0 || local.some((n) => n.field('module_name')!.text() === '.')) return [];
     gathered = true;
     const first = local[0]!.range().start.index;
     return [
       { startPos: first, endPos: first, insertedText: `from . import ${ADDED_JOBS}\n` },
-      ...importName(root, '.deployments', 'modules_in'),
       appendAtEnd(
         root,
-        `\n# Every graph \`pipeline add job\` added: a module of its own in ${ADDED_JOBS}/, one job per preset\n# each, so that two branches that each add one merge without a conflict.\nfor added in modules_in(${ADDED_JOBS}):\n    JOBS |= build_jobs(added.GRAPH, ${args.join(', ')})\n`,
+        `\n# Every graph \`pipeline add job\` added: a module of its own in ${ADDED_JOBS}/, one job per preset\n# each, so that two branches that each add one merge without a conflict.\nfor added_graph in ${ADDED_JOBS}.GRAPHS:\n    JOBS |= build_jobs(added_graph, ${args.join(', ')})\n`,
       ),
     ];
   });

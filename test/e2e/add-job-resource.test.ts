@@ -55,13 +55,13 @@ describe('pipeline add job and resource on pipelines the user already edited', (
   it("writes the graph and its op to a module of its own, keeps the user's ops.py and every line of jobs.py but its import from .deployments, and jobs.py builds the module's jobs", () => {
     // A module per graph (conventions v5): two branches that each add one merge without a conflict.
     const jobs = readFileSync(join(root, ORDERS, 'jobs.py'), 'utf8');
-    linesKept(mine.jobs, jobs, ['from .deployments import build_jobs', 'from .modes import MODES']);
+    linesKept(mine.jobs, jobs, ['from .modes import MODES']);
     expect(jobs).toContain(
-      '\nfrom . import added_jobs\nfrom .deployments import build_jobs, modules_in\nfrom .ops import daily_revenue, load_source, write_target\nfrom .presets import PRESETS\nfrom .resources import MODES\n',
+      '\nfrom . import added_jobs\nfrom .deployments import build_jobs\nfrom .ops import daily_revenue, load_source, write_target\nfrom .presets import PRESETS\nfrom .resources import MODES\n',
     );
     // Below the user's function, two blank lines (ruff format's rule after a function).
     expect(jobs).toContain(
-      '    return sorted(JOBS)\n\n\n# Every graph `pipeline add job` added: a module of its own in added_jobs/, one job per preset\n# each, so that two branches that each add one merge without a conflict.\nfor added in modules_in(added_jobs):\n    JOBS |= build_jobs(added.GRAPH, PRESETS, MODES)\n',
+      '    return sorted(JOBS)\n\n\n# Every graph `pipeline add job` added: a module of its own in added_jobs/, one job per preset\n# each, so that two branches that each add one merge without a conflict.\nfor added_graph in added_jobs.GRAPHS:\n    JOBS |= build_jobs(added_graph, PRESETS, MODES)\n',
     );
     expect(readFileSync(join(root, ORDERS, 'ops.py'), 'utf8')).toBe(mine.ops);
     // The op takes the mode's store, as ops.py's do (it imports TableStore).
@@ -103,7 +103,7 @@ describe('pipeline add job and resource on pipelines the user already edited', (
       'JOBS = {**build_jobs(train_graph, PRESETS, MODES), **build_jobs(score_graph, PRESETS, MODES)}\n\n# Every graph',
     );
     expect(jobs).toContain(
-      'for added in modules_in(added_jobs):\n    JOBS |= build_jobs(added.GRAPH, PRESETS, MODES)\n',
+      'for added_graph in added_jobs.GRAPHS:\n    JOBS |= build_jobs(added_graph, PRESETS, MODES)\n',
     );
     expect(readFileSync(join(root, 'pipelines/scores/src/scores/added_jobs/audit.py'), 'utf8')).toContain(
       'def audit_step(context: dg.OpExecutionContext, store: TableStore) -> None:',

@@ -316,8 +316,11 @@ describe('two branches that each add a schedule and a sensor to one pipeline', (
 // presets.py (jobs.py) and the README, so both pull requests merge, in either order, to the same tree.
 describe('two branches that each add a preset and a graph to one pipeline', () => {
   const BRANCHES: Record<string, string[][]> = {
+    // The first resource too: it changes jobs.py's import of MODES, a line near the one the first
+    // graph adds.
     nightly: [
       ['preset', '--name', 'nightly', '--mode', 'dev'],
+      ['resource', '--name', 'warehouse'],
       ['job', '--name', 'reconcile'],
     ],
     hourly: [
