@@ -1,10 +1,11 @@
 // `pipeline add job`: its questions and its edits. In a pipeline of conventions v5, the graph and
-// the op it calls (yours to write) are a module of their own in added_jobs/, whose GRAPH jobs.py
-// makes one job per preset of (the first graph added makes the package and that edit: the same
-// bytes on every branch), so that two branches that each add one merge without a conflict. Before
-// v5, or where jobs.py imports from its package otherwise than the generated one does, the op is
-// appended to ops.py, the graph inserted before JOBS in jobs.py (importing the op), JOBS extended
-// with one job per preset of the new graph, and the README jobs table given their rows.
+// the op it calls (yours to write) are a module of their own in added_jobs/, and jobs.py makes one
+// job per preset of each graph there (the first graph added makes the package and that edit of
+// jobs.py: the same bytes on every branch), so that two branches that each add one merge without a
+// conflict. Before v5, or where jobs.py already has a `from . import` or a JOBS that build_jobs does
+// not make, the op is appended to ops.py, the graph inserted before JOBS in jobs.py (importing the
+// op), JOBS extended with one job per preset of the new graph, and the README jobs table given
+// their rows.
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
