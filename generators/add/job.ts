@@ -17,7 +17,7 @@ import { checkText } from '../../src/validate/index.ts';
 import { checkNotBuiltin, checkNotReservedByDagster, checkPythonIdentifier } from '../../src/validate/names.ts';
 import { ADDED_JOBS } from '../pipeline/files.ts';
 import { type AddContext, hasOwnModules } from './context.ts';
-import { appendAtEnd, appendToDictFitting } from './layout.ts';
+import { appendAtEnd, appendToDictFitting, gathers } from './layout.ts';
 import { addedModulesNote, withAddedModulesNote, withJobRows } from './readme.ts';
 
 const OP = '\n\n{{> job-op}}';
@@ -236,6 +236,11 @@ export async function addJob(
   // The op takes the mode's store when ops.py already imports its type.
   data.store = await takesStore(tree, opsPath);
   if (first || (hasOwnModules(ctx) && tree.exists(`${folder}/__init__.py`))) {
+    // A jobs.py that no longer builds the package's graphs would never load the new one.
+    if (!first && !(await gathers(tree, jobsPath, { rule: { kind: 'attribute', regex: `^${ADDED_JOBS}\\.GRAPHS$` } })))
+      throw new InputError(
+        `${ctx.rel}/${jobsPath} does not build the jobs of ${ADDED_JOBS}/, so the graph would never load; put back its loop over ${ADDED_JOBS}.GRAPHS, then run again`,
+      );
     if (first) tree.write(`${folder}/__init__.py`, renderString(templateText('pipeline/added-jobs-init.py.hbs'), data));
     tree.write(module, renderString(templateText('pipeline/added-job.py.hbs'), data));
     // A row per job in the README's table would put two branches' rows at one place again.

@@ -17,7 +17,7 @@ import { checkText } from '../../src/validate/index.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
 import { ADDED_PRESETS } from '../pipeline/files.ts';
 import { type AddContext, deploymentRunning, hasOwnModules, pipelineModes, platformModes } from './context.ts';
-import { appendAtEnd } from './layout.ts';
+import { appendAtEnd, gathers } from './layout.ts';
 import { addedModulesNote, withAddedModulesNote, withJobRows } from './readme.ts';
 
 const PRESET = '{{> preset-call}}';
@@ -156,6 +156,15 @@ const GATHER = `
 PRESETS |= {preset.name: preset for preset in specs_in(${ADDED_PRESETS}, Preset)}
 `;
 
+/** presets.py's use of the package: added_presets in a call of specs_in. */
+const SPECS_IN_PRESETS = {
+  rule: {
+    kind: 'identifier',
+    regex: `^${ADDED_PRESETS}$`,
+    inside: { kind: 'call', has: { field: 'function', regex: '^specs_in$' }, stopBy: 'end' },
+  },
+};
+
 /**
  * Makes presets.py gather the presets of added_presets/ (with the first preset added there): its
  * one import of the package's own becomes two, and GATHER goes at its end. The same edit on every
@@ -202,6 +211,11 @@ export async function addPreset(
     throw new InputError(`--name ${answers.name}: ${ctx.rel}/${module} exists already; pick another name`);
   const first = hasOwnModules(ctx) && !tree.exists(`${folder}/__init__.py`) && (await gatherAddedPresets(tree, path));
   const ownModule = first || (hasOwnModules(ctx) && tree.exists(`${folder}/__init__.py`));
+  // A presets.py that no longer gathers the package would never load the new preset.
+  if (ownModule && !first && !(await gathers(tree, path, SPECS_IN_PRESETS)))
+    throw new InputError(
+      `${ctx.rel}/${path} does not gather ${ADDED_PRESETS}/, so the preset would never load; put back its line PRESETS |= {preset.name: preset for preset in specs_in(${ADDED_PRESETS}, Preset)}, then run again`,
+    );
   // The run config is laid out from the start of the line its Preset( is on.
   const column = ownModule ? 0 : (ctx.presets[0]?.column ?? 8);
   const data = { ...answers, ...runConfigOf(ctx, answers, column) };

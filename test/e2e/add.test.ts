@@ -545,6 +545,34 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     expect(readFileSync(readme, 'utf8')).toBe(before);
   });
 
+  it('refuses a preset or a graph that presets.py or jobs.py would not load (their gathering lines removed)', () => {
+    const pkg = join(root, 'pipelines/orders/src/orders');
+    const cases: [string, string[], RegExp][] = [
+      [
+        'presets.py',
+        ['preset', '--pipeline', 'orders', '--name', 'dev_later', '--mode', 'dev'],
+        /^pipeline: error: pipelines\/orders\/src\/orders\/presets.py does not gather added_presets\/, so the preset would never load; put back its line PRESETS \|= /,
+      ],
+      [
+        'jobs.py',
+        ['job', '--pipeline', 'orders', '--name', 'later'],
+        /^pipeline: error: pipelines\/orders\/src\/orders\/jobs.py does not build the jobs of added_jobs\/, so the graph would never load; put back its loop over added_jobs.GRAPHS/,
+      ],
+    ];
+    for (const [file, args, message] of cases) {
+      const path = join(pkg, file);
+      const text = readFileSync(path, 'utf8');
+      // As a team's edit could leave it: the package is there, the line that loads it is not.
+      expect(text).toMatch(/\n# Every (preset|graph) `pipeline add/);
+      writeFileSync(path, text.replace(/\n# Every (preset|graph) `pipeline add[\s\S]*$/, ''));
+      try {
+        expectRefused(root, () => add(root, args), message);
+      } finally {
+        writeFileSync(path, text);
+      }
+    }
+  });
+
   it('--help shows the questions and examples', () => {
     const result = add(root, ['schedule', '--help']);
     expect(result.code).toBe(0);
