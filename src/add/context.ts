@@ -39,6 +39,10 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
   const read = (path: string) => tree.read(path);
   const answers = (parse(read(ANSWERS_FILE) ?? '') ?? {}) as Record<string, unknown>;
   const known = platform.deployments.map((d) => d.name);
+  // Whether the packages of added presets and graphs exist is read now, with everything else the
+  // answers are checked against: made by another command while a person answers, they count as a
+  // file that changed (nothing is written, and the command says so), not as one seen half new.
+  for (const added of [ADDED_PRESETS, ADDED_JOBS]) tree.exists(`${pkg}/${added}/__init__.py`);
   // resources.py, and the modules of added_resources/ it gathers (one per resource added since v5).
   const resourceFiles = [`${pkg}/resources.py`, ...pythonIn(tree, `${pkg}/${ADDED_RESOURCES}`)];
   const deployments = Array.isArray(answers.deployments)

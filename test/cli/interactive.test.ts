@@ -83,7 +83,8 @@ it('pipeline add writes nothing when another command wrote its file while you an
   const root = makePlatform({ pipelines: [['orders']] });
   const cli = builtBin('pipeline');
   const command = `env -u CI '${process.execPath}' '${cli}' add preset --pipeline orders; echo "exit code $?"; sleep 120`;
-  const { keys, waitFor } = openTerminal(root, command);
+  // Wide enough for the one line that names both files the other command wrote.
+  const { keys, waitFor } = openTerminal(root, command, 400);
   await waitFor('Which mode?');
   // A prompt holds no lock (a person may take minutes): meanwhile a script adds a preset.
   const other = runBin(
@@ -102,8 +103,9 @@ it('pipeline add writes nothing when another command wrote its file while you an
   keys('Enter');
   // Its answers were checked against the files as they were: nothing of it is written (a second
   // preset named mine would have two jobs of one name, which Dagster refuses to load), exit 2.
+  // The other command made added_presets/ and had presets.py gather it.
   await waitFor(
-    /pipelines\/orders\/src\/orders\/presets\.py.* changed while you answered \(another command wrote it\); nothing was written: run pipeline add preset again[\s\S]*exit code 2/,
+    /pipelines\/orders\/src\/orders\/added_presets\/__init__\.py, pipelines\/orders\/src\/orders\/presets\.py changed while you answered \(another command wrote it\); nothing was written: run pipeline add preset again[\s\S]*exit code 2/,
   );
   expect(readFileSync(join(root, 'pipelines/orders/src/orders/presets.py'), 'utf8')).toBe(written);
 });
