@@ -9,16 +9,17 @@
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
-import { renderString, templateText } from '../../src/render/templates.ts';
+import { renderString } from '../../src/render/templates.ts';
 import { plural } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython, parsePython } from '../../src/upgrade/engines/python.ts';
 import { checkText } from '../../src/validate/index.ts';
 import { checkNotBuiltin, checkNotReservedByDagster, checkPythonIdentifier } from '../../src/validate/names.ts';
 import { ADDED_JOBS } from '../pipeline/files.ts';
-import { type AddContext, hasOwnModules } from './context.ts';
-import { appendAtEnd, appendToDictFitting, gathers } from './layout.ts';
-import { addedModulesNote, withAddedModulesNote, withJobRows } from './readme.ts';
+import { type AddedPackage, placeInPackage, writeInPackage } from './added-package.ts';
+import type { AddContext } from './context.ts';
+import { appendAtEnd, appendToDictFitting } from './layout.ts';
+import { withJobRows } from './readme.ts';
 
 const OP = '\n\n{{> job-op}}';
 
@@ -212,6 +213,16 @@ async function takesStore(tree: FileTree, opsPath: string): Promise<boolean> {
   );
 }
 
+/** added_jobs/, whose GRAPHS jobs.py builds the jobs of. */
+const JOBS_PACKAGE: AddedPackage = {
+  folder: ADDED_JOBS,
+  gatherer: 'jobs.py',
+  gather: gatherAddedJobs,
+  loads: { rule: { kind: 'attribute', regex: `^${ADDED_JOBS}\\.GRAPHS$` } },
+  refusal: { does: 'build the jobs of', putBack: `loop over ${ADDED_JOBS}.GRAPHS` },
+  init: 'pipeline/added-jobs-init.py.hbs',
+};
+
 export async function addJob(
   tree: FileTree,
   ctx: AddContext,
@@ -228,33 +239,17 @@ export async function addJob(
   const data = { ...answers, op: `${name}_step`, graphFunction: `${name}_graph`, store: false };
   const jobs = ctx.presets.map((p) => ({ job: `${name}_${p.name}`, preset: p.name, mode: p.mode }));
   const jobsLine = `${plural(jobs.length, 'job')} ${jobs.map((j) => j.job).join(', ')}, one per preset`;
-  const folder = `${ctx.pkg}/${ADDED_JOBS}`;
-  const module = `${folder}/${name}.py`;
-  if (hasOwnModules(ctx) && tree.exists(module))
-    throw new InputError(`--name ${name}: ${ctx.rel}/${module} exists already; pick another name`);
-  const first = hasOwnModules(ctx) && !tree.exists(`${folder}/__init__.py`) && (await gatherAddedJobs(tree, jobsPath));
+  const placed = await placeInPackage(tree, ctx, JOBS_PACKAGE, name, 'graph');
   // The op takes the mode's store when ops.py already imports its type.
   data.store = await takesStore(tree, opsPath);
-  if (first || (hasOwnModules(ctx) && tree.exists(`${folder}/__init__.py`))) {
-    // A jobs.py that no longer builds the package's graphs would never load the new one.
-    if (!first && !(await gathers(tree, jobsPath, { rule: { kind: 'attribute', regex: `^${ADDED_JOBS}\\.GRAPHS$` } })))
-      throw new InputError(
-        `${ctx.rel}/${jobsPath} does not build the jobs of ${ADDED_JOBS}/, so the graph would never load; put back its loop over ${ADDED_JOBS}.GRAPHS, then run again`,
-      );
-    if (first) tree.write(`${folder}/__init__.py`, renderString(templateText('pipeline/added-jobs-init.py.hbs'), data));
-    tree.write(module, renderString(templateText('pipeline/added-job.py.hbs'), data));
-    // A row per job in the README's table would put two branches' rows at one place again.
-    const readme = tree.read('README.md');
-    const updated = first && readme !== undefined ? withAddedModulesNote(readme, ctx.pkg) : undefined;
-    if (updated) tree.write('README.md', updated);
+  if (placed)
     return {
       added: [
         `graph ${name} (${data.graphFunction} and op ${data.op}, yours to write, in ${ADDED_JOBS}/${name}.py)`,
         jobsLine,
       ],
-      notes: [addedModulesNote(ctx.pipeline)],
+      notes: [writeInPackage(tree, ctx, JOBS_PACKAGE, placed, 'pipeline/added-job.py.hbs', data)],
     };
-  }
   await editPython(tree, opsPath, (root) => {
     const source = root.text();
     const dg = topLevel(root).some((n) => n.kind() === 'import_statement' && n.text() === 'import dagster as dg');

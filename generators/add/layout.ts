@@ -4,8 +4,6 @@
 // comma that keeps ruff from joining it again), and a call or signature that does not fit is
 // split the way ruff splits it.
 import type { Edit, SgNode } from '@ast-grep/napi';
-import type { FileTree } from '../../src/tree/file-tree.ts';
-import { parsePython } from '../../src/upgrade/engines/python.ts';
 import { appendToDict } from '../../src/upgrade/engines/python-lists.ts';
 
 /** The platform's ruff.toml line length. */
@@ -62,10 +60,4 @@ export function appendAtEnd(root: SgNode, text: string): Edit {
   );
   const gap = (source.endsWith('\n') ? '' : '\n') + (/definition$/.test(last) ? '\n' : '');
   return { startPos: source.length, endPos: source.length, insertedText: gap + text };
-}
-
-/** Whether the module at `path` of the tree has a node `rule` matches (a package's gathering line). */
-export async function gathers(tree: FileTree, path: string, rule: object): Promise<boolean> {
-  const source = tree.read(path);
-  return source !== undefined && (await parsePython(source)).root().find(rule as never) !== null;
 }

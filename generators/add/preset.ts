@@ -8,7 +8,7 @@
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import { type Literal, pyBlock } from '../../src/render/literals.ts';
-import { renderString, templateText } from '../../src/render/templates.ts';
+import { renderString } from '../../src/render/templates.ts';
 import { plural } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
@@ -16,9 +16,10 @@ import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-list
 import { checkText } from '../../src/validate/index.ts';
 import { checkDagsterName } from '../../src/validate/names.ts';
 import { ADDED_PRESETS } from '../pipeline/files.ts';
-import { type AddContext, deploymentRunning, hasOwnModules, pipelineModes, platformModes } from './context.ts';
-import { appendAtEnd, gathers } from './layout.ts';
-import { addedModulesNote, withAddedModulesNote, withJobRows } from './readme.ts';
+import { type AddedPackage, placeInPackage, writeInPackage } from './added-package.ts';
+import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
+import { appendAtEnd } from './layout.ts';
+import { withJobRows } from './readme.ts';
 
 const PRESET = '{{> preset-call}}';
 
@@ -198,6 +199,19 @@ async function gatherAddedPresets(tree: FileTree, path: string): Promise<boolean
   return gathered;
 }
 
+/** added_presets/, which presets.py gathers. */
+const PRESETS_PACKAGE: AddedPackage = {
+  folder: ADDED_PRESETS,
+  gatherer: 'presets.py',
+  gather: gatherAddedPresets,
+  loads: SPECS_IN_PRESETS,
+  refusal: {
+    does: 'gather',
+    putBack: `line PRESETS |= {preset.name: preset for preset in specs_in(${ADDED_PRESETS}, Preset)}`,
+  },
+  init: 'pipeline/added-presets-init.py.hbs',
+};
+
 export async function addPreset(
   tree: FileTree,
   ctx: AddContext,
@@ -205,25 +219,12 @@ export async function addPreset(
 ): Promise<{ added: string[]; notes: string[] }> {
   const path = `${ctx.pkg}/presets.py`;
   if (!tree.exists(path)) throw new InputError(`${ctx.rel}/${path} does not exist; a pipeline keeps its presets there`);
-  const folder = `${ctx.pkg}/${ADDED_PRESETS}`;
-  const module = `${folder}/${answers.name}.py`;
-  if (hasOwnModules(ctx) && tree.exists(module))
-    throw new InputError(`--name ${answers.name}: ${ctx.rel}/${module} exists already; pick another name`);
-  const first = hasOwnModules(ctx) && !tree.exists(`${folder}/__init__.py`) && (await gatherAddedPresets(tree, path));
-  const ownModule = first || (hasOwnModules(ctx) && tree.exists(`${folder}/__init__.py`));
-  // A presets.py that no longer gathers the package would never load the new preset.
-  if (ownModule && !first && !(await gathers(tree, path, SPECS_IN_PRESETS)))
-    throw new InputError(
-      `${ctx.rel}/${path} does not gather ${ADDED_PRESETS}/, so the preset would never load; put back its line PRESETS |= {preset.name: preset for preset in specs_in(${ADDED_PRESETS}, Preset)}, then run again`,
-    );
+  const placed = await placeInPackage(tree, ctx, PRESETS_PACKAGE, answers.name, 'preset');
   // The run config is laid out from the start of the line its Preset( is on.
-  const column = ownModule ? 0 : (ctx.presets[0]?.column ?? 8);
+  const column = placed ? 0 : (ctx.presets[0]?.column ?? 8);
   const data = { ...answers, ...runConfigOf(ctx, answers, column) };
-  if (ownModule) {
-    if (first)
-      tree.write(`${folder}/__init__.py`, renderString(templateText('pipeline/added-presets-init.py.hbs'), data));
-    tree.write(module, renderString(templateText('pipeline/added-preset.py.hbs'), data));
-  } else
+  const note = placed && writeInPackage(tree, ctx, PRESETS_PACKAGE, placed, 'pipeline/added-preset.py.hbs', data);
+  if (!placed)
     await appendToList(
       tree,
       path,
@@ -237,19 +238,13 @@ export async function addPreset(
       ? `: run config copied from ${data.source} (mode ${answers.mode} is like ${data.sourceMode})`
       : '';
   const added = [
-    `preset ${answers.name} (mode ${answers.mode}${ownModule ? `, in ${ADDED_PRESETS}/${answers.name}.py` : ''})${copied}`,
+    `preset ${answers.name} (mode ${answers.mode}${placed ? `, in ${ADDED_PRESETS}/${answers.name}.py` : ''})${copied}`,
   ];
   const jobs = ctx.graphs.map((g) => `${g}_${answers.name}`);
   added.push(`${plural(jobs.length, 'job')} ${jobs.join(', ') || '(no graph in jobs.py)'}`);
+  if (note) return { added, notes: [note] };
   const notes: string[] = [];
   const readme = tree.read('README.md');
-  if (ownModule) {
-    // A row per job in the README's table would put two branches' rows at one place again.
-    const updated = first && readme !== undefined ? withAddedModulesNote(readme, ctx.pkg) : undefined;
-    if (updated) tree.write('README.md', updated);
-    notes.push(addedModulesNote(ctx.pipeline));
-    return { added, notes };
-  }
   const updated =
     readme === undefined
       ? undefined
