@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { packageRoot } from '../paths.ts';
+import { startSyncShell } from '../tree/atomic.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import type { PipelineUpgrade, UpgradeOptions } from './types.ts';
 
@@ -83,6 +84,8 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
   const busy: number[] = [];
   let rebuilding = 0;
   const phases: Record<string, number>[] = [];
+  // The writes' `sync -f`, started from here while the process is small (the workers grow it).
+  startSyncShell();
   await Promise.all(
     Array.from(
       { length: count },

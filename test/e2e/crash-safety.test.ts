@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin } from '../../src/paths.ts';
 import { binEnv, runBin } from '../helpers/cli.ts';
+import { waitUntil } from '../helpers/wait.ts';
 import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const SLOW = 900_000;
@@ -491,6 +492,37 @@ describe('pipeline add runs at once', () => {
         );
       const check = runBin('pipeline', ['check', '--pipeline', 'orders'], dir);
       expect(check.code, check.stdout + check.stderr).toBe(0);
+    },
+    SLOW,
+  );
+});
+
+describe('the syncs of a large upgrade', () => {
+  it(
+    'go through one small shell started before the workers, which ends with the upgrade',
+    async () => {
+      // A `sync` first on PATH that logs the process that started it, then runs the real one.
+      const bin = tempDir('sync-shim-');
+      const log = join(bin, 'started-by');
+      const real = spawnSync('sh', ['-c', 'command -v sync'], { encoding: 'utf8' }).stdout.trim();
+      writeFileSync(
+        join(bin, 'sync'),
+        `#!/bin/sh\necho "$PPID $(cat /proc/$PPID/comm)" >> '${log}'\nexec '${real}' "$@"\n`,
+        { mode: 0o755 },
+      );
+      const dir = copyOf(await manyPipelinesBase());
+      const result = runBin('pipeline', ['upgrade'], dir, { PATH: `${bin}:${process.env.PATH}` });
+      expect(result.code, result.stderr).toBe(0);
+      const starters = readFileSync(log, 'utf8').trim().split('\n');
+      // The turns' syncs come from the shell; the last one (the sync that ends the write) from the CLI.
+      const fromShell = starters.filter((line) => line.endsWith(' sh'));
+      expect(fromShell.length, starters.join('; ')).toBeGreaterThan(0);
+      expect(starters.length - fromShell.length, starters.join('; ')).toBeLessThanOrEqual(1);
+      // The shell's standard input closed with the upgrade, and the shell ended.
+      const shell = fromShell[0]!.split(' ')[0]!;
+      await waitUntil(`the sync shell (pid ${shell}) to end`, 100, () =>
+        existsSync(`/proc/${shell}`) ? undefined : true,
+      );
     },
     SLOW,
   );
