@@ -155,6 +155,13 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     const o = 'pipelines/orders';
     const c = 'pipelines/churn';
     const e = 'pipelines/events';
+    // events: a graph added by the CLI, and next to it a helper module without GRAPH.
+    const added = pipeline(seeded, ['add', 'job', '--pipeline', 'events', '--name', 'backfill']);
+    expect(added.code, added.stderr).toBe(0);
+    writeFileSync(
+      join(seeded, e, 'src/events/added_jobs/helpers.py'),
+      '"Shared by the added graphs."\n\n\ndef day_key(day: str) -> str:\n    return day.replace("-", "")\n',
+    );
     // orders is behind (so its platform-owned files are not compared), has a schedule without a
     // timezone and a literal secret.
     edit(
@@ -254,6 +261,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         file: `${c}/src/churn/schedules.py`,
         line: lineOf(seeded, `${c}/src/churn/schedules.py`, 'deployments=("dev",)'),
       },
+      { rule: 'added-module-name', severity: 'error', file: `${e}/src/events/added_jobs/helpers.py`, line: 1 },
       {
         rule: 'preset-mode',
         severity: 'error',
@@ -316,7 +324,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       })),
     ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
-    expect(report.summary).toEqual({ errors: 13, warnings: 3 });
+    expect(report.summary).toEqual({ errors: 14, warnings: 3 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
@@ -338,7 +346,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
       );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
-    expect(result.stdout).toMatch(/3 pipelines checked: 13 errors, 3 warnings\n$/);
+    expect(result.stdout).toMatch(/3 pipelines checked: 14 errors, 3 warnings\n$/);
   });
 
   it('--format github: one annotation per finding', () => {
@@ -380,6 +388,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       'registration-stale',
       'deployment-instances',
       'sandbox-config',
+      'added-module-name',
       'preset-mode',
       'missing-dependency',
     ]);

@@ -11,6 +11,7 @@ import { platformFiles } from '../../generators/platform/files.ts';
 import { renderGithub } from '../../src/check/format.ts';
 import { yamlLine } from '../../src/check/model.ts';
 import { pipelineFacts, pythonFacts } from '../../src/check/python.ts';
+import { definesAtTop } from '../../src/check/rules/added-module-name.ts';
 import { RULES } from '../../src/check/rules/index.ts';
 import { suggestedVariable } from '../../src/check/rules/literal-secret.ts';
 import { distributionOf } from '../../src/check/rules/missing-dependency.ts';
@@ -216,5 +217,31 @@ describe("platform.yaml's check section", () => {
       /check.rules.no-such-rule: is not a rule of pipeline check/,
     );
     expect(ruleSettings({ 'job-owner': 'warning' }).size).toBe(RULES.length);
+  });
+});
+
+describe('added-module-name: whether a module binds a name at its top level', () => {
+  const binds = [
+    'GRAPH = build()',
+    'GRAPH: dg.GraphDefinition = build()',
+    'def GRAPH():\n    pass',
+    '@dg.graph\ndef GRAPH():\n    pass',
+    'class GRAPH:\n    pass',
+    'from .shared import GRAPH',
+    'from .shared import nightly as GRAPH',
+    'import shared.graphs as GRAPH',
+  ];
+  const doesNot = [
+    '# GRAPH is made in build()\ndef build():\n    pass',
+    'def build():\n    GRAPH = 1\n    return GRAPH',
+    'GRAPHS = [build()]',
+    'print(GRAPH)',
+    '',
+  ];
+  it.each(binds)('binds: %j', async (source) => {
+    expect(await definesAtTop(`import dagster as dg\n\n${source}\n`, 'GRAPH')).toBe(true);
+  });
+  it.each(doesNot)('does not bind: %j', async (source) => {
+    expect(await definesAtTop(`import dagster as dg\n\n${source}\n`, 'GRAPH')).toBe(false);
   });
 });

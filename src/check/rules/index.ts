@@ -1,5 +1,6 @@
 // Every rule of `pipeline check`, in the order findings are reported.
 import type { Rule } from '../types.ts';
+import { addedModuleName } from './added-module-name.ts';
 import { ciDeployments } from './ci-deployments.ts';
 import { conventionsBehind } from './conventions-behind.ts';
 import { dagsterPin } from './dagster-pin.ts';
@@ -29,6 +30,7 @@ export const RULES: Rule[] = [
   jobOwner,
   triggerMode,
   duplicateName,
+  addedModuleName,
   unknownDeployment,
   presetMode,
   literalSecret,
