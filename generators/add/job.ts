@@ -14,7 +14,12 @@ import { plural } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython, parsePython } from '../../src/upgrade/engines/python.ts';
 import { checkText } from '../../src/validate/index.ts';
-import { checkNotBuiltin, checkNotReservedByDagster, checkPythonIdentifier } from '../../src/validate/names.ts';
+import {
+  checkNotBuiltin,
+  checkNotDunder,
+  checkNotReservedByDagster,
+  checkPythonIdentifier,
+} from '../../src/validate/names.ts';
 import { ADDED_JOBS } from '../pipeline/files.ts';
 import { type AddedPackage, placeInPackage, writeInPackage } from './added-package.ts';
 import type { AddContext } from './context.ts';
@@ -39,7 +44,7 @@ export const JOB_QUESTIONS = defineQuestions<AddContext>()
     parse: (raw, ctx) => {
       const name = checkNotBuiltin(
         checkNotReservedByDagster(
-          checkPythonIdentifier(raw, '--name', 'a name for a graph and its Python function'),
+          checkNotDunder(checkPythonIdentifier(raw, '--name', 'a name for a graph and its Python function'), '--name'),
           '--name',
         ),
         '--name',

@@ -14,7 +14,7 @@ import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
 import { checkText } from '../../src/validate/index.ts';
-import { checkDagsterName } from '../../src/validate/names.ts';
+import { checkDagsterName, checkNotDunder } from '../../src/validate/names.ts';
 import { ADDED_PRESETS } from '../pipeline/files.ts';
 import { type AddedPackage, placeInPackage, writeInPackage } from './added-package.ts';
 import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
@@ -65,7 +65,7 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
       );
     },
     parse: (raw, ctx) => {
-      const name = checkDagsterName(raw, '--name');
+      const name = checkNotDunder(checkDagsterName(raw, '--name'), '--name');
       if (ctx.presets.some((p) => p.name === name))
         throw new InputError(`--name ${name}: ${ctx.pipeline} already has a preset named ${name}; pick another name`);
       // Graph billing_prod with preset full, and graph billing with preset prod_full: both jobs

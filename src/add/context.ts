@@ -2,7 +2,6 @@
 // running Python: the platform, the pipeline's deployments, its graphs, presets and schedules.
 import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
-import { parse } from 'yaml';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
 import { ADDED, ADDED_JOBS, ADDED_PRESETS, ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
@@ -11,6 +10,7 @@ import { FileTree } from '../tree/file-tree.ts';
 import { parsePython } from '../upgrade/engines/python.ts';
 import { stringValue } from '../upgrade/engines/python-strings.ts';
 import { findPipelines } from '../upgrade/runner.ts';
+import { parseYamlFile } from '../yaml/read.ts';
 
 export type { AddContext, PresetFact } from '../../generators/add/context.ts';
 
@@ -37,7 +37,10 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
   const pkg = `src/${pipeline}`;
   const tree = new FileTree(dir);
   const read = (path: string) => tree.read(path);
-  const answers = (parse(read(ANSWERS_FILE) ?? '') ?? {}) as Record<string, unknown>;
+  const answers = (parseYamlFile(read(ANSWERS_FILE) ?? '', `pipelines/${pipeline}/${ANSWERS_FILE}`) ?? {}) as Record<
+    string,
+    unknown
+  >;
   const known = platform.deployments.map((d) => d.name);
   // Whether the packages of added presets and graphs exist is read now, with everything else the
   // answers are checked against: made by another command while a person answers, they count as a

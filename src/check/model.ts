@@ -3,12 +3,13 @@
 // asks; nothing is imported or executed.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parse, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { answersFromRecord, buildPipelineSpec, type PipelineSpec } from '../../generators/pipeline/spec.ts';
 import { checkPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
 import { ConfigError, InputError } from '../errors.ts';
 import { findPipelines } from '../upgrade/runner.ts';
+import { parseYamlFile } from '../yaml/read.ts';
 import { type PyFacts, pipelineFacts } from './python.ts';
 
 /** The files that build a mode's resources: their imports must be in the pipeline's dependencies. */
@@ -46,16 +47,7 @@ export function loadPlatformForCheck(root: string): {
   problems: { key: string; line: number; message: string }[];
 } {
   const text = readFileSync(join(root, PLATFORM_FILE), 'utf8');
-  let raw: Record<string, unknown>;
-  try {
-    raw = parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new ConfigError(
-      PLATFORM_FILE,
-      '(file)',
-      `is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`,
-    );
-  }
+  let raw = parseYamlFile(text, PLATFORM_FILE) as Record<string, unknown>;
   const problems: { key: string; line: number; message: string }[] = [];
   for (let attempt = 0; attempt < 10; attempt++) {
     try {
@@ -162,7 +154,7 @@ export class PipelineModel {
   get answers(): Record<string, unknown> | undefined {
     if (this.answersCache === undefined) {
       const text = this.read(ANSWERS_FILE);
-      const parsed = text === undefined ? undefined : (parse(text) as unknown);
+      const parsed = text === undefined ? undefined : parseYamlFile(text, `${this.rel}/${ANSWERS_FILE}`);
       this.answersCache = {
         value:
           text === undefined

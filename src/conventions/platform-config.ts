@@ -2,7 +2,6 @@
 // Loaded once, checked against its schema with messages that name the key, the reason and the fix.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import {
   DEPLOYMENT_NAME,
@@ -13,6 +12,7 @@ import {
   platformNameProblem,
   timezoneProblem,
 } from '../validate/index.ts';
+import { parseYamlFile } from '../yaml/read.ts';
 
 export const PLATFORM_FILE = 'platform.yaml';
 /** Modes are resource sets the templates know how to build; deployments are the platform's to choose. */
@@ -74,17 +74,7 @@ export type CheckRuleSetting = (typeof CHECK_RULE_SETTINGS)[number];
 /** Reads and checks `<root>/platform.yaml`. */
 export function loadPlatformConfig(root: string): PlatformConfig {
   const file = join(root, PLATFORM_FILE);
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(
-      PLATFORM_FILE,
-      '(file)',
-      `is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the syntax`,
-    );
-  }
-  return checkPlatformConfig(raw);
+  return checkPlatformConfig(parseYamlFile(readFileSync(file, 'utf8'), PLATFORM_FILE));
 }
 
 /** The nearest folder at or above `start` that holds a platform.yaml, or undefined. */

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { CliError } from '../errors.ts';
 import { packageRoot } from '../paths.ts';
 import { startSyncShell } from '../tree/atomic.ts';
 import { FileTree } from '../tree/file-tree.ts';
@@ -112,8 +113,13 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
             }
             if (inFlight.length === 0) void worker.terminate().then(() => resolve());
           };
-          worker.on('message', (message: { result?: WorkerResult; error?: string }) => {
-            if (message.error) return reject(new Error(`upgrade worker: ${message.error}`));
+          worker.on('message', (message: { result?: WorkerResult; error?: string; exitCode?: number }) => {
+            if (message.error)
+              return reject(
+                message.exitCode === undefined
+                  ? new Error(`upgrade worker: ${message.error}`)
+                  : new CliError(message.error, message.exitCode),
+              );
             const r = message.result!;
             const current = inFlight.shift()!;
             const at = performance.now();

@@ -3,11 +3,11 @@
 // all or nothing: a codemod that throws leaves that pipeline exactly as it was; the others go on.
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { parse } from 'yaml';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
 import { fileDiff } from '../tree/diff.ts';
 import { FileTree, TOOL_FOLDERS } from '../tree/file-tree.ts';
+import { parseYamlFile } from '../yaml/read.ts';
 import type { Codemod } from './codemod.ts';
 import { BUILTIN_CODEMODS } from './codemods/index.ts';
 import { verifyPython } from './codemods/legacy-dagster/verify.ts';
@@ -25,7 +25,10 @@ export type { CodemodResult, PipelineUpgrade, UpgradeOptions } from './types.ts'
 export function recordedVersion(tree: FileTree): { version: number; answers: Record<string, unknown> } {
   const text = tree.read(ANSWERS);
   if (text === undefined) return { version: 0, answers: {} };
-  const answers = (parse(text) ?? {}) as Record<string, unknown>;
+  const answers = (parseYamlFile(text, relative(process.cwd(), join(tree.root, ANSWERS))) ?? {}) as Record<
+    string,
+    unknown
+  >;
   return { version: Number(answers._conventions_version ?? 0), answers };
 }
 

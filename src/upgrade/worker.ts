@@ -3,6 +3,7 @@
 // never waits for the main thread between two pipelines).
 import { parentPort } from 'node:worker_threads';
 import { findPlatformRoot, loadPlatformConfig, type PlatformConfig } from '../conventions/platform-config.ts';
+import { CliError } from '../errors.ts';
 import type { Codemod } from './codemod.ts';
 import { parseStats } from './engines/python.ts';
 import { stepDiffers, type WorkerJob, type WorkerResult } from './pool.ts';
@@ -57,6 +58,11 @@ async function upgradeOne(job: WorkerJob): Promise<void> {
     };
     parentPort!.postMessage({ result });
   } catch (error) {
-    parentPort!.postMessage({ error: (error as Error).stack ?? String(error) });
+    // A user's error (a pipeline's answers file that does not parse) is the user's one line there too.
+    parentPort!.postMessage(
+      error instanceof CliError
+        ? { error: error.message, exitCode: error.exitCode }
+        : { error: (error as Error).stack ?? String(error) },
+    );
   }
 }

@@ -73,6 +73,9 @@ export function pipelineNameProblem(name: string, context: NameContext = {}): st
     return `would shadow the installed package ${name} (${installed ?? 'a Dagster library'}) that every pipeline's environment has, so \`import ${name}\` (in the pipeline, or in Dagster and its libraries) would find the pipeline instead; choose another name, such as ${name.replace(/^dagster_/, '')}_pipeline`;
   if (INSTALLED_DISTRIBUTIONS.has(normalizedDistribution(name)))
     return `would be installed as the distribution ${normalizedDistribution(name)}, and replace the installed one of that name; ${instead}`;
+  // pytest imports tests/conftest.py and tests/test_*.py under their own names, ahead of src/.
+  if (name === 'conftest' || name.startsWith('test_'))
+    return `is a name pytest gives the modules of every pipeline's tests/ (conftest.py, test_*.py), which it imports ahead of src/, so the pipeline's own tests would not find its package; ${name === 'conftest' ? instead : `choose a name that does not start with test_, such as ${name.slice(5)}_checks`}`;
   if (PIPELINE_FOLDERS.includes(name))
     return name === 'test'
       ? `is too close to tests/, a folder inside every pipeline (and is Python's own test package); ${instead}`
@@ -176,6 +179,19 @@ export function checkPythonIdentifier(raw: string, flag: string, what = 'a Pytho
   if (PYTHON_KEYWORDS.has(value) && !SOFT_KEYWORDS.has(value))
     throw new InputError(`${flag} ${value} is a Python keyword; pick another name`);
   return value;
+}
+
+/**
+ * Refuses a name of the form `__x__` for what `pipeline add` writes as a module `<name>.py` of a
+ * package: `__init__.py` is the package itself (a graph named `__init__` replaced added_jobs/'s,
+ * so the code location loaded nowhere), and such names are Python's own.
+ */
+export function checkNotDunder(name: string, flag: string): string {
+  if (/^__.*__$/.test(name))
+    throw new InputError(
+      `${flag} ${name}: names like __${name.slice(2, -2)}__ are Python's own (the module ${name}.py would be${name === '__init__' ? ' its package itself' : ' one Python treats specially'}); pick another name`,
+    );
+  return name;
 }
 
 /** Refuses a name Dagster will not load as a definition's (a job's, schedule's or sensor's). */

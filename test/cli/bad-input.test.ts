@@ -3,7 +3,7 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createPipeline } from '../helpers/cli.ts';
+import { createPipeline, runBin } from '../helpers/cli.ts';
 import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 let platform: string;
@@ -269,5 +269,36 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
       /README.md already exists in .*; create the platform repo in an empty folder, or move that file aside/,
       dir,
     );
+  });
+});
+
+describe("a pipeline's answers file that git left conflicted (and someone committed)", () => {
+  // Sixteen pipelines: enough for pipeline upgrade's worker threads, whose errors come back to the
+  // main thread.
+  const names = Array.from({ length: 16 }, (_, i) => `flow_${String.fromCharCode(97 + i)}`);
+  let dir: string;
+  beforeAll(() => {
+    dir = makePlatform({ pipelines: names.map((name) => [name]) });
+    appendFileSync(
+      join(dir, 'pipelines/flow_c/.pipeline-answers.yaml'),
+      '<<<<<<< HEAD\nmodes: [local, dev]\n=======\nmodes: [local, qa]\n>>>>>>> theirs\n',
+    );
+    git(dir, 'commit', '-qam', 'a merge committed with its conflict');
+  });
+
+  it.each([
+    [['check']],
+    [['list']],
+    [['upgrade']],
+    [['upgrade', '--pipeline', 'flow_c']],
+    [['add', 'preset', '--pipeline', 'flow_c', '--name', 'dev_small', '--mode', 'dev']],
+  ])('pipeline %j: one line naming the file and the fix, exit 2, nothing changed', (args) => {
+    const before = treeFingerprint(dir);
+    const result = runBin('pipeline', args, dir);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(
+      /^pipeline: error: pipelines\/flow_c\/\.pipeline-answers\.yaml: \(file\): is not valid YAML \(.* at line \d+, column 1\); resolve git's merge conflict in it \(the <<<<<<< markers\), then run again\n$/,
+    );
+    expect(treeFingerprint(dir)).toEqual(before);
   });
 });

@@ -390,6 +390,16 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       [kind as string, '--pipeline', 'orders', '--name', name as string, ...(rest as string[])],
       new RegExp(`--name ${name} is a name Dagster reserves for definitions .*; pick another name`),
     ]),
+    ...[
+      ['job', []],
+      ['resource', []],
+      ['preset', ['--mode', 'dev']],
+      ['schedule', ['--preset', 'dev_full', '--cron', '0 6 * * *']],
+    ].map(([kind, rest]) => [
+      `a ${kind} named __init__ (its module would replace its package's __init__.py: the code location loaded nowhere)`,
+      [kind as string, '--pipeline', 'orders', '--name', '__init__', ...(rest as string[])],
+      /^pipeline: error: --name __init__: names like __init__ are Python's own \(the module __init__.py would be its package itself\); pick another name\n$/,
+    ]),
     [
       'a duplicate preset name',
       ['preset', '--pipeline', 'orders', '--name', 'dev_full', '--mode', 'dev'],

@@ -237,6 +237,9 @@ describe('pipeline names', () => {
     expect(error('orders_')).toMatch(/not a valid Docker image name \(it ends with an underscore\).*use orders/);
     expect(error('a___b')).toMatch(/three or more underscores/);
     expect(error('tests')).toMatch(/folder inside every pipeline/);
+    // pytest imports tests/conftest.py as `conftest`, ahead of src/: `from conftest.modes import MODES` failed.
+    for (const name of ['conftest', 'test_orders'])
+      expect(error(name), name).toMatch(/a name pytest gives the modules of every pipeline's tests\//);
   });
 
   it("reads the platform's own Compose services from its compose file, else from the template", () => {
