@@ -155,3 +155,35 @@ export function gitCommit(dir: string, paths: string[], message: string): string
   }
   return runGit(dir, ['rev-parse', 'HEAD']);
 }
+
+/** The exact text of a blob (`HEAD:path`, `:2:path`, an object id), or undefined when there is none. */
+export function gitBlob(dir: string, spec: string): string | undefined {
+  try {
+    return execFileSync('git', ['cat-file', 'blob', spec], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The paths a merge left unmerged, each with the blob of every stage it has (1 base, 2 ours, 3 theirs). */
+export function gitUnmerged(dir: string): Map<string, Map<number, string>> {
+  const out = new Map<string, Map<number, string>>();
+  for (const entry of (tryGit(dir, ['ls-files', '--unmerged', '-z']) ?? '').split('\0')) {
+    const match = /^\d+ ([0-9a-f]+) ([123])\t(.+)$/.exec(entry);
+    if (!match) continue;
+    const stages = out.get(match[3]!) ?? new Map<number, string>();
+    stages.set(Number(match[2]), match[1]!);
+    out.set(match[3]!, stages);
+  }
+  return out;
+}
+
+/** Marks `paths` resolved (git add). */
+export function gitAdd(dir: string, paths: string[]): void {
+  if (paths.length) runGit(dir, ['add', '--', ...paths]);
+}

@@ -31,6 +31,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
       'Write the files derived from pipelines/*/: dg.toml, docker-compose.yaml, the compose workspace (see pipeline sync --help)',
     load: () => import('../commands/sync.ts'),
   },
+  resolve: {
+    summary: "Resolve a merge's conflicts in the files pipeline add records and renders (see pipeline resolve --help)",
+    load: () => import('../commands/resolve.ts'),
+  },
   add: {
     summary:
       "Add a schedule, preset, sensor, job, resource, mode or deployment to a pipeline, or run your platform's own generators (see pipeline add --help)",
@@ -48,7 +52,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   },
   sandbox: {
     summary:
-      'An isolated copy per git branch: up, run, commit, promote, refresh, prune, ui (see pipeline sandbox --help)',
+      'An isolated copy per git branch: init, up, status, list, diff, run, commit, promote, refresh, down, prune, ui (see pipeline sandbox --help)',
     load: () => import('../commands/sandbox.ts'),
   },
 };

@@ -61,6 +61,7 @@ import { addHelp } from '../commands/add.ts';
 import { checkHelp } from '../commands/check.ts';
 import { codemodHelp } from '../commands/codemod.ts';
 import { listHelp } from '../commands/list.ts';
+import { resolveHelp } from '../commands/resolve.ts';
 import { SANDBOX_SUBCOMMANDS, sandboxHelp } from '../commands/sandbox.ts';
 import { syncHelp } from '../commands/sync.ts';
 import { upgradeHelp } from '../commands/upgrade.ts';
@@ -99,6 +100,11 @@ export function pipelineCommandDocs(): Record<string, CommandDoc> {
       task: 'Write the files derived from pipelines/*/ (dg.toml, Compose, the compose workspace).',
       guide: '../team-flow.md',
       helps: [{ args: ['sync', '--help'], text: syncHelp() }],
+    },
+    resolve: {
+      task: "Resolve a merge's conflicts in the files pipeline add records and renders.",
+      guide: '../team-flow.md',
+      helps: [{ args: ['resolve', '--help'], text: resolveHelp() }],
     },
     upgrade: {
       task: 'Move pipelines to the current conventions with versioned codemods.',

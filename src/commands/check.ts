@@ -1,8 +1,6 @@
-// CLI glue of `pipeline check`: flags and help, then runCheck, then the report in the chosen format.
-import { resolve } from 'node:path';
 import { FORMATS, type Format, renderCheckReport } from '../check/format.ts';
 import { runCheck } from '../check/run.ts';
-import { findPlatformRoot, PLATFORM_FILE } from '../conventions/platform-config.ts';
+import { commandRoot } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { recoverBeforeReading } from '../tree/transaction.ts';
@@ -59,12 +57,7 @@ export async function run(argv: string[]): Promise<number> {
   const format = (values.json ? 'json' : ((values.format as string | undefined) ?? 'table')) as Format;
   if (!FORMATS.includes(format))
     throw new InputError(`--format ${format} is not a format (expected one of: ${FORMATS.join(', ')})`);
-  const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
-  const root = findPlatformRoot(cwd);
-  if (!root)
-    throw new InputError(
-      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline check inside a platform repo`,
-    );
+  const root = commandRoot(values.cwd as string | undefined, 'pipeline check');
   recoverBeforeReading(root);
   const report = await runCheck(root, { pipelines: (values.pipeline as string[] | undefined) ?? [] });
   process.stdout.write(`${renderCheckReport(report, format)}\n`);

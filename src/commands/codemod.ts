@@ -1,7 +1,4 @@
-// `pipeline codemod new|test|list`: a platform team's own codemods, in the platform repo's
-// codemods/ folder, next to the built-in ones.
-import { resolve } from 'node:path';
-import { findPlatformRoot, PLATFORM_FILE } from '../conventions/platform-config.ts';
+import { commandRoot } from '../conventions/platform-config.ts';
 import { CliError, EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { newCodemod, testCodemods } from '../upgrade/codemod-scaffold.ts';
@@ -36,12 +33,7 @@ export async function run(argv: string[]): Promise<number> {
     return sub || values.help ? EXIT.ok : EXIT.usage;
   }
   if (extra.length) throw new InputError(`unexpected ${extra.join(' ')}; see pipeline codemod --help`);
-  const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
-  const root = findPlatformRoot(cwd);
-  if (!root)
-    throw new InputError(
-      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline codemod in your platform repo`,
-    );
+  const root = commandRoot(values.cwd as string | undefined, 'pipeline codemod', 'in your platform repo');
   switch (sub) {
     case 'new':
       if (!id) throw new InputError('pipeline codemod new needs an id: pipeline codemod new add-team-tag');

@@ -1,7 +1,5 @@
-// CLI glue of `pipeline list`: flags and help, then listReport, then a table or JSON.
-import { resolve } from 'node:path';
 import { listReport, renderList } from '../check/list.ts';
-import { findPlatformRoot, PLATFORM_FILE } from '../conventions/platform-config.ts';
+import { commandRoot } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { recoverBeforeReading } from '../tree/transaction.ts';
@@ -44,12 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new InputError(
       `pipeline list takes no arguments (got ${positionals.join(' ')}); pass pipelines with --pipeline NAME`,
     );
-  const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
-  const root = findPlatformRoot(cwd);
-  if (!root)
-    throw new InputError(
-      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline list inside a platform repo`,
-    );
+  const root = commandRoot(values.cwd as string | undefined, 'pipeline list');
   recoverBeforeReading(root);
   const report = await listReport(root, (values.pipeline as string[] | undefined) ?? []);
   process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderList(report)}\n`);

@@ -1,6 +1,4 @@
-// CLI glue of `pipeline sync`: flags and help, then syncPlatform, then the report as text or JSON.
-import { resolve } from 'node:path';
-import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
+import { commandRoot, loadPlatformConfig } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { type SyncReport, syncChanges, syncPlatform } from '../sync/sync.ts';
@@ -59,12 +57,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0)
     throw new InputError(`pipeline sync takes no arguments (got ${positionals.join(' ')}); see pipeline sync --help`);
-  const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
-  const root = findPlatformRoot(cwd);
-  if (!root)
-    throw new InputError(
-      `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline sync inside a platform repo`,
-    );
+  const root = commandRoot(values.cwd as string | undefined, 'pipeline sync');
   const check = values.check === true;
   const dryRun = check || values['dry-run'] === true;
   // Under the repo's lock, after rolling back what a killed command left half-done.

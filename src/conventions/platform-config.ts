@@ -2,7 +2,7 @@
 // Loaded once, checked against its schema with messages that name the key, the reason and the fix.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, InputError } from '../errors.ts';
 import {
   DEPLOYMENT_NAME,
   ENV_VAR,
@@ -86,6 +86,17 @@ export function findPlatformRoot(start: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/**
+ * The platform repo a command runs in: `--cwd` (else the process's folder) and the nearest folder at
+ * or above it with a platform.yaml; one line naming the command to run there when there is none.
+ */
+export function commandRoot(cwdFlag: string | undefined, command: string, where = 'inside a platform repo'): string {
+  const cwd = resolve(cwdFlag ?? process.cwd());
+  const root = findPlatformRoot(cwd);
+  if (!root) throw new InputError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it; run ${command} ${where}`);
+  return root;
 }
 
 type Obj = Record<string, unknown>;

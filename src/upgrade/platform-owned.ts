@@ -106,7 +106,7 @@ function earlierInputs(
  * (up to the pipeline's version) run over them on a fork of its tree: what `pipeline upgrade`
  * leaves in a pipeline those codemods brought there. Undefined when its answers do not build.
  */
-async function expected(
+export async function expected(
   pipeline: OwnedPipeline,
   platform: PlatformConfig,
   codemods: Codemod[],

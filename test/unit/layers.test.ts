@@ -13,7 +13,19 @@ const ROOT = packageRoot();
 const LAYERS: [number, string[]][] = [
   [9, ['src/cli/', 'src/public.ts']],
   [8, ['src/commands/']],
-  [7, ['src/create/', 'src/add/', 'src/check/', 'src/upgrade/', 'src/sandbox/', 'src/generate/', 'src/sync/']],
+  [
+    7,
+    [
+      'src/create/',
+      'src/add/',
+      'src/check/',
+      'src/upgrade/',
+      'src/sandbox/',
+      'src/generate/',
+      'src/sync/',
+      'src/resolve/',
+    ],
+  ],
   [6, ['generators/']],
   [5, ['src/upgrade/engines/']],
   [4, ['src/render/', 'src/conventions/']],

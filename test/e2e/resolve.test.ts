@@ -1,0 +1,229 @@
+// pipeline resolve, on real git merges: two branches that each release one pipeline to a deployment
+// (or each add a mode to it) conflict in its .pipeline-answers.yaml and in the platform-owned file
+// rendered from it; resolve keeps both branches' changes and renders the file again, stages both,
+// and the merge commits, in either order, to the same tree, with a clean pipeline check. A hand edit,
+// an answer changed two ways and a file outside the pipelines are left, named, exit 1.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { createPipeline, runBin } from '../helpers/cli.ts';
+import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
+
+const BILLING = 'pipelines/billing';
+const pipeline = (root: string, args: string[]) => runBin('pipeline', args, root);
+const unmerged = (root: string) => git(root, 'diff', '--name-only', '--diff-filter=U').split('\n').filter(Boolean);
+
+/**
+ * A platform with modes staging and qa of its own (deployment uat runs both) and billing, released to
+ * local, compose and uat; each branch of `branches` made from main by its commands, then committed.
+ */
+let base: string;
+beforeAll(() => {
+  base = makePlatform();
+  const path = join(base, 'platform.yaml');
+  writeFileSync(
+    path,
+    readFileSync(path, 'utf8')
+      .replace('\ndeployments:\n', '\nmodes: [staging, qa]\n\ndeployments:\n')
+      .replace(
+        '  sandbox:\n    modes: [local, sandbox]',
+        '  uat:\n    modes: [staging, qa]\n    run_launcher: default\n    daemon: true\n  sandbox:\n    modes: [local, sandbox]',
+      ),
+  );
+  const made = createPipeline(['billing', '--deployments', 'local,compose,uat', '--no-branch'], base);
+  expect(made.code, made.stderr).toBe(0);
+  git(base, 'add', '-A');
+  git(base, 'commit', '-qm', 'billing, and deployment uat');
+  const upgraded = pipeline(base, ['upgrade', '--commit']);
+  expect(upgraded.code, upgraded.stderr).toBe(0);
+});
+
+/** A copy of the base with a branch per entry, each made by its `pipeline` commands (or edits) from main. */
+function withBranches(branches: Record<string, (root: string) => void>): string {
+  const root = join(tempDir('resolve-'), 'platform');
+  cpSync(base, root, { recursive: true });
+  for (const [branch, make] of Object.entries(branches)) {
+    git(root, 'checkout', '-q', '-b', branch, 'main');
+    make(root);
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', branch);
+  }
+  git(root, 'checkout', '-q', 'main');
+  return root;
+}
+
+const cli = (args: string) => (root: string) => {
+  const result = pipeline(root, args.split(' '));
+  expect(result.code, result.stderr).toBe(0);
+};
+
+/** Merges `first` (cleanly) then `second` into main, which stops on conflicts in `conflicted`. */
+function mergeBoth(root: string, first: string, second: string, conflicted: string[]): void {
+  git(root, 'merge', '-q', '--no-edit', first);
+  const merge = runGit(root, ['merge', '--no-edit', second]);
+  expect(merge.status, merge.stdout).not.toBe(0);
+  expect(unmerged(root)).toEqual(conflicted);
+}
+
+/** git's exit status and output, where it may fail (a merge that stops on conflicts). */
+function runGit(root: string, args: string[]): { status: number | null; stdout: string } {
+  try {
+    return { status: 0, stdout: git(root, ...args) };
+  } catch (error) {
+    return {
+      status: (error as { status?: number }).status ?? 1,
+      stdout: String((error as { stdout?: string }).stdout),
+    };
+  }
+}
+
+describe('two branches that each release billing to a deployment, merged in either order', () => {
+  const answers = `${BILLING}/.pipeline-answers.yaml`;
+  const conventions = `${BILLING}/src/billing/conventions.py`;
+  const trees: string[] = [];
+  let merged: string;
+
+  it.each([
+    ['release-dev', 'release-prod'],
+    ['release-prod', 'release-dev'],
+  ])('%s then %s: resolve keeps both releases, stages both files, and the merge commits', (first, second) => {
+    const root = withBranches({
+      'release-dev': cli('add deployment --pipeline billing --name dev'),
+      'release-prod': cli('add deployment --pipeline billing --name prod'),
+    });
+    mergeBoth(root, first, second, [answers, conventions]);
+    const result = pipeline(root, ['resolve']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        `resolved      ${answers}  (each branch's changes kept)`,
+        `resolved      ${conventions}  (rendered again from the merged answers)`,
+        'every conflict is resolved and staged: git commit ends the merge',
+        '',
+      ].join('\n'),
+    );
+    expect(unmerged(root)).toEqual([]);
+    git(root, 'commit', '-q', '--no-edit');
+    trees.push(git(root, 'rev-parse', 'HEAD^{tree}'));
+    merged = root;
+  });
+
+  it('gives the same tree either way: released to both, in platform.yaml order, as check renders it', () => {
+    expect(trees).toHaveLength(2);
+    expect(trees[0]).toBe(trees[1]);
+    const recorded = parse(readFileSync(join(merged, answers), 'utf8'));
+    expect(recorded.deployments).toEqual(['local', 'compose', 'dev', 'prod', 'uat']);
+    expect(readFileSync(join(merged, conventions), 'utf8')).toContain(
+      'PIPELINE_DEPLOYMENTS: tuple[str, ...] = ("local", "compose", "dev", "prod", "uat")',
+    );
+    const check = pipeline(merged, ['check']);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    const listed = JSON.parse(pipeline(merged, ['list', '--json']).stdout).pipelines[0];
+    // Released to dev by one branch, dev now loads its dev preset's job (prod has no preset of its mode).
+    expect(listed.deployments.dev.jobs).toContain('billing_dev_full');
+  });
+});
+
+it('two branches that each add a mode: both modes, and modes.py as check renders it', () => {
+  const root = withBranches({
+    staging: cli('add mode --pipeline billing --name staging --like dev'),
+    qa: cli('add mode --pipeline billing --name qa --like prod'),
+  });
+  mergeBoth(root, 'staging', 'qa', [`${BILLING}/.pipeline-answers.yaml`, `${BILLING}/src/billing/modes.py`]);
+  const result = pipeline(root, ['resolve']);
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  git(root, 'commit', '-q', '--no-edit');
+  expect(parse(readFileSync(join(root, BILLING, '.pipeline-answers.yaml'), 'utf8')).modes).toEqual({
+    staging: 'dev',
+    qa: 'prod',
+  });
+  const check = pipeline(root, ['check']);
+  expect(check.code, check.stdout + check.stderr).toBe(0);
+});
+
+describe('what it cannot resolve is left, named, exit 1', () => {
+  it('a hand edit on one branch, and a file outside the pipelines; what it can resolve, it does', () => {
+    const edit = (root: string) => {
+      const path = join(root, BILLING, 'src/billing/conventions.py');
+      writeFileSync(path, `${readFileSync(path, 'utf8')}\n# Ours.\n`);
+    };
+    const readme = (line: string) => (root: string) =>
+      writeFileSync(join(root, 'README.md'), `${readFileSync(join(root, 'README.md'), 'utf8')}${line}\n`);
+    const root = withBranches({
+      ours: (root) => {
+        cli('add deployment --pipeline billing --name dev')(root);
+        edit(root);
+        readme('Ours.')(root);
+      },
+      theirs: (root) => {
+        cli('add deployment --pipeline billing --name prod')(root);
+        readme('Theirs.')(root);
+      },
+    });
+    mergeBoth(root, 'ours', 'theirs', [
+      'README.md',
+      `${BILLING}/.pipeline-answers.yaml`,
+      `${BILLING}/src/billing/conventions.py`,
+    ]);
+    const conflicted = readFileSync(join(root, BILLING, 'src/billing/conventions.py'), 'utf8');
+    const result = pipeline(root, ['resolve', '--json']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      dryRun: false,
+      resolved: [{ path: `${BILLING}/.pipeline-answers.yaml`, how: "each branch's changes kept" }],
+      left: [
+        { path: 'README.md', why: 'not a file of a pipeline' },
+        {
+          path: `${BILLING}/src/billing/conventions.py`,
+          why: 'edited by hand on this branch; keep the edits by hand, and check it with npx pipeline check',
+        },
+      ],
+    });
+    expect(unmerged(root)).toEqual(['README.md', `${BILLING}/src/billing/conventions.py`]);
+    expect(readFileSync(join(root, BILLING, 'src/billing/conventions.py'), 'utf8')).toBe(conflicted);
+  });
+
+  it('an answer both branches changed, each its own way', () => {
+    const describeAs = (text: string) => (root: string) => {
+      const path = join(root, BILLING, '.pipeline-answers.yaml');
+      const before = readFileSync(path, 'utf8');
+      const after = before.replace(/^description: .*$/m, `description: ${text}`);
+      expect(after).not.toBe(before);
+      writeFileSync(path, after);
+    };
+    const root = withBranches({ ours: describeAs('Invoices.'), theirs: describeAs('Payments.') });
+    mergeBoth(root, 'ours', 'theirs', [`${BILLING}/.pipeline-answers.yaml`]);
+    const result = pipeline(root, ['resolve']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      `left to you   ${BILLING}/.pipeline-answers.yaml  (both branches changed description ("Invoices." and "Payments."); keep one by hand)\n`,
+    );
+    expect(unmerged(root)).toEqual([`${BILLING}/.pipeline-answers.yaml`]);
+  });
+});
+
+describe('dry run, and no merge', () => {
+  it('--dry-run says what it would resolve, and writes and stages nothing', () => {
+    const root = withBranches({
+      'release-dev': cli('add deployment --pipeline billing --name dev'),
+      'release-prod': cli('add deployment --pipeline billing --name prod'),
+    });
+    mergeBoth(root, 'release-dev', 'release-prod', [
+      `${BILLING}/.pipeline-answers.yaml`,
+      `${BILLING}/src/billing/conventions.py`,
+    ]);
+    const before = treeFingerprint(root);
+    const result = pipeline(root, ['resolve', '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^would resolve pipelines\/billing\/\.pipeline-answers\.yaml {2}/);
+    expect(treeFingerprint(root)).toEqual(before);
+    expect(unmerged(root)).toHaveLength(2);
+  });
+
+  it('without a merge: nothing to resolve, exit 0', () => {
+    const result = pipeline(base, ['resolve']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('no merge conflicts to resolve\n');
+  });
+});
