@@ -125,6 +125,24 @@ describe('two branches that each release billing to a deployment, merged in eith
   });
 });
 
+it('answers that git merged itself (far enough apart), and conventions.py it did not: rendered from the merge', () => {
+  const root = withBranches({
+    'release-dev': cli('add deployment --pipeline billing --name dev'),
+    'release-sandbox': cli('add deployment --pipeline billing --name sandbox'),
+  });
+  const conventions = `${BILLING}/src/billing/conventions.py`;
+  mergeBoth(root, 'release-dev', 'release-sandbox', [conventions]);
+  const result = pipeline(root, ['resolve']);
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  expect(result.stdout).toContain(`resolved      ${conventions}  (rendered again from the merged answers)`);
+  git(root, 'commit', '-q', '--no-edit');
+  expect(readFileSync(join(root, conventions), 'utf8')).toContain(
+    'PIPELINE_DEPLOYMENTS: tuple[str, ...] = ("local", "compose", "dev", "uat", "sandbox")',
+  );
+  const check = pipeline(root, ['check']);
+  expect(check.code, check.stdout + check.stderr).toBe(0);
+});
+
 it('two branches that each add a mode: both modes, and modes.py as check renders it', () => {
   const root = withBranches({
     staging: cli('add mode --pipeline billing --name staging --like dev'),
