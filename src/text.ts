@@ -5,3 +5,6 @@ export const plural = (n: number, word: string): string => (n === 1 ? word : `${
 
 /** `n word(s)`: "1 file", "0 files", "2 files". */
 export const counted = (n: number, word: string): string => `${n} ${plural(n, word)}`;
+
+/** `name`'s, or `name`' for a name ending in s (`orders' deployments`). */
+export const possessive = (name: string): string => (name.endsWith('s') ? `${name}'` : `${name}'s`);

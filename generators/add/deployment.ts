@@ -94,7 +94,7 @@ export async function addDeployment(
       `schedules and sensors run only in the deployments they name: pipeline add schedule --pipeline ${ctx.pipeline} --deployments ${name} ... gives it one there`,
     );
   return {
-    added: [`released to ${name}: recorded in ${ANSWERS_FILE}, ${rendered.join(', ')} rendered again`],
+    added: [`deployment ${name} (released there): recorded in ${ANSWERS_FILE}, ${rendered.join(', ')} rendered again`],
     notes,
   };
 }

@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { MODES } from '../../src/conventions/platform-config.ts';
 import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
+import { possessive } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { stringValue } from '../../src/upgrade/engines/python-strings.ts';
@@ -52,7 +53,7 @@ export const MODE_QUESTIONS = defineQuestions<AddContext>()
         );
       if (!pipelineModes(ctx).includes(mode))
         throw new InputError(
-          `--name ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) allows mode ${mode}, so its jobs would never load; release it to one that does first: pipeline add deployment --pipeline ${ctx.pipeline} --name ${deploymentRunning(ctx, mode)}`,
+          `--name ${mode}: none of ${possessive(ctx.pipeline)} deployments (${ctx.deployments.join(', ')}) allows mode ${mode}, so its jobs would never load; release it to one that does first: pipeline add deployment --pipeline ${ctx.pipeline} --name ${deploymentRunning(ctx, mode)}`,
         );
       return mode;
     },

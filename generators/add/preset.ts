@@ -9,7 +9,7 @@ import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import { type Literal, pyBlock } from '../../src/render/literals.ts';
 import { renderString } from '../../src/render/templates.ts';
-import { plural } from '../../src/text.ts';
+import { plural, possessive } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
@@ -43,7 +43,7 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
         );
       if (!pipelineModes(ctx).includes(mode))
         throw new InputError(
-          `--mode ${mode}: none of ${ctx.pipeline}'s deployments (${ctx.deployments.join(', ')}) loads mode ${mode}, so its jobs would never appear; use ${pipelineModes(ctx).join(', ')}, or release it to a deployment that runs ${mode} first (pipeline add deployment --pipeline ${ctx.pipeline} --name ${deploymentRunning(ctx, mode)})`,
+          `--mode ${mode}: none of ${possessive(ctx.pipeline)} deployments (${ctx.deployments.join(', ')}) loads mode ${mode}, so its jobs would never appear; use ${pipelineModes(ctx).join(', ')}, or release it to a deployment that runs ${mode} first (pipeline add deployment --pipeline ${ctx.pipeline} --name ${deploymentRunning(ctx, mode)})`,
         );
       if (ctx.modes.length && !ctx.modes.includes(mode))
         throw new InputError(
@@ -75,7 +75,7 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
           for (const preset of ctx.presets)
             if (`${graph}_${name}` === `${other}_${preset.name}`)
               throw new InputError(
-                `--name ${name}: graph ${graph}'s job ${graph}_${name} would have the name of graph ${other}'s job with preset ${preset.name}, and one would replace the other; pick another name`,
+                `--name ${name}: graph ${possessive(graph)} job ${graph}_${name} would have the name of graph ${possessive(other)} job with preset ${preset.name}, and one would replace the other; pick another name`,
               );
       return name;
     },

@@ -5,6 +5,7 @@ import type { SgNode } from '@ast-grep/napi';
 import { InputError } from '../../src/errors.ts';
 import { type Answers, type AnswersOf, defineQuestions, splitList } from '../../src/options/question.ts';
 import { renderString, templateText } from '../../src/render/templates.ts';
+import { possessive } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
@@ -180,7 +181,9 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
       const known = pipelineModes(ctx);
       const unknown = modes.find((m) => !known.includes(m));
       if (unknown)
-        throw new InputError(`--modes ${unknown}: not a mode ${ctx.pipeline}'s deployments load (${known.join(', ')})`);
+        throw new InputError(
+          `--modes ${unknown}: not a mode ${possessive(ctx.pipeline)} deployments load (${known.join(', ')})`,
+        );
       if (modes.length === 0) throw new InputError(`--modes needs at least one mode (${known.join(', ')})`);
       return known.filter((m) => modes.includes(m));
     },

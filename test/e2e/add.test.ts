@@ -334,7 +334,7 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
     [
       "a preset whose job would have the name of another graph's job (one would replace the other in JOBS)",
       ['preset', '--pipeline', 'orders', '--name', 'full', '--mode', 'prod'],
-      /^pipeline: error: --name full: graph orders_prod's job orders_prod_full would have the name of graph orders's job with preset prod_full, and one would replace the other; pick another name\n$/,
+      /^pipeline: error: --name full: graph orders_prod's job orders_prod_full would have the name of graph orders' job with preset prod_full, and one would replace the other; pick another name\n$/,
     ],
     [
       'a list flag given twice (the first value would be dropped unseen)',
@@ -636,7 +636,7 @@ describe('docs/add.md', () => {
       'added preset staging_full (mode staging, in added_presets/staging_full.py): run config copied from prod_full (mode staging is like prod)',
     );
     expect(result.stdout).toContain(
-      'released to prod: recorded in .pipeline-answers.yaml, src/billing/conventions.py rendered again',
+      'added deployment prod (released there): recorded in .pipeline-answers.yaml, src/billing/conventions.py rendered again',
     );
     expect(result.stdout).toContain('added preset prod_full (mode prod, in added_presets/prod_full.py)');
   });
