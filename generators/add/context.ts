@@ -4,6 +4,7 @@
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
 import { ADDED_SINCE } from '../pipeline/files.ts';
+import type { GraphOps } from './graph-ops.ts';
 
 export interface PresetFact {
   name: string;
@@ -33,6 +34,8 @@ export interface AddContext {
   /** The deployments the pipeline is released to (its answers; default all). */
   deployments: string[];
   graphs: string[];
+  /** Per graph, the ops its body calls and their config fields (what a preset's run config may say). */
+  graphOps: GraphOps;
   presets: PresetFact[];
   /** The keys of modes.py's MODES dict: the modes this pipeline's jobs can run in. */
   modes: string[];

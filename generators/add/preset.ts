@@ -18,6 +18,7 @@ import { checkDagsterName, checkNotDunder } from '../../src/validate/names.ts';
 import { ADDED_PRESETS } from '../pipeline/files.ts';
 import { type AddedPackage, placeInPackage, writeInPackage } from './added-package.ts';
 import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
+import { runConfigProblem } from './graph-ops.ts';
 import { appendAtEnd } from './layout.ts';
 import { withJobRows } from './readme.ts';
 
@@ -119,6 +120,11 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
         throw new InputError(
           `--run-config names the graph ${JSON.stringify(unknown)}, which the pipeline does not have; use one of: ${ctx.graphs.join(', ')}`,
         );
+      // Dagster checks each job's run config when the code location loads: a mistake here loaded nowhere.
+      for (const [graph, config] of Object.entries(value)) {
+        const problem = ctx.graphOps[graph] && runConfigProblem(graph, config, ctx.graphOps[graph]);
+        if (problem) throw new InputError(`--run-config: ${problem}`);
+      }
       return value;
     },
   });

@@ -3,6 +3,7 @@
 import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
+import { decorated, graphOpsOf } from '../../generators/add/graph-ops.ts';
 import { ADDED, ADDED_JOBS, ADDED_PRESETS, ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
@@ -77,6 +78,9 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     sensorNames: await inEach([`${pkg}/sensors.py`, ...addedModules(tree, pkg, 'sensor')], (path) =>
       topLevelNames(read(path)),
     ),
+    graphOps: await graphOpsOf(
+      [`${pkg}/jobs.py`, `${pkg}/ops.py`, ...pythonIn(tree, `${pkg}/${ADDED_JOBS}`)].map((path) => read(path)),
+    ),
     jobsNames: await topLevelNames(read(`${pkg}/jobs.py`)),
     opsNames: await topLevelNames(read(`${pkg}/ops.py`)),
     resources: await inEach(resourceFiles, async (path) =>
@@ -132,19 +136,7 @@ async function presetsOf(source: string | undefined): Promise<PresetFact[]> {
 /** The graphs of jobs.py: `@dg.graph(name="x")` gives x, a graph without a name its function's name. */
 async function graphsOf(source: string | undefined): Promise<string[]> {
   if (source === undefined) return [];
-  const root = (await parsePython(source)).root();
-  const names: string[] = [];
-  for (const decorator of root.findAll({ rule: { kind: 'decorator' } })) {
-    const expr = decorator.children().find((c) => c.isNamed() && c.kind() !== 'comment');
-    if (!expr) continue;
-    const callee = expr.kind() === 'call' ? expr.field('function')?.text() : expr.text();
-    if (!callee || !/(^|\.)graph$/.test(callee)) continue;
-    const named = expr.kind() === 'call' ? stringValue(kwarg(expr, 'name') ?? expr) : undefined;
-    const fn = decorator.parent()?.field('definition')?.field('name')?.text();
-    const name = named ?? fn;
-    if (name) names.push(name);
-  }
-  return names;
+  return decorated((await parsePython(source)).root(), 'graph').map((graph) => graph.name);
 }
 
 /** The string keys of the dict literal assigned to `name` at the top of a module. */

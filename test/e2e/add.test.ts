@@ -420,6 +420,29 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       ],
       /--run-config names the graph "ordrs", which the pipeline does not have; use one of: .*\borders\b/,
     ],
+    // Dagster checks each job's run config as the code location loads: each of these loaded nowhere.
+    ...[
+      [
+        '{"orders": {"ops": {"nope_op": {}}}}',
+        'graph orders has no op nope_op; its ops: daily_revenue, load_source, write_target',
+      ],
+      [
+        '{"orders": {"ops": {"load_source": {"config": {"table": 5}}}}}',
+        'config field table of op load_source is a str, and 5 is not one',
+      ],
+      [
+        '{"orders": {"ops": {"load_source": {"config": {"tabel": "x"}}}}}',
+        'op load_source has no config field tabel; its fields: table, limit',
+      ],
+      [
+        '{"orders": {"ops": {"load_source": {"config": {"limit": "10"}}}}}',
+        'config field limit of op load_source is an int, and "10" is not one',
+      ],
+    ].map(([config, message]) => [
+      `run config Dagster would refuse: ${message}`,
+      ['preset', '--pipeline', 'orders', '--name', 'dev_typo', '--mode', 'dev', '--run-config', config!],
+      new RegExp(`^pipeline: error: --run-config: ${message!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n$`),
+    ]),
     ['an invalid cron', ['schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', '61 * * * *'], /--cron/],
     [
       'a preset that does not exist',

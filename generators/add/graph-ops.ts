@@ -1,0 +1,131 @@
+// What a preset's run config may say, read from the pipeline's code without running it: per graph,
+// the ops its body calls, and per op the fields of its config class (`config: SourceConfig`, a
+// dg.Config) with their types. `pipeline add preset --run-config` is checked against it, as Dagster
+// checks a job's run config when the code location loads: an op the graph does not call, a field
+// the op's config does not have, or a value of another type made a code location that loaded
+// nowhere, after exit 0.
+import type { SgNode } from '@ast-grep/napi';
+import { parsePython } from '../../src/upgrade/engines/python.ts';
+import { stringValue } from '../../src/upgrade/engines/python-strings.ts';
+
+/** A config field's type, where this check knows it (a plain str, int, float or bool), else null. */
+export type FieldType = 'str' | 'int' | 'float' | 'bool' | null;
+
+/**
+ * Per graph name: its ops by name, each with its config fields (null: the op's config is not known
+ * here), and whether every call of its body is an op of these modules (else other ops may be called).
+ */
+export type GraphOps = Record<string, { ops: Record<string, Record<string, FieldType> | null>; complete: boolean }>;
+
+const callee = (decorator: SgNode): { name: string; call?: SgNode } | undefined => {
+  const expr = decorator.children().find((c) => c.isNamed() && c.kind() !== 'comment');
+  if (!expr) return undefined;
+  return expr.kind() === 'call' ? { name: expr.field('function')?.text() ?? '', call: expr } : { name: expr.text() };
+};
+
+const nameArgument = (call: SgNode | undefined): string | undefined => {
+  const arg = call
+    ?.field('arguments')
+    ?.children()
+    .find((a) => a.kind() === 'keyword_argument' && a.field('name')?.text() === 'name');
+  const value = arg?.field('value');
+  return value ? stringValue(value) : undefined;
+};
+
+/** The functions of a module decorated with `@dg.<kind>` or `@<kind>` (called or not), with the name Dagster gives them. */
+export function decorated(root: SgNode, kind: string): { name: string; fn: SgNode }[] {
+  const found: { name: string; fn: SgNode }[] = [];
+  for (const decorator of root.findAll({ rule: { kind: 'decorator' } })) {
+    const c = callee(decorator);
+    const fn = decorator.parent()?.field('definition');
+    if (!c || !fn || !new RegExp(`(^|\\.)${kind}$`).test(c.name)) continue;
+    const name = nameArgument(c.call) ?? fn.field('name')?.text();
+    if (name) found.push({ name, fn });
+  }
+  return found;
+}
+
+const TYPES = new Set(['str', 'int', 'float', 'bool']);
+
+/** The graphs, ops and config classes of the pipeline's modules (jobs.py, ops.py, added_jobs/). */
+export async function graphOpsOf(sources: (string | undefined)[]): Promise<GraphOps> {
+  const roots = await Promise.all(
+    sources.filter((s): s is string => s !== undefined).map(async (s) => (await parsePython(s)).root()),
+  );
+  const configs = new Map<string, Record<string, FieldType>>();
+  for (const root of roots)
+    for (const cls of root.findAll({
+      rule: { kind: 'class_definition', has: { field: 'superclasses', regex: '[(.\\s]Config\\s*[,)]' } },
+    })) {
+      const fields: Record<string, FieldType> = {};
+      for (const assignment of cls
+        .field('body')
+        ?.findAll({ rule: { kind: 'assignment', has: { field: 'type', kind: 'type' } } }) ?? []) {
+        const type = assignment.field('type')!.text();
+        fields[assignment.field('left')!.text()] = TYPES.has(type) ? (type as FieldType) : null;
+      }
+      configs.set(cls.field('name')!.text(), fields);
+    }
+  // By the name the graph calls it (its function's), the op's Dagster name and its config.
+  const ops = new Map<string, { name: string; fields: Record<string, FieldType> | null }>();
+  for (const root of roots)
+    for (const { name, fn } of decorated(root, 'op')) {
+      const config = fn
+        .field('parameters')
+        ?.children()
+        .find((p) => p.kind() === 'typed_parameter' && p.children()[0]?.text() === 'config');
+      const type = config?.field('type')?.text();
+      // Without a config parameter, or with a config class of another module: not known here.
+      ops.set(fn.field('name')!.text(), { name, fields: configs.get(type ?? '') ?? null });
+    }
+  const graphs: GraphOps = {};
+  for (const root of roots)
+    for (const { name, fn } of decorated(root, 'graph')) {
+      const body = fn.field('body');
+      // An op invoked under another name (`.alias("x")`) or made at run time: its ops are not known here.
+      if (!body || /\.(alias|tag|with_hooks|with_retry_policy)\(/.test(body.text())) continue;
+      const graph: GraphOps[string] = { ops: {}, complete: true };
+      for (const call of body.findAll({ rule: { kind: 'call', has: { field: 'function', kind: 'identifier' } } })) {
+        const op = ops.get(call.field('function')!.text());
+        if (op) graph.ops[op.name] = op.fields;
+        else graph.complete = false;
+      }
+      graphs[name] = graph;
+    }
+  return graphs;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const typeMatches = (type: FieldType, value: unknown): boolean =>
+  type === null ||
+  (type === 'str' && typeof value === 'string') ||
+  (type === 'bool' && typeof value === 'boolean') ||
+  (type === 'int' && Number.isInteger(value)) ||
+  (type === 'float' && typeof value === 'number');
+
+/** What is wrong with the run config one graph gets (`{"ops": {...}}`), or undefined. */
+export function runConfigProblem(
+  graph: string,
+  config: unknown,
+  { ops, complete }: GraphOps[string],
+): string | undefined {
+  if (!isObject(config)) return `the run config of graph ${graph} must be an object, such as {"ops": {}}`;
+  if (config.ops === undefined) return undefined;
+  if (!isObject(config.ops)) return `"ops" of graph ${graph} must be an object of run config per op`;
+  for (const [op, given] of Object.entries(config.ops)) {
+    if (!(op in ops) && complete)
+      return `graph ${graph} has no op ${op}; its ops: ${Object.keys(ops).sort().join(', ') || 'none'}`;
+    const fields = ops[op];
+    if (!isObject(given) || !fields) continue;
+    if (given.config === undefined) continue;
+    if (!isObject(given.config)) return `the config of op ${op} must be an object of its fields`;
+    for (const [field, value] of Object.entries(given.config)) {
+      if (!(field in fields))
+        return `op ${op} has no config field ${field}; its fields: ${Object.keys(fields).join(', ') || 'none'}`;
+      if (!typeMatches(fields[field]!, value))
+        return `config field ${field} of op ${op} is ${fields[field] === 'int' ? 'an' : 'a'} ${fields[field]}, and ${JSON.stringify(value)} is not one`;
+    }
+  }
+  return undefined;
+}
