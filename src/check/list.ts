@@ -20,6 +20,8 @@ export interface ListedPipeline {
   owner: string | null;
   template: string | null;
   conventionsVersion: number;
+  /** The deployments it is released to (its answers), in platform.yaml's order. */
+  released: string[];
   /** Per deployment of the platform; empty when the answers could not be read. */
   deployments: Record<string, Visible>;
   /** Why the deployments could not be computed (no answers file, unknown template). */
@@ -44,6 +46,7 @@ export async function listReport(root: string, filters: string[] = []): Promise<
       owner: spec?.answers.owner ?? null,
       template: spec?.answers.template ?? null,
       conventionsVersion: model.recordedVersion,
+      released: spec ? platform.deployments.map((d) => d.name).filter((d) => spec.answers.deployments.includes(d)) : [],
       deployments: spec ? visibility(await declaredInCode(model, spec), platform) : {},
       ...(error ? { error } : {}),
     });
@@ -113,6 +116,12 @@ export function renderList(report: ListReport): string {
     );
     if (p.error) lines.push(`  (${p.error})`);
     for (const [deployment, v] of Object.entries(p.deployments)) {
+      if (!p.released.includes(deployment)) {
+        lines.push(
+          `  ${deployment.padEnd(width)}not released (npx pipeline add deployment --pipeline ${p.name} --name ${deployment})`,
+        );
+        continue;
+      }
       lines.push(`  ${deployment.padEnd(width)}jobs: ${names(v.jobs)}`);
       if (v.schedules.length || v.sensors.length)
         lines.push(`  ${''.padEnd(width)}schedules: ${names(v.schedules)}  sensors: ${names(v.sensors)}`);

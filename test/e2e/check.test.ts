@@ -113,6 +113,7 @@ describe('pipeline list', () => {
         owner: answers.owner,
         template: answers.template,
         conventionsVersion: answers._conventions_version,
+        released: platform.deployments.map((d) => d.name),
         deployments: visibility(spec, platform),
       });
     }
@@ -134,6 +135,21 @@ describe('pipeline list', () => {
     const orders = JSON.parse(result.stdout).pipelines[0];
     expect(orders.deployments.prod).toEqual({ jobs: [], schedules: [], sensors: [] });
     expect(orders.deployments.dev.jobs).toEqual(['orders_dev_full', 'orders_local_sample']);
+  });
+
+  it('says which deployments a pipeline is not released to, and how to release it', () => {
+    const root = makePlatform({ pipelines: [['billing', '--deployments', 'local,dev']] });
+    const json = JSON.parse(pipeline(root, ['list', '--json']).stdout).pipelines[0];
+    expect(json.released).toEqual(['local', 'dev']);
+    const text = pipeline(root, ['list']).stdout;
+    expect(text).toMatch(/^ {2}dev +jobs: billing_dev_full, billing_local_sample$/m);
+    for (const deployment of ['compose', 'prod', 'sandbox'])
+      expect(text).toMatch(
+        new RegExp(
+          `^ {2}${deployment} +not released \\(npx pipeline add deployment --pipeline billing --name ${deployment}\\)$`,
+          'm',
+        ),
+      );
   });
 
   it('prints a table per pipeline and deployment', () => {
