@@ -14,6 +14,7 @@ const FLAGS: GlobalFlag[] = [
   },
   { flag: 'description', type: 'string', valueName: 'text', help: 'new: one line on what it changes' },
   { flag: 'dry-run', type: 'boolean', help: 'new: print the files it would write, and write nothing' },
+  { flag: 'json', type: 'boolean', help: 'list: print the codemods as JSON (id, version, description, source)' },
   CWD_FLAG,
   HELP_FLAG,
 ];
@@ -21,16 +22,21 @@ const FLAGS: GlobalFlag[] = [
 export const codemodHelp = () =>
   renderHelp(
     'pipeline codemod <new ID|test [ID]|list> [options]',
-    'A platform\'s own codemods live in codemods/ of the platform repo: one module each, registered in\ncodemods/index.ts, with fixture folders (input/, expected/) in codemods/__fixtures__/<id>/.\n`pipeline upgrade` runs them with the built-in ones, ordered by version.\n\n  new ID     write codemods/ID.ts and its fixtures folder, and register it in codemods/index.ts\n  test [ID]  run the fixture cases of one codemod, or of all\n  list       list every codemod, built-in and the platform\'s\n\nExamples:\n  npx pipeline codemod new add-team-tag --description "Tag every job with its owning team"\n  npx pipeline codemod test add-team-tag         # its fixture cases: input/ becomes expected/, twice\n  npx pipeline codemod list',
+    'A platform\'s own codemods live in codemods/ of the platform repo: one module each, registered in\ncodemods/index.ts, with fixture folders (input/, expected/) in codemods/__fixtures__/<id>/.\n`pipeline upgrade` runs them with the built-in ones, ordered by version.\n\n  new ID     write codemods/ID.ts and its fixtures folder, and register it in codemods/index.ts\n  test [ID]  run the fixture cases of one codemod, or of all\n  list       list every codemod, built-in and the platform\'s\n\nExamples:\n  npx pipeline codemod new add-team-tag --description "Tag every job with its owning team"\n  npx pipeline codemod test add-team-tag         # its fixture cases: input/ becomes expected/, twice\n  npx pipeline codemod list --json',
     [{ title: 'Options', flags: FLAGS }],
   );
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline codemod');
   const [sub, id, ...extra] = positionals;
-  if (values.help || !sub) {
+  if (values.help) {
     process.stdout.write(`${codemodHelp()}\n`);
-    return sub || values.help ? EXIT.ok : EXIT.usage;
+    return EXIT.ok;
+  }
+  // Without a command: the usage where an error goes, so a script reading stdout takes none of it.
+  if (!sub) {
+    process.stderr.write(`${codemodHelp()}\n`);
+    return EXIT.usage;
   }
   if (extra.length) throw new InputError(`unexpected ${extra.join(' ')}; see pipeline codemod --help`);
   const root = commandRoot(values.cwd as string | undefined, 'pipeline codemod', 'in your platform repo');
@@ -45,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       return failed ? EXIT.failure : EXIT.ok;
     }
     case 'list':
-      process.stdout.write(`${listCodemods(await allCodemods(root))}\n`);
+      process.stdout.write(`${listCodemods(await allCodemods(root), values.json === true)}\n`);
       return EXIT.ok;
     default:
       throw new CliError(`unknown codemod command ${JSON.stringify(sub)}; use new, test or list`, EXIT.usage);

@@ -92,10 +92,17 @@ export const upgradeHelp = () =>
     [{ title: 'Options', flags: FLAGS }],
   );
 
-export const listCodemods = (codemods: Codemod[]): string =>
-  codemods
-    .map((c) => `${c.id.padEnd(34)} v${c.version}  ${c.source === 'platform' ? '(platform) ' : ''}${c.description}`)
-    .join('\n');
+/** The codemods, a line each, or as JSON (id, version, description, source). */
+export const listCodemods = (codemods: Codemod[], json = false): string =>
+  json
+    ? JSON.stringify(
+        codemods.map(({ id, version, description, source }) => ({ id, version, description, source })),
+        null,
+        2,
+      )
+    : codemods
+        .map((c) => `${c.id.padEnd(34)} v${c.version}  ${c.source === 'platform' ? '(platform) ' : ''}${c.description}`)
+        .join('\n');
 
 function summary(results: PipelineUpgrade[]): string {
   const rows = [
@@ -166,17 +173,7 @@ export async function run(argv: string[]): Promise<number> {
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
   const codemods = await allCodemods(findPlatformRoot(positionals[0] ? resolve(cwd, positionals[0]) : cwd));
   if (values.list) {
-    process.stdout.write(
-      `${
-        values.json
-          ? JSON.stringify(
-              codemods.map(({ id, version, description, source }) => ({ id, version, description, source })),
-              null,
-              2,
-            )
-          : listCodemods(codemods)
-      }\n`,
-    );
+    process.stdout.write(`${listCodemods(codemods, values.json === true)}\n`);
     return EXIT.ok;
   }
   const latest = defaultTarget(codemods);

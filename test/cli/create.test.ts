@@ -319,7 +319,7 @@ describe('help and version', () => {
     expect(unknown.stderr).toMatch(/^pipeline: error: unknown command "frobnicate"; run pipeline --help/);
     // Without a command (or a kind to add), the usage goes to stderr with exit 2: a script that
     // reads stdout gets nothing it could take for an answer.
-    for (const args of [[], ['add']]) {
+    for (const args of [[], ['add'], ['codemod']]) {
       const bare = runBin('pipeline', args, process.cwd());
       expect(bare.code, args.join(' ')).toBe(2);
       expect(bare.stdout, args.join(' ')).toBe('');

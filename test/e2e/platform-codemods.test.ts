@@ -93,6 +93,15 @@ describe("a platform's own codemod", () => {
     expect(pipeline(root, 'upgrade', '--list').stdout).toMatch(
       new RegExp(`^add-example-setting\\s+v${NEXT}\\s+\\(platform\\) Every pipeline gets EXAMPLE_SETTING$`, 'm'),
     );
+    // codemod list says the same, and as JSON too.
+    const listed = pipeline(root, 'codemod', 'list', '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toContainEqual({
+      id: 'add-example-setting',
+      version: NEXT,
+      description: 'Every pipeline gets EXAMPLE_SETTING',
+      source: 'platform',
+    });
     const result = pipeline(root, 'upgrade');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
