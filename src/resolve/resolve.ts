@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { firstDifference } from '../../generators/pipeline/owned.ts';
-import type { PlatformConfig } from '../conventions/platform-config.ts';
+import { checkPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { gitBlob, gitUnmerged, tryGit } from '../git.ts';
 import { FileTree } from '../tree/file-tree.ts';
@@ -41,6 +41,16 @@ const asRecord = (text: string | undefined): Record<string, unknown> | undefined
     return undefined;
   }
 };
+
+/** platform.yaml as `rev` has it (what that branch rendered with), else today's. */
+function platformAt(root: string, rev: string, today: PlatformConfig): PlatformConfig {
+  try {
+    const text = gitBlob(root, `${rev}:${PLATFORM_FILE}`);
+    return text === undefined ? today : checkPlatformConfig(parse(text));
+  } catch {
+    return today;
+  }
+}
 
 const shown = (value: unknown) => JSON.stringify(value) ?? 'nothing';
 const conflictLine = (c: AnswerConflict) =>
@@ -126,9 +136,14 @@ export async function resolveConflicts(
     const versions = [ours, their, merged].map((a) => Number(a._conventions_version ?? 0));
     codemods ??= versions.some((v) => v > CONVENTIONS_VERSION) ? await allCodemods(root) : [];
     const tree = new FileTree(dir);
-    const render = (answers: Record<string, unknown>) =>
-      expected({ name, answers, version: Number(answers._conventions_version ?? 0), tree }, platform, codemods!);
-    const [fromOurs, fromTheirs, fromMerged] = await Promise.all([render(ours), render(their), render(merged)]);
+    // Each side as its branch rendered it (with its own platform.yaml), the result with today's.
+    const render = (answers: Record<string, unknown>, with_: PlatformConfig) =>
+      expected({ name, answers, version: Number(answers._conventions_version ?? 0), tree }, with_, codemods!);
+    const [fromOurs, fromTheirs, fromMerged] = await Promise.all([
+      render(ours, platformAt(root, 'HEAD', platform)),
+      render(their, platformAt(root, theirs!, platform)),
+      render(merged, platform),
+    ]);
     for (const path of owned) {
       const rel = path.slice(`pipelines/${name}/`.length);
       const want = fromMerged?.get(rel);

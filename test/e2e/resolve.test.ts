@@ -143,6 +143,42 @@ it('answers that git merged itself (far enough apart), and conventions.py it did
   expect(check.code, check.stdout + check.stderr).toBe(0);
 });
 
+it('a branch that also changed platform.yaml: each side compared with what its own platform.yaml rendered', () => {
+  const root = withBranches({
+    // The platform team adds a deployment perf (the upgrade renders every pipeline's conventions.py
+    // again), and releases billing there; another branch releases billing to dev.
+    'platform-perf': (root) => {
+      const path = join(root, 'platform.yaml');
+      writeFileSync(
+        path,
+        readFileSync(path, 'utf8').replace(
+          '  sandbox:\n    modes: [local, sandbox]',
+          '  perf:\n    modes: [prod]\n    run_launcher: default\n    daemon: false\n  sandbox:\n    modes: [local, sandbox]',
+        ),
+      );
+      cli('upgrade --allow-dirty')(root);
+      cli('add deployment --pipeline billing --name perf')(root);
+    },
+    'release-dev': cli('add deployment --pipeline billing --name dev'),
+  });
+  const answers = `${BILLING}/.pipeline-answers.yaml`;
+  const conventions = `${BILLING}/src/billing/conventions.py`;
+  // The answers merge (dev and perf go in far apart); conventions.py's tuple of deployments does not.
+  mergeBoth(root, 'platform-perf', 'release-dev', [conventions]);
+  const result = pipeline(root, ['resolve']);
+  expect(result.code, result.stdout + result.stderr).toBe(0);
+  git(root, 'commit', '-q', '--no-edit');
+  expect(parse(readFileSync(join(root, answers), 'utf8')).deployments).toEqual([
+    'local',
+    'compose',
+    'dev',
+    'uat',
+    'perf',
+  ]);
+  const check = pipeline(root, ['check']);
+  expect(check.code, check.stdout + check.stderr).toBe(0);
+});
+
 it('two branches that each add a mode: both modes, and modes.py as check renders it', () => {
   const root = withBranches({
     staging: cli('add mode --pipeline billing --name staging --like dev'),
