@@ -4,7 +4,14 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
 import { decorated, graphOpsOf } from '../../generators/add/graph-ops.ts';
-import { ADDED, ADDED_JOBS, ADDED_PRESETS, ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import {
+  ADDED,
+  ADDED_JOBS,
+  ADDED_PRESETS,
+  ADDED_RESOURCES,
+  ANSWERS_CONFLICT,
+  ANSWERS_FILE,
+} from '../../generators/pipeline/files.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
@@ -38,10 +45,8 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
   const pkg = `src/${pipeline}`;
   const tree = new FileTree(dir);
   const read = (path: string) => tree.read(path);
-  const answers = (parseYamlFile(read(ANSWERS_FILE) ?? '', `pipelines/${pipeline}/${ANSWERS_FILE}`) ?? {}) as Record<
-    string,
-    unknown
-  >;
+  const answers = (parseYamlFile(read(ANSWERS_FILE) ?? '', `pipelines/${pipeline}/${ANSWERS_FILE}`, ANSWERS_CONFLICT) ??
+    {}) as Record<string, unknown>;
   const known = platform.deployments.map((d) => d.name);
   // Whether the packages of added presets and graphs exist is read now, with everything else the
   // answers are checked against: made by another command while a person answers, they count as a

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { ADDED_RESOURCES, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { ADDED_RESOURCES, ANSWERS_CONFLICT, ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { answersFromRecord, buildPipelineSpec, type PipelineSpec } from '../../generators/pipeline/spec.ts';
 import { checkPlatformConfig, PLATFORM_FILE, type PlatformConfig } from '../conventions/platform-config.ts';
 import { ConfigError, InputError } from '../errors.ts';
@@ -154,7 +154,8 @@ export class PipelineModel {
   get answers(): Record<string, unknown> | undefined {
     if (this.answersCache === undefined) {
       const text = this.read(ANSWERS_FILE);
-      const parsed = text === undefined ? undefined : parseYamlFile(text, `${this.rel}/${ANSWERS_FILE}`);
+      const parsed =
+        text === undefined ? undefined : parseYamlFile(text, `${this.rel}/${ANSWERS_FILE}`, ANSWERS_CONFLICT);
       this.answersCache = {
         value:
           text === undefined

@@ -3,6 +3,7 @@
 // all or nothing: a codemod that throws leaves that pipeline exactly as it was; the others go on.
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
+import { ANSWERS_CONFLICT } from '../../generators/pipeline/files.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { InputError } from '../errors.ts';
 import { fileDiff } from '../tree/diff.ts';
@@ -25,10 +26,8 @@ export type { CodemodResult, PipelineUpgrade, UpgradeOptions } from './types.ts'
 export function recordedVersion(tree: FileTree): { version: number; answers: Record<string, unknown> } {
   const text = tree.read(ANSWERS);
   if (text === undefined) return { version: 0, answers: {} };
-  const answers = (parseYamlFile(text, relative(process.cwd(), join(tree.root, ANSWERS))) ?? {}) as Record<
-    string,
-    unknown
-  >;
+  const answers = (parseYamlFile(text, relative(process.cwd(), join(tree.root, ANSWERS)), ANSWERS_CONFLICT) ??
+    {}) as Record<string, unknown>;
   return { version: Number(answers._conventions_version ?? 0), answers };
 }
 

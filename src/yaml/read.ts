@@ -4,16 +4,18 @@
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.ts';
 
-/** `text`, the contents of `file` (as the user should find it), parsed; a ConfigError when it is not YAML. */
-export function parseYamlFile(text: string, file: string): unknown {
+/**
+ * `text`, the contents of `file` (as the user should find it), parsed; a ConfigError when it is not
+ * YAML. `settle`: what resolves a merge conflict in this file, when a command does.
+ */
+export function parseYamlFile(text: string, file: string, settle?: string): unknown {
   try {
     return parse(text);
   } catch (error) {
-    const conflict = /^<{7}( |$)/m.test(text);
-    throw new ConfigError(
-      file,
-      '(file)',
-      `is not valid YAML (${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}); ${conflict ? "resolve git's merge conflict in it (the <<<<<<< markers), then run again" : 'fix the syntax'}`,
-    );
+    const why = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
+    const fix = /^<{7}( |$)/m.test(text)
+      ? `${settle ?? "resolve git's merge conflict in it (the <<<<<<< markers)"}, then run again`
+      : 'fix the syntax';
+    throw new ConfigError(file, '(file)', `is not valid YAML (${why}); ${fix}`);
   }
 }
