@@ -137,8 +137,8 @@ export async function resolveConflicts(
     codemods ??= versions.some((v) => v > CONVENTIONS_VERSION) ? await allCodemods(root) : [];
     const tree = new FileTree(dir);
     // Each side as its branch rendered it (with its own platform.yaml), the result with today's.
-    const render = (answers: Record<string, unknown>, with_: PlatformConfig) =>
-      expected({ name, answers, version: Number(answers._conventions_version ?? 0), tree }, with_, codemods!);
+    const render = (answers: Record<string, unknown>, config: PlatformConfig) =>
+      expected({ name, answers, version: Number(answers._conventions_version ?? 0), tree }, config, codemods!);
     const [fromOurs, fromTheirs, fromMerged] = await Promise.all([
       render(ours, platformAt(root, 'HEAD', platform)),
       render(their, platformAt(root, theirs!, platform)),

@@ -14,6 +14,18 @@ const BILLING = 'pipelines/billing';
 const pipeline = (root: string, args: string[]) => runBin('pipeline', args, root);
 const unmerged = (root: string) => git(root, 'diff', '--name-only', '--diff-filter=U').split('\n').filter(Boolean);
 
+/** platform.yaml with one more deployment (before sandbox, as platform.yaml lists its own). */
+function addDeployment(root: string, name: string, modes: string, daemon: boolean): void {
+  const path = join(root, 'platform.yaml');
+  const text = readFileSync(path, 'utf8');
+  const next = text.replace(
+    '  sandbox:\n    modes: [local, sandbox]',
+    `  ${name}:\n    modes: [${modes}]\n    run_launcher: default\n    daemon: ${daemon}\n  sandbox:\n    modes: [local, sandbox]`,
+  );
+  expect(next).not.toBe(text);
+  writeFileSync(path, next);
+}
+
 /**
  * A platform with modes staging and qa of its own (deployment uat runs both) and billing, released to
  * local, compose and uat; each branch of `branches` made from main by its commands, then committed.
@@ -24,13 +36,9 @@ beforeAll(() => {
   const path = join(base, 'platform.yaml');
   writeFileSync(
     path,
-    readFileSync(path, 'utf8')
-      .replace('\ndeployments:\n', '\nmodes: [staging, qa]\n\ndeployments:\n')
-      .replace(
-        '  sandbox:\n    modes: [local, sandbox]',
-        '  uat:\n    modes: [staging, qa]\n    run_launcher: default\n    daemon: true\n  sandbox:\n    modes: [local, sandbox]',
-      ),
+    readFileSync(path, 'utf8').replace('\ndeployments:\n', '\nmodes: [staging, qa]\n\ndeployments:\n'),
   );
+  addDeployment(base, 'uat', 'staging, qa', true);
   const made = createPipeline(['billing', '--deployments', 'local,compose,uat', '--no-branch'], base);
   expect(made.code, made.stderr).toBe(0);
   git(base, 'add', '-A');
@@ -148,14 +156,7 @@ it('a branch that also changed platform.yaml: each side compared with what its o
     // The platform team adds a deployment perf (the upgrade renders every pipeline's conventions.py
     // again), and releases billing there; another branch releases billing to dev.
     'platform-perf': (root) => {
-      const path = join(root, 'platform.yaml');
-      writeFileSync(
-        path,
-        readFileSync(path, 'utf8').replace(
-          '  sandbox:\n    modes: [local, sandbox]',
-          '  perf:\n    modes: [prod]\n    run_launcher: default\n    daemon: false\n  sandbox:\n    modes: [local, sandbox]',
-        ),
-      );
+      addDeployment(root, 'perf', 'prod', false);
       cli('upgrade --allow-dirty')(root);
       cli('add deployment --pipeline billing --name perf')(root);
     },
