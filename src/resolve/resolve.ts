@@ -57,7 +57,7 @@ const conflictLine = (c: AnswerConflict) =>
   `both branches changed ${c.key} (${shown(c.ours)} and ${shown(c.theirs)}); keep one by hand`;
 
 /** `ours` (the text HEAD has) with the values of `merged` that differ from it set: comments and layout kept. */
-function answersText(ours: string, merged: Record<string, unknown>, platform: PlatformConfig): string {
+export function answersText(ours: string, merged: Record<string, unknown>, platform: PlatformConfig): string {
   const known = platform.deployments.map((d) => d.name);
   const deployments = merged.deployments;
   // Recorded in platform.yaml's order, as pipeline add deployment records them.
