@@ -88,6 +88,7 @@ export const PIPELINE_QUESTIONS = defineQuestions<PipelineContext>()
     default: (_ctx, a) => KINDS[a.template].defaultSchedule,
     show: (value: string) => (value === '' ? 'none' : value),
     parse: (raw) => (['', 'none'].includes(raw.trim().toLowerCase()) ? '' : checkCron(raw, '--schedule')),
+    emptyFlag: "pass --schedule none for no schedule, or a cron such as '0 6 * * *'",
   })
   .ask({
     key: 'timezone',

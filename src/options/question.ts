@@ -37,6 +37,11 @@ export interface Question<C, A = Answers, K extends string = string, T = unknown
   parse: (raw: string, ctx: C, answers: A) => T;
   /** Asked only when this holds (and its flag is refused otherwise): its key is then optional. */
   when?: (ctx: C, answers: A) => boolean;
+  /**
+   * The fix when the flag's value is empty, where parse would take an empty answer (one a person
+   * cleared at the prompt) for a choice: from a flag it is more likely a script's unset variable.
+   */
+  emptyFlag?: string;
 }
 
 /** A question of any answers, key and type: what help, flags, docs and the resolver loop over. */
@@ -145,6 +150,7 @@ export async function resolveAnswers<C, A = Answers>(
       continue;
     }
     if (raw !== undefined) {
+      if (q.emptyFlag && raw.trim() === '') throw new InputError(`--${q.flag} is empty; ${q.emptyFlag}`);
       answers[q.key] = q.parse(raw, ctx, answers);
       sources[q.key] = 'flag';
     } else if (options.interactive) {

@@ -61,6 +61,11 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
       /never occurs in the months it names/,
     ],
     [
+      "an empty schedule (a script's unset variable: it made a pipeline without one)",
+      ['billing', '--schedule', ''],
+      /--schedule is empty; pass --schedule none for no schedule, or a cron such as '0 6 \* \* \*'$/m,
+    ],
+    [
       'an invalid timezone',
       ['billing', '--timezone', 'Mars/Olympus'],
       /--timezone "Mars\/Olympus" is not an IANA timezone/,
