@@ -122,6 +122,7 @@ async function killAtManyInstants(
   args: string[],
   next: string[],
   kills = KILLS,
+  options: { onceChanged?: boolean } = {},
 ): Promise<{ before: number; after: number; recovered: number }> {
   const before = treeFingerprint(copyOf(base));
   const reference = copyOf(base);
@@ -166,6 +167,8 @@ async function killAtManyInstants(
   // And when every instant missed the writes (the killed runs, three at once, slower than the
   // timed one), a kill once the tree changed lands in them.
   for (let tries = 0; counts.recovered === 0 && tries < 3; tries++) await killAt('once changed');
+  // And, when asked, at the first change it makes, whatever it is (a file, or what git stages).
+  if (options.onceChanged) await killAt('once changed');
   return counts;
 }
 
@@ -203,6 +206,30 @@ describe('killed with SIGKILL at any instant', () => {
       const counts = await killAtManyInstants(base, 'pipeline', ['upgrade'], ['list'], Math.ceil(KILLS / 2));
       expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
       expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
+      expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
+    },
+    SLOW,
+  );
+
+  // pipeline resolve writes the merged answers and conventions.py in one transaction, then stages
+  // them: killed anywhere, the next resolve ends exactly where one uninterrupted run does.
+  it(
+    `pipeline resolve, killed and run again, ends as one uninterrupted run, ${Math.ceil(KILLS / 2)} instants`,
+    async () => {
+      const base = makePlatform({ pipelines: [['billing', '--deployments', 'local,compose']] });
+      for (const deployment of ['dev', 'prod']) {
+        git(base, 'checkout', '-q', '-b', `release-${deployment}`, 'main');
+        const added = runBin('pipeline', ['add', 'deployment', '--pipeline', 'billing', '--name', deployment], base);
+        expect(added.code, added.stderr).toBe(0);
+        git(base, 'commit', '-qam', `billing in ${deployment}`);
+      }
+      git(base, 'checkout', '-q', 'main');
+      git(base, 'merge', '-q', '--no-edit', 'release-dev');
+      expect(spawnSync('git', ['merge', '--no-edit', 'release-prod'], { cwd: base, env: binEnv() }).status).not.toBe(0);
+      const counts = await killAtManyInstants(base, 'pipeline', ['resolve'], ['resolve'], Math.ceil(KILLS / 2), {
+        onceChanged: true,
+      });
+      expect(counts.before, JSON.stringify(counts)).toBe(0);
       expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
     },
     SLOW,
