@@ -10,8 +10,8 @@ import { type PipelineSpec, renderData } from './spec.ts';
 
 export const ANSWERS_FILE = '.pipeline-answers.yaml';
 /** What settles a merge conflict in a pipeline's answers (said where one stops a command). */
-export const ANSWERS_CONFLICT =
-  "git's merge left conflict markers in it: npx pipeline resolve merges both branches' answers";
+export const ANSWERS_CONFLICT = (file: string): string =>
+  `git left conflict markers in it: npx pipeline resolve merges both branches' answers (once staged, git checkout -m -- ${file} brings the conflict back first)`;
 /**
  * The packages (in the pipeline's package) of the schedules and sensors `pipeline add` adds, one
  * module each, from conventions v5: two branches that each add one merge without a conflict.

@@ -6,7 +6,7 @@ import { commandRoot, loadPlatformConfig } from '../conventions/platform-config.
 import { EXIT, InputError } from '../errors.ts';
 import { gitAdd } from '../git.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
-import { type ResolveReport, resolveConflicts } from '../resolve/resolve.ts';
+import { nextStep, type ResolveReport, resolveConflicts } from '../resolve/resolve.ts';
 import { writing } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
@@ -18,14 +18,17 @@ const FLAGS: GlobalFlag[] = [
 
 export const resolveHelp = () =>
   renderHelp(
-    'pipeline resolve [options]      (anywhere in the platform repo, while git merge waits on conflicts)',
+    'pipeline resolve [options]      (in the platform repo, when git merge, rebase, cherry-pick or revert stops on conflicts)',
     [
-      'Resolves the merge conflicts in files pipeline add records and renders, which two branches that each',
-      "released one pipeline to a deployment (or added a mode to it) both changed: the pipeline's",
-      '.pipeline-answers.yaml keeps what each branch changed, and its platform-owned files (conventions.py,',
-      'modes.py) are rendered again from the merged answers, unless a branch edited one by hand. What it',
-      'resolves is written and staged (git add); every other conflict is left to you, and listed. Exit 0 when',
-      'no conflict is left (git commit then ends the merge), 1 when some are.',
+      'Two branches that each release one pipeline to a deployment, or each add a mode to it, change',
+      'the same lines of its .pipeline-answers.yaml and of the platform-owned file rendered from it',
+      '(conventions.py, modes.py), so merging the second stops on conflicts. This resolves them: the',
+      'answers keep what each branch changed, and the platform-owned files are rendered again from',
+      'them, unless a branch edited one by hand. A file you already resolved yourself (no conflict',
+      'markers left) is kept as you left it. What it resolves is written and staged (git add); every',
+      'other conflict is left to you, and listed. Exit 0 when no conflict is left (then git commit, or',
+      'git rebase --continue), 1 when some are, 2 when it cannot run (outside a platform repo, or',
+      'platform.yaml itself in conflict: resolve that first).',
       '',
       'Examples:',
       '  npx pipeline resolve              # after git merge stopped on conflicts',
@@ -41,9 +44,14 @@ export function renderResolveReport(report: ResolveReport): string {
     ...report.resolved.map((f) => `${verb.padEnd(14)}${f.path}  (${f.how})`),
     ...report.left.map((f) => `${'left to you'.padEnd(14)}${f.path}  (${f.why})`),
   ];
-  if (report.resolved.length === 0 && report.left.length === 0) lines.push('no merge conflicts to resolve');
+  if (report.resolved.length === 0 && report.left.length === 0)
+    lines.push(
+      report.operation
+        ? `no conflicts left to resolve in this ${report.operation}`
+        : 'nothing to resolve: no merge, rebase, cherry-pick or revert is in progress',
+    );
   else if (report.left.length === 0 && !report.dryRun)
-    lines.push('every conflict is resolved and staged: git commit ends the merge');
+    lines.push(`every conflict is resolved and staged: ${nextStep(report.operation)}`);
   return lines.join('\n');
 }
 

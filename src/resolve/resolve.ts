@@ -16,20 +16,41 @@ import { expected } from '../upgrade/platform-owned.ts';
 import { allCodemods } from '../upgrade/runner.ts';
 import { type AnswerConflict, mergeAnswers } from './merge-answers.ts';
 
+/** What git is doing that stopped on conflicts, named by the ref of the commit it applies. */
+const OPERATIONS = {
+  MERGE_HEAD: { name: 'merge', next: 'git commit ends the merge' },
+  CHERRY_PICK_HEAD: { name: 'cherry-pick', next: 'git cherry-pick --continue ends the cherry-pick' },
+  REVERT_HEAD: { name: 'revert', next: 'git revert --continue ends the revert' },
+  REBASE_HEAD: { name: 'rebase', next: 'git rebase --continue goes on with the rebase' },
+} as const;
+type TheirRef = keyof typeof OPERATIONS;
+
 export interface ResolveReport {
+  ok: true;
   dryRun: boolean;
+  /** The git operation that stopped on conflicts (merge, cherry-pick, revert, rebase), or null. */
+  operation: string | null;
   /** Conflicted files this run resolved (written and staged), with how. */
   resolved: { path: string; how: string }[];
   /** Conflicted files left for a person, with why. */
   left: { path: string; why: string }[];
 }
 
-/** The commit being merged into HEAD: a merge's, a cherry-pick's, a revert's or a rebase's. */
-function theirCommit(root: string): string | undefined {
-  for (const ref of ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'REBASE_HEAD'])
-    if (tryGit(root, ['rev-parse', '--quiet', '--verify', `${ref}^{commit}`]) !== undefined) return ref;
-  return undefined;
+/** The ref of the commit git is applying to HEAD: a merge's, a cherry-pick's, a revert's or a rebase's. */
+function theirCommit(root: string): TheirRef | undefined {
+  return (Object.keys(OPERATIONS) as TheirRef[]).find(
+    (ref) => tryGit(root, ['rev-parse', '--quiet', '--verify', `${ref}^{commit}`]) !== undefined,
+  );
 }
+
+/** The line that ends a report: what to run next. */
+export const nextStep = (operation: string | null): string | undefined =>
+  Object.values(OPERATIONS).find((o) => o.name === operation)?.next;
+
+const hasMarkers = (text: string | undefined): boolean => text !== undefined && /^<{7}( |$)/m.test(text);
+
+/** Files `pipeline upgrade` renders from platform.yaml, outside the pipelines: said where they conflict. */
+const PLATFORM_RENDERED = [/^\.github\/workflows\/pipelines\.yaml$/, /^deployments\/[^/]+\/dagster\.yaml$/];
 
 const asRecord = (text: string | undefined): Record<string, unknown> | undefined => {
   try {
@@ -56,13 +77,31 @@ const shown = (value: unknown) => JSON.stringify(value) ?? 'nothing';
 const conflictLine = (c: AnswerConflict) =>
   `both branches changed ${c.key} (${shown(c.ours)} and ${shown(c.theirs)}); keep one by hand`;
 
-/** `ours` (the text HEAD has) with the values of `merged` that differ from it set: comments and layout kept. */
+/** Each key of `order` in that order, then the others as they were. */
+const ordered = <T>(items: T[], order: string[]): T[] => {
+  const rank = (item: T) => (order.includes(String(item)) ? order.indexOf(String(item)) : order.length);
+  return [...items].sort((a, b) => rank(a) - rank(b));
+};
+
+/**
+ * `ours` (the text HEAD has) with the values of `merged` that differ from it set: comments and
+ * layout kept. Deployments and modes in platform.yaml's order, as pipeline add records them, so a
+ * merge in either order gives the same file.
+ */
 export function answersText(ours: string, merged: Record<string, unknown>, platform: PlatformConfig): string {
-  const known = platform.deployments.map((d) => d.name);
-  const deployments = merged.deployments;
-  // Recorded in platform.yaml's order, as pipeline add deployment records them.
-  if (Array.isArray(deployments))
-    merged.deployments = [...deployments].sort((a, b) => known.indexOf(String(a)) - known.indexOf(String(b)));
+  if (Array.isArray(merged.deployments))
+    merged.deployments = ordered(
+      merged.deployments,
+      platform.deployments.map((d) => d.name),
+    );
+  const modes = merged.modes;
+  if (modes !== null && typeof modes === 'object' && !Array.isArray(modes))
+    merged.modes = Object.fromEntries(
+      ordered(Object.keys(modes), platform.customModes ?? []).map((mode) => [
+        mode,
+        (modes as Record<string, unknown>)[mode],
+      ]),
+    );
   const doc = parseDocument(ours);
   const was = asRecord(ours) ?? {};
   for (const key of Object.keys(was)) if (!(key in merged)) doc.delete(key);
@@ -71,19 +110,31 @@ export function answersText(ours: string, merged: Record<string, unknown>, platf
   return doc.toString();
 }
 
+/** Where one side of a conflict is: HEAD, the commit being applied, or both. */
+const sides = (ours: boolean, theirs: boolean, ref: TheirRef) =>
+  ours && theirs ? `both HEAD and ${ref}` : ours ? 'HEAD' : ref;
+
 /**
  * What `pipeline resolve` writes: each resolved file's new text by its path (relative to `root`),
- * and the report. Writes nothing itself.
+ * and the report (what it resolves, written or as a person left it, is staged by the command).
+ * Writes nothing itself.
  */
 export async function resolveConflicts(
   root: string,
   platform: PlatformConfig,
   dryRun: boolean,
 ): Promise<{ report: ResolveReport; writes: Map<string, string> }> {
-  const report: ResolveReport = { dryRun, resolved: [], left: [] };
+  const theirs = theirCommit(root);
+  const report: ResolveReport = {
+    ok: true,
+    dryRun,
+    operation: theirs ? OPERATIONS[theirs].name : null,
+    resolved: [],
+    left: [],
+  };
   const writes = new Map<string, string>();
   const unmerged = gitUnmerged(root);
-  const theirs = theirCommit(root);
+  const working = (path: string) => new FileTree(root).read(path);
   const byPipeline = new Map<string, string[]>();
   for (const path of [...unmerged.keys()].sort()) {
     const name = /^pipelines\/([^/]+)\/./.exec(path)?.[1];
@@ -91,9 +142,21 @@ export async function resolveConflicts(
     else
       report.left.push({
         path,
-        why: theirs ? 'not a file of a pipeline' : 'no merge, cherry-pick, revert or rebase is in progress',
+        why: !theirs
+          ? 'no merge, cherry-pick, revert or rebase is in progress'
+          : PLATFORM_RENDERED.some((r) => r.test(path))
+            ? 'not a file of a pipeline; keep either side, and npx pipeline upgrade renders it again from platform.yaml'
+            : 'not a file of a pipeline',
       });
   }
+  // Staged with its conflict markers (git add -A before resolving): no longer a conflict git knows.
+  if (theirs)
+    for (const path of (tryGit(root, ['diff', '--cached', '--name-only']) ?? '').split('\n'))
+      if (path.startsWith('pipelines/') && !unmerged.has(path) && hasMarkers(working(path)))
+        report.left.push({
+          path,
+          why: `staged with git's conflict markers in it: git checkout -m -- ${path} brings the conflict back, then run npx pipeline resolve again`,
+        });
   let codemods: Awaited<ReturnType<typeof allCodemods>> | undefined;
   for (const [name, paths] of byPipeline) {
     const dir = join(root, 'pipelines', name);
@@ -106,12 +169,20 @@ export async function resolveConflicts(
           : undefined
         : gitBlob(root, `${rev}:${answersPath}`);
     const oursText = blob(2, 'HEAD');
+    const theirsText = blob(3, theirs!);
     const ours = asRecord(oursText);
-    const their = asRecord(blob(3, theirs!));
+    const their = asRecord(theirsText);
     let merged: Record<string, unknown> | undefined;
     let answersProblem: string | undefined;
-    if (!ours || !their) answersProblem = `${ANSWERS_FILE} is not on both branches, or does not parse on one`;
-    else if (stages) {
+    const answersNow = working(answersPath);
+    if (!ours || !their)
+      answersProblem = `${ANSWERS_FILE} is ${oursText === undefined || theirsText === undefined ? 'deleted' : 'not valid YAML'} in ${sides(!ours, !their, theirs!)}`;
+    else if (stages && !hasMarkers(answersNow)) {
+      // Resolved by hand already (its markers gone): what the person kept is the merge.
+      merged = asRecord(answersNow);
+      if (merged) report.resolved.push({ path: answersPath, how: 'kept as you resolved it' });
+      else answersProblem = `${ANSWERS_FILE} as you resolved it is not valid YAML: fix it, then run again`;
+    } else if (stages) {
       const result = mergeAnswers(asRecord(blob(1, '')) ?? {}, ours, their);
       if ('conflicts' in result) answersProblem = result.conflicts.map(conflictLine).join('; ');
       else {
@@ -119,7 +190,7 @@ export async function resolveConflicts(
         merged = asRecord(writes.get(answersPath));
         report.resolved.push({ path: answersPath, how: "each branch's changes kept" });
       }
-    } else merged = asRecord(new FileTree(dir).read(ANSWERS_FILE));
+    } else merged = asRecord(answersNow);
     if (answersProblem && stages) report.left.push({ path: answersPath, why: answersProblem });
     const owned = paths.filter((p) => p !== answersPath);
     if (owned.length === 0) continue;
@@ -147,17 +218,27 @@ export async function resolveConflicts(
     for (const path of owned) {
       const rel = path.slice(`pipelines/${name}/`.length);
       const want = fromMerged?.get(rel);
-      const sides = unmerged.get(path)!;
-      const side = (stage: number, rendered: Map<string, string> | undefined) => {
-        const text = sides.has(stage) ? gitBlob(root, sides.get(stage)!) : undefined;
-        const then = rendered?.get(rel);
+      const stagesOf = unmerged.get(path)!;
+      const rendered = (stage: number, from: Map<string, string> | undefined) => {
+        const text = stagesOf.has(stage) ? gitBlob(root, stagesOf.get(stage)!) : undefined;
+        const then = from?.get(rel);
         return text !== undefined && then !== undefined && firstDifference(text, then) === undefined;
       };
+      const now = working(path);
       if (want === undefined) report.left.push({ path, why: 'not a file pipeline add records or renders' });
-      else if (!side(2, fromOurs) || !side(3, fromTheirs))
+      else if (!hasMarkers(now))
+        if (now !== undefined && firstDifference(now, want) === undefined)
+          // Resolved by hand already: staged when it is what the merged answers render, else left.
+          report.resolved.push({ path, how: 'kept as you resolved it (what the merged answers render)' });
+        else
+          report.left.push({
+            path,
+            why: 'resolved by hand, not as the merged answers render it: npx pipeline check shows the difference; git add it when it is what you want',
+          });
+      else if (!rendered(2, fromOurs) || !rendered(3, fromTheirs))
         report.left.push({
           path,
-          why: `edited by hand on ${side(2, fromOurs) ? 'the branch being merged' : side(3, fromTheirs) ? 'this branch' : 'both branches'}; keep the edits by hand, and check it with npx pipeline check`,
+          why: `edited by hand in ${sides(!rendered(2, fromOurs), !rendered(3, fromTheirs), theirs!)}; keep the edits by hand, and check it with npx pipeline check`,
         });
       else {
         writes.set(path, want);

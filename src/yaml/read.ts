@@ -8,13 +8,13 @@ import { ConfigError } from '../errors.ts';
  * `text`, the contents of `file` (as the user should find it), parsed; a ConfigError when it is not
  * YAML. `settle`: what resolves a merge conflict in this file, when a command does.
  */
-export function parseYamlFile(text: string, file: string, settle?: string): unknown {
+export function parseYamlFile(text: string, file: string, settle?: (file: string) => string): unknown {
   try {
     return parse(text);
   } catch (error) {
     const why = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
     const fix = /^<{7}( |$)/m.test(text)
-      ? `${settle ?? "resolve git's merge conflict in it (the <<<<<<< markers)"}, then run again`
+      ? `${settle?.(file) ?? "resolve git's merge conflict in it (the <<<<<<< markers)"}, then run again`
       : 'fix the syntax';
     throw new ConfigError(file, '(file)', `is not valid YAML (${why}); ${fix}`);
   }

@@ -302,7 +302,7 @@ describe("a pipeline's answers file that git left conflicted (and someone commit
     const result = runBin('pipeline', args, dir);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(
-      /^pipeline: error: pipelines\/flow_c\/\.pipeline-answers\.yaml: \(file\): is not valid YAML \(.* at line \d+, column 1\); git's merge left conflict markers in it: npx pipeline resolve merges both branches' answers, then run again\n$/,
+      /^pipeline: error: pipelines\/flow_c\/\.pipeline-answers\.yaml: \(file\): is not valid YAML \(.* at line \d+, column 1\); git left conflict markers in it: npx pipeline resolve merges both branches' answers \(once staged, git checkout -m -- pipelines\/flow_c\/\.pipeline-answers\.yaml brings the conflict back first\), then run again\n$/,
     );
     expect(treeFingerprint(dir)).toEqual(before);
   });

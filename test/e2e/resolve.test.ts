@@ -180,21 +180,111 @@ it('a branch that also changed platform.yaml: each side compared with what its o
   expect(check.code, check.stdout + check.stderr).toBe(0);
 });
 
-it('two branches that each add a mode: both modes, and modes.py as check renders it', () => {
-  const root = withBranches({
-    staging: cli('add mode --pipeline billing --name staging --like dev'),
-    qa: cli('add mode --pipeline billing --name qa --like prod'),
+it.each([
+  ['staging', 'qa'],
+  ['qa', 'staging'],
+])(
+  'two branches that each add a mode, %s merged first: both modes, in platform.yaml order, as check renders them',
+  (first, second) => {
+    const root = withBranches({
+      staging: cli('add mode --pipeline billing --name staging --like dev'),
+      qa: cli('add mode --pipeline billing --name qa --like prod'),
+    });
+    mergeBoth(root, first, second, [`${BILLING}/.pipeline-answers.yaml`, `${BILLING}/src/billing/modes.py`]);
+    const result = pipeline(root, ['resolve']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    git(root, 'commit', '-q', '--no-edit');
+    // platform.yaml says modes: [staging, qa]: the same order, and so the same tree, either way.
+    const modes = parse(readFileSync(join(root, BILLING, '.pipeline-answers.yaml'), 'utf8')).modes;
+    expect(Object.entries(modes)).toEqual([
+      ['staging', 'dev'],
+      ['qa', 'prod'],
+    ]);
+    modeTrees.push(git(root, 'rev-parse', 'HEAD^{tree}'));
+    if (modeTrees.length === 2) expect(modeTrees[0]).toBe(modeTrees[1]);
+    const check = pipeline(root, ['check']);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+  },
+);
+const modeTrees: string[] = [];
+
+describe('conflicts a person has begun on', () => {
+  const answers = `${BILLING}/.pipeline-answers.yaml`;
+  const conventions = `${BILLING}/src/billing/conventions.py`;
+  const releases = () =>
+    withBranches({
+      'release-dev': cli('add deployment --pipeline billing --name dev'),
+      'release-prod': cli('add deployment --pipeline billing --name prod'),
+    });
+
+  it('answers resolved by hand (and edited besides) are kept, and conventions.py rendered from them', () => {
+    const root = releases();
+    mergeBoth(root, 'release-dev', 'release-prod', [answers, conventions]);
+    const path = join(root, answers);
+    const text = readFileSync(path, 'utf8');
+    // Both releases kept, the markers gone, and the description changed while there.
+    const mine = text
+      .replace(/<<<<<<< .*\n|=======\n|>>>>>>> .*\n/g, '')
+      .replace(/^description: .*$/m, 'description: Billed by hand.');
+    writeFileSync(path, mine);
+    const result = pipeline(root, ['resolve']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(`resolved      ${answers}  (kept as you resolved it)`);
+    expect(readFileSync(path, 'utf8')).toBe(mine);
+    expect(readFileSync(join(root, conventions), 'utf8')).toContain('("local", "compose", "dev", "prod", "uat")');
+    expect(unmerged(root)).toEqual([]);
   });
-  mergeBoth(root, 'staging', 'qa', [`${BILLING}/.pipeline-answers.yaml`, `${BILLING}/src/billing/modes.py`]);
-  const result = pipeline(root, ['resolve']);
-  expect(result.code, result.stdout + result.stderr).toBe(0);
-  git(root, 'commit', '-q', '--no-edit');
-  expect(parse(readFileSync(join(root, BILLING, '.pipeline-answers.yaml'), 'utf8')).modes).toEqual({
-    staging: 'dev',
-    qa: 'prod',
+
+  it('a value both branches changed, then kept by hand without git add: the next resolve takes it', () => {
+    const root = withBranches({
+      'staging-like-prod': cli('add mode --pipeline billing --name staging --like prod'),
+      'staging-like-local': cli('add mode --pipeline billing --name staging --like local'),
+    });
+    mergeBoth(root, 'staging-like-prod', 'staging-like-local', [answers, `${BILLING}/src/billing/modes.py`]);
+    expect(pipeline(root, ['resolve']).code).toBe(1);
+    const path = join(root, answers);
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(/<<<<<<< .*\n([\s\S]*?)=======\n[\s\S]*?>>>>>>> .*\n/, '$1'),
+    );
+    const result = pipeline(root, ['resolve']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(parse(readFileSync(path, 'utf8')).modes).toEqual({ staging: 'prod' });
+    git(root, 'commit', '-q', '--no-edit');
+    expect(pipeline(root, ['check']).code).toBe(0);
   });
-  const check = pipeline(root, ['check']);
-  expect(check.code, check.stdout + check.stderr).toBe(0);
+
+  it("answers staged with git's markers (git add -A first): left, with the git command that brings the conflict back", () => {
+    const root = releases();
+    mergeBoth(root, 'release-dev', 'release-prod', [answers, conventions]);
+    git(root, 'add', '-A');
+    const result = pipeline(root, ['resolve']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      `left to you   ${answers}  (staged with git's conflict markers in it: git checkout -m -- ${answers} brings the conflict back, then run npx pipeline resolve again)`,
+    );
+    git(root, 'checkout', '-m', '--', answers, conventions);
+    expect(pipeline(root, ['resolve']).code).toBe(0);
+  });
+
+  it('in a rebase: the same resolution, and the next step is git rebase --continue', () => {
+    const root = releases();
+    git(root, 'checkout', '-q', 'release-prod');
+    expect(runGit(root, ['rebase', 'release-dev']).status).not.toBe(0);
+    const result = pipeline(root, ['resolve']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'every conflict is resolved and staged: git rebase --continue goes on with the rebase',
+    );
+    expect(runGit(root, ['-c', 'core.editor=true', 'rebase', '--continue']).status).toBe(0);
+    expect(parse(readFileSync(join(root, answers), 'utf8')).deployments).toEqual([
+      'local',
+      'compose',
+      'dev',
+      'prod',
+      'uat',
+    ]);
+  });
 });
 
 describe('what it cannot resolve is left, named, exit 1', () => {
@@ -225,13 +315,15 @@ describe('what it cannot resolve is left, named, exit 1', () => {
     const result = pipeline(root, ['resolve', '--json']);
     expect(result.code, result.stderr).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
+      ok: true,
       dryRun: false,
+      operation: 'merge',
       resolved: [{ path: `${BILLING}/.pipeline-answers.yaml`, how: "each branch's changes kept" }],
       left: [
         { path: 'README.md', why: 'not a file of a pipeline' },
         {
           path: `${BILLING}/src/billing/conventions.py`,
-          why: 'edited by hand on this branch; keep the edits by hand, and check it with npx pipeline check',
+          why: 'edited by hand in HEAD; keep the edits by hand, and check it with npx pipeline check',
         },
       ],
     });
@@ -279,6 +371,6 @@ describe('dry run, and no merge', () => {
   it('without a merge: nothing to resolve, exit 0', () => {
     const result = pipeline(base, ['resolve']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toBe('no merge conflicts to resolve\n');
+    expect(result.stdout).toBe('nothing to resolve: no merge, rebase, cherry-pick or revert is in progress\n');
   });
 });
