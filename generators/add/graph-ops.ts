@@ -5,7 +5,7 @@
 // the op's config does not have, or a value of another type made a code location that loaded
 // nowhere, after exit 0.
 import type { SgNode } from '@ast-grep/napi';
-import { parsePython } from '../../src/upgrade/engines/python.ts';
+import { keywordValue, parsePython } from '../../src/upgrade/engines/python.ts';
 import { stringValue } from '../../src/upgrade/engines/python-strings.ts';
 
 /** A config field's type, where this check knows it (a plain str, int, float or bool), else null. */
@@ -24,11 +24,7 @@ const callee = (decorator: SgNode): { name: string; call?: SgNode } | undefined 
 };
 
 const nameArgument = (call: SgNode | undefined): string | undefined => {
-  const arg = call
-    ?.field('arguments')
-    ?.children()
-    .find((a) => a.kind() === 'keyword_argument' && a.field('name')?.text() === 'name');
-  const value = arg?.field('value');
+  const value = call && keywordValue(call, 'name');
   return value ? stringValue(value) : undefined;
 };
 

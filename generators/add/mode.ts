@@ -10,7 +10,7 @@ import { InputError } from '../../src/errors.ts';
 import { type AnswersOf, defineQuestions } from '../../src/options/question.ts';
 import { possessive } from '../../src/text.ts';
 import type { FileTree } from '../../src/tree/file-tree.ts';
-import { editPython } from '../../src/upgrade/engines/python.ts';
+import { editPython, keywordValue } from '../../src/upgrade/engines/python.ts';
 import { stringValue } from '../../src/upgrade/engines/python-strings.ts';
 import { ADDED_RESOURCES, ANSWERS_FILE } from '../pipeline/files.ts';
 import { answersFromRecord, MODE_LIKES, type ModeLike } from '../pipeline/spec.ts';
@@ -126,15 +126,12 @@ async function bindLike(tree: FileTree, path: string, like: string, mode: string
   const keys: string[] = [];
   await editPython(tree, path, (root) =>
     root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: '^Binding$' } } }).flatMap((call) => {
-      const args = call.field('arguments')?.children() ?? [];
-      const argument = (key: string) =>
-        args.find((a) => a.kind() === 'keyword_argument' && a.field('name')?.text() === key)?.field('value');
-      const modes = argument('modes');
+      const modes = keywordValue(call, 'modes');
       if (modes?.kind() !== 'tuple') return [];
       const names = modes.children().filter((c) => c.kind() === 'string');
       const values = names.map((c) => stringValue(c));
       if (!values.includes(like) || values.includes(mode)) return [];
-      keys.push(stringValue(argument('key') ?? modes) ?? '?');
+      keys.push(stringValue(keywordValue(call, 'key') ?? modes) ?? '?');
       return [modes.replace(tupleWith(modes, names, mode))];
     }),
   );

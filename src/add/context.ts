@@ -15,7 +15,7 @@ import {
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
-import { parsePython } from '../upgrade/engines/python.ts';
+import { keywordValue, parsePython } from '../upgrade/engines/python.ts';
 import { stringValue } from '../upgrade/engines/python-strings.ts';
 import { findPipelines } from '../upgrade/runner.ts';
 import { parseYamlFile } from '../yaml/read.ts';
@@ -89,7 +89,7 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     jobsNames: await topLevelNames(read(`${pkg}/jobs.py`)),
     opsNames: await topLevelNames(read(`${pkg}/ops.py`)),
     resources: await inEach(resourceFiles, async (path) =>
-      (await callsOf(read(path), 'Binding')).map((c) => stringValue(kwarg(c, 'key') ?? c) ?? '').filter(Boolean),
+      (await callsOf(read(path), 'Binding')).map((c) => stringValue(keywordValue(c, 'key') ?? c) ?? '').filter(Boolean),
     ),
     resourcesNames: await inEach(resourceFiles, (path) => topLevelNames(read(path))),
   };
@@ -107,13 +107,6 @@ export const addedModules = (tree: FileTree, pkg: string, kind: keyof typeof ADD
 const inEach = async <T>(paths: string[], read: (path: string) => Promise<T[]>): Promise<T[]> =>
   (await Promise.all(paths.map(read))).flat();
 
-const kwarg = (call: SgNode, key: string): SgNode | undefined =>
-  call
-    .field('arguments')
-    ?.children()
-    .find((a) => a.kind() === 'keyword_argument' && a.field('name')?.text() === key)
-    ?.field('value') ?? undefined;
-
 /** Calls of `callee` (as `X(...)` or `mod.X(...)`) in a file. */
 export async function callsOf(source: string | undefined, callee: string): Promise<SgNode[]> {
   if (source === undefined) return [];
@@ -122,19 +115,19 @@ export async function callsOf(source: string | undefined, callee: string): Promi
 }
 
 async function callNames(source: string | undefined, callee: string): Promise<string[]> {
-  return (await callsOf(source, callee)).map((c) => stringValue(kwarg(c, 'name') ?? c) ?? '').filter(Boolean);
+  return (await callsOf(source, callee)).map((c) => stringValue(keywordValue(c, 'name') ?? c) ?? '').filter(Boolean);
 }
 
 async function presetsOf(source: string | undefined): Promise<PresetFact[]> {
   return (await callsOf(source, 'Preset')).flatMap((call) => {
-    const name = stringValue(kwarg(call, 'name') ?? call);
-    const mode = stringValue(kwarg(call, 'mode') ?? call);
+    const name = stringValue(keywordValue(call, 'name') ?? call);
+    const mode = stringValue(keywordValue(call, 'mode') ?? call);
     // The indentation of the line the call starts on: its fields are 4 columns further in
     // (`        Preset(` in presets.py's list, `PRESET = Preset(` in a module of added_presets/).
     const start = call.range().start;
     const line = source!.slice(start.index - start.column, start.index);
     const column = line.length - line.trimStart().length;
-    return name && mode ? [{ name, mode, runConfig: kwarg(call, 'run_config')?.text(), column }] : [];
+    return name && mode ? [{ name, mode, runConfig: keywordValue(call, 'run_config')?.text(), column }] : [];
   });
 }
 

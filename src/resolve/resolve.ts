@@ -14,6 +14,7 @@ import { gitBlob, gitUnmerged, tryGit } from '../git.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { expected } from '../upgrade/platform-owned.ts';
 import { allCodemods } from '../upgrade/runner.ts';
+import { hasConflictMarkers, yamlMapping } from '../yaml/read.ts';
 import { type AnswerConflict, mergeAnswers } from './merge-answers.ts';
 
 /** What git is doing that stopped on conflicts, named by the ref of the commit it applies. */
@@ -47,21 +48,8 @@ function theirCommit(root: string): TheirRef | undefined {
 export const nextStep = (operation: string | null): string | undefined =>
   Object.values(OPERATIONS).find((o) => o.name === operation)?.next;
 
-const hasMarkers = (text: string | undefined): boolean => text !== undefined && /^<{7}( |$)/m.test(text);
-
 /** Files `pipeline upgrade` renders from platform.yaml, outside the pipelines: said where they conflict. */
 const PLATFORM_RENDERED = [/^\.github\/workflows\/pipelines\.yaml$/, /^deployments\/[^/]+\/dagster\.yaml$/];
-
-const asRecord = (text: string | undefined): Record<string, unknown> | undefined => {
-  try {
-    const value = text === undefined ? undefined : (parse(text) as unknown);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /** platform.yaml as `rev` has it (what that branch rendered with), else today's. */
 function platformAt(root: string, rev: string, today: PlatformConfig): PlatformConfig {
@@ -103,7 +91,7 @@ export function answersText(ours: string, merged: Record<string, unknown>, platf
       ]),
     );
   const doc = parseDocument(ours);
-  const was = asRecord(ours) ?? {};
+  const was = yamlMapping(ours) ?? {};
   for (const key of Object.keys(was)) if (!(key in merged)) doc.delete(key);
   for (const [key, value] of Object.entries(merged))
     if (JSON.stringify(was[key]) !== JSON.stringify(value)) doc.set(key, value);
@@ -113,6 +101,111 @@ export function answersText(ours: string, merged: Record<string, unknown>, platf
 /** Where one side of a conflict is: HEAD, the commit being applied, or both. */
 const sides = (ours: boolean, theirs: boolean, ref: TheirRef) =>
   ours && theirs ? `both HEAD and ${ref}` : ours ? 'HEAD' : ref;
+
+/** What one run works from, and what it builds up. */
+interface Run {
+  root: string;
+  platform: PlatformConfig;
+  theirs: TheirRef;
+  unmerged: Map<string, Map<number, string>>;
+  working: (path: string) => string | undefined;
+  report: ResolveReport;
+  writes: Map<string, string>;
+}
+
+/** Both sides' answers of a pipeline, and the merge (written when git left it in conflict), or why not. */
+function mergeAnswersOf(
+  run: Run,
+  name: string,
+): {
+  ours?: Record<string, unknown>;
+  theirs?: Record<string, unknown>;
+  merged?: Record<string, unknown>;
+  problem?: string;
+} {
+  const { root, theirs, report, writes } = run;
+  const path = `pipelines/${name}/${ANSWERS_FILE}`;
+  const stages = run.unmerged.get(path);
+  // In conflict: git's stages (1 base, 2 ours, 3 theirs); merged cleanly: each side's commit.
+  const blob = (stage: number, rev: string) =>
+    stages ? (stages.has(stage) ? gitBlob(root, stages.get(stage)!) : undefined) : gitBlob(root, `${rev}:${path}`);
+  const oursText = blob(2, 'HEAD');
+  const theirsText = blob(3, theirs);
+  const [ours, their] = [yamlMapping(oursText), yamlMapping(theirsText)];
+  const now = run.working(path);
+  const left = (problem: string) => {
+    if (stages) report.left.push({ path, why: problem });
+    return { ours, theirs: their, problem };
+  };
+  if (!ours || !their)
+    return left(
+      `${ANSWERS_FILE} is ${oursText === undefined || theirsText === undefined ? 'deleted' : 'not valid YAML'} in ${sides(!ours, !their, theirs)}`,
+    );
+  if (!stages) return { ours, theirs: their, merged: yamlMapping(now) };
+  if (!hasConflictMarkers(now)) {
+    // Resolved by hand already (its markers gone): what the person kept is the merge.
+    const merged = yamlMapping(now);
+    if (!merged) return left(`${ANSWERS_FILE} as you resolved it is not valid YAML: fix it, then run again`);
+    report.resolved.push({ path, how: 'kept as you resolved it' });
+    return { ours, theirs: their, merged };
+  }
+  const result = mergeAnswers(yamlMapping(blob(1, '')) ?? {}, ours, their);
+  if ('conflicts' in result) return left(result.conflicts.map(conflictLine).join('; '));
+  writes.set(path, answersText(oursText!, result.answers, run.platform));
+  report.resolved.push({ path, how: "each branch's changes kept" });
+  return { ours, theirs: their, merged: yamlMapping(writes.get(path)) };
+}
+
+/** Each conflicted platform-owned file of a pipeline, rendered again from the merged answers where both sides were rendered. */
+async function resolveOwned(
+  run: Run,
+  name: string,
+  owned: string[],
+  answers: { ours: Record<string, unknown>; theirs: Record<string, unknown>; merged: Record<string, unknown> },
+): Promise<void> {
+  const { root, platform, theirs, report } = run;
+  const versions = Object.values(answers).map((a) => Number(a._conventions_version ?? 0));
+  const codemods = versions.some((v) => v > CONVENTIONS_VERSION) ? await allCodemods(root) : [];
+  const tree = new FileTree(join(root, 'pipelines', name));
+  // Each side as its branch rendered it (with its own platform.yaml), the result with today's.
+  const render = (a: Record<string, unknown>, config: PlatformConfig) =>
+    expected({ name, answers: a, version: Number(a._conventions_version ?? 0), tree }, config, codemods);
+  const [fromOurs, fromTheirs, fromMerged] = await Promise.all([
+    render(answers.ours, platformAt(root, 'HEAD', platform)),
+    render(answers.theirs, platformAt(root, theirs, platform)),
+    render(answers.merged, platform),
+  ]);
+  for (const path of owned) {
+    const rel = path.slice(`pipelines/${name}/`.length);
+    const want = fromMerged?.get(rel);
+    const stages = run.unmerged.get(path)!;
+    const rendered = (stage: number, from: Map<string, string> | undefined) => {
+      const text = stages.has(stage) ? gitBlob(root, stages.get(stage)!) : undefined;
+      const then = from?.get(rel);
+      return text !== undefined && then !== undefined && firstDifference(text, then) === undefined;
+    };
+    const now = run.working(path);
+    if (want === undefined) report.left.push({ path, why: 'not a file pipeline add records or renders' });
+    else if (!hasConflictMarkers(now))
+      if (now !== undefined && firstDifference(now, want) === undefined)
+        // Resolved by hand already: staged when it is what the merged answers render, else left.
+        report.resolved.push({ path, how: 'kept as you resolved it (what the merged answers render)' });
+      else
+        report.left.push({
+          path,
+          why: 'resolved by hand, not as the merged answers render it: npx pipeline check shows the difference; git add it when it is what you want',
+        });
+    else if (!rendered(2, fromOurs) || !rendered(3, fromTheirs))
+      report.left.push({
+        path,
+        why: `edited by hand in ${sides(!rendered(2, fromOurs), !rendered(3, fromTheirs), theirs)}; keep the edits by hand, and check it with npx pipeline check`,
+      });
+    else {
+      run.writes.set(path, want);
+      report.resolved.push({ path, how: 'rendered again from the merged answers' });
+    }
+  }
+}
 
 /**
  * What `pipeline resolve` writes: each resolved file's new text by its path (relative to `root`),
@@ -134,7 +227,8 @@ export async function resolveConflicts(
   };
   const writes = new Map<string, string>();
   const unmerged = gitUnmerged(root);
-  const working = (path: string) => new FileTree(root).read(path);
+  const repo = new FileTree(root);
+  const working = (path: string) => repo.read(path);
   const byPipeline = new Map<string, string[]>();
   for (const path of [...unmerged.keys()].sort()) {
     const name = /^pipelines\/([^/]+)\/./.exec(path)?.[1];
@@ -149,102 +243,25 @@ export async function resolveConflicts(
             : 'not a file of a pipeline',
       });
   }
+  if (!theirs) return { report, writes };
   // Staged with its conflict markers (git add -A before resolving): no longer a conflict git knows.
-  if (theirs)
-    for (const path of (tryGit(root, ['diff', '--cached', '--name-only']) ?? '').split('\n'))
-      if (path.startsWith('pipelines/') && !unmerged.has(path) && hasMarkers(working(path)))
-        report.left.push({
-          path,
-          why: `staged with git's conflict markers in it: git checkout -m -- ${path} brings the conflict back, then run npx pipeline resolve again`,
-        });
-  let codemods: Awaited<ReturnType<typeof allCodemods>> | undefined;
+  for (const path of (tryGit(root, ['diff', '--cached', '--name-only']) ?? '').split('\n'))
+    if (path.startsWith('pipelines/') && !unmerged.has(path) && hasConflictMarkers(working(path)))
+      report.left.push({
+        path,
+        why: `staged with git's conflict markers in it: git checkout -m -- ${path} brings the conflict back, then run npx pipeline resolve again`,
+      });
+  const run: Run = { root, platform, theirs, unmerged, working, report, writes };
   for (const [name, paths] of byPipeline) {
-    const dir = join(root, 'pipelines', name);
-    const answersPath = `pipelines/${name}/${ANSWERS_FILE}`;
-    const stages = unmerged.get(answersPath);
-    const blob = (stage: number, rev: string) =>
-      stages
-        ? stages.has(stage)
-          ? gitBlob(root, stages.get(stage)!)
-          : undefined
-        : gitBlob(root, `${rev}:${answersPath}`);
-    const oursText = blob(2, 'HEAD');
-    const theirsText = blob(3, theirs!);
-    const ours = asRecord(oursText);
-    const their = asRecord(theirsText);
-    let merged: Record<string, unknown> | undefined;
-    let answersProblem: string | undefined;
-    const answersNow = working(answersPath);
-    if (!ours || !their)
-      answersProblem = `${ANSWERS_FILE} is ${oursText === undefined || theirsText === undefined ? 'deleted' : 'not valid YAML'} in ${sides(!ours, !their, theirs!)}`;
-    else if (stages && !hasMarkers(answersNow)) {
-      // Resolved by hand already (its markers gone): what the person kept is the merge.
-      merged = asRecord(answersNow);
-      if (merged) report.resolved.push({ path: answersPath, how: 'kept as you resolved it' });
-      else answersProblem = `${ANSWERS_FILE} as you resolved it is not valid YAML: fix it, then run again`;
-    } else if (stages) {
-      const result = mergeAnswers(asRecord(blob(1, '')) ?? {}, ours, their);
-      if ('conflicts' in result) answersProblem = result.conflicts.map(conflictLine).join('; ');
-      else {
-        writes.set(answersPath, answersText(oursText!, result.answers, platform));
-        merged = asRecord(writes.get(answersPath));
-        report.resolved.push({ path: answersPath, how: "each branch's changes kept" });
-      }
-    } else merged = asRecord(answersNow);
-    if (answersProblem && stages) report.left.push({ path: answersPath, why: answersProblem });
-    const owned = paths.filter((p) => p !== answersPath);
-    if (owned.length === 0) continue;
-    if (!merged || !ours || !their) {
+    const { ours, theirs: their, merged, problem } = mergeAnswersOf(run, name);
+    const owned = paths.filter((p) => p !== `pipelines/${name}/${ANSWERS_FILE}`);
+    if (ours && their && merged) await resolveOwned(run, name, owned, { ours, theirs: their, merged });
+    else
       for (const path of owned)
         report.left.push({
           path,
-          why: answersProblem
-            ? `its pipeline's answers are not merged: ${answersProblem}`
-            : 'its pipeline has no answers',
+          why: problem ? `its pipeline's answers are not merged: ${problem}` : 'its pipeline has no answers',
         });
-      continue;
-    }
-    const versions = [ours, their, merged].map((a) => Number(a._conventions_version ?? 0));
-    codemods ??= versions.some((v) => v > CONVENTIONS_VERSION) ? await allCodemods(root) : [];
-    const tree = new FileTree(dir);
-    // Each side as its branch rendered it (with its own platform.yaml), the result with today's.
-    const render = (answers: Record<string, unknown>, config: PlatformConfig) =>
-      expected({ name, answers, version: Number(answers._conventions_version ?? 0), tree }, config, codemods!);
-    const [fromOurs, fromTheirs, fromMerged] = await Promise.all([
-      render(ours, platformAt(root, 'HEAD', platform)),
-      render(their, platformAt(root, theirs!, platform)),
-      render(merged, platform),
-    ]);
-    for (const path of owned) {
-      const rel = path.slice(`pipelines/${name}/`.length);
-      const want = fromMerged?.get(rel);
-      const stagesOf = unmerged.get(path)!;
-      const rendered = (stage: number, from: Map<string, string> | undefined) => {
-        const text = stagesOf.has(stage) ? gitBlob(root, stagesOf.get(stage)!) : undefined;
-        const then = from?.get(rel);
-        return text !== undefined && then !== undefined && firstDifference(text, then) === undefined;
-      };
-      const now = working(path);
-      if (want === undefined) report.left.push({ path, why: 'not a file pipeline add records or renders' });
-      else if (!hasMarkers(now))
-        if (now !== undefined && firstDifference(now, want) === undefined)
-          // Resolved by hand already: staged when it is what the merged answers render, else left.
-          report.resolved.push({ path, how: 'kept as you resolved it (what the merged answers render)' });
-        else
-          report.left.push({
-            path,
-            why: 'resolved by hand, not as the merged answers render it: npx pipeline check shows the difference; git add it when it is what you want',
-          });
-      else if (!rendered(2, fromOurs) || !rendered(3, fromTheirs))
-        report.left.push({
-          path,
-          why: `edited by hand in ${sides(!rendered(2, fromOurs), !rendered(3, fromTheirs), theirs!)}; keep the edits by hand, and check it with npx pipeline check`,
-        });
-      else {
-        writes.set(path, want);
-        report.resolved.push({ path, how: 'rendered again from the merged answers' });
-      }
-    }
   }
   return { report, writes };
 }

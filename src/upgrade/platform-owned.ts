@@ -4,7 +4,6 @@
 // `pipeline upgrade` renders it again) or edited by hand (only a person can move that change).
 // `pipeline check` reports both; `pipeline upgrade` renders the stale ones again.
 import { diffLines } from 'diff';
-import { parse } from 'yaml';
 import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import {
   type Difference,
@@ -18,6 +17,7 @@ import { pastPlatforms } from '../conventions/platform-history.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
 import { gitVersionsOf } from '../git.ts';
 import type { FileTree } from '../tree/file-tree.ts';
+import { yamlMapping } from '../yaml/read.ts';
 import type { Codemod } from './codemod.ts';
 import { ENGINES } from './engines/index.ts';
 
@@ -78,14 +78,8 @@ function earlierInputs(
     ...gitVersionsOf(pipeline.tree.root, ANSWERS_FILE, MAX_ANSWERS_VERSIONS)
       .filter((v) => v.text !== current)
       .flatMap(({ commit, text }) => {
-        try {
-          const parsed = parse(text) as unknown;
-          return parsed !== null && typeof parsed === 'object'
-            ? [{ answers: parsed as Record<string, unknown>, commit }]
-            : [];
-        } catch {
-          return [];
-        }
+        const parsed = yamlMapping(text);
+        return parsed ? [{ answers: parsed, commit }] : [];
       }),
   ];
   const pairs = answers.flatMap((a) => platforms.map((p) => ({ a, p })));

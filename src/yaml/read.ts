@@ -4,6 +4,9 @@
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.ts';
 
+/** Whether a text holds git's conflict markers (a `<<<<<<<` line): a merge left it unresolved. */
+export const hasConflictMarkers = (text: string | undefined): boolean => text !== undefined && /^<{7}( |$)/m.test(text);
+
 /**
  * `text`, the contents of `file` (as the user should find it), parsed; a ConfigError when it is not
  * YAML. `settle`: what resolves a merge conflict in this file, when a command does.
@@ -13,9 +16,21 @@ export function parseYamlFile(text: string, file: string, settle?: (file: string
     return parse(text);
   } catch (error) {
     const why = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
-    const fix = /^<{7}( |$)/m.test(text)
+    const fix = hasConflictMarkers(text)
       ? `${settle?.(file) ?? "resolve git's merge conflict in it (the <<<<<<< markers)"}, then run again`
       : 'fix the syntax';
     throw new ConfigError(file, '(file)', `is not valid YAML (${why}); ${fix}`);
+  }
+}
+
+/** A YAML text's mapping, or undefined when there is no text, it does not parse, or it holds something else. */
+export function yamlMapping(text: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const value = text === undefined ? undefined : (parse(text) as unknown);
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

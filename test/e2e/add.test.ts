@@ -2,12 +2,12 @@
 // for byte, Dagster loads the result in every deployment, the new schedules and jobs appear exactly
 // where visibility says, and every bad input is one line, exit 2, and no change.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtBin, packageRoot } from '../../src/paths.ts';
 import { binEnv, createPipeline, runBin } from '../helpers/cli.ts';
-import { inspectMany } from '../helpers/load-many.ts';
+import { expectLoaded, inspectMany, loadMany } from '../helpers/load-many.ts';
 import { PYTHON, run } from '../helpers/python.ts';
 import {
   addUatDeployment,
@@ -15,6 +15,7 @@ import {
   git,
   linesKept,
   makePlatform,
+  tempDir,
   treeFingerprint,
 } from '../helpers/workspace.ts';
 
@@ -68,6 +69,26 @@ function reshapeJobsTable(readme: string): string {
 }
 
 const add = (root: string, args: string[], cwd = root) => runBin('pipeline', ['add', ...args], cwd);
+
+/** Run configs for orders' graph that Dagster refuses when the code location loads, and the line add preset refuses each with. */
+const DAGSTER_REFUSES: [string, string][] = [
+  [
+    '{"orders": {"ops": {"nope_op": {}}}}',
+    'graph orders has no op nope_op; its ops: daily_revenue, load_source, write_target',
+  ],
+  [
+    '{"orders": {"ops": {"load_source": {"config": {"table": 5}}}}}',
+    'config field table of op load_source is a str, and 5 is not one',
+  ],
+  [
+    '{"orders": {"ops": {"load_source": {"config": {"tabel": "x"}}}}}',
+    'op load_source has no config field tabel; its fields: table, limit',
+  ],
+  [
+    '{"orders": {"ops": {"load_source": {"config": {"limit": "10"}}}}}',
+    'config field limit of op load_source is an int, and "10" is not one',
+  ],
+];
 
 type Loaded = Record<string, { jobs: string[]; schedules: string[]; sensors: string[] }>;
 
@@ -421,24 +442,7 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       /--run-config names the graph "ordrs", which the pipeline does not have; use one of: .*\borders\b/,
     ],
     // Dagster checks each job's run config as the code location loads: each of these loaded nowhere.
-    ...[
-      [
-        '{"orders": {"ops": {"nope_op": {}}}}',
-        'graph orders has no op nope_op; its ops: daily_revenue, load_source, write_target',
-      ],
-      [
-        '{"orders": {"ops": {"load_source": {"config": {"table": 5}}}}}',
-        'config field table of op load_source is a str, and 5 is not one',
-      ],
-      [
-        '{"orders": {"ops": {"load_source": {"config": {"tabel": "x"}}}}}',
-        'op load_source has no config field tabel; its fields: table, limit',
-      ],
-      [
-        '{"orders": {"ops": {"load_source": {"config": {"limit": "10"}}}}}',
-        'config field limit of op load_source is an int, and "10" is not one',
-      ],
-    ].map(([config, message]) => [
+    ...DAGSTER_REFUSES.map(([config, message]) => [
       `run config Dagster would refuse: ${message}`,
       ['preset', '--pipeline', 'orders', '--name', 'dev_typo', '--mode', 'dev', '--run-config', config!],
       new RegExp(`^pipeline: error: --run-config: ${message!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n$`),
@@ -662,5 +666,45 @@ describe('docs/add.md', () => {
       'added deployment prod (released there): recorded in .pipeline-answers.yaml, src/billing/conventions.py rendered again',
     );
     expect(result.stdout).toContain('added preset prod_full (mode prod, in added_presets/prod_full.py)');
+  });
+});
+
+describe('add preset --run-config, against what Dagster loads', () => {
+  it('the run config it takes loads; each it refuses, written in its place, fails the load', () => {
+    const base = makePlatform({ pipelines: [['orders']] });
+    const valid = '{"orders": {"ops": {"load_source": {"config": {"table": "raw/orders.csv", "limit": 10}}}}}';
+    const added = add(base, [
+      'preset',
+      '--pipeline',
+      'orders',
+      '--name',
+      'dev_small',
+      '--mode',
+      'dev',
+      '--run-config',
+      valid,
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const module = 'pipelines/orders/src/orders/added_presets/dev_small.py';
+    const written = readFileSync(join(base, module), 'utf8');
+    // Each refused config in the module, as the command wrote such a preset before (JSON is a Python literal here).
+    const copies = DAGSTER_REFUSES.map(([config]) => {
+      const copy = join(tempDir('run-config-'), 'platform');
+      cpSync(base, copy, { recursive: true });
+      const text = written.replace(/run_config=\{[\s\S]*?\n {4}\},\n/, `run_config=${config},\n`);
+      expect(text).not.toBe(written);
+      writeFileSync(join(copy, module), text);
+      return copy;
+    });
+    const env = { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' };
+    const [ok, ...refused] = loadMany(
+      [base, ...copies].map((root) => ({ project: join(root, 'pipelines/orders'), env })),
+    );
+    expectLoaded(ok!);
+    expect(ok!.jobs).toContain('orders_dev_small');
+    refused.forEach((result, i) => {
+      expect(result.ok, DAGSTER_REFUSES[i]![0]).toBe(false);
+      expect(result.error, DAGSTER_REFUSES[i]![0]).toMatch(/DagsterInvalidConfigError|Error in config/);
+    });
   });
 });

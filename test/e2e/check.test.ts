@@ -13,6 +13,7 @@ import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { builtinCodemods } from '../../src/upgrade/runner.ts';
 import { runBin } from '../helpers/cli.ts';
+import { expectLoaded, loadMany } from '../helpers/load-many.ts';
 import { makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const pipeline = (root: string, args: string[]) => runBin('pipeline', args, root);
@@ -574,5 +575,34 @@ describe('bad input: exit 2, one line', () => {
       /platform\.yaml: check\.rules\.job-owner: "loud" is not a setting \(expected one of: off, warning, error\)/,
     );
     refused(tempDir('empty-'), ['check'], /no platform\.yaml in .* run pipeline check inside a platform repo/);
+  });
+});
+
+describe('added-module-name, against what Dagster loads', () => {
+  it('a helper in added_jobs/ fails the load as check says; moved into the package, both are clean', () => {
+    const root = makePlatform({ pipelines: [['orders']] });
+    expect(pipeline(root, ['add', 'job', '--pipeline', 'orders', '--name', 'backfill']).code).toBe(0);
+    const pkg = join(root, 'pipelines/orders/src/orders');
+    const helper = '"Shared by the added graphs."\n\n\ndef day_key(day: str) -> str:\n    return day\n';
+    writeFileSync(join(pkg, 'added_jobs/helpers.py'), helper);
+    const load = () =>
+      loadMany([
+        {
+          project: join(root, 'pipelines/orders'),
+          env: { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' },
+        },
+      ])[0]!;
+    const check = pipeline(root, ['check', '--json']);
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout).findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toEqual([
+      ['added-module-name', 'pipelines/orders/src/orders/added_jobs/helpers.py'],
+    ]);
+    const broken = load();
+    expect(broken.ok).toBe(false);
+    expect(broken.error).toContain("module 'orders.added_jobs.helpers' has no attribute 'GRAPH'");
+    rmSync(join(pkg, 'added_jobs/helpers.py'));
+    writeFileSync(join(pkg, 'helpers.py'), helper);
+    expect(pipeline(root, ['check']).code).toBe(0);
+    expectLoaded(load());
   });
 });

@@ -8,9 +8,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createPipeline, runBin } from '../helpers/cli.ts';
+import { expectLoaded, loadMany } from '../helpers/load-many.ts';
 import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const BILLING = 'pipelines/billing';
+/** The buckets each mode's store reads from the environment (placeholders: loading makes no call). */
+const BUCKETS = Object.fromEntries(
+  ['DEV', 'PROD', 'STAGING', 'QA'].map((mode) => [`PIPELINE_${mode}_BUCKET`, 'placeholder']),
+);
 const pipeline = (root: string, args: string[]) => runBin('pipeline', args, root);
 const unmerged = (root: string) => git(root, 'diff', '--name-only', '--diff-filter=U').split('\n').filter(Boolean);
 
@@ -130,6 +135,16 @@ describe('two branches that each release billing to a deployment, merged in eith
     const listed = JSON.parse(pipeline(merged, ['list', '--json']).stdout).pipelines[0];
     // Released to dev by one branch, dev now loads its dev preset's job (prod has no preset of its mode).
     expect(listed.deployments.dev.jobs).toContain('billing_dev_full');
+    // Dagster loads the merged pipeline in both new deployments, dev's job as list says.
+    const [dev, prod] = loadMany(
+      ['dev', 'prod'].map((deployment) => ({
+        project: join(merged, BILLING),
+        env: { ...BUCKETS, PIPELINE_DEPLOYMENT: deployment },
+      })),
+    );
+    expectLoaded(dev!);
+    expectLoaded(prod!);
+    expect(dev!.jobs.sort()).toEqual(listed.deployments.dev.jobs);
   });
 });
 
@@ -201,7 +216,12 @@ it.each([
       ['qa', 'prod'],
     ]);
     modeTrees.push(git(root, 'rev-parse', 'HEAD^{tree}'));
-    if (modeTrees.length === 2) expect(modeTrees[0]).toBe(modeTrees[1]);
+    if (modeTrees.length === 2) {
+      expect(modeTrees[0]).toBe(modeTrees[1]);
+      // Both modes' resources build in uat, where the pipeline runs them.
+      const [uat] = loadMany([{ project: join(root, BILLING), env: { ...BUCKETS, PIPELINE_DEPLOYMENT: 'uat' } }]);
+      expectLoaded(uat!);
+    }
     const check = pipeline(root, ['check']);
     expect(check.code, check.stdout + check.stderr).toBe(0);
   },

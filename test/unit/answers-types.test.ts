@@ -6,8 +6,8 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { SENSOR_QUESTIONS } from '../../generators/add/sensor.ts';
 import type { KindId } from '../../generators/pipeline/kinds.ts';
 import { PIPELINE_QUESTIONS, type PipelineContext } from '../../generators/pipeline/options.ts';
-import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { type AnswersOf, defineQuestions, resolveAnswers } from '../../src/options/question.ts';
+import { acmePlatform } from '../helpers/platform.ts';
 
 type PipelineAnswers = AnswersOf<typeof PIPELINE_QUESTIONS>;
 
@@ -79,13 +79,7 @@ describe('answers typed by their questions', () => {
   });
 
   it('resolves exactly the keys the types say: a when-gated question left out when it does not apply', async () => {
-    const platform = defaultPlatformConfig({
-      name: 'acme',
-      timezone: 'UTC',
-      owners: ['data-platform'],
-      lakefsRepository: 'data',
-      productionRef: 'main',
-    });
+    const platform = acmePlatform({ owners: ['data-platform'] });
     const ctx: PipelineContext = { platform, existing: [] };
     const { answers } = await resolveAnswers(PIPELINE_QUESTIONS, ctx, {
       interactive: false,

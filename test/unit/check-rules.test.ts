@@ -18,17 +18,11 @@ import { distributionOf } from '../../src/check/rules/missing-dependency.ts';
 import { shown } from '../../src/check/rules/platform-owned-edited.ts';
 import type { CheckReport } from '../../src/check/run.ts';
 import { ruleSettings } from '../../src/check/run.ts';
-import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { pyprojectDependencies } from '../../src/upgrade/pyproject.ts';
+import { acmePlatform } from '../helpers/platform.ts';
 
-const platform = defaultPlatformConfig({
-  name: 'acme',
-  timezone: 'Europe/Paris',
-  owners: ['analytics'],
-  lakefsRepository: 'data',
-  productionRef: 'main',
-});
+const platform = acmePlatform({ timezone: 'Europe/Paris' });
 
 describe('python facts', () => {
   const source = [

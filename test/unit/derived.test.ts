@@ -6,16 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeFile, derivedFiles, listPipelines } from '../../generators/platform/derived.ts';
 import { platformFiles } from '../../generators/platform/files.ts';
-import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
+import { acmePlatform } from '../helpers/platform.ts';
 import { tempDir } from '../helpers/workspace.ts';
 
-const platform = defaultPlatformConfig({
-  name: 'acme',
-  timezone: 'UTC',
-  owners: ['analytics'],
-  lakefsRepository: 'data',
-  productionRef: 'main',
-});
+const platform = acmePlatform();
 const base = platformFiles(platform).find((f) => f.path === 'docker-compose.platform.yaml')!.content;
 const file = (pipelines: string[], path: string) =>
   derivedFiles(platform, pipelines, base).find((f) => f.path === path)!.content;

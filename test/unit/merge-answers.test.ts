@@ -5,19 +5,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { mergeAnswers } from '../../src/resolve/merge-answers.ts';
 import { answersText } from '../../src/resolve/resolve.ts';
+import { acmePlatform } from '../helpers/platform.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261127);
 const seeded = `(seed ${SEED}; replay with FUZZ_SEED=${SEED})`;
-const platform = defaultPlatformConfig({
-  name: 'acme',
-  timezone: 'UTC',
-  owners: ['analytics'],
-  lakefsRepository: 'data',
-  productionRef: 'main',
-});
+const platform = acmePlatform();
 
 /** Any text a user may put in an answer: unicode, quotes, colons, newlines, YAML's own words. */
 const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('yes', 'null', '- x', '#', "'", '"', 'a: b'));

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { platformFiles } from '../../generators/platform/files.ts';
-import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { acmePlatform } from '../helpers/platform.ts';
 
-const config = defaultPlatformConfig({
-  name: 'acme',
-  timezone: 'UTC',
-  owners: ['analytics'],
-  lakefsRepository: 'data',
-  productionRef: 'main',
-});
+const config = acmePlatform();
 const rendered = () => parse(platformFiles(config).find((f) => f.path === 'platform.yaml')!.content);
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests reach into the parsed YAML at any depth

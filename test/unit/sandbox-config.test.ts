@@ -3,16 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { platformFiles } from '../../generators/platform/files.ts';
-import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
+import { acmePlatform } from '../helpers/platform.ts';
 
-const config = defaultPlatformConfig({
-  name: 'acme',
-  timezone: 'UTC',
-  owners: ['analytics'],
-  lakefsRepository: 'data',
-  productionRef: 'release-1',
-});
+const config = acmePlatform({ productionRef: 'release-1' });
 const withSandbox = (extra: Record<string, unknown>) => {
   const raw = parse(platformFiles(config).find((f) => f.path === 'platform.yaml')!.content);
   Object.assign(raw.sandbox, extra);

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPlatformConfig } from '../../src/conventions/defaults.ts';
 import { StateError } from '../../src/errors.ts';
 import { LAKEFS_BRANCH_ID, sandboxName, snowflakeDatabaseName } from '../../src/sandbox/names.ts';
 import { guardTarget } from '../../src/sandbox/sandbox.ts';
+import { acmePlatform } from '../helpers/platform.ts';
 
-const platform = defaultPlatformConfig({
-  name: 'acme',
-  timezone: 'UTC',
-  owners: ['a'],
-  lakefsRepository: 'data',
-  productionRef: 'main',
-});
+const platform = acmePlatform({ owners: ['a'] });
 
 describe('sandbox names', () => {
   it('derive from the git branch, sanitised to a lakeFS branch id', () => {

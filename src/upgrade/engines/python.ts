@@ -103,6 +103,14 @@ export async function editPython(tree: FileTree, path: string, edit: (root: SgNo
   return edits.length;
 }
 
+/** The value of a call's keyword argument `key` (`name` in `Preset(name="x")`), or undefined. */
+export const keywordValue = (call: SgNode, key: string): SgNode | undefined =>
+  call
+    .field('arguments')
+    ?.children()
+    .find((a) => a.kind() === 'keyword_argument' && a.field('name')?.text() === key)
+    ?.field('value') ?? undefined;
+
 /** Replaces each node of `kind` whose text is exactly `old` by `fresh`: a codemod's edit of what an earlier version generated. */
 export const replaceExact = (root: SgNode, kind: string, old: string, fresh: string): Edit[] =>
   root
