@@ -1,10 +1,11 @@
 // `pipeline sandbox <command>`: an isolated copy of the platform per git branch, and its way back
 // to production (commit, promote after the git merge, refresh, prune).
 import { resolve } from 'node:path';
-import { EXIT, InputError } from '../errors.ts';
+import { CliError, EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { diffStat } from '../sandbox/backend.ts';
 import { backendFor, envFileEndpoint } from '../sandbox/connect.ts';
+import { lakefsUri } from '../sandbox/lakefs.ts';
 import { sandboxCommit, sandboxInit, sandboxPromote, sandboxPrune, sandboxRefresh } from '../sandbox/lifecycle.ts';
 import { runJob, sandboxEnv } from '../sandbox/run.ts';
 import {
@@ -17,6 +18,7 @@ import {
   sandboxList,
   sandboxStatus,
   sandboxUp,
+  sandboxUpPlan,
 } from '../sandbox/sandbox.ts';
 import { counted } from '../text.ts';
 
@@ -34,8 +36,12 @@ const SUBCOMMANDS: Record<string, SubDoc> = {
   },
   up: {
     summary: 'Create (or reuse) the sandbox of the current git branch: data branch, Dagster instance, env file',
-    usage: 'up [--git-branch NAME]',
-    examples: ['npx pipeline sandbox up', 'npx pipeline sandbox up --git-branch "$CI_BRANCH" --json'],
+    usage: 'up [--git-branch NAME] [--dry-run]',
+    examples: [
+      'npx pipeline sandbox up',
+      'npx pipeline sandbox up --git-branch "$CI_BRANCH" --json',
+      'npx pipeline sandbox up --dry-run',
+    ],
   },
   status: {
     summary: "Show the current branch's sandbox (exit 1 when it or its data branch is missing)",
@@ -98,6 +104,9 @@ const SUBCOMMANDS: Record<string, SubDoc> = {
   },
 };
 export const SANDBOX_SUBCOMMANDS = Object.keys(SUBCOMMANDS);
+/** The commands that write and can say instead what they would write (the others that write refuse --dry-run). */
+const DRY_RUN = ['init', 'up', 'promote', 'refresh', 'prune'];
+const READ_ONLY = ['status', 'list', 'diff'];
 
 const FLAGS: GlobalFlag[] = [
   {
@@ -115,7 +124,7 @@ const FLAGS: GlobalFlag[] = [
     valueName: 'source-wins|dest-wins',
     help: 'promote: who wins where production changed the same paths since the base',
   },
-  { flag: 'dry-run', type: 'boolean', help: 'init, promote, refresh, prune: say what would happen, write nothing' },
+  { flag: 'dry-run', type: 'boolean', help: `${DRY_RUN.join(', ')}: say what would happen, write nothing` },
   { flag: 'stat', type: 'boolean', help: 'diff: a summary (counts and bytes per top folder) instead of every path' },
   {
     flag: 'pipeline',
@@ -212,6 +221,10 @@ export async function run(argv: string[]): Promise<number | void> {
     throw new InputError('commit needs a message: pipeline sandbox commit -m "what the data is"');
   const json = values.json === true;
   const dryRun = values['dry-run'] === true;
+  if (dryRun && !DRY_RUN.includes(sub) && !READ_ONLY.includes(sub))
+    throw new InputError(
+      `sandbox ${sub} has no --dry-run (it has no plan to show: it runs or it refuses); --dry-run works with ${DRY_RUN.join(', ')}`,
+    );
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
   const { root, platform } = platformRoot(cwd);
   // Every command but these works on the sandbox of one git branch.
@@ -219,6 +232,35 @@ export async function run(argv: string[]): Promise<number | void> {
     ? undefined
     : currentGitBranch(root, values['git-branch'] as string | undefined);
   const name = gitBranch === undefined ? undefined : nameFor(platform, gitBranch);
+  const dataAddress = (sandboxName: string) =>
+    platform.sandbox.backend === 'lakefs' ? lakefsUri(platform.sandbox.repository, sandboxName) : sandboxName;
+  if (sub === 'up' && dryRun && gitBranch !== undefined && name !== undefined) {
+    // Without credentials, the plan says so instead of refusing: the data sandbox is not looked up.
+    const lookup = await backendFor(platform, envFileEndpoint(root, name)).then(
+      ({ backend }) => backend,
+      (error: unknown) => {
+        if (error instanceof CliError && error.exitCode === EXIT.usage) return { notLookedUp: error.message };
+        throw error;
+      },
+    );
+    const plan = await sandboxUpPlan({ root, platform, gitBranch, name }, lookup);
+    const data =
+      plan.dataExists === null
+        ? `not looked up (${plan.notLookedUp})`
+        : plan.dataExists
+          ? 'there: up would reuse it'
+          : `not there: up would create it from ${plan.production}`;
+    return print(
+      json,
+      { dryRun, ...plan },
+      [
+        `Would bring up sandbox ${plan.name} for git branch ${gitBranch} (nothing written)`,
+        `  data:     ${dataAddress(plan.name)}, ${data}`,
+        `  instance: ${plan.instanceDir}`,
+        `  env file: ${plan.envFile}`,
+      ].join('\n'),
+    );
+  }
   const { backend, credentials } = await backendFor(platform, envFileEndpoint(root, name));
 
   if (sub === 'init') {
@@ -263,7 +305,7 @@ export async function run(argv: string[]): Promise<number | void> {
         { created, ...status },
         [
           `${created ? 'Created' : 'Reusing'} sandbox ${status.name} for git branch ${gitBranch}`,
-          `  data:     ${platform.sandbox.backend === 'lakefs' ? `lakefs://${platform.sandbox.repository}/${status.name}` : status.name}, from ${status.production} at ${status.sourceCommit ?? status.sourceRef}`,
+          `  data:     ${dataAddress(status.name)}, from ${status.production} at ${status.sourceCommit ?? status.sourceRef}`,
           `  instance: ${status.instanceDir}`,
           `  env file: ${status.envFile}`,
           '',

@@ -29,6 +29,9 @@ export const patternMatches = (pattern: string, branch: string): boolean =>
       .join('.*')}$`,
   ).test(branch);
 
+/** A ref of a lakeFS repository, as lakectl writes it: lakefs://data/main. */
+export const lakefsUri = (repository: string, ref: string): string => `lakefs://${repository}/${ref}`;
+
 export class LakeFSBackend implements SandboxBackend {
   readonly kind = 'lakefs';
 
@@ -55,7 +58,7 @@ export class LakeFSBackend implements SandboxBackend {
   }
 
   describeProduction(): string {
-    return `lakefs://${this.repository}/${this.productionRef}`;
+    return lakefsUri(this.repository, this.productionRef);
   }
 
   private async checkRepository(): Promise<void> {

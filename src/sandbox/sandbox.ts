@@ -13,7 +13,9 @@ import { CliError, EXIT, InputError, StateError } from '../errors.ts';
 import { gitBranchExists, gitCurrentBranch, gitTopLevel } from '../git.ts';
 import { counted } from '../text.ts';
 import type { DataChange, DataSandbox, SandboxBackend } from './backend.ts';
+import { lakefsUri } from './lakefs.ts';
 import { LAKEFS_BRANCH_ID, sandboxName, snowflakeDatabaseName } from './names.ts';
+import { snowflakeProduction } from './snowflake.ts';
 
 export const SANDBOXES_DIR = '.sandboxes';
 
@@ -78,6 +80,12 @@ export function nameFor(platform: PlatformConfig, gitBranch: string): string {
     : sandboxName(gitBranch, platform.sandbox.branchPrefix);
 }
 
+/** Where production lives, as its backend names it, without connecting to it. */
+export const productionOf = (platform: PlatformConfig): string =>
+  platform.sandbox.backend === 'snowflake'
+    ? snowflakeProduction(platform.sandbox.productionRef)
+    : lakefsUri(platform.sandbox.repository, platform.sandbox.productionRef);
+
 /** Refuses any name that is, or could be mistaken for, production. */
 export function guardTarget(platform: PlatformConfig, name: string): void {
   const { productionRef, protectedBranches, branchPrefix } = platform.sandbox;
@@ -140,16 +148,56 @@ function writeInstance(
   return { instanceDir: home, envFile };
 }
 
-export async function sandboxUp(
-  ctx: SandboxContext,
-  endpoint: string | null,
-): Promise<{ status: SandboxStatus; created: boolean }> {
+/** The refusals `up` makes before it touches anything; the branch's record, when it has one. */
+function ownRecord(ctx: Omit<SandboxContext, 'backend'>): SandboxRecord | undefined {
   guardTarget(ctx.platform, ctx.name);
   const previous = readRecord(ctx.root, ctx.name);
   if (previous && previous.gitBranch !== ctx.gitBranch)
     throw new StateError(
       `sandbox ${ctx.name} belongs to git branch ${previous.gitBranch}, not ${ctx.gitBranch}; run pipeline sandbox down on that branch first`,
     );
+  return previous;
+}
+
+export interface SandboxUpPlan {
+  name: string;
+  gitBranch: string;
+  production: string;
+  /** Whether the data sandbox is there already (up reuses it); null when it was not looked up. */
+  dataExists: boolean | null;
+  /** Why the data sandbox was not looked up (no credentials), or null. */
+  notLookedUp: string | null;
+  instanceDir: string;
+  envFile: string;
+}
+
+/**
+ * What `up --dry-run` reports, writing nothing: the refusals `up` makes, then the data sandbox
+ * (looked up when there is a backend to ask) and the files it would write.
+ */
+export async function sandboxUpPlan(
+  ctx: Omit<SandboxContext, 'backend'>,
+  backend: SandboxBackend | { notLookedUp: string },
+): Promise<SandboxUpPlan> {
+  ownRecord(ctx);
+  const asked = 'notLookedUp' in backend ? undefined : backend;
+  const dir = folder(ctx.root, ctx.name);
+  return {
+    name: ctx.name,
+    gitBranch: ctx.gitBranch,
+    production: productionOf(ctx.platform),
+    dataExists: asked ? (await asked.get(ctx.name)) !== undefined : null,
+    notLookedUp: asked ? null : (backend as { notLookedUp: string }).notLookedUp,
+    instanceDir: join(dir, 'dagster_home'),
+    envFile: join(dir, 'sandbox.env'),
+  };
+}
+
+export async function sandboxUp(
+  ctx: SandboxContext,
+  endpoint: string | null,
+): Promise<{ status: SandboxStatus; created: boolean }> {
+  const previous = ownRecord(ctx);
   const { sandbox, created } = await ctx.backend.create(ctx.name);
   // A new branch records the commit it was made from; an adopted one (made by a racing `up`, or
   // left from an earlier checkout) records its base as lakeFS computes it, never the ref's name.

@@ -13,6 +13,9 @@ export interface SqlExecutor {
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 
+/** Where a Snowflake production lives, for messages. */
+export const snowflakeProduction = (database: string): string => `snowflake database ${database}`;
+
 export class SnowflakeBackend implements SandboxBackend {
   readonly kind = 'snowflake';
 
@@ -23,7 +26,7 @@ export class SnowflakeBackend implements SandboxBackend {
   ) {}
 
   describeProduction(): string {
-    return `snowflake database ${this.productionDatabase}`;
+    return snowflakeProduction(this.productionDatabase);
   }
 
   private guard(name: string): void {

@@ -52,6 +52,23 @@ afterAll(async () => {
 describe('pipeline sandbox on git branch feature/new-metric', () => {
   let name: string;
 
+  it('up --dry-run names what up would make and makes nothing, with or without credentials', async () => {
+    const plan = json(['up', '--dry-run']);
+    expect(plan).toMatchObject({ dryRun: true, gitBranch: 'feature/new-metric', dataExists: false });
+    expect(plan.name).toMatch(/^sbx-feature-new-metric-[0-9a-f]{6}$/);
+    expect(await lakefs.client.getBranch(REPO, plan.name)).toBeUndefined();
+    expect(existsSync(join(root, '.sandboxes'))).toBe(false);
+    const bare = sandbox(['up', '--dry-run'], {
+      LAKEFS_ACCESS_KEY_ID: '',
+      LAKEFS_SECRET_ACCESS_KEY: '',
+      HOME: tempDir('home-'),
+    });
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(bare.stdout).toContain(`lakefs://${REPO}/${plan.name}, not looked up (no lakeFS credentials`);
+    expect(bare.stdout).toContain(plan.envFile);
+    expect(existsSync(join(root, '.sandboxes'))).toBe(false);
+  });
+
   it('up creates the data branch from production, its own Dagster instance and an env file without secrets', async () => {
     const up = json(['up']);
     name = up.name;
@@ -74,6 +91,7 @@ describe('pipeline sandbox on git branch feature/new-metric', () => {
   });
 
   it('up twice is fine: the same sandbox, not a new one', () => {
+    expect(json(['up', '--dry-run'])).toMatchObject({ dataExists: true, name });
     expect(json(['up'])).toMatchObject({ created: false, name });
   });
 
@@ -180,6 +198,15 @@ describe('guard rails', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /rejected the credentials from the environment \(access key AKIAIOSFODNN7EXAMPLE\); check LAKEFS_ACCESS_KEY_ID and LAKEFS_SECRET_ACCESS_KEY/,
+    );
+    await expectProductionUntouched();
+  });
+
+  it('--dry-run where a command has no plan to show is refused, not ignored', async () => {
+    const result = sandbox(['commit', '-m', 'x', '--dry-run']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'pipeline: error: sandbox commit has no --dry-run (it has no plan to show: it runs or it refuses); --dry-run works with init, up, promote, refresh, prune',
     );
     await expectProductionUntouched();
   });
