@@ -4,12 +4,12 @@
 // the default without one); its actions run on the in-memory tree, so every write goes through the
 // same transaction as the built-in kinds, and --dry-run shows the diff.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { Answers, Choice, Question } from '../options/question.ts';
 import { templatesDir } from '../paths.ts';
 import { registerHelpers, walk } from '../render/templates.ts';
-import type { FileTree } from '../tree/file-tree.ts';
+import { type FileTree, pathInside } from '../tree/file-tree.ts';
 import { appendToList, assignedList } from '../upgrade/engines/python-lists.ts';
 
 export const PLOPFILES = ['plopfile.js', 'plopfile.mjs', 'plopfile.cjs'];
@@ -297,8 +297,8 @@ export async function runPlopActions(
 
 /** A path relative to the platform root that stays inside it. */
 function safePath(path: string, what: string): string {
-  const clean = normalize(path).split(sep).join('/');
-  if (!path || isAbsolute(path) || clean.startsWith('../') || clean === '..')
+  const clean = pathInside(path);
+  if (clean === undefined)
     throw new InputError(
       `${what}: path ${JSON.stringify(path)} is not inside the platform repo; give a path relative to its root`,
     );

@@ -1,7 +1,7 @@
 // A virtual tree over one folder: codemods read and write only through it; nothing reaches disk
 // until the runner decides the whole pipeline succeeded (see runner.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { ChangePlan } from './plan.ts';
 
 /** Folders of tools, never of the code: a tree's listing skips them, and a folder holding only them is no pipeline. */
@@ -15,6 +15,16 @@ export const TOOL_FOLDERS: ReadonlySet<string> = new Set([
   '.mypy_cache',
   '.pipeline-data',
 ]);
+
+/**
+ * `path` as a tree keys it (normalised, POSIX separators), or undefined when it leads out of the
+ * tree's folder: empty, absolute, or up past it with `..`.
+ */
+export function pathInside(path: string): string | undefined {
+  const clean = normalize(path).split(sep).join('/').replace(/\/$/, '');
+  if (!path || isAbsolute(path) || clean === '..' || clean.startsWith('../') || clean === '.') return undefined;
+  return clean;
+}
 
 export class FileTree {
   private readonly overlay = new Map<string, string>();
@@ -43,8 +53,19 @@ export class FileTree {
     return this.originals.get(path);
   }
 
+  /** A codemod reads and writes its own folder only: a path out of it is an error, not a file elsewhere. */
+  private inside(path: string): string {
+    const clean = pathInside(path);
+    if (clean === undefined)
+      throw new Error(
+        `${JSON.stringify(path)} leads out of the folder this tree works on (${this.root}); give a path relative to it, inside it`,
+      );
+    return clean;
+  }
+
   read(path: string): string | undefined {
-    return this.overlay.has(path) ? this.overlay.get(path) : this.original(path);
+    const key = this.inside(path);
+    return this.overlay.has(key) ? this.overlay.get(key) : this.original(key);
   }
 
   exists(path: string): boolean {
@@ -52,11 +73,12 @@ export class FileTree {
   }
 
   write(path: string, content: string): void {
-    this.overlay.set(path, content);
+    this.overlay.set(this.inside(path), content);
   }
 
   /** Every file below `dir` (relative to the root, POSIX separators), on disk or written here. */
   list(dir = ''): string[] {
+    dir = dir === '' || dir === '.' ? '' : this.inside(dir);
     let onDisk = this.listed.get(dir);
     if (!onDisk) {
       const found: string[] = [];
@@ -73,7 +95,7 @@ export class FileTree {
       this.listed.set(dir, (onDisk = found));
     }
     const out = new Set(onDisk);
-    for (const path of this.overlay.keys()) if (path.startsWith(dir)) out.add(path);
+    for (const path of this.overlay.keys()) if (dir === '' || path.startsWith(`${dir}/`)) out.add(path);
     return [...out].sort();
   }
 

@@ -2,7 +2,7 @@
 // ts-morph), its fixture cases run with `pipeline codemod test`, and `pipeline upgrade` runs it
 // after the built-in ones, by version.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
@@ -192,6 +192,37 @@ describe("a platform's own codemod", () => {
     );
     expect(codes).toEqual([0, 0]);
     expect(readdirSync(fresh)).toEqual([expect.stringMatching(/^create-pipeline-codemods-[0-9a-f]{16}$/)]);
+  });
+
+  it('a codemod that writes outside its pipeline folder fails that pipeline, and nothing is written anywhere', () => {
+    const outside = join(tempDir('outside-'), 'absolute.txt');
+    const ignored = git(root, 'status', '--porcelain', '--ignored');
+    expect(pipeline(root, 'codemod', 'new', 'escape', '--description', 'writes outside').code).toBe(0);
+    for (const [path, edit] of [
+      ['../../escaped.txt', 'tree.write(path, "x")'],
+      [outside, 'tree.write(path, "y")'],
+      ['../orders/README.md', 'tree.read(path)'],
+    ]) {
+      writeFileSync(
+        join(root, 'codemods/escape.ts'),
+        `import type { Codemod } from '@create-pipeline/cli';\nconst path = ${JSON.stringify(path)};\nexport const escape: Codemod = { id: 'escape', version: ${NEXT + 1}, description: 'writes outside', run(tree) { ${edit}; tree.write('ok.txt', 'z'); return 1; } };\n`,
+      );
+      git(root, 'add', '-A');
+      git(root, 'commit', '-qm', `escape ${path}`);
+      const result = pipeline(root, 'upgrade', '--json');
+      expect(result.code, result.stderr).toBe(1);
+      const failed = JSON.parse(result.stdout).pipelines.map((p: { error?: string }) => p.error);
+      expect(failed).toEqual(
+        Array(readdirSync(join(root, 'pipelines')).length).fill(
+          expect.stringContaining(`escape: ${JSON.stringify(path)} leads out of the folder this tree works on (`),
+        ),
+      );
+      expect(git(root, 'status', '--porcelain', '--ignored')).toBe(ignored);
+    }
+    expect(existsSync(join(root, 'escaped.txt')) || existsSync(outside)).toBe(false);
+    git(root, 'rm', '-rq', 'codemods/escape.ts', 'codemods/__fixtures__/escape');
+    git(root, 'checkout', '-q', 'HEAD~3', '--', 'codemods/index.ts');
+    git(root, 'commit', '-qam', 'no escape');
   });
 
   it('a codemod that does not compile is a clear error naming the file', () => {
