@@ -44,6 +44,7 @@ import {
   writeFileAtomic,
   writeTemp,
 } from './atomic.ts';
+import { guard, type Interruptible, throwIfInterrupted, unguard, writeSettled } from './interrupt.ts';
 import type { ChangePlan } from './plan.ts';
 
 /**
@@ -237,8 +238,10 @@ const timing = (line: string) => {
 };
 const ms = (n: number) => `${Math.round(n)} ms`;
 
-export class Transaction {
+export class Transaction implements Interruptible {
   private journal: Journal;
+  /** Asynchronous writes in flight (applyConcurrently): a signal waits for them to stop. */
+  private inFlight = 0;
   private readonly dir: string;
   private done = false;
   /** The paths of journal.files, and how many backups the folder holds: kept here, because a
@@ -269,7 +272,6 @@ export class Transaction {
     const onRecover = options.onRecover ?? ((line: string) => process.stderr.write(`${line}\n`));
     recoverInterrupted(root, onRecover);
     const dir = options.dir ?? txnDirFor(root);
-    acquireLock(dir, command, root, onRecover);
     const gitDir = gitDirOf(root) ?? null;
     const tx = new Transaction(dir, {
       command,
@@ -280,9 +282,26 @@ export class Transaction {
       dirs: [],
       git: { dir: gitDir, initialized: false, head: null, branch: null, index: null, created: [] },
     });
-    if (gitDir) tx.snapshotGit(gitDir);
-    tx.save();
+    // Guarded before the lock is taken: a signal from here on rolls back (lock and journal too)
+    // once begin returns, never ends the process between two of its writes.
+    guard(tx);
+    try {
+      acquireLock(dir, command, root, onRecover);
+      if (gitDir) tx.snapshotGit(gitDir);
+      tx.save();
+    } catch (error) {
+      unguard(tx);
+      throw error;
+    }
     return tx;
+  }
+
+  get writing(): boolean {
+    return this.inFlight > 0;
+  }
+
+  get command(): string {
+    return this.journal.command;
   }
 
   private snapshotGit(gitDir: string): void {
@@ -389,6 +408,16 @@ export class Transaction {
    * names every temporary file and spare (both are named after a journaled file).
    */
   async applyConcurrently(plan: ChangePlan): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.writeConcurrently(plan);
+    } finally {
+      this.inFlight--;
+      writeSettled();
+    }
+  }
+
+  private async writeConcurrently(plan: ChangePlan): Promise<void> {
     const write = this.journalAndCheck(plan);
     const files = oneFolderAtATime(write.files);
     const spares = this.spares;
@@ -442,6 +471,7 @@ export class Transaction {
           const file = files[next++]!;
           slowWrites(2);
           try {
+            throwIfInterrupted();
             failForTest(file.path);
             await action(file);
           } catch (error) {
@@ -636,6 +666,7 @@ export class Transaction {
   private release(): void {
     this.done = true;
     rmSync(this.dir, { recursive: true, force: true });
+    unguard(this);
   }
 }
 

@@ -2,7 +2,8 @@
 // 30 instants spread over their run (15 for an upgrade that also removes a file, and for one of 16
 // pipelines on worker threads), a write that fails on the last file, a read-only file, and two
 // create-pipeline runs at once. After the next command, every file, git's refs and its index are
-// exactly as before or exactly as after, never a mix.
+// exactly as before or exactly as after, never a mix. An upgrade interrupted by SIGINT, SIGTERM or
+// SIGHUP is that way as soon as it ends, with no command after it.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,9 +78,9 @@ function copyOf(dir: string): string {
 }
 
 /**
- * Runs a bin (its writes slowed down unless `slow` is false) and SIGKILLs it after `ms` (never, with
- * Infinity); resolves with its exit code and stderr when it is gone. Never blocks the event loop, so
- * the kills of runs in parallel land on time.
+ * Runs a bin (its writes slowed down unless `slow` is false) and sends it `signal` after `ms` (never,
+ * with Infinity); resolves with its exit code, the signal that ended it and stderr when it is gone.
+ * Never blocks the event loop, so the kills of runs in parallel land on time.
  */
 function runAndKill(
   bin: 'create-pipeline' | 'pipeline',
@@ -87,7 +88,8 @@ function runAndKill(
   cwd: string,
   ms: number,
   slow = true,
-): Promise<{ code: number | null; stderr: string }> {
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [builtBin(bin), ...args], {
       cwd,
@@ -98,10 +100,10 @@ function runAndKill(
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
-    const timer = Number.isFinite(ms) ? setTimeout(() => child.kill('SIGKILL'), ms) : undefined;
-    child.on('close', (code) => {
+    const timer = Number.isFinite(ms) ? setTimeout(() => child.kill(signal), ms) : undefined;
+    child.on('close', (code, ended) => {
       clearTimeout(timer);
-      resolve({ code, stderr });
+      resolve({ code, signal: ended, stderr });
     });
   });
 }
@@ -114,7 +116,9 @@ async function timed(bin: 'create-pipeline' | 'pipeline', args: string[], dir: s
 
 /**
  * Kills `bin args` at KILLS instants spread over [0, 1.1 x its uninterrupted run], runs `next` (the
- * command that recovers) and checks each copy ends exactly as before or exactly as after.
+ * command that recovers) and checks each copy ends exactly as before or exactly as after. With
+ * `options.signal` (one a process can catch) instead of SIGKILL, nothing runs after it: the command
+ * itself must roll back before it ends, ended by that signal, its journal gone.
  */
 async function killAtManyInstants(
   base: string,
@@ -122,23 +126,33 @@ async function killAtManyInstants(
   args: string[],
   next: string[],
   kills = KILLS,
-  options: { onceChanged?: boolean } = {},
+  options: { onceChanged?: boolean; signal?: NodeJS.Signals } = {},
 ): Promise<{ before: number; after: number; recovered: number }> {
+  const signal = options.signal ?? 'SIGKILL';
   const before = treeFingerprint(copyOf(base));
   const reference = copyOf(base);
   const duration = await timed(bin, args, reference);
-  expect(runBin('pipeline', next, reference, FIXED).code).toBe(0);
+  if (next.length) expect(runBin('pipeline', next, reference, FIXED).code).toBe(0);
   const after = treeFingerprint(reference);
   expect(after).not.toEqual(before);
   const rand = random(SEED);
   const counts = { before: 0, after: 0, recovered: 0 };
   const killAt = async (at: number | 'once changed') => {
     const dir = copyOf(base);
-    await (at === 'once changed' ? killOnceChanged(bin, args, dir) : runAndKill(bin, args, dir, at));
-    const when = at === 'once changed' ? at : `${at} ms`;
-    const recovery = await runAndKill('pipeline', next, dir, Infinity, false);
-    expect(recovery.code, `kill at ${when} (CRASH_SEED=${SEED}): ${recovery.stderr}`).toBe(0);
-    if (recovery.stderr.includes('was rolled back')) counts.recovered++;
+    const killed = await (at === 'once changed'
+      ? killOnceChanged(bin, args, dir, signal)
+      : runAndKill(bin, args, dir, at, true, signal));
+    const when = `${signal} at ${at === 'once changed' ? at : `${at} ms`}`;
+    if (signal === 'SIGKILL') {
+      const recovery = await runAndKill('pipeline', next, dir, Infinity, false);
+      expect(recovery.code, `kill at ${when} (CRASH_SEED=${SEED}): ${recovery.stderr}`).toBe(0);
+      if (recovery.stderr.includes('was rolled back')) counts.recovered++;
+    } else {
+      // Ended by the signal (or done before it came), its journal gone: nothing left for the next command.
+      expect([killed.code, killed.signal], `${when}: ${killed.stderr}`).toContainEqual(killed.signal ? signal : 0);
+      expect(readdirSync(join(dir, '.git')), `${when}: ${killed.stderr}`).not.toContain('pipeline-txn');
+      if (killed.stderr.includes(`interrupted (${signal}); rolled back, every file is as it was`)) counts.recovered++;
+    }
     const now = treeFingerprint(dir);
     const same =
       JSON.stringify([...now]) === JSON.stringify([...before])
@@ -264,23 +278,55 @@ describe('killed with SIGKILL at any instant', () => {
   );
 });
 
+describe('interrupted by Ctrl-C (SIGINT), SIGTERM or SIGHUP at any instant', () => {
+  // A signal a process can catch: the command rolls back what it wrote before it ends, so git
+  // status, an editor or a git add -A between it and the next command never sees half a tree.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    it(
+      `pipeline upgrade on worker threads ends, by ${signal}, with every file as before or as after and no journal left, ${Math.ceil(KILLS / 3)} instants`,
+      async () => {
+        const base = await manyPipelinesBase();
+        const counts = await killAtManyInstants(base, 'pipeline', ['upgrade'], [], Math.ceil(KILLS / 3), {
+          signal,
+          onceChanged: true,
+        });
+        expect(counts.before, JSON.stringify(counts)).toBeGreaterThan(0);
+        expect(counts.after, JSON.stringify(counts)).toBeGreaterThan(0);
+        expect(counts.recovered, JSON.stringify(counts)).toBeGreaterThan(0);
+      },
+      SLOW,
+    );
+});
+
 /**
- * Runs `bin args` and SIGKILLs it once a file changed: killed mid-write. Its writes are slowed more
+ * Runs `bin args` and SIGKILLs it (or sends it `signal`) once a file changed: killed mid-write. Its writes are slowed more
  * than the instants' (100 ms a file against 25), so the renames last about a second: a loaded
  * machine's poll still sees the first change before the last.
  */
-async function killOnceChanged(bin: 'create-pipeline' | 'pipeline', args: string[], dir: string): Promise<void> {
+async function killOnceChanged(
+  bin: 'create-pipeline' | 'pipeline',
+  args: string[],
+  dir: string,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   const before = JSON.stringify([...treeFingerprint(dir)]);
   const child = spawn(process.execPath, [builtBin(bin), ...args], {
     cwd: dir,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: binEnv({ ...FIXED, PIPELINE_TEST_SLOW_WRITES_MS: '100' }),
   });
-  const gone = new Promise((resolve) => child.on('close', resolve));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const gone = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (code, ended) => resolve([code, ended])),
+  );
   while (child.exitCode === null && JSON.stringify([...treeFingerprint(dir)]) === before)
     await new Promise((r) => setTimeout(r, 5));
-  child.kill('SIGKILL');
-  await gone;
+  child.kill(signal);
+  const [code, ended] = await gone;
+  return { code, signal: ended, stderr };
 }
 
 const killMidUpgrade = (dir: string) => killOnceChanged('pipeline', ['upgrade'], dir);
