@@ -55,6 +55,7 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'early-repositories': ['early_repo'],
   'pipeline-returns': ['returns:halving_pipeline,lazy_halving_pipeline'],
   'imports-left-unused': ['unused:daily_load_daily@2021-01-02', 'test_daily'],
+  'dagster-module-names': ['scoring:scoring_fast'],
 };
 
 // What 0.x ran must be what 1.13 runs: the partition each schedule picks at a given time (0.x's
@@ -199,7 +200,9 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
       cpSync(join(CASES, name, 'input'), caseDir, { recursive: true, dereference: true });
       const first = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', caseDir, '--json'], caseDir);
       expect(first.code, `${name}: ${first.stderr}`).toBe(
-        ['run-config-files', 'metadata-entries', 'presets-in-variables'].includes(name) ? TODOS_LEFT : 0,
+        ['run-config-files', 'metadata-entries', 'presets-in-variables', 'dagster-module-names'].includes(name)
+          ? TODOS_LEFT
+          : 0,
       );
       const before = treeFingerprint(caseDir);
       const second = runBin('pipeline', ['upgrade', '--codemod', 'legacy-dagster-0x', caseDir, '--json'], caseDir);

@@ -101,7 +101,14 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
       continue;
     }
     const job = jobVariable(r, facts, name!.text(), p, preset, mode, needed);
-    if (!job) continue;
+    if (!job) {
+      r.todos.add(
+        call,
+        'execute_pipeline',
+        `${preset ? `preset ${JSON.stringify(preset)}` : `mode ${JSON.stringify(mode)}`} is not one of pipeline ${p.name}'s that this codemod found; run that job with <job>.execute_in_process(...)`,
+      );
+      continue;
+    }
     const indent = lineIndent(r.source, call);
     const rest = args
       .filter((a) => a !== target && !['mode', 'preset'].includes(a.name ?? ''))

@@ -75,13 +75,11 @@ export const emptyFacts = (): ModuleFacts => ({
   imports: new Map(),
 });
 
-/** The job of a pipeline for a mode or a preset (a preset first), or its first job. */
+/** The job of the preset or mode named (the first job when neither is), or undefined when the pipeline has no such one. */
 export function jobFor(p: Pipeline, preset: string | null, mode: string | null): Job | undefined {
-  return (
-    (preset && p.jobs.find((j) => j.kind === 'preset' && j.key === preset)) ||
-    (mode && p.jobs.find((j) => j.kind === 'mode' && j.key === mode)) ||
-    p.jobs[0]
-  );
+  if (preset) return p.jobs.find((j) => j.kind === 'preset' && j.key === preset);
+  if (mode) return p.jobs.find((j) => j.kind === 'mode' && j.key === mode);
+  return p.jobs[0];
 }
 
 /** Names the pipeline's jobs, one per mode and per preset; a preset named like a mode gets `_preset`. */

@@ -47,7 +47,7 @@ function importsOf(root: SgNode): ImportFrom[] {
  * Where an identifier is a name the module uses: not a keyword argument's or an attribute's name,
  * not inside an import. One rule, so one native walk decides (no calls per node).
  */
-const USED_HERE = {
+export const USED_HERE = {
   not: {
     any: [
       { inside: { kind: 'keyword_argument', field: 'name' } },
@@ -180,10 +180,18 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
     const own = new Set(topLevelNames(r.root));
     const added = [...NEW, ...moved].filter((n) => used(n) && !plain.includes(n) && !own.has(n));
     // Each `from dagster import` keeps its own names (less the legacy ones no longer used); the
-    // first one also gets the new names.
+    // first one with a name not aliased also gets the new names (isort keeps `a as b` on a line of
+    // its own), else a line of their own goes above the first.
+    const host = mains.findIndex((m) => m.names.some((n) => !n.alias));
+    if (host < 0 && mains.length && added.length)
+      edits.push({
+        startPos: mains[0]!.statement.range().start.index,
+        endPos: mains[0]!.statement.range().start.index,
+        insertedText: `${importLine('dagster', sorted(added), r.style)}\n`,
+      } as Edit);
     mains.forEach((m, i) => {
       const keep = m.names.filter((n) => n.alias || !LEGACY.has(n.name) || used(n.name)).map((n) => n.text);
-      const names = sorted([...keep.filter((t) => !t.includes(' as ')), ...(i === 0 ? added : [])]).concat(
+      const names = sorted([...keep.filter((t) => !t.includes(' as ')), ...(i === host ? added : [])]).concat(
         keep.filter((t) => t.includes(' as ')),
       );
       const text = names.length ? importLine('dagster', names, r.style) : '';

@@ -17,6 +17,7 @@ import type { Edit, SgNode } from '@ast-grep/napi';
 import type { FileTree } from '../../../tree/file-tree.ts';
 import type { Codemod } from '../../codemod.ts';
 import { parsePython } from '../../engines/python.ts';
+import { unaliased } from './aliases.ts';
 import { earlyRepositoryEdits } from './early-repositories.ts';
 import { executionEdits } from './execution.ts';
 import { emptyFacts, type Facts, nameJobs, readImports } from './facts.ts';
@@ -251,7 +252,7 @@ export const legacyDagster: Codemod = {
         );
         continue;
       }
-      modules.push({ path, text, crlf, style: styleFor(tree, path) });
+      modules.push({ path, text: await unaliased(text), crlf, style: styleFor(tree, path) });
     }
     let changes = 0;
     if (modules.length) {

@@ -104,7 +104,9 @@ export function modeOf(call: SgNode, todos: Todos | null, at: SgNode): Mode {
 /** A PresetDefinition(...) or PresetDefinition.from_*(...) call as a preset, or a reason it is not one. */
 export function presetOf(call: SgNode, module: string, files: Set<string>): Preset | string {
   const fn = call.field('function');
-  const factory = fn?.kind() === 'attribute' ? fn.field('attribute')!.text() : null;
+  // PresetDefinition.from_files(...), not dg.PresetDefinition(...) (the class through its module).
+  const attribute = fn?.kind() === 'attribute' ? fn.field('attribute')!.text() : null;
+  const factory = attribute === 'PresetDefinition' ? null : attribute;
   const positions = factory
     ? ['name', PRESET_FACTORIES[factory]?.[0] ?? '?', 'solid_selection', 'mode', 'tags']
     : PRESET_POSITIONS;

@@ -5,6 +5,7 @@
 // Before:                                       After:
 //   def f(context: SolidExecutionContext):        def f(context: OpExecutionContext):
 //       n = context.solid_config["n"]                 n = context.op_config["n"]
+//       context.log.info(context.solid.name)          context.log.info(context.op.name)
 //       return {"solids": {"f": {}}}                  return {"ops": {"f": {}}}
 import type { Edit } from '@ast-grep/napi';
 import type { ModuleRewrite } from './module.ts';
@@ -25,6 +26,7 @@ export const RENAMED_NAMES: Record<string, string> = {
 
 /** Attributes of a context object (a name containing "context", or `ctx`). */
 const CONTEXT_ATTRIBUTES: Record<string, string> = {
+  solid: 'op',
   solid_config: 'op_config',
   pipeline_run: 'dagster_run',
   pipeline_name: 'job_name',

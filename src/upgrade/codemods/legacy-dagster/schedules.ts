@@ -108,7 +108,15 @@ export function scheduleEdits(
       );
       continue;
     }
-    const job = p ? jobFor(p, null, mode ?? null)! : { name: pipelineName!, variable: pipelineName! };
+    const job = p ? jobFor(p, null, mode ?? null) : { name: pipelineName!, variable: pipelineName! };
+    if (!job) {
+      r.todos.add(
+        call,
+        `${callee}(mode=${JSON.stringify(mode)})`,
+        `mode ${JSON.stringify(mode)} is not one of pipeline ${pipelineName}'s that this codemod found; target its job with job= by hand`,
+      );
+      continue;
+    }
     const jobRef = p ? pipelineJobRef(r, facts, needed, files, p, job.variable) : pipelineName;
     const local = jobRef !== undefined;
     const indent = lineIndent(r.source, call);

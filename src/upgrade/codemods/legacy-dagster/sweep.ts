@@ -6,9 +6,11 @@
 //   handle = ExecutionTargetHandle(...)       # TODO(pipeline upgrade): ExecutionTargetHandle: removed in Dagster 1.0; use reconstructable(job)
 //                                             handle = ExecutionTargetHandle(...)
 
+import { aliasedImports, mayAlias } from './aliases.ts';
 import { REMOVED } from './legacy-names.ts';
 import type { ModuleRewrite } from './module.ts';
 import { topLevelNames } from './python-text.ts';
+import { RENAMED_NAMES } from './renames.ts';
 
 const KEYWORDS: Record<string, string> = {
   pipeline_name: 'target a job: job= or job_name=',
@@ -48,8 +50,19 @@ function fromDagster(r: ModuleRewrite): Set<string> {
   return out;
 }
 
+/** A legacy name under an alias the first pass could not undo (aliases.ts): what it became, or what replaces it. */
+const STILL_LEGACY = new Set([...Object.keys(REMOVED), ...Object.keys(RENAMED_NAMES)]);
+
 export function sweep(r: ModuleRewrite): void {
   const mentioned = (n: string) => r.source.includes(n);
+  if (mayAlias(r.source))
+    for (const { node, name, alias } of aliasedImports(r.root, STILL_LEGACY))
+      r.todos.add(
+        node,
+        `${name} as ${alias}`,
+        REMOVED[name] ? `removed in Dagster 1.0; ${REMOVED[name]}` : `renamed ${RENAMED_NAMES[name]} in Dagster 1.0`,
+        true,
+      );
   const candidates = Object.keys(REMOVED).filter(mentioned);
   // Read the imports only when a removed name is mentioned at all (most modules mention none).
   const imported = candidates.length ? fromDagster(r) : new Set<string>();
