@@ -11,7 +11,8 @@ import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { counted, plural } from '../text.ts';
-import { treeAndRemovalsDiff } from '../tree/diff.ts';
+import { fileDiff, treeAndRemovalsDiff } from '../tree/diff.ts';
+import type { ChangePlan } from '../tree/plan.ts';
 import { type Transaction, writing } from '../tree/transaction.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
 import { planCiDeployments } from '../upgrade/codemods/ci-deployments.ts';
@@ -21,6 +22,7 @@ import { planDeploymentInstances } from '../upgrade/codemods/deployment-instance
 import { planGitignoreUvLock } from '../upgrade/codemods/gitignore-uv-lock.ts';
 import {
   needsPlatformLayout,
+  type PlatformLayout,
   planPlatformLayout,
   platformLayoutDiff,
   platformLayoutSummary,
@@ -155,14 +157,26 @@ const exitCode = (results: PipelineUpgrade[]): number =>
       ? EXIT_TODOS
       : EXIT.ok;
 
-const toJson = (results: PipelineUpgrade[], dryRun: boolean) => ({
+const toJson = (results: PipelineUpgrade[], dryRun: boolean, platformFiles: string[]) => ({
   dryRun,
   ok: results.every((r) => r.status !== 'failed'),
   todos: todosOf(results),
   /** Platform-owned files edited by hand that today's platform.yaml would change (each pipeline's `left`, prefixed). */
   left: leftOf(results),
   pipelines: results.map(({ steps: _steps, tree: _tree, ...rest }) => rest),
+  /** The files outside the pipelines it writes or removes (from the root): platform.yaml's version, the platform steps'. */
+  platformFiles,
 });
+
+/** The platform's own files a run writes or removes, from its root. */
+const platformFilesOf = (bump: ChangePlan | null, layout: PlatformLayout | null, steps: AnyVersionStep[]): string[] =>
+  [
+    ...new Set([
+      ...(bump?.changes.map((c) => c.path) ?? []),
+      ...(layout ? [...layout.tree.changes().map((c) => c.path), ...layout.remove] : []),
+      ...steps.flatMap((s) => [...s.tree.changes().map((c) => c.path), ...(s.remove ?? [])]),
+    ]),
+  ].sort();
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline upgrade');
@@ -278,19 +292,24 @@ async function upgradeAndWrite(
   // Dagster pins follow dagster_version; CI's per-deployment check and each deployment's Dagster
   // instance config follow its deployments.
   const anyVersion = root && !only && !failed && !flags.filtered ? ANY_VERSION_STEPS : [];
-  if (dryRun) {
-    const steps = anyVersion.flatMap((plan) => plan(root!, platform!) ?? []);
-    if (json) process.stdout.write(`${JSON.stringify(toJson(results, true), null, 2)}\n`);
-    else
-      process.stdout.write(
-        `${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${layout ? platformLayoutDiff(layout) : ''}${steps.map((s) => treeAndRemovalsDiff(s.tree, s.remove ?? [])).join('')}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}${steps.map((s) => s.summary(false)).join('')}\n\nDry run: nothing was written.\n`,
-      );
-    return exitCode(results);
-  }
+  // platform.yaml records the new version once every pipeline made it.
   const platformBump =
     root && platform && !only && !failed && !flags.filtered && platform.conventionsVersion < to
       ? bumpPlatform(root, to)
       : null;
+  if (dryRun) {
+    const steps = anyVersion.flatMap((plan) => plan(root!, platform!) ?? []);
+    const bumpDiff = (platformBump?.changes ?? []).map((c) => fileDiff(c.path, c.before ?? undefined, c.content));
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify(toJson(results, true, platformFilesOf(platformBump, layout, steps)), null, 2)}\n`,
+      );
+    else
+      process.stdout.write(
+        `${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${bumpDiff.join('')}${layout ? platformLayoutDiff(layout) : ''}${steps.map((s) => treeAndRemovalsDiff(s.tree, s.remove ?? [])).join('')}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}${steps.map((s) => s.summary(false)).join('')}\n\nDry run: nothing was written.\n`,
+      );
+    return exitCode(results);
+  }
   // 4. Write: every file of every upgraded pipeline in one transaction (a kill or a failed write
   // puts every file back), each file written to a temporary file and renamed into place.
   if (flags.commit)
@@ -321,7 +340,7 @@ async function upgradeAndWrite(
   for (const path of removedAll) removeIfEmpty(dirname(join(root!, path)));
   process.stdout.write(
     json
-      ? `${JSON.stringify(toJson(results, false), null, 2)}\n`
+      ? `${JSON.stringify(toJson(results, false, platformFilesOf(platformBump, layout, steps)), null, 2)}\n`
       : `${summary(results)}${layout ? platformLayoutSummary(layout, true) : ''}${steps.map((s) => s.summary(true)).join('')}\n`,
   );
   if (json && layout?.todos.length) process.stderr.write(`${platformLayoutSummary(layout, true).trimStart()}\n`);

@@ -27,3 +27,11 @@ export interface Codemod {
   description: string;
   run: (tree: FileTree, ctx: CodemodContext) => number | Promise<number>;
 }
+
+/** What `run` returned, as a count of edits: anything but a whole number >= 0 is the codemod's bug. */
+export function editCount(returned: unknown): number {
+  if (typeof returned === 'number' && Number.isInteger(returned) && returned >= 0) return returned;
+  throw new Error(
+    `run returned ${typeof returned === 'string' ? JSON.stringify(returned) : String(returned)}, not a number of edits: return how many edits it made (0 when there was nothing to do)`,
+  );
+}

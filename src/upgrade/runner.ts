@@ -9,7 +9,7 @@ import { InputError } from '../errors.ts';
 import { fileDiff } from '../tree/diff.ts';
 import { FileTree, TOOL_FOLDERS } from '../tree/file-tree.ts';
 import { parseYamlFile } from '../yaml/read.ts';
-import type { Codemod } from './codemod.ts';
+import { type Codemod, editCount } from './codemod.ts';
 import { BUILTIN_CODEMODS } from './codemods/index.ts';
 import { verifyPython } from './codemods/legacy-dagster/verify.ts';
 import { ANSWERS } from './codemods/v2-answers-deployment-env-var.ts';
@@ -71,13 +71,15 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     const attempt = tree.fork();
     try {
       let at = performance.now();
-      const changes = await codemod.run(attempt, {
+      const returned: unknown = await codemod.run(attempt, {
         pipeline: name,
         answers,
         platform: options.platform,
         todo: (m) => todos.push(m),
         engines: ENGINES,
       });
+      // A codemod that edits but says 0 still counts as applied: the files say what it did.
+      const changes = editCount(returned) || changedBy(tree, attempt);
       phaseTimes[`codemod ${codemod.id}`] = (phaseTimes[`codemod ${codemod.id}`] ?? 0) + performance.now() - at;
       at = performance.now();
       // Every Python file it wrote must parse again, or nothing of this pipeline is written.
@@ -266,3 +268,9 @@ export async function allCodemods(root: string | undefined): Promise<Codemod[]> 
 /** The default target: this CLI's conventions version, or a platform codemod's newer one. */
 export const defaultTarget = (codemods: Codemod[]): number =>
   Math.max(DEFAULT_TARGET, ...codemods.map((c) => c.version));
+
+/** How many files `after` (a fork of `before` a codemod ran on) holds other bytes of. */
+function changedBy(before: FileTree, after: FileTree): number {
+  const was = new Map(before.changes().map((c) => [c.path, c.after]));
+  return after.changes().filter((c) => was.get(c.path) !== c.after).length;
+}

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { FileTree } from '../tree/file-tree.ts';
-import type { Codemod, CodemodContext } from './codemod.ts';
+import { type Codemod, type CodemodContext, editCount } from './codemod.ts';
 import { ENGINES } from './engines/index.ts';
 
 export interface CodemodCase {
@@ -52,11 +52,11 @@ export function codemodCases(fixtures: string): CodemodCase[] {
         const pipeline =
           ctx.pipeline ?? (existsSync(join(input, 'src')) ? readdirSync(join(input, 'src'))[0]! : 'pipeline');
         const context = { pipeline, answers: {}, platform: null, todo: () => {}, engines: ENGINES, ...ctx };
-        const changes = await codemod.run(tree, context);
+        const changes = editCount(await codemod.run(tree, context));
         const before = readAll(input);
         const actual = { ...before, ...Object.fromEntries(tree.changes().map((c) => [c.path, c.after])) };
         const expected = existsSync(expectedDir) ? { ...before, ...readAll(expectedDir) } : before;
-        const again = await codemod.run(tree, context);
+        const again = editCount(await codemod.run(tree, context));
         const againActual = { ...before, ...Object.fromEntries(tree.changes().map((c) => [c.path, c.after])) };
         return { changes, actual, expected, again, againActual };
       },

@@ -85,6 +85,27 @@ describe("a platform's own codemod", () => {
       join(fixture, 'expected/src/orders/conventions.py'),
       input.replace('PIPELINE = "orders"\n', 'PIPELINE = "orders"\nEXAMPLE_SETTING = True\n'),
     );
+    // The files decide whether a second run changed anything, not the count the codemod returns;
+    // and a count that is not one is the codemod's bug, named.
+    const file = join(root, 'codemods/add-example-setting.ts');
+    const written = readFileSync(file, 'utf8');
+    for (const [returns, line] of [
+      ['return 0;', 'FAIL add-example-setting / from v3: a second run made changes (check for the target shape first)'],
+      ['', 'FAIL add-example-setting / from v3: threw run returned undefined, not a number of edits:'],
+    ]) {
+      writeFileSync(
+        file,
+        written.replace(
+          /async run\(tree, \{ pipeline, engines \}\) \{[\s\S]*\n {2}\},\n\};/,
+          `async run(tree, { pipeline }) {\n    const path = \`src/\${pipeline}/conventions.py\`;\n    tree.write(path, tree.read(path)!.replace('PIPELINE = "orders"\\n', 'PIPELINE = "orders"\\nEXAMPLE_SETTING = True\\n'));\n    ${returns}\n  },\n};`,
+        ),
+      );
+      expect(readFileSync(file, 'utf8')).not.toBe(written);
+      const wrong = pipeline(root, 'codemod', 'test', 'add-example-setting');
+      expect(wrong.code, wrong.stdout).toBe(1);
+      expect(wrong.stdout).toContain(line);
+    }
+    writeFileSync(file, written);
   });
 
   it('pipeline upgrade lists it and runs it after the built-in codemods, then records its version', () => {
@@ -102,6 +123,15 @@ describe("a platform's own codemod", () => {
       description: 'Every pipeline gets EXAMPLE_SETTING',
       source: 'platform',
     });
+    // The plan names every file the run writes: platform.yaml's version too.
+    const plan = pipeline(root, 'upgrade', '--dry-run');
+    expect(plan.stdout).toMatch(/^--- a\/platform\.yaml\t?\n\+\+\+ b\/platform\.yaml\t?\n@@/m);
+    expect(plan.stdout).toMatch(
+      new RegExp(`^-conventions_version: ${CONVENTIONS_VERSION}\n\\+conventions_version: ${NEXT}$`, 'm'),
+    );
+    expect(JSON.parse(pipeline(root, 'upgrade', '--dry-run', '--json').stdout).platformFiles).toEqual([
+      'platform.yaml',
+    ]);
     const result = pipeline(root, 'upgrade');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(

@@ -202,6 +202,41 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     expect(result.tree.changes()).toEqual([]);
   });
 
+  it("counts a codemod's edits by the files it changed when it says 0, and fails its pipeline when it returns no count", async () => {
+    const dir = tempDir('counted-');
+    writeFileSync(join(dir, 'a.py'), 'x = 1\n');
+    const run = (returns: unknown) =>
+      upgradePipeline('p', dir, {
+        pipelines: [],
+        platform: null,
+        to: 1,
+        codemods: [
+          {
+            id: 'quiet',
+            version: 1,
+            description: 'edits, and says so or not',
+            run: (tree) => {
+              tree.write('a.py', 'x = 2\n');
+              tree.write('b.py', 'y = 2\n');
+              return returns as number;
+            },
+          },
+        ],
+        only: 'quiet',
+      });
+    const quiet = await run(0);
+    expect(quiet.status).toBe('upgraded');
+    expect(quiet.codemods).toMatchObject([{ id: 'quiet', changes: 2 }]);
+    for (const returns of [undefined, '1', -1, 1.5]) {
+      const wrong = await run(returns);
+      expect(wrong.status).toBe('failed');
+      expect(wrong.error).toBe(
+        `quiet: run returned ${typeof returns === 'string' ? '"1"' : String(returns)}, not a number of edits: return how many edits it made (0 when there was nothing to do)`,
+      );
+      expect(wrong.tree.changes()).toEqual([]);
+    }
+  });
+
   it('reports every TODO as file:line: construct: what to do, and writes each only once', async () => {
     const dir = tempDir('todos-');
     const input = readFileSync(join(FIXTURES, 'legacy-dagster-0x/todos-once/input/leftovers.py'), 'utf8');
