@@ -60,8 +60,10 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
       const error = result.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
       if (error) {
         rmSync(staging, { recursive: true, force: true });
+        const at =
+          error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : undefined;
         throw new InputError(
-          `${relative(root, file)}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}; fix the codemod`,
+          `${relative(root, file)}${at ? `:${at.line + 1}:${at.character + 1}` : ''}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}; fix the codemod`,
         );
       }
       const target = join(staging, relative(dir, file)).replace(/\.m?ts$/, '.js');

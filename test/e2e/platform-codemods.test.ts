@@ -259,6 +259,7 @@ describe("a platform's own codemod", () => {
     writeFileSync(join(root, 'codemods/add-example-setting.ts'), 'export const broken = {');
     const result = pipeline(root, 'upgrade', '--dry-run');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^pipeline: error: codemods\/add-example-setting.ts: .*; fix the codemod\n$/);
+    // Where: its line and column, as an editor takes them.
+    expect(result.stderr).toMatch(/^pipeline: error: codemods\/add-example-setting.ts:1:\d+: .*; fix the codemod\n$/);
   });
 });

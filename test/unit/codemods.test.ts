@@ -254,6 +254,15 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     expect(again.todos).toEqual(todos);
   });
 
+  it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
+    const source =
+      'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';
+    const { todos } = await run(tempDir('composite-'), { 'c.py': source });
+    expect(todos).toContain(
+      'c.py:14: @composite_solid(output_defs=...): could not be read; write out=GraphOut() or out={"name": GraphOut()} by hand, then use @graph',
+    );
+  });
+
   // tree-sitter's grammar still parses some Python 2 (it keeps them for old code): a module holding
   // one is not Python 3 either, and a codemod would otherwise rewrite it and call it migrated.
   it.each([

@@ -105,7 +105,16 @@ function newDecorator(
       args.push(ins);
     } else if (a.name === 'output_defs' || a.name === 'output_def') {
       const out = outText(a.value, r, to === 'graph', 'out=');
-      if (!out) return fail(r, at, kind, a.name, 'write out=Out(type) or out={"name": Out(type)} by hand');
+      if (!out)
+        return fail(
+          r,
+          at,
+          kind,
+          a.name,
+          to === 'graph'
+            ? 'write out=GraphOut() or out={"name": GraphOut()} by hand'
+            : 'write out=Out(type) or out={"name": Out(type)} by hand',
+        );
       args.push(out);
     } else if (a.name === 'config' && to === 'op') {
       args.push(prefixed('config_schema=', nodePiece(a.value, r.source, r.style)));
@@ -125,7 +134,11 @@ function newDecorator(
 }
 
 function fail(r: ModuleRewrite, at: SgNode, kind: string, arg: string, what: string): null {
-  r.todos.add(at, `@${kind}(${arg}=...)`, `could not be read; ${what}, then use @op`);
+  r.todos.add(
+    at,
+    `@${kind}(${arg}=...)`,
+    `could not be read; ${what}, then use @${kind === 'composite_solid' ? 'graph' : 'op'}`,
+  );
   return null;
 }
 
