@@ -132,16 +132,17 @@ function summary(results: PipelineUpgrade[]): string {
 // the code, listed here (file:line, construct, what to do); a platform-owned file edited by hand
 // that today's platform.yaml could not be rendered into is listed too. The exit status is then EXIT_TODOS.
 const EXIT_TODOS = 3;
+// Paths from the platform's root, as pipeline check names them (from a pipeline's own folder outside a platform).
 const todosOf = (results: PipelineUpgrade[]) =>
-  results.flatMap((r) => r.codemods.flatMap((c) => c.todos.map((t) => `${r.pipeline}/${t}`)));
-const leftOf = (results: PipelineUpgrade[]) => results.flatMap((r) => r.left.map((l) => `${r.pipeline}/${l}`));
+  results.flatMap((r) => r.codemods.flatMap((c) => c.todos.map((t) => `${r.where}/${t}`)));
+const leftOf = (results: PipelineUpgrade[]) => results.flatMap((r) => r.left.map((l) => `${r.where}/${l}`));
 
 function manualWork(results: PipelineUpgrade[]): string {
   const todos = todosOf(results);
   const left = leftOf(results);
   return [
     todos.length
-      ? `\n\nManual work left (${counted(todos.length, 'TODO')}, each a "# TODO(pipeline upgrade)" comment at that line):\n${todos.map((t) => `  ${t}`).join('\n')}`
+      ? `\n\nManual work left (${counted(todos.length, 'TODO')}, each a "# TODO(pipeline upgrade)" comment at that line, but in a module left as it was):\n${todos.map((t) => `  ${t}`).join('\n')}`
       : '',
     left.length
       ? `\n\nLeft as edited (${left.length} platform-owned ${plural(left.length, 'file')}):\n${left.map((l) => `  ${l}`).join('\n')}`

@@ -53,6 +53,7 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
   const result: PipelineUpgrade = {
     pipeline: name,
     dir,
+    where: options.platformRoot ? relative(options.platformRoot, dir).split(sep).join('/') : name,
     from,
     to: from,
     status: 'up-to-date',
@@ -121,7 +122,7 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     result.steps.push({ codemod: 'record-version', tree: tree.fork() });
   }
   result.to = tree.exists(ANSWERS) || options.only ? target : from;
-  const prefix = options.platformRoot ? `${relative(options.platformRoot, dir).split(sep).join('/')}/` : '';
+  const prefix = options.platformRoot ? `${result.where}/` : '';
   result.files = tree.changes().map((c) => ({
     path: c.path,
     // The diff names each file from the platform root (pipelines/<name>/...), as the platform steps' do.

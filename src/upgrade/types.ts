@@ -14,6 +14,8 @@ export interface CodemodResult {
 export interface PipelineUpgrade {
   pipeline: string;
   dir: string;
+  /** Its folder as messages name it: from the platform's root (pipelines/orders), else its name. */
+  where: string;
   from: number;
   to: number;
   status: 'upgraded' | 'up-to-date' | 'failed';

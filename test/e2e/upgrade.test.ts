@@ -450,7 +450,7 @@ describe('a platform-owned file edited by hand before platform.yaml changed', ()
     expect(result.code, result.stderr).toBe(3);
     expect(result.stdout).toMatch(/orders\s+\d+\s+\d+\s+-\s+0\s+up-to-date/);
     expect(result.stdout).toContain(
-      `Left as edited (1 platform-owned file):\n  orders/src/orders/conventions.py:${line}: platform-owned, edited by hand`,
+      `Left as edited (1 platform-owned file):\n  pipelines/orders/src/orders/conventions.py:${line}: platform-owned, edited by hand`,
     );
     expect(readFileSync(conventions, 'utf8')).toBe(edited);
     // A script reads the same from --json: the whole run's `left`, as its `todos`, and exit 3.
@@ -458,7 +458,10 @@ describe('a platform-owned file edited by hand before platform.yaml changed', ()
     expect(json.code).toBe(3);
     expect(JSON.parse(json.stdout).left).toEqual([
       expect.stringMatching(
-        new RegExp(`^orders/src/orders/conventions\\.py:${line}: platform-owned, edited by hand: .*move the edit`),
+        // From the platform's root, as pipeline check names it.
+        new RegExp(
+          `^pipelines/orders/src/orders/conventions\\.py:${line}: platform-owned, edited by hand: .*move the edit`,
+        ),
       ),
     ]);
   });
