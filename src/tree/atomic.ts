@@ -19,7 +19,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { link, open } from 'node:fs/promises';
+import { link, open, rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 
@@ -315,5 +315,20 @@ export class Spares {
   release(): void {
     for (const spare of [...this.byDevice.values()].flat()) rmSync(spare, { force: true });
     this.byDevice.clear();
+  }
+
+  /**
+   * The same, `concurrency` at a time off the main thread: freeing a file's blocks is kernel work
+   * (about 0.5 ms each here), and a large upgrade ends with a turn's worth of spares (1,024).
+   */
+  async releaseConcurrently(concurrency: number): Promise<void> {
+    const spares = [...this.byDevice.values()].flat();
+    this.byDevice.clear();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, spares.length) }, async () => {
+        while (next < spares.length) await rm(spares[next++]!, { force: true });
+      }),
+    );
   }
 }

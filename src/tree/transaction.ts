@@ -638,6 +638,21 @@ export class Transaction implements Interruptible {
     return now;
   }
 
+  /**
+   * Removes the old files no turn of applyConcurrently took, CONCURRENT at a time, once no more
+   * turns will come (markDone removes any left, one by one). A kill meanwhile leaves the rest to
+   * the rollback, which removes spares anyway.
+   */
+  async releaseSpares(): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.spares.releaseConcurrently(CONCURRENT);
+    } finally {
+      this.inFlight--;
+      writeSettled();
+    }
+  }
+
   /** Everything that must be all or nothing is written: from here on a kill keeps it, not rolls it back. */
   markDone(): void {
     // The renames are durable before the journal stops saying "roll me back".

@@ -45,6 +45,7 @@ export class UpgradeWriter {
   async finish(platformBump: ChangePlan | null): Promise<void> {
     this.flush();
     await this.written;
+    await this.tx.releaseSpares();
     if (platformBump) this.tx.apply(platformBump);
   }
 

@@ -2,6 +2,7 @@
 // input stays as it is, comments and odd formatting are kept, and a second run changes nothing.
 import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { SgNode } from '@ast-grep/napi';
 import { describe, expect, it } from 'vitest';
 import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { FileTree } from '../../src/tree/file-tree.ts';
@@ -200,6 +201,35 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
       /^broken: ok\.py:2: the code it wrote does not parse \(positional argument "2" follows a keyword argument\)/,
     );
     expect(result.tree.changes()).toEqual([]);
+  });
+
+  it('writes a rename in a file that did not parse before (the codemod did not break it), and still refuses a rename of what it broke', async () => {
+    const dir = tempDir('renamed-');
+    const broken = 'from dagster import solid\n\n\n@solid\ndef f(context):\n    return (1\n';
+    writeFileSync(join(dir, 'broken.py'), broken);
+    writeFileSync(join(dir, 'fine.py'), 'from dagster import solid\n\nx = 1\n');
+    const run = (codemod: Codemod['run']) =>
+      upgradePipeline('p', dir, {
+        pipelines: [],
+        platform: null,
+        to: 1,
+        codemods: [{ id: 'solid-to-op', version: 1, description: 'renames', run: codemod }],
+        only: 'solid-to-op',
+      });
+    const renameSolid = (root: SgNode) =>
+      root.findAll({ rule: { kind: 'identifier', regex: '^solid$' } }).map((n) => n.replace('op'));
+    const renamed = await run(async (tree, { engines }) => engines.python.edit(tree, 'broken.py', renameSolid));
+    expect(renamed.status, renamed.error ?? '').toBe('upgraded');
+    expect(renamed.tree.read('broken.py')).toBe(broken.replaceAll('solid', 'op'));
+    // Broken by the codemod's first edit, then renamed: the rename does not hide what the first did.
+    const breaks = await run(async (tree, { engines }) => {
+      await engines.python.edit(tree, 'fine.py', (root) => [
+        root.find({ rule: { pattern: 'x = 1' } })!.replace('x = ('),
+      ]);
+      return 1 + (await engines.python.edit(tree, 'fine.py', renameSolid));
+    });
+    expect(breaks.status).toBe('failed');
+    expect(breaks.error).toMatch(/^solid-to-op: fine\.py:3: the code it wrote does not parse/);
   });
 
   it("counts a codemod's edits by the files it changed when it says 0, and fails its pipeline when it returns no count", async () => {

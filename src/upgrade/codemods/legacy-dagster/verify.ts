@@ -120,13 +120,31 @@ async function problemOf(source: string, hops: number): Promise<ParseError | nul
 }
 
 /**
- * Every Python file a codemod changed in `tree` must parse: throws `path:line: ...` on the first
- * that does not, so the runner leaves that pipeline as it was (used for every codemod, platform
- * ones included).
+ * Whether `after` was made from `before` (a file's bytes on disk) by renaming words only, through
+ * editPython's record of each rename, followed back: its tree has the shape the file had.
  */
-export async function verifyPython(tree: { changes(): { path: string; after: string }[] }): Promise<void> {
-  for (const { path, after } of tree.changes()) {
-    if (!path.endsWith('.py')) continue;
+function onlyRenamed(before: string | undefined, after: string): boolean {
+  if (before === undefined) return false;
+  let text: string | undefined = after;
+  for (let hop = 0; hop < HOPS && text !== undefined; hop++) {
+    text = renamedFrom(text);
+    if (text === before) return true;
+  }
+  return false;
+}
+
+/**
+ * A codemod never breaks a Python file: every one it changed must parse, or this throws
+ * `path:line: ...` on the first that does not, so the runner leaves that pipeline as it was (used
+ * for every codemod, platform ones included). A file it only renamed words in is not parsed
+ * again: it parses exactly as it did (one that did not parse before still does not, and the
+ * codemod is not why).
+ */
+export async function verifyPython(tree: {
+  changes(): { path: string; before: string | undefined; after: string }[];
+}): Promise<void> {
+  for (const { path, before, after } of tree.changes()) {
+    if (!path.endsWith('.py') || onlyRenamed(before, after)) continue;
     const problem = await parseError(after);
     if (problem)
       throw new Error(
