@@ -284,6 +284,15 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     expect(again.todos).toEqual(todos);
   });
 
+  it('says which entry of a repository dict it cannot place', async () => {
+    const source =
+      'from dagster import pipeline, repository, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\n@pipeline\ndef p():\n    a()\n\n\n@repository\ndef repo():\n    return {"pipelines": {"p": lambda: p}, "partition_sets": {}}\n';
+    const { todos } = await run(tempDir('repo-dict-'), { 'repo.py': source });
+    expect(todos).toEqual([
+      'repo.py:14: @repository repo: its dict\'s "partition_sets" entry has no place in Definitions (it holds jobs=, schedules= and sensors=; a partition set is a partitioned job now); build defs = Definitions(jobs=..., schedules=..., sensors=...) by hand',
+    ]);
+  });
+
   it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
     const source =
       'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';

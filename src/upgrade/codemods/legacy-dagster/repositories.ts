@@ -21,8 +21,10 @@ const SECTIONS: Record<string, 'jobs' | 'schedules' | 'sensors'> = {
   sensors: 'sensors',
 };
 
-/** The items a repository returns, by section, or null when it does not return a literal. */
-function returned(fn: SgNode): { item: SgNode; section: 'jobs' | 'schedules' | 'sensors' | null }[] | null {
+const NOT_A_LITERAL = 'it does not return a list or a {"pipelines": ...} dict literal';
+
+/** The items a repository returns, by section, or why it cannot tell them. */
+function returned(fn: SgNode): { item: SgNode; section: 'jobs' | 'schedules' | 'sensors' | null }[] | string {
   const body = fn.field('body');
   const statements = body?.children().filter((c) => c.isNamed() && c.kind() !== 'comment') ?? [];
   const last = statements.at(-1);
@@ -30,7 +32,7 @@ function returned(fn: SgNode): { item: SgNode; section: 'jobs' | 'schedules' | '
     statements.length >= 2 &&
     statements[0]!.kind() === 'expression_statement' &&
     statements[0]!.children()[0]?.kind() === 'string';
-  if (last?.kind() !== 'return_statement') return null;
+  if (last?.kind() !== 'return_statement') return NOT_A_LITERAL;
   // Lists held in local or module variables and joined with +: `return pipelines + schedules`.
   const locals = new Map<string, SgNode>();
   for (const s of [...statements.slice(0, -1), ...fn.parent()!.parent()!.children()]) {
@@ -49,7 +51,7 @@ function returned(fn: SgNode): { item: SgNode; section: 'jobs' | 'schedules' | '
           s.children()[0]!.field('right')?.kind() === 'list'
         ),
     );
-  if (others.length) return null;
+  if (others.length) return NOT_A_LITERAL;
   type Item = { item: SgNode; section: 'jobs' | 'schedules' | 'sensors' | null };
   const flatten = (n: SgNode | undefined): Item[] | null => {
     if (!n) return null;
@@ -65,12 +67,15 @@ function returned(fn: SgNode): { item: SgNode; section: 'jobs' | 'schedules' | '
     return null;
   };
   const value = last.children().find((c) => c.isNamed());
-  if (value?.kind() !== 'dictionary') return flatten(value);
+  if (value?.kind() !== 'dictionary') return flatten(value) ?? NOT_A_LITERAL;
   const out: { item: SgNode; section: 'jobs' | 'schedules' | 'sensors' | null }[] = [];
   for (const pair of value.children().filter((c) => c.kind() === 'pair')) {
-    const section = SECTIONS[stringValue(pair.field('key')!) ?? ''];
+    const key = pair.field('key')!;
+    const section = SECTIONS[stringValue(key) ?? ''];
     const inner = pair.field('value')!;
-    if (!section || inner.kind() !== 'dictionary') return null;
+    if (!section)
+      return `its dict's ${key.text()} entry has no place in Definitions (it holds jobs=, schedules= and sensors=${stringValue(key) === 'partition_sets' ? '; a partition set is a partitioned job now' : ''})`;
+    if (inner.kind() !== 'dictionary') return `its dict's ${key.text()} entry is not a dict literal`;
     for (const p of inner.children().filter((c) => c.kind() === 'pair')) {
       let v = p.field('value')!;
       if (v.kind() === 'lambda') v = v.field('body')!;
@@ -98,11 +103,11 @@ export function repositoryEdits(r: ModuleRewrite, facts: Facts, needed: Map<stri
     const fn = repo.field('definition')!;
     const name = fn.field('name')!.text();
     const items = returned(fn);
-    if (!items) {
+    if (typeof items === 'string') {
       r.todos.add(
         repo,
         `@repository ${name}`,
-        'it does not return a list or a {"pipelines": ...} dict literal; build defs = Definitions(jobs=..., schedules=..., sensors=...) by hand',
+        `${items}; build defs = Definitions(jobs=..., schedules=..., sensors=...) by hand`,
       );
       continue;
     }
