@@ -576,21 +576,36 @@ describe('pipeline add runs at once', () => {
   );
 });
 
-describe('the syncs of a large upgrade', () => {
+/** A `sync` first on PATH that logs the process that started it (`pid comm` lines), then runs the real one. */
+function syncShim(): { path: string; log: string } {
+  const bin = tempDir('sync-shim-');
+  const log = join(bin, 'started-by');
+  const real = spawnSync('sh', ['-c', 'command -v sync'], { encoding: 'utf8' }).stdout.trim();
+  writeFileSync(
+    join(bin, 'sync'),
+    `#!/bin/sh\necho "$PPID $(cat /proc/$PPID/comm)" >> '${log}'\nexec '${real}' "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return { path: `${bin}:${process.env.PATH}`, log };
+}
+
+describe('the syncs of a write', () => {
+  it('of a new pipeline (about 30 files) are fsyncs of each file and folder: no sync -f is started', () => {
+    const { path, log } = syncShim();
+    const dir = copyOf(makePlatform());
+    const result = runBin('create-pipeline', ['orders', '--template', 'transform'], dir, { PATH: path });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(log) ? readFileSync(log, 'utf8') : 'none started').toBe('none started');
+  });
+
   it(
-    'go through one small shell started before the workers, which ends with the upgrade',
+    'of a large upgrade go through one small shell started before the workers, which ends with the upgrade',
     async () => {
-      // A `sync` first on PATH that logs the process that started it, then runs the real one.
-      const bin = tempDir('sync-shim-');
-      const log = join(bin, 'started-by');
-      const real = spawnSync('sh', ['-c', 'command -v sync'], { encoding: 'utf8' }).stdout.trim();
-      writeFileSync(
-        join(bin, 'sync'),
-        `#!/bin/sh\necho "$PPID $(cat /proc/$PPID/comm)" >> '${log}'\nexec '${real}' "$@"\n`,
-        { mode: 0o755 },
-      );
+      const { path, log } = syncShim();
       const dir = copyOf(await manyPipelinesBase());
-      const result = runBin('pipeline', ['upgrade'], dir, { PATH: `${bin}:${process.env.PATH}` });
+      const result = runBin('pipeline', ['upgrade'], dir, { PATH: path });
       expect(result.code, result.stderr).toBe(0);
       const starters = readFileSync(log, 'utf8').trim().split('\n');
       // The turns' syncs come from the shell; the last one (the sync that ends the write) from the CLI.
