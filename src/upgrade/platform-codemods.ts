@@ -32,6 +32,13 @@ function transpiledDir(dir: string, files: string[]): string {
   return join(tmpdir(), `create-pipeline-codemods-${hash.digest('hex').slice(0, 16)}`);
 }
 
+/** An error of the transpiled JavaScript, naming the TypeScript the platform wrote instead. */
+const asWritten = (message: string, out: string): string =>
+  message
+    .replaceAll(pathToFileURL(out).href, CODEMODS_DIR)
+    .replaceAll(out, CODEMODS_DIR)
+    .replace(/(['"]?)((?:\.{1,2}\/|codemods\/)[\w./-]*?)\.js\1/g, '$1$2.ts$1');
+
 export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
   const dir = join(root, CODEMODS_DIR);
   const index = join(dir, 'index.ts');
@@ -84,7 +91,7 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
     loaded = await import(pathToFileURL(join(out, 'index.js')).href);
   } catch (error) {
     throw new InputError(
-      `codemods/index.ts failed to load (${(error as Error).message.split('\n')[0]}); fix it, or run pipeline codemod test`,
+      `codemods/index.ts failed to load (${asWritten((error as Error).message.split('\n')[0]!, out)}); fix it, or run pipeline codemod test`,
     );
   }
   const list = loaded.codemods ?? loaded.default;

@@ -255,6 +255,21 @@ describe("a platform's own codemod", () => {
     git(root, 'commit', '-qam', 'no escape');
   });
 
+  it('a codemod that fails to load is named as written, not as its transpiled JavaScript', () => {
+    const index = join(root, 'codemods/index.ts');
+    const written = readFileSync(index, 'utf8');
+    writeFileSync(
+      index,
+      written.replace('import { addExampleSetting }', 'import { addExampleSettin as addExampleSetting }'),
+    );
+    const result = pipeline(root, 'upgrade', '--dry-run');
+    writeFileSync(index, written);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "pipeline: error: codemods/index.ts failed to load (The requested module './add-example-setting.ts' does not provide an export named 'addExampleSettin'); fix it, or run pipeline codemod test\n",
+    );
+  });
+
   it('a codemod that does not compile is a clear error naming the file', () => {
     writeFileSync(join(root, 'codemods/add-example-setting.ts'), 'export const broken = {');
     const result = pipeline(root, 'upgrade', '--dry-run');
