@@ -56,6 +56,7 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'pipeline-returns': ['returns:halving_pipeline,lazy_halving_pipeline'],
   'imports-left-unused': ['unused:daily_load_daily@2021-01-02', 'test_daily'],
   'dagster-module-names': ['scoring:scoring_fast'],
+  'imports-where-isort-puts-them': ['sales.schedules', 'sales.more.later'],
 };
 
 // What 0.x ran must be what 1.13 runs: the partition each schedule picks at a given time (0.x's
@@ -240,6 +241,12 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
     );
     expect(unused.stdout, unused.stderr).not.toMatch(/F401/);
     expect(unused.code).toBe(0);
+    // A job imported from a sibling module goes where isort puts it (I001), in the cases that import
+    // one, each checked as its own project (ruff in its folder: its modules are first-party).
+    for (const name of ['imports-where-isort-puts-them', 'repositories-across-modules']) {
+      const sorted = run(RUFF, ['check', '--no-cache', '--isolated', '--select', 'I', '.'], join(root, name));
+      expect(sorted.stdout, name).toBe('All checks passed!\n');
+    }
   });
 
   it("keeps the partition each 0.x schedule ran, each partition set's config and tags, and a 0.7 repository's schedules", () => {

@@ -30,9 +30,13 @@ def check(folder: Path, specs: list[str]) -> dict:
 
 def check_module(folder: Path, spec: str, summary: dict) -> None:
     name, _, jobs = spec.partition(":")
-    module_spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
+    if "." in name:
+        # A module of a package (its relative imports need the package): imported by its name.
+        module = importlib.import_module(name)
+    else:
+        module_spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
     values = list(vars(module).values())
     defs = next((v for v in values if isinstance(v, dg.Definitions)), None) or dg.Definitions(
         jobs=[v for v in values if isinstance(v, dg.JobDefinition)],

@@ -170,6 +170,30 @@ export function lookup<T>(
 }
 
 /** How `from` imports `to` (both tree paths): `.x`-free dotted path from the package root, or a sibling script's stem. */
+/** The dotted names of the packages holding `path` (each folder up with an __init__.py), outermost first. */
+function packagesOf(path: string, files: Set<string>): string[] {
+  const parts: string[] = [];
+  for (let dir = path.slice(0, Math.max(0, path.lastIndexOf('/'))); dir && files.has(`${dir}/__init__.py`); ) {
+    parts.unshift(dir.slice(dir.lastIndexOf('/') + 1));
+    dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/')));
+  }
+  return parts;
+}
+
+/**
+ * `to` as a relative import from `from` (`.pipelines`, `..jobs.daily`) when both are in one
+ * top-level package, else undefined.
+ */
+export function relativeImportPath(from: string, to: string, files: Set<string>): string | undefined {
+  const here = packagesOf(from, files);
+  const stem = to.slice(to.lastIndexOf('/') + 1).replace(/\.py$/, '');
+  const there = [...packagesOf(to, files), ...(stem === '__init__' ? [] : [stem])];
+  if (!here.length || here[0] !== there[0]) return undefined;
+  let common = 0;
+  while (common < here.length && here[common] === there[common]) common++;
+  return `${'.'.repeat(here.length - common + 1)}${there.slice(common).join('.')}`;
+}
+
 export function importPathFor(from: string, to: string, files: Set<string>): string {
   const dir = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
   const stem = to.slice(dir(to).length ? dir(to).length + 1 : 0).replace(/\.py$/, '');

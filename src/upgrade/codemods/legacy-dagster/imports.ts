@@ -72,6 +72,16 @@ export function nameUses(root: SgNode, names: string[]): Map<string, number> {
   return uses;
 }
 
+/** Whether two imported modules are in one isort section: both relative, or one first-party package. */
+const sameSection = (a: string, b: string): boolean =>
+  a.startsWith('.') || b.startsWith('.') ? a.startsWith('.') && b.startsWith('.') : a.split('.')[0] === b.split('.')[0];
+
+/** isort's (ruff's) order of modules within a section: the furthest relative import first. */
+const sectionOrder = (module: string): string => {
+  const dots = /^\.*/.exec(module)![0].length;
+  return `${String(99 - dots).padStart(2, '0')}${module.slice(dots)}`;
+};
+
 /** `from module import a, b` at the file's line length (parenthesised, one per line, if too long). */
 export function importLine(module: string, names: string[], style: Style): string {
   const oneLine = `from ${module} import ${names.join(', ')}`;
@@ -225,18 +235,21 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
     }
   }
   for (const statement of emptied) edits.push(replaceStatement(r, statement, ''));
-  // Modules this one now imports jobs from (`from:<module>` keys).
-  const fresh = [...needed]
-    .filter(([k]) => k.startsWith('from:'))
-    .map(([k, names]) => importLine(k.slice(5), sorted([...names]), r.style));
-  if (fresh.length) {
-    const last = all.at(-1)?.statement;
-    const at = last ? last.range().end.index : 0;
-    edits.push({
-      startPos: at,
-      endPos: at,
-      insertedText: last ? `\n${fresh.join('\n')}` : `${fresh.join('\n')}\n`,
-    } as Edit);
+  // Modules this one now imports jobs from (`from:<module>` keys), each where isort puts it.
+  for (const [key, names] of [...needed].filter(([k]) => k.startsWith('from:'))) {
+    const module = key.slice(5);
+    const line = importLine(module, sorted([...names]), r.style);
+    const peers = all.filter((i) => sameSection(i.module, module));
+    const next = peers.find((i) => sectionOrder(i.module) > sectionOrder(module));
+    const last = peers.at(-1)?.statement ?? all.at(-1)?.statement;
+    const at = next ? next.statement.range().start.index : last ? last.range().end.index : 0;
+    // The code's own (first-party, a section of its own when it has none): a module of this file's
+    // package, or one beside it (the project's root, where ruff finds first-party modules).
+    const top = module.split('.')[0]!;
+    const own = r.path.split('/').slice(0, -1).includes(top) || !module.includes('.');
+    // Before the next of its section; else after the last of it (or of all imports).
+    const text = next || !last ? `${line}\n` : !peers.length && own ? `\n\n${line}` : `\n${line}`;
+    edits.push({ startPos: at, endPos: at, insertedText: text } as Edit);
   }
   // Imported pipelines that became one job per mode: import the jobs used here.
   for (const imp of all) {

@@ -164,8 +164,17 @@ export function repositoryEdits(r: ModuleRewrite, facts: Facts, needed: Map<stri
     .filter((k) => k === 'jobs' || sections[k].length)
     .map((k) => listPiece(`${k}=`, dedupe(sections[k]), r.style));
   const formerly = `# Formerly the ${names.length > 1 ? `repositories ${names.join(', ')}, now one` : `${names[0]} repository`}.`;
+  const defs = `${formerly}\n${layoutCall(`defs = ${r.ns}Definitions`, args, 0, r.style)}`;
+  // Right below the imports, one blank line, as isort leaves before a statement that is not a def.
+  const prev = merged[0]!.prev();
   const edits: Edit[] = [
-    merged[0]!.replace(`${formerly}\n${layoutCall(`defs = ${r.ns}Definitions`, args, 0, r.style)}`),
+    prev && /^import_(from_)?statement$/.test(String(prev.kind()))
+      ? ({
+          startPos: prev.range().end.index,
+          endPos: merged[0]!.range().end.index,
+          insertedText: `\n\n${defs}`,
+        } as Edit)
+      : merged[0]!.replace(defs),
   ];
   for (const repo of merged.slice(1)) {
     const start = repo.prev()?.range().end.index ?? repo.range().start.index;

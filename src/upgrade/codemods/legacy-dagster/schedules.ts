@@ -16,7 +16,7 @@
 //   etl_daily = etl.graph.to_job(name="etl_daily", resource_defs=etl.resource_defs, config=today_partitions)
 //   today = build_schedule_from_partitioned_job(etl_daily, name="today", hour_of_day=0, minute_of_hour=0)
 import type { Edit, SgNode } from '@ast-grep/napi';
-import { type Facts, importPathFor, jobFor, type Pipeline } from './facts.ts';
+import { type Facts, importPathFor, jobFor, type Pipeline, relativeImportPath } from './facts.ts';
 import { layoutCall, nodePiece, prefixed } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
 import { argNamed, callArgs, calleeName, lineIndent, stringValue } from './python-text.ts';
@@ -177,10 +177,27 @@ function pipelineJobRef(
   const jobRef = p.module === r.path ? variable : imported ? (p.split ? variable : imported) : undefined;
   if (jobRef !== undefined || r.root.children().some((c) => topLevelName(c) === variable)) return jobRef;
   // Named only by string before: import the job from its module, so this module loads on its own.
-  const key = `from:${importPathFor(r.path, p.module, files)}`;
+  importJob(r, needed, files, p, variable);
+  return variable;
+}
+
+/**
+ * Notes that the module must import `variable` from `p`'s module (`from:<module>` in `needed`):
+ * relatively when the module already imports its own package that way, as isort keeps them.
+ */
+function importJob(
+  r: ModuleRewrite,
+  needed: Map<string, Set<string>>,
+  files: Set<string>,
+  p: Pipeline,
+  variable: string,
+): void {
+  const relative = r.root
+    .children()
+    .some((c) => c.kind() === 'import_from_statement' && c.field('module_name')?.kind() === 'relative_import');
+  const key = `from:${(relative && relativeImportPath(r.path, p.module, files)) || importPathFor(r.path, p.module, files)}`;
   if (!needed.has(key)) needed.set(key, new Set());
   needed.get(key)!.add(variable);
-  return variable;
 }
 
 const SUPPORTED = new Set([
@@ -408,9 +425,7 @@ export function partitionTarget(
   if (r.root.children().some((c) => topLevelName(c) === job.variable))
     return `its job ${job.variable} is not imported here`;
   // Named only by string before: import the job from its module.
-  const key = `from:${importPathFor(r.path, p.module, files)}`;
-  if (!needed.has(key)) needed.set(key, new Set());
-  needed.get(key)!.add(job.variable);
+  importJob(r, needed, files, p, job.variable);
   return found;
 }
 
