@@ -16,6 +16,12 @@ import { type AddContext, hasOwnModules, pipelineModes } from './context.ts';
 
 /** The resource keys every mode of modes.py binds already (the platform's). */
 const PLATFORM_KEYS = ['store'];
+/** Keys Dagster gives a meaning of its own, each with what it is. */
+const DAGSTER_KEYS: Record<string, string> = {
+  context: "an op takes Dagster's context by that name",
+  config: "an op takes its own config by that name (Dagster's dg.Config)",
+  io_manager: "Dagster stores every op's outputs with the resource of that key (the platform's store does that here)",
+};
 
 /**
  * The public attributes of dg.ConfigurableResource (Dagster 1.13, pydantic 2): a field of one of
@@ -93,11 +99,11 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
     },
     parse: (raw, ctx) => {
       const name = checkNotDunder(checkPythonIdentifier(raw, '--name', 'a resource key'), '--name');
-      // An op takes its resources as parameters named by their keys, after Dagster's own `context`.
-      if (name === 'context')
-        throw new InputError(
-          "--name context: an op takes Dagster's context by that name, so it cannot take a resource by it; pick another key",
-        );
+      // An op takes its resources as parameters named by their keys, after Dagster's own `context`
+      // (and `config`, its config); Dagster binds `io_manager` itself, to every op's outputs.
+      const dagsters = DAGSTER_KEYS[name];
+      if (dagsters)
+        throw new InputError(`--name ${name}: ${dagsters}, so it cannot be a resource of yours; pick another key`);
       if (PLATFORM_KEYS.includes(name))
         throw new InputError(
           `--name ${name}: every mode binds ${name} already (modes.py, the platform's); pick another key`,
@@ -193,14 +199,11 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
     flag: 'description',
     kind: 'text',
     valueName: 'text',
-    help: 'One line on what it is, the class docstring (default: "TODO: what <key> is and the methods your ops call.")',
+    help: 'One line on what it is, the class docstring (default: "TODO: what <key> is, and the methods your ops call.")',
     message: 'Describe the resource:',
     default: (_ctx, a) => `TODO: what ${a.name} is, and the methods your ops call.`,
     parse: (raw, _ctx, a) =>
-      checkText(raw.trim() || `TODO: what ${a.name} is, and the methods your ops call.`, '--description', 300).replace(
-        /"""|\\/g,
-        '',
-      ),
+      checkText(raw.trim() || `TODO: what ${a.name} is, and the methods your ops call.`, '--description', 300),
   });
 
 const render = (template: string, data: Answers) => renderString(template, data);

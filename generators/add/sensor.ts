@@ -38,6 +38,9 @@ function twoBlankLinesBefore(text: string, at: number): string {
   return '\n'.repeat(3 - newlines);
 }
 
+/** Names a sensor's module (added_sensors/<name>.py, or sensors.py) binds itself: no function may take one. */
+const MODULE_NAMES = ['dg', 'Preset', 'SensorSpec', 'SENSOR', 'SENSORS', 'EVALUATIONS'];
+
 /** The evaluation function (yours to write), laid out as ruff formats it. */
 function evaluationFunction(evaluation: string, name: string, graph: string, file = 'sensors.py'): string {
   return [
@@ -105,6 +108,10 @@ export const SENSOR_QUESTIONS = defineQuestions<AddContext>()
       if (ctx.sensorNames.includes(name))
         throw new InputError(
           `--evaluation ${name}: sensors.py or ${ADDED.sensor}/ already defines ${name}; pick another function name`,
+        );
+      if (MODULE_NAMES.includes(name))
+        throw new InputError(
+          `--evaluation ${name}: the sensor's module binds ${name} itself (${MODULE_NAMES.join(', ')}), which the function would replace; pick another function name`,
         );
       return name;
     },

@@ -32,13 +32,37 @@ export function pyString(value: string): string {
  * when it fits; else its arguments on one line of their own; else one a line, with a trailing comma.
  */
 export function pyCall(callee: string, args: Record<string, Literal>, width = 120): string {
-  const pairs = Object.entries(args).map(([k, v]) => `${k}=${pyLiteral(v)}`);
-  const flat = `${callee}(${pairs.join(', ')})`;
-  if (flat.length <= width) return flat;
-  const hugged = `    ${pairs.join(', ')}`;
+  return layoutCallAt(
+    callee,
+    Object.entries(args).map(([k, v]) => `${k}=${pyLiteral(v)}`),
+    0,
+    '',
+    width,
+  );
+}
+
+/**
+ * `head(arguments)`, its arguments already Python, as `ruff format` lays it out on a line indented
+ * by `indent` and followed by `tail` (a comma): on one line when it fits; else its arguments on
+ * one line of their own; else one a line, with a trailing comma. The first line is not indented,
+ * the others by `written` (a template's partial indents its lines itself: 0 there).
+ */
+export function layoutCallAt(
+  head: string,
+  args: string[],
+  indent: number,
+  tail = '',
+  width = 120,
+  written = indent,
+): string {
+  const flat = `${head}(${args.join(', ')})`;
+  if (indent + flat.length + tail.length <= width) return `${flat}${tail}`;
+  const inner = ' '.repeat(written + 4);
+  const close = `${' '.repeat(written)})${tail}`;
+  const hugged = `${inner}${args.join(', ')}`;
   // One argument stays hugged however long (ruff cannot split a string); more go one a line.
-  if (hugged.length <= width || pairs.length === 1) return `${callee}(\n${hugged}\n)`;
-  return `${callee}(\n${pairs.map((p) => `    ${p},\n`).join('')})`;
+  if (indent - written + hugged.length <= width || args.length === 1) return `${head}(\n${hugged}\n${close}`;
+  return `${head}(\n${args.map((a) => `${inner}${a},\n`).join('')}${close}`;
 }
 
 /** A Python tuple of strings, as `ruff format` writes it: `()`, `("a",)`, `("a", "b")`. */

@@ -9,7 +9,18 @@ import { packageRoot, templatesDir } from '../paths.ts';
 import { comparePaths } from '../tree/order.ts';
 // The options every template is compiled with, here and by the build's precompiler.
 import COMPILE_OPTIONS from './compile-options.json' with { type: 'json' };
-import { type Literal, pyBlock, pyCall, pyDocstring, pyLiteral, pyTuple, tomlString, yamlValue } from './literals.ts';
+import {
+  type Literal,
+  layoutCallAt,
+  pyBlock,
+  pyCall,
+  pyDocstring,
+  pyLiteral,
+  pyString,
+  pyTuple,
+  tomlString,
+  yamlValue,
+} from './literals.ts';
 import { PRECOMPILED, templateKey } from './precompiled.ts';
 
 type HandlebarsEnv = typeof import('handlebars');
@@ -56,6 +67,22 @@ export function registerHelpers(hb: HandlebarsEnv): HandlebarsEnv {
     );
   });
   hb.registerHelper('pytuple', (values: string[]) => safe(pyTuple(values ?? [])));
+  // {{pyenvcall "resource" className fields 4}}: resource=Class(field=dg.EnvVar("VAR"), ...), on a line
+  // indented by 4, laid out as ruff does (with the comma after it; the partial indents its lines).
+  hb.registerHelper(
+    'pyenvcall',
+    (keyword: string, className: string, fields: { name: string; env: string }[], indent: number) =>
+      safe(
+        layoutCallAt(
+          `${keyword}=${className}`,
+          fields.map((f) => `${f.name}=dg.EnvVar(${pyString(f.env)})`),
+          indent,
+          ',',
+          120,
+          0,
+        ),
+      ),
+  );
   hb.registerHelper('pydoc', (value: string) => safe(pyDocstring(value)));
   hb.registerHelper('toml', (value: string) => safe(tomlString(value)));
   hb.registerHelper('yaml', (value: Literal) => safe(yamlValue(value)));

@@ -42,7 +42,19 @@ describe('pipeline add job and resource on pipelines the user already edited', (
     mine = editAsUser(root);
     for (const args of [
       ['resource', '--pipeline', 'orders', '--name', 'warehouse', '--env', 'url=WAREHOUSE_URL,user=WAREHOUSE_USER'],
-      ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token=SLACK_TOKEN', '--modes', 'prod'],
+      [
+        'resource',
+        '--pipeline',
+        'orders',
+        '--name',
+        'slack',
+        '--env',
+        'token=SLACK_TOKEN',
+        '--modes',
+        'prod',
+        '--description',
+        'Posts to "#alerts" from C:\\data',
+      ],
       ['job', '--pipeline', 'orders', '--name', 'cleanup', '--description', 'Removes stale rows.'],
       ['job', '--pipeline', 'scores', '--name', 'audit'],
     ]) {
@@ -138,6 +150,8 @@ describe('pipeline add job and resource on pipelines the user already edited', (
       ].join('\n'),
     );
     expect(module('slack')).toContain('from . import Binding\n\n\nclass SlackResource(dg.ConfigurableResource):');
+    // The description as written, quotes and backslashes too (the loads below import it everywhere).
+    expect(module('slack')).toContain(`    'Posts to "#alerts" from C:\\\\data'\n`);
     expect(module('slack')).toContain(
       'BINDING = Binding(\n    key="slack",\n    modes=("prod",),\n    resource=SlackResource(token=dg.EnvVar("SLACK_TOKEN")),\n)\n',
     );
@@ -269,6 +283,16 @@ describe('pipeline add job and resource refuse bad input: exit 2, one line, noth
       "a resource key an op cannot take (Dagster's context)",
       ['resource', '--pipeline', 'orders', '--name', 'context'],
       /--name context: an op takes Dagster's context by that name/,
+    ],
+    [
+      "a resource key an op cannot take (its own config's)",
+      ['resource', '--pipeline', 'orders', '--name', 'config'],
+      /--name config: an op takes its own config by that name/,
+    ],
+    [
+      'a resource key Dagster binds itself (io_manager: the code location would load nowhere)',
+      ['resource', '--pipeline', 'orders', '--name', 'io_manager'],
+      /--name io_manager: Dagster stores every op's outputs with the resource of that key/,
     ],
     [
       'a class name not in CapWords',

@@ -396,6 +396,11 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--name', 's1', '--evaluation', 'dict'],
       /^pipeline: error: --evaluation dict would shadow Python's builtin dict in added_sensors\/s1.py, which the module may use \(the code location would not load\); pick another name\n$/,
     ],
+    ...['SENSOR', 'dg'].map((name): [string, string[], RegExp] => [
+      `a name the sensor's module binds as its evaluation function (${name}: the sensor would vanish, or every tick fail)`,
+      ['sensor', '--pipeline', 'orders', '--preset', 'dev_full', '--name', 's1', '--evaluation', name],
+      new RegExp(`^pipeline: error: --evaluation ${name}: the sensor's module binds ${name} itself \\(`),
+    ]),
     [
       'a Python builtin as a graph name (its function would shadow it in jobs.py)',
       ['job', '--pipeline', 'orders', '--name', 'sorted'],

@@ -62,6 +62,19 @@ const ADDS = [
   ['sensor', '--pipeline', 'scores', '--preset', 'prod_full'],
   ['resource', '--pipeline', 'orders', '--name', 'warehouse', '--env', 'url=WAREHOUSE_URL,user=WAREHOUSE_USER'],
   ['resource', '--pipeline', 'orders', '--name', 'slack', '--env', 'token=SLACK_TOKEN', '--modes', 'prod'],
+  // Three fields: the binding's call is too long for one line, and goes as ruff splits it; a
+  // docstring with quotes and backslashes.
+  [
+    'resource',
+    '--pipeline',
+    'orders',
+    '--name',
+    'lake',
+    '--env',
+    'url=LAKE_URL,password=LAKE_PASSWORD,port=LAKE_PORT',
+    '--description',
+    'Posts to "#alerts" from C:\\data\\x',
+  ],
   ['job', '--pipeline', 'orders', '--name', 'cleanup', '--description', 'Removes stale rows.'],
   ['job', '--pipeline', 'scores', '--name', 'audit'],
   ['job', '--pipeline', 'churn', '--name', 'backfill', '--description', LONG_DESCRIPTION],
