@@ -15,8 +15,8 @@ import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython, parsePython } from '../../src/upgrade/engines/python.ts';
 import { checkText } from '../../src/validate/index.ts';
 import {
+  checkModuleName,
   checkNotBuiltin,
-  checkNotDunder,
   checkNotReservedByDagster,
   checkPythonIdentifier,
 } from '../../src/validate/names.ts';
@@ -44,7 +44,7 @@ export const JOB_QUESTIONS = defineQuestions<AddContext>()
     parse: (raw, ctx) => {
       const name = checkNotBuiltin(
         checkNotReservedByDagster(
-          checkNotDunder(checkPythonIdentifier(raw, '--name', 'a name for a graph and its Python function'), '--name'),
+          checkModuleName(checkPythonIdentifier(raw, '--name', 'a name for a graph and its Python function'), '--name'),
           '--name',
         ),
         '--name',

@@ -14,7 +14,7 @@ import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, listOfCalls } from '../../src/upgrade/engines/python-lists.ts';
 import { checkText } from '../../src/validate/index.ts';
-import { checkDagsterName, checkNotDunder } from '../../src/validate/names.ts';
+import { checkDagsterName, checkModuleName } from '../../src/validate/names.ts';
 import { ADDED_PRESETS } from '../pipeline/files.ts';
 import { type AddedPackage, placeInPackage, writeInPackage } from './added-package.ts';
 import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
@@ -66,7 +66,7 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
       );
     },
     parse: (raw, ctx) => {
-      const name = checkNotDunder(checkDagsterName(raw, '--name'), '--name');
+      const name = checkModuleName(checkDagsterName(raw, '--name'), '--name');
       if (ctx.presets.some((p) => p.name === name))
         throw new InputError(`--name ${name}: ${ctx.pipeline} already has a preset named ${name}; pick another name`);
       // Graph billing_prod with preset full, and graph billing with preset prod_full: both jobs
@@ -104,8 +104,16 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
       if (raw.trim() === '') return null;
       let value: Literal;
       try {
-        value = JSON.parse(raw);
+        value = JSON.parse(raw, (_key, v) => {
+          // JSON's numbers are doubles: an integer past 2^53 comes back as another one.
+          if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v))
+            throw new InputError(
+              `--run-config has an integer past 2^53 (about ${v.toExponential(3)}), which JSON numbers do not keep exactly; pass it as a string ("...") and convert it in the op`,
+            );
+          return v;
+        });
       } catch (error) {
+        if (error instanceof InputError) throw error;
         throw new InputError(
           `--run-config is not JSON (${(error as Error).message}); pass an object such as '{"orders": {"ops": {}}}'`,
         );

@@ -10,7 +10,7 @@ import type { FileTree } from '../../src/tree/file-tree.ts';
 import { editPython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, assignedList, statementOf } from '../../src/upgrade/engines/python-lists.ts';
 import { checkText, ENV_VAR } from '../../src/validate/index.ts';
-import { checkNotDunder, checkPythonIdentifier } from '../../src/validate/names.ts';
+import { checkModuleName, checkPythonIdentifier } from '../../src/validate/names.ts';
 import { ADDED_RESOURCES } from '../pipeline/files.ts';
 import { type AddContext, hasOwnModules, pipelineModes } from './context.ts';
 
@@ -98,7 +98,7 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
       throw new InputError('--name is required without a terminal; pass --name warehouse (a Python name)');
     },
     parse: (raw, ctx) => {
-      const name = checkNotDunder(checkPythonIdentifier(raw, '--name', 'a resource key'), '--name');
+      const name = checkModuleName(checkPythonIdentifier(raw, '--name', 'a resource key'), '--name');
       // An op takes its resources as parameters named by their keys, after Dagster's own `context`
       // (and `config`, its config); Dagster binds `io_manager` itself, to every op's outputs.
       const dagsters = DAGSTER_KEYS[name];

@@ -9,7 +9,7 @@ import type { FileTree } from '../../src/tree/file-tree.ts';
 import { parsePython } from '../../src/upgrade/engines/python.ts';
 import { appendToList, assignedList } from '../../src/upgrade/engines/python-lists.ts';
 import { checkCron, checkDeployments, checkTimezone } from '../../src/validate/index.ts';
-import { checkDagsterName, checkNotDunder, checkNotReservedByDagster } from '../../src/validate/names.ts';
+import { checkDagsterName, checkModuleName, checkNotReservedByDagster } from '../../src/validate/names.ts';
 import { ADDED } from '../pipeline/files.ts';
 import { type AddContext, hasOwnModules } from './context.ts';
 
@@ -29,7 +29,7 @@ export const daemonDeploymentsFor = (ctx: AddContext, mode: string) =>
  * namespace, so it must be new to schedules.py and to sensors.py.
  */
 export function newTriggerName(ctx: AddContext, raw: string): string {
-  const name = checkNotDunder(checkNotReservedByDagster(checkDagsterName(raw, '--name'), '--name'), '--name');
+  const name = checkModuleName(checkNotReservedByDagster(checkDagsterName(raw, '--name'), '--name'), '--name');
   for (const [file, kind, names] of [
     [`schedules.py or ${ADDED.schedule}/`, 'schedule', ctx.schedules],
     [`sensors.py or ${ADDED.sensor}/`, 'sensor', ctx.sensors],

@@ -8,7 +8,7 @@ import { addResource, RESOURCE_QUESTIONS } from '../../generators/add/resource.t
 import { addSchedule, SCHEDULE_QUESTIONS } from '../../generators/add/schedule.ts';
 import { addSensor, SENSOR_QUESTIONS } from '../../generators/add/sensor.ts';
 import { loadPlatformConfig } from '../conventions/platform-config.ts';
-import { InputError, StateError } from '../errors.ts';
+import { CliError, InputError, StateError } from '../errors.ts';
 import {
   type AnswerSource,
   type Answers,
@@ -20,6 +20,7 @@ import {
 import { fileDiff } from '../tree/diff.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { writing } from '../tree/transaction.ts';
+import { verifyPython } from '../upgrade/codemods/legacy-dagster/verify.ts';
 import type { AddContext } from './context.ts';
 import { type PlopApi, plopQuestions, runPlopActions } from './plopfile.ts';
 
@@ -140,7 +141,16 @@ export async function runCustom(
     // (No `pkg`: plop has a helper of that name. The package is src/<pipeline>.)
     const context = ctx ? { pipeline: ctx.pipeline, pipelineDir: ctx.rel, deployments: ctx.deployments } : {};
     const data = { ...context, platform: ctx?.platform ?? loadPlatformConfig(root), ...answers };
-    const done = await runPlopActions(plop, generator, tree, data);
+    // The platform's code and templates: what fails there is the plopfile's to fix, not a bug of ours,
+    // and so is Python it writes that does not parse.
+    let done: string[];
+    try {
+      done = await runPlopActions(plop, generator, tree, data);
+      await verifyPython(tree);
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new InputError(`generator ${name}: ${(error as Error).message.split('\n')[0]}; fix it in the plopfile`);
+    }
     if (tree.changes().length === 0)
       throw new InputError(
         `generator ${name} changed nothing (${done.join('; ') || 'it has no actions'}); check its actions and your answers`,

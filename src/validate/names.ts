@@ -181,15 +181,23 @@ export function checkPythonIdentifier(raw: string, flag: string, what = 'a Pytho
   return value;
 }
 
+/** The longest name `pipeline add` takes for what it writes as a module `<name>.py`. */
+export const MAX_MODULE_NAME = 100;
+
 /**
- * Refuses a name of the form `__x__` for what `pipeline add` writes as a module `<name>.py` of a
- * package: `__init__.py` is the package itself (a graph named `__init__` replaced added_jobs/'s,
- * so the code location loaded nowhere), and such names are Python's own.
+ * Refuses, for what `pipeline add` writes as a module `<name>.py` of a package: a name of the
+ * form `__x__` (`__init__.py` is the package itself: a graph named `__init__` replaced
+ * added_jobs/'s, so the code location loaded nowhere; such names are Python's own), and one too
+ * long for a file name (the write failed as if the disk had).
  */
-export function checkNotDunder(name: string, flag: string): string {
+export function checkModuleName(name: string, flag: string): string {
   if (/^__.*__$/.test(name))
     throw new InputError(
       `${flag} ${name}: names like __${name.slice(2, -2)}__ are Python's own (the module ${name}.py would be${name === '__init__' ? ' its package itself' : ' one Python treats specially'}); pick another name`,
+    );
+  if (name.length > MAX_MODULE_NAME)
+    throw new InputError(
+      `${flag} ${name.slice(0, 20)}... is ${name.length} characters; use at most ${MAX_MODULE_NAME} (the name of the module it writes)`,
     );
   return name;
 }

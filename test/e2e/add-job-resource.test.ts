@@ -427,6 +427,35 @@ describe("a platform's own generators, from its plopfile", () => {
     expectRefused(root, () => add(root, args as string[]), message as RegExp);
   });
 
+  it('name the generator and the plopfile when its own code fails, or it writes Python that does not parse: exit 2, nothing changed', () => {
+    const plopfile = join(root, 'plopfile.mjs');
+    const ours = readFileSync(plopfile, 'utf8');
+    writeFileSync(
+      plopfile,
+      ours.replace(
+        /}\n$/,
+        `  plop.setGenerator('throws', { description: 'x', prompts: [], actions: () => { throw new Error('boom'); } });
+  plop.setGenerator('no-helper', { description: 'x', prompts: [], actions: [{ type: 'add', path: 'x.txt', template: '{{pyy pipeline}}' }] });
+  plop.setGenerator('bad-python', { description: 'x', prompts: [], actions: [{ type: 'add', path: 'pipelines/orders/src/orders/bad.py', template: 'x = (\\n' }] });
+}
+`,
+      ),
+    );
+    try {
+      for (const [generator, message] of [
+        ['throws', /^pipeline: error: generator throws: boom; fix it in the plopfile\n$/],
+        ['no-helper', /^pipeline: error: generator no-helper: .*pyy.*; fix it in the plopfile\n$/],
+        [
+          'bad-python',
+          /^pipeline: error: generator bad-python: pipelines\/orders\/src\/orders\/bad\.py:\d+: the code it wrote does not parse .*; fix it in the plopfile\n$/,
+        ],
+      ] as const)
+        expectRefused(root, () => add(root, [generator, '--pipeline', 'orders']), message);
+    } finally {
+      writeFileSync(plopfile, ours);
+    }
+  });
+
   it('refuse to overwrite a file an earlier run made', () => {
     const first = add(root, ['table-check', '--pipeline', 'orders', '--check-name', 'twice']);
     expect(first.code, first.stderr).toBe(0);

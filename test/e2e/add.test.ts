@@ -446,6 +446,26 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
       ],
       /--run-config names the graph "ordrs", which the pipeline does not have; use one of: .*\borders\b/,
     ],
+    [
+      'a name too long for the module file it names (the write failed with ENAMETOOLONG, as if the disk had, after --dry-run said yes)',
+      ['schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', '0 6 * * *', '--name', 'a'.repeat(300)],
+      /^pipeline: error: --name a{20}\.\.\. is 300 characters; use at most 100 \(the name of the module it writes\)\n$/,
+    ],
+    [
+      'an integer JSON does not keep exactly (it was written rounded: 1732700000123456789 became ...800)',
+      [
+        'preset',
+        '--pipeline',
+        'orders',
+        '--name',
+        'big',
+        '--mode',
+        'dev',
+        '--run-config',
+        '{"orders": {"ops": {"load_source": {"config": {"limit": 1732700000123456789}}}}}',
+      ],
+      /^pipeline: error: --run-config has an integer past 2\^53 \(about 1\.733e\+18\), which JSON numbers do not keep exactly; pass it as a string/,
+    ],
     // Dagster checks each job's run config as the code location loads: each of these loaded nowhere.
     ...DAGSTER_REFUSES.map(([config, message]) => [
       `run config Dagster would refuse: ${message}`,
