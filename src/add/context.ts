@@ -16,7 +16,7 @@ import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventi
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { keywordValue, parsePython } from '../upgrade/engines/python.ts';
-import { stringValue } from '../upgrade/engines/python-strings.ts';
+import { stringOrConstant, stringValue } from '../upgrade/engines/python-strings.ts';
 import { findPipelines } from '../upgrade/runner.ts';
 import { parseYamlFile } from '../yaml/read.ts';
 
@@ -115,13 +115,13 @@ export async function callsOf(source: string | undefined, callee: string): Promi
 }
 
 async function callNames(source: string | undefined, callee: string): Promise<string[]> {
-  return (await callsOf(source, callee)).map((c) => stringValue(keywordValue(c, 'name') ?? c) ?? '').filter(Boolean);
+  return (await callsOf(source, callee)).map((c) => stringOrConstant(keywordValue(c, 'name')) ?? '').filter(Boolean);
 }
 
 async function presetsOf(source: string | undefined): Promise<PresetFact[]> {
   return (await callsOf(source, 'Preset')).flatMap((call) => {
-    const name = stringValue(keywordValue(call, 'name') ?? call);
-    const mode = stringValue(keywordValue(call, 'mode') ?? call);
+    const name = stringOrConstant(keywordValue(call, 'name'));
+    const mode = stringOrConstant(keywordValue(call, 'mode'));
     // The indentation of the line the call starts on: its fields are 4 columns further in
     // (`        Preset(` in presets.py's list, `PRESET = Preset(` in a module of added_presets/).
     const start = call.range().start;

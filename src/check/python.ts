@@ -2,7 +2,7 @@
 // imports and decorators, each with its exact line (ast-grep's tree-sitter Python grammar).
 import type { SgNode } from '@ast-grep/napi';
 import { parsePython } from '../upgrade/engines/python.ts';
-import { stringValue } from '../upgrade/engines/python-strings.ts';
+import { constantNode, stringValue } from '../upgrade/engines/python-strings.ts';
 import { PYTHON_KEYWORDS } from '../validate/python-names.ts';
 
 export interface PyValue {
@@ -162,7 +162,7 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
           if (arg.kind() !== 'keyword_argument') continue;
           const name = arg.field('name')?.text();
           const value = arg.field('value');
-          if (name && value) kwargs.set(name, { ...pyValueOf(value), line: lineOf(arg) });
+          if (name && value) kwargs.set(name, { ...pyValueOf(constantNode(value)), line: lineOf(arg) });
         }
         const parent = call.parent();
         return {

@@ -606,3 +606,64 @@ describe('added-module-name, against what Dagster loads', () => {
     expectLoaded(load());
   });
 });
+
+describe('trigger-mode, on what a teammate writes by hand', () => {
+  it("reads a preset's name from a module constant, as Dagster does: no finding", () => {
+    const root = join(tempDir('check-constant-'), 'platform');
+    cpSync(clean, root, { recursive: true });
+    const presets = 'pipelines/orders/src/orders/presets.py';
+    edit(root, presets, 'from .deployments import Preset\n', 'from .deployments import Preset\n\nDEV = "dev_full"\n');
+    edit(root, presets, 'name="dev_full"', 'name=DEV');
+    const result = pipeline(root, ['check', '--json']);
+    expect(result.code, result.stdout).toBe(0);
+    expect(JSON.parse(result.stdout).findings).toEqual([]);
+    // pipeline add reads it too: a schedule of that preset is taken.
+    const added = pipeline(root, [
+      'add',
+      'schedule',
+      '--pipeline',
+      'orders',
+      '--preset',
+      'dev_full',
+      '--cron',
+      '0 6 * * *',
+      '--dry-run',
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    // Known, the names still catch a schedule of a preset that is not there.
+    const file = 'pipelines/orders/src/orders/added_schedules/typo.py';
+    writeFileSync(
+      join(root, file),
+      'from ..deployments import ScheduleSpec\n\nSCHEDULE = ScheduleSpec(\n    name="typo",\n    graph="orders",\n    preset="dev_fulll",\n    cron="0 6 * * *",\n    timezone="UTC",\n    deployments=("dev",),\n)\n',
+    );
+    const typo = pipeline(root, ['check', '--json']);
+    expect(JSON.parse(typo.stdout).findings).toEqual([
+      expect.objectContaining({
+        rule: 'trigger-mode',
+        file,
+        message: 'schedule "typo" launches preset "dev_fulll", which presets.py does not define',
+        fix: 'use one of: local_sample, sandbox, dev_full, prod_full',
+      }),
+    ]);
+  });
+
+  it('says the pipeline is not released to a deployment a schedule names, and how to release it', () => {
+    const root = makePlatform({ pipelines: [['billing', '--deployments', 'local,dev']] });
+    const file = 'pipelines/billing/src/billing/added_schedules/hand_made.py';
+    writeFileSync(
+      join(root, file),
+      'from ..deployments import ScheduleSpec\n\nSCHEDULE = ScheduleSpec(\n    name="hand_made",\n    graph="billing",\n    preset="local_sample",\n    cron="0 6 * * *",\n    timezone="UTC",\n    deployments=("sandbox",),\n)\n',
+    );
+    const result = pipeline(root, ['check', '--json']);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).findings).toEqual([
+      expect.objectContaining({
+        rule: 'trigger-mode',
+        file,
+        message:
+          'schedule "hand_made" launches preset local_sample in sandbox, where billing is not released: it never loads',
+        fix: 'release it there (npx pipeline add deployment --pipeline billing --name sandbox), or name a deployment it is released to',
+      }),
+    ]);
+  });
+});

@@ -20,6 +20,8 @@ export const triggerMode: PipelineRule = {
       const deployments = call.kwargs.get('deployments')?.strings;
       if (presetName === undefined || deployments === undefined) continue; // computed: cannot tell statically
       const preset = presets.find((p) => p.name === presetName);
+      // A preset whose name is computed may be the one: cannot tell statically.
+      if (!preset && presets.some((p) => p.name === undefined)) continue;
       if (!preset) {
         findings.push({
           file,
@@ -35,6 +37,19 @@ export const triggerMode: PipelineRule = {
           deployments.includes(d.name) && released.includes(d.name) && (d.modes as string[]).includes(preset.mode!),
       );
       if (loading.length > 0) continue;
+      // Named deployments that allow the mode, but the pipeline is not released there.
+      const unreleased = ctx.platform.deployments
+        .filter((d) => deployments.includes(d.name) && (d.modes as string[]).includes(preset.mode!))
+        .map((d) => d.name);
+      if (unreleased.length) {
+        findings.push({
+          file,
+          line: call.kwargs.get('deployments')!.line,
+          message: `${kind} ${JSON.stringify(name)} launches preset ${presetName} in ${unreleased.join(', ')}, where ${pipeline.name} is not released: it never loads`,
+          fix: `release it there (npx pipeline add deployment --pipeline ${pipeline.name} --name ${unreleased[0]}), or name a deployment it is released to`,
+        });
+        continue;
+      }
       const allowing = ctx.platform.deployments
         .filter((d) => (d.modes as string[]).includes(preset.mode!) && released.includes(d.name))
         .map((d) => d.name);
