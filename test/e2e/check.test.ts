@@ -667,3 +667,37 @@ describe('trigger-mode, on what a teammate writes by hand', () => {
     ]);
   });
 });
+
+describe('duplicate-name, on a module copied to start another', () => {
+  it('names the copy, not the original, and a sensor evaluation function defined in two modules', () => {
+    const root = join(tempDir('check-copies-'), 'platform');
+    cpSync(clean, root, { recursive: true });
+    for (const args of [
+      ['preset', '--pipeline', 'orders', '--name', 'p8', '--mode', 'dev'],
+      ['sensor', '--pipeline', 'orders', '--name', 'new_files', '--preset', 'dev_full'],
+    ])
+      expect(pipeline(root, ['add', ...args]).code).toBe(0);
+    const pkg = 'pipelines/orders/src/orders';
+    cpSync(join(root, pkg, 'added_presets/p8.py'), join(root, pkg, 'added_presets/p8_copy.py'));
+    // The sensor copied and renamed, but not its evaluation function.
+    const sensor = readFileSync(join(root, pkg, 'added_sensors/new_files.py'), 'utf8');
+    writeFileSync(
+      join(root, pkg, 'added_sensors/new_files_copy.py'),
+      sensor.replace('name="new_files"', 'name="new_files_copy"'),
+    );
+    const findings = JSON.parse(pipeline(root, ['check', '--json']).stdout).findings;
+    const copy = `${pkg}/added_sensors/new_files_copy.py`;
+    expect(findings.map((f: { rule: string; file: string; message: string }) => [f.rule, f.file, f.message])).toEqual([
+      [
+        'duplicate-name',
+        `${pkg}/added_presets/p8_copy.py`,
+        `Preset(name="p8") reuses a name of the pipeline's presets, first at ${pkg}/added_presets/p8.py:${lineOf(root, `${pkg}/added_presets/p8.py`, 'name="p8"')}: the code location does not load`,
+      ],
+      [
+        'duplicate-name',
+        copy,
+        `function new_files_evaluation is defined in two modules of added_sensors/, first at ${pkg}/added_sensors/new_files.py:${lineOf(root, `${pkg}/added_sensors/new_files.py`, 'def new_files_evaluation')}: the sensors gather their functions by name, so one evaluates the other's`,
+      ],
+    ]);
+  });
+});

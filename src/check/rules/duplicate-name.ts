@@ -1,5 +1,11 @@
 // Two schedules or sensors of one name (Dagster loads them under one namespace), or two presets of
-// one name (two jobs <graph>_<preset> of one name): the code location does not load anywhere.
+// one name (two jobs <graph>_<preset> of one name): the code location does not load anywhere. And
+// two modules of added_sensors/ that define one function name: the package gathers its functions
+// by name, so one sensor silently evaluates the other's.
+import { basename } from 'node:path';
+import { ADDED } from '../../../generators/pipeline/files.ts';
+import { parsePython } from '../../upgrade/engines/python.ts';
+import type { PipelineModel } from '../model.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
 /** The calls that name a definition, and the namespace each name lives in. */
@@ -9,16 +15,63 @@ const NAMESPACE: Record<string, 'schedules and sensors' | 'presets'> = {
   Preset: 'presets',
 };
 
+interface Named {
+  path: string;
+  line: number;
+  /** What defines the name, for the message: `Preset(name="x")`, `function x`. */
+  what: string;
+  kind: string;
+}
+
+/**
+ * The occurrence a copy was made from: the module named after the name (`added_presets/x.py`
+ * defines x, `added_sensors/x.py` x_evaluation), else one in a shared module (presets.py), else
+ * the first.
+ */
+const original = (name: string, all: Named[]): Named =>
+  all.find((n) => [name, name.replace(/_evaluation$/, '')].includes(basename(n.path, '.py'))) ??
+  all.find((n) => !/\/added_\w+\//.test(n.path)) ??
+  all[0]!;
+
+/** The functions each module of added_sensors/ defines at its top level, as functions_in() gathers them. */
+async function evaluations(pipeline: PipelineModel): Promise<Map<string, Named[]>> {
+  const byName = new Map<string, Named[]>();
+  const prefix = `${pipeline.pkg}/${ADDED.sensor}/`;
+  for (const path of pipeline.pythonFiles()) {
+    const module = path.slice(prefix.length);
+    if (!path.startsWith(prefix) || module.includes('/') || module === '__init__.py') continue;
+    const source = pipeline.read(path);
+    if (!source?.includes('def ')) continue;
+    const root = (await parsePython(source)).root();
+    for (const fn of root.findAll({
+      rule: {
+        kind: 'function_definition',
+        any: [{ inside: { kind: 'module' } }, { inside: { kind: 'decorated_definition', inside: { kind: 'module' } } }],
+      },
+    } as never)) {
+      const name = fn.field('name')!.text();
+      const all = byName.get(name) ?? [];
+      all.push({
+        path,
+        line: fn.range().start.line + 1,
+        what: `function ${name}`,
+        kind: 'sensor evaluation functions',
+      });
+      byName.set(name, all);
+    }
+  }
+  return byName;
+}
+
 export const duplicateName: PipelineRule = {
   id: 'duplicate-name',
   scope: 'pipeline',
   severity: 'error',
-  title: 'Two schedules, sensors or presets of one name',
-  why: 'Dagster refuses a code location with two schedules or sensors of one name ("Duplicate definition found"), and two presets of one name make two jobs of one name: the pipeline loads in no deployment. A merge of two branches that each added one, or a generator run twice, makes it.',
+  title: 'Two schedules, sensors or presets of one name, or two sensor evaluation functions of one name',
+  why: 'Dagster refuses a code location with two schedules or sensors of one name ("Duplicate definition found"), and two presets of one name make two jobs of one name: the pipeline loads in no deployment. A merge of two branches that each added one, or a generator run twice, makes it. Two modules of added_sensors/ that define one function name (a module copied to start another) make one sensor evaluate the other\'s function, unseen.',
   fix: 'rename one of them (a schedule or sensor also by the name other code refers to)',
   async check(pipeline) {
-    const findings: RawFinding[] = [];
-    const first = new Map<string, string>();
+    const byKey = new Map<string, Named[]>();
     for (const path of pipeline.pythonFiles()) {
       for (const call of (await pipeline.python(path))?.calls ?? []) {
         const namespace = NAMESPACE[call.name];
@@ -26,17 +79,31 @@ export const duplicateName: PipelineRule = {
         const name = named?.str;
         if (!namespace || !name) continue;
         const key = `${namespace}:${name}`;
-        const where = `${pipeline.rel}/${path}:${named!.line}`;
-        const earlier = first.get(key);
-        if (earlier === undefined) {
-          first.set(key, where);
-          continue;
-        }
+        byKey.set(key, [
+          ...(byKey.get(key) ?? []),
+          { path, line: named!.line, what: `${call.name}(name=${JSON.stringify(name)})`, kind: namespace },
+        ]);
+      }
+    }
+    for (const [name, all] of await evaluations(pipeline)) byKey.set(`evaluation:${name}`, all);
+    const findings: RawFinding[] = [];
+    for (const [key, all] of byKey) {
+      if (all.length < 2) continue;
+      const name = key.slice(key.indexOf(':') + 1);
+      const first = original(name, all);
+      for (const copy of all.filter((n) => n !== first)) {
+        const at = `${pipeline.rel}/${first.path}:${first.line}`;
         findings.push({
-          file: `${pipeline.rel}/${path}`,
-          line: named!.line,
-          message: `${call.name}(name=${JSON.stringify(name)}) reuses a name of the pipeline's ${namespace}, first at ${earlier}: the code location does not load`,
-          fix: `rename this ${call.name === 'Preset' ? 'preset' : call.name === 'SensorSpec' ? 'sensor' : 'schedule'}`,
+          file: `${pipeline.rel}/${copy.path}`,
+          line: copy.line,
+          message:
+            copy.kind === 'sensor evaluation functions'
+              ? `${copy.what} is defined in two modules of ${ADDED.sensor}/, first at ${at}: the sensors gather their functions by name, so one evaluates the other's`
+              : `${copy.what} reuses a name of the pipeline's ${copy.kind}, first at ${at}: the code location does not load`,
+          fix:
+            copy.kind === 'sensor evaluation functions'
+              ? `rename this function, and the evaluation= of its SensorSpec`
+              : `rename this ${copy.what.startsWith('Preset') ? 'preset' : copy.what.startsWith('SensorSpec') ? 'sensor' : 'schedule'}`,
         });
       }
     }
