@@ -54,7 +54,10 @@ export async function run(argv: string[]): Promise<number> {
     throw new InputError(
       `pipeline check takes no arguments (got ${positionals.join(' ')}); pass pipelines with --pipeline NAME`,
     );
-  const format = (values.json ? 'json' : ((values.format as string | undefined) ?? 'table')) as Format;
+  const asked = values.format as string | undefined;
+  if (values.json && asked !== undefined && asked !== 'json')
+    throw new InputError(`--json is --format json, and --format ${asked} asks for another; pass one of them`);
+  const format = (values.json ? 'json' : (asked ?? 'table')) as Format;
   if (!FORMATS.includes(format))
     throw new InputError(`--format ${format} is not a format (expected one of: ${FORMATS.join(', ')})`);
   const root = commandRoot(values.cwd as string | undefined, 'pipeline check');

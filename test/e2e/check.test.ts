@@ -557,6 +557,12 @@ describe('bad input: exit 2, one line', () => {
       ['check', '--format', 'xml'],
       /--format xml is not a format \(expected one of: table, json, github, sarif\)/,
     );
+    // Two formats asked at once: one line, not one of them silently.
+    refused(
+      clean,
+      ['check', '--json', '--format', 'table'],
+      /--json is --format json, and --format table asks for another/,
+    );
     const tuned = tempDir('tuned-');
     cpSync(clean, tuned, { recursive: true });
     append(tuned, 'platform.yaml', '\ncheck:\n  rules:\n    no-such-rule: off\n');
