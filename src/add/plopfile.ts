@@ -220,7 +220,13 @@ export async function runPlopActions(
       );
     }
     const local = { ...data, ...(action.data ?? {}) };
-    const path = safePath(plop.renderString(action.path ?? '', local), what);
+    // A value the path uses and the data lacks renders empty: `pipelines//src//schedules.py`.
+    const rendered = plop.renderString(action.path ?? '', local);
+    if (/\/\/|^\//.test(rendered) && !/\/\//.test(action.path ?? ''))
+      throw new InputError(
+        `${what}: its path ${JSON.stringify(action.path)} came out ${JSON.stringify(rendered)}: a value it uses is empty${data.pipeline === undefined && /\{\{[^}]*pipeline/.test(action.path ?? '') ? '; pass --pipeline NAME (or run it inside pipelines/<name>/)' : ''}`,
+      );
+    const path = safePath(rendered, what);
     const templateFile = action.templateFile ? join(base, action.templateFile) : undefined;
     if (templateFile && !existsSync(templateFile))
       throw new InputError(

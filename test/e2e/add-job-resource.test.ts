@@ -419,6 +419,11 @@ describe("a platform's own generators, from its plopfile", () => {
     ],
     ['an action that is a function', ['shell-out'], /action 1: a function is not run by pipeline add/],
     [
+      'a path that needs --pipeline, run from the root without it',
+      ['weekly-schedule'],
+      /^pipeline: error: .*came out "pipelines\/\/src\/\/schedules\.py": a value it uses is empty; pass --pipeline NAME \(or run it inside pipelines\/<name>\/\)\n$/,
+    ],
+    [
       'a generator nobody defined',
       ['nope'],
       /it makes: schedule, preset, sensor, job, resource, mode, deployment, table-check, weekly-schedule, shell-out/,
