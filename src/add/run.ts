@@ -20,7 +20,7 @@ import {
 import { fileDiff } from '../tree/diff.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { writing } from '../tree/transaction.ts';
-import { verifyPython } from '../upgrade/codemods/legacy-dagster/verify.ts';
+import { verifyPython } from '../upgrade/engines/python-parses.ts';
 import type { AddContext } from './context.ts';
 import { type PlopApi, plopQuestions, runPlopActions } from './plopfile.ts';
 

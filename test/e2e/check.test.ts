@@ -623,6 +623,15 @@ describe('trigger-mode, on what a teammate writes by hand', () => {
     const result = pipeline(root, ['check', '--json']);
     expect(result.code, result.stdout).toBe(0);
     expect(JSON.parse(result.stdout).findings).toEqual([]);
+    // As Dagster does: the preset's jobs are there, under its name.
+    const [loaded] = loadMany([
+      {
+        project: join(root, 'pipelines/orders'),
+        env: { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' },
+      },
+    ]);
+    expectLoaded(loaded!);
+    expect(loaded!.jobs).toContain('orders_dev_full');
     // pipeline add reads it too: a schedule of that preset is taken.
     const added = pipeline(root, [
       'add',

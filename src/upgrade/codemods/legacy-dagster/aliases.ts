@@ -11,13 +11,15 @@ import { parsePython } from '../../engines/python.ts';
 import { nameUses, USED_HERE } from './imports.ts';
 import { LEGACY } from './legacy-names.ts';
 
-const fromDagster = (module: string | undefined) => /^dagster(\.|$)/.test(module ?? '');
+/** The module's top-level `from dagster... import` statements. */
+export const dagsterImports = (root: SgNode): SgNode[] =>
+  root
+    .children()
+    .filter((c) => c.kind() === 'import_from_statement' && /^dagster(\.|$)/.test(c.field('module_name')?.text() ?? ''));
 
 /** The names a module imports from dagster under an alias, among `names`. */
 export function aliasedImports(root: SgNode, names: Set<string>): { node: SgNode; name: string; alias: string }[] {
-  return root
-    .children()
-    .filter((c) => c.kind() === 'import_from_statement' && fromDagster(c.field('module_name')?.text()))
+  return dagsterImports(root)
     .flatMap((statement) => statement.children().filter((c) => c.kind() === 'aliased_import'))
     .map((node) => ({ node, name: node.field('name')!.text(), alias: node.field('alias')!.text() }))
     .filter(({ name, alias }) => names.has(name) && name !== alias);

@@ -169,7 +169,6 @@ export function lookup<T>(
   return undefined;
 }
 
-/** How `from` imports `to` (both tree paths): `.x`-free dotted path from the package root, or a sibling script's stem. */
 /** The dotted names of the packages holding `path` (each folder up with an __init__.py), outermost first. */
 function packagesOf(path: string, files: Set<string>): string[] {
   const parts: string[] = [];
@@ -180,29 +179,31 @@ function packagesOf(path: string, files: Set<string>): string[] {
   return parts;
 }
 
+const stemOf = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.py$/, '');
+
+/** A module's dotted name through its packages: theirs, then its stem (none for an __init__.py). */
+const dottedParts = (path: string, files: Set<string>): string[] => [
+  ...packagesOf(path, files),
+  ...(stemOf(path) === '__init__' ? [] : [stemOf(path)]),
+];
+
 /**
  * `to` as a relative import from `from` (`.pipelines`, `..jobs.daily`) when both are in one
  * top-level package, else undefined.
  */
 export function relativeImportPath(from: string, to: string, files: Set<string>): string | undefined {
   const here = packagesOf(from, files);
-  const stem = to.slice(to.lastIndexOf('/') + 1).replace(/\.py$/, '');
-  const there = [...packagesOf(to, files), ...(stem === '__init__' ? [] : [stem])];
+  const there = dottedParts(to, files);
   if (!here.length || here[0] !== there[0]) return undefined;
   let common = 0;
   while (common < here.length && here[common] === there[common]) common++;
   return `${'.'.repeat(here.length - common + 1)}${there.slice(common).join('.')}`;
 }
 
+/** How `from` imports `to` (both tree paths): `.x`-free dotted path from the package root, or a sibling script's stem. */
 export function importPathFor(from: string, to: string, files: Set<string>): string {
   const dir = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
-  const stem = to.slice(dir(to).length ? dir(to).length + 1 : 0).replace(/\.py$/, '');
-  let root = dir(to);
-  const parts = [stem === '__init__' ? [] : [stem]].flat();
-  while (root && files.has(`${root}/__init__.py`)) {
-    parts.unshift(root.slice(dir(root).length ? dir(root).length + 1 : 0));
-    root = dir(root);
-  }
-  if (parts.length === 1 && dir(from) !== dir(to)) return [...dir(to).split('/').filter(Boolean), stem].join('.');
+  const parts = dottedParts(to, files);
+  if (parts.length === 1 && dir(from) !== dir(to)) return [...dir(to).split('/').filter(Boolean), stemOf(to)].join('.');
   return parts.join('.');
 }

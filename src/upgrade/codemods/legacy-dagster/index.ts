@@ -17,6 +17,7 @@ import type { Edit, SgNode } from '@ast-grep/napi';
 import type { FileTree } from '../../../tree/file-tree.ts';
 import type { Codemod } from '../../codemod.ts';
 import { parsePython } from '../../engines/python.ts';
+import { parseError, python2Construct } from '../../engines/python-parses.ts';
 import { unaliased } from './aliases.ts';
 import { earlyRepositoryEdits } from './early-repositories.ts';
 import { executionEdits } from './execution.ts';
@@ -36,7 +37,6 @@ import { repositoryEdits } from './repositories.ts';
 import { scheduleEdits } from './schedules.ts';
 import { sweep } from './sweep.ts';
 import { reportTodos, Todos } from './todo.ts';
-import { parseError, python2Construct } from './verify.ts';
 
 const LEGACY_TEXT = new RegExp(
   `\\b(${[...LEGACY].join('|')})\\b|solid_config|pipeline_name\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils)\\b|["']solids["']`,

@@ -6,7 +6,7 @@
 //   handle = ExecutionTargetHandle(...)       # TODO(pipeline upgrade): ExecutionTargetHandle: removed in Dagster 1.0; use reconstructable(job)
 //                                             handle = ExecutionTargetHandle(...)
 
-import { aliasedImports, mayAlias } from './aliases.ts';
+import { aliasedImports, dagsterImports, mayAlias } from './aliases.ts';
 import { REMOVED } from './legacy-names.ts';
 import type { ModuleRewrite } from './module.ts';
 import { topLevelNames } from './python-text.ts';
@@ -36,11 +36,7 @@ const ATTRIBUTES: Record<string, string> = {
 /** Names this module imports from dagster (a removed name is legacy only when it came from there). */
 function fromDagster(r: ModuleRewrite): Set<string> {
   const out = new Set<string>();
-  for (const stmt of r.root
-    .children()
-    .filter(
-      (c) => c.kind() === 'import_from_statement' && /^dagster(\.|$)/.test(c.field('module_name')?.text() ?? ''),
-    )) {
+  for (const stmt of dagsterImports(r.root)) {
     for (const c of stmt.children().slice(1)) {
       if (c.kind() === 'dotted_name' && c.range().start.index !== stmt.field('module_name')!.range().start.index)
         out.add(c.text());

@@ -1,7 +1,7 @@
 // Every file the codemod writes is parsed again before anything reaches disk: a syntax error
 // (an ERROR or a missing node), or a positional argument after a keyword one, stops the pipeline.
 import type { SgNode } from '@ast-grep/napi';
-import { parsePython, renamedFrom } from '../../engines/python.ts';
+import { parsePython, renamedFrom } from './python.ts';
 
 export interface ParseError {
   line: number;
