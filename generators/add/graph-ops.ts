@@ -6,6 +6,7 @@
 // nowhere, after exit 0.
 import type { SgNode } from '@ast-grep/napi';
 import { keywordValue, parsePython } from '../../src/upgrade/engines/python.ts';
+import { COMPUTED } from '../../src/upgrade/engines/python-literals.ts';
 import { stringValue } from '../../src/upgrade/engines/python-strings.ts';
 
 /** A config field's type, where this check knows it (a plain str, int, float or bool), else null. */
@@ -95,26 +96,31 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 const typeMatches = (type: FieldType, value: unknown): boolean =>
   type === null ||
+  value === COMPUTED ||
   (type === 'str' && typeof value === 'string') ||
   (type === 'bool' && typeof value === 'boolean') ||
   (type === 'int' && Number.isInteger(value)) ||
   (type === 'float' && typeof value === 'number');
 
-/** What is wrong with the run config one graph gets (`{"ops": {...}}`), or undefined. */
+/**
+ * What is wrong with the run config one graph gets (`{"ops": {...}}`), or undefined. A part read
+ * from Python that only running it could tell (COMPUTED) is taken to be right.
+ */
 export function runConfigProblem(
   graph: string,
   config: unknown,
   { ops, complete }: GraphOps[string],
 ): string | undefined {
+  if (config === COMPUTED) return undefined;
   if (!isObject(config)) return `the run config of graph ${graph} must be an object, such as {"ops": {}}`;
-  if (config.ops === undefined) return undefined;
+  if (config.ops === undefined || config.ops === COMPUTED) return undefined;
   if (!isObject(config.ops)) return `"ops" of graph ${graph} must be an object of run config per op`;
   for (const [op, given] of Object.entries(config.ops)) {
     if (!(op in ops) && complete)
       return `graph ${graph} has no op ${op}; its ops: ${Object.keys(ops).sort().join(', ') || 'none'}`;
     const fields = ops[op];
     if (!isObject(given) || !fields) continue;
-    if (given.config === undefined) continue;
+    if (given.config === undefined || given.config === COMPUTED) continue;
     if (!isObject(given.config)) return `the config of op ${op} must be an object of its fields`;
     for (const [field, value] of Object.entries(given.config)) {
       if (!(field in fields))

@@ -87,6 +87,8 @@ export class PipelineModel {
   readonly rel: string;
   private readonly texts = new Map<string, string | undefined>();
   private readonly facts = new Map<string, Promise<PyFacts | undefined>>();
+  private readonly memos = new Map<string, unknown>();
+  private files?: string[];
   private specCache?: { spec?: PipelineSpec; error?: string };
   private answersCache?: { value: Record<string, unknown> | undefined };
 
@@ -111,6 +113,14 @@ export class PipelineModel {
   release(): void {
     this.texts.clear();
     this.facts.clear();
+    this.memos.clear();
+    this.files = undefined;
+  }
+
+  /** What `compute` makes of this pipeline, once until release(): what several rules read. */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
   }
 
   /** The package folder, relative to the pipeline: src/<name>. */
@@ -120,6 +130,11 @@ export class PipelineModel {
 
   /** The Python files of the package (relative to the pipeline), sorted. */
   pythonFiles(): string[] {
+    this.files ??= this.walkPythonFiles();
+    return this.files;
+  }
+
+  private walkPythonFiles(): string[] {
     const walk = (rel: string): string[] => {
       const full = join(this.dir, rel);
       if (!existsSync(full)) return [];

@@ -1,7 +1,9 @@
 // Facts read from a pipeline's Python without running it: calls with their keyword arguments,
 // imports and decorators, each with its exact line (ast-grep's tree-sitter Python grammar).
 import type { SgNode } from '@ast-grep/napi';
+import { type GraphOps, graphOpsOf } from '../../generators/add/graph-ops.ts';
 import { parsePython } from '../upgrade/engines/python.ts';
+import { type ParseError, parseError, python2Construct } from '../upgrade/engines/python-parses.ts';
 import { constantNode, stringValue } from '../upgrade/engines/python-strings.ts';
 import { PYTHON_KEYWORDS } from '../validate/python-names.ts';
 
@@ -38,7 +40,7 @@ export interface PyImport {
 
 export interface PyFacts {
   calls: PyCall[];
-  /** Decorators that are not calls (`@dg.job`), with the function they decorate. */
+  /** Decorators that are not calls (`@dg.job`, `@dg.graph`), with the function they decorate. */
   bareDecorators: { name: string; callee: string; line: number; decorates: string }[];
   imports: PyImport[];
   /** Top-level `OWNER = ...` and `MODES = ...` assignments. */
@@ -95,7 +97,9 @@ const NAMES_NO_SECRET =
 const ASSIGNED = ['OWNER', 'MODES'];
 
 const NO_FACTS: PyFacts = { calls: [], bareDecorators: [], imports: [], assignments: new Map(), secretLiterals: [] };
-const NEEDS_CALLS = new RegExp(`\\b(${INTERESTING_CALLS.join('|')})\\s*\\(|@\\s*(\\w+\\.)*job\\b`);
+/** Decorators that are not calls and that the rules read: `@dg.job`, `@dg.graph`. */
+const BARE_DECORATOR = /@\s*(\w+\.)*(job|graph)\b/;
+const NEEDS_CALLS = new RegExp(`\\b(${INTERESTING_CALLS.join('|')})\\s*\\(|${BARE_DECORATOR.source}`);
 const NEEDS_SECRETS = new RegExp(`(${SECRET_NAME.source})\\w*\\s*=\\s*[rRuUfFbB]*["']`, 'i');
 /** OWNER matters only when empty (job-owner); MODES always (preset-mode). */
 const NEEDS_ASSIGNMENTS = /^OWNER\s*(:[^=\n]*)?=\s*(""|'')\s*$|^MODES\b/m;
@@ -111,30 +115,64 @@ function restore<T>(value: T, name: string): T {
   if (Array.isArray(value)) return value.map((v) => restore(v, name)) as T;
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [restore(k, name), restore(v, name)])) as T;
   if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v, name)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [restore(k, name), restore(v, name)])) as T;
   return value;
 }
 
 /**
- * The facts of a pipeline's file, computed once per shape: files that differ only by the
- * pipeline's name (schedules.py, presets.py of every pipeline made from one template) share one
- * parse. The name is swapped for an identifier-shaped placeholder, which leaves the syntax tree and
- * every line as they were, and swapped back in every fact. Names that could occur inside a
+ * `compute` of a pipeline's file, once per shape: files that differ only by the pipeline's name
+ * (schedules.py, presets.py of every pipeline made from one template) share one parse. The name is
+ * swapped for an identifier-shaped placeholder, which leaves the syntax tree and every line as
+ * they were, and swapped back in every string of the result. Names that could occur inside a
  * keyword or a number are parsed as they are.
  */
-export async function pipelineFacts(
-  source: string,
-  pipeline: string,
-  options: { imports?: boolean } = {},
-): Promise<PyFacts> {
+function byShape<T>(source: string, pipeline: string, compute: (source: string) => Promise<T>): Promise<T> {
   const safe =
     pipeline.length >= 3 &&
     !KEYWORDS.some((k) => k.includes(pipeline)) &&
     !source.includes(PLACEHOLDER) &&
     !new RegExp(`\\d[\\w.]*${pipeline}`).test(source);
-  if (!safe || !source.includes(pipeline)) return pythonFacts(source, options);
-  return restore(await pythonFacts(source.replaceAll(pipeline, PLACEHOLDER), options), pipeline);
+  if (!safe || !source.includes(pipeline)) return compute(source);
+  return compute(source.replaceAll(pipeline, PLACEHOLDER)).then((value) => restore(value, pipeline));
 }
+
+/** The facts of a pipeline's file (pythonFacts), computed once per shape (byShape). */
+export const pipelineFacts = (
+  source: string,
+  pipeline: string,
+  options: { imports?: boolean } = {},
+): Promise<PyFacts> => byShape(source, pipeline, (text) => pythonFacts(text, options));
+
+const syntaxCache = new Map<string, Promise<ParseError | null>>();
+const graphOpsCache = new Map<string, Promise<GraphOps>>();
+/** Between two modules in a cache key: a NUL, which no Python source holds. */
+const MODULE_SEPARATOR = '\0';
+/** Files that may define an op, a graph or a config class: a decorator, or a Config. */
+const MAY_DEFINE_OPS = /@|\bConfig\b/;
+
+/**
+ * The graphs, ops and config classes of a pipeline's modules (graphOpsOf), computed once per shape
+ * of the whole set (byShape): pipelines made from one template share one reading.
+ */
+export function pipelineGraphOps(sources: string[], pipeline: string): Promise<GraphOps> {
+  const relevant = sources.filter((source) => MAY_DEFINE_OPS.test(source));
+  return byShape(relevant.join(MODULE_SEPARATOR), pipeline, (joined) => {
+    let ops = graphOpsCache.get(joined);
+    if (!ops) graphOpsCache.set(joined, (ops = graphOpsOf(joined.split(MODULE_SEPARATOR))));
+    return ops;
+  });
+}
+
+/**
+ * The first reason a pipeline's file is not Python 3 (a syntax error, or what only Python 2 has),
+ * or null: computed once per shape (byShape).
+ */
+export const pipelineSyntax = (source: string, pipeline: string): Promise<ParseError | null> =>
+  byShape(source, pipeline, (text) => {
+    let problem = syntaxCache.get(text);
+    if (!problem) syntaxCache.set(text, (problem = parseError(text).then((found) => found ?? python2Construct(text))));
+    return problem;
+  });
 
 /**
  * The facts of one Python file. A file that mentions none of what the rules look for is not
@@ -189,13 +227,13 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
           str: stringValue(kw.field('value')!),
         }))
         .filter((k) => k.str && !NAMES_NO_SECRET.test(k.name));
-  const bareDecorators = !/@\s*(\w+\.)*job\b/.test(source)
+  const bareDecorators = !BARE_DECORATOR.test(source)
     ? []
     : root
         .findAll({
           rule: {
             kind: 'decorator',
-            has: { any: [{ kind: 'identifier' }, { kind: 'attribute' }], regex: '(^|\\.)job$' },
+            has: { any: [{ kind: 'identifier' }, { kind: 'attribute' }], regex: '(^|\\.)(job|graph)$' },
           },
         })
         .map((d) => ({ d, expr: d.children().find((c) => c.isNamed() && c.kind() !== 'comment') }))

@@ -202,6 +202,13 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     edit(seeded, `${c}/src/churn/conventions.py`, 'DEFAULT_DEPLOYMENT = "local"', 'DEFAULT_DEPLOYMENT = "dev"');
     append(seeded, `${c}/src/churn/jobs.py`, '\n\n@dg.job(name="churn_adhoc")\ndef adhoc():\n    pass\n');
     edit(seeded, `${c}/src/churn/schedules.py`, 'deployments=("prod",)', 'deployments=("dev",)');
+    // churn: a preset sets a config field its op's config class does not have.
+    edit(
+      seeded,
+      `${c}/src/churn/presets.py`,
+      '{"train_model": {"config": {"table": "features/training.csv"}}}',
+      '{"train_model": {"config": {"table": "features/training.csv", "rows": 10}}}',
+    );
     edit(
       seeded,
       `${c}/pyproject.toml`,
@@ -211,6 +218,11 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     // events: boto3 dropped from its dependencies, a preset with an unknown mode.
     edit(seeded, `${e}/pyproject.toml`, '    "boto3>=1.28",\n', '');
     edit(seeded, `${e}/src/events/presets.py`, 'mode="local"', 'mode="staging"');
+    // events: a module of its own that a merge left with a conflict marker.
+    writeFileSync(
+      join(seeded, e, 'src/events/transforms.py'),
+      '"Helpers."\n\n<<<<<<< HEAD\nLIMIT = 10\n=======\nLIMIT = 20\n>>>>>>> feature/limit\n',
+    );
     // orders: a sensor named like its daily schedule (as a merge of two branches can make).
     append(
       seeded,
@@ -273,6 +285,12 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         line: lineOf(seeded, `${c}/src/churn/jobs.py`, '@dg.job(name="churn_adhoc")'),
       },
       {
+        rule: 'preset-run-config',
+        severity: 'error',
+        file: `${c}/src/churn/presets.py`,
+        line: lineOf(seeded, `${c}/src/churn/presets.py`, 'run_config={'),
+      },
+      {
         rule: 'trigger-mode',
         severity: 'error',
         file: `${c}/src/churn/schedules.py`,
@@ -290,6 +308,12 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         severity: 'error',
         file: `${e}/src/events/storage.py`,
         line: lineOf(seeded, `${e}/src/events/storage.py`, 'import boto3'),
+      },
+      {
+        rule: 'python-syntax',
+        severity: 'error',
+        file: `${e}/src/events/transforms.py`,
+        line: 3,
       },
       {
         rule: 'conventions-behind',
@@ -341,7 +365,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       })),
     ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
-    expect(report.summary).toEqual({ errors: 14, warnings: 3 });
+    expect(report.summary).toEqual({ errors: 16, warnings: 3 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
@@ -363,7 +387,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
       );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
-    expect(result.stdout).toMatch(/3 pipelines checked: 14 errors, 3 warnings\n$/);
+    expect(result.stdout).toMatch(/3 pipelines checked: 16 errors, 3 warnings\n$/);
   });
 
   it('--format github: one annotation per finding', () => {
@@ -408,6 +432,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       'added-module-name',
       'preset-mode',
       'missing-dependency',
+      'python-syntax',
     ]);
   });
 
@@ -680,6 +705,84 @@ describe('trigger-mode, on what a teammate writes by hand', () => {
         fix: 'release it there (npx pipeline add deployment --pipeline billing --name sandbox), or name a deployment it is released to',
       }),
     ]);
+  });
+});
+
+describe('what stops the code location loading, found as Dagster finds it', () => {
+  it('an op renamed while the presets configure it, a schedule of a graph the pipeline lacks, a module with a conflict marker: each found, and clean once mended', () => {
+    const pkg = 'pipelines/orders/src/orders';
+    const dev = { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' };
+    const cases = [
+      {
+        name: 'op-renamed',
+        rule: 'preset-run-config',
+        file: `${pkg}/presets.py`,
+        message: 'graph orders has no op load_source; its ops: daily_revenue, read_source, write_target',
+        dagster: 'Received unexpected config entry "load_source"',
+        break: (root: string) => {
+          for (const file of ['ops.py', 'jobs.py']) {
+            const path = join(root, pkg, file);
+            writeFileSync(path, readFileSync(path, 'utf8').replaceAll('load_source', 'read_source'));
+          }
+        },
+        mend: (root: string) => {
+          const path = join(root, pkg, 'presets.py');
+          writeFileSync(path, readFileSync(path, 'utf8').replaceAll('"load_source"', '"read_source"'));
+        },
+      },
+      {
+        name: 'graph-typo',
+        rule: 'trigger-mode',
+        file: `${pkg}/added_schedules/nightly.py`,
+        message:
+          'schedule "nightly" launches a job of graph "order", which the pipeline does not define: the code location fails to load (KeyError) wherever the schedule loads (dev)',
+        dagster: "KeyError: 'order_dev_full'",
+        break: (root: string) =>
+          writeFileSync(
+            join(root, pkg, 'added_schedules/nightly.py'),
+            'from ..deployments import ScheduleSpec\n\nSCHEDULE = ScheduleSpec(\n    name="nightly",\n    graph="order",\n    preset="dev_full",\n    cron="0 2 * * *",\n    timezone="UTC",\n    deployments=("dev",),\n)\n',
+          ),
+        mend: (root: string) => edit(root, `${pkg}/added_schedules/nightly.py`, 'graph="order"', 'graph="orders"'),
+      },
+      {
+        name: 'conflict-marker',
+        rule: 'python-syntax',
+        file: `${pkg}/sensors.py`,
+        message: 'sensors.py does not parse (cannot parse "<<<<<<<"): the code location loads nowhere',
+        dagster: 'SyntaxError',
+        break: (root: string) =>
+          append(root, `${pkg}/sensors.py`, '\n<<<<<<< HEAD\nLIMIT = 10\n=======\nLIMIT = 20\n>>>>>>> feature/limit\n'),
+        mend: (root: string) =>
+          edit(
+            root,
+            `${pkg}/sensors.py`,
+            '\n<<<<<<< HEAD\nLIMIT = 10\n=======\nLIMIT = 20\n>>>>>>> feature/limit\n',
+            '\nLIMIT = 20\n',
+          ),
+      },
+    ];
+    const roots = cases.map((c) => {
+      const root = join(tempDir(`check-${c.name}-`), 'platform');
+      cpSync(clean, root, { recursive: true });
+      c.break(root);
+      return root;
+    });
+    const load = () => loadMany(roots.map((root) => ({ project: join(root, 'pipelines/orders'), env: dev })));
+    const broken = load();
+    cases.forEach((c, i) => {
+      const result = pipeline(roots[i]!, ['check', '--pipeline', 'orders', '--json']);
+      expect(result.code, c.name).toBe(1);
+      const findings = JSON.parse(result.stdout).findings.map((f: Record<string, string>) => [f.rule, f.file]);
+      expect(new Set(findings.map(JSON.stringify)), c.name).toEqual(new Set([JSON.stringify([c.rule, c.file])]));
+      expect(result.stdout, c.name).toContain(JSON.stringify(c.message).slice(1, -1));
+      expect(broken[i]!.ok, c.name).toBe(false);
+      expect(broken[i]!.error, c.name).toContain(c.dagster);
+    });
+    cases.forEach((c, i) => {
+      c.mend(roots[i]!);
+    });
+    for (const root of roots) expect(JSON.parse(pipeline(root, ['check', '--json']).stdout).findings).toEqual([]);
+    for (const loaded of load()) expectLoaded(loaded);
   });
 });
 

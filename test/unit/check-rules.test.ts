@@ -19,6 +19,8 @@ import { shown } from '../../src/check/rules/platform-owned-edited.ts';
 import type { CheckReport } from '../../src/check/run.ts';
 import { ruleSettings } from '../../src/check/run.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
+import { parsePython } from '../../src/upgrade/engines/python.ts';
+import { COMPUTED, literalOf } from '../../src/upgrade/engines/python-literals.ts';
 import { pyprojectDependencies } from '../../src/upgrade/pyproject.ts';
 import { acmePlatform } from '../helpers/platform.ts';
 
@@ -237,5 +239,37 @@ describe('added-module-name: whether a module binds a name at its top level', ()
   });
   it.each(doesNot)('does not bind: %j', async (source) => {
     expect(await definesAtTop(`import dagster as dg\n\n${source}\n`, 'GRAPH')).toBe(false);
+  });
+});
+
+describe("preset-run-config: a preset's run_config read as the value Python makes of it", () => {
+  const value = async (text: string) => {
+    const statement = (await parsePython(text)).root().children()[0]!;
+    return literalOf(statement.children()[0]!);
+  };
+  it.each([
+    [
+      '{"orders": {"ops": {"load": {"config": {"limit": 10}}}}}',
+      { orders: { ops: { load: { config: { limit: 10 } } } } },
+    ],
+    ["{'a': 'x', \"b\": r'\\d', 'c': \"it\\'s\"}", { a: 'x', b: '\\d', c: "it's" }],
+    [
+      '{"n": -3, "f": 2.5, "g": -0.5, "big": 1_000, "t": True, "no": None, "l": [1, "a"], "tu": ("x",)}',
+      { n: -3, f: 2.5, g: -0.5, big: 1000, t: true, no: null, l: [1, 'a'], tu: ['x'] },
+    ],
+  ])('%s', async (text, expected) => {
+    expect(await value(text)).toEqual(expected);
+  });
+  it.each([
+    ['a name', '{"limit": LIMIT}', { limit: COMPUTED }],
+    ['a call', '{"paths": list_paths()}', { paths: COMPUTED }],
+    ['an f-string', '{"table": f"raw/{DAY}.csv"}', { table: COMPUTED }],
+    ['a float that JavaScript would read as an int', '{"rate": 1.0}', { rate: COMPUTED }],
+    ['an integer past 2^53', '{"id": 1732700000123456789}', { id: COMPUTED }],
+    ['a key that is a name', '{KEY: 1}', COMPUTED],
+    ['a dict unpacked into it', '{"a": 1, **BASE}', COMPUTED],
+    ['a list unpacked into it', '[1, *REST]', COMPUTED],
+  ])('what only running it tells is COMPUTED, where it sits: %s', async (_what, text, expected) => {
+    expect(await value(text)).toEqual(expected);
   });
 });

@@ -12,6 +12,8 @@ import { literalSecret } from './literal-secret.ts';
 import { missingDependency } from './missing-dependency.ts';
 import { platformOwnedEdited } from './platform-owned-edited.ts';
 import { presetMode } from './preset-mode.ts';
+import { presetRunConfig } from './preset-run-config.ts';
+import { pythonSyntax } from './python-syntax.ts';
 import { registrationStale } from './registration-stale.ts';
 import { sandboxConfig } from './sandbox-config.ts';
 import { scheduleTimezone } from './schedule-timezone.ts';
@@ -33,7 +35,9 @@ export const RULES: Rule[] = [
   addedModuleName,
   unknownDeployment,
   presetMode,
+  presetRunConfig,
   literalSecret,
   sandboxConfig,
   dagsterPin,
+  pythonSyntax,
 ];

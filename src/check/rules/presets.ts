@@ -1,5 +1,6 @@
-// The presets, schedules and sensors a pipeline declares (Preset, ScheduleSpec, SensorSpec calls),
-// and the modes modes.py defines: what trigger-mode and preset-mode reason about.
+// The presets, schedules, sensors and graphs a pipeline declares (Preset, ScheduleSpec, SensorSpec
+// calls, @dg.graph functions), and the modes modes.py defines: what trigger-mode, preset-mode and
+// preset-run-config reason about.
 import { MODES } from '../../conventions/platform-config.ts';
 import type { PipelineModel } from '../model.ts';
 import type { PyCall } from '../python.ts';
@@ -9,19 +10,40 @@ export interface Declared {
   triggers: { file: string; call: PyCall; kind: 'schedule' | 'sensor' }[];
   /** The keys of modes.py's MODES dict, else the platform's modes. */
   modes: string[];
+  /** The names of the package's graphs (`@dg.graph`), or undefined when one is computed. */
+  graphs: string[] | undefined;
 }
 
-export async function declared(pipeline: PipelineModel): Promise<Declared> {
-  const out: Declared = { presets: [], triggers: [], modes: [...MODES] };
+const GRAPH = /^((dg|dagster)\.)?graph$/;
+/**
+ * A graph made otherwise than by a decorator of the package: built (`GraphDefinition`), or
+ * imported from another distribution. Then the graphs are not all known.
+ */
+const GRAPH_ELSEWHERE =
+  /\bGraphDefinition\s*\(|^[ \t]*from[ \t]+(?!\.|dagster\b)[\w.]+[ \t]+import\b(?:[^\n(]*|[ \t]*\([^)]*)graph/im;
+
+/** What the pipeline declares, read once for every rule that asks. */
+export const declared = (pipeline: PipelineModel): Promise<Declared> =>
+  pipeline.memo('declared', () => readDeclared(pipeline));
+
+async function readDeclared(pipeline: PipelineModel): Promise<Declared> {
+  const out: Declared = { presets: [], triggers: [], modes: [...MODES], graphs: [] };
   for (const path of pipeline.pythonFiles()) {
     const facts = await pipeline.python(path);
     const file = `${pipeline.rel}/${path}`;
+    if (GRAPH_ELSEWHERE.test(pipeline.read(path) ?? '')) out.graphs = undefined;
     for (const call of facts?.calls ?? []) {
       if (call.callee === 'Preset')
         out.presets.push({ file, call, name: call.kwargs.get('name')?.str, mode: call.kwargs.get('mode')?.str });
       if (call.callee === 'ScheduleSpec' || call.callee === 'SensorSpec')
         out.triggers.push({ file, call, kind: call.callee === 'ScheduleSpec' ? 'schedule' : 'sensor' });
+      if (GRAPH.test(call.callee) && call.decorates) {
+        const name = call.kwargs.has('name') ? call.kwargs.get('name')!.str : call.decorates;
+        out.graphs = name === undefined ? undefined : out.graphs && [...out.graphs, name];
+      }
     }
+    for (const decorator of facts?.bareDecorators ?? [])
+      if (GRAPH.test(decorator.callee)) out.graphs = out.graphs && [...out.graphs, decorator.decorates];
     const modes = path.endsWith('/modes.py') ? facts?.assignments.get('MODES')?.dictKeys : undefined;
     if (modes) out.modes = modes;
   }

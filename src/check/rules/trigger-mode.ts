@@ -1,5 +1,6 @@
 // A schedule or sensor that no deployment ever loads: its preset's mode is allowed in none of the
-// deployments it names (or the pipeline is not released there), so it silently never runs.
+// deployments it names (or the pipeline is not released there), so it silently never runs. Or one
+// of a graph or preset the pipeline does not define, which stops the code location loading.
 import type { PipelineRule, RawFinding } from '../types.ts';
 import { declared } from './presets.ts';
 
@@ -7,15 +8,29 @@ export const triggerMode: PipelineRule = {
   id: 'trigger-mode',
   scope: 'pipeline',
   severity: 'error',
-  title: "A schedule or sensor whose preset's mode none of its deployments allow",
-  why: 'A deployment loads a schedule or sensor only if it is one of the deployments it names and its modes include the mode of its preset; when none does, it never loads anywhere and never runs, without any error.',
+  title: "A schedule or sensor whose preset's mode none of its deployments allow, or whose graph the pipeline lacks",
+  why: 'A deployment loads a schedule or sensor only if it is one of the deployments it names and its modes include the mode of its preset; when none does, it never loads anywhere and never runs, without any error. One that names a graph the pipeline does not define (renamed, or a copy from another pipeline) has no job to launch: the code location fails to load in the deployments it loads in.',
   fix: "name a deployment whose modes include the preset's mode, or launch a preset whose mode its deployments allow",
   async check(pipeline, ctx) {
-    const { presets, triggers } = await declared(pipeline);
+    const { presets, triggers, graphs } = await declared(pipeline);
     const released = pipeline.spec().spec?.answers.deployments ?? ctx.platform.deployments.map((d) => d.name);
     const findings: RawFinding[] = [];
     for (const { file, call, kind } of triggers) {
       const name = call.kwargs.get('name')?.str ?? '?';
+      const graph = call.kwargs.get('graph');
+      if (graphs && graph?.str !== undefined && !graphs.includes(graph.str)) {
+        const named = call.kwargs.get('deployments')?.strings;
+        const where = named ? ` (${named.join(', ')})` : '';
+        findings.push({
+          file,
+          line: graph.line,
+          message: `${kind} ${JSON.stringify(name)} launches a job of graph ${JSON.stringify(graph.str)}, which the pipeline does not define: the code location fails to load (KeyError) wherever the ${kind} loads${where}`,
+          fix: graphs.length
+            ? `use one of: ${graphs.join(', ')}`
+            : 'define the graph (npx pipeline add job), or remove the trigger',
+        });
+        continue;
+      }
       const presetName = call.kwargs.get('preset')?.str;
       const deployments = call.kwargs.get('deployments')?.strings;
       if (presetName === undefined || deployments === undefined) continue; // computed: cannot tell statically
