@@ -421,7 +421,7 @@ export async function run(argv: string[]): Promise<number | void> {
         json,
         { name: ctx.name, ...result },
         result.removed
-          ? `Removed sandbox ${ctx.name}${result.discarded.length ? ` (discarded ${result.discarded.length} unsaved changes)` : ''}`
+          ? `Removed sandbox ${ctx.name}${result.discarded.length ? ` (discarded ${counted(result.discarded.length, 'unsaved change')})` : ''}`
           : `no sandbox ${ctx.name} to remove`,
       );
     }

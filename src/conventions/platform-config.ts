@@ -283,7 +283,11 @@ export function checkPlatformConfig(raw: unknown, file = PLATFORM_FILE): Platfor
       r.fail('sandbox.ttl_days', `${JSON.stringify(sb.ttl_days)} must be a positive number of days`);
     sandbox.ttlDays = sb.ttl_days as number;
   }
-  if (!LAKEFS_BRANCH_ID.test(`${sandbox.branchPrefix}x`))
+  // Every sandbox name starts with it: empty, every branch of the repository (production's too)
+  // would be listed, pruned and guarded as a sandbox.
+  if (sandbox.branchPrefix === '')
+    r.fail('sandbox.branch_prefix', 'is empty; sandbox names start with it (sbx- if unsure)');
+  else if (!LAKEFS_BRANCH_ID.test(`${sandbox.branchPrefix}x`))
     r.fail(
       'sandbox.branch_prefix',
       `${JSON.stringify(sandbox.branchPrefix)} cannot start a lakeFS branch id (letters, digits, _ and -)`,

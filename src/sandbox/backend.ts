@@ -22,6 +22,8 @@ export interface SandboxBackend {
   readonly kind: 'lakefs' | 'snowflake';
   /** Where production lives, for messages: lakefs://data/main. */
   describeProduction(): string;
+  /** Throws the one-line error `create` would when production (its repository, its ref) is not there. */
+  checkSource(): Promise<void>;
   /** Creates the data sandbox from the production ref; returns it and whether it was new. Idempotent. */
   create(name: string): Promise<{ sandbox: DataSandbox; created: boolean }>;
   get(name: string): Promise<DataSandbox | undefined>;
@@ -33,21 +35,25 @@ export interface SandboxBackend {
   destroy(name: string): Promise<void>;
   /** Commits the sandbox's writes; the commit id (null where the backend commits as it goes). */
   commit(name: string, message: string, metadata: Record<string, string>): Promise<string | null>;
-  /** Committed changes of the sandbox that production does not have yet (a down would lose them). */
-  unpromoted(name: string): Promise<DataChange[]>;
+  /** Committed changes of the sandbox (at commit `at`, else its head) that production does not have yet (a down would lose them). */
+  unpromoted(name: string, at?: string): Promise<DataChange[]>;
   /** What production changed since the sandbox's base (its newest commit in common with production). */
   productionChanges(name: string): Promise<DataChange[]>;
   /** The sandbox's base: the newest production commit it contains. */
   baseCommit(name: string): Promise<string | null>;
-  /** The metadata of the sandbox's newest commit. */
-  headMetadata(name: string): Promise<Record<string, string>>;
-  /** Merges the sandbox into production; returns the production commit. */
+  /** The metadata of the sandbox's commit `at`, else of its newest. */
+  headMetadata(name: string, at?: string): Promise<Record<string, string>>;
+  /**
+   * Merges the sandbox (its commit `at`, else its head) into production; returns the production
+   * commit, or null when production has every change already (another promote merged them).
+   */
   promote(
     name: string,
     message: string,
     metadata: Record<string, string>,
     strategy?: 'source-wins' | 'dest-wins',
-  ): Promise<string>;
+    at?: string,
+  ): Promise<string | null>;
   /** Merges production into the sandbox; returns the sandbox's new head. */
   refresh(name: string, message: string, metadata: Record<string, string>): Promise<string>;
   /** The production branch, and whether the server itself refuses direct writes to it. */

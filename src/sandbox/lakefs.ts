@@ -70,16 +70,26 @@ export class LakeFSBackend implements SandboxBackend {
     }
   }
 
-  async create(name: string): Promise<{ sandbox: DataSandbox; created: boolean }> {
-    await this.checkRepository();
-    const existing = await this.get(name);
-    if (existing) return { sandbox: existing, created: false };
-    const source = await this.client.getCommit(this.repository, this.productionRef).catch(() => {
+  /** The commit of the production ref: what a new sandbox is made from. */
+  private async source(): Promise<{ id: string }> {
+    return this.client.getCommit(this.repository, this.productionRef).catch(() => {
       throw new CliError(
         `the production ref ${this.productionRef} does not exist in lakeFS repository ${this.repository}; fix sandbox.production_ref in platform.yaml`,
         EXIT.failure,
       );
     });
+  }
+
+  async checkSource(): Promise<void> {
+    await this.checkRepository();
+    await this.source();
+  }
+
+  async create(name: string): Promise<{ sandbox: DataSandbox; created: boolean }> {
+    await this.checkRepository();
+    const existing = await this.get(name);
+    if (existing) return { sandbox: existing, created: false };
+    const source = await this.source();
     // Branch from the commit, not the ref's name, so that what we record is exactly what we copied.
     try {
       await this.client.createBranch(this.repository, name, source.id);
@@ -141,9 +151,9 @@ export class LakeFSBackend implements SandboxBackend {
     return (await this.client.commit(this.repository, name, message, metadata)).id;
   }
 
-  async unpromoted(name: string): Promise<DataChange[]> {
-    return (await this.client.diffRefs(this.repository, await this.productionBranch(), name, 'three_dot')).map((e) =>
-      toChange(e, true),
+  async unpromoted(name: string, at?: string): Promise<DataChange[]> {
+    return (await this.client.diffRefs(this.repository, await this.productionBranch(), at ?? name, 'three_dot')).map(
+      (e) => toChange(e, true),
     );
   }
 
@@ -153,8 +163,8 @@ export class LakeFSBackend implements SandboxBackend {
     );
   }
 
-  async headMetadata(name: string): Promise<Record<string, string>> {
-    return (await this.client.getCommit(this.repository, name)).metadata ?? {};
+  async headMetadata(name: string, at?: string): Promise<Record<string, string>> {
+    return (await this.client.getCommit(this.repository, at ?? name)).metadata ?? {};
   }
 
   /** The production branch, which must exist: promote, protect and refresh need a branch, not a tag or commit. */
@@ -172,9 +182,16 @@ export class LakeFSBackend implements SandboxBackend {
     message: string,
     metadata: Record<string, string>,
     strategy?: MergeStrategy,
-  ): Promise<string> {
+    at?: string,
+  ): Promise<string | null> {
     const branch = await this.requireProductionBranch();
-    return this.client.merge(this.repository, name, branch, message, metadata, strategy);
+    try {
+      return await this.client.merge(this.repository, at ?? name, branch, message, metadata, strategy);
+    } catch (error) {
+      // Production has it all by now: another promote of this sandbox merged it meanwhile.
+      if (error instanceof LakeFSError && error.status === 400 && /\bno changes\b/.test(error.message)) return null;
+      throw error;
+    }
   }
 
   async refresh(name: string, message: string, metadata: Record<string, string>): Promise<string> {

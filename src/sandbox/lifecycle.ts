@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError, StateError } from '../errors.ts';
-import { gitBranchExists } from '../git.ts';
+import { gitBranchExists, gitCurrentBranch, gitDirt } from '../git.ts';
 import { counted } from '../text.ts';
 import { appendToMapping, appendToSequence, editYamlText, type TextEdit } from '../yaml/edit.ts';
 import type { DataChange } from './backend.ts';
@@ -105,8 +105,15 @@ export interface CommitResult {
 export async function sandboxCommit(ctx: SandboxContext, message: string): Promise<CommitResult> {
   if (!message.trim()) throw new InputError('commit needs a message: pipeline sandbox commit -m "what the data is"');
   await requireData(ctx);
-  const changes = await ctx.backend.uncommittedWrites(ctx.name);
   const gitCommit = gitBranchCommit(ctx.root, ctx.gitBranch);
+  // The commit records the git commit whose code made the data, and promote lets it into
+  // production once that commit is merged: code that is in no commit would pass unreviewed.
+  const dirt = gitCommit && gitCurrentBranch(ctx.root) === ctx.gitBranch ? gitDirt(ctx.root) : [];
+  if (dirt.length)
+    throw new StateError(
+      `the code that made the data is not all in a git commit: ${counted(dirt.length, 'file')} ${dirt.length === 1 ? 'differs' : 'differ'} from ${short(gitCommit!)} (${samplePaths(dirt.map((line) => ({ path: line.slice(3) })))}); commit them (git commit) and run pipeline sandbox commit again, so that promote can check that the code is merged`,
+    );
+  const changes = await ctx.backend.uncommittedWrites(ctx.name);
   const metadata: Record<string, string> = {
     sandbox: ctx.name,
     git_branch: ctx.gitBranch,
@@ -138,7 +145,11 @@ export interface PromoteResult {
 }
 
 export async function sandboxPromote(ctx: SandboxContext, options: PromoteOptions): Promise<PromoteResult> {
-  await requireData(ctx);
+  guardTarget(ctx.platform, ctx.name);
+  // Everything below is checked on this one commit of the sandbox, and this commit is what is
+  // merged: a commit made on the sandbox meanwhile (the question below may wait for minutes) stays out.
+  const head = (await ctx.backend.get(ctx.name))?.headCommit ?? undefined;
+  if (head === undefined) await requireData(ctx);
   const main = ctx.platform.sandbox.gitMainBranch ?? 'main';
   const record = readRecord(ctx.root, ctx.name);
   const gitBranch = record?.gitBranch ?? ctx.gitBranch;
@@ -147,7 +158,7 @@ export async function sandboxPromote(ctx: SandboxContext, options: PromoteOption
     throw new StateError(
       `sandbox ${ctx.name} has ${counted(pending.length, 'uncommitted data write')} (${samplePaths(pending)}); promote takes committed data only: run pipeline sandbox commit -m MSG first`,
     );
-  const changes = await ctx.backend.unpromoted(ctx.name);
+  const changes = await ctx.backend.unpromoted(ctx.name, head);
   const done = (reason: string): PromoteResult => ({
     name: ctx.name,
     promoted: false,
@@ -160,11 +171,12 @@ export async function sandboxPromote(ctx: SandboxContext, options: PromoteOption
   if (changes.length === 0)
     return done(`nothing to promote: production already has every committed change of ${ctx.name}`);
 
-  // The data was made by the code at the git commit its last sandbox commit names: that code must be in main.
-  const gitCommit = (await ctx.backend.headMetadata(ctx.name)).git_commit ?? gitBranchCommit(ctx.root, gitBranch);
+  // The data was made by the code at the git commit its last sandbox commit names (a refresh
+  // carries it on): that code must be in main. Never the branch's tip: that is not what made it.
+  const gitCommit = (await ctx.backend.headMetadata(ctx.name, head)).git_commit;
   if (!gitCommit)
     throw new StateError(
-      `the last commit of sandbox ${ctx.name} names no git commit and there is no git branch ${gitBranch}; commit the data with pipeline sandbox commit -m MSG on the branch`,
+      `the newest commit of sandbox ${ctx.name} names no git commit (it was not made by pipeline sandbox commit), so nothing tells which code made its data; commit the data with pipeline sandbox commit -m MSG on git branch ${gitBranch}`,
     );
   if (!gitBranchCommit(ctx.root, main))
     throw new InputError(
@@ -182,7 +194,7 @@ export async function sandboxPromote(ctx: SandboxContext, options: PromoteOption
       `production changed ${counted(conflicts.length, 'path')} the sandbox also changed since its base: ${samplePaths(
         conflicts.map((path) => ({ path })),
         10,
-      )}; pass --strategy source-wins (keep the sandbox's) or dest-wins (keep production's), or run pipeline sandbox refresh to look first`,
+      )}; pass --strategy source-wins (keep the sandbox's) or dest-wins (keep production's), or run pipeline sandbox diff to look first`,
     );
   }
   const metadata: Record<string, string> = {
@@ -203,7 +215,9 @@ export async function sandboxPromote(ctx: SandboxContext, options: PromoteOption
     if (!(await options.confirm(question))) return done('not confirmed: nothing written');
   }
   const message = options.message ?? `Promote sandbox ${ctx.name} (git branch ${gitBranch} at ${short(gitCommit)})`;
-  const commit = await ctx.backend.promote(ctx.name, message, metadata, options.strategy);
+  const commit = await ctx.backend.promote(ctx.name, message, metadata, options.strategy, head);
+  if (commit === null)
+    return done(`nothing to promote: production already has every committed change of ${ctx.name} (merged meanwhile)`);
   return { name: ctx.name, promoted: true, commit, changes, gitCommit, metadata };
 }
 
@@ -241,9 +255,12 @@ export async function sandboxRefresh(ctx: SandboxContext, dryRun: boolean): Prom
     );
   }
   if (dryRun) return { name: ctx.name, refreshed: false, commit: null, changes, reason: 'dry run: nothing written' };
+  // The sandbox's own data is still what that git commit made: promote checks it after a refresh too.
+  const { git_commit } = await ctx.backend.headMetadata(ctx.name);
   const commit = await ctx.backend.refresh(ctx.name, `Refresh sandbox ${ctx.name} from production`, {
     sandbox: ctx.name,
     git_branch: ctx.gitBranch,
+    ...(git_commit ? { git_commit } : {}),
     user: gitUser(ctx.root),
   });
   const record = readRecord(ctx.root, ctx.name);
@@ -270,19 +287,20 @@ export async function sandboxPrune(
 ): Promise<PruneEntry[]> {
   const { root, platform, backend } = ctx;
   const dir = join(root, SANDBOXES_DIR);
-  const local = existsSync(dir) ? readdirSync(dir).filter((n) => readRecord(root, n)) : [];
+  const local = existsSync(dir) ? readdirSync(dir).filter((n) => readRecord(root, n, true)) : [];
   const names = [...new Set([...local, ...(await backend.list(platform.sandbox.branchPrefix))])].sort();
   const ttl = platform.sandbox.ttlDays;
   const now = (options.now ?? new Date()).getTime();
   const out: PruneEntry[] = [];
   for (const name of names) {
-    const record = readRecord(root, name);
+    const record = readRecord(root, name, true);
     if (!record) {
+      const unreadable = existsSync(join(dir, name, 'sandbox.json'));
       out.push({
         name,
         gitBranch: null,
         action: 'kept',
-        why: 'no local record, so its git branch is unknown (remove it with pipeline sandbox down --git-branch NAME)',
+        why: `${unreadable ? `its record ${SANDBOXES_DIR}/${name}/sandbox.json is not a sandbox record` : 'no local record'}, so its git branch is unknown (remove it with pipeline sandbox down --git-branch NAME)`,
       });
       continue;
     }

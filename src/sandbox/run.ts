@@ -56,7 +56,8 @@ export function runJob(
   if (result.error)
     throw new CliError(
       `cannot run ${python}: ${result.error.message}; pass --python with the venv that has the pipeline's dependencies`,
-      EXIT.failure,
+      // A --python that is not there is bad input; another failure to start is not.
+      (result.error as NodeJS.ErrnoException).code === 'ENOENT' ? EXIT.usage : EXIT.failure,
     );
   return result.status ?? EXIT.failure;
 }

@@ -12,6 +12,7 @@ import {
 import { CliError, EXIT, InputError, StateError } from '../errors.ts';
 import { gitBranchExists, gitCurrentBranch, gitTopLevel } from '../git.ts';
 import { counted } from '../text.ts';
+import { permissionError } from '../tree/transaction.ts';
 import type { DataChange, DataSandbox, SandboxBackend } from './backend.ts';
 import { lakefsUri } from './lakefs.ts';
 import { LAKEFS_BRANCH_ID, sandboxName, snowflakeDatabaseName } from './names.ts';
@@ -63,6 +64,10 @@ export function platformRoot(cwd: string): { root: string; platform: PlatformCon
 
 /** The git branch a sandbox is for: --git-branch, else the checked-out branch. */
 export function currentGitBranch(root: string, override?: string): string {
+  if (override !== undefined && !override.trim())
+    throw new InputError(
+      '--git-branch is empty (an unset variable?); pass the branch name, or leave the flag out for the checked-out branch',
+    );
   if (override) return override;
   if (!gitTopLevel(root))
     throw new InputError(`${root} is not a git repository; sandboxes follow git branches (or pass --git-branch NAME)`);
@@ -105,9 +110,24 @@ export function guardTarget(platform: PlatformConfig, name: string): void {
 export const folder = (root: string, name: string) => join(root, SANDBOXES_DIR, name);
 const recordFile = (root: string, name: string) => join(folder(root, name), 'sandbox.json');
 
-export function readRecord(root: string, name: string): SandboxRecord | undefined {
+/**
+ * The sandbox's local record, or undefined. One that is not a record (cut short, edited by hand)
+ * is one line naming the file and the way out; `lenient` (list, prune: about every sandbox) reads
+ * it as no record, so the others are still listed and pruned.
+ */
+export function readRecord(root: string, name: string, lenient = false): SandboxRecord | undefined {
   const file = recordFile(root, name);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SandboxRecord) : undefined;
+  if (!existsSync(file)) return undefined;
+  let record: Partial<SandboxRecord> | undefined;
+  try {
+    record = JSON.parse(readFileSync(file, 'utf8')) as Partial<SandboxRecord>;
+  } catch {}
+  if (record && typeof record === 'object' && typeof record.gitBranch === 'string' && record.name === name)
+    return record as SandboxRecord;
+  if (lenient) return undefined;
+  throw new StateError(
+    `${relative(root, file)} is not a sandbox record (cut short or edited); remove it, then pipeline sandbox up on its git branch writes it again (or pipeline sandbox down --git-branch NAME removes the sandbox)`,
+  );
 }
 
 /** Written beside and renamed over, so a reader (or a racing `up`) never sees half a record. */
@@ -181,12 +201,15 @@ export async function sandboxUpPlan(
 ): Promise<SandboxUpPlan> {
   ownRecord(ctx);
   const asked = 'notLookedUp' in backend ? undefined : backend;
+  const dataExists = asked ? (await asked.get(ctx.name)) !== undefined : null;
+  // What up would refuse, the plan refuses too: a repository or production ref that is not there.
+  if (dataExists === false) await asked?.checkSource();
   const dir = folder(ctx.root, ctx.name);
   return {
     name: ctx.name,
     gitBranch: ctx.gitBranch,
     production: productionOf(ctx.platform),
-    dataExists: asked ? (await asked.get(ctx.name)) !== undefined : null,
+    dataExists,
     notLookedUp: asked ? null : (backend as { notLookedUp: string }).notLookedUp,
     instanceDir: join(dir, 'dagster_home'),
     envFile: join(dir, 'sandbox.env'),
@@ -198,6 +221,21 @@ export async function sandboxUp(
   endpoint: string | null,
 ): Promise<{ status: SandboxStatus; created: boolean }> {
   const previous = ownRecord(ctx);
+  // The local folder first: one that cannot be written stops up before the data sandbox is made.
+  // Named as the folder to fix: the sandbox's own, else .sandboxes/ that cannot hold it.
+  const where = existsSync(folder(ctx.root, ctx.name))
+    ? relative(ctx.root, folder(ctx.root, ctx.name))
+    : existsSync(join(ctx.root, SANDBOXES_DIR))
+      ? SANDBOXES_DIR
+      : '.';
+  try {
+    const probe = join(folder(ctx.root, ctx.name), `.up.${process.pid}.tmp`);
+    mkdirSync(join(folder(ctx.root, ctx.name), 'dagster_home'), { recursive: true });
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    permissionError(error, where, 'write in the folder');
+  }
   const { sandbox, created } = await ctx.backend.create(ctx.name);
   // A new branch records the commit it was made from; an adopted one (made by a racing `up`, or
   // left from an earlier checkout) records its base as lakeFS computes it, never the ref's name.
@@ -213,7 +251,15 @@ export async function sandboxUp(
           sourceCommit: sandbox.sourceCommit,
           createdAt: (!created && previous?.createdAt) || new Date().toISOString(),
         };
-  const { instanceDir, envFile } = writeInstance(ctx, record, endpoint);
+  let written: { instanceDir: string; envFile: string };
+  try {
+    written = writeInstance(ctx, record, endpoint);
+  } catch (error) {
+    // Half a sandbox is none: the data sandbox this run made goes too (an adopted one stays).
+    if (created) await ctx.backend.destroy(ctx.name);
+    permissionError(error, where, 'write in the folder');
+  }
+  const { instanceDir, envFile } = written;
   return { status: toStatus(record.name, record, sandbox, instanceDir, envFile), created };
 }
 
@@ -242,8 +288,9 @@ export async function sandboxStatus(
   root: string,
   backend: SandboxBackend,
   name: string,
+  lenient = false,
 ): Promise<SandboxStatus | undefined> {
-  const record = readRecord(root, name);
+  const record = readRecord(root, name, lenient);
   const data = await backend.get(name);
   if (!record && !data) return undefined;
   const home = join(folder(root, name), 'dagster_home');
@@ -268,13 +315,13 @@ export async function sandboxList(
   now = new Date(),
 ): Promise<SandboxListEntry[]> {
   const local = existsSync(join(root, SANDBOXES_DIR))
-    ? readdirSync(join(root, SANDBOXES_DIR)).filter((n) => existsSync(recordFile(root, n)))
+    ? readdirSync(join(root, SANDBOXES_DIR)).filter((n) => readRecord(root, n, true))
     : [];
   const remote = await backend.list(platform.sandbox.branchPrefix);
   const names = [...new Set([...local, ...remote])].sort();
   const out: SandboxListEntry[] = [];
   for (const name of names) {
-    const status = await sandboxStatus(root, backend, name);
+    const status = await sandboxStatus(root, backend, name, true);
     if (!status) continue;
     out.push({
       ...status,

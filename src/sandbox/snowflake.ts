@@ -46,6 +46,14 @@ export class SnowflakeBackend implements SandboxBackend {
     return { name, sourceRef: this.productionDatabase, sourceCommit: null, headCommit: null };
   }
 
+  async checkSource(): Promise<void> {
+    if (!(await this.show(this.productionDatabase)).some((r) => r.name === this.productionDatabase))
+      throw new CliError(
+        `Snowflake has no database ${this.productionDatabase} to clone; fix sandbox.production_ref in platform.yaml`,
+        EXIT.failure,
+      );
+  }
+
   async create(name: string): Promise<{ sandbox: DataSandbox; created: boolean }> {
     this.guard(name);
     const existing = await this.get(name);

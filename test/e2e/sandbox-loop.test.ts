@@ -2,15 +2,17 @@
 // commit → git merge → promote → production has the data with the git commit in its metadata;
 // refresh, conflicts, down and prune refusing to lose unpromoted work, the Dagster UI on the
 // sandbox's own instance, and bad endpoints or config as one-line errors.
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { builtBin } from '../../src/paths.ts';
+import { LakeFSBackend } from '../../src/sandbox/lakefs.ts';
 import { binEnv, createPipeline, runBin } from '../helpers/cli.ts';
 import { type LakeFSServer, startLakeFS } from '../helpers/lakefs.ts';
 import { PYTHON } from '../helpers/python.ts';
+import { openTerminal } from '../helpers/terminal.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const REPO = 'data';
@@ -474,5 +476,184 @@ describe('bad endpoints and config are one line, never a stack trace', () => {
     });
     expect(readFileSync(up.envFile, 'utf8')).toContain(`\nLAKEFS_ENDPOINT=${lakefs.endpoint}\n`);
     expect(json(['down', ...branchOf('feature/api-suffix')])).toMatchObject({ removed: true });
+  });
+});
+
+describe('production takes only data that merged code made', () => {
+  const GUARD = 'guard';
+  let platform: string;
+  const run = (args: string[], env: Record<string, string> = lakefs.env) =>
+    runBin('pipeline', ['sandbox', ...args], platform, env);
+  const ok = (args: string[]) => {
+    const result = run([...args, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout);
+  };
+  const no = (args: string[], code = 2) => {
+    const result = run(args);
+    expect(result.code, result.stdout + result.stderr).toBe(code);
+    expect(result.stderr).toMatch(/^pipeline: error: [^\n]+\n$/);
+    return result.stderr;
+  };
+  const inProduction = async () => (await lakefs.client.listObjects(GUARD, 'main')).map((o) => o.path);
+  const shortSha = (ref: string) => git(platform, 'rev-parse', ref).slice(0, 12);
+
+  beforeAll(async () => {
+    await lakefs.client.createRepository(GUARD, `local://${GUARD}`, 'main');
+    await lakefs.client.upload(GUARD, 'main', 'raw/orders.csv', ORDERS);
+    await lakefs.client.commit(GUARD, 'main', 'seed production');
+    platform = makePlatform({ pipelines: [['orders', '--template', 'transform']] });
+    const file = join(platform, 'platform.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('repository: data', `repository: ${GUARD}`));
+    git(platform, 'commit', '-q', '-am', 'sandboxes on the guard repository');
+    expect(run(['init']).code).toBe(0);
+  });
+
+  it('commit refuses while the code that made the data is not all in a git commit; committed, it records that commit', async () => {
+    git(platform, 'checkout', '-q', '-b', 'feature/dirty');
+    const name = ok(['up']).name;
+    await lakefs.client.upload(GUARD, name, 'marts/dirty.csv', 'x\n1\n');
+    const ops = join(platform, 'pipelines/orders/src/orders/ops.py');
+    writeFileSync(ops, `${readFileSync(ops, 'utf8')}\n# the new metric, not committed yet\n`);
+    expect(no(['commit', '-m', 'dirty'])).toMatch(
+      /the code that made the data is not all in a git commit: 1 file differs from \w{12} \(pipelines\/orders\/src\/orders\/ops\.py\); commit them \(git commit\)/,
+    );
+    expect((await lakefs.client.uncommitted(GUARD, name)).map((e) => e.path)).toEqual(['marts/dirty.csv']);
+    git(platform, 'commit', '-q', '-am', 'the new metric');
+    expect(ok(['commit', '-m', 'dirty mart, its code committed']).metadata.git_commit).toBe(
+      git(platform, 'rev-parse', 'HEAD'),
+    );
+  });
+
+  it("after a refresh, promote checks the git commit that made the sandbox's data, not the git branch's tip", async () => {
+    git(platform, 'checkout', '-q', '-b', 'feature/reset', 'main');
+    git(platform, 'commit', '-q', '--allow-empty', '-m', 'bad code, never merged');
+    const bad = git(platform, 'rev-parse', 'HEAD');
+    const name = ok(['up']).name;
+    await lakefs.client.upload(GUARD, name, 'marts/bad.csv', 'bad\n');
+    expect(ok(['commit', '-m', 'bad data']).metadata.git_commit).toBe(bad);
+    // Production moves on: feature/dirty merged and promoted.
+    git(platform, 'checkout', '-q', 'main');
+    git(platform, 'merge', '-q', '--no-ff', '-m', 'Merge feature/dirty', 'feature/dirty');
+    expect(ok(['promote', '--yes', '--git-branch', 'feature/dirty'])).toMatchObject({ promoted: true });
+    expect(ok(['refresh', '--git-branch', 'feature/reset'])).toMatchObject({ refreshed: true });
+    expect((await lakefs.client.getCommit(GUARD, name)).metadata).toMatchObject({ git_commit: bad });
+    // The branch is reset to main, whose tip is merged; the data is still bad's.
+    git(platform, 'branch', '-f', 'feature/reset', 'main');
+    expect(no(['promote', '--yes', '--git-branch', 'feature/reset'])).toContain(
+      `git commit ${bad.slice(0, 12)} of branch feature/reset is not merged into main`,
+    );
+    expect(await inProduction()).not.toContain('marts/bad.csv');
+  });
+
+  it('promote merges the sandbox commit it checked: data committed while it asks stays out', async () => {
+    git(platform, 'checkout', '-q', '-b', 'feature/t', 'main');
+    git(platform, 'commit', '-q', '--allow-empty', '-m', 'v1');
+    const name = ok(['up']).name;
+    await lakefs.client.upload(GUARD, name, 'marts/t1.csv', '1\n');
+    ok(['commit', '-m', 't1']);
+    git(platform, 'checkout', '-q', 'main');
+    git(platform, 'merge', '-q', '--no-ff', '-m', 'Merge feature/t v1', 'feature/t');
+    const env = Object.entries(lakefs.env)
+      .map(([key, value]) => `${key}='${value}'`)
+      .join(' ');
+    const terminal = openTerminal(
+      platform,
+      `env -u CI ${env} '${process.execPath}' '${builtBin('pipeline')}' sandbox promote --git-branch feature/t; sleep 60`,
+    );
+    try {
+      await terminal.waitFor(`Merge 1 change of ${name} (git ${shortSha('feature/t')})`);
+      // Meanwhile, in another shell: new code on the branch, and its data committed to the sandbox.
+      git(platform, 'checkout', '-q', 'feature/t');
+      git(platform, 'commit', '-q', '--allow-empty', '-m', 'v2, not merged');
+      await lakefs.client.upload(GUARD, name, 'marts/t2.csv', '2\n');
+      ok(['commit', '-m', 't2']);
+      terminal.keys('y', 'Enter');
+      await terminal.waitFor(/Promoted 1 change of/);
+    } finally {
+      terminal.close();
+    }
+    expect(await inProduction()).toContain('marts/t1.csv');
+    expect(await inProduction()).not.toContain('marts/t2.csv');
+    git(platform, 'checkout', '-q', 'main');
+    expect(no(['promote', '--yes', '--git-branch', 'feature/t'])).toContain(
+      `git commit ${shortSha('feature/t')} of branch feature/t is not merged into main`,
+    );
+    // Two promotes at once: the one that finds production has it all says so.
+    const again = new LakeFSBackend(lakefs.client, GUARD, 'main');
+    const head = (await again.get(name))!.headCommit!;
+    expect(
+      await again.promote(name, 'again', {}, undefined, (await lakefs.client.getCommit(GUARD, `${head}~1`)).id),
+    ).toBeNull();
+  });
+
+  it('a record that is not JSON: list and prune go on with the others, status names the file', () => {
+    const name = ok(['status', '--git-branch', 'feature/t']).name;
+    writeFileSync(join(platform, '.sandboxes', name, 'sandbox.json'), '{"name": "x", "gitBr');
+    const listed = ok(['list']) as { name: string; gitBranch: string | null }[];
+    expect(listed.map((s) => s.name)).toContain(name);
+    expect(listed.find((s) => s.name === name)!.gitBranch).toBeNull();
+    expect(listed.some((s) => s.gitBranch === 'feature/reset')).toBe(true);
+    const pruned = ok(['prune', '--dry-run']) as { name: string; why: string }[];
+    expect(pruned.find((p) => p.name === name)!.why).toContain(
+      `its record .sandboxes/${name}/sandbox.json is not a sandbox record`,
+    );
+    expect(no(['status', '--git-branch', 'feature/t'])).toContain(
+      `.sandboxes/${name}/sandbox.json is not a sandbox record`,
+    );
+    expect(ok(['down', '--force', '--git-branch', 'feature/t'])).toMatchObject({ removed: true });
+  });
+
+  it('up --dry-run refuses what up refuses; an empty --git-branch is refused', () => {
+    const file = join(platform, 'platform.yaml');
+    const text = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, text.replace(`repository: ${GUARD}`, 'repository: nope'));
+      const dry = no(['up', '--dry-run', '--git-branch', 'feature/cfg'], 1);
+      expect(dry).toContain('has no repository nope; create it, or fix sandbox.repository in platform.yaml');
+      expect(no(['up', '--git-branch', 'feature/cfg'], 1)).toBe(dry);
+      writeFileSync(file, text.replace('production_ref: main', 'production_ref: nope-branch'));
+      expect(no(['up', '--dry-run', '--git-branch', 'feature/cfg'], 1)).toContain(
+        'the production ref nope-branch does not exist',
+      );
+    } finally {
+      writeFileSync(file, text);
+    }
+    expect(no(['up', '--git-branch', ''])).toContain('--git-branch is empty');
+    expect(no(['promote', '--yes', '--git-branch', ''])).toContain('--git-branch is empty');
+  });
+
+  it('a .sandboxes folder it cannot write stops up before the data branch is made: one line, exit 2', async () => {
+    const sandboxes = join(platform, '.sandboxes');
+    const asUser = process.getuid?.() === 0;
+    // Root may write anything: run the command as an unprivileged user, as a developer would.
+    if (asUser) spawnSync('chown', ['-R', 'nobody:nogroup', platform]);
+    chmodSync(sandboxes, 0o555);
+    try {
+      const result = spawnSync(
+        asUser ? 'setpriv' : process.execPath,
+        [
+          ...(asUser ? ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath] : []),
+          builtBin('pipeline'),
+          'sandbox',
+          'up',
+          '--git-branch',
+          'feature/ro',
+        ],
+        {
+          cwd: platform,
+          encoding: 'utf8',
+          env: { ...binEnv(lakefs.env), HOME: platform, GIT_CONFIG_GLOBAL: '/dev/null' },
+        },
+      );
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr).toBe(
+        'pipeline: error: cannot write in the folder .sandboxes (permission denied); make the folder writable, then run again\n',
+      );
+    } finally {
+      chmodSync(sandboxes, 0o755);
+      if (asUser) spawnSync('chown', ['-R', 'root:root', platform]);
+    }
+    expect((await lakefs.client.listBranches(GUARD, 'sbx-feature-ro')).map((b) => b.id)).toEqual([]);
   });
 });

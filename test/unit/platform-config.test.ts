@@ -49,6 +49,8 @@ describe('platform.yaml', () => {
     expect(errorFor((r) => (r.sandbox.repository = 'Bad Repo'))).toMatch(
       /sandbox.repository: "Bad Repo" must be a lakeFS repository id/,
     );
+    // Empty, every branch of the repository (production's too) would read as a sandbox.
+    expect(errorFor((r) => (r.sandbox.branch_prefix = ''))).toMatch(/sandbox.branch_prefix: is empty/);
   });
 
   it('accepts a platform that adds its own deployment', () => {
