@@ -114,6 +114,19 @@ export function gitVersionsOf(dir: string, path: string, max: number): { commit:
 export const gitBranchExists = (dir: string, branch: string): boolean =>
   tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;
 
+/**
+ * A branch that keeps `branch` from being made, as git keeps a branch and a folder of branches
+ * apart: `pipeline` stops `pipeline/orders`, and `pipeline/orders/v2` stops it too. Undefined when none.
+ */
+export function gitBranchInTheWay(dir: string, branch: string): string | undefined {
+  const parts = branch.split('/');
+  for (let n = 1; n < parts.length; n++) {
+    const prefix = parts.slice(0, n).join('/');
+    if (gitBranchExists(dir, prefix)) return prefix;
+  }
+  return tryGit(dir, ['for-each-ref', '--count=1', '--format=%(refname:short)', `refs/heads/${branch}/`]) || undefined;
+}
+
 export function gitInit(dir: string, branch = 'main'): void {
   runGit(dir, ['init', '--quiet', '--initial-branch', branch]);
 }

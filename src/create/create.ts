@@ -289,6 +289,11 @@ function decideGit(
   }
   if (pipelineBranch && git.gitBranchExists(root, pipelineBranch))
     throw new StateError(`git branch ${pipelineBranch} already exists; delete it, or choose another pipeline name`);
+  const inTheWay = pipelineBranch && git.gitBranchInTheWay(root, pipelineBranch);
+  if (inTheWay)
+    throw new StateError(
+      `git branch ${inTheWay} exists, so git cannot make branch ${pipelineBranch} (a branch cannot also be a folder of branches); rename it (git branch -m ${inTheWay} ${inTheWay.replaceAll('/', '-')}-old), or pass --no-branch`,
+    );
   return {
     init: false,
     platformCommit: creatingPlatform && !git.gitHasCommits(root),

@@ -65,6 +65,15 @@ export function layoutCallAt(
   return `${head}(\n${args.map((a) => `${inner}${a},\n`).join('')}${close}`;
 }
 
+/**
+ * `from module import a, b`, as ruff's isort and `ruff format` lay it out at line length `width`:
+ * on one line when it fits, else one name a line in parentheses, with a trailing comma.
+ */
+export function pyImport(module: string, names: string[], width = 120): string {
+  const flat = `from ${module} import ${names.join(', ')}`;
+  return flat.length <= width ? flat : `from ${module} import (\n${names.map((n) => `    ${n},\n`).join('')})`;
+}
+
 /** A Python tuple of strings, as `ruff format` writes it: `()`, `("a",)`, `("a", "b")`. */
 export function pyTuple(values: string[]): string {
   return values.length === 1 ? `(${pyString(values[0]!)},)` : `(${values.map(pyString).join(', ')})`;

@@ -15,6 +15,7 @@ import {
   pyBlock,
   pyCall,
   pyDocstring,
+  pyImport,
   pyLiteral,
   pyString,
   pyTuple,
@@ -65,6 +66,11 @@ export function registerHelpers(hb: HandlebarsEnv): HandlebarsEnv {
         Object.fromEntries(pairs.flatMap((key, i) => (i % 2 === 0 ? [[key as string, pairs[i + 1]]] : []))),
       ),
     );
+  });
+  // {{pyimport pkg ".deployments" "SensorSpec" "build_sensor"}}: the module in parts (joined), then the names.
+  hb.registerHelper('pyimport', (...args: unknown[]) => {
+    const [head, tail, ...names] = args.slice(0, -1) as string[];
+    return safe(pyImport(`${head}${tail}`, names));
   });
   hb.registerHelper('pytuple', (values: string[]) => safe(pyTuple(values ?? [])));
   // {{pyenvcall "resource" className fields 4}}: resource=Class(field=dg.EnvVar("VAR"), ...), on a line

@@ -867,7 +867,12 @@ function rollBack(journal: Journal, dir: string): string[] {
       ...git.created.map((r) => `${r}.lock`),
       ...(git.branch ? [`${git.branch.ref}.lock`] : []),
     ])
-      rmSync(join(git.dir, lock), { force: true });
+      try {
+        rmSync(join(git.dir, lock), { force: true });
+      } catch (error) {
+        // A lock under a path that is a file (branch `pipeline` beside `pipeline/orders.lock`): not there.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+      }
     if (git.head !== null) attempt(join(git.dir, 'HEAD'), () => writeFileAtomic(join(git.dir!, 'HEAD'), git.head!));
     if (git.branch)
       attempt(git.branch.ref, () =>

@@ -26,7 +26,10 @@ export function isTimezone(value: string): boolean {
 export function timezoneProblem(value: string): string | undefined {
   if (isTimezone(value)) return undefined;
   const sameCase = [...TZDATA_ZONES].find((zone) => zone.toLowerCase() === value.toLowerCase());
-  if (sameCase) return `is not an IANA timezone as written; write it ${sameCase}`;
+  if (sameCase && sameCase !== value && icuAccepts(sameCase))
+    return `is not an IANA timezone as written; write it ${sameCase}`;
+  // In tzdata but not in ICU (Factory: "local time zone must be set"): no place has it.
+  if (sameCase) return 'is not the timezone of a place; use a name such as UTC, Europe/Berlin or America/New_York';
   if (icuAccepts(value))
     return 'is an old timezone name that current tzdata (and so Dagster in the pipeline images) no longer has; use its current name, such as America/Los_Angeles for US/Pacific-New';
   return 'is not an IANA timezone; use a name such as UTC, Europe/Berlin or America/New_York';

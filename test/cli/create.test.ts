@@ -152,6 +152,27 @@ describe('adding a pipeline', () => {
     expect(treeFingerprint(dir)).toEqual(before);
   });
 
+  it.each([
+    ['a branch named as its folder', 'pipeline', false],
+    ['the same, packed', 'pipeline', true],
+    ['a branch inside its name', 'pipeline/orders/v2', false],
+  ])(
+    'refuses a branch git cannot make beside %s, before writing anything; the next command runs',
+    (_what, other, pack) => {
+      const dir = makePlatform();
+      git(dir, 'branch', other);
+      if (pack) git(dir, 'pack-refs', '--all');
+      const before = treeFingerprint(dir);
+      const result = createPipeline(['orders'], dir);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toBe(
+        `create-pipeline: error: git branch ${other} exists, so git cannot make branch pipeline/orders (a branch cannot also be a folder of branches); rename it (git branch -m ${other} ${other.replaceAll('/', '-')}-old), or pass --no-branch\n`,
+      );
+      expect(treeFingerprint(dir)).toEqual(before);
+      expect(runBin('pipeline', ['list'], dir).code).toBe(0);
+    },
+  );
+
   it('puts everything back when the commit fails', () => {
     const dir = makePlatform();
     const before = treeFingerprint(dir);

@@ -15,6 +15,9 @@ import { addUatDeployment, git, makePlatform } from '../helpers/workspace.ts';
 // backslashes, a newline), and one long enough that the graph's decorator no longer fits on one line.
 const LONG_DESCRIPTION = `Orders per day, ${'and then some more words '.repeat(6)}until the line is long`;
 
+const LONGEST_ML = 'customer_lifetime_value_predictions_for_web_events';
+const LONGEST_TRANSFORM = 'daily_revenue_of_completed_orders_per_market_regio';
+
 const PIPELINES = [
   REVENUE_PIPELINE,
   ['orders', '--template', 'transform', '--description', LONG_DESCRIPTION],
@@ -24,6 +27,10 @@ const PIPELINES = [
   ['scores', '--template', 'ml'],
   ['events', '--template', 'ingest', '--owner', 'analytics', '--schedule', '0 * * * *'],
   ['clicks_from_the_website_landing_zone', '--template', 'ingest'],
+  // Names as long as a name may be (50 characters): imports and decorators that name the package
+  // or its graphs no longer fit on one line.
+  [LONGEST_ML, '--template', 'ml'],
+  [LONGEST_TRANSFORM, '--template', 'transform'],
 ];
 
 const ADDS = [
@@ -81,6 +88,11 @@ const ADDS = [
   ['mode', '--pipeline', 'orders', '--name', 'staging', '--like', 'prod'],
   ['preset', '--pipeline', 'orders', '--name', 'staging_full', '--mode', 'staging'],
   ['schedule', '--pipeline', 'orders', '--preset', 'staging_full', '--cron', '0 5 * * *'],
+  ['sensor', '--pipeline', LONGEST_ML, '--preset', 'prod_full'],
+  ['job', '--pipeline', LONGEST_ML, '--name', 'a_backfill_as_long_as_a_graph_name_may_be_here_xyz'],
+  ['preset', '--pipeline', LONGEST_TRANSFORM, '--name', 'dev_sample', '--mode', 'dev'],
+  ['schedule', '--pipeline', LONGEST_TRANSFORM, '--preset', 'dev_sample', '--cron', '0 4 * * *'],
+  ['resource', '--pipeline', LONGEST_TRANSFORM, '--name', 'warehouse', '--env', 'url=WAREHOUSE_URL'],
 ];
 
 describe('the generated Python passes ruff as written', () => {

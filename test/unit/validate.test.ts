@@ -343,6 +343,11 @@ describe('timezones', () => {
     ).toEqual(Array(10).fill(false));
     expect(timezoneProblem('europe/berlin')).toMatch(/write it Europe\/Berlin/);
     expect(timezoneProblem('US/Pacific-New')).toMatch(/current tzdata .* no longer has/);
+    // In tzdata, refused by ICU: the message names no fix that is the value itself.
+    expect(timezoneProblem('Factory')).toBe(
+      'is not the timezone of a place; use a name such as UTC, Europe/Berlin or America/New_York',
+    );
+    expect(timezoneProblem('factory')).toBe(timezoneProblem('Factory'));
   });
 
   it('accepts exactly what zoneinfo with the tzdata package and ICU both accept', () => {
