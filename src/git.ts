@@ -114,6 +114,12 @@ export function gitVersionsOf(dir: string, path: string, max: number): { commit:
 export const gitBranchExists = (dir: string, branch: string): boolean =>
   tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]) !== undefined;
 
+/** The remote-tracking branches of that name (`origin/pipeline/orders`): a teammate's, fetched. */
+export const gitRemoteBranches = (dir: string, branch: string): string[] =>
+  (tryGit(dir, ['for-each-ref', '--format=%(refname:short)', `refs/remotes/*/${branch}`]) ?? '')
+    .split('\n')
+    .filter(Boolean);
+
 /**
  * A branch that keeps `branch` from being made, as git keeps a branch and a folder of branches
  * apart: `pipeline` stops `pipeline/orders`, and `pipeline/orders/v2` stops it too. Undefined when none.

@@ -194,8 +194,8 @@ const statLine = (s: ReturnType<typeof diffStat>) =>
 async function confirmOnTerminal(): Promise<((q: string) => Promise<boolean>) | undefined> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
   const { confirm } = await import('@inquirer/prompts');
-  // Ctrl-C at the prompt is a "no", not a stack trace.
-  return (message) => confirm({ message, default: false }).catch(() => false);
+  // Ctrl-C at the prompt ends the command as Ctrl-C does (exit 130, "cancelled; nothing was written").
+  return (message) => confirm({ message, default: false });
 }
 
 export async function run(argv: string[]): Promise<number | void> {

@@ -289,6 +289,12 @@ function decideGit(
   }
   if (pipelineBranch && git.gitBranchExists(root, pipelineBranch))
     throw new StateError(`git branch ${pipelineBranch} already exists; delete it, or choose another pipeline name`);
+  // A teammate pushed a pipeline of that name (its pull request is open): ours would clash on push and on merge.
+  const remote = pipelineBranch ? git.gitRemoteBranches(root, pipelineBranch) : [];
+  if (remote.length)
+    throw new StateError(
+      `git branch ${remote[0]} exists: someone has a pipeline of that name on its way (its pull request?); choose another name, or work on theirs (git switch ${pipelineBranch})`,
+    );
   const inTheWay = pipelineBranch && git.gitBranchInTheWay(root, pipelineBranch);
   if (inTheWay)
     throw new StateError(

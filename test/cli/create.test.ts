@@ -173,6 +173,19 @@ describe('adding a pipeline', () => {
     },
   );
 
+  it("refuses the name of a teammate's pipeline on its way (a fetched origin/pipeline/<name>), before writing anything", () => {
+    const dir = makePlatform();
+    git(dir, 'update-ref', 'refs/remotes/origin/pipeline/orders', 'HEAD');
+    const before = treeFingerprint(dir);
+    const result = createPipeline(['orders'], dir);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toBe(
+      'create-pipeline: error: git branch origin/pipeline/orders exists: someone has a pipeline of that name on its way (its pull request?); choose another name, or work on theirs (git switch pipeline/orders)\n',
+    );
+    expect(treeFingerprint(dir)).toEqual(before);
+    expect(createPipeline(['orders_v2'], dir).code).toBe(0);
+  });
+
   it('puts everything back when the commit fails', () => {
     const dir = makePlatform();
     const before = treeFingerprint(dir);

@@ -579,6 +579,20 @@ describe('production takes only data that merged code made', () => {
     expect(no(['promote', '--yes', '--git-branch', 'feature/t'])).toContain(
       `git commit ${shortSha('feature/t')} of branch feature/t is not merged into main`,
     );
+    // Merged now; Ctrl-C at the question ends the command as Ctrl-C does, and nothing is merged.
+    git(platform, 'merge', '-q', '--no-ff', '-m', 'Merge feature/t v2', 'feature/t');
+    const cancelled = openTerminal(
+      platform,
+      `env -u CI ${env} '${process.execPath}' '${builtBin('pipeline')}' sandbox promote --git-branch feature/t; echo "exit=$?"; sleep 60`,
+    );
+    try {
+      await cancelled.waitFor(`Merge 1 change of ${name}`);
+      cancelled.keys('C-c');
+      expect(await cancelled.waitFor('exit=')).toMatch(/pipeline: cancelled; nothing was written\s+exit=130/);
+    } finally {
+      cancelled.close();
+    }
+    expect(await inProduction()).not.toContain('marts/t2.csv');
     // Two promotes at once: the one that finds production has it all says so.
     const again = new LakeFSBackend(lakefs.client, GUARD, 'main');
     const head = (await again.get(name))!.headCommit!;
