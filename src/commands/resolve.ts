@@ -1,5 +1,6 @@
 // CLI glue of `pipeline resolve`: flags and help, then resolveConflicts, the write (one transaction),
 // `git add` of what it resolved, and the report as text or JSON.
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandRoot, loadPlatformConfig } from '../conventions/platform-config.ts';
@@ -7,6 +8,7 @@ import { EXIT, InputError } from '../errors.ts';
 import { gitAdd } from '../git.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { nextStep, type ResolveReport, resolveConflicts } from '../resolve/resolve.ts';
+import { counted } from '../text.ts';
 import { writing } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
@@ -52,6 +54,10 @@ export function renderResolveReport(report: ResolveReport): string {
     );
   else if (report.left.length === 0 && !report.dryRun)
     lines.push(`every conflict is resolved and staged: ${nextStep(report.operation)}`);
+  else if (!report.dryRun && nextStep(report.operation))
+    lines.push(
+      `${counted(report.left.length, 'conflict')} left to you: resolve and git add ${report.left.length === 1 ? 'it' : 'them'}, then ${nextStep(report.operation)}`,
+    );
   return lines.join('\n');
 }
 

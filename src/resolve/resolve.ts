@@ -208,6 +208,22 @@ async function resolveOwned(
 }
 
 /**
+ * Two pipelines of one name (a branch each made it): git's base has no answers for it, and both
+ * sides have. Not a conflict of lines: one entry for the folder, saying how to keep both.
+ */
+function bothAdded(run: Run, name: string): { path: string; why: string } | undefined {
+  const stages = run.unmerged.get(`pipelines/${name}/${ANSWERS_FILE}`);
+  if (!stages || stages.has(1) || !stages.has(2) || !stages.has(3)) return undefined;
+  const template = (stage: number) => yamlMapping(gitBlob(run.root, stages.get(stage)!))?.template;
+  const templates = [template(2), template(3)];
+  const folder = `pipelines/${name}/`;
+  return {
+    path: folder,
+    why: `both branches made a pipeline named ${name}${templates[0] !== templates[1] ? ` (templates ${templates.join(' and ')})` : ''}: two pipelines, not one changed twice; keep one side whole (git rm -rqf ${folder} && git checkout HEAD -- ${folder}, or ${run.theirs} instead of HEAD for the other), and make the other again under another name (npx pipeline new NAME on its branch)`,
+  };
+}
+
+/**
  * What `pipeline resolve` writes: each resolved file's new text by its path (relative to `root`),
  * and the report (what it resolves, written or as a person left it, is staged by the command).
  * Writes nothing itself.
@@ -253,6 +269,11 @@ export async function resolveConflicts(
       });
   const run: Run = { root, platform, theirs, unmerged, working, report, writes };
   for (const [name, paths] of byPipeline) {
+    const added = bothAdded(run, name);
+    if (added) {
+      report.left.push(added);
+      continue;
+    }
     const { ours, theirs: their, merged, problem } = mergeAnswersOf(run, name);
     const owned = paths.filter((p) => p !== `pipelines/${name}/${ANSWERS_FILE}`);
     if (ours && their && merged) await resolveOwned(run, name, owned, { ours, theirs: their, merged });

@@ -364,7 +364,7 @@ describe('what it cannot resolve is left, named, exit 1', () => {
     const result = pipeline(root, ['resolve']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(
-      `left to you   ${BILLING}/.pipeline-answers.yaml  (both branches changed description ("Invoices." and "Payments."); keep one by hand)\n`,
+      `left to you   ${BILLING}/.pipeline-answers.yaml  (both branches changed description ("Invoices." and "Payments."); keep one by hand)\n1 conflict left to you: resolve and git add it, then git commit ends the merge\n`,
     );
     expect(unmerged(root)).toEqual([`${BILLING}/.pipeline-answers.yaml`]);
   });
@@ -392,5 +392,31 @@ describe('dry run, and no merge', () => {
     const result = pipeline(base, ['resolve']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe('nothing to resolve: no merge, rebase, cherry-pick or revert is in progress\n');
+  });
+});
+
+describe('two branches that each made a pipeline of one name', () => {
+  it('is one entry for the folder, saying how to keep one whole; the command it gives ends the merge cleanly', () => {
+    const root = withBranches({
+      ada: (root) => expect(createPipeline(['dup', '--template', 'transform', '--no-branch'], root).code).toBe(0),
+      bob: (root) => expect(createPipeline(['dup', '--template', 'ml', '--no-branch'], root).code).toBe(0),
+    });
+    git(root, 'merge', '-q', '--no-edit', 'ada');
+    expect(runGit(root, ['merge', '--no-edit', 'bob']).status).not.toBe(0);
+    expect(unmerged(root).length).toBeGreaterThan(5);
+    const result = pipeline(root, ['resolve']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      'left to you   pipelines/dup/  (both branches made a pipeline named dup (templates transform and ml): two pipelines, not one changed twice; keep one side whole (git rm -rqf pipelines/dup/ && git checkout HEAD -- pipelines/dup/, or MERGE_HEAD instead of HEAD for the other), and make the other again under another name (npx pipeline new NAME on its branch))',
+      '1 conflict left to you: resolve and git add it, then git commit ends the merge',
+    ]);
+    // As it says: bob's pipeline kept whole, ada's to be made again.
+    git(root, 'rm', '-rqf', 'pipelines/dup/');
+    git(root, 'checkout', 'MERGE_HEAD', '--', 'pipelines/dup/');
+    expect(pipeline(root, ['resolve']).stdout).toBe('no conflicts left to resolve in this merge\n');
+    git(root, 'commit', '-q', '--no-edit');
+    expect(readFileSync(join(root, 'pipelines/dup/.pipeline-answers.yaml'), 'utf8')).toContain('template: ml');
+    expect(git(root, 'diff', 'bob', 'HEAD', '--stat', '--', 'pipelines/dup/')).toBe('');
+    expect(pipeline(root, ['check']).code).toBe(0);
   });
 });
