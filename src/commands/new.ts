@@ -42,7 +42,7 @@ export function createHelp(program = 'create-pipeline'): string {
     program === 'create-pipeline'
       ? 'create-pipeline [name] [options]    (or: npm init pipeline -- [name] [options])'
       : `${program} [name] [options]`,
-    'Adds a Dagster pipeline to your platform repo, correct from its first commit: modes, presets,\nschedules, sensors, sandbox config and tests, registered in the workspace, compose and CI,\non its own git branch. Outside a platform repo, it creates one first.\nWithout a terminal it never prompts: flags, then defaults (--name is required).',
+    'Adds a Dagster pipeline to your platform repo, correct from its first commit: modes, presets,\nschedules, sensors, sandbox config and tests, registered in the workspace, compose and CI,\non its own git branch. Outside a platform repo, --platform creates one first (with a terminal, it asks).\nWithout a terminal it never prompts: flags, then defaults (--name is required).',
     [
       { title: 'Pipeline', flags: PIPELINE_QUESTIONS },
       { title: 'New platform repo', flags: PLATFORM_QUESTIONS },

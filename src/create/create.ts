@@ -53,7 +53,19 @@ export interface CreateReport {
   answers: Record<string, unknown>;
   answerSources: Record<string, AnswerSource>;
   deployments: Record<string, Visible> | null;
+  /** What the answers ask for that the pipeline will not do (a schedule no deployment runs). */
+  notes: string[];
   nextSteps: string[];
+}
+
+/** A schedule asked for that no deployment of the pipeline runs: none of them runs a daemon. */
+function unscheduledNote(spec: PipelineSpec | undefined, platform: PlatformConfig): string[] {
+  if (!spec || spec.answers.schedule === '' || spec.schedules.length > 0) return [];
+  const daemons = platform.deployments.filter((d) => d.daemon).map((d) => d.name);
+  const { name, schedule, deployments } = spec.answers;
+  return [
+    `its schedule (${schedule}) runs nowhere: none of its deployments (${deployments.join(', ')}) runs a daemon, which schedules need${daemons.length ? `; release it to one (npx pipeline add deployment --pipeline ${name} --name ${daemons[0]}), or pass --schedule none` : ''}`,
+  ];
 }
 
 const PLATFORM_ONLY_FLAGS = PLATFORM_QUESTIONS.map((q) => q.flag);
@@ -185,6 +197,7 @@ async function planAndWrite(
     answers,
     answerSources,
     deployments: spec ? visibility(spec, platform) : null,
+    notes: unscheduledNote(spec, platform),
     nextSteps: nextSteps(root, cwd, spec, gitPlan.branch, platform.conventionsVersion),
   };
   if (options.dryRun) return report;
@@ -250,10 +263,10 @@ function decideGit(
     commit: false,
     note,
   });
-  if (branch === false) return none('--no-branch: files written, nothing committed');
+  if (branch === false) return none('--no-branch: the files go where they belong, and nothing is committed');
   if (!git.gitAvailable()) {
     if (branch) throw new StateError('--branch needs git, and git is not installed; install git or pass --no-branch');
-    return none('git is not installed: files written, nothing committed');
+    return none('git is not installed: the files go where they belong, and nothing is committed');
   }
   const top = git.gitTopLevel(root);
   const pipelineBranch = spec ? `pipeline/${spec.answers.name}` : null;
@@ -266,7 +279,7 @@ function decideGit(
         throw new StateError(
           `--branch needs a git repository, and ${root} is not in one; run git init first, or pass --no-branch`,
         );
-      return none(`${root} is not a git repository: files written, nothing committed`);
+      return none(`${root} is not a git repository: the files go where they belong, and nothing is committed`);
     }
     return { init: true, platformCommit: true, branch: pipelineBranch, commit: true, note: null };
   }
@@ -276,7 +289,7 @@ function decideGit(
       throw new StateError(
         `--branch needs a clean git tree, and ${dirt.length} file${dirt.length === 1 ? ' has' : 's have'} uncommitted changes (${dirt[0]!.slice(3)}${dirt.length > 1 ? ', ...' : ''}); commit or stash them, or pass --no-branch`,
       );
-    return none('the git tree has uncommitted changes: files written on the current branch, nothing committed');
+    return none('the git tree has uncommitted changes: the files go on the current branch, and nothing is committed');
   }
   // One pipeline, one branch, one commit on top of the branch it started from: a branch made from
   // another new pipeline's branch would carry that pipeline into this one's pull request.
@@ -447,6 +460,7 @@ export function renderReport(report: CreateReport): string {
       `${report.dryRun ? 'Would commit' : 'Committed'} on branch ${report.git.branch}${report.git.commit ? ` (${report.git.commit.slice(0, 12)})` : ''}`,
     );
   if (report.git.note) lines.push(`Note: ${report.git.note}`);
+  for (const note of report.notes) lines.push(`Note: ${note}`);
   if (report.nextSteps.length) lines.push('', 'Next steps:', ...report.nextSteps.map((s) => `  ${s}`));
   return lines.join('\n');
 }

@@ -777,9 +777,14 @@ export function recoverInterrupted(root: string, onRecover: (line: string) => vo
     }
     if (journal && journal.phase === 'writing') {
       const failed = rollBack(journal, dir);
-      const count = journal.files.length;
+      const restored = journal.files.filter((f) => f.backup !== null).length;
+      const removed = journal.files.length - restored;
+      const what = [
+        ...(restored || !removed ? [`${counted(restored, 'file')} restored`] : []),
+        ...(removed ? [`${counted(removed, 'new file')} removed`] : []),
+      ].join(', ');
       onRecover(
-        `pipeline: an interrupted ${journal.command} (pid ${journal.pid}) was rolled back: ${counted(count, 'file')} restored` +
+        `pipeline: an interrupted ${journal.command} (pid ${journal.pid}) was rolled back: ${what}` +
           (failed.length ? `; could not restore ${failed.join(', ')}` : ''),
       );
     }

@@ -127,7 +127,7 @@ describe('adding a pipeline', () => {
     const result = createPipeline(['orders'], dir);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(
-      'Note: the git tree has uncommitted changes: files written on the current branch, nothing committed',
+      'Note: the git tree has uncommitted changes: the files go on the current branch, and nothing is committed',
     );
     expect(git(dir, 'branch', '--show-current')).toBe('main');
     expect(git(dir, 'rev-list', '--count', 'HEAD')).toBe('1');
@@ -184,6 +184,19 @@ describe('adding a pipeline', () => {
     );
     expect(treeFingerprint(dir)).toEqual(before);
     expect(createPipeline(['orders_v2'], dir).code).toBe(0);
+  });
+
+  it('says when the schedule asked for runs nowhere: none of its deployments runs a daemon', () => {
+    const dir = makePlatform();
+    const args = ['orders', '--schedule', '0 9 * * *', '--deployments', 'local', '--dry-run'];
+    const note =
+      'its schedule (0 9 * * *) runs nowhere: none of its deployments (local) runs a daemon, which schedules need; release it to one (npx pipeline add deployment --pipeline orders --name compose), or pass --schedule none';
+    const text = createPipeline(args, dir);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Note: ${note}\n`);
+    expect(JSON.parse(createPipeline([...args, '--json'], dir).stdout).notes).toEqual([note]);
+    // Released where a daemon runs, it is scheduled: no note.
+    expect(JSON.parse(createPipeline(['orders', '--dry-run', '--json'], dir).stdout).notes).toEqual([]);
   });
 
   it('puts everything back when the commit fails', () => {

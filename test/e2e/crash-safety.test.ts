@@ -358,6 +358,18 @@ describe('after a kill, the next command', () => {
     expect(treeFingerprint(dir)).toEqual(treeFingerprint(uninterrupted));
   });
 
+  it('says a killed new pipeline was removed, not restored: its files were new', async () => {
+    const dir = copyOf(makePlatform());
+    const before = treeFingerprint(dir);
+    await killOnceChanged('create-pipeline', ['orders', '--no-branch'], dir);
+    expect(treeFingerprint(dir)).not.toEqual(before);
+    const result = runBin('pipeline', ['list'], dir);
+    expect(result.stderr).toMatch(
+      /^pipeline: an interrupted create-pipeline \(pid \d+\) was rolled back: \d+ new files? removed\n/,
+    );
+    expect(treeFingerprint(dir)).toEqual(before);
+  });
+
   it('pipeline list rolls back a killed upgrade that is still a zombie (its parent has not reaped it)', () => {
     // Python forks the upgrade and, once a file changed, kills it without reaping it, as a container
     // whose PID 1 is a shell leaves it; then runs pipeline list and only afterwards reaps the zombie.
