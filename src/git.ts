@@ -1,18 +1,21 @@
 // Real git, through its CLI. Every call names its folder; nothing here stashes, resets or
 // discards anything of the user's.
-import { execFileSync } from 'node:child_process';
+
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { childProcess } from './child-process.ts';
 import { StateError } from './errors.ts';
 
 /** git's output (trailing whitespace trimmed); throws when git fails. */
 export function runGit(cwd: string, args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-  }).trimEnd();
+  return childProcess()
+    .execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    })
+    .trimEnd();
 }
 
 /** git's output, or undefined when git fails (or is not installed). */
@@ -70,7 +73,7 @@ export function gitFileAtCommits(dir: string, path: string, commits: string[]): 
   if (commits.length === 0) return [];
   let out: Buffer;
   try {
-    out = execFileSync('git', ['cat-file', '--batch'], {
+    out = childProcess().execFileSync('git', ['cat-file', '--batch'], {
       cwd: dir,
       input: commits.map((c) => `${c}:./${path}\n`).join(''),
       stdio: ['pipe', 'pipe', 'ignore'],
@@ -178,7 +181,7 @@ export function gitCommit(dir: string, paths: string[], message: string): string
 /** The exact text of a blob (`HEAD:path`, `:2:path`, an object id), or undefined when there is none. */
 export function gitBlob(dir: string, spec: string): string | undefined {
   try {
-    return execFileSync('git', ['cat-file', 'blob', spec], {
+    return childProcess().execFileSync('git', ['cat-file', 'blob', spec], {
       cwd: dir,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],

@@ -3,7 +3,7 @@
 // never a mix. One file: fsync, then rename. Many files (a transaction's plan): every temporary
 // file first, then one syncfs(2) per file system (`sync -f`) instead of one fsync per file, then
 // the renames.
-import { spawn, spawnSync } from 'node:child_process';
+
 import {
   chmodSync,
   closeSync,
@@ -22,6 +22,7 @@ import {
 import { link, open, rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
+import { childProcess } from '../child-process.ts';
 
 /** The temporary file a write of `path` by this process goes through (a rollback removes it). */
 export const tempPathOf = (path: string, pid = process.pid): string =>
@@ -111,7 +112,7 @@ export function syncDurably(dirs: Iterable<string>, files: Iterable<string>): vo
   const targets = syncfsTargets(folders, paths.length);
   if (targets?.length === 0) return;
   if (targets) {
-    if (spawnSync('sync', ['-f', ...targets], { stdio: 'ignore' }).status === 0) return;
+    if (childProcess().spawnSync('sync', ['-f', ...targets], { stdio: 'ignore' }).status === 0) return;
     syncfs = false;
   }
   fsyncEach(folders, paths);
@@ -131,7 +132,8 @@ export async function syncDurablyAsync(dirs: Iterable<string>, files: Iterable<s
     const status =
       (await syncShell?.sync(targets)) ??
       (await new Promise<number | null>((done) =>
-        spawn('sync', ['-f', ...targets], { stdio: 'ignore' })
+        childProcess()
+          .spawn('sync', ['-f', ...targets], { stdio: 'ignore' })
           .on('error', () => done(null))
           .on('close', done),
       ));
@@ -149,9 +151,13 @@ export async function syncDurablyAsync(dirs: Iterable<string>, files: Iterable<s
  * however it ends, and the shell with it.
  */
 class SyncShell {
-  private readonly child = spawn('sh', ['-c', 'while IFS= read -r target; do sync -f "$target"; echo $?; done'], {
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
+  private readonly child = childProcess().spawn(
+    'sh',
+    ['-c', 'while IFS= read -r target; do sync -f "$target"; echo $?; done'],
+    {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    },
+  );
   private readonly waiting: ((status: number | null) => void)[] = [];
   private output = '';
   private gone = false;

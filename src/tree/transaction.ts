@@ -9,7 +9,7 @@
 //   branch before it exists, so a rollback can delete it.
 // - A killed run leaves its journal behind; the next command of this package rolls it back
 //   (one line on stderr says so) before doing anything else.
-import { execFileSync } from 'node:child_process';
+
 import {
   accessSync,
   closeSync,
@@ -31,6 +31,7 @@ import {
 } from 'node:fs';
 import { chmod, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
+import { childProcess } from '../child-process.ts';
 import { CliError, EXIT, StateError } from '../errors.ts';
 import { refCommit, tryGit } from '../git.ts';
 import { counted } from '../text.ts';
@@ -881,13 +882,16 @@ function rollBack(journal: Journal, dir: string): string[] {
     if (git.head !== null) attempt(join(git.dir, 'HEAD'), () => writeFileAtomic(join(git.dir!, 'HEAD'), git.head!));
     if (git.branch)
       attempt(git.branch.ref, () =>
-        execFileSync('git', ['update-ref', git.branch!.ref, git.branch!.commit], { cwd: top, stdio: 'ignore' }),
+        childProcess().execFileSync('git', ['update-ref', git.branch!.ref, git.branch!.commit], {
+          cwd: top,
+          stdio: 'ignore',
+        }),
       );
     for (const ref of git.created) {
       if (ref === git.branch?.ref) continue;
       attempt(ref, () => {
         if (tryGit(top, ['rev-parse', '--verify', '--quiet', ref]) !== undefined)
-          execFileSync('git', ['update-ref', '-d', ref], { cwd: top, stdio: 'ignore' });
+          childProcess().execFileSync('git', ['update-ref', '-d', ref], { cwd: top, stdio: 'ignore' });
       });
     }
     const index = join(git.dir, 'index');
