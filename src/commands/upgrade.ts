@@ -142,7 +142,7 @@ function manualWork(results: PipelineUpgrade[]): string {
   const left = leftOf(results);
   return [
     todos.length
-      ? `\n\nManual work left (${counted(todos.length, 'TODO')}, each a "# TODO(pipeline upgrade)" comment at that line, but in a module left as it was):\n${todos.map((t) => `  ${t}`).join('\n')}`
+      ? `\n\nManual work left (${counted(todos.length, 'TODO')}, each a "# TODO(pipeline upgrade)" comment at that line, except in a module left as it was):\n${todos.map((t) => `  ${t}`).join('\n')}`
       : '',
     left.length
       ? `\n\nLeft as edited (${left.length} platform-owned ${plural(left.length, 'file')}):\n${left.map((l) => `  ${l}`).join('\n')}`

@@ -57,6 +57,12 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'imports-left-unused': ['unused:daily_load_daily@2021-01-02', 'test_daily'],
   'dagster-module-names': ['scoring:scoring_fast'],
   'imports-where-isort-puts-them': ['sales.schedules', 'sales.more.later'],
+  'local-names-like-new-ones': ['local_names:graph_pipeline'],
+  'dagster-experimental': ['fan_out:fan_out_pipeline'],
+  'environment-files': ['counting:count_pipeline_dev_preset'],
+  'preset-variables-elsewhere': ['pipes:count_pipeline_small', 'count_sensors'],
+  'renames-everywhere': ['hooks_and_keys'],
+  'comments-in-decorators': ['commented'],
 };
 
 // What 0.x ran must be what 1.13 runs: the partition each schedule picks at a given time (0.x's

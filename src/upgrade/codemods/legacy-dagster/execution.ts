@@ -210,3 +210,43 @@ function presetJob(
   if (attr === 'run_config' || attr === 'tags') return parent!.replace(`${job}.${attr}`);
   return `its .${attr} has no equivalent on a job`;
 }
+
+/** Tags written as a literal (strings, numbers, True/False/None): they read the same in any module. */
+const literalTags = (text: string): boolean =>
+  !/[A-Za-z_]/.test(text.replace(/("([^"\\]|\\.)*"|'([^'\\]|\\.)*')/g, '').replace(/\b(True|False|None)\b/g, ''));
+
+/**
+ * A preset held in a variable (here or imported) became its run config dict: `small.run_config`
+ * reads `small`, `.tags` its tags (a literal; else a TODO), `.name` and `.mode` their strings;
+ * `.solid_selection` has no home and gets a TODO.
+ *   yield RunRequest(run_config=small.run_config, tags=small.tags)
+ *   yield RunRequest(run_config=small, tags={"team": "data"})
+ */
+export function presetVariableEdits(r: ModuleRewrite, facts: Facts): Edit[] {
+  const edits: Edit[] = [];
+  for (const attr of r.root.findAll({
+    rule: {
+      kind: 'attribute',
+      has: { field: 'attribute', regex: '^(run_config|tags|name|mode|solid_selection)$' },
+    },
+  })) {
+    const object = attr.field('object')!;
+    if (object.kind() !== 'identifier') continue;
+    const found = lookup(facts, r.path, object.text(), (m) => m.presetVars);
+    if (!found || found.value === true) continue;
+    const preset = found.value;
+    const what = attr.field('attribute')!.text();
+    if (what === 'run_config') edits.push(attr.replace(object.text()));
+    else if (what === 'name') edits.push(attr.replace(JSON.stringify(preset.name)));
+    else if (what === 'mode') edits.push(attr.replace(JSON.stringify(preset.mode ?? 'default')));
+    else if (what === 'tags' && (preset.tags === null || literalTags(preset.tags)))
+      edits.push(attr.replace(preset.tags ?? '{}'));
+    else
+      r.todos.add(
+        attr,
+        `${object.text()}.${what}`,
+        `preset ${preset.name} is its run config dict now; ${what === 'tags' ? `its tags (${preset.tags}) went to its job's tags: read them from the job` : 'its op selection went to a TODO at its pipeline: pass op_selection= where it is launched'}`,
+      );
+  }
+  return edits;
+}

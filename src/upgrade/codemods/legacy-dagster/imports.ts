@@ -11,7 +11,7 @@ import type { Edit, SgNode } from '@ast-grep/napi';
 import type { Style } from './format.ts';
 import { LEGACY, NEW, PUBLIC } from './legacy-names.ts';
 import type { ModuleRewrite } from './module.ts';
-import { topLevelNames } from './python-text.ts';
+import { topLevelBinding, topLevelNames } from './python-text.ts';
 import { RENAMED_NAMES } from './renames.ts';
 
 interface ImportFrom {
@@ -70,6 +70,71 @@ export function nameUses(root: SgNode, names: string[]): Map<string, number> {
   } as never))
     uses.set(n.text(), (uses.get(n.text()) ?? 0) + 1);
   return uses;
+}
+
+const TARGETS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list']);
+const PARAMETER = new Set(['typed_parameter', 'default_parameter', 'typed_default_parameter']);
+
+/** Whether this identifier binds its name: a target of `=` or `for`, a parameter, a def's or `as`'s name. */
+function binds(id: SgNode): boolean {
+  let node = id;
+  let parent = id.parent();
+  while (parent && TARGETS.has(parent.kind() as string)) {
+    node = parent;
+    parent = parent.parent();
+  }
+  if (!parent) return false;
+  const at = (field: string) => parent!.field(field)?.range().start.index === node.range().start.index;
+  switch (parent.kind() as string) {
+    case 'assignment':
+    case 'augmented_assignment':
+    case 'for_statement':
+    case 'for_in_clause':
+      return at('left');
+    case 'function_definition':
+    case 'class_definition':
+      return at('name');
+    case 'parameters':
+    case 'lambda_parameters':
+    case 'as_pattern_target':
+      return true;
+    default:
+      return (
+        PARAMETER.has(parent.kind() as string) && parent.children()[0]?.range().start.index === id.range().start.index
+      );
+  }
+}
+
+/** The function (or lambda) `node` is in, or undefined at module level. */
+const enclosingFunction = (node: SgNode): SgNode | undefined => {
+  for (let p = node.parent(); p; p = p.parent())
+    if (p.kind() === 'function_definition' || p.kind() === 'lambda') return p;
+  return undefined;
+};
+
+/**
+ * How often each of `names` is read as the module's (or dagster's) name: nameUses less where it is
+ * bound (`graph = {}`), and less the reads in a function that binds it itself (a local `graph`).
+ */
+export function moduleReads(root: SgNode, names: string[]): Map<string, number> {
+  const reads = new Map<string, number>();
+  const source = root.text();
+  const wanted = [...new Set(names)].filter((n) => /^\w+$/.test(n) && source.includes(n));
+  if (wanted.length === 0) return reads;
+  const ids = root.findAll({ rule: { kind: 'identifier', regex: `^(${wanted.join('|')})$`, ...USED_HERE } } as never);
+  const local = new Set<string>(); // function start index + name, where the function binds the name
+  for (const id of ids.filter(binds)) {
+    const fn = enclosingFunction(id);
+    if (fn) local.add(`${fn.range().start.index}:${id.text()}`);
+  }
+  for (const id of ids) {
+    if (binds(id)) continue;
+    let shadowed = false;
+    for (let fn = enclosingFunction(id); fn && !shadowed; fn = enclosingFunction(fn))
+      shadowed = local.has(`${fn.range().start.index}:${id.text()}`);
+    if (!shadowed) reads.set(id.text(), (reads.get(id.text()) ?? 0) + 1);
+  }
+  return reads;
 }
 
 /** Whether two imported modules are in one isort section: both relative, or one first-party package. */
@@ -134,18 +199,25 @@ function replaceStatement(r: ModuleRewrite, statement: SgNode, text: string): Ed
   return { startPos: lineStart, endPos: drop ? blanks[drop - 1]! : lineEnd + 1, insertedText: '' } as Edit;
 }
 
-export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>): Edit[] {
+export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, original?: SgNode): Edit[] {
   const edits: Edit[] = [];
   const all = importsOf(r.root);
-  const core = all.filter((i) => /^dagster\.(core|utils)(\.|$)/.test(i.module));
+  const core = all.filter((i) => /^dagster\.(core|utils|experimental)(\.|$)/.test(i.module));
   const moved: string[] = [];
   const emptied: SgNode[] = [];
+  // A legacy name the migration no longer uses (DynamicOutputDefinition, now DynamicOut) goes.
+  const legacyUses = nameUses(
+    r.root,
+    core.flatMap((imp) => imp.names.filter((n) => !n.alias && LEGACY.has(n.name)).map((n) => n.name)),
+  );
   for (const imp of core) {
     const publicName = (n: { name: string }) => RENAMED_NAMES[n.name] ?? n.name;
+    const unused = (n: { name: string; alias: string | null }) =>
+      !n.alias && LEGACY.has(n.name) && !PUBLIC.has(publicName(n)) && !legacyUses.get(n.name);
     // `from dagster.utils import file_relative_path as frp`: the same alias, from dagster.
     const aliased = imp.names.filter((n) => n.alias && PUBLIC.has(publicName(n)));
-    const stay = imp.names.filter((n) => !aliased.includes(n) && (n.alias || !PUBLIC.has(publicName(n))));
-    moved.push(...imp.names.filter((n) => !stay.includes(n) && !aliased.includes(n)).map(publicName));
+    const stay = imp.names.filter((n) => !aliased.includes(n) && !unused(n) && (n.alias || !PUBLIC.has(publicName(n))));
+    moved.push(...imp.names.filter((n) => !stay.includes(n) && !aliased.includes(n) && !unused(n)).map(publicName));
     const todo = () =>
       r.todos.add(
         imp.statement,
@@ -184,11 +256,24 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
   if (r.ns === '' && (mains.length || moved.length || NEW.some((n) => r.source.includes(n)))) {
     const imported = mains.flatMap((m) => m.names);
     const plain = imported.filter((n) => !n.alias).map((n) => n.name);
-    const uses = nameUses(r.root, [...plain, ...NEW, ...moved]);
+    const uses = nameUses(r.root, plain);
     const used = (n: string) => (uses.get(n) ?? 0) > 0;
+    // Read as the module's name: not where a function binds its own (`graph = {}` in a body).
+    const reads = moduleReads(r.root, [...NEW, ...moved]);
+    const read = (n: string) => (reads.get(n) ?? 0) > 0;
     // A name the module defines itself is its own, not dagster's.
     const own = new Set(topLevelNames(r.root));
-    const added = [...NEW, ...moved].filter((n) => used(n) && !plain.includes(n) && !own.has(n));
+    const added = [...NEW, ...moved].filter((n) => read(n) && !plain.includes(n) && !own.has(n));
+    // The module binds a name the migration now reads as dagster's (`op = operator.add`, then
+    // `@solid` became `@op`): importing it would not help, the module's binding wins.
+    const clashes = NEW.filter((n) => own.has(n) && !plain.includes(n) && read(n));
+    const before = original ? moduleReads(original, clashes) : new Map<string, number>();
+    for (const n of clashes.filter((n) => reads.get(n)! > (before.get(n) ?? 0)))
+      r.todos.add(
+        topLevelBinding(r.root, n)!,
+        `the module's own ${n}`,
+        `the migrated code reads ${n} as dagster's (@${n} ...), and this binding hides it; rename this one (and its uses), then import ${n} from dagster`,
+      );
     // Each `from dagster import` keeps its own names (less the legacy ones no longer used); the
     // first one with a name not aliased also gets the new names (isort keeps `a as b` on a line of
     // its own), else a line of their own goes above the first.
@@ -238,6 +323,15 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>):
   // Modules this one now imports jobs from (`from:<module>` keys), each where isort puts it.
   for (const [key, names] of [...needed].filter(([k]) => k.startsWith('from:'))) {
     const module = key.slice(5);
+    // An import of that module already (`from pipes import small`): the jobs join it, as isort
+    // would merge two (unless the loop below rewrites it, or it holds an alias isort keeps apart).
+    const same = all.find((i) => i.module === module && i.names.every((n) => !n.alias && !needed.has(n.name)));
+    if (same) {
+      edits.push(
+        same.statement.replace(importLine(module, sorted([...same.names.map((n) => n.name), ...names]), r.style)),
+      );
+      continue;
+    }
     const line = importLine(module, sorted([...names]), r.style);
     const peers = all.filter((i) => sameSection(i.module, module));
     const next = peers.find((i) => sectionOrder(i.module) > sectionOrder(module));

@@ -20,7 +20,7 @@ import { parsePython } from '../../engines/python.ts';
 import { parseError, python2Construct } from '../../engines/python-parses.ts';
 import { unaliased } from './aliases.ts';
 import { earlyRepositoryEdits } from './early-repositories.ts';
-import { executionEdits } from './execution.ts';
+import { executionEdits, presetVariableEdits } from './execution.ts';
 import { emptyFacts, type Facts, nameJobs, readImports } from './facts.ts';
 import { fromLf, type Style, styleFor, toLf } from './format.ts';
 import { importEdits, madeUnusedEdits } from './imports.ts';
@@ -39,7 +39,7 @@ import { sweep } from './sweep.ts';
 import { reportTodos, Todos } from './todo.ts';
 
 const LEGACY_TEXT = new RegExp(
-  `\\b(${[...LEGACY].join('|')})\\b|solid_config|pipeline_name\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils)\\b|["']solids["']`,
+  `\\b(${[...LEGACY].join('|')})\\b|solid_config|pipeline_name\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils|experimental)\\b|["']solids["']`,
 );
 // A module of Dagster 0.x: it imports dagster and mentions a legacy name, or (a fragment that
 // relied on another module's imports) it decorates with @solid / @pipeline and reads solid_config.
@@ -203,10 +203,13 @@ async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<voi
       ...partitionEdits(r, facts, needed, files),
     ]);
   }
+  // A preset held in a variable (here or in a module this one imports) is its run config dict now.
+  if (has(/\.(run_config|tags|name|mode|solid_selection)\b/) && [...facts.values()].some((f) => f.presetVars.size))
+    await pass(m, (r) => presetVariableEdits(r, facts));
   if (has(repositories)) await pass(m, (r) => repositoryEdits(r, facts, needed));
   if (has(early)) await pass(m, (r) => earlyRepositoryEdits(r));
   if (!folded || mayRename(m.text)) await pass(m, (r) => renameEdits(r));
-  await pass(m, (r) => importEdits(r, needed));
+  await pass(m, (r) => importEdits(r, needed, original.root));
   if (m.text !== original.text) await pass(m, (r) => madeUnusedEdits(r, original.root));
   await pass(m, (r) => {
     sweep(r);

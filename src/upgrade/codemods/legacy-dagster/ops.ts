@@ -10,7 +10,7 @@
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { callPiece, dictPiece, layoutCall, nodePiece, type Piece, prefixed } from './format.ts';
 import { type ModuleRewrite, renamedCallee } from './module.ts';
-import { type Arg, callArgs, calleeName, listItems } from './python-text.ts';
+import { type Arg, callArgs, calleeName, listItems, withDecoratorComments } from './python-text.ts';
 
 const IN_POSITIONS = ['name', 'dagster_type', 'description', 'default_value', 'root_manager_key', 'metadata'];
 const OUT_POSITIONS = ['dagster_type', 'name', 'description', 'is_required', 'io_manager_key', 'metadata'];
@@ -156,7 +156,7 @@ export function opEdits(r: ModuleRewrite, replaced: string[] = []): Edit[] {
     const text = newDecorator(kind, callee, call, r, decorator.range().start.column, decorator);
     if (text === null) continue;
     replaced.push(kind);
-    edits.push(decorator.replace(text));
+    edits.push(decorator.replace(withDecoratorComments(decorator, text)));
   }
   return edits;
 }

@@ -32,6 +32,7 @@ import {
   positional,
   stringValue,
   topLevelAssignments,
+  withDecoratorComments,
 } from './python-text.ts';
 import type { Todos } from './todo.ts';
 
@@ -42,6 +43,11 @@ const PRESET_FACTORIES: Record<string, [string, string]> = {
   from_pkg_resources: ['pkg_resource_defs', 'config_from_pkg_resources'],
   from_yaml_strings: ['yaml_strings', 'config_from_yaml_strings'],
 };
+
+const OLD_PRESET_KEYWORDS = [
+  ['environment_dict', 'run_config'],
+  ['environment_files', 'config_files'],
+] as const;
 
 const byPosition = (args: Arg[], positions: string[]): Map<string, SgNode> => {
   const out = new Map<string, SgNode>();
@@ -111,6 +117,9 @@ export function presetOf(call: SgNode, module: string, files: Set<string>): Pres
     ? ['name', PRESET_FACTORIES[factory]?.[0] ?? '?', 'solid_selection', 'mode', 'tags']
     : PRESET_POSITIONS;
   const args = byPosition(callArgs(call), positions);
+  // The names of 0.8 and before: environment_dict (run_config), environment_files (config_files).
+  for (const [old, current] of OLD_PRESET_KEYWORDS)
+    if (args.has(old) && !args.has(current)) args.set(current, args.get(old)!);
   const name = stringValue(args.get('name'));
   if (!name) return `the preset's name ${args.get('name')?.text() ?? '(none)'} is not a string literal`;
   if (factory && !PRESET_FACTORIES[factory]) return `PresetDefinition.${factory} is not a factory this codemod knows`;
@@ -384,7 +393,12 @@ export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
     const callee = expr.kind() === 'call' ? expr.field('function')! : expr;
     const head = `@${callee.kind() === 'attribute' ? `${callee.field('object')!.text()}.` : ''}job`;
     edits.push(
-      decorator.replace(kwargs.length ? layoutCall(head, kwargs, decorator.range().start.column, r.style) : head),
+      decorator.replace(
+        withDecoratorComments(
+          decorator,
+          kwargs.length ? layoutCall(head, kwargs, decorator.range().start.column, r.style) : head,
+        ),
+      ),
       ...bodyReturns(decorated),
     );
   }
@@ -416,12 +430,21 @@ export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
         ...shared.rest,
       ];
       edits.push(
-        decorator.replace(jobArgs.length ? layoutCall(`@${prefix}job`, jobArgs, indent, r.style) : `@${prefix}job`),
+        decorator.replace(
+          withDecoratorComments(
+            decorator,
+            jobArgs.length ? layoutCall(`@${prefix}job`, jobArgs, indent, r.style) : `@${prefix}job`,
+          ),
+        ),
         ...bodyReturns(decorated),
       );
       continue;
     }
-    edits.push(decorator.replace(layoutCall(`@${prefix}graph`, kept, indent, r.style).replace(/\(\)$/, '')));
+    edits.push(
+      decorator.replace(
+        withDecoratorComments(decorator, layoutCall(`@${prefix}graph`, kept, indent, r.style).replace(/\(\)$/, '')),
+      ),
+    );
     edits.push(...jobLines(p, r, decorated, shared, indent));
   }
   return edits;

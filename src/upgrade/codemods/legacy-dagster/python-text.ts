@@ -92,6 +92,11 @@ export function topLevelAssignments(root: SgNode): { name: string; left: SgNode;
 }
 
 /** The names a module defines at its top level: its functions and classes (decorated or not) and the variables it assigns. */
+/** The top-level statement that binds `name` (a def, a class, an assignment), or undefined. */
+export function topLevelBinding(root: SgNode, name: string): SgNode | undefined {
+  return root.children().find((c) => topLevelNames({ children: () => [c] } as unknown as SgNode).includes(name));
+}
+
 export function topLevelNames(root: SgNode): string[] {
   return root.children().flatMap((c) => {
     const def = c.kind() === 'decorated_definition' ? c.field('definition') : c;
@@ -102,4 +107,21 @@ export function topLevelNames(root: SgNode): string[] {
         : null;
     return left?.kind() === 'identifier' ? [left.text()] : [];
   });
+}
+
+/**
+ * `text`, the new form of a decorator, with the comments the old one held between its arguments or
+ * after it (those a rewrite from its arguments would drop): a comment at the end of a decorator
+ * that stays one line stays there; the others go above it, at its indentation.
+ */
+export function withDecoratorComments(decorator: SgNode, text: string): string {
+  const args = decorator.find({
+    rule: { kind: 'argument_list', inside: { kind: 'call', inside: { kind: 'decorator' } } },
+  });
+  const comments = [...decorator.children(), ...(args?.children() ?? [])].filter((c) => c.kind() === 'comment');
+  if (comments.length === 0) return text;
+  const { start, end } = decorator.range();
+  if (comments.length === 1 && start.line === end.line && !text.includes('\n'))
+    return `${text}  ${comments[0]!.text()}`;
+  return `${comments.map((c) => `${c.text()}\n${' '.repeat(start.column)}`).join('')}${text}`;
 }

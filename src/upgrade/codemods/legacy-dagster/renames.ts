@@ -32,6 +32,9 @@ const CONTEXT_ATTRIBUTES: Record<string, string> = {
   pipeline_name: 'job_name',
   solid_def: 'op_def',
   solid_handle: 'op_handle',
+  // HookContext's
+  solid_exception: 'op_exception',
+  solid_output_values: 'op_output_values',
 };
 
 const SOLIDS_KEY = /["']solids["']/;
@@ -76,8 +79,14 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
     }
   }
   if (SOLIDS_KEY.test(text)) {
+    // A run config's key, where it is written (a dict's key) and where it is read or set
+    // (`config["solids"][...]`): renamed in one place only, the other raises KeyError.
     for (const key of r.root.findAll({
-      rule: { kind: 'string', regex: '^["\']solids["\']$', inside: { kind: 'pair', field: 'key' } },
+      rule: {
+        kind: 'string',
+        regex: '^["\']solids["\']$',
+        any: [{ inside: { kind: 'pair', field: 'key' } }, { inside: { kind: 'subscript', field: 'subscript' } }],
+      },
     }))
       edits.push(key.replace('"ops"'));
   }
