@@ -75,8 +75,12 @@ export function pyImport(module: string, names: string[], width = 120): string {
 }
 
 /** A Python tuple of strings, as `ruff format` writes it: `()`, `("a",)`, `("a", "b")`. */
-export function pyTuple(values: string[]): string {
-  return values.length === 1 ? `(${pyString(values[0]!)},)` : `(${values.map(pyString).join(', ')})`;
+export function pyTuple(values: string[], column?: number, width = 120): string {
+  const flat = values.length === 1 ? `(${pyString(values[0]!)},)` : `(${values.map(pyString).join(', ')})`;
+  // At the end of a top-level line that starts `column` characters before it: one item a line
+  // when the line would pass `width`, as ruff format splits it.
+  if (column === undefined || column + flat.length <= width) return flat;
+  return `(\n${values.map((v) => `    ${pyString(v)},\n`).join('')})`;
 }
 
 /** A Python expression for a JSON-like value, on one line. */

@@ -72,7 +72,10 @@ export function registerHelpers(hb: HandlebarsEnv): HandlebarsEnv {
     const [head, tail, ...names] = args.slice(0, -1) as string[];
     return safe(pyImport(`${head}${tail}`, names));
   });
-  hb.registerHelper('pytuple', (values: string[]) => safe(pyTuple(values ?? [])));
+  // {{pytuple values}}, or {{pytuple values 41}} at the end of a top-level line of 41 characters before it.
+  hb.registerHelper('pytuple', (values: string[], column: unknown) =>
+    safe(pyTuple(values ?? [], typeof column === 'number' ? column : undefined)),
+  );
   // {{pyenvcall "resource" className fields 4}}: resource=Class(field=dg.EnvVar("VAR"), ...), on a line
   // indented by 4, laid out as ruff does (with the comma after it; the partial indents its lines).
   hb.registerHelper(

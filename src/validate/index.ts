@@ -68,9 +68,17 @@ export function checkLakefsRepository(value: string, flag = '--lakefs-repository
   return value;
 }
 
+/** The longest production ref: a 64-character commit id fits, and conventions.py's line stays under 120 columns. */
+const MAX_REF = 80;
+
 export function checkLakefsRef(value: string, flag = '--production-ref'): string {
   if (!LAKEFS_REF.test(value))
     throw new InputError(`${flag} ${quote(value)} is not a lakeFS ref; use a branch, tag or commit id`);
+  // Each pipeline's conventions.py holds it on one line of at most 120 columns (ruff's).
+  if (value.length > MAX_REF)
+    throw new InputError(
+      `${flag} is ${value.length} characters long; use a ref of at most ${MAX_REF} (a branch, tag or commit id)`,
+    );
   return value;
 }
 

@@ -252,6 +252,11 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
         /--default-timezone "US\/Pacific-New" is an old timezone name/,
       ],
       [['--platform', '--owners', 'analytics,ml,analytics'], /--owners names analytics twice; name each team once/],
+      // Each pipeline's conventions.py holds it: a longer one made a line ruff format refuses.
+      [
+        ['--platform', '--production-ref', 'r'.repeat(81)],
+        /--production-ref is 81 characters long; use a ref of at most 80 \(a branch, tag or commit id\)/,
+      ],
       // parseArgs cannot tell a negative value from a flag: say how to pass one.
       [
         ['--platform', '--platform-name', '-acme'],

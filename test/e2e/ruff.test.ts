@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { packageRoot } from '../../src/paths.ts';
 import { createPipeline, REVENUE_PIPELINE, runBin } from '../helpers/cli.ts';
 import { ruffProblems } from '../helpers/python.ts';
-import { addUatDeployment, git, makePlatform } from '../helpers/workspace.ts';
+import { addUatDeployment, git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 // Values that must still come out formatted: REVENUE_PIPELINE's description (quotes of both kinds,
 // backslashes, a newline), and one long enough that the graph's decorator no longer fits on one line.
@@ -119,6 +119,19 @@ describe('the generated Python passes ruff as written', () => {
       expect(added.code, `pipeline add ${args.join(' ')}: ${added.stderr}`).toBe(0);
     }
     expect(ruffProblems(['.'], root)).toBeUndefined();
+  });
+
+  it('a production ref as long as one may be: conventions.py splits the tuple that holds it, as ruff does', () => {
+    const dir = tempDir('long-ref-');
+    const made = createPipeline(
+      ['--platform', '--owners', 'analytics', '--production-ref', `release-${'r'.repeat(72)}`, '--name', 'orders'],
+      dir,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'pipelines/orders/src/orders/conventions.py'), 'utf8')).toContain(
+      'SANDBOX_PROTECTED_BRANCHES: tuple[str, ...] = (\n    "release-',
+    );
+    expect(ruffProblems(['.'], dir)).toBeUndefined();
   });
 
   it('the platform carries the ruff configuration, and its CI runs ruff check and ruff format --check', () => {
