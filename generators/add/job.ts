@@ -51,7 +51,9 @@ export const JOB_QUESTIONS = defineQuestions<AddContext>()
         'jobs.py',
       );
       if (ctx.graphs.includes(name))
-        throw new InputError(`--name ${name}: jobs.py already has a graph named ${name}; pick another name`);
+        throw new InputError(
+          `--name ${name}: the pipeline already has a graph named ${name} (in jobs.py or added_jobs/); pick another name`,
+        );
       // Dagster names ops and graphs in one namespace: a graph named like an op does not load.
       for (const [file, names] of [
         ['ops.py', ctx.opsNames],

@@ -109,7 +109,9 @@ export const RESOURCE_QUESTIONS = defineQuestions<AddContext>()
           `--name ${name}: every mode binds ${name} already (modes.py, the platform's); pick another key`,
         );
       if (ctx.resources.includes(name))
-        throw new InputError(`--name ${name}: resources.py already binds a resource named ${name}; pick another key`);
+        throw new InputError(
+          `--name ${name}: the pipeline already binds a resource named ${name} (in resources.py or added_resources/); pick another key`,
+        );
       return name;
     },
   })

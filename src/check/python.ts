@@ -46,7 +46,14 @@ export interface PyFacts {
   /** Top-level `OWNER = ...` and `MODES = ...` assignments. */
   assignments: Map<string, PyValue>;
   /** Keyword arguments named like a secret and given a non-empty string literal. */
-  secretLiterals: { name: string; callee: string; line: number; str?: string }[];
+  secretLiterals: {
+    name: string;
+    callee: string;
+    line: number;
+    str?: string;
+    /** The environment variables the call's other keywords read (`endpoint=dg.EnvVar("LAKEFS_ENDPOINT")`), by keyword. */
+    siblings?: Record<string, string>;
+  }[];
 }
 
 const lineOf = (node: SgNode) => node.range().start.line + 1;
@@ -73,6 +80,22 @@ function pyValueOf(node: SgNode): PyValue {
 function decoratedName(decorator: SgNode): string {
   const def = decorator.parent()?.field('definition');
   return def?.field('name')?.text() ?? '?';
+}
+
+/** The keywords of an argument list given `EnvVar("NAME")` (`dg.EnvVar` too), by keyword. */
+function envVarKeywords(args: SgNode | null): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const kw of args?.children() ?? []) {
+    const value = kw.kind() === 'keyword_argument' ? kw.field('value') : undefined;
+    if (value?.kind() !== 'call' || !/(^|\.)EnvVar$/.test(value.field('function')?.text() ?? '')) continue;
+    const first = value
+      .field('arguments')
+      ?.children()
+      .find((c) => c.isNamed());
+    const name = first ? stringValue(first) : undefined;
+    if (name) found[kw.field('name')!.text()] = name;
+  }
+  return found;
 }
 
 /** The calls the rules look at; everything else is never handed to JavaScript (most of the cost). */
@@ -225,6 +248,7 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
           callee: kw.parent()?.parent()?.field('function')?.text() ?? '?',
           line: lineOf(kw),
           str: stringValue(kw.field('value')!),
+          siblings: envVarKeywords(kw.parent()),
         }))
         .filter((k) => k.str && !NAMES_NO_SECRET.test(k.name));
   const bareDecorators = !BARE_DECORATOR.test(source)

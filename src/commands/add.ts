@@ -34,10 +34,10 @@ const INTRO: Record<AddKind | 'all', string[]> = {
     '  preset     a Preset in a module of its own (added_presets/), gathered by presets.py: one job per graph',
     '  sensor     a SensorSpec and its evaluation function (yours to write) in a module of its own (added_sensors/)',
     '  job        a graph calling a new op (yours to write) in a module of its own (added_jobs/): one job per preset',
-    '  resource   a typed resource read from the environment, bound to the modes you name (resources.py)',
+    '  resource   a typed resource read from the environment, bound to the modes you name (added_resources/)',
     "  mode       one of the platform's own modes (from platform.yaml) in modes.py, like local, dev or prod",
     '  deployment releases the pipeline to another deployment of platform.yaml (recorded, conventions.py rendered)',
-    "  <yours>    a generator of the platform's own plopfile.js; `pipeline add --list` lists them all",
+    "  <yours>    a generator of the platform's own plopfile.mjs; `pipeline add --list` lists them all",
     '',
     'Examples:',
     '  npx pipeline add preset --name dev_sample --mode dev          # inside pipelines/orders/',
@@ -176,7 +176,7 @@ const KIND_SUMMARY: Record<AddKind, string> = {
   preset: 'a Preset in a module of its own (added_presets/), gathered by presets.py: one job per graph',
   sensor: 'a SensorSpec and its evaluation function in a module of its own (added_sensors/)',
   job: 'a graph calling a new op in a module of its own (added_jobs/): one job per preset',
-  resource: 'a typed resource read from the environment, bound per mode in resources.py',
+  resource: 'a typed resource read from the environment, bound per mode (added_resources/)',
   mode: "one of the platform's own modes (platform.yaml), with resources like local, dev or prod",
   deployment: 'the pipeline released to another deployment of platform.yaml (answers and conventions.py)',
 };
@@ -223,7 +223,7 @@ async function list(argv: string[]): Promise<number> {
     else
       lines.push(
         '',
-        'No plopfile.js in the platform repo: a platform team adds its own generators there (see docs/add.md).',
+        'No plopfile.mjs (or .js, .cjs) in the platform repo: a platform team adds its own generators there (see docs/add.md).',
       );
     process.stdout.write(`${lines.join('\n')}\n`);
   }

@@ -101,10 +101,13 @@ export async function testCodemods(root: string, only: string | undefined): Prom
   for (const codemod of codemods) {
     const fixtures = join(root, CODEMODS_DIR, FIXTURES_DIR, codemod.id);
     const cases = existsSync(fixtures) ? codemodCases(fixtures) : [];
-    if (cases.length === 0)
+    // A codemod without a case is untested: that fails, rather than passing with nothing run.
+    if (cases.length === 0) {
+      failed++;
       lines.push(
-        `${codemod.id}: no fixture cases in ${CODEMODS_DIR}/${FIXTURES_DIR}/${codemod.id}/ (add <case>/input and <case>/expected)`,
+        `FAIL ${codemod.id}: no fixture cases in ${CODEMODS_DIR}/${FIXTURES_DIR}/${codemod.id}/ (add <case>/input and <case>/expected)`,
       );
+    }
     for (const testCase of cases) {
       try {
         const { actual, expected, again, againActual } = await testCase.check(codemod);

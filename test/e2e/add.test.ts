@@ -655,18 +655,20 @@ describe('pipeline add refuses bad input: exit 2, one line, nothing changed', ()
 
 describe('docs/add.md', () => {
   it('every command it shows runs as shown', () => {
-    // As docs/add.md's mode section shows: a uat deployment running the platform's own staging mode.
+    // As a reader goes: orders first, then the platform team's uat deployment running its own
+    // staging mode (docs/add.md's mode section), committed; the reader commits after each block.
     const root = makePlatform();
-    addUatDeployment(root);
     const made = createPipeline(['orders', '--no-branch'], root);
     expect(made.code, made.stderr).toBe(0);
     git(root, 'add', '-A');
     git(root, 'commit', '-qm', 'orders');
+    addUatDeployment(root, { upgradeSteps: false });
     const doc = readFileSync(join(packageRoot(), 'docs/add.md'), 'utf8');
     const blocks = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThan(1);
     const bin = builtBin('pipeline');
-    const script = `set -euo pipefail\nnpx() { shift; "${process.execPath}" "${bin}" "$@"; }\n${blocks.join('\n')}`;
+    const commit = 'git add -A && { git diff --cached --quiet || git commit -qm "as the reader would"; }';
+    const script = `set -euo pipefail\nnpx() { shift; "${process.execPath}" "${bin}" "$@"; }\n${blocks.map((b) => `${b}\n${commit}`).join('\n')}`;
     const result = spawnSync('bash', ['-c', script], {
       cwd: root,
       encoding: 'utf8',

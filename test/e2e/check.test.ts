@@ -377,6 +377,10 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     expect(report.findings.find((f: { rule: string }) => f.rule === 'registration-stale').fix).toBe(
       'npx pipeline sync',
     );
+    // The variable the generated modes.py reads, as the call's other keywords do (LAKEFS_*).
+    expect(report.findings.find((f: { rule: string }) => f.rule === 'literal-secret').fix).toBe(
+      'secret_access_key=dg.EnvVar("LAKEFS_SECRET_ACCESS_KEY") and set that variable in each deployment',
+    );
   });
 
   it('the table: one row per finding with rule, file:line and the fix; exit 1', () => {

@@ -59,6 +59,13 @@ describe("a platform's own codemod", () => {
   });
 
   it('pipeline codemod test runs its fixture cases, and fails with a diff when one is wrong', () => {
+    // Untested, it fails: a run of no case is no test.
+    const none = pipeline(root, 'codemod', 'test', 'add-example-setting');
+    expect(none.code, none.stdout).toBe(1);
+    expect(none.stdout).toContain(
+      'FAIL add-example-setting: no fixture cases in codemods/__fixtures__/add-example-setting/ (add <case>/input and <case>/expected)',
+    );
+    expect(none.stdout.trim().split('\n').at(-1)).toBe('0 passed, 1 failed');
     const fixture = join(root, 'codemods/__fixtures__/add-example-setting/from-v3');
     const input = readFileSync(join(root, 'pipelines/orders/src/orders/conventions.py'), 'utf8');
     mkdirSync(join(fixture, 'input/src/orders'), { recursive: true });

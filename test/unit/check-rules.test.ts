@@ -123,6 +123,17 @@ describe('pyproject and YAML lines', () => {
     expect(suggestedVariable('WarehouseResource', 'password')).toBe('WAREHOUSE_PASSWORD');
     expect(suggestedVariable('resources.SlackClient', 'token')).toBe('SLACK_TOKEN');
     expect(suggestedVariable('LakeFSStore', 'secret_access_key')).toBe('LAKE_FS_SECRET_ACCESS_KEY');
+    // The call's other keywords read LAKEFS_*: so does the secret (the generated modes.py's names).
+    expect(
+      suggestedVariable('LakeFSStore', 'secret_access_key', {
+        endpoint: 'LAKEFS_ENDPOINT',
+        access_key_id: 'LAKEFS_ACCESS_KEY_ID',
+      }),
+    ).toBe('LAKEFS_SECRET_ACCESS_KEY');
+    // Of two prefixes, neither.
+    expect(
+      suggestedVariable('LakeFSStore', 'secret_access_key', { endpoint: 'LAKEFS_ENDPOINT', region: 'AWS_REGION' }),
+    ).toBe('LAKE_FS_SECRET_ACCESS_KEY');
     expect(suggestedVariable('make_client', 'api_key')).toBe('API_KEY');
     expect(suggestedVariable('WarehouseResource', 'warehouse_password')).toBe('WAREHOUSE_PASSWORD');
   });

@@ -8,13 +8,18 @@ const isClass = (callee: string) => /^[A-Z]/.test(callee.split('.').pop() ?? '')
  * The variable to suggest: the class's name without its kind, then the keyword, in UPPER_SNAKE
  * (`WarehouseResource(password=...)`: WAREHOUSE_PASSWORD, as `pipeline add resource` names them).
  */
-export function suggestedVariable(callee: string, keyword: string): string {
+export function suggestedVariable(callee: string, keyword: string, siblings: Record<string, string> = {}): string {
+  const name = keyword.toUpperCase();
+  // The call's other keywords read variables of one prefix (`endpoint=dg.EnvVar("LAKEFS_ENDPOINT")`): that one.
+  const prefixes = Object.entries(siblings).map(([kw, variable]) =>
+    variable.endsWith(`_${kw.toUpperCase()}`) ? variable.slice(0, -kw.length) : undefined,
+  );
+  if (prefixes.length && prefixes.every((p) => p !== undefined && p === prefixes[0])) return `${prefixes[0]}${name}`;
   // A class names what the secret is for; a function's name does not.
   const owner = (isClass(callee) ? (callee.split('.').pop() ?? '') : '')
     .replace(/(Resource|Store|Client|IOManager|Manager|Config)$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toUpperCase();
-  const name = keyword.toUpperCase();
   return owner && !name.startsWith(`${owner}_`) ? `${owner}_${name}` : name;
 }
 
@@ -28,7 +33,7 @@ export const literalSecret: PipelineRule = {
   async check(pipeline) {
     const findings: RawFinding[] = [];
     for (const path of pipeline.pythonFiles()) {
-      for (const { name, callee, line } of (await pipeline.python(path))?.secretLiterals ?? []) {
+      for (const { name, callee, line, siblings } of (await pipeline.python(path))?.secretLiterals ?? []) {
         findings.push({
           file: `${pipeline.rel}/${path}`,
           line,
@@ -36,8 +41,8 @@ export const literalSecret: PipelineRule = {
           // dg.EnvVar is resolved by Dagster in a resource's or config's fields only; elsewhere
           // (a dict, a function's argument) it is the variable's name, a plain string.
           fix: isClass(callee)
-            ? `${name}=dg.EnvVar("${suggestedVariable(callee, name)}") and set that variable in each deployment`
-            : `${name}=os.environ["${suggestedVariable(callee, name)}"] (read when it runs; dg.EnvVar resolves only in a resource's or config's fields) and set that variable in each deployment`,
+            ? `${name}=dg.EnvVar("${suggestedVariable(callee, name, siblings)}") and set that variable in each deployment`
+            : `${name}=os.environ["${suggestedVariable(callee, name, siblings)}"] (read when it runs; dg.EnvVar resolves only in a resource's or config's fields) and set that variable in each deployment`,
         });
       }
     }
