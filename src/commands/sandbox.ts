@@ -274,10 +274,15 @@ export async function run(argv: string[]): Promise<number | void> {
   }
   if (sub === 'list') {
     const all = await sandboxList(root, platform, backend);
+    // Columns as wide as their longest value: a long git branch does not push one row out of line.
+    const branchOf = (s: (typeof all)[number]) => s.gitBranch ?? '(no local record)';
+    const widths = [36, 26].map((least, i) =>
+      Math.max(least, ...all.map((s) => (i === 0 ? s.name : branchOf(s)).length)),
+    );
     const row = (s: (typeof all)[number]) =>
       [
-        s.name.padEnd(36),
-        (s.gitBranch ?? '(no local record)').padEnd(26),
+        s.name.padEnd(widths[0]!),
+        branchOf(s).padEnd(widths[1]!),
         s.gitBranchExists === false ? 'branch gone ' : s.gitBranchExists ? 'branch here ' : '-           ',
         s.dataExists ? 'data   ' : 'no data',
         age(s.ageDays).padStart(5),

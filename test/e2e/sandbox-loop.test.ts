@@ -618,6 +618,18 @@ describe('production takes only data that merged code made', () => {
     expect(ok(['down', '--force', '--git-branch', 'feature/t'])).toMatchObject({ removed: true });
   });
 
+  it('list keeps its columns in line whatever the length of a git branch', () => {
+    const long = `feature/${'a-long-branch-name-'.repeat(4)}end`;
+    git(platform, 'branch', long, 'main');
+    ok(['up', '--git-branch', long]);
+    const rows = run(['list']).stdout.trimEnd().split('\n');
+    expect(rows.length).toBeGreaterThan(1);
+    // Each row's third column (whether the branch is here) starts at one offset.
+    const starts = rows.map((r) => r.search(/ (branch here|branch gone|-) +(data|no data) /));
+    expect(new Set(starts).size, rows.join('\n')).toBe(1);
+    expect(ok(['down', '--git-branch', long])).toMatchObject({ removed: true });
+  });
+
   it('up --dry-run refuses what up refuses; an empty --git-branch is refused', () => {
     const file = join(platform, 'platform.yaml');
     const text = readFileSync(file, 'utf8');
