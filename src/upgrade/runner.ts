@@ -12,6 +12,7 @@ import { parseYamlFile } from '../yaml/read.ts';
 import { type Codemod, editCount } from './codemod.ts';
 import { BUILTIN_CODEMODS } from './codemods/index.ts';
 import { ANSWERS } from './codemods/v2-answers-deployment-env-var.ts';
+import { recordConventionsVersion } from './codemods/v3-conventions-version.ts';
 import { ENGINES } from './engines/index.ts';
 import { verifyPython } from './engines/python-parses.ts';
 import { editYamlSource, insertLineAfter, replaceScalar } from './engines/yaml.ts';
@@ -263,7 +264,12 @@ export async function allCodemods(root: string | undefined): Promise<Codemod[]> 
     if (BUILTIN_CODEMODS.some((b) => b.id === c.id))
       throw new InputError(`codemods/index.ts: ${c.id} is the id of a built-in codemod; rename yours`);
   }
-  return orderCodemods([...builtinCodemods(), ...platform]);
+  // A version past this CLI's closes as the built-in ones do: conventions.py's CONVENTIONS_VERSION
+  // (every job's `conventions` tag) and the platform-owned headers say it, after its codemods.
+  const records = [...new Set(platform.map((c) => c.version).filter((v) => v > CONVENTIONS_VERSION))]
+    .filter((v) => !platform.some((c) => c.id === `v${v}-conventions-version`))
+    .map(recordConventionsVersion);
+  return orderCodemods([...builtinCodemods(), ...platform, ...records]);
 }
 
 /** The default target: this CLI's conventions version, or a platform codemod's newer one. */

@@ -142,11 +142,14 @@ describe("a platform's own codemod", () => {
     const result = pipeline(root, 'upgrade');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(
-      new RegExp(`orders\\s+${CONVENTIONS_VERSION}\\s+${NEXT}\\s+add-example-setting\\s+2\\s+upgraded`),
+      new RegExp(
+        `orders\\s+${CONVENTIONS_VERSION}\\s+${NEXT}\\s+add-example-setting, v${NEXT}-conventions-version\\s+\\d+\\s+upgraded`,
+      ),
     );
-    expect(readFileSync(join(root, 'pipelines/churn/src/churn/conventions.py'), 'utf8')).toContain(
-      'PIPELINE = "churn"\nEXAMPLE_SETTING = True\n',
-    );
+    const conventions = readFileSync(join(root, 'pipelines/churn/src/churn/conventions.py'), 'utf8');
+    expect(conventions).toContain('PIPELINE = "churn"\nEXAMPLE_SETTING = True\n');
+    // Its version closes as the built-in ones do: every job's conventions tag says it.
+    expect(conventions).toContain(`CONVENTIONS_VERSION = ${NEXT}\n`);
     expect(readFileSync(join(root, 'platform.yaml'), 'utf8')).toContain(`conventions_version: ${NEXT}`);
     git(root, 'commit', '-qam', `upgraded to ${NEXT}`);
     expect(pipeline(root, 'upgrade').stdout).toMatch(
