@@ -6,7 +6,7 @@
 // nowhere, after exit 0.
 import type { SgNode } from '@ast-grep/napi';
 import { keywordValue, parsePython } from '../../src/upgrade/engines/python.ts';
-import { COMPUTED } from '../../src/upgrade/engines/python-literals.ts';
+import { COMPUTED, PyFloat } from '../../src/upgrade/engines/python-literals.ts';
 import { stringValue } from '../../src/upgrade/engines/python-strings.ts';
 
 /** A config field's type, where this check knows it (a plain str, int, float or bool), else null. */
@@ -16,7 +16,15 @@ export type FieldType = 'str' | 'int' | 'float' | 'bool' | null;
  * Per graph name: its ops by name, each with its config fields (null: the op's config is not known
  * here), and whether every call of its body is an op of these modules (else other ops may be called).
  */
-export type GraphOps = Record<string, { ops: Record<string, Record<string, FieldType> | null>; complete: boolean }>;
+export type GraphOps = Record<
+  string,
+  {
+    ops: Record<string, Record<string, FieldType> | null>;
+    complete: boolean;
+    /** Per op, the config fields with a default (the others are required; None means unset for these). */
+    defaults: Record<string, string[]>;
+  }
+>;
 
 const callee = (decorator: SgNode): { name: string; call?: SgNode } | undefined => {
   const expr = decorator.children().find((c) => c.isNamed() && c.kind() !== 'comment');
@@ -50,21 +58,26 @@ export async function graphOpsOf(sources: (string | undefined)[]): Promise<Graph
     sources.filter((s): s is string => s !== undefined).map(async (s) => (await parsePython(s)).root()),
   );
   const configs = new Map<string, Record<string, FieldType>>();
+  const withDefault = new Map<string, string[]>();
   for (const root of roots)
     for (const cls of root.findAll({
       rule: { kind: 'class_definition', has: { field: 'superclasses', regex: '[(.\\s]Config\\s*[,)]' } },
     })) {
       const fields: Record<string, FieldType> = {};
+      const defaults: string[] = [];
       for (const assignment of cls
         .field('body')
         ?.findAll({ rule: { kind: 'assignment', has: { field: 'type', kind: 'type' } } }) ?? []) {
         const type = assignment.field('type')!.text();
-        fields[assignment.field('left')!.text()] = TYPES.has(type) ? (type as FieldType) : null;
+        const field = assignment.field('left')!.text();
+        fields[field] = TYPES.has(type) ? (type as FieldType) : null;
+        if (assignment.field('right')) defaults.push(field);
       }
       configs.set(cls.field('name')!.text(), fields);
+      withDefault.set(cls.field('name')!.text(), defaults);
     }
   // By the name the graph calls it (its function's), the op's Dagster name and its config.
-  const ops = new Map<string, { name: string; fields: Record<string, FieldType> | null }>();
+  const ops = new Map<string, { name: string; fields: Record<string, FieldType> | null; defaults: string[] }>();
   for (const root of roots)
     for (const { name, fn } of decorated(root, 'op')) {
       const config = fn
@@ -73,7 +86,11 @@ export async function graphOpsOf(sources: (string | undefined)[]): Promise<Graph
         .find((p) => p.kind() === 'typed_parameter' && p.children()[0]?.text() === 'config');
       const type = config?.field('type')?.text();
       // Without a config parameter, or with a config class of another module: not known here.
-      ops.set(fn.field('name')!.text(), { name, fields: configs.get(type ?? '') ?? null });
+      ops.set(fn.field('name')!.text(), {
+        name,
+        fields: configs.get(type ?? '') ?? null,
+        defaults: withDefault.get(type ?? '') ?? [],
+      });
     }
   const graphs: GraphOps = {};
   for (const root of roots)
@@ -81,11 +98,13 @@ export async function graphOpsOf(sources: (string | undefined)[]): Promise<Graph
       const body = fn.field('body');
       // An op invoked under another name (`.alias("x")`) or made at run time: its ops are not known here.
       if (!body || /\.(alias|tag|with_hooks|with_retry_policy)\(/.test(body.text())) continue;
-      const graph: GraphOps[string] = { ops: {}, complete: true };
+      const graph: GraphOps[string] = { ops: {}, complete: true, defaults: {} };
       for (const call of body.findAll({ rule: { kind: 'call', has: { field: 'function', kind: 'identifier' } } })) {
         const op = ops.get(call.field('function')!.text());
-        if (op) graph.ops[op.name] = op.fields;
-        else graph.complete = false;
+        if (op) {
+          graph.ops[op.name] = op.fields;
+          graph.defaults[op.name] = op.defaults;
+        } else graph.complete = false;
       }
       graphs[name] = graph;
     }
@@ -94,13 +113,22 @@ export async function graphOpsOf(sources: (string | undefined)[]): Promise<Graph
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Dagster's `{"env": "VAR"}`: any scalar field's value read from the environment when the run starts. */
+const fromEnv = (value: unknown): boolean =>
+  isObject(value) && Object.keys(value).length === 1 && typeof value.env === 'string';
+
 const typeMatches = (type: FieldType, value: unknown): boolean =>
   type === null ||
   value === COMPUTED ||
+  (type !== null && fromEnv(value)) ||
   (type === 'str' && typeof value === 'string') ||
   (type === 'bool' && typeof value === 'boolean') ||
   (type === 'int' && Number.isInteger(value)) ||
-  (type === 'float' && typeof value === 'number');
+  // Python's bool is an int, and an int is a float where Dagster wants one.
+  (type === 'float' && (typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat));
+
+/** A value as the message shows it: `1000.0` as written, else JSON. */
+const shown = (value: unknown): string => (value instanceof PyFloat ? value.text : JSON.stringify(value));
 
 /**
  * What is wrong with the run config one graph gets (`{"ops": {...}}`), or undefined. A part read
@@ -109,7 +137,7 @@ const typeMatches = (type: FieldType, value: unknown): boolean =>
 export function runConfigProblem(
   graph: string,
   config: unknown,
-  { ops, complete }: GraphOps[string],
+  { ops, complete, defaults }: GraphOps[string],
 ): string | undefined {
   if (config === COMPUTED) return undefined;
   if (!isObject(config)) return `the run config of graph ${graph} must be an object, such as {"ops": {}}`;
@@ -125,9 +153,41 @@ export function runConfigProblem(
     for (const [field, value] of Object.entries(given.config)) {
       if (!(field in fields))
         return `op ${op} has no config field ${field}; its fields: ${Object.keys(fields).join(', ') || 'none'}`;
+      // None leaves a field with a default at its default; one without must be given.
+      if (value === null) {
+        if (defaults[op]?.includes(field)) continue;
+        return `config field ${field} of op ${op} has no default, and None does not give it one`;
+      }
       if (!typeMatches(fields[field]!, value))
-        return `config field ${field} of op ${op} is ${fields[field] === 'int' ? 'an' : 'a'} ${fields[field]}, and ${JSON.stringify(value)} is not one`;
+        return `config field ${field} of op ${op} is ${fields[field] === 'int' ? 'an' : 'a'} ${fields[field]}, and ${shown(value)} is not one`;
     }
+  }
+  return undefined;
+}
+
+/**
+ * The first config field of `graph`'s ops that has no default and that `config` (the run config
+ * the graph gets, or undefined) does not give: Dagster refuses the job ("Missing required config
+ * entry"). Only fields of a plain type (str, int, float, bool) of a config class read whole.
+ */
+export function missingRequired(
+  graph: string,
+  config: unknown,
+  { ops, defaults }: GraphOps[string],
+): string | undefined {
+  if (config === COMPUTED) return undefined;
+  const given = isObject(config) ? config.ops : undefined;
+  if (given === COMPUTED) return undefined;
+  for (const [op, fields] of Object.entries(ops)) {
+    if (!fields) continue;
+    const required = Object.keys(fields).filter((f) => fields[f] !== null && !defaults[op]?.includes(f));
+    if (required.length === 0) continue;
+    const entry = isObject(given) ? given[op] : undefined;
+    if (entry === COMPUTED || (isObject(entry) && entry.config === COMPUTED)) continue;
+    const set = isObject(entry) && isObject(entry.config) ? entry.config : {};
+    const missing = required.find((f) => !(f in set));
+    if (missing)
+      return `op ${op} of graph ${graph} has the config field ${missing} without a default, and this run config does not give it`;
   }
   return undefined;
 }

@@ -18,7 +18,7 @@ import { checkDagsterName, checkModuleName } from '../../src/validate/names.ts';
 import { ADDED_PRESETS } from '../pipeline/files.ts';
 import { type AddedPackage, placeInPackage, writeInPackage } from './added-package.ts';
 import { type AddContext, deploymentRunning, pipelineModes, platformModes } from './context.ts';
-import { runConfigProblem } from './graph-ops.ts';
+import { missingRequired, runConfigProblem } from './graph-ops.ts';
 import { appendAtEnd } from './layout.ts';
 import { withJobRows } from './readme.ts';
 
@@ -132,6 +132,11 @@ export const PRESET_QUESTIONS = defineQuestions<AddContext>()
       for (const [graph, config] of Object.entries(value)) {
         const problem = ctx.graphOps[graph] && runConfigProblem(graph, config, ctx.graphOps[graph]);
         if (problem) throw new InputError(`--run-config: ${problem}`);
+      }
+      // Every job of the preset is built with it: a field without a default must be given.
+      for (const [graph, ops] of Object.entries(ctx.graphOps)) {
+        const missing = missingRequired(graph, value[graph], ops);
+        if (missing) throw new InputError(`--run-config: ${missing}`);
       }
       return value;
     },

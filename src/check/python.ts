@@ -26,6 +26,8 @@ export interface PyCall {
   name: string;
   line: number;
   kwargs: Map<string, PyValue>;
+  /** Whether it also takes arguments not by keyword (positional, or `*a` / `**k` unpacked): its keywords are not all it gets. */
+  more?: boolean;
   /** The function it decorates, when the call is a decorator. */
   decorates?: string;
 }
@@ -219,7 +221,9 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
     : root.findAll({ rule: callRule }).map((call) => {
         const callee = call.field('function')?.text() ?? '';
         const kwargs = new Map<string, PyValue>();
+        let more = false;
         for (const arg of call.field('arguments')?.children() ?? []) {
+          if (arg.isNamed() && arg.kind() !== 'keyword_argument' && arg.kind() !== 'comment') more = true;
           if (arg.kind() !== 'keyword_argument') continue;
           const name = arg.field('name')?.text();
           const value = arg.field('value');
@@ -231,6 +235,7 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
           name: lastSegment(callee),
           line: lineOf(call),
           kwargs,
+          ...(more ? { more } : {}),
           ...(parent?.kind() === 'decorator' ? { decorates: decoratedName(parent) } : {}),
         };
       });

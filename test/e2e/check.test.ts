@@ -227,7 +227,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     append(
       seeded,
       `${o}/src/orders/sensors.py`,
-      '\n\nDUPLICATE = SensorSpec(name="orders_daily", graph="orders", preset="prod_full", deployments=("prod",))\n',
+      '\n\nDUPLICATE = SensorSpec(\n    name="orders_daily", graph="orders", preset="prod_full", deployments=("prod",), evaluation="orders_daily"\n)\n',
     );
     // orders' dev schedule names a deployment platform.yaml does not have.
     edit(seeded, `${o}/src/orders/schedules.py`, 'deployments=("compose", "dev")', 'deployments=("compose", "qa")');
@@ -343,7 +343,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         rule: 'duplicate-name',
         severity: 'error',
         file: `${o}/src/orders/sensors.py`,
-        line: lineOf(seeded, `${o}/src/orders/sensors.py`, 'DUPLICATE = SensorSpec('),
+        line: lineOf(seeded, `${o}/src/orders/sensors.py`, 'name="orders_daily", graph="orders", preset="prod_full"'),
       },
     ];
   });
@@ -713,7 +713,7 @@ describe('trigger-mode, on what a teammate writes by hand', () => {
 });
 
 describe('what stops the code location loading, found as Dagster finds it', () => {
-  it('an op renamed while the presets configure it, a schedule of a graph the pipeline lacks, a module with a conflict marker: each found, and clean once mended', () => {
+  it('an op renamed while the presets configure it, a schedule of a graph the pipeline lacks, a conflict marker, a required config field, a float for an int, a ScheduleSpec without timezone: each found, and clean once mended', () => {
     const pkg = 'pipelines/orders/src/orders';
     const dev = { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' };
     const cases = [
@@ -752,7 +752,8 @@ describe('what stops the code location loading, found as Dagster finds it', () =
         name: 'conflict-marker',
         rule: 'python-syntax',
         file: `${pkg}/sensors.py`,
-        message: 'sensors.py does not parse (cannot parse "<<<<<<<"): the code location loads nowhere',
+        message:
+          'sensors.py does not parse (cannot parse "<<<<<<<"): importing it fails, so the code location loads nowhere once definitions.py imports it (added_*/ modules always are)',
         dagster: 'SyntaxError',
         break: (root: string) =>
           append(root, `${pkg}/sensors.py`, '\n<<<<<<< HEAD\nLIMIT = 10\n=======\nLIMIT = 20\n>>>>>>> feature/limit\n'),
@@ -763,6 +764,42 @@ describe('what stops the code location loading, found as Dagster finds it', () =
             '\n<<<<<<< HEAD\nLIMIT = 10\n=======\nLIMIT = 20\n>>>>>>> feature/limit\n',
             '\nLIMIT = 20\n',
           ),
+      },
+      {
+        name: 'required-field',
+        rule: 'preset-run-config',
+        file: `${pkg}/presets.py`,
+        message:
+          'op load_source of graph orders has the config field region without a default, and this run config does not give it',
+        dagster: 'Missing required config entry "region"',
+        break: (root: string) =>
+          edit(root, `${pkg}/ops.py`, '    limit: int = 0\n', '    limit: int = 0\n    region: str\n'),
+        mend: (root: string) => edit(root, `${pkg}/ops.py`, '    region: str\n', '    region: str = "eu"\n'),
+      },
+      {
+        name: 'schedule-without-timezone',
+        rule: 'trigger-mode',
+        file: `${pkg}/schedules.py`,
+        message:
+          'ScheduleSpec "orders_daily_dev" lacks timezone, which ScheduleSpec requires: the code location fails to load (TypeError) in every deployment',
+        dagster: "missing 1 required positional argument: 'timezone'",
+        break: (root: string) => edit(root, `${pkg}/schedules.py`, '        timezone="UTC",\n', ''),
+        mend: (root: string) =>
+          edit(
+            root,
+            `${pkg}/schedules.py`,
+            '        cron="0 6 * * *",\n        deployments',
+            '        cron="0 6 * * *",\n        timezone="UTC",\n        deployments',
+          ),
+      },
+      {
+        name: 'float-for-int',
+        rule: 'preset-run-config',
+        file: `${pkg}/presets.py`,
+        message: 'config field limit of op load_source is an int, and 1000.0 is not one',
+        dagster: 'is not valid for expected type "Int"',
+        break: (root: string) => edit(root, `${pkg}/presets.py`, '"limit": 1000', '"limit": 1000.0'),
+        mend: (root: string) => edit(root, `${pkg}/presets.py`, '"limit": 1000.0', '"limit": 1000'),
       },
     ];
     const roots = cases.map((c) => {
@@ -790,6 +827,39 @@ describe('what stops the code location loading, found as Dagster finds it', () =
   });
 });
 
+describe('what Dagster takes, check takes too', () => {
+  it('None for a field with a default, a value from the environment, one schedule name in deployments apart: no finding, and it loads', () => {
+    const root = join(tempDir('check-takes-'), 'platform');
+    cpSync(clean, root, { recursive: true });
+    const pkg = 'pipelines/orders/src/orders';
+    // None leaves a field with a default at its default; {"env": "VAR"} reads it when the run starts.
+    edit(root, `${pkg}/presets.py`, '"table": "raw/orders.csv", "limit": 1000', '"table": None, "limit": 1000');
+    const presets = readFileSync(join(root, pkg, 'presets.py'), 'utf8');
+    const devAt = presets.indexOf('name="dev_full"');
+    writeFileSync(
+      join(root, pkg, 'presets.py'),
+      presets.slice(0, devAt) + presets.slice(devAt).replace('"limit": 0', '"limit": {"env": "ORDERS_LIMIT"}'),
+    );
+    // The prod schedule named as the dev one: no deployment loads both.
+    edit(root, `${pkg}/schedules.py`, 'name="orders_daily",', 'name="orders_daily_dev",');
+    const result = pipeline(root, ['check', '--json']);
+    expect(JSON.parse(result.stdout).findings, result.stdout).toEqual([]);
+    const loads = loadMany(
+      ['local', 'dev', 'prod'].map((deployment) => ({
+        project: join(root, 'pipelines/orders'),
+        env: {
+          PIPELINE_DEPLOYMENT: deployment,
+          PIPELINE_DEV_BUCKET: 'placeholder',
+          PIPELINE_PROD_BUCKET: 'placeholder',
+        },
+      })),
+    );
+    for (const loaded of loads) expectLoaded(loaded);
+    expect(loads[1]!.schedules).toContain('orders_daily_dev');
+    expect(loads[2]!.schedules).toContain('orders_daily_dev');
+  });
+});
+
 describe('duplicate-name, on a module copied to start another', () => {
   it('names the copy, not the original, and a sensor evaluation function defined in two modules', () => {
     const root = join(tempDir('check-copies-'), 'platform');
@@ -813,7 +883,7 @@ describe('duplicate-name, on a module copied to start another', () => {
       [
         'duplicate-name',
         `${pkg}/added_presets/p8_copy.py`,
-        `Preset(name="p8") reuses a name of the pipeline's presets, first at ${pkg}/added_presets/p8.py:${lineOf(root, `${pkg}/added_presets/p8.py`, 'name="p8"')}: the code location does not load`,
+        `Preset(name="p8") reuses a preset's name, first at ${pkg}/added_presets/p8.py:${lineOf(root, `${pkg}/added_presets/p8.py`, 'name="p8"')}: PRESETS keeps one of the two, so the other's jobs are gone, unseen`,
       ],
       [
         'duplicate-name',

@@ -20,7 +20,7 @@ import type { CheckReport } from '../../src/check/run.ts';
 import { ruleSettings } from '../../src/check/run.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { parsePython } from '../../src/upgrade/engines/python.ts';
-import { COMPUTED, literalOf } from '../../src/upgrade/engines/python-literals.ts';
+import { COMPUTED, literalOf, PyFloat } from '../../src/upgrade/engines/python-literals.ts';
 import { pyprojectDependencies } from '../../src/upgrade/pyproject.ts';
 import { acmePlatform } from '../helpers/platform.ts';
 
@@ -275,12 +275,15 @@ describe("preset-run-config: a preset's run_config read as the value Python make
     ['a name', '{"limit": LIMIT}', { limit: COMPUTED }],
     ['a call', '{"paths": list_paths()}', { paths: COMPUTED }],
     ['an f-string', '{"table": f"raw/{DAY}.csv"}', { table: COMPUTED }],
-    ['a float that JavaScript would read as an int', '{"rate": 1.0}', { rate: COMPUTED }],
+
     ['an integer past 2^53', '{"id": 1732700000123456789}', { id: COMPUTED }],
     ['a key that is a name', '{KEY: 1}', COMPUTED],
     ['a dict unpacked into it', '{"a": 1, **BASE}', COMPUTED],
     ['a list unpacked into it', '[1, *REST]', COMPUTED],
   ])('what only running it tells is COMPUTED, where it sits: %s', async (_what, text, expected) => {
     expect(await value(text)).toEqual(expected);
+  });
+  it('a float with a whole value is a PyFloat as written, which JavaScript would read as an int', async () => {
+    expect(await value('{"rate": 1.0, "neg": -2.0}')).toEqual({ rate: new PyFloat('1.0'), neg: new PyFloat('-2.0') });
   });
 });

@@ -1,5 +1,6 @@
-// Two schedules or sensors of one name (Dagster loads them under one namespace), or two presets of
-// one name (two jobs <graph>_<preset> of one name): the code location does not load anywhere. And
+// Two schedules or sensors of one name in one deployment (Dagster loads them under one namespace):
+// the code location does not load there. Two presets of one name: PRESETS keeps the later, so the
+// other's jobs are gone. And
 // two modules of added_sensors/ that define one function name: the package gathers its functions
 // by name, so one sensor silently evaluates the other's.
 import { basename } from 'node:path';
@@ -21,7 +22,13 @@ interface Named {
   /** What defines the name, for the message: `Preset(name="x")`, `function x`. */
   what: string;
   kind: string;
+  /** The deployments a schedule or sensor names, when written as strings. */
+  deployments?: string[];
 }
+
+/** Whether two schedules or sensors can load in one deployment (each that names its own: only if they share one). */
+const together = (a: Named, b: Named): boolean =>
+  !a.deployments || !b.deployments || a.deployments.some((d) => b.deployments!.includes(d));
 
 /**
  * The occurrence a copy was made from: the module named after the name (`added_presets/x.py`
@@ -68,7 +75,7 @@ export const duplicateName: PipelineRule = {
   scope: 'pipeline',
   severity: 'error',
   title: 'Two schedules, sensors or presets of one name, or two sensor evaluation functions of one name',
-  why: 'Dagster refuses a code location with two schedules or sensors of one name ("Duplicate definition found"), and two presets of one name make two jobs of one name: the pipeline loads in no deployment. A merge of two branches that each added one, or a generator run twice, makes it. Two modules of added_sensors/ that define one function name (a module copied to start another) make one sensor evaluate the other\'s function, unseen.',
+  why: 'Dagster refuses a code location with two schedules or sensors of one name ("Duplicate definition found") in a deployment that loads both, and of two presets of one name PRESETS keeps the later: the other preset and its jobs are gone, with no error. A merge of two branches that each added one, or a generator run twice, makes it. Two modules of added_sensors/ that define one function name (a module copied to start another) make one sensor evaluate the other\'s function, unseen.',
   fix: 'rename one of them (a schedule or sensor also by the name other code refers to)',
   async check(pipeline) {
     const byKey = new Map<string, Named[]>();
@@ -81,7 +88,13 @@ export const duplicateName: PipelineRule = {
         const key = `${namespace}:${name}`;
         byKey.set(key, [
           ...(byKey.get(key) ?? []),
-          { path, line: named!.line, what: `${call.name}(name=${JSON.stringify(name)})`, kind: namespace },
+          {
+            path,
+            line: named!.line,
+            what: `${call.name}(name=${JSON.stringify(name)})`,
+            kind: namespace,
+            deployments: call.kwargs.get('deployments')?.strings,
+          },
         ]);
       }
     }
@@ -91,7 +104,8 @@ export const duplicateName: PipelineRule = {
       if (all.length < 2) continue;
       const name = key.slice(key.indexOf(':') + 1);
       const first = original(name, all);
-      for (const copy of all.filter((n) => n !== first)) {
+      // Schedules and sensors of one name in deployments apart never meet: each loads its own.
+      for (const copy of all.filter((n) => n !== first && together(n, first))) {
         const at = `${pipeline.rel}/${first.path}:${first.line}`;
         findings.push({
           file: `${pipeline.rel}/${copy.path}`,
@@ -99,7 +113,9 @@ export const duplicateName: PipelineRule = {
           message:
             copy.kind === 'sensor evaluation functions'
               ? `${copy.what} is defined in two modules of ${ADDED.sensor}/, first at ${at}: the sensors gather their functions by name, so one evaluates the other's`
-              : `${copy.what} reuses a name of the pipeline's ${copy.kind}, first at ${at}: the code location does not load`,
+              : copy.kind === 'presets'
+                ? `${copy.what} reuses a preset's name, first at ${at}: PRESETS keeps one of the two, so the other's jobs are gone, unseen`
+                : `${copy.what} reuses a name of the pipeline's ${copy.kind}, first at ${at}: the code location does not load where both do${copy.deployments && first.deployments ? ` (${copy.deployments.filter((d) => first.deployments!.includes(d)).join(', ')})` : ''}`,
           fix:
             copy.kind === 'sensor evaluation functions'
               ? `rename this function, and the evaluation= of its SensorSpec`

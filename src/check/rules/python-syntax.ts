@@ -1,6 +1,8 @@
 // A module of the pipeline's package that is not Python 3 (a merge that left a conflict marker, a
-// half-finished hand edit, code from Python 2): importing the package fails, so the code location
-// loads nowhere, and every other rule reads what the parser could recover of it.
+// half-finished hand edit, code from Python 2): importing it fails, so the code location loads
+// nowhere once definitions.py imports it; every other rule reads what the parser recovered of it.
+// What tree-sitter's grammar parses (a `return` outside a function, a misplaced __future__ import)
+// Python may still refuse: that only Python itself says.
 import { pipelineSyntax } from '../python.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
@@ -9,7 +11,7 @@ export const pythonSyntax: PipelineRule = {
   scope: 'pipeline',
   severity: 'error',
   title: 'A module of the pipeline that does not parse',
-  why: "Dagster imports every module of the pipeline's package when the code location loads: one that is not Python 3 stops it loading, in every deployment.",
+  why: 'A module that is not Python 3 cannot be imported: once definitions.py imports it, directly or through another module (the modules of added_*/ always are), the code location loads in no deployment. One nothing imports yet is broken code waiting to be.',
   fix: "fix the line (python -m py_compile FILE gives Python's own message)",
   async check(pipeline) {
     const findings: RawFinding[] = [];
@@ -19,7 +21,7 @@ export const pythonSyntax: PipelineRule = {
         findings.push({
           file: `${pipeline.rel}/${path}`,
           line: problem.line,
-          message: `${path.split('/').pop()} does not parse (${problem.what}): the code location loads nowhere`,
+          message: `${path.split('/').pop()} does not parse (${problem.what}): importing it fails, so the code location loads nowhere once definitions.py imports it (added_*/ modules always are)`,
           fix: `fix line ${problem.line} (python -m py_compile ${pipeline.rel}/${path} gives Python's own message)`,
         });
     }

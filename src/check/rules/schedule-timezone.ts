@@ -24,6 +24,8 @@ export const scheduleTimezone: PipelineRule = {
         if (!keyword || (call.name === 'schedule' && !/^((dg|dagster)\.)?schedule$/.test(call.callee))) continue;
         const value = call.kwargs.get(keyword);
         if (value && value.str !== '') continue;
+        // Given otherwise (`**DAILY`), or a ScheduleSpec without one, which does not load (trigger-mode says so).
+        if (!value && (call.more || call.name === 'ScheduleSpec')) continue;
         const name = call.kwargs.get('name')?.str ?? call.decorates ?? call.callee;
         findings.push({
           file: `${pipeline.rel}/${path}`,

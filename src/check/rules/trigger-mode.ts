@@ -4,6 +4,12 @@
 import type { PipelineRule, RawFinding } from '../types.ts';
 import { declared } from './presets.ts';
 
+/** The fields of deployments.py's ScheduleSpec and SensorSpec without a default. */
+const REQUIRED: Record<string, string[]> = {
+  ScheduleSpec: ['name', 'graph', 'preset', 'cron', 'timezone', 'deployments'],
+  SensorSpec: ['name', 'graph', 'preset', 'deployments', 'evaluation'],
+};
+
 export const triggerMode: PipelineRule = {
   id: 'trigger-mode',
   scope: 'pipeline',
@@ -17,6 +23,18 @@ export const triggerMode: PipelineRule = {
     const findings: RawFinding[] = [];
     for (const { file, call, kind } of triggers) {
       const name = call.kwargs.get('name')?.str ?? '?';
+      // deployments.py's dataclasses take every field but a sensor's interval: one left out is a
+      // TypeError when schedules.py (sensors.py, an added module) is imported.
+      const missing = call.more ? [] : REQUIRED[call.callee]?.filter((field) => !call.kwargs.has(field));
+      if (missing?.length) {
+        findings.push({
+          file,
+          line: call.line,
+          message: `${call.callee} ${JSON.stringify(name)} lacks ${missing.join(', ')}, which ${call.callee} requires: the code location fails to load (TypeError) in every deployment`,
+          fix: `give it ${missing.map((f) => `${f}=...`).join(', ')}${missing.includes('timezone') ? ` (timezone=${JSON.stringify(ctx.platform.defaultTimezone)}, the platform's default)` : ''}`,
+        });
+        continue;
+      }
       const graph = call.kwargs.get('graph');
       if (graphs && graph?.str !== undefined && !graphs.includes(graph.str)) {
         const named = call.kwargs.get('deployments')?.strings;

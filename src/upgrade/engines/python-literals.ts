@@ -3,10 +3,26 @@
 import type { SgNode } from '@ast-grep/napi';
 import { stringValue } from './python-strings.ts';
 
-/** What a literal read cannot tell: a name, a call, an f-string, a float that looks like an int. */
+/** What a literal read cannot tell: a name, a call, an f-string. */
 export const COMPUTED: unique symbol = Symbol('computed');
 
-export type PyLiteral = string | number | boolean | null | typeof COMPUTED | PyLiteral[] | { [key: string]: PyLiteral };
+/** A float literal with a whole value (`1000.0`): a number JavaScript cannot tell from the int 1000. */
+export class PyFloat {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+export type PyLiteral =
+  | string
+  | number
+  | boolean
+  | null
+  | PyFloat
+  | typeof COMPUTED
+  | PyLiteral[]
+  | { [key: string]: PyLiteral };
 
 const items = (node: SgNode): SgNode[] => node.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
 
@@ -14,8 +30,8 @@ const items = (node: SgNode): SgNode[] => node.children().filter((c) => c.isName
  * The value of a literal expression: strings, numbers, True/False/None, lists, tuples and dicts of
  * them (a dict only when every key is a plain string and nothing is unpacked into it). What cannot
  * be told without running the code is COMPUTED, where it sits: a dict of one computed value still
- * has its keys. A float with an integral value (`1.0`) is COMPUTED too, since JavaScript would
- * read it as the int Dagster refuses where a float is not expected.
+ * has its keys. A float with a whole value (`1.0`) is a PyFloat, since JavaScript would read it
+ * as the int Dagster refuses where a float is not expected.
  */
 export function literalOf(node: SgNode): PyLiteral {
   switch (node.kind()) {
@@ -27,7 +43,8 @@ export function literalOf(node: SgNode): PyLiteral {
     }
     case 'float': {
       const value = Number(node.text().replaceAll('_', ''));
-      return Number.isFinite(value) && !Number.isInteger(value) ? value : COMPUTED;
+      if (!Number.isFinite(value)) return COMPUTED;
+      return Number.isInteger(value) ? new PyFloat(node.text()) : value;
     }
     case 'true':
       return true;
@@ -38,7 +55,8 @@ export function literalOf(node: SgNode): PyLiteral {
     case 'unary_operator': {
       const operand = node.field('argument');
       const value = operand ? literalOf(operand) : COMPUTED;
-      return node.field('operator')?.text() === '-' && typeof value === 'number' ? -value : COMPUTED;
+      if (node.field('operator')?.text() !== '-') return COMPUTED;
+      return typeof value === 'number' ? -value : value instanceof PyFloat ? new PyFloat(`-${value.text}`) : COMPUTED;
     }
     case 'parenthesized_expression': {
       const [inner, ...rest] = items(node);
