@@ -24,20 +24,24 @@ let lakefs: LakeFSServer;
 let root: string;
 const names: Record<string, string> = {};
 
-const sandbox = (args: string[], env: Record<string, string> = lakefs.env) =>
-  runBin('pipeline', ['sandbox', ...args], root, env);
-const json = (args: string[], env?: Record<string, string>) => {
-  const result = sandbox([...args, '--json'], env);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout);
+/** `pipeline sandbox` in the platform repo `dir()` gives: as is, its --json (exit 0), and a refusal (one line, no stack trace). */
+const sandboxIn = (dir: () => string) => {
+  const sandbox = (args: string[], env: Record<string, string> = lakefs.env) =>
+    runBin('pipeline', ['sandbox', ...args], dir(), env);
+  const json = (args: string[], env?: Record<string, string>) => {
+    const result = sandbox([...args, '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout);
+  };
+  const refused = (args: string[], env?: Record<string, string>, code = 2) => {
+    const result = sandbox(args, env);
+    expect(result.code, result.stdout + result.stderr).toBe(code);
+    expect(result.stderr).toMatch(/^pipeline: error: [^\n]+\n$/);
+    return result.stderr;
+  };
+  return { sandbox, json, refused };
 };
-/** A refusal: exit 2, one line on stderr, no stack trace. */
-const refused = (args: string[], env?: Record<string, string>) => {
-  const result = sandbox(args, env);
-  expect(result.code, result.stdout + result.stderr).toBe(2);
-  expect(result.stderr).toMatch(/^pipeline: error: [^\n]+\n$/);
-  return result.stderr;
-};
+const { sandbox, json, refused } = sandboxIn(() => root);
 const branchOf = (gitBranch: string) => ['--git-branch', gitBranch];
 /**
  * lakeFS applies a new protection rule within seconds (it caches repository settings). Waits for it
@@ -482,19 +486,8 @@ describe('bad endpoints and config are one line, never a stack trace', () => {
 describe('production takes only data that merged code made', () => {
   const GUARD = 'guard';
   let platform: string;
-  const run = (args: string[], env: Record<string, string> = lakefs.env) =>
-    runBin('pipeline', ['sandbox', ...args], platform, env);
-  const ok = (args: string[]) => {
-    const result = run([...args, '--json']);
-    expect(result.code, result.stderr).toBe(0);
-    return JSON.parse(result.stdout);
-  };
-  const no = (args: string[], code = 2) => {
-    const result = run(args);
-    expect(result.code, result.stdout + result.stderr).toBe(code);
-    expect(result.stderr).toMatch(/^pipeline: error: [^\n]+\n$/);
-    return result.stderr;
-  };
+  const { sandbox: run, json: ok, refused } = sandboxIn(() => platform);
+  const no = (args: string[], code = 2) => refused(args, undefined, code);
   const inProduction = async () => (await lakefs.client.listObjects(GUARD, 'main')).map((o) => o.path);
   const shortSha = (ref: string) => git(platform, 'rev-parse', ref).slice(0, 12);
 
