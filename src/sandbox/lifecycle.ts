@@ -106,14 +106,14 @@ export async function sandboxCommit(ctx: SandboxContext, message: string): Promi
   if (!message.trim()) throw new InputError('commit needs a message: pipeline sandbox commit -m "what the data is"');
   await requireData(ctx);
   const gitCommit = gitBranchCommit(ctx.root, ctx.gitBranch);
+  const changes = await ctx.backend.uncommittedWrites(ctx.name);
   // The commit records the git commit whose code made the data, and promote lets it into
   // production once that commit is merged: code that is in no commit would pass unreviewed.
-  const dirt = gitCommit && gitCurrentBranch(ctx.root) === ctx.gitBranch ? gitDirt(ctx.root) : [];
+  const dirt = changes.length && gitCommit && gitCurrentBranch(ctx.root) === ctx.gitBranch ? gitDirt(ctx.root) : [];
   if (dirt.length)
     throw new StateError(
       `the code that made the data is not all in a git commit: ${counted(dirt.length, 'file')} ${dirt.length === 1 ? 'differs' : 'differ'} from ${short(gitCommit!)} (${samplePaths(dirt.map((line) => ({ path: line.slice(3) })))}); commit them (git commit) and run pipeline sandbox commit again, so that promote can check that the code is merged`,
     );
-  const changes = await ctx.backend.uncommittedWrites(ctx.name);
   const metadata: Record<string, string> = {
     sandbox: ctx.name,
     git_branch: ctx.gitBranch,
