@@ -127,6 +127,9 @@ const typeMatches = (type: FieldType, value: unknown): boolean =>
   // Python's bool is an int, and an int is a float where Dagster wants one.
   (type === 'float' && (typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat));
 
+/** What a job's run config may hold at its top. */
+const RUN_CONFIG_KEYS = ['ops', 'resources', 'execution', 'loggers'];
+
 /** A value as the message shows it: `1000.0` as written, else JSON. */
 const shown = (value: unknown): string => (value instanceof PyFloat ? value.text : JSON.stringify(value));
 
@@ -141,11 +144,16 @@ export function runConfigProblem(
 ): string | undefined {
   if (config === COMPUTED) return undefined;
   if (!isObject(config)) return `the run config of graph ${graph} must be an object, such as {"ops": {}}`;
+  const unknown = Object.keys(config).find((key) => !RUN_CONFIG_KEYS.includes(key));
+  if (unknown !== undefined)
+    return `the run config of graph ${graph} has the key ${JSON.stringify(unknown)}, which a job's run config does not take (${RUN_CONFIG_KEYS.join(', ')})`;
   if (config.ops === undefined || config.ops === COMPUTED) return undefined;
   if (!isObject(config.ops)) return `"ops" of graph ${graph} must be an object of run config per op`;
   for (const [op, given] of Object.entries(config.ops)) {
     if (!(op in ops) && complete)
       return `graph ${graph} has no op ${op}; its ops: ${Object.keys(ops).sort().join(', ') || 'none'}`;
+    if (given !== COMPUTED && !isObject(given))
+      return `the run config of op ${op} must be an object, such as {"config": {...}}; ${shown(given)} is not one`;
     const fields = ops[op];
     if (!isObject(given) || !fields) continue;
     if (given.config === undefined || given.config === COMPUTED) continue;

@@ -285,11 +285,26 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
         insertedText: `${importLine('dagster', sorted(added), r.style)}\n`,
       } as Edit);
     mains.forEach((m, i) => {
-      const keep = m.names.filter((n) => n.alias || !LEGACY.has(n.name) || used(n.name)).map((n) => n.text);
+      // dagster.check became the private dagster._check in 1.0: imported from there; dagster.seven is gone.
+      const checks = m.names.filter((n) => n.name === 'check');
+      for (const gone of m.names.filter((n) => n.name === 'check' || n.name === 'seven'))
+        r.todos.add(
+          m.statement,
+          `dagster.${gone.name}`,
+          gone.name === 'check'
+            ? 'private since 1.0, now dagster._check (imported from there, it may change in any release): plain asserts are safer'
+            : 'removed in Dagster 1.0 (a private module): use the standard library',
+        );
+      const keep = m.names
+        .filter((n) => n.name !== 'check' && (n.alias || !LEGACY.has(n.name) || used(n.name)))
+        .map((n) => n.text);
       const names = sorted([...keep.filter((t) => !t.includes(' as ')), ...(i === host ? added : [])]).concat(
         keep.filter((t) => t.includes(' as ')),
       );
-      const text = names.length ? importLine('dagster', names, r.style) : '';
+      const text = [
+        ...checks.map((n) => `import dagster._check as ${n.alias ?? 'check'}`),
+        ...(names.length ? [importLine('dagster', names, r.style)] : []),
+      ].join('\n');
       // An import whose names stay the same is left as written.
       const same = names.length === m.names.length && m.names.every((n) => names.includes(n.text));
       if (!same && m.statement.text() !== text) edits.push(replaceStatement(r, m.statement, text));

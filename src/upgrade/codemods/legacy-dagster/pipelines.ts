@@ -97,6 +97,14 @@ export function modeOf(call: SgNode, todos: Todos | null, at: SgNode): Mode {
   const args = byPosition(callArgs(call), MODE_POSITIONS);
   const { executor, problem } = executorOf(args.get('executor_defs'));
   if (problem && todos) todos.add(at, 'ModeDefinition', problem);
+  // Where a mode stored outputs (S3, GCS): an IO manager now, which nothing here binds for it.
+  for (const storage of ['intermediate_storage_defs', 'system_storage_defs'])
+    if (args.has(storage) && todos)
+      todos.add(
+        at,
+        `ModeDefinition(${storage}=...)`,
+        `${args.get(storage)!.text()} stored outputs; Dagster 1.x stores them with an IO manager: bind one as the "io_manager" resource of this job (s3_pickle_io_manager for S3, gcs_pickle_io_manager for GCS)`,
+      );
   return {
     name: stringValue(args.get('name')) ?? 'default',
     resources: args.get('resource_defs')?.text() ?? null,
@@ -536,7 +544,8 @@ function jobLines(
 function configPiece(preset: Preset, r: ModuleRewrite): Piece {
   if (preset.factory)
     return callPiece(
-      preset.factory.helper,
+      // Through the module where the module reads dagster so (`dagster.config_from_files`).
+      `${r.ns}${preset.factory.helper}`,
       preset.factory.arg ? [nodePiece(preset.factory.arg, r.source, r.style)] : [],
       r.style,
     );

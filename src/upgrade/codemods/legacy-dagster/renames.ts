@@ -32,10 +32,17 @@ const CONTEXT_ATTRIBUTES: Record<string, string> = {
   pipeline_name: 'job_name',
   solid_def: 'op_def',
   solid_handle: 'op_handle',
+  pipeline_def: 'job_def',
   // HookContext's
   solid_exception: 'op_exception',
   solid_output_values: 'op_output_values',
 };
+
+/** A keyword, its new name, and the callees (a regex) it is renamed in. */
+const RENAMED_KEYWORDS: [string, string, string][] = [
+  ['solid_config', 'op_config', '(^|\\.)build_(solid|op)_context$'],
+  ['pipeline_run_status', 'run_status', '(^|\\.)run_status_sensor$'],
+];
 
 const SOLIDS_KEY = /["']solids["']/;
 
@@ -45,6 +52,7 @@ export function mayRename(text: string): boolean {
   return (
     Object.keys(RENAMED_NAMES).some(mentioned) ||
     Object.keys(CONTEXT_ATTRIBUTES).some(mentioned) ||
+    RENAMED_KEYWORDS.some(([keyword]) => mentioned(keyword)) ||
     SOLIDS_KEY.test(text)
   );
 }
@@ -74,9 +82,25 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
       rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } },
     })) {
       const object = attr.field('object')!.text();
-      if (!/context|^ctx$|^_$/i.test(object.split('.').at(-1)!)) continue;
+      const last = object.split('.').at(-1)!;
+      const name = attr.field('attribute')!.text();
+      // A run's, an event's or a record's pipeline_name is its job_name too (DagsterRun, EventLogEntry).
+      if (!/context|^ctx$|^_$/i.test(last) && !(name === 'pipeline_name' && /run|event|entry|record/i.test(last)))
+        continue;
       edits.push(attr.field('attribute')!.replace(CONTEXT_ATTRIBUTES[attr.field('attribute')!.text()]!));
     }
+  }
+  // Keywords renamed with their function: build_op_context(op_config=...), run_status_sensor(run_status=...).
+  for (const [keyword, to, callee] of RENAMED_KEYWORDS) {
+    if (!text.includes(keyword)) continue;
+    for (const kw of r.root.findAll({
+      rule: {
+        kind: 'keyword_argument',
+        has: { field: 'name', regex: `^${keyword}$` },
+        inside: { kind: 'argument_list', inside: { kind: 'call', has: { field: 'function', regex: callee } } },
+      },
+    }))
+      edits.push(kw.field('name')!.replace(to));
   }
   if (SOLIDS_KEY.test(text)) {
     // A run config's key, where it is written (a dict's key) and where it is read or set

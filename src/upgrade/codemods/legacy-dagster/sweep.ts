@@ -23,6 +23,10 @@ const KEYWORDS: Record<string, string> = {
   environment_dict: 'the run config is run_config=',
   pipeline_defs: 'list the jobs in Definitions(jobs=[...])',
   solid_subset: 'use op_selection=',
+  pipeline_selection: 'use monitored_jobs=[...] (the job objects, not their names)',
+  intermediate_storage_defs:
+    'outputs are stored by an IO manager: bind one as the "io_manager" resource (s3_pickle_io_manager for S3)',
+  system_storage_defs: 'outputs are stored by an IO manager: bind one as the "io_manager" resource',
   mode_definitions: "a job's resources are resource_defs=",
 };
 const ATTRIBUTES: Record<string, string> = {
@@ -30,6 +34,7 @@ const ATTRIBUTES: Record<string, string> = {
   solid_result_list: 'use result.all_node_events',
   get_preset: "use the preset's job",
   solid_config: 'use context.op_config',
+  mode_def: "modes are gone: a job's resources are its resource_defs (context.resources)",
   execute_in_process_legacy: '',
 };
 
