@@ -88,6 +88,14 @@ const DAGSTER_REFUSES: [string, string][] = [
     '{"orders": {"ops": {"load_source": {"config": {"limit": "10"}}}}}',
     'config field limit of op load_source is an int, and "10" is not one',
   ],
+  [
+    '{"orders": {"opz": {}}}',
+    'the run config of graph orders has the key "opz", which a job\'s run config does not take (ops, resources, execution, loggers)',
+  ],
+  [
+    '{"orders": {"ops": {"write_target": 5}}}',
+    'the run config of op write_target must be an object, such as {"config": {...}}; 5 is not one',
+  ],
 ];
 
 type Loaded = Record<string, { jobs: string[]; schedules: string[]; sensors: string[] }>;
