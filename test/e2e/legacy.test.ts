@@ -64,6 +64,7 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'renames-everywhere': ['hooks_and_keys'],
   'comments-in-decorators': ['commented'],
   'context-attributes': ['tagged'],
+  'unlabelled-paths': ['files:files_pipeline'],
   'through-the-module': ['via_module:count_pipeline_dev_preset', 'checked:greeting_pipeline'],
 };
 

@@ -8,7 +8,7 @@
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { callPiece, dictPiece, fitAt } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
-import { callArgs, lineIndent, listItems } from './python-text.ts';
+import { callArgs, lineIndent, listItems, stringValue } from './python-text.ts';
 
 const KINDS: Record<string, string> = {
   text: 'text',
@@ -59,8 +59,13 @@ function entry(item: SgNode, r: ModuleRewrite, dropped: string[] = []): ReturnTy
   if (description) dropped.push(description.value.text());
   const rest = args.filter((a) => a !== value && a !== label && a !== description && a.name !== 'label');
   if (!value) return null;
-  if (!label && fn.field('attribute')!.text() === 'fspath')
-    return callPiece(`"path": ${r.ns}MetadataValue.${kind}`, [value.value.text()], r.style);
+  if (!label && fn.field('attribute')!.text() === 'fspath') {
+    // 0.x labelled it with the path's last part (os.path.basename of its normpath): known only for a literal.
+    const path = stringValue(value.value);
+    if (path === undefined) return null;
+    const last = path.replace(/\/+$/, '').split('/').pop() || path;
+    return callPiece(`${JSON.stringify(last)}: ${r.ns}MetadataValue.${kind}`, [value.value.text()], r.style);
+  }
   if (!label) return null;
   label = label!;
   return callPiece(
