@@ -120,7 +120,7 @@ const fromEnv = (value: unknown): boolean =>
 const typeMatches = (type: FieldType, value: unknown): boolean =>
   type === null ||
   value === COMPUTED ||
-  (type !== null && fromEnv(value)) ||
+  fromEnv(value) ||
   (type === 'str' && typeof value === 'string') ||
   (type === 'bool' && typeof value === 'boolean') ||
   (type === 'int' && Number.isInteger(value)) ||
