@@ -68,7 +68,8 @@ function pyValueOf(node: SgNode): PyValue {
     const strings = items.map(stringValue);
     if (strings.every((s) => s !== undefined)) value.strings = strings as string[];
   }
-  if (node.kind() === 'dictionary') {
+  // A dict that unpacks another (`{**TAGS}`) has keys this cannot list.
+  if (node.kind() === 'dictionary' && !node.children().some((c) => c.kind() === 'dictionary_splat')) {
     const keys = node
       .children()
       .filter((c) => c.kind() === 'pair')

@@ -47,6 +47,7 @@ describe('python facts', () => {
     '',
     'OWNER = ""',
     'SPEC = ScheduleSpec(name=f"n{1}", deployments=("a", "b", ), tags={"owner": "x"})',
+    'MORE = ScheduleSpec(name="m", tags={**TAGS, "team": "y"}, **DAILY)',
   ].join('\n');
 
   it('keeps exact lines for calls, keywords, imports, decorators and assignments', async () => {
@@ -65,6 +66,11 @@ describe('python facts', () => {
     expect(spec.kwargs.get('name')!.str).toBeUndefined(); // an f-string is not a literal value
     expect(spec.kwargs.get('deployments')!.strings).toEqual(['a', 'b']);
     expect(spec.kwargs.get('tags')!.dictKeys).toEqual(['owner']);
+    expect(spec.more).toBeUndefined();
+    // Unpacked: the keys and the keywords are not all written here.
+    const more = facts.calls.find((c) => c.kwargs.get('name')?.str === 'm')!;
+    expect(more.kwargs.get('tags')!.dictKeys).toBeUndefined();
+    expect(more.more).toBe(true);
   });
 });
 
@@ -237,10 +243,15 @@ describe('added-module-name: whether a module binds a name at its top level', ()
     'from .shared import GRAPH',
     'from .shared import nightly as GRAPH',
     'import shared.graphs as GRAPH',
+    // As Dagster loads them: one target of several, and an assignment in a try.
+    'GRAPH, NAME = build(), "cleanup"',
+    'try:\n    GRAPH = build()\nexcept ImportError:\n    GRAPH = None',
   ];
   const doesNot = [
     '# GRAPH is made in build()\ndef build():\n    pass',
     'def build():\n    GRAPH = 1\n    return GRAPH',
+    'class Holder:\n    GRAPH = 1',
+    'x = GRAPH',
     'GRAPHS = [build()]',
     'print(GRAPH)',
     '',

@@ -25,6 +25,22 @@ export async function definesAtTop(source: string, name: string): Promise<boolea
   const named = { regex: `^${name}$` };
   const atTop = { inside: { kind: 'module' } };
   const root = (await parsePython(source)).root();
+  // An assignment anywhere outside a function or class (in a try or an if too), the name one of its
+  // targets (`GRAPH, NAME = ...`).
+  const assigned = root.findAll({ rule: { kind: 'identifier', ...named } }).some((id) => {
+    let node = id;
+    let parent = id.parent();
+    while (parent && ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(parent.kind() as string)) {
+      node = parent;
+      parent = parent.parent();
+    }
+    if (parent?.kind() !== 'assignment' || parent.field('left')?.range().start.index !== node.range().start.index)
+      return false;
+    for (let up = parent.parent(); up; up = up.parent())
+      if (up.kind() === 'function_definition' || up.kind() === 'class_definition') return false;
+    return true;
+  });
+  if (assigned) return true;
   return (
     root.find({
       rule: {
