@@ -52,6 +52,26 @@ export function decorated(root: SgNode, kind: string): { name: string; fn: SgNod
 
 const TYPES = new Set(['str', 'int', 'float', 'bool']);
 
+/**
+ * Whether a config field's right side gives it a default: a value does, and so does
+ * `Field(default=...)` or `Field(x)`; `Field(description=...)` and `Field(...)` (pydantic's, dagster's) do not.
+ */
+function hasDefault(right: SgNode | null): boolean {
+  if (!right) return false;
+  if (right.kind() !== 'call' || !/(^|\.)Field$/.test(right.field('function')?.text() ?? '')) return true;
+  const args =
+    right
+      .field('arguments')
+      ?.children()
+      .filter((c) => c.isNamed() && c.kind() !== 'comment') ?? [];
+  return args.some(
+    (a) =>
+      // `Field(...)`: pydantic's way to say required.
+      (a.kind() !== 'keyword_argument' && a.text() !== '...') ||
+      ['default', 'default_factory'].includes(a.field('name')?.text() ?? ''),
+  );
+}
+
 /** The graphs, ops and config classes of the pipeline's modules (jobs.py, ops.py, added_jobs/). */
 export async function graphOpsOf(sources: (string | undefined)[]): Promise<GraphOps> {
   const roots = await Promise.all(
@@ -71,7 +91,7 @@ export async function graphOpsOf(sources: (string | undefined)[]): Promise<Graph
         const type = assignment.field('type')!.text();
         const field = assignment.field('left')!.text();
         fields[field] = TYPES.has(type) ? (type as FieldType) : null;
-        if (assignment.field('right')) defaults.push(field);
+        if (hasDefault(assignment.field('right'))) defaults.push(field);
       }
       configs.set(cls.field('name')!.text(), fields);
       withDefault.set(cls.field('name')!.text(), defaults);

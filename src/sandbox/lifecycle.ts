@@ -256,7 +256,9 @@ export async function sandboxRefresh(ctx: SandboxContext, dryRun: boolean): Prom
   }
   if (dryRun) return { name: ctx.name, refreshed: false, commit: null, changes, reason: 'dry run: nothing written' };
   // The sandbox's own data is still what that git commit made: promote checks it after a refresh too.
-  const { git_commit } = await ctx.backend.headMetadata(ctx.name);
+  // (A sandbox with no commit of its own has production's head: whose git_commit is not its own.)
+  const head = await ctx.backend.headMetadata(ctx.name);
+  const git_commit = head.sandbox === ctx.name ? head.git_commit : undefined;
   const commit = await ctx.backend.refresh(ctx.name, `Refresh sandbox ${ctx.name} from production`, {
     sandbox: ctx.name,
     git_branch: ctx.gitBranch,

@@ -228,6 +228,7 @@ export async function sandboxUp(
     : existsSync(join(ctx.root, SANDBOXES_DIR))
       ? SANDBOXES_DIR
       : '.';
+  const existed = existsSync(folder(ctx.root, ctx.name));
   try {
     const probe = join(folder(ctx.root, ctx.name), `.up.${process.pid}.tmp`);
     mkdirSync(join(folder(ctx.root, ctx.name), 'dagster_home'), { recursive: true });
@@ -236,7 +237,15 @@ export async function sandboxUp(
   } catch (error) {
     permissionError(error, where, 'write in the folder');
   }
-  const { sandbox, created } = await ctx.backend.create(ctx.name);
+  let made: Awaited<ReturnType<SandboxBackend['create']>>;
+  try {
+    made = await ctx.backend.create(ctx.name);
+  } catch (error) {
+    // No data sandbox, no local one: the folder the probe made goes.
+    if (!existed) rmSync(folder(ctx.root, ctx.name), { recursive: true, force: true });
+    throw error;
+  }
+  const { sandbox, created } = made;
   // A new branch records the commit it was made from; an adopted one (made by a racing `up`, or
   // left from an earlier checkout) records its base as lakeFS computes it, never the ref's name.
   const record: SandboxRecord =

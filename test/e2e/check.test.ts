@@ -840,8 +840,10 @@ describe('what Dagster takes, check takes too', () => {
       join(root, pkg, 'presets.py'),
       presets.slice(0, devAt) + presets.slice(devAt).replace('"limit": 0', '"limit": {"env": "ORDERS_LIMIT"}'),
     );
-    // The prod schedule named as the dev one: no deployment loads both.
+    // The prod schedule named as the dev one, and named in dev too: dev does not run its preset's
+    // mode (prod), so no deployment loads both.
     edit(root, `${pkg}/schedules.py`, 'name="orders_daily",', 'name="orders_daily_dev",');
+    edit(root, `${pkg}/schedules.py`, 'deployments=("prod",)', 'deployments=("dev", "prod")');
     const result = pipeline(root, ['check', '--json']);
     expect(JSON.parse(result.stdout).findings, result.stdout).toEqual([]);
     const loads = loadMany(

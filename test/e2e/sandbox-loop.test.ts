@@ -3,7 +3,7 @@
 // refresh, conflicts, down and prune refusing to lose unpromoted work, the Dagster UI on the
 // sandbox's own instance, and bad endpoints or config as one-line errors.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
@@ -540,6 +540,10 @@ describe('production takes only data that merged code made', () => {
   });
 
   it('promote merges the sandbox commit it checked: data committed while it asks stays out', async () => {
+    // A sandbox with no commit of its own: its head is production's, whose metadata names another branch's git commit.
+    git(platform, 'branch', 'feature/fresh', 'main');
+    const fresh = ok(['up', '--git-branch', 'feature/fresh']).name;
+    expect((await lakefs.client.getCommit(GUARD, fresh)).metadata?.git_commit).toEqual(expect.any(String));
     git(platform, 'checkout', '-q', '-b', 'feature/t', 'main');
     git(platform, 'commit', '-q', '--allow-empty', '-m', 'v1');
     const name = ok(['up']).name;
@@ -568,6 +572,9 @@ describe('production takes only data that merged code made', () => {
     }
     expect(await inProduction()).toContain('marts/t1.csv');
     expect(await inProduction()).not.toContain('marts/t2.csv');
+    // Refreshed, it claims no git commit: none of its data was made by one.
+    expect(ok(['refresh', '--git-branch', 'feature/fresh'])).toMatchObject({ refreshed: true });
+    expect((await lakefs.client.getCommit(GUARD, fresh)).metadata?.git_commit).toBeUndefined();
     git(platform, 'checkout', '-q', 'main');
     expect(no(['promote', '--yes', '--git-branch', 'feature/t'])).toContain(
       `git commit ${shortSha('feature/t')} of branch feature/t is not merged into main`,
@@ -631,6 +638,8 @@ describe('production takes only data that merged code made', () => {
       const dry = no(['up', '--dry-run', '--git-branch', 'feature/cfg'], 1);
       expect(dry).toContain('has no repository nope; create it, or fix sandbox.repository in platform.yaml');
       expect(no(['up', '--git-branch', 'feature/cfg'], 1)).toBe(dry);
+      // Refused by lakeFS, it leaves no local folder either.
+      expect(readdirSync(join(platform, '.sandboxes')).filter((n) => n.startsWith('sbx-feature-cfg'))).toEqual([]);
       writeFileSync(file, text.replace('production_ref: main', 'production_ref: nope-branch'));
       expect(no(['up', '--dry-run', '--git-branch', 'feature/cfg'], 1)).toContain(
         'the production ref nope-branch does not exist',

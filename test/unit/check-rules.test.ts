@@ -3,6 +3,7 @@
 // formats' escaping and platform.yaml's `check:` section.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { graphOpsOf, missingRequired } from '../../generators/add/graph-ops.ts';
 import { pipelineFiles } from '../../generators/pipeline/files.ts';
 import { KINDS } from '../../generators/pipeline/kinds.ts';
 import { firstDifference, renderPlatformOwned } from '../../generators/pipeline/owned.ts';
@@ -261,6 +262,35 @@ describe('added-module-name: whether a module binds a name at its top level', ()
   });
   it.each(doesNot)('does not bind: %j', async (source) => {
     expect(await definesAtTop(`import dagster as dg\n\n${source}\n`, 'GRAPH')).toBe(false);
+  });
+});
+
+describe('preset-run-config: which config fields have a default', () => {
+  it('a value, Field(default=...) or Field(x) gives one; Field(description=...) and Field(...) do not', async () => {
+    const source = [
+      'import dagster as dg',
+      'from pydantic import Field',
+      '',
+      'class SourceConfig(dg.Config):',
+      '    table: str = "raw/orders.csv"',
+      '    limit: int',
+      '    region: str = Field(description="where")',
+      '    zone: str = Field(..., description="which")',
+      '    kind: str = Field(default="full")',
+      '    mode: str = Field("fast")',
+      '',
+      '@dg.op',
+      'def load(config: SourceConfig) -> None: ...',
+      '',
+      '@dg.graph',
+      'def orders():',
+      '    load()',
+    ].join('\n');
+    const ops = await graphOpsOf([source]);
+    expect(ops.orders!.defaults.load!.sort()).toEqual(['kind', 'mode', 'table']);
+    expect(missingRequired('orders', { ops: { load: { config: { limit: 1, region: 'eu' } } } }, ops.orders!)).toBe(
+      'op load of graph orders has the config field zone without a default, and this run config does not give it',
+    );
   });
 });
 

@@ -8,6 +8,7 @@ import { ADDED } from '../../../generators/pipeline/files.ts';
 import { parsePython } from '../../upgrade/engines/python.ts';
 import type { PipelineModel } from '../model.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
+import { declared } from './presets.ts';
 
 /** The calls that name a definition, and the namespace each name lives in. */
 const NAMESPACE: Record<string, 'schedules and sensors' | 'presets'> = {
@@ -22,7 +23,7 @@ interface Named {
   /** What defines the name, for the message: `Preset(name="x")`, `function x`. */
   what: string;
   kind: string;
-  /** The deployments a schedule or sensor names, when written as strings. */
+  /** The deployments a schedule or sensor loads in, when its deployments are written as strings. */
   deployments?: string[];
 }
 
@@ -77,7 +78,18 @@ export const duplicateName: PipelineRule = {
   title: 'Two schedules, sensors or presets of one name, or two sensor evaluation functions of one name',
   why: 'Dagster refuses a code location with two schedules or sensors of one name ("Duplicate definition found") in a deployment that loads both, and of two presets of one name PRESETS keeps the later: the other preset and its jobs are gone, with no error. A merge of two branches that each added one, or a generator run twice, makes it. Two modules of added_sensors/ that define one function name (a module copied to start another) make one sensor evaluate the other\'s function, unseen.',
   fix: 'rename one of them (a schedule or sensor also by the name other code refers to)',
-  async check(pipeline) {
+  async check(pipeline, ctx) {
+    // Where a schedule or sensor loads: the deployments it names that the pipeline is released to
+    // and whose modes allow its preset's mode (a prod preset's schedule named in dev loads in prod only).
+    const { presets } = await declared(pipeline);
+    const released = pipeline.spec().spec?.answers.deployments ?? ctx.platform.deployments.map((d) => d.name);
+    const loadsIn = (named: string[] | undefined, preset: string | undefined): string[] | undefined => {
+      const mode = presets.find((p) => p.name !== undefined && p.name === preset)?.mode;
+      if (!named || mode === undefined) return named;
+      return ctx.platform.deployments
+        .filter((d) => named.includes(d.name) && released.includes(d.name) && (d.modes as string[]).includes(mode))
+        .map((d) => d.name);
+    };
     const byKey = new Map<string, Named[]>();
     for (const path of pipeline.pythonFiles()) {
       for (const call of (await pipeline.python(path))?.calls ?? []) {
@@ -93,7 +105,10 @@ export const duplicateName: PipelineRule = {
             line: named!.line,
             what: `${call.name}(name=${JSON.stringify(name)})`,
             kind: namespace,
-            deployments: call.kwargs.get('deployments')?.strings,
+            deployments:
+              namespace === 'presets'
+                ? undefined
+                : loadsIn(call.kwargs.get('deployments')?.strings, call.kwargs.get('preset')?.str),
           },
         ]);
       }
