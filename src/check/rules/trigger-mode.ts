@@ -14,8 +14,9 @@ export const triggerMode: PipelineRule = {
   id: 'trigger-mode',
   scope: 'pipeline',
   severity: 'error',
-  title: "A schedule or sensor whose preset's mode none of its deployments allow, or whose graph the pipeline lacks",
-  why: 'A deployment loads a schedule or sensor only if it is one of the deployments it names and its modes include the mode of its preset; when none does, it never loads anywhere and never runs, without any error. One that names a graph the pipeline does not define (renamed, or a copy from another pipeline) has no job to launch: the code location fails to load in the deployments it loads in.',
+  title:
+    "A schedule or sensor whose preset's mode none of its deployments allow, whose graph the pipeline lacks, or that lacks a field",
+  why: 'A deployment loads a schedule or sensor only if it is one of the deployments it names and its modes include the mode of its preset; when none does, it never loads anywhere and never runs, without any error. One that names a graph the pipeline does not define (renamed, or a copy from another pipeline) has no job to launch: the code location fails to load in the deployments it loads in. A ScheduleSpec or SensorSpec without a field it requires (timezone) is a TypeError when its module is imported: in every deployment.',
   fix: "name a deployment whose modes include the preset's mode, or launch a preset whose mode its deployments allow",
   async check(pipeline, ctx) {
     const { presets, triggers, graphs } = await declared(pipeline);
