@@ -3,7 +3,7 @@
 // buildPipelineSpec, then the graphs, presets, schedules and sensors its code declares ->
 // visibility), so nothing is imported.
 
-import { ADDED, ADDED_JOBS, ADDED_PRESETS } from '../../generators/pipeline/files.ts';
+import { ADDED, ADDED_PRESETS } from '../../generators/pipeline/files.ts';
 import {
   type Declared,
   type PipelineSpec,
@@ -14,6 +14,7 @@ import {
 import { counted } from '../text.ts';
 import { loadPlatformForCheck, PipelineModel, selectPipelines } from './model.ts';
 import type { PyCall } from './python.ts';
+import { declared as whatItDeclares } from './rules/presets.ts';
 
 export interface ListedPipeline {
   name: string;
@@ -56,7 +57,7 @@ export async function listReport(root: string, filters: string[] = []): Promise<
 }
 
 /**
- * The spec with the graphs (jobs.py), presets (presets.py), schedules and sensors its code declares
+ * The spec with the graphs (any module of the package), presets (presets.py), schedules and sensors its code declares
  * now: `pipeline add` and the pipeline's owners add to them after day one. A kind whose file is
  * missing, or that names something with other than a plain string, keeps what the answers give.
  */
@@ -75,10 +76,8 @@ async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise
     return found[0] && found.flatMap((list) => list ?? []);
   };
   const str = (call: PyCall, key: string) => call.kwargs.get(key)?.str;
-  const graphCalls = (await withAdded(ADDED_JOBS, 'jobs.py', 'graph'))?.filter((c) =>
-    /^((dg|dagster)\.)?graph$/.test(c.callee),
-  );
-  const graphNames = graphCalls?.map((c) => str(c, 'name') ?? c.decorates);
+  // The graphs of every module of the package, as check reads them (undefined when one is computed).
+  const graphNames = (await whatItDeclares(model)).graphs;
   const presetCalls = await withAdded(ADDED_PRESETS, 'presets.py', 'Preset');
   const declared = presetCalls?.map((c) => ({ name: str(c, 'name'), mode: str(c, 'mode') }));
   const presets = declared?.every((p) => p.name && p.mode) ? (declared as Declared['presets']) : spec.presets;
@@ -94,10 +93,7 @@ async function declaredInCode(model: PipelineModel, spec: PipelineSpec): Promise
   };
   return {
     answers: spec.answers,
-    graphs:
-      graphNames?.length && graphNames.every(Boolean)
-        ? Object.fromEntries(graphNames.map((g) => [g!, g!]))
-        : spec.graphs,
+    graphs: graphNames?.length ? Object.fromEntries(graphNames.map((g) => [g, g])) : spec.graphs,
     presets,
     schedules: await triggers(await withAdded(ADDED.schedule, 'schedules.py', 'ScheduleSpec'), spec.schedules),
     sensors: await triggers(await withAdded(ADDED.sensor, 'sensors.py', 'SensorSpec'), spec.sensors),

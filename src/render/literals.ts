@@ -65,13 +65,16 @@ export function layoutCallAt(
   return `${head}(\n${args.map((a) => `${inner}${a},\n`).join('')}${close}`;
 }
 
+/** Items in parentheses, one a line with a trailing comma: how ruff splits a top-level line too long. */
+const oneALine = (items: string[]): string => `(\n${items.map((i) => `    ${i},\n`).join('')})`;
+
 /**
  * `from module import a, b`, as ruff's isort and `ruff format` lay it out at line length `width`:
  * on one line when it fits, else one name a line in parentheses, with a trailing comma.
  */
 export function pyImport(module: string, names: string[], width = 120): string {
   const flat = `from ${module} import ${names.join(', ')}`;
-  return flat.length <= width ? flat : `from ${module} import (\n${names.map((n) => `    ${n},\n`).join('')})`;
+  return flat.length <= width ? flat : `from ${module} import ${oneALine(names)}`;
 }
 
 /** A Python tuple of strings, as `ruff format` writes it: `()`, `("a",)`, `("a", "b")`. */
@@ -80,7 +83,7 @@ export function pyTuple(values: string[], column?: number, width = 120): string 
   // At the end of a top-level line that starts `column` characters before it: one item a line
   // when the line would pass `width`, as ruff format splits it.
   if (column === undefined || column + flat.length <= width) return flat;
-  return `(\n${values.map((v) => `    ${pyString(v)},\n`).join('')})`;
+  return oneALine(values.map(pyString));
 }
 
 /** A Python expression for a JSON-like value, on one line. */

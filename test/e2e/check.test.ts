@@ -716,6 +716,8 @@ describe('what stops the code location loading, found as Dagster finds it', () =
   it('an op renamed while the presets configure it, a schedule of a graph the pipeline lacks, a conflict marker, a required config field, a float for an int, a ScheduleSpec without timezone: each found, and clean once mended', () => {
     const pkg = 'pipelines/orders/src/orders';
     const dev = { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' };
+    // What a merge that stopped on a conflict leaves in a module.
+    const CONFLICT = '\n<<<<<<< HEAD\nLIMIT = 10\n=======\nLIMIT = 20\n>>>>>>> feature/limit\n';
     const cases = [
       {
         name: 'op-renamed',
@@ -755,15 +757,8 @@ describe('what stops the code location loading, found as Dagster finds it', () =
         message:
           'sensors.py does not parse (cannot parse "<<<<<<<"): importing it fails, so the code location loads nowhere once definitions.py imports it (added_*/ modules always are)',
         dagster: 'SyntaxError',
-        break: (root: string) =>
-          append(root, `${pkg}/sensors.py`, '\n<<<<<<< HEAD\nLIMIT = 10\n=======\nLIMIT = 20\n>>>>>>> feature/limit\n'),
-        mend: (root: string) =>
-          edit(
-            root,
-            `${pkg}/sensors.py`,
-            '\n<<<<<<< HEAD\nLIMIT = 10\n=======\nLIMIT = 20\n>>>>>>> feature/limit\n',
-            '\nLIMIT = 20\n',
-          ),
+        break: (root: string) => append(root, `${pkg}/sensors.py`, CONFLICT),
+        mend: (root: string) => edit(root, `${pkg}/sensors.py`, CONFLICT, '\nLIMIT = 20\n'),
       },
       {
         name: 'required-field',

@@ -4,6 +4,7 @@
 // AttributeError in every deployment.
 import { ADDED_JOBS, ADDED_RESOURCES } from '../../../generators/pipeline/files.ts';
 import { parsePython } from '../../upgrade/engines/python.ts';
+import { binds, enclosingFunction } from '../../upgrade/engines/python-bindings.ts';
 import type { PipelineModel } from '../model.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
 
@@ -25,21 +26,16 @@ export async function definesAtTop(source: string, name: string): Promise<boolea
   const named = { regex: `^${name}$` };
   const atTop = { inside: { kind: 'module' } };
   const root = (await parsePython(source)).root();
-  // An assignment anywhere outside a function or class (in a try or an if too), the name one of its
-  // targets (`GRAPH, NAME = ...`).
-  const assigned = root.findAll({ rule: { kind: 'identifier', ...named } }).some((id) => {
-    let node = id;
-    let parent = id.parent();
-    while (parent && ['pattern_list', 'tuple_pattern', 'list_pattern'].includes(parent.kind() as string)) {
-      node = parent;
-      parent = parent.parent();
-    }
-    if (parent?.kind() !== 'assignment' || parent.field('left')?.range().start.index !== node.range().start.index)
-      return false;
-    for (let up = parent.parent(); up; up = up.parent())
-      if (up.kind() === 'function_definition' || up.kind() === 'class_definition') return false;
-    return true;
-  });
+  // Bound anywhere outside a function or class (in a try or an if too), as one target of several
+  // (`GRAPH, NAME = ...`) too.
+  const assigned = root
+    .findAll({ rule: { kind: 'identifier', ...named } })
+    .some(
+      (id) =>
+        binds(id) &&
+        !enclosingFunction(id) &&
+        !id.inside({ rule: { kind: 'class_definition' }, stopBy: 'end' } as never),
+    );
   if (assigned) return true;
   return (
     root.find({

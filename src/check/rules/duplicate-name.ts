@@ -8,7 +8,7 @@ import { ADDED } from '../../../generators/pipeline/files.ts';
 import { parsePython } from '../../upgrade/engines/python.ts';
 import type { PipelineModel } from '../model.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
-import { declared } from './presets.ts';
+import { declared, loadingDeployments, releasedTo } from './presets.ts';
 
 /** The calls that name a definition, and the namespace each name lives in. */
 const NAMESPACE: Record<string, 'schedules and sensors' | 'presets'> = {
@@ -82,13 +82,10 @@ export const duplicateName: PipelineRule = {
     // Where a schedule or sensor loads: the deployments it names that the pipeline is released to
     // and whose modes allow its preset's mode (a prod preset's schedule named in dev loads in prod only).
     const { presets } = await declared(pipeline);
-    const released = pipeline.spec().spec?.answers.deployments ?? ctx.platform.deployments.map((d) => d.name);
+    const released = releasedTo(pipeline, ctx.platform);
     const loadsIn = (named: string[] | undefined, preset: string | undefined): string[] | undefined => {
       const mode = presets.find((p) => p.name !== undefined && p.name === preset)?.mode;
-      if (!named || mode === undefined) return named;
-      return ctx.platform.deployments
-        .filter((d) => named.includes(d.name) && released.includes(d.name) && (d.modes as string[]).includes(mode))
-        .map((d) => d.name);
+      return named && mode !== undefined ? loadingDeployments(ctx.platform, released, named, mode) : named;
     };
     const byKey = new Map<string, Named[]>();
     for (const path of pipeline.pythonFiles()) {

@@ -1,7 +1,7 @@
 // The presets, schedules, sensors and graphs a pipeline declares (Preset, ScheduleSpec, SensorSpec
 // calls, @dg.graph functions), and the modes modes.py defines: what trigger-mode, preset-mode and
 // preset-run-config reason about.
-import { MODES } from '../../conventions/platform-config.ts';
+import { MODES, type PlatformConfig } from '../../conventions/platform-config.ts';
 import type { PipelineModel } from '../model.ts';
 import type { PyCall } from '../python.ts';
 
@@ -21,6 +21,24 @@ const GRAPH = /^((dg|dagster)\.)?graph$/;
  */
 const GRAPH_ELSEWHERE =
   /\bGraphDefinition\s*\(|^[ \t]*from[ \t]+(?!\.|dagster\b)[\w.]+[ \t]+import\b(?:[^\n(]*|[ \t]*\([^)]*)graph/im;
+
+/** The deployments the pipeline is released to (its answers), else every deployment of the platform. */
+export const releasedTo = (pipeline: PipelineModel, platform: PlatformConfig): string[] =>
+  pipeline.spec().spec?.answers.deployments ?? platform.deployments.map((d) => d.name);
+
+/**
+ * Where a schedule or sensor of a preset of `mode` loads: the deployments it names that the
+ * pipeline is released to and whose modes allow that mode. The same filter deployments.py applies.
+ */
+export const loadingDeployments = (
+  platform: PlatformConfig,
+  released: string[],
+  named: string[],
+  mode: string,
+): string[] =>
+  platform.deployments
+    .filter((d) => named.includes(d.name) && released.includes(d.name) && (d.modes as string[]).includes(mode))
+    .map((d) => d.name);
 
 /** What the pipeline declares, read once for every rule that asks. */
 export const declared = (pipeline: PipelineModel): Promise<Declared> =>

@@ -1,14 +1,25 @@
 // A schedule or sensor that no deployment ever loads: its preset's mode is allowed in none of the
 // deployments it names (or the pipeline is not released there), so it silently never runs. Or one
 // of a graph or preset the pipeline does not define, which stops the code location loading.
+import { parsePython } from '../../upgrade/engines/python.ts';
+import type { PipelineModel } from '../model.ts';
 import type { PipelineRule, RawFinding } from '../types.ts';
-import { declared } from './presets.ts';
+import { declared, loadingDeployments, releasedTo } from './presets.ts';
 
-/** The fields of deployments.py's ScheduleSpec and SensorSpec without a default. */
-const REQUIRED: Record<string, string[]> = {
-  ScheduleSpec: ['name', 'graph', 'preset', 'cron', 'timezone', 'deployments'],
-  SensorSpec: ['name', 'graph', 'preset', 'deployments', 'evaluation'],
-};
+/** The fields without a default of deployments.py's ScheduleSpec and SensorSpec (dataclasses), as the pipeline has them. */
+async function requiredFields(pipeline: PipelineModel): Promise<Record<string, string[]>> {
+  const source = pipeline.read(`${pipeline.pkg}/deployments.py`);
+  if (!source) return {};
+  const required: Record<string, string[]> = {};
+  for (const cls of (await parsePython(source)).root().findAll({
+    rule: { kind: 'class_definition', has: { field: 'name', regex: '^(ScheduleSpec|SensorSpec)$' } },
+  }))
+    required[cls.field('name')!.text()] = (cls.field('body')?.children() ?? [])
+      .map((statement) => statement.children()[0])
+      .filter((a) => a?.kind() === 'assignment' && a.field('type') && !a.field('right'))
+      .map((a) => a!.field('left')!.text());
+  return required;
+}
 
 export const triggerMode: PipelineRule = {
   id: 'trigger-mode',
@@ -20,13 +31,14 @@ export const triggerMode: PipelineRule = {
   fix: "name a deployment whose modes include the preset's mode, or launch a preset whose mode its deployments allow",
   async check(pipeline, ctx) {
     const { presets, triggers, graphs } = await declared(pipeline);
-    const released = pipeline.spec().spec?.answers.deployments ?? ctx.platform.deployments.map((d) => d.name);
+    const required = triggers.length ? await requiredFields(pipeline) : {};
+    const released = releasedTo(pipeline, ctx.platform);
     const findings: RawFinding[] = [];
     for (const { file, call, kind } of triggers) {
       const name = call.kwargs.get('name')?.str ?? '?';
-      // deployments.py's dataclasses take every field but a sensor's interval: one left out is a
+      // deployments.py's dataclasses take every field without a default: one left out is a
       // TypeError when schedules.py (sensors.py, an added module) is imported.
-      const missing = call.more ? [] : REQUIRED[call.callee]?.filter((field) => !call.kwargs.has(field));
+      const missing = call.more ? [] : required[call.callee]?.filter((field) => !call.kwargs.has(field));
       if (missing?.length) {
         findings.push({
           file,
@@ -66,11 +78,7 @@ export const triggerMode: PipelineRule = {
         continue;
       }
       if (!preset.mode || !ctx.platform.deployments.some((d) => (d.modes as string[]).includes(preset.mode!))) continue; // preset-mode's finding
-      const loading = ctx.platform.deployments.filter(
-        (d) =>
-          deployments.includes(d.name) && released.includes(d.name) && (d.modes as string[]).includes(preset.mode!),
-      );
-      if (loading.length > 0) continue;
+      if (loadingDeployments(ctx.platform, released, deployments, preset.mode).length > 0) continue;
       // Named deployments that allow the mode, but the pipeline is not released there.
       const unreleased = ctx.platform.deployments
         .filter((d) => deployments.includes(d.name) && (d.modes as string[]).includes(preset.mode!))

@@ -8,6 +8,7 @@
 //   from dagster import pipeline, solid                  from dagster import DagsterRun, job, op
 //   from dagster.core.storage.pipeline_run import PipelineRun
 import type { Edit, SgNode } from '@ast-grep/napi';
+import { binds, enclosingFunction } from '../../engines/python-bindings.ts';
 import type { Style } from './format.ts';
 import { LEGACY, NEW, PUBLIC } from './legacy-names.ts';
 import type { ModuleRewrite } from './module.ts';
@@ -71,46 +72,6 @@ export function nameUses(root: SgNode, names: string[]): Map<string, number> {
     uses.set(n.text(), (uses.get(n.text()) ?? 0) + 1);
   return uses;
 }
-
-const TARGETS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list']);
-const PARAMETER = new Set(['typed_parameter', 'default_parameter', 'typed_default_parameter']);
-
-/** Whether this identifier binds its name: a target of `=` or `for`, a parameter, a def's or `as`'s name. */
-function binds(id: SgNode): boolean {
-  let node = id;
-  let parent = id.parent();
-  while (parent && TARGETS.has(parent.kind() as string)) {
-    node = parent;
-    parent = parent.parent();
-  }
-  if (!parent) return false;
-  const at = (field: string) => parent!.field(field)?.range().start.index === node.range().start.index;
-  switch (parent.kind() as string) {
-    case 'assignment':
-    case 'augmented_assignment':
-    case 'for_statement':
-    case 'for_in_clause':
-      return at('left');
-    case 'function_definition':
-    case 'class_definition':
-      return at('name');
-    case 'parameters':
-    case 'lambda_parameters':
-    case 'as_pattern_target':
-      return true;
-    default:
-      return (
-        PARAMETER.has(parent.kind() as string) && parent.children()[0]?.range().start.index === id.range().start.index
-      );
-  }
-}
-
-/** The function (or lambda) `node` is in, or undefined at module level. */
-const enclosingFunction = (node: SgNode): SgNode | undefined => {
-  for (let p = node.parent(); p; p = p.parent())
-    if (p.kind() === 'function_definition' || p.kind() === 'lambda') return p;
-  return undefined;
-};
 
 /**
  * How often each of `names` is read as the module's (or dagster's) name: nameUses less where it is
