@@ -48,6 +48,8 @@ function placeOf(path: string): string {
 const folder = cacheFolder();
 const prefix = `${build}-${process.version}-${process.arch}-${placeOf(file)}`;
 const cacheFile = folder && join(folder, `${prefix}.v8cache`);
+// Parsed values of the files a run reads (src/yaml/value-cache.ts), one file per build.
+const valuesFile = folder && join(folder, `${build}-values.json`);
 let cachedData: Buffer | undefined;
 if (cacheFile)
   try {
@@ -77,12 +79,12 @@ if (cacheFile && (!used || thin))
       // Caches of other builds go once they are a day old.
       for (const name of readdirSync(folder!)) {
         const path = join(folder!, name);
-        if (name !== `${prefix}.v8cache` && Date.now() - statSync(path).mtimeMs > 86_400_000)
+        if (name !== `${prefix}.v8cache` && path !== valuesFile && Date.now() - statSync(path).mtimeMs > 86_400_000)
           rmSync(path, { force: true });
       }
     } catch {}
   });
-const command = { exports: {} as { main: (argv: string[]) => Promise<never> } };
+const command = { exports: {} as { main: (argv: string[], valuesFile?: string) => Promise<never> } };
 script.runInThisContext()(command.exports, createRequire(file), command, file, dirname(file), pathToFileURL(file).href);
 // main never returns: it exits with the command's code, errors included (src/cli/edge.ts).
-void command.exports.main(process.argv.slice(2));
+void command.exports.main(process.argv.slice(2), valuesFile);

@@ -12,17 +12,8 @@ export interface Precompiled {
 export const PRECOMPILED: Precompiled | undefined = undefined;
 
 /**
- * A template's key: its length and two 32-bit hashes of its text (FNV-1a and djb2), so that the
- * bundle does not carry every template's text a second time. The build replaces this module with
- * one that exports scripts/build.mjs's own copy of this function, the one that made the keys.
+ * A template's key (textKey: its length and two hashes), so that the bundle does not carry every
+ * template's text a second time. The build replaces this module with one that exports
+ * scripts/build.mjs's own copy of the function, the one that made the keys.
  */
-export function templateKey(source: string): string {
-  let fnv = 0x811c9dc5;
-  let djb = 5381;
-  for (let i = 0; i < source.length; i++) {
-    const c = source.charCodeAt(i);
-    fnv = Math.imul(fnv ^ c, 0x01000193);
-    djb = (Math.imul(djb, 33) + c) | 0;
-  }
-  return `${source.length}:${(fnv >>> 0).toString(36)}:${(djb >>> 0).toString(36)}`;
-}
+export { textKey as templateKey } from '../text-key.ts';

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { templatesDir } from '../paths.ts';
 import { readDocument } from '../yaml/edit.ts';
+import { cachedValue } from '../yaml/value-cache.ts';
 import { TEMPLATE_SERVICES, type TemplateServices } from './compose-template.ts';
 
 /** The platform's compose files, newest layout first: the base that `pipeline sync` extends, then the old single file. */
@@ -70,7 +71,8 @@ export function composeServices(root: string | undefined, pipelines: readonly st
     for (const name of COMPOSE_FILES) {
       const file = join(root, name);
       if (!existsSync(file)) continue;
-      const services = servicesOf(readFileSync(file, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      const services = cachedValue('compose-services', text, (t) => servicesOf(t) ?? null);
       if (services) return services.filter((service) => !pipelines.includes(service));
     }
   }

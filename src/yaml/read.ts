@@ -3,6 +3,7 @@
 // markers) is one line naming the file, where, and the fix, exit 2; never an internal error.
 import { parse } from 'yaml';
 import { ConfigError } from '../errors.ts';
+import { cachedValue } from './value-cache.ts';
 
 /** Whether a text holds git's conflict markers (a `<<<<<<<` line): a merge left it unresolved. */
 export const hasConflictMarkers = (text: string | undefined): boolean => text !== undefined && /^<{7}( |$)/m.test(text);
@@ -13,7 +14,7 @@ export const hasConflictMarkers = (text: string | undefined): boolean => text !=
  */
 export function parseYamlFile(text: string, file: string, settle?: (file: string) => string): unknown {
   try {
-    return parse(text);
+    return cachedValue('yaml', text, parse);
   } catch (error) {
     const why = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
     const fix = hasConflictMarkers(text)

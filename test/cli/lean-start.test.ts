@@ -5,7 +5,7 @@
 // command's script compiles from a V8 code cache after its first run (NODE_DEBUG says which).
 // (How fast it is, bench/generate.mjs prints; no test asserts a time.)
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -139,6 +139,33 @@ describe('create-pipeline --yes', () => {
     expect(failed.stderr).toMatch(/code cache none/);
     expect(failed.stderr).toContain(join(broken!, 'dist', 'create-pipeline.cjs'));
     expect(failed.stderr).not.toContain(whole!);
-    expect(readdirSync(join(cache, 'create-pipeline'))).toHaveLength(2);
+    expect(readdirSync(join(cache, 'create-pipeline')).filter((name) => name.endsWith('.v8cache'))).toHaveLength(2);
+  });
+
+  it("keeps platform.yaml's parsed value between runs, and reads the file anew once it is edited", () => {
+    const dir = makePlatform();
+    const cache = tempDir('compile-cache-');
+    const run = (name: string, ...args: string[]) =>
+      createPipeline([name, '--yes', '--template', 'transform', '--dry-run', ...args], dir, {
+        NODE_COMPILE_CACHE: cache,
+      });
+    expect(run('first').code).toBe(0);
+    const [values] = readdirSync(join(cache, 'create-pipeline')).filter((name) => name.endsWith('-values.json'));
+    expect(values).toBeDefined();
+    const kept = () => Object.keys(JSON.parse(readFileSync(join(cache, 'create-pipeline', values!), 'utf8')));
+    expect(kept().filter((key) => key.startsWith('yaml:'))).toHaveLength(1);
+    // A team added to platform.yaml by hand: the next run knows it (a stale value would refuse it).
+    const platformFile = join(dir, 'platform.yaml');
+    writeFileSync(
+      platformFile,
+      readFileSync(platformFile, 'utf8').replace(/^owners:\n/m, 'owners:\n  - name: finance\n'),
+    );
+    expect(run('second', '--owner', 'finance').code).toBe(0);
+    expect(kept().filter((key) => key.startsWith('yaml:'))).toHaveLength(2);
+    // A damaged cache file is no cache: the run parses as usual.
+    writeFileSync(join(cache, 'create-pipeline', values!), '{"yaml:');
+    const third = run('third', '--owner', 'finance');
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toContain('pipelines/third/');
   });
 });
