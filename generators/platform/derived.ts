@@ -3,12 +3,20 @@
 // touches only pipelines/<name>/, and every list of pipelines is computed from the folder listing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
-import { StateError } from '../../src/errors.ts';
+import { InputError, StateError } from '../../src/errors.ts';
 import { type RenderedFile, renderFolders, renderString, templateText } from '../../src/render/templates.ts';
 import { comparePaths } from '../../src/tree/order.ts';
-import { appendToMapping, editYamlText, readDocument } from '../../src/yaml/edit.ts';
+import {
+  appendAt,
+  applyTextEdits,
+  checkEdited,
+  type MappingEnd,
+  mappingEnd,
+  parseForEdit,
+} from '../../src/yaml/edit.ts';
+import { cachedValue } from '../../src/yaml/value-cache.ts';
 
 /** The compose file the platform team owns; docker-compose.yaml is this plus the pipelines' services. */
 export const COMPOSE_BASE = 'docker-compose.platform.yaml';
@@ -65,45 +73,81 @@ export function derivedFiles(
 /** A name YAML reads as itself wherever the service template puts it (a key, a plain scalar, an image). */
 const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
+/**
+ * What appending services to docker-compose.platform.yaml needs from its parse: its services'
+ * names, the anchor of its shared Dagster environment, where an entry goes under `services` (or
+ * why none can). Kept between runs of the create-pipeline bin (src/yaml/value-cache.ts): without
+ * it every new pipeline parsed the file cold, a tenth of a generation's CPU.
+ */
+interface ComposeBase {
+  services: string[];
+  anchor: string | null;
+  end: MappingEnd | { refused: string };
+}
+
+function composeBase(base: string): ComposeBase {
+  return cachedValue('compose-base', base, (): ComposeBase => {
+    const doc = parseForEdit(base, COMPOSE_BASE);
+    const services = doc.get('services');
+    let end: ComposeBase['end'];
+    try {
+      end = mappingEnd(doc, base, COMPOSE_BASE, ['services']);
+    } catch (error) {
+      end = { refused: (error as Error).message };
+    }
+    return {
+      services: isMap(services)
+        ? services.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
+        : [],
+      // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
+      anchor: (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null,
+      end,
+    };
+  });
+}
+
 /** docker-compose.platform.yaml, byte for byte, with one code-server service per pipeline appended. */
 export function composeFile(platform: PlatformConfig, pipelines: string[], base: string): string {
   const header = `# ${DERIVED_MARK} from ${COMPOSE_BASE} and pipelines/*/: do not edit, and do not commit (it is in\n# .gitignore). Change ${COMPOSE_BASE} instead; your comments there are kept here.\n`;
-  // One parse and one edit for all of them: the cost stays linear in the number of pipelines.
-  const withServices = (of: string[], checked: boolean) =>
-    editYamlText(
-      base,
-      COMPOSE_BASE,
-      (doc, source) => {
-        if (of.length === 0) return [];
-        const services = doc.get('services');
-        const clash = of.find((pipeline) => isMap(services) && services.has(pipeline));
-        if (clash)
-          throw new StateError(
-            `pipelines/${clash} has the name of the service ${clash} in ${COMPOSE_BASE}; rename the pipeline, or that service`,
-          );
-        // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
-        const anchor = (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null;
-        const entries = of
+  const { services, anchor, end } = composeBase(base);
+  if (pipelines.length === 0) return header + base;
+  const clash = pipelines.find((pipeline) => services.includes(pipeline));
+  if (clash)
+    throw new StateError(
+      `pipelines/${clash} has the name of the service ${clash} in ${COMPOSE_BASE}; rename the pipeline, or that service`,
+    );
+  if ('refused' in end) throw new InputError(end.refused);
+  // One edit for all of them: the cost stays linear in the number of pipelines.
+  const withServices = (of: string[]) =>
+    applyTextEdits(base, [
+      appendAt(
+        end,
+        of
           .map((pipeline) =>
             renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(
               /\n?$/,
               '\n',
             ),
           )
-          .join('');
-        return [appendToMapping(doc, source, COMPOSE_BASE, ['services'], entries)];
-      },
-      readDocument(base),
-      checked,
-    );
-  // The file with one service is parsed again to check the edit; with all of them it is not: every
-  // service is the same template, with a pipeline name of plain characters (a folder name of
-  // others, made by hand, gets the whole check) and an image made of it and the platform's name, so
-  // if one entry parses at that place, so do all. Parsing them all again cost a new pipeline in a
-  // platform of 100 pipelines half its CPU (bench/generate.mjs).
-  const same = pipelines.length > 1 && pipelines.every((pipeline) => PLAIN.test(pipeline));
-  if (same) withServices(pipelines.slice(0, 1), true);
-  return header + withServices(pipelines, !same);
+          .join(''),
+      ),
+    ]);
+  const out = withServices(pipelines);
+  // The edit must parse. Every service is the same template, with a pipeline name of plain
+  // characters (a folder name of others, made by hand, gets the whole file parsed) and an image made
+  // of it and the platform's name: if one entry of a plain name parses at that place, so do all.
+  // So a file with one service of a name no service has is parsed, once for this base, template
+  // and platform name (kept between runs); parsing the whole file cost a new pipeline in a platform
+  // of 100 pipelines half its CPU (bench/generate.mjs).
+  if (pipelines.every((pipeline) => PLAIN.test(pipeline))) {
+    let sample = 'pipeline';
+    while (services.includes(sample)) sample += '_';
+    cachedValue('compose-edit', JSON.stringify([base, composeService(), platform.name, sample]), () => {
+      checkEdited(withServices([sample]), COMPOSE_BASE);
+      return true;
+    });
+  } else checkEdited(out, COMPOSE_BASE);
+  return header + out;
 }
 
 /** A compose code-server service, as the template of a new service looks in the file. */

@@ -151,8 +151,17 @@ function yamlQuoted(value: string): string {
   );
 }
 
+/**
+ * A word the yaml package writes plain (a letter or `_`, then letters, digits and `_./-`: no
+ * indicator, space, colon or `#`), unless it reads as another type; only `true`, `null` and their
+ * like do, and YAML 1.1 reads those so too. Decided without asking the yaml package: its first
+ * stringify in a process runs cold, a few milliseconds of a generation.
+ */
+const PLAIN_WORD = /^[A-Za-z_][\w./-]*$/;
+
 /** A string on one line: plain when YAML 1.1 and 1.2 read it back unchanged, else double-quoted. */
 function yamlLine(value: string): string {
+  if (PLAIN_WORD.test(value)) return yaml11Type(value) === undefined ? value : yamlQuoted(value);
   // Flow indicators are quoted too (the helper writes into flow lists), and so is what PyYAML
   // reads as an indicator in a flow list (a leading - ? or :, a trailing :).
   const plain =

@@ -28,30 +28,39 @@ export function readDocument(source: string): Document {
   return doc;
 }
 
-/**
- * Parses `source` (or takes `doc`, its parse from readDocument), asks `edit` for text edits, applies
- * them; the result must still be YAML (parsed again, unless `checked` is false: the caller checked
- * an edit of the same shape).
- */
-export function editYamlText(
-  source: string,
-  file: string,
-  edit: (doc: Document, source: string) => TextEdit[],
-  doc: Document = parseDocument(source, { keepSourceTokens: true }),
-  checked = true,
-): string {
+/** `source` parsed (with its tokens, for edits in place); an InputError naming `file` when it is not YAML. */
+export function parseForEdit(source: string, file: string, doc = readDocument(source)): Document {
   if (doc.errors.length)
     throw new InputError(
       `${file} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it, then run again`,
     );
-  const edits = edit(doc, source).sort((a, b) => b.start - a.start);
+  return doc;
+}
+
+/** Parses `source`, asks `edit` for text edits, applies them; the result must still be YAML (parsed again). */
+export function editYamlText(
+  source: string,
+  file: string,
+  edit: (doc: Document, source: string) => TextEdit[],
+): string {
+  const doc = parseForEdit(source, file, parseDocument(source, { keepSourceTokens: true }));
+  const out = applyTextEdits(source, edit(doc, source));
+  checkEdited(out, file);
+  return out;
+}
+
+/** `source` with `edits` made (none overlapping). */
+export function applyTextEdits(source: string, edits: TextEdit[]): string {
   let out = source;
-  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  if (!checked) return out;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
+/** Throws (a bug of ours, not the user's) when an edit of `file` made `out` something YAML does not parse. */
+export function checkEdited(out: string, file: string): void {
   const check = parseDocument(out);
   if (check.errors.length)
     throw new Error(`editing ${file} produced invalid YAML: ${check.errors[0]!.message.split('\n')[0]}`);
-  return out;
 }
 
 /** The top-level pair with this key, if the document is a mapping. */
@@ -133,8 +142,15 @@ function keyStart(doc: Document, path: string[], source: string, valueStart: num
   return (pair?.key as Node | undefined)?.range?.[0] ?? source.lastIndexOf('\n', valueStart) + 1;
 }
 
-/** An edit that appends the block `entry` (a `key:` line and what is under it) to the mapping at `path`. */
-export function appendToMapping(doc: Document, source: string, file: string, path: string[], entry: string): TextEdit {
+/** Where an entry appended to a block mapping goes: the place, what precedes the entry there, its column. */
+export interface MappingEnd {
+  start: number;
+  prefix: string;
+  column: number;
+}
+
+/** Where an entry appended to the block mapping at `path` goes (an InputError when there is none). */
+export function mappingEnd(doc: Document, source: string, file: string, path: string[]): MappingEnd {
   const node = doc.getIn(path, true) as Node | undefined;
   if (!isMap(node) || node.flow || !node.range || node.items.length === 0)
     throw new InputError(
@@ -145,5 +161,16 @@ export function appendToMapping(doc: Document, source: string, file: string, pat
   // A blank line that ends the mapping belongs before the next top-level key: insert above it.
   let start = at;
   while (start >= 2 && source[start - 1] === '\n' && source[start - 2] === '\n') start--;
-  return { start, end: start, text: `${prefix}${indent(entry, column)}` };
+  return { start, prefix, column };
 }
+
+/** The edit that puts the block `entry` (a `key:` line and what is under it) at a mapping's end. */
+export const appendAt = (end: MappingEnd, entry: string): TextEdit => ({
+  start: end.start,
+  end: end.start,
+  text: `${end.prefix}${indent(entry, end.column)}`,
+});
+
+/** An edit that appends the block `entry` (a `key:` line and what is under it) to the mapping at `path`. */
+export const appendToMapping = (doc: Document, source: string, file: string, path: string[], entry: string): TextEdit =>
+  appendAt(mappingEnd(doc, source, file, path), entry);

@@ -1,11 +1,12 @@
 // The files `pipeline sync` derives from pipelines/*/: what they list, that the team's own compose
 // file survives byte for byte (comments included), and the clashes sync refuses.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { composeFile, derivedFiles, listPipelines } from '../../generators/platform/derived.ts';
 import { platformFiles } from '../../generators/platform/files.ts';
+import { keepValuesIn } from '../../src/yaml/value-cache.ts';
 import { acmePlatform } from '../helpers/platform.ts';
 import { tempDir } from '../helpers/workspace.ts';
 
@@ -55,8 +56,32 @@ describe('the derived files', () => {
     );
   });
 
-  // Only the edit with the first service is parsed again when every name is plain; a folder made
-  // by hand with another name gets the whole check, which finds what its service breaks.
+  it('are the same with what the compose base parses to kept between runs, and follow an edited base', () => {
+    const values = join(tempDir('values-'), 'values.json');
+    const uncached = [['orders'], ['orders', 'billing']].map((pipelines) => composeFile(platform, pipelines, base));
+    const teams = base.replace('services:\n', 'services:\n  redis:\n    image: redis:7\n');
+    try {
+      for (const run of ['first', 'second']) {
+        keepValuesIn(values);
+        expect(composeFile(platform, ['orders'], base), run).toBe(uncached[0]);
+        expect(composeFile(platform, ['orders', 'billing'], base), run).toBe(uncached[1]);
+        // The team's own service, added to the base: its name is taken, and it is kept.
+        expect(() => composeFile(platform, ['redis'], teams), run).toThrow('the name of the service redis');
+        expect(parse(composeFile(platform, ['orders'], teams)).services.redis.image, run).toBe('redis:7');
+      }
+      expect(Object.keys(JSON.parse(readFileSync(values, 'utf8'))).map((key) => key.split(':')[0])).toEqual([
+        'compose-base',
+        'compose-edit',
+        'compose-base',
+        'compose-edit',
+      ]);
+    } finally {
+      keepValuesIn(undefined);
+    }
+  });
+
+  // Only an edit with one service is parsed again when every name is plain; a folder made by hand
+  // with another name gets the whole check, which finds what its service breaks.
   it('check the whole edit when a pipeline folder has a name YAML would not read as itself', () => {
     expect(parse(composeFile(platform, ['orders', 'billing'], base)).services.billing.image).toBe(
       'acme/billing:latest',

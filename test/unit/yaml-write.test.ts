@@ -4,8 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { yamlDocument, yamlValue } from '../../src/render/literals.ts';
+import { yaml11Type } from '../../src/validate/yaml.ts';
 import { PYTHON } from '../helpers/python.ts';
 
 // A fixed seed by default, so CI never fails by chance; FUZZ_SEED=random explores, FUZZ_SEED=<n> replays.
@@ -94,11 +95,45 @@ const HOSTILE = [
   'Revenue "per day"\\n from C:\\orders\nsecond line with {{ braces }}',
 ];
 
+/** Strings shaped like a word: a letter or `_`, then letters, digits and `_./-`. */
+const WORD = /^[A-Za-z_][\w./-]{0,9}$/;
+const WORDS = [
+  'True',
+  'TRUE',
+  'False',
+  'NULL',
+  'On',
+  'Off',
+  'Yes',
+  'NO',
+  'Y',
+  'N',
+  'true_',
+  'null.x',
+  '_',
+  'a.b',
+  'a/b-c',
+  'x-',
+  'orders_daily',
+];
+
 describe('YAML written by the tool', () => {
+  it(`writes a word as the yaml package does, quoted where YAML 1.1 reads another type ${seeded}`, () => {
+    const words = [...WORDS, ...fc.sample(fc.stringMatching(WORD), { seed: SEED, numRuns: 2000 })];
+    const wrong = words.filter((word) => {
+      const quoted = yaml11Type(word) !== undefined || stringify(word, { lineWidth: 0 }).trimEnd() !== word;
+      return yamlValue(word) !== (quoted ? JSON.stringify(word) : word);
+    });
+    expect(wrong).toEqual([]);
+    expect(words.filter((word) => yamlValue(word) === word).length).toBeGreaterThan(1000);
+  });
+
   it(`reads back the same in PyYAML and the yaml package ${seeded}`, () => {
     const generated = fc.sample(
       fc.oneof(
         fc.string({ unit: 'binary', maxLength: 12 }),
+        // Words, which the writer decides about without the yaml package (true, Null, On, y, a.b ...).
+        fc.stringMatching(WORD),
         fc.string({
           unit: fc.constantFrom(
             'y',
@@ -129,7 +164,7 @@ describe('YAML written by the tool', () => {
       ),
       { seed: SEED, numRuns: 400 },
     );
-    const values = [...HOSTILE, ...generated];
+    const values = [...HOSTILE, ...WORDS, ...generated];
     const documents = values.flatMap((value) => [
       yamlDocument({ description: value, list: [value, 'x'], nested: { inner: value } }),
       `key: ${yamlValue(value)}\nflow: [${yamlValue(value)}, x]\n`,
