@@ -15,6 +15,7 @@ import {
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
+import { recoverBeforeReading } from '../tree/transaction.ts';
 import { keywordValue, parsePython } from '../upgrade/engines/python.ts';
 import { stringOrConstant, stringValue } from '../upgrade/engines/python-strings.ts';
 import { findPipelines } from '../upgrade/runner.ts';
@@ -29,6 +30,8 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     throw new InputError(
       `no ${PLATFORM_FILE} in ${cwd} or any folder above it; run pipeline add inside a platform repo`,
     );
+  // What a killed command left half-written is put back before anything is read.
+  recoverBeforeReading(root);
   const platform = loadPlatformConfig(root);
   const all = findPipelines(root).map((p) => p.name);
   const inside = relative(join(root, 'pipelines'), resolve(cwd)).split(sep)[0];

@@ -8,6 +8,7 @@ import { findPlatformRoot } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { canPrompt } from '../options/terminal.ts';
+import { recoverBeforeReading } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
   {
@@ -192,6 +193,7 @@ async function customGenerators(
   cwd: string,
 ): Promise<{ root?: string; plop?: PlopApi; list: { name: string; description: string }[] }> {
   const root = findPlatformRoot(cwd);
+  if (root) recoverBeforeReading(root);
   const plop = root ? await loadPlopfile(root) : undefined;
   return {
     root,

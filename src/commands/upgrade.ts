@@ -13,7 +13,7 @@ import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } fr
 import { counted, plural } from '../text.ts';
 import { fileDiff, treeAndRemovalsDiff } from '../tree/diff.ts';
 import type { ChangePlan } from '../tree/plan.ts';
-import { type Transaction, writing } from '../tree/transaction.ts';
+import { recoverBeforeReading, type Transaction, writing } from '../tree/transaction.ts';
 import type { Codemod } from '../upgrade/codemod.ts';
 import { planCiDeployments } from '../upgrade/codemods/ci-deployments.ts';
 import { planCliPackage } from '../upgrade/codemods/cli-package.ts';
@@ -206,6 +206,9 @@ export async function run(argv: string[]): Promise<number> {
 
   // 1. What to upgrade.
   const root = findPlatformRoot(positionals[0] ? resolve(cwd, positionals[0]) : cwd);
+  // What a killed command left half-written is put back before anything is read: a killed
+  // upgrade's platform.yaml read as already at the new version, and the retry never bumped it.
+  if (root) recoverBeforeReading(root);
   const platform: PlatformConfig | null = root ? loadPlatformConfig(root) : null;
   if (!root && positionals.length === 0)
     throw new InputError(

@@ -25,7 +25,7 @@ import { type AnswerSource, resolveAnswers } from '../options/question.ts';
 import { cliVersion } from '../paths.ts';
 import { planSync, type SyncFile, syncPlatform } from '../sync/sync.ts';
 import type { ChangePlan } from '../tree/plan.ts';
-import { ownTxnDir, type Transaction, writing } from '../tree/transaction.ts';
+import { ownTxnDir, recoverBeforeReading, type Transaction, writing } from '../tree/transaction.ts';
 import { composeServices } from '../validate/index.ts';
 
 export interface CreateOptions {
@@ -114,6 +114,9 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
     Object.assign(answerSources, prefixed('platform.', resolved.sources));
     platform = defaultPlatformConfig(toPlatformAnswers(resolved.answers));
   } else {
+    // What a killed command left half-written is put back first: its pipeline folder would read as
+    // taken (a retry of `create-pipeline orders` was refused), its platform.yaml as current.
+    recoverBeforeReading(root);
     platform = loadPlatformConfig(root);
   }
 

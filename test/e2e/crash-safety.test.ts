@@ -308,8 +308,12 @@ async function killOnceChanged(
   args: string[],
   dir: string,
   signal: NodeJS.Signals = 'SIGKILL',
+  watched?: string,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const before = JSON.stringify([...treeFingerprint(dir)]);
+  // The whole tree, or one file of it (`watched`: killed once that file changed).
+  const fingerprint = () =>
+    watched ? readFileSync(join(dir, watched), 'utf8') : JSON.stringify([...treeFingerprint(dir)]);
+  const before = fingerprint();
   const child = spawn(process.execPath, [builtBin(bin), ...args], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -322,8 +326,7 @@ async function killOnceChanged(
   const gone = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.on('close', (code, ended) => resolve([code, ended])),
   );
-  while (child.exitCode === null && JSON.stringify([...treeFingerprint(dir)]) === before)
-    await new Promise((r) => setTimeout(r, 5));
+  while (child.exitCode === null && fingerprint() === before) await new Promise((r) => setTimeout(r, 5));
   child.kill(signal);
   const [code, ended] = await gone;
   return { code, signal: ended, stderr };
@@ -355,6 +358,36 @@ describe('after a kill, the next command', () => {
     const result = runBin('pipeline', ['upgrade'], dir);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/an interrupted pipeline upgrade \(pid \d+\) was rolled back: \d+ files restored/);
+    expect(treeFingerprint(dir)).toEqual(treeFingerprint(uninterrupted));
+  });
+
+  it('pipeline upgrade killed once platform.yaml has its new version: the retry ends as one uninterrupted run', async () => {
+    // The retry read platform.yaml before rolling the killed run back: at the new version, so it
+    // never bumped the version the rollback put back, and check said nothing.
+    const dir = copyOf(upgradeBase());
+    const uninterrupted = copyOf(upgradeBase());
+    expect(runBin('pipeline', ['upgrade'], uninterrupted).code).toBe(0);
+    const before = readFileSync(join(dir, 'platform.yaml'), 'utf8');
+    expect(readFileSync(join(uninterrupted, 'platform.yaml'), 'utf8')).not.toBe(before);
+    await killOnceChanged('pipeline', ['upgrade'], dir, 'SIGKILL', 'platform.yaml');
+    expect(existsSync(join(dir, '.git', 'pipeline-txn', 'journal.json')), 'killed mid-write').toBe(true);
+    expect(readFileSync(join(dir, 'platform.yaml'), 'utf8')).not.toBe(before);
+    const result = runBin('pipeline', ['upgrade'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/an interrupted pipeline upgrade \(pid \d+\) was rolled back/);
+    expect(treeFingerprint(dir)).toEqual(treeFingerprint(uninterrupted));
+  });
+
+  it('create-pipeline run again after a kill makes the pipeline: the half-made folder is not "already there"', async () => {
+    const dir = copyOf(makePlatform());
+    const uninterrupted = copyOf(makePlatform());
+    const args = ['orders', '--template', 'transform', '--no-branch'];
+    expect(runBin('create-pipeline', args, uninterrupted).code).toBe(0);
+    await killOnceChanged('create-pipeline', args, dir);
+    expect(existsSync(join(dir, 'pipelines', 'orders')), 'killed mid-write').toBe(true);
+    const result = runBin('create-pipeline', args, dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/an interrupted create-pipeline \(pid \d+\) was rolled back: \d+ new files? removed/);
     expect(treeFingerprint(dir)).toEqual(treeFingerprint(uninterrupted));
   });
 
