@@ -36,3 +36,17 @@ export class StateError extends CliError {
     this.name = 'StateError';
   }
 }
+
+/**
+ * The first line of what a thrown value says: an Error's message, else the value itself. Code of a
+ * platform team's own (a codemod, a plopfile) may throw anything: a string, `null`, `undefined`.
+ */
+export function thrownMessage(error: unknown): string {
+  const text =
+    error instanceof Error
+      ? error.message
+      : typeof error === 'string'
+        ? error
+        : `${String(error)} (thrown, not an Error)`;
+  return text.split('\n')[0]!;
+}

@@ -5,7 +5,7 @@
 // same transaction as the built-in kinds, and --dry-run shows the diff.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { InputError } from '../errors.ts';
+import { CliError, InputError, thrownMessage } from '../errors.ts';
 import type { Answers, Choice, Question } from '../options/question.ts';
 import { templatesDir } from '../paths.ts';
 import { registerHelpers, walk } from '../render/templates.ts';
@@ -74,7 +74,7 @@ export async function loadPlopfile(root: string): Promise<PlopApi | undefined> {
     plop = (await nodePlop(path, { destBasePath: root, force: false })) as unknown as PlopApi;
   } catch (error) {
     throw new InputError(
-      `${relative(root, path)} does not load (${(error as Error).message.split('\n')[0]}); fix it, or move it away to use only the built-in kinds`,
+      `${relative(root, path)} does not load (${thrownMessage(error)}); fix it, or move it away to use only the built-in kinds`,
     );
   }
   registerHelpers({
@@ -113,6 +113,19 @@ function choicesOf(p: PlopPrompt): Choice[] {
       ];
     return [];
   });
+}
+
+/**
+ * Runs a function of the plopfile's (a prompt's filter, validate, when or default): what it throws
+ * is the plopfile's to fix, one line naming the generator and the function, not an internal error.
+ */
+function ofPlopfile<T>(generator: string, what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new InputError(`generator ${generator}: ${what} threw (${thrownMessage(error)}); fix it in the plopfile`);
+  }
 }
 
 /** The generator's prompts as questions: a flag each (kebab-case of its name), checked by its own validate. */
@@ -159,8 +172,8 @@ export function plopQuestions(generator: PlopGenerator): Question<unknown>[] {
       const unknown = chosen.find((c) => !choices.includes(c));
       if (choices.length && unknown !== undefined)
         throw new InputError(`--${flag} ${unknown} is not one of ${choices.join(', ')}`);
-      if (p.filter) value = p.filter(value, answers);
-      const verdict = p.validate?.(value, answers);
+      if (p.filter) value = ofPlopfile(generator.name, `prompt ${p.name}'s filter`, () => p.filter!(value, answers));
+      const verdict = ofPlopfile(generator.name, `prompt ${p.name}'s validate`, () => p.validate?.(value, answers));
       if (verdict instanceof Promise)
         throw new InputError(
           `generator ${generator.name}: prompt ${p.name} validates asynchronously, which pipeline add does not run; make its validate synchronous`,
@@ -182,12 +195,18 @@ export function plopQuestions(generator: PlopGenerator): Question<unknown>[] {
       show: (v) => (Array.isArray(v) ? v.join(',') : String(v)),
       when:
         typeof p.when === 'function'
-          ? (_ctx, answers) => (p.when as (a: Answers) => boolean)(answers)
+          ? (_ctx, answers) =>
+              ofPlopfile(generator.name, `prompt ${p.name}'s when`, () => (p.when as (a: Answers) => boolean)(answers))
           : p.when === false
             ? () => false
             : undefined,
       default: (_ctx, answers) => {
-        const value = typeof p.default === 'function' ? (p.default as (a: Answers) => unknown)(answers) : p.default;
+        const value =
+          typeof p.default === 'function'
+            ? ofPlopfile(generator.name, `prompt ${p.name}'s default`, () =>
+                (p.default as (a: Answers) => unknown)(answers),
+              )
+            : p.default;
         if (value === undefined)
           throw new InputError(`--${flag} is required without a terminal (${messageOf(p).replace(/[:?]\s*$/, '')})`);
         return value;
@@ -221,8 +240,9 @@ export async function runPlopActions(
     }
     const local = { ...data, ...(action.data ?? {}) };
     // A value the path uses and the data lacks renders empty: `pipelines//src//schedules.py`.
-    const rendered = plop.renderString(action.path ?? '', local);
-    if (/\/\/|^\//.test(rendered) && !/\/\//.test(action.path ?? ''))
+    const raw = action.path ?? '';
+    const rendered = plop.renderString(raw, local);
+    if ((rendered.includes('//') && !raw.includes('//')) || (rendered.startsWith('/') && !raw.startsWith('/')))
       throw new InputError(
         `${what}: its path ${JSON.stringify(action.path)} came out ${JSON.stringify(rendered)}: a value it uses is empty${data.pipeline === undefined && /\{\{[^}]*pipeline/.test(action.path ?? '') ? '; pass --pipeline NAME (or run it inside pipelines/<name>/)' : ''}`,
       );

@@ -8,7 +8,7 @@ import { addResource, RESOURCE_QUESTIONS } from '../../generators/add/resource.t
 import { addSchedule, SCHEDULE_QUESTIONS } from '../../generators/add/schedule.ts';
 import { addSensor, SENSOR_QUESTIONS } from '../../generators/add/sensor.ts';
 import { loadPlatformConfig } from '../conventions/platform-config.ts';
-import { CliError, InputError, StateError } from '../errors.ts';
+import { CliError, InputError, StateError, thrownMessage } from '../errors.ts';
 import {
   type AnswerSource,
   type Answers,
@@ -149,7 +149,7 @@ export async function runCustom(
       await verifyPython(tree);
     } catch (error) {
       if (error instanceof CliError) throw error;
-      throw new InputError(`generator ${name}: ${(error as Error).message.split('\n')[0]}; fix it in the plopfile`);
+      throw new InputError(`generator ${name}: ${thrownMessage(error)}; fix it in the plopfile`);
     }
     if (tree.changes().length === 0)
       throw new InputError(

@@ -186,7 +186,11 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
-  const codemods = await allCodemods(findPlatformRoot(positionals[0] ? resolve(cwd, positionals[0]) : cwd));
+  // A PATH's platform's codemods; a folder outside any platform (a pipeline the generator never
+  // made) gets those of the platform the command runs in.
+  const codemods = await allCodemods(
+    (positionals[0] ? findPlatformRoot(resolve(cwd, positionals[0])) : undefined) ?? findPlatformRoot(cwd),
+  );
   if (values.list) {
     process.stdout.write(`${listCodemods(codemods, values.json === true)}\n`);
     return EXIT.ok;

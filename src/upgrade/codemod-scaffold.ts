@@ -5,12 +5,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { loadPlatformConfig } from '../conventions/platform-config.ts';
-import { InputError, StateError } from '../errors.ts';
+import { InputError, StateError, thrownMessage } from '../errors.ts';
 import { renderString, templateText } from '../render/templates.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { writing } from '../tree/transaction.ts';
 import { CODEMODS_DIR, FIXTURES_DIR } from './platform-codemods.ts';
-import { allCodemods, defaultTarget } from './runner.ts';
+import { allCodemods, defaultTarget, reservedCodemodId } from './runner.ts';
 import { codemodCases } from './testing.ts';
 
 const identifierOf = (id: string) =>
@@ -33,16 +33,22 @@ export async function newCodemod(root: string, id: string, values: Record<string
   // It names a file and a fixtures folder: well inside any file system's name limit.
   if (id.length > MAX_ID)
     throw new InputError(`codemod id ${id.slice(0, 20)}... is ${id.length} characters; use at most ${MAX_ID}`);
+  const reserved = reservedCodemodId(id);
+  if (reserved) throw new InputError(`${reserved}; choose another id`);
   const existing = await allCodemods(root);
   if (existing.some((c) => c.id === id))
     throw new InputError(`a codemod with the id ${id} exists already; pipeline codemod list shows them`);
   const platform = loadPlatformConfig(root);
+  // Digits only, and a number JavaScript holds exactly: `1e1` and 99999999999999999999 were taken
+  // (the second written as 100000000000000000000).
   const version =
     values.version === undefined
       ? Math.max(platform.conventionsVersion, defaultTarget(existing)) + 1
-      : Number(values.version);
-  if (!Number.isInteger(version) || version < 1)
-    throw new InputError(`--version ${values.version} must be a whole number from 1`);
+      : /^\d+$/.test(String(values.version))
+        ? Number(values.version)
+        : Number.NaN;
+  if (!Number.isSafeInteger(version) || version < 1)
+    throw new InputError(`--version ${values.version} must be a whole number from 1 (digits only)`);
   const description = String(values.description ?? `TODO: say what ${id} changes`);
   const identifier = identifierOf(id);
   const tree = new FileTree(root);
@@ -110,7 +116,13 @@ export async function testCodemods(root: string, only: string | undefined): Prom
     }
     for (const testCase of cases) {
       try {
-        const { actual, expected, again, againActual } = await testCase.check(codemod);
+        const { actual, expected, again, againActual, unparsable } = await testCase.check(codemod);
+        if (unparsable) {
+          // What pipeline upgrade refuses fails here, whatever expected/ holds.
+          failed++;
+          lines.push(`FAIL ${codemod.id} / ${testCase.name}: ${unparsable}; pipeline upgrade would refuse it`);
+          continue;
+        }
         const diffs = Object.keys({ ...actual, ...expected })
           .filter((p) => actual[p] !== expected[p])
           .map((p) => createTwoFilesPatch(`expected/${p}`, `actual/${p}`, expected[p] ?? '', actual[p] ?? ''));
@@ -128,7 +140,7 @@ export async function testCodemods(root: string, only: string | undefined): Prom
         }
       } catch (error) {
         failed++;
-        lines.push(`FAIL ${codemod.id} / ${testCase.name}: threw ${(error as Error).message}`);
+        lines.push(`FAIL ${codemod.id} / ${testCase.name}: threw ${thrownMessage(error)}`);
       }
     }
   }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors.ts';
+import { InputError, thrownMessage } from '../errors.ts';
 import type { Codemod } from './codemod.ts';
 
 export const CODEMODS_DIR = 'codemods';
@@ -91,7 +91,7 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
     loaded = await import(pathToFileURL(join(out, 'index.js')).href);
   } catch (error) {
     throw new InputError(
-      `codemods/index.ts failed to load (${asWritten((error as Error).message.split('\n')[0]!, out)}); fix it, or run pipeline codemod test`,
+      `codemods/index.ts failed to load (${asWritten(thrownMessage(error), out)}); fix it, or run pipeline codemod test`,
     );
   }
   const list = loaded.codemods ?? loaded.default;

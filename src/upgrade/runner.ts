@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { ANSWERS_CONFLICT } from '../../generators/pipeline/files.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
-import { InputError } from '../errors.ts';
+import { InputError, thrownMessage } from '../errors.ts';
 import { fileDiff } from '../tree/diff.ts';
 import { FileTree, TOOL_FOLDERS } from '../tree/file-tree.ts';
 import { parseYamlFile } from '../yaml/read.ts';
@@ -93,7 +93,7 @@ export async function upgradePipeline(name: string, dir: string, options: Upgrad
     } catch (error) {
       // All or nothing: nothing of this pipeline is written, its version does not move.
       result.status = 'failed';
-      result.error = `${codemod.id}: ${(error as Error).message}`;
+      result.error = `${codemod.id}: ${thrownMessage(error)}`;
       result.codemods.push({ id: codemod.id, version: codemod.version, changes: 0, todos });
       result.steps = [];
       result.tree = new FileTree(dir);
@@ -257,18 +257,31 @@ export const DEFAULT_TARGET = CONVENTIONS_VERSION;
 export const builtinCodemods = (): Codemod[] =>
   orderCodemods(BUILTIN_CODEMODS.map((c) => ({ ...c, source: 'builtin' as const })));
 
+/**
+ * Why a platform codemod may not take this id, if it may not: a built-in codemod's, or one of the
+ * steps pipeline upgrade names itself (`v<N>-conventions-version`, `platform-yaml`,
+ * `record-version`). A platform's `v6-conventions-version` replaced the step that records v6 in
+ * conventions.py, which kept saying v5.
+ */
+export function reservedCodemodId(id: string): string | undefined {
+  if (BUILTIN_CODEMODS.some((b) => b.id === id)) return `${id} is the id of a built-in codemod`;
+  if (/^v\d+-conventions-version$/.test(id) || id === RENDER_AGAIN || id === 'record-version')
+    return `${id} is the name of a step pipeline upgrade runs itself`;
+  return undefined;
+}
+
 /** The built-in codemods and, inside a platform repo, its own, in run order. */
 export async function allCodemods(root: string | undefined): Promise<Codemod[]> {
   const platform = root ? await loadPlatformCodemods(root) : [];
   for (const c of platform) {
-    if (BUILTIN_CODEMODS.some((b) => b.id === c.id))
-      throw new InputError(`codemods/index.ts: ${c.id} is the id of a built-in codemod; rename yours`);
+    const reserved = reservedCodemodId(c.id);
+    if (reserved) throw new InputError(`codemods/index.ts: ${reserved}; rename yours`);
   }
   // A version past this CLI's closes as the built-in ones do: conventions.py's CONVENTIONS_VERSION
   // (every job's `conventions` tag) and the platform-owned headers say it, after its codemods.
-  const records = [...new Set(platform.map((c) => c.version).filter((v) => v > CONVENTIONS_VERSION))]
-    .filter((v) => !platform.some((c) => c.id === `v${v}-conventions-version`))
-    .map(recordConventionsVersion);
+  const records = [...new Set(platform.map((c) => c.version).filter((v) => v > CONVENTIONS_VERSION))].map(
+    recordConventionsVersion,
+  );
   return orderCodemods([...builtinCodemods(), ...platform, ...records]);
 }
 

@@ -7,6 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { FileTree } from '../tree/file-tree.ts';
 import { type Codemod, type CodemodContext, editCount } from './codemod.ts';
 import { ENGINES } from './engines/index.ts';
+import { unparsablePython } from './engines/python-parses.ts';
 
 export interface CodemodCase {
   name: string;
@@ -24,6 +25,8 @@ export interface CodemodCase {
     expected: Record<string, string>;
     again: number;
     againActual: Record<string, string>;
+    /** Python the first run wrote that does not parse (pipeline upgrade refuses it), if any. */
+    unparsable: string | undefined;
   }>;
 }
 
@@ -53,12 +56,13 @@ export function codemodCases(fixtures: string): CodemodCase[] {
           ctx.pipeline ?? (existsSync(join(input, 'src')) ? readdirSync(join(input, 'src'))[0]! : 'pipeline');
         const context = { pipeline, answers: {}, platform: null, todo: () => {}, engines: ENGINES, ...ctx };
         const changes = editCount(await codemod.run(tree, context));
+        const unparsable = await unparsablePython(tree);
         const before = readAll(input);
         const actual = { ...before, ...Object.fromEntries(tree.changes().map((c) => [c.path, c.after])) };
         const expected = existsSync(expectedDir) ? { ...before, ...readAll(expectedDir) } : before;
         const again = editCount(await codemod.run(tree, context));
         const againActual = { ...before, ...Object.fromEntries(tree.changes().map((c) => [c.path, c.after])) };
-        return { changes, actual, expected, again, againActual };
+        return { changes, actual, expected, again, againActual, unparsable };
       },
     }));
 }

@@ -3,7 +3,7 @@
 // never waits for the main thread between two pipelines).
 import { parentPort } from 'node:worker_threads';
 import { findPlatformRoot, loadPlatformConfig, type PlatformConfig } from '../conventions/platform-config.ts';
-import { CliError } from '../errors.ts';
+import { CliError, thrownMessage } from '../errors.ts';
 import type { Codemod } from './codemod.ts';
 import { parseStats } from './engines/python.ts';
 import { stepDiffers, type WorkerJob, type WorkerResult } from './pool.ts';
@@ -62,7 +62,7 @@ async function upgradeOne(job: WorkerJob): Promise<void> {
     parentPort!.postMessage(
       error instanceof CliError
         ? { error: error.message, exitCode: error.exitCode }
-        : { error: (error as Error).stack ?? String(error) },
+        : { error: error instanceof Error ? (error.stack ?? error.message) : thrownMessage(error) },
     );
   }
 }

@@ -442,6 +442,11 @@ describe("a platform's own generators, from its plopfile", () => {
         `  plop.setGenerator('throws', { description: 'x', prompts: [], actions: () => { throw new Error('boom'); } });
   plop.setGenerator('no-helper', { description: 'x', prompts: [], actions: [{ type: 'add', path: 'x.txt', template: '{{pyy pipeline}}' }] });
   plop.setGenerator('bad-python', { description: 'x', prompts: [], actions: [{ type: 'add', path: 'pipelines/orders/src/orders/bad.py', template: 'x = (\\n' }] });
+  plop.setGenerator('throws-undefined', { description: 'x', prompts: [], actions: () => { throw undefined; } });
+  plop.setGenerator('bad-validate', { description: 'x', prompts: [{ name: 'n', message: 'n', validate: () => { throw new Error('no validate'); } }], actions: [] });
+  plop.setGenerator('bad-when', { description: 'x', prompts: [{ name: 'n', message: 'n', default: 'a' }, { name: 'm', message: 'm', when: () => { throw null; } }], actions: [] });
+  plop.setGenerator('bad-default', { description: 'x', prompts: [{ name: 'n', message: 'n', default: () => { throw 'no default'; } }], actions: [] });
+  plop.setGenerator('absolute', { description: 'x', prompts: [], actions: [{ type: 'add', path: '/tmp/abs-{{pipeline}}.py', template: 'x = 1\\n' }] });
 }
 `,
       ),
@@ -454,8 +459,30 @@ describe("a platform's own generators, from its plopfile", () => {
           'bad-python',
           /^pipeline: error: generator bad-python: pipelines\/orders\/src\/orders\/bad\.py:\d+: the code it wrote does not parse .*; fix it in the plopfile\n$/,
         ],
-      ] as const)
-        expectRefused(root, () => add(root, [generator, '--pipeline', 'orders']), message);
+        // What a plopfile may throw besides an Error, and its prompts' own functions (each was an
+        // internal error with a stack trace, or "undefined").
+        [
+          'throws-undefined',
+          /^pipeline: error: generator throws-undefined: undefined \(thrown, not an Error\); fix it in the plopfile\n$/,
+        ],
+        [
+          'bad-validate',
+          /^pipeline: error: generator bad-validate: prompt n's validate threw \(no validate\); fix it in the plopfile\n$/,
+        ],
+        [
+          'bad-when',
+          /^pipeline: error: generator bad-when: prompt m's when threw \(null \(thrown, not an Error\)\); fix it in the plopfile\n$/,
+        ],
+        [
+          'bad-default',
+          /^pipeline: error: generator bad-default: prompt n's default threw \(no default\); fix it in the plopfile\n$/,
+        ],
+        // An absolute path is outside the repo, not a value rendered empty.
+        ['absolute', /^pipeline: error: .*path "\/tmp\/abs-orders\.py" is not inside the platform repo; .*\n$/],
+      ] as const) {
+        const args = generator === 'bad-validate' ? [generator, '--n', 'x'] : [generator];
+        expectRefused(root, () => add(root, [...args, '--pipeline', 'orders']), message);
+      }
     } finally {
       writeFileSync(plopfile, ours);
     }

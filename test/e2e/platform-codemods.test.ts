@@ -50,6 +50,22 @@ describe("a platform's own codemod", () => {
     const long = pipeline(root, 'codemod', 'new', `a${'b'.repeat(299)}`);
     expect(long.code).toBe(2);
     expect(long.stderr).toBe('pipeline: error: codemod id abbbbbbbbbbbbbbbbbbb... is 300 characters; use at most 64\n');
+    // The names of pipeline upgrade's own steps: one took the place of the step that records v6.
+    for (const [id, why] of [
+      [`v${NEXT}-conventions-version`, 'is the name of a step pipeline upgrade runs itself'],
+      ['platform-yaml', 'is the name of a step pipeline upgrade runs itself'],
+      ['v3-conventions-version', 'is the id of a built-in codemod'],
+    ]) {
+      const reserved = pipeline(root, 'codemod', 'new', id!);
+      expect(reserved.code, id).toBe(2);
+      expect(reserved.stderr).toBe(`pipeline: error: ${id} ${why}; choose another id\n`);
+    }
+    // A version JavaScript cannot hold exactly, or not written in digits, was taken (and changed).
+    for (const version of ['99999999999999999999', '1e1', '2.0']) {
+      const odd = pipeline(root, 'codemod', 'new', 'odd-version', '--version', version, '--dry-run');
+      expect(odd.code, version).toBe(2);
+      expect(odd.stderr).toBe(`pipeline: error: --version ${version} must be a whole number from 1 (digits only)\n`);
+    }
     // A version every pipeline has passed: upgrade would never run it unasked, and it says so.
     const behind = pipeline(root, 'codemod', 'new', 'old-fix', '--version', '2', '--dry-run');
     expect(behind.code, behind.stderr).toBe(0);
@@ -99,6 +115,13 @@ describe("a platform's own codemod", () => {
     for (const [returns, line] of [
       ['return 0;', 'FAIL add-example-setting / from v3: a second run made changes (check for the target shape first)'],
       ['', 'FAIL add-example-setting / from v3: threw run returned undefined, not a number of edits:'],
+      // What a codemod may throw besides an Error: one line, the value named.
+      ['throw null;', 'FAIL add-example-setting / from v3: threw null (thrown, not an Error)'],
+      // Python that does not parse fails the test, as pipeline upgrade refuses it, whatever expected/ holds.
+      [
+        "tree.write(path, tree.read(path)! + 'def broken(:\\n'); return 1;",
+        'FAIL add-example-setting / from v3: src/orders/conventions.py:',
+      ],
     ]) {
       writeFileSync(
         file,
@@ -111,6 +134,8 @@ describe("a platform's own codemod", () => {
       const wrong = pipeline(root, 'codemod', 'test', 'add-example-setting');
       expect(wrong.code, wrong.stdout).toBe(1);
       expect(wrong.stdout).toContain(line);
+      if (returns.includes('broken'))
+        expect(wrong.stdout).toMatch(/: the code it wrote does not parse \(.*\); pipeline upgrade would refuse it$/m);
     }
     writeFileSync(file, written);
   });
@@ -232,6 +257,18 @@ describe("a platform's own codemod", () => {
     );
     expect(codes).toEqual([0, 0]);
     expect(readdirSync(fresh)).toEqual([expect.stringMatching(/^create-pipeline-codemods-[0-9a-f]{16}$/)]);
+  });
+
+  it('pipeline upgrade --codemod ID PATH runs a platform codemod on a folder outside the repo', () => {
+    // A pipeline the generator never made, outside any platform: the codemods are those of the
+    // platform the command runs in (it said "unknown codemod").
+    const folder = join(tempDir('outside-pipeline-'), 'orders');
+    cpSync(join(root, 'pipelines/orders'), folder, { recursive: true });
+    const file = join(folder, 'src/orders/conventions.py');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('EXAMPLE_SETTING = True\n', ''));
+    const result = pipeline(root, 'upgrade', '--codemod', 'add-example-setting', folder);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('PIPELINE = "orders"\nEXAMPLE_SETTING = True\n');
   });
 
   it('a codemod that writes outside its pipeline folder fails that pipeline, and nothing is written anywhere', () => {

@@ -140,15 +140,21 @@ function onlyRenamed(before: string | undefined, after: string): boolean {
  * again: it parses exactly as it did (one that did not parse before still does not, and the
  * codemod is not why).
  */
-export async function verifyPython(tree: {
+export async function verifyPython(tree: ChangedFiles): Promise<void> {
+  const problem = await unparsablePython(tree);
+  if (problem) throw new Error(`${problem}; nothing of this pipeline was written`);
+}
+
+interface ChangedFiles {
   changes(): { path: string; before: string | undefined; after: string }[];
-}): Promise<void> {
+}
+
+/** verifyPython's finding (`path:line: the code it wrote does not parse (...)`), or undefined. */
+export async function unparsablePython(tree: ChangedFiles): Promise<string | undefined> {
   for (const { path, before, after } of tree.changes()) {
     if (!path.endsWith('.py') || onlyRenamed(before, after)) continue;
     const problem = await parseError(after);
-    if (problem)
-      throw new Error(
-        `${path}:${problem.line}: the code it wrote does not parse (${problem.what}); nothing of this pipeline was written`,
-      );
+    if (problem) return `${path}:${problem.line}: the code it wrote does not parse (${problem.what})`;
   }
+  return undefined;
 }
