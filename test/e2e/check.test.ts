@@ -236,6 +236,9 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     // the local deployment's Dagster instance config gone (as for a deployment added to platform.yaml).
     rmSync(join(seeded, 'deployments/local/dagster.yaml'));
     edit(seeded, 'platform.yaml', 'backend: lakefs', 'backend: s3');
+    // the compose services run as a deployment platform.yaml does not have (in the file sync derives too).
+    for (const file of ['docker-compose.platform.yaml', 'docker-compose.yaml'])
+      edit(seeded, file, 'PIPELINE_DEPLOYMENT: compose', 'PIPELINE_DEPLOYMENT: qa');
     const workflow = '.github/workflows/pipelines.yaml';
     writeFileSync(
       join(seeded, workflow),
@@ -254,6 +257,12 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         line: lineOf(seeded, workflow, 'for deployment in'),
       },
       { rule: 'registration-stale', severity: 'warning', file: 'deployments/compose/workspace.yaml', line: 1 },
+      {
+        rule: 'compose-deployment',
+        severity: 'error',
+        file: 'docker-compose.platform.yaml',
+        line: lineOf(seeded, 'docker-compose.platform.yaml', 'PIPELINE_DEPLOYMENT: qa'),
+      },
       {
         rule: 'deployment-instances',
         severity: 'error',
@@ -365,7 +374,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       })),
     ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
-    expect(report.summary).toEqual({ errors: 16, warnings: 3 });
+    expect(report.summary).toEqual({ errors: 17, warnings: 3 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
@@ -391,7 +400,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
       );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
-    expect(result.stdout).toMatch(/3 pipelines checked: 16 errors, 3 warnings\n$/);
+    expect(result.stdout).toMatch(/3 pipelines checked: 17 errors, 3 warnings\n$/);
   });
 
   it('--format github: one annotation per finding', () => {
@@ -431,6 +440,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       'deployment-env-var',
       'ci-deployments',
       'registration-stale',
+      'compose-deployment',
       'deployment-instances',
       'sandbox-config',
       'added-module-name',

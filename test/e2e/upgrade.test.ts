@@ -567,6 +567,8 @@ describe('after a deployment and deployment_env_var are renamed', () => {
     const docker = readFileSync(join(root, 'platform.yaml'), 'utf8').split('\n').indexOf('  docker:') + 1;
     expect(findings()).toEqual([
       'ci-deployments .github/workflows/pipelines.yaml:45',
+      // The compose services run as compose: every code location there fails to load.
+      'compose-deployment docker-compose.platform.yaml:14',
       'deployment-env-var .github/workflows/pipelines.yaml:42',
       'deployment-env-var .github/workflows/pipelines.yaml:47',
       'deployment-env-var docker-compose.platform.yaml:14',
@@ -579,7 +581,12 @@ describe('after a deployment and deployment_env_var are renamed', () => {
     expect(upgrade(root, ['--commit']).code).toBe(0);
     edit('pipelines/orders/.pipeline-answers.yaml', /^ {2}- compose$/m, '  - docker');
     edit('pipelines/orders/src/orders/schedules.py', /"compose"/, '"docker"');
-    edit('docker-compose.platform.yaml', /PIPELINE_DEPLOYMENT/, 'DAGSTER_DEPLOYMENT');
+    // The compose file with only the variable renamed runs the pipelines as compose: they load nowhere.
+    const asCompose = loadMany([
+      { project: join(root, 'pipelines/orders'), env: { DAGSTER_DEPLOYMENT: 'compose' } },
+    ])[0]!;
+    expect(asCompose.error).toMatch(/UnknownDeploymentError.*compose/s);
+    edit('docker-compose.platform.yaml', /PIPELINE_DEPLOYMENT: compose/, 'DAGSTER_DEPLOYMENT: docker');
     // One of the workflow's two lines renamed: the other still runs CI's check as the local deployment.
     edit('.github/workflows/pipelines.yaml', /PIPELINE_DEPLOYMENT/, 'DAGSTER_DEPLOYMENT');
     expect(findings().filter((f) => f.startsWith('deployment-env-var'))).toEqual([

@@ -2,6 +2,7 @@
 import type { Rule } from '../types.ts';
 import { addedModuleName } from './added-module-name.ts';
 import { ciDeployments } from './ci-deployments.ts';
+import { composeDeployment } from './compose-deployment.ts';
 import { conventionsBehind } from './conventions-behind.ts';
 import { dagsterPin } from './dagster-pin.ts';
 import { deploymentEnvVar } from './deployment-env-var.ts';
@@ -25,6 +26,7 @@ export const RULES: Rule[] = [
   platformOwnedEdited,
   registrationStale,
   deploymentEnvVar,
+  composeDeployment,
   ciDeployments,
   deploymentInstances,
   missingDependency,
