@@ -16,7 +16,15 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { debuglog } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+
+// V8's optimizing compilers (Maglev, TurboFan) off, before the script compiles (V8 keys a code cache
+// by its flags, so the cache is made and used under these): a run takes about a tenth of a second,
+// too short for optimized code to pay for itself, and compiling it took about 9 MiB of peak memory
+// on Node 24 (bench/generate.mjs). The baseline compiler (Sparkplug) stays.
+setFlagsFromString('--no-turbofan');
+setFlagsFromString('--no-maglev');
 
 const debug = debuglog('create-pipeline');
 const file = join(__dirname, 'create-pipeline.cjs');
