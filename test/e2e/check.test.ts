@@ -236,6 +236,8 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     // the local deployment's Dagster instance config gone (as for a deployment added to platform.yaml).
     rmSync(join(seeded, 'deployments/local/dagster.yaml'));
     edit(seeded, 'platform.yaml', 'backend: lakefs', 'backend: s3');
+    // churn's team renamed in platform.yaml: churn still names the old one.
+    edit(seeded, 'platform.yaml', '  - name: ml-team', '  - name: ml');
     // the compose services run as a deployment platform.yaml does not have (in the file sync derives too).
     for (const file of ['docker-compose.platform.yaml', 'docker-compose.yaml'])
       edit(seeded, file, 'PIPELINE_DEPLOYMENT: compose', 'PIPELINE_DEPLOYMENT: qa');
@@ -274,6 +276,12 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         severity: 'error',
         file: 'platform.yaml',
         line: lineOf(seeded, 'platform.yaml', 'backend: s3'),
+      },
+      {
+        rule: 'unknown-owner',
+        severity: 'warning',
+        file: `${c}/${ANSWERS_FILE}`,
+        line: lineOf(seeded, `${c}/${ANSWERS_FILE}`, 'owner: ml-team'),
       },
       {
         rule: 'dagster-pin',
@@ -374,7 +382,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       })),
     ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
-    expect(report.summary).toEqual({ errors: 17, warnings: 3 });
+    expect(report.summary).toEqual({ errors: 17, warnings: 4 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
@@ -400,7 +408,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
       );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
-    expect(result.stdout).toMatch(/3 pipelines checked: 17 errors, 3 warnings\n$/);
+    expect(result.stdout).toMatch(/3 pipelines checked: 17 errors, 4 warnings\n$/);
   });
 
   it('--format github: one annotation per finding', () => {
@@ -459,6 +467,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     expect(warnings.code, warnings.stderr).toBe(0);
     expect(JSON.parse(warnings.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual([
       'registration-stale',
+      'unknown-owner',
       'conventions-behind',
       'schedule-timezone',
     ]);

@@ -20,6 +20,7 @@ import { sandboxConfig } from './sandbox-config.ts';
 import { scheduleTimezone } from './schedule-timezone.ts';
 import { triggerMode } from './trigger-mode.ts';
 import { unknownDeployment } from './unknown-deployment.ts';
+import { unknownOwner } from './unknown-owner.ts';
 
 export const RULES: Rule[] = [
   conventionsBehind,
@@ -36,6 +37,7 @@ export const RULES: Rule[] = [
   duplicateName,
   addedModuleName,
   unknownDeployment,
+  unknownOwner,
   presetMode,
   presetRunConfig,
   literalSecret,
