@@ -149,6 +149,8 @@ const typeMatches = (type: FieldType, value: unknown): boolean =>
 
 /** What a job's run config may hold at its top. */
 const RUN_CONFIG_KEYS = ['ops', 'resources', 'execution', 'loggers'];
+/** What one op's entry may hold (a subgraph's: its own ops). */
+const OP_ENTRY_KEYS = ['config', 'inputs', 'outputs', 'ops'];
 
 /** A value as the message shows it: `1000.0` as written, else JSON. */
 const shown = (value: unknown): string => (value instanceof PyFloat ? value.text : JSON.stringify(value));
@@ -174,6 +176,10 @@ export function runConfigProblem(
       return `graph ${graph} has no op ${op}; its ops: ${Object.keys(ops).sort().join(', ') || 'none'}`;
     if (given !== COMPUTED && !isObject(given))
       return `the run config of op ${op} must be an object, such as {"config": {...}}; ${shown(given)} is not one`;
+    // A field given without the "config" level ({"limit": 10}): Dagster refuses the key.
+    const stray = isObject(given) ? Object.keys(given).find((key) => !OP_ENTRY_KEYS.includes(key)) : undefined;
+    if (stray !== undefined)
+      return `the run config of op ${op} has the key ${JSON.stringify(stray)}, which an op's run config does not take (${OP_ENTRY_KEYS.slice(0, 3).join(', ')}); its config fields go under "config": {"config": {${JSON.stringify(stray)}: ...}}`;
     const fields = ops[op];
     if (!isObject(given) || !fields) continue;
     if (given.config === undefined || given.config === COMPUTED) continue;

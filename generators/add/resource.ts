@@ -232,8 +232,9 @@ async function takeModesFromResources(tree: FileTree, jobsPath: string): Promise
     });
     const next = local.find((n) => n !== only && n.field('module_name')!.text() > '.resources');
     const at = next ? lineOf(next).start : lineOf(local[local.length - 1]!).end;
-    const line = 'from .resources import MODES\n';
     const remove = lineOf(only);
+    // What follows the import on its line (the team's comment) goes with it.
+    const line = `from .resources import MODES${source.slice(only.range().end.index, remove.end).replace(/\n?$/, '\n')}`;
     return at === remove.start || at === remove.end
       ? [{ startPos: remove.start, endPos: remove.end, insertedText: line }]
       : [

@@ -118,10 +118,14 @@ export const SCHEDULE_QUESTIONS = defineQuestions<AddContext>()
     // preset twice, silently.
     default: (ctx, a) => {
       const name = `${ctx.pipeline}_${a.preset}`;
-      if (ctx.schedules.includes(name))
+      if (ctx.schedules.includes(name)) {
+        // A name no schedule or sensor has (it said `_hourly`, whatever the cron, taken or not).
+        let n = 2;
+        while ([...ctx.schedules, ...ctx.sensors].includes(`${name}_${n}`)) n++;
         throw new InputError(
-          `the pipeline already has a schedule ${name} (schedules.py or ${ADDED.schedule}/), of preset ${a.preset}; to add another one, name it: --name ${name}_hourly`,
+          `the pipeline already has a schedule ${name} (schedules.py or ${ADDED.schedule}/), of preset ${a.preset}; to add another one, give it a name of its own: --name ${name}_${n}`,
         );
+      }
       return newTriggerName(ctx, name);
     },
     parse: (raw, ctx) => newTriggerName(ctx, raw),

@@ -97,8 +97,10 @@ export async function runAdd(
   loadContext: () => Promise<AddContext>,
   options: { flags: Record<string, string | undefined>; interactive: boolean; dryRun: boolean },
 ): Promise<AddReport> {
+  let root: string | undefined;
   const plan = async (interactive: boolean) => {
     const ctx = await loadContext();
+    root = ctx.root;
     // 1. Every answer, checked before anything is computed.
     const { answers, sources, edit } = await KIND_OF[kind].resolve(ctx, { interactive, flags: options.flags });
     // 2. The edits, in memory, on the tree the context was read through.
@@ -108,6 +110,7 @@ export async function runAdd(
   const { planned, files } = await planAndWrite(plan, (p) => ({ root: p.ctx.root, prefix: `${p.ctx.rel}/` }), {
     label: `pipeline add ${kind}`,
     ...options,
+    root: () => root,
   });
   const { ctx, answers, sources, added, notes } = planned;
   return {
@@ -160,6 +163,7 @@ export async function runCustom(
   const { planned, files } = await planAndWrite(plan, () => ({ root, prefix: '' }), {
     label: `pipeline add ${name}`,
     ...options,
+    root: () => root,
   });
   const { answers, sources, done } = planned;
   return {
@@ -195,9 +199,24 @@ function filesOf(tree: FileTree, prefix: string): AddReport['files'] {
 async function planAndWrite<P extends { tree: FileTree }>(
   plan: (interactive: boolean) => Promise<P>,
   where: (planned: P) => { root: string; prefix: string },
-  options: { label: string; dryRun: boolean; interactive: boolean },
+  options: { label: string; dryRun: boolean; interactive: boolean; root: () => string | undefined },
 ): Promise<{ planned: P; files: AddReport['files'] }> {
-  const first = await plan(options.interactive);
+  let first: P | undefined;
+  try {
+    first = await plan(options.interactive);
+  } catch (error) {
+    // Planned while another command was writing, the plan may have read its files half done (the
+    // answers new, conventions.py not yet) and refused them as edited by hand: a refusal is planned
+    // again under the lock (once any other command is done), and that plan decides.
+    const root = options.root();
+    if (!(error instanceof CliError) || options.dryRun || options.interactive || !root) throw error;
+    return writing(root, options.label, { dryRun: false }, async (tx) => {
+      const planned = await plan(false);
+      const { prefix } = where(planned);
+      tx!.apply(planned.tree.toPlan());
+      return { planned, files: filesOf(planned.tree, prefix) };
+    });
+  }
   const { root, prefix } = where(first);
   if (options.dryRun) return { planned: first, files: filesOf(first.tree, prefix) };
   return writing(root, options.label, { dryRun: false }, async (tx) => {

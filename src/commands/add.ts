@@ -154,7 +154,7 @@ export const addHelp = (kind?: AddKind) =>
  */
 export function renderAddReport(report: AddReport, root?: string): string {
   const lines: string[] = [];
-  if (report.dryRun) for (const file of report.files) lines.push(file.diff.trimEnd());
+  if (report.dryRun) for (const file of report.files) lines.push(file.diff.replace(/\n$/, ''));
   const verb = report.dryRun ? 'would add' : 'added';
   for (const item of report.added) lines.push(`${verb} ${item}`);
   for (const file of report.files)

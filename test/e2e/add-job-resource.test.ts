@@ -2,6 +2,7 @@
 // edits survive, Dagster loads the result in every deployment with the new jobs exactly where the
 // visibility rule says, a job run in process gets the resource from the environment, and bad input is one
 // line, exit 2, and no change.
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { packageRoot } from '../../src/paths.ts';
 import { runBin } from '../helpers/cli.ts';
 import { inspectMany } from '../helpers/load-many.ts';
 import { PYTHON, run } from '../helpers/python.ts';
-import { expectRefused, git, linesKept, makePlatform, treeFingerprint } from '../helpers/workspace.ts';
+import { expectRefused, git, linesKept, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const DEPLOYMENTS = ['local', 'compose', 'dev', 'prod', 'sandbox'];
 const ORDERS = 'pipelines/orders/src/orders';
@@ -326,6 +327,36 @@ describe('pipeline add job and resource refuse bad input: exit 2, one line, noth
     ],
   ])('%s', (_what, args, message) => {
     expectRefused(root, () => add(root, args as string[]), message as RegExp);
+  });
+});
+
+describe('pipeline add resource on an import line the team wrote', () => {
+  it("keeps the line's comment, and its --dry-run text is the patch the real run writes", () => {
+    const root = makePlatform({ pipelines: [['orders']] });
+    const jobs = join(root, 'pipelines/orders/src/orders/jobs.py');
+    // A comment on the MODES import, and an import of the team's own last among the package's:
+    // the hunk then ends in blank context lines.
+    const text = readFileSync(jobs, 'utf8')
+      .replace(/^from \.modes import MODES$/m, '$&  # per-mode resources, see modes.py')
+      .replace(/^from \.presets import PRESETS$/m, '$&\nfrom .storage import TableStore  # noqa: F401');
+    expect(text).toContain('# per-mode resources');
+    writeFileSync(jobs, text);
+    git(root, 'commit', '-qam', 'our imports');
+    const plan = add(root, ['resource', '--pipeline', 'orders', '--name', 'warehouse', '--dry-run']);
+    expect(plan.code, plan.stderr).toBe(0);
+    // The diff comes first, then the would-lines.
+    const patch = `${plan.stdout.slice(0, plan.stdout.search(/^would /m))}`;
+    expect(patch).toMatch(/^--- a\//m);
+    const copy = join(tempDir('dry-run-patch-'), 'repo');
+    cpSync(root, copy, { recursive: true });
+    const applied = spawnSync('git', ['apply', '-'], { cwd: copy, input: patch, encoding: 'utf8' });
+    expect(applied.status, applied.stderr).toBe(0);
+    const real = add(root, ['resource', '--pipeline', 'orders', '--name', 'warehouse']);
+    expect(real.code, real.stderr).toBe(0);
+    expect(treeFingerprint(copy)).toEqual(treeFingerprint(root));
+    expect(readFileSync(jobs, 'utf8')).toMatch(
+      /^from \.resources import MODES {2}# per-mode resources, see modes\.py$/m,
+    );
   });
 });
 

@@ -96,6 +96,15 @@ const DAGSTER_REFUSES: [string, string][] = [
     '{"orders": {"ops": {"write_target": 5}}}',
     'the run config of op write_target must be an object, such as {"config": {...}}; 5 is not one',
   ],
+  // A field without the "config" level, and a key beside it.
+  [
+    '{"orders": {"ops": {"load_source": {"limit": 10}}}}',
+    'the run config of op load_source has the key "limit", which an op\'s run config does not take (config, inputs, outputs); its config fields go under "config": {"config": {"limit": ...}}',
+  ],
+  [
+    '{"orders": {"ops": {"load_source": {"config": {"limit": 10}, "extra": 1}}}}',
+    'the run config of op load_source has the key "extra", which an op\'s run config does not take (config, inputs, outputs); its config fields go under "config": {"config": {"extra": ...}}',
+  ],
 ];
 
 type Loaded = Record<string, { jobs: string[]; schedules: string[]; sensors: string[] }>;
@@ -295,7 +304,7 @@ describe('pipeline add on a pipeline the user already edited', () => {
     expectRefused(
       root,
       () => add(root, ['schedule', '--pipeline', 'orders', '--preset', 'dev_sample', '--cron', '0 * * * *']),
-      /^pipeline: error: the pipeline already has a schedule orders_dev_sample \(schedules.py or added_schedules\/\), of preset dev_sample; to add another one, name it: --name orders_dev_sample_hourly\n?$/,
+      /^pipeline: error: the pipeline already has a schedule orders_dev_sample \(schedules.py or added_schedules\/\), of preset dev_sample; to add another one, give it a name of its own: --name orders_dev_sample_2\n?$/,
     );
     expectRefused(
       root,

@@ -621,6 +621,32 @@ describe('pipeline add runs at once', () => {
   );
 });
 
+describe('pipeline add planned while another one writes', () => {
+  it('two deployments added to one pipeline: the one that read the other half written plans again, and both land', async () => {
+    // add deployment writes the answers and conventions.py; between the two renames a plan made
+    // without the lock sees one new and one old, and refused conventions.py as "edited by hand".
+    const dir = makePlatform({ pipelines: [['pay', '--template', 'transform', '--deployments', 'local,dev']] });
+    const files = ['.pipeline-answers.yaml', 'src/pay/conventions.py'].map((f) => join(dir, 'pipelines/pay', f));
+    const now = () => files.map((f) => readFileSync(f, 'utf8')).join('\0');
+    const before = now();
+    const first = atOnce('pipeline', dir, [['add', 'deployment', '--pipeline', 'pay', '--name', 'compose']], {
+      PIPELINE_TEST_SLOW_WRITES_MS: '4000',
+    });
+    await waitUntil('the first add to write one of its files', 5, () => (now() !== before ? true : undefined));
+    const second = runBin('pipeline', ['add', 'deployment', '--pipeline', 'pay', '--name', 'prod'], dir, {
+      PIPELINE_LOCK_WAIT_MS: '120000',
+    });
+    const [done] = await first;
+    expect(done!.code, done!.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    expect(readFileSync(files[0]!, 'utf8')).toMatch(
+      /^deployments:\n {2}- local\n {2}- compose\n {2}- dev\n {2}- prod\n/m,
+    );
+    const check = runBin('pipeline', ['check', '--pipeline', 'pay'], dir);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+  });
+});
+
 /** A `sync` first on PATH that logs the process that started it (`pid comm` lines), then runs the real one. */
 function syncShim(): { path: string; log: string } {
   const bin = tempDir('sync-shim-');
