@@ -70,6 +70,13 @@ export default { createPromptModule, Separator, prompt };`,
   chalk: `const chalk = new Proxy(function () {}, { get: (_t, key) => (key === 'level' ? 0 : chalk), apply: (_t, _this, args) => args.join(' ') });
 export default chalk;`,
   ora: `export default () => ({ isSpinning: false, text: '', suffixText: '', start() { return this; }, stop() { return this; }, succeed() { return this; }, fail() { return this; } });`,
+  // Yeoman asserts with ok() only; node:assert is four of Node's modules to load.
+  'node:assert': `const ok = (value, message) => { if (!value) throw message instanceof Error ? message : new Error(message ?? 'assertion failed'); };
+export default Object.assign(ok, { ok });`,
+  // Loaded when first called: Yeoman's asynchronous copy and commit, which a generation never runs.
+  'node:fs/promises': `const fsp = () => process.getBuiltinModule('node:fs/promises');
+export const stat = (...args) => fsp().stat(...args);
+export default new Proxy({}, { get: (_target, key) => fsp()[key] });`,
   'read-package-up': `import { readFileSync } from 'node:fs';
 import { findUpSync } from 'find-up-simple';
 export function readPackageUpSync(options) {

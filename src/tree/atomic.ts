@@ -19,10 +19,15 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { link, open, rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { childProcess } from '../child-process.ts';
+
+/**
+ * node:fs/promises, loaded when first used: only an upgrade's concurrent writes use it, and
+ * loading it (with the readline modules it pulls in) is a share of a generation's start.
+ */
+export const fsp = () => process.getBuiltinModule('node:fs/promises');
 
 /** The temporary file a write of `path` by this process goes through (a rollback removes it). */
 export const tempPathOf = (path: string, pid = process.pid): string =>
@@ -283,7 +288,7 @@ export class Spares {
   async secondName(path: string): Promise<string | undefined> {
     const spare = sparePathOf(path);
     try {
-      await link(path, spare);
+      await fsp().link(path, spare);
       return spare;
     } catch {
       return undefined;
@@ -308,7 +313,7 @@ export class Spares {
    */
   static async write(spare: string, content: string): Promise<void> {
     const bytes = Buffer.from(content, 'utf8');
-    const handle = await open(spare, 'r+');
+    const handle = await fsp().open(spare, 'r+');
     try {
       for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at, bytes.length - at, at)).bytesWritten;
       await handle.truncate(bytes.length);
@@ -333,7 +338,7 @@ export class Spares {
     let next = 0;
     await Promise.all(
       Array.from({ length: Math.min(concurrency, spares.length) }, async () => {
-        while (next < spares.length) await rm(spares[next++]!, { force: true });
+        while (next < spares.length) await fsp().rm(spares[next++]!, { force: true });
       }),
     );
   }

@@ -29,13 +29,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { chmod, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { childProcess } from '../child-process.ts';
 import { CliError, EXIT, StateError } from '../errors.ts';
 import { refCommit, tryGit } from '../git.ts';
 import { counted } from '../text.ts';
 import {
+  fsp,
   needsMode,
   Spares,
   sparePathOf,
@@ -436,13 +436,13 @@ export class Transaction implements Interruptible {
         const spare = spares.take(file.device);
         const temp = spare ?? tempPathOf(file.path);
         temps.set(file, temp);
-        await (spare ? Spares.write(spare, file.content) : writeFile(temp, file.content));
-        if (needsMode(file.mode)) await chmod(temp, file.mode);
+        await (spare ? Spares.write(spare, file.content) : fsp().writeFile(temp, file.content));
+        if (needsMode(file.mode)) await fsp().chmod(temp, file.mode);
       });
       at = await this.makeDurableAsync(write, at, [...temps.values()]);
       await this.concurrently(turn, async (file) => {
         const spare = file.device !== undefined ? await spares.secondName(file.path) : undefined;
-        await rename(temps.get(file)!, file.path);
+        await fsp().rename(temps.get(file)!, file.path);
         if (spare) spares.add(spare, file.device!);
       });
       write.times.renames += clock() - at;

@@ -379,8 +379,10 @@ describe('after a kill, the next command', () => {
   });
 
   it('create-pipeline run again after a kill makes the pipeline: the half-made folder is not "already there"', async () => {
-    const dir = copyOf(makePlatform());
-    const uninterrupted = copyOf(makePlatform());
+    // Copies of one platform: two made apart would differ in their commits' times.
+    const base = makePlatform();
+    const dir = copyOf(base);
+    const uninterrupted = copyOf(base);
     const args = ['orders', '--template', 'transform', '--no-branch'];
     expect(runBin('create-pipeline', args, uninterrupted).code).toBe(0);
     await killOnceChanged('create-pipeline', args, dir);
