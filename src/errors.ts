@@ -47,6 +47,15 @@ export function thrownMessage(error: unknown): string {
       ? error.message
       : typeof error === 'string'
         ? error
-        : `${String(error)} (thrown, not an Error)`;
+        : `${describeValue(error)} (thrown, not an Error)`;
   return text.split('\n')[0]!;
+}
+
+/** A value as text, even one String() cannot convert (an object without a prototype). */
+function describeValue(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

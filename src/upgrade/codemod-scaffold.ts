@@ -48,7 +48,9 @@ export async function newCodemod(root: string, id: string, values: Record<string
         ? Number(values.version)
         : Number.NaN;
   if (!Number.isSafeInteger(version) || version < 1)
-    throw new InputError(`--version ${values.version} must be a whole number from 1 (digits only)`);
+    throw new InputError(
+      `--version ${values.version} must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER} (digits only)`,
+    );
   const description = String(values.description ?? `TODO: say what ${id} changes`);
   const identifier = identifierOf(id);
   const tree = new FileTree(root);

@@ -476,6 +476,7 @@ describe("a platform's own generators, from its plopfile", () => {
   plop.setGenerator('throws-undefined', { description: 'x', prompts: [], actions: () => { throw undefined; } });
   plop.setGenerator('bad-validate', { description: 'x', prompts: [{ name: 'n', message: 'n', validate: () => { throw new Error('no validate'); } }], actions: [] });
   plop.setGenerator('bad-when', { description: 'x', prompts: [{ name: 'n', message: 'n', default: 'a' }, { name: 'm', message: 'm', when: () => { throw null; } }], actions: [] });
+  plop.setGenerator('no-prototype', { description: 'x', prompts: [], actions: () => { throw Object.create(null); } });
   plop.setGenerator('bad-default', { description: 'x', prompts: [{ name: 'n', message: 'n', default: () => { throw 'no default'; } }], actions: [] });
   plop.setGenerator('absolute', { description: 'x', prompts: [], actions: [{ type: 'add', path: '/tmp/abs-{{pipeline}}.py', template: 'x = 1\\n' }] });
 }
@@ -495,6 +496,11 @@ describe("a platform's own generators, from its plopfile", () => {
         [
           'throws-undefined',
           /^pipeline: error: generator throws-undefined: undefined \(thrown, not an Error\); fix it in the plopfile\n$/,
+        ],
+        // An object String() cannot convert.
+        [
+          'no-prototype',
+          /^pipeline: error: generator no-prototype: \[object Object\] \(thrown, not an Error\); fix it in the plopfile\n$/,
         ],
         [
           'bad-validate',
