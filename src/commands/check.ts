@@ -30,9 +30,10 @@ export const checkHelp = () =>
     [
       'Checks every pipeline against the platform conventions, reading files only (no Python runs):',
       'conventions version, hand-edited platform-owned files, registrations, dependencies, schedules,',
-      'job owners, presets and modes, duplicate names, literal secrets, sandbox config, the Dagster pin,',
-      "the deployments CI checks and each deployment's Dagster instance config, presets' run config",
-      "against the ops' config classes, and modules that do not parse. Each finding has a rule id,",
+      'job owners and owners platform.yaml no longer lists, presets and modes, duplicate names, literal',
+      'secrets, sandbox config, the Dagster pin, the deployments CI checks, the one the compose services',
+      "run as, each deployment's Dagster instance config, presets' run config against the ops' config",
+      'classes, and modules that do not parse. Each finding has a rule id,',
       'file:line, what is wrong and the fix.',
       'Exit 1 on errors, 0 with warnings only.',
       "platform.yaml's check.rules turns a rule off or raises it to an error (see docs/check.md).",
