@@ -3,7 +3,7 @@
 // touches only pipelines/<name>/, and every list of pipelines is computed from the folder listing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar } from 'yaml';
+import { isMap } from 'yaml';
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import { InputError, StateError } from '../../src/errors.ts';
 import { type RenderedFile, renderFolders, renderString, templateText } from '../../src/render/templates.ts';
@@ -14,6 +14,7 @@ import {
   checkEdited,
   type MappingEnd,
   mappingEnd,
+  mappingKeys,
   parseForEdit,
 } from '../../src/yaml/edit.ts';
 import { cachedValue } from '../../src/yaml/value-cache.ts';
@@ -96,9 +97,8 @@ function composeBase(base: string): ComposeBase {
       end = { refused: (error as Error).message };
     }
     return {
-      services: isMap(services)
-        ? services.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
-        : [],
+      // A service merged in (`<<: *more`) is one too: a pipeline of its name would replace it.
+      services: isMap(services) ? mappingKeys(doc, services) : [],
       // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
       anchor: (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null,
       end,

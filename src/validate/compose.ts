@@ -3,9 +3,9 @@
 // their names. Read from the platform's compose file; without one (a new platform), from the template.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar } from 'yaml';
+import { isMap } from 'yaml';
 import { templatesDir } from '../paths.ts';
-import { readDocument } from '../yaml/edit.ts';
+import { mappingKeys, readDocument } from '../yaml/edit.ts';
 import { cachedValue } from '../yaml/value-cache.ts';
 import { TEMPLATE_SERVICES, type TemplateServices } from './compose-template.ts';
 
@@ -25,9 +25,7 @@ const COMPOSE_TEMPLATES = [
 function servicesOf(text: string): string[] | undefined {
   const doc = readDocument(text);
   const services = doc.errors.length ? undefined : doc.get('services');
-  return isMap(services)
-    ? services.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key))
-    : undefined;
+  return isMap(services) ? mappingKeys(doc, services) : undefined;
 }
 
 let fromTemplate: string[] | undefined;

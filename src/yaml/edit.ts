@@ -2,7 +2,18 @@
 // the yaml Document API finds what to change (keys, values and their source ranges), and the
 // change is made as text at those ranges, so every byte it does not touch (comments, spacing,
 // quoting, order) stays exactly as the user left it.
-import { type Document, isMap, isScalar, isSeq, type Node, type Pair, parseDocument, stringify } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  parseDocument,
+  stringify,
+  type YAMLMap,
+} from 'yaml';
 import { InputError } from '../errors.ts';
 
 export interface TextEdit {
@@ -85,6 +96,23 @@ const indent = (text: string, by: number) =>
     .map((line) => ' '.repeat(by) + line)
     .join('\n')}\n`;
 
+/**
+ * The keys of a mapping as YAML 1.1's merge (`<<: *anchor`, which Compose applies) makes them: a
+ * merged mapping's keys count as the mapping's own.
+ */
+export function mappingKeys(doc: Document, map: YAMLMap, seen = new Set<YAMLMap>()): string[] {
+  seen.add(map);
+  return map.items.flatMap((pair) => {
+    const key = isScalar(pair.key) ? pair.key.value : pair.key;
+    if (key !== '<<') return [String(key)];
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    return sources.flatMap((source) => {
+      const target = isAlias(source) ? source.resolve(doc) : source;
+      return isMap(target) && !seen.has(target) ? mappingKeys(doc, target, seen) : [];
+    });
+  });
+}
+
 /** An edit that puts `line` on its own line after the top-level `key` (and its value and comment). */
 export function insertLineAfter(doc: Document, source: string, key: string, line: string): TextEdit | undefined {
   const pair = topLevelPair(doc, key);
@@ -156,7 +184,9 @@ export function mappingEnd(doc: Document, source: string, file: string, path: st
     throw new InputError(
       `${file}: ${path.join('.')} must be a block mapping with at least one entry; fix it, then run again`,
     );
-  const column = columnOf(source, (node.items[0]!.key as Node).range![0]);
+  // The indentation of the first entry's line: its key may follow an anchor, a tag or `? `.
+  const keyAt = (node.items[0]!.key as Node).range![0];
+  const column = /^ */.exec(source.slice(source.lastIndexOf('\n', keyAt - 1) + 1, keyAt))![0].length;
   const { at, prefix } = lineAfter(source, node.range[1]);
   // A blank line that ends the mapping belongs before the next top-level key: insert above it.
   let start = at;

@@ -1,17 +1,20 @@
 // Values read from files people edit (platform.yaml, a compose file's services), kept between runs
 // of the create-pipeline bin: the first parse in a process runs the yaml library's code cold, about
 // 10 ms for platform.yaml and 5 for a compose file, while JSON.parse of the same value takes a
-// tenth of a millisecond. Keyed by the file's whole text (textKey), so an edited file is parsed
-// again; a value JSON cannot hold exactly (a YAML `.inf`) is never kept. The bin names the file
-// (in its code cache's folder, one per build: a new yaml library never reads an old parse); without
-// one (the pipeline bin, tests) every value is computed. Never an error: a cache file that cannot
-// be read or written is no cache.
+// tenth of a millisecond. Keyed by the file's whole text (textKey, and the text itself kept and
+// compared), so an edited file is parsed again; a value JSON cannot hold exactly (a YAML `.inf`) is
+// never kept, nor one of a text over 64 KiB. The bin names the file (in its code cache's folder,
+// one per build: a new yaml library never reads an old parse); without one (the pipeline bin,
+// tests) every value is computed. Never an error: a cache file that cannot be read or written is
+// no cache.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { textKey } from '../text-key.ts';
 
 /** At most this many values of each kind are kept: the newest (a platform.yaml edited daily leaves no trail). */
 const KEPT = 8;
+/** A longer text is computed every time: it is kept whole beside its value (below). */
+const LONGEST = 64 * 1024;
 
 let file: string | undefined;
 /** kind + key -> the value's JSON, as read from the file (and added to since). */
@@ -68,17 +71,21 @@ function save(map: Map<string, string>): void {
 export function cachedValue<T>(kind: string, text: string, compute: (text: string) => T): T {
   if (!file) return compute(text);
   const map = load();
+  if (text.length > LONGEST) return compute(text);
   const key = `${kind}:${textKey(text)}`;
   const json = map.get(key);
   if (json !== undefined) {
     try {
-      return JSON.parse(json) as T;
+      // The text is kept with its value and compared: two texts of one key (made on purpose, the
+      // hashes are no defence) get each its own value.
+      const entry = JSON.parse(json) as { text?: unknown; value?: unknown };
+      if (entry.text === text) return entry.value as T;
     } catch {}
   }
   const value = compute(text);
   if (jsonExact(value)) {
     map.delete(key);
-    map.set(key, JSON.stringify(value));
+    map.set(key, JSON.stringify({ text, value }));
     save(map);
   }
   return value;

@@ -91,6 +91,32 @@ describe('the derived files', () => {
     );
   });
 
+  it("append at the services' own indentation whatever precedes the first key: an anchor, a tag, `? `", () => {
+    const postgres = /^ {2}postgres:$/m;
+    expect(base).toMatch(postgres);
+    for (const first of ['  &pg postgres:', '  !!str postgres:']) {
+      const out = composeFile(platform, ['orders'], base.replace(postgres, first));
+      expect(Object.keys(parse(out).services), first).toEqual(['postgres', 'webserver', 'daemon', 'orders']);
+    }
+    // An explicit key: its value follows on a `:` line.
+    const explicit = base.replace(/^ {2}postgres:\n {4}image: (.*)$/m, '  ? postgres\n  : image: $1');
+    expect(explicit).not.toBe(base);
+    const services = parse(composeFile(platform, ['orders'], explicit)).services;
+    expect(Object.keys(services)).toEqual(['postgres', 'webserver', 'daemon', 'orders']);
+    expect(services.daemon.orders).toBeUndefined();
+  });
+
+  it('refuse a pipeline named like a service merged into services (<<: *anchor)', () => {
+    const merged = base.replace(
+      /^services:\n/m,
+      'x-more: &more\n  billing: {image: "billing:1"}\nservices:\n  <<: *more\n',
+    );
+    expect(merged).not.toBe(base);
+    expect(() => composeFile(platform, ['billing'], merged)).toThrow(
+      'pipelines/billing has the name of the service billing in docker-compose.platform.yaml',
+    );
+  });
+
   it('refuse a compose file that is not YAML, naming it', () => {
     expect(() => composeFile(platform, ['orders'], 'services: [\n')).toThrow(
       /^docker-compose.platform.yaml is not valid YAML/,

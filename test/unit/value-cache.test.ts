@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { textKey } from '../../src/text-key.ts';
 import { cachedValue, keepValuesIn } from '../../src/yaml/value-cache.ts';
 import { tempDir } from '../helpers/workspace.ts';
 
@@ -43,6 +44,19 @@ describe('values kept between runs', () => {
     expect(next.value('yaml', 'owners: [analytics, ml]')).toEqual({ owners: ['analytics', 'ml'] });
     expect(next.value('other', 'owners: [analytics]')).toEqual({ owners: ['analytics'] });
     expect(next.computed()).toBe(2);
+  });
+
+  it('are taken only for the text they were computed from, whatever its key (two texts of one key)', () => {
+    const file = join(tempDir('values-'), 'build-values.json');
+    const text = 'services: {web: {}}';
+    // What a second text of the same key (a collision of both hashes) would have left.
+    writeFileSync(
+      file,
+      JSON.stringify({ [`yaml:${textKey(text)}`]: JSON.stringify({ text: 'other', value: { x: 1 } }) }),
+    );
+    const collided = run(file);
+    expect(collided.value('yaml', text)).toEqual({ services: { web: {} } });
+    expect(collided.computed()).toBe(1);
   });
 
   it('keep only what JSON gives back exactly, and nothing from a parse that failed', () => {
