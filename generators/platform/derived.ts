@@ -3,7 +3,7 @@
 // touches only pipelines/<name>/, and every list of pipelines is computed from the folder listing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap } from 'yaml';
+import { isMap, type Node } from 'yaml';
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import { InputError, StateError } from '../../src/errors.ts';
 import { type RenderedFile, renderFolders, renderString, templateText } from '../../src/render/templates.ts';
@@ -89,18 +89,24 @@ interface ComposeBase {
 function composeBase(base: string): ComposeBase {
   return cachedValue('compose-base', base, (): ComposeBase => {
     const doc = parseForEdit(base, COMPOSE_BASE);
-    const services = doc.get('services');
+    const services = doc.get('services', true) as Node | undefined;
+    const env = doc.get('x-dagster-env', true) as Node | undefined;
     let end: ComposeBase['end'];
     try {
       end = mappingEnd(doc, base, COMPOSE_BASE, ['services']);
     } catch (error) {
       end = { refused: (error as Error).message };
     }
+    // The services merge the shared environment by its alias, which must follow its anchor.
+    if (env?.anchor && services?.range && env.range && env.range[0] > services.range[0])
+      end = {
+        refused: `${COMPOSE_BASE}: x-dagster-env (&${env.anchor}) comes after services:, whose entries use it as *${env.anchor}; move it above services: (an alias must follow its anchor)`,
+      };
     return {
       // A service merged in (`<<: *more`) is one too: a pipeline of its name would replace it.
       services: isMap(services) ? mappingKeys(doc, services) : [],
       // The shared Dagster environment, when the file still defines it (`x-dagster-env: &dagster-env`).
-      anchor: (doc.get('x-dagster-env', true) as { anchor?: string } | undefined)?.anchor ?? null,
+      anchor: env?.anchor ?? null,
       end,
     };
   });

@@ -41,11 +41,23 @@ export function readDocument(source: string): Document {
 
 /** `source` parsed (with its tokens, for edits in place); an InputError naming `file` when it is not YAML. */
 export function parseForEdit(source: string, file: string, doc = readDocument(source)): Document {
-  if (doc.errors.length)
-    throw new InputError(
-      `${file} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it, then run again`,
-    );
+  const problem = yamlProblem(doc);
+  if (problem) throw new InputError(`${file} is not valid YAML (${problem}); fix it, then run again`);
   return doc;
+}
+
+/**
+ * Why a parsed document is not YAML a reader takes, or undefined: a syntax error, or an alias
+ * before (or without) its anchor, which the yaml package parses and PyYAML and Compose refuse.
+ */
+function yamlProblem(doc: Document): string | undefined {
+  if (doc.errors.length) return doc.errors[0]!.message.split('\n')[0]!.replace(/:$/, '');
+  try {
+    doc.toJS({ maxAliasCount: -1 });
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+  return undefined;
 }
 
 /** Parses `source`, asks `edit` for text edits, applies them; the result must still be YAML (parsed again). */
@@ -69,9 +81,8 @@ export function applyTextEdits(source: string, edits: TextEdit[]): string {
 
 /** Throws (a bug of ours, not the user's) when an edit of `file` made `out` something YAML does not parse. */
 export function checkEdited(out: string, file: string): void {
-  const check = parseDocument(out);
-  if (check.errors.length)
-    throw new Error(`editing ${file} produced invalid YAML: ${check.errors[0]!.message.split('\n')[0]}`);
+  const problem = yamlProblem(parseDocument(out));
+  if (problem) throw new Error(`editing ${file} produced invalid YAML: ${problem}`);
 }
 
 /** The top-level pair with this key, if the document is a mapping. */

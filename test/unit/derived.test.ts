@@ -117,6 +117,28 @@ describe('the derived files', () => {
     );
   });
 
+  it('refuse an alias before or without its anchor, which PyYAML and Compose refuse, naming the fix', () => {
+    // The shared environment moved below services: the services' aliases would come first.
+    const env = /^x-dagster-env: &dagster-env\n(?: {2}.*\n|\s*#.*\n)*/m.exec(base)![0];
+    const moved = `${base.replace(env, '')}\n${env}`;
+    expect(moved).not.toBe(base);
+    expect(() => composeFile(platform, ['orders'], moved)).toThrow(
+      /^docker-compose.platform.yaml is not valid YAML \(Unresolved alias .*dagster-env\); fix it, then run again$/,
+    );
+    // The platform's own services no longer use it: the pipelines' would have been the first.
+    const unused = moved.replace(/^( +)<<: \*dagster-env\n/gm, '').replace(/: \*dagster-env\b/g, ': {}');
+    expect(unused).not.toContain('*dagster-env');
+    expect(() => composeFile(platform, ['orders'], unused)).toThrow(
+      'docker-compose.platform.yaml: x-dagster-env (&dagster-env) comes after services:, whose entries use it as *dagster-env; move it above services: (an alias must follow its anchor)',
+    );
+    // An alias of an anchor the file does not have.
+    const unknown = base.replace('*dagster-env', '*nope');
+    expect(unknown).not.toBe(base);
+    expect(() => composeFile(platform, ['orders'], unknown)).toThrow(
+      /^docker-compose.platform.yaml is not valid YAML \(Unresolved alias .*nope\); fix it, then run again$/,
+    );
+  });
+
   it('refuse a compose file that is not YAML, naming it', () => {
     expect(() => composeFile(platform, ['orders'], 'services: [\n')).toThrow(
       /^docker-compose.platform.yaml is not valid YAML/,
