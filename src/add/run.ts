@@ -208,28 +208,18 @@ async function planAndWrite<P extends { tree: FileTree }>(
     // Planned while another command was writing, the plan may have read its files half done (the
     // answers new, conventions.py not yet) and refused them as edited by hand: a refusal is planned
     // again under the lock (once any other command is done), and that plan decides.
-    const root = options.root();
-    if (!(error instanceof CliError) || options.dryRun || options.interactive || !root) throw error;
-    return writing(root, options.label, { dryRun: false }, async (tx) => {
-      const planned = await plan(false);
-      const { prefix } = where(planned);
-      tx!.apply(planned.tree.toPlan());
-      return { planned, files: filesOf(planned.tree, prefix) };
-    });
+    if (!(error instanceof CliError) || options.dryRun || options.interactive || !options.root()) throw error;
   }
-  const { root, prefix } = where(first);
-  if (options.dryRun) return { planned: first, files: filesOf(first.tree, prefix) };
-  return writing(root, options.label, { dryRun: false }, async (tx) => {
+  if (first && options.dryRun) return { planned: first, files: filesOf(first.tree, where(first).prefix) };
+  return writing(first ? where(first).root : options.root()!, options.label, { dryRun: false }, async (tx) => {
     let planned = first;
-    const stale = planned.tree.staleReads();
-    if (stale.length) {
-      const names = stale.map((path) => `${prefix}${path}`).join(', ');
-      if (options.interactive)
-        throw new StateError(
-          `${names} changed while you answered (another command wrote it); nothing was written: run ${options.label} again`,
-        );
-      planned = await plan(false);
-    }
+    const stale = planned?.tree.staleReads() ?? [];
+    if (stale.length && options.interactive)
+      throw new StateError(
+        `${stale.map((path) => `${where(planned!).prefix}${path}`).join(', ')} changed while you answered (another command wrote it); nothing was written: run ${options.label} again`,
+      );
+    if (!planned || stale.length) planned = await plan(false);
+    const { prefix } = where(planned);
     tx!.apply(planned.tree.toPlan());
     return { planned, files: filesOf(planned.tree, prefix) };
   });

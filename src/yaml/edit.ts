@@ -15,6 +15,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { InputError } from '../errors.ts';
+import { yamlErrorLine } from './read.ts';
 
 export interface TextEdit {
   start: number;
@@ -51,11 +52,11 @@ export function parseForEdit(source: string, file: string, doc = readDocument(so
  * before (or without) its anchor, which the yaml package parses and PyYAML and Compose refuse.
  */
 function yamlProblem(doc: Document): string | undefined {
-  if (doc.errors.length) return doc.errors[0]!.message.split('\n')[0]!.replace(/:$/, '');
+  if (doc.errors.length) return yamlErrorLine(doc.errors[0]!.message);
   try {
     doc.toJS({ maxAliasCount: -1 });
   } catch (error) {
-    return (error as Error).message.split('\n')[0];
+    return yamlErrorLine((error as Error).message);
   }
   return undefined;
 }

@@ -5,6 +5,9 @@ import { parse } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { cachedValue } from './value-cache.ts';
 
+/** The first line of the yaml package's error message, without the colon that introduces its excerpt. */
+export const yamlErrorLine = (message: string): string => message.split('\n')[0]!.replace(/:$/, '');
+
 /** Whether a text holds git's conflict markers (a `<<<<<<<` line): a merge left it unresolved. */
 export const hasConflictMarkers = (text: string | undefined): boolean => text !== undefined && /^<{7}( |$)/m.test(text);
 
@@ -16,7 +19,7 @@ export function parseYamlFile(text: string, file: string, settle?: (file: string
   try {
     return cachedValue('yaml', text, parse);
   } catch (error) {
-    const why = (error as Error).message.split('\n')[0]!.replace(/:$/, '');
+    const why = yamlErrorLine((error as Error).message);
     const fix = hasConflictMarkers(text)
       ? `${settle?.(file) ?? "resolve git's merge conflict in it (the <<<<<<< markers)"}, then run again`
       : 'fix the syntax';

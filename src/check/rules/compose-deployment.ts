@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPOSE_BASE } from '../../../generators/platform/derived.ts';
 import type { PlatformRule, RawFinding } from '../types.ts';
+import { generatedEnvVars } from './deployment-env-var.ts';
 
 export const composeDeployment: PlatformRule = {
   id: 'compose-deployment',
@@ -19,10 +20,7 @@ export const composeDeployment: PlatformRule = {
     if (!existsSync(path)) return [];
     const known = ctx.platform.deployments.map((d) => d.name);
     // The variable platform.yaml names, and the names pipelines were generated with (deployment-env-var reports those).
-    const variables = new Set([
-      ctx.platform.deploymentEnvVar,
-      ...pipelines.map((p) => p.answers?.deployment_env_var).filter((v): v is string => typeof v === 'string'),
-    ]);
+    const variables = new Set([ctx.platform.deploymentEnvVar, ...generatedEnvVars(pipelines)]);
     const findings: RawFinding[] = [];
     for (const [at, line] of readFileSync(path, 'utf8').split('\n').entries()) {
       // `VAR: name` in an environment mapping, or `- VAR=name` in a list; a value from the

@@ -5,10 +5,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPOSE_BASE } from '../../../generators/platform/derived.ts';
+import type { PipelineModel } from '../model.ts';
 import type { PlatformRule, RawFinding } from '../types.ts';
 
 /** The repo's files that set the variable for a deployment: the compose deployment's services, and CI's `dg check defs` per deployment. */
 const SETTERS = [COMPOSE_BASE, '.github/workflows/pipelines.yaml'];
+
+/** The deployment variables the pipelines were generated with (each one's answers record it), once each. */
+export const generatedEnvVars = (pipelines: PipelineModel[]): string[] => [
+  ...new Set(pipelines.map((p) => p.answers?.deployment_env_var).filter((v): v is string => typeof v === 'string')),
+];
 
 export const deploymentEnvVar: PlatformRule = {
   id: 'deployment-env-var',
@@ -20,9 +26,7 @@ export const deploymentEnvVar: PlatformRule = {
   check(ctx, pipelines) {
     const wanted = ctx.platform.deploymentEnvVar;
     // The names pipelines were generated with: where the file still sets one, that is the line to change.
-    const older = [
-      ...new Set(pipelines.map((p) => p.answers?.deployment_env_var).filter((v): v is string => typeof v === 'string')),
-    ].filter((v) => v !== wanted);
+    const older = generatedEnvVars(pipelines).filter((v) => v !== wanted);
     const findings: RawFinding[] = [];
     const word = (name: string) => new RegExp(`(^|[^A-Za-z0-9_])${name}([^A-Za-z0-9_]|$)`);
     for (const file of SETTERS) {
