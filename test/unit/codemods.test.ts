@@ -293,6 +293,128 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     ]);
   });
 
+  it('says a partitioned schedule names a mode its pipeline lacks, and which jobs there are', async () => {
+    const source =
+      'from datetime import datetime\n\nfrom dagster import ModeDefinition, daily_schedule, pipeline, solid\n\n\n@solid\ndef s(_):\n    return 1\n\n\n@pipeline(mode_defs=[ModeDefinition("test"), ModeDefinition("dev")])\ndef q():\n    s()\n\n\n@daily_schedule(pipeline_name="q", start_date=datetime(2021, 1, 1), mode="prod")\ndef q_daily(date):\n    return {}\n';
+    const { todos } = await run(tempDir('mode-'), { 'q.py': source });
+    expect(todos).toEqual([
+      expect.stringMatching(
+        /^q\.py:21: @daily_schedule: mode "prod" is not one of pipeline q's \(its jobs: q_test, q_dev\); partition the job of the mode it should run; give the job partitions_def=DailyPartitionsDefinition/,
+      ),
+    ]);
+  });
+
+  it('puts a TODO on a dagster name 1.13 lacks that the module still uses, and keeps its import only then', async () => {
+    const source =
+      'from dagster import ModeDefinition, default_system_storage_defs, pipeline, solid\n\nSTORAGE = default_system_storage_defs\n\n\n@solid\ndef a(context):\n    return 1\n';
+    const { tree, todos } = await run(tempDir('lacks-'), { 'm.py': source });
+    expect(todos).toEqual([
+      'm.py:3: default_system_storage_defs: not in Dagster 1.13 (removed or made private); replace it with its current equivalent',
+    ]);
+    expect(tree.read('m.py')).toMatch(/^from dagster import default_system_storage_defs, op\n/);
+  });
+
+  it("puts a TODO on a run's mode (DagsterRun has none), and renames the rest of the line", async () => {
+    const source =
+      'from dagster import pipeline_failure_sensor\n\n\n@pipeline_failure_sensor\ndef report(context):\n    context.log.info(f"{context.pipeline_run.pipeline_name} in {context.pipeline_run.mode}")\n';
+    const { tree, todos } = await run(tempDir('run-mode-'), { 's.py': source });
+    expect(todos).toEqual([
+      "s.py:6: dagster_run.mode: a run has no mode since 1.0 (modes are gone: one job per mode); name the run's job instead (.job_name)",
+    ]);
+    expect(tree.read('s.py')).toContain('{context.dagster_run.job_name} in {context.dagster_run.mode}');
+  });
+
+  it('leaves "solids" read from what a file gave at run time, with a TODO: the file keeps its key', async () => {
+    const source =
+      'import yaml\nfrom dagster import RunRequest, sensor\n\n\n@sensor(job_name="p")\ndef s(_context):\n    config = yaml.safe_load(open("run.yaml"))\n    config["solids"]["a"]["config"]["x"] = 2\n    direct = yaml.safe_load(open("run.yaml"))["solids"]\n    built = {"solids": {"a": {}}}\n    built["solids"]["a"] = direct\n    yield RunRequest(run_key="k", run_config=config)\n';
+    const { tree, todos } = await run(tempDir('loaded-'), { 's.py': source });
+    const text = tree.read('s.py')!;
+    expect(todos).toEqual([
+      expect.stringMatching(
+        /^s\.py:8: yaml\.safe_load\(\.\.\.\)\["solids"\]: run config read from a file at run time keeps its solids: key/,
+      ),
+      expect.stringMatching(/^s\.py:\d+: yaml\.safe_load\(\.\.\.\)\["solids"\]: /),
+    ]);
+    expect(text).toContain('config["solids"]["a"]["config"]["x"] = 2');
+    expect(text).toContain('yaml.safe_load(open("run.yaml"))["solids"]');
+    // A dict the code builds is renamed where it is written and where it is read.
+    expect(text).toContain('built = {"ops": {"a": {}}}\n    built["ops"]["a"] = direct');
+  });
+
+  it("keeps a composite's input descriptions (GraphIn), and says where a type is left to its ops", async () => {
+    const source =
+      'from dagster import InputDefinition, composite_solid, solid\n\n\n@solid\ndef add_one(_, x):\n    return x + 1\n\n\n@composite_solid(input_defs=[InputDefinition("x", int, description="the x to add to")])\ndef wrapped(x):\n    return add_one(x)\n';
+    const { tree, todos } = await run(tempDir('graph-in-'), { 'c.py': source });
+    expect(tree.read('c.py')).toContain('@graph(ins={"x": GraphIn(description="the x to add to")})\ndef wrapped(x):');
+    expect(todos).toEqual([
+      expect.stringMatching(
+        /^c\.py:\d+: @composite_solid\(input_defs=\.\.\.\): a graph input has no type of its own \(x: int\): the ops it feeds check theirs/,
+      ),
+    ]);
+  });
+
+  it('puts a TODO on run-config storage and executor keys it cannot translate exactly', async () => {
+    const source = [
+      'from dagster import ModeDefinition, PresetDefinition, multiprocess_executor, pipeline, solid',
+      '',
+      '',
+      '@solid',
+      'def a(context):',
+      '    return 1',
+      '',
+      '',
+      '@pipeline(',
+      '    mode_defs=[ModeDefinition(executor_defs=[multiprocess_executor])],',
+      '    preset_defs=[',
+      '        PresetDefinition(',
+      '            "memory",',
+      '            run_config={',
+      '                "intermediate_storage": {"in_memory": {}},',
+      '                "execution": {"multiprocess": {"config": {"max_concurrent": 2}}},',
+      '            },',
+      '        )',
+      '    ],',
+      ')',
+      'def p():',
+      '    a()',
+      '',
+    ].join('\n');
+    const { tree, todos } = await run(tempDir('run-config-'), { 'p.py': source });
+    expect(todos).toEqual([
+      expect.stringMatching(
+        /^p\.py:\d+: "intermediate_storage": \{"in_memory": \.\.\.\}: outputs are stored by an IO manager since 1\.0/,
+      ),
+      expect.stringMatching(
+        /^p\.py:\d+: "execution": \{"multiprocess": \.\.\.\}: Dagster 1\.x takes an executor's config under "config"/,
+      ),
+    ]);
+    // Left as written: the job has executor_def=multiprocess_executor, whose config has another shape.
+    expect(tree.read('p.py')).toContain('"execution": {"multiprocess": {"config": {"max_concurrent": 2}}}');
+  });
+
+  it('puts a TODO in a preset file on a storage or executor key it cannot translate, reported, and written once', async () => {
+    const dir = tempDir('preset-file-');
+    const source =
+      'from dagster import PresetDefinition, file_relative_path, pipeline, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\n@pipeline(preset_defs=[PresetDefinition.from_files("files", config_files=[file_relative_path(__file__, "run.yaml")])])\ndef p():\n    a()\n';
+    const yaml =
+      'intermediate_storage:\n  in_memory: {}\nexecution:\n  multiprocess:\n    config:\n      max_concurrent: 2\nsolids:\n  a: {}\n';
+    const { tree, todos } = await run(dir, { 'p.py': source, 'run.yaml': yaml });
+    const text = tree.read('run.yaml')!;
+    expect(text).toBe(
+      "# TODO(pipeline upgrade): intermediate_storage: in_memory: outputs are stored by an IO manager since 1.0, and Dagster refuses this key: bind one as the job's io_manager resource, then remove it\nintermediate_storage:\n  in_memory: {}\n# TODO(pipeline upgrade): execution: multiprocess: Dagster 1.x takes an executor's config under config: (the default executor: config: {multiprocess: ...}); reshape it for the job's executor\nexecution:\n  multiprocess:\n    config:\n      max_concurrent: 2\nops:\n  a: {}\n",
+    );
+    expect(todos).toEqual([
+      expect.stringMatching(/^run\.yaml:1: intermediate_storage: in_memory: /),
+      expect.stringMatching(/^run\.yaml:4: execution: multiprocess: /),
+    ]);
+    // A second run adds nothing and reports the same TODOs.
+    writeFileSync(join(dir, 'p.py'), tree.read('p.py')!);
+    writeFileSync(join(dir, 'run.yaml'), text);
+    const again = await run(dir, {});
+    expect(again.tree.changes()).toEqual([]);
+    expect(again.todos).toEqual(todos);
+  });
+
   it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
     const source =
       'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';

@@ -9,6 +9,7 @@
 //   from dagster.core.storage.pipeline_run import PipelineRun
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { binds, enclosingFunction } from '../../engines/python-bindings.ts';
+import { DAGSTER_EXPORTS } from './dagster-exports.ts';
 import type { Style } from './format.ts';
 import { LEGACY, NEW, PUBLIC } from './legacy-names.ts';
 import type { ModuleRewrite } from './module.ts';
@@ -238,6 +239,14 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
     // Each `from dagster import` keeps its own names (less the legacy ones no longer used); the
     // first one with a name not aliased also gets the new names (isort keeps `a as b` on a line of
     // its own), else a line of their own goes above the first.
+    // A name Dagster 1.13 lacks stays only while the module reads it as dagster's (the sweep puts a
+    // TODO there): not when the module defines it itself (`@job def pipeline():`), which fails the import.
+    const missing = plain.filter((n) => !DAGSTER_EXPORTS.has(n));
+    const missingReads = moduleReads(r.root, missing);
+    const kept = (n: string) =>
+      DAGSTER_EXPORTS.has(n)
+        ? !LEGACY.has(n) || used(n)
+        : n !== 'check' && (missingReads.get(n) ?? 0) > 0 && !own.has(n);
     const host = mains.findIndex((m) => m.names.some((n) => !n.alias));
     if (host < 0 && mains.length && added.length)
       edits.push({
@@ -256,9 +265,7 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
             ? 'private since 1.0, now dagster._check (imported from there, it may change in any release): plain asserts are safer'
             : 'removed in Dagster 1.0 (a private module): use the standard library',
         );
-      const keep = m.names
-        .filter((n) => n.name !== 'check' && (n.alias || !LEGACY.has(n.name) || used(n.name)))
-        .map((n) => n.text);
+      const keep = m.names.filter((n) => n.name !== 'check' && (n.alias || kept(n.name))).map((n) => n.text);
       const names = sorted([...keep.filter((t) => !t.includes(' as ')), ...(i === host ? added : [])]).concat(
         keep.filter((t) => t.includes(' as ')),
       );

@@ -10,9 +10,9 @@
 // (pipelines, modes, presets, executors), execution.ts (execute_pipeline, results) and
 // solid-execution.ts (execute_solid), schedules.ts, partitions.ts (partition sets),
 // repositories.ts and early-repositories.ts (0.7's RepositoryDefinition and @schedules),
-// metadata.ts, renames.ts, imports.ts, sweep.ts (what is left gets a TODO), preset-files.ts (YAML
-// run config). facts.ts holds what is learned about the package first, so a module can be
-// resolved against pipelines defined in another.
+// metadata.ts, renames.ts, run-config.ts (run-config keys 1.x refuses), imports.ts, sweep.ts
+// (what is left gets a TODO), preset-files.ts (YAML run config). facts.ts holds what is learned
+// about the package first, so a module can be resolved against pipelines defined in another.
 import type { Edit, SgNode } from '@ast-grep/napi';
 import type { FileTree } from '../../../tree/file-tree.ts';
 import type { Codemod } from '../../codemod.ts';
@@ -34,6 +34,7 @@ import { migrateRunConfigFiles } from './preset-files.ts';
 import { calleeName, topLevelAssignments, topLevelNames } from './python-text.ts';
 import { mayRename, renameEdits } from './renames.ts';
 import { repositoryEdits } from './repositories.ts';
+import { mayHoldRunConfigKeys, runConfigEdits } from './run-config.ts';
 import { scheduleEdits } from './schedules.ts';
 import { sweep } from './sweep.ts';
 import { reportTodos, Todos } from './todo.ts';
@@ -208,6 +209,7 @@ async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<voi
     await pass(m, (r) => presetVariableEdits(r, facts));
   if (has(repositories)) await pass(m, (r) => repositoryEdits(r, facts, needed));
   if (has(early)) await pass(m, (r) => earlyRepositoryEdits(r));
+  if (mayHoldRunConfigKeys(m.text)) await pass(m, (r) => runConfigEdits(r));
   if (!folded || mayRename(m.text)) await pass(m, (r) => renameEdits(r));
   await pass(m, (r) => importEdits(r, needed, original.root));
   if (m.text !== original.text) await pass(m, (r) => madeUnusedEdits(r, original.root));
@@ -263,8 +265,10 @@ export const legacyDagster: Codemod = {
       for (const m of modules) if (await migrateModule(tree, m.path, facts, m)) changes++;
       for (const f of facts.values()) changes += migrateRunConfigFiles(tree, presetFiles(f));
     }
-    // Every TODO left in the package, this run's and earlier runs', is reported where it is.
-    for (const path of py) for (const t of reportTodos(path, tree.read(path) ?? '')) ctx.todo(t);
+    // Every TODO left in the package (its preset YAML files too), this run's and earlier runs', is
+    // reported where it is.
+    const yaml = tree.list().filter((p) => /\.ya?ml$/.test(p));
+    for (const path of [...py, ...yaml]) for (const t of reportTodos(path, tree.read(path) ?? '')) ctx.todo(t);
     return changes;
   },
 };

@@ -71,6 +71,7 @@ export const NEW = [
   'Out',
   'DynamicOut',
   'GraphOut',
+  'GraphIn',
   'Definitions',
   'config_from_files',
   'config_from_pkg_resources',

@@ -56,6 +56,40 @@ export function insText(list: SgNode, r: ModuleRewrite, prefix = ''): Piece | nu
   return dictPiece(prefix, entries, r.style);
 }
 
+/**
+ * `ins={"a": GraphIn(description=...)}` for a composite's InputDefinitions that have a description
+ * ('' when none has), or null when the list cannot be read. A graph input has no type of its own
+ * (the ops it feeds check theirs): a type given gets a TODO.
+ */
+function graphInsText(list: SgNode, r: ModuleRewrite, at: SgNode): Piece | null {
+  if (list.kind() !== 'list') return null;
+  const entries: Piece[] = [];
+  const typed: string[] = [];
+  for (const item of listItems(list)) {
+    if (item.kind() !== 'call' || calleeName(item) !== 'InputDefinition') return null;
+    const kw = named(callArgs(item), IN_POSITIONS, r);
+    const name = flatText(kw.get('name'));
+    if (
+      !name ||
+      !/^["']/.test(name) ||
+      [...kw.keys()].some((k) => !['name', 'dagster_type', 'description'].includes(k))
+    )
+      return null;
+    const type = flatText(kw.get('dagster_type'));
+    if (type && type !== 'Any') typed.push(`${name.slice(1, -1)}: ${type}`);
+    const description = kw.get('description');
+    if (description)
+      entries.push(callPiece(`${name}: ${r.ns}GraphIn`, [prefixed('description=', description)], r.style));
+  }
+  if (typed.length)
+    r.todos.add(
+      at,
+      '@composite_solid(input_defs=...)',
+      `a graph input has no type of its own (${typed.join(', ')}): the ops it feeds check theirs; give those a type where they have none`,
+    );
+  return entries.length ? dictPiece('ins=', entries, r.style) : '';
+}
+
 /** `Out(...)`, `DynamicOut(...)` or `{"a": Out(...), ...}`, or null when it cannot. */
 export function outText(node: SgNode, r: ModuleRewrite, graph = false, prefix = ''): Piece | null {
   const items = node.kind() === 'list' ? listItems(node) : [node];
@@ -98,8 +132,12 @@ function newDecorator(
   for (const a of callArgs(call)) {
     if (a.name === null) {
       args.push(a.node.text()); // @solid("name") / @lambda_solid(fn): the same positional
+    } else if (a.name === 'input_defs' && to === 'graph') {
+      // A graph takes its inputs from its signature: only their descriptions are written (GraphIn).
+      const ins = graphInsText(a.value, r, at);
+      if (ins === null) return fail(r, at, kind, 'input_defs', 'write ins={"name": GraphIn(description=...)} by hand');
+      if (ins) args.push(ins);
     } else if (a.name === 'input_defs') {
-      if (to === 'graph') continue; // a graph takes its inputs from its signature
       const ins = insText(a.value, r, 'ins=');
       if (!ins) return fail(r, at, kind, 'input_defs', 'write ins={"name": In(type)} by hand');
       args.push(ins);

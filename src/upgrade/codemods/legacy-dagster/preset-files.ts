@@ -9,6 +9,7 @@
 import { type Document, isMap, isPair, isScalar, type Node } from 'yaml';
 import type { FileTree } from '../../../tree/file-tree.ts';
 import { editYamlSource } from '../../engines/yaml.ts';
+import { MARK } from './todo.ts';
 
 /** Renames the `solids` keys of a run config (top level, and each composite's nested config). */
 function solidsKeys(doc: Document): { start: number; end: number; text: string }[] {
@@ -29,8 +30,58 @@ function solidsKeys(doc: Document): { start: number; end: number; text: string }
   return edits;
 }
 
+/** The one key of a map, with its value, else undefined. */
+function onlyKey(node: unknown): { key: string; value: unknown } | undefined {
+  if (!isMap(node) || node.items.length !== 1) return undefined;
+  const pair = node.items[0]!;
+  return isPair(pair) && isScalar(pair.key) ? { key: String(pair.key.value), value: pair.value } : undefined;
+}
+const empty = (node: unknown) =>
+  node === null || (isScalar(node) && node.value === null) || (isMap(node) && node.items.length === 0);
+
+/**
+ * The top-level keys Dagster 1.x refuses as 0.x wrote them (run-config.ts does the same in Python):
+ * a filesystem storage without config goes (1.x's default IO manager, fs_io_manager); any other
+ * storage, and an executor keyed by its name, get a TODO comment above (a file does not say which
+ * job's executor reads it).
+ */
+function refusedKeys(doc: Document, source: string): { start: number; end: number; text: string }[] {
+  const edits: { start: number; end: number; text: string }[] = [];
+  const top = doc.contents;
+  if (!isMap(top)) return edits;
+  for (const pair of top.items) {
+    if (!isPair(pair) || !isScalar(pair.key) || !pair.key.range) continue;
+    const key = String(pair.key.value);
+    const chosen = onlyKey(pair.value);
+    if (!chosen || !['storage', 'intermediate_storage', 'execution'].includes(key) || chosen.key === 'config') continue;
+    const lineStart = source.lastIndexOf('\n', pair.key.range[0] - 1) + 1;
+    const config = onlyKey(chosen.value);
+    const exact =
+      key !== 'execution' &&
+      chosen.key === 'filesystem' &&
+      (empty(chosen.value) || (config?.key === 'config' && empty(config.value)));
+    const valueEnd = (pair.value as Node).range?.[1];
+    if (exact && !top.flow && valueEnd !== undefined) {
+      const newline = source.indexOf('\n', valueEnd - 1);
+      edits.push({ start: lineStart, end: newline < 0 ? source.length : newline + 1, text: '' });
+      continue;
+    }
+    if (source.slice(0, lineStart).trimEnd().split('\n').at(-1)?.includes(MARK)) continue;
+    const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
+    const what =
+      key === 'execution'
+        ? `Dagster 1.x takes an executor's config under config: (the default executor: config: {${chosen.key}: ...}); reshape it for the job's executor`
+        : `outputs are stored by an IO manager since 1.0, and Dagster refuses this key: bind one as the job's io_manager resource, then remove it`;
+    edits.push({ start: lineStart, end: lineStart, text: `${indent}${MARK} ${key}: ${chosen.key}: ${what}\n` });
+  }
+  return edits;
+}
+
 export function migrateRunConfigFiles(tree: FileTree, files: string[]): number {
   let changes = 0;
-  for (const path of files) changes += editYamlSource(tree, path, (doc) => solidsKeys(doc));
+  for (const path of files) {
+    changes += editYamlSource(tree, path, (doc) => solidsKeys(doc));
+    changes += editYamlSource(tree, path, (doc, source) => refusedKeys(doc, source));
+  }
   return changes;
 }

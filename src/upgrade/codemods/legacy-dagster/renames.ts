@@ -7,7 +7,7 @@
 //       n = context.solid_config["n"]                 n = context.op_config["n"]
 //       context.log.info(context.solid.name)          context.log.info(context.op.name)
 //       return {"solids": {"f": {}}}                  return {"ops": {"f": {}}}
-import type { Edit } from '@ast-grep/napi';
+import type { Edit, SgNode } from '@ast-grep/napi';
 import type { ModuleRewrite } from './module.ts';
 
 export const RENAMED_NAMES: Record<string, string> = {
@@ -104,15 +104,72 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
   }
   if (SOLIDS_KEY.test(text)) {
     // A run config's key, where it is written (a dict's key) and where it is read or set
-    // (`config["solids"][...]`): renamed in one place only, the other raises KeyError.
+    // (`config["solids"][...]`): renamed in one place only, the other raises KeyError. Not a key
+    // whose value is plain data (`{"solids": 3}`), nor one read from what a file gave at run time
+    // (the file keeps `solids:`: a TODO).
     for (const key of r.root.findAll({
       rule: {
         kind: 'string',
         regex: '^["\']solids["\']$',
         any: [{ inside: { kind: 'pair', field: 'key' } }, { inside: { kind: 'subscript', field: 'subscript' } }],
       },
-    }))
-      edits.push(key.replace('"ops"'));
+    })) {
+      const parent = key.parent()!;
+      if (parent.kind() === 'pair' && DATA.has(String(parent.field('value')?.kind()))) continue;
+      const loaded = parent.kind() === 'subscript' && readFromFile(parent.field('value')!);
+      if (loaded)
+        r.todos.add(
+          parent,
+          `${loaded}(...)["solids"]`,
+          'run config read from a file at run time keeps its solids: key; rename it ops: in that file, then "solids" here to "ops"',
+        );
+      else edits.push(key.replace('"ops"'));
+    }
   }
   return edits;
+}
+
+/** Values that are data, not a run config's op entries (a dict, or a name or call that gives one). */
+const DATA = new Set([
+  'integer',
+  'float',
+  'string',
+  'concatenated_string',
+  'true',
+  'false',
+  'none',
+  'list',
+  'tuple',
+  'set',
+  'list_comprehension',
+  'set_comprehension',
+]);
+
+/** Calls that read a file's (or a string's) data: YAML, JSON, TOML and Dagster's own YAML loaders. */
+const LOADER =
+  /(^|\.)(safe_load|full_load|unsafe_load|load|loads|load_yaml_from_path|load_yaml_from_globs|load_yaml_from_glob_list)$/;
+
+/**
+ * The loader `node` (what a subscript reads from) comes from: a loader's call itself, or a name
+ * assigned one in the function (or module) around it, as in `config = yaml.safe_load(f)`.
+ */
+function readFromFile(node: SgNode): string | undefined {
+  let base = node;
+  while (base.kind() === 'subscript') base = base.field('value')!;
+  const loaderOf = (call: SgNode | null | undefined) => {
+    const callee = call?.kind() === 'call' ? call.field('function')!.text() : '';
+    return LOADER.test(callee) ? callee : undefined;
+  };
+  if (base.kind() === 'call') return loaderOf(base);
+  if (base.kind() !== 'identifier') return undefined;
+  let scope: SgNode | null = base.parent();
+  while (scope && !['function_definition', 'module'].includes(String(scope.kind()))) scope = scope.parent();
+  if (!scope) return undefined;
+  for (const assignment of scope.findAll({
+    rule: { kind: 'assignment', has: { field: 'left', regex: `^${base.text()}$` } },
+  })) {
+    const found = loaderOf(assignment.field('right'));
+    if (found) return found;
+  }
+  return undefined;
 }

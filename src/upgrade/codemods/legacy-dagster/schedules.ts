@@ -19,7 +19,7 @@ import type { Edit, SgNode } from '@ast-grep/napi';
 import { type Facts, importPathFor, jobFor, type Pipeline, relativeImportPath } from './facts.ts';
 import { layoutCall, nodePiece, prefixed } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
-import { argNamed, callArgs, calleeName, lineIndent, stringValue } from './python-text.ts';
+import { argNamed, callArgs, calleeName, lineIndent, stringValue, withDecoratorComments } from './python-text.ts';
 
 const PARTITIONED = /^(daily|hourly|weekly|monthly)_schedule$/;
 const PARTITIONS: Record<string, string> = {
@@ -46,11 +46,12 @@ export function scheduleEdits(
 ): Edit[] {
   const edits: Edit[] = [];
   if (!/pipeline_name\s*=|_schedule\b/.test(r.source)) return edits;
+  const made = new Set<string>(); // the names of the partitioned jobs made so far
   for (const decorator of r.root.findAll({ rule: { kind: 'decorator' } })) {
     const expr = decorator.children().find((c) => c.isNamed())!;
     const name = calleeName(expr);
     if (!name || !PARTITIONED.test(name)) continue;
-    const translated = partitionedSchedule(r, facts, needed, decorator, expr, name, files);
+    const translated = partitionedSchedule(r, facts, needed, decorator, expr, name, files, made);
     if (typeof translated !== 'string') {
       // Two schedules of one loader: its cache decorator and import once.
       edits.push(
@@ -145,7 +146,10 @@ export function scheduleEdits(
     if (decorator)
       edits.push(
         decorator.replace(
-          layoutCall(`@${call.field('function')!.text()}`, rewritten, decorator.range().start.column, r.style),
+          withDecoratorComments(
+            decorator,
+            layoutCall(`@${call.field('function')!.text()}`, rewritten, decorator.range().start.column, r.style),
+          ),
         ),
       );
     else
@@ -233,6 +237,19 @@ export function startDayOffset(cadence: string, start: SgNode): number | null {
   return cadence === 'weekly' ? new Date(Date.UTC(y, m - 1, d)).getUTCDay() : d;
 }
 
+/**
+ * The day a weekly or monthly schedule runs: execution_day_of_week= (0.x's default 0, Sunday) and
+ * execution_day_of_month= (default 1) as day_of_week= and day_of_month=. Written out too when 0.x's
+ * default differs from the partitions' day_offset, which 1.x would run on instead.
+ */
+function executionDay(cadence: string, args: ReturnType<typeof callArgs>, dayOffset: number | undefined): string[] {
+  const [key, fallback] = cadence === 'weekly' ? ['day_of_week', 0] : cadence === 'monthly' ? ['day_of_month', 1] : [];
+  if (!key) return [];
+  const given = argNamed(args, `execution_${key}`);
+  if (given) return [`${key}=${given.value.text()}`];
+  return dayOffset !== undefined && dayOffset !== fallback ? [`${key}=${fallback}`] : [];
+}
+
 /** `time(6, 45)` / `datetime.time(hour=6)` as [hour, minute], or null. */
 function timeOf(node: SgNode | undefined): [number, number] | null {
   if (!node) return [0, 0];
@@ -266,6 +283,7 @@ function partitionedSchedule(
   expr: SgNode,
   name: string,
   files: Set<string>,
+  made: Set<string>,
 ): Edit[] | string {
   const decorated = decorator.parent()!;
   const fn = decorated.field('definition');
@@ -320,17 +338,16 @@ function partitionedSchedule(
   const when = [
     ...(cadence !== 'hourly' ? [`hour_of_day=${at[0]}`] : []),
     `minute_of_hour=${at[1]}`,
-    ...(argNamed(args, 'execution_day_of_week')
-      ? [`day_of_week=${argNamed(args, 'execution_day_of_week')!.value.text()}`]
-      : []),
-    ...(argNamed(args, 'execution_day_of_month')
-      ? [`day_of_month=${argNamed(args, 'execution_day_of_month')!.value.text()}`]
-      : []),
+    ...executionDay(cadence, args, dayOffset),
   ];
   const rest = args
     .filter((a) => a.name === 'description' || a.name === 'default_status')
     .map((a) => `${a.name}=${a.value.text()}`);
-  const base = `${target.base}_${cadence}`;
+  // A second schedule of one cadence on one job: a job of its own, named after the schedule
+  // (Definitions refuses two jobs of one name).
+  const suffix = made.has(`${jobName}_${cadence}`) ? fnName : cadence;
+  made.add(`${jobName}_${suffix}`);
+  const base = `${target.base}_${suffix}`;
   const jobVar = r.root.children().some((c) => topLevelName(c) === base) ? `${base}_job` : base;
   // Inside a function (a lazy loader), the same lines at its indentation.
   const indent = decorated.range().start.column;
@@ -342,7 +359,7 @@ function partitionedSchedule(
       layoutCall(
         `${jobVar} = ${ref}.graph.to_job`,
         [
-          `name=${JSON.stringify(`${jobName}_${cadence}`)}`,
+          `name=${JSON.stringify(`${jobName}_${suffix}`)}`,
           `resource_defs=${ref}.resource_defs`,
           `config=${fnName}_partitions`,
         ],
@@ -359,7 +376,10 @@ function partitionedSchedule(
   ];
   return [
     decorator.replace(
-      layoutCall(`@${r.ns}${cadence}_partitioned_config`, configArgs, decorator.range().start.column, r.style),
+      withDecoratorComments(
+        decorator,
+        layoutCall(`@${r.ns}${cadence}_partitioned_config`, configArgs, decorator.range().start.column, r.style),
+      ),
     ),
     fn.field('name')!.replace(`${fnName}_partitions`),
     params[0]!.replace(`${params[0]!.text()}, _end`),
@@ -390,6 +410,8 @@ export function partitionTarget(
   const p = pipelineByName(facts, r.path, pipelineName);
   const job = p && jobFor(p, null, mode);
   const before = (c: SgNode) => c.range().start.index < at.range().start.index;
+  if (p && !job)
+    return `mode ${JSON.stringify(mode)} is not one of pipeline ${pipelineName}'s (its jobs: ${p.jobs.map((j) => j.variable).join(', ')}); partition the job of the mode it should run`;
   if (!p || !job) {
     const named =
       !mode &&

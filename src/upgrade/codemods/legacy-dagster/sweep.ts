@@ -7,6 +7,7 @@
 //                                             handle = ExecutionTargetHandle(...)
 
 import { aliasedImports, dagsterImports, mayAlias } from './aliases.ts';
+import { DAGSTER_EXPORTS } from './dagster-exports.ts';
 import { REMOVED } from './legacy-names.ts';
 import type { ModuleRewrite } from './module.ts';
 import { topLevelNames } from './python-text.ts';
@@ -39,17 +40,23 @@ const ATTRIBUTES: Record<string, string> = {
 };
 
 /** Names this module imports from dagster (a removed name is legacy only when it came from there). */
-function fromDagster(r: ModuleRewrite): Set<string> {
-  const out = new Set<string>();
+function fromDagster(r: ModuleRewrite): Map<string, string> {
+  const out = new Map<string, string>(); // the name the module uses -> dagster's name
   for (const stmt of dagsterImports(r.root)) {
     for (const c of stmt.children().slice(1)) {
       if (c.kind() === 'dotted_name' && c.range().start.index !== stmt.field('module_name')!.range().start.index)
-        out.add(c.text());
-      if (c.kind() === 'aliased_import') out.add(c.field('alias')!.text());
+        out.set(c.text(), c.text());
+      if (c.kind() === 'aliased_import') out.set(c.field('alias')!.text(), c.field('name')!.text());
     }
   }
   return out;
 }
+
+/** What the TODO on a use of a dagster name 1.13 lacks says. */
+const gone = (name: string) =>
+  REMOVED[name]
+    ? `removed in Dagster 1.0; ${REMOVED[name]}`
+    : `not in Dagster 1.13 (removed or made private); replace it with its current equivalent`;
 
 /** A legacy name under an alias the first pass could not undo (aliases.ts): what it became, or what replaces it. */
 const STILL_LEGACY = new Set([...Object.keys(REMOVED), ...Object.keys(RENAMED_NAMES)]);
@@ -64,9 +71,11 @@ export function sweep(r: ModuleRewrite): void {
         REMOVED[name] ? `removed in Dagster 1.0; ${REMOVED[name]}` : `renamed ${RENAMED_NAMES[name]} in Dagster 1.0`,
         true,
       );
-  const candidates = Object.keys(REMOVED).filter(mentioned);
-  // Read the imports only when a removed name is mentioned at all (most modules mention none).
-  const imported = candidates.length ? fromDagster(r) : new Set<string>();
+  // The removed names this codemod knows, and any other name imported from dagster that Dagster
+  // 1.13 does not have (default_intermediate_storage_defs, ...).
+  const imported = /\bdagster\b/.test(r.source) ? fromDagster(r) : new Map<string, string>();
+  const missing = [...imported].filter(([local, name]) => local === name && !DAGSTER_EXPORTS.has(name));
+  const candidates = [...new Set([...Object.keys(REMOVED).filter(mentioned), ...missing.map(([name]) => name)])];
   const names = candidates.filter((n) => imported.has(n) || r.ns !== '');
   if (names.length) {
     for (const id of r.root.findAll({ rule: { kind: 'identifier', regex: `^(${names.join('|')})$` } })) {
@@ -84,7 +93,7 @@ export function sweep(r: ModuleRewrite): void {
       )
         continue;
       if (topLevelNames(r.root).includes(id.text())) continue; // the module's own name, not dagster's
-      r.todos.add(id, id.text(), `removed in Dagster 1.0; ${REMOVED[id.text()]}`, true);
+      r.todos.add(id, id.text(), gone(id.text()), true);
     }
   }
   const keywords = Object.keys(KEYWORDS).filter(mentioned);
@@ -102,6 +111,21 @@ export function sweep(r: ModuleRewrite): void {
       r.todos.add(kw, `${kw.field('name')!.text()}=`, KEYWORDS[kw.field('name')!.text()]!, true);
     }
   }
+  // A run's mode (context.pipeline_run.mode, renamed context.dagster_run.mode): DagsterRun has none.
+  if (/_run\.mode\b/.test(r.source))
+    for (const attr of r.root.findAll({
+      rule: {
+        kind: 'attribute',
+        has: { field: 'attribute', regex: '^mode$' },
+        all: [{ has: { field: 'object', regex: '(^|\\.)(dagster_run|pipeline_run)$' } }],
+      },
+    }))
+      r.todos.add(
+        attr,
+        `${attr.field('object')!.text().split('.').at(-1)}.mode`,
+        "a run has no mode since 1.0 (modes are gone: one job per mode); name the run's job instead (.job_name)",
+        true,
+      );
   const attributes = Object.keys(ATTRIBUTES).filter((a) => ATTRIBUTES[a] && mentioned(a));
   if (attributes.length) {
     for (const attr of r.root.findAll({

@@ -1,0 +1,106 @@
+// Run-config keys of 0.x that Dagster 1.x refuses ("unexpected config entry"): a system or
+// intermediate storage (outputs are stored by an IO manager since 1.0) and an executor's config
+// keyed by the executor's name. Where the translation is exact it is made: a filesystem storage
+// without config is 1.x's default (fs_io_manager), so it goes; the default executor (a job without
+// executor_def) takes its choice under `config`. Anything else gets a TODO.
+//
+// Before:                                              After:
+//   run_config={                                         run_config={
+//       "storage": {"filesystem": {}},                       "execution": {"config": {"multiprocess": {"max_concurrent": 4}}},
+//       "execution": {"multiprocess": {"config": {"max_concurrent": 4}}},
+//   }                                                    }
+import type { Edit, SgNode } from '@ast-grep/napi';
+import { dictPiece, fitAt, nodePiece, type Piece, prefixed } from './format.ts';
+import type { ModuleRewrite } from './module.ts';
+import { lineIndent, stringValue } from './python-text.ts';
+
+const KEYS = '^["\'](storage|intermediate_storage|execution)["\']$';
+
+/** Whether `text` may hold a dict keyed by one of these (without parsing it). */
+export const mayHoldRunConfigKeys = (text: string): boolean =>
+  /["'](storage|intermediate_storage|execution)["']\s*:/.test(text);
+
+/** The one `"name": value` pair of a dict literal, else undefined. */
+function onlyPair(node: SgNode | null): { name: string; value: SgNode } | undefined {
+  if (node?.kind() !== 'dictionary') return undefined;
+  const named = node.children().filter((c) => c.isNamed() && c.kind() !== 'comment');
+  const pair = named.length === 1 && named[0]!.kind() === 'pair' ? named[0]! : undefined;
+  const name = stringValue(pair?.field('key') ?? undefined);
+  return pair && name !== undefined ? { name, value: pair.field('value')! } : undefined;
+}
+
+/** `{}`, `None` or `{"config": X}` as X (undefined when empty), or null when it is something else. */
+function configOf(node: SgNode): SgNode | undefined | null {
+  if (
+    node.kind() === 'none' ||
+    (node.kind() === 'dictionary' && !onlyPair(node) && node.text().replace(/\s/g, '') === '{}')
+  )
+    return undefined;
+  const inner = onlyPair(node);
+  if (inner?.name !== 'config') return null;
+  return inner.value.kind() === 'none' || inner.value.text().replace(/\s/g, '') === '{}' ? undefined : inner.value;
+}
+
+export function runConfigEdits(r: ModuleRewrite): Edit[] {
+  const edits: Edit[] = [];
+  // An executor named in the module: the job may have executor_def= one, whose config has another shape.
+  const ownExecutor = /executor_defs?\s*=|\w+_executor\b/.test(r.source);
+  for (const dict of r.root.findAll({
+    rule: { kind: 'dictionary', has: { kind: 'pair', has: { field: 'key', regex: KEYS } } },
+  })) {
+    let changed = false;
+    const entries: Piece[] = [];
+    for (const c of dict.children().filter((x) => x.isNamed() && x.kind() !== 'comment')) {
+      const key = c.kind() === 'pair' ? stringValue(c.field('key')!) : undefined;
+      const value = c.kind() === 'pair' ? c.field('value')! : c;
+      const kept = () =>
+        entries.push(
+          c.kind() === 'pair'
+            ? prefixed(`${c.field('key')!.text()}: `, nodePiece(value, r.source, r.style))
+            : nodePiece(c, r.source, r.style),
+        );
+      const chosen = onlyPair(value);
+      if ((key === 'storage' || key === 'intermediate_storage') && chosen) {
+        if (chosen.name === 'filesystem' && configOf(chosen.value) === undefined) {
+          changed = true; // 1.x's default: fs_io_manager
+          continue;
+        }
+        r.todos.add(
+          c,
+          `"${key}": {"${chosen.name}": ...}`,
+          `outputs are stored by an IO manager since 1.0, and Dagster refuses this key: bind one as the job's "io_manager" resource (mem_io_manager for in_memory, fs_io_manager with base_dir for filesystem, s3_pickle_io_manager for s3), then remove it`,
+        );
+      } else if (key === 'execution' && chosen && chosen.name !== 'config') {
+        const config = configOf(chosen.value);
+        if (!ownExecutor && ['multiprocess', 'in_process'].includes(chosen.name) && config !== null) {
+          const inner = config ? nodePiece(config, r.source, r.style) : '{}';
+          const selected = dictPiece('', [prefixed(`"${chosen.name}": `, inner)], r.style);
+          entries.push(
+            prefixed(`${c.field('key')!.text()}: `, dictPiece('', [prefixed('"config": ', selected)], r.style)),
+          );
+          changed = true;
+          continue;
+        }
+        r.todos.add(
+          c,
+          `"execution": {"${chosen.name}": ...}`,
+          `Dagster 1.x takes an executor's config under "config": {"config": {...}} for a job's executor_def (the default one: {"config": {"multiprocess": {...}}} or {"config": {"in_process": {...}}}); reshape it for this job's executor`,
+        );
+      }
+      kept();
+    }
+    if (!changed) continue;
+    // A comment inside would be lost by writing the dict again: a TODO instead.
+    if (dict.text().includes('#')) {
+      r.todos.add(
+        dict,
+        'run config',
+        'Dagster 1.x refuses its "storage" or "execution" keys as 0.x wrote them; remove a filesystem storage, and write an executor\'s config as {"config": {"multiprocess": {...}}}',
+      );
+      continue;
+    }
+    const start = dict.range().start;
+    edits.push(dict.replace(fitAt(dictPiece('', entries, r.style), lineIndent(r.source, dict), r.style, start.column)));
+  }
+  return edits;
+}
