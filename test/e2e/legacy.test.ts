@@ -68,6 +68,7 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'through-the-module': ['via_module:count_pipeline_dev_preset', 'checked:greeting_pipeline'],
   'names-dagster-lacks': ['named_pipeline:pipeline', 'storage_names:storage_pipeline'],
   'run-config-keys': ['run_keys:keys_pipeline_local,keys_pipeline_multi,keys_pipeline_quiet'],
+  'names-1x-renamed': ['more_names:names_pipeline'],
 };
 
 // What 0.x ran must be what 1.13 runs: the partition each schedule picks at a given time (0.x's

@@ -415,6 +415,29 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     expect(again.todos).toEqual(todos);
   });
 
+  it('puts a TODO on a DagsterType materializer, which 1.0 removed', async () => {
+    const source =
+      'from dagster import DagsterType, solid\n\nfrom mytypes import csv_materializer\n\nRows = DagsterType(name="Rows", type_check_fn=lambda _, v: True, materializer=csv_materializer)\n\n\n@solid\ndef a(context):\n    return 1\n';
+    const { todos } = await run(tempDir('materializer-'), { 't.py': source });
+    expect(todos).toEqual([
+      't.py:5: materializer=: materializers were removed in 1.0: an IO manager writes outputs (io_manager_key= on the Out)',
+    ]);
+  });
+
+  it("keeps execute_job of a preset's job in one process only by a TODO: a run config given replaces the preset's", async () => {
+    const source =
+      'from dagster import PresetDefinition, execute_pipeline, pipeline, reconstructable, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\n@pipeline(preset_defs=[PresetDefinition("small", run_config={})])\ndef p():\n    a()\n\n\ndef run(config):\n    execute_pipeline(reconstructable(p), preset="small")\n    execute_pipeline(reconstructable(p), run_config=config)\n';
+    const { todos } = await run(tempDir('execute-job-'), { 'e.py': source });
+    expect(todos).toEqual([
+      expect.stringMatching(
+        /^e\.py:\d+: execute_pipeline\(reconstructable\(\.\.\.\)\): 0\.x ran it in process unless its run config chose multiprocess; .* \(the preset's, given whole: a run config replaces the job's\)/,
+      ),
+      expect.stringMatching(
+        /^e\.py:\d+: execute_pipeline\(reconstructable\(\.\.\.\)\): .*, or pass a persistent instance$/,
+      ),
+    ]);
+  });
+
   it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
     const source =
       'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';

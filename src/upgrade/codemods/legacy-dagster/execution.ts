@@ -20,6 +20,45 @@ import { executeSolid } from './solid-execution.ts';
 
 const RENAMED_ARGS: Record<string, string> = { solid_selection: 'op_selection', environment_dict: 'run_config' };
 
+const isRunConfig = (a: { name: string | null }) => a.name === 'run_config' || a.name === 'environment_dict';
+const IN_PROCESS = '"execution": {"config": {"in_process": {}}}';
+
+/**
+ * What keeps `execute_pipeline(reconstructable(p), ...)` in one process as 0.x ran it (unless its
+ * run config chose multiprocess) once it is `execute_job`, whose default executor is multiprocess
+ * and refuses the ephemeral instance: `run_config=` with the in-process executor (added to a dict
+ * literal), '' where nothing is needed (an executor of the mode's own, a persistent instance, an
+ * execution key given) or where a TODO says what to add (a run config that is not a literal, a
+ * preset's).
+ */
+function inProcessConfig(
+  r: ModuleRewrite,
+  call: SgNode,
+  args: ReturnType<typeof callArgs>,
+  p: Pipeline,
+  preset: string | null,
+  mode: string | null,
+): string {
+  const modeName = mode ?? (preset ? p.presets.find((s) => s.name === preset)?.mode : null) ?? p.modes[0]?.name;
+  if (p.modes.find((m) => m.name === modeName)?.executor) return '';
+  const instance = argNamed(args, 'instance');
+  if (instance && !/\.ephemeral\(\)$/.test(instance.value.text())) return '';
+  const config = args.find(isRunConfig);
+  // A preset's job runs its own config unless given one (which replaces it, not merges): a TODO.
+  if (!config && !preset) return `run_config={${IN_PROCESS}}`;
+  if (config?.value.kind() === 'dictionary') {
+    const text = config.value.text();
+    if (/["']execution["']\s*:/.test(text)) return '';
+    return `run_config={${IN_PROCESS}${text.slice(1).trim() === '}' ? '' : ', '}${text.slice(1).trimStart()}`;
+  }
+  r.todos.add(
+    call,
+    'execute_pipeline(reconstructable(...))',
+    `0.x ran it in process unless its run config chose multiprocess; execute_job's default executor is multiprocess, which an ephemeral instance refuses: add ${IN_PROCESS} to its run config${config ? '' : " (the preset's, given whole: a run config replaces the job's)"}, or pass a persistent instance`,
+  );
+  return '';
+}
+
 /** The pipeline a local name refers to (defined here or imported from a module of the tree). */
 export function pipelineNamed(facts: Facts, module: string, local: string): Pipeline | undefined {
   return lookup(facts, module, local, (m) => m.pipelines)?.value as Pipeline | undefined;
@@ -110,20 +149,25 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
       continue;
     }
     const indent = lineIndent(r.source, call);
-    const rest = args
-      .filter((a) => a !== target && !['mode', 'preset'].includes(a.name ?? ''))
-      .map((a) =>
-        a.name
-          ? prefixed(`${RENAMED_ARGS[a.name] ?? a.name}=`, nodePiece(a.value, r.source, r.style))
-          : nodePiece(a.value, r.source, r.style),
-      );
+    const restArgs = args.filter((a) => a !== target && !['mode', 'preset'].includes(a.name ?? ''));
+    const rest = restArgs.map((a) =>
+      a.name
+        ? prefixed(`${RENAMED_ARGS[a.name] ?? a.name}=`, nodePiece(a.value, r.source, r.style))
+        : nodePiece(a.value, r.source, r.style),
+    );
     if (wrapped) {
       const instance = argNamed(args, 'instance') ? [] : [`instance=${r.ns}DagsterInstance.ephemeral()`];
+      const inProcess = inProcessConfig(r, call, args, p, preset, mode);
       edits.push(
         call.replace(
           layoutCall(
             `${r.ns}execute_job`,
-            [`${target!.value.field('function')!.text()}(${job})`, ...instance, ...rest],
+            [
+              `${target!.value.field('function')!.text()}(${job})`,
+              ...instance,
+              ...(inProcess ? [inProcess] : []),
+              ...rest.filter((_, i) => !inProcess.startsWith('run_config=') || !isRunConfig(restArgs[i]!)),
+            ],
             indent,
             r.style,
             '',

@@ -99,6 +99,13 @@ export function outText(node: SgNode, r: ModuleRewrite, graph = false, prefix = 
     if (callee !== 'OutputDefinition' && callee !== 'DynamicOutputDefinition') return null;
     const kw = named(callArgs(item), OUT_POSITIONS, r);
     if (OUT_DROPPED.some((k) => kw.has(k))) return null;
+    // 0.x's is_optional= (before is_required=) is its opposite.
+    const optional = flatText(kw.get('is_optional'));
+    if (optional !== undefined) {
+      if (kw.has('is_required')) return null;
+      kw.delete('is_optional');
+      kw.set('is_required', optional === 'True' ? 'False' : optional === 'False' ? 'True' : `not (${optional})`);
+    }
     const name = flatText(kw.get('name'));
     if (name && !/^["']/.test(name)) return null;
     const cls = graph ? 'GraphOut' : callee === 'DynamicOutputDefinition' ? 'DynamicOut' : 'Out';

@@ -38,10 +38,29 @@ const CONTEXT_ATTRIBUTES: Record<string, string> = {
   solid_output_values: 'op_output_values',
 };
 
+/** Attributes of a DagsterEvent (an object whose name holds "event" or "evt"). */
+const EVENT_ATTRIBUTES: Record<string, string> = {
+  solid_name: 'node_name',
+  solid_handle: 'node_handle',
+  is_pipeline_failure: 'is_job_failure',
+  is_pipeline_success: 'is_job_success',
+  is_pipeline_event: 'is_job_event',
+  pipeline_failure_data: 'job_failure_data',
+};
+
+/** Attributes of an execution result (an object whose name holds "result"). */
+const RESULT_ATTRIBUTES: Record<string, string> = { event_list: 'all_events' };
+
 /** A keyword, its new name, and the callees (a regex) it is renamed in. */
 const RENAMED_KEYWORDS: [string, string, string][] = [
   ['solid_config', 'op_config', '(^|\\.)build_(solid|op)_context$'],
   ['pipeline_run_status', 'run_status', '(^|\\.)run_status_sensor$'],
+  // 0.7's config_field= (config_schema= since 0.9)
+  [
+    'config_field',
+    'config_schema',
+    '(^|\\.)(solid|lambda_solid|composite_solid|op|graph|resource|ResourceDefinition|logger|LoggerDefinition|SolidDefinition|OpDefinition|executor|ExecutorDefinition|dagster_type_loader|io_manager|IOManagerDefinition)$',
+  ],
 ];
 
 const SOLIDS_KEY = /["']solids["']/;
@@ -52,6 +71,8 @@ export function mayRename(text: string): boolean {
   return (
     Object.keys(RENAMED_NAMES).some(mentioned) ||
     Object.keys(CONTEXT_ATTRIBUTES).some(mentioned) ||
+    Object.keys(EVENT_ATTRIBUTES).some(mentioned) ||
+    Object.keys(RESULT_ATTRIBUTES).some(mentioned) ||
     RENAMED_KEYWORDS.some(([keyword]) => mentioned(keyword)) ||
     SOLIDS_KEY.test(text)
   );
@@ -76,7 +97,13 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
       edits.push(id.replace(RENAMED_NAMES[id.text()]!));
     }
   }
-  const attributes = Object.keys(CONTEXT_ATTRIBUTES).filter((n) => text.includes(n));
+  const attributes = [
+    ...new Set([
+      ...Object.keys(CONTEXT_ATTRIBUTES),
+      ...Object.keys(EVENT_ATTRIBUTES),
+      ...Object.keys(RESULT_ATTRIBUTES),
+    ]),
+  ].filter((n) => text.includes(n));
   if (attributes.length) {
     for (const attr of r.root.findAll({
       rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } },
@@ -84,10 +111,20 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
       const object = attr.field('object')!.text();
       const last = object.split('.').at(-1)!;
       const name = attr.field('attribute')!.text();
+      // An event's own attributes (DagsterEvent) before a context's: an event is no context.
+      if (EVENT_ATTRIBUTES[name] && /event|evt/i.test(last)) {
+        edits.push(attr.field('attribute')!.replace(EVENT_ATTRIBUTES[name]));
+        continue;
+      }
+      if (RESULT_ATTRIBUTES[name] && /result/i.test(last)) {
+        edits.push(attr.field('attribute')!.replace(RESULT_ATTRIBUTES[name]));
+        continue;
+      }
+      if (!CONTEXT_ATTRIBUTES[name]) continue;
       // A run's, an event's or a record's pipeline_name is its job_name too (DagsterRun, EventLogEntry).
       if (!/context|^ctx$|^_$/i.test(last) && !(name === 'pipeline_name' && /run|event|entry|record/i.test(last)))
         continue;
-      edits.push(attr.field('attribute')!.replace(CONTEXT_ATTRIBUTES[attr.field('attribute')!.text()]!));
+      edits.push(attr.field('attribute')!.replace(CONTEXT_ATTRIBUTES[name]!));
     }
   }
   // Keywords renamed with their function: build_op_context(op_config=...), run_status_sensor(run_status=...).

@@ -29,6 +29,7 @@ const KEYWORDS: Record<string, string> = {
     'outputs are stored by an IO manager: bind one as the "io_manager" resource (s3_pickle_io_manager for S3)',
   system_storage_defs: 'outputs are stored by an IO manager: bind one as the "io_manager" resource',
   mode_definitions: "a job's resources are resource_defs=",
+  materializer: 'materializers were removed in 1.0: an IO manager writes outputs (io_manager_key= on the Out)',
 };
 const ATTRIBUTES: Record<string, string> = {
   result_for_solid: 'use result.output_for_node(name)',
@@ -103,7 +104,7 @@ export function sweep(r: ModuleRewrite): void {
     })) {
       const callee = kw.parent()?.parent()?.field('function')?.text() ?? '';
       if (
-        !/solid|pipeline|Definition|schedule|sensor|execute|Output|Materialization|Expectation|Result|Failure|RunRequest|to_job|Preset|Mode/.test(
+        !/solid|pipeline|Definition|schedule|sensor|execute|Output|Materialization|Expectation|Result|Failure|RunRequest|to_job|Preset|Mode|DagsterType/.test(
           callee,
         )
       )
