@@ -241,8 +241,8 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
     // its own), else a line of their own goes above the first.
     // A name Dagster 1.13 lacks stays only while the module reads it as dagster's (the sweep puts a
     // TODO there): not when the module defines it itself (`@job def pipeline():`), which fails the import.
-    const missing = plain.filter((n) => !DAGSTER_EXPORTS.has(n));
-    const missingReads = moduleReads(r.root, missing);
+    const missing = plain.filter((n) => !DAGSTER_EXPORTS.has(n) && used(n));
+    const missingReads = missing.length ? moduleReads(r.root, missing) : new Map<string, number>();
     const kept = (n: string) =>
       DAGSTER_EXPORTS.has(n)
         ? !LEGACY.has(n) || used(n)
