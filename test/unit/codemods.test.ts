@@ -438,6 +438,16 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     ]);
   });
 
+  it("names IOManager in the TODO on 0.10's object managers", async () => {
+    const source =
+      'from dagster import ObjectManager, object_manager\n\n\nclass Keep(ObjectManager):\n    def load_input(self, context):\n        return 1\n\n\n@object_manager\ndef keep(_):\n    return Keep()\n';
+    const { todos } = await run(tempDir('object-manager-'), { 'om.py': source });
+    expect(todos).toEqual([
+      'om.py:4: ObjectManager: removed in Dagster 1.0; use IOManager (the same handle_output and load_input)',
+      'om.py:11: object_manager: removed in Dagster 1.0; use @io_manager',
+    ]);
+  });
+
   it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
     const source =
       'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';

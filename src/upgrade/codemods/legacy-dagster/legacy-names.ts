@@ -52,6 +52,10 @@ export const REMOVED: Record<string, string> = {
   schedules: 'list each ScheduleDefinition in Definitions(schedules=[...])',
   SystemCronScheduler: 'the daemon runs schedules; remove the scheduler',
   RootInputManagerDefinition: 'use InputManagerDefinition',
+  // 0.10's first name for IO managers (the same handle_output and load_input).
+  ObjectManager: 'use IOManager (the same handle_output and load_input)',
+  object_manager: 'use @io_manager',
+  ObjectManagerDefinition: 'use IOManagerDefinition',
 };
 
 /** Names a dagster import may lose when no use is left. */
