@@ -69,6 +69,7 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'names-dagster-lacks': ['named_pipeline:pipeline', 'storage_names:storage_pipeline'],
   'run-config-keys': ['run_keys:keys_pipeline_local,keys_pipeline_multi,keys_pipeline_quiet'],
   'names-1x-renamed': ['more_names:names_pipeline'],
+  'late-0x-names': ['late_names'],
 };
 
 // What 0.x ran must be what 1.13 runs: the partition each schedule picks at a given time (0.x's

@@ -448,6 +448,19 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     ]);
   });
 
+  it("says where a composite's output type or an op output's asset key is left, and drops the import only the type used", async () => {
+    const source =
+      'from dagster import AssetKey, Int, Out, OutputDefinition, composite_solid, op, solid\n\n\n@solid\ndef one(_):\n    return 1\n\n\n@composite_solid(output_defs=[OutputDefinition(Int, "total")])\ndef wrapped():\n    return one()\n\n\n@op(out=Out(asset_key=AssetKey("table_a")))\ndef make_table():\n    return 1\n';
+    const { tree, todos } = await run(tempDir('late-todos-'), { 'l.py': source });
+    expect(todos).toEqual([
+      expect.stringMatching(
+        /^l\.py:\d+: @composite_solid\(output_defs=\.\.\.\): a graph output has no type of its own \(total: Int\)/,
+      ),
+      expect.stringMatching(/^l\.py:\d+: Out\(asset_key=\.\.\.\): an op's output has no asset key in 1\.x/),
+    ]);
+    expect(tree.read('l.py')).toMatch(/^from dagster import AssetKey, GraphOut, Out, graph, op\n/);
+  });
+
   it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
     const source =
       'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';

@@ -85,7 +85,7 @@ export function jobVariable(
 export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<string, Set<string>>): Edit[] {
   const edits: Edit[] = [];
   if (
-    !/execute_pipeline|execute_solid|result_for_solid|output_for_solid|get_preset|solid_selection|reexecute_pipeline/.test(
+    !/execute_pipeline|execute_solid|result_for_solid|output_for_solid|get_preset|solid_selection|reexecute_pipeline|validate_run_config\(/.test(
       r.source,
     )
   )
@@ -179,6 +179,48 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
       edits.push(
         call.replace(layoutCall(`${job}.execute_in_process`, rest, indent, r.style, '', call.range().start.column)),
       );
+  }
+  // validate_run_config(p, config, mode="m"): validate_run_config(p_m, config), the job of that mode.
+  for (const call of r.root.findAll({
+    rule: {
+      kind: 'call',
+      has: { field: 'function', regex: '(^|\\.)validate_run_config$' },
+      all: [
+        { has: { field: 'arguments', has: { kind: 'keyword_argument', has: { field: 'name', regex: '^mode$' } } } },
+      ],
+    },
+  })) {
+    const args = callArgs(call);
+    const target = positional(args, 0) ?? argNamed(args, 'pipeline_def') ?? argNamed(args, 'job_def');
+    const name = target?.value.kind() === 'identifier' ? target.value.text() : undefined;
+    const p = name ? pipelineNamed(facts, r.path, name) : undefined;
+    const mode = stringValue(argNamed(args, 'mode')!.value);
+    const job = p && mode !== undefined ? jobVariable(r, facts, name!, p, null, mode, needed) : undefined;
+    if (!job) {
+      r.todos.add(
+        call,
+        'validate_run_config(mode=...)',
+        'modes are gone (one job per mode): validate the config against the job of that mode, validate_run_config(<job>, config)',
+      );
+      continue;
+    }
+    const rest = args
+      .filter((a) => a !== target && a.name !== 'mode')
+      .map((a) =>
+        a.name ? prefixed(`${a.name}=`, nodePiece(a.value, r.source, r.style)) : nodePiece(a.value, r.source, r.style),
+      );
+    edits.push(
+      call.replace(
+        layoutCall(
+          call.field('function')!.text(),
+          [job, ...rest],
+          lineIndent(r.source, call),
+          r.style,
+          '',
+          call.range().start.column,
+        ),
+      ),
+    );
   }
   // result.result_for_solid("x").output_value("out") -> result.output_for_node("x", "out")
   for (const call of r.root.findAll({

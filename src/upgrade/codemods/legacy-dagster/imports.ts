@@ -243,9 +243,13 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
     // TODO there): not when the module defines it itself (`@job def pipeline():`), which fails the import.
     const missing = plain.filter((n) => !DAGSTER_EXPORTS.has(n) && used(n));
     const missingReads = missing.length ? moduleReads(r.root, missing) : new Map<string, number>();
+    // A name the module used before and no longer uses goes too (`Int` once a graph output's type
+    // went); one it did not use before stays (the module may re-export it).
+    const unusedNow = plain.filter((n) => !used(n) && !LEGACY.has(n));
+    const usedBefore = original && unusedNow.length ? nameUses(original, unusedNow) : undefined;
     const kept = (n: string) =>
       DAGSTER_EXPORTS.has(n)
-        ? !LEGACY.has(n) || used(n)
+        ? used(n) || (!LEGACY.has(n) && !usedBefore?.get(n))
         : n !== 'check' && (missingReads.get(n) ?? 0) > 0 && !own.has(n);
     const host = mains.findIndex((m) => m.names.some((n) => !n.alias));
     if (host < 0 && mains.length && added.length)

@@ -40,7 +40,7 @@ import { sweep } from './sweep.ts';
 import { reportTodos, Todos } from './todo.ts';
 
 const LEGACY_TEXT = new RegExp(
-  `\\b(${[...LEGACY].join('|')})\\b|solid_config|config_field\\s*=|pipeline_name\\s*=|\\.(pipeline_run|pipeline_name|pipeline_def|mode_def|solid_def|solid_handle|solid_exception|solid_name|is_pipeline_\\w+)\\b|materializer\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils|experimental)\\b|["']solids["']`,
+  `\\b(${[...LEGACY].join('|')})\\b|solid_config|(config_field|namespace|run_request_jobs?)\\s*=|\\bOut\\(asset_key|pipeline_name\\s*=|\\.(pipeline_run|pipeline_name|pipeline_def|mode_def|solid_def|solid_handle|solid_exception|solid_name|is_pipeline_\\w+)\\b|materializer\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils|experimental)\\b|["']solids["']`,
 );
 // A module of Dagster 0.x: it imports dagster and mentions a legacy name, or (a fragment that
 // relied on another module's imports) it decorates with @solid / @pipeline and reads solid_config.
@@ -175,7 +175,7 @@ async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<voi
   const original = { text: m.text, root: (await parsePython(m.text)).root() };
   const has = (re: RegExp, text = m.text) => re.test(text);
   const executions =
-    /execute_|result_for_solid|output_for_solid|get_preset|solid_selection|pipeline_name\s*=|_schedule\b|PartitionSetDefinition|create_schedule_definition/;
+    /execute_|result_for_solid|output_for_solid|get_preset|solid_selection|pipeline_name\s*=|_schedule\b|PartitionSetDefinition|create_schedule_definition|validate_run_config\(/;
   const repositories = /@(\w+\.)?repository\b/;
   const early = /RepositoryDefinition|@(\w+\.)?schedules\b/;
   // The renames need no other family's result: when passes 2-4 will not run, they are made on pass

@@ -1,6 +1,10 @@
 // The Dagster 0.x names this codemod knows: removed in 1.0 (each with what replaces it, for the
 // TODO when a use is left), renamed, and the public names that dagster.core.* imports move to.
+import { DAGSTER_EXPORTS } from './dagster-exports.ts';
 import { RENAMED_NAMES } from './renames.ts';
+
+/** Dagster's public submodules, which DAGSTER_EXPORTS lists too: not names to import from it. */
+const DAGSTER_MODULES = new Set(['components', 'deprecated', 'preview', 'version']);
 
 export const REMOVED: Record<string, string> = {
   solid: 'use @op',
@@ -76,6 +80,7 @@ export const NEW = [
   'DynamicOut',
   'GraphOut',
   'GraphIn',
+  'AssetOut',
   'Definitions',
   'config_from_files',
   'config_from_pkg_resources',
@@ -95,9 +100,17 @@ export const NEW = [
   ...new Set(Object.values(RENAMED_NAMES)),
 ];
 
-/** Public dagster names that legacy code imported from dagster.core.* or dagster.utils. */
-export const PUBLIC = new Set(
+const PUBLIC_NAMES = new Set(
   'DagsterInstance DagsterEventType EventRecordsFilter RunsFilter DagsterRun DagsterRunStatus InitResourceContext OpExecutionContext DagsterType PythonObjectDagsterType TypeCheck Output DynamicOutput AssetKey AssetMaterialization ExpectationResult Failure RetryRequested DagsterEvent EventLogEntry InputContext OutputContext IOManager io_manager fs_io_manager mem_io_manager build_input_context build_output_context DagsterError DagsterInvariantViolationError DagsterExecutionStepExecutionError DagsterTypeCheckDidNotPass check_dagster_type Field Noneable Permissive Selector StringSource IntSource BoolSource Array Enum EnumValue Shape resource ResourceDefinition logger LoggerDefinition multiprocess_executor in_process_executor execute_job reconstructable file_relative_path DagsterLogManager get_dagster_logger HookContext SensorEvaluationContext ScheduleEvaluationContext RunRequest SkipReason DefaultScheduleStatus DefaultSensorStatus TableSchema TableRecord TableColumn MetadataValue build_init_resource_context build_op_context InitLoggerContext usable_as_dagster_type make_python_type_usable_as_dagster_type dagster_type_loader DagsterTypeLoader RetryPolicy Backoff Jitter Nothing ConfigMapping configured ScheduleDefinition SensorDefinition RunFailureSensorContext run_failure_sensor HookDefinition success_hook failure_hook AssetObservation EventLogRecord InputManager input_manager IOManagerDefinition'.split(
     ' ',
   ),
 );
+
+/**
+ * Public dagster names that legacy code imported from dagster.core.* or dagster.utils: these, and
+ * any name Dagster 1.13 exports at its top (`from dagster.core.asset_defs import asset`).
+ */
+export const PUBLIC: ReadonlySet<string> = new Set([
+  ...[...DAGSTER_EXPORTS].filter((n) => !DAGSTER_MODULES.has(n)),
+  ...PUBLIC_NAMES,
+]);

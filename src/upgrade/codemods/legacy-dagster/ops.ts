@@ -109,6 +109,13 @@ export function outText(node: SgNode, r: ModuleRewrite, graph = false, prefix = 
     const name = flatText(kw.get('name'));
     if (name && !/^["']/.test(name)) return null;
     const cls = graph ? 'GraphOut' : callee === 'DynamicOutputDefinition' ? 'DynamicOut' : 'Out';
+    const type = flatText(kw.get('dagster_type'));
+    if (graph && type && type !== 'Any')
+      r.todos.add(
+        node,
+        '@composite_solid(output_defs=...)',
+        `a graph output has no type of its own (${name ? `${name.slice(1, -1)}: ` : ''}${type}): the op it comes from checks its own; give that one a type where it has none`,
+      );
     const args = graph
       ? [...(kw.has('description') ? [prefixed('description=', kw.get('description')!)] : [])]
       : definitionArgs(kw);

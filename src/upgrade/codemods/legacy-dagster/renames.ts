@@ -55,6 +55,10 @@ const RESULT_ATTRIBUTES: Record<string, string> = { event_list: 'all_events' };
 const RENAMED_KEYWORDS: [string, string, string][] = [
   ['solid_config', 'op_config', '(^|\\.)build_(solid|op)_context$'],
   ['pipeline_run_status', 'run_status', '(^|\\.)run_status_sensor$'],
+  // 0.14's asset namespace= (key_prefix= since 0.15), and a run status sensor's job to request.
+  ['namespace', 'key_prefix', '(^|\\.)(asset|AssetIn|multi_asset|AssetOut)$'],
+  ['run_request_job', 'request_job', '(^|\\.)(run_status_sensor|run_failure_sensor)$'],
+  ['run_request_jobs', 'request_jobs', '(^|\\.)(run_status_sensor|run_failure_sensor)$'],
   // 0.7's config_field= (config_schema= since 0.9)
   [
     'config_field',
@@ -74,7 +78,8 @@ export function mayRename(text: string): boolean {
     Object.keys(EVENT_ATTRIBUTES).some(mentioned) ||
     Object.keys(RESULT_ATTRIBUTES).some(mentioned) ||
     RENAMED_KEYWORDS.some(([keyword]) => mentioned(keyword)) ||
-    SOLIDS_KEY.test(text)
+    SOLIDS_KEY.test(text) ||
+    /multi_asset/.test(text)
   );
 }
 
@@ -139,6 +144,34 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
     }))
       edits.push(kw.field('name')!.replace(to));
   }
+  // 0.14's @multi_asset(outs={"a": Out(asset_key=...)}): AssetOut(key=...) since 0.15.
+  if (/multi_asset/.test(text))
+    for (const call of r.root.findAll({
+      rule: {
+        kind: 'call',
+        has: { field: 'function', regex: '(^|\\.)Out$' },
+        inside: {
+          kind: 'pair',
+          inside: {
+            kind: 'dictionary',
+            inside: {
+              kind: 'keyword_argument',
+              has: { field: 'name', regex: '^outs$' },
+              inside: {
+                kind: 'argument_list',
+                inside: { kind: 'call', has: { field: 'function', regex: '(^|\\.)multi_asset$' } },
+              },
+            },
+          },
+        },
+      },
+    })) {
+      const fn = call.field('function')!;
+      edits.push(fn.replace(fn.text().replace(/Out$/, 'AssetOut')));
+      for (const kw of call.field('arguments')?.children() ?? [])
+        if (kw.kind() === 'keyword_argument' && kw.field('name')!.text() === 'asset_key')
+          edits.push(kw.field('name')!.replace('key'));
+    }
   if (SOLIDS_KEY.test(text)) {
     // A run config's key, where it is written (a dict's key) and where it is read or set
     // (`config["solids"][...]`): renamed in one place only, the other raises KeyError. Not a key

@@ -127,6 +127,24 @@ export function sweep(r: ModuleRewrite): void {
         "a run has no mode since 1.0 (modes are gone: one job per mode); name the run's job instead (.job_name)",
         true,
       );
+  // An op's output with an asset key (0.14's Out(asset_key=...)): no such thing in 1.x.
+  if (/\bOut\(/.test(r.source) && /asset_(key|partitions)\s*=/.test(r.source))
+    for (const kw of r.root.findAll({
+      rule: {
+        kind: 'keyword_argument',
+        has: { field: 'name', regex: '^asset_(key|partitions)$' },
+        inside: {
+          kind: 'argument_list',
+          inside: { kind: 'call', has: { field: 'function', regex: '(^|\\.)(Out|DynamicOut)$' } },
+        },
+      },
+    }))
+      r.todos.add(
+        kw,
+        `Out(${kw.field('name')!.text()}=...)`,
+        "an op's output has no asset key in 1.x: make the op an @asset (or @multi_asset with AssetOut(key=...)), or log an AssetMaterialization",
+        true,
+      );
   const attributes = Object.keys(ATTRIBUTES).filter((a) => ATTRIBUTES[a] && mentioned(a));
   if (attributes.length) {
     for (const attr of r.root.findAll({
