@@ -131,6 +131,29 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
     };
     const preset = which('preset');
     const mode = which('mode');
+    // A job already (a module half migrated): execute_pipeline(job, ...) is job.execute_in_process(...).
+    if (!p && name && !wrapped && preset === null && mode === null && facts.get(r.path)?.jobs.has(name.text())) {
+      const pieces = args
+        .filter((a) => a !== target)
+        .map((a) =>
+          a.name
+            ? prefixed(`${RENAMED_ARGS[a.name] ?? a.name}=`, nodePiece(a.value, r.source, r.style))
+            : nodePiece(a.value, r.source, r.style),
+        );
+      edits.push(
+        call.replace(
+          layoutCall(
+            `${name.text()}.execute_in_process`,
+            pieces,
+            lineIndent(r.source, call),
+            r.style,
+            '',
+            call.range().start.column,
+          ),
+        ),
+      );
+      continue;
+    }
     if (!p || preset === false || mode === false) {
       r.todos.add(
         call,

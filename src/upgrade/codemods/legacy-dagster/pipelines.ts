@@ -520,7 +520,7 @@ function jobLines(
       r.todos.add(
         decorated,
         `preset ${preset.name}`,
-        'reads run-config files whose path is computed at run time; rename their solids: key to ops:',
+        'reads run-config files this codemod could not find in the package (a path computed at run time, or a file not there); rename their solids: key to ops:',
       );
     const args: Piece[] = [
       `name=${JSON.stringify(job.name)}`,
