@@ -13,12 +13,20 @@
 //   config = etl_local.run_config
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { type Facts, jobFor, lookup, type Pipeline } from './facts.ts';
-import { layoutCall, nodePiece, prefixed } from './format.ts';
+import { layoutCall, nodePiece, type Piece, prefixed } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
 import { argNamed, callArgs, calleeName, lineIndent, positional, stringValue } from './python-text.ts';
 import { executeSolid } from './solid-execution.ts';
 
 const RENAMED_ARGS: Record<string, string> = { solid_selection: 'op_selection', environment_dict: 'run_config' };
+
+/** Arguments as written, laid out anew where they move, their 0.x keywords renamed. */
+const argPieces = (r: ModuleRewrite, args: ReturnType<typeof callArgs>): Piece[] =>
+  args.map((a) =>
+    a.name
+      ? prefixed(`${RENAMED_ARGS[a.name] ?? a.name}=`, nodePiece(a.value, r.source, r.style))
+      : nodePiece(a.value, r.source, r.style),
+  );
 
 const isRunConfig = (a: { name: string | null }) => a.name === 'run_config' || a.name === 'environment_dict';
 const IN_PROCESS = '"execution": {"config": {"in_process": {}}}';
@@ -133,13 +141,10 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
     const mode = which('mode');
     // A job already (a module half migrated): execute_pipeline(job, ...) is job.execute_in_process(...).
     if (!p && name && !wrapped && preset === null && mode === null && facts.get(r.path)?.jobs.has(name.text())) {
-      const pieces = args
-        .filter((a) => a !== target)
-        .map((a) =>
-          a.name
-            ? prefixed(`${RENAMED_ARGS[a.name] ?? a.name}=`, nodePiece(a.value, r.source, r.style))
-            : nodePiece(a.value, r.source, r.style),
-        );
+      const pieces = argPieces(
+        r,
+        args.filter((a) => a !== target),
+      );
       edits.push(
         call.replace(
           layoutCall(
@@ -173,11 +178,7 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
     }
     const indent = lineIndent(r.source, call);
     const restArgs = args.filter((a) => a !== target && !['mode', 'preset'].includes(a.name ?? ''));
-    const rest = restArgs.map((a) =>
-      a.name
-        ? prefixed(`${RENAMED_ARGS[a.name] ?? a.name}=`, nodePiece(a.value, r.source, r.style))
-        : nodePiece(a.value, r.source, r.style),
-    );
+    const rest = argPieces(r, restArgs);
     if (wrapped) {
       const instance = argNamed(args, 'instance') ? [] : [`instance=${r.ns}DagsterInstance.ephemeral()`];
       const inProcess = inProcessConfig(r, call, args, p, preset, mode);
@@ -227,11 +228,10 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
       );
       continue;
     }
-    const rest = args
-      .filter((a) => a !== target && a.name !== 'mode')
-      .map((a) =>
-        a.name ? prefixed(`${a.name}=`, nodePiece(a.value, r.source, r.style)) : nodePiece(a.value, r.source, r.style),
-      );
+    const rest = argPieces(
+      r,
+      args.filter((a) => a !== target && a.name !== 'mode'),
+    );
     edits.push(
       call.replace(
         layoutCall(

@@ -32,6 +32,16 @@ export function stringValue(node: SgNode | undefined): string | undefined {
   return m ? m[2] : undefined;
 }
 
+/** The keyword arguments named by `name` (a regex) of the calls whose callee matches `callee` (a regex). */
+export const keywordArgs = (root: SgNode, name: string, callee: string): SgNode[] =>
+  root.findAll({
+    rule: {
+      kind: 'keyword_argument',
+      has: { field: 'name', regex: name },
+      inside: { kind: 'argument_list', inside: { kind: 'call', has: { field: 'function', regex: callee } } },
+    },
+  });
+
 /** The callee's last name: `dagster.solid(...)` and `solid(...)` both give solid. */
 export function calleeName(node: SgNode): string | undefined {
   const target = node.kind() === 'call' ? node.field('function') : node;

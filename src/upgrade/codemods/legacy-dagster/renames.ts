@@ -9,6 +9,7 @@
 //       return {"solids": {"f": {}}}                  return {"ops": {"f": {}}}
 import type { Edit, SgNode } from '@ast-grep/napi';
 import type { ModuleRewrite } from './module.ts';
+import { keywordArgs } from './python-text.ts';
 
 export const RENAMED_NAMES: Record<string, string> = {
   SolidExecutionContext: 'OpExecutionContext',
@@ -135,14 +136,7 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
   // Keywords renamed with their function: build_op_context(op_config=...), run_status_sensor(run_status=...).
   for (const [keyword, to, callee] of RENAMED_KEYWORDS) {
     if (!text.includes(keyword)) continue;
-    for (const kw of r.root.findAll({
-      rule: {
-        kind: 'keyword_argument',
-        has: { field: 'name', regex: `^${keyword}$` },
-        inside: { kind: 'argument_list', inside: { kind: 'call', has: { field: 'function', regex: callee } } },
-      },
-    }))
-      edits.push(kw.field('name')!.replace(to));
+    for (const kw of keywordArgs(r.root, `^${keyword}$`, callee)) edits.push(kw.field('name')!.replace(to));
   }
   // 0.14's @multi_asset(outs={"a": Out(asset_key=...)}): AssetOut(key=...) since 0.15.
   if (/multi_asset/.test(text))

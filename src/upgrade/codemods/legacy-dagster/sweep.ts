@@ -10,7 +10,7 @@ import { aliasedImports, dagsterImports, mayAlias } from './aliases.ts';
 import { DAGSTER_EXPORTS } from './dagster-exports.ts';
 import { REMOVED } from './legacy-names.ts';
 import type { ModuleRewrite } from './module.ts';
-import { topLevelNames } from './python-text.ts';
+import { keywordArgs, topLevelNames } from './python-text.ts';
 import { RENAMED_NAMES } from './renames.ts';
 
 const KEYWORDS: Record<string, string> = {
@@ -129,16 +129,7 @@ export function sweep(r: ModuleRewrite): void {
       );
   // An op's output with an asset key (0.14's Out(asset_key=...)): no such thing in 1.x.
   if (/\bOut\(/.test(r.source) && /asset_(key|partitions)\s*=/.test(r.source))
-    for (const kw of r.root.findAll({
-      rule: {
-        kind: 'keyword_argument',
-        has: { field: 'name', regex: '^asset_(key|partitions)$' },
-        inside: {
-          kind: 'argument_list',
-          inside: { kind: 'call', has: { field: 'function', regex: '(^|\\.)(Out|DynamicOut)$' } },
-        },
-      },
-    }))
+    for (const kw of keywordArgs(r.root, '^asset_(key|partitions)$', '(^|\\.)(Out|DynamicOut)$'))
       r.todos.add(
         kw,
         `Out(${kw.field('name')!.text()}=...)`,
