@@ -461,6 +461,35 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     expect(tree.read('l.py')).toMatch(/^from dagster import AssetKey, GraphOut, Out, graph, op\n/);
   });
 
+  it('writes a run config without its filesystem storage again unless a comment in it would be lost (then a TODO)', async () => {
+    const source = [
+      'from dagster import RunRequest, sensor',
+      '',
+      '',
+      '@sensor(job_name="p")',
+      'def s(_context):',
+      '    yield RunRequest(run_key="a", run_config={"storage": {"filesystem": {}}, "tags": {"color": "#fff"}})',
+      '    yield RunRequest(',
+      '        run_key="b",',
+      '        run_config={',
+      '            "storage": {"filesystem": {}},  # where outputs went',
+      '            "ops": {},',
+      '        },',
+      '    )',
+      '',
+    ].join('\n');
+    const { tree, todos } = await run(tempDir('run-config-comment-'), { 's.py': source });
+    const text = tree.read('s.py')!;
+    // A "#" in a string is no comment: that dict is written again.
+    expect(text).toContain('run_config={"tags": {"color": "#fff"}}');
+    expect(text).toContain('"storage": {"filesystem": {}},  # where outputs went');
+    expect(todos).toEqual([
+      expect.stringMatching(
+        /^s\.py:\d+: run config: Dagster 1\.x refuses its "storage" or "execution" keys as 0\.x wrote them/,
+      ),
+    ]);
+  });
+
   it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
     const source =
       'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';

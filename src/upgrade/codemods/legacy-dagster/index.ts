@@ -40,7 +40,7 @@ import { sweep } from './sweep.ts';
 import { reportTodos, Todos } from './todo.ts';
 
 const LEGACY_TEXT = new RegExp(
-  `\\b(${[...LEGACY].join('|')})\\b|solid_config|(config_field|namespace|run_request_jobs?)\\s*=|\\bOut\\(asset_key|pipeline_name\\s*=|\\.(pipeline_run|pipeline_name|pipeline_def|mode_def|solid_def|solid_handle|solid_exception|solid_name|is_pipeline_\\w+)\\b|materializer\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils|experimental)\\b|["']solids["']`,
+  `\\b(${[...LEGACY].join('|')})\\b|solid_config|(config_field|namespace|run_request_jobs?)\\s*=|\\bOut\\(asset_key|pipeline_name\\s*=|\\.(pipeline_run|pipeline_name|pipeline_def|mode_def|solid_def|solid_handle|solid_exception|solid_name|is_pipeline_\\w+)\\b|materializer\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils|experimental)\\b|["']solids["']|["'](intermediate_)?storage["']\\s*:|["']execution["']\\s*:\\s*\\{\\s*["'](multiprocess|in_process)["']`,
 );
 // A module of Dagster 0.x: it imports dagster and mentions a legacy name, or (a fragment that
 // relied on another module's imports) it decorates with @solid / @pipeline and reads solid_config.

@@ -91,7 +91,7 @@ export function runConfigEdits(r: ModuleRewrite): Edit[] {
     }
     if (!changed) continue;
     // A comment inside would be lost by writing the dict again: a TODO instead.
-    if (dict.text().includes('#')) {
+    if (dict.find({ rule: { kind: 'comment' } })) {
       r.todos.add(
         dict,
         'run config',
