@@ -490,6 +490,28 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     ]);
   });
 
+  it('says what is left where it cannot tell: an executor set in another module, __all__, a result not named so, a TYPE_CHECKING import', async () => {
+    const dir = tempDir('edges-todos-');
+    const jobs =
+      'from dagster import ModeDefinition, multiprocess_executor, pipeline, solid\n\n\n@solid\ndef a(_):\n    return 1\n\n\n@pipeline(mode_defs=[ModeDefinition(executor_defs=[multiprocess_executor])])\ndef mp():\n    a()\n';
+    const sensors =
+      'from dagster import RunRequest, sensor\n\n\n@sensor(pipeline_name="mp")\ndef s(_context):\n    yield RunRequest(run_key=None, run_config={"execution": {"multiprocess": {"config": {"max_concurrent": 2}}}})\n';
+    const other =
+      'from typing import TYPE_CHECKING\n\nfrom dagster import OutputDefinition, execute_pipeline, pipeline, solid\n\nif TYPE_CHECKING:\n    from dagster import PipelineRun\n\n\n@solid(output_defs=[OutputDefinition(int)])\ndef one(_):\n    return 1\n\n\n@pipeline\ndef q():\n    one()\n\n\ndef events():\n    res = execute_pipeline(q)\n    return res.event_list\n\n\n__all__ = ["one", "OutputDefinition"]\n';
+    const { todos } = await run(dir, { 'jobs.py': jobs, 'sensors.py': sensors, 'other.py': other });
+    expect(todos).toEqual([
+      expect.stringMatching(/^other\.py:\d+: from dagster import: Dagster 1\.13 has no PipelineRun \(now DagsterRun\)/),
+      expect.stringMatching(/^other\.py:\d+: \.event_list: a run's result has \.all_events$/),
+      expect.stringMatching(
+        /^other\.py:\d+: __all__: lists OutputDefinition, which Dagster 1\.13 does not have; remove it$/,
+      ),
+      // The job of another module has executor_def=multiprocess_executor: its config has another shape.
+      expect.stringMatching(
+        /^sensors\.py:\d+: "execution": \{"multiprocess": \.\.\.\}: Dagster 1\.x takes an executor's config under "config"/,
+      ),
+    ]);
+  });
+
   it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
     const source =
       'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';

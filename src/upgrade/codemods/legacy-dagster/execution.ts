@@ -13,7 +13,7 @@
 //   config = etl_local.run_config
 import type { Edit, SgNode } from '@ast-grep/napi';
 import { type Facts, jobFor, lookup, type Pipeline } from './facts.ts';
-import { layoutCall, nodePiece, type Piece, prefixed } from './format.ts';
+import { dictPiece, layoutCall, nodePiece, type Piece, prefixed } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
 import { argNamed, callArgs, calleeName, lineIndent, positional, stringValue } from './python-text.ts';
 import { executeSolid } from './solid-execution.ts';
@@ -28,6 +28,9 @@ const argPieces = (r: ModuleRewrite, args: ReturnType<typeof callArgs>): Piece[]
       : nodePiece(a.value, r.source, r.style),
   );
 
+/** execute_pipeline's parameters in 0.x's order. */
+const EXECUTE_POSITIONS = ['pipeline', 'run_config', 'mode', 'preset', 'tags', 'solid_selection', 'instance'];
+
 const isRunConfig = (a: { name: string | null }) => a.name === 'run_config' || a.name === 'environment_dict';
 const IN_PROCESS = '"execution": {"config": {"in_process": {}}}';
 
@@ -35,7 +38,7 @@ const IN_PROCESS = '"execution": {"config": {"in_process": {}}}';
  * What keeps `execute_pipeline(reconstructable(p), ...)` in one process as 0.x ran it (unless its
  * run config chose multiprocess) once it is `execute_job`, whose default executor is multiprocess
  * and refuses the ephemeral instance: `run_config=` with the in-process executor (added to a dict
- * literal), '' where nothing is needed (an executor of the mode's own, a persistent instance, an
+ * literal), undefined where nothing is needed (an executor of the mode's own, a persistent instance, an
  * execution key given) or where a TODO says what to add (a run config that is not a literal, a
  * preset's).
  */
@@ -46,25 +49,41 @@ function inProcessConfig(
   p: Pipeline,
   preset: string | null,
   mode: string | null,
-): string {
+): Piece | undefined {
   const modeName = mode ?? (preset ? p.presets.find((s) => s.name === preset)?.mode : null) ?? p.modes[0]?.name;
-  if (p.modes.find((m) => m.name === modeName)?.executor) return '';
+  if (p.modes.find((m) => m.name === modeName)?.executor) return undefined;
   const instance = argNamed(args, 'instance');
-  if (instance && !/\.ephemeral\(\)$/.test(instance.value.text())) return '';
+  if (instance && !/\.ephemeral\(\)$/.test(instance.value.text())) return undefined;
   const config = args.find(isRunConfig);
+  const inProcess = prefixed('"execution": ', dictPiece('', [prefixed('"config": ', '{"in_process": {}}')], r.style));
   // A preset's job runs its own config unless given one (which replaces it, not merges): a TODO.
-  if (!config && !preset) return `run_config={${IN_PROCESS}}`;
+  if (!config && !preset) return dictPiece('run_config=', [inProcess], r.style);
   if (config?.value.kind() === 'dictionary') {
     const text = config.value.text();
-    if (/["']execution["']\s*:/.test(text)) return '';
-    return `run_config={${IN_PROCESS}${text.slice(1).trim() === '}' ? '' : ', '}${text.slice(1).trimStart()}`;
+    if (/["']execution["']\s*:/.test(text)) return undefined;
+    // The dict's entries, laid out again; as written after the new one where a comment is in it.
+    if (config.value.find({ rule: { kind: 'comment' } }))
+      return `run_config={${IN_PROCESS}${text.slice(1).trim() === '}' ? '' : ', '}${text.slice(1).trimStart()}`;
+    const entries = config.value.children().filter((c) => c.isNamed());
+    return dictPiece(
+      'run_config=',
+      [
+        inProcess,
+        ...entries.map((c) =>
+          c.kind() === 'pair'
+            ? prefixed(`${c.field('key')!.text()}: `, nodePiece(c.field('value')!, r.source, r.style))
+            : nodePiece(c, r.source, r.style),
+        ),
+      ],
+      r.style,
+    );
   }
   r.todos.add(
     call,
     'execute_pipeline(reconstructable(...))',
     `0.x ran it in process unless its run config chose multiprocess; execute_job's default executor is multiprocess, which an ephemeral instance refuses: add ${IN_PROCESS} to its run config${config ? '' : " (the preset's, given whole: a run config replaces the job's)"}, or pass a persistent instance`,
   );
-  return '';
+  return undefined;
 }
 
 /** The pipeline a local name refers to (defined here or imported from a module of the tree). */
@@ -123,7 +142,10 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
       );
       continue;
     }
-    const args = callArgs(call);
+    // Positional arguments after the pipeline named by their place (`execute_pipeline(p, {...})`).
+    const args = callArgs(call).map((a, i) =>
+      a.name === null && i > 0 && i < EXECUTE_POSITIONS.length ? { ...a, name: EXECUTE_POSITIONS[i]! } : a,
+    );
     const target = positional(args, 0) ?? argNamed(args, 'pipeline');
     // execute_pipeline(reconstructable(p), ...) ran in other processes: execute_job(reconstructable(job), instance)
     const wrapped =
@@ -190,7 +212,7 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
               `${target!.value.field('function')!.text()}(${job})`,
               ...instance,
               ...(inProcess ? [inProcess] : []),
-              ...rest.filter((_, i) => !inProcess.startsWith('run_config=') || !isRunConfig(restArgs[i]!)),
+              ...rest.filter((_, i) => !inProcess || !isRunConfig(restArgs[i]!)),
             ],
             indent,
             r.style,
@@ -204,21 +226,18 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
         call.replace(layoutCall(`${job}.execute_in_process`, rest, indent, r.style, '', call.range().start.column)),
       );
   }
-  // validate_run_config(p, config, mode="m"): validate_run_config(p_m, config), the job of that mode.
+  // validate_run_config(p, config, mode="m"): validate_run_config(p_m, config), the job of that
+  // mode; without mode=, of its first mode (0.x's default) where the pipeline became a graph.
   for (const call of r.root.findAll({
-    rule: {
-      kind: 'call',
-      has: { field: 'function', regex: '(^|\\.)validate_run_config$' },
-      all: [
-        { has: { field: 'arguments', has: { kind: 'keyword_argument', has: { field: 'name', regex: '^mode$' } } } },
-      ],
-    },
+    rule: { kind: 'call', has: { field: 'function', regex: '(^|\\.)validate_run_config$' } },
   })) {
     const args = callArgs(call);
     const target = positional(args, 0) ?? argNamed(args, 'pipeline_def') ?? argNamed(args, 'job_def');
     const name = target?.value.kind() === 'identifier' ? target.value.text() : undefined;
     const p = name ? pipelineNamed(facts, r.path, name) : undefined;
-    const mode = stringValue(argNamed(args, 'mode')!.value);
+    const modeArg = argNamed(args, 'mode');
+    if (!modeArg && !p?.split) continue;
+    const mode = modeArg ? stringValue(modeArg.value) : null;
     const job = p && mode !== undefined ? jobVariable(r, facts, name!, p, null, mode, needed) : undefined;
     if (!job) {
       r.todos.add(

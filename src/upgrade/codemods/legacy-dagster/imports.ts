@@ -306,6 +306,18 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
         } as Edit);
     }
   }
+  // A module that reads `dagster.x` (import dagster) imports the names it took from dagster.core
+  // from dagster now, under the same names (the other passes leave its dagster.x as they are).
+  if (r.ns !== '' && moved.length) {
+    const uses = nameUses(r.root, moved);
+    const names = sorted(moved.filter((n) => (uses.get(n) ?? 0) > 0));
+    const line = names.length ? importLine('dagster', names, r.style) : '';
+    if (line && emptied.length) edits.push(emptied.shift()!.replace(line));
+    else if (line) {
+      const first = core[0]!.statement.range().start.index;
+      edits.push({ startPos: first, endPos: first, insertedText: `${line}\n` } as Edit);
+    }
+  }
   for (const statement of emptied) edits.push(replaceStatement(r, statement, ''));
   // Modules this one now imports jobs from (`from:<module>` keys), each where isort puts it.
   for (const [key, names] of [...needed].filter(([k]) => k.startsWith('from:'))) {

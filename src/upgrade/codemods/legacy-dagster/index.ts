@@ -209,7 +209,7 @@ async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<voi
     await pass(m, (r) => presetVariableEdits(r, facts));
   if (has(repositories)) await pass(m, (r) => repositoryEdits(r, facts, needed));
   if (has(early)) await pass(m, (r) => earlyRepositoryEdits(r));
-  if (mayHoldRunConfigKeys(m.text)) await pass(m, (r) => runConfigEdits(r));
+  if (mayHoldRunConfigKeys(m.text)) await pass(m, (r) => runConfigEdits(r, facts));
   if (!folded || mayRename(m.text)) await pass(m, (r) => renameEdits(r));
   await pass(m, (r) => importEdits(r, needed, original.root));
   if (m.text !== original.text) await pass(m, (r) => madeUnusedEdits(r, original.root));

@@ -40,6 +40,25 @@ const empty = (node: unknown) =>
   node === null || (isScalar(node) && node.value === null) || (isMap(node) && node.items.length === 0);
 
 /**
+ * Where the block of the key on the line at `lineStart` ends: past its last line indented more than
+ * the key (blank lines inside it too), so that a comment below it, about the next key, stays.
+ */
+function blockEnd(source: string, lineStart: number): number {
+  const indent = (line: string) => /^[ \t]*/.exec(line)![0].length;
+  const keyIndent = indent(source.slice(lineStart));
+  let at = source.indexOf('\n', lineStart);
+  let end = at < 0 ? source.length : at + 1;
+  while (at >= 0) {
+    const next = source.indexOf('\n', at + 1);
+    const line = source.slice(at + 1, next < 0 ? source.length : next);
+    if (line.trim() && indent(line) <= keyIndent) break;
+    if (line.trim()) end = next < 0 ? source.length : next + 1;
+    at = next;
+  }
+  return end;
+}
+
+/**
  * The top-level keys Dagster 1.x refuses as 0.x wrote them (run-config.ts does the same in Python):
  * a filesystem storage without config goes (1.x's default IO manager, fs_io_manager); any other
  * storage, and an executor keyed by its name, get a TODO comment above (a file does not say which
@@ -60,10 +79,11 @@ function refusedKeys(doc: Document, source: string): { start: number; end: numbe
       key !== 'execution' &&
       chosen.key === 'filesystem' &&
       (empty(chosen.value) || (config?.key === 'config' && empty(config.value)));
-    const valueEnd = (pair.value as Node).range?.[1];
-    if (exact && !top.flow && valueEnd !== undefined) {
-      const newline = source.indexOf('\n', valueEnd - 1);
-      edits.push({ start: lineStart, end: newline < 0 ? source.length : newline + 1, text: '' });
+    if (exact && !top.flow) {
+      // At the top of the file, the blank lines below it go too.
+      const end = blockEnd(source, lineStart);
+      const blanks = lineStart === 0 ? /^(?:[ \t]*\n)*/.exec(source.slice(end))![0].length : 0;
+      edits.push({ start: lineStart, end: end + blanks, text: '' });
       continue;
     }
     if (source.slice(0, lineStart).trimEnd().split('\n').at(-1)?.includes(MARK)) continue;

@@ -103,6 +103,13 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
       edits.push(id.replace(RENAMED_NAMES[id.text()]!));
     }
   }
+  // A string annotation naming one (`context: "SolidExecutionContext"`): @op resolves it when the
+  // function is defined, so it becomes the new name itself, which the module then imports.
+  if (names.length)
+    for (const str of r.root.findAll({
+      rule: { kind: 'string', regex: `^["'](${names.join('|')})["']$`, inside: { kind: 'type', stopBy: 'end' } },
+    } as never))
+      edits.push(str.replace(`${r.ns}${RENAMED_NAMES[str.text().slice(1, -1)]}`));
   const attributes = [
     ...new Set([
       ...Object.keys(CONTEXT_ATTRIBUTES),
@@ -174,7 +181,7 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
     for (const key of r.root.findAll({
       rule: {
         kind: 'string',
-        regex: '^["\']solids["\']$',
+        regex: '^[uU]?["\']solids["\']$',
         any: [{ inside: { kind: 'pair', field: 'key' } }, { inside: { kind: 'subscript', field: 'subscript' } }],
       },
     })) {

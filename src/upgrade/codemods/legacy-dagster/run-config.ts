@@ -10,11 +10,12 @@
 //       "execution": {"multiprocess": {"config": {"max_concurrent": 4}}},
 //   }                                                    }
 import type { Edit, SgNode } from '@ast-grep/napi';
+import type { Facts } from './facts.ts';
 import { dictPiece, fitAt, nodePiece, type Piece, prefixed } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
 import { lineIndent, stringValue } from './python-text.ts';
 
-const KEYS = '^["\'](storage|intermediate_storage|execution)["\']$';
+const KEYS = '^[uU]?["\'](storage|intermediate_storage|execution)["\']$';
 
 /** Whether `text` may hold a dict keyed by one of these (without parsing it). */
 export const mayHoldRunConfigKeys = (text: string): boolean =>
@@ -41,10 +42,13 @@ function configOf(node: SgNode): SgNode | undefined | null {
   return inner.value.kind() === 'none' || inner.value.text().replace(/\s/g, '') === '{}' ? undefined : inner.value;
 }
 
-export function runConfigEdits(r: ModuleRewrite): Edit[] {
+export function runConfigEdits(r: ModuleRewrite, facts: Facts): Edit[] {
   const edits: Edit[] = [];
-  // An executor named in the module: the job may have executor_def= one, whose config has another shape.
-  const ownExecutor = /executor_defs?\s*=|\w+_executor\b/.test(r.source);
+  // An executor named in the module, or a mode of the package's that sets one: the job may have
+  // executor_def= one, whose config has another shape.
+  const ownExecutor =
+    /executor_defs?\s*=|\w+_executor\b/.test(r.source) ||
+    [...facts.values()].some((f) => [...f.pipelines.values()].some((p) => p.modes.some((m) => m.executor)));
   for (const dict of r.root.findAll({
     rule: { kind: 'dictionary', has: { kind: 'pair', has: { field: 'key', regex: KEYS } } },
   })) {
@@ -60,14 +64,14 @@ export function runConfigEdits(r: ModuleRewrite): Edit[] {
             : nodePiece(c, r.source, r.style),
         );
       const chosen = onlyPair(value);
-      if ((key === 'storage' || key === 'intermediate_storage') && chosen) {
-        if (chosen.name === 'filesystem' && configOf(chosen.value) === undefined) {
+      if ((key === 'storage' || key === 'intermediate_storage') && value.kind() === 'dictionary') {
+        if (chosen?.name === 'filesystem' && configOf(chosen.value) === undefined) {
           changed = true; // 1.x's default: fs_io_manager
           continue;
         }
         r.todos.add(
           c,
-          `"${key}": {"${chosen.name}": ...}`,
+          `"${key}": {${chosen ? `"${chosen.name}": ` : ''}...}`,
           `outputs are stored by an IO manager since 1.0, and Dagster refuses this key: bind one as the job's "io_manager" resource (mem_io_manager for in_memory, fs_io_manager with base_dir for filesystem, s3_pickle_io_manager for s3), then remove it`,
         );
       } else if (key === 'execution' && chosen && chosen.name !== 'config') {

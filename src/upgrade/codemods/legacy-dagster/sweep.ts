@@ -38,6 +38,12 @@ const ATTRIBUTES: Record<string, string> = {
   solid_config: 'use context.op_config',
   mode_def: "modes are gone: a job's resources are its resource_defs (context.resources)",
   execute_in_process_legacy: '',
+  // Left where the object's name did not say it was a result or an event (renames.ts).
+  event_list: "a run's result has .all_events",
+  step_event_list: "a run's result has .all_node_events",
+  is_pipeline_failure: 'an event has .is_job_failure',
+  is_pipeline_success: 'an event has .is_job_success',
+  is_pipeline_event: 'an event has .is_job_event',
 };
 
 /** Names this module imports from dagster (a removed name is legacy only when it came from there). */
@@ -127,6 +133,42 @@ export function sweep(r: ModuleRewrite): void {
         "a run has no mode since 1.0 (modes are gone: one job per mode); name the run's job instead (.job_name)",
         true,
       );
+  // An import from dagster below the top (`if TYPE_CHECKING:`), which the import pass leaves: the
+  // names Dagster 1.13 lacks.
+  if (/^[ \t]+from dagster import/m.test(r.source))
+    for (const statement of r.root.findAll({
+      rule: { kind: 'import_from_statement', has: { field: 'module_name', regex: '^dagster$' } },
+    })) {
+      if (statement.parent()?.kind() === 'module') continue;
+      const lacking = statement
+        .children()
+        .filter(
+          (c) =>
+            c.kind() === 'dotted_name' && c.range().start.index !== statement.field('module_name')!.range().start.index,
+        )
+        .map((c) => c.text())
+        .filter((n) => !DAGSTER_EXPORTS.has(n));
+      if (lacking.length)
+        r.todos.add(
+          statement,
+          'from dagster import',
+          `Dagster 1.13 has no ${lacking.map((n) => (RENAMED_NAMES[n] ? `${n} (now ${RENAMED_NAMES[n]})` : n)).join(', ')}; import what replaces them`,
+        );
+    }
+  // `__all__` naming a 0.x name the module no longer has (its import went with its last use).
+  if (/^__all__\s*=/m.test(r.source)) {
+    const own = new Set(topLevelNames(r.root));
+    for (const item of r.root.findAll({
+      rule: {
+        kind: 'string',
+        inside: { kind: 'list', inside: { kind: 'assignment', has: { field: 'left', regex: '^__all__$' } } },
+      },
+    })) {
+      const name = item.text().slice(1, -1);
+      if (STILL_LEGACY.has(name) && !own.has(name))
+        r.todos.add(item, '__all__', `lists ${name}, which Dagster 1.13 does not have; remove it`);
+    }
+  }
   // An op's output with an asset key (0.14's Out(asset_key=...)): no such thing in 1.x.
   if (/\bOut\(/.test(r.source) && /asset_(key|partitions)\s*=/.test(r.source))
     for (const kw of keywordArgs(r.root, '^asset_(key|partitions)$', '(^|\\.)(Out|DynamicOut)$'))
