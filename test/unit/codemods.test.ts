@@ -466,6 +466,9 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
       'from dagster import RunRequest, sensor',
       '',
       '',
+      'SETTINGS = {"execution": {"timeout": 30}}',
+      '',
+      '',
       '@sensor(job_name="p")',
       'def s(_context):',
       '    yield RunRequest(run_key="a", run_config={"storage": {"filesystem": {}}, "tags": {"color": "#fff"}})',
@@ -480,6 +483,8 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     ].join('\n');
     const { tree, todos } = await run(tempDir('run-config-comment-'), { 's.py': source });
     const text = tree.read('s.py')!;
+    // A setting named execution in other config is no executor: left alone.
+    expect(text).toContain('SETTINGS = {"execution": {"timeout": 30}}');
     // A "#" in a string is no comment: that dict is written again.
     expect(text).toContain('run_config={"tags": {"color": "#fff"}}');
     expect(text).toContain('"storage": {"filesystem": {}},  # where outputs went');

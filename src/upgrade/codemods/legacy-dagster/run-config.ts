@@ -74,7 +74,13 @@ export function runConfigEdits(r: ModuleRewrite, facts: Facts): Edit[] {
           `"${key}": {${chosen ? `"${chosen.name}": ` : ''}...}`,
           `outputs are stored by an IO manager since 1.0, and Dagster refuses this key: bind one as the job's "io_manager" resource (mem_io_manager for in_memory, fs_io_manager with base_dir for filesystem, s3_pickle_io_manager for s3), then remove it`,
         );
-      } else if (key === 'execution' && chosen && chosen.name !== 'config') {
+      } else if (
+        key === 'execution' &&
+        chosen &&
+        chosen.name !== 'config' &&
+        ['dictionary', 'none'].includes(String(chosen.value.kind()))
+      ) {
+        // An executor chosen by name (`{"multiprocess": {...}}`), not a setting (`{"timeout": 30}`).
         const config = configOf(chosen.value);
         if (!ownExecutor && ['multiprocess', 'in_process'].includes(chosen.name) && config !== null) {
           const inner = config ? nodePiece(config, r.source, r.style) : '{}';
