@@ -86,6 +86,27 @@ function inProcessConfig(
   return undefined;
 }
 
+/**
+ * Whether `name` is a job the module defines: at its top (@job, to_job), or as a function decorated
+ * @job (a @pipeline an earlier pass made one) in the function that runs it, as a test does.
+ */
+function isJob(r: ModuleRewrite, facts: Facts, name: SgNode): boolean {
+  if (facts.get(r.path)?.jobs.has(name.text())) return true;
+  for (let scope = name.parent(); scope; scope = scope.parent()) {
+    if (scope.kind() !== 'function_definition') continue;
+    return scope
+      .field('body')!
+      .children()
+      .some(
+        (c) =>
+          c.kind() === 'decorated_definition' &&
+          c.field('definition')?.field('name')?.text() === name.text() &&
+          c.children().some((d) => d.kind() === 'decorator' && /^@(\w+\.)?job\b/.test(d.text())),
+      );
+  }
+  return false;
+}
+
 /** The pipeline a local name refers to (defined here or imported from a module of the tree). */
 export function pipelineNamed(facts: Facts, module: string, local: string): Pipeline | undefined {
   return lookup(facts, module, local, (m) => m.pipelines)?.value as Pipeline | undefined;
@@ -162,7 +183,7 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
     const preset = which('preset');
     const mode = which('mode');
     // A job already (a module half migrated): execute_pipeline(job, ...) is job.execute_in_process(...).
-    if (!p && name && !wrapped && preset === null && mode === null && facts.get(r.path)?.jobs.has(name.text())) {
+    if (!p && name && !wrapped && preset === null && mode === null && isJob(r, facts, name)) {
       const pieces = argPieces(
         r,
         args.filter((a) => a !== target),

@@ -50,7 +50,13 @@ const EVENT_ATTRIBUTES: Record<string, string> = {
 };
 
 /** Attributes of an execution result (an object whose name holds "result"). */
-const RESULT_ATTRIBUTES: Record<string, string> = { event_list: 'all_events' };
+const RESULT_ATTRIBUTES: Record<string, string> = { event_list: 'all_events', events_for_solid: 'events_for_node' };
+
+/** Attributes only a pipeline (now a job) has, renamed on any object. */
+const JOB_ATTRIBUTES: Record<string, string> = {
+  get_pipeline_snapshot: 'get_job_snapshot',
+  get_pipeline_snapshot_id: 'get_job_snapshot_id',
+};
 
 /** A keyword, its new name, and the callees (a regex) it is renamed in. */
 const RENAMED_KEYWORDS: [string, string, string][] = [
@@ -78,6 +84,7 @@ export function mayRename(text: string): boolean {
     Object.keys(CONTEXT_ATTRIBUTES).some(mentioned) ||
     Object.keys(EVENT_ATTRIBUTES).some(mentioned) ||
     Object.keys(RESULT_ATTRIBUTES).some(mentioned) ||
+    Object.keys(JOB_ATTRIBUTES).some(mentioned) ||
     RENAMED_KEYWORDS.some(([keyword]) => mentioned(keyword)) ||
     SOLIDS_KEY.test(text) ||
     /multi_asset/.test(text)
@@ -115,6 +122,7 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
       ...Object.keys(CONTEXT_ATTRIBUTES),
       ...Object.keys(EVENT_ATTRIBUTES),
       ...Object.keys(RESULT_ATTRIBUTES),
+      ...Object.keys(JOB_ATTRIBUTES),
     ]),
   ].filter((n) => text.includes(n));
   if (attributes.length) {
@@ -127,6 +135,10 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
       // An event's own attributes (DagsterEvent) before a context's: an event is no context.
       if (EVENT_ATTRIBUTES[name] && /event|evt/i.test(last)) {
         edits.push(attr.field('attribute')!.replace(EVENT_ATTRIBUTES[name]));
+        continue;
+      }
+      if (JOB_ATTRIBUTES[name]) {
+        edits.push(attr.field('attribute')!.replace(JOB_ATTRIBUTES[name]));
         continue;
       }
       if (RESULT_ATTRIBUTES[name] && /result/i.test(last)) {

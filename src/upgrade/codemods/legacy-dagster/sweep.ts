@@ -41,6 +41,7 @@ const ATTRIBUTES: Record<string, string> = {
   // Left where the object's name did not say it was a result or an event (renames.ts).
   event_list: "a run's result has .all_events",
   step_event_list: "a run's result has .all_node_events",
+  events_for_solid: "a run's result has .events_for_node(name)",
   is_pipeline_failure: 'an event has .is_job_failure',
   is_pipeline_success: 'an event has .is_job_success',
   is_pipeline_event: 'an event has .is_job_event',
