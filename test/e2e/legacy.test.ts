@@ -70,7 +70,13 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'run-config-keys': ['run_keys:keys_pipeline_local,keys_pipeline_multi,keys_pipeline_quiet'],
   'names-1x-renamed': ['more_names:names_pipeline'],
   'late-0x-names': ['late_names'],
-  'edges-of-the-fixes': ['edges.positional', 'edges.core_names', 'edges.from_file:file_pipeline_files'],
+  'edges-of-the-fixes': [
+    'edges.positional',
+    'edges.core_names',
+    'edges.from_file:file_pipeline_files',
+    'edges.only_core',
+    'edges.moded_pipe:moded_pipe',
+  ],
 };
 
 // What 0.x ran must be what 1.13 runs: the partition each schedule picks at a given time (0.x's

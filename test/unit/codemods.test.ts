@@ -517,6 +517,20 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     ]);
   });
 
+  it('reports an instance it cannot read, __all__ grown later, and each 0.x attribute of one statement', async () => {
+    const source =
+      'from dagster import DagsterInstance, SolidExecutionContext, execute_pipeline, pipeline, reconstructable, solid\n\n\n@solid\ndef a(_):\n    return 1\n\n\n@pipeline\ndef p():\n    a()\n\n\ndef run():\n    with DagsterInstance.ephemeral() as inst:\n        execute_pipeline(reconstructable(p), {}, instance=inst)\n\n\ndef successes(run):\n    return [x for x in run.event_list if x.is_pipeline_success]\n\n\n__all__ = ["a"]\n__all__ += ["SolidExecutionContext"]\n';
+    const { todos } = await run(tempDir('attack2-'), { 'm.py': source });
+    expect(todos).toEqual([
+      expect.stringMatching(/^m\.py:\d+: execute_pipeline\(reconstructable\(\.\.\.\)\): .* \(is inst one\?\)/),
+      expect.stringMatching(/^m\.py:\d+: \.event_list: /),
+      expect.stringMatching(/^m\.py:\d+: \.is_pipeline_success: an event has \.is_job_success$/),
+      expect.stringMatching(
+        /^m\.py:\d+: __all__: lists SolidExecutionContext, which Dagster 1\.0 renamed OpExecutionContext/,
+      ),
+    ]);
+  });
+
   it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
     const source =
       'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';

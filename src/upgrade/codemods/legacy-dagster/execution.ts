@@ -52,13 +52,17 @@ function inProcessConfig(
 ): Piece | undefined {
   const modeName = mode ?? (preset ? p.presets.find((s) => s.name === preset)?.mode : null) ?? p.modes[0]?.name;
   if (p.modes.find((m) => m.name === modeName)?.executor) return undefined;
+  // A persistent instance runs a multiprocess executor: nothing to add. One the codemod cannot
+  // read (a variable, a fixture) may be ephemeral: a TODO, below.
   const instance = argNamed(args, 'instance');
-  if (instance && !/\.ephemeral\(\)$/.test(instance.value.text())) return undefined;
+  const persistent = /\.(get|local_temp)\(.*\)$|^instance_for_test\(/s.test(instance?.value.text() ?? '');
+  if (instance && persistent) return undefined;
+  const unknown = instance && !/\.ephemeral\(\)$/.test(instance.value.text());
   const config = args.find(isRunConfig);
   const inProcess = prefixed('"execution": ', dictPiece('', [prefixed('"config": ', '{"in_process": {}}')], r.style));
   // A preset's job runs its own config unless given one (which replaces it, not merges): a TODO.
-  if (!config && !preset) return dictPiece('run_config=', [inProcess], r.style);
-  if (config?.value.kind() === 'dictionary') {
+  if (!config && !preset && !unknown) return dictPiece('run_config=', [inProcess], r.style);
+  if (config?.value.kind() === 'dictionary' && !unknown) {
     const text = config.value.text();
     if (/["']execution["']\s*:/.test(text)) return undefined;
     // The dict's entries, laid out again; as written after the new one where a comment is in it.
@@ -81,7 +85,7 @@ function inProcessConfig(
   r.todos.add(
     call,
     'execute_pipeline(reconstructable(...))',
-    `0.x ran it in process unless its run config chose multiprocess; execute_job's default executor is multiprocess, which an ephemeral instance refuses: add ${IN_PROCESS} to its run config${config ? '' : " (the preset's, given whole: a run config replaces the job's)"}, or pass a persistent instance`,
+    `0.x ran it in process unless its run config chose multiprocess; execute_job's default executor is multiprocess, which an ephemeral instance refuses${unknown ? ` (is ${instance!.value.text()} one?)` : ''}: add ${IN_PROCESS} to its run config${config || unknown ? '' : " (the preset's, given whole: a run config replaces the job's)"}, or pass a persistent instance`,
   );
   return undefined;
 }
@@ -252,7 +256,8 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
   for (const call of r.root.findAll({
     rule: { kind: 'call', has: { field: 'function', regex: '(^|\\.)validate_run_config$' } },
   })) {
-    const args = callArgs(call);
+    // validate_run_config(pipeline_def, run_config, mode): the mode by its place too.
+    const args = callArgs(call).map((a, i) => (a.name === null && i === 2 ? { ...a, name: 'mode' } : a));
     const target = positional(args, 0) ?? argNamed(args, 'pipeline_def') ?? argNamed(args, 'job_def');
     const name = target?.value.kind() === 'identifier' ? target.value.text() : undefined;
     const p = name ? pipelineNamed(facts, r.path, name) : undefined;

@@ -99,6 +99,18 @@ export function moduleReads(root: SgNode, names: string[]): Map<string, number> 
   return reads;
 }
 
+/** The words of the module's string annotations (`"Optional[DagsterRun]"`: Optional, DagsterRun). */
+function annotationNames(root: SgNode): Set<string> {
+  const names = new Set<string>();
+  for (const str of root.findAll({ rule: { kind: 'string', inside: { kind: 'type', stopBy: 'end' } } } as never))
+    for (const word of str
+      .text()
+      .slice(1, -1)
+      .match(/[A-Za-z_]\w*/g) ?? [])
+      names.add(word);
+  return names;
+}
+
 /** Whether two imported modules are in one isort section: both relative, or one first-party package. */
 const sameSection = (a: string, b: string): boolean =>
   a.startsWith('.') || b.startsWith('.') ? a.startsWith('.') && b.startsWith('.') : a.split('.')[0] === b.split('.')[0];
@@ -166,6 +178,7 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
   const all = importsOf(r.root);
   const core = all.filter((i) => /^dagster\.(core|utils|experimental)(\.|$)/.test(i.module));
   const moved: string[] = [];
+  const reexported = new Set<string>();
   const emptied: SgNode[] = [];
   // A legacy name the migration no longer uses (DynamicOutputDefinition, now DynamicOut) goes.
   const legacyUses = nameUses(
@@ -179,7 +192,16 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
     // `from dagster.utils import file_relative_path as frp`: the same alias, from dagster.
     const aliased = imp.names.filter((n) => n.alias && PUBLIC.has(publicName(n)));
     const stay = imp.names.filter((n) => !aliased.includes(n) && !unused(n) && (n.alias || !PUBLIC.has(publicName(n))));
-    moved.push(...imp.names.filter((n) => !stay.includes(n) && !aliased.includes(n) && !unused(n)).map(publicName));
+    const moving = imp.names.filter((n) => !stay.includes(n) && !aliased.includes(n) && !unused(n));
+    moved.push(...moving.map(publicName));
+    // One the module did not use before (`# noqa: F401`, a package's re-export) moves all the same.
+    const usesBefore = original
+      ? nameUses(
+          original,
+          moving.map((n) => n.name),
+        )
+      : undefined;
+    for (const n of moving) if (usesBefore && !usesBefore.get(n.name)) reexported.add(publicName(n));
     const todo = () =>
       r.todos.add(
         imp.statement,
@@ -222,10 +244,12 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
     const used = (n: string) => (uses.get(n) ?? 0) > 0;
     // Read as the module's name: not where a function binds its own (`graph = {}` in a body).
     const reads = moduleReads(r.root, [...NEW, ...moved]);
-    const read = (n: string) => (reads.get(n) ?? 0) > 0;
+    // A string annotation that names one reads it too (@op resolves `-> "Optional[DagsterRun]"`).
+    const annotated = /(:|->)\s*["']/.test(r.source) ? annotationNames(r.root) : new Set<string>();
+    const read = (n: string) => (reads.get(n) ?? 0) > 0 || annotated.has(n);
     // A name the module defines itself is its own, not dagster's.
     const own = new Set(topLevelNames(r.root));
-    const added = [...NEW, ...moved].filter((n) => read(n) && !plain.includes(n) && !own.has(n));
+    const added = [...NEW, ...moved].filter((n) => (read(n) || reexported.has(n)) && !plain.includes(n) && !own.has(n));
     // The module binds a name the migration now reads as dagster's (`op = operator.add`, then
     // `@solid` became `@op`): importing it would not help, the module's binding wins.
     const clashes = NEW.filter((n) => own.has(n) && !plain.includes(n) && read(n));
@@ -310,7 +334,7 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
   // from dagster now, under the same names (the other passes leave its dagster.x as they are).
   if (r.ns !== '' && moved.length) {
     const uses = nameUses(r.root, moved);
-    const names = sorted(moved.filter((n) => (uses.get(n) ?? 0) > 0));
+    const names = sorted(moved.filter((n) => (uses.get(n) ?? 0) > 0 || reexported.has(n)));
     const line = names.length ? importLine('dagster', names, r.style) : '';
     if (line && emptied.length) edits.push(emptied.shift()!.replace(line));
     else if (line) {

@@ -81,6 +81,9 @@ export const NEW = [
   'GraphOut',
   'GraphIn',
   'AssetOut',
+  // A mode's executor, written on a job in a module that imported the mode.
+  'in_process_executor',
+  'multiprocess_executor',
   'Definitions',
   'config_from_files',
   'config_from_pkg_resources',

@@ -112,11 +112,20 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
   }
   // A string annotation naming one (`context: "SolidExecutionContext"`): @op resolves it when the
   // function is defined, so it becomes the new name itself, which the module then imports.
+  // One inside a longer annotation (`"Optional[PipelineRun]"`, `"dagster.PipelineRun"`) is renamed in the string.
   if (names.length)
     for (const str of r.root.findAll({
-      rule: { kind: 'string', regex: `^["'](${names.join('|')})["']$`, inside: { kind: 'type', stopBy: 'end' } },
-    } as never))
-      edits.push(str.replace(`${r.ns}${RENAMED_NAMES[str.text().slice(1, -1)]}`));
+      rule: { kind: 'string', regex: `\\b(${names.join('|')})\\b`, inside: { kind: 'type', stopBy: 'end' } },
+    } as never)) {
+      const whole = RENAMED_NAMES[str.text().slice(1, -1)];
+      edits.push(
+        str.replace(
+          whole
+            ? `${r.ns}${whole}`
+            : str.text().replace(new RegExp(`\\b(${names.join('|')})\\b`, 'g'), (n) => RENAMED_NAMES[n]!),
+        ),
+      );
+    }
   const attributes = [
     ...new Set([
       ...Object.keys(CONTEXT_ATTRIBUTES),
@@ -181,9 +190,16 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
     })) {
       const fn = call.field('function')!;
       edits.push(fn.replace(fn.text().replace(/Out$/, 'AssetOut')));
-      for (const kw of call.field('arguments')?.children() ?? [])
-        if (kw.kind() === 'keyword_argument' && kw.field('name')!.text() === 'asset_key')
-          edits.push(kw.field('name')!.replace('key'));
+      // AssetOut's first parameter is key_prefix: Out's positional ones are named by their place.
+      const OUT_ORDER = ['dagster_type', 'description', 'is_required', 'io_manager_key', 'metadata'];
+      let place = 0;
+      for (const arg of call
+        .field('arguments')
+        ?.children()
+        .filter((c) => c.isNamed() && c.kind() !== 'comment') ?? [])
+        if (arg.kind() === 'keyword_argument') {
+          if (arg.field('name')!.text() === 'asset_key') edits.push(arg.field('name')!.replace('key'));
+        } else if (OUT_ORDER[place]) edits.push(arg.replace(`${OUT_ORDER[place++]}=${arg.text()}`));
     }
   if (SOLIDS_KEY.test(text)) {
     // A run config's key, where it is written (a dict's key) and where it is read or set

@@ -47,6 +47,16 @@ const ATTRIBUTES: Record<string, string> = {
   is_pipeline_event: 'an event has .is_job_event',
 };
 
+/** Attributes reported each, even on a statement with a TODO already (one names a result, one an event). */
+const EACH_REPORTED = new Set([
+  'event_list',
+  'step_event_list',
+  'events_for_solid',
+  'is_pipeline_failure',
+  'is_pipeline_success',
+  'is_pipeline_event',
+]);
+
 /** Names this module imports from dagster (a removed name is legacy only when it came from there). */
 function fromDagster(r: ModuleRewrite): Map<string, string> {
   const out = new Map<string, string>(); // the name the module uses -> dagster's name
@@ -157,17 +167,48 @@ export function sweep(r: ModuleRewrite): void {
         );
     }
   // `__all__` naming a 0.x name the module no longer has (its import went with its last use).
-  if (/^__all__\s*=/m.test(r.source)) {
+  if (/^__all__\s*(\+?=|\.(append|extend)\()/m.test(r.source)) {
     const own = new Set(topLevelNames(r.root));
     for (const item of r.root.findAll({
       rule: {
         kind: 'string',
-        inside: { kind: 'list', inside: { kind: 'assignment', has: { field: 'left', regex: '^__all__$' } } },
+        any: [
+          {
+            inside: {
+              any: [{ kind: 'list' }, { kind: 'tuple' }],
+              inside: {
+                any: [{ kind: 'assignment' }, { kind: 'augmented_assignment' }],
+                has: { field: 'left', regex: '^__all__$' },
+              },
+            },
+          },
+          {
+            inside: {
+              kind: 'argument_list',
+              inside: { kind: 'call', has: { field: 'function', regex: '^__all__\\.(append|extend)$' } },
+            },
+          },
+          {
+            inside: {
+              kind: 'list',
+              inside: {
+                kind: 'argument_list',
+                inside: { kind: 'call', has: { field: 'function', regex: '^__all__\\.extend$' } },
+              },
+            },
+          },
+        ],
       },
-    })) {
+    } as never)) {
       const name = item.text().slice(1, -1);
       if (STILL_LEGACY.has(name) && !own.has(name))
-        r.todos.add(item, '__all__', `lists ${name}, which Dagster 1.13 does not have; remove it`);
+        r.todos.add(
+          item,
+          '__all__',
+          RENAMED_NAMES[name]
+            ? `lists ${name}, which Dagster 1.0 renamed ${RENAMED_NAMES[name]}: list that name (imported from dagster)`
+            : `lists ${name}, which Dagster 1.13 does not have; remove it`,
+        );
     }
   }
   // An op's output with an asset key (0.14's Out(asset_key=...)): no such thing in 1.x.
@@ -184,7 +225,12 @@ export function sweep(r: ModuleRewrite): void {
     for (const attr of r.root.findAll({
       rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } },
     })) {
-      r.todos.add(attr, `.${attr.field('attribute')!.text()}`, ATTRIBUTES[attr.field('attribute')!.text()]!, true);
+      r.todos.add(
+        attr,
+        `.${attr.field('attribute')!.text()}`,
+        ATTRIBUTES[attr.field('attribute')!.text()]!,
+        !EACH_REPORTED.has(attr.field('attribute')!.text()),
+      );
     }
   }
 }
