@@ -503,7 +503,7 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
       'from dagster import RunRequest, sensor\n\n\n@sensor(pipeline_name="mp")\ndef s(_context):\n    yield RunRequest(run_key=None, run_config={"execution": {"multiprocess": {"config": {"max_concurrent": 2}}}})\n';
     const other =
       'from typing import TYPE_CHECKING\n\nfrom dagster import OutputDefinition, execute_pipeline, pipeline, solid\n\nif TYPE_CHECKING:\n    from dagster import PipelineRun\n\n\n@solid(output_defs=[OutputDefinition(int)])\ndef one(_):\n    return 1\n\n\n@pipeline\ndef q():\n    one()\n\n\ndef events():\n    res = execute_pipeline(q)\n    return res.event_list\n\n\n__all__ = ["one", "OutputDefinition"]\n';
-    const { todos } = await run(dir, { 'jobs.py': jobs, 'sensors.py': sensors, 'other.py': other });
+    const { tree, todos } = await run(dir, { 'jobs.py': jobs, 'sensors.py': sensors, 'other.py': other });
     expect(todos).toEqual([
       expect.stringMatching(/^other\.py:\d+: from dagster import: Dagster 1\.13 has no PipelineRun \(now DagsterRun\)/),
       expect.stringMatching(/^other\.py:\d+: \.event_list: a run's result has \.all_events$/),
@@ -515,6 +515,10 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
         /^sensors\.py:\d+: "execution": \{"multiprocess": \.\.\.\}: Dagster 1\.x takes an executor's config under "config"/,
       ),
     ]);
+    // Run again once jobs.py is a job (no mode left to name the executor): nothing changes.
+    for (const path of ['jobs.py', 'sensors.py', 'other.py']) writeFileSync(join(dir, path), tree.read(path)!);
+    const again = await run(dir, {});
+    expect(again.tree.changes()).toEqual([]);
   });
 
   it('reports an instance it cannot read, __all__ grown later, and each 0.x attribute of one statement', async () => {

@@ -34,7 +34,7 @@ import { migrateRunConfigFiles } from './preset-files.ts';
 import { calleeName, topLevelAssignments, topLevelNames } from './python-text.ts';
 import { mayRename, renameEdits } from './renames.ts';
 import { repositoryEdits } from './repositories.ts';
-import { mayHoldRunConfigKeys, runConfigEdits } from './run-config.ts';
+import { EXECUTOR_NAMED, mayHoldRunConfigKeys, runConfigEdits } from './run-config.ts';
 import { scheduleEdits } from './schedules.ts';
 import { sweep } from './sweep.ts';
 import { reportTodos, Todos } from './todo.ts';
@@ -168,8 +168,23 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
   return facts;
 }
 
+const executorOf = new WeakMap<FileTree, boolean>();
+/**
+ * Whether a module of the tree names an executor (a mode's, or a job's already migrated): a run
+ * config's executor key may then be for it, whose config has another shape than the default's.
+ * Read once per tree, when its first module is migrated.
+ */
+function namesAnExecutor(tree: FileTree): boolean {
+  let named = executorOf.get(tree);
+  if (named === undefined) {
+    named = tree.list().some((p) => p.endsWith('.py') && EXECUTOR_NAMED.test(tree.read(p) ?? ''));
+    executorOf.set(tree, named);
+  }
+  return named;
+}
+
 /** Passes 1-6 on one module; its TODOs are reported by the caller from the final text. */
-async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<void> {
+async function rewrite(m: Module, facts: Facts, files: Set<string>, executorNamed = false): Promise<void> {
   const needed = new Map<string, Set<string>>();
   // The module as it came, for the imports the passes leave unused (a cache hit: learn parsed it).
   const original = { text: m.text, root: (await parsePython(m.text)).root() };
@@ -209,7 +224,7 @@ async function rewrite(m: Module, facts: Facts, files: Set<string>): Promise<voi
     await pass(m, (r) => presetVariableEdits(r, facts));
   if (has(repositories)) await pass(m, (r) => repositoryEdits(r, facts, needed));
   if (has(early)) await pass(m, (r) => earlyRepositoryEdits(r));
-  if (mayHoldRunConfigKeys(m.text)) await pass(m, (r) => runConfigEdits(r, facts));
+  if (mayHoldRunConfigKeys(m.text)) await pass(m, (r) => runConfigEdits(r, facts, executorNamed));
   if (!folded || mayRename(m.text)) await pass(m, (r) => renameEdits(r));
   await pass(m, (r) => importEdits(r, needed, original.root));
   if (m.text !== original.text) await pass(m, (r) => madeUnusedEdits(r, original.root));
@@ -228,7 +243,7 @@ export async function migrateModule(
   const source = tree.read(path)!;
   const { text, crlf } = toLf(source);
   const m: Module = learnedModule ?? { path, text, crlf, style: styleFor(tree, path) };
-  await rewrite(m, facts, new Set(tree.list()));
+  await rewrite(m, facts, new Set(tree.list()), namesAnExecutor(tree));
   if (m.text === text) return false;
   const problem = await parseError(m.text);
   if (problem)

@@ -42,12 +42,20 @@ function configOf(node: SgNode): SgNode | undefined | null {
   return inner.value.kind() === 'none' || inner.value.text().replace(/\s/g, '') === '{}' ? undefined : inner.value;
 }
 
-export function runConfigEdits(r: ModuleRewrite, facts: Facts): Edit[] {
+/** Code that names an executor: a mode's executor_defs=, a job's executor_def=, an executor. */
+export const EXECUTOR_NAMED = /executor_defs?\s*=|\w+_executor\b/;
+
+/**
+ * `executorNamed`: a module of the tree names an executor (the caller reads them all; a package
+ * whose jobs an earlier run migrated has no mode left to say so).
+ */
+export function runConfigEdits(r: ModuleRewrite, facts: Facts, executorNamed = false): Edit[] {
   const edits: Edit[] = [];
-  // An executor named in the module, or a mode of the package's that sets one: the job may have
-  // executor_def= one, whose config has another shape.
+  // An executor named in the package, or a mode of it that sets one: the job may have executor_def=
+  // one, whose config has another shape.
   const ownExecutor =
-    /executor_defs?\s*=|\w+_executor\b/.test(r.source) ||
+    executorNamed ||
+    EXECUTOR_NAMED.test(r.source) ||
     [...facts.values()].some((f) => [...f.pipelines.values()].some((p) => p.modes.some((m) => m.executor)));
   for (const dict of r.root.findAll({
     rule: { kind: 'dictionary', has: { kind: 'pair', has: { field: 'key', regex: KEYS } } },
