@@ -47,13 +47,22 @@ def interpreter_names(python):
     return f"{version[0]}.{version[1]}", set(keywords), set(stdlib)
 
 
+# Tools the test venv has that a pipeline's environment does not (the platform's CI runs ruff on
+# its own): not names a pipeline would shadow.
+TEST_ONLY = {"ruff"}
+
+
 def installed_modules():
     """Top-level import names in site-packages, by the distribution that installs them."""
-    owners = {}
+    owners, test_only = {}, set()
     for name, dists in importlib.metadata.packages_distributions().items():
+        if set(dists) <= TEST_ONLY:
+            test_only.add(name)
+            continue
         owners[name] = sorted(set(dists))[0]
     for module in pkgutil.iter_modules(site.getsitepackages()):
-        owners.setdefault(module.name, "(no distribution)")
+        if module.name not in test_only:
+            owners.setdefault(module.name, "(no distribution)")
     return {name: dist for name, dist in owners.items() if IDENTIFIER.match(name)}
 
 
@@ -108,7 +117,7 @@ def main():
         keywords |= more_keywords
         stdlib |= more_stdlib
     modules = installed_modules()
-    distributions = {normalized(d.metadata["Name"]) for d in importlib.metadata.distributions()}
+    distributions = {normalized(d.metadata["Name"]) for d in importlib.metadata.distributions()} - TEST_ONLY
     tag_value = VALID_STRICT_TAG_VALUE_REGEX.pattern
     python_versions = ", ".join(sorted(versions, key=lambda v: tuple(map(int, v.split(".")))))
 

@@ -535,6 +535,20 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     ]);
   });
 
+  it("judges a preset file's keys as a Python run config: an empty storage gets a TODO, an execution setting none", async () => {
+    const dir = tempDir('preset-file-same-');
+    const source =
+      'from dagster import PresetDefinition, file_relative_path, pipeline, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\n@pipeline(preset_defs=[PresetDefinition.from_files("files", config_files=[file_relative_path(__file__, "run.yaml")])])\ndef p():\n    a()\n';
+    const { tree, todos } = await run(dir, {
+      'p.py': source,
+      'run.yaml': 'storage: {}\nexecution:\n  timeout: 30\nsolids:\n  a: {}\n',
+    });
+    expect(todos).toEqual([
+      expect.stringMatching(/^run\.yaml:1: storage: \.\.\.: outputs are stored by an IO manager since 1\.0/),
+    ]);
+    expect(tree.read('run.yaml')).toContain('storage: {}\nexecution:\n  timeout: 30\nops:\n');
+  });
+
   it('names @graph, not @op, in what a @composite_solid it cannot read becomes', async () => {
     const source =
       'from dagster import OutputDefinition, composite_solid, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\nOUTS = [OutputDefinition(int)]\n\n\n@composite_solid(output_defs=OUTS)\ndef c():\n    return a()\n';

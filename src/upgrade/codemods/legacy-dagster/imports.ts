@@ -185,6 +185,14 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
     r.root,
     core.flatMap((imp) => imp.names.filter((n) => !n.alias && LEGACY.has(n.name)).map((n) => n.name)),
   );
+  // How the module as it came used the names it imported from there, read once.
+  const coreUsesBefore =
+    original && core.length
+      ? nameUses(
+          original,
+          core.flatMap((imp) => imp.names.map((n) => n.name)),
+        )
+      : undefined;
   for (const imp of core) {
     const publicName = (n: { name: string }) => RENAMED_NAMES[n.name] ?? n.name;
     const unused = (n: { name: string; alias: string | null }) =>
@@ -195,13 +203,7 @@ export function importEdits(r: ModuleRewrite, needed: Map<string, Set<string>>, 
     const moving = imp.names.filter((n) => !stay.includes(n) && !aliased.includes(n) && !unused(n));
     moved.push(...moving.map(publicName));
     // One the module did not use before (`# noqa: F401`, a package's re-export) moves all the same.
-    const usesBefore = original
-      ? nameUses(
-          original,
-          moving.map((n) => n.name),
-        )
-      : undefined;
-    for (const n of moving) if (usesBefore && !usesBefore.get(n.name)) reexported.add(publicName(n));
+    for (const n of moving) if (coreUsesBefore && !coreUsesBefore.get(n.name)) reexported.add(publicName(n));
     const todo = () =>
       r.todos.add(
         imp.statement,

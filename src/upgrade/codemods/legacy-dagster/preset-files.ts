@@ -9,6 +9,7 @@
 import { type Document, isMap, isPair, isScalar, type Node } from 'yaml';
 import type { FileTree } from '../../../tree/file-tree.ts';
 import { editYamlSource } from '../../engines/yaml.ts';
+import { refusal } from './run-config.ts';
 import { MARK } from './todo.ts';
 
 /** Renames the `solids` keys of a run config (top level, and each composite's nested config). */
@@ -59,10 +60,9 @@ function blockEnd(source: string, lineStart: number): number {
 }
 
 /**
- * The top-level keys Dagster 1.x refuses as 0.x wrote them (run-config.ts does the same in Python):
- * a filesystem storage without config goes (1.x's default IO manager, fs_io_manager); any other
- * storage, and an executor keyed by its name, get a TODO comment above (a file does not say which
- * job's executor reads it).
+ * The top-level keys Dagster 1.x refuses as 0.x wrote them, judged as run-config.ts judges a
+ * Python dict (`refusal`): a filesystem storage without config goes; any other storage, and an
+ * executor keyed by its name, get a TODO comment above.
  */
 function refusedKeys(doc: Document, source: string): { start: number; end: number; text: string }[] {
   const edits: { start: number; end: number; text: string }[] = [];
@@ -72,14 +72,29 @@ function refusedKeys(doc: Document, source: string): { start: number; end: numbe
     if (!isPair(pair) || !isScalar(pair.key) || !pair.key.range) continue;
     const key = String(pair.key.value);
     const chosen = onlyKey(pair.value);
-    if (!chosen || !['storage', 'intermediate_storage', 'execution'].includes(key) || chosen.key === 'config') continue;
+    const config = chosen && onlyKey(chosen.value);
+    // A file does not say which job's executor reads it: an executor's key is never reshaped here.
+    const verdict = refusal(
+      {
+        key,
+        mapping: isMap(pair.value) || empty(pair.value),
+        choice: chosen && {
+          name: chosen.key,
+          settings: isMap(chosen.value) || empty(chosen.value),
+          config: empty(chosen.value)
+            ? 'empty'
+            : config?.key === 'config'
+              ? empty(config.value)
+                ? 'empty'
+                : 'given'
+              : 'other',
+        },
+      },
+      false,
+    );
+    if (!verdict) continue;
     const lineStart = source.lastIndexOf('\n', pair.key.range[0] - 1) + 1;
-    const config = onlyKey(chosen.value);
-    const exact =
-      key !== 'execution' &&
-      chosen.key === 'filesystem' &&
-      (empty(chosen.value) || (config?.key === 'config' && empty(config.value)));
-    if (exact && !top.flow) {
+    if (verdict === 'drop' && !top.flow) {
       // At the top of the file, the blank lines below it go too.
       const end = blockEnd(source, lineStart);
       const blanks = lineStart === 0 ? /^(?:[ \t]*\n)*/.exec(source.slice(end))![0].length : 0;
@@ -89,10 +104,14 @@ function refusedKeys(doc: Document, source: string): { start: number; end: numbe
     if (source.slice(0, lineStart).trimEnd().split('\n').at(-1)?.includes(MARK)) continue;
     const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
     const what =
-      key === 'execution'
-        ? `Dagster 1.x takes an executor's config under config: (the default executor: config: {${chosen.key}: ...}); reshape it for the job's executor`
+      verdict === 'execution'
+        ? `Dagster 1.x takes an executor's config under config: (the default executor: config: {${chosen!.key}: ...}); reshape it for the job's executor`
         : `outputs are stored by an IO manager since 1.0, and Dagster refuses this key: bind one as the job's io_manager resource, then remove it`;
-    edits.push({ start: lineStart, end: lineStart, text: `${indent}${MARK} ${key}: ${chosen.key}: ${what}\n` });
+    edits.push({
+      start: lineStart,
+      end: lineStart,
+      text: `${indent}${MARK} ${key}: ${chosen?.key ?? '...'}: ${what}\n`,
+    });
   }
   return edits;
 }

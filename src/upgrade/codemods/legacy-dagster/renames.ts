@@ -25,38 +25,49 @@ export const RENAMED_NAMES: Record<string, string> = {
   SensorExecutionContext: 'SensorEvaluationContext',
 };
 
-/** Attributes of a context object (a name containing "context", or `ctx`). */
-const CONTEXT_ATTRIBUTES: Record<string, string> = {
-  solid: 'op',
-  solid_config: 'op_config',
-  pipeline_run: 'dagster_run',
-  pipeline_name: 'job_name',
-  solid_def: 'op_def',
-  solid_handle: 'op_handle',
-  pipeline_def: 'job_def',
-  // HookContext's
-  solid_exception: 'op_exception',
-  solid_output_values: 'op_output_values',
-};
-
-/** Attributes of a DagsterEvent (an object whose name holds "event" or "evt"). */
-const EVENT_ATTRIBUTES: Record<string, string> = {
-  solid_name: 'node_name',
-  solid_handle: 'node_handle',
-  is_pipeline_failure: 'is_job_failure',
-  is_pipeline_success: 'is_job_success',
-  is_pipeline_event: 'is_job_event',
-  pipeline_failure_data: 'job_failure_data',
-};
-
-/** Attributes of an execution result (an object whose name holds "result"). */
-const RESULT_ATTRIBUTES: Record<string, string> = { event_list: 'all_events', events_for_solid: 'events_for_node' };
-
-/** Attributes only a pipeline (now a job) has, renamed on any object. */
-const JOB_ATTRIBUTES: Record<string, string> = {
-  get_pipeline_snapshot: 'get_job_snapshot',
-  get_pipeline_snapshot_id: 'get_job_snapshot_id',
-};
+/**
+ * Attributes renamed on an object whose last name says what it is, the first matching row
+ * winning (an event is no context): `object` tests that name, `renames` maps old to new.
+ */
+const ATTRIBUTE_RENAMES: { object: RegExp; renames: Record<string, string> }[] = [
+  // A DagsterEvent's.
+  {
+    object: /event|evt/i,
+    renames: {
+      solid_name: 'node_name',
+      solid_handle: 'node_handle',
+      is_pipeline_failure: 'is_job_failure',
+      is_pipeline_success: 'is_job_success',
+      is_pipeline_event: 'is_job_event',
+      pipeline_failure_data: 'job_failure_data',
+    },
+  },
+  // Only a pipeline (now a job) has these: on any object.
+  {
+    object: /^/,
+    renames: { get_pipeline_snapshot: 'get_job_snapshot', get_pipeline_snapshot_id: 'get_job_snapshot_id' },
+  },
+  // An execution result's.
+  { object: /result/i, renames: { event_list: 'all_events', events_for_solid: 'events_for_node' } },
+  // A context's (a name containing "context", `ctx`, `_`); HookContext's solid_exception and solid_output_values.
+  {
+    object: /context|^ctx$|^_$/i,
+    renames: {
+      solid: 'op',
+      solid_config: 'op_config',
+      pipeline_run: 'dagster_run',
+      pipeline_name: 'job_name',
+      solid_def: 'op_def',
+      solid_handle: 'op_handle',
+      pipeline_def: 'job_def',
+      solid_exception: 'op_exception',
+      solid_output_values: 'op_output_values',
+    },
+  },
+  // A run's, an event's or a record's pipeline_name is its job_name too (DagsterRun, EventLogEntry).
+  { object: /run|event|entry|record/i, renames: { pipeline_name: 'job_name' } },
+];
+const RENAMED_ATTRIBUTES = [...new Set(ATTRIBUTE_RENAMES.flatMap((row) => Object.keys(row.renames)))];
 
 /** A keyword, its new name, and the callees (a regex) it is renamed in. */
 const RENAMED_KEYWORDS: [string, string, string][] = [
@@ -81,10 +92,7 @@ export function mayRename(text: string): boolean {
   const mentioned = (n: string) => text.includes(n);
   return (
     Object.keys(RENAMED_NAMES).some(mentioned) ||
-    Object.keys(CONTEXT_ATTRIBUTES).some(mentioned) ||
-    Object.keys(EVENT_ATTRIBUTES).some(mentioned) ||
-    Object.keys(RESULT_ATTRIBUTES).some(mentioned) ||
-    Object.keys(JOB_ATTRIBUTES).some(mentioned) ||
+    RENAMED_ATTRIBUTES.some(mentioned) ||
     RENAMED_KEYWORDS.some(([keyword]) => mentioned(keyword)) ||
     SOLIDS_KEY.test(text) ||
     /multi_asset/.test(text)
@@ -126,39 +134,15 @@ export function renameEdits(r: ModuleRewrite): Edit[] {
         ),
       );
     }
-  const attributes = [
-    ...new Set([
-      ...Object.keys(CONTEXT_ATTRIBUTES),
-      ...Object.keys(EVENT_ATTRIBUTES),
-      ...Object.keys(RESULT_ATTRIBUTES),
-      ...Object.keys(JOB_ATTRIBUTES),
-    ]),
-  ].filter((n) => text.includes(n));
+  const attributes = RENAMED_ATTRIBUTES.filter((n) => text.includes(n));
   if (attributes.length) {
     for (const attr of r.root.findAll({
       rule: { kind: 'attribute', has: { field: 'attribute', regex: `^(${attributes.join('|')})$` } },
     })) {
-      const object = attr.field('object')!.text();
-      const last = object.split('.').at(-1)!;
+      const last = attr.field('object')!.text().split('.').at(-1)!;
       const name = attr.field('attribute')!.text();
-      // An event's own attributes (DagsterEvent) before a context's: an event is no context.
-      if (EVENT_ATTRIBUTES[name] && /event|evt/i.test(last)) {
-        edits.push(attr.field('attribute')!.replace(EVENT_ATTRIBUTES[name]));
-        continue;
-      }
-      if (JOB_ATTRIBUTES[name]) {
-        edits.push(attr.field('attribute')!.replace(JOB_ATTRIBUTES[name]));
-        continue;
-      }
-      if (RESULT_ATTRIBUTES[name] && /result/i.test(last)) {
-        edits.push(attr.field('attribute')!.replace(RESULT_ATTRIBUTES[name]));
-        continue;
-      }
-      if (!CONTEXT_ATTRIBUTES[name]) continue;
-      // A run's, an event's or a record's pipeline_name is its job_name too (DagsterRun, EventLogEntry).
-      if (!/context|^ctx$|^_$/i.test(last) && !(name === 'pipeline_name' && /run|event|entry|record/i.test(last)))
-        continue;
-      edits.push(attr.field('attribute')!.replace(CONTEXT_ATTRIBUTES[name]!));
+      const to = ATTRIBUTE_RENAMES.find((row) => row.renames[name] && row.object.test(last))?.renames[name];
+      if (to) edits.push(attr.field('attribute')!.replace(to));
     }
   }
   // Keywords renamed with their function: build_op_context(op_config=...), run_status_sensor(run_status=...).

@@ -42,6 +42,37 @@ function configOf(node: SgNode): SgNode | undefined | null {
   return inner.value.kind() === 'none' || inner.value.text().replace(/\s/g, '') === '{}' ? undefined : inner.value;
 }
 
+/** A run-config key as either format reads it (a Python dict here, a YAML preset file in preset-files.ts). */
+export interface KeyShape {
+  key: string;
+  /** Its value is a mapping. */
+  mapping: boolean;
+  /** The value's one key (a storage or an executor chosen by name), when it has exactly one. */
+  choice?: {
+    name: string;
+    /** The choice's value is a mapping or empty (`{"multiprocess": {...}}`), not a setting (`{"timeout": 30}`). */
+    settings: boolean;
+    /** Its `config`: none (`{}`, None, `{"config": {}}`), one given, or another shape. */
+    config: 'empty' | 'given' | 'other';
+  };
+}
+
+/**
+ * What becomes of a key Dagster 1.x refuses as 0.x wrote it: a filesystem storage without config
+ * goes (`drop`: fs_io_manager is 1.x's default); the default executor's choice moves under
+ * `config` (`reshape`, where `reshape` allows: no executor of the job's own); any other storage or
+ * executor gets a TODO (`storage`, `execution`); anything else stays.
+ */
+export function refusal(shape: KeyShape, reshape: boolean): 'drop' | 'reshape' | 'storage' | 'execution' | undefined {
+  const { key, mapping, choice } = shape;
+  if (key === 'storage' || key === 'intermediate_storage')
+    return !mapping ? undefined : choice?.name === 'filesystem' && choice.config === 'empty' ? 'drop' : 'storage';
+  if (key !== 'execution' || !choice || choice.name === 'config' || !choice.settings) return undefined;
+  return reshape && ['multiprocess', 'in_process'].includes(choice.name) && choice.config !== 'other'
+    ? 'reshape'
+    : 'execution';
+}
+
 /** Code that names an executor: a mode's executor_defs=, a job's executor_def=, an executor. */
 export const EXECUTOR_NAMED = /executor_defs?\s*=|\w+_executor\b/;
 
@@ -72,39 +103,47 @@ export function runConfigEdits(r: ModuleRewrite, facts: Facts, executorNamed = f
             : nodePiece(c, r.source, r.style),
         );
       const chosen = onlyPair(value);
-      if ((key === 'storage' || key === 'intermediate_storage') && value.kind() === 'dictionary') {
-        if (chosen?.name === 'filesystem' && configOf(chosen.value) === undefined) {
-          changed = true; // 1.x's default: fs_io_manager
-          continue;
-        }
+      const config = chosen && configOf(chosen.value);
+      const verdict =
+        key === undefined
+          ? undefined
+          : refusal(
+              {
+                key,
+                mapping: value.kind() === 'dictionary',
+                choice: chosen && {
+                  name: chosen.name,
+                  settings: ['dictionary', 'none'].includes(String(chosen.value.kind())),
+                  config: config === undefined ? 'empty' : config === null ? 'other' : 'given',
+                },
+              },
+              !ownExecutor,
+            );
+      if (verdict === 'drop') {
+        changed = true;
+        continue;
+      }
+      if (verdict === 'reshape') {
+        const inner = config ? nodePiece(config, r.source, r.style) : '{}';
+        const selected = dictPiece('', [prefixed(`"${chosen!.name}": `, inner)], r.style);
+        entries.push(
+          prefixed(`${c.field('key')!.text()}: `, dictPiece('', [prefixed('"config": ', selected)], r.style)),
+        );
+        changed = true;
+        continue;
+      }
+      if (verdict === 'storage')
         r.todos.add(
           c,
           `"${key}": {${chosen ? `"${chosen.name}": ` : ''}...}`,
           `outputs are stored by an IO manager since 1.0, and Dagster refuses this key: bind one as the job's "io_manager" resource (mem_io_manager for in_memory, fs_io_manager with base_dir for filesystem, s3_pickle_io_manager for s3), then remove it`,
         );
-      } else if (
-        key === 'execution' &&
-        chosen &&
-        chosen.name !== 'config' &&
-        ['dictionary', 'none'].includes(String(chosen.value.kind()))
-      ) {
-        // An executor chosen by name (`{"multiprocess": {...}}`), not a setting (`{"timeout": 30}`).
-        const config = configOf(chosen.value);
-        if (!ownExecutor && ['multiprocess', 'in_process'].includes(chosen.name) && config !== null) {
-          const inner = config ? nodePiece(config, r.source, r.style) : '{}';
-          const selected = dictPiece('', [prefixed(`"${chosen.name}": `, inner)], r.style);
-          entries.push(
-            prefixed(`${c.field('key')!.text()}: `, dictPiece('', [prefixed('"config": ', selected)], r.style)),
-          );
-          changed = true;
-          continue;
-        }
+      if (verdict === 'execution')
         r.todos.add(
           c,
-          `"execution": {"${chosen.name}": ...}`,
+          `"execution": {"${chosen!.name}": ...}`,
           `Dagster 1.x takes an executor's config under "config": {"config": {...}} for a job's executor_def (the default one: {"config": {"multiprocess": {...}}} or {"config": {"in_process": {...}}}); reshape it for this job's executor`,
         );
-      }
       kept();
     }
     if (!changed) continue;
