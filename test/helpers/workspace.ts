@@ -84,6 +84,34 @@ export function treeFingerprint(dir: string): Map<string, string> {
 }
 
 /**
+ * What a cheap poll of `dir` sees: each file's inode, size, mode and change time (a rename or a
+ * write changes them), and the same of git's index, HEAD and refs. It changes whenever
+ * treeFingerprint does (and on more, such as git refreshing its index), at a small part of its
+ * cost: poll this, then take the fingerprint when it moved.
+ */
+const readdirOrNone = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
+export function treeStamp(dir: string): string {
+  const parts: string[] = [];
+  const stamp = (full: string) => {
+    const st = statSync(full, { bigint: true, throwIfNoEntry: false });
+    if (!st) return;
+    // A folder removed while it is read (a rollback, a rename) is read as empty: the next poll sees it.
+    if (st.isDirectory()) for (const name of readdirOrNone(full).sort()) stamp(join(full, name));
+    else parts.push(`${relative(dir, full)} ${st.ino} ${st.size} ${st.mode} ${st.ctimeNs}`);
+  };
+  for (const name of readdirSync(dir).sort()) if (name !== '.git') stamp(join(dir, name));
+  for (const name of ['index', 'HEAD', 'packed-refs', 'refs/heads']) stamp(join(dir, '.git', name));
+  return parts.join('\n');
+}
+
+/**
  * Declares a mode of the platform's own (staging) and a deployment that runs it (uat) in a
  * platform's platform.yaml, as docs/add.md shows, and commits. (Not "staging" for the deployment:
  * before conventions v4 the generated test_deployments.py used that name as its unknown one.)
