@@ -2,20 +2,41 @@
 // discards anything of the user's.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { childProcess } from './child-process.ts';
 import { StateError } from './errors.ts';
 
-/** git's output (trailing whitespace trimmed); throws when git fails. */
+/**
+ * git's output (trailing whitespace trimmed); throws when git fails. A lock another git command
+ * holds (`.git/index.lock`: an editor's git, a `git commit` waiting for its message, or one that was
+ * killed) is a StateError naming the lock and what to do, not a failure of ours.
+ */
 export function runGit(cwd: string, args: string[]): string {
-  return childProcess()
-    .execFileSync('git', args, {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-    })
-    .trimEnd();
+  try {
+    return childProcess()
+      .execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      })
+      .trimEnd();
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? '');
+    const lock = /Unable to create '(.+?\.lock)': File exists/.exec(stderr)?.[1];
+    if (lock) throw new GitLockedError(lock, cwd);
+    throw error;
+  }
+}
+
+/** git refused to run: a lock file of another git command is in the way. */
+export class GitLockedError extends StateError {
+  constructor(lock: string, cwd: string) {
+    const shown = relative(cwd, lock) || lock;
+    super(
+      `git is busy: ${shown} exists (another git command is running, or one was killed); wait for it to end, or remove ${shown} if no git command is running, then run again`,
+    );
+  }
 }
 
 /** git's output, or undefined when git fails (or is not installed). */
@@ -158,22 +179,29 @@ export function gitUnstage(dir: string, paths: string[]): void {
   else tryGit(dir, ['rm', '--quiet', '--cached', '-r', '--ignore-unmatch', '--', ...paths]);
 }
 
-/** Stages exactly `paths` and commits them; returns the new commit id. */
-export function gitCommit(dir: string, paths: string[], message: string): string {
+/**
+ * Stages exactly `paths` and commits them; returns the new commit id. `instead` is the command's
+ * way to write without committing, which a failure names.
+ */
+export function gitCommit(
+  dir: string,
+  paths: string[],
+  message: string,
+  instead = 'pass --no-branch to write the files without committing',
+): string {
   try {
     runGit(dir, ['add', '--', ...paths]);
     runGit(dir, ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths]);
   } catch (error) {
+    if (error instanceof GitLockedError) throw error;
     const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
     // Only a missing identity is git's user.name and user.email; say what git said otherwise.
     if (/Please tell me who you are|empty ident|unable to auto-detect email|no (email|name) was given/i.test(stderr)) {
       throw new StateError(
-        "git commit failed (git does not know who you are); set git's user.name and user.email, or pass --no-branch to write the files without committing",
+        `git commit failed (git does not know who you are); set git's user.name and user.email, or ${instead}`,
       );
     }
-    throw new StateError(
-      `git commit failed (${stderr.split('\n').at(-1)}); fix that, or pass --no-branch to write the files without committing`,
-    );
+    throw new StateError(`git commit failed (${stderr.split('\n').at(-1)}); fix that, or ${instead}`);
   }
   return runGit(dir, ['rev-parse', 'HEAD']);
 }

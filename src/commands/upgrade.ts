@@ -38,7 +38,7 @@ import {
   runUpgrade,
 } from '../upgrade/runner.ts';
 import type { AnyVersionStep } from '../upgrade/types.ts';
-import { bumpPlatform, commitPerCodemod, UpgradeWriter } from '../upgrade/write.ts';
+import { bumpPlatform, commitPerCodemod, UpgradeWriter, WITHOUT_COMMIT } from '../upgrade/write.ts';
 
 /** Removes a folder that holds nothing (a folder someone filled meanwhile stays). */
 function removeIfEmpty(dir: string): void {
@@ -340,7 +340,7 @@ async function upgradeAndWrite(
     const removed = tx!.remove(root!, step.remove ?? []);
     removedAll.push(...removed);
     const paths = [...step.tree.changes().map((c) => c.path), ...removed];
-    if (flags.commit && paths.length) git.gitCommit(root!, paths, step.message);
+    if (flags.commit && paths.length) git.gitCommit(root!, paths, step.message, WITHOUT_COMMIT);
     steps.push(step);
   }
   tx!.commit();

@@ -124,6 +124,11 @@ interface Journal {
     index: string | null;
     /** Branches this transaction created. */
     created: string[];
+    /**
+     * Git's locks that were there when it began (another git command's, or a killed one's): a
+     * rollback leaves them. Absent in a journal of an earlier version.
+     */
+    locked?: string[];
   };
 }
 
@@ -315,6 +320,9 @@ export class Transaction implements Interruptible {
     // An unborn branch (a repository without commits): its first commit creates it.
     if (ref && !commit && !this.journal.git.created.includes(ref)) this.journal.git.created.push(ref);
     this.journal.git.index = this.backup(join(gitDir, 'index'));
+    this.journal.git.locked = ['index.lock', 'HEAD.lock', ...(ref ? [`${ref}.lock`] : [])].filter((lock) =>
+      existsSync(join(gitDir, lock)),
+    );
   }
 
   private backup(path: string): string | null {
@@ -866,13 +874,14 @@ function rollBack(journal: Journal, dir: string): string[] {
     attempt(git.dir, () => rmSync(git.dir!, { recursive: true, force: true }));
   } else if (git.dir && existsSync(git.dir)) {
     const top = dirname(git.dir);
-    // Locks git itself left when it was killed with us: they are ours, we held the repo's lock.
+    // Locks git itself left when it was killed with us: ours, unless they were there before we
+    // began (another git command's: removing it would let two of them write the index at once).
     for (const lock of [
       'index.lock',
       'HEAD.lock',
       ...git.created.map((r) => `${r}.lock`),
       ...(git.branch ? [`${git.branch.ref}.lock`] : []),
-    ])
+    ].filter((lock) => !git.locked?.includes(lock)))
       try {
         rmSync(join(git.dir, lock), { force: true });
       } catch (error) {

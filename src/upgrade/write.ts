@@ -18,6 +18,9 @@ import { type PipelineUpgrade, RENDER_AGAIN } from './runner.ts';
  * 1,000-pipeline upgrade was quadratic). A failed write stops the next ones and is thrown by
  * `finish`; the command then rolls everything back.
  */
+
+/** What a failed `--commit` tells its user: the upgrade writes its files without committing. */
+export const WITHOUT_COMMIT = 'run pipeline upgrade without --commit to write the files without committing';
 export class UpgradeWriter {
   private waiting: ChangePlan[] = [];
   private files = 0;
@@ -113,6 +116,7 @@ export function commitPerCodemod(
       top,
       touched,
       `${subject}\n\nPipelines: ${[...new Set(pipelines)].join(', ') || '-'}\nMade by pipeline upgrade.`,
+      WITHOUT_COMMIT,
     );
   }
 }

@@ -1,6 +1,6 @@
 // Every bad input: a one-line error naming the problem and the fix, exit code 2, and the target
 // tree byte-for-byte as it was (no file written, no branch made).
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, runBin } from '../helpers/cli.ts';
@@ -184,6 +184,22 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
     } finally {
       git(platform, 'checkout', '-q', 'main');
       git(platform, 'branch', '-q', '-D', 'pipeline/orders');
+    }
+  });
+
+  // Another git command's lock (an editor's git, a `git commit` waiting for its message): named,
+  // exit 2, and left where it is (the rollback removed it, so two gits could write the index at once).
+  it("refuses while another git command holds the index, and leaves that command's lock alone", () => {
+    const lock = join(platform, '.git', 'index.lock');
+    writeFileSync(lock, '');
+    try {
+      expectRefused(
+        ['billing'],
+        /^create-pipeline: error: git is busy: \.git\/index\.lock exists \(another git command is running, or one was killed\); wait for it to end, or remove \.git\/index\.lock if no git command is running, then run again/,
+      );
+      expect(existsSync(lock), "the other command's lock").toBe(true);
+    } finally {
+      rmSync(lock, { force: true });
     }
   });
 

@@ -310,6 +310,25 @@ describe('after a change to platform.yaml', () => {
       `pipelines/orders/src/orders/conventions.py: ${fix('orders')}`,
     ]);
 
+    // A commit git refuses rolls every file back, says why in one line and names the way to write
+    // without committing; another git command's lock is left where it is.
+    const lock = join(root, '.git', 'index.lock');
+    const refusedCommit = (env: Record<string, string>, message: RegExp) => {
+      const before = treeFingerprint(root);
+      const refused = runBin('pipeline', ['upgrade', '--commit'], root, env);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr.trimEnd().split('\n'), refused.stderr).toEqual([expect.stringMatching(message)]);
+      expect(treeFingerprint(root)).toEqual(before);
+    };
+    writeFileSync(lock, '');
+    refusedCommit({}, /^pipeline: error: git is busy: \.git\/index\.lock exists .*; wait for it to end, or remove/);
+    expect(existsSync(lock), "the other git command's lock").toBe(true);
+    rmSync(lock);
+    refusedCommit(
+      { GIT_AUTHOR_NAME: '', GIT_COMMITTER_NAME: '' },
+      /^pipeline: error: git commit failed \(git does not know who you are\); set git's user\.name and user\.email, or run pipeline upgrade without --commit to write the files without committing$/,
+    );
+
     const result = upgrade(root, ['--commit']);
     expect(result.code, result.stderr).toBe(0);
     for (const name of ['churn', 'events', 'orders'])
