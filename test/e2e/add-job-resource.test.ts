@@ -209,12 +209,29 @@ describe('pipeline add job and resource on pipelines the user already edited', (
           '    context.log.info(f"cleanup at {warehouse.url} as {warehouse.user}")\n    print(f"WAREHOUSE={warehouse.url}|{warehouse.user}")',
         ),
     );
+    // And a sensor of the user's reads it, as the resources of the job it launches: the pipeline's
+    // own tests evaluate it (next test), and so does this script, with the jobs' environment.
+    const sensor = add(root, ['sensor', '--pipeline', 'orders', '--preset', 'local_sample', '--name', 'wh_watch']);
+    expect(sensor.code, sensor.stderr).toBe(0);
+    const sensorPath = join(root, ORDERS, 'added_sensors', 'wh_watch.py');
+    const evaluation = readFileSync(sensorPath, 'utf8');
+    expect(evaluation).toContain('    # TODO: find what is new');
+    writeFileSync(
+      sensorPath,
+      evaluation.replace(
+        '    # TODO: find what is new',
+        '    print(f"SENSOR WAREHOUSE={resources.warehouse.url}")\n    # TODO: find what is new',
+      ),
+    );
     const script = [
       'import json, sys',
+      'import dagster as dg',
       `sys.path.insert(0, ${JSON.stringify(join(root, 'pipelines/orders/src'))})`,
+      'from orders.definitions import build_definitions',
       'from orders.jobs import JOBS',
       'keys = {name: sorted(job.resource_defs) for name, job in JOBS.items() if name.startswith("cleanup_")}',
       'result = JOBS["cleanup_local_sample"].execute_in_process()',
+      'build_definitions("dev").get_sensor_def("wh_watch")(dg.build_sensor_context())',
       'print(json.dumps({"keys": keys, "ok": result.success}))',
     ].join('\n');
     const result = run(PYTHON, ['-c', script], root, {
@@ -223,6 +240,7 @@ describe('pipeline add job and resource on pipelines the user already edited', (
     });
     expect(result.code, result.stderr.slice(-3000)).toBe(0);
     expect(result.stdout).toContain('WAREHOUSE=postgres://wh.internal/db|etl');
+    expect(result.stdout).toContain('SENSOR WAREHOUSE=postgres://wh.internal/db');
     const report = JSON.parse(result.stdout.trim().split('\n').pop()!);
     expect(report.ok).toBe(true);
     expect(report.keys.cleanup_local_sample).toContain('warehouse');

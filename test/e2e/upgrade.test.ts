@@ -25,7 +25,7 @@ const CODEMODS = [
   'v5-conventions-version',
 ];
 /** Files each pipeline's upgrade changes (the ingest pipeline's own test too, from v4; added_schedules/ and added_sensors/ from v5). */
-const FILES_CHANGED: Record<string, number> = { churn: 14, events: 15, orders: 14 };
+const FILES_CHANGED: Record<string, number> = { churn: 15, events: 16, orders: 15 };
 /** Derived by `pipeline sync` (and never committed) from conventions v3; the upgrade takes them out of git's index. */
 const DERIVED = /^(dg\.toml|docker-compose\.yaml|deployments\/compose\/workspace\.yaml)$/m;
 
@@ -189,12 +189,15 @@ describe('pipeline upgrade', () => {
     expect(git(root, 'show', '--name-only', '--format=', 'HEAD~12').split('\n')).toContain(
       'pipelines/orders/src/orders/deployments.py',
     );
-    // v5-added-modules: the packages of added schedules and sensors, and the modules that load them.
+    // v5-added-modules: the packages of added schedules and sensors, and the modules that load them;
+    // the tests that build sensors (and conftest.py's placeholders) take the jobs' MODES.
     expect(git(root, 'show', '--name-only', '--format=', 'HEAD~5').split('\n').sort()).toEqual(
       PIPELINES.flatMap((p) => [
         ...['added_schedules/__init__.py', 'added_sensors/__init__.py', 'definitions.py', 'deployments.py'].map(
           (f) => `pipelines/${p}/src/${p}/${f}`,
         ),
+        `pipelines/${p}/tests/conftest.py`,
+        ...(p === 'events' ? [`pipelines/${p}/tests/test_ingest.py`] : []),
         `pipelines/${p}/tests/test_schedules_and_sensors.py`,
       ]),
     );

@@ -6,7 +6,8 @@
 // the shared modules' (deployments.py's `specs_in` and `functions_in`). This codemod makes a v4
 // pipeline v5: it writes both packages' __init__.py as the templates render them, adds those
 // functions (and the imports they need) to deployments.py, has definitions.py load the added
-// schedules and sensors, and tests/test_schedules_and_sensors.py evaluate the added sensors too.
+// schedules and sensors, and tests/test_schedules_and_sensors.py evaluate the added sensors too;
+// definitions.py and the tests take MODES from jobs.py (the modes the jobs are built with).
 // Each node changes only while it is still what v4 generated, so an unmodified pipeline ends byte
 // for byte as a fresh v5 one; otherwise a TODO says what to change. The schedules and sensors
 // already in schedules.py and sensors.py stay there.
@@ -14,7 +15,7 @@ import type { Edit, SgNode } from '@ast-grep/napi';
 import { ADDED } from '../../../generators/pipeline/files.ts';
 import type { FileTree } from '../../tree/file-tree.ts';
 import type { Codemod } from '../codemod.ts';
-import { editPython, replaceExact } from '../engines/python.ts';
+import { editPython, removeExactLine, replaceExact } from '../engines/python.ts';
 
 const VERSION = 5;
 
@@ -102,15 +103,36 @@ const DEFS_V5 = `# schedules.py's and sensors.py's, then those \`pipeline add\` 
     defs = dg.Definitions(
         jobs=visible_jobs(JOBS, deployment),
         schedules=visible_schedules(schedules, JOBS, PRESETS, deployment),
+        # The modes the jobs are built with (modes.py's, or resources.py's once \`pipeline add
+        # resource\` bound one): a sensor gets the resources of the job it launches.
         sensors=visible_sensors(sensors, evaluations, JOBS, PRESETS, MODES, deployment),
     )`;
 
-/** definitions.py: its import of deployments.py, and the schedules and sensors it loads. */
-const definitionsEdits = (root: SgNode): Edit[] =>
-  allOrNone([
+/**
+ * `from <package>.jobs import JOBS` and `from <package>.modes import MODES` as one import of both
+ * from jobs.py: the modes the jobs are built with, which `pipeline add resource` makes
+ * resources.py's. A sensor's evaluation then gets the resources its job runs with, and the tests'
+ * placeholders cover the added resources' variables (conftest.py: `MODES` alone).
+ */
+function modesOfTheJobs(root: SgNode, pkg: string): Edit[] {
+  const modes = `from ${pkg}.modes import MODES`;
+  const jobs = `from ${pkg}.jobs import JOBS`;
+  if (!root.findAll({ rule: { kind: 'import_from_statement' } }).some((n) => n.text() === jobs))
+    return allOrNone([replaceExact(root, 'import_from_statement', modes, `from ${pkg}.jobs import MODES`)]);
+  return allOrNone([
+    replaceExact(root, 'import_from_statement', jobs, `${jobs}, MODES`),
+    removeExactLine(root, 'import_from_statement', modes),
+  ]);
+}
+
+/** definitions.py: its import of deployments.py, the schedules and sensors it loads, and its MODES. */
+const definitionsEdits = (root: SgNode): Edit[] => [
+  ...allOrNone([
     replaceExact(root, 'import_from_statement', DEFINITIONS_IMPORT_V4, DEFINITIONS_IMPORT_V5),
     replaceExact(root, 'expression_statement', DEFS_V4, DEFS_V5),
-  ]);
+  ]),
+  ...modesOfTheJobs(root, ''),
+];
 
 const SENSORS_LOOP_V4 = `for spec in SENSORS:
         sensor = build_sensor(spec, EVALUATIONS[spec.evaluation], JOBS, PRESETS, LOCAL_RESOURCES, "local")`;
@@ -207,6 +229,9 @@ export const addedModules: Codemod = {
         `load the schedules and sensors of ${ADDED.schedule}/ and ${ADDED.sensor}/ too, as a new pipeline's definitions.py does`,
         todo,
       );
+    // The tests that build sensors, and conftest.py's placeholders, take the jobs' MODES too.
+    for (const path of ['tests/test_schedules_and_sensors.py', 'tests/test_ingest.py', 'tests/conftest.py'])
+      if (tree.exists(path)) changes += await editPython(tree, path, (root) => modesOfTheJobs(root, pipeline));
     const test = 'tests/test_schedules_and_sensors.py';
     if (tree.exists(test)) {
       changes += await editPython(tree, test, (root) => sensorsTestEdits(root, pipeline));

@@ -117,3 +117,10 @@ export const replaceExact = (root: SgNode, kind: string, old: string, fresh: str
     .findAll({ rule: { kind } })
     .filter((n) => n.text() === old)
     .map((n) => n.replace(fresh));
+
+/** Each `kind` node whose text is exactly `old`, removed with the line break after it (one edit each). */
+export const removeExactLine = (root: SgNode, kind: string, old: string): Edit[] =>
+  root
+    .findAll({ rule: { kind } })
+    .filter((n) => n.text() === old && root.text()[n.range().end.index] === '\n')
+    .map((n) => ({ startPos: n.range().start.index, endPos: n.range().end.index + 1, insertedText: '' }));
