@@ -10,7 +10,8 @@ export interface PresetFact {
   name: string;
   mode: string;
   /**
-   * The source text of its run_config value, and the indentation of the line its Preset( is on
+   * The source text of its run_config value (only a dict of literals, which reads the same when
+   * copied), and the indentation of the line its Preset( is on
    * (its fields are 4 columns further in).
    */
   runConfig?: string;

@@ -13,10 +13,11 @@ import {
   ANSWERS_FILE,
 } from '../../generators/pipeline/files.ts';
 import { findPlatformRoot, loadPlatformConfig, PLATFORM_FILE } from '../conventions/platform-config.ts';
+import { SPEC_FIELDS } from '../conventions/spec-fields.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { recoverBeforeReading } from '../tree/transaction.ts';
-import { keywordValue, parsePython } from '../upgrade/engines/python.ts';
+import { argumentValue, keywordValue, parsePython } from '../upgrade/engines/python.ts';
 import { stringOrConstant, stringValue } from '../upgrade/engines/python-strings.ts';
 import { findPipelines } from '../upgrade/runner.ts';
 import { parseYamlFile } from '../yaml/read.ts';
@@ -117,20 +118,29 @@ export async function callsOf(source: string | undefined, callee: string): Promi
   return root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: `(^|\\.)${callee}$` } } });
 }
 
+/** A field of a Preset, ScheduleSpec or SensorSpec call, by keyword or by its place. */
+const specField = (call: SgNode, callee: string, field: string) => argumentValue(call, field, SPEC_FIELDS[callee]);
+
 async function callNames(source: string | undefined, callee: string): Promise<string[]> {
-  return (await callsOf(source, callee)).map((c) => stringOrConstant(keywordValue(c, 'name')) ?? '').filter(Boolean);
+  return (await callsOf(source, callee))
+    .map((c) => stringOrConstant(specField(c, callee, 'name')) ?? '')
+    .filter(Boolean);
 }
 
 async function presetsOf(source: string | undefined): Promise<PresetFact[]> {
   return (await callsOf(source, 'Preset')).flatMap((call) => {
-    const name = stringOrConstant(keywordValue(call, 'name'));
-    const mode = stringOrConstant(keywordValue(call, 'mode'));
+    const name = stringOrConstant(specField(call, 'Preset', 'name'));
+    const mode = stringOrConstant(specField(call, 'Preset', 'mode'));
     // The indentation of the line the call starts on: its fields are 4 columns further in
     // (`        Preset(` in presets.py's list, `PRESET = Preset(` in a module of added_presets/).
     const start = call.range().start;
     const line = source!.slice(start.index - start.column, start.index);
     const column = line.length - line.trimStart().length;
-    return name && mode ? [{ name, mode, runConfig: keywordValue(call, 'run_config')?.text(), column }] : [];
+    // Copied into a module of its own by add preset: only a dict of literals reads the same there
+    // (a name such as `_FULL`, or `os.environ[...]`, is not defined in the new module).
+    const config = specField(call, 'Preset', 'run_config');
+    const copyable = config?.kind() === 'dictionary' && !config.find({ rule: { kind: 'identifier' } });
+    return name && mode ? [{ name, mode, runConfig: copyable ? config.text() : undefined, column }] : [];
   });
 }
 

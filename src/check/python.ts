@@ -2,6 +2,7 @@
 // imports and decorators, each with its exact line (ast-grep's tree-sitter Python grammar).
 import type { SgNode } from '@ast-grep/napi';
 import { type GraphOps, graphOpsOf } from '../../generators/add/graph-ops.ts';
+import { SPEC_FIELDS } from '../conventions/spec-fields.ts';
 import { parsePython } from '../upgrade/engines/python.ts';
 import { type ParseError, parseError, python2Construct } from '../upgrade/engines/python-parses.ts';
 import { constantNode, stringValue } from '../upgrade/engines/python-strings.ts';
@@ -223,8 +224,16 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
         const callee = call.field('function')?.text() ?? '';
         const kwargs = new Map<string, PyValue>();
         let more = false;
+        const fields = SPEC_FIELDS[lastSegment(callee)];
+        let position = 0;
         for (const arg of call.field('arguments')?.children() ?? []) {
-          if (arg.isNamed() && arg.kind() !== 'keyword_argument' && arg.kind() !== 'comment') more = true;
+          if (arg.isNamed() && arg.kind() !== 'keyword_argument' && arg.kind() !== 'comment') {
+            // After `*args` the places of the arguments that follow are unknown.
+            const field = more || /splat/.test(String(arg.kind())) ? undefined : fields?.[position++];
+            if (field) kwargs.set(field, { ...pyValueOf(constantNode(arg)), line: lineOf(arg) });
+            else more = true;
+            continue;
+          }
           if (arg.kind() !== 'keyword_argument') continue;
           const name = arg.field('name')?.text();
           const value = arg.field('value');

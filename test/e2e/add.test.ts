@@ -752,3 +752,92 @@ describe('add preset --run-config, against what Dagster loads', () => {
     });
   });
 });
+
+// Presets and schedules as a team may write them: by position (dataclasses bind them by place), and
+// a run config held in a module constant. add read only keywords: it took the presets for none,
+// accepted a second prod_full (which replaced the real one in PRESETS, unseen) and a second
+// orders_daily (Dagster refused prod), and it copied `run_config=_FULL` into a module without _FULL.
+describe('pipeline add on presets and schedules written by position', () => {
+  it('reads their names as Python binds them, and copies only a run config that reads the same elsewhere', () => {
+    const root = makePlatform({ pipelines: [['orders']] });
+    const config = (limit: number) =>
+      `{"orders": {"ops": {"load_source": {"config": {"table": "raw/orders.csv", "limit": ${limit}}}}}}`;
+    writeFileSync(
+      join(root, PKG, 'presets.py'),
+      `"""Presets, as the team wrote them."""
+
+from .deployments import Preset
+
+_FULL = ${config(0)}
+
+PRESETS: dict[str, Preset] = {
+    preset.name: preset
+    for preset in [
+        Preset("local_sample", "local", "Sample.", ${config(1000)}),
+        Preset("sandbox", "sandbox", "Sandbox.", _FULL),
+        Preset("dev_full", "dev", "Dev.", _FULL),
+        Preset("prod_full", "prod", "Prod.", _FULL),
+    ]
+}
+`,
+    );
+    writeFileSync(
+      join(root, PKG, 'schedules.py'),
+      `"""Schedules, as the team wrote them."""
+
+from .deployments import ScheduleSpec
+
+SCHEDULES: list[ScheduleSpec] = [
+    ScheduleSpec("orders_daily", "orders", "prod_full", "0 6 * * *", "UTC", ("prod",)),
+]
+`,
+    );
+    git(root, 'commit', '-qam', 'presets and schedules by position');
+    expectRefused(
+      root,
+      () => add(root, ['preset', '--pipeline', 'orders', '--name', 'prod_full', '--mode', 'prod']),
+      /--name prod_full: orders already has a preset named prod_full; pick another name/,
+    );
+    expectRefused(
+      root,
+      () =>
+        add(root, [
+          'schedule',
+          '--pipeline',
+          'orders',
+          '--name',
+          'orders_daily',
+          '--preset',
+          'prod_full',
+          '--cron',
+          '0 7 * * *',
+        ]),
+      /--name orders_daily: schedules\.py or added_schedules\/ already has a schedule named orders_daily/,
+    );
+    const schedule = add(root, [
+      'schedule',
+      '--pipeline',
+      'orders',
+      '--name',
+      'nightly',
+      '--preset',
+      'dev_full',
+      '--cron',
+      '0 1 * * *',
+    ]);
+    expect(schedule.code, schedule.stderr).toBe(0);
+    // dev_full's run config is a name: the new dev preset starts from local_sample's literal one, marked TODO.
+    const preset = add(root, ['preset', '--pipeline', 'orders', '--name', 'dev_sample', '--mode', 'dev']);
+    expect(preset.code, preset.stderr).toBe(0);
+    const written = readFileSync(join(root, PKG, 'added_presets', 'dev_sample.py'), 'utf8');
+    expect(written).not.toContain('_FULL');
+    expect(written).toContain('# TODO: copied from preset local_sample (mode local)');
+    expect(written).toContain('"limit": 1000');
+    const { dev, prod } = inspectMany(root, ['orders'], ['dev', 'prod']);
+    expect(dev!.orders!.jobs).toEqual(['orders_dev_full', 'orders_dev_sample', 'orders_local_sample']);
+    expect(dev!.orders!.schedules).toEqual(['nightly']);
+    expect(prod!.orders!.schedules).toEqual(['orders_daily']);
+    const check = runBin('pipeline', ['check', '--pipeline', 'orders'], root);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+  });
+});

@@ -1,6 +1,8 @@
 // The pieces of pipeline check that need no platform repo: the Python facts and their lines, the
 // pyproject reader, the cached platform-owned rendering (byte-equal to the generator's), the
 // formats' escaping and platform.yaml's `check:` section.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { graphOpsOf, missingRequired } from '../../generators/add/graph-ops.ts';
@@ -20,6 +22,7 @@ import { shown } from '../../src/check/rules/platform-owned-edited.ts';
 import type { CheckReport } from '../../src/check/run.ts';
 import { ruleSettings } from '../../src/check/run.ts';
 import { checkPlatformConfig } from '../../src/conventions/platform-config.ts';
+import { SPEC_FIELDS } from '../../src/conventions/spec-fields.ts';
 import { parsePython } from '../../src/upgrade/engines/python.ts';
 import { COMPUTED, literalOf, PyFloat } from '../../src/upgrade/engines/python-literals.ts';
 import { pyprojectDependencies } from '../../src/upgrade/pyproject.ts';
@@ -326,5 +329,31 @@ describe("preset-run-config: a preset's run_config read as the value Python make
   });
   it('a float with a whole value is a PyFloat as written, which JavaScript would read as an int', async () => {
     expect(await value('{"rate": 1.0, "neg": -2.0}')).toEqual({ rate: new PyFloat('1.0'), neg: new PyFloat('-2.0') });
+  });
+});
+
+describe('the fields a positional argument fills', () => {
+  it('are read as the keywords they fill, until a *args', async () => {
+    const facts = await pythonFacts(
+      'P = [Preset("prod_full", "prod", "Prod.", {}), ScheduleSpec("daily", *rest, cron="0 6 * * *")]\n',
+    );
+    const [preset, schedule] = facts.calls;
+    expect([...preset!.kwargs.keys()]).toEqual(['name', 'mode', 'description', 'run_config']);
+    expect(preset!.kwargs.get('name')?.str).toBe('prod_full');
+    expect(preset!.more).toBeUndefined();
+    expect([...schedule!.kwargs.keys()]).toEqual(['name', 'cron']);
+    expect(schedule!.more).toBe(true);
+  });
+
+  it("are deployments.py's dataclass fields, in the template's order", () => {
+    const template = readFileSync(
+      join(import.meta.dirname, '..', '..', 'templates', 'pipeline', 'shared', 'src', '__pkg__', 'deployments.py.hbs'),
+      'utf8',
+    );
+    for (const [name, fields] of Object.entries(SPEC_FIELDS)) {
+      const body = template.split(`\nclass ${name}:\n`)[1]?.split('\n\n')[0] ?? '';
+      const declared = [...body.matchAll(/^ {4}(\w+): /gm)].map((m) => m[1]);
+      expect(declared, name).toEqual(fields);
+    }
   });
 });

@@ -111,6 +111,23 @@ export const keywordValue = (call: SgNode, key: string): SgNode | undefined =>
     .find((a) => a.kind() === 'keyword_argument' && a.field('name')?.text() === key)
     ?.field('value') ?? undefined;
 
+/**
+ * A call's argument `key`: by keyword, or else the positional one at `fields`' place of it (before
+ * any `*args`), as Python binds it.
+ */
+export function argumentValue(call: SgNode, key: string, fields: readonly string[] = []): SgNode | undefined {
+  const byKeyword = keywordValue(call, key);
+  const at = fields.indexOf(key);
+  if (byKeyword || at < 0) return byKeyword;
+  const positional: SgNode[] = [];
+  for (const arg of call.field('arguments')?.children() ?? []) {
+    if (!arg.isNamed() || arg.kind() === 'comment' || arg.kind() === 'keyword_argument') continue;
+    if (/splat/.test(String(arg.kind()))) break;
+    positional.push(arg);
+  }
+  return positional[at];
+}
+
 /** Replaces each node of `kind` whose text is exactly `old` by `fresh`: a codemod's edit of what an earlier version generated. */
 export const replaceExact = (root: SgNode, kind: string, old: string, fresh: string): Edit[] =>
   root
