@@ -24,6 +24,7 @@ import * as git from '../git.ts';
 import { type AnswerSource, resolveAnswers } from '../options/question.ts';
 import { cliVersion } from '../paths.ts';
 import { planSync, type SyncFile, syncPlatform } from '../sync/sync.ts';
+import { holdsOnlyTools } from '../tree/file-tree.ts';
 import type { ChangePlan } from '../tree/plan.ts';
 import { ownTxnDir, recoverBeforeReading, type Transaction, writing } from '../tree/transaction.ts';
 import { composeServices } from '../validate/index.ts';
@@ -234,11 +235,15 @@ function prefixed<T>(prefix: string, obj: Record<string, T>): Record<string, T> 
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [`${prefix}${k}`, v]));
 }
 
+/**
+ * The folders of pipelines/ a new pipeline may not take: all but those holding only tools' caches
+ * (what git leaves of a deleted pipeline, which sync, list and check do not count either).
+ */
 export function existingPipelines(root: string): string[] {
   const dir = join(root, 'pipelines');
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
+    .filter((e) => e.isDirectory() && !holdsOnlyTools(join(dir, e.name)))
     .map((e) => e.name);
 }
 

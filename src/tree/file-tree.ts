@@ -17,6 +17,17 @@ export const TOOL_FOLDERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Whether `dir` holds nothing but tools' folders (at any depth), such as what git leaves of a
+ * deleted pipeline whose tests ran: `src/<name>/__pycache__/`, `.pytest_cache/`. A file anywhere is
+ * something of someone's.
+ */
+export function holdsOnlyTools(dir: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).every(
+    (entry) => entry.isDirectory() && (TOOL_FOLDERS.has(entry.name) || holdsOnlyTools(join(dir, entry.name))),
+  );
+}
+
+/**
  * `path` as a tree keys it (normalised, POSIX separators), or undefined when it leads out of the
  * tree's folder: empty, absolute, or up past it with `..`.
  */

@@ -106,6 +106,24 @@ describe('adding a pipeline', () => {
     expect(result.stdout).toContain('Committed on branch pipeline/orders');
   });
 
+  it("takes the name of a deleted pipeline whose folder git left with only caches; a file of someone's keeps it taken", () => {
+    const root = makePlatform({ pipelines: [['ghost']] });
+    git(root, 'rm', '-q', '-r', 'pipelines/ghost');
+    git(root, 'commit', '-qm', 'remove ghost');
+    // What git leaves of a pipeline whose tests ran: the ignored caches.
+    mkdirSync(join(root, 'pipelines/ghost/src/ghost/__pycache__'), { recursive: true });
+    writeFileSync(join(root, 'pipelines/ghost/src/ghost/__pycache__/ops.cpython-312.pyc'), '');
+    mkdirSync(join(root, 'pipelines/ghost/.pytest_cache'));
+    const made = createPipeline(['ghost', '--no-branch'], root);
+    expect(made.code, made.stderr).toBe(0);
+    expect(existsSync(join(root, 'pipelines/ghost/src/ghost/definitions.py'))).toBe(true);
+    mkdirSync(join(root, 'pipelines/notes'));
+    writeFileSync(join(root, 'pipelines/notes/README.md'), 'ours\n');
+    const refused = createPipeline(['notes', '--no-branch'], root);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/a pipeline named "notes" already exists in pipelines\/notes/);
+  });
+
   it('records its answers and conventions version for later upgrades', () => {
     const dir = makePlatform();
     expect(createPipeline(['churn', '--template', 'ml', '--owner', 'ml-team', '--sla-hours', '8'], dir).code).toBe(0);

@@ -1,7 +1,7 @@
 // pipeline check and pipeline list on generated platform repos, through the built bin: a clean
 // platform has no findings; one violation per rule gives exactly those findings, at their file and
 // line, with the right exit code, in all four formats (SARIF validated against its JSON schema).
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { RULES } from '../../src/check/rules/index.ts';
 import { loadPlatformConfig } from '../../src/conventions/platform-config.ts';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { builtinCodemods } from '../../src/upgrade/runner.ts';
-import { runBin } from '../helpers/cli.ts';
+import { createPipeline, runBin } from '../helpers/cli.ts';
 import { expectLoaded, loadMany } from '../helpers/load-many.ts';
 import { makePlatform, tempDir } from '../helpers/workspace.ts';
 
@@ -172,6 +172,11 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
     const o = 'pipelines/orders';
     const c = 'pipelines/churn';
     const e = 'pipelines/events';
+    // spare: its folder renamed by hand (then synced, as the folder's new name is registered).
+    const spare = createPipeline(['spare', '--no-branch'], seeded);
+    expect(spare.code, spare.stderr).toBe(0);
+    renameSync(join(seeded, 'pipelines/spare'), join(seeded, 'pipelines/spare_v2'));
+    expect(pipeline(seeded, ['sync']).code).toBe(0);
     // events: a graph added by the CLI, and next to it a helper module without GRAPH.
     const added = pipeline(seeded, ['add', 'job', '--pipeline', 'events', '--name', 'backfill']);
     expect(added.code, added.stderr).toBe(0);
@@ -362,6 +367,12 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         file: `${o}/src/orders/sensors.py`,
         line: lineOf(seeded, `${o}/src/orders/sensors.py`, 'name="orders_daily", graph="orders", preset="prod_full"'),
       },
+      {
+        rule: 'folder-name',
+        severity: 'error',
+        file: `pipelines/spare_v2/${ANSWERS_FILE}`,
+        line: lineOf(seeded, `pipelines/spare_v2/${ANSWERS_FILE}`, 'name: spare'),
+      },
     ];
   });
 
@@ -382,7 +393,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
       })),
     ).toEqual(expected);
     for (const f of report.findings) expect(f.message.length * f.fix.length).toBeGreaterThan(0);
-    expect(report.summary).toEqual({ errors: 17, warnings: 4 });
+    expect(report.summary).toEqual({ errors: 18, warnings: 4 });
     const behind = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
     const due = builtinCodemods()
       .filter((m) => m.version > 2)
@@ -408,7 +419,7 @@ describe('pipeline check on a platform seeded with one violation per rule', () =
         new RegExp(`^${f.severity} +${f.rule} +${f.file.replace(/\./g, '\\.')}:${f.line} `, 'm'),
       );
     expect(result.stdout.match(/^ +fix: /gm)).toHaveLength(expected.length);
-    expect(result.stdout).toMatch(/3 pipelines checked: 17 errors, 4 warnings\n$/);
+    expect(result.stdout).toMatch(/4 pipelines checked: 18 errors, 4 warnings\n$/);
   });
 
   it('--format github: one annotation per finding', () => {

@@ -8,6 +8,7 @@ import { dagsterPin } from './dagster-pin.ts';
 import { deploymentEnvVar } from './deployment-env-var.ts';
 import { deploymentInstances } from './deployment-instances.ts';
 import { duplicateName } from './duplicate-name.ts';
+import { folderName } from './folder-name.ts';
 import { jobOwner } from './job-owner.ts';
 import { literalSecret } from './literal-secret.ts';
 import { missingDependency } from './missing-dependency.ts';
@@ -24,6 +25,7 @@ import { unknownOwner } from './unknown-owner.ts';
 
 export const RULES: Rule[] = [
   conventionsBehind,
+  folderName,
   platformOwnedEdited,
   registrationStale,
   deploymentEnvVar,
