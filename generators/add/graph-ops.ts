@@ -7,7 +7,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { keywordValue, parsePython } from '../../src/upgrade/engines/python.ts';
 import { COMPUTED, PyFloat } from '../../src/upgrade/engines/python-literals.ts';
-import { stringValue } from '../../src/upgrade/engines/python-strings.ts';
+import { stringOrConstant } from '../../src/upgrade/engines/python-strings.ts';
 
 /** A config field's type, where this check knows it (a plain str, int, float or bool), else null. */
 export type FieldType = 'str' | 'int' | 'float' | 'bool' | null;
@@ -32,9 +32,14 @@ const callee = (decorator: SgNode): { name: string; call?: SgNode } | undefined 
   return expr.kind() === 'call' ? { name: expr.field('function')?.text() ?? '', call: expr } : { name: expr.text() };
 };
 
-const nameArgument = (call: SgNode | undefined): string | undefined => {
+/**
+ * The `name=` a decorator call gives (through a module constant, as Dagster reads `name=GRAPH`):
+ * null when it gives one this cannot read (the function's name would be a wrong guess), undefined
+ * when it gives none.
+ */
+const nameArgument = (call: SgNode | undefined): string | null | undefined => {
   const value = call && keywordValue(call, 'name');
-  return value ? stringValue(value) : undefined;
+  return value ? (stringOrConstant(value) ?? null) : undefined;
 };
 
 /** The functions of a module decorated with `@dg.<kind>` or `@<kind>` (called or not), with the name Dagster gives them. */
@@ -44,7 +49,8 @@ export function decorated(root: SgNode, kind: string): { name: string; fn: SgNod
     const c = callee(decorator);
     const fn = decorator.parent()?.field('definition');
     if (!c || !fn || !new RegExp(`(^|\\.)${kind}$`).test(c.name)) continue;
-    const name = nameArgument(c.call) ?? fn.field('name')?.text();
+    const given = nameArgument(c.call);
+    const name = given === undefined ? fn.field('name')?.text() : given;
     if (name) found.push({ name, fn });
   }
   return found;

@@ -757,7 +757,7 @@ describe('add preset --run-config, against what Dagster loads', () => {
 // a run config held in a module constant. add read only keywords: it took the presets for none,
 // accepted a second prod_full (which replaced the real one in PRESETS, unseen) and a second
 // orders_daily (Dagster refused prod), and it copied `run_config=_FULL` into a module without _FULL.
-describe('pipeline add on presets and schedules written by position', () => {
+describe('pipeline add on presets and schedules written by position, and a graph named by a constant', () => {
   it('reads their names as Python binds them, and copies only a run config that reads the same elsewhere', () => {
     const root = makePlatform({ pipelines: [['orders']] });
     const config = (limit: number) =>
@@ -791,6 +791,15 @@ SCHEDULES: list[ScheduleSpec] = [
     ScheduleSpec("orders_daily", "orders", "prod_full", "0 6 * * *", "UTC", ("prod",)),
 ]
 `,
+    );
+    // And the graph's name in a module constant, as Dagster reads `name=GRAPH_NAME`: add wrote the
+    // function's name (main_graph) into the schedule, which failed the load with a KeyError.
+    const jobs = join(root, PKG, 'jobs.py');
+    const graph = readFileSync(jobs, 'utf8');
+    expect(graph).toContain('@dg.graph(name="orders", ');
+    writeFileSync(
+      jobs,
+      graph.replace('@dg.graph(name="orders", ', 'GRAPH_NAME = "orders"\n\n\n@dg.graph(name=GRAPH_NAME, '),
     );
     git(root, 'commit', '-qam', 'presets and schedules by position');
     expectRefused(
@@ -826,6 +835,7 @@ SCHEDULES: list[ScheduleSpec] = [
       '0 1 * * *',
     ]);
     expect(schedule.code, schedule.stderr).toBe(0);
+    expect(readFileSync(join(root, PKG, 'added_schedules', 'nightly.py'), 'utf8')).toContain('    graph="orders",\n');
     // dev_full's run config is a name: the new dev preset starts from local_sample's literal one, marked TODO.
     const preset = add(root, ['preset', '--pipeline', 'orders', '--name', 'dev_sample', '--mode', 'dev']);
     expect(preset.code, preset.stderr).toBe(0);
