@@ -75,18 +75,21 @@ export const TRIGGER_GRAPH = defineQuestion<AddContext>()({
   flag: 'graph',
   kind: 'select',
   valueName: 'graph',
-  help: "The graph whose job it launches, one of jobs.py (default: the pipeline's first graph)",
+  help: "The graph whose job it launches, one of the pipeline's (default: jobs.py's first)",
   message: 'Which graph?',
   choices: (ctx) => ctx.graphs.map((g) => ({ value: g })),
   default: (ctx) => {
-    if (!ctx.graphs[0]) throw new InputError(`jobs.py of ${ctx.pipeline} has no @dg.graph; pass --graph NAME`);
+    if (!ctx.graphs[0])
+      throw new InputError(
+        `${ctx.pipeline} has no @dg.graph (in jobs.py or another module of its package); add one with pipeline add job`,
+      );
     return ctx.graphs[0];
   },
   parse: (raw, ctx) => {
     const name = raw.trim();
     if (!ctx.graphs.includes(name))
       throw new InputError(
-        `--graph ${name} is not a graph of ${ctx.pipeline} (jobs.py has: ${ctx.graphs.join(', ') || 'none'})`,
+        `--graph ${name} is not a graph of ${ctx.pipeline} (it has: ${ctx.graphs.join(', ') || 'none'})`,
       );
     return name;
   },

@@ -69,12 +69,12 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     pkg,
     tree,
     deployments,
-    // jobs.py's, then those of added_jobs/ (one module per graph added since conventions v5).
-    graphs: await inEach([`${pkg}/jobs.py`, ...pythonIn(tree, `${pkg}/${ADDED_JOBS}`)], (path) => graphsOf(read(path))),
-    // presets.py's, then those of added_presets/ (one module per preset added since conventions v5).
-    presets: await inEach([`${pkg}/presets.py`, ...pythonIn(tree, `${pkg}/${ADDED_PRESETS}`)], (path) =>
-      presetsOf(read(path)),
-    ),
+    // jobs.py's, then those of added_jobs/ (one module per graph added since conventions v5), then
+    // those of any other module of the package (a team's graphs.py), as check reads them.
+    graphs: await inEach(packageModules(tree, pkg, 'jobs.py', ADDED_JOBS), (path) => graphsOf(read(path))),
+    // presets.py's, then those of added_presets/ (one module per preset added since conventions v5),
+    // then those of any other module (presets a team moved out of presets.py), as check reads them.
+    presets: await inEach(packageModules(tree, pkg, 'presets.py', ADDED_PRESETS), (path) => presetsOf(read(path))),
     modes: await dictKeys(read(`${pkg}/modes.py`), 'MODES'),
     answers,
     schedules: await inEach([`${pkg}/schedules.py`, ...addedModules(tree, pkg, 'schedule')], (path) =>
@@ -102,6 +102,11 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
 /** The Python files of a folder of the tree (a package of added modules). */
 const pythonIn = (tree: FileTree, folder: string): string[] =>
   tree.list(`${folder}/`).filter((path) => path.endsWith('.py'));
+
+/** Every module of the package: `first`, then those of `added`/, then the others. */
+const packageModules = (tree: FileTree, pkg: string, first: string, added: string): string[] => [
+  ...new Set([`${pkg}/${first}`, ...pythonIn(tree, `${pkg}/${added}`), ...pythonIn(tree, pkg)]),
+];
 
 /** The modules of added_schedules/ or added_sensors/ (conventions v5): one per schedule or sensor `pipeline add` added. */
 export const addedModules = (tree: FileTree, pkg: string, kind: keyof typeof ADDED): string[] =>

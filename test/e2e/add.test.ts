@@ -851,3 +851,53 @@ SCHEDULES: list[ScheduleSpec] = [
     expect(check.code, check.stdout + check.stderr).toBe(0);
   });
 });
+
+// A team's own layout: the graph moved out of jobs.py into graphs.py, and a preset out of
+// presets.py into a module of its own. check read every module of the package; add read only
+// jobs.py and presets.py, refused the schedule ("jobs.py of orders has no @dg.graph"), refused the
+// --graph it told the user to pass, and took dev_full for a preset the pipeline lacks.
+describe('pipeline add on a graph and a preset moved into modules of the team’s own', () => {
+  it('finds them where check does, and what it adds loads', () => {
+    const root = makePlatform({ pipelines: [['orders']] });
+    const config = (limit: number) =>
+      `{"orders": {"ops": {"load_source": {"config": {"table": "raw/orders.csv", "limit": ${limit}}}}}}`;
+    const jobs = readFileSync(join(root, PKG, 'jobs.py'), 'utf8');
+    const graph = jobs.slice(jobs.indexOf('@dg.graph('), jobs.indexOf('\n\nJOBS = '));
+    writeFileSync(
+      join(root, PKG, 'graphs.py'),
+      `"""The graph, moved out of jobs.py."""\n\nimport dagster as dg\n\nfrom .ops import daily_revenue, load_source, write_target\n\n\n${graph}`,
+    );
+    writeFileSync(
+      join(root, PKG, 'jobs.py'),
+      `"""Jobs: the graph of graphs.py, one job per preset."""\n\nfrom .deployments import build_jobs\nfrom .graphs import main_graph\nfrom .modes import MODES\nfrom .presets import PRESETS\n\nJOBS = build_jobs(main_graph, PRESETS, MODES)\n`,
+    );
+    writeFileSync(
+      join(root, PKG, 'presets_remote.py'),
+      `"""Presets that read a bucket."""\n\nfrom .deployments import Preset\n\nREMOTE_PRESETS = {\n    name: Preset(name=name, mode=mode, description=mode, run_config=${config(0)})\n    for name, mode in [("sandbox", "sandbox"), ("prod_full", "prod")]\n}\nREMOTE_PRESETS["dev_full"] = Preset(name="dev_full", mode="dev", description="Dev.", run_config=${config(0)})\n`,
+    );
+    writeFileSync(
+      join(root, PKG, 'presets.py'),
+      `"""Presets."""\n\nfrom .deployments import Preset\nfrom .presets_remote import REMOTE_PRESETS\n\nPRESETS: dict[str, Preset] = {\n    preset.name: preset\n    for preset in [\n        Preset(name="local_sample", mode="local", description="Sample.", run_config=${config(1000)}),\n    ]\n}\nPRESETS.update(REMOTE_PRESETS)\n`,
+    );
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'the team’s own layout');
+    const schedule = add(root, ['schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', '0 1 * * *']);
+    expect(schedule.code, schedule.stderr).toBe(0);
+    expect(readFileSync(join(root, PKG, 'added_schedules', 'orders_dev_full.py'), 'utf8')).toContain(
+      '    graph="orders",\n',
+    );
+    // The new dev preset copies dev_full's run config (same mode), from presets_remote.py.
+    const preset = add(root, ['preset', '--pipeline', 'orders', '--name', 'dev_sample', '--mode', 'dev']);
+    expect(preset.code, preset.stderr).toBe(0);
+    expect(preset.stdout).toContain('added job orders_dev_sample');
+    // (Appended to presets.py's list: a presets.py that imports more of the package's own keeps them.)
+    const presets = readFileSync(join(root, PKG, 'presets.py'), 'utf8');
+    expect(presets).toContain('name="dev_sample"');
+    expect(presets).not.toContain('TODO');
+    const { dev } = inspectMany(root, ['orders'], ['dev']);
+    expect(dev!.orders!.jobs).toEqual(['orders_dev_full', 'orders_dev_sample', 'orders_local_sample']);
+    expect(dev!.orders!.schedules).toContain('orders_dev_full');
+    const check = runBin('pipeline', ['check', '--pipeline', 'orders'], root);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+  });
+});
