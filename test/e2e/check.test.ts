@@ -1,7 +1,7 @@
 // pipeline check and pipeline list on generated platform repos, through the built bin: a clean
 // platform has no findings; one violation per rule gives exactly those findings, at their file and
 // line, with the right exit code, in all four formats (SARIF validated against its JSON schema).
-import { cpSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -918,5 +918,24 @@ describe('duplicate-name, on a module copied to start another', () => {
         `function new_files_evaluation is defined in two modules of added_sensors/, first at ${pkg}/added_sensors/new_files.py:${lineOf(root, `${pkg}/added_sensors/new_files.py`, 'def new_files_evaluation')}: the sensors gather their functions by name, so one evaluates the other's`,
       ],
     ]);
+  });
+});
+
+describe('what a merge leaves of a deleted pipeline', () => {
+  it('is named as that, with its removal as the fix, not as code to migrate', () => {
+    // One branch deleted events; another added a schedule to it: git merges the one new module in.
+    const root = makePlatform();
+    const leftover = join(root, 'pipelines/events/src/events/added_schedules');
+    mkdirSync(leftover, { recursive: true });
+    writeFileSync(
+      join(leftover, 'ev_late.py'),
+      'from ..deployments import ScheduleSpec\n\nSCHEDULE = ScheduleSpec(name="ev_late", graph="events", preset="dev_full", cron="0 5 * * *", timezone="UTC", deployments=("dev",))\n',
+    );
+    const report = JSON.parse(pipeline(root, ['check', '--json']).stdout);
+    const found = report.findings.find((f: { rule: string }) => f.rule === 'conventions-behind');
+    expect(found.message).toBe(
+      'pipelines/events holds only modules pipeline add wrote (added_schedules/ev_late.py), no pipeline: what a merge left of a pipeline another branch deleted',
+    );
+    expect(found.fix).toMatch(/^remove the folder \(git rm -r pipelines\/events\)/);
   });
 });

@@ -21,6 +21,19 @@ export const conventionsBehind: PipelineRule = {
       // Not made by the generator (a legacy package): upgrade migrates its code (legacy-dagster-0x)
       // but cannot give it answers, so "run upgrade" would be printed after every upgrade.
       const file = ['pyproject.toml', 'setup.py', 'setup.cfg'].find((f) => pipeline.read(f) !== undefined);
+      // Only modules `pipeline add` writes: what git merged of a branch that added a schedule (a
+      // sensor, a job) to a pipeline another branch deleted. Nothing to migrate there.
+      const modules = pipeline.pythonFiles();
+      const added = new RegExp(`^src/${pipeline.name}/added_\\w+/`);
+      if (!file && modules.length && modules.every((path) => added.test(path)))
+        return [
+          {
+            file: `${pipeline.rel}/${modules[0]}`,
+            line: 1,
+            message: `${pipeline.rel} holds only modules pipeline add wrote (${modules.map((m) => m.slice(`src/${pipeline.name}/`.length)).join(', ')}), no pipeline: what a merge left of a pipeline another branch deleted`,
+            fix: `remove the folder (git rm -r ${pipeline.rel}), or restore the pipeline (git checkout <its last commit> -- ${pipeline.rel}) if it should stay`,
+          },
+        ];
       return [
         {
           file: file ? `${pipeline.rel}/${file}` : pipeline.rel,
