@@ -664,3 +664,29 @@ describe('codemod v5-added-modules on modules a team edited', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('a Python edit of a file with Windows line ends', () => {
+  it('adds its lines with \\r\\n too, and leaves a file of \\n alone', async () => {
+    const { editPython, replaceExact } = await import('../../src/upgrade/engines/python.ts');
+    const dir = tempDir('crlf-');
+    const edited = async (text: string) => {
+      writeFileSync(join(dir, 'jobs.py'), text);
+      const tree = new FileTree(dir);
+      await editPython(tree, 'jobs.py', (root) =>
+        replaceExact(
+          root,
+          'import_from_statement',
+          'from .modes import MODES',
+          'from .modes import MODES\nfrom .presets import PRESETS',
+        ),
+      );
+      return tree.read('jobs.py')!;
+    };
+    expect(await edited('import dagster as dg\r\n\r\nfrom .modes import MODES\r\n')).toBe(
+      'import dagster as dg\r\n\r\nfrom .modes import MODES\r\nfrom .presets import PRESETS\r\n',
+    );
+    expect(await edited('import dagster as dg\n\nfrom .modes import MODES\n')).toBe(
+      'import dagster as dg\n\nfrom .modes import MODES\nfrom .presets import PRESETS\n',
+    );
+  });
+});

@@ -84,6 +84,9 @@ export function renamedFrom(source: string): string | undefined {
   return renamed.get(source);
 }
 
+/** Every line of `source` ends in \r\n (a file written on Windows), and there is one. */
+export const allLinesEndCrlf = (source: string): boolean => source.includes('\r\n') && !/(^|[^\r])\n/.test(source);
+
 /**
  * Applies `edit` to one Python file of the tree: it gets the parsed root and returns the edits to
  * make. Returns how many edits were made; the file is untouched when there are none.
@@ -92,8 +95,12 @@ export async function editPython(tree: FileTree, path: string, edit: (root: SgNo
   const source = tree.read(path);
   if (source === undefined) return 0;
   const root = (await parsePython(source)).root();
-  const edits = edit(root);
-  if (edits.length === 0) return 0;
+  const made = edit(root);
+  if (made.length === 0) return 0;
+  // A file whose every line ends in \r\n (written on Windows) keeps them: so do the lines edits add.
+  const edits = allLinesEndCrlf(source)
+    ? made.map((e) => ({ ...e, insertedText: e.insertedText.replace(/\r?\n/g, '\r\n') }))
+    : made;
   const after = root.commitEdits(edits);
   if (after !== source && edits.every((e) => renamesOneWord(source, e))) {
     renamed.set(after, source);

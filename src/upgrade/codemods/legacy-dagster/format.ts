@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import { findPlatformRoot } from '../../../conventions/platform-config.ts';
 import type { FileTree } from '../../../tree/file-tree.ts';
+import { allLinesEndCrlf } from '../../engines/python.ts';
 import { reindented } from './python-text.ts';
 
 export interface Style {
@@ -103,7 +104,7 @@ export function listPiece(prefix: string, items: Piece[], style: Style): Piece {
 
 /** Line endings: the codemod works on LF text and gives a CRLF file back as CRLF. */
 export function toLf(source: string): { text: string; crlf: boolean } {
-  const crlf = source.includes('\r\n') && !/(^|[^\r])\n/.test(source);
+  const crlf = allLinesEndCrlf(source);
   return { text: crlf ? source.replace(/\r\n/g, '\n') : source, crlf };
 }
 export const fromLf = (text: string, crlf: boolean): string => (crlf ? text.replace(/\n/g, '\r\n') : text);
