@@ -358,7 +358,11 @@ export class Transaction implements Interruptible {
 
   /** A branch is about to be created (or a commit to move the current one). */
   willCreateBranch(branch: string): void {
-    this.journal.git.created.push(`refs/heads/${branch}`);
+    const ref = `refs/heads/${branch}`;
+    this.journal.git.created.push(ref);
+    // Another git command's lock on that branch (it creates it too): a rollback leaves it.
+    if (this.journal.git.dir && existsSync(join(this.journal.git.dir, `${ref}.lock`)))
+      this.journal.git.locked = [...(this.journal.git.locked ?? []), `${ref}.lock`];
     this.save();
   }
 
@@ -888,8 +892,12 @@ function rollBack(journal: Journal, dir: string): string[] {
         // A lock under a path that is a file (branch `pipeline` beside `pipeline/orders.lock`): not there.
         if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
       }
-    if (git.head !== null) attempt(join(git.dir, 'HEAD'), () => writeFileAtomic(join(git.dir!, 'HEAD'), git.head!));
-    if (git.branch)
+    // HEAD and the branch are put back only when they moved: one that did not is left alone (and
+    // another git command's lock on it does not make a rollback that changed nothing fail).
+    const head = join(git.dir, 'HEAD');
+    if (git.head !== null && (!existsSync(head) || readFileSync(head, 'utf8') !== git.head))
+      attempt(head, () => writeFileAtomic(head, git.head!));
+    if (git.branch && refCommit(git.dir, git.branch.ref) !== git.branch.commit)
       attempt(git.branch.ref, () =>
         childProcess().execFileSync('git', ['update-ref', git.branch!.ref, git.branch!.commit], {
           cwd: top,

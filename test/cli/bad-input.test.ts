@@ -1,7 +1,7 @@
 // Every bad input: a one-line error naming the problem and the fix, exit code 2, and the target
 // tree byte-for-byte as it was (no file written, no branch made).
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { git, makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
@@ -188,20 +188,28 @@ describe('create-pipeline refuses bad input and changes nothing', () => {
   });
 
   // Another git command's lock (an editor's git, a `git commit` waiting for its message): named,
-  // exit 2, and left where it is (the rollback removed it, so two gits could write the index at once).
-  it("refuses while another git command holds the index, and leaves that command's lock alone", () => {
-    const lock = join(platform, '.git', 'index.lock');
-    writeFileSync(lock, '');
-    try {
-      expectRefused(
-        ['billing'],
-        /^create-pipeline: error: git is busy: \.git\/index\.lock exists \(another git command is running, or one was killed\); wait for it to end, or remove \.git\/index\.lock if no git command is running, then run again/,
-      );
-      expect(existsSync(lock), "the other command's lock").toBe(true);
-    } finally {
-      rmSync(lock, { force: true });
-    }
-  });
+  // exit 2, and left where it is (the rollback removed it, so two gits could write the index at
+  // once); one on HEAD or on the branch to create made the rollback say it had failed, too.
+  it.each(['.git/index.lock', '.git/HEAD.lock', '.git/refs/heads/pipeline/billing.lock'])(
+    "refuses while another git command holds %s, and leaves that command's lock alone",
+    (lock) => {
+      const path = join(platform, lock);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, 'theirs\n');
+      try {
+        const shown = lock.replaceAll('.', '\\.').replaceAll('/', '\\/');
+        expectRefused(
+          ['billing'],
+          new RegExp(
+            `^create-pipeline: error: git is busy: ${shown} exists \\(another git command is running, or one was killed\\); wait for it to end, or remove ${shown} if no git command is running, then run again\\n$`,
+          ),
+        );
+        expect(readFileSync(path, 'utf8'), "the other command's lock").toBe('theirs\n');
+      } finally {
+        rmSync(path, { force: true });
+      }
+    },
+  );
 
   it('names the branch to switch back to as the repository calls it', () => {
     git(platform, 'branch', '-q', '-m', 'main', 'trunk');

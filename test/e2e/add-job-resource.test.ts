@@ -223,6 +223,18 @@ describe('pipeline add job and resource on pipelines the user already edited', (
         '    print(f"SENSOR WAREHOUSE={resources.warehouse.url}")\n    # TODO: find what is new',
       ),
     );
+    // And a prod sensor reads slack, which only prod binds: the pipeline's own sensor test (next
+    // test) evaluates it with local mode's resources and, under them, prod's own.
+    const slack = add(root, ['sensor', '--pipeline', 'orders', '--preset', 'prod_full', '--name', 'slack_watch']);
+    expect(slack.code, slack.stderr).toBe(0);
+    const slackPath = join(root, ORDERS, 'added_sensors', 'slack_watch.py');
+    writeFileSync(
+      slackPath,
+      readFileSync(slackPath, 'utf8').replace(
+        '    # TODO: find what is new',
+        '    context.log.info(f"would post with {len(resources.slack.token)} characters")\n    # TODO: find what is new',
+      ),
+    );
     const script = [
       'import json, sys',
       'import dagster as dg',

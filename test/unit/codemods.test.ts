@@ -666,7 +666,7 @@ describe('codemod v5-added-modules on modules a team edited', () => {
 });
 
 describe('a Python edit of a file with Windows line ends', () => {
-  it('adds its lines with \\r\\n too, and leaves a file of \\n alone', async () => {
+  it('adds its lines with \\r\\n too (after a byte order mark too), and leaves a file of \\n alone', async () => {
     const { editPython, replaceExact } = await import('../../src/upgrade/engines/python.ts');
     const dir = tempDir('crlf-');
     const edited = async (text: string) => {
@@ -687,6 +687,10 @@ describe('a Python edit of a file with Windows line ends', () => {
     );
     expect(await edited('import dagster as dg\n\nfrom .modes import MODES\n')).toBe(
       'import dagster as dg\n\nfrom .modes import MODES\nfrom .presets import PRESETS\n',
+    );
+    // With a byte order mark too: it stays, and the edit lands where it should.
+    expect(await edited('\uFEFFimport dagster as dg\r\n\r\nfrom .modes import MODES')).toBe(
+      '\uFEFFimport dagster as dg\r\n\r\nfrom .modes import MODES\r\nfrom .presets import PRESETS',
     );
   });
 });

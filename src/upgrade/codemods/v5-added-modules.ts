@@ -140,6 +140,25 @@ const SENSORS_LOOP_V5 = `evaluations = {**EVALUATIONS, **functions_in(${ADDED.se
     for spec in [*SENSORS, *specs_in(${ADDED.sensor}, SensorSpec)]:
         sensor = build_sensor(spec, evaluations[spec.evaluation], JOBS, PRESETS, LOCAL_RESOURCES, "local")`;
 
+const LOCAL_RESOURCES_V4 = [
+  "# Sensors are evaluated against local mode's store (the bundled sample data), whatever their mode.",
+  'LOCAL_RESOURCES = dict.fromkeys(MODES, MODES["local"])',
+];
+const LOCAL_RESOURCES_V5 = [
+  "# Sensors are evaluated against local mode's resources (the bundled sample data), whatever their\n# mode; a resource only their mode binds (pipeline add resource --modes) is their mode's.",
+  'LOCAL_RESOURCES = {mode: {**resources, **MODES["local"]} for mode, resources in MODES.items()}',
+];
+
+/**
+ * tests/test_schedules_and_sensors.py: a sensor gets local mode's resources and, under them, those
+ * only its own mode binds (a resource `pipeline add resource --modes prod` bound, which it reads).
+ */
+const localResourcesEdits = (root: SgNode): Edit[] =>
+  allOrNone([
+    replaceExact(root, 'comment', LOCAL_RESOURCES_V4[0]!, LOCAL_RESOURCES_V5[0]!),
+    replaceExact(root, 'expression_statement', LOCAL_RESOURCES_V4[1]!, LOCAL_RESOURCES_V5[1]!),
+  ]);
+
 /** tests/test_schedules_and_sensors.py: the sensors it evaluates include the added ones. */
 function sensorsTestEdits(root: SgNode, pkg: string): Edit[] {
   const loop = root.findAll({ rule: { kind: 'for_statement' } }).find((n) => n.text().startsWith(SENSORS_LOOP_V4));
@@ -234,6 +253,7 @@ export const addedModules: Codemod = {
       if (tree.exists(path)) changes += await editPython(tree, path, (root) => modesOfTheJobs(root, pipeline));
     const test = 'tests/test_schedules_and_sensors.py';
     if (tree.exists(test)) {
+      changes += await editPython(tree, test, localResourcesEdits);
       changes += await editPython(tree, test, (root) => sensorsTestEdits(root, pipeline));
       if (!tree.read(test)!.includes(`functions_in(${ADDED.sensor})`))
         changes += await todoIn(

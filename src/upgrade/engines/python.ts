@@ -92,8 +92,12 @@ export const allLinesEndCrlf = (source: string): boolean => source.includes('\r\
  * make. Returns how many edits were made; the file is untouched when there are none.
  */
 export async function editPython(tree: FileTree, path: string, edit: (root: SgNode) => Edit[]): Promise<number> {
-  const source = tree.read(path);
-  if (source === undefined) return 0;
+  const read = tree.read(path);
+  if (read === undefined) return 0;
+  // A byte order mark (an editor's on Windows) is not Python: parsed with it, every edit landed one
+  // character early. The edits are made without it, and it is put back.
+  const bom = read.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const source = read.slice(bom.length);
   const root = (await parsePython(source)).root();
   const made = edit(root);
   if (made.length === 0) return 0;
@@ -106,7 +110,7 @@ export async function editPython(tree: FileTree, path: string, edit: (root: SgNo
     renamed.set(after, source);
     if (renamed.size > RENAMED) renamed.delete(renamed.keys().next().value!);
   }
-  tree.write(path, after);
+  tree.write(path, bom + after);
   return edits.length;
 }
 
