@@ -35,6 +35,8 @@ export interface AddContext {
   /** The deployments the pipeline is released to (its answers; default all). */
   deployments: string[];
   graphs: string[];
+  /** The `name=` of graphs whose name this cannot read (`conventions.PIPELINE`): `--graph` names them. */
+  graphsUnread: string[];
   /** Per graph, the ops its body calls and their config fields (what a preset's run config may say). */
   graphOps: GraphOps;
   presets: PresetFact[];

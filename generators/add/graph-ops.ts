@@ -42,6 +42,15 @@ const nameArgument = (call: SgNode | undefined): string | null | undefined => {
   return value ? (stringOrConstant(value) ?? null) : undefined;
 };
 
+/** The `name=` expressions of a module's graphs that this cannot read (`conventions.PIPELINE`, an imported constant). */
+export function unreadGraphNames(root: SgNode): string[] {
+  return root
+    .findAll({ rule: { kind: 'decorator' } })
+    .map((decorator) => callee(decorator))
+    .filter((c) => c?.call && /(^|\.)graph$/.test(c.name) && nameArgument(c.call) === null)
+    .map((c) => keywordValue(c!.call!, 'name')!.text());
+}
+
 /** The functions of a module decorated with `@dg.<kind>` or `@<kind>` (called or not), with the name Dagster gives them. */
 export function decorated(root: SgNode, kind: string): { name: string; fn: SgNode }[] {
   const found: { name: string; fn: SgNode }[] = [];

@@ -79,15 +79,17 @@ export const TRIGGER_GRAPH = defineQuestion<AddContext>()({
   message: 'Which graph?',
   choices: (ctx) => ctx.graphs.map((g) => ({ value: g })),
   default: (ctx) => {
-    if (!ctx.graphs[0])
-      throw new InputError(
-        `${ctx.pipeline} has no @dg.graph (in jobs.py or another module of its package); add one with pipeline add job`,
-      );
-    return ctx.graphs[0];
+    if (ctx.graphs[0]) return ctx.graphs[0];
+    throw new InputError(
+      ctx.graphsUnread.length
+        ? `the @dg.graph of ${ctx.pipeline} is named by ${ctx.graphsUnread.join(', ')}, which pipeline add does not read; pass --graph with the name it gives`
+        : `${ctx.pipeline} has no @dg.graph (in jobs.py or another module of its package); add one with pipeline add job`,
+    );
   },
   parse: (raw, ctx) => {
     const name = raw.trim();
-    if (!ctx.graphs.includes(name))
+    // A graph whose name= this cannot read may be the one named: Dagster checks it at load.
+    if (!ctx.graphs.includes(name) && !ctx.graphsUnread.length)
       throw new InputError(
         `--graph ${name} is not a graph of ${ctx.pipeline} (it has: ${ctx.graphs.join(', ') || 'none'})`,
       );

@@ -3,7 +3,7 @@
 import { join, relative, resolve, sep } from 'node:path';
 import type { SgNode } from '@ast-grep/napi';
 import type { AddContext, PresetFact } from '../../generators/add/context.ts';
-import { decorated, graphOpsOf } from '../../generators/add/graph-ops.ts';
+import { decorated, graphOpsOf, unreadGraphNames } from '../../generators/add/graph-ops.ts';
 import {
   ADDED,
   ADDED_JOBS,
@@ -72,6 +72,10 @@ export async function loadAddContext(cwd: string, name: string | undefined): Pro
     // jobs.py's, then those of added_jobs/ (one module per graph added since conventions v5), then
     // those of any other module of the package (a team's graphs.py), as check reads them.
     graphs: await inEach(packageModules(tree, pkg, 'jobs.py', ADDED_JOBS), (path) => graphsOf(read(path))),
+    graphsUnread: await inEach(packageModules(tree, pkg, 'jobs.py', ADDED_JOBS), async (path) => {
+      const source = read(path);
+      return source === undefined ? [] : unreadGraphNames((await parsePython(source)).root());
+    }),
     // presets.py's, then those of added_presets/ (one module per preset added since conventions v5),
     // then those of any other module (presets a team moved out of presets.py), as check reads them.
     presets: await inEach(packageModules(tree, pkg, 'presets.py', ADDED_PRESETS), (path) => presetsOf(read(path))),

@@ -1,9 +1,10 @@
 // `create-pipeline` (what `npm init pipeline` runs): a new pipeline in the platform repo, or a new
 // platform repo first. Guard clauses first, then named steps; nothing touches disk before every
 // check has passed, and a failure after the first write puts everything back.
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
 import { KINDS } from '../../generators/pipeline/kinds.ts';
 import { PIPELINE_QUESTIONS, type PipelineContext, toPipelineAnswers } from '../../generators/pipeline/options.ts';
 import { buildPipelineSpec, type PipelineSpec, type Visible, visibility } from '../../generators/pipeline/spec.ts';
@@ -134,6 +135,11 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
     Object.assign(answers, resolved.answers);
     Object.assign(answerSources, resolved.sources);
     spec = buildPipelineSpec(toPipelineAnswers(resolved.answers, ctx), platform);
+    const holder = renamedHolding(root, spec.answers.name);
+    if (holder)
+      throw new InputError(
+        `a pipeline named ${spec.answers.name} already exists in pipelines/${holder}, a folder renamed by hand (its answers, package and code location are ${spec.answers.name}'s), and a second one would make two code locations of one name; move it back (git mv pipelines/${holder} pipelines/${spec.answers.name}), or choose another name`,
+      );
   }
 
   // 4. From here on this command holds the repo's lock (a second one waits a few seconds), after
@@ -233,6 +239,20 @@ async function confirmNewPlatform(cwd: string): Promise<void> {
 
 function prefixed<T>(prefix: string, obj: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [`${prefix}${k}`, v]));
+}
+
+/** The folder of pipelines/ other than `name`'s whose recorded answers name the pipeline `name` (one renamed by hand). */
+function renamedHolding(root: string, name: string): string | undefined {
+  return existingPipelines(root).find((folder) => {
+    if (folder === name) return false;
+    const answers = join(root, 'pipelines', folder, ANSWERS_FILE);
+    if (!existsSync(answers)) return false;
+    try {
+      return (parse(readFileSync(answers, 'utf8')) as { name?: unknown } | null)?.name === name;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**

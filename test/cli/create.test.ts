@@ -1,6 +1,6 @@
 // The happy paths a user sees: a new platform repo, a pipeline on its own branch with one
 // commit, the dry run, JSON output, and what happens on a dirty tree.
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -122,6 +122,18 @@ describe('adding a pipeline', () => {
     const refused = createPipeline(['notes', '--no-branch'], root);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/a pipeline named "notes" already exists in pipelines\/notes/);
+  });
+
+  it('refuses the name of a pipeline whose folder was renamed by hand: two code locations of one name', () => {
+    const root = makePlatform({ pipelines: [['orders']] });
+    renameSync(join(root, 'pipelines/orders'), join(root, 'pipelines/sales'));
+    const before = treeFingerprint(root);
+    const made = createPipeline(['orders', '--no-branch'], root);
+    expect(made.code).toBe(2);
+    expect(made.stderr).toMatch(
+      /^create-pipeline: error: a pipeline named orders already exists in pipelines\/sales, a folder renamed by hand .*; move it back \(git mv pipelines\/sales pipelines\/orders\), or choose another name\n$/,
+    );
+    expect(treeFingerprint(root)).toEqual(before);
   });
 
   it('records its answers and conventions version for later upgrades', () => {

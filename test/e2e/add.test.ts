@@ -901,3 +901,31 @@ describe('pipeline add on a graph and a preset moved into modules of the team’
     expect(check.code, check.stdout + check.stderr).toBe(0);
   });
 });
+
+describe('pipeline add on a graph named by an expression it does not read', () => {
+  it('says so and takes --graph, which the load then checks', () => {
+    const root = makePlatform({ pipelines: [['orders']] });
+    const jobs = join(root, PKG, 'jobs.py');
+    const text = readFileSync(jobs, 'utf8');
+    writeFileSync(
+      jobs,
+      text
+        .replace(
+          'from .deployments import build_jobs\n',
+          'from . import conventions\nfrom .deployments import build_jobs\n',
+        )
+        .replace('@dg.graph(name="orders", ', '@dg.graph(name=conventions.PIPELINE, '),
+    );
+    git(root, 'commit', '-qam', 'the graph named by conventions.PIPELINE');
+    const args = ['schedule', '--pipeline', 'orders', '--preset', 'dev_full', '--cron', '0 2 * * *', '--name', 'two'];
+    expectRefused(
+      root,
+      () => add(root, args),
+      /the @dg\.graph of orders is named by conventions\.PIPELINE, which pipeline add does not read; pass --graph with the name it gives/,
+    );
+    const given = add(root, [...args, '--graph', 'orders']);
+    expect(given.code, given.stderr).toBe(0);
+    const { dev } = inspectMany(root, ['orders'], ['dev']);
+    expect(dev!.orders!.schedules).toContain('two');
+  });
+});
