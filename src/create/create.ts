@@ -135,7 +135,7 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
     Object.assign(answers, resolved.answers);
     Object.assign(answerSources, resolved.sources);
     spec = buildPipelineSpec(toPipelineAnswers(resolved.answers, ctx), platform);
-    const holder = renamedHolding(root, spec.answers.name);
+    const holder = renamedHolding(root, existing, spec.answers.name);
     if (holder)
       throw new InputError(
         `a pipeline named ${spec.answers.name} already exists in pipelines/${holder}, a folder renamed by hand (its answers, package and code location are ${spec.answers.name}'s), and a second one would make two code locations of one name; move it back (git mv pipelines/${holder} pipelines/${spec.answers.name}), or choose another name`,
@@ -242,13 +242,15 @@ function prefixed<T>(prefix: string, obj: Record<string, T>): Record<string, T> 
 }
 
 /** The folder of pipelines/ other than `name`'s whose recorded answers name the pipeline `name` (one renamed by hand). */
-function renamedHolding(root: string, name: string): string | undefined {
-  return existingPipelines(root).find((folder) => {
+function renamedHolding(root: string, folders: string[], name: string): string | undefined {
+  return folders.find((folder) => {
     if (folder === name) return false;
     const answers = join(root, 'pipelines', folder, ANSWERS_FILE);
     if (!existsSync(answers)) return false;
     try {
-      return (parse(readFileSync(answers, 'utf8')) as { name?: unknown } | null)?.name === name;
+      // Parsed only when the name is in it at all: a platform of hundreds of pipelines reads each.
+      const text = readFileSync(answers, 'utf8');
+      return text.includes(name) && (parse(text) as { name?: unknown } | null)?.name === name;
     } catch {
       return false;
     }
