@@ -17,7 +17,7 @@ import { SPEC_FIELDS } from '../conventions/spec-fields.ts';
 import { InputError } from '../errors.ts';
 import { FileTree } from '../tree/file-tree.ts';
 import { recoverBeforeReading } from '../tree/transaction.ts';
-import { argumentValue, keywordValue, parsePython } from '../upgrade/engines/python.ts';
+import { argumentValue, importedAs, keywordValue, parsePython } from '../upgrade/engines/python.ts';
 import { stringOrConstant, stringValue } from '../upgrade/engines/python-strings.ts';
 import { findPipelines } from '../upgrade/runner.ts';
 import { parseYamlFile } from '../yaml/read.ts';
@@ -124,7 +124,9 @@ const inEach = async <T>(paths: string[], read: (path: string) => Promise<T[]>):
 export async function callsOf(source: string | undefined, callee: string): Promise<SgNode[]> {
   if (source === undefined) return [];
   const root = (await parsePython(source)).root();
-  return root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: `(^|\\.)${callee}$` } } });
+  // Under the names the module imports it as too (`from .deployments import Preset as P`).
+  const names = [callee, ...importedAs(root, callee)].join('|');
+  return root.findAll({ rule: { kind: 'call', has: { field: 'function', regex: `(^|\\.)(${names})$` } } });
 }
 
 /** A field of a Preset, ScheduleSpec or SensorSpec call, by keyword or by its place. */

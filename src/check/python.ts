@@ -3,7 +3,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { type GraphOps, graphOpsOf } from '../../generators/add/graph-ops.ts';
 import { SPEC_FIELDS } from '../conventions/spec-fields.ts';
-import { parsePython } from '../upgrade/engines/python.ts';
+import { importedAs, parsePython } from '../upgrade/engines/python.ts';
 import { type ParseError, parseError, python2Construct } from '../upgrade/engines/python-parses.ts';
 import { constantNode, stringValue } from '../upgrade/engines/python-strings.ts';
 import { PYTHON_KEYWORDS } from '../validate/python-names.ts';
@@ -23,7 +23,7 @@ export interface PyValue {
 export interface PyCall {
   /** The callee as written: `ScheduleSpec`, `dg.ScheduleDefinition`, `graph.to_job`. */
   callee: string;
-  /** The last segment of the callee: `ScheduleDefinition`, `to_job`. */
+  /** The last segment of the callee (`ScheduleDefinition`, `to_job`), or the dataclass of deployments.py an alias names (`P` of `Preset as P`). */
   name: string;
   line: number;
   kwargs: Map<string, PyValue>;
@@ -126,7 +126,11 @@ const ASSIGNED = ['OWNER', 'MODES'];
 const NO_FACTS: PyFacts = { calls: [], bareDecorators: [], imports: [], assignments: new Map(), secretLiterals: [] };
 /** Decorators that are not calls and that the rules read: `@dg.job`, `@dg.graph`. */
 const BARE_DECORATOR = /@\s*(\w+\.)*(job|graph)\b/;
-const NEEDS_CALLS = new RegExp(`\\b(${INTERESTING_CALLS.join('|')})\\s*\\(|${BARE_DECORATOR.source}`);
+/** An import of deployments.py's dataclasses under another name (`Preset as P`): its calls are read too. */
+const ALIASED_SPEC = new RegExp(`\\b(${Object.keys(SPEC_FIELDS).join('|')})\\s+as\\s+\\w`);
+const NEEDS_CALLS = new RegExp(
+  `\\b(${INTERESTING_CALLS.join('|')})\\s*\\(|${BARE_DECORATOR.source}|${ALIASED_SPEC.source}`,
+);
 const NEEDS_SECRETS = new RegExp(`(${SECRET_NAME.source})\\w*\\s*=\\s*[rRuUfFbB]*["']`, 'i');
 /** OWNER matters only when empty (job-owner); MODES always (preset-mode). */
 const NEEDS_ASSIGNMENTS = /^OWNER\s*(:[^=\n]*)?=\s*(""|'')\s*$|^MODES\b/m;
@@ -215,16 +219,26 @@ export function pythonFacts(source: string, options: { imports?: boolean } = {})
   return facts;
 }
 
+/**
+ * `from .deployments import Preset as P`: the local names of deployments.py's dataclasses imported
+ * under another name, each to the dataclass it is (P(...) is a Preset to Python, and to the rules).
+ */
+const specAliases = (root: SgNode): Map<string, string> =>
+  new Map(Object.keys(SPEC_FIELDS).flatMap((name) => importedAs(root, name).map((alias) => [alias, name] as const)));
+
 async function extractFacts(source: string, wantImports: boolean): Promise<PyFacts> {
   const root = (await parsePython(source)).root();
-  const callRule = { kind: 'call', has: { field: 'function', regex: `(^|\\.)(${INTERESTING_CALLS.join('|')})$` } };
+  const aliases = ALIASED_SPEC.test(source) ? specAliases(root) : new Map<string, string>();
+  const callees = [...INTERESTING_CALLS, ...aliases.keys()];
+  const callRule = { kind: 'call', has: { field: 'function', regex: `(^|\\.)(${callees.join('|')})$` } };
   const calls: PyCall[] = !NEEDS_CALLS.test(source)
     ? []
     : root.findAll({ rule: callRule }).map((call) => {
         const callee = call.field('function')?.text() ?? '';
         const kwargs = new Map<string, PyValue>();
         let more = false;
-        const fields = SPEC_FIELDS[lastSegment(callee)];
+        const name = aliases.get(lastSegment(callee)) ?? lastSegment(callee);
+        const fields = SPEC_FIELDS[name];
         let position = 0;
         for (const arg of call.field('arguments')?.children() ?? []) {
           if (arg.isNamed() && arg.kind() !== 'keyword_argument' && arg.kind() !== 'comment') {
@@ -242,7 +256,7 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
         const parent = call.parent();
         return {
           callee,
-          name: lastSegment(callee),
+          name,
           line: lineOf(call),
           kwargs,
           ...(more ? { more } : {}),

@@ -929,3 +929,25 @@ describe('pipeline add on a graph named by an expression it does not read', () =
     expect(dev!.orders!.schedules).toContain('two');
   });
 });
+
+describe('pipeline add on presets made through an alias of Preset', () => {
+  it('sees their names: a second dev_full is refused (it would replace the first in PRESETS)', () => {
+    const root = makePlatform({ pipelines: [['orders']] });
+    const presets = join(root, PKG, 'presets.py');
+    writeFileSync(
+      presets,
+      readFileSync(presets, 'utf8')
+        .replace('from .deployments import Preset\n', 'from .deployments import Preset as P\n')
+        .replaceAll('Preset(', 'P(')
+        .replace('dict[str, Preset]', 'dict[str, P]'),
+    );
+    git(root, 'commit', '-qam', 'Preset as P');
+    expectRefused(
+      root,
+      () => add(root, ['preset', '--pipeline', 'orders', '--name', 'dev_full', '--mode', 'dev']),
+      /--name dev_full: orders already has a preset named dev_full; pick another name/,
+    );
+    const check = runBin('pipeline', ['check', '--pipeline', 'orders'], root);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+  });
+});

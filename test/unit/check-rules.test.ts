@@ -343,6 +343,11 @@ describe('the fields a positional argument fills', () => {
     expect(preset!.more).toBeUndefined();
     expect([...schedule!.kwargs.keys()]).toEqual(['name', 'cron']);
     expect(schedule!.more).toBe(true);
+    // Under an alias too: P(...) is a Preset.
+    const aliased = await pythonFacts('from .deployments import Preset as P\n\nX = P("dev_full", "dev", "Dev.")\n');
+    expect(aliased.calls.map((c) => [c.callee, c.name, c.kwargs.get('name')?.str])).toEqual([
+      ['P', 'Preset', 'dev_full'],
+    ]);
   });
 
   it("are deployments.py's dataclass fields, in the template's order", () => {

@@ -51,10 +51,10 @@ async function readDeclared(pipeline: PipelineModel): Promise<Declared> {
     const file = `${pipeline.rel}/${path}`;
     if (GRAPH_ELSEWHERE.test(pipeline.read(path) ?? '')) out.graphs = undefined;
     for (const call of facts?.calls ?? []) {
-      if (call.callee === 'Preset')
+      if (call.name === 'Preset')
         out.presets.push({ file, call, name: call.kwargs.get('name')?.str, mode: call.kwargs.get('mode')?.str });
-      if (call.callee === 'ScheduleSpec' || call.callee === 'SensorSpec')
-        out.triggers.push({ file, call, kind: call.callee === 'ScheduleSpec' ? 'schedule' : 'sensor' });
+      if (call.name === 'ScheduleSpec' || call.name === 'SensorSpec')
+        out.triggers.push({ file, call, kind: call.name === 'ScheduleSpec' ? 'schedule' : 'sensor' });
       if (GRAPH.test(call.callee) && call.decorates) {
         const name = call.kwargs.has('name') ? call.kwargs.get('name')!.str : call.decorates;
         out.graphs = name === undefined ? undefined : out.graphs && [...out.graphs, name];

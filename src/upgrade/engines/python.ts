@@ -114,6 +114,14 @@ export async function editPython(tree: FileTree, path: string, edit: (root: SgNo
   return edits.length;
 }
 
+/** The names `from ... import X as Y` gives X in a module (`P` of `from .deployments import Preset as P`). */
+export const importedAs = (root: SgNode, name: string): string[] =>
+  root
+    .findAll({ rule: { kind: 'aliased_import', inside: { kind: 'import_from_statement' } } })
+    .filter((imported) => imported.field('name')?.text() === name)
+    .map((imported) => imported.field('alias')?.text() ?? '')
+    .filter(Boolean);
+
 /** The value of a call's keyword argument `key` (`name` in `Preset(name="x")`), or undefined. */
 export const keywordValue = (call: SgNode, key: string): SgNode | undefined =>
   call
