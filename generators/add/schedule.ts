@@ -46,7 +46,7 @@ export const TRIGGER_PRESET = defineQuestion<AddContext>()({
   flag: 'preset',
   kind: 'select',
   valueName: 'preset',
-  help: "The preset it launches, one of the pipeline's (presets.py, added_presets/; default: its prod preset, else its first)",
+  help: "The preset it launches, one of the pipeline's (default: its prod preset, else presets.py's first)",
   message: 'Which preset does it launch?',
   choices: (ctx) => ctx.presets.map((p) => ({ value: p.name, description: `mode ${p.mode}` })),
   default: (ctx) => {

@@ -31,6 +31,8 @@ export const ADDED_RESOURCES = 'added_resources';
 export const ADDED_PRESETS = 'added_presets';
 /** Likewise the graphs `pipeline add job` adds (each with its op), which jobs.py then gathers. */
 export const ADDED_JOBS = 'added_jobs';
+/** Every package of modules `pipeline add` writes, one module per thing added. */
+export const ADDED_PACKAGES: readonly string[] = [...Object.values(ADDED), ADDED_RESOURCES, ADDED_PRESETS, ADDED_JOBS];
 /** The first conventions version with the ADDED packages. */
 export const ADDED_SINCE = 5;
 

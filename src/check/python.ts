@@ -3,7 +3,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { type GraphOps, graphOpsOf } from '../../generators/add/graph-ops.ts';
 import { SPEC_FIELDS } from '../conventions/spec-fields.ts';
-import { importedAs, parsePython } from '../upgrade/engines/python.ts';
+import { boundArguments, importedAs, parsePython } from '../upgrade/engines/python.ts';
 import { type ParseError, parseError, python2Construct } from '../upgrade/engines/python-parses.ts';
 import { constantNode, stringValue } from '../upgrade/engines/python-strings.ts';
 import { PYTHON_KEYWORDS } from '../validate/python-names.ts';
@@ -235,24 +235,11 @@ async function extractFacts(source: string, wantImports: boolean): Promise<PyFac
     ? []
     : root.findAll({ rule: callRule }).map((call) => {
         const callee = call.field('function')?.text() ?? '';
-        const kwargs = new Map<string, PyValue>();
-        let more = false;
         const name = aliases.get(lastSegment(callee)) ?? lastSegment(callee);
-        const fields = SPEC_FIELDS[name];
-        let position = 0;
-        for (const arg of call.field('arguments')?.children() ?? []) {
-          if (arg.isNamed() && arg.kind() !== 'keyword_argument' && arg.kind() !== 'comment') {
-            // After `*args` the places of the arguments that follow are unknown.
-            const field = more || /splat/.test(String(arg.kind())) ? undefined : fields?.[position++];
-            if (field) kwargs.set(field, { ...pyValueOf(constantNode(arg)), line: lineOf(arg) });
-            else more = true;
-            continue;
-          }
-          if (arg.kind() !== 'keyword_argument') continue;
-          const name = arg.field('name')?.text();
-          const value = arg.field('value');
-          if (name && value) kwargs.set(name, { ...pyValueOf(constantNode(value)), line: lineOf(arg) });
-        }
+        const { args, more } = boundArguments(call, SPEC_FIELDS[name]);
+        const kwargs = new Map<string, PyValue>(
+          [...args].map(([key, { node, value }]) => [key, { ...pyValueOf(constantNode(value)), line: lineOf(node) }]),
+        );
         const parent = call.parent();
         return {
           callee,

@@ -138,7 +138,7 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
     const holder = renamedHolding(root, existing, spec.answers.name);
     if (holder)
       throw new InputError(
-        `a pipeline named ${spec.answers.name} already exists in pipelines/${holder}, a folder renamed by hand (its answers, package and code location are ${spec.answers.name}'s), and a second one would make two code locations of one name; move it back (git mv pipelines/${holder} pipelines/${spec.answers.name}), or choose another name`,
+        `a pipeline named ${spec.answers.name} already exists in pipelines/${holder}, a folder renamed by hand (its answers, package and code location still say ${spec.answers.name}), and a second one would make two code locations of one name; move it back (git mv pipelines/${holder} pipelines/${spec.answers.name}), or choose another name`,
       );
   }
 

@@ -1,6 +1,6 @@
 // A pipeline whose recorded conventions version is behind the platform's: the codemods that would
 // bring it up are named, so a reviewer knows what `pipeline upgrade` will change.
-import { ANSWERS_FILE } from '../../../generators/pipeline/files.ts';
+import { ADDED_PACKAGES, ANSWERS_FILE } from '../../../generators/pipeline/files.ts';
 import { yamlLine } from '../model.ts';
 import type { PipelineRule } from '../types.ts';
 
@@ -24,8 +24,8 @@ export const conventionsBehind: PipelineRule = {
       // Only modules `pipeline add` writes: what git merged of a branch that added a schedule (a
       // sensor, a job) to a pipeline another branch deleted. Nothing to migrate there.
       const modules = pipeline.pythonFiles();
-      const added = new RegExp(`^src/${pipeline.name}/added_\\w+/`);
-      if (!file && modules.length && modules.every((path) => added.test(path)))
+      const added = (path: string) => ADDED_PACKAGES.some((pkg) => path.startsWith(`src/${pipeline.name}/${pkg}/`));
+      if (!file && modules.length && modules.every(added))
         return [
           {
             file: `${pipeline.rel}/${modules[0]}`,

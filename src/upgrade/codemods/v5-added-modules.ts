@@ -115,6 +115,7 @@ const DEFS_V5 = `# schedules.py's and sensors.py's, then those \`pipeline add\` 
  * placeholders cover the added resources' variables (conftest.py: `MODES` alone).
  */
 function modesOfTheJobs(root: SgNode, pkg: string): Edit[] {
+  // pkg '' reads the imports of a module inside the package (`from .modes import MODES`).
   const modes = `from ${pkg}.modes import MODES`;
   const jobs = `from ${pkg}.jobs import JOBS`;
   if (!root.findAll({ rule: { kind: 'import_from_statement' } }).some((n) => n.text() === jobs))
@@ -131,6 +132,7 @@ const definitionsEdits = (root: SgNode): Edit[] => [
     replaceExact(root, 'import_from_statement', DEFINITIONS_IMPORT_V4, DEFINITIONS_IMPORT_V5),
     replaceExact(root, 'expression_statement', DEFS_V4, DEFS_V5),
   ]),
+  // definitions.py imports its own package relatively: `from .jobs`, `from .modes`.
   ...modesOfTheJobs(root, ''),
 ];
 

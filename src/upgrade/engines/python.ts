@@ -131,21 +131,37 @@ export const keywordValue = (call: SgNode, key: string): SgNode | undefined =>
     ?.field('value') ?? undefined;
 
 /**
- * A call's argument `key`: by keyword, or else the positional one at `fields`' place of it (before
- * any `*args`), as Python binds it.
+ * A call's arguments as Python binds them: each keyword by its name, and each positional one to the
+ * name at its place in `fields` (a dataclass's fields, in order). `more`: it also takes arguments
+ * this cannot name (a positional one past `fields`, or any after `*args` / `**kwargs`). Each
+ * argument's node is the whole argument (`name="x"`), its value the expression.
  */
-export function argumentValue(call: SgNode, key: string, fields: readonly string[] = []): SgNode | undefined {
-  const byKeyword = keywordValue(call, key);
-  const at = fields.indexOf(key);
-  if (byKeyword || at < 0) return byKeyword;
-  const positional: SgNode[] = [];
+export function boundArguments(
+  call: SgNode,
+  fields: readonly string[] = [],
+): { args: Map<string, { node: SgNode; value: SgNode }>; more: boolean } {
+  const args = new Map<string, { node: SgNode; value: SgNode }>();
+  let more = false;
+  let position = 0;
   for (const arg of call.field('arguments')?.children() ?? []) {
-    if (!arg.isNamed() || arg.kind() === 'comment' || arg.kind() === 'keyword_argument') continue;
-    if (/splat/.test(String(arg.kind()))) break;
-    positional.push(arg);
+    if (!arg.isNamed() || arg.kind() === 'comment') continue;
+    if (arg.kind() === 'keyword_argument') {
+      const name = arg.field('name')?.text();
+      const value = arg.field('value');
+      if (name && value) args.set(name, { node: arg, value });
+      continue;
+    }
+    // After `*args` the places of the arguments that follow are unknown.
+    const field = more || /splat/.test(String(arg.kind())) ? undefined : fields[position++];
+    if (field) args.set(field, { node: arg, value: arg });
+    else more = true;
   }
-  return positional[at];
+  return { args, more };
 }
+
+/** A call's argument `key`, by keyword or by its place in `fields` (boundArguments). */
+export const argumentValue = (call: SgNode, key: string, fields: readonly string[] = []): SgNode | undefined =>
+  boundArguments(call, fields).args.get(key)?.value;
 
 /** Replaces each node of `kind` whose text is exactly `old` by `fresh`: a codemod's edit of what an earlier version generated. */
 export const replaceExact = (root: SgNode, kind: string, old: string, fresh: string): Edit[] =>
