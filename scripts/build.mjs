@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -236,47 +236,16 @@ const composeTemplatePlugin = {
   },
 };
 
-const result = await build({
-  entryPoints: {
-    pipeline: 'src/cli/pipeline.ts',
-    'upgrade-worker': 'src/upgrade/worker.ts',
-  },
-  outdir: staging,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.19',
-  minify: process.env.NO_MINIFY !== '1',
-  legalComments: 'none',
-  metafile: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  // Native modules cannot be bundled; they are loaded from node_modules when a command needs them.
-  external: ['@ast-grep/napi', '@ast-grep/lang-python', 'ts-morph'],
-  // Some bundled CommonJS dependencies use require, __dirname and __filename: their free uses are
-  // renamed to the banner's, so that a module declaring its own __filename does not collide.
-  define: { __filename: '__cpFilename', __dirname: '__cpDirnameValue' },
-  banner: {
-    js: [
-      "import { createRequire as __cpCreateRequire } from 'node:module';",
-      "import { fileURLToPath as __cpFileURLToPath } from 'node:url';",
-      "import { dirname as __cpDirname } from 'node:path';",
-      'const require = __cpCreateRequire(import.meta.url);',
-      'const __cpFilename = __cpFileURLToPath(import.meta.url);',
-      'const __cpDirnameValue = __cpDirname(__cpFilename);',
-    ].join('\n'),
-  },
-  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin],
-  logLevel: 'warning',
-});
 /**
- * The initializer, `create-pipeline`: the command is one CommonJS script, create-pipeline.cjs,
- * that the bin (src/cli/create-pipeline.ts, a few lines) compiles with a V8 code cache; modules it
- * imported lazily stay lazy (esbuild evaluates each only when it is first imported). Its first line
- * names the build (the content's hash), which keys the cache. @inquirer/prompts (with its editor's
- * encodings, half the size) is a script of its own, prompts.cjs, required only when someone answers.
+ * Each bin's command is one CommonJS script (create-pipeline.cjs, pipeline.cjs) that its bin
+ * (src/cli/create-pipeline.ts, src/cli/pipeline.ts: a few lines each) compiles with a V8 code cache
+ * (src/cli/cached-script.ts); modules a command imports lazily stay lazy (esbuild evaluates each
+ * only when it is first imported). Its first line names the build (the content's hash), which keys
+ * the cache. A script compiled so cannot import(): the build makes every import() a require, and
+ * a module known only at run time (an ES module a platform wrote) goes through the bin's own
+ * import() (src/import-at-run-time.ts).
  */
-const initializerOptions = {
+const scriptOptions = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -286,6 +255,16 @@ const initializerOptions = {
   logLevel: 'warning',
   metafile: true,
 };
+// What the script's wrapper (in the bin) passes instead of import.meta.url, __filename and __dirname.
+const scriptDefines = {
+  __filename: '__cpFilename',
+  __dirname: '__cpDirnameValue',
+  'import.meta.url': '__cpImportMetaUrl',
+};
+/**
+ * The initializer: @inquirer/prompts (with its editor's encodings, half the size) is a script of
+ * its own, prompts.cjs, required only when someone answers.
+ */
 const promptsPlugin = {
   name: 'prompts-script',
   setup(b) {
@@ -296,82 +275,95 @@ const promptsPlugin = {
     }));
   },
 };
+/** The packages the pipeline bin loads from node_modules: native modules cannot be bundled, and TypeScript is 14 MiB. */
+const NODE_MODULES = ['@ast-grep/napi', '@ast-grep/lang-python', 'ts-morph'];
 const initializer = await build({
-  ...initializerOptions,
+  ...scriptOptions,
   entryPoints: ['src/cli/create-pipeline-main.ts'],
   outfile: join(staging, 'create-pipeline.cjs'),
   write: false,
-  // What the script's wrapper (in the bin) passes instead of import.meta.url, __filename and __dirname.
-  define: { __filename: '__cpFilename', __dirname: '__cpDirnameValue', 'import.meta.url': '__cpImportMetaUrl' },
+  define: scriptDefines,
   plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, promptsPlugin],
 });
 const prompts = await build({
-  ...initializerOptions,
+  ...scriptOptions,
   entryPoints: [createRequire(join(root, 'package.json')).resolve('@inquirer/prompts')],
   outfile: join(staging, 'prompts.cjs'),
 });
-const initializerExternals = [initializer, prompts].flatMap((r) =>
-  Object.values(r.metafile.outputs).flatMap((o) =>
-    o.imports.filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path)),
-  ),
-);
-if (initializerExternals.length) {
-  rmSync(staging, { recursive: true, force: true });
-  throw new Error(
-    `build: packages/create-pipeline must load no external module, but reaches ${initializerExternals.map((i) => i.path).join(', ')}: load it only from the pipeline bin`,
-  );
-}
-{
-  const code = initializer.outputFiles[0].text;
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const version = JSON.parse(readFileSync(join(root, 'packages/create-pipeline/package.json'), 'utf8')).version;
-  writeFileSync(join(staging, 'create-pipeline.cjs'), `// create-pipeline ${version} ${hash}\n${code}`);
-}
-await build({
-  ...initializerOptions,
-  metafile: false,
-  entryPoints: ['src/cli/create-pipeline.ts'],
-  outfile: join(staging, 'create-pipeline.js'),
+const cli = await build({
+  ...scriptOptions,
+  entryPoints: ['src/cli/pipeline-main.ts'],
+  outfile: join(staging, 'pipeline.cjs'),
+  write: false,
+  define: scriptDefines,
+  external: NODE_MODULES,
+  // Every import() becomes a require (a script compiled from a code cache cannot import).
+  supported: { 'dynamic-import': false },
+  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin],
 });
-// The bin is CommonJS too (an ES module main starts Node's ES module loader): dist/ says so.
+/** The packages (not Node's own modules) a build's outputs load, and how. */
+const externalsOf = (...results) =>
+  results.flatMap((r) =>
+    Object.values(r.metafile.outputs).flatMap((o) =>
+      o.imports.filter((i) => i.external && !i.path.startsWith('node:') && !builtinModules.includes(i.path)),
+    ),
+  );
+const fail = (message) => {
+  rmSync(staging, { recursive: true, force: true });
+  throw new Error(`build: ${message}`);
+};
+const initializerExternals = externalsOf(initializer, prompts);
+if (initializerExternals.length)
+  fail(
+    `packages/create-pipeline must load no external module, but reaches ${initializerExternals.map((i) => i.path).join(', ')}: load it only from the pipeline bin`,
+  );
+const cliImports = externalsOf(cli).filter((i) => !NODE_MODULES.includes(i.path));
+if (cliImports.length)
+  fail(
+    `pipeline.cjs may load only ${NODE_MODULES.join(', ')} from node_modules, but reaches ${cliImports.map((i) => i.path).join(', ')}: add it to NODE_MODULES, or bundle it`,
+  );
+/** The script with its first line, `// <bin> <version> <hash>`, which keys its code cache. */
+function writeScript(result, bin, pkg) {
+  const code = result.outputFiles[0].text;
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const version = JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8')).version;
+  writeFileSync(join(staging, `${bin}.cjs`), `// ${bin} ${version} ${hash}\n${code}`);
+}
+writeScript(initializer, 'create-pipeline', 'packages/create-pipeline');
+writeScript(cli, 'pipeline', 'packages/cli');
+// The bins.
+for (const bin of ['create-pipeline', 'pipeline'])
+  await build({
+    ...scriptOptions,
+    metafile: false,
+    entryPoints: [`src/cli/${bin}.ts`],
+    outfile: join(staging, `${bin}.js`),
+  });
+// The bins are CommonJS (an ES module main starts Node's ES module loader): dist/ says so.
 writeFileSync(join(staging, 'package.json'), '{ "type": "commonjs" }\n');
 // The full Handlebars (compiler included), one CommonJS file loaded only when a template needs compiling.
 await build({
-  ...initializerOptions,
+  ...scriptOptions,
   metafile: false,
   entryPoints: [join(packageDir('handlebars'), 'lib', 'index.js')],
   outfile: join(staging, 'handlebars.cjs'),
 });
 // The two packages of the workspace (packages/*/) get what their bins load: the initializer
 // `create-pipeline` its scripts (no external module: it has no dependencies), the day-two CLI
-// `@create-pipeline/cli` the `pipeline` bin, the upgrade worker and the chunks they reach; both the
-// full Handlebars and a copy of templates/, and the CLI the codemod types.
-/** --clean (each package's prepack): no chunk of an earlier build is kept, whatever its age. */
-const CLEAN = process.argv.includes('--clean');
+// `@create-pipeline/cli` its script (which requires the codemod engines from its dependencies);
+// both the full Handlebars and a copy of templates/, and the CLI the codemod types.
 const PACKAGES = [
   {
     dir: 'packages/create-pipeline',
-    entries: [],
-    scripts: ['package.json', 'prompts.cjs', 'create-pipeline.cjs', 'create-pipeline.js'],
+    scripts: ['package.json', 'prompts.cjs', 'create-pipeline.cjs', 'create-pipeline.js', 'handlebars.cjs'],
     copies: ['templates'],
   },
-  { dir: 'packages/cli', entries: ['pipeline', 'upgrade-worker'], scripts: [], copies: ['templates', 'types'] },
+  {
+    dir: 'packages/cli',
+    scripts: ['package.json', 'pipeline.cjs', 'pipeline.js', 'handlebars.cjs'],
+    copies: ['templates', 'types'],
+  },
 ];
-const outputOf = (entry) =>
-  Object.keys(result.metafile.outputs).find(
-    (file) => result.metafile.outputs[file].entryPoint !== undefined && file.endsWith(`/${entry}.js`),
-  );
-/** An entry's output and every chunk it imports, statically or lazily. */
-function closure(entries) {
-  const files = new Set();
-  const visit = (file) => {
-    if (files.has(file)) return;
-    files.add(file);
-    for (const imported of result.metafile.outputs[file].imports) if (!imported.external) visit(imported.path);
-  };
-  for (const entry of entries) visit(outputOf(entry));
-  return { files: [...files].map((file) => relative(staging, resolve(file))) };
-}
 /** Writes beside the target and renames over it, so a running command never reads half a file. */
 function put(from, to) {
   mkdirSync(dirname(to), { recursive: true });
@@ -381,28 +373,13 @@ function put(from, to) {
 }
 const same = (a, b) => existsSync(b) && readFileSync(a).equals(readFileSync(b));
 for (const pkg of PACKAGES) {
-  const files = [...closure(pkg.entries).files, ...pkg.scripts];
-  // Chunks have content-hashed names: new ones are copied in first, then each entry file over the
-  // old one, and chunks of earlier builds are removed only once they are an hour old, so a command
-  // started before this build can still load the lazy chunks its entry file names.
   const dist = join(root, pkg.dir, 'dist');
-  mkdirSync(join(dist, 'chunks'), { recursive: true });
-  // (The initializer's scripts in order: the bin that reads the command last.)
-  for (const file of files.filter((f) => f.startsWith(`chunks${sep}`)))
-    if (!existsSync(join(dist, file))) put(join(staging, file), join(dist, file));
-  for (const file of [...files.filter((f) => !f.startsWith(`chunks${sep}`)), 'handlebars.cjs'])
-    put(join(staging, file), join(dist, file));
-  const fresh = new Set(files.map((f) => basename(f)));
-  for (const chunk of readdirSync(join(dist, 'chunks'))) {
-    const path = join(dist, 'chunks', chunk);
-    if (!fresh.has(chunk) && (CLEAN || Date.now() - statSync(path).mtimeMs > 3_600_000)) rmSync(path, { force: true });
-  }
-  // This build's files, for a publish from a copy that leaves earlier builds' chunks out
-  // (test/helpers/registry.ts); `npm pack` in a package builds with --clean instead.
-  writeFileSync(
-    join(dist, 'files.json'),
-    `${JSON.stringify([...files, 'handlebars.cjs', 'files.json'].map((f) => f.split(sep).join('/')).sort(), null, 2)}\n`,
-  );
+  // The bin last: it reads the scripts beside it.
+  for (const file of pkg.scripts) put(join(staging, file), join(dist, file));
+  // Earlier builds' ES modules (chunks/ and the upgrade worker) are gone from the build.
+  for (const old of ['chunks', 'upgrade-worker.js']) rmSync(join(dist, old), { recursive: true, force: true });
+  // This build's files, for a publish from a copy (test/helpers/registry.ts).
+  writeFileSync(join(dist, 'files.json'), `${JSON.stringify([...pkg.scripts, 'files.json'].sort(), null, 2)}\n`);
   // templates/ (and types/) are copied file by file, only where they differ; files gone from the
   // source go from the copy.
   for (const folder of pkg.copies) {
@@ -416,10 +393,9 @@ for (const pkg of PACKAGES) {
   }
 }
 rmSync(staging, { recursive: true, force: true });
-// METAFILE=path writes esbuild's metafile there, to see what each chunk holds (https://esbuild.github.io/analyze/).
-if (process.env.METAFILE) writeFileSync(process.env.METAFILE, JSON.stringify(result.metafile));
-const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
-const total = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
+// METAFILE=path writes the pipeline script's esbuild metafile there, to see what it holds (https://esbuild.github.io/analyze/).
+if (process.env.METAFILE) writeFileSync(process.env.METAFILE, JSON.stringify(cli.metafile));
+const sizes = [initializer, cli].map((r) => r.outputFiles[0].text.length);
 console.log(
-  `built ${outputs.length} files, ${(total / 1024).toFixed(0)} KiB, into ${PACKAGES.map((pkg) => `${pkg.dir}/dist/`).join(' and ')}`,
+  `built create-pipeline.cjs (${(sizes[0] / 1024).toFixed(0)} KiB) and pipeline.cjs (${(sizes[1] / 1024).toFixed(0)} KiB) into ${PACKAGES.map((pkg) => `${pkg.dir}/dist/`).join(' and ')}`,
 );

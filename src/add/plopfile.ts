@@ -5,7 +5,9 @@
 // same transaction as the built-in kinds, and --dry-run shows the diff.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CliError, InputError, thrownMessage } from '../errors.ts';
+import { importAtRunTime } from '../import-at-run-time.ts';
 import type { Answers, Choice, Question } from '../options/question.ts';
 import { templatesDir } from '../paths.ts';
 import { registerHelpers, walk } from '../render/templates.ts';
@@ -56,6 +58,7 @@ export interface PlopApi {
   setHelper(name: string, fn: (...args: never[]) => unknown): void;
   setPartial(name: string, template: string): void;
   getPlopfilePath(): string;
+  setPlopfilePath(path: string): void;
   handlebars: { SafeString: new (s: string) => unknown };
 }
 
@@ -71,7 +74,17 @@ export async function loadPlopfile(root: string): Promise<PlopApi | undefined> {
   const { default: nodePlop } = await import('node-plop');
   let plop: PlopApi;
   try {
-    plop = (await nodePlop(path, { destBasePath: root, force: false })) as unknown as PlopApi;
+    // node-plop's own loading, with the plopfile imported here (importAtRunTime): node-plop's
+    // import() is bundled into the pipeline bin's script, which cannot import.
+    const config = { destBasePath: root, force: false };
+    plop = (await nodePlop(undefined, config)) as unknown as PlopApi;
+    plop.setPlopfilePath(path);
+    const loaded = await importAtRunTime<{ default?: unknown }>(pathToFileURL(path).href);
+    const setUp = (typeof loaded === 'function' ? loaded : loaded.default) as (
+      plop: PlopApi,
+      config: object,
+    ) => unknown;
+    await setUp(plop, config);
   } catch (error) {
     throw new InputError(
       `${relative(root, path)} does not load (${thrownMessage(error)}); fix it, or move it away to use only the built-in kinds`,

@@ -2,6 +2,7 @@
 // snowflake backend installs itself. Credentials come from the environment only. Not exercised
 // here: this machine has no Snowflake account (the backend's SQL is unit-tested instead).
 import { CliError, EXIT } from '../errors.ts';
+import { importAtRunTime } from '../import-at-run-time.ts';
 import type { SqlExecutor } from './snowflake.ts';
 
 export async function connectSnowflake(env: NodeJS.ProcessEnv = process.env): Promise<SqlExecutor> {
@@ -18,8 +19,7 @@ export async function connectSnowflake(env: NodeJS.ProcessEnv = process.env): Pr
     };
   };
   try {
-    const name = 'snowflake-sdk';
-    sdk = ((await import(name)) as { default: typeof sdk }).default;
+    sdk = (await importAtRunTime<{ default: typeof sdk }>('snowflake-sdk')).default;
   } catch {
     throw new CliError(
       'the snowflake sandbox backend needs the snowflake-sdk package; run npm install snowflake-sdk in the platform repo',

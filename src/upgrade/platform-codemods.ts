@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, thrownMessage } from '../errors.ts';
+import { importAtRunTime } from '../import-at-run-time.ts';
 import type { Codemod } from './codemod.ts';
 
 export const CODEMODS_DIR = 'codemods';
@@ -88,7 +89,7 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
   }
   let loaded: { codemods?: unknown; default?: unknown };
   try {
-    loaded = await import(pathToFileURL(join(out, 'index.js')).href);
+    loaded = await importAtRunTime(pathToFileURL(join(out, 'index.js')).href);
   } catch (error) {
     throw new InputError(
       `codemods/index.ts failed to load (${asWritten(thrownMessage(error), out)}); fix it, or run pipeline codemod test`,

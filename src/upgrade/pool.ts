@@ -58,7 +58,8 @@ export const timing = (line: string): void => {
   if (process.env.PIPELINE_UPGRADE_TIMINGS === '1') process.stderr.write(`timing: ${line}\n`);
 };
 
-export const workerScript = (): string => join(packageRoot(), 'dist', 'upgrade-worker.js');
+/** The pipeline bin, which runs as a worker when started as one. */
+export const workerScript = (): string => join(packageRoot(), 'dist', 'pipeline.js');
 
 /**
  * Pipelines sent to a worker and not yet answered. A write turn holds the main thread for 100 to

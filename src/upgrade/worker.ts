@@ -1,4 +1,4 @@
-// The upgrade worker thread (bundled as dist/upgrade-worker.js): upgrades one pipeline per message,
+// The upgrade worker thread (the pipeline bin started as a worker: src/cli/pipeline-main.ts): upgrades one pipeline per message,
 // one at a time, in the order they came (the pool keeps the next one queued here, so the worker
 // never waits for the main thread between two pipelines).
 import { parentPort } from 'node:worker_threads';
@@ -15,10 +15,12 @@ let platform: PlatformConfig | null = null;
 const jobs: WorkerJob[] = [];
 let running = false;
 
-parentPort!.on('message', (job: WorkerJob) => {
-  jobs.push(job);
-  if (!running) void drain();
-});
+export function startWorker(): void {
+  parentPort!.on('message', (job: WorkerJob) => {
+    jobs.push(job);
+    if (!running) void drain();
+  });
+}
 
 async function drain(): Promise<void> {
   running = true;

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtBin } from '../../src/paths.ts';
-import { createPipeline } from '../helpers/cli.ts';
+import { createPipeline, runBin } from '../helpers/cli.ts';
 import { makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const REPORT = `import { createRequire } from 'node:module';
@@ -87,18 +87,29 @@ describe('create-pipeline --yes', () => {
       expect(result.stdout).toContain(`pipelines/${name}/`);
       return result.stderr;
     };
-    // A first run that compiles little (--version) leaves a small cache; the next real run replaces it.
+    const folder = join(cache, 'create-pipeline');
+    const caches = () => readdirSync(folder).filter((name) => name.endsWith('.v8cache'));
+    // Bad input (exit 2) compiles little of a generation: it writes no cache.
+    const bad = createPipeline(['Not A Name', '--yes'], dir, {
+      NODE_COMPILE_CACHE: cache,
+      NODE_DEBUG: 'create-pipeline',
+    });
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(bad.stderr).toMatch(/code cache none/);
+    expect(bad.stderr).not.toMatch(/code cache written/);
+    // A run that compiles little (--version) keeps a cache of its own: a generation never starts from it.
     const version = createPipeline(['--version'], dir, { NODE_COMPILE_CACHE: cache, NODE_DEBUG: 'create-pipeline' });
     expect(version.stderr).toMatch(/code cache none/);
-    const folder = join(cache, 'create-pipeline');
-    const files = readdirSync(folder);
-    expect(files).toHaveLength(1);
-    const small = statSync(join(folder, files[0]!)).size;
-    expect(run('first')).toMatch(/code cache used/);
-    expect(statSync(join(folder, files[0]!)).size).toBeGreaterThan(small);
+    expect(caches()).toEqual([expect.stringMatching(/-new-help\.v8cache$/)]);
+    expect(run('first')).toMatch(/code cache none/);
+    const generation = caches().find((name) => name.endsWith('-new.v8cache'))!;
+    expect(generation).toBeDefined();
+    expect(statSync(join(folder, generation)).size).toBeGreaterThan(
+      statSync(join(folder, caches().find((name) => name !== generation)!)).size,
+    );
     expect(run('second')).toMatch(/code cache used/);
     // A cache from another V8 (or a damaged one): compiled as usual, and written anew.
-    writeFileSync(join(folder, files[0]!), 'not a V8 code cache');
+    writeFileSync(join(folder, generation), 'not a V8 code cache');
     expect(run('third')).toMatch(/code cache rejected/);
     expect(run('fourth')).toMatch(/code cache used/);
     // NODE_DISABLE_COMPILE_CACHE (Node's own switch) turns it off.
@@ -167,5 +178,33 @@ describe('create-pipeline --yes', () => {
     const third = run('third', '--owner', 'finance');
     expect(third.code, third.stderr).toBe(0);
     expect(third.stdout).toContain('pipelines/third/');
+  });
+});
+
+describe('pipeline', () => {
+  it('compiles each command from a code cache of its own, written by its first run', () => {
+    const dir = makePlatform();
+    const cache = tempDir('compile-cache-');
+    const run = (...args: string[]) => {
+      const result = runBin('pipeline', args, dir, { NODE_COMPILE_CACHE: cache, NODE_DEBUG: 'pipeline' });
+      return { ...result, cache: /code cache (none|used|rejected): \S*?-?([a-z-]*)\.v8cache/.exec(result.stderr) };
+    };
+    const first = run('list');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('no pipelines');
+    expect(first.cache?.slice(1)).toEqual(['none', 'list']);
+    expect(first.stderr).toMatch(/code cache written: \S+-list\.v8cache/);
+    expect(run('list').cache?.slice(1)).toEqual(['used', 'list']);
+    // Another command compiles other functions: it keeps a cache of its own.
+    expect(run('check').cache?.slice(1)).toEqual(['none', 'check']);
+    expect(run('check').cache?.slice(1)).toEqual(['used', 'check']);
+    // Bad input (exit 2) writes none.
+    const bad = run('lsit');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).not.toMatch(/code cache written/);
+    expect(readdirSync(join(cache, 'pipeline')).sort()).toEqual([
+      expect.stringMatching(/-check\.v8cache$/),
+      expect.stringMatching(/-list\.v8cache$/),
+    ]);
   });
 });

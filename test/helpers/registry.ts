@@ -150,8 +150,8 @@ export function npmClient(
 
 /**
  * Publishes the workspace's two packages as built (run npm run build first): each from a copy that
- * holds the last build's dist/ files only (dist/files.json), since a build keeps earlier builds'
- * chunks for an hour for commands still running (a real publish's prepack builds with --clean).
+ * holds the last build's dist/ files only (dist/files.json), not what else dist/ may hold (a
+ * build's leftovers, a file put there by hand).
  */
 export function publishWorkspace(npm: ReturnType<typeof npmClient>): void {
   for (const pkg of [WORKSPACE.initializer, WORKSPACE.cli]) {

@@ -30,7 +30,17 @@ const LAYERS: [number, string[]][] = [
   [5, ['src/upgrade/engines/']],
   [4, ['src/render/', 'src/conventions/']],
   [3, ['src/options/', 'src/validate/', 'src/yaml/', 'src/tree/', 'src/git.ts']],
-  [1, ['src/errors.ts', 'src/paths.ts', 'src/text.ts', 'src/text-key.ts', 'src/child-process.ts']],
+  [
+    1,
+    [
+      'src/errors.ts',
+      'src/paths.ts',
+      'src/text.ts',
+      'src/text-key.ts',
+      'src/child-process.ts',
+      'src/import-at-run-time.ts',
+    ],
+  ],
 ];
 
 function layerOf(file: string): number {
