@@ -187,7 +187,11 @@ describe('pipeline', () => {
     const cache = tempDir('compile-cache-');
     const run = (...args: string[]) => {
       const result = runBin('pipeline', args, dir, { NODE_COMPILE_CACHE: cache, NODE_DEBUG: 'pipeline' });
-      return { ...result, cache: /code cache (none|used|rejected): \S*?-?([a-z-]*)\.v8cache/.exec(result.stderr) };
+      // The cache's file name ends in the Node version, the architecture, the script's place and the variant.
+      const named = new RegExp(
+        `code cache (none|used|rejected): \\S+-${process.version}-${process.arch}-[0-9a-z]+-([a-z-]+)\\.v8cache`,
+      );
+      return { ...result, cache: named.exec(result.stderr) };
     };
     const first = run('list');
     expect(first.code, first.stderr).toBe(0);
