@@ -117,7 +117,8 @@ export function runCachedScript<Exports>(options: CachedScriptOptions): CachedSc
       if (code !== 0 && code !== 1) return;
       try {
         mkdirSync(folder!, { recursive: true });
-        const temp = `${cacheFile}.${process.pid}.tmp`;
+        // (An upgrade's worker threads write theirs as they end, at about the same time.)
+        const temp = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, cacheFile);
         debug('code cache written: %s', cacheFile);

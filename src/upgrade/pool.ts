@@ -58,6 +58,9 @@ export const timing = (line: string): void => {
   if (process.env.PIPELINE_UPGRADE_TIMINGS === '1') process.stderr.write(`timing: ${line}\n`);
 };
 
+/** What the pool sends a worker it has no more pipelines for. */
+export const DONE = 'done';
+
 /** The pipeline bin, which runs as a worker when started as one. */
 export const workerScript = (): string => join(packageRoot(), 'dist', 'pipeline.js');
 
@@ -82,6 +85,9 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
   const results: PipelineUpgrade[] = new Array(queue.length);
   let done = 0;
   const count = Math.min(availableParallelism(), queue.length);
+  // At most an even share each: with IN_FLIGHT alone, the first worker took all of 16 pipelines
+  // and the second had none.
+  const inFlightMost = Math.min(IN_FLIGHT, Math.ceil(queue.length / count));
   const started = performance.now();
   const busy: number[] = [];
   let rebuilding = 0;
@@ -96,11 +102,11 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
           const worker = new Worker(workerScript());
           const slot = busy.push(0) - 1;
           // Sent and not yet answered, in order (the worker answers in the order it is sent jobs):
-          // IN_FLIGHT at a time, so a worker that finishes one starts the next without a round trip,
+          // inFlightMost at a time, so a worker that finishes one starts the next without a round trip,
           // even while the main thread is busy writing the pipelines done so far (onResult).
           const inFlight: (typeof queue)[number][] = [];
           const next = () => {
-            while (inFlight.length < IN_FLIGHT && queue.length) {
+            while (inFlight.length < inFlightMost && queue.length) {
               const job = queue.shift()!;
               inFlight.push(job);
               worker.postMessage({
@@ -112,7 +118,16 @@ export async function runInWorkers(options: UpgradeOptions, platformRoot: string
                 platformRoot,
               } satisfies WorkerJob);
             }
-            if (inFlight.length === 0) void worker.terminate().then(() => resolve());
+            if (inFlight.length === 0) {
+              // Done: the worker ends on its own, so that the bin writes its code cache as it exits
+              // (a terminated thread runs no exit handler); one still there after 10 s is ended.
+              const stop = setTimeout(() => void worker.terminate(), 10_000);
+              worker.once('exit', () => {
+                clearTimeout(stop);
+                resolve();
+              });
+              worker.postMessage(DONE);
+            }
           };
           worker.on('message', (message: { result?: WorkerResult; error?: string; exitCode?: number }) => {
             if (message.error)

@@ -6,7 +6,7 @@ import { findPlatformRoot, loadPlatformConfig, type PlatformConfig } from '../co
 import { CliError, thrownMessage } from '../errors.ts';
 import type { Codemod } from './codemod.ts';
 import { parseStats } from './engines/python.ts';
-import { stepDiffers, type WorkerJob, type WorkerResult } from './pool.ts';
+import { DONE, stepDiffers, type WorkerJob, type WorkerResult } from './pool.ts';
 import { allCodemods, phaseTimes, upgradePipeline } from './runner.ts';
 
 let codemods: Codemod[] | undefined;
@@ -16,7 +16,9 @@ const jobs: WorkerJob[] = [];
 let running = false;
 
 export function startWorker(): void {
-  parentPort!.on('message', (job: WorkerJob) => {
+  parentPort!.on('message', (job: WorkerJob | typeof DONE) => {
+    // Ending on its own (not terminated) lets the bin write this thread's code cache as it exits.
+    if (job === DONE) return parentPort!.close();
     jobs.push(job);
     if (!running) void drain();
   });

@@ -6,6 +6,7 @@
 // (How fast it is, bench/generate.mjs prints; no test asserts a time.)
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -210,5 +211,32 @@ describe('pipeline', () => {
       expect.stringMatching(/-check\.v8cache$/),
       expect.stringMatching(/-list\.v8cache$/),
     ]);
+  });
+
+  it("runs an upgrade's worker threads from a code cache of their own, which they write as they end", async () => {
+    const { makeCorpus } = (await import('../../bench/corpus.mjs')) as { makeCorpus: (dir: string, n: number) => void };
+    const cache = tempDir('compile-cache-');
+    const upgrade = () => {
+      // 16 pipelines: enough for worker threads, two on this machine's cores (or one per core).
+      const dir = join(tempDir('many-'), 'platform');
+      makeCorpus(dir, 16);
+      cpSync(
+        join(import.meta.dirname, '..', 'fixtures', 'conventions-v1', 'platform.yaml'),
+        join(dir, 'platform.yaml'),
+      );
+      const result = runBin('pipeline', ['upgrade', '--json'], dir, {
+        NODE_COMPILE_CACHE: cache,
+        NODE_DEBUG: 'pipeline',
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const pipelines = JSON.parse(result.stdout).pipelines as { status: string }[];
+      expect(pipelines.map((p) => p.status)).toEqual(Array(16).fill('upgraded'));
+      return [...result.stderr.matchAll(/code cache (none|used|rejected): \S+-upgrade-worker\.v8cache/g)].map(
+        (m) => m[1],
+      );
+    };
+    const workers = Math.min(availableParallelism(), 16);
+    expect(upgrade()).toEqual(Array(workers).fill('none'));
+    expect(upgrade()).toEqual(Array(workers).fill('used'));
   });
 });
