@@ -33,6 +33,20 @@ export const ADDED_PRESETS = 'added_presets';
 export const ADDED_JOBS = 'added_jobs';
 /** Every package of modules `pipeline add` writes, one module per thing added. */
 export const ADDED_PACKAGES: readonly string[] = [...Object.values(ADDED), ADDED_RESOURCES, ADDED_PRESETS, ADDED_JOBS];
+/**
+ * Whether `files` (a pipelines/<name>/ folder's, relative to it; none empty) are all modules
+ * `pipeline add` wrote: what git merges of a branch that added a schedule (a sensor, a job) to a
+ * pipeline another branch deleted. No pipeline, and nothing to migrate.
+ */
+export const onlyAddedModules = (files: readonly string[], name: string): boolean =>
+  files.length > 0 &&
+  files.every((path) => path.endsWith('.py') && ADDED_PACKAGES.some((pkg) => path.startsWith(`src/${name}/${pkg}/`)));
+/** What a folder of onlyAddedModules is, and what to do about it. */
+export const LEFTOVER = {
+  what: 'no pipeline: what a merge left of a pipeline another branch deleted',
+  fix: (folder: string) =>
+    `remove the folder (git rm -r ${folder}), or restore the pipeline (git checkout <its last commit> -- ${folder}) if it should stay`,
+};
 /** The first conventions version with the ADDED packages. */
 export const ADDED_SINCE = 5;
 

@@ -3,7 +3,7 @@
 // buildPipelineSpec, then the graphs, presets, schedules and sensors its code declares ->
 // visibility), so nothing is imported.
 
-import { ADDED, ADDED_PRESETS } from '../../generators/pipeline/files.ts';
+import { ADDED, ADDED_PRESETS, LEFTOVER, onlyAddedModules } from '../../generators/pipeline/files.ts';
 import {
   type Declared,
   type PipelineSpec,
@@ -42,6 +42,7 @@ export async function listReport(root: string, filters: string[] = []): Promise<
   for (const { name, dir } of selectPipelines(root, filters)) {
     const model = new PipelineModel(name, dir, platform);
     const { spec, error } = model.spec();
+    const leftover = !spec && onlyAddedModules(model.pythonFiles(), name);
     pipelines.push({
       name,
       owner: spec?.answers.owner ?? null,
@@ -49,7 +50,11 @@ export async function listReport(root: string, filters: string[] = []): Promise<
       conventionsVersion: model.recordedVersion,
       released: spec ? platform.deployments.map((d) => d.name).filter((d) => spec.answers.deployments.includes(d)) : [],
       deployments: spec ? visibility(await declaredInCode(model, spec), platform) : {},
-      ...(error ? { error } : {}),
+      ...(leftover
+        ? { error: `holds only modules pipeline add wrote, ${LEFTOVER.what}; pipeline check says what to do` }
+        : error
+          ? { error }
+          : {}),
     });
     model.release();
   }

@@ -2,9 +2,9 @@
 // platform repo first. Guard clauses first, then named steps; nothing touches disk before every
 // check has passed, and a failure after the first write puts everything back.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
-import { ANSWERS_FILE } from '../../generators/pipeline/files.ts';
+import { ANSWERS_FILE, LEFTOVER, onlyAddedModules } from '../../generators/pipeline/files.ts';
 import { KINDS } from '../../generators/pipeline/kinds.ts';
 import { PIPELINE_QUESTIONS, type PipelineContext, toPipelineAnswers } from '../../generators/pipeline/options.ts';
 import { buildPipelineSpec, type PipelineSpec, type Visible, visibility } from '../../generators/pipeline/spec.ts';
@@ -25,7 +25,7 @@ import * as git from '../git.ts';
 import { type AnswerSource, resolveAnswers } from '../options/question.ts';
 import { cliVersion } from '../paths.ts';
 import { planSync, type SyncFile, syncPlatform } from '../sync/sync.ts';
-import { holdsOnlyTools } from '../tree/file-tree.ts';
+import { holdsOnlyTools, TOOL_FOLDERS } from '../tree/file-tree.ts';
 import type { ChangePlan } from '../tree/plan.ts';
 import { ownTxnDir, recoverBeforeReading, type Transaction, writing } from '../tree/transaction.ts';
 import { composeServices } from '../validate/index.ts';
@@ -127,6 +127,11 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   let spec: PipelineSpec | undefined;
   if (wantsPipeline) {
     const existing = existingPipelines(root);
+    const named = options.flags.name;
+    if (typeof named === 'string' && existing.includes(named) && leftoverOfDeleted(root, named))
+      throw new InputError(
+        `pipelines/${named} holds only modules pipeline add wrote, ${LEFTOVER.what}; ${LEFTOVER.fix(`pipelines/${named}`)}, then run again`,
+      );
     const ctx: PipelineContext = { platform, existing, services: composeServices(root, existing) };
     const resolved = await resolveAnswers(PIPELINE_QUESTIONS, ctx, {
       interactive: options.interactive,
@@ -255,6 +260,16 @@ function renamedHolding(root: string, folders: string[], name: string): string |
       return false;
     }
   });
+}
+
+/** Whether pipelines/<name> holds only modules `pipeline add` wrote (and tools' caches). */
+function leftoverOfDeleted(root: string, name: string): boolean {
+  const dir = join(root, 'pipelines', name);
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .filter((path) => !path.split('/').some((part) => TOOL_FOLDERS.has(part)));
+  return onlyAddedModules(files, name);
 }
 
 /**

@@ -14,7 +14,7 @@ import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
 import { builtinCodemods } from '../../src/upgrade/runner.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { expectLoaded, loadMany } from '../helpers/load-many.ts';
-import { makePlatform, tempDir } from '../helpers/workspace.ts';
+import { makePlatform, tempDir, treeFingerprint } from '../helpers/workspace.ts';
 
 const pipeline = (root: string, args: string[]) => runBin('pipeline', args, root);
 
@@ -937,5 +937,24 @@ describe('what a merge leaves of a deleted pipeline', () => {
       'pipelines/events holds only modules pipeline add wrote (added_schedules/ev_late.py), no pipeline: what a merge left of a pipeline another branch deleted',
     );
     expect(found.fix).toMatch(/^remove the folder \(git rm -r pipelines\/events\)/);
+    // pipeline list says the same of it, not that it lacks its answers.
+    const listed = JSON.parse(pipeline(root, ['list', '--json']).stdout).pipelines;
+    expect(listed.map((p: { name: string; error?: string }) => [p.name, p.error])).toEqual([
+      [
+        'events',
+        'holds only modules pipeline add wrote, no pipeline: what a merge left of a pipeline another branch deleted; pipeline check says what to do',
+      ],
+    ]);
+    // create-pipeline of its name: the same, exit 2, nothing written (it said the pipeline exists, to edit its files).
+    const before = treeFingerprint(root);
+    const again = createPipeline(['events', '--no-branch'], root);
+    expect(again.code).toBe(2);
+    expect(again.stderr.trim()).toBe(
+      'create-pipeline: error: pipelines/events holds only modules pipeline add wrote, no pipeline: what a merge left of a pipeline another branch deleted; remove the folder (git rm -r pipelines/events), or restore the pipeline (git checkout <its last commit> -- pipelines/events) if it should stay, then run again',
+    );
+    expect(treeFingerprint(root)).toEqual(before);
+    // Removed as it says, the name is free again.
+    rmSync(join(root, 'pipelines/events'), { recursive: true });
+    expect(createPipeline(['events', '--no-branch'], root).code).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 // A pipeline whose recorded conventions version is behind the platform's: the codemods that would
 // bring it up are named, so a reviewer knows what `pipeline upgrade` will change.
-import { ADDED_PACKAGES, ANSWERS_FILE } from '../../../generators/pipeline/files.ts';
+import { ANSWERS_FILE, LEFTOVER, onlyAddedModules } from '../../../generators/pipeline/files.ts';
 import { yamlLine } from '../model.ts';
 import type { PipelineRule } from '../types.ts';
 
@@ -21,17 +21,14 @@ export const conventionsBehind: PipelineRule = {
       // Not made by the generator (a legacy package): upgrade migrates its code (legacy-dagster-0x)
       // but cannot give it answers, so "run upgrade" would be printed after every upgrade.
       const file = ['pyproject.toml', 'setup.py', 'setup.cfg'].find((f) => pipeline.read(f) !== undefined);
-      // Only modules `pipeline add` writes: what git merged of a branch that added a schedule (a
-      // sensor, a job) to a pipeline another branch deleted. Nothing to migrate there.
       const modules = pipeline.pythonFiles();
-      const added = (path: string) => ADDED_PACKAGES.some((pkg) => path.startsWith(`src/${pipeline.name}/${pkg}/`));
-      if (!file && modules.length && modules.every(added))
+      if (!file && onlyAddedModules(modules, pipeline.name))
         return [
           {
             file: `${pipeline.rel}/${modules[0]}`,
             line: 1,
-            message: `${pipeline.rel} holds only modules pipeline add wrote (${modules.map((m) => m.slice(`src/${pipeline.name}/`.length)).join(', ')}), no pipeline: what a merge left of a pipeline another branch deleted`,
-            fix: `remove the folder (git rm -r ${pipeline.rel}), or restore the pipeline (git checkout <its last commit> -- ${pipeline.rel}) if it should stay`,
+            message: `${pipeline.rel} holds only modules pipeline add wrote (${modules.map((m) => m.slice(`src/${pipeline.name}/`.length)).join(', ')}), ${LEFTOVER.what}`,
+            fix: LEFTOVER.fix(pipeline.rel),
           },
         ];
       return [
