@@ -6,22 +6,24 @@
 // script's path and what the run did (its `variant`: a command, or its help); V8 rejects a cache
 // that does not fit its version or flags, and the run then compiles as usual and writes a new one.
 // Never an error: a folder that cannot be written means no cache. NODE_DISABLE_COMPILE_CACHE=1
-// turns it off, NODE_COMPILE_CACHE=<dir> moves it (Node's own variables); NODE_DEBUG=<bin> prints
+// turns it off, NODE_COMPILE_CACHE=<absolute dir> moves it (Node's own variables); NODE_DEBUG=<bin> prints
 // whether the cache was used. The bins are bundled as CommonJS (their dist/ holds a package.json
 // saying so): an ES module as the main module would start Node's ES module loader, which costs
 // about a quarter of Node's own start.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { debuglog } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import { userCacheFolder } from '../user-cache.ts';
 
 export interface CachedScriptOptions {
-  /** The bin's name: NODE_DEBUG's word, and the cache's folder. */
+  /** The bin's name: NODE_DEBUG's word. */
   bin: string;
+  /** The cache's folder in the user's cache folder (or in NODE_COMPILE_CACHE). */
+  folder: string;
   /** The script beside the bin, as the build names it (its first line: `// <bin> <version> <hash>`). */
   file: string;
   /**
@@ -37,22 +39,24 @@ export interface CachedScriptOptions {
   optimize: boolean;
 }
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
 export interface CachedScript<Exports> {
   exports: Exports;
   /** A file in the cache's folder for this build's own values (src/yaml/value-cache.ts), if there is a folder. */
   valuesFile: string | undefined;
 }
 
-/** The cache's folder: Node's NODE_COMPILE_CACHE, else the user's cache folder; none when turned off. */
-function cacheFolder(bin: string): string | undefined {
+/**
+ * The cache's folder: Node's NODE_COMPILE_CACHE (when absolute), else the user's cache folder
+ * (src/user-cache.ts); none when turned off, or when there is no absolute one.
+ */
+function cacheFolder(folder: string): string | undefined {
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return undefined;
-  if (process.env.NODE_COMPILE_CACHE) return join(process.env.NODE_COMPILE_CACHE, bin);
-  try {
-    const base = process.env.XDG_CACHE_HOME || process.env.LOCALAPPDATA || join(homedir(), '.cache');
-    return join(base, bin);
-  } catch {
-    return undefined;
-  }
+  const given = process.env.NODE_COMPILE_CACHE;
+  if (given) return isAbsolute(given) ? join(given, folder) : undefined;
+  return userCacheFolder(folder);
 }
 
 /**
@@ -92,7 +96,7 @@ export function runCachedScript<Exports>(options: CachedScriptOptions): CachedSc
   const source = readFileSync(file, 'utf8');
   // The build writes its content hash on the first line: `// <bin> <version> <hash>`.
   const build = source.slice(0, source.indexOf('\n')).split(' ').slice(2).join('-');
-  const folder = cacheFolder(options.bin);
+  const folder = cacheFolder(options.folder);
   const prefix = `${build}-${process.version}-${process.arch}-${placeOf(file)}`;
   const cacheFile = folder && join(folder, `${prefix}-${options.variant}.v8cache`);
   // Parsed values of the files a run reads (src/yaml/value-cache.ts), one file per build.
@@ -109,24 +113,38 @@ export function runCachedScript<Exports>(options: CachedScriptOptions): CachedSc
   // V8 sets cachedDataRejected (to true or false) only when it was given a cache.
   const used = script.cachedDataRejected === false;
   debug('code cache %s: %s', used ? 'used' : cachedData ? 'rejected' : 'none', cacheFile ?? 'off');
+  // A cache in use is touched (at most hourly): the sweep below goes by the time a file was last
+  // used, so that another install's runs never remove one a run of this install still uses.
+  if (used)
+    try {
+      if (Date.now() - statSync(cacheFile!).mtimeMs > HOUR) utimesSync(cacheFile!, new Date(), new Date());
+    } catch {}
   if (cacheFile && !used)
     // After the run, so that the cache holds every function the run compiled, not only the top
     // level; only after a run that did its work (exit 0, or 1: its own verdict, such as check's
     // findings), not after bad input (2) or a cancelled prompt (130), which compile little of it.
     process.once('exit', (code) => {
       if (code !== 0 && code !== 1) return;
+      // (An upgrade's worker threads write theirs as they end, at about the same time.)
+      const temp = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
       try {
         mkdirSync(folder!, { recursive: true });
-        // (An upgrade's worker threads write theirs as they end, at about the same time.)
-        const temp = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
         writeFileSync(temp, script.createCachedData());
         renameSync(temp, cacheFile);
         debug('code cache written: %s', cacheFile);
-        // Caches of other builds (and other installs) go once they are a day old.
+      } catch {
+        rmSync(temp, { force: true });
+        return;
+      }
+      // Files unused for a day go (other builds' caches, other installs' and Node versions' that
+      // stopped running, what a killed write left), but this build's kept values.
+      try {
         for (const name of readdirSync(folder!)) {
           const path = join(folder!, name);
-          if (!name.startsWith(prefix) && path !== valuesFile && Date.now() - statSync(path).mtimeMs > 86_400_000)
-            rmSync(path, { force: true });
+          try {
+            const stat = statSync(path);
+            if (stat.isFile() && path !== valuesFile && Date.now() - stat.mtimeMs > DAY) rmSync(path, { force: true });
+          } catch {}
         }
       } catch {}
     });

@@ -11,6 +11,7 @@ import { commandVariant, runCachedScript } from './cached-script.ts';
 const argv = process.argv.slice(2);
 const { exports, valuesFile } = runCachedScript<{ main: (argv: string[], valuesFile?: string) => Promise<never> }>({
   bin: 'create-pipeline',
+  folder: 'create-pipeline',
   file: join(__dirname, 'create-pipeline.cjs'),
   variant: commandVariant(argv, 'new'),
   optimize: false,

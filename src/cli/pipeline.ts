@@ -14,6 +14,7 @@ const { exports } = runCachedScript<{
   worker: (importer: Importer) => Promise<void>;
 }>({
   bin: 'pipeline',
+  folder: 'create-pipeline-cli',
   file: join(__dirname, 'pipeline.cjs'),
   variant: isMainThread ? commandVariant(argv) : 'upgrade-worker',
   optimize: true,

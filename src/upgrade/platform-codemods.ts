@@ -1,14 +1,26 @@
 // A platform's own codemods: `codemods/index.ts` in the platform repo exports `codemods`, a list
 // of Codemod objects (registered there by `pipeline codemod new`). They are TypeScript, so they
-// are transpiled (ts-morph's TypeScript, loaded only here) into a cache folder and imported from
+// are transpiled (ts-morph's TypeScript, loaded only here) into the user's cache folder and imported from
 // there. They get the editing engines through their context and import nothing else at run time.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, thrownMessage } from '../errors.ts';
 import { importAtRunTime } from '../import-at-run-time.ts';
+import { userCacheFolder } from '../user-cache.ts';
 import type { Codemod } from './codemod.ts';
 
 export const CODEMODS_DIR = 'codemods';
@@ -22,15 +34,45 @@ function sources(dir: string): string[] {
   });
 }
 
+/** With no cache folder of the user's, this run's own private folder of transpilations. */
+let runFolder: string | undefined;
+
 /**
  * The folder of the codemods' transpiled JavaScript: named after their relative paths and bytes,
  * not where the platform repo is, so that every clone and worktree of it on this machine shares
- * one transpilation.
+ * one transpilation. In the user's cache folder: in a /tmp shared by every user, another user could
+ * make the folder first, with code of theirs that this CLI then imported.
  */
 function transpiledDir(dir: string, files: string[]): string {
   const hash = createHash('sha256');
   for (const f of files) hash.update(relative(dir, f)).update('\0').update(readFileSync(f)).update('\0');
-  return join(tmpdir(), `create-pipeline-codemods-${hash.digest('hex').slice(0, 16)}`);
+  const base =
+    userCacheFolder('create-pipeline-codemods') ??
+    (runFolder ??= mkdtempSync(join(tmpdir(), 'create-pipeline-codemods-')));
+  return join(base, hash.digest('hex').slice(0, 16));
+}
+
+/** The JavaScript a codemod source transpiles to, relative to the transpilation's folder. */
+const transpiled = (dir: string, file: string): string => relative(dir, file).replace(/\.m?ts$/, '.js');
+
+/** A transpilation with every file there: one that lost a file (a cleaner of old files) is made again. */
+const complete = (out: string, dir: string, files: string[]): boolean =>
+  existsSync(join(out, 'package.json')) && files.every((file) => existsSync(join(out, transpiled(dir, file))));
+
+/**
+ * Transpilations unused for 30 days go when a new one is made (each edit of the codemods makes
+ * one); one in use is touched, at most daily.
+ */
+function sweepTranspilations(out: string): void {
+  const DAY = 86_400_000;
+  try {
+    if (Date.now() - statSync(out).mtimeMs > DAY) utimesSync(out, new Date(), new Date());
+    for (const name of readdirSync(dirname(out))) {
+      const path = join(dirname(out), name);
+      if (path !== out && Date.now() - statSync(path).mtimeMs > 30 * DAY)
+        rmSync(path, { recursive: true, force: true });
+    }
+  } catch {}
 }
 
 /** An error of the transpiled JavaScript, naming the TypeScript the platform wrote instead. */
@@ -46,7 +88,7 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
   if (!existsSync(index)) return [];
   const files = sources(dir);
   const out = transpiledDir(dir, files);
-  if (!existsSync(out)) {
+  if (!complete(out, dir, files)) {
     // TypeScript (14 MiB) only to transpile: a cached transpilation (the usual case, and every
     // worker thread after the first) loads none of it.
     const { ts } = await import('ts-morph');
@@ -54,6 +96,7 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
     // at the same moment) sees all of it or none, never a half-written one.
     const staging = `${out}.${process.pid}.tmp`;
     rmSync(staging, { recursive: true, force: true });
+    mkdirSync(dirname(out), { recursive: true });
     for (const file of files) {
       const result = ts.transpileModule(readFileSync(file, 'utf8'), {
         fileName: file,
@@ -74,19 +117,22 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
           `${relative(root, file)}${at ? `:${at.line + 1}:${at.character + 1}` : ''}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}; fix the codemod`,
         );
       }
-      const target = join(staging, relative(dir, file)).replace(/\.m?ts$/, '.js');
+      const target = join(staging, transpiled(dir, file));
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, result.outputText);
     }
     writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');
+    // An incomplete one goes first (a rename does not replace a folder that holds files).
+    rmSync(out, { recursive: true, force: true });
     try {
       renameSync(staging, out);
     } catch (error) {
       // Another run renamed the same transpilation into place first: theirs is used.
       rmSync(staging, { recursive: true, force: true });
-      if (!existsSync(out)) throw error;
+      if (!complete(out, dir, files)) throw error;
     }
   }
+  sweepTranspilations(out);
   let loaded: { codemods?: unknown; default?: unknown };
   try {
     loaded = await importAtRunTime(pathToFileURL(join(out, 'index.js')).href);

@@ -5,14 +5,14 @@
 // command's script compiles from a V8 code cache after its first run (NODE_DEBUG says which).
 // (How fast it is, bench/generate.mjs prints; no test asserts a time.)
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { availableParallelism, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtBin } from '../../src/paths.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
-import { makePlatform, tempDir } from '../helpers/workspace.ts';
+import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
 const REPORT = `import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
@@ -207,7 +207,7 @@ describe('pipeline', () => {
     const bad = run('lsit');
     expect(bad.code).toBe(2);
     expect(bad.stderr).not.toMatch(/code cache written/);
-    expect(readdirSync(join(cache, 'pipeline')).sort()).toEqual([
+    expect(readdirSync(join(cache, 'create-pipeline-cli')).sort()).toEqual([
       expect.stringMatching(/-check\.v8cache$/),
       expect.stringMatching(/-list\.v8cache$/),
     ]);
@@ -238,5 +238,56 @@ describe('pipeline', () => {
     const workers = Math.min(availableParallelism(), 16);
     expect(upgrade()).toEqual(Array(workers).fill('none'));
     expect(upgrade()).toEqual(Array(workers).fill('used'));
+  });
+  it('writes no cache into the folder it runs in, whatever HOME and XDG_CACHE_HOME say', () => {
+    // An empty HOME (os.homedir() gives "") or a relative XDG_CACHE_HOME made the cache folder
+    // relative: it was written into the platform repo, whose tree the next create-pipeline then
+    // found dirty (and put its pipeline on the current branch, uncommitted).
+    const dir = makePlatform();
+    // (A relative XDG_CACHE_HOME is passed over for ~/.cache, as the XDG spec says; the others leave none.)
+    const home = new RegExp(`code cache \\w+: ${join(homedir(), '.cache')}/`);
+    for (const [name, env, where] of [
+      ['first', { HOME: '', XDG_CACHE_HOME: '' }, /code cache none: off/],
+      ['second', { XDG_CACHE_HOME: 'cache' }, home],
+      ['third', { NODE_COMPILE_CACHE: 'cache' }, /code cache none: off/],
+    ] as const) {
+      const result = createPipeline([name, '--yes', '--template', 'transform'], dir, {
+        ...env,
+        NODE_DEBUG: 'create-pipeline',
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(where);
+      const listed = runBin('pipeline', ['list'], dir, { ...env, NODE_DEBUG: 'pipeline' });
+      expect(listed.stderr).toMatch(where);
+      expect(git(dir, 'status', '--porcelain'), name).toBe('');
+      expect(git(dir, 'log', '--format=%s', '-1', `pipeline/${name}`)).toContain(name);
+      git(dir, 'checkout', '-q', 'main');
+    }
+  });
+
+  it('removes files unused for a day, never a cache in use, nor what a failed write began', () => {
+    const dir = makePlatform();
+    const cache = tempDir('compile-cache-');
+    const folder = join(cache, 'create-pipeline-cli');
+    const env = { NODE_COMPILE_CACHE: cache, NODE_DEBUG: 'pipeline' };
+    expect(runBin('pipeline', ['list'], dir, env).code).toBe(0);
+    const [list] = readdirSync(folder);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    // Written two days ago and used since (the sweep goes by use, not by when it was written),
+    // beside another build's cache and a killed write's temporary file, unused for two days.
+    for (const old of ['0.0.9-0123456789abcdef-v20.0.0-x64-abc-list.v8cache', `${list}.123-abc.tmp`])
+      writeFileSync(join(folder, old), 'old');
+    for (const name of readdirSync(folder)) utimesSync(join(folder, name), twoDaysAgo, twoDaysAgo);
+    expect(runBin('pipeline', ['list'], dir, env).stderr).toMatch(/code cache used/);
+    // A run that writes a cache (another command's) sweeps the folder.
+    expect(runBin('pipeline', ['check'], dir, env).stderr).toMatch(/code cache written/);
+    expect(readdirSync(folder).sort()).toEqual([expect.stringMatching(/-check\.v8cache$/), list]);
+    // A write that fails (a folder where the cache goes) leaves no temporary file behind.
+    const sync = readdirSync(folder)
+      .find((name) => name.endsWith('-check.v8cache'))!
+      .replace('-check.', '-sync.');
+    mkdirSync(join(folder, sync));
+    for (let i = 0; i < 3; i++) expect(runBin('pipeline', ['sync', '--dry-run'], dir, env).code).toBe(0);
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // ts-morph), its fixture cases run with `pipeline codemod test`, and `pipeline upgrade` runs it
 // after the built-in ones, by version.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVENTIONS_VERSION } from '../../src/conventions/version.ts';
@@ -233,32 +233,48 @@ describe("a platform's own codemod", () => {
     git(root, 'commit', '-qm', 'fresh, upgraded');
   });
 
-  it('a clone of the platform repo elsewhere uses the codemods transpiled for the first, in one folder', async () => {
-    const tmp = tempDir('codemods-tmp-');
+  it("a clone of the platform repo elsewhere uses the codemods transpiled for the first, in one folder of the user's cache", async () => {
+    const cache = tempDir('codemods-cache-');
     const clone = join(tempDir('platform-clone-'), 'platform');
     git(root, 'clone', '-q', root, clone);
     for (const repo of [root, clone]) {
-      const result = runBin('pipeline', ['upgrade', '--dry-run'], repo, { TMPDIR: tmp });
+      const result = runBin('pipeline', ['upgrade', '--dry-run'], repo, { XDG_CACHE_HOME: cache });
       expect(result.code, result.stderr).toBe(0);
     }
-    expect(readdirSync(tmp).filter((name) => name.startsWith('create-pipeline-codemods-'))).toHaveLength(1);
+    const kept = join(cache, 'create-pipeline-codemods');
+    expect(readdirSync(kept)).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/)]);
+    // A transpilation that lost a file (a cleaner of old files) is made again: it said the
+    // codemods failed to load, at every run, until the folder was found and removed.
+    const [one] = readdirSync(kept);
+    rmSync(join(kept, one!, 'index.js'));
+    const again = runBin('pipeline', ['upgrade', '--dry-run'], root, { XDG_CACHE_HOME: cache });
+    expect(again.code, again.stderr).toBe(0);
+    expect(existsSync(join(kept, one!, 'index.js'))).toBe(true);
     // Both at once, on a machine that has not transpiled them yet: each loads them, and one
     // transpilation is left, whole (none half-written, no staging folder behind).
-    const fresh = tempDir('codemods-tmp-');
+    const fresh = tempDir('codemods-cache-');
     const codes = await Promise.all(
       [root, clone].map(
         (repo) =>
           new Promise<number | null>((resolve) =>
             spawn(process.execPath, [builtBin('pipeline'), 'upgrade', '--dry-run'], {
               cwd: repo,
-              env: binEnv({ TMPDIR: fresh }),
+              env: binEnv({ XDG_CACHE_HOME: fresh }),
               stdio: 'ignore',
             }).on('close', resolve),
           ),
       ),
     );
     expect(codes).toEqual([0, 0]);
-    expect(readdirSync(fresh)).toEqual([expect.stringMatching(/^create-pipeline-codemods-[0-9a-f]{16}$/)]);
+    expect(readdirSync(join(fresh, 'create-pipeline-codemods'))).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/)]);
+    // Never in the shared temporary folder, where another user could have made it first; without
+    // a cache folder of the user's (no HOME), a private folder of the run's own.
+    const tmp = tempDir('codemods-tmp-');
+    const homeless = runBin('pipeline', ['upgrade', '--dry-run'], root, { TMPDIR: tmp, HOME: '', XDG_CACHE_HOME: '' });
+    expect(homeless.code, homeless.stderr).toBe(0);
+    const [own] = readdirSync(tmp).filter((name) => name.startsWith('create-pipeline-codemods-'));
+    expect(statSync(join(tmp, own!)).mode & 0o777).toBe(0o700);
+    expect(git(root, 'status', '--porcelain')).toBe('');
   });
 
   it('pipeline upgrade --codemod ID PATH runs a platform codemod on a folder outside the repo', () => {

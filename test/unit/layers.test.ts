@@ -39,6 +39,7 @@ const LAYERS: [number, string[]][] = [
       'src/text-key.ts',
       'src/child-process.ts',
       'src/import-at-run-time.ts',
+      'src/user-cache.ts',
     ],
   ],
 ];
