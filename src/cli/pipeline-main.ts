@@ -67,7 +67,7 @@ function help(): string {
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
     '',
     'Options:',
-    "  --help, -h     Show this help (or a command's: pipeline <command> --help)",
+    "  --help, -h     Show this help (or a command's: pipeline <command> --help, or pipeline help <command>)",
     '  --version, -v  Print the version',
     '',
   ].join('\n');
@@ -84,6 +84,8 @@ export function main(argv: string[], importer: Importer): Promise<never> {
       process.stderr.write(`${help()}\n`);
       return EXIT.usage;
     }
+    // `pipeline help list` is `pipeline list --help`, as git and npm read it.
+    if (first === 'help' && rest[0] && COMMANDS[rest[0]]) return (await COMMANDS[rest[0]].load()).run(['--help']);
     if (first === '--help' || first === '-h' || first === 'help') return void process.stdout.write(`${help()}\n`);
     if (first === '--version' || first === '-v') return void process.stdout.write(`${cliVersion()}\n`);
     const command = COMMANDS[first];

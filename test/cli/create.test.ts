@@ -403,5 +403,9 @@ describe('help and version', () => {
       expect(bare.stderr, args.join(' ')).toMatch(/^Usage: pipeline /);
     }
     expect(runBin('pipeline', ['add', '--help'], process.cwd()).stdout).toMatch(/^Usage: pipeline add /);
+    // `pipeline help <command>` is that command's help, as git and npm read it.
+    const helpList = runBin('pipeline', ['help', 'list'], process.cwd());
+    expect([helpList.code, helpList.stdout]).toEqual([0, runBin('pipeline', ['list', '--help'], process.cwd()).stdout]);
+    expect(helpList.stdout).toMatch(/^Usage: pipeline list/);
   });
 });
