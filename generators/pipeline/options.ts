@@ -13,6 +13,7 @@ import {
   checkTimezone,
   MAX_DESCRIPTION,
 } from '../../src/validate/index.ts';
+import { LEFTOVER } from './files.ts';
 import { KIND_IDS, KINDS, type KindId } from './kinds.ts';
 import type { PipelineAnswers } from './spec.ts';
 
@@ -22,6 +23,8 @@ export interface PipelineContext {
   existing: string[];
   /** The platform's own Compose services, which no pipeline may be named after (default: the template's). */
   services?: readonly string[];
+  /** Whether the folder of `existing` of this name holds only modules `pipeline add` wrote (onlyAddedModules). */
+  leftover?: (name: string) => boolean;
 }
 
 export const PIPELINE_QUESTIONS = defineQuestions<PipelineContext>()
@@ -37,7 +40,14 @@ export const PIPELINE_QUESTIONS = defineQuestions<PipelineContext>()
         '--name is required without a terminal; pass --name orders_daily (or any valid Python package name)',
       );
     },
-    parse: (raw, ctx) => checkPipelineName(raw.trim(), ctx.existing, ctx.services),
+    parse: (raw, ctx) => {
+      const name = raw.trim();
+      if (ctx.leftover?.(name))
+        throw new InputError(
+          `pipelines/${name} holds only modules pipeline add wrote, ${LEFTOVER.what}; ${LEFTOVER.fix(`pipelines/${name}`)}, then run again`,
+        );
+      return checkPipelineName(name, ctx.existing, ctx.services);
+    },
   })
   .ask({
     key: 'template',

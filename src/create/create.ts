@@ -2,9 +2,9 @@
 // platform repo first. Guard clauses first, then named steps; nothing touches disk before every
 // check has passed, and a failure after the first write puts everything back.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { ANSWERS_FILE, LEFTOVER, onlyAddedModules } from '../../generators/pipeline/files.ts';
+import { ANSWERS_FILE, onlyAddedModules } from '../../generators/pipeline/files.ts';
 import { KINDS } from '../../generators/pipeline/kinds.ts';
 import { PIPELINE_QUESTIONS, type PipelineContext, toPipelineAnswers } from '../../generators/pipeline/options.ts';
 import { buildPipelineSpec, type PipelineSpec, type Visible, visibility } from '../../generators/pipeline/spec.ts';
@@ -127,12 +127,12 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   let spec: PipelineSpec | undefined;
   if (wantsPipeline) {
     const existing = existingPipelines(root);
-    const named = options.flags.name;
-    if (typeof named === 'string' && existing.includes(named) && leftoverOfDeleted(root, named))
-      throw new InputError(
-        `pipelines/${named} holds only modules pipeline add wrote, ${LEFTOVER.what}; ${LEFTOVER.fix(`pipelines/${named}`)}, then run again`,
-      );
-    const ctx: PipelineContext = { platform, existing, services: composeServices(root, existing) };
+    const ctx: PipelineContext = {
+      platform,
+      existing,
+      services: composeServices(root, existing),
+      leftover: (name) => existing.includes(name) && leftoverOfDeleted(root, name),
+    };
     const resolved = await resolveAnswers(PIPELINE_QUESTIONS, ctx, {
       interactive: options.interactive,
       flags: options.flags,
@@ -262,13 +262,18 @@ function renamedHolding(root: string, folders: string[], name: string): string |
   });
 }
 
-/** Whether pipelines/<name> holds only modules `pipeline add` wrote (and tools' caches). */
+/** Whether pipelines/<name> holds only modules `pipeline add` wrote (and tools' caches, not walked). */
 function leftoverOfDeleted(root: string, name: string): boolean {
-  const dir = join(root, 'pipelines', name);
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .filter((path) => !path.split('/').some((part) => TOOL_FOLDERS.has(part)));
+  const files: string[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(join(root, 'pipelines', name, rel), { withFileTypes: true })) {
+      const path = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!TOOL_FOLDERS.has(entry.name)) walk(path);
+      } else files.push(path);
+    }
+  };
+  walk('');
   return onlyAddedModules(files, name);
 }
 

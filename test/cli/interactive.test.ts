@@ -1,6 +1,6 @@
 // With a person at a terminal, every question is a prompt, and a bad answer asks again.
 // tmux gives the CLI a real terminal; send-keys types, capture-pane reads the screen.
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -11,6 +11,12 @@ import { git, makePlatform } from '../helpers/workspace.ts';
 
 it('asks every question, re-asks after a bad answer, then creates the pipeline', async () => {
   const root = makePlatform();
+  // What a merge left of a deleted pipeline: its name is refused, saying so (as --name is).
+  const leftover = join(root, 'pipelines/old/src/old/added_schedules');
+  mkdirSync(leftover, { recursive: true });
+  writeFileSync(join(leftover, 'old_late.py'), 'SCHEDULE = None\n');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-qm', 'merged');
   const cli = builtBin('create-pipeline');
   // The shell stays after the CLI exits, so its last screen can still be read.
   const command = `env -u CI GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com '${process.execPath}' '${cli}'; echo "exit code $?"; sleep 120`;
@@ -18,6 +24,8 @@ it('asks every question, re-asks after a bad answer, then creates the pipeline',
   await waitFor('Pipeline name');
   keys('Bad-Name', 'Enter');
   await waitFor('is not a valid Python package name');
+  keys('C-u', 'old', 'Enter');
+  await waitFor('pipelines/old holds only modules pipeline add wrote');
   keys('C-u', 'orders_daily', 'Enter');
   await waitFor('What kind of pipeline?');
   keys('Down', 'Down', 'Enter'); // ingest
