@@ -10,14 +10,14 @@
 // whether the cache was used. The bins are bundled as CommonJS (their dist/ holds a package.json
 // saying so): an ES module as the main module would start Node's ES module loader, which costs
 // about a quarter of Node's own start.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { debuglog } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
-import { userCacheFolder } from '../user-cache.ts';
+import { DAY, HOUR, sweep, touch, userCacheFolder } from '../user-cache.ts';
 
 export interface CachedScriptOptions {
   /** The bin's name: NODE_DEBUG's word. */
@@ -38,9 +38,6 @@ export interface CachedScriptOptions {
    */
   optimize: boolean;
 }
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 export interface CachedScript<Exports> {
   exports: Exports;
@@ -115,10 +112,7 @@ export function runCachedScript<Exports>(options: CachedScriptOptions): CachedSc
   debug('code cache %s: %s', used ? 'used' : cachedData ? 'rejected' : 'none', cacheFile ?? 'off');
   // A cache in use is touched (at most hourly): the sweep below goes by the time a file was last
   // used, so that another install's runs never remove one a run of this install still uses.
-  if (used)
-    try {
-      if (Date.now() - statSync(cacheFile!).mtimeMs > HOUR) utimesSync(cacheFile!, new Date(), new Date());
-    } catch {}
+  if (used) touch(cacheFile!, HOUR);
   if (cacheFile && !used)
     // After the run, so that the cache holds every function the run compiled, not only the top
     // level; only after a run that did its work (exit 0, or 1: its own verdict, such as check's
@@ -138,15 +132,7 @@ export function runCachedScript<Exports>(options: CachedScriptOptions): CachedSc
       }
       // Files unused for a day go (other builds' caches, other installs' and Node versions' that
       // stopped running, what a killed write left), but this build's kept values.
-      try {
-        for (const name of readdirSync(folder!)) {
-          const path = join(folder!, name);
-          try {
-            const stat = statSync(path);
-            if (stat.isFile() && path !== valuesFile && Date.now() - stat.mtimeMs > DAY) rmSync(path, { force: true });
-          } catch {}
-        }
-      } catch {}
+      sweep(folder!, DAY, (path) => path === valuesFile);
     });
   const module = { exports: {} as Exports };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), pathToFileURL(file).href);

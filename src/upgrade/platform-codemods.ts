@@ -11,8 +11,6 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
-  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +18,7 @@ import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, thrownMessage } from '../errors.ts';
 import { importAtRunTime } from '../import-at-run-time.ts';
-import { userCacheFolder } from '../user-cache.ts';
+import { DAY, sweep, touch, userCacheFolder } from '../user-cache.ts';
 import type { Codemod } from './codemod.ts';
 
 export const CODEMODS_DIR = 'codemods';
@@ -58,22 +56,6 @@ const transpiled = (dir: string, file: string): string => relative(dir, file).re
 /** A transpilation with every file there: one that lost a file (a cleaner of old files) is made again. */
 const complete = (out: string, dir: string, files: string[]): boolean =>
   existsSync(join(out, 'package.json')) && files.every((file) => existsSync(join(out, transpiled(dir, file))));
-
-/**
- * Transpilations unused for 30 days go when a new one is made (each edit of the codemods makes
- * one); one in use is touched, at most daily.
- */
-function sweepTranspilations(out: string): void {
-  const DAY = 86_400_000;
-  try {
-    if (Date.now() - statSync(out).mtimeMs > DAY) utimesSync(out, new Date(), new Date());
-    for (const name of readdirSync(dirname(out))) {
-      const path = join(dirname(out), name);
-      if (path !== out && Date.now() - statSync(path).mtimeMs > 30 * DAY)
-        rmSync(path, { recursive: true, force: true });
-    }
-  } catch {}
-}
 
 /** An error of the transpiled JavaScript, naming the TypeScript the platform wrote instead. */
 const asWritten = (message: string, out: string): string =>
@@ -132,7 +114,10 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
       if (!complete(out, dir, files)) throw error;
     }
   }
-  sweepTranspilations(out);
+  // One in use is touched, at most daily; transpilations unused for 30 days go (each edit of the
+  // codemods makes one).
+  touch(out, DAY);
+  sweep(dirname(out), 30 * DAY, (path) => path === out);
   let loaded: { codemods?: unknown; default?: unknown };
   try {
     loaded = await importAtRunTime(pathToFileURL(join(out, 'index.js')).href);
