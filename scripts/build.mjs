@@ -355,12 +355,12 @@ await build({
 const PACKAGES = [
   {
     dir: 'packages/create-pipeline',
-    scripts: ['package.json', 'prompts.cjs', 'create-pipeline.cjs', 'create-pipeline.js', 'handlebars.cjs'],
+    scripts: ['package.json', 'handlebars.cjs', 'prompts.cjs', 'create-pipeline.cjs', 'create-pipeline.js'],
     copies: ['templates'],
   },
   {
     dir: 'packages/cli',
-    scripts: ['package.json', 'pipeline.cjs', 'pipeline.js', 'handlebars.cjs'],
+    scripts: ['package.json', 'handlebars.cjs', 'pipeline.cjs', 'pipeline.js'],
     copies: ['templates', 'types'],
   },
 ];
