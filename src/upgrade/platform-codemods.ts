@@ -104,14 +104,24 @@ export async function loadPlatformCodemods(root: string): Promise<Codemod[]> {
       writeFileSync(target, result.outputText);
     }
     writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');
-    // An incomplete one goes first (a rename does not replace a folder that holds files).
-    rmSync(out, { recursive: true, force: true });
     try {
       renameSync(staging, out);
     } catch (error) {
-      // Another run renamed the same transpilation into place first: theirs is used.
-      rmSync(staging, { recursive: true, force: true });
-      if (!complete(out, dir, files)) throw error;
+      // A folder is there (a rename does not replace one that holds files): another run's, renamed
+      // into place first, is used (it may be importing from it); an incomplete one is moved aside
+      // and replaced.
+      if (complete(out, dir, files)) rmSync(staging, { recursive: true, force: true });
+      else {
+        const aside = `${out}.${process.pid}.old`;
+        try {
+          renameSync(out, aside);
+          renameSync(staging, out);
+        } catch {
+          rmSync(staging, { recursive: true, force: true });
+          if (!complete(out, dir, files)) throw error;
+        }
+        rmSync(aside, { recursive: true, force: true });
+      }
     }
   }
   // One in use is touched, at most daily; transpilations unused for 30 days go (each edit of the
