@@ -38,7 +38,7 @@ describe('pipeline add job and resource on pipelines the user already edited', (
   let mine: { jobs: string; ops: string };
   const loaded: Record<string, Loaded> = {};
 
-  beforeAll(() => {
+  beforeAll(async () => {
     root = makePlatform({ pipelines: [['orders'], ['scores', '--template', 'ml']] });
     mine = editAsUser(root);
     for (const args of [
@@ -62,7 +62,7 @@ describe('pipeline add job and resource on pipelines the user already edited', (
       const result = add(root, args);
       expect(result.code, result.stderr).toBe(0);
     }
-    Object.assign(loaded, inspectMany(root, ['orders', 'scores'], DEPLOYMENTS));
+    Object.assign(loaded, await inspectMany(root, ['orders', 'scores'], DEPLOYMENTS));
   });
 
   it("writes the graph and its op to a module of its own, keeps the user's ops.py and every line of jobs.py but its import from .deployments, and jobs.py builds the module's jobs", () => {
@@ -420,7 +420,7 @@ describe("a platform's own generators, from its plopfile", () => {
     ]);
   });
 
-  it("run with flags for their prompts, the project's helpers and partials, and load in Dagster", () => {
+  it("run with flags for their prompts, the project's helpers and partials, and load in Dagster", async () => {
     const dry = add(root, ['table-check', '--pipeline', 'orders', '--check-name', 'orders_fresh', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain('+TABLE = "marts/orders.csv"');
@@ -457,7 +457,7 @@ describe("a platform's own generators, from its plopfile", () => {
         '',
       ),
     ).toBe(before);
-    const loaded = inspectMany(root, ['orders'], ['prod', 'dev']);
+    const loaded = await inspectMany(root, ['orders'], ['prod', 'dev']);
     for (const deployment of ['prod', 'dev'])
       expect(loaded[deployment]!.orders!.schedules.includes('prod_full_weekly')).toBe(deployment === 'prod');
   });

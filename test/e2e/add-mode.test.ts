@@ -59,7 +59,7 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
   let root: string;
   const loaded: Record<string, { jobs: string[]; schedules: string[] }> = {};
 
-  beforeAll(() => {
+  beforeAll(async () => {
     root = stagingPlatform();
     // As an earlier CLI release with the same conventions wrote it: only the header's release differs.
     const modes = join(root, ORDERS, 'modes.py');
@@ -84,7 +84,7 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
       expect(result.code, result.stderr).toBe(0);
     }
     const deployments = ['local', 'dev', 'prod', 'uat'];
-    const all = inspectMany(root, ['orders'], deployments);
+    const all = await inspectMany(root, ['orders'], deployments);
     for (const deployment of deployments) loaded[deployment] = all[deployment]!.orders!;
   });
 
@@ -140,7 +140,7 @@ describe("pipeline add mode: a platform's own mode in a pipeline", () => {
 // the modes there were, and the merged pipeline's staging job has them (with the modes listed, it
 // did not, and since every preset's jobs are built at load, the code location loaded nowhere).
 describe('two branches that each add a resource, and one that adds a mode, merged in either order', () => {
-  it('merge without a conflict, and the new mode has both resources: Dagster loads its job in uat', () => {
+  it('merge without a conflict, and the new mode has both resources: Dagster loads its job in uat', async () => {
     const root = stagingPlatform();
     const main = git(root, 'rev-parse', '--abbrev-ref', 'HEAD').trim();
     const branches: Record<string, string[][]> = {
@@ -177,7 +177,7 @@ describe('two branches that each add a resource, and one that adds a mode, merge
     expect(readFileSync(join(billing, 'added_resources/warehouse.py'), 'utf8')).toContain('    modes=EVERY_MODE,\n');
     const check = runBin('pipeline', ['check'], root);
     expect(check.code, check.stdout + check.stderr).toBe(0);
-    const { uat } = inspectMany(root, ['billing'], ['uat']);
+    const { uat } = await inspectMany(root, ['billing'], ['uat']);
     expect(uat!.billing!.jobs).toEqual(['billing_staging_full']);
     const modes = run(
       PYTHON,
@@ -199,10 +199,10 @@ describe('pipeline add deployment: a pipeline released to a deployment after it 
   const notes: string[] = [];
   const DEPLOYMENTS = ['dev', 'uat'];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // billing was made for local and prod: neither dev nor the platform's uat loads it.
     root = stagingPlatform();
-    const was = inspectMany(root, ['billing'], DEPLOYMENTS);
+    const was = await inspectMany(root, ['billing'], DEPLOYMENTS);
     for (const deployment of DEPLOYMENTS) before[deployment] = was[deployment]!.billing!;
     for (const name of ['uat', 'dev']) {
       const result = add(root, ['deployment', '--pipeline', 'billing', '--name', name]);
@@ -219,7 +219,7 @@ describe('pipeline add deployment: a pipeline released to a deployment after it 
       const result = add(root, step.split(' ').slice(2));
       expect(result.code, result.stderr).toBe(0);
     }
-    const now = inspectMany(root, ['billing'], DEPLOYMENTS);
+    const now = await inspectMany(root, ['billing'], DEPLOYMENTS);
     for (const deployment of DEPLOYMENTS) after[deployment] = now[deployment]!.billing!;
   });
 

@@ -115,7 +115,7 @@ describe('pipeline add on a pipeline the user already edited', () => {
   let eventsSensors: string;
   const loaded: Record<string, Loaded> = {};
 
-  beforeAll(() => {
+  beforeAll(async () => {
     root = makePlatform({ pipelines: [['orders'], ['events', '--template', 'ingest']] });
     mine = editAsUser(root);
     eventsSensors = readFileSync(join(root, 'pipelines/events/src/events/sensors.py'), 'utf8');
@@ -173,7 +173,7 @@ describe('pipeline add on a pipeline the user already edited', () => {
     ]);
     expect(prodSensor.code, prodSensor.stderr).toBe(0);
     // Both pipelines in every deployment, in one Python process.
-    Object.assign(loaded, inspectMany(root, ['orders', 'events'], DEPLOYMENTS));
+    Object.assign(loaded, await inspectMany(root, ['orders', 'events'], DEPLOYMENTS));
   });
 
   it("keeps the user's schedules.py as it was and writes each schedule to a module of its own", () => {
@@ -714,7 +714,7 @@ describe('docs/add.md', () => {
 });
 
 describe('add preset --run-config, against what Dagster loads', () => {
-  it('the run config it takes loads; each it refuses, written in its place, fails the load', () => {
+  it('the run config it takes loads; each it refuses, written in its place, fails the load', async () => {
     const base = makePlatform({ pipelines: [['orders']] });
     const valid = '{"orders": {"ops": {"load_source": {"config": {"table": "raw/orders.csv", "limit": 10}}}}}';
     const added = add(base, [
@@ -741,7 +741,7 @@ describe('add preset --run-config, against what Dagster loads', () => {
       return copy;
     });
     const env = { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' };
-    const [ok, ...refused] = loadMany(
+    const [ok, ...refused] = await loadMany(
       [base, ...copies].map((root) => ({ project: join(root, 'pipelines/orders'), env })),
     );
     expectLoaded(ok!);
@@ -758,7 +758,7 @@ describe('add preset --run-config, against what Dagster loads', () => {
 // accepted a second prod_full (which replaced the real one in PRESETS, unseen) and a second
 // orders_daily (Dagster refused prod), and it copied `run_config=_FULL` into a module without _FULL.
 describe('pipeline add on presets and schedules written by position, and a graph named by a constant', () => {
-  it('reads their names as Python binds them, and copies only a run config that reads the same elsewhere', () => {
+  it('reads their names as Python binds them, and copies only a run config that reads the same elsewhere', async () => {
     const root = makePlatform({ pipelines: [['orders']] });
     const config = (limit: number) =>
       `{"orders": {"ops": {"load_source": {"config": {"table": "raw/orders.csv", "limit": ${limit}}}}}}`;
@@ -843,7 +843,7 @@ SCHEDULES: list[ScheduleSpec] = [
     expect(written).not.toContain('_FULL');
     expect(written).toContain('# TODO: copied from preset local_sample (mode local)');
     expect(written).toContain('"limit": 1000');
-    const { dev, prod } = inspectMany(root, ['orders'], ['dev', 'prod']);
+    const { dev, prod } = await inspectMany(root, ['orders'], ['dev', 'prod']);
     expect(dev!.orders!.jobs).toEqual(['orders_dev_full', 'orders_dev_sample', 'orders_local_sample']);
     expect(dev!.orders!.schedules).toEqual(['nightly']);
     expect(prod!.orders!.schedules).toEqual(['orders_daily']);
@@ -857,7 +857,7 @@ SCHEDULES: list[ScheduleSpec] = [
 // jobs.py and presets.py, refused the schedule ("jobs.py of orders has no @dg.graph"), refused the
 // --graph it told the user to pass, and took dev_full for a preset the pipeline lacks.
 describe('pipeline add on a graph and a preset moved into modules of the team’s own', () => {
-  it('finds them where check does, and what it adds loads', () => {
+  it('finds them where check does, and what it adds loads', async () => {
     const root = makePlatform({ pipelines: [['orders']] });
     const config = (limit: number) =>
       `{"orders": {"ops": {"load_source": {"config": {"table": "raw/orders.csv", "limit": ${limit}}}}}}`;
@@ -894,7 +894,7 @@ describe('pipeline add on a graph and a preset moved into modules of the team’
     const presets = readFileSync(join(root, PKG, 'presets.py'), 'utf8');
     expect(presets).toContain('name="dev_sample"');
     expect(presets).not.toContain('TODO');
-    const { dev } = inspectMany(root, ['orders'], ['dev']);
+    const { dev } = await inspectMany(root, ['orders'], ['dev']);
     expect(dev!.orders!.jobs).toEqual(['orders_dev_full', 'orders_dev_sample', 'orders_local_sample']);
     expect(dev!.orders!.schedules).toContain('orders_dev_full');
     const check = runBin('pipeline', ['check', '--pipeline', 'orders'], root);
@@ -903,7 +903,7 @@ describe('pipeline add on a graph and a preset moved into modules of the team’
 });
 
 describe('pipeline add on a graph named by an expression it does not read', () => {
-  it('says so and takes --graph, which the load then checks', () => {
+  it('says so and takes --graph, which the load then checks', async () => {
     const root = makePlatform({ pipelines: [['orders']] });
     const jobs = join(root, PKG, 'jobs.py');
     const text = readFileSync(jobs, 'utf8');
@@ -925,7 +925,7 @@ describe('pipeline add on a graph named by an expression it does not read', () =
     );
     const given = add(root, [...args, '--graph', 'orders']);
     expect(given.code, given.stderr).toBe(0);
-    const { dev } = inspectMany(root, ['orders'], ['dev']);
+    const { dev } = await inspectMany(root, ['orders'], ['dev']);
     expect(dev!.orders!.schedules).toContain('two');
   });
 });

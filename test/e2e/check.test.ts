@@ -644,36 +644,38 @@ describe('bad input: exit 2, one line', () => {
 });
 
 describe('added-module-name, against what Dagster loads', () => {
-  it('a helper in added_jobs/ fails the load as check says; moved into the package, both are clean', () => {
+  it('a helper in added_jobs/ fails the load as check says; moved into the package, both are clean', async () => {
     const root = makePlatform({ pipelines: [['orders']] });
     expect(pipeline(root, ['add', 'job', '--pipeline', 'orders', '--name', 'backfill']).code).toBe(0);
     const pkg = join(root, 'pipelines/orders/src/orders');
     const helper = '"Shared by the added graphs."\n\n\ndef day_key(day: str) -> str:\n    return day\n';
     writeFileSync(join(pkg, 'added_jobs/helpers.py'), helper);
-    const load = () =>
-      loadMany([
-        {
-          project: join(root, 'pipelines/orders'),
-          env: { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' },
-        },
-      ])[0]!;
+    const load = async () =>
+      (
+        await loadMany([
+          {
+            project: join(root, 'pipelines/orders'),
+            env: { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' },
+          },
+        ])
+      )[0]!;
     const check = pipeline(root, ['check', '--json']);
     expect(check.code).toBe(1);
     expect(JSON.parse(check.stdout).findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toEqual([
       ['added-module-name', 'pipelines/orders/src/orders/added_jobs/helpers.py'],
     ]);
-    const broken = load();
+    const broken = await load();
     expect(broken.ok).toBe(false);
     expect(broken.error).toContain("module 'orders.added_jobs.helpers' has no attribute 'GRAPH'");
     rmSync(join(pkg, 'added_jobs/helpers.py'));
     writeFileSync(join(pkg, 'helpers.py'), helper);
     expect(pipeline(root, ['check']).code).toBe(0);
-    expectLoaded(load());
+    expectLoaded(await load());
   });
 });
 
 describe('trigger-mode, on what a teammate writes by hand', () => {
-  it("reads a preset's name from a module constant, as Dagster does: no finding", () => {
+  it("reads a preset's name from a module constant, as Dagster does: no finding", async () => {
     const root = join(tempDir('check-constant-'), 'platform');
     cpSync(clean, root, { recursive: true });
     const presets = 'pipelines/orders/src/orders/presets.py';
@@ -683,7 +685,7 @@ describe('trigger-mode, on what a teammate writes by hand', () => {
     expect(result.code, result.stdout).toBe(0);
     expect(JSON.parse(result.stdout).findings).toEqual([]);
     // As Dagster does: the preset's jobs are there, under its name.
-    const [loaded] = loadMany([
+    const [loaded] = await loadMany([
       {
         project: join(root, 'pipelines/orders'),
         env: { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' },
@@ -743,7 +745,7 @@ describe('trigger-mode, on what a teammate writes by hand', () => {
 });
 
 describe('what stops the code location loading, found as Dagster finds it', () => {
-  it('an op renamed while the presets configure it, a schedule of a graph the pipeline lacks, a conflict marker, a required config field, a float for an int, a ScheduleSpec without timezone: each found, and clean once mended', () => {
+  it('an op renamed while the presets configure it, a schedule of a graph the pipeline lacks, a conflict marker, a required config field, a float for an int, a ScheduleSpec without timezone: each found, and clean once mended', async () => {
     const pkg = 'pipelines/orders/src/orders';
     const dev = { PIPELINE_DEPLOYMENT: 'dev', PIPELINE_DEV_BUCKET: 'placeholder' };
     // What a merge that stopped on a conflict leaves in a module.
@@ -834,7 +836,7 @@ describe('what stops the code location loading, found as Dagster finds it', () =
       return root;
     });
     const load = () => loadMany(roots.map((root) => ({ project: join(root, 'pipelines/orders'), env: dev })));
-    const broken = load();
+    const broken = await load();
     cases.forEach((c, i) => {
       const result = pipeline(roots[i]!, ['check', '--pipeline', 'orders', '--json']);
       expect(result.code, c.name).toBe(1);
@@ -848,12 +850,12 @@ describe('what stops the code location loading, found as Dagster finds it', () =
       c.mend(roots[i]!);
     });
     for (const root of roots) expect(JSON.parse(pipeline(root, ['check', '--json']).stdout).findings).toEqual([]);
-    for (const loaded of load()) expectLoaded(loaded);
+    for (const loaded of await load()) expectLoaded(loaded);
   });
 });
 
 describe('what Dagster takes, check takes too', () => {
-  it('None for a field with a default, a value from the environment, one schedule name in deployments apart: no finding, and it loads', () => {
+  it('None for a field with a default, a value from the environment, one schedule name in deployments apart: no finding, and it loads', async () => {
     const root = join(tempDir('check-takes-'), 'platform');
     cpSync(clean, root, { recursive: true });
     const pkg = 'pipelines/orders/src/orders';
@@ -871,7 +873,7 @@ describe('what Dagster takes, check takes too', () => {
     edit(root, `${pkg}/schedules.py`, 'deployments=("prod",)', 'deployments=("dev", "prod")');
     const result = pipeline(root, ['check', '--json']);
     expect(JSON.parse(result.stdout).findings, result.stdout).toEqual([]);
-    const loads = loadMany(
+    const loads = await loadMany(
       ['local', 'dev', 'prod'].map((deployment) => ({
         project: join(root, 'pipelines/orders'),
         env: {

@@ -122,7 +122,7 @@ describe('two branches that each release billing to a deployment, merged in eith
     merged = root;
   });
 
-  it('gives the same tree either way: released to both, in platform.yaml order, as check renders it', () => {
+  it('gives the same tree either way: released to both, in platform.yaml order, as check renders it', async () => {
     expect(trees).toHaveLength(2);
     expect(trees[0]).toBe(trees[1]);
     const recorded = parse(readFileSync(join(merged, answers), 'utf8'));
@@ -136,7 +136,7 @@ describe('two branches that each release billing to a deployment, merged in eith
     // Released to dev by one branch, dev now loads its dev preset's job (prod has no preset of its mode).
     expect(listed.deployments.dev.jobs).toContain('billing_dev_full');
     // Dagster loads the merged pipeline in both new deployments, dev's job as list says.
-    const [dev, prod] = loadMany(
+    const [dev, prod] = await loadMany(
       ['dev', 'prod'].map((deployment) => ({
         project: join(merged, BILLING),
         env: { ...BUCKETS, PIPELINE_DEPLOYMENT: deployment },
@@ -200,7 +200,7 @@ it.each([
   ['qa', 'staging'],
 ])(
   'two branches that each add a mode, %s merged first: both modes, in platform.yaml order, as check renders them',
-  (first, second) => {
+  async (first, second) => {
     const root = withBranches({
       staging: cli('add mode --pipeline billing --name staging --like dev'),
       qa: cli('add mode --pipeline billing --name qa --like prod'),
@@ -219,7 +219,7 @@ it.each([
     if (modeTrees.length === 2) {
       expect(modeTrees[0]).toBe(modeTrees[1]);
       // Both modes' resources build in uat, where the pipeline runs them.
-      const [uat] = loadMany([{ project: join(root, BILLING), env: { ...BUCKETS, PIPELINE_DEPLOYMENT: 'uat' } }]);
+      const [uat] = await loadMany([{ project: join(root, BILLING), env: { ...BUCKETS, PIPELINE_DEPLOYMENT: 'uat' } }]);
       expectLoaded(uat!);
     }
     const check = pipeline(root, ['check']);

@@ -122,7 +122,7 @@ describe('the merged main, after pipeline sync', () => {
 
   // Every pipeline in every deployment, loaded as its code location loads it, in one Python process
   // (test/python/load_many.py): what `dg check defs` proves per deployment, without 25 code servers.
-  it('loads every pipeline in every deployment, each with only the jobs its modes allow there; a local job runs', () => {
+  it('loads every pipeline in every deployment, each with only the jobs its modes allow there; a local job runs', async () => {
     const cases = DEPLOYMENTS.flatMap((deployment) =>
       NAMES.map((name) => ({
         project: join(merged, 'pipelines', name),
@@ -131,7 +131,7 @@ describe('the merged main, after pipeline sync', () => {
         execute: deployment === 'local' && name === 'orders' ? ['orders_local_sample'] : [],
       })),
     );
-    const loaded = loadMany(cases);
+    const loaded = await loadMany(cases);
     expect(loaded).toHaveLength(DEPLOYMENTS.length * NAMES.length);
     for (const result of loaded) expectLoaded(result);
     const ran = loaded.find((r) => r.executions.orders_local_sample)!.executions.orders_local_sample!;
@@ -274,7 +274,7 @@ describe('two branches that each add a schedule and a sensor to one pipeline', (
     orders_eight: { cron: '0 8 * * *', sensor: 'orders_watch_b' },
   };
 
-  it('merge into main in either order without a conflict, and Dagster loads both schedules and both sensors', () => {
+  it('merge into main in either order without a conflict, and Dagster loads both schedules and both sensors', async () => {
     for (const [name, { cron, sensor }] of Object.entries(BRANCHES)) {
       git(merged, 'checkout', '-q', '-b', `day-two/${name}`, 'main');
       for (const args of [
@@ -302,7 +302,7 @@ describe('two branches that each add a schedule and a sensor to one pipeline', (
     }
     const check = runBin('pipeline', ['check'], merged);
     expect(check.code, check.stdout + check.stderr).toBe(0);
-    const [dev] = loadMany([
+    const [dev] = await loadMany([
       { project: join(merged, 'pipelines', 'orders'), env: { ...ENV, PIPELINE_DEPLOYMENT: 'dev' }, execute: [] },
     ]);
     expectLoaded(dev!);
@@ -334,7 +334,7 @@ describe('two branches that each add a preset and a graph to one pipeline', () =
     ],
   };
 
-  it("merge into main in either order without a conflict; Dagster loads every preset's and graph's jobs, and ruff passes", () => {
+  it("merge into main in either order without a conflict; Dagster loads every preset's and graph's jobs, and ruff passes", async () => {
     for (const [name, adds] of Object.entries(BRANCHES)) {
       git(merged, 'checkout', '-q', '-b', `day-two-presets/${name}`, 'main');
       for (const args of adds) {
@@ -366,7 +366,7 @@ describe('two branches that each add a preset and a graph to one pipeline', () =
     const listed = runBin('pipeline', ['list', '--pipeline', 'orders', '--json'], merged);
     expect(listed.code, listed.stderr).toBe(0);
     const [orders] = JSON.parse(listed.stdout).pipelines;
-    const [dev, prod] = loadMany(
+    const [dev, prod] = await loadMany(
       ['dev', 'prod'].map((deployment) => ({
         project: join(merged, 'pipelines', 'orders'),
         env: { ...ENV, PIPELINE_DEPLOYMENT: deployment },

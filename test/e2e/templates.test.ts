@@ -51,8 +51,8 @@ beforeAll(() => {
 // Every pipeline in every deployment of the table, and in one the platform lacks, loaded once.
 let all: Loaded[] | undefined;
 const DEPLOYMENTS = [...Object.keys(TABLE), 'staging'];
-function loaded(deployment: string, name: string): Loaded {
-  all ??= loadMany(
+async function loaded(deployment: string, name: string): Promise<Loaded> {
+  all ??= await loadMany(
     DEPLOYMENTS.flatMap((d) =>
       Object.keys(PIPELINES).map((n) => ({ project: join(root, 'pipelines', n), env: { PIPELINE_DEPLOYMENT: d } })),
     ),
@@ -61,9 +61,9 @@ function loaded(deployment: string, name: string): Loaded {
 }
 
 describe.each(Object.keys(TABLE))('in the %s deployment', (deployment) => {
-  it('each pipeline exposes exactly the jobs, schedules and sensors the table allows', () => {
+  it('each pipeline exposes exactly the jobs, schedules and sensors the table allows', async () => {
     for (const name of Object.keys(PIPELINES) as Name[]) {
-      const result = loaded(deployment, name);
+      const result = await loaded(deployment, name);
       expectLoaded(result);
       // What Dagster loaded is what the generator said it would.
       const { job_tags: tags, jobs, schedules, sensors } = result;
@@ -106,8 +106,8 @@ describe.each(Object.keys(PIPELINES))('the generated %s pipeline', (name) => {
   });
 });
 
-it('refuses an unknown deployment at load time with a clear message', () => {
-  const result = loaded('staging', 'revenue');
+it('refuses an unknown deployment at load time with a clear message', async () => {
+  const result = await loaded('staging', 'revenue');
   expect(result.ok).toBe(false);
   expect(result.error).toContain(
     "PIPELINE_DEPLOYMENT='staging' is not a deployment of this platform; set it to one of: local, compose, dev, prod, sandbox",

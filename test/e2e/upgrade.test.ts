@@ -87,10 +87,12 @@ describe('upgrading a platform made at conventions v1', () => {
     expect(files(upgraded)).toEqual(files(fresh));
   });
 
-  it('behaves the same under Dagster: the same jobs, schedules, sensors and job tags in every deployment', () => {
+  it('behaves the same under Dagster: the same jobs, schedules, sensors and job tags in every deployment', async () => {
     const deployments = ['local', 'compose', 'dev', 'prod', 'sandbox'];
     // Each repo's pipelines in every deployment, in one Python process per repo.
-    const [inUpgraded, inFresh] = [upgraded, fresh].map((root) => inspectMany(root, PIPELINES, deployments));
+    const [inUpgraded, inFresh] = await Promise.all(
+      [upgraded, fresh].map((root) => inspectMany(root, PIPELINES, deployments)),
+    );
     for (const deployment of deployments) {
       const [a, b] = [inUpgraded![deployment]!, inFresh![deployment]!];
       expect(a, deployment).toEqual(b);
@@ -270,7 +272,7 @@ describe('after a change to platform.yaml', () => {
       })),
     );
 
-  it('check tells stale from edited; upgrade renders the stale files again, and Dagster loads them in the new deployment', () => {
+  it('check tells stale from edited; upgrade renders the stale files again, and Dagster loads them in the new deployment', async () => {
     const root = makePlatform({
       pipelines: [
         ['orders', '--template', 'transform', '--owner', 'analytics'],
@@ -301,7 +303,7 @@ describe('after a change to platform.yaml', () => {
     expect(existsSync(join(root, 'deployments/uat/dagster.yaml'))).toBe(false);
 
     // Before: no pipeline loads where the new deployment runs.
-    for (const loaded of uat(root)) expect(loaded.error, loaded.project).toMatch(/uat/);
+    for (const loaded of await uat(root)) expect(loaded.error, loaded.project).toMatch(/uat/);
     const fix = (name: string) =>
       `stale: npx pipeline upgrade --pipeline ${name} renders it again from today's platform.yaml and answers (commit them first, or add --allow-dirty)`;
     const edited =
@@ -362,7 +364,7 @@ describe('after a change to platform.yaml', () => {
     expect(readFileSync(deployments, 'utf8').endsWith(note)).toBe(true);
     expect(check(root)).toEqual([edited]);
     // After: each loads there, with nothing of its own (none of them is released to uat).
-    for (const loaded of uat(root)) {
+    for (const loaded of await uat(root)) {
       expectLoaded(loaded);
       expect(loaded.jobs, loaded.project).toEqual([]);
     }
@@ -560,7 +562,7 @@ describe('after dagster_version moves', () => {
 // fixes it prints, upgrade renders conventions.py from the edited answers, check is clean, and
 // Dagster loads the pipeline in the renamed deployment from the renamed variable.
 describe('after a deployment and deployment_env_var are renamed', () => {
-  it('check finds each old name, and its fixes lead to a pipeline that loads in the renamed deployment', () => {
+  it('check finds each old name, and its fixes lead to a pipeline that loads in the renamed deployment', async () => {
     const root = makePlatform({ pipelines: [['orders', '--template', 'transform', '--owner', 'analytics']] });
     const edit = (file: string, from: RegExp, to: string) => {
       const path = join(root, file);
@@ -571,8 +573,8 @@ describe('after a deployment and deployment_env_var are renamed', () => {
     edit('platform.yaml', /^ {2}compose:$/m, '  docker:');
     edit('platform.yaml', /^deployment_env_var: PIPELINE_DEPLOYMENT$/m, 'deployment_env_var: DAGSTER_DEPLOYMENT');
     git(root, 'commit', '-qam', 'rename compose to docker, and the variable');
-    const loadDocker = () =>
-      loadMany([{ project: join(root, 'pipelines/orders'), env: { DAGSTER_DEPLOYMENT: 'docker' } }])[0]!;
+    const loadDocker = async () =>
+      (await loadMany([{ project: join(root, 'pipelines/orders'), env: { DAGSTER_DEPLOYMENT: 'docker' } }]))[0]!;
 
     const findings = () =>
       (
@@ -604,9 +606,9 @@ describe('after a deployment and deployment_env_var are renamed', () => {
     edit('pipelines/orders/.pipeline-answers.yaml', /^ {2}- compose$/m, '  - docker');
     edit('pipelines/orders/src/orders/schedules.py', /"compose"/, '"docker"');
     // The compose file with only the variable renamed runs the pipelines as compose: they load nowhere.
-    const asCompose = loadMany([
-      { project: join(root, 'pipelines/orders'), env: { DAGSTER_DEPLOYMENT: 'compose' } },
-    ])[0]!;
+    const asCompose = (
+      await loadMany([{ project: join(root, 'pipelines/orders'), env: { DAGSTER_DEPLOYMENT: 'compose' } }])
+    )[0]!;
     expect(asCompose.error).toMatch(/UnknownDeploymentError.*compose/s);
     edit('docker-compose.platform.yaml', /PIPELINE_DEPLOYMENT: compose/, 'DAGSTER_DEPLOYMENT: docker');
     // One of the workflow's two lines renamed: the other still runs CI's check as the local deployment.
@@ -620,14 +622,14 @@ describe('after a deployment and deployment_env_var are renamed', () => {
       'for deployment in local docker dev prod sandbox; do',
     );
     // Before the answers' change is rendered, the renamed deployment loads none of the pipeline.
-    expect(loadDocker().jobs).toEqual([]);
+    expect((await loadDocker()).jobs).toEqual([]);
     const rendered = upgrade(root, ['--allow-dirty']);
     expect(rendered.code, rendered.stderr).toBe(0);
     expect(rendered.stdout).toMatch(/orders\s+\d+\s+\d+\s+platform-yaml\s+1\s+upgraded/);
     expect(findings()).toEqual([]);
     expect(existsSync(join(root, 'deployments/docker/dagster.yaml'))).toBe(true);
     expect(existsSync(join(root, 'deployments/compose/dagster.yaml'))).toBe(true);
-    const loaded = loadDocker();
+    const loaded = await loadDocker();
     expectLoaded(loaded);
     expect(loaded.jobs.sort()).toEqual(['orders_dev_full', 'orders_local_sample']);
     expect(loaded.schedules).toEqual(['orders_daily_dev']);

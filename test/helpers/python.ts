@@ -20,6 +20,16 @@ export interface Run {
   stderr: string;
 }
 
+/** The environment a Python process of the tests runs with: the venv first on PATH, a DAGSTER_HOME of its own unless given, then `env`. */
+export function pythonEnv(env: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...(process.env as Record<string, string>),
+    PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`,
+    ...(env.DAGSTER_HOME ? {} : { DAGSTER_HOME: tempDir('dagster-home-') }),
+    ...env,
+  };
+}
+
 export function run(
   cmd: string,
   args: string[],
@@ -27,17 +37,7 @@ export function run(
   env: Record<string, string> = {},
   timeout = 900_000,
 ): Run {
-  const result = spawnSync(cmd, args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      PATH: `${join(VENV, 'bin')}${delimiter}${process.env.PATH}`,
-      ...(env.DAGSTER_HOME ? {} : { DAGSTER_HOME: tempDir('dagster-home-') }),
-      ...env,
-    },
-    timeout,
-  });
+  const result = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: pythonEnv(env), timeout });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,6 +1,7 @@
 """Loads many (pipeline project, deployment) cases in one Python process; writes what each exposes as JSON.
 
 Usage: python load_many.py <cases.json> <out.json>
+       python load_many.py --serve   (test/helpers/load-many.ts: one server per test worker)
 cases.json: {"cases": [{"project": <pipeline dir>, "env": {"PIPELINE_DEPLOYMENT": "prod", ...},
                         "execute": [<job name>, ...]}, ...]}
 out.json: {"results": [{"project", "env", "ok", "error", "jobs", "job_tags", "job_resources",
@@ -15,6 +16,12 @@ sys.path, and the environment is restored, so a pipeline that reads PIPELINE_DEP
 time sees each case's value. A load error is reported with its traceback, never raised, so one broken
 case does not hide the others. ``execute`` runs those jobs in process (an ephemeral instance) and
 reports whether each succeeded. Whatever a pipeline prints goes to stderr; stdout is unused.
+
+``--serve`` imports Dagster once for a whole test worker: it reads one request a line on stdin
+({"id", "input", "output", "log", "cwd", "env"}), loads its cases in a fork of itself (so nothing a
+request imports or changes outlives it) with that working folder and environment, its stdout and
+stderr in the file "log", and answers {"id", "code"} (the fork's exit code) on stdout. It ends when
+stdin closes, as it does when the worker ends.
 """
 
 import contextlib
@@ -93,13 +100,46 @@ def load(dg, case: dict) -> dict:
     return out
 
 
+def load_file(dg, cases_path: str, out_path: str) -> None:
+    cases = json.loads(Path(cases_path).read_text(encoding="utf-8"))["cases"]
+    with contextlib.redirect_stdout(sys.stderr):
+        results = [load(dg, case) for case in cases]
+    Path(out_path).write_text(json.dumps({"results": results}), encoding="utf-8")
+
+
+def serve(dg) -> None:
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.chdir(request["cwd"])
+                os.environ.clear()
+                os.environ.update(request["env"])
+                load_file(dg, request["input"], request["output"])
+                code = 0
+            except BaseException:  # noqa: BLE001 - the exit code and the log say it
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        sys.stdout.write(json.dumps({"id": request["id"], "code": os.waitstatus_to_exitcode(status)}) + "\n")
+        sys.stdout.flush()
+
+
 def main() -> None:
-    cases = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))["cases"]
     with contextlib.redirect_stdout(sys.stderr):
         import dagster as dg
-
-        results = [load(dg, case) for case in cases]
-    Path(sys.argv[2]).write_text(json.dumps({"results": results}), encoding="utf-8")
+    if sys.argv[1:] == ["--serve"]:
+        serve(dg)
+    else:
+        load_file(dg, sys.argv[1], sys.argv[2])
 
 
 if __name__ == "__main__":
