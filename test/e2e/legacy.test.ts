@@ -68,6 +68,7 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'through-the-module': ['via_module:count_pipeline_dev_preset', 'checked:greeting_pipeline'],
   'names-dagster-lacks': ['named_pipeline:pipeline', 'storage_names:storage_pipeline'],
   'run-config-keys': ['run_keys:keys_pipeline_local,keys_pipeline_multi,keys_pipeline_quiet'],
+  'run-config-modules': ['held.jobs:greeting_pipeline_local,greeting_pipeline_multi'],
   'names-1x-renamed': ['more_names:names_pipeline'],
   'late-0x-names': ['late_names'],
   'edges-of-the-fixes': [

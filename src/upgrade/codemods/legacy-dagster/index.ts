@@ -42,6 +42,8 @@ import { reportTodos, Todos } from './todo.ts';
 const LEGACY_TEXT = new RegExp(
   `\\b(${[...LEGACY].join('|')})\\b|solid_config|(config_field|namespace|run_request_jobs?)\\s*=|\\bOut\\(asset_key|pipeline_name\\s*=|\\.(pipeline_run|pipeline_name|pipeline_def|mode_def|solid_def|solid_handle|solid_exception|solid_name|is_pipeline_\\w+)\\b|materializer\\s*=|solid_selection|metadata_entries|result_for_solid|dagster\\.(core|utils|experimental)\\b|["']solids["']|["'](intermediate_)?storage["']\\s*:|["']execution["']\\s*:\\s*\\{\\s*["'](multiprocess|in_process)["']`,
 );
+// A run config's keys as 0.x wrote them (a solid's config, an executor's or a storage's).
+const RUN_CONFIG_TEXT = /["'](solids|storage|intermediate_storage|execution)["']\s*:/;
 // A module of Dagster 0.x: it imports dagster and mentions a legacy name, or (a fragment that
 // relied on another module's imports) it decorates with @solid / @pipeline and reads solid_config.
 const isLegacy = (source: string) =>
@@ -276,7 +278,18 @@ export const legacyDagster: Codemod = {
     }
     let changes = 0;
     if (modules.length) {
-      const facts = await learn(tree, modules);
+      let facts = await learn(tree, modules);
+      // Run config a legacy module imports from one that imports nothing of Dagster (`LOCAL =
+      // {"solids": ...}` in run_configs.py): its keys are migrated as the importing module's own.
+      const imported = new Set([...facts.values()].flatMap((f) => [...f.imports.values()].map(([at]) => at)));
+      const held = py.filter(
+        (p) => imported.has(p) && !modules.some((m) => m.path === p) && RUN_CONFIG_TEXT.test(tree.read(p) ?? ''),
+      );
+      for (const path of held) {
+        const { text, crlf } = toLf(tree.read(path)!);
+        if (!(await parseError(text))) modules.push({ path, text, crlf, style: styleFor(tree, path) });
+      }
+      if (held.length) facts = await learn(tree, modules);
       for (const m of modules) if (await migrateModule(tree, m.path, facts, m)) changes++;
       for (const f of facts.values()) changes += migrateRunConfigFiles(tree, presetFiles(f));
     }

@@ -92,6 +92,9 @@ function executorOf(node: SgNode | undefined): { executor: string | null; proble
   return { executor: chosen[0]?.text() ?? null, problem: null };
 }
 
+/** 0.x's mode of a pipeline without mode_defs. */
+const DEFAULT_MODE: Mode = { name: 'default', resources: null, executor: null, loggers: null, inline: true };
+
 /** A ModeDefinition(...) call as a mode (its problems noted as TODOs at `at`). */
 export function modeOf(call: SgNode, todos: Todos | null, at: SgNode): Mode {
   const args = byPosition(callArgs(call), MODE_POSITIONS);
@@ -299,7 +302,9 @@ export function readPipelines(r: ModuleRewrite, facts: Facts, files: Set<string>
       );
     }
     const name = stringValue((argNamed(args, 'name') ?? positional(args, 0))?.value) ?? fn;
-    const readModesList = modes ?? [];
+    // Without mode_defs a 0.x pipeline has one mode, "default", which a run without a preset used:
+    // beside presets it is a job of its own (a schedule, sensor or run without a preset targets it).
+    const readModesList = !argNamed(args, 'mode_defs') && presets.length ? [DEFAULT_MODE] : (modes ?? []);
     out.push({
       module: r.path,
       fn,
