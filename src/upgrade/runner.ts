@@ -1,7 +1,7 @@
 // `pipeline upgrade`: finds each pipeline's recorded conventions version, runs the codemods
 // between it and the target in order on a virtual tree, and records the new version. Per pipeline
 // all or nothing: a codemod that throws leaves that pipeline exactly as it was; the others go on.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { ANSWERS_CONFLICT } from '../../generators/pipeline/files.ts';
 import { CONVENTIONS_VERSION } from '../conventions/version.ts';
@@ -244,6 +244,8 @@ export function findPipelines(root: string, filters: string[] = []): { name: str
 export function foreignPipeline(path: string): { name: string; dir: string } {
   const dir = resolve(path);
   if (!existsSync(dir)) throw new InputError(`${path} does not exist; pass the folder of a pipeline`);
+  if (!statSync(dir).isDirectory())
+    throw new InputError(`${path} is a file, not a folder; pass the folder of a pipeline`);
   const src = join(dir, 'src');
   const pkg = existsSync(src)
     ? readdirSync(src, { withFileTypes: true }).find(

@@ -234,6 +234,22 @@ describe('pipeline upgrade', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(readFileSync(join(dir, 'orders/src/orders/conventions.py'), 'utf8')).toContain('CONVENTIONS_VERSION = 2');
     expect(existsSync(join(dir, 'orders/.pipeline-answers.yaml'))).toBe(false);
+    // A PATH that is a file or nothing: one line naming it, exit 2, nothing written (a file was an
+    // internal error, exit 1, that blamed the disk).
+    const before = treeFingerprint(dir);
+    for (const [path, why] of [
+      ['orders/setup.py', 'is a file, not a folder; pass the folder of a pipeline'],
+      ['nowhere', 'does not exist; pass the folder of a pipeline'],
+    ]) {
+      writeFileSync(join(dir, 'orders/setup.py'), 'from setuptools import setup\n');
+      for (const flags of [[], ['--dry-run'], ['--json']]) {
+        const refused = upgrade(dir, ['--codemod', 'v2-conventions-tag', path!, ...flags]);
+        expect(refused.code, refused.stderr).toBe(2);
+        expect(refused.stderr.trimEnd().split('\n')).toEqual([`pipeline: error: ${join(dir, path!)} ${why}`]);
+      }
+      rmSync(join(dir, 'orders/setup.py'));
+      expect(treeFingerprint(dir)).toEqual(before);
+    }
   });
 
   it('--list shows every codemod with its version and why', () => {
