@@ -54,6 +54,8 @@ export interface Pipeline {
 export interface ModuleFacts {
   pipelines: Map<string, Pipeline>;
   modeVars: Map<string, Mode>;
+  /** Lists of modes held in a variable (`MODES = [ModeDefinition(...), local_mode]`), in their order. */
+  modeLists: Map<string, Mode[]>;
   presetVars: Map<string, Preset>;
   schedules: Set<string>;
   sensors: Set<string>;
@@ -68,6 +70,7 @@ export type Facts = Map<string, ModuleFacts>;
 export const emptyFacts = (): ModuleFacts => ({
   pipelines: new Map(),
   modeVars: new Map(),
+  modeLists: new Map(),
   presetVars: new Map(),
   schedules: new Set(),
   sensors: new Set(),

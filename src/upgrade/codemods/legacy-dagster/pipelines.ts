@@ -198,6 +198,23 @@ function yamlFiles(
 /** Pass 0 for one module: its mode and preset variables (other modules' pipelines may use them). */
 export function readVariables(root: SgNode, module: string, files: Set<string>, facts: ModuleFacts): void {
   for (const { name, right } of topLevelAssignments(root)) {
+    // A list of modes: each one's resources are the list's item (the list holds resource dicts once migrated).
+    if (right.kind() === 'list') {
+      const items = listItems(right);
+      const modes = items.map((item) =>
+        item.kind() === 'call' && calleeName(item) === 'ModeDefinition'
+          ? modeOf(item, null, item)
+          : item.kind() === 'identifier'
+            ? facts.modeVars.get(item.text())
+            : undefined,
+      );
+      if (items.length && modes.every((m) => m))
+        facts.modeLists.set(
+          name,
+          modes.map((m, i) => ({ ...m!, resources: `${name}[${i}]`, inline: false, resourcesNode: undefined })),
+        );
+      continue;
+    }
     if (right.kind() !== 'call') continue;
     const callee = calleeName(right);
     const base =
@@ -224,7 +241,12 @@ function readModes(value: SgNode | undefined, r: ModuleRewrite, facts: Facts, at
     const name = value.text();
     const list =
       value.kind() === 'identifier' ? topLevelAssignments(r.root).find((a) => a.name === name)?.right : undefined;
-    if (list?.kind() !== 'list') return null;
+    if (list?.kind() !== 'list') {
+      // A list of modes imported from another module (mode_defs=MODES): each mode's resources are `MODES[i]`.
+      const found = value.kind() === 'identifier' ? lookup(facts, r.path, name, (m) => m.modeLists) : undefined;
+      if (!found) return null;
+      return (found.value as Mode[]).map((m) => ({ ...m, resources: m.resources!.replace(/^\w+/, name) }));
+    }
     value = list;
   }
   const modes: Mode[] = [];
@@ -358,25 +380,31 @@ export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
   const edits: Edit[] = [];
   const mine = facts.get(r.path)!;
   // Each walk below only when the module can hold what it looks for (most hold ops alone).
-  const variables = mine.modeVars.size || mine.presetVars.size ? topLevelAssignments(r.root) : [];
+  // A ModeDefinition(...) held in a variable, or in a list a variable holds: its resource dict.
+  const asResources = (call: SgNode) => {
+    modeOf(call, r.todos, call); // its TODOs, where it is
+    const resources = byPosition(callArgs(call), MODE_POSITIONS).get('resource_defs');
+    edits.push(
+      call.replace(
+        resources
+          ? fitAt(
+              nodePiece(resources, r.source, r.style),
+              lineIndent(r.source, call),
+              r.style,
+              call.range().start.column,
+            )
+          : '{}',
+      ),
+    );
+  };
+  const isMode = (n: SgNode) => n.kind() === 'call' && calleeName(n) === 'ModeDefinition';
+  const variables = /ModeDefinition|PresetDefinition/.test(r.source) ? topLevelAssignments(r.root) : [];
   for (const { name, right } of variables) {
     const mode = mine.modeVars.get(name);
-    if (mode && right.kind() === 'call' && calleeName(right) === 'ModeDefinition') {
-      modeOf(right, r.todos, right); // its TODOs, at the variable
-      const resources = byPosition(callArgs(right), MODE_POSITIONS).get('resource_defs');
-      edits.push(
-        right.replace(
-          resources
-            ? fitAt(
-                nodePiece(resources, r.source, r.style),
-                lineIndent(r.source, right),
-                r.style,
-                right.range().start.column,
-              )
-            : '{}',
-        ),
-      );
-    }
+    if (mode && isMode(right)) asResources(right);
+    // MODES = [ModeDefinition(...), ...] (mode_defs=MODES): a list of their resource dicts, which 1.x imports.
+    if (right.kind() === 'list' && listItems(right).some(isMode))
+      for (const item of listItems(right)) if (isMode(item)) asResources(item);
     const preset = mine.presetVars.get(name);
     if (preset && right.kind() === 'call') {
       const full = presetOf(right, r.path, new Set(preset.files));
