@@ -90,7 +90,13 @@ interface Fold {
  * One pass over a module: parse, collect a family's edits (and its TODOs), commit them. Returns
  * whether `fold` was made too (one parse fewer).
  */
-async function pass(m: Module, edit: (r: ModuleRewrite) => Edit[], todos?: Todos, fold?: Fold): Promise<boolean> {
+async function pass(
+  m: Module,
+  edit: (r: ModuleRewrite) => Edit[],
+  todos?: Todos,
+  fold?: Fold,
+  depth?: number,
+): Promise<boolean> {
   const root = (await parsePython(m.text)).root();
   const r: ModuleRewrite = {
     path: m.path,
@@ -101,8 +107,16 @@ async function pass(m: Module, edit: (r: ModuleRewrite) => Edit[], todos?: Todos
     ns: namespaceOf(m.text),
   };
   r.todos.width = m.style.width;
-  const edits = disjoint([...edit(r), ...r.todos.edits]);
+  const proposed = [...edit(r), ...r.todos.edits];
+  const edits = disjoint(proposed);
   const text = edits.length ? root.commitEdits(edits) : m.text;
+  // An edit inside another one was left out (`execute_pipeline(p)` inside the chain
+  // `execute_pipeline(p).result_for_solid("x").output_value()`): the pass again, on what it wrote,
+  // makes it (twice at most; a pass with TODOs or a fold of its own is not repeated).
+  if (edits.length < proposed.length && !todos && !fold && (depth ?? 0) < 2 && text !== m.text) {
+    m.text = text;
+    return pass(m, edit, undefined, undefined, (depth ?? 0) + 1);
+  }
   if (fold?.when(text)) {
     const more = fold.edit(r);
     // The pass's edits first: where two start and end together, the pass's wins, as it would in sequence.
