@@ -81,7 +81,12 @@ export function scheduleEdits(
     if (
       !['schedule', 'sensor', 'ScheduleDefinition', 'SensorDefinition', 'asset_sensor', 'RunRequest'].includes(callee)
     ) {
-      r.todos.add(call, `${callee}(pipeline_name=...)`, 'target a job (job= or job_name=) instead of a pipeline');
+      r.todos.add(
+        call,
+        `${callee}(pipeline_name=...)`,
+        'target a job (job= or job_name=) instead of a pipeline',
+        'earlier',
+      );
       continue;
     }
     const args = callArgs(call);
@@ -106,6 +111,7 @@ export function scheduleEdits(
         call,
         `${callee}(pipeline_name=${argNamed(args, 'pipeline_name')!.value.text()})`,
         `${p ? 'its mode is not a literal' : 'no pipeline of that name was found'}; target its job with job= by hand`,
+        'earlier',
       );
       continue;
     }
@@ -115,6 +121,7 @@ export function scheduleEdits(
         call,
         `${callee}(mode=${JSON.stringify(mode)})`,
         `mode ${JSON.stringify(mode)} is not one of pipeline ${pipelineName}'s that this codemod found; target its job with job= by hand`,
+        'earlier',
       );
       continue;
     }

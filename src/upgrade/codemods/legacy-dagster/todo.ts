@@ -19,9 +19,11 @@ export class Todos {
 
   /**
    * A TODO above the statement holding `node`: `construct: what to do`, wrapped at the file's
-   * line length. With `unlessAny`, only when the statement has no TODO of this codemod yet.
+   * line length. With `unlessAny`, only when the statement has no TODO of this codemod yet; with
+   * `'earlier'`, only when no earlier run left one there (a construct whose name the run changes:
+   * a pipeline that is a graph now, a class renamed, would be named anew by the next run).
    */
-  add(node: SgNode, construct: string, what: string, unlessAny = false): void {
+  add(node: SgNode, construct: string, what: string, unlessAny: boolean | 'earlier' = false): void {
     const statement = enclosingStatement(node);
     const start = statement.range().start;
     const lineStart = start.index - start.column;
@@ -32,7 +34,8 @@ export class Todos {
     if (
       this.seen.has(key) ||
       above.some((m) => m.startsWith(`${construct}: `)) ||
-      (unlessAny && (above.length > 0 || [...this.seen].some((k) => k.startsWith(`${lineStart}\0`))))
+      (unlessAny && above.length > 0) ||
+      (unlessAny === true && [...this.seen].some((k) => k.startsWith(`${lineStart}\0`)))
     )
       return;
     this.seen.add(key);
