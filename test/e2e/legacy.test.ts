@@ -69,6 +69,7 @@ const FIXTURE_CASES: Record<string, string[]> = {
   'names-dagster-lacks': ['named_pipeline:pipeline', 'storage_names:storage_pipeline'],
   'run-config-keys': ['run_keys:keys_pipeline_local,keys_pipeline_multi,keys_pipeline_quiet'],
   'run-config-modules': ['held.jobs:greeting_pipeline_local,greeting_pipeline_multi'],
+  'byte-order-mark': ['marked:marked_pipeline'],
   'chained-results': ['chained', 'chained_elsewhere'],
   'mode-lists': ['mode_list:numbers_local,numbers_prod', 'listed.jobs:counts_three'],
   'names-1x-renamed': ['more_names:names_pipeline'],

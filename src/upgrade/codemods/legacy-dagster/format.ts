@@ -103,11 +103,15 @@ export function listPiece(prefix: string, items: Piece[], style: Style): Piece {
 }
 
 /** Line endings: the codemod works on LF text and gives a CRLF file back as CRLF. */
-export function toLf(source: string): { text: string; crlf: boolean } {
-  const crlf = allLinesEndCrlf(source);
-  return { text: crlf ? source.replace(/\r\n/g, '\n') : source, crlf };
+export function toLf(source: string): { text: string; crlf: boolean; bom: boolean } {
+  // A byte order mark is kept apart (the parser would take it for code) and written back.
+  const bom = source.startsWith('\uFEFF');
+  const body = bom ? source.slice(1) : source;
+  const crlf = allLinesEndCrlf(body);
+  return { text: crlf ? body.replace(/\r\n/g, '\n') : body, crlf, bom };
 }
-export const fromLf = (text: string, crlf: boolean): string => (crlf ? text.replace(/\n/g, '\r\n') : text);
+export const fromLf = (text: string, crlf: boolean, bom = false): string =>
+  (bom ? '\uFEFF' : '') + (crlf ? text.replace(/\n/g, '\r\n') : text);
 
 /** A piece written at `column` on a line indented `indent`: flat if it fits, else laid out again. */
 export function fitAt(p: Piece, indent: number, style: Style, column = indent): string {

@@ -257,7 +257,7 @@ export async function migrateModule(
   learnedModule?: Module,
 ): Promise<boolean> {
   const source = tree.read(path)!;
-  const { text, crlf } = toLf(source);
+  const { text, crlf, bom } = toLf(source);
   const m: Module = learnedModule ?? { path, text, crlf, style: styleFor(tree, path) };
   await rewrite(m, facts, new Set(tree.list()), namesAnExecutor(tree));
   if (m.text === text) return false;
@@ -266,7 +266,7 @@ export async function migrateModule(
     throw new Error(
       `${path}:${problem.line}: the migrated code does not parse (${problem.what}); the pipeline was left as it was, migrate this module by hand`,
     );
-  tree.write(path, fromLf(m.text, crlf));
+  tree.write(path, fromLf(m.text, crlf, bom));
   return true;
 }
 
