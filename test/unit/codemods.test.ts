@@ -646,6 +646,20 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     expect(tree.changes()).toEqual([]);
     expect(todos).toEqual([expect.stringMatching(/^old\.py:\d+: module: it does not parse as Python 3 \(/)]);
   });
+
+  it('leaves a module in another encoding as it was, and says so (it said it did not parse)', async () => {
+    const dir = tempDir('latin-');
+    const bytes = Buffer.from(
+      '# -*- coding: latin-1 -*-\nfrom dagster import solid\n\n\n@solid\ndef f(context):\n    return "caf\xe9"\n',
+      'latin1',
+    );
+    writeFileSync(join(dir, 'latin.py'), bytes);
+    const { tree, todos } = await run(dir, {});
+    expect(tree.changes()).toEqual([]);
+    expect(todos).toEqual([
+      'latin.py:1: module: it is not UTF-8 (its coding line says latin-1), which the codemod reads; save it as UTF-8 (and drop the coding line), then run again, or migrate it by hand',
+    ]);
+  });
 });
 
 describe('codemod v5-added-modules on modules a team edited', () => {

@@ -281,6 +281,14 @@ export const legacyDagster: Codemod = {
       const source = tree.read(path)!;
       if (!isLegacy(source)) continue;
       const { text, crlf } = toLf(source);
+      // PEP 263: a coding line other than UTF-8's (`# -*- coding: latin-1 -*-`), whose bytes are not UTF-8.
+      const coding = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/m.exec(text.split('\n', 2).join('\n'))?.[1];
+      if (coding && !/^utf[-_]?8/i.test(coding) && text.includes('\uFFFD')) {
+        ctx.todo(
+          `${path}:1: module: it is not UTF-8 (its coding line says ${coding}), which the codemod reads; save it as UTF-8 (and drop the coding line), then run again, or migrate it by hand`,
+        );
+        continue;
+      }
       const problem = (await parseError(text)) ?? (await python2Construct(text));
       if (problem) {
         ctx.todo(
