@@ -184,6 +184,26 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
   return facts;
 }
 
+/**
+ * The modules that hold a run config the legacy modules name by a name imported from there:
+ * `run_config=LOCAL` (a preset's, or a run's), `from .run_configs import LOCAL`.
+ */
+function heldRunConfigModules(modules: Module[], facts: Facts): Set<string> {
+  const out = new Set<string>();
+  for (const m of modules) {
+    const imports = facts.get(m.path)?.imports;
+    if (!imports?.size || !/run_config/.test(m.text)) continue;
+    const named = new Set<string>();
+    for (const p of facts.get(m.path)!.pipelines.values()) for (const s of p.presets) named.add(s.config);
+    for (const [, value] of m.text.matchAll(/\brun_config\s*=\s*(\w+)\b(?!\s*[.([])/g)) named.add(value!);
+    for (const name of named) {
+      const from = imports.get(name);
+      if (from) out.add(from[0]);
+    }
+  }
+  return out;
+}
+
 const executorOf = new WeakMap<FileTree, boolean>();
 /**
  * Whether a module of the tree names an executor (a mode's, or a job's already migrated): a run
@@ -302,10 +322,11 @@ export const legacyDagster: Codemod = {
     if (modules.length) {
       let facts = await learn(tree, modules);
       // Run config a legacy module imports from one that imports nothing of Dagster (`LOCAL =
-      // {"solids": ...}` in run_configs.py): its keys are migrated as the importing module's own.
-      const imported = new Set([...facts.values()].flatMap((f) => [...f.imports.values()].map(([at]) => at)));
-      const held = py.filter(
-        (p) => imported.has(p) && !modules.some((m) => m.path === p) && RUN_CONFIG_TEXT.test(tree.read(p) ?? ''),
+      // {"solids": ...}` in run_configs.py), named as a preset's or a run's run config: that
+      // module's keys are migrated as the importing module's own. (Only then: a module of other
+      // data, `{"solids": ...}` of a chemistry lab, is not run config.)
+      const held = [...heldRunConfigModules(modules, facts)].filter(
+        (p) => py.includes(p) && !modules.some((m) => m.path === p) && RUN_CONFIG_TEXT.test(tree.read(p) ?? ''),
       );
       for (const path of held) {
         const { text, crlf } = toLf(tree.read(path)!);
