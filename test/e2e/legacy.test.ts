@@ -233,6 +233,7 @@ describe('the legacy Dagster 0.x codemod on the corpus', () => {
           'presets-in-variables',
           'dagster-module-names',
           'through-the-module',
+          'mode-lists',
         ].includes(name)
           ? TODOS_LEFT
           : 0,

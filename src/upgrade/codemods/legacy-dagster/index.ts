@@ -29,7 +29,7 @@ import { metadataEdits } from './metadata.ts';
 import { type ModuleRewrite, namespaceOf } from './module.ts';
 import { opEdits } from './ops.ts';
 import { partitionEdits } from './partitions.ts';
-import { pipelineEdits, presetFiles, readPipelines, readVariables } from './pipelines.ts';
+import { confirmModeLists, pipelineEdits, presetFiles, readPipelines, readVariables } from './pipelines.ts';
 import { migrateRunConfigFiles } from './preset-files.ts';
 import { calleeName, topLevelAssignments, topLevelNames } from './python-text.ts';
 import { mayRename, renameEdits } from './renames.ts';
@@ -161,6 +161,15 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
     }
     facts.set(m.path, f);
   }
+  confirmModeLists(
+    facts,
+    new Map(
+      tree
+        .list()
+        .filter((p) => p.endsWith('.py'))
+        .map((p) => [p, tree.read(p) ?? '']),
+    ),
+  );
   // Pipelines after every module's mode and preset variables are known (they may be imported).
   for (const m of modules) {
     const root = roots.get(m.path)!;

@@ -19,6 +19,7 @@
 
 import { dirname, join, normalize } from 'node:path';
 import type { Edit, SgNode } from '@ast-grep/napi';
+import { DAGSTER_EXPORTS } from './dagster-exports.ts';
 import { type Facts, jobFor, lookup, type Mode, type ModuleFacts, type Pipeline, type Preset } from './facts.ts';
 import { callPiece, fitAt, layoutCall, nodePiece, type Piece, prefixed } from './format.ts';
 import type { ModuleRewrite } from './module.ts';
@@ -195,6 +196,36 @@ function yamlFiles(
   return { files: out, computed };
 }
 
+/**
+ * Keeps, of the mode lists pass 0 found, those only `mode_defs=` uses (besides imports), each
+ * `mode_defs=` of that name importing it from where it is defined: a list another use reads as
+ * modes (`[m.name for m in MODES]`), or that a module reaches through a re-export, stays as it was.
+ */
+export function confirmModeLists(facts: Facts, texts: Map<string, string>): void {
+  for (const [path, f] of facts)
+    for (const name of [...f.modeLists.keys()]) {
+      const word = (re: string, flags = 'g') => new RegExp(re.replaceAll('NAME', name), flags);
+      const kept = [...texts].every(([at, text]) => {
+        const imports = /^[ \t]*(from\s+\S+\s+)?import\s+(\([^)]*\)|.*)$/gm;
+        const importing = (text.match(imports) ?? []).some((i) => word('\\bNAME\\b', '').test(i));
+        // Another module's own list of that name is not this one.
+        if (at !== path && !importing) return true;
+        if (at !== path) {
+          const from = facts.get(at)?.imports.get(name)?.[0];
+          // Imported from a module that defines a list of that name itself: another list.
+          if (from && from !== path && word('^NAME\\s*=', 'm').test(texts.get(from) ?? '')) return true;
+          // Imported through a re-export, or by a module not migrated: a use this cannot see.
+          if (from !== path) return false;
+        }
+        const code = text.replace(imports, '');
+        const uses = code.match(word('\\bNAME\\b'))?.length ?? 0;
+        const asModes = code.match(word('\\bmode_defs\\s*=\\s*NAME\\b'))?.length ?? 0;
+        return uses === asModes + (at === path ? 1 : 0);
+      });
+      if (!kept) f.modeLists.delete(name);
+    }
+}
+
 /** Pass 0 for one module: its mode and preset variables (other modules' pipelines may use them). */
 export function readVariables(root: SgNode, module: string, files: Set<string>, facts: ModuleFacts): void {
   for (const { name, right } of topLevelAssignments(root)) {
@@ -208,7 +239,11 @@ export function readVariables(root: SgNode, module: string, files: Set<string>, 
             ? facts.modeVars.get(item.text())
             : undefined,
       );
-      if (items.length && modes.every((m) => m))
+      // Only modes whose every part is named where a job of another module can name it too: the
+      // resource dict (`MODES[i]`), and an executor Dagster exports (loggers, or an executor of the
+      // team's, would be names of this module the other does not import).
+      const portable = (m: Mode | undefined) => m && !m.loggers && (!m.executor || DAGSTER_EXPORTS.has(m.executor));
+      if (items.length && modes.every(portable))
         facts.modeLists.set(
           name,
           modes.map((m, i) => ({ ...m!, resources: `${name}[${i}]`, inline: false, resourcesNode: undefined })),
@@ -402,8 +437,9 @@ export function pipelineEdits(r: ModuleRewrite, facts: Facts): Edit[] {
   for (const { name, right } of variables) {
     const mode = mine.modeVars.get(name);
     if (mode && isMode(right)) asResources(right);
-    // MODES = [ModeDefinition(...), ...] (mode_defs=MODES): a list of their resource dicts, which 1.x imports.
-    if (right.kind() === 'list' && listItems(right).some(isMode))
+    // MODES = [ModeDefinition(...), ...] (mode_defs=MODES): a list of their resource dicts, which 1.x
+    // imports (when nothing else uses it as modes: confirmModeLists).
+    if (right.kind() === 'list' && mine.modeLists.has(name) && listItems(right).some(isMode))
       for (const item of listItems(right)) if (isMode(item)) asResources(item);
     const preset = mine.presetVars.get(name);
     if (preset && right.kind() === 'call') {
