@@ -428,10 +428,15 @@ describe('codemod legacy-dagster-0x: nothing unparsable, nothing silent', () => 
     const source =
       'from dagster import PresetDefinition, execute_pipeline, pipeline, reconstructable, solid\n\n\n@solid\ndef a(context):\n    return 1\n\n\n@pipeline(preset_defs=[PresetDefinition("small", run_config={})])\ndef p():\n    a()\n\n\ndef run(config):\n    execute_pipeline(reconstructable(p), preset="small")\n    execute_pipeline(reconstructable(p), run_config=config)\n';
     const { todos } = await run(tempDir('execute-job-'), { 'e.py': source });
+    // And reconstructable() refuses a job of to_job (the preset's, and the default mode's): a TODO each.
+    const refused = (job: string) =>
+      `: reconstructable(${job}): ${job} is made by to_job, which reconstructable() refuses: define def ${job}_def(): return p.to_job(...) at module scope (the same arguments), and pass reconstructable(${job}_def)`;
     expect(todos).toEqual([
+      expect.stringMatching(new RegExp(`^e\\.py:\\d+${refused('p_small').replace(/[()[\].]/g, '\\$&')}$`)),
       expect.stringMatching(
         /^e\.py:\d+: execute_pipeline\(reconstructable\(\.\.\.\)\): 0\.x ran it in process unless its run config chose multiprocess; .* \(the preset's, given whole: a run config replaces the job's\)/,
       ),
+      expect.stringMatching(new RegExp(`^e\\.py:\\d+${refused('p_default').replace(/[()[\].]/g, '\\$&')}$`)),
       expect.stringMatching(
         /^e\.py:\d+: execute_pipeline\(reconstructable\(\.\.\.\)\): .*, or pass a persistent instance$/,
       ),

@@ -227,6 +227,14 @@ export function executionEdits(r: ModuleRewrite, facts: Facts, needed: Map<strin
     const restArgs = args.filter((a) => a !== target && !['mode', 'preset'].includes(a.name ?? ''));
     const rest = argPieces(r, restArgs);
     if (wrapped) {
+      // A job of to_job is no target of reconstructable() (Dagster raises: it wants a function
+      // at module scope that returns the job).
+      if (p.split)
+        r.todos.add(
+          call,
+          `reconstructable(${job})`,
+          `${job} is made by to_job, which reconstructable() refuses: define def ${job}_def(): return ${p.fn}.to_job(...) at module scope (the same arguments), and pass reconstructable(${job}_def)`,
+        );
       const instance = argNamed(args, 'instance') ? [] : [`instance=${r.ns}DagsterInstance.ephemeral()`];
       const inProcess = inProcessConfig(r, call, args, p, preset, mode);
       edits.push(
