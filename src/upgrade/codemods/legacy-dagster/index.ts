@@ -50,6 +50,9 @@ const isLegacy = (source: string) =>
   (/^\s*(from dagster(\.\w+)* import|import dagster)/m.test(source) && LEGACY_TEXT.test(source)) ||
   (/^@(solid|lambda_solid|composite_solid|pipeline)\b/m.test(source) && /solid_config|@pipeline\b/.test(source));
 
+/** The tree's Python modules. */
+const py = (tree: FileTree) => tree.list().filter((p) => p.endsWith('.py'));
+
 /** Keeps the outermost of overlapping edits (a later pass or run does the inner ones). */
 function disjoint(edits: Edit[]): Edit[] {
   const sorted = [...edits].sort(
@@ -161,15 +164,9 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
     }
     facts.set(m.path, f);
   }
-  confirmModeLists(
-    facts,
-    new Map(
-      tree
-        .list()
-        .filter((p) => p.endsWith('.py'))
-        .map((p) => [p, tree.read(p) ?? '']),
-    ),
-  );
+  // The package's texts only when a mode list was found (most packages have none).
+  if ([...facts.values()].some((f) => f.modeLists.size))
+    confirmModeLists(facts, new Map(py(tree).map((p) => [p, tree.read(p) ?? ''])));
   // Pipelines after every module's mode and preset variables are known (they may be imported).
   for (const m of modules) {
     const root = roots.get(m.path)!;
@@ -197,14 +194,18 @@ async function learn(tree: FileTree, modules: Module[]): Promise<Facts> {
  * The modules that hold a run config the legacy modules name by a name imported from there:
  * `run_config=LOCAL` (a preset's, or a run's), `from .run_configs import LOCAL`.
  */
-function heldRunConfigModules(modules: Module[], facts: Facts): Set<string> {
+async function heldRunConfigModules(modules: Module[], facts: Facts): Promise<Set<string>> {
   const out = new Set<string>();
   for (const m of modules) {
     const imports = facts.get(m.path)?.imports;
-    if (!imports?.size || !/run_config/.test(m.text)) continue;
+    if (!imports?.size || !m.text.includes('run_config')) continue;
     const named = new Set<string>();
     for (const p of facts.get(m.path)!.pipelines.values()) for (const s of p.presets) named.add(s.config);
-    for (const [, value] of m.text.matchAll(/\brun_config\s*=\s*(\w+)\b(?!\s*[.([])/g)) named.add(value!);
+    const root = (await parsePython(m.text)).root();
+    for (const kw of root.findAll({
+      rule: { kind: 'keyword_argument', has: { field: 'name', regex: '^run_config$' } },
+    }))
+      if (kw.field('value')?.kind() === 'identifier') named.add(kw.field('value')!.text());
     for (const name of named) {
       const from = imports.get(name);
       if (from) out.add(from[0]);
@@ -304,28 +305,31 @@ export const legacyDagster: Codemod = {
   version: 1,
   description: 'Dagster 0.x (solids, pipelines, modes, presets) to current Dagster: ops, jobs, graphs, Definitions',
   async run(tree, ctx) {
-    const py = tree.list().filter((p) => p.endsWith('.py'));
-    const modules: Module[] = [];
-    for (const path of py) {
-      const source = tree.read(path)!;
-      if (!isLegacy(source)) continue;
-      const { text, crlf } = toLf(source);
+    const files = py(tree);
+    /** A module to migrate, or undefined (with a report line) when it cannot be read as Python 3. */
+    const prepared = async (path: string): Promise<Module | undefined> => {
+      const { text, crlf } = toLf(tree.read(path)!);
       // PEP 263: a coding line other than UTF-8's (`# -*- coding: latin-1 -*-`), whose bytes are not UTF-8.
       const coding = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/m.exec(text.split('\n', 2).join('\n'))?.[1];
       if (coding && !/^utf[-_]?8/i.test(coding) && text.includes('\uFFFD')) {
         ctx.todo(
           `${path}:1: module: it is not UTF-8 (its coding line says ${coding}), which the codemod reads; save it as UTF-8 (and drop the coding line), then run again, or migrate it by hand`,
         );
-        continue;
+        return undefined;
       }
       const problem = (await parseError(text)) ?? (await python2Construct(text));
       if (problem) {
         ctx.todo(
           `${path}:${problem.line}: module: it does not parse as Python 3 (${problem.what}); migrate it by hand`,
         );
-        continue;
+        return undefined;
       }
-      modules.push({ path, text: await unaliased(text), crlf, style: styleFor(tree, path) });
+      return { path, text: await unaliased(text), crlf, style: styleFor(tree, path) };
+    };
+    const modules: Module[] = [];
+    for (const path of files) {
+      const m = isLegacy(tree.read(path)!) ? await prepared(path) : undefined;
+      if (m) modules.push(m);
     }
     let changes = 0;
     if (modules.length) {
@@ -334,12 +338,12 @@ export const legacyDagster: Codemod = {
       // {"solids": ...}` in run_configs.py), named as a preset's or a run's run config: that
       // module's keys are migrated as the importing module's own. (Only then: a module of other
       // data, `{"solids": ...}` of a chemistry lab, is not run config.)
-      const held = [...heldRunConfigModules(modules, facts)].filter(
-        (p) => py.includes(p) && !modules.some((m) => m.path === p) && RUN_CONFIG_TEXT.test(tree.read(p) ?? ''),
+      const held = [...(await heldRunConfigModules(modules, facts))].filter(
+        (p) => files.includes(p) && !modules.some((m) => m.path === p) && RUN_CONFIG_TEXT.test(tree.read(p) ?? ''),
       );
       for (const path of held) {
-        const { text, crlf } = toLf(tree.read(path)!);
-        if (!(await parseError(text))) modules.push({ path, text, crlf, style: styleFor(tree, path) });
+        const m = await prepared(path);
+        if (m) modules.push(m);
       }
       if (held.length) facts = await learn(tree, modules);
       for (const m of modules) if (await migrateModule(tree, m.path, facts, m)) changes++;
@@ -348,7 +352,7 @@ export const legacyDagster: Codemod = {
     // Every TODO left in the package (its preset YAML files too), this run's and earlier runs', is
     // reported where it is.
     const yaml = tree.list().filter((p) => /\.ya?ml$/.test(p));
-    for (const path of [...py, ...yaml]) for (const t of reportTodos(path, tree.read(path) ?? '')) ctx.todo(t);
+    for (const path of [...files, ...yaml]) for (const t of reportTodos(path, tree.read(path) ?? '')) ctx.todo(t);
     return changes;
   },
 };
