@@ -70,6 +70,13 @@ export default { createPromptModule, Separator, prompt };`,
   chalk: `const chalk = new Proxy(function () {}, { get: (_t, key) => (key === 'level' ? 0 : chalk), apply: (_t, _this, args) => args.join(' ') });
 export default chalk;`,
   ora: `export default () => ({ isSpinning: false, text: '', suffixText: '', start() { return this; }, stop() { return this; }, succeed() { return this; }, fail() { return this; } });`,
+  // Yeoman's and mem-fs-editor's debug lines print only when DEBUG is set: the package (which looks
+  // at standard error's terminal as it loads, opening the stream) loads only then.
+  debug: `const off = Object.assign(() => {}, { enabled: false });
+off.extend = () => off;
+export default function createDebug(namespace) {
+  return process.env.DEBUG ? require('debug')(namespace) : off;
+}`,
   // Yeoman asserts with ok() only; node:assert is four of Node's modules to load.
   'node:assert': `const ok = (value, message) => { if (!value) throw message instanceof Error ? message : new Error(message ?? 'assertion failed'); };
 export default Object.assign(ok, { ok });`,
@@ -137,6 +144,34 @@ const yeomanPlugin = {
 };
 
 /**
+ * The yaml package, loaded when our code first calls it: a generation whose platform files' parsed
+ * values are cached (src/yaml/value-cache.ts) and whose answers file needs no quoting decision of
+ * its (src/render/literals.ts) never does, and its modules' start is a share of a generation's.
+ * Our code imports these functions of it (a name missing here fails the build), and LineCounter,
+ * which it only constructs.
+ */
+const YAML_FUNCTIONS = ['parse', 'parseDocument', 'stringify', 'isAlias', 'isMap', 'isPair', 'isScalar', 'isSeq'];
+const lazyYamlPlugin = {
+  name: 'lazy-yaml',
+  setup(b) {
+    const real = createRequire(join(import.meta.dirname, '..', 'package.json')).resolve('yaml');
+    b.onResolve({ filter: /^yaml$/ }, (args) =>
+      /[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: 'yaml', namespace: 'cp-lazy-yaml' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'cp-lazy-yaml' }, () => ({
+      contents: [
+        'let loaded;',
+        `const yaml = () => (loaded ??= require(${JSON.stringify(real)}));`,
+        ...YAML_FUNCTIONS.map((name) => `export const ${name} = (...args) => yaml().${name}(...args);`),
+        'export function LineCounter(...args) { return new (yaml().LineCounter)(...args); }',
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: dirname(real),
+    }));
+  },
+};
+
+/**
  * Every template below templates/, precompiled (src/render/precompiled.ts is replaced by them), so
  * that the bundle ships only the Handlebars runtime; the full Handlebars goes to dist/handlebars.cjs,
  * which loads only for a template that was not precompiled (a string in code).
@@ -168,6 +203,10 @@ function precompiledModule() {
   const sources = [...new Set(hbs.map((file) => readFileSync(file, 'utf8')))];
   const partialsDir = join(templatesRoot, 'partials');
   const partials = hbs.filter((file) => file.startsWith(partialsDir + sep));
+  const files = walk(templatesRoot).map((file) => [
+    relative(templatesRoot, file).split(sep).join('/'),
+    file.endsWith('.hbs') ? templateKey(readFileSync(file, 'utf8')) : null,
+  ]);
   return [
     'export const PRECOMPILED = {',
     `  templates: new Map([\n${sources.map((source) => `    [${JSON.stringify(templateKey(source))}, ${spec(source)}],`).join('\n')}\n  ]),`,
@@ -182,6 +221,7 @@ function precompiledModule() {
           )}: ${spec(readFileSync(file, 'utf8'))},`,
       )
       .join('\n')}\n  },`,
+    `  files: ${JSON.stringify(Object.fromEntries(files))},`,
     '};',
     `export ${templateKey.toString()}`,
   ].join('\n');
@@ -283,7 +323,7 @@ const initializer = await build({
   outfile: join(staging, 'create-pipeline.cjs'),
   write: false,
   define: scriptDefines,
-  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, promptsPlugin],
+  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, promptsPlugin, lazyYamlPlugin],
 });
 const prompts = await build({
   ...scriptOptions,
@@ -299,7 +339,7 @@ const cli = await build({
   external: NODE_MODULES,
   // Every import() becomes a require (a script compiled from a code cache cannot import).
   supported: { 'dynamic-import': false },
-  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin],
+  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, lazyYamlPlugin],
 });
 /** The packages (not Node's own modules) a build's outputs load, and how. */
 const externalsOf = (...results) =>

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isMap, type Node } from 'yaml';
 import type { PlatformConfig } from '../../src/conventions/platform-config.ts';
 import { InputError, StateError } from '../../src/errors.ts';
-import { type RenderedFile, renderFolders, renderString, templateText } from '../../src/render/templates.ts';
+import { type RenderedFile, renderFolders, renderTemplate, templateIdentity } from '../../src/render/templates.ts';
 import { comparePaths } from '../../src/tree/order.ts';
 import {
   appendAt,
@@ -130,7 +130,7 @@ export function composeFile(platform: PlatformConfig, pipelines: string[], base:
         end,
         of
           .map((pipeline) =>
-            renderString(composeService(), { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(
+            renderTemplate(COMPOSE_SERVICE, { pipeline, image: `${platform.name}/${pipeline}:latest`, anchor }).replace(
               /\n?$/,
               '\n',
             ),
@@ -148,13 +148,17 @@ export function composeFile(platform: PlatformConfig, pipelines: string[], base:
   if (pipelines.every((pipeline) => PLAIN.test(pipeline))) {
     let sample = 'pipeline';
     while (services.includes(sample)) sample += '_';
-    cachedValue('compose-edit', JSON.stringify([base, composeService(), platform.name, sample]), () => {
-      checkEdited(withServices([sample]), COMPOSE_BASE);
-      return true;
-    });
+    cachedValue(
+      'compose-edit',
+      JSON.stringify([base, templateIdentity(COMPOSE_SERVICE), platform.name, sample]),
+      () => {
+        checkEdited(withServices([sample]), COMPOSE_BASE);
+        return true;
+      },
+    );
   } else checkEdited(out, COMPOSE_BASE);
   return header + out;
 }
 
 /** A compose code-server service, as the template of a new service looks in the file. */
-const composeService = (): string => templateText('platform/compose-service.yaml.hbs');
+const COMPOSE_SERVICE = 'platform/compose-service.yaml.hbs';

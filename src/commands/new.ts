@@ -75,7 +75,7 @@ export async function run(argv: string[], program = 'pipeline new'): Promise<voi
     platform: values.platform === true,
     branch: values.branch as boolean | undefined,
     dryRun: values['dry-run'] === true,
-    interactive: canPrompt() && values.yes !== true,
+    interactive: values.yes !== true && canPrompt(),
   });
   process.stdout.write(`${values.json ? reportAsJson(report) : renderReport(report)}\n`);
 }

@@ -159,9 +159,22 @@ function yamlQuoted(value: string): string {
  */
 const PLAIN_WORD = /^[A-Za-z_][\w./-]*$/;
 
+/**
+ * Words of those characters (and `*`, as in a cron schedule `0 6 * * *`) joined by single spaces,
+ * not starting with `-` or a document marker: plain too, as nothing YAML reads as a number, date,
+ * boolean or null has a space without a colon.
+ */
+const PLAIN_WORDS = /^(?!\.\.\.)[\w./][\w./*-]*(?: [\w./*-]+)+$/;
+/** A version (`0.1.0`): numbers joined by two dots or more, which no YAML number has. */
+const VERSION = /^\d+(?:\.\d+){2,}$/;
+/** What no plain scalar can be: it holds a `: ` or ` #`, ends in a colon or a space, or starts with an indicator or a space. */
+const NEVER_PLAIN = /: | #|[:\s]$|^[\s!&*'"%@`|>#]/;
+
 /** A string on one line: plain when YAML 1.1 and 1.2 read it back unchanged, else double-quoted. */
 function yamlLine(value: string): string {
   if (PLAIN_WORD.test(value)) return yaml11Type(value) === undefined ? value : yamlQuoted(value);
+  if (PLAIN_WORDS.test(value) || VERSION.test(value)) return value;
+  if (NEVER_PLAIN.test(value)) return yamlQuoted(value);
   // Flow indicators are quoted too (the helper writes into flow lists), and so is what PyYAML
   // reads as an indicator in a flow list (a leading - ? or :, a trailing :).
   const plain =

@@ -7,6 +7,12 @@ export interface Precompiled {
   templates: Map<string, TemplateSpecification>;
   /** Partial name (path below templates/partials, without .hbs) -> its precompiled specification. */
   partials: Record<string, TemplateSpecification>;
+  /**
+   * Every file below templates/ at the build (POSIX paths, in the order `walk` lists them), and for
+   * each template (`.hbs`) its key in `templates`: a generation neither lists the folders nor reads
+   * and hashes its templates.
+   */
+  files: Record<string, string | null>;
 }
 
 export const PRECOMPILED: Precompiled | undefined = undefined;

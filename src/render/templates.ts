@@ -140,17 +140,54 @@ const compiled = new Map<string, HandlebarsTemplateDelegate>();
 export function renderString(template: string, data: object): string {
   let render = compiled.get(template);
   if (!render) {
-    const spec = PRECOMPILED?.templates.get(templateKey(template));
-    if (spec) {
-      runtime ??= createRuntime();
-      render = runtime.template(spec);
-    } else {
+    render = precompiledRender(templateKey(template));
+    if (!render) {
       compiler ??= createCompiler();
       render = compiler.compile(template, COMPILE_OPTIONS);
     }
     compiled.set(template, render);
   }
   return render(data);
+}
+
+/** The render function of the precompiled template of this key, if the build precompiled one. */
+const precompiledRenders = new Map<string, HandlebarsTemplateDelegate>();
+function precompiledRender(key: string): HandlebarsTemplateDelegate | undefined {
+  let render = precompiledRenders.get(key);
+  const spec = render ? undefined : PRECOMPILED?.templates.get(key);
+  if (spec) {
+    runtime ??= createRuntime();
+    render = runtime.template(spec);
+    precompiledRenders.set(key, render);
+  }
+  return render;
+}
+
+/**
+ * Renders the template of templates/ at `path` (`platform/compose-service.yaml.hbs`): from the
+ * build's precompiled copy, without reading the file, or else from the file.
+ */
+export function renderTemplate(path: string, data: object): string {
+  const key = PRECOMPILED?.files[path];
+  const render = key ? precompiledRender(key) : undefined;
+  return render ? render(data) : renderString(templateText(path), data);
+}
+
+/** What tells one version of the template at `path` from another: the build's key for it, or its text. */
+export function templateIdentity(path: string): string {
+  return PRECOMPILED?.files[path] ?? templateText(path);
+}
+
+/** The files below templates/<folder>, relative to it (POSIX separators, in `walk`'s order): the build's list, or the disk's. */
+function folderFiles(folder: string): string[] {
+  if (PRECOMPILED) {
+    const prefix = `${folder}/`;
+    return Object.keys(PRECOMPILED.files)
+      .filter((path) => path.startsWith(prefix))
+      .map((path) => path.slice(prefix.length));
+  }
+  const base = join(templatesDir(), folder);
+  return walk(base).map((file) => relative(base, file).split(sep).join('/'));
 }
 
 /**
@@ -160,15 +197,18 @@ export function renderString(template: string, data: object): string {
 export function renderFolders(folders: string[], data: Record<string, unknown>): RenderedFile[] {
   const out = new Map<string, RenderedFile>();
   for (const folder of folders) {
-    const base = join(templatesDir(), folder);
-    for (const file of walk(base)) {
-      const rel = relative(base, file).split(sep).join('/');
+    for (const rel of folderFiles(folder)) {
       const path = rel
         .replace(/__(\w+)__/g, (whole, key: string) => (typeof data[key] === 'string' ? (data[key] as string) : whole))
         .replace(/\.hbs$/, '')
         .replace(/(^|\/)_dot_/g, '$1.');
-      const raw = readFileSync(file, 'utf8');
-      out.set(path, { path, content: file.endsWith('.hbs') ? renderString(raw, data) : raw });
+      const template = `${folder}/${rel}`;
+      out.set(path, {
+        path,
+        content: rel.endsWith('.hbs')
+          ? renderTemplate(template, data)
+          : readFileSync(join(templatesDir(), template), 'utf8'),
+      });
     }
   }
   return [...out.values()].sort((a, b) => comparePaths(a.path, b.path));

@@ -154,6 +154,36 @@ describe('create-pipeline --yes', () => {
     expect(readdirSync(join(cache, 'create-pipeline')).filter((name) => name.endsWith('.v8cache'))).toHaveLength(2);
   });
 
+  it('renders the templates the build precompiled, without reading them: an install without its .hbs files generates the same pipeline', () => {
+    const install = join(tempDir('install-'), 'create-pipeline');
+    cpSync(dirname(dirname(builtBin('create-pipeline'))), install, { recursive: true });
+    const hbs = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? hbs(join(dir, entry.name)) : entry.name.endsWith('.hbs') ? [join(dir, entry.name)] : [],
+      );
+    const templates = hbs(join(install, 'templates'));
+    expect(templates.length).toBeGreaterThan(20);
+    for (const file of templates) rmSync(file);
+    const generate = (bin: string) => {
+      const dir = makePlatform();
+      const result = spawnSync(process.execPath, [bin, 'orders', '--yes', '--template', 'transform', '--no-branch'], {
+        cwd: dir,
+        env: { ...process.env, NODE_COMPILE_CACHE: tempDir('compile-cache-') },
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stderr).toBe(0);
+      const files = (sub: string): string[] =>
+        readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((entry) =>
+          entry.isDirectory() ? files(join(sub, entry.name)) : [join(sub, entry.name)],
+        );
+      return Object.fromEntries(files('pipelines/orders').map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
+    };
+    const whole = generate(builtBin('create-pipeline'));
+    // The pipeline's sample data is copied as it is, from the install's templates/.
+    expect(Object.keys(whole)).toContain('pipelines/orders/src/orders/sample_data/raw/orders.csv');
+    expect(generate(join(install, 'dist', 'create-pipeline.js'))).toEqual(whole);
+  });
+
   it("keeps platform.yaml's parsed value between runs, and reads the file anew once it is edited", () => {
     const dir = makePlatform();
     const cache = tempDir('compile-cache-');

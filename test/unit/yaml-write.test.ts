@@ -128,6 +128,41 @@ describe('YAML written by the tool', () => {
     expect(words.filter((word) => yamlValue(word) === word).length).toBeGreaterThan(1000);
   });
 
+  it(`decides about a line of words, or one that cannot be plain, as the yaml package does ${seeded}`, () => {
+    const lines = [
+      '0 6 * * *',
+      '*/15 9-17 * * 1-5',
+      'Daily transform: revenue per day.',
+      'a - b',
+      '. x',
+      '... x',
+      '--- x',
+      'a *b',
+      'x #y',
+      'x: y',
+      'trail ',
+      ' lead',
+      '*alias x',
+      '&anchor x',
+      '!tag x',
+      'Revenue of orders per day.',
+      '0.1.0',
+      '12.0.3.4',
+      '1.2',
+      '1.2e3',
+      ...fc.sample(fc.stringMatching(/^[\w.:#*! -]{1,12}$/), { seed: SEED, numRuns: 2000 }),
+      ...fc.sample(fc.stringMatching(/^[\de.+-]{1,8}$/), { seed: SEED, numRuns: 500 }),
+    ];
+    // The decision in full: the yaml package's, and quoted where PyYAML reads a flow indicator.
+    const plain = (line: string) =>
+      !/[\n,[\]{}]|^[-?:]|:$/.test(line) &&
+      yaml11Type(line) === undefined &&
+      stringify(line, { lineWidth: 0 }).trimEnd() === line;
+    const wrong = lines.filter((line) => yamlValue(line) !== (plain(line) ? line : JSON.stringify(line)));
+    expect(wrong).toEqual([]);
+    expect(lines.filter((line) => yamlValue(line) === line).length).toBeGreaterThan(200);
+  });
+
   it(`reads back the same in PyYAML and the yaml package ${seeded}`, () => {
     const generated = fc.sample(
       fc.oneof(
