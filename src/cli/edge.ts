@@ -1,6 +1,7 @@
 // The one place where errors meet the user. A CliError prints its one-line message and exits with
 // its code; anything else is a bug: full stack, exit 1.
 import { CliError, EXIT } from '../errors.ts';
+import { flushed, print, printError } from '../output.ts';
 
 export async function runAtEdge(program: string, json: boolean, main: () => Promise<number | void>): Promise<never> {
   let code: number;
@@ -8,19 +9,18 @@ export async function runAtEdge(program: string, json: boolean, main: () => Prom
     code = (await main()) ?? EXIT.ok;
   } catch (error) {
     if (isPromptExit(error)) {
-      process.stderr.write(`${program}: cancelled; nothing was written\n`);
+      printError(`${program}: cancelled; nothing was written\n`);
       code = 130;
     } else if (error instanceof CliError) {
-      process.stderr.write(`${program}: error: ${error.message}\n`);
-      if (json)
-        process.stdout.write(`${JSON.stringify({ ok: false, error: error.message, exitCode: error.exitCode })}\n`);
+      printError(`${program}: error: ${error.message}\n`);
+      if (json) print(`${JSON.stringify({ ok: false, error: error.message, exitCode: error.exitCode })}\n`);
       code = error.exitCode;
     } else {
-      process.stderr.write(
+      printError(
         `${program}: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
       );
       if (json)
-        process.stdout.write(
+        print(
           `${JSON.stringify({ ok: false, error: String((error as Error)?.message ?? error), exitCode: EXIT.failure })}\n`,
         );
       code = EXIT.failure;
@@ -28,7 +28,7 @@ export async function runAtEdge(program: string, json: boolean, main: () => Prom
   }
   process.exitCode = code;
   // Let stdout drain before leaving (pipes in scripts and CI).
-  await new Promise((resolve) => process.stdout.write('', resolve));
+  await flushed();
   process.exit(code);
 }
 

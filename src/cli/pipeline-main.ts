@@ -4,6 +4,7 @@
 // dependencies.
 import { EXIT, InputError } from '../errors.ts';
 import { type Importer, useImporter } from '../import-at-run-time.ts';
+import { print, printError } from '../output.ts';
 import { cliVersion } from '../paths.ts';
 import { runAtEdge } from './edge.ts';
 
@@ -81,13 +82,13 @@ export function main(argv: string[], importer: Importer): Promise<never> {
     // Asked for, the help is the output (stdout, exit 0); without a command, it is the usage error's
     // message (stderr, exit 2), so a script's stdout stays empty.
     if (first === undefined) {
-      process.stderr.write(`${help()}\n`);
+      printError(`${help()}\n`);
       return EXIT.usage;
     }
     // `pipeline help list` is `pipeline list --help`, as git and npm read it.
     if (first === 'help' && rest[0] && COMMANDS[rest[0]]) return (await COMMANDS[rest[0]].load()).run(['--help']);
-    if (first === '--help' || first === '-h' || first === 'help') return void process.stdout.write(`${help()}\n`);
-    if (first === '--version' || first === '-v') return void process.stdout.write(`${cliVersion()}\n`);
+    if (first === '--help' || first === '-h' || first === 'help') return void print(`${help()}\n`);
+    if (first === '--version' || first === '-v') return void print(`${cliVersion()}\n`);
     const command = COMMANDS[first];
     if (!command)
       throw new InputError(

@@ -8,6 +8,7 @@ import { findPlatformRoot } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { canPrompt } from '../options/terminal.ts';
+import { print, printError } from '../output.ts';
 import { recoverBeforeReading } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
@@ -212,7 +213,7 @@ async function list(argv: string[]): Promise<number> {
   const { root, plop, list: custom } = await customGenerators(cwdOf(argv));
   const builtIn = KINDS.map((name) => ({ name, description: KIND_SUMMARY[name], source: 'built-in' }));
   const platform = custom.map((g) => ({ ...g, source: relative(root!, findPlopfile(root!)!) }));
-  if (values.json) process.stdout.write(`${JSON.stringify([...builtIn, ...platform], null, 2)}\n`);
+  if (values.json) print(`${JSON.stringify([...builtIn, ...platform], null, 2)}\n`);
   else {
     const width = Math.max(...[...builtIn, ...platform].map((g) => g.name.length)) + 2;
     const lines = ['Built in:', ...builtIn.map((g) => `  ${g.name.padEnd(width)}${g.description}`)];
@@ -227,7 +228,7 @@ async function list(argv: string[]): Promise<number> {
         '',
         'No plopfile.mjs (or .js, .cjs) in the platform repo: a platform team adds its own generators there (see docs/add.md).',
       );
-    process.stdout.write(`${lines.join('\n')}\n`);
+    print(`${lines.join('\n')}\n`);
   }
   return EXIT.ok;
 }
@@ -242,7 +243,7 @@ async function runCustomGenerator(name: string, rest: string[], root: string, pl
   } = parseCommandArgs(rest, questions, FLAGS, `pipeline add ${name}`);
   if (values.help) {
     const intro = `${generator.description ?? name}\n\nA generator of the platform's ${relative(root, findPlopfile(root)!)}: its prompts are the questions below,\nits files are written in one transaction like the built-in kinds'.`;
-    process.stdout.write(
+    print(
       `${renderHelp(`pipeline add ${name} [options]`, intro, [
         { title: 'Questions', flags: questions },
         { title: 'Options', flags: FLAGS },
@@ -266,7 +267,7 @@ async function runCustomGenerator(name: string, rest: string[], root: string, pl
     interactive: canPrompt() && !values.json,
     dryRun: values['dry-run'] === true,
   });
-  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report, root)}\n`);
+  print(`${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report, root)}\n`);
   return EXIT.ok;
 }
 
@@ -274,11 +275,11 @@ export async function run(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   // Without a kind, the help is the usage error's message: stderr, exit 2.
   if (first === undefined) {
-    process.stderr.write(`${addHelp()}\n`);
+    printError(`${addHelp()}\n`);
     return EXIT.usage;
   }
   if (first === '--help' || first === '-h') {
-    process.stdout.write(`${addHelp()}\n`);
+    print(`${addHelp()}\n`);
     return EXIT.ok;
   }
   if (first === '--list' || first.startsWith('--')) return list(argv);
@@ -297,7 +298,7 @@ export async function run(argv: string[]): Promise<number> {
     positionals,
   } = parseCommandArgs(rest, QUESTIONS[kind], FLAGS, `pipeline add ${kind}`);
   if (values.help) {
-    process.stdout.write(`${addHelp(kind)}\n`);
+    print(`${addHelp(kind)}\n`);
     return EXIT.ok;
   }
   if (positionals.length > 0)
@@ -310,8 +311,6 @@ export async function run(argv: string[]): Promise<number> {
     interactive: canPrompt() && !values.json,
     dryRun: values['dry-run'] === true,
   });
-  process.stdout.write(
-    `${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report, findPlatformRoot(cwd))}\n`,
-  );
+  print(`${values.json ? JSON.stringify(report, null, 2) : renderAddReport(report, findPlatformRoot(cwd))}\n`);
   return EXIT.ok;
 }

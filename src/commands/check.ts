@@ -3,6 +3,7 @@ import { runCheck } from '../check/run.ts';
 import { commandRoot } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { print } from '../output.ts';
 import { recoverBeforeReading } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
@@ -49,7 +50,7 @@ export const checkHelp = () =>
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline check');
   if (values.help) {
-    process.stdout.write(`${checkHelp()}\n`);
+    print(`${checkHelp()}\n`);
     return EXIT.ok;
   }
   if (positionals.length > 0)
@@ -65,6 +66,6 @@ export async function run(argv: string[]): Promise<number> {
   const root = commandRoot(values.cwd as string | undefined, 'pipeline check');
   recoverBeforeReading(root);
   const report = await runCheck(root, { pipelines: (values.pipeline as string[] | undefined) ?? [] });
-  process.stdout.write(`${renderCheckReport(report, format)}\n`);
+  print(`${renderCheckReport(report, format)}\n`);
   return report.summary.errors > 0 ? EXIT.failure : EXIT.ok;
 }

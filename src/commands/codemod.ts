@@ -1,6 +1,7 @@
 import { commandRoot } from '../conventions/platform-config.ts';
 import { CliError, EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { print, printError } from '../output.ts';
 import { newCodemod, testCodemods } from '../upgrade/codemod-scaffold.ts';
 import { allCodemods } from '../upgrade/runner.ts';
 import { listCodemods } from './upgrade.ts';
@@ -30,12 +31,12 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline codemod');
   const [sub, id, ...extra] = positionals;
   if (values.help) {
-    process.stdout.write(`${codemodHelp()}\n`);
+    print(`${codemodHelp()}\n`);
     return EXIT.ok;
   }
   // Without a command: the usage where an error goes, so a script reading stdout takes none of it.
   if (!sub) {
-    process.stderr.write(`${codemodHelp()}\n`);
+    printError(`${codemodHelp()}\n`);
     return EXIT.usage;
   }
   if (extra.length) throw new InputError(`unexpected ${extra.join(' ')}; see pipeline codemod --help`);
@@ -43,15 +44,15 @@ export async function run(argv: string[]): Promise<number> {
   switch (sub) {
     case 'new':
       if (!id) throw new InputError('pipeline codemod new needs an id: pipeline codemod new add-team-tag');
-      process.stdout.write(`${await newCodemod(root, id, values)}\n`);
+      print(`${await newCodemod(root, id, values)}\n`);
       return EXIT.ok;
     case 'test': {
       const { text, failed } = await testCodemods(root, id);
-      process.stdout.write(`${text}\n`);
+      print(`${text}\n`);
       return failed ? EXIT.failure : EXIT.ok;
     }
     case 'list':
-      process.stdout.write(`${listCodemods(await allCodemods(root), values.json === true)}\n`);
+      print(`${listCodemods(await allCodemods(root), values.json === true)}\n`);
       return EXIT.ok;
     default:
       throw new CliError(`unknown codemod command ${JSON.stringify(sub)}; use new, test or list`, EXIT.usage);

@@ -2,6 +2,7 @@ import { listReport, renderList } from '../check/list.ts';
 import { commandRoot } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { print } from '../output.ts';
 import { recoverBeforeReading } from '../tree/transaction.ts';
 
 const FLAGS: GlobalFlag[] = [
@@ -35,7 +36,7 @@ export const listHelp = () =>
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline list');
   if (values.help) {
-    process.stdout.write(`${listHelp()}\n`);
+    print(`${listHelp()}\n`);
     return EXIT.ok;
   }
   if (positionals.length > 0)
@@ -45,6 +46,6 @@ export async function run(argv: string[]): Promise<number> {
   const root = commandRoot(values.cwd as string | undefined, 'pipeline list');
   recoverBeforeReading(root);
   const report = await listReport(root, (values.pipeline as string[] | undefined) ?? []);
-  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderList(report)}\n`);
+  print(`${values.json ? JSON.stringify(report, null, 2) : renderList(report)}\n`);
   return EXIT.ok;
 }

@@ -6,6 +6,7 @@ import { createPipeline, renderReport, reportAsJson } from '../create/create.ts'
 import { InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
 import { canPrompt } from '../options/terminal.ts';
+import { print } from '../output.ts';
 import { cliVersion } from '../paths.ts';
 
 export const CREATE_FLAGS: GlobalFlag[] = [
@@ -58,8 +59,8 @@ export async function run(argv: string[], program = 'pipeline new'): Promise<voi
     questionFlags: flags,
     positionals,
   } = parseCommandArgs(argv, [...PIPELINE_QUESTIONS, ...PLATFORM_QUESTIONS], CREATE_FLAGS, program);
-  if (values.help) return void process.stdout.write(`${createHelp(program)}\n`);
-  if (values.version) return void process.stdout.write(`${cliVersion()}\n`);
+  if (values.help) return void print(`${createHelp(program)}\n`);
+  if (values.version) return void print(`${cliVersion()}\n`);
   if (positionals.length > 1)
     throw new InputError(
       `expected at most one pipeline name, got ${positionals.length} (${positionals.join(' ')}); quote a description with --description "..."`,
@@ -77,5 +78,5 @@ export async function run(argv: string[], program = 'pipeline new'): Promise<voi
     dryRun: values['dry-run'] === true,
     interactive: values.yes !== true && canPrompt(),
   });
-  process.stdout.write(`${values.json ? reportAsJson(report) : renderReport(report)}\n`);
+  print(`${values.json ? reportAsJson(report) : renderReport(report)}\n`);
 }

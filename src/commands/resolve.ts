@@ -7,6 +7,7 @@ import { commandRoot, loadPlatformConfig } from '../conventions/platform-config.
 import { EXIT, InputError } from '../errors.ts';
 import { gitAdd } from '../git.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { print } from '../output.ts';
 import { nextStep, type ResolveReport, resolveConflicts } from '../resolve/resolve.ts';
 import { counted } from '../text.ts';
 import { writing } from '../tree/transaction.ts';
@@ -64,7 +65,7 @@ export function renderResolveReport(report: ResolveReport): string {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline resolve');
   if (values.help) {
-    process.stdout.write(`${resolveHelp()}\n`);
+    print(`${resolveHelp()}\n`);
     return EXIT.ok;
   }
   if (positionals.length > 0)
@@ -89,6 +90,6 @@ export async function run(argv: string[]): Promise<number> {
       root,
       report.resolved.map((f) => f.path),
     );
-  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderResolveReport(report)}\n`);
+  print(`${values.json ? JSON.stringify(report, null, 2) : renderResolveReport(report)}\n`);
   return report.left.length ? EXIT.failure : EXIT.ok;
 }

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { CliError, EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { print, printError } from '../output.ts';
 import { diffStat } from '../sandbox/backend.ts';
 import { backendFor, envFileEndpoint } from '../sandbox/connect.ts';
 import { lakefsUri } from '../sandbox/lakefs.ts';
@@ -184,9 +185,9 @@ const age = (days: number | null): string =>
       : days < 2
         ? `${Math.round(days * 24)}h`
         : `${Math.floor(days)}d`;
-const print = (json: boolean, data: unknown, text: string): void =>
-  void process.stdout.write(`${json ? JSON.stringify(data, null, 2) : text}\n`);
-const warn = (text: string): void => void process.stderr.write(`pipeline: warning: ${text}\n`);
+const show = (json: boolean, data: unknown, text: string): void =>
+  void print(`${json ? JSON.stringify(data, null, 2) : text}\n`);
+const warn = (text: string): void => void printError(`pipeline: warning: ${text}\n`);
 
 const statLine = (s: ReturnType<typeof diffStat>) =>
   `${counted(s.paths, 'path')}: ${s.added} added, ${s.changed} changed, ${s.removed} removed, ${s.bytes} bytes${s.uncommitted ? ` (${s.uncommitted} uncommitted)` : ''}`;
@@ -202,7 +203,7 @@ export async function run(argv: string[]): Promise<number | void> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline sandbox');
   const [sub, ...rest] = positionals;
   if (values.help || sub === undefined) {
-    process.stdout.write(`${sandboxHelp(sub)}\n`);
+    print(`${sandboxHelp(sub)}\n`);
     return sub === undefined && !values.help ? EXIT.usage : EXIT.ok;
   }
   if (!(sub in SUBCOMMANDS))
@@ -250,7 +251,7 @@ export async function run(argv: string[]): Promise<number | void> {
         : plan.dataExists
           ? 'there: up would reuse it'
           : `not there: up would create it from ${plan.production}`;
-    return print(
+    return show(
       json,
       { dryRun, ...plan },
       [
@@ -270,7 +271,7 @@ export async function run(argv: string[]): Promise<number | void> {
       `${result.production.replace(/\/[^/]*$/, '')}/${result.branch}: ${state} (lakeFS refuses direct writes and commits to it; only merges land, through pipeline sandbox promote)`,
     ];
     for (const edit of result.platformEdits) lines.push(`${dryRun ? 'would set' : 'set'} ${edit} in platform.yaml`);
-    return print(json, result, lines.join('\n'));
+    return show(json, result, lines.join('\n'));
   }
   if (sub === 'list') {
     const all = await sandboxList(root, platform, backend);
@@ -289,11 +290,11 @@ export async function run(argv: string[]): Promise<number | void> {
         `  unpromoted ${s.unpromoted ?? '-'}`,
         `  production moved ${s.productionMoved ?? '-'}`,
       ].join(' ');
-    return print(json, all, all.length ? all.map(row).join('\n') : 'no sandboxes');
+    return show(json, all, all.length ? all.map(row).join('\n') : 'no sandboxes');
   }
   if (sub === 'prune') {
     const report = await sandboxPrune({ root, platform, backend }, { dryRun, force: values.force === true });
-    return print(
+    return show(
       json,
       report,
       report.length ? report.map((e) => `${e.action.padEnd(12)} ${e.name}  ${e.why}`).join('\n') : 'no sandboxes',
@@ -305,7 +306,7 @@ export async function run(argv: string[]): Promise<number | void> {
   switch (sub) {
     case 'up': {
       const { status, created } = await sandboxUp(ctx, credentials?.endpoint ?? null);
-      return print(
+      return show(
         json,
         { created, ...status },
         [
@@ -321,7 +322,7 @@ export async function run(argv: string[]): Promise<number | void> {
     case 'status': {
       const status = await sandboxStatus(root, backend, ctx.name);
       if (!status) {
-        print(
+        show(
           json,
           { name: ctx.name, exists: false },
           `no sandbox for git branch ${gitBranch} (it would be ${ctx.name}); run pipeline sandbox up`,
@@ -333,7 +334,7 @@ export async function run(argv: string[]): Promise<number | void> {
         protected: false,
         problem: error.message,
       }));
-      print(
+      show(
         json,
         { exists: true, ...status, productionProtected: protection.protected },
         Object.entries(status)
@@ -347,7 +348,7 @@ export async function run(argv: string[]): Promise<number | void> {
             : `lakeFS does not protect production branch ${protection.branch}: anyone with write access can write or commit to it directly; run pipeline sandbox init`,
         );
       if (!status.dataExists) {
-        process.stderr.write(
+        printError(
           `pipeline: error: the data of sandbox ${ctx.name} is gone (no branch ${ctx.name} in ${status.production.replace(/\/[^/]*$/, '')}); run pipeline sandbox down --force and up again\n`,
         );
         return EXIT.failure;
@@ -358,7 +359,7 @@ export async function run(argv: string[]): Promise<number | void> {
       const changes = await sandboxDiff(ctx);
       const stat = diffStat(changes);
       if (values.stat === true)
-        return print(
+        return show(
           json,
           stat,
           [
@@ -368,8 +369,8 @@ export async function run(argv: string[]): Promise<number | void> {
             ),
           ].join('\n'),
         );
-      if (changes.length === 0) return print(json, changes, `no changes in ${ctx.name} since its base`);
-      return print(
+      if (changes.length === 0) return show(json, changes, `no changes in ${ctx.name} since its base`);
+      return show(
         json,
         changes,
         [
@@ -383,9 +384,9 @@ export async function run(argv: string[]): Promise<number | void> {
     }
     case 'commit': {
       const result = await sandboxCommit(ctx, values.message as string);
-      if (!result.commit) print(json, result, `nothing to commit in ${ctx.name}: no data writes since its last commit`);
+      if (!result.commit) show(json, result, `nothing to commit in ${ctx.name}: no data writes since its last commit`);
       else
-        print(
+        show(
           json,
           result,
           `Committed ${counted(result.changes.length, 'change')} to ${ctx.name}: ${result.commit.slice(0, 12)} (git ${result.metadata.git_commit?.slice(0, 12) ?? '-'} on ${gitBranch}, by ${result.metadata.user})`,
@@ -401,7 +402,7 @@ export async function run(argv: string[]): Promise<number | void> {
         confirm: await confirmOnTerminal(),
       });
       const what = result.changes.map((c) => `  ${c.change.padEnd(8)} ${c.path}`).join('\n');
-      return print(
+      return show(
         json,
         result,
         result.promoted
@@ -412,7 +413,7 @@ export async function run(argv: string[]): Promise<number | void> {
     case 'refresh': {
       const result = await sandboxRefresh(ctx, dryRun);
       const what = result.changes.map((c) => `  ${c.change.padEnd(8)} ${c.path}`).join('\n');
-      return print(
+      return show(
         json,
         result,
         result.refreshed
@@ -422,7 +423,7 @@ export async function run(argv: string[]): Promise<number | void> {
     }
     case 'down': {
       const result = await sandboxDown(ctx, values.force === true);
-      return print(
+      return show(
         json,
         { name: ctx.name, ...result },
         result.removed
@@ -446,7 +447,7 @@ export async function run(argv: string[]): Promise<number | void> {
         pipeline: values.pipeline as string | undefined,
         env: sandboxEnv(ctx, credentials),
         onReady: (url) =>
-          print(json, { name: ctx.name, url }, `Dagster UI for sandbox ${ctx.name}: ${url}  (Ctrl-C stops it)`),
+          show(json, { name: ctx.name, url }, `Dagster UI for sandbox ${ctx.name}: ${url}  (Ctrl-C stops it)`),
       });
     }
   }

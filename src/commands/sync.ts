@@ -1,6 +1,7 @@
 import { commandRoot, loadPlatformConfig } from '../conventions/platform-config.ts';
 import { EXIT, InputError } from '../errors.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { print, printError } from '../output.ts';
 import { type SyncReport, syncChanges, syncPlatform } from '../sync/sync.ts';
 import { counted } from '../text.ts';
 import { recoverBeforeReading, Transaction } from '../tree/transaction.ts';
@@ -52,7 +53,7 @@ export function renderSyncReport(report: SyncReport, check: boolean): string {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline sync');
   if (values.help) {
-    process.stdout.write(`${syncHelp()}\n`);
+    print(`${syncHelp()}\n`);
     return EXIT.ok;
   }
   if (positionals.length > 0)
@@ -69,15 +70,15 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     tx?.commit();
   }
-  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderSyncReport(report, check)}\n`);
+  print(`${values.json ? JSON.stringify(report, null, 2) : renderSyncReport(report, check)}\n`);
   if (check && syncChanges(report).length > 0) {
-    process.stderr.write(`pipeline: ${syncChanges(report).length} derived file(s) stale; run npx pipeline sync\n`);
+    printError(`pipeline: ${syncChanges(report).length} derived file(s) stale; run npx pipeline sync\n`);
     return EXIT.failure;
   }
   // A file sync does not manage cannot be vouched for: the check fails, naming it.
   const skipped = report.files.filter((f) => f.change === 'skipped');
   if (check && skipped.length > 0) {
-    process.stderr.write(
+    printError(
       `pipeline: ${skipped.map((f) => f.path).join(', ')} not managed by pipeline sync, so not checked; ${skipped[0]!.note}\n`,
     );
     return EXIT.failure;

@@ -10,6 +10,7 @@ import {
 import { EXIT, InputError, StateError } from '../errors.ts';
 import * as git from '../git.ts';
 import { CWD_FLAG, type GlobalFlag, HELP_FLAG, parseCommandArgs, renderHelp } from '../options/flags.ts';
+import { print, printError } from '../output.ts';
 import { counted, plural } from '../text.ts';
 import { fileDiff, treeAndRemovalsDiff } from '../tree/diff.ts';
 import type { ChangePlan } from '../tree/plan.ts';
@@ -182,7 +183,7 @@ const platformFilesOf = (bump: ChangePlan | null, layout: PlatformLayout | null,
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, [], FLAGS, 'pipeline upgrade');
   if (values.help) {
-    process.stdout.write(`${upgradeHelp()}\n`);
+    print(`${upgradeHelp()}\n`);
     return EXIT.ok;
   }
   const cwd = resolve((values.cwd as string | undefined) ?? process.cwd());
@@ -192,7 +193,7 @@ export async function run(argv: string[]): Promise<number> {
     (positionals[0] ? findPlatformRoot(resolve(cwd, positionals[0])) : undefined) ?? findPlatformRoot(cwd),
   );
   if (values.list) {
-    process.stdout.write(`${listCodemods(codemods, values.json === true)}\n`);
+    print(`${listCodemods(codemods, values.json === true)}\n`);
     return EXIT.ok;
   }
   const latest = defaultTarget(codemods);
@@ -278,7 +279,7 @@ async function upgradeAndWrite(
       onResult: writer?.add,
       onProgress: progress
         ? (done, total, name) =>
-            process.stderr.write(`\rupgrading pipelines: ${done}/${total} (${name})\x1b[K${done === total ? '\n' : ''}`)
+            printError(`\rupgrading pipelines: ${done}/${total} (${name})\x1b[K${done === total ? '\n' : ''}`)
         : undefined,
     },
     root ?? null,
@@ -309,11 +310,9 @@ async function upgradeAndWrite(
     const steps = anyVersion.flatMap((plan) => plan(root!, platform!) ?? []);
     const bumpDiff = (platformBump?.changes ?? []).map((c) => fileDiff(c.path, c.before ?? undefined, c.content));
     if (json)
-      process.stdout.write(
-        `${JSON.stringify(toJson(results, true, platformFilesOf(platformBump, layout, steps)), null, 2)}\n`,
-      );
+      print(`${JSON.stringify(toJson(results, true, platformFilesOf(platformBump, layout, steps)), null, 2)}\n`);
     else
-      process.stdout.write(
+      print(
         `${results.flatMap((r) => r.files.map((f) => f.diff)).join('')}${bumpDiff.join('')}${layout ? platformLayoutDiff(layout) : ''}${steps.map((s) => treeAndRemovalsDiff(s.tree, s.remove ?? [])).join('')}${summary(results)}${layout ? platformLayoutSummary(layout, false) : ''}${steps.map((s) => s.summary(false)).join('')}\n\nDry run: nothing was written.\n`,
       );
     return exitCode(results);
@@ -346,12 +345,12 @@ async function upgradeAndWrite(
   tx!.commit();
   // Once nothing can be rolled back any more: the folders the removals left empty go too.
   for (const path of removedAll) removeIfEmpty(dirname(join(root!, path)));
-  process.stdout.write(
+  print(
     json
       ? `${JSON.stringify(toJson(results, false, platformFilesOf(platformBump, layout, steps)), null, 2)}\n`
       : `${summary(results)}${layout ? platformLayoutSummary(layout, true) : ''}${steps.map((s) => s.summary(true)).join('')}\n`,
   );
-  if (json && layout?.todos.length) process.stderr.write(`${platformLayoutSummary(layout, true).trimStart()}\n`);
-  for (const step of json ? steps : []) process.stderr.write(`${step.summary(true).trimStart()}\n`);
+  if (json && layout?.todos.length) printError(`${platformLayoutSummary(layout, true).trimStart()}\n`);
+  for (const step of json ? steps : []) printError(`${step.summary(true).trimStart()}\n`);
   return exitCode(results);
 }

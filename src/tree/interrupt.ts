@@ -4,6 +4,7 @@
 // the signal ends the command at once, as usual. A SIGKILL cannot be caught; the next command rolls
 // that one back (transaction.ts).
 import { constants } from 'node:os';
+import { printError } from '../output.ts';
 
 /** An open transaction, as the signal handler sees it. */
 export interface Interruptible {
@@ -47,7 +48,7 @@ function stopNow(): never {
   }
   open.clear();
   const what = [...commands].join(', ') || 'the command';
-  process.stderr.write(
+  printError(
     failed.length
       ? `${what}: interrupted (${signal}); rolled back, except ${failed.join(', ')}: restore them with git\n`
       : `${what}: interrupted (${signal}); rolled back, every file is as it was\n`,

@@ -34,6 +34,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { childProcess } from '../child-process.ts';
 import { CliError, EXIT, StateError } from '../errors.ts';
 import { refCommit, tryGit } from '../git.ts';
+import { printError } from '../output.ts';
 import { counted } from '../text.ts';
 import {
   fsp,
@@ -241,7 +242,7 @@ const slowWrites = (steps = 1) => {
 
 /** PIPELINE_UPGRADE_TIMINGS=1: one line on stderr per phase of a large write (for profiling). */
 const timing = (line: string) => {
-  if (process.env.PIPELINE_UPGRADE_TIMINGS === '1') process.stderr.write(`timing: ${line}\n`);
+  if (process.env.PIPELINE_UPGRADE_TIMINGS === '1') printError(`timing: ${line}\n`);
 };
 const ms = (n: number) => `${Math.round(n)} ms`;
 
@@ -276,7 +277,7 @@ export class Transaction implements Interruptible {
     command: string,
     options: { dir?: string; onRecover?: (line: string) => void } = {},
   ): Transaction {
-    const onRecover = options.onRecover ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const onRecover = options.onRecover ?? ((line: string) => printError(`${line}\n`));
     recoverInterrupted(root, onRecover);
     const dir = options.dir ?? txnDirFor(root);
     const gitDir = gitDirOf(root) ?? null;
@@ -826,7 +827,7 @@ export function recoverInterrupted(root: string, onRecover: (line: string) => vo
  * files as they were, never on a mix. Nothing is written when no command was interrupted.
  */
 export function recoverBeforeReading(root: string): void {
-  recoverInterrupted(root, (line) => process.stderr.write(`${line}\n`));
+  recoverInterrupted(root, (line) => printError(`${line}\n`));
 }
 
 /** `length` bytes of a backup pack from `offset`. */

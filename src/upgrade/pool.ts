@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CliError } from '../errors.ts';
+import { printError } from '../output.ts';
 import { packageRoot } from '../paths.ts';
 import { startSyncShell } from '../tree/atomic.ts';
 import { FileTree } from '../tree/file-tree.ts';
@@ -55,7 +56,7 @@ function stepTree(dir: string, final: [string, string][], differs: [string, stri
 
 /** PIPELINE_UPGRADE_TIMINGS=1: one line on stderr per phase (for profiling; never in tests). */
 export const timing = (line: string): void => {
-  if (process.env.PIPELINE_UPGRADE_TIMINGS === '1') process.stderr.write(`timing: ${line}\n`);
+  if (process.env.PIPELINE_UPGRADE_TIMINGS === '1') printError(`timing: ${line}\n`);
 };
 
 /** What the pool sends a worker it has no more pipelines for. */

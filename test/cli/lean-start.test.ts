@@ -14,9 +14,10 @@ import { builtBin } from '../../src/paths.ts';
 import { createPipeline, runBin } from '../helpers/cli.ts';
 import { git, makePlatform, tempDir } from '../helpers/workspace.ts';
 
-const REPORT = `import { createRequire } from 'node:module';
+const REPORT = `import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify({
+process.on('exit', () => writeSync(2, 'LOADED ' + JSON.stringify({
   builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)),
   files: Object.keys(require.cache),
 }) + '\\n'));
@@ -44,6 +45,11 @@ describe('create-pipeline --yes', () => {
       if (args.includes('--no-branch')) expect(builtins).not.toContain('child_process');
       for (const network of ['http', 'https', 'tls', 'http2', 'zlib', 'internal/deps/undici/undici'])
         expect(builtins, args.join(' ')).not.toContain(network);
+      // It prints to its pipes without opening a stream on them (a socket: node:net, a tenth of its
+      // CPU; node:child_process loads it too, for git), and --yes never asks whether a terminal is
+      // there (node:tty).
+      if (args.includes('--no-branch')) expect(builtins).not.toContain('net');
+      expect(builtins, args.join(' ')).not.toContain('tty');
       // @inquirer/prompts reads keys with readline; without a terminal nothing asks.
       expect(builtins).not.toContain('readline');
       expect(files.filter((file) => /handlebars/.test(file))).toEqual([]);

@@ -36,6 +36,7 @@ const LAYERS: [number, string[]][] = [
       'src/errors.ts',
       'src/paths.ts',
       'src/text.ts',
+      'src/output.ts',
       'src/text-key.ts',
       'src/child-process.ts',
       'src/import-at-run-time.ts',
