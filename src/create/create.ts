@@ -154,7 +154,12 @@ export async function createPipeline(options: CreateOptions): Promise<CreateRepo
   return writing(
     root,
     'create-pipeline',
-    { dryRun: options.dryRun, dir: ownRepository ? ownTxnDir(root) : undefined },
+    {
+      dryRun: options.dryRun,
+      dir: ownRepository ? ownTxnDir(root) : undefined,
+      // --no-branch: no git runs (decideGit), so there is no HEAD, branch or index to keep.
+      git: options.branch !== false,
+    },
     (tx) => planAndWrite(root, cwd, options, decided, tx),
   );
 }

@@ -275,12 +275,14 @@ export class Transaction implements Interruptible {
   static begin(
     root: string,
     command: string,
-    options: { dir?: string; onRecover?: (line: string) => void } = {},
+    options: { dir?: string; onRecover?: (line: string) => void; git?: boolean } = {},
   ): Transaction {
     const onRecover = options.onRecover ?? ((line: string) => printError(`${line}\n`));
     recoverInterrupted(root, onRecover);
     const dir = options.dir ?? txnDirFor(root);
-    const gitDir = gitDirOf(root) ?? null;
+    // A command that runs no git (`git: false`) leaves HEAD, the branches and the index alone: none
+    // is kept, and a rollback puts none back.
+    const gitDir = options.git === false ? null : (gitDirOf(root) ?? null);
     const tx = new Transaction(dir, {
       command,
       pid: process.pid,
@@ -722,14 +724,14 @@ function removeFolderOfFiles(dir: string): void {
 export async function writing<T>(
   root: string,
   command: string,
-  options: { dryRun: boolean; dir?: string },
+  options: { dryRun: boolean; dir?: string; git?: boolean },
   work: (tx: Transaction | undefined) => Promise<T>,
 ): Promise<T> {
   if (options.dryRun) {
     recoverBeforeReading(root);
     return work(undefined);
   }
-  const tx = Transaction.begin(root, command, { dir: options.dir });
+  const tx = Transaction.begin(root, command, { dir: options.dir, git: options.git });
   try {
     const result = await work(tx);
     tx.commit();

@@ -8,8 +8,17 @@ import { PYYAML_IMPLICIT } from './python-names.ts';
 /** The YAML 1.1 spec's y/n booleans, which PyYAML leaves out but other YAML 1.1 readers apply. */
 const YES_NO = /^(?:y|Y|n|N)$/;
 
+/**
+ * The first characters of what PyYAML reads as another type: booleans (yes, no, true, false, on,
+ * off and the y/n above), numbers, `.inf`, `.nan`, `<<`, null (`~`, `null`), dates, `=`, `!&*`. A
+ * scalar starting otherwise (most names) is a string without trying every resolver's pattern (each
+ * is compiled the first time it runs, a share of a generation's start).
+ */
+const TYPED_START = /^(?:$|[-+.0-9<~=!&*yYnNtTfFoO])/;
+
 /** What a YAML 1.1 reader reads this plain scalar as, when not a string ("bool", "int", "null" ...). */
 export function yaml11Type(value: string): string | undefined {
+  if (!TYPED_START.test(value)) return undefined;
   if (YES_NO.test(value)) return 'bool';
   return PYYAML_IMPLICIT.find(([, pattern]) => pattern.test(value))?.[0];
 }

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { yamlDocument, yamlValue } from '../../src/render/literals.ts';
+import { PYYAML_IMPLICIT } from '../../src/validate/python-names.ts';
 import { yaml11Type } from '../../src/validate/yaml.ts';
 import { PYTHON } from '../helpers/python.ts';
 
@@ -126,6 +127,24 @@ describe('YAML written by the tool', () => {
     });
     expect(wrong).toEqual([]);
     expect(words.filter((word) => yamlValue(word) === word).length).toBeGreaterThan(1000);
+  });
+
+  it(`types a scalar as PyYAML's resolvers do, deciding most strings by their first character ${seeded}`, () => {
+    const typed = (value: string) =>
+      /^(?:y|Y|n|N)$/.test(value) ? 'bool' : PYYAML_IMPLICIT.find(([, pattern]) => pattern.test(value))?.[0];
+    const values = [
+      ...HOSTILE,
+      ...WORDS,
+      ...fc.sample(
+        fc.string({ unit: fc.constantFrom(...'-+.0123456789:_eExXbBoO~<=!&*yYnNtTfFlLsSuUrRaA '), maxLength: 8 }),
+        {
+          seed: SEED,
+          numRuns: 5000,
+        },
+      ),
+    ];
+    expect(values.filter((value) => yaml11Type(value) !== typed(value))).toEqual([]);
+    expect(values.filter((value) => typed(value) !== undefined).length).toBeGreaterThan(300);
   });
 
   it(`decides about a line of words, or one that cannot be plain, as the yaml package does ${seeded}`, () => {
