@@ -172,6 +172,31 @@ const lazyYamlPlugin = {
 };
 
 /**
+ * Node's modules as ES modules import them (`import fs from 'node:fs'`, `import * as path from
+ * 'path'`, as the bundled packages do): esbuild makes each such import a copy of the module's
+ * properties, a getter each (__toESM), at every import site: 26 copies of fs, path and process in
+ * the initializer, a tenth of its module start. Instead a package imports each through a module of
+ * our own that re-exports it (one copy per Node module) and exports it as its default. Our own
+ * code's named imports were never copied; a require() of one (CommonJS) stays as it is.
+ */
+const esmBuiltinsPlugin = {
+  name: 'esm-builtins',
+  setup(b) {
+    const names = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      args.kind === 'import-statement' && /[\\/]node_modules[\\/]/.test(args.importer) && names.has(args.path)
+        ? // Without side effects, as esbuild takes Node's modules to be: an unused import is dropped.
+          { path: `node:${args.path.replace(/^node:/, '')}`, namespace: 'cp-builtin', sideEffects: false }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'cp-builtin' }, (args) => ({
+      contents: `export default require(${JSON.stringify(args.path)});\nexport * from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Every template below templates/, precompiled (src/render/precompiled.ts is replaced by them), so
  * that the bundle ships only the Handlebars runtime; the full Handlebars goes to dist/handlebars.cjs,
  * which loads only for a template that was not precompiled (a string in code).
@@ -323,7 +348,7 @@ const initializer = await build({
   outfile: join(staging, 'create-pipeline.cjs'),
   write: false,
   define: scriptDefines,
-  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, promptsPlugin, lazyYamlPlugin],
+  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, promptsPlugin, lazyYamlPlugin, esmBuiltinsPlugin],
 });
 const prompts = await build({
   ...scriptOptions,
@@ -339,7 +364,7 @@ const cli = await build({
   external: NODE_MODULES,
   // Every import() becomes a require (a script compiled from a code cache cannot import).
   supported: { 'dynamic-import': false },
-  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, lazyYamlPlugin],
+  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, lazyYamlPlugin, esmBuiltinsPlugin],
 });
 /** The packages (not Node's own modules) a build's outputs load, and how. */
 const externalsOf = (...results) =>

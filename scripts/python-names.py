@@ -96,11 +96,14 @@ def js_regex(pattern, flags):
 
 
 def yaml_resolvers():
-    seen = {}
-    for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values():
+    """Each resolver's tag, pattern and the first characters PyYAML tries it for ('' is the empty scalar)."""
+    seen, firsts = {}, {}
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items():
         for tag, regexp in resolvers:
-            seen[tag.rsplit(":", 1)[-1]] = js_regex(regexp.pattern, regexp.flags)
-    return sorted(seen.items())
+            name = tag.rsplit(":", 1)[-1]
+            seen[name] = js_regex(regexp.pattern, regexp.flags)
+            firsts.setdefault(name, set()).add(first or "")
+    return [(name, rx, sorted(firsts[name])) for name, rx in sorted(seen.items())]
 
 
 def ts_set(items, per_line=8):
@@ -144,9 +147,12 @@ export const DAGSTER_DISALLOWED_NAMES: ReadonlySet<string> = {ts_set(DISALLOWED_
 /** Dagster's rule for strict tag values (asset tags): dagster._utils.tags.VALID_STRICT_TAG_VALUE_REGEX. */
 export const DAGSTER_STRICT_TAG_VALUE = /{tag_value}/;
 
-/** PyYAML's implicit resolvers: a plain scalar matching one is read as that type, not as a string. */
-export const PYYAML_IMPLICIT: ReadonlyArray<readonly [string, RegExp]> = [
-{chr(10).join(f"  [{json.dumps(tag)}, /{rx}/]," for tag, rx in yaml_resolvers())}
+/**
+ * PyYAML's implicit resolvers: a plain scalar matching one is read as that type, not as a string.
+ * Each with the first characters PyYAML tries it for ('' is the empty scalar), as PyYAML does.
+ */
+export const PYYAML_IMPLICIT: ReadonlyArray<readonly [string, RegExp, readonly string[]]> = [
+{chr(10).join(f"  [{json.dumps(tag)}, /{rx}/, {json.dumps(first)}]," for tag, rx, first in yaml_resolvers())}
 ];
 """
     (OUT / "python-names.ts").write_text(names)

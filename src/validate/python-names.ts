@@ -676,23 +676,33 @@ export const DAGSTER_DISALLOWED_NAMES: ReadonlySet<string> = new Set([
 /** Dagster's rule for strict tag values (asset tags): dagster._utils.tags.VALID_STRICT_TAG_VALUE_REGEX. */
 export const DAGSTER_STRICT_TAG_VALUE = /^[A-Za-z0-9_.-]{0,63}$/;
 
-/** PyYAML's implicit resolvers: a plain scalar matching one is read as that type, not as a string. */
-export const PYYAML_IMPLICIT: ReadonlyArray<readonly [string, RegExp]> = [
-  ['bool', /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/],
+/**
+ * PyYAML's implicit resolvers: a plain scalar matching one is read as that type, not as a string.
+ * Each with the first characters PyYAML tries it for ('' is the empty scalar), as PyYAML does.
+ */
+export const PYYAML_IMPLICIT: ReadonlyArray<readonly [string, RegExp, readonly string[]]> = [
+  [
+    'bool',
+    /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+    ['F', 'N', 'O', 'T', 'Y', 'f', 'n', 'o', 't', 'y'],
+  ],
   [
     'float',
     /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+    ['+', '-', '.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   ],
   [
     'int',
     /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+    ['+', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   ],
-  ['merge', /^(?:<<)$/],
-  ['null', /^(?:~|null|Null|NULL|)$/],
+  ['merge', /^(?:<<)$/, ['<']],
+  ['null', /^(?:~|null|Null|NULL|)$/, ['', 'N', 'n', '~']],
   [
     'timestamp',
     /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/,
+    ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   ],
-  ['value', /^(?:=)$/],
-  ['yaml', /^(?:!|&|\*)$/],
+  ['value', /^(?:=)$/, ['=']],
+  ['yaml', /^(?:!|&|\*)$/, ['!', '&', '*']],
 ];

@@ -9,16 +9,12 @@ import { PYYAML_IMPLICIT } from './python-names.ts';
 const YES_NO = /^(?:y|Y|n|N)$/;
 
 /**
- * The first characters of what PyYAML reads as another type: booleans (yes, no, true, false, on,
- * off and the y/n above), numbers, `.inf`, `.nan`, `<<`, null (`~`, `null`), dates, `=`, `!&*`. A
- * scalar starting otherwise (most names) is a string without trying every resolver's pattern (each
- * is compiled the first time it runs, a share of a generation's start).
+ * What a YAML 1.1 reader reads this plain scalar as, when not a string ("bool", "int", "null" ...).
+ * As PyYAML does, only the resolvers for the scalar's first character are tried: most names are
+ * strings without running (and so compiling, the first time) every resolver's pattern.
  */
-const TYPED_START = /^(?:$|[-+.0-9<~=!&*yYnNtTfFoO])/;
-
-/** What a YAML 1.1 reader reads this plain scalar as, when not a string ("bool", "int", "null" ...). */
 export function yaml11Type(value: string): string | undefined {
-  if (!TYPED_START.test(value)) return undefined;
   if (YES_NO.test(value)) return 'bool';
-  return PYYAML_IMPLICIT.find(([, pattern]) => pattern.test(value))?.[0];
+  const first = value.charAt(0);
+  return PYYAML_IMPLICIT.find(([, pattern, firsts]) => firsts.includes(first) && pattern.test(value))?.[0];
 }

@@ -129,7 +129,7 @@ describe('YAML written by the tool', () => {
     expect(words.filter((word) => yamlValue(word) === word).length).toBeGreaterThan(1000);
   });
 
-  it(`types a scalar as PyYAML's resolvers do, deciding most strings by their first character ${seeded}`, () => {
+  it(`types a scalar as PyYAML's resolvers do, trying only those of its first character ${seeded}`, () => {
     const typed = (value: string) =>
       /^(?:y|Y|n|N)$/.test(value) ? 'bool' : PYYAML_IMPLICIT.find(([, pattern]) => pattern.test(value))?.[0];
     const values = [
