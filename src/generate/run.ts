@@ -1,10 +1,6 @@
 // Runs generators programmatically (yeoman-generator, in a lean environment: ./environment.ts) into
 // one shared in-memory file system, and returns one change plan per generator (what it changed
 // after the ones before it). Nothing is written to disk here.
-import { relative, sep } from 'node:path';
-import type { Store } from 'mem-fs';
-import type { MemFsEditorFile } from 'mem-fs-editor';
-import { isFilePending } from 'mem-fs-editor/state';
 import { GENERATORS, type GeneratorName } from '../../generators/index.ts';
 import { type ChangePlan, planFromMemFs } from '../tree/plan.ts';
 import { LeanEnvironment } from './environment.ts';
@@ -12,15 +8,6 @@ import { LeanEnvironment } from './environment.ts';
 export interface GeneratorRun {
   name: GeneratorName;
   options: Record<string, unknown>;
-}
-
-function snapshot(store: Store<MemFsEditorFile>, root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  store.each((file) => {
-    if (isFilePending(file))
-      out.set(relative(root, file.path).split(sep).join('/'), file.contents?.toString('utf8') ?? '');
-  });
-  return out;
 }
 
 /** Runs the generators in order; returns the whole change, and each generator's own part of it. */
@@ -33,6 +20,8 @@ export async function planGenerators(
   const store = env.sharedFs;
   const steps: ChangePlan[] = [];
   let previous = new Map<string, string>();
+  // The store holds every generator's files: after the last one, its whole plan is the plan.
+  let whole: ChangePlan = { root, changes: [] };
   for (const run of runs) {
     const { default: Generator } = await GENERATORS[run.name]();
     const generator = await env.create(Generator as never, {
@@ -40,8 +29,8 @@ export async function planGenerators(
       generatorOptions: { ...run.options, skipInstall: true },
     });
     await env.runGenerator(generator as never);
-    const current = snapshot(store, root);
-    const whole = planFromMemFs(store, root);
+    const current = new Map<string, string>();
+    whole = planFromMemFs(store, root, current);
     steps.push({
       root,
       changes: whole.changes
@@ -54,5 +43,5 @@ export async function planGenerators(
     });
     previous = current;
   }
-  return { plan: planFromMemFs(store, root), steps };
+  return { plan: whole, steps };
 }

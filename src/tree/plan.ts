@@ -23,8 +23,11 @@ export interface ChangePlan {
   changes: FileChange[];
 }
 
-/** The pending files of a mem-fs store, as create/modify changes below `root`. Unchanged files are left out. */
-export function planFromMemFs(store: Store<MemFsEditorFile>, root: string): ChangePlan {
+/**
+ * The pending files of a mem-fs store, as create/modify changes below `root`. Unchanged files are
+ * left out; `pending`, when given, gets every pending file's content, changed or not.
+ */
+export function planFromMemFs(store: Store<MemFsEditorFile>, root: string, pending?: Map<string, string>): ChangePlan {
   const changes: FileChange[] = [];
   store.each((file) => {
     if (!isFilePending(file)) return;
@@ -32,6 +35,7 @@ export function planFromMemFs(store: Store<MemFsEditorFile>, root: string): Chan
     const path = relative(root, file.path).split(sep).join('/');
     if (path.startsWith('..')) throw new Error(`a generator wrote outside ${root}: ${file.path}`);
     const content = file.contents?.toString('utf8') ?? '';
+    pending?.set(path, content);
     const onDisk = existsSync(file.path) ? readFileSync(file.path, 'utf8') : undefined;
     if (onDisk === content) return;
     changes.push({ path, kind: onDisk === undefined ? 'create' : 'modify', content, before: onDisk ?? null });
