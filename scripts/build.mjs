@@ -148,10 +148,13 @@ const yeomanPlugin = {
  * values are cached (src/yaml/value-cache.ts) and whose answers file needs no quoting decision of
  * its (src/render/literals.ts) never does, and its modules' start is a share of a generation's.
  * Our code imports these functions of it (a name missing here fails the build), and LineCounter,
- * which it only constructs.
+ * which it only constructs. The initializer loads it from a script of its own beside the bundle,
+ * dist/yaml.cjs (`separate`): its code cache, written after its first run (which parses
+ * platform.yaml, as no value is kept yet), then holds none of the yaml package's code, which later
+ * runs never use (a cache a quarter smaller, read and deserialised at every start).
  */
 const YAML_FUNCTIONS = ['parse', 'parseDocument', 'stringify', 'isAlias', 'isMap', 'isPair', 'isScalar', 'isSeq'];
-const lazyYamlPlugin = {
+const lazyYamlPlugin = ({ separate }) => ({
   name: 'lazy-yaml',
   setup(b) {
     const real = createRequire(join(import.meta.dirname, '..', 'package.json')).resolve('yaml');
@@ -161,7 +164,7 @@ const lazyYamlPlugin = {
     b.onLoad({ filter: /.*/, namespace: 'cp-lazy-yaml' }, () => ({
       contents: [
         'let loaded;',
-        `const yaml = () => (loaded ??= require(${JSON.stringify(real)}));`,
+        `const yaml = () => (loaded ??= require(${separate ? "require('node:path').join(__dirname, 'yaml.cjs')" : JSON.stringify(real)}));`,
         ...YAML_FUNCTIONS.map((name) => `export const ${name} = (...args) => yaml().${name}(...args);`),
         'export function LineCounter(...args) { return new (yaml().LineCounter)(...args); }',
       ].join('\n'),
@@ -169,7 +172,7 @@ const lazyYamlPlugin = {
       resolveDir: dirname(real),
     }));
   },
-};
+});
 
 /**
  * Node's modules as ES modules import them (`import fs from 'node:fs'`, `import * as path from
@@ -348,7 +351,14 @@ const initializer = await build({
   outfile: join(staging, 'create-pipeline.cjs'),
   write: false,
   define: scriptDefines,
-  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, promptsPlugin, lazyYamlPlugin, esmBuiltinsPlugin],
+  plugins: [
+    yeomanPlugin,
+    precompiledPlugin,
+    composeTemplatePlugin,
+    promptsPlugin,
+    lazyYamlPlugin({ separate: true }),
+    esmBuiltinsPlugin,
+  ],
 });
 const prompts = await build({
   ...scriptOptions,
@@ -364,7 +374,13 @@ const cli = await build({
   external: NODE_MODULES,
   // Every import() becomes a require (a script compiled from a code cache cannot import).
   supported: { 'dynamic-import': false },
-  plugins: [yeomanPlugin, precompiledPlugin, composeTemplatePlugin, lazyYamlPlugin, esmBuiltinsPlugin],
+  plugins: [
+    yeomanPlugin,
+    precompiledPlugin,
+    composeTemplatePlugin,
+    lazyYamlPlugin({ separate: false }),
+    esmBuiltinsPlugin,
+  ],
 });
 /** The packages (not Node's own modules) a build's outputs load, and how. */
 const externalsOf = (...results) =>
@@ -406,6 +422,13 @@ for (const bin of ['create-pipeline', 'pipeline'])
   });
 // The bins are CommonJS (an ES module main starts Node's ES module loader): dist/ says so.
 writeFileSync(join(staging, 'package.json'), '{ "type": "commonjs" }\n');
+// The yaml package, for the initializer: one CommonJS file loaded only when a value is not kept (above).
+await build({
+  ...scriptOptions,
+  metafile: false,
+  entryPoints: [createRequire(join(root, 'package.json')).resolve('yaml')],
+  outfile: join(staging, 'yaml.cjs'),
+});
 // The full Handlebars (compiler included), one CommonJS file loaded only when a template needs compiling.
 await build({
   ...scriptOptions,
@@ -420,7 +443,7 @@ await build({
 const PACKAGES = [
   {
     dir: 'packages/create-pipeline',
-    scripts: ['package.json', 'handlebars.cjs', 'prompts.cjs', 'create-pipeline.cjs', 'create-pipeline.js'],
+    scripts: ['package.json', 'handlebars.cjs', 'prompts.cjs', 'yaml.cjs', 'create-pipeline.cjs', 'create-pipeline.js'],
     copies: ['templates'],
   },
   {

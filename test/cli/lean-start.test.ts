@@ -23,10 +23,14 @@ process.on('exit', () => writeSync(2, 'LOADED ' + JSON.stringify({
 }) + '\\n'));
 `;
 
-function loaded(args: string[], cwd: string): { builtins: string[]; files: string[]; stdout: string } {
+function loaded(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): { builtins: string[]; files: string[]; stdout: string } {
   const hook = join(tempDir('hook-'), 'report-loaded.mjs');
   writeFileSync(hook, REPORT);
-  const result = createPipeline(args, cwd, { NODE_OPTIONS: `--import ${pathToFileURL(hook).href}` });
+  const result = createPipeline(args, cwd, { ...env, NODE_OPTIONS: `--import ${pathToFileURL(hook).href}` });
   expect(result.code, result.stderr).toBe(0);
   const line = result.stderr.split('\n').find((l) => l.startsWith('LOADED '));
   expect(line, result.stderr).toBeDefined();
@@ -188,6 +192,20 @@ describe('create-pipeline --yes', () => {
     // The pipeline's sample data is copied as it is, from the install's templates/.
     expect(Object.keys(whole)).toContain('pipelines/orders/src/orders/sample_data/raw/orders.csv');
     expect(generate(join(install, 'dist', 'create-pipeline.js'))).toEqual(whole);
+  });
+
+  it('loads the yaml package only to parse what it has not kept, from a script of its own that its code cache leaves out', () => {
+    const dir = makePlatform();
+    const env = { NODE_COMPILE_CACHE: tempDir('compile-cache-') };
+    const yaml = (files: string[]) => files.filter((file) => file.endsWith(join('dist', 'yaml.cjs')));
+    // The first run parses platform.yaml (nothing is kept yet): dist/yaml.cjs, beside the bundle.
+    const first = loaded(['orders', '--yes', '--template', 'transform', '--dry-run'], dir, env);
+    expect(first.stdout).toContain('pipelines/orders/');
+    expect(yaml(first.files)).toHaveLength(1);
+    // The next runs read the kept values, and never load it.
+    const second = loaded(['billing', '--yes', '--template', 'transform', '--dry-run'], dir, env);
+    expect(second.stdout).toContain('pipelines/billing/');
+    expect(yaml(second.files)).toEqual([]);
   });
 
   it("keeps platform.yaml's parsed value between runs, and reads the file anew once it is edited", () => {
