@@ -5,6 +5,7 @@
 // writes go through the stream, so that they stay in order. On Windows, always through the stream
 // (it writes a console's Unicode).
 import { writeSync } from 'node:fs';
+import { CliError, EXIT } from './errors.ts';
 
 const opened = { stdout: process.platform === 'win32', stderr: process.platform === 'win32' };
 for (const name of ['stdout', 'stderr'] as const) {
@@ -22,8 +23,11 @@ for (const name of ['stdout', 'stderr'] as const) {
 }
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
+/** A descriptor a write failed on: what is printed to it later is dropped. */
+const broken = { stdout: false, stderr: false };
 
 function write(name: 'stdout' | 'stderr', text: string): void {
+  if (broken[name]) return;
   if (opened[name]) {
     process[name].write(text);
     return;
@@ -37,10 +41,19 @@ function write(name: 'stdout' | 'stderr', text: string): void {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // A full pipe its reader has not emptied yet (one another process made non-blocking): wait.
-      if (code === 'EAGAIN') Atomics.wait(pause, 0, 0, 1);
-      // Its reader is gone (`| head -1`), or there is none: nothing more to print.
-      else if (code === 'EPIPE' || code === 'EBADF') return;
-      else throw error;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 1);
+        continue;
+      }
+      broken[name] = true;
+      // Its reader is gone (`| head -1`), or there is none: nothing more to print. Standard error
+      // failing leaves nowhere to say so.
+      if (code === 'EPIPE' || code === 'EBADF' || name === 'stderr') return;
+      // A full disk (`> /dev/full`), an I/O error: said in one line (exit 1), not as a bug.
+      throw new CliError(
+        `could not write to standard output (${(error as Error).message}); send it where it can be written`,
+        EXIT.failure,
+      );
     }
   }
 }

@@ -13,16 +13,13 @@ export async function runAtEdge(program: string, json: boolean, main: () => Prom
       code = 130;
     } else if (error instanceof CliError) {
       printError(`${program}: error: ${error.message}\n`);
-      if (json) print(`${JSON.stringify({ ok: false, error: error.message, exitCode: error.exitCode })}\n`);
+      if (json) printJson({ ok: false, error: error.message, exitCode: error.exitCode });
       code = error.exitCode;
     } else {
       printError(
         `${program}: internal error (a bug; please report it with this trace):\n${(error as Error)?.stack ?? String(error)}\n`,
       );
-      if (json)
-        print(
-          `${JSON.stringify({ ok: false, error: String((error as Error)?.message ?? error), exitCode: EXIT.failure })}\n`,
-        );
+      if (json) printJson({ ok: false, error: String((error as Error)?.message ?? error), exitCode: EXIT.failure });
       code = EXIT.failure;
     }
   }
@@ -30,6 +27,13 @@ export async function runAtEdge(program: string, json: boolean, main: () => Prom
   // Let stdout drain before leaving (pipes in scripts and CI).
   await flushed();
   process.exit(code);
+}
+
+/** The error as JSON on stdout; when stdout cannot be written (a full disk), the line on stderr says so alone. */
+function printJson(value: object): void {
+  try {
+    print(`${JSON.stringify(value)}\n`);
+  } catch {}
 }
 
 function isPromptExit(error: unknown): boolean {
