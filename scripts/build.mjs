@@ -153,23 +153,23 @@ const yeomanPlugin = {
  * platform.yaml, as no value is kept yet), then holds none of the yaml package's code, which later
  * runs never use (a cache a quarter smaller, read and deserialised at every start).
  */
+const YAML_ENTRY = createRequire(join(import.meta.dirname, '..', 'package.json')).resolve('yaml');
 const YAML_FUNCTIONS = ['parse', 'parseDocument', 'stringify', 'isAlias', 'isMap', 'isPair', 'isScalar', 'isSeq'];
 const lazyYamlPlugin = ({ separate }) => ({
   name: 'lazy-yaml',
   setup(b) {
-    const real = createRequire(join(import.meta.dirname, '..', 'package.json')).resolve('yaml');
     b.onResolve({ filter: /^yaml$/ }, (args) =>
       /[\\/]node_modules[\\/]/.test(args.importer) ? undefined : { path: 'yaml', namespace: 'cp-lazy-yaml' },
     );
     b.onLoad({ filter: /.*/, namespace: 'cp-lazy-yaml' }, () => ({
       contents: [
         'let loaded;',
-        `const yaml = () => (loaded ??= require(${separate ? "require('node:path').join(__dirname, 'yaml.cjs')" : JSON.stringify(real)}));`,
+        `const yaml = () => (loaded ??= require(${separate ? "require('node:path').join(__dirname, 'yaml.cjs')" : JSON.stringify(YAML_ENTRY)}));`,
         ...YAML_FUNCTIONS.map((name) => `export const ${name} = (...args) => yaml().${name}(...args);`),
         'export function LineCounter(...args) { return new (yaml().LineCounter)(...args); }',
       ].join('\n'),
       loader: 'js',
-      resolveDir: dirname(real),
+      resolveDir: dirname(YAML_ENTRY),
     }));
   },
 });
@@ -426,7 +426,7 @@ writeFileSync(join(staging, 'package.json'), '{ "type": "commonjs" }\n');
 await build({
   ...scriptOptions,
   metafile: false,
-  entryPoints: [createRequire(join(root, 'package.json')).resolve('yaml')],
+  entryPoints: [YAML_ENTRY],
   outfile: join(staging, 'yaml.cjs'),
 });
 // The full Handlebars (compiler included), one CommonJS file loaded only when a template needs compiling.

@@ -176,10 +176,10 @@ function yamlLine(value: string): string {
   if (PLAIN_WORDS.test(value) || VERSION.test(value)) return value;
   if (NEVER_PLAIN.test(value)) return yamlQuoted(value);
   // Flow indicators are quoted too (the helper writes into flow lists), and so is what PyYAML
-  // reads as an indicator in a flow list (a leading - ? or :, a trailing :).
+  // reads as an indicator in a flow list (a leading - ? or :; a trailing : is NEVER_PLAIN's).
   const plain =
     !YAML_ESCAPE.test(value) &&
-    !/[\n,[\]{}]|^[-?:]|:$/.test(value) &&
+    !/[\n,[\]{}]|^[-?:]/.test(value) &&
     yaml11Type(value) === undefined &&
     stringify(value, { lineWidth: 0 }).trimEnd() === value;
   return plain ? value : yamlQuoted(value);

@@ -703,9 +703,10 @@ export class Transaction implements Interruptible {
 }
 
 /**
- * Removes the journal's folder, which holds files only: file by file, then the folder. Node 20's
- * recursive rmSync would load and compile its JavaScript rimraf for it, a share of a generation's
- * start. Anything else there (a folder) goes the recursive way.
+ * Removes a journal's folder (a transaction's own, or one a killed command left), which holds
+ * files only: file by file, then the folder. Node 20's recursive rmSync would load and compile its
+ * JavaScript rimraf for it, a share of a generation's start. Anything else there (a folder) goes
+ * the recursive way.
  */
 function removeFolderOfFiles(dir: string): void {
   try {
@@ -768,7 +769,7 @@ function acquireLock(dir: string, command: string, root: string, onRecover: (lin
     if (!holder || !pidAlive(holder.pid)) {
       // Its process is gone: put back what it left half-done, then take the lock.
       recoverInterrupted(root, onRecover);
-      rmSync(dir, { recursive: true, force: true });
+      removeFolderOfFiles(dir);
       continue;
     }
     if (Date.now() >= deadline) {
@@ -819,7 +820,7 @@ export function recoverInterrupted(root: string, onRecover: (line: string) => vo
           (failed.length ? `; could not restore ${failed.join(', ')}` : ''),
       );
     }
-    rmSync(dir, { recursive: true, force: true });
+    removeFolderOfFiles(dir);
   }
 }
 

@@ -447,9 +447,15 @@ def writing():
 while not writing():
     time.sleep(0.005)
 os.kill(pid, 9)
-time.sleep(0.2)
-with open(f"/proc/{pid}/stat") as f:
-    state = f.read().rsplit(")", 1)[1].split()[0]
+# Its threads take a moment to end, longer on a busy machine: wait for the zombie (at most 30 s).
+def state_of():
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+deadline = time.monotonic() + 30
+state = state_of()
+while state != "Z" and time.monotonic() < deadline:
+    time.sleep(0.01)
+    state = state_of()
 listed = subprocess.run([node, cli, "list"], capture_output=True, text=True)
 os.waitpid(pid, 0)
 print(json.dumps({"state": state, "code": listed.returncode, "stderr": listed.stderr}))`;
